@@ -1,1 +1,26 @@
-//! labstock
+//! labstock: a laboratory stock and consumables tracker.
+//!
+//! The library owns the rules: an append-only stock ledger with maintained
+//! balances (`ledger`), the catalogue of items and locations (`catalogue`),
+//! lot status (`lots`), imports and exports (`import`), the consistency
+//! proof (`check`) and the reports (`report`). The `cli` module is a thin
+//! layer that parses arguments, calls one `Store` method and renders the
+//! result; it is the only code that prints.
+
+pub mod catalogue;
+pub mod check;
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod gs1;
+pub mod history;
+pub mod import;
+pub mod ledger;
+pub mod lots;
+pub mod model;
+pub mod report;
+pub mod waste;
+
+pub use db::Store;
+pub use error::{Error, Result};

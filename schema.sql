@@ -1,0 +1,221 @@
+-- labstock schema, version 1.
+--
+-- The one source of the database schema. `Store::open` applies it to a new
+-- database and records the version in PRAGMA user_version; later changes go
+-- in migrations/ as appended files, never by editing this one once released.
+--
+-- Conventions: every table is STRICT; dates are TEXT `YYYY-MM-DD`; timestamps
+-- are TEXT RFC 3339 in UTC (`2026-11-21T09:15:00Z`), so text order is time
+-- order; money is INTEGER pence; user-facing codes compare NOCASE.
+-- Evidence tables (the stock ledger, lot events, calibration, service and
+-- waste records, status changes) are append-only, enforced by triggers.
+
+PRAGMA application_id = 1279415124; -- 0x4C425354, 'LBST': marks a labstock database
+
+CREATE TABLE locations (
+    id          INTEGER PRIMARY KEY,
+    code        TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(code)) > 0),
+    name        TEXT,
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE items (
+    id               INTEGER PRIMARY KEY,
+    code             TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(code)) > 0),
+    name             TEXT NOT NULL,
+    category         TEXT,
+    unit             TEXT NOT NULL DEFAULT 'each',
+    pack_size        INTEGER NOT NULL DEFAULT 1 CHECK (pack_size >= 1),
+    reorder_level    INTEGER CHECK (reorder_level >= 0),
+    max_level        INTEGER CHECK (max_level >= 0),
+    reorder_qty      INTEGER CHECK (reorder_qty >= 1),
+    lead_time_days   INTEGER CHECK (lead_time_days >= 0),
+    supplier         TEXT,
+    supplier_ref     TEXT,
+    unit_cost_pence  INTEGER CHECK (unit_cost_pence >= 0),
+    storage          TEXT,
+    hazard           TEXT,
+    lot_tracked      INTEGER NOT NULL DEFAULT 0 CHECK (lot_tracked IN (0, 1)),
+    gtin             TEXT UNIQUE CHECK (gtin IS NULL OR (length(gtin) = 14 AND gtin NOT GLOB '*[^0-9]*')),
+    waste_stream     TEXT,
+    in_use_days      INTEGER CHECK (in_use_days >= 0),
+    active           INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at       TEXT NOT NULL,
+    created_by       TEXT NOT NULL,
+    CHECK (max_level IS NULL OR reorder_level IS NULL OR max_level > reorder_level)
+) STRICT;
+CREATE INDEX items_supplier ON items (supplier, code);
+
+-- Per-location reorder levels override the item's for `report reorder --location`.
+CREATE TABLE item_levels (
+    item_id        INTEGER NOT NULL REFERENCES items (id),
+    location_id    INTEGER NOT NULL REFERENCES locations (id),
+    reorder_level  INTEGER NOT NULL CHECK (reorder_level >= 0),
+    max_level      INTEGER CHECK (max_level IS NULL OR max_level > reorder_level),
+    PRIMARY KEY (item_id, location_id)
+) STRICT, WITHOUT ROWID;
+
+-- A lot of an item. Items that are not lot-tracked keep their stock in one
+-- lot whose `lot` is the empty string, so every balance has a lot.
+CREATE TABLE lots (
+    id          INTEGER PRIMARY KEY,
+    item_id     INTEGER NOT NULL REFERENCES items (id),
+    lot         TEXT NOT NULL COLLATE BINARY,
+    expiry      TEXT,
+    status      TEXT NOT NULL DEFAULT 'available'
+                CHECK (status IN ('available', 'quarantined', 'recalled')),
+    opened_on   TEXT,
+    created_at  TEXT NOT NULL,
+    UNIQUE (item_id, lot)
+) STRICT;
+CREATE INDEX lots_expiry ON lots (expiry);
+
+-- Every change of a lot's status or opening, who and why: evidence for recalls.
+CREATE TABLE lot_events (
+    id       INTEGER PRIMARY KEY,
+    lot_id   INTEGER NOT NULL REFERENCES lots (id),
+    action   TEXT NOT NULL CHECK (action IN ('quarantine', 'release', 'recall', 'open')),
+    on_date  TEXT,
+    reason   TEXT,
+    at       TEXT NOT NULL,
+    user     TEXT NOT NULL
+) STRICT;
+CREATE INDEX lot_events_lot ON lot_events (lot_id, id);
+
+-- The stock ledger. `quantity` is the signed change at `location_id`; a
+-- transfer also changes `to_location_id` by -quantity. `counted` keeps what a
+-- stocktake counted; `reverses` names the movement a reversal negates (at most
+-- one reversal per movement).
+CREATE TABLE movements (
+    id              INTEGER PRIMARY KEY,
+    at              TEXT NOT NULL,
+    kind            TEXT NOT NULL
+                    CHECK (kind IN ('receive', 'issue', 'transfer', 'adjust', 'count', 'dispose', 'reverse')),
+    item_id         INTEGER NOT NULL REFERENCES items (id),
+    lot_id          INTEGER NOT NULL REFERENCES lots (id),
+    location_id     INTEGER NOT NULL REFERENCES locations (id),
+    to_location_id  INTEGER REFERENCES locations (id),
+    quantity        INTEGER NOT NULL,
+    counted         INTEGER CHECK (counted >= 0),
+    reason          TEXT,
+    reference       TEXT,
+    order_id        INTEGER REFERENCES orders (id),
+    note            TEXT,
+    reverses        INTEGER UNIQUE REFERENCES movements (id),
+    user            TEXT NOT NULL,
+    recorded_at     TEXT NOT NULL,
+    CHECK ((kind = 'transfer') = (to_location_id IS NOT NULL) OR kind = 'reverse'),
+    CHECK ((kind = 'reverse') = (reverses IS NOT NULL)),
+    CHECK (kind IN ('count', 'reverse') OR quantity <> 0)
+) STRICT;
+CREATE INDEX movements_item ON movements (item_id, id);
+CREATE INDEX movements_lot ON movements (lot_id, id);
+CREATE INDEX movements_at ON movements (at);
+CREATE INDEX movements_order ON movements (order_id) WHERE order_id IS NOT NULL;
+
+CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements
+BEGIN
+    SELECT RAISE(ABORT, 'the stock ledger is append-only: correct a movement with `labstock reverse` or `labstock adjust`');
+END;
+CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements
+BEGIN
+    SELECT RAISE(ABORT, 'the stock ledger is append-only: correct a movement with `labstock reverse` or `labstock adjust`');
+END;
+CREATE TRIGGER lot_events_no_update BEFORE UPDATE ON lot_events
+BEGIN
+    SELECT RAISE(ABORT, 'lot events are append-only');
+END;
+CREATE TRIGGER lot_events_no_delete BEFORE DELETE ON lot_events
+BEGIN
+    SELECT RAISE(ABORT, 'lot events are append-only');
+END;
+
+-- Maintained balances: a cache of the ledger, updated in the same
+-- transaction as every movement and proven by `labstock check`.
+CREATE TABLE balances (
+    lot_id       INTEGER NOT NULL REFERENCES lots (id),
+    location_id  INTEGER NOT NULL REFERENCES locations (id),
+    item_id      INTEGER NOT NULL REFERENCES items (id),
+    quantity     INTEGER NOT NULL,
+    PRIMARY KEY (lot_id, location_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX balances_item ON balances (item_id, location_id);
+CREATE INDEX balances_location ON balances (location_id);
+
+-- Purchase order lines. `received` is maintained from receipts naming the
+-- order; `closed_on` ends a line (cancelled or closed) from that date.
+CREATE TABLE orders (
+    id           INTEGER PRIMARY KEY,
+    reference    TEXT NOT NULL COLLATE NOCASE,
+    supplier     TEXT,
+    item_id      INTEGER NOT NULL REFERENCES items (id),
+    quantity     INTEGER NOT NULL CHECK (quantity >= 1),
+    ordered_on   TEXT NOT NULL,
+    expected_on  TEXT,
+    location_id  INTEGER NOT NULL REFERENCES locations (id),
+    received     INTEGER NOT NULL DEFAULT 0,
+    status       TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'cancelled', 'closed')),
+    closed_on    TEXT,
+    created_at   TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    UNIQUE (reference, item_id)
+) STRICT;
+CREATE INDEX orders_item ON orders (item_id);
+
+-- Waste streams (List of Waste codes), seeded by `init`, editable.
+CREATE TABLE waste_streams (
+    code        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    hazardous   INTEGER NOT NULL CHECK (hazardous IN (0, 1)),
+    container   TEXT,
+    route       TEXT,
+    CHECK ((code LIKE '%*') = (hazardous = 1))
+) STRICT;
+
+-- The waste register: append-only; a correction is a new record naming the
+-- record it corrects.
+CREATE TABLE waste_records (
+    id                INTEGER PRIMARY KEY,
+    date              TEXT NOT NULL,
+    stream            TEXT NOT NULL REFERENCES waste_streams (code),
+    quantity          REAL NOT NULL CHECK (quantity > 0),
+    unit              TEXT NOT NULL CHECK (unit IN ('kg', 'L', 'items', 'containers')),
+    container         TEXT,
+    consignment_note  TEXT,
+    carrier           TEXT,
+    recorded_by       TEXT NOT NULL,
+    notes             TEXT,
+    movement_id       INTEGER REFERENCES movements (id),
+    corrects          INTEGER REFERENCES waste_records (id),
+    recorded_at       TEXT NOT NULL
+) STRICT;
+CREATE INDEX waste_records_date ON waste_records (date);
+CREATE INDEX waste_records_stream ON waste_records (stream, date);
+
+CREATE TRIGGER waste_records_no_update BEFORE UPDATE ON waste_records
+BEGIN
+    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead');
+END;
+CREATE TRIGGER waste_records_no_delete BEFORE DELETE ON waste_records
+BEGIN
+    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead');
+END;
+
+-- Equipment register (the calibration issue extends this section).
+CREATE TABLE equipment (
+    id                    INTEGER PRIMARY KEY,
+    asset_tag             TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(asset_tag)) > 0),
+    description           TEXT,
+    manufacturer          TEXT,
+    model                 TEXT,
+    serial                TEXT,
+    location              TEXT,
+    category              TEXT,
+    calibration_interval  TEXT,
+    status                TEXT NOT NULL DEFAULT 'in_service'
+                          CHECK (status IN ('in_service', 'out_of_service', 'quarantined', 'condemned')),
+    in_service_date       TEXT,
+    created_at            TEXT NOT NULL,
+    created_by            TEXT NOT NULL
+) STRICT;

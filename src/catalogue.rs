@@ -1,0 +1,445 @@
+//! The catalogue: items (consumable and reagent lines) and locations.
+//! Validation of an item's settings lives here so `item add`, `item edit`
+//! and `import items` apply exactly the same rules (SPEC §1, §10).
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::db::{Store, closest};
+use crate::error::{Error, Result};
+use crate::model::Money;
+use crate::waste;
+
+/// One stock line as the catalogue holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    #[serde(skip)]
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub category: Option<String>,
+    pub unit: String,
+    pub pack_size: i64,
+    pub reorder_level: Option<i64>,
+    pub max_level: Option<i64>,
+    pub reorder_qty: Option<i64>,
+    pub lead_time_days: Option<i64>,
+    pub supplier: Option<String>,
+    pub supplier_ref: Option<String>,
+    #[serde(serialize_with = "money_opt")]
+    pub unit_cost: Option<Money>,
+    pub storage: Option<String>,
+    pub hazard: Option<String>,
+    pub lot_tracked: bool,
+    pub gtin: Option<String>,
+    pub waste_stream: Option<String>,
+    pub in_use_days: Option<i64>,
+    pub active: bool,
+}
+
+#[allow(clippy::ref_option, clippy::trivially_copy_pass_by_ref)]
+fn money_opt<S: serde::Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => s.serialize_str(&m.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+impl Item {
+    /// A new item with the defaults of SPEC §1 (unit `each`, pack of 1).
+    pub fn new(code: &str, name: &str) -> Item {
+        Item {
+            id: 0,
+            code: code.trim().to_owned(),
+            name: name.trim().to_owned(),
+            category: None,
+            unit: "each".into(),
+            pack_size: 1,
+            reorder_level: None,
+            max_level: None,
+            reorder_qty: None,
+            lead_time_days: None,
+            supplier: None,
+            supplier_ref: None,
+            unit_cost: None,
+            storage: None,
+            hazard: None,
+            lot_tracked: false,
+            gtin: None,
+            waste_stream: None,
+            in_use_days: None,
+            active: true,
+        }
+    }
+
+    /// Check the rules between fields (SPEC §10: `max_level` above
+    /// `reorder_level`, pack and reorder quantities at least 1).
+    pub fn validate(&self) -> Result<()> {
+        if self.code.is_empty() {
+            return Err(Error::missing("item code", "every item needs a code"));
+        }
+        if self.code.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                "item code",
+                &self.code,
+                "control characters are not allowed",
+            ));
+        }
+        if self.name.trim().is_empty() {
+            return Err(Error::missing(
+                "item name",
+                "every item needs a name (--name)",
+            ));
+        }
+        if self.unit.trim().is_empty() {
+            return Err(Error::invalid(
+                "unit",
+                &self.unit,
+                "expected a unit of issue such as box or each",
+            ));
+        }
+        if self.pack_size < 1 {
+            return Err(Error::invalid(
+                "pack_size",
+                self.pack_size.to_string(),
+                "must be 1 or more",
+            ));
+        }
+        if let Some(q) = self.reorder_qty.filter(|q| *q < 1) {
+            return Err(Error::invalid(
+                "reorder_qty",
+                q.to_string(),
+                "must be 1 or more",
+            ));
+        }
+        for (what, v) in [
+            ("reorder_level", self.reorder_level),
+            ("max_level", self.max_level),
+            ("lead_time_days", self.lead_time_days),
+            ("in_use_days", self.in_use_days),
+        ] {
+            if let Some(v) = v.filter(|v| *v < 0) {
+                return Err(Error::invalid(what, v.to_string(), "must be 0 or more"));
+            }
+        }
+        if let (Some(level), Some(max)) = (self.reorder_level, self.max_level)
+            && max <= level {
+                return Err(Error::invalid(
+                    "max_level",
+                    max.to_string(),
+                    format!("must be greater than reorder_level {level}"),
+                ));
+            }
+        Ok(())
+    }
+}
+
+/// A place stock is kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    #[serde(skip)]
+    pub id: i64,
+    pub code: String,
+    pub name: Option<String>,
+}
+
+const ITEM_COLUMNS: &str = "id, code, name, category, unit, pack_size, reorder_level, max_level, \
+     reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
+     lot_tracked, gtin, waste_stream, in_use_days, active";
+
+fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
+    Ok(Item {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        category: r.get(3)?,
+        unit: r.get(4)?,
+        pack_size: r.get(5)?,
+        reorder_level: r.get(6)?,
+        max_level: r.get(7)?,
+        reorder_qty: r.get(8)?,
+        lead_time_days: r.get(9)?,
+        supplier: r.get(10)?,
+        supplier_ref: r.get(11)?,
+        unit_cost: r.get::<_, Option<i64>>(12)?.map(Money),
+        storage: r.get(13)?,
+        hazard: r.get(14)?,
+        lot_tracked: r.get(15)?,
+        gtin: r.get(16)?,
+        waste_stream: r.get(17)?,
+        in_use_days: r.get(18)?,
+        active: r.get(19)?,
+    })
+}
+
+/// Find an item by code, case-insensitively; unknown codes get the closest
+/// known ones as suggestions.
+pub(crate) fn find_item(conn: &Connection, code: &str) -> Result<Item> {
+    let found = conn
+        .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE code = ?1"))?
+        .query_row([code.trim()], item_from_row)
+        .optional()?;
+    match found {
+        Some(item) => Ok(item),
+        None => {
+            let known = all_codes(conn, "SELECT code FROM items")?;
+            Err(Error::NotFound {
+                entity: "item",
+                key: code.to_owned(),
+                suggestions: closest(code, known),
+            })
+        }
+    }
+}
+
+/// Find a location by code, case-insensitively.
+pub(crate) fn find_location(conn: &Connection, code: &str) -> Result<Location> {
+    let found = conn
+        .prepare_cached("SELECT id, code, name FROM locations WHERE code = ?1")?
+        .query_row([code.trim()], |r| {
+            Ok(Location {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })
+        .optional()?;
+    match found {
+        Some(l) => Ok(l),
+        None => {
+            let known = all_codes(conn, "SELECT code FROM locations")?;
+            let mut suggestions = closest(code, known.clone());
+            if suggestions.is_empty() && known.len() <= 12 {
+                suggestions = known;
+            }
+            Err(Error::NotFound {
+                entity: "location",
+                key: code.to_owned(),
+                suggestions,
+            })
+        }
+    }
+}
+
+fn all_codes(conn: &Connection, sql: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(sql)?;
+    let codes = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(codes)
+}
+
+/// Normalise and check the cross-table parts of an item (GTIN form,
+/// waste stream exists) before it is written.
+fn prepare_item(conn: &Connection, item: &mut Item) -> Result<()> {
+    item.validate()?;
+    if let Some(g) = item.gtin.take() {
+        item.gtin = Some(
+            crate::gs1::normalize_gtin(&g)
+                .map_err(|e| Error::invalid("gtin", &g, e.to_string()))?,
+        );
+    }
+    if let Some(s) = item.waste_stream.take() {
+        item.waste_stream = Some(waste::find_stream(conn, &s)?.code);
+    }
+    if let Some(gtin) = &item.gtin {
+        let other: Option<String> = conn
+            .prepare_cached("SELECT code FROM items WHERE gtin = ?1 AND id <> ?2")?
+            .query_row(params![gtin, item.id], |r| r.get(0))
+            .optional()?;
+        if let Some(other) = other {
+            return Err(Error::invalid(
+                "gtin",
+                gtin,
+                format!("already belongs to item {other}; a GTIN names one item"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Insert a new item inside an open transaction (shared by `item add` and
+/// `import items`).
+pub(crate) fn insert_item(
+    conn: &Connection,
+    item: &mut Item,
+    now: &str,
+    user: &str,
+) -> Result<i64> {
+    prepare_item(conn, item)?;
+    let exists: Option<String> = conn
+        .prepare_cached("SELECT code FROM items WHERE code = ?1")?
+        .query_row([&item.code], |r| r.get(0))
+        .optional()?;
+    if let Some(existing) = exists {
+        return Err(Error::AlreadyExists {
+            entity: "item",
+            key: existing,
+        });
+    }
+    conn.prepare_cached(
+        "INSERT INTO items (code, name, category, unit, pack_size, reorder_level, max_level, \
+         reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
+         lot_tracked, gtin, waste_stream, in_use_days, active, created_at, created_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+    )?
+    .execute(params![
+        item.code,
+        item.name,
+        item.category,
+        item.unit,
+        item.pack_size,
+        item.reorder_level,
+        item.max_level,
+        item.reorder_qty,
+        item.lead_time_days,
+        item.supplier,
+        item.supplier_ref,
+        item.unit_cost.map(Money::pence),
+        item.storage,
+        item.hazard,
+        item.lot_tracked,
+        item.gtin,
+        item.waste_stream,
+        item.in_use_days,
+        item.active,
+        now,
+        user,
+    ])?;
+    item.id = conn.last_insert_rowid();
+    Ok(item.id)
+}
+
+/// Insert a location inside an open transaction. Returns false when the
+/// code already exists (imports skip it; `location add` reports it).
+pub(crate) fn insert_location(
+    conn: &Connection,
+    code: &str,
+    name: Option<&str>,
+    now: &str,
+    user: &str,
+) -> Result<bool> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(Error::missing(
+            "location code",
+            "every location needs a code",
+        ));
+    }
+    let exists: Option<i64> = conn
+        .prepare_cached("SELECT id FROM locations WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?;
+    if exists.is_some() {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "INSERT INTO locations (code, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![code, name, now, user])?;
+    Ok(true)
+}
+
+impl Store {
+    /// Add an item to the catalogue.
+    pub fn add_item(&mut self, mut item: Item, now: &str, user: &str) -> Result<Item> {
+        let tx = self.write()?;
+        insert_item(&tx, &mut item, now, user)?;
+        tx.commit()?;
+        Ok(item)
+    }
+
+    /// Look an item up by code.
+    pub fn item(&self, code: &str) -> Result<Item> {
+        find_item(&self.conn, code)
+    }
+
+    /// All items, by code; retired ones only when asked.
+    pub fn items(&self, include_retired: bool) -> Result<Vec<Item>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ITEM_COLUMNS} FROM items WHERE active = 1 OR ?1 ORDER BY code COLLATE BINARY"
+        ))?;
+        let items = stmt
+            .query_map([include_retired], item_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(items)
+    }
+
+    /// Replace an item's settings with `edited` (its code stays).
+    pub fn update_item(&mut self, mut edited: Item) -> Result<Item> {
+        let tx = self.write()?;
+        prepare_item(&tx, &mut edited)?;
+        tx.execute(
+            "UPDATE items SET name = ?2, category = ?3, unit = ?4, pack_size = ?5, reorder_level = ?6, \
+             max_level = ?7, reorder_qty = ?8, lead_time_days = ?9, supplier = ?10, supplier_ref = ?11, \
+             unit_cost_pence = ?12, storage = ?13, hazard = ?14, lot_tracked = ?15, gtin = ?16, \
+             waste_stream = ?17, in_use_days = ?18, active = ?19 WHERE id = ?1",
+            params![
+                edited.id,
+                edited.name,
+                edited.category,
+                edited.unit,
+                edited.pack_size,
+                edited.reorder_level,
+                edited.max_level,
+                edited.reorder_qty,
+                edited.lead_time_days,
+                edited.supplier,
+                edited.supplier_ref,
+                edited.unit_cost.map(Money::pence),
+                edited.storage,
+                edited.hazard,
+                edited.lot_tracked,
+                edited.gtin,
+                edited.waste_stream,
+                edited.in_use_days,
+                edited.active,
+            ],
+        )?;
+        tx.commit()?;
+        Ok(edited)
+    }
+
+    /// Add a location. Refuses a code that exists.
+    pub fn add_location(
+        &mut self,
+        code: &str,
+        name: Option<&str>,
+        now: &str,
+        user: &str,
+    ) -> Result<Location> {
+        let tx = self.write()?;
+        if !insert_location(&tx, code, name, now, user)? {
+            let existing = find_location(&tx, code)?;
+            return Err(Error::AlreadyExists {
+                entity: "location",
+                key: existing.code,
+            });
+        }
+        let loc = find_location(&tx, code)?;
+        tx.commit()?;
+        Ok(loc)
+    }
+
+    /// All locations, by code.
+    pub fn locations(&self) -> Result<Vec<Location>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, code, name FROM locations ORDER BY code COLLATE BINARY")?;
+        let locs = stmt
+            .query_map([], |r| {
+                Ok(Location {
+                    id: r.get(0)?,
+                    code: r.get(1)?,
+                    name: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(locs)
+    }
+
+    /// Look a location up by code.
+    pub fn location(&self, code: &str) -> Result<Location> {
+        find_location(&self.conn, code)
+    }
+}

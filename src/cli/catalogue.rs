@@ -1,0 +1,318 @@
+//! `item add|list|show|edit|retire` and `location add|list`.
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::catalogue::Item;
+use crate::error::Result;
+use crate::import::ITEMS;
+use crate::ledger::StockFilter;
+use crate::model::{Money, parse_count};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LocationCommand {
+    /// Add a location
+    Add {
+        /// Location code, e.g. FRIDGE-1
+        code: String,
+        /// Descriptive name
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List locations
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ItemCommand {
+    /// Add an item to the catalogue
+    Add(ItemAddArgs),
+    /// List items (active ones unless --all)
+    List {
+        /// Include retired items
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show one item with its stock by lot and location
+    Show {
+        /// Item code
+        code: String,
+    },
+    /// Change an item's settings (an empty value clears a setting)
+    Edit(ItemEditArgs),
+    /// Retire an item: it keeps its history but is no longer received or reordered
+    Retire {
+        /// Item code
+        code: String,
+    },
+}
+
+/// Settings shared by `item add` and `item edit`.
+#[derive(Debug, Args)]
+pub(crate) struct ItemSettings {
+    /// Category (reagent, PPE, plasticware, sharps, chemical, …)
+    #[arg(long)]
+    category: Option<String>,
+    /// Unit of issue (box, each, kit, …)
+    #[arg(long)]
+    unit: Option<String>,
+    /// Order multiple, in units of issue
+    #[arg(long)]
+    pack_size: Option<String>,
+    /// Reorder when usable stock plus on-order falls to this level
+    #[arg(long)]
+    reorder_level: Option<String>,
+    /// Order up to this level (must exceed the reorder level)
+    #[arg(long)]
+    max_level: Option<String>,
+    /// Fixed reorder quantity (when no max level)
+    #[arg(long)]
+    reorder_qty: Option<String>,
+    /// Supplier lead time in days
+    #[arg(long)]
+    lead_time_days: Option<String>,
+    /// Supplier name
+    #[arg(long)]
+    supplier: Option<String>,
+    /// Supplier's catalogue reference
+    #[arg(long)]
+    supplier_ref: Option<String>,
+    /// Unit cost in pounds, e.g. 12.50
+    #[arg(long, value_name = "POUNDS")]
+    unit_cost: Option<String>,
+    /// Storage condition (2-8C, -20C, room, flammables cabinet)
+    #[arg(long)]
+    storage: Option<String>,
+    /// Hazard statements / COSHH reference
+    #[arg(long)]
+    hazard: Option<String>,
+    /// GS1 GTIN (8, 12, 13 or 14 digits)
+    #[arg(long)]
+    gtin: Option<String>,
+    /// Default waste stream for disposals, e.g. "16 05 06*"
+    #[arg(long)]
+    waste_stream: Option<String>,
+    /// Days the item stays usable after opening
+    #[arg(long)]
+    in_use_days: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ItemAddArgs {
+    /// Item code (your key, e.g. RGT-0042)
+    code: String,
+    /// Item name
+    #[arg(long)]
+    name: String,
+    /// Track stock by lot and expiry
+    #[arg(long)]
+    lot_tracked: bool,
+    #[command(flatten)]
+    settings: ItemSettings,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ItemEditArgs {
+    /// Item code
+    code: String,
+    /// New name
+    #[arg(long)]
+    name: Option<String>,
+    /// Track stock by lot and expiry (true/false)
+    #[arg(long, value_name = "BOOL")]
+    lot_tracked: Option<String>,
+    /// Make a retired item active again
+    #[arg(long)]
+    active: bool,
+    #[command(flatten)]
+    settings: ItemSettings,
+}
+
+/// `Some("")` clears a setting; `None` leaves it.
+fn text(field: &mut Option<String>, value: Option<String>) {
+    if let Some(v) = value {
+        let v = v.trim().to_owned();
+        *field = (!v.is_empty()).then_some(v);
+    }
+}
+
+fn number(field: &mut Option<i64>, what: &str, value: Option<&String>) -> Result<()> {
+    if let Some(v) = value {
+        *field = if v.trim().is_empty() {
+            None
+        } else {
+            Some(parse_count(what, v)?)
+        };
+    }
+    Ok(())
+}
+
+fn apply_settings(item: &mut Item, s: ItemSettings) -> Result<()> {
+    text(&mut item.category, s.category);
+    if let Some(unit) = s.unit {
+        item.unit = unit.trim().to_owned();
+    }
+    if let Some(p) = &s.pack_size {
+        item.pack_size = parse_count("pack_size", p)?;
+    }
+    number(
+        &mut item.reorder_level,
+        "reorder_level",
+        s.reorder_level.as_ref(),
+    )?;
+    number(&mut item.max_level, "max_level", s.max_level.as_ref())?;
+    number(&mut item.reorder_qty, "reorder_qty", s.reorder_qty.as_ref())?;
+    number(
+        &mut item.lead_time_days,
+        "lead_time_days",
+        s.lead_time_days.as_ref(),
+    )?;
+    number(&mut item.in_use_days, "in_use_days", s.in_use_days.as_ref())?;
+    text(&mut item.supplier, s.supplier);
+    text(&mut item.supplier_ref, s.supplier_ref);
+    if let Some(cost) = s.unit_cost {
+        item.unit_cost = if cost.trim().is_empty() {
+            None
+        } else {
+            Some(Money::parse_pounds(&cost)?)
+        };
+    }
+    text(&mut item.storage, s.storage);
+    text(&mut item.hazard, s.hazard);
+    text(&mut item.gtin, s.gtin);
+    text(&mut item.waste_stream, s.waste_stream);
+    Ok(())
+}
+
+pub(super) fn run_location(ctx: &Ctx, c: LocationCommand) -> Result<i32> {
+    let mut store = ctx.open()?;
+    match c {
+        LocationCommand::Add { code, name } => {
+            let loc = store.add_location(&code, name.as_deref(), &ctx.now_stamp(), &ctx.user)?;
+            ctx.say(&format!("added location {}", loc.code));
+        }
+        LocationCommand::List => {
+            ctx.emit(&["code", "name"], &store.locations()?)?;
+        }
+    }
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct StockByLot {
+    lot: String,
+    expiry: Option<String>,
+    status: &'static str,
+    location: String,
+    quantity: i64,
+}
+
+pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
+    let mut store = ctx.open()?;
+    match c {
+        ItemCommand::Add(a) => {
+            let mut item = Item::new(&a.code, &a.name);
+            item.lot_tracked = a.lot_tracked;
+            apply_settings(&mut item, a.settings)?;
+            let item = store.add_item(item, &ctx.now_stamp(), &ctx.user)?;
+            ctx.say(&format!("added item {} ({})", item.code, item.name));
+        }
+        ItemCommand::List { all } => {
+            let items = store.items(all)?;
+            let mut headers: Vec<&str> = ITEMS.columns.to_vec();
+            if all {
+                headers.push("active");
+            }
+            ctx.emit(&headers, &items)?;
+        }
+        ItemCommand::Show { code } => {
+            let item = store.item(&code)?;
+            let lines = store.stock(
+                StockFilter {
+                    item_id: Some(item.id),
+                    ..StockFilter::default()
+                },
+                ctx.clock.today(),
+            )?;
+            let today = ctx.clock.today();
+            let rows: Vec<StockByLot> = lines
+                .iter()
+                .map(|l| StockByLot {
+                    lot: l.lot.clone(),
+                    expiry: l.effective_expiry.map(|d| d.to_string()),
+                    status: super::stock::status_word(l, today),
+                    location: l.location.clone(),
+                    quantity: l.quantity,
+                })
+                .collect();
+            show_item(ctx, &item, &rows)?;
+        }
+        ItemCommand::Edit(a) => {
+            let mut item = store.item(&a.code)?;
+            if let Some(name) = a.name {
+                item.name = name.trim().to_owned();
+            }
+            if let Some(b) = a.lot_tracked {
+                item.lot_tracked = crate::model::parse_bool("--lot-tracked", &b)?;
+            }
+            if a.active {
+                item.active = true;
+            }
+            apply_settings(&mut item, a.settings)?;
+            let item = store.update_item(item)?;
+            ctx.say(&format!("updated item {}", item.code));
+        }
+        ItemCommand::Retire { code } => {
+            let mut item = store.item(&code)?;
+            item.active = false;
+            let item = store.update_item(item)?;
+            ctx.say(&format!("retired item {}; its history is kept", item.code));
+        }
+    }
+    Ok(0)
+}
+
+fn show_item(ctx: &Ctx, item: &Item, stock: &[StockByLot]) -> Result<()> {
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        #[serde(flatten)]
+        item: &'a Item,
+        stock: &'a [StockByLot],
+    }
+    if ctx.format == Some(crate::report::OutputFormat::Json) {
+        let shown = Shown { item, stock };
+        return ctx.write_output(|out| {
+            serde_json::to_writer_pretty(&mut *out, &shown)
+                .map_err(|e| crate::error::Error::Csv(e.to_string()))?;
+            writeln!(out).map_err(|source| crate::error::Error::Io {
+                path: "<stdout>".into(),
+                source,
+            })
+        });
+    }
+    let value = serde_json::to_value(item).map_err(|e| crate::error::Error::Csv(e.to_string()))?;
+    #[derive(Serialize)]
+    struct Field {
+        field: String,
+        value: String,
+    }
+    let fields: Vec<Field> = value
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| Field {
+                    field: k.clone(),
+                    value: match v {
+                        serde_json::Value::Null => String::new(),
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    },
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ctx.emit(&["field", "value"], &fields)?;
+    println!();
+    ctx.emit(&["lot", "expiry", "status", "location", "quantity"], stock)
+}

@@ -1,0 +1,81 @@
+//! `import KIND FILE` and `export movements`.
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use super::Ctx;
+use crate::error::Result;
+use crate::import::{self, ImportContext};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ImportKind {
+    Locations,
+    Items,
+    Movements,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// What the file holds
+    #[arg(value_enum)]
+    kind: ImportKind,
+    /// CSV file with a header row (`-` reads standard input)
+    file: String,
+    /// Allow rows that issue an explicitly named expired lot
+    #[arg(long)]
+    allow_expired: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExportCommand {
+    /// Every movement, in the format `import movements` reads
+    Movements,
+}
+
+pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
+    let source = import::open_source(&a.file)?;
+    let mut store = ctx.open()?;
+    let ictx = ImportContext {
+        now: ctx.clock.now(),
+        user: &ctx.user,
+        allow_expired: a.allow_expired,
+    };
+    let (what, summary) = match a.kind {
+        ImportKind::Locations => (
+            "locations",
+            import::import_locations(&mut store, source, ictx)?,
+        ),
+        ImportKind::Items => ("items", import::import_items(&mut store, source, ictx)?),
+        ImportKind::Movements => (
+            "movements",
+            import::import_movements(&mut store, source, ictx)?,
+        ),
+    };
+    for w in &summary.warnings {
+        ctx.say(&format!("warning: {w}"));
+    }
+    let skipped = if summary.skipped > 0 {
+        format!(", {} already present", summary.skipped)
+    } else {
+        String::new()
+    };
+    ctx.say(&format!(
+        "imported {} {what} from {} ({} rows{skipped})",
+        summary.written, a.file, summary.rows
+    ));
+    Ok(0)
+}
+
+pub(super) fn export(ctx: &Ctx, c: ExportCommand) -> Result<i32> {
+    let store = ctx.open()?;
+    match c {
+        ExportCommand::Movements => {
+            let mut n = 0;
+            ctx.write_output(|out| {
+                n = import::export_movements(&store, out)?;
+                Ok(())
+            })?;
+            ctx.say(&format!("exported {n} movements"));
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,259 @@
+//! The command line: clap structures that only parse, one file per command
+//! group, and the context every command runs with (database path, user,
+//! clock, output). This is the only code that prints.
+
+mod catalogue;
+mod check;
+mod demo;
+mod io;
+mod lot;
+mod movement;
+mod stock;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+
+use crate::clock::Clock;
+use crate::db::Store;
+use crate::error::{Error, Result};
+use crate::model::{parse_date, stamp};
+use crate::report::{OutputFormat, render, render_to};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   success
+  2   usage error (unknown command or flag)
+  3   a check found a problem (check, equipment check, --fail-on-…)
+  65  invalid input data (validation, CSV, GS1, insufficient stock)
+  66  a named input file or the database is missing
+  75  the database stayed locked past the busy timeout
+  1   anything else
+
+Environment:
+  LABSTOCK_DB    database path (instead of --db)
+  LABSTOCK_USER  who is recording (instead of --user)
+  LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)";
+
+/// Laboratory stock and consumables tracker.
+///
+/// Records stock movements in an append-only ledger, keeps balances by
+/// item, lot and location, and produces the lab's stock reports.
+#[derive(Debug, Parser)]
+#[command(name = "labstock", version, after_long_help = EXIT_CODES, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Database file [default: the platform data directory]
+    #[arg(long, global = true, env = "LABSTOCK_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Who is recording [default: $LABSTOCK_USER, else the login name]
+    #[arg(long, global = true, env = "LABSTOCK_USER", value_name = "NAME")]
+    user: Option<String>,
+    /// Output format [default: table on a terminal, csv otherwise]
+    #[arg(long, global = true, value_enum)]
+    format: Option<OutputFormat>,
+    /// Write the listing or report to FILE instead of standard output
+    #[arg(long, global = true, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new database (with location MAIN and the waste streams)
+    Init,
+    /// Locations: stores, fridges, freezers, benches
+    #[command(subcommand)]
+    Location(catalogue::LocationCommand),
+    /// The item catalogue
+    #[command(subcommand)]
+    Item(catalogue::ItemCommand),
+    /// Record a delivery received into stock
+    Receive(movement::ReceiveArgs),
+    /// Issue stock to the bench (first-expiry-first-out unless --lot)
+    Issue(movement::IssueArgs),
+    /// Move stock between locations
+    Transfer(movement::TransferArgs),
+    /// Correct a balance up or down, with a reason
+    Adjust(movement::AdjustArgs),
+    /// Record a stocktake count (the difference from the book is recorded)
+    Count(movement::CountArgs),
+    /// Dispose of stock (expired, damaged, recalled, contaminated, …)
+    Dispose(movement::DisposeArgs),
+    /// Reverse an earlier movement exactly (the original stays)
+    Reverse(movement::ReverseArgs),
+    /// Lots: quarantine, release, recall, open, list
+    #[command(subcommand)]
+    Lot(lot::LotCommand),
+    /// Current balances by item, lot and location
+    Stock(stock::StockArgs),
+    /// The bin card of an item or lot: every movement with running balance
+    History(stock::HistoryArgs),
+    /// Where every unit of a lot went (for recalls)
+    Trace(stock::TraceArgs),
+    /// Prove every balance against the ledger (exit 3 on any difference)
+    Check,
+    /// Import CSV (all or nothing)
+    Import(io::ImportArgs),
+    /// Export CSV that `import` reads back
+    #[command(subcommand)]
+    Export(io::ExportCommand),
+    /// Build a demonstration database from the fixtures and print its reports
+    Demo,
+}
+
+/// What every command runs with.
+pub(crate) struct Ctx {
+    db: PathBuf,
+    pub user: String,
+    pub clock: Clock,
+    format: Option<OutputFormat>,
+    output: Option<PathBuf>,
+}
+
+impl Ctx {
+    fn new(global: GlobalArgs) -> Result<Ctx> {
+        let db = match global.db {
+            Some(p) => p,
+            None => default_db_path(),
+        };
+        let user = global
+            .user
+            .filter(|u| !u.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "unknown".into());
+        Ok(Ctx {
+            db,
+            user,
+            clock: Clock::from_env()?,
+            format: global.format,
+            output: global.output,
+        })
+    }
+
+    pub(crate) fn open(&self) -> Result<Store> {
+        Store::open(&self.db)
+    }
+
+    pub(crate) fn db_path(&self) -> &Path {
+        &self.db
+    }
+
+    pub(crate) fn now_stamp(&self) -> String {
+        stamp(self.clock.now())
+    }
+
+    /// The date reports are judged against: `--as-of`, else today.
+    pub(crate) fn as_of(&self, given: Option<&str>) -> Result<NaiveDate> {
+        match given {
+            Some(text) => parse_date("--as-of date", text),
+            None => Ok(self.clock.today()),
+        }
+    }
+
+    fn format(&self) -> OutputFormat {
+        self.format.unwrap_or_else(|| {
+            if self.output.is_none() && std::io::stdout().is_terminal() {
+                OutputFormat::Table
+            } else {
+                OutputFormat::Csv
+            }
+        })
+    }
+
+    /// Write rows as the chosen format to stdout or `--output`.
+    pub(crate) fn emit<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
+        let rendered = render(headers, rows)?;
+        let format = self.format();
+        self.write_output(|out| render_to(&rendered, format, out))
+    }
+
+    /// Run `write` against stdout, or against `--output` written atomically
+    /// (a scheduled job never leaves half a file behind).
+    pub(crate) fn write_output(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        match &self.output {
+            None => {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                write(&mut lock)?;
+                lock.flush().map_err(|source| Error::Io {
+                    path: "<stdout>".into(),
+                    source,
+                })
+            }
+            Some(path) => {
+                let tmp = path.with_extension("partial");
+                let io = |source| Error::Io {
+                    path: path.clone(),
+                    source,
+                };
+                let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(io)?);
+                write(&mut file)?;
+                file.flush().map_err(io)?;
+                drop(file);
+                std::fs::rename(&tmp, path).map_err(io)?;
+                Ok(())
+            }
+        }
+    }
+
+    /// A status line for the person at the terminal (stderr, so stdout
+    /// stays clean for pipes).
+    pub(crate) fn say(&self, line: &str) {
+        eprintln!("{line}");
+    }
+}
+
+fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("org", "labstock", "labstock").map_or_else(
+        || PathBuf::from("labstock.db"),
+        |d| d.data_dir().join("labstock.db"),
+    )
+}
+
+/// Parse arguments and run one command. Returns the exit code of a
+/// successful run (0, or 3 when a check found something it reports itself).
+pub fn run(cli: Cli) -> Result<i32> {
+    let ctx = Ctx::new(cli.global)?;
+    match cli.command {
+        Command::Init => {
+            let store = Store::init(ctx.db_path(), &ctx.now_stamp(), &ctx.user)?;
+            ctx.say(&format!(
+                "created labstock database at {} (location MAIN, waste streams seeded)",
+                store.path().display()
+            ));
+            Ok(0)
+        }
+        Command::Location(c) => catalogue::run_location(&ctx, c),
+        Command::Item(c) => catalogue::run_item(&ctx, c),
+        Command::Receive(a) => movement::receive(&ctx, a),
+        Command::Issue(a) => movement::issue(&ctx, a),
+        Command::Transfer(a) => movement::transfer(&ctx, a),
+        Command::Adjust(a) => movement::adjust(&ctx, a),
+        Command::Count(a) => movement::count(&ctx, a),
+        Command::Dispose(a) => movement::dispose(&ctx, a),
+        Command::Reverse(a) => movement::reverse(&ctx, a),
+        Command::Lot(c) => lot::run(&ctx, c),
+        Command::Stock(a) => stock::stock(&ctx, a),
+        Command::History(a) => stock::history(&ctx, a),
+        Command::Trace(a) => stock::trace(&ctx, a),
+        Command::Check => check::run(&ctx),
+        Command::Import(a) => io::import(&ctx, a),
+        Command::Export(c) => io::export(&ctx, c),
+        Command::Demo => demo::run(&ctx),
+    }
+}

@@ -1,0 +1,245 @@
+//! The bin card and the recall trace: reading the ledger of one item or
+//! one lot back, in the order it was recorded, with running balances.
+
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::catalogue::{find_item, find_location};
+use crate::db::Store;
+use crate::error::Result;
+use crate::ledger::existing_lot;
+
+/// One line of the bin card.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub at: String,
+    pub kind: String,
+    pub lot: String,
+    pub location: String,
+    pub to_location: Option<String>,
+    /// Signed change at `location` as recorded.
+    pub quantity: i64,
+    /// Change to the balance this card follows (a transfer between two
+    /// locations changes the item's total by nothing).
+    pub change: i64,
+    pub balance: i64,
+    pub counted: Option<i64>,
+    pub reason: Option<String>,
+    pub reference: Option<String>,
+    pub user: String,
+    pub note: Option<String>,
+}
+
+struct Raw {
+    id: i64,
+    at: String,
+    kind: String,
+    lot: String,
+    location_id: i64,
+    location: String,
+    to_location_id: Option<i64>,
+    to_location: Option<String>,
+    quantity: i64,
+    counted: Option<i64>,
+    reason: Option<String>,
+    reference: Option<String>,
+    user: String,
+    note: Option<String>,
+}
+
+fn movements_of(store: &Store, item_id: i64, lot_id: Option<i64>) -> Result<Vec<Raw>> {
+    let mut stmt = store.conn.prepare_cached(
+        "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
+         m.counted, m.reason, m.reference, m.user, m.note \
+         FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
+         LEFT JOIN locations tl ON tl.id = m.to_location_id \
+         WHERE m.item_id = ?1 AND (?2 IS NULL OR m.lot_id = ?2) ORDER BY m.id",
+    )?;
+    let rows = stmt
+        .query_map(params![item_id, lot_id], |r| {
+            Ok(Raw {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                kind: r.get(2)?,
+                lot: r.get(3)?,
+                location_id: r.get(4)?,
+                location: r.get(5)?,
+                to_location_id: r.get(6)?,
+                to_location: r.get(7)?,
+                quantity: r.get(8)?,
+                counted: r.get(9)?,
+                reason: r.get(10)?,
+                reference: r.get(11)?,
+                user: r.get(12)?,
+                note: r.get(13)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Direction of a lot's units in one movement, for the recall trace.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceRow {
+    pub id: i64,
+    pub at: String,
+    pub kind: String,
+    pub from: String,
+    pub to: String,
+    pub quantity: i64,
+    pub reason: Option<String>,
+    pub reference: Option<String>,
+    pub user: String,
+    pub note: Option<String>,
+}
+
+/// Where every unit of a lot went: totals by destination and what is left.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TraceSummary {
+    pub received: i64,
+    pub issued: i64,
+    pub disposed: i64,
+    pub adjusted: i64,
+    pub on_hand: Vec<(String, i64)>,
+}
+
+impl Store {
+    /// The bin card of an item, or of one lot, optionally at one location.
+    pub fn history(
+        &self,
+        item: &str,
+        lot: Option<&str>,
+        location: Option<&str>,
+    ) -> Result<Vec<HistoryRow>> {
+        let item = find_item(&self.conn, item)?;
+        let lot_id = lot
+            .map(|l| existing_lot(&self.conn, &item, l))
+            .transpose()?
+            .map(|l| l.id);
+        let loc_id = location
+            .map(|l| find_location(&self.conn, l))
+            .transpose()?
+            .map(|l| l.id);
+        let mut balance = 0;
+        let mut rows = Vec::new();
+        for m in movements_of(self, item.id, lot_id)? {
+            let change = match loc_id {
+                None => {
+                    if m.to_location_id.is_some() {
+                        0
+                    } else {
+                        m.quantity
+                    }
+                }
+                Some(at) => {
+                    let mut c = 0;
+                    if m.location_id == at {
+                        c += m.quantity;
+                    }
+                    if m.to_location_id == Some(at) {
+                        c -= m.quantity;
+                    }
+                    if c == 0 && m.location_id != at && m.to_location_id != Some(at) {
+                        continue;
+                    }
+                    c
+                }
+            };
+            balance += change;
+            rows.push(HistoryRow {
+                id: m.id,
+                at: m.at,
+                kind: m.kind,
+                lot: m.lot,
+                location: m.location,
+                to_location: m.to_location,
+                quantity: m.quantity,
+                change,
+                balance,
+                counted: m.counted,
+                reason: m.reason,
+                reference: m.reference,
+                user: m.user,
+                note: m.note,
+            });
+        }
+        Ok(rows)
+    }
+
+    /// Trace one lot for a recall: every movement of its units, and a summary.
+    pub fn trace(&self, item: &str, lot: &str) -> Result<(Vec<TraceRow>, TraceSummary)> {
+        let item = find_item(&self.conn, item)?;
+        let lot = existing_lot(&self.conn, &item, lot)?;
+        let mut rows = Vec::new();
+        let mut summary = TraceSummary::default();
+        let mut on_hand: Vec<(String, i64)> = Vec::new();
+        let mut bump = |loc: &str, q: i64| match on_hand.iter_mut().find(|(l, _)| l == loc) {
+            Some(e) => e.1 += q,
+            None => on_hand.push((loc.to_owned(), q)),
+        };
+        for m in movements_of(self, item.id, Some(lot.id))? {
+            let (from, to, q) = match &m.to_location {
+                Some(to) if m.quantity < 0 => (m.location.clone(), to.clone(), -m.quantity),
+                Some(to) => (to.clone(), m.location.clone(), m.quantity),
+                None if m.quantity >= 0 => (source_of(&m), m.location.clone(), m.quantity),
+                None => (m.location.clone(), sink_of(&m), -m.quantity),
+            };
+            bump(&m.location, m.quantity);
+            if let Some(to) = &m.to_location {
+                bump(to, -m.quantity);
+            }
+            match m.kind.as_str() {
+                "receive" => summary.received += m.quantity,
+                "issue" => summary.issued -= m.quantity,
+                "dispose" => summary.disposed -= m.quantity,
+                "transfer" => {}
+                _ if m.to_location.is_none() => summary.adjusted += m.quantity,
+                _ => {}
+            }
+            rows.push(TraceRow {
+                id: m.id,
+                at: m.at,
+                kind: m.kind,
+                from,
+                to,
+                quantity: q,
+                reason: m.reason,
+                reference: m.reference,
+                user: m.user,
+                note: m.note,
+            });
+        }
+        on_hand.retain(|(_, q)| *q != 0);
+        on_hand.sort();
+        summary.on_hand = on_hand;
+        Ok((rows, summary))
+    }
+}
+
+fn source_of(m: &Raw) -> String {
+    match m.kind.as_str() {
+        "receive" => m
+            .reference
+            .as_ref()
+            .map_or_else(|| "delivery".into(), |r| format!("delivery {r}")),
+        "count" => "stocktake gain".into(),
+        "adjust" => "adjustment".into(),
+        "reverse" => "reversal".into(),
+        other => other.to_owned(),
+    }
+}
+
+fn sink_of(m: &Raw) -> String {
+    match m.kind.as_str() {
+        "issue" => m
+            .reference
+            .as_ref()
+            .map_or_else(|| "issued".into(), |r| format!("issued ({r})")),
+        "dispose" => "disposed".into(),
+        "count" => "stocktake loss".into(),
+        "adjust" => "adjustment".into(),
+        "reverse" => "reversal".into(),
+        other => other.to_owned(),
+    }
+}

@@ -1,0 +1,1248 @@
+//! The stock ledger (SPEC §2): the append-only list of movements and the
+//! balances maintained beside it. Every movement is posted by [`post`],
+//! which writes the ledger row and the balance change in the caller's
+//! transaction, so the two can never disagree except by tampering, which
+//! `check` finds. The rules of each kind (what must be named, what is
+//! usable, never negative) are enforced here, once, for the CLI and for
+//! imports alike.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::catalogue::{Item, Location, find_item, find_location};
+use crate::db::Store;
+use crate::error::{Error, Result};
+use crate::model::{LotStatus, MovementKind, effective_expiry, is_expired, stamp};
+use crate::waste;
+
+/// The location a command uses when none is named (SPEC §1).
+pub const DEFAULT_LOCATION: &str = "MAIN";
+
+/// A request to record one movement, as the CLI or an import row gives it.
+/// `quantity` is as the user wrote it: positive for receive, issue,
+/// transfer and dispose; signed for adjust; the counted quantity for count.
+#[derive(Debug, Clone)]
+pub struct MovementRequest {
+    pub kind: MovementKind,
+    pub item: String,
+    pub quantity: i64,
+    pub lot: Option<String>,
+    pub expiry: Option<NaiveDate>,
+    pub location: Option<String>,
+    pub to_location: Option<String>,
+    pub reason: Option<String>,
+    pub reference: Option<String>,
+    /// Purchase order reference a receipt counts against.
+    pub order: Option<String>,
+    pub note: Option<String>,
+    /// When the movement happened (now, or an import row's timestamp).
+    pub at: DateTime<Utc>,
+    pub user: String,
+    pub allow_expired: bool,
+    /// Stream for the waste record of a dispose (else the item's).
+    pub waste_stream: Option<String>,
+    /// Whether a dispose writes its waste record (interactive yes, imports no).
+    pub write_waste: bool,
+    /// In imports a receipt's `reference` that names an order line links
+    /// to it; interactively only `--order` does.
+    pub link_order_by_reference: bool,
+}
+
+impl MovementRequest {
+    /// A request with everything optional left empty.
+    pub fn new(
+        kind: MovementKind,
+        item: &str,
+        quantity: i64,
+        at: DateTime<Utc>,
+        user: &str,
+    ) -> Self {
+        MovementRequest {
+            kind,
+            item: item.to_owned(),
+            quantity,
+            lot: None,
+            expiry: None,
+            location: None,
+            to_location: None,
+            reason: None,
+            reference: None,
+            order: None,
+            note: None,
+            at,
+            user: user.to_owned(),
+            allow_expired: false,
+            waste_stream: None,
+            write_waste: true,
+            link_order_by_reference: false,
+        }
+    }
+}
+
+/// One ledger row as written, with the balance it left at its location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Posted {
+    pub id: i64,
+    pub kind: MovementKind,
+    pub item: String,
+    pub lot: String,
+    pub location: String,
+    pub to_location: Option<String>,
+    /// Signed change at `location` (a transfer adds the opposite at `to_location`).
+    pub quantity: i64,
+    /// Balance of this lot at `location` after the movement.
+    pub balance: i64,
+}
+
+/// What one command wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcome {
+    pub movements: Vec<Posted>,
+    pub waste_record: Option<i64>,
+    pub warnings: Vec<String>,
+}
+
+/// A lot as the ledger needs it.
+#[derive(Debug, Clone)]
+pub struct Lot {
+    pub id: i64,
+    pub lot: String,
+    pub expiry: Option<NaiveDate>,
+    pub status: LotStatus,
+    pub opened_on: Option<NaiveDate>,
+}
+
+impl Lot {
+    pub fn effective_expiry(&self, item: &Item) -> Option<NaiveDate> {
+        effective_expiry(self.expiry, self.opened_on, item.in_use_days)
+    }
+
+    /// Usable stock: available, and not past its effective expiry on `as_of`.
+    pub fn usable(&self, item: &Item, as_of: NaiveDate) -> bool {
+        self.status == LotStatus::Available && !is_expired(self.effective_expiry(item), as_of)
+    }
+
+    fn label(&self) -> String {
+        if self.lot.is_empty() {
+            "(no lot)".into()
+        } else {
+            format!("lot {}", self.lot)
+        }
+    }
+}
+
+fn parse_opt_date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+pub(crate) fn find_lot(conn: &Connection, item_id: i64, lot: &str) -> Result<Option<Lot>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, lot, expiry, status, opened_on FROM lots WHERE item_id = ?1 AND lot = ?2",
+        )?
+        .query_row(params![item_id, lot], |r| {
+            Ok(Lot {
+                id: r.get(0)?,
+                lot: r.get(1)?,
+                expiry: parse_opt_date(r.get(2)?),
+                status: LotStatus::from_db(&r.get::<_, String>(3)?),
+                opened_on: parse_opt_date(r.get(4)?),
+            })
+        })
+        .optional()?)
+}
+
+/// A lot that must already exist; unknown lots list the item's lots.
+pub(crate) fn existing_lot(conn: &Connection, item: &Item, lot: &str) -> Result<Lot> {
+    if let Some(found) = find_lot(conn, item.id, lot)? {
+        return Ok(found);
+    }
+    let mut stmt =
+        conn.prepare_cached("SELECT lot FROM lots WHERE item_id = ?1 AND lot <> '' ORDER BY lot")?;
+    let known = stmt
+        .query_map([item.id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut suggestions = crate::db::closest(lot, known.clone());
+    if suggestions.is_empty() && known.len() <= 6 {
+        suggestions = known;
+    }
+    Err(Error::NotFound {
+        entity: "lot",
+        key: format!("{lot}\" of item \"{}", item.code),
+        suggestions,
+    })
+}
+
+fn create_lot(
+    conn: &Connection,
+    item: &Item,
+    lot: &str,
+    expiry: Option<NaiveDate>,
+    now: &str,
+) -> Result<Lot> {
+    conn.prepare_cached(
+        "INSERT INTO lots (item_id, lot, expiry, created_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![item.id, lot, expiry.map(|d| d.to_string()), now])?;
+    Ok(Lot {
+        id: conn.last_insert_rowid(),
+        lot: lot.to_owned(),
+        expiry,
+        status: LotStatus::Available,
+        opened_on: None,
+    })
+}
+
+/// The lot a non-FEFO movement acts on: the named one, or for an item that
+/// is not lot-tracked its single unnamed lot. A lot-tracked item must name
+/// its lot (SPEC §10).
+fn named_lot(
+    conn: &Connection,
+    item: &Item,
+    req: &MovementRequest,
+    create: bool,
+    now: &str,
+) -> Result<Lot> {
+    let name = req.lot.as_deref().map_or("", str::trim);
+    if name.is_empty() && item.lot_tracked {
+        return Err(Error::missing(
+            "lot",
+            format!(
+                "{} is lot-tracked, so a {} must name its lot (--lot)",
+                item.code, req.kind
+            ),
+        ));
+    }
+    let lot = if create && (name.is_empty() || !item.lot_tracked) {
+        match find_lot(conn, item.id, name)? {
+            Some(l) => l,
+            None => create_lot(conn, item, name, None, now)?,
+        }
+    } else {
+        existing_lot(conn, item, name)?
+    };
+    check_expiry_matches(item, &lot, req.expiry)?;
+    Ok(lot)
+}
+
+fn check_expiry_matches(item: &Item, lot: &Lot, given: Option<NaiveDate>) -> Result<()> {
+    match (given, lot.expiry) {
+        (Some(g), Some(e)) if g != e => Err(Error::invalid(
+            "expiry",
+            g.to_string(),
+            format!("{} of {} expires on {e}", lot.label(), item.code),
+        )),
+        (Some(g), None) if !lot.lot.is_empty() => Err(Error::invalid(
+            "expiry",
+            g.to_string(),
+            format!("{} of {} has no expiry recorded", lot.label(), item.code),
+        )),
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn balance(conn: &Connection, lot_id: i64, location_id: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2")?
+        .query_row(params![lot_id, location_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Change one maintained balance. Refuses to go below zero: the callers
+/// check first to word a helpful message; this is the last line of defence.
+fn apply(
+    conn: &Connection,
+    item: &Item,
+    lot: &Lot,
+    location: &Location,
+    delta: i64,
+) -> Result<i64> {
+    let current = balance(conn, lot.id, location.id)?;
+    let new = current + delta;
+    if new < 0 {
+        return Err(Error::InsufficientStock {
+            item: item.code.clone(),
+            location: location.code.clone(),
+            what: "",
+            requested: -delta,
+            available: current,
+            detail: format!(" in {}", lot.label()),
+        });
+    }
+    conn.prepare_cached(
+        "INSERT INTO balances (lot_id, location_id, item_id, quantity) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (lot_id, location_id) DO UPDATE SET quantity = excluded.quantity",
+    )?
+    .execute(params![lot.id, location.id, item.id, new])?;
+    Ok(new)
+}
+
+/// The parts of a ledger row beyond item, lot and places.
+struct Row<'a> {
+    kind: MovementKind,
+    quantity: i64,
+    counted: Option<i64>,
+    reason: Option<&'a str>,
+    reference: Option<&'a str>,
+    order_id: Option<i64>,
+    note: Option<&'a str>,
+    reverses: Option<i64>,
+}
+
+/// Write one ledger row and its balance changes. The only code that
+/// inserts into `movements`.
+#[allow(clippy::too_many_arguments)]
+fn post(
+    conn: &Connection,
+    item: &Item,
+    lot: &Lot,
+    from: &Location,
+    to: Option<&Location>,
+    row: &Row<'_>,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Posted> {
+    let after = apply(conn, item, lot, from, row.quantity)?;
+    if let Some(to) = to {
+        apply(conn, item, lot, to, -row.quantity)?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO movements (at, kind, item_id, lot_id, location_id, to_location_id, quantity, counted, \
+         reason, reference, order_id, note, reverses, user, recorded_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        stamp(req.at),
+        row.kind.as_str(),
+        item.id,
+        lot.id,
+        from.id,
+        to.map(|l| l.id),
+        row.quantity,
+        row.counted,
+        row.reason,
+        row.reference,
+        row.order_id,
+        row.note,
+        row.reverses,
+        req.user,
+        recorded_at,
+    ])?;
+    if let Some(order_id) = row.order_id {
+        conn.prepare_cached("UPDATE orders SET received = received + ?2 WHERE id = ?1")?
+            .execute(params![order_id, row.quantity])?;
+    }
+    Ok(Posted {
+        id: conn.last_insert_rowid(),
+        kind: row.kind,
+        item: item.code.clone(),
+        lot: lot.lot.clone(),
+        location: from.code.clone(),
+        to_location: to.map(|l| l.code.clone()),
+        quantity: row.quantity,
+        balance: after,
+    })
+}
+
+fn non_empty(s: Option<&String>) -> Option<&str> {
+    s.map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+fn location_of(conn: &Connection, code: Option<&String>) -> Result<Location> {
+    find_location(conn, non_empty(code).unwrap_or(DEFAULT_LOCATION))
+}
+
+/// Record one movement inside an open transaction: the shared path of
+/// every command and every import row.
+pub(crate) fn record(
+    conn: &Connection,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    let item = find_item(conn, &req.item)?;
+    match req.kind {
+        MovementKind::Receive => receive(conn, &item, req, recorded_at),
+        MovementKind::Issue => issue(conn, &item, req, recorded_at),
+        MovementKind::Transfer => transfer(conn, &item, req, recorded_at),
+        MovementKind::Adjust => adjust(conn, &item, req, recorded_at),
+        MovementKind::Count => count(conn, &item, req, recorded_at),
+        MovementKind::Dispose => dispose(conn, &item, req, recorded_at),
+        MovementKind::Reverse => Err(Error::Refused(
+            "a reverse names the movement it negates: use `labstock reverse MOVEMENT_ID` (imports cannot reverse)"
+                .into(),
+        )),
+    }
+}
+
+fn require_positive(req: &MovementRequest) -> Result<()> {
+    if req.quantity <= 0 {
+        return Err(Error::invalid(
+            "quantity",
+            req.quantity.to_string(),
+            format!("a {} needs a whole number greater than zero", req.kind),
+        ));
+    }
+    Ok(())
+}
+
+fn require_reason(req: &MovementRequest) -> Result<&str> {
+    non_empty(req.reason.as_ref()).ok_or_else(|| {
+        Error::missing(
+            "reason",
+            format!("every {} records why (--reason)", req.kind),
+        )
+    })
+}
+
+fn receive(
+    conn: &Connection,
+    item: &Item,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    require_positive(req)?;
+    if !item.active {
+        return Err(Error::Refused(format!(
+            "item {} is retired; reactivate it with `labstock item edit {} --active` before receiving",
+            item.code, item.code
+        )));
+    }
+    let location = location_of(conn, req.location.as_ref())?;
+    let name = non_empty(req.lot.as_ref()).unwrap_or("");
+    if item.lot_tracked && name.is_empty() {
+        return Err(Error::missing(
+            "lot",
+            format!(
+                "{} is lot-tracked: a receipt needs --lot and --expiry",
+                item.code
+            ),
+        ));
+    }
+    if name.is_empty() && req.expiry.is_some() {
+        return Err(Error::missing(
+            "lot",
+            "an expiry belongs to a lot: give --lot with --expiry",
+        ));
+    }
+    let lot = match find_lot(conn, item.id, name)? {
+        Some(existing) => {
+            if let (Some(given), Some(recorded)) = (req.expiry, existing.expiry)
+                && given != recorded {
+                    return Err(Error::invalid(
+                        "expiry",
+                        given.to_string(),
+                        format!(
+                            "lot {} of {} was received before with expiry {recorded}; a lot has one expiry",
+                            existing.lot, item.code
+                        ),
+                    ));
+                }
+            if item.lot_tracked && existing.expiry.is_none() && req.expiry.is_none() {
+                return Err(Error::missing(
+                    "expiry",
+                    format!("{} is lot-tracked: a receipt needs --expiry", item.code),
+                ));
+            }
+            existing
+        }
+        None => {
+            if item.lot_tracked && req.expiry.is_none() {
+                return Err(Error::missing(
+                    "expiry",
+                    format!(
+                        "{} is lot-tracked: a receipt of new lot {name} needs --expiry",
+                        item.code
+                    ),
+                ));
+            }
+            create_lot(conn, item, name, req.expiry, recorded_at)?
+        }
+    };
+    let mut warnings = Vec::new();
+    let order = order_line(conn, item, req)?;
+    if let Some((_, reference, ordered, received)) = &order {
+        let total = received + req.quantity;
+        if total > *ordered {
+            warnings.push(format!(
+                "over-receipt on order {reference}: {total} received against {ordered} ordered ({} over)",
+                total - ordered
+            ));
+        }
+    }
+    if lot.status != LotStatus::Available {
+        warnings.push(format!(
+            "{} of {} is {}: the stock received is not usable until it is released",
+            lot.label(),
+            item.code,
+            lot.status.as_str()
+        ));
+    }
+    if is_expired(lot.effective_expiry(item), req.at.date_naive()) {
+        warnings.push(format!(
+            "{} of {} is already past its expiry",
+            lot.label(),
+            item.code
+        ));
+    }
+    let reference = non_empty(req.reference.as_ref()).or(order.as_ref().map(|o| o.1.as_str()));
+    let row = Row {
+        kind: MovementKind::Receive,
+        quantity: req.quantity,
+        counted: None,
+        reason: non_empty(req.reason.as_ref()),
+        reference,
+        order_id: order.as_ref().map(|o| o.0),
+        note: non_empty(req.note.as_ref()),
+        reverses: None,
+    };
+    let posted = post(conn, item, &lot, &location, None, &row, req, recorded_at)?;
+    Ok(Outcome {
+        movements: vec![posted],
+        waste_record: None,
+        warnings,
+    })
+}
+
+/// The order line a receipt counts against: `--order REF` must name a line
+/// for this item; in imports a `reference` that names one links quietly.
+fn order_line(
+    conn: &Connection,
+    item: &Item,
+    req: &MovementRequest,
+) -> Result<Option<(i64, String, i64, i64)>> {
+    let lookup = |reference: &str| -> Result<Option<(i64, String, i64, i64)>> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2",
+            )?
+            .query_row(params![reference, item.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?)
+    };
+    if let Some(reference) = non_empty(req.order.as_ref()) {
+        return match lookup(reference)? {
+            Some(line) => Ok(Some(line)),
+            None => Err(Error::NotFound {
+                entity: "order line",
+                key: format!("{reference}\" for item \"{}", item.code),
+                suggestions: Vec::new(),
+            }),
+        };
+    }
+    if req.link_order_by_reference
+        && let Some(reference) = non_empty(req.reference.as_ref()) {
+            return lookup(reference);
+        }
+    Ok(None)
+}
+
+/// Usable lots of an item at a location with stock, first expiry first
+/// (no expiry last, then oldest lot), as FEFO allocates them.
+pub(crate) fn lots_with_stock(
+    conn: &Connection,
+    item: &Item,
+    location_id: i64,
+) -> Result<Vec<(Lot, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
+         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0",
+    )?;
+    let rows = stmt
+        .query_map(params![item.id, location_id], |r| {
+            Ok((
+                Lot {
+                    id: r.get(0)?,
+                    lot: r.get(1)?,
+                    expiry: parse_opt_date(r.get(2)?),
+                    status: LotStatus::from_db(&r.get::<_, String>(3)?),
+                    opened_on: parse_opt_date(r.get(4)?),
+                },
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Allocate `quantity` first-expiry-first-out over the usable lots.
+pub fn fefo_plan(
+    lots: &[(Lot, i64)],
+    item: &Item,
+    as_of: NaiveDate,
+    quantity: i64,
+) -> Option<Vec<(usize, i64)>> {
+    let mut order: Vec<usize> = (0..lots.len())
+        .filter(|&i| lots[i].0.usable(item, as_of))
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (la, lb) = (&lots[a].0, &lots[b].0);
+        let (ea, eb) = (la.effective_expiry(item), lb.effective_expiry(item));
+        match (ea, eb) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+        .then(la.id.cmp(&lb.id))
+    });
+    let mut left = quantity;
+    let mut plan = Vec::new();
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(lots[i].1);
+        plan.push((i, take));
+        left -= take;
+    }
+    (left == 0).then_some(plan)
+}
+
+fn issue(
+    conn: &Connection,
+    item: &Item,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    require_positive(req)?;
+    let location = location_of(conn, req.location.as_ref())?;
+    let as_of = req.at.date_naive();
+    let named = non_empty(req.lot.as_ref());
+    let allocation: Vec<(Lot, i64)> = if named.is_some() {
+        let lot = named_lot(conn, item, req, false, recorded_at)?;
+        check_issuable(item, &lot, as_of, req.allow_expired)?;
+        let have = balance(conn, lot.id, location.id)?;
+        if have < req.quantity {
+            return Err(Error::InsufficientStock {
+                item: item.code.clone(),
+                location: location.code.clone(),
+                what: "",
+                requested: req.quantity,
+                available: have,
+                detail: format!(" in {}", lot.label()),
+            });
+        }
+        vec![(lot, req.quantity)]
+    } else {
+        let lots = lots_with_stock(conn, item, location.id)?;
+        match fefo_plan(&lots, item, as_of, req.quantity) {
+            Some(plan) => plan
+                .into_iter()
+                .map(|(i, q)| (lots[i].0.clone(), q))
+                .collect(),
+            None => {
+                return Err(short_of_usable(
+                    conn,
+                    item,
+                    &location,
+                    &lots,
+                    as_of,
+                    req.quantity,
+                )?);
+            }
+        }
+    };
+    let mut movements = Vec::with_capacity(allocation.len());
+    for (lot, q) in &allocation {
+        let row = Row {
+            kind: MovementKind::Issue,
+            quantity: -q,
+            counted: None,
+            reason: non_empty(req.reason.as_ref()),
+            reference: non_empty(req.reference.as_ref()),
+            order_id: None,
+            note: non_empty(req.note.as_ref()),
+            reverses: None,
+        };
+        movements.push(post(
+            conn,
+            item,
+            lot,
+            &location,
+            None,
+            &row,
+            req,
+            recorded_at,
+        )?);
+    }
+    Ok(Outcome {
+        movements,
+        waste_record: None,
+        warnings: Vec::new(),
+    })
+}
+
+fn check_issuable(item: &Item, lot: &Lot, as_of: NaiveDate, allow_expired: bool) -> Result<()> {
+    match lot.status {
+        LotStatus::Available => {}
+        other => {
+            return Err(Error::Refused(format!(
+                "{} of {} is {}: it cannot be issued (release it with `labstock lot release {} {}` if it is fit for use)",
+                lot.label(),
+                item.code,
+                other.as_str(),
+                item.code,
+                lot.lot
+            )));
+        }
+    }
+    if let Some(eff) = lot.effective_expiry(item).filter(|e| *e < as_of)
+        && !allow_expired {
+            return Err(Error::Refused(format!(
+                "{} of {} expired on {eff}; pass --allow-expired to issue it anyway",
+                lot.label(),
+                item.code
+            )));
+        }
+    Ok(())
+}
+
+/// The refusal of an issue that needs more usable stock than there is:
+/// how much is usable here, what is held but unusable, and where else
+/// usable stock is.
+fn short_of_usable(
+    conn: &Connection,
+    item: &Item,
+    location: &Location,
+    lots: &[(Lot, i64)],
+    as_of: NaiveDate,
+    requested: i64,
+) -> Result<Error> {
+    let usable: i64 = lots
+        .iter()
+        .filter(|(l, _)| l.usable(item, as_of))
+        .map(|(_, q)| q)
+        .sum();
+    let unusable: i64 = lots
+        .iter()
+        .filter(|(l, _)| !l.usable(item, as_of))
+        .map(|(_, q)| q)
+        .sum();
+    let mut detail = String::new();
+    if unusable > 0 {
+        detail.push_str(&format!(
+            "; {unusable} more held in expired, quarantined or recalled lots"
+        ));
+    }
+    let mut elsewhere = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.location_id, loc.code FROM balances b JOIN locations loc ON loc.id = b.location_id \
+         WHERE b.item_id = ?1 AND b.location_id <> ?2 AND b.quantity > 0 GROUP BY b.location_id ORDER BY loc.code",
+    )?;
+    let others = stmt
+        .query_map(params![item.id, location.id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (loc_id, code) in others {
+        let q: i64 = lots_with_stock(conn, item, loc_id)?
+            .iter()
+            .filter(|(l, _)| l.usable(item, as_of))
+            .map(|(_, q)| q)
+            .sum();
+        if q > 0 {
+            elsewhere.push(format!("{q} at {code}"));
+        }
+    }
+    if !elsewhere.is_empty() {
+        detail.push_str(&format!("; usable elsewhere: {}", elsewhere.join(", ")));
+    }
+    Ok(Error::InsufficientStock {
+        item: item.code.clone(),
+        location: location.code.clone(),
+        what: "usable",
+        requested,
+        available: usable,
+        detail,
+    })
+}
+
+fn require_stock(
+    conn: &Connection,
+    item: &Item,
+    lot: &Lot,
+    location: &Location,
+    quantity: i64,
+) -> Result<()> {
+    let have = balance(conn, lot.id, location.id)?;
+    if have < quantity {
+        return Err(Error::InsufficientStock {
+            item: item.code.clone(),
+            location: location.code.clone(),
+            what: "",
+            requested: quantity,
+            available: have,
+            detail: format!(" in {}", lot.label()),
+        });
+    }
+    Ok(())
+}
+
+fn transfer(
+    conn: &Connection,
+    item: &Item,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    require_positive(req)?;
+    let from = location_of(conn, req.location.as_ref())?;
+    let to_code = non_empty(req.to_location.as_ref()).ok_or_else(|| {
+        Error::missing(
+            "destination location",
+            "a transfer needs --to (to_location)",
+        )
+    })?;
+    let to = find_location(conn, to_code)?;
+    if to.id == from.id {
+        return Err(Error::invalid(
+            "destination location",
+            to_code,
+            format!(
+                "a transfer must move stock somewhere other than {}",
+                from.code
+            ),
+        ));
+    }
+    let lot = named_lot(conn, item, req, false, recorded_at)?;
+    require_stock(conn, item, &lot, &from, req.quantity)?;
+    let row = Row {
+        kind: MovementKind::Transfer,
+        quantity: -req.quantity,
+        counted: None,
+        reason: non_empty(req.reason.as_ref()),
+        reference: non_empty(req.reference.as_ref()),
+        order_id: None,
+        note: non_empty(req.note.as_ref()),
+        reverses: None,
+    };
+    let posted = post(conn, item, &lot, &from, Some(&to), &row, req, recorded_at)?;
+    Ok(Outcome {
+        movements: vec![posted],
+        ..Outcome::default()
+    })
+}
+
+fn adjust(
+    conn: &Connection,
+    item: &Item,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    if req.quantity == 0 {
+        return Err(Error::invalid(
+            "quantity",
+            "0",
+            "an adjust needs a non-zero whole number (negative to remove stock)",
+        ));
+    }
+    let reason = require_reason(req)?;
+    let location = location_of(conn, req.location.as_ref())?;
+    let lot = named_lot(conn, item, req, req.quantity > 0, recorded_at)?;
+    if req.quantity < 0 {
+        require_stock(conn, item, &lot, &location, -req.quantity)?;
+    }
+    let row = Row {
+        kind: MovementKind::Adjust,
+        quantity: req.quantity,
+        counted: None,
+        reason: Some(reason),
+        reference: non_empty(req.reference.as_ref()),
+        order_id: None,
+        note: non_empty(req.note.as_ref()),
+        reverses: None,
+    };
+    let posted = post(conn, item, &lot, &location, None, &row, req, recorded_at)?;
+    Ok(Outcome {
+        movements: vec![posted],
+        ..Outcome::default()
+    })
+}
+
+fn count(
+    conn: &Connection,
+    item: &Item,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    if req.quantity < 0 {
+        return Err(Error::invalid(
+            "counted quantity",
+            req.quantity.to_string(),
+            "a stocktake count is 0 or more",
+        ));
+    }
+    let location = location_of(conn, req.location.as_ref())?;
+    let lot = named_lot(conn, item, req, true, recorded_at)?;
+    let book = balance(conn, lot.id, location.id)?;
+    let row = Row {
+        kind: MovementKind::Count,
+        quantity: req.quantity - book,
+        counted: Some(req.quantity),
+        reason: non_empty(req.reason.as_ref()),
+        reference: non_empty(req.reference.as_ref()),
+        order_id: None,
+        note: non_empty(req.note.as_ref()),
+        reverses: None,
+    };
+    let posted = post(conn, item, &lot, &location, None, &row, req, recorded_at)?;
+    let mut warnings = Vec::new();
+    if book != req.quantity {
+        warnings.push(format!(
+            "count differs from book: counted {}, book said {book} (difference {:+})",
+            req.quantity,
+            req.quantity - book
+        ));
+    }
+    Ok(Outcome {
+        movements: vec![posted],
+        waste_record: None,
+        warnings,
+    })
+}
+
+fn dispose(
+    conn: &Connection,
+    item: &Item,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    require_positive(req)?;
+    let reason = require_reason(req)?;
+    let location = location_of(conn, req.location.as_ref())?;
+    let lot = named_lot(conn, item, req, false, recorded_at)?;
+    require_stock(conn, item, &lot, &location, req.quantity)?;
+    let stream = if req.write_waste {
+        match non_empty(req.waste_stream.as_ref()).or(item.waste_stream.as_deref()) {
+            Some(code) => Some(waste::find_stream(conn, code)?),
+            None if item.hazard.as_deref().is_some_and(|h| !h.trim().is_empty()) => {
+                return Err(Error::missing(
+                    "waste stream",
+                    format!(
+                        "{} is hazardous, so its disposal goes in the waste register: give --waste-stream (e.g. \"16 05 06*\") or set the item's waste_stream",
+                        item.code
+                    ),
+                ));
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
+    let row = Row {
+        kind: MovementKind::Dispose,
+        quantity: -req.quantity,
+        counted: None,
+        reason: Some(reason),
+        reference: non_empty(req.reference.as_ref()),
+        order_id: None,
+        note: non_empty(req.note.as_ref()),
+        reverses: None,
+    };
+    let posted = post(conn, item, &lot, &location, None, &row, req, recorded_at)?;
+    let waste_record = match stream {
+        Some(stream) => {
+            let lot_text = if lot.lot.is_empty() {
+                String::new()
+            } else {
+                format!(" lot {}", lot.lot)
+            };
+            let notes = format!(
+                "disposed from stock: {} {}{lot_text} ({reason}), movement #{}",
+                item.code, item.name, posted.id
+            );
+            Some(waste::record_disposal(
+                conn,
+                &waste::DisposalRecord {
+                    date: &req.at.date_naive().to_string(),
+                    stream: &stream.code,
+                    quantity: req.quantity,
+                    notes,
+                    movement_id: posted.id,
+                    user: &req.user,
+                    recorded_at,
+                },
+            )?)
+        }
+        None => None,
+    };
+    Ok(Outcome {
+        movements: vec![posted],
+        waste_record,
+        warnings: Vec::new(),
+    })
+}
+
+/// Negate an earlier movement exactly (SPEC §2). The original stays; a
+/// movement is reversed at most once, and a reversal is not reversed
+/// (record the movement again instead).
+pub(crate) fn reverse(
+    conn: &Connection,
+    id: i64,
+    reason: Option<&str>,
+    at: DateTime<Utc>,
+    user: &str,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    let original = conn
+        .prepare_cached(
+            "SELECT m.kind, m.item_id, m.lot_id, m.location_id, m.to_location_id, m.quantity, m.order_id, \
+             (SELECT r.id FROM movements r WHERE r.reverses = m.id) FROM movements m WHERE m.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<i64>>(6)?,
+                r.get::<_, Option<i64>>(7)?,
+            ))
+        })
+        .optional()?;
+    let Some((kind, item_id, lot_id, loc_id, to_id, quantity, order_id, reversed_by)) = original
+    else {
+        return Err(Error::NotFound {
+            entity: "movement",
+            key: id.to_string(),
+            suggestions: Vec::new(),
+        });
+    };
+    if let Some(by) = reversed_by {
+        return Err(Error::Refused(format!(
+            "movement {id} was already reversed by movement {by}"
+        )));
+    }
+    if kind == "reverse" {
+        return Err(Error::Refused(format!(
+            "movement {id} is itself a reversal; record the original movement again instead"
+        )));
+    }
+    let (item, lot, from, to) = movement_parts(conn, item_id, lot_id, loc_id, to_id)?;
+    // The reversal takes back what the original added: check each place it
+    // would reduce has the stock.
+    if quantity > 0 {
+        require_stock(conn, &item, &lot, &from, quantity)?;
+    }
+    if let (Some(to), true) = (&to, quantity < 0) {
+        require_stock(conn, &item, &lot, to, -quantity)?;
+    }
+    let note = format!("reverses movement {id} ({kind})");
+    let row = Row {
+        kind: MovementKind::Reverse,
+        quantity: -quantity,
+        counted: None,
+        reason,
+        reference: None,
+        order_id,
+        note: Some(&note),
+        reverses: Some(id),
+    };
+    let req = MovementRequest::new(MovementKind::Reverse, &item.code, -quantity, at, user);
+    let posted = post(
+        conn,
+        &item,
+        &lot,
+        &from,
+        to.as_ref(),
+        &row,
+        &req,
+        recorded_at,
+    )?;
+    let mut warnings = Vec::new();
+    if kind == "dispose" {
+        let waste: Option<i64> = conn
+            .prepare_cached("SELECT id FROM waste_records WHERE movement_id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if let Some(w) = waste {
+            warnings.push(format!(
+                "waste record {w} written by that disposal stays in the register; record a correction if the waste was not produced"
+            ));
+        }
+    }
+    Ok(Outcome {
+        movements: vec![posted],
+        waste_record: None,
+        warnings,
+    })
+}
+
+fn movement_parts(
+    conn: &Connection,
+    item_id: i64,
+    lot_id: i64,
+    loc_id: i64,
+    to_id: Option<i64>,
+) -> Result<(Item, Lot, Location, Option<Location>)> {
+    let code: String = conn
+        .prepare_cached("SELECT code FROM items WHERE id = ?1")?
+        .query_row([item_id], |r| r.get(0))?;
+    let item = find_item(conn, &code)?;
+    let lot_name: String = conn
+        .prepare_cached("SELECT lot FROM lots WHERE id = ?1")?
+        .query_row([lot_id], |r| r.get(0))?;
+    let lot = existing_lot(conn, &item, &lot_name)?;
+    let location = location_by_id(conn, loc_id)?;
+    let to = to_id.map(|id| location_by_id(conn, id)).transpose()?;
+    Ok((item, lot, location, to))
+}
+
+fn location_by_id(conn: &Connection, id: i64) -> Result<Location> {
+    Ok(conn
+        .prepare_cached("SELECT id, code, name FROM locations WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Location {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })?)
+}
+
+/// One (item, lot, location) balance as of a date, with what reports need
+/// to judge it.
+#[derive(Debug, Clone)]
+pub struct StockLine {
+    pub item_id: i64,
+    pub item: String,
+    pub name: String,
+    pub lot_id: i64,
+    pub lot: String,
+    pub expiry: Option<NaiveDate>,
+    pub effective_expiry: Option<NaiveDate>,
+    pub status: LotStatus,
+    pub location_id: i64,
+    pub location: String,
+    pub quantity: i64,
+}
+
+/// Which balances to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StockFilter {
+    pub item_id: Option<i64>,
+    pub location_id: Option<i64>,
+    pub lot_id: Option<i64>,
+}
+
+/// Balances as they stood at the end of `as_of` (UTC): the maintained
+/// balances, less the movements stamped after that moment. For today this
+/// reads the balances and an empty index range, so its cost grows with the
+/// number of balances, never with the length of the ledger.
+pub fn stock_as_of(
+    conn: &Connection,
+    filter: StockFilter,
+    as_of: NaiveDate,
+) -> Result<Vec<StockLine>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.item_id, i.code, i.name, b.lot_id, l.lot, l.expiry, l.status, l.opened_on, i.in_use_days, \
+         b.location_id, loc.code, b.quantity \
+         FROM balances b JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id \
+         JOIN locations loc ON loc.id = b.location_id \
+         WHERE (?1 IS NULL OR b.item_id = ?1) AND (?2 IS NULL OR b.location_id = ?2) AND (?3 IS NULL OR b.lot_id = ?3)",
+    )?;
+    let mut lines: Vec<StockLine> = stmt
+        .query_map(
+            params![filter.item_id, filter.location_id, filter.lot_id],
+            |r| {
+                let expiry = parse_opt_date(r.get(5)?);
+                let opened = parse_opt_date(r.get(7)?);
+                let in_use: Option<i64> = r.get(8)?;
+                Ok(StockLine {
+                    item_id: r.get(0)?,
+                    item: r.get(1)?,
+                    name: r.get(2)?,
+                    lot_id: r.get(3)?,
+                    lot: r.get(4)?,
+                    expiry,
+                    effective_expiry: effective_expiry(expiry, opened, in_use),
+                    status: LotStatus::from_db(&r.get::<_, String>(6)?),
+                    location_id: r.get(9)?,
+                    location: r.get(10)?,
+                    quantity: r.get(11)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let after = end_of_day(as_of);
+    let mut later = conn.prepare_cached(
+        "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
+         WHERE at >= ?1 AND (?2 IS NULL OR item_id = ?2) AND (?3 IS NULL OR lot_id = ?3) \
+         AND (?4 IS NULL OR location_id = ?4 OR to_location_id = ?4)",
+    )?;
+    let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
+    let rows = later.query_map(
+        params![after, filter.item_id, filter.lot_id, filter.location_id],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        },
+    )?;
+    for row in rows {
+        let (lot, loc, to, q) = row?;
+        *undo.entry((lot, loc)).or_default() += q;
+        if let Some(to) = to {
+            *undo.entry((lot, to)).or_default() -= q;
+        }
+    }
+    if !undo.is_empty() {
+        for line in &mut lines {
+            if let Some(q) = undo.get(&(line.lot_id, line.location_id)) {
+                line.quantity -= q;
+            }
+        }
+    }
+    lines.retain(|l| l.quantity != 0);
+    lines.sort_by(|a, b| {
+        a.item
+            .cmp(&b.item)
+            .then_with(|| a.lot.cmp(&b.lot))
+            .then_with(|| a.location.cmp(&b.location))
+    });
+    Ok(lines)
+}
+
+/// The first stored timestamp after the end of `date` (24:00 UTC, SPEC §10).
+pub fn end_of_day(date: NaiveDate) -> String {
+    date.succ_opt().map_or_else(
+        || "9999-12-31T23:59:59Z".into(),
+        |d| format!("{d}T00:00:00Z"),
+    )
+}
+
+impl Store {
+    /// Record one movement as its own transaction.
+    pub fn record(&mut self, req: &MovementRequest, now: DateTime<Utc>) -> Result<Outcome> {
+        let tx = self.write()?;
+        let outcome = record(&tx, req, &stamp(now))?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Reverse movement `id` as its own transaction.
+    pub fn reverse(
+        &mut self,
+        id: i64,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+        user: &str,
+    ) -> Result<Outcome> {
+        let tx = self.write()?;
+        let outcome = reverse(&tx, id, reason, now, user, &stamp(now))?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Stock lines as of a date, filtered.
+    pub fn stock(&self, filter: StockFilter, as_of: NaiveDate) -> Result<Vec<StockLine>> {
+        stock_as_of(&self.conn, filter, as_of)
+    }
+}

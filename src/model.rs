@@ -1,0 +1,341 @@
+//! Plain domain values and their parsing from user text: quantities, money,
+//! dates, timestamps, movement kinds, lot statuses. No SQL and no I/O, so
+//! every rule here is testable on its own.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Format of timestamps stored in the database: UTC, second precision, so
+/// that text order is time order.
+pub const STORED_TIMESTAMP: &str = "%Y-%m-%dT%H:%M:%SZ";
+
+/// Render a UTC timestamp as stored.
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.format(STORED_TIMESTAMP).to_string()
+}
+
+/// Parse a stored timestamp (written by [`stamp`]).
+pub fn parse_stamp(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| Error::invalid("stored timestamp", text, "expected RFC 3339"))
+}
+
+/// Parse a whole-number quantity of stock, as typed by a user.
+pub fn parse_quantity(text: &str) -> Result<i64> {
+    let t = text.trim();
+    t.parse::<i64>().map_err(|_| {
+        Error::invalid(
+            "quantity",
+            text,
+            "expected a whole number of units of issue (e.g. 5)",
+        )
+    })
+}
+
+/// A quantity that must be strictly positive.
+pub fn positive_quantity(text: &str) -> Result<i64> {
+    let q = parse_quantity(text)?;
+    if q <= 0 {
+        return Err(Error::invalid(
+            "quantity",
+            text,
+            "expected a whole number greater than zero",
+        ));
+    }
+    Ok(q)
+}
+
+/// Parse an ISO `YYYY-MM-DD` date, refusing impossible ones (`2026-02-30`).
+pub fn parse_date(what: &str, text: &str) -> Result<NaiveDate> {
+    let t = text.trim();
+    let ok_shape = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !ok_shape {
+        return Err(Error::invalid(what, text, "expected a date as YYYY-MM-DD"));
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| Error::invalid(what, text, "no such date in the calendar"))
+}
+
+/// Parse an import timestamp (SPEC §10): RFC 3339 with an offset, or a bare
+/// date meaning 12:00 UTC that day. A date-time without an offset is
+/// refused rather than guessed.
+pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
+    let t = text.trim();
+    if t.len() == 10 {
+        let date = parse_date("timestamp", t)?;
+        let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
+        return Ok(date.and_time(noon).and_utc());
+    }
+    if let Ok(parsed) = DateTime::parse_from_rfc3339(t) {
+        return Ok(parsed.with_timezone(&Utc));
+    }
+    let no_offset = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S").is_ok()
+        || chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").is_ok()
+        || chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M").is_ok();
+    if no_offset {
+        return Err(Error::invalid(
+            "timestamp",
+            text,
+            "it has no UTC offset; add one, e.g. `Z` for UTC or `+01:00` for BST",
+        ));
+    }
+    Err(Error::invalid(
+        "timestamp",
+        text,
+        "expected RFC 3339 with an offset (2026-11-21T09:15:00Z) or a date YYYY-MM-DD",
+    ))
+}
+
+/// Money as integer pence (SPEC §1): parsed from pounds, printed as pounds
+/// with two decimals, never a float.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Money(pub i64);
+
+impl Money {
+    /// Parse pounds (`12.5`, `12.50`, `£3`); a cost finer than a penny is refused.
+    pub fn parse_pounds(text: &str) -> Result<Money> {
+        let bad = |why: &str| Error::invalid("unit cost", text, why);
+        let t = text.trim().trim_start_matches('£');
+        let (whole, frac) = match t.split_once('.') {
+            Some((w, f)) => (w, f),
+            None => (t, ""),
+        };
+        if whole.is_empty() && frac.is_empty()
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !frac.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(bad("expected pounds such as 12.50"));
+        }
+        if frac.len() > 2 {
+            return Err(bad("a cost finer than a penny is not allowed"));
+        }
+        let pounds: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad("amount too large"))?
+        };
+        let mut pence_text = frac.to_owned();
+        while pence_text.len() < 2 {
+            pence_text.push('0');
+        }
+        let pence: i64 = pence_text.parse().map_err(|_| bad("expected pounds"))?;
+        pounds
+            .checked_mul(100)
+            .and_then(|p| p.checked_add(pence))
+            .map(Money)
+            .ok_or_else(|| bad("amount too large"))
+    }
+
+    pub fn pence(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// Parse a boolean cell (`true/false/yes/no/1/0`, case-insensitive).
+pub fn parse_bool(what: &str, text: &str) -> Result<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Ok(true),
+        "false" | "no" | "n" | "0" => Ok(false),
+        _ => Err(Error::invalid(what, text, "expected true/false/yes/no/1/0")),
+    }
+}
+
+/// Parse a non-negative whole number setting (levels, days).
+pub fn parse_count(what: &str, text: &str) -> Result<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n >= 0 => Ok(n),
+        _ => Err(Error::invalid(
+            what,
+            text,
+            "expected a whole number, 0 or more",
+        )),
+    }
+}
+
+/// The seven kinds of stock movement (SPEC §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MovementKind {
+    Receive,
+    Issue,
+    Transfer,
+    Adjust,
+    Count,
+    Dispose,
+    Reverse,
+}
+
+impl MovementKind {
+    pub const ALL: [MovementKind; 7] = [
+        MovementKind::Receive,
+        MovementKind::Issue,
+        MovementKind::Transfer,
+        MovementKind::Adjust,
+        MovementKind::Count,
+        MovementKind::Dispose,
+        MovementKind::Reverse,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MovementKind::Receive => "receive",
+            MovementKind::Issue => "issue",
+            MovementKind::Transfer => "transfer",
+            MovementKind::Adjust => "adjust",
+            MovementKind::Count => "count",
+            MovementKind::Dispose => "dispose",
+            MovementKind::Reverse => "reverse",
+        }
+    }
+}
+
+impl fmt::Display for MovementKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MovementKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim().to_ascii_lowercase();
+        MovementKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == t)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "movement kind",
+                    s,
+                    "expected receive, issue, transfer, adjust, count, dispose or reverse",
+                )
+            })
+    }
+}
+
+/// Whether a lot may be used (SPEC §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LotStatus {
+    Available,
+    Quarantined,
+    Recalled,
+}
+
+impl LotStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LotStatus::Available => "available",
+            LotStatus::Quarantined => "quarantined",
+            LotStatus::Recalled => "recalled",
+        }
+    }
+
+    pub fn from_db(s: &str) -> LotStatus {
+        match s {
+            "quarantined" => LotStatus::Quarantined,
+            "recalled" => LotStatus::Recalled,
+            _ => LotStatus::Available,
+        }
+    }
+}
+
+/// A lot's effective expiry: the earlier of its printed expiry and the end
+/// of its in-use period after opening (SPEC §1).
+pub fn effective_expiry(
+    expiry: Option<NaiveDate>,
+    opened_on: Option<NaiveDate>,
+    in_use_days: Option<i64>,
+) -> Option<NaiveDate> {
+    let in_use_end = match (opened_on, in_use_days) {
+        (Some(opened), Some(days)) => opened.checked_add_signed(chrono::Duration::days(days)),
+        _ => None,
+    };
+    match (expiry, in_use_end) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Stock is usable through its expiry date: expired only when the effective
+/// expiry is before the as-of date (SPEC §10).
+pub fn is_expired(effective: Option<NaiveDate>, as_of: NaiveDate) -> bool {
+    effective.is_some_and(|e| e < as_of)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_parses_pounds_and_refuses_fractions_of_a_penny() {
+        assert_eq!(Money::parse_pounds("12.5").unwrap(), Money(1250));
+        assert_eq!(Money::parse_pounds("12.50").unwrap(), Money(1250));
+        assert_eq!(Money::parse_pounds("0.07").unwrap(), Money(7));
+        assert_eq!(Money::parse_pounds("3").unwrap(), Money(300));
+        assert_eq!(Money::parse_pounds(".5").unwrap(), Money(50));
+        assert!(Money::parse_pounds("12.505").is_err());
+        assert!(Money::parse_pounds("-1").is_err());
+        assert!(Money::parse_pounds("abc").is_err());
+        assert!(Money::parse_pounds(".").is_err());
+        assert_eq!(Money(1250).to_string(), "12.50");
+        assert_eq!(Money(7).to_string(), "0.07");
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(parse_date("expiry", "2026-02-30").is_err());
+        assert!(parse_date("expiry", "2026-2-3").is_err());
+        assert!(parse_date("expiry", "2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn timestamps_need_an_offset_or_are_bare_dates() {
+        assert_eq!(
+            stamp(parse_timestamp("2026-06-02").unwrap()),
+            "2026-06-02T12:00:00Z"
+        );
+        assert_eq!(
+            stamp(parse_timestamp("2026-06-02T10:00:00+01:00").unwrap()),
+            "2026-06-02T09:00:00Z"
+        );
+        let err = parse_timestamp("2026-06-02T10:00:00").unwrap_err();
+        assert!(err.to_string().contains("no UTC offset"));
+    }
+
+    #[test]
+    fn effective_expiry_is_the_earlier_of_expiry_and_in_use_end() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(
+            effective_expiry(Some(d("2027-01-01")), Some(d("2026-11-01")), Some(28)),
+            Some(d("2026-11-29"))
+        );
+        assert_eq!(
+            effective_expiry(Some(d("2026-11-10")), Some(d("2026-11-01")), Some(28)),
+            Some(d("2026-11-10"))
+        );
+        assert_eq!(effective_expiry(None, None, Some(28)), None);
+        assert!(!is_expired(Some(d("2026-11-21")), d("2026-11-21")));
+        assert!(is_expired(Some(d("2026-11-20")), d("2026-11-21")));
+    }
+}

@@ -1,0 +1,8 @@
+//! Reports and listings: pure functions return rows (`#[derive(Serialize)]`
+//! structs, one per line of output); [`render`] writes any of them as CSV,
+//! JSON or a table. Keeping the two apart means every report gets every
+//! format, and the CSV header is the struct's field order.
+
+mod render;
+
+pub use render::{OutputFormat, Rendered, render, render_to};
