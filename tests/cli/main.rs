@@ -1,1 +1,5 @@
+//! The one integration-test binary: drives the real `labstock` executable
+//! (and, for rules beneath the CLI, the library) through each area.
 
+mod common;
+mod ledger;

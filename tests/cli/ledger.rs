@@ -1,0 +1,1 @@
+//! Ledger tests (filled in below).
