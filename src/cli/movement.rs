@@ -11,6 +11,7 @@ use crate::model::{MovementKind, parse_date, parse_quantity, positive_quantity};
 
 /// Receive a delivery into stock.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct ReceiveArgs {
     /// Item code
     item: String,
@@ -38,6 +39,7 @@ pub(crate) struct ReceiveArgs {
 
 /// Issue stock to the bench.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct IssueArgs {
     /// Item code
     item: String,
@@ -62,6 +64,7 @@ pub(crate) struct IssueArgs {
 
 /// Move stock between locations.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct TransferArgs {
     /// Item code
     item: String,
@@ -108,6 +111,7 @@ pub(crate) struct AdjustArgs {
 
 /// Record a stocktake count.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct CountArgs {
     /// Item code
     item: String,
@@ -126,6 +130,7 @@ pub(crate) struct CountArgs {
 
 /// Dispose of stock; a hazardous item's disposal also writes a waste record.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct DisposeArgs {
     /// Item code
     item: String,
