@@ -123,13 +123,14 @@ impl Item {
             }
         }
         if let (Some(level), Some(max)) = (self.reorder_level, self.max_level)
-            && max <= level {
-                return Err(Error::invalid(
-                    "max_level",
-                    max.to_string(),
-                    format!("must be greater than reorder_level {level}"),
-                ));
-            }
+            && max <= level
+        {
+            return Err(Error::invalid(
+                "max_level",
+                max.to_string(),
+                format!("must be greater than reorder_level {level}"),
+            ));
+        }
         Ok(())
     }
 }

@@ -115,6 +115,8 @@ enum Command {
 /// What every command runs with.
 pub(crate) struct Ctx {
     db: PathBuf,
+    /// Whether the database path was named (`--db` or `LABSTOCK_DB`).
+    pub db_given: bool,
     pub user: String,
     pub clock: Clock,
     format: Option<OutputFormat>,
@@ -123,10 +125,8 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     fn new(global: GlobalArgs) -> Result<Ctx> {
-        let db = match global.db {
-            Some(p) => p,
-            None => default_db_path(),
-        };
+        let db_given = global.db.is_some();
+        let db = global.db.unwrap_or_else(default_db_path);
         let user = global
             .user
             .filter(|u| !u.trim().is_empty())
@@ -135,6 +135,7 @@ impl Ctx {
             .unwrap_or_else(|| "unknown".into());
         Ok(Ctx {
             db,
+            db_given,
             user,
             clock: Clock::from_env()?,
             format: global.format,
@@ -189,11 +190,20 @@ impl Ctx {
             None => {
                 let stdout = std::io::stdout();
                 let mut lock = stdout.lock();
-                write(&mut lock)?;
-                lock.flush().map_err(|source| Error::Io {
-                    path: "<stdout>".into(),
-                    source,
-                })
+                // A reader that stops early (`| head`) is not an error.
+                match write(&mut lock).and_then(|()| {
+                    lock.flush().map_err(|source| Error::Io {
+                        path: "<stdout>".into(),
+                        source,
+                    })
+                }) {
+                    Err(Error::Io { source, .. })
+                        if source.kind() == std::io::ErrorKind::BrokenPipe =>
+                    {
+                        Ok(())
+                    }
+                    other => other,
+                }
             }
             Some(path) => {
                 let tmp = path.with_extension("partial");

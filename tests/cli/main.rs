@@ -2,4 +2,6 @@
 //! (and, for rules beneath the CLI, the library) through each area.
 
 mod common;
+mod import;
 mod ledger;
+mod props;
