@@ -1,1 +1,3 @@
-//! labstock
+//! labstock: laboratory stock tracker (library).
+
+pub mod gs1;
