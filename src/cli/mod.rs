@@ -5,6 +5,7 @@
 mod catalogue;
 mod check;
 mod demo;
+mod gs1;
 mod io;
 mod lot;
 mod movement;
@@ -110,6 +111,9 @@ enum Command {
     Export(io::ExportCommand),
     /// Build a demonstration database from the fixtures and print its reports
     Demo,
+    /// GS1 barcodes: decode what a scanner delivers
+    #[command(subcommand)]
+    Gs1(gs1::Gs1Command),
 }
 
 /// What every command runs with.
@@ -161,6 +165,11 @@ impl Ctx {
             Some(text) => parse_date("--as-of date", text),
             None => Ok(self.clock.today()),
         }
+    }
+
+    /// The format named by `--format`, if any.
+    pub(crate) fn explicit_format(&self) -> Option<OutputFormat> {
+        self.format
     }
 
     fn format(&self) -> OutputFormat {
@@ -265,5 +274,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
+        Command::Gs1(c) => gs1::run(&ctx, c),
     }
 }

@@ -2,6 +2,7 @@
 //! (and, for rules beneath the CLI, the library) through each area.
 
 mod common;
+mod gs1;
 mod import;
 mod ledger;
 mod props;
