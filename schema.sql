@@ -64,7 +64,7 @@ CREATE TABLE lots (
     lot         TEXT NOT NULL COLLATE BINARY,
     expiry      TEXT,
     status      TEXT NOT NULL DEFAULT 'available'
-                CHECK (status IN ('available', 'quarantined', 'recalled')),
+                CHECK (status = 'available' OR status = 'quarantined' OR status = 'recalled'),
     opened_on   TEXT,
     created_at  TEXT NOT NULL,
     UNIQUE (item_id, lot)
@@ -87,11 +87,18 @@ CREATE INDEX lot_events_lot ON lot_events (lot_id, id);
 -- transfer also changes `to_location_id` by -quantity. `counted` keeps what a
 -- stocktake counted; `reverses` names the movement a reversal negates (at most
 -- one reversal per movement).
+--
+-- Every insert pays for every index and constraint here, so each earns its
+-- place (BENCHMARKS.md measures them). The CHECKs on `kind` here and on
+-- `lots.status` are written with OR rather than IN (...): SQLite builds a
+-- temporary b-tree for an IN list of three or more values on every
+-- execution, which cost about a third of each ledger insert.
 CREATE TABLE movements (
     id              INTEGER PRIMARY KEY,
     at              TEXT NOT NULL,
     kind            TEXT NOT NULL
-                    CHECK (kind IN ('receive', 'issue', 'transfer', 'adjust', 'count', 'dispose', 'reverse')),
+                    CHECK (kind = 'receive' OR kind = 'issue' OR kind = 'transfer' OR kind = 'adjust'
+                           OR kind = 'count' OR kind = 'dispose' OR kind = 'reverse'),
     item_id         INTEGER NOT NULL REFERENCES items (id),
     lot_id          INTEGER NOT NULL REFERENCES lots (id),
     location_id     INTEGER NOT NULL REFERENCES locations (id),
@@ -102,17 +109,26 @@ CREATE TABLE movements (
     reference       TEXT,
     order_id        INTEGER REFERENCES orders (id),
     note            TEXT,
-    reverses        INTEGER UNIQUE REFERENCES movements (id),
+    reverses        INTEGER REFERENCES movements (id),
     user            TEXT NOT NULL,
     recorded_at     TEXT NOT NULL,
     CHECK ((kind = 'transfer') = (to_location_id IS NOT NULL) OR kind = 'reverse'),
     CHECK ((kind = 'reverse') = (reverses IS NOT NULL)),
     CHECK (kind IN ('count', 'reverse') OR quantity <> 0)
 ) STRICT;
-CREATE INDEX movements_item ON movements (item_id, id);
-CREATE INDEX movements_lot ON movements (lot_id, id);
+-- The bin card of a lot (`history ITEM --lot L`, `trace`) in ledger order,
+-- and of an item (`history ITEM`, sorted from the item's range). One index
+-- serves both: a second one on (lot_id, id) cost every insert another
+-- random b-tree descent (BENCHMARKS.md) for queries this one answers.
+CREATE INDEX movements_item ON movements (item_id, lot_id, id);
+-- Balances as of a past date (`stock_as_of` takes back what came after)
+-- and every report over a date range.
 CREATE INDEX movements_at ON movements (at);
+-- Receipts against an order line (`check`, on-order quantities).
 CREATE INDEX movements_order ON movements (order_id) WHERE order_id IS NOT NULL;
+-- At most one reversal per movement, and "was this reversed?". Partial:
+-- the few reversals are indexed, not a NULL entry for every movement.
+CREATE UNIQUE INDEX movements_reverses ON movements (reverses) WHERE reverses IS NOT NULL;
 
 CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements
 BEGIN

@@ -144,9 +144,27 @@ pub struct Location {
     pub name: Option<String>,
 }
 
-const ITEM_COLUMNS: &str = "id, code, name, category, unit, pack_size, reorder_level, max_level, \
-     reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
-     lot_tracked, gtin, waste_stream, in_use_days, active";
+/// The columns of `items` that make an [`Item`], in `item_from_row` order.
+macro_rules! item_columns {
+    () => {
+        "id, code, name, category, unit, pack_size, reorder_level, max_level, \
+         reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
+         lot_tracked, gtin, waste_stream, in_use_days, active"
+    };
+}
+
+const ITEM_COLUMNS: &str = item_columns!();
+
+/// The SQL of the catalogue lookups every movement makes, shared with the
+/// query-plan tests (tests/cli/plans.rs).
+pub mod sql {
+    /// An item by code (`items` UNIQUE code, NOCASE).
+    pub const ITEM_BY_CODE: &str = concat!("SELECT ", item_columns!(), " FROM items WHERE code = ?1");
+    /// An item by GTIN (`items` UNIQUE gtin).
+    pub const ITEM_BY_GTIN: &str = concat!("SELECT ", item_columns!(), " FROM items WHERE gtin = ?1");
+    /// A location by code (`locations` UNIQUE code, NOCASE).
+    pub const LOCATION_BY_CODE: &str = "SELECT id, code, name FROM locations WHERE code = ?1";
+}
 
 fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
     Ok(Item {
@@ -177,7 +195,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
 /// known ones as suggestions.
 pub(crate) fn find_item(conn: &Connection, code: &str) -> Result<Item> {
     let found = conn
-        .prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE code = ?1"))?
+        .prepare_cached(sql::ITEM_BY_CODE)?
         .query_row([code.trim()], item_from_row)
         .optional()?;
     match found {
@@ -197,7 +215,7 @@ pub(crate) fn find_item(conn: &Connection, code: &str) -> Result<Item> {
 pub fn find_item_by_gtin(conn: &Connection, gtin: &str) -> Result<Item> {
     let normal = crate::gs1::normalize_gtin(gtin)
         .map_err(|e| Error::invalid("gtin", gtin, e.to_string()))?;
-    conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE gtin = ?1"))?
+    conn.prepare_cached(sql::ITEM_BY_GTIN)?
         .query_row([&normal], item_from_row)
         .optional()?
         .ok_or_else(|| {
@@ -210,7 +228,7 @@ pub fn find_item_by_gtin(conn: &Connection, gtin: &str) -> Result<Item> {
 /// Find a location by code, case-insensitively.
 pub(crate) fn find_location(conn: &Connection, code: &str) -> Result<Location> {
     let found = conn
-        .prepare_cached("SELECT id, code, name FROM locations WHERE code = ?1")?
+        .prepare_cached(sql::LOCATION_BY_CODE)?
         .query_row([code.trim()], |r| {
             Ok(Location {
                 id: r.get(0)?,

@@ -48,16 +48,34 @@ struct Raw {
     note: Option<String>,
 }
 
-fn movements_of(store: &Store, item_id: i64, lot_id: Option<i64>) -> Result<Vec<Raw>> {
-    let mut stmt = store.conn.prepare_cached(
-        "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
+/// The SQL of the bin card, shared with the query-plan tests
+/// (tests/cli/plans.rs): both read one item's or one lot's movements
+/// through an index, never the whole ledger.
+pub mod sql {
+    /// The movements of one item, in ledger order.
+    pub const ITEM_MOVEMENTS: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
          m.counted, m.reason, m.reference, m.user, m.note \
          FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
          LEFT JOIN locations tl ON tl.id = m.to_location_id \
-         WHERE m.item_id = ?1 AND (?2 IS NULL OR m.lot_id = ?2) ORDER BY m.id",
-    )?;
+         WHERE m.item_id = ?1 ORDER BY m.id";
+    /// The movements of one lot of an item, in ledger order.
+    pub const LOT_MOVEMENTS: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
+         m.counted, m.reason, m.reference, m.user, m.note \
+         FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
+         LEFT JOIN locations tl ON tl.id = m.to_location_id \
+         WHERE m.item_id = ?1 AND m.lot_id = ?2 ORDER BY m.id";
+}
+
+fn movements_of(store: &Store, item_id: i64, lot_id: Option<i64>) -> Result<Vec<Raw>> {
+    let (mut stmt, lot) = match lot_id {
+        None => (store.conn.prepare_cached(sql::ITEM_MOVEMENTS)?, None),
+        Some(lot_id) => (store.conn.prepare_cached(sql::LOT_MOVEMENTS)?, Some(lot_id)),
+    };
+    let item_only = params![item_id];
+    let item_and_lot = params![item_id, lot];
+    let params = if lot.is_some() { item_and_lot } else { item_only };
     let rows = stmt
-        .query_map(params![item_id, lot_id], |r| {
+        .query_map(params, |r| {
             Ok(Raw {
                 id: r.get(0)?,
                 at: r.get(1)?,

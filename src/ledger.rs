@@ -7,6 +7,8 @@
 //! imports alike.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -15,11 +17,257 @@ use serde::Serialize;
 use crate::catalogue::{Item, Location, find_item, find_location};
 use crate::db::Store;
 use crate::error::{Error, Result};
-use crate::model::{LotStatus, MovementKind, effective_expiry, is_expired, stamp};
+use crate::model::{
+    LotStatus, MovementKind, effective_expiry, is_expired, parse_stored_date, stamp,
+};
 use crate::waste;
 
 /// The location a command uses when none is named (SPEC §1).
 pub const DEFAULT_LOCATION: &str = "MAIN";
+
+/// The SQL of the ledger's hot paths, named so that the code and the
+/// query-plan tests (tests/cli/plans.rs) use the same text: each of these
+/// must find its rows through an index, never by scanning `movements`.
+pub mod sql {
+    /// One lot of an item by its exact number (`lots` UNIQUE (item_id, lot)).
+    pub const LOT_BY_NAME: &str =
+        "SELECT id, lot, expiry, status, opened_on FROM lots WHERE item_id = ?1 AND lot = ?2";
+    /// A new lot.
+    pub const INSERT_LOT: &str =
+        "INSERT INTO lots (item_id, lot, expiry, created_at) VALUES (?1, ?2, ?3, ?4)";
+    /// One maintained balance (`balances` primary key).
+    pub const BALANCE: &str =
+        "SELECT quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2";
+    /// Change a maintained balance that has a row.
+    pub const UPDATE_BALANCE: &str =
+        "UPDATE balances SET quantity = ?3 WHERE lot_id = ?1 AND location_id = ?2";
+    /// The first balance of a lot at a location.
+    pub const INSERT_BALANCE: &str =
+        "INSERT INTO balances (lot_id, location_id, item_id, quantity) VALUES (?1, ?2, ?3, ?4)";
+    /// Append one movement to the ledger.
+    pub const INSERT_MOVEMENT: &str = "INSERT INTO movements (at, kind, item_id, lot_id, location_id, to_location_id, quantity, counted, \
+         reason, reference, order_id, note, reverses, user, recorded_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    /// The order line a receipt counts against (`orders` UNIQUE (reference, item_id)).
+    pub const ORDER_LINE: &str =
+        "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2";
+    /// Lots of an item with stock at one location, for FEFO (`balances_item`).
+    pub const LOTS_WITH_STOCK: &str = "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
+         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0";
+    /// The maintained balances `stock_as_of` starts from, by the most
+    /// selective filter given (?1 item, ?2 location, ?3 lot): a condition
+    /// written `?1 IS NULL OR b.item_id = ?1` cannot use an index, so each
+    /// filter leads its own statement and the others ride along.
+    macro_rules! stock_balances {
+        ($lead:literal) => {
+            concat!(
+                "SELECT b.item_id, i.code, i.name, b.lot_id, l.lot, l.expiry, l.status, l.opened_on, i.in_use_days, \
+                 b.location_id, loc.code, b.quantity \
+                 FROM balances b JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id \
+                 JOIN locations loc ON loc.id = b.location_id WHERE ",
+                $lead,
+                " AND (?1 IS NULL OR b.item_id = ?1) AND (?2 IS NULL OR b.location_id = ?2) \
+                 AND (?3 IS NULL OR b.lot_id = ?3)"
+            )
+        };
+    }
+    /// Balances of one lot (`balances` primary key).
+    pub const STOCK_OF_LOT: &str = stock_balances!("b.lot_id = ?3");
+    /// Balances of one item (`balances_item`).
+    pub const STOCK_OF_ITEM: &str = stock_balances!("b.item_id = ?1");
+    /// Balances at one location (`balances_location`).
+    pub const STOCK_AT_LOCATION: &str = stock_balances!("b.location_id = ?2");
+    /// Every balance.
+    pub const STOCK_ALL: &str = stock_balances!("1");
+    /// Movements stamped after a moment, which `stock_as_of` takes back
+    /// off the balances (`movements_at`: an empty range for today).
+    pub const MOVEMENTS_AFTER: &str = "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
+         WHERE at >= ?1 AND (?2 IS NULL OR item_id = ?2) AND (?3 IS NULL OR lot_id = ?3) \
+         AND (?4 IS NULL OR location_id = ?4 OR to_location_id = ?4)";
+}
+
+/// Most entries a [`Lookups`] map holds before it starts again empty, so
+/// an import's memory stays bounded whatever the size of its file.
+const LOOKUPS_LIMIT: usize = 50_000;
+
+/// What one transaction has already read: items and locations by the code
+/// as written, lots by (item, number), balances by (lot, location). An
+/// import records millions of movements against a few thousand items;
+/// reading each once per file instead of once per row is most of what
+/// makes it fast. Every entry stays true for the whole transaction:
+/// recording movements never changes an item, a location or a lot's
+/// expiry and status, new lots are added here as they are created, and
+/// balances are written through (SQL first, then here), so SQL readers in
+/// the same transaction see the same numbers.
+#[derive(Default)]
+pub(crate) struct Lookups {
+    items: FastMap<String, Rc<Item>>,
+    locations: FastMap<String, Rc<Location>>,
+    lots: FastMap<i64, FastMap<String, Lot>>,
+    lot_count: usize,
+    balances: FastMap<(i64, i64), Balance>,
+}
+
+/// A balance as this transaction knows it: its quantity, and whether its
+/// row exists (an UPDATE is cheaper than an upsert).
+#[derive(Clone, Copy)]
+struct Balance {
+    quantity: i64,
+    stored: bool,
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A multiply-rotate hasher (the Fx hash of rustc) for the lookups above.
+/// Their keys are our own ids and the codes of a file being imported;
+/// nothing is gained from SipHash's resistance to chosen keys, and it
+/// cost more than the lookups it served.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.add(n as u64);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+}
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Lookups {
+    fn item(&mut self, conn: &Connection, code: &str) -> Result<Rc<Item>> {
+        if let Some(item) = self.items.get(code) {
+            return Ok(Rc::clone(item));
+        }
+        let item = Rc::new(find_item(conn, code)?);
+        if self.items.len() >= LOOKUPS_LIMIT {
+            self.items.clear();
+        }
+        self.items.insert(code.to_owned(), Rc::clone(&item));
+        Ok(item)
+    }
+
+    fn location(&mut self, conn: &Connection, code: &str) -> Result<Rc<Location>> {
+        if let Some(loc) = self.locations.get(code) {
+            return Ok(Rc::clone(loc));
+        }
+        let loc = Rc::new(find_location(conn, code)?);
+        if self.locations.len() >= LOOKUPS_LIMIT {
+            self.locations.clear();
+        }
+        self.locations.insert(code.to_owned(), Rc::clone(&loc));
+        Ok(loc)
+    }
+
+    fn remember_lot(&mut self, item_id: i64, lot: &Lot) {
+        if self.lot_count >= LOOKUPS_LIMIT {
+            self.lots.clear();
+            self.lot_count = 0;
+        }
+        let lots = self.lots.entry(item_id).or_default();
+        if lots.insert(lot.lot.clone(), lot.clone()).is_none() {
+            self.lot_count += 1;
+        }
+    }
+
+    /// [`find_lot`], remembered.
+    fn lot(&mut self, conn: &Connection, item_id: i64, name: &str) -> Result<Option<Lot>> {
+        if let Some(lot) = self.lots.get(&item_id).and_then(|l| l.get(name)) {
+            return Ok(Some(lot.clone()));
+        }
+        let found = find_lot(conn, item_id, name)?;
+        if let Some(lot) = &found {
+            self.remember_lot(item_id, lot);
+        }
+        Ok(found)
+    }
+
+    /// [`existing_lot`], remembered.
+    fn existing_lot(&mut self, conn: &Connection, item: &Item, name: &str) -> Result<Lot> {
+        match self.lot(conn, item.id, name)? {
+            Some(lot) => Ok(lot),
+            None => existing_lot(conn, item, name),
+        }
+    }
+
+    fn create_lot(
+        &mut self,
+        conn: &Connection,
+        item: &Item,
+        name: &str,
+        expiry: Option<NaiveDate>,
+        now: &str,
+    ) -> Result<Lot> {
+        let lot = create_lot(conn, item, name, expiry, now)?;
+        self.remember_lot(item.id, &lot);
+        Ok(lot)
+    }
+
+    /// The balance of a lot at a location (0 when it has none), remembered;
+    /// [`apply`] keeps it current.
+    fn balance(&mut self, conn: &Connection, lot_id: i64, location_id: i64) -> Result<i64> {
+        Ok(self.stored_balance(conn, lot_id, location_id)?.quantity)
+    }
+
+    fn stored_balance(
+        &mut self,
+        conn: &Connection,
+        lot_id: i64,
+        location_id: i64,
+    ) -> Result<Balance> {
+        if let Some(b) = self.balances.get(&(lot_id, location_id)) {
+            return Ok(*b);
+        }
+        let found: Option<i64> = conn
+            .prepare_cached(sql::BALANCE)?
+            .query_row(params![lot_id, location_id], |r| r.get(0))
+            .optional()?;
+        let b = Balance {
+            quantity: found.unwrap_or(0),
+            stored: found.is_some(),
+        };
+        self.set_balance(lot_id, location_id, b);
+        Ok(b)
+    }
+
+    fn set_balance(&mut self, lot_id: i64, location_id: i64, balance: Balance) {
+        if self.balances.len() >= LOOKUPS_LIMIT {
+            self.balances.clear();
+        }
+        self.balances.insert((lot_id, location_id), balance);
+    }
+}
 
 /// A request to record one movement, as the CLI or an import row gives it.
 /// `quantity` is as the user wrote it: positive for receive, issue,
@@ -135,14 +383,12 @@ impl Lot {
 }
 
 fn parse_opt_date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+    s.and_then(|s| parse_stored_date(&s))
 }
 
 pub(crate) fn find_lot(conn: &Connection, item_id: i64, lot: &str) -> Result<Option<Lot>> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, lot, expiry, status, opened_on FROM lots WHERE item_id = ?1 AND lot = ?2",
-        )?
+        .prepare_cached(sql::LOT_BY_NAME)?
         .query_row(params![item_id, lot], |r| {
             Ok(Lot {
                 id: r.get(0)?,
@@ -183,10 +429,7 @@ fn create_lot(
     expiry: Option<NaiveDate>,
     now: &str,
 ) -> Result<Lot> {
-    conn.prepare_cached(
-        "INSERT INTO lots (item_id, lot, expiry, created_at) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![item.id, lot, expiry.map(|d| d.to_string()), now])?;
+    conn.prepare_cached(sql::INSERT_LOT)?.execute(params![item.id, lot, expiry.map(|d| d.to_string()), now])?;
     Ok(Lot {
         id: conn.last_insert_rowid(),
         lot: lot.to_owned(),
@@ -201,6 +444,7 @@ fn create_lot(
 /// its lot (SPEC §10).
 fn named_lot(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
     create: bool,
@@ -217,12 +461,12 @@ fn named_lot(
         ));
     }
     let lot = if create && (name.is_empty() || !item.lot_tracked) {
-        match find_lot(conn, item.id, name)? {
+        match lk.lot(conn, item.id, name)? {
             Some(l) => l,
-            None => create_lot(conn, item, name, None, now)?,
+            None => lk.create_lot(conn, item, name, None, now)?,
         }
     } else {
-        existing_lot(conn, item, name)?
+        lk.existing_lot(conn, item, name)?
     };
     check_expiry_matches(item, &lot, req.expiry)?;
     Ok(lot)
@@ -244,24 +488,18 @@ fn check_expiry_matches(item: &Item, lot: &Lot, given: Option<NaiveDate>) -> Res
     }
 }
 
-pub(crate) fn balance(conn: &Connection, lot_id: i64, location_id: i64) -> Result<i64> {
-    Ok(conn
-        .prepare_cached("SELECT quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2")?
-        .query_row(params![lot_id, location_id], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
-}
-
 /// Change one maintained balance. Refuses to go below zero: the callers
 /// check first to word a helpful message; this is the last line of defence.
 fn apply(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
     location: &Location,
     delta: i64,
 ) -> Result<i64> {
-    let current = balance(conn, lot.id, location.id)?;
+    let stored = lk.stored_balance(conn, lot.id, location.id)?;
+    let current = stored.quantity;
     let new = current + delta;
     if new < 0 {
         return Err(Error::InsufficientStock {
@@ -273,11 +511,21 @@ fn apply(
             detail: format!(" in {}", lot.label()),
         });
     }
-    conn.prepare_cached(
-        "INSERT INTO balances (lot_id, location_id, item_id, quantity) VALUES (?1, ?2, ?3, ?4) \
-         ON CONFLICT (lot_id, location_id) DO UPDATE SET quantity = excluded.quantity",
-    )?
-    .execute(params![lot.id, location.id, item.id, new])?;
+    if stored.stored {
+        conn.prepare_cached(sql::UPDATE_BALANCE)?
+            .execute(params![lot.id, location.id, new])?;
+    } else {
+        conn.prepare_cached(sql::INSERT_BALANCE)?
+            .execute(params![lot.id, location.id, item.id, new])?;
+    }
+    lk.set_balance(
+        lot.id,
+        location.id,
+        Balance {
+            quantity: new,
+            stored: true,
+        },
+    );
     Ok(new)
 }
 
@@ -298,6 +546,7 @@ struct Row<'a> {
 #[allow(clippy::too_many_arguments)]
 fn post(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
     from: &Location,
@@ -306,16 +555,11 @@ fn post(
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Posted> {
-    let after = apply(conn, item, lot, from, row.quantity)?;
+    let after = apply(conn, lk, item, lot, from, row.quantity)?;
     if let Some(to) = to {
-        apply(conn, item, lot, to, -row.quantity)?;
+        apply(conn, lk, item, lot, to, -row.quantity)?;
     }
-    conn.prepare_cached(
-        "INSERT INTO movements (at, kind, item_id, lot_id, location_id, to_location_id, quantity, counted, \
-         reason, reference, order_id, note, reverses, user, recorded_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?
-    .execute(params![
+    conn.prepare_cached(sql::INSERT_MOVEMENT)?.execute(params![
         stamp(req.at),
         row.kind.as_str(),
         item.id,
@@ -352,8 +596,8 @@ fn non_empty(s: Option<&String>) -> Option<&str> {
     s.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-fn location_of(conn: &Connection, code: Option<&String>) -> Result<Location> {
-    find_location(conn, non_empty(code).unwrap_or(DEFAULT_LOCATION))
+fn location_of(conn: &Connection, lk: &mut Lookups, code: Option<&String>) -> Result<Rc<Location>> {
+    lk.location(conn, non_empty(code).unwrap_or(DEFAULT_LOCATION))
 }
 
 /// Record one movement inside an open transaction: the shared path of
@@ -363,14 +607,26 @@ pub(crate) fn record(
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
-    let item = find_item(conn, &req.item)?;
+    record_with(conn, &mut Lookups::default(), req, recorded_at)
+}
+
+/// [`record`] with the lookups of earlier movements in the same
+/// transaction: an import keeps one [`Lookups`] for the whole file.
+pub(crate) fn record_with(
+    conn: &Connection,
+    lk: &mut Lookups,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    let item = lk.item(conn, &req.item)?;
+    let item = &*item;
     match req.kind {
-        MovementKind::Receive => receive(conn, &item, req, recorded_at),
-        MovementKind::Issue => issue(conn, &item, req, recorded_at),
-        MovementKind::Transfer => transfer(conn, &item, req, recorded_at),
-        MovementKind::Adjust => adjust(conn, &item, req, recorded_at),
-        MovementKind::Count => count(conn, &item, req, recorded_at),
-        MovementKind::Dispose => dispose(conn, &item, req, recorded_at),
+        MovementKind::Receive => receive(conn, lk, item, req, recorded_at),
+        MovementKind::Issue => issue(conn, lk, item, req, recorded_at),
+        MovementKind::Transfer => transfer(conn, lk, item, req, recorded_at),
+        MovementKind::Adjust => adjust(conn, lk, item, req, recorded_at),
+        MovementKind::Count => count(conn, lk, item, req, recorded_at),
+        MovementKind::Dispose => dispose(conn, lk, item, req, recorded_at),
         MovementKind::Reverse => Err(Error::Refused(
             "a reverse names the movement it negates: use `labstock reverse MOVEMENT_ID` (imports cannot reverse)"
                 .into(),
@@ -400,6 +656,7 @@ fn require_reason(req: &MovementRequest) -> Result<&str> {
 
 fn receive(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
     recorded_at: &str,
@@ -411,7 +668,7 @@ fn receive(
             item.code, item.code
         )));
     }
-    let location = location_of(conn, req.location.as_ref())?;
+    let location = location_of(conn, lk, req.location.as_ref())?;
     let name = non_empty(req.lot.as_ref()).unwrap_or("");
     if item.lot_tracked && name.is_empty() {
         return Err(Error::missing(
@@ -428,7 +685,7 @@ fn receive(
             "an expiry belongs to a lot: give --lot with --expiry",
         ));
     }
-    let lot = match find_lot(conn, item.id, name)? {
+    let lot = match lk.lot(conn, item.id, name)? {
         Some(existing) => {
             if let (Some(given), Some(recorded)) = (req.expiry, existing.expiry)
                 && given != recorded
@@ -460,7 +717,7 @@ fn receive(
                     ),
                 ));
             }
-            create_lot(conn, item, name, req.expiry, recorded_at)?
+            lk.create_lot(conn, item, name, req.expiry, recorded_at)?
         }
     };
     let mut warnings = Vec::new();
@@ -500,7 +757,7 @@ fn receive(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, item, &lot, &location, None, &row, req, recorded_at)?;
+    let posted = post(conn, lk, item, &lot, &location, None, &row, req, recorded_at)?;
     Ok(Outcome {
         movements: vec![posted],
         waste_record: None,
@@ -517,9 +774,7 @@ fn order_line(
 ) -> Result<Option<(i64, String, i64, i64)>> {
     let lookup = |reference: &str| -> Result<Option<(i64, String, i64, i64)>> {
         Ok(conn
-            .prepare_cached(
-                "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2",
-            )?
+            .prepare_cached(sql::ORDER_LINE)?
             .query_row(params![reference, item.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .optional()?)
     };
@@ -548,10 +803,7 @@ pub(crate) fn lots_with_stock(
     item: &Item,
     location_id: i64,
 ) -> Result<Vec<(Lot, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
-         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0",
-    )?;
+    let mut stmt = conn.prepare_cached(sql::LOTS_WITH_STOCK)?;
     let rows = stmt
         .query_map(params![item.id, location_id], |r| {
             Ok((
@@ -605,18 +857,19 @@ pub fn fefo_plan(
 
 fn issue(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
     require_positive(req)?;
-    let location = location_of(conn, req.location.as_ref())?;
+    let location = location_of(conn, lk, req.location.as_ref())?;
     let as_of = req.at.date_naive();
     let named = non_empty(req.lot.as_ref());
     let allocation: Vec<(Lot, i64)> = if named.is_some() {
-        let lot = named_lot(conn, item, req, false, recorded_at)?;
+        let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
         check_issuable(item, &lot, as_of, req.allow_expired)?;
-        let have = balance(conn, lot.id, location.id)?;
+        let have = lk.balance(conn, lot.id, location.id)?;
         if have < req.quantity {
             return Err(Error::InsufficientStock {
                 item: item.code.clone(),
@@ -661,6 +914,7 @@ fn issue(
         };
         movements.push(post(
             conn,
+            lk,
             item,
             lot,
             &location,
@@ -765,12 +1019,13 @@ fn short_of_usable(
 
 fn require_stock(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
     location: &Location,
     quantity: i64,
 ) -> Result<()> {
-    let have = balance(conn, lot.id, location.id)?;
+    let have = lk.balance(conn, lot.id, location.id)?;
     if have < quantity {
         return Err(Error::InsufficientStock {
             item: item.code.clone(),
@@ -786,19 +1041,20 @@ fn require_stock(
 
 fn transfer(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
     require_positive(req)?;
-    let from = location_of(conn, req.location.as_ref())?;
+    let from = location_of(conn, lk, req.location.as_ref())?;
     let to_code = non_empty(req.to_location.as_ref()).ok_or_else(|| {
         Error::missing(
             "destination location",
             "a transfer needs --to (to_location)",
         )
     })?;
-    let to = find_location(conn, to_code)?;
+    let to = lk.location(conn, to_code)?;
     if to.id == from.id {
         return Err(Error::invalid(
             "destination location",
@@ -809,8 +1065,8 @@ fn transfer(
             ),
         ));
     }
-    let lot = named_lot(conn, item, req, false, recorded_at)?;
-    require_stock(conn, item, &lot, &from, req.quantity)?;
+    let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
+    require_stock(conn, lk, item, &lot, &from, req.quantity)?;
     let row = Row {
         kind: MovementKind::Transfer,
         quantity: -req.quantity,
@@ -821,7 +1077,7 @@ fn transfer(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, item, &lot, &from, Some(&to), &row, req, recorded_at)?;
+    let posted = post(conn, lk, item, &lot, &from, Some(&*to), &row, req, recorded_at)?;
     Ok(Outcome {
         movements: vec![posted],
         ..Outcome::default()
@@ -830,6 +1086,7 @@ fn transfer(
 
 fn adjust(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
     recorded_at: &str,
@@ -842,10 +1099,10 @@ fn adjust(
         ));
     }
     let reason = require_reason(req)?;
-    let location = location_of(conn, req.location.as_ref())?;
-    let lot = named_lot(conn, item, req, req.quantity > 0, recorded_at)?;
+    let location = location_of(conn, lk, req.location.as_ref())?;
+    let lot = named_lot(conn, lk, item, req, req.quantity > 0, recorded_at)?;
     if req.quantity < 0 {
-        require_stock(conn, item, &lot, &location, -req.quantity)?;
+        require_stock(conn, lk, item, &lot, &location, -req.quantity)?;
     }
     let row = Row {
         kind: MovementKind::Adjust,
@@ -857,7 +1114,7 @@ fn adjust(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, item, &lot, &location, None, &row, req, recorded_at)?;
+    let posted = post(conn, lk, item, &lot, &location, None, &row, req, recorded_at)?;
     Ok(Outcome {
         movements: vec![posted],
         ..Outcome::default()
@@ -866,6 +1123,7 @@ fn adjust(
 
 fn count(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
     recorded_at: &str,
@@ -877,9 +1135,9 @@ fn count(
             "a stocktake count is 0 or more",
         ));
     }
-    let location = location_of(conn, req.location.as_ref())?;
-    let lot = named_lot(conn, item, req, true, recorded_at)?;
-    let book = balance(conn, lot.id, location.id)?;
+    let location = location_of(conn, lk, req.location.as_ref())?;
+    let lot = named_lot(conn, lk, item, req, true, recorded_at)?;
+    let book = lk.balance(conn, lot.id, location.id)?;
     let row = Row {
         kind: MovementKind::Count,
         quantity: req.quantity - book,
@@ -890,7 +1148,7 @@ fn count(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, item, &lot, &location, None, &row, req, recorded_at)?;
+    let posted = post(conn, lk, item, &lot, &location, None, &row, req, recorded_at)?;
     let mut warnings = Vec::new();
     if book != req.quantity {
         warnings.push(format!(
@@ -908,15 +1166,16 @@ fn count(
 
 fn dispose(
     conn: &Connection,
+    lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
     require_positive(req)?;
     let reason = require_reason(req)?;
-    let location = location_of(conn, req.location.as_ref())?;
-    let lot = named_lot(conn, item, req, false, recorded_at)?;
-    require_stock(conn, item, &lot, &location, req.quantity)?;
+    let location = location_of(conn, lk, req.location.as_ref())?;
+    let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
+    require_stock(conn, lk, item, &lot, &location, req.quantity)?;
     let stream = if req.write_waste {
         match non_empty(req.waste_stream.as_ref()).or(item.waste_stream.as_deref()) {
             Some(code) => Some(waste::find_stream(conn, code)?),
@@ -944,7 +1203,7 @@ fn dispose(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, item, &lot, &location, None, &row, req, recorded_at)?;
+    let posted = post(conn, lk, item, &lot, &location, None, &row, req, recorded_at)?;
     let waste_record = match stream {
         Some(stream) => {
             let lot_text = if lot.lot.is_empty() {
@@ -1026,13 +1285,14 @@ pub(crate) fn reverse(
         )));
     }
     let (item, lot, from, to) = movement_parts(conn, item_id, lot_id, loc_id, to_id)?;
+    let mut lk = Lookups::default();
     // The reversal takes back what the original added: check each place it
     // would reduce has the stock.
     if quantity > 0 {
-        require_stock(conn, &item, &lot, &from, quantity)?;
+        require_stock(conn, &mut lk, &item, &lot, &from, quantity)?;
     }
     if let (Some(to), true) = (&to, quantity < 0) {
-        require_stock(conn, &item, &lot, to, -quantity)?;
+        require_stock(conn, &mut lk, &item, &lot, to, -quantity)?;
     }
     let note = format!("reverses movement {id} ({kind})");
     let row = Row {
@@ -1048,6 +1308,7 @@ pub(crate) fn reverse(
     let req = MovementRequest::new(MovementKind::Reverse, &item.code, -quantity, at, user);
     let posted = post(
         conn,
+        &mut lk,
         &item,
         &lot,
         &from,
@@ -1141,13 +1402,16 @@ pub fn stock_as_of(
     filter: StockFilter,
     as_of: NaiveDate,
 ) -> Result<Vec<StockLine>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT b.item_id, i.code, i.name, b.lot_id, l.lot, l.expiry, l.status, l.opened_on, i.in_use_days, \
-         b.location_id, loc.code, b.quantity \
-         FROM balances b JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id \
-         JOIN locations loc ON loc.id = b.location_id \
-         WHERE (?1 IS NULL OR b.item_id = ?1) AND (?2 IS NULL OR b.location_id = ?2) AND (?3 IS NULL OR b.lot_id = ?3)",
-    )?;
+    let query = if filter.lot_id.is_some() {
+        sql::STOCK_OF_LOT
+    } else if filter.item_id.is_some() {
+        sql::STOCK_OF_ITEM
+    } else if filter.location_id.is_some() {
+        sql::STOCK_AT_LOCATION
+    } else {
+        sql::STOCK_ALL
+    };
+    let mut stmt = conn.prepare_cached(query)?;
     let mut lines: Vec<StockLine> = stmt
         .query_map(
             params![filter.item_id, filter.location_id, filter.lot_id],
@@ -1172,11 +1436,7 @@ pub fn stock_as_of(
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let after = end_of_day(as_of);
-    let mut later = conn.prepare_cached(
-        "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
-         WHERE at >= ?1 AND (?2 IS NULL OR item_id = ?2) AND (?3 IS NULL OR lot_id = ?3) \
-         AND (?4 IS NULL OR location_id = ?4 OR to_location_id = ?4)",
-    )?;
+    let mut later = conn.prepare_cached(sql::MOVEMENTS_AFTER)?;
     let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
     let rows = later.query_map(
         params![after, filter.item_id, filter.lot_id, filter.location_id],

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -14,9 +14,58 @@ use crate::error::{Error, Result};
 /// that text order is time order.
 pub const STORED_TIMESTAMP: &str = "%Y-%m-%dT%H:%M:%SZ";
 
-/// Render a UTC timestamp as stored.
+/// Render a UTC timestamp as stored. Written out by hand because an
+/// import stamps every row and chrono's `format` interprets its pattern
+/// each time; years outside 0..=9999 and leap seconds, which the fixed
+/// layout cannot hold, go through chrono so the text is the same.
 pub fn stamp(t: DateTime<Utc>) -> String {
-    t.format(STORED_TIMESTAMP).to_string()
+    let year = t.year();
+    if !(0..=9999).contains(&year) || t.nanosecond() >= 1_000_000_000 {
+        return t.format(STORED_TIMESTAMP).to_string();
+    }
+    let year = year as u32;
+    let mut text = String::with_capacity(20);
+    for place in [1000, 100, 10, 1] {
+        text.push(digit(year / place));
+    }
+    for (sep, n) in [
+        ('-', t.month()),
+        ('-', t.day()),
+        ('T', t.hour()),
+        (':', t.minute()),
+        (':', t.second()),
+    ] {
+        text.push(sep);
+        text.push(digit(n / 10));
+        text.push(digit(n));
+    }
+    text.push('Z');
+    text
+}
+
+/// The last decimal digit of `n` as a character.
+fn digit(n: u32) -> char {
+    char::from(b'0' + (n % 10) as u8)
+}
+
+/// Parse a date as stored (`YYYY-MM-DD`), `None` when it is not one. The
+/// ledger reads a lot's expiry on every FEFO decision, so the usual shape
+/// is read digit by digit rather than through chrono's pattern parser.
+pub fn parse_stored_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+    {
+        return NaiveDate::from_ymd_opt(y as i32, m, d);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
 /// Parse a stored timestamp (written by [`stamp`]).
@@ -307,6 +356,52 @@ mod tests {
         assert!(parse_date("expiry", "2026-02-30").is_err());
         assert!(parse_date("expiry", "2026-2-3").is_err());
         assert!(parse_date("expiry", "2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn stored_dates_parse_like_chrono() {
+        for text in [
+            "2026-11-21",
+            "2024-02-29",
+            "2023-02-29",
+            "0000-01-01",
+            "9999-12-31",
+            "2026-13-01",
+            "2026-1-01",
+            "20260101",
+            "2026-01-0x",
+            "2026-01- 1",
+            "+2026-01-01",
+            "",
+        ] {
+            assert_eq!(
+                parse_stored_date(text),
+                NaiveDate::parse_from_str(text, "%Y-%m-%d").ok(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn stamp_matches_chrono_formatting() {
+        let cases = [
+            "2026-11-21T09:05:07Z",
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "1999-12-31T23:59:60Z",
+            "2024-02-29T12:00:00.999999Z",
+        ];
+        for c in cases {
+            let t = DateTime::parse_from_rfc3339(c).unwrap().with_timezone(&Utc);
+            assert_eq!(stamp(t), t.format(STORED_TIMESTAMP).to_string(), "{c}");
+        }
+        for t in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+            assert_eq!(stamp(t), t.format(STORED_TIMESTAMP).to_string());
+        }
+        let year_minus_one = DateTime::parse_from_rfc3339("0000-01-01T00:30:00+01:00")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(stamp(year_minus_one), "-0001-12-31T23:30:00Z");
     }
 
     #[test]

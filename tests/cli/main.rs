@@ -5,4 +5,5 @@ mod common;
 mod gs1;
 mod import;
 mod ledger;
+mod plans;
 mod props;

@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# bench/run.sh — time labstock's commands as a user runs them, at three
+# sizes, beside the same answer from the bare sqlite3 shell (issue 7).
+#
+#   bench/run.sh                 all three sizes (s, m, l)
+#   bench/run.sh --sizes "s m"   only some
+#   bench/run.sh --runs 20       runs per quick command (default 15)
+#   bench/run.sh --slow-runs 3   runs per import (default 3)
+#
+# Sizes (items / movements / equipment / waste, seed 7):
+#   s  200 / 20,000 / 50 / 1,000
+#   m  2,000 / 200,000 / 500 / 10,000
+#   l  20,000 / 2,000,000 / 5,000 / 100,000
+#
+# It builds the release binary and the generator, generates each size once
+# (cached in $CARGO_TARGET_DIR/bench-data, default target/bench-data),
+# imports it once into a database that every command then reads, and
+# times each command with hyperfine when it is installed (median wall
+# time), else with a loop of its own. Peak memory (max RSS) comes from one
+# extra run under /usr/bin/time. The results table is printed and written
+# to $CARGO_TARGET_DIR/bench-results/results.md; paste it into
+# BENCHMARKS.md.
+#
+# sqlite3 baselines need the sqlite3 shell; without it the script says so
+# and leaves the ratio column empty. CI does not run this script.
+#
+# Adding a command: one `bench` line in `commands` below, e.g.
+#   bench "report reorder" "report reorder --format csv" "$SQL_REORDER"
+# with the hand-written SQL of the same answer in a variable beside the
+# others (or "" for no baseline). Imports of more kinds (orders, equipment,
+# calibrations, waste) are tried in `prepare_db` and skipped while the
+# binary does not know them.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+DATA=${LABSTOCK_BENCH_DATA:-$TARGET/bench-data}
+OUT=$TARGET/bench-results
+BIN=$TARGET/release/labstock
+GEN=$TARGET/release/examples/generate
+SIZES="s m l"
+RUNS=15
+SLOW_RUNS=3
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --sizes) SIZES=$2; shift 2 ;;
+        --runs) RUNS=$2; shift 2 ;;
+        --slow-runs) SLOW_RUNS=$2; shift 2 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+
+export LABSTOCK_NOW=2026-11-21T09:00:00Z
+export LABSTOCK_USER=bench
+export NO_COLOR=1
+unset LABSTOCK_DB
+
+HAVE_HYPERFINE=$(command -v hyperfine >/dev/null && echo yes || echo no)
+HAVE_SQLITE3=$(command -v sqlite3 >/dev/null && echo yes || echo no)
+HAVE_TIME=$([ -x /usr/bin/time ] && echo yes || echo no)
+
+mkdir -p "$DATA" "$OUT"
+RESULTS=$OUT/results.md
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+say() { echo "bench: $*" >&2; }
+
+(cd "$ROOT" && cargo build --release --quiet --bin labstock --example generate)
+
+[ "$HAVE_HYPERFINE" = yes ] || say "hyperfine not found: timing with a shell loop (install hyperfine for steadier numbers)"
+[ "$HAVE_SQLITE3" = yes ] || say "sqlite3 not found: skipping the sqlite3 baselines (install the sqlite3 shell to get the ratio column)"
+[ "$HAVE_TIME" = yes ] || say "/usr/bin/time not found: peak memory not measured"
+
+size_args() {
+    case "$1" in
+        s) echo "--items 200 --movements 20000 --equipment 50 --waste 1000" ;;
+        m) echo "--items 2000 --movements 200000 --equipment 500 --waste 10000" ;;
+        l) echo "--items 20000 --movements 2000000 --equipment 5000 --waste 100000" ;;
+        *) echo "bench/run.sh: unknown size $1" >&2; exit 2 ;;
+    esac
+}
+
+generate() {
+    local dir=$DATA/$1
+    if [ ! -f "$dir/movements.csv" ]; then
+        say "generating size $1"
+        # shellcheck disable=SC2046
+        "$GEN" $(size_args "$1") --seed 7 --out "$dir" >&2
+    fi
+}
+
+# Import a kind if this binary knows it (exit 2 is clap's "unknown value").
+import_kind() {
+    local db=$1 kind=$2 file=$3
+    [ -f "$file" ] || return 0
+    local rc=0
+    "$BIN" --db "$db" import "$kind" "$file" 2>"$TMP/import.err" || rc=$?
+    if [ $rc -eq 2 ]; then
+        say "import $kind: not supported by this binary yet, skipped"
+    elif [ $rc -ne 0 ]; then
+        cat "$TMP/import.err" >&2
+        exit $rc
+    fi
+}
+
+# catalogue.db: init + locations + items (what `import movements` starts
+# from); full.db: everything imported, read by the other commands.
+prepare_db() {
+    local dir=$DATA/$1
+    if [ ! -f "$dir/catalogue.db" ]; then
+        rm -f "$dir/catalogue.db.tmp"
+        "$BIN" --db "$dir/catalogue.db.tmp" init 2>/dev/null
+        import_kind "$dir/catalogue.db.tmp" locations "$dir/locations.csv"
+        import_kind "$dir/catalogue.db.tmp" items "$dir/items.csv"
+        mv "$dir/catalogue.db.tmp" "$dir/catalogue.db"
+    fi
+    if [ ! -f "$dir/full.db" ]; then
+        say "importing size $1"
+        cp "$dir/catalogue.db" "$dir/full.db.tmp"
+        for kind in movements orders equipment calibrations waste; do
+            import_kind "$dir/full.db.tmp" "$kind" "$dir/$kind.csv"
+        done
+        mv "$dir/full.db.tmp" "$dir/full.db"
+    fi
+}
+
+# Median wall time in ms of a shell command line; $2 is run before each
+# timed run (untimed), $3 the number of runs.
+time_median_ms() {
+    local cmd=$1 prepare=$2 runs=$3
+    if [ "$HAVE_HYPERFINE" = yes ]; then
+        local args=(--style none --runs "$runs" --export-json "$TMP/h.json" -N)
+        if [ -n "$prepare" ]; then
+            args=(--style none --runs "$runs" --export-json "$TMP/h.json" --prepare "$prepare")
+        else
+            args+=(--warmup 2)
+        fi
+        hyperfine "${args[@]}" "$cmd" >/dev/null 2>"$TMP/h.err" || { cat "$TMP/h.err" >&2; echo "failed"; return; }
+        grep -o '"median": *[0-9.e+-]*' "$TMP/h.json" | head -1 | sed 's/.*: *//' | awk '{printf "%.1f", $1 * 1000}'
+    else
+        local i t0 t1
+        : > "$TMP/times"
+        for ((i = 0; i < runs; i++)); do
+            [ -z "$prepare" ] || bash -c "$prepare"
+            t0=$(date +%s%N)
+            bash -c "$cmd" >/dev/null 2>&1
+            t1=$(date +%s%N)
+            echo $(((t1 - t0) / 1000)) >> "$TMP/times"
+        done
+        sort -n "$TMP/times" | awk '{a[NR] = $1} END {m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f", m / 1000}'
+    fi
+}
+
+# Peak resident memory in MB of one run.
+peak_mb() {
+    local cmd=$1 prepare=$2
+    [ "$HAVE_TIME" = yes ] || { echo "n/a"; return; }
+    [ -z "$prepare" ] || bash -c "$prepare"
+    /usr/bin/time -f "%M" -o "$TMP/rss" bash -c "exec $cmd" >/dev/null 2>&1 || true
+    awk '{printf "%.1f", $1 / 1024}' "$TMP/rss"
+}
+
+# bench NAME "LABSTOCK ARGS" "BASELINE SQL" [slow]
+bench() {
+    local name=$1 args=$2 baseline=$3 slow=${4:-}
+    local cmd="$BIN --db $WORK $args"
+    local prepare="" runs=$RUNS
+    if [ -n "$slow" ]; then
+        prepare=$slow
+        runs=$SLOW_RUNS
+    fi
+    say "$SIZE: $name"
+    local ms mb base="" ratio=""
+    ms=$(time_median_ms "$cmd" "$prepare" "$runs")
+    mb=$(peak_mb "$cmd" "$prepare")
+    if [ -n "$baseline" ] && [ "$HAVE_SQLITE3" = yes ]; then
+        printf '%s\n' "$baseline" > "$TMP/baseline-$SIZE.sql"
+        base=$(time_median_ms "sqlite3 -csv $WORK .read\ $TMP/baseline-$SIZE.sql" "" "$RUNS")
+        ratio=$(awk -v a="$ms" -v b="$base" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
+    fi
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$name" "$SIZE" "$ms" "$mb" "${base:--}" "${ratio:--}" | tee -a "$RESULTS"
+}
+
+# Hand-written SQL of the same answers, on labstock's own database file.
+SQL_STOCK_ALL="SELECT i.code, i.name, l.lot, l.expiry, loc.code, b.quantity FROM balances b
+  JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id JOIN locations loc ON loc.id = b.location_id
+  WHERE b.quantity <> 0 ORDER BY i.code, l.lot, loc.code;"
+
+commands() {
+    local dir=$DATA/$SIZE
+    local sql_item="SELECT i.code, i.name, l.lot, l.expiry, loc.code, b.quantity FROM balances b
+  JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id JOIN locations loc ON loc.id = b.location_id
+  WHERE i.code = '$ITEM' AND b.quantity <> 0 ORDER BY l.lot, loc.code;"
+    bench "--version" "--version" ""
+    bench "import movements" "import movements $dir/movements.csv" "" \
+        "cp $dir/catalogue.db $WORK; rm -f $WORK-wal $WORK-shm"
+    # The import above leaves WORK as a fresh import; start the rest from
+    # the full database.
+    cp "$dir/full.db" "$WORK"; rm -f "$WORK-wal" "$WORK-shm"
+    "$BIN" --db "$WORK" receive "$PLAIN" 100000000 >/dev/null 2>&1
+    bench "receive (one)" "receive $PLAIN 1" ""
+    bench "issue (one, FEFO)" "issue $PLAIN 1" ""
+    bench "stock --item" "stock --item $ITEM --format csv" "$sql_item"
+    bench "stock (all balances)" "stock --format csv" "$SQL_STOCK_ALL"
+    bench "history --lot" "history $ITEM --lot $LOT --format csv" ""
+    bench "check" "check" ""
+    # Reports, when merged (one line each, with their baseline SQL):
+    # bench "report reorder" "report reorder --format csv" "$SQL_REORDER"
+    # bench "report expiry" "report expiry --format csv" "$SQL_EXPIRY"
+    # bench "report calibration-due" "report calibration-due --format csv" "$SQL_CALIBRATION_DUE"
+    # bench "report waste --totals" "report waste --totals --format csv" "$SQL_WASTE_TOTALS"
+}
+
+{
+    echo
+    echo "<!-- bench/run.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load $(cut -d' ' -f1-3 /proc/loadavg), hyperfine: $HAVE_HYPERFINE, sqlite3: $HAVE_SQLITE3 -->"
+    echo "| command | size | median ms | peak RSS MB | sqlite3 ms | ratio |"
+    echo "|---|---|---:|---:|---:|---:|"
+} | tee -a "$RESULTS"
+
+for SIZE in $SIZES; do
+    size_args "$SIZE" >/dev/null
+    generate "$SIZE"
+    prepare_db "$SIZE"
+    dir=$DATA/$SIZE
+    # An item that is not lot-tracked (receive and issue need no lot), and a
+    # lot-tracked item with one of its lots (stock and history of one lot).
+    PLAIN=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "lot_tracked") c = i; next }
+                     $c == "false" { print $1; exit }' "$dir/items.csv")
+    read -r ITEM LOT < <(awk -F, 'NR > 1 && $2 == "receive" && $5 != "" { print $3, $5; exit }' "$dir/movements.csv")
+    WORK=$TMP/work-$SIZE.db
+    commands
+    rm -f "$WORK" "$WORK-wal" "$WORK-shm"
+done
+
+say "results appended to $RESULTS"

@@ -1,0 +1,222 @@
+//! Query plans of the hot paths (issue 7): every lookup one movement makes,
+//! FEFO, `stock_as_of` and the bin card find their rows through an index
+//! and never scan the ledger. The assertions are on SQLite's own plan and
+//! bytecode for the very SQL the library runs (its `sql` constants), not on
+//! time, so they hold on any machine.
+
+use labstock::catalogue::sql as catalogue;
+use labstock::history::sql as history;
+use labstock::ledger::sql as ledger;
+use rusqlite::Connection;
+
+use crate::common::Lab;
+
+/// The detail lines of `EXPLAIN QUERY PLAN sql`.
+fn plan(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap_or_else(|e| panic!("cannot prepare {sql}: {e}"));
+    column(&mut stmt, 3)
+}
+
+/// One text column of every row, with the parameters left unbound (NULL):
+/// a plan is made before any value is known.
+fn column(stmt: &mut rusqlite::Statement<'_>, i: usize) -> Vec<String> {
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().unwrap() {
+        out.push(row.get::<_, String>(i).unwrap());
+    }
+    out
+}
+
+/// The opcodes of `EXPLAIN sql` (the bytecode SQLite runs).
+fn opcodes(conn: &Connection, sql: &str) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(&format!("EXPLAIN {sql}"))
+        .unwrap_or_else(|e| panic!("cannot prepare {sql}: {e}"));
+    column(&mut stmt, 1)
+}
+
+/// The plan of `sql` has no full scan of any table and uses `index`.
+fn assert_searches(conn: &Connection, sql: &str, index: &str) {
+    let lines = plan(conn, sql);
+    let scans: Vec<&String> = lines.iter().filter(|l| l.starts_with("SCAN ")).collect();
+    assert!(
+        scans.is_empty(),
+        "full scan in the plan of\n{sql}\nplan: {lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains(index)),
+        "expected {index} in the plan of\n{sql}\nplan: {lines:#?}"
+    );
+}
+
+/// A lab with a few items, lots, locations and movements, so the schema
+/// is the one `init` makes and the tables are not empty.
+fn lab() -> Lab {
+    let lab = Lab::new();
+    lab.ok(&["location", "add", "FRIDGE-1"]);
+    lab.ok(&["item", "add", "GLOVES-M", "--name", "Nitrile gloves M"]);
+    lab.ok(&[
+        "item",
+        "add",
+        "REAG-1",
+        "--name",
+        "Reagent",
+        "--lot-tracked",
+    ]);
+    lab.ok(&["receive", "GLOVES-M", "10"]);
+    lab.ok(&[
+        "receive",
+        "REAG-1",
+        "5",
+        "--lot",
+        "A1",
+        "--expiry",
+        "2027-01-31",
+        "--location",
+        "FRIDGE-1",
+    ]);
+    lab.ok(&["issue", "REAG-1", "1", "--location", "FRIDGE-1"]);
+    lab
+}
+
+#[test]
+fn catalogue_lookups_use_their_unique_indexes() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    assert_searches(conn, catalogue::ITEM_BY_CODE, "sqlite_autoindex_items");
+    assert_searches(conn, catalogue::ITEM_BY_GTIN, "sqlite_autoindex_items");
+    assert_searches(
+        conn,
+        catalogue::LOCATION_BY_CODE,
+        "sqlite_autoindex_locations",
+    );
+}
+
+#[test]
+fn single_movement_lookups_use_indexes() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    assert_searches(conn, ledger::LOT_BY_NAME, "sqlite_autoindex_lots");
+    assert_searches(conn, ledger::BALANCE, "PRIMARY KEY");
+    assert_searches(conn, ledger::UPDATE_BALANCE, "PRIMARY KEY");
+    assert_searches(conn, ledger::ORDER_LINE, "sqlite_autoindex_orders");
+    assert_searches(conn, ledger::LOTS_WITH_STOCK, "balances_item");
+}
+
+#[test]
+fn writes_of_one_movement_run_no_loop_and_no_temporary_table() {
+    // A CHECK written `kind IN ('a', 'b', 'c', …)` makes SQLite build a
+    // temporary b-tree (OpenEphemeral) on every insert; a trigger or a
+    // foreign key without an index would loop over a table (Rewind/Next).
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    for sql in [
+        ledger::INSERT_MOVEMENT,
+        ledger::INSERT_BALANCE,
+        ledger::UPDATE_BALANCE,
+        ledger::INSERT_LOT,
+    ] {
+        let ops = opcodes(conn, sql);
+        for bad in ["OpenEphemeral", "Rewind", "Last", "Next", "Prev", "SorterSort"] {
+            assert!(
+                !ops.iter().any(|op| op == bad),
+                "{bad} in the program of\n{sql}\nopcodes: {ops:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn ledger_inserts_maintain_only_the_justified_indexes() {
+    // Each index on movements costs every insert; BENCHMARKS.md justifies
+    // each by the query that needs it. A new one must be added here on
+    // purpose, with its query.
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'movements' ORDER BY name")
+        .unwrap();
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    for expected in [
+        "movements_at",
+        "movements_item",
+        "movements_order",
+        "movements_reverses",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "missing index {expected}: {names:?}"
+        );
+    }
+    assert!(
+        !names.iter().any(|n| n.starts_with("sqlite_autoindex_movements")),
+        "an inline UNIQUE on movements indexes every row: {names:?}"
+    );
+}
+
+#[test]
+fn stock_as_of_reads_balances_by_index_and_only_later_movements() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    assert_searches(conn, ledger::STOCK_OF_ITEM, "balances_item");
+    assert_searches(conn, ledger::STOCK_OF_LOT, "PRIMARY KEY");
+    assert_searches(conn, ledger::STOCK_AT_LOCATION, "balances_location");
+    // Today's balances: an empty range of movements_at, never a scan.
+    assert_searches(conn, ledger::MOVEMENTS_AFTER, "movements_at");
+    // The whole stock list reads every balance (that is its answer), but
+    // still never the ledger.
+    let all = plan(conn, ledger::STOCK_ALL);
+    assert!(
+        !all.iter()
+            .any(|l| l.starts_with("SCAN m") || l.contains("movements")),
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn bin_card_of_an_item_or_a_lot_searches_the_ledger_by_index() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    assert_searches(conn, history::ITEM_MOVEMENTS, "movements_item");
+    assert_searches(conn, history::LOT_MOVEMENTS, "movements_item");
+    let lot = plan(conn, history::LOT_MOVEMENTS);
+    assert!(
+        !lot.iter().any(|l| l.contains("TEMP B-TREE")),
+        "a lot's movements come in ledger order from the index: {lot:#?}"
+    );
+}
+
+#[test]
+fn the_hot_queries_answer_like_the_commands() {
+    // The constants are the SQL the commands run: a lookup by the
+    // constant finds what the CLI recorded.
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    let (id, lot): (i64, String) = conn
+        .query_row(ledger::LOT_BY_NAME, rusqlite::params![2, "A1"], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(lot, "A1");
+    let fridge: i64 = conn
+        .query_row(catalogue::LOCATION_BY_CODE, ["fridge-1"], |r| r.get(0))
+        .unwrap();
+    let q: i64 = conn
+        .query_row(ledger::BALANCE, rusqlite::params![id, fridge], |r| r.get(0))
+        .unwrap();
+    assert_eq!(q, 4);
+}
