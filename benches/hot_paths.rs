@@ -45,8 +45,10 @@ fn data_root() -> PathBuf {
     if let Some(dir) = std::env::var_os("LABSTOCK_BENCH_DATA") {
         return PathBuf::from(dir);
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
     target.join("bench-data")
 }
 
@@ -133,7 +135,9 @@ fn record(c: &mut Criterion) {
         .record(&request(MovementKind::Receive, &item, 1_000_000_000), now())
         .expect("stock up");
     let mut group = c.benchmark_group("record");
-    group.sample_size(30).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(10));
     group.bench_function("receive", |b| {
         b.iter(|| {
             store
@@ -237,7 +241,10 @@ fn gs1(c: &mut Criterion) {
     let opts = DecodeOptions::new(NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"));
     let mut group = c.benchmark_group("gs1_decode");
     for (name, data) in [
-        ("bracketed", "(01)09506000134352(17)271130(10)LOT-42A(21)SN0001"),
+        (
+            "bracketed",
+            "(01)09506000134352(17)271130(10)LOT-42A(21)SN0001",
+        ),
         ("raw_gs", "]d2010950600013435217271130"),
     ] {
         let data = if name == "raw_gs" {

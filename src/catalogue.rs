@@ -159,9 +159,11 @@ const ITEM_COLUMNS: &str = item_columns!();
 /// query-plan tests (tests/cli/plans.rs).
 pub mod sql {
     /// An item by code (`items` UNIQUE code, NOCASE).
-    pub const ITEM_BY_CODE: &str = concat!("SELECT ", item_columns!(), " FROM items WHERE code = ?1");
+    pub const ITEM_BY_CODE: &str =
+        concat!("SELECT ", item_columns!(), " FROM items WHERE code = ?1");
     /// An item by GTIN (`items` UNIQUE gtin).
-    pub const ITEM_BY_GTIN: &str = concat!("SELECT ", item_columns!(), " FROM items WHERE gtin = ?1");
+    pub const ITEM_BY_GTIN: &str =
+        concat!("SELECT ", item_columns!(), " FROM items WHERE gtin = ?1");
     /// A location by code (`locations` UNIQUE code, NOCASE).
     pub const LOCATION_BY_CODE: &str = "SELECT id, code, name FROM locations WHERE code = ?1";
 }

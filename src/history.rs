@@ -73,7 +73,11 @@ fn movements_of(store: &Store, item_id: i64, lot_id: Option<i64>) -> Result<Vec<
     };
     let item_only = params![item_id];
     let item_and_lot = params![item_id, lot];
-    let params = if lot.is_some() { item_and_lot } else { item_only };
+    let params = if lot.is_some() {
+        item_and_lot
+    } else {
+        item_only
+    };
     let rows = stmt
         .query_map(params, |r| {
             Ok(Raw {

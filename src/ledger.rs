@@ -49,8 +49,7 @@ pub mod sql {
          reason, reference, order_id, note, reverses, user, recorded_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
     /// The order line a receipt counts against (`orders` UNIQUE (reference, item_id)).
-    pub const ORDER_LINE: &str =
-        "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2";
+    pub const ORDER_LINE: &str = "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2";
     /// Lots of an item with stock at one location, for FEFO (`balances_item`).
     pub const LOTS_WITH_STOCK: &str = "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
          JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0";
@@ -116,14 +115,15 @@ struct Balance {
     stored: bool,
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+/// A hash map keyed by our own ids and codes (see [`FastHasher`]).
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// A multiply-rotate hasher (the Fx hash of rustc) for the lookups above.
 /// Their keys are our own ids and the codes of a file being imported;
 /// nothing is gained from SipHash's resistance to chosen keys, and it
 /// cost more than the lookups it served.
 #[derive(Default, Clone, Copy)]
-struct FastHasher(u64);
+pub(crate) struct FastHasher(u64);
 
 impl Hasher for FastHasher {
     fn finish(&self) -> u64 {
@@ -429,7 +429,12 @@ fn create_lot(
     expiry: Option<NaiveDate>,
     now: &str,
 ) -> Result<Lot> {
-    conn.prepare_cached(sql::INSERT_LOT)?.execute(params![item.id, lot, expiry.map(|d| d.to_string()), now])?;
+    conn.prepare_cached(sql::INSERT_LOT)?.execute(params![
+        item.id,
+        lot,
+        expiry.map(|d| d.to_string()),
+        now
+    ])?;
     Ok(Lot {
         id: conn.last_insert_rowid(),
         lot: lot.to_owned(),
@@ -515,8 +520,12 @@ fn apply(
         conn.prepare_cached(sql::UPDATE_BALANCE)?
             .execute(params![lot.id, location.id, new])?;
     } else {
-        conn.prepare_cached(sql::INSERT_BALANCE)?
-            .execute(params![lot.id, location.id, item.id, new])?;
+        conn.prepare_cached(sql::INSERT_BALANCE)?.execute(params![
+            lot.id,
+            location.id,
+            item.id,
+            new
+        ])?;
     }
     lk.set_balance(
         lot.id,
@@ -757,7 +766,17 @@ fn receive(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, lk, item, &lot, &location, None, &row, req, recorded_at)?;
+    let posted = post(
+        conn,
+        lk,
+        item,
+        &lot,
+        &location,
+        None,
+        &row,
+        req,
+        recorded_at,
+    )?;
     Ok(Outcome {
         movements: vec![posted],
         waste_record: None,
@@ -775,7 +794,9 @@ fn order_line(
     let lookup = |reference: &str| -> Result<Option<(i64, String, i64, i64)>> {
         Ok(conn
             .prepare_cached(sql::ORDER_LINE)?
-            .query_row(params![reference, item.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .query_row(params![reference, item.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?)
     };
     if let Some(reference) = non_empty(req.order.as_ref()) {
@@ -1077,7 +1098,17 @@ fn transfer(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, lk, item, &lot, &from, Some(&*to), &row, req, recorded_at)?;
+    let posted = post(
+        conn,
+        lk,
+        item,
+        &lot,
+        &from,
+        Some(&*to),
+        &row,
+        req,
+        recorded_at,
+    )?;
     Ok(Outcome {
         movements: vec![posted],
         ..Outcome::default()
@@ -1114,7 +1145,17 @@ fn adjust(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, lk, item, &lot, &location, None, &row, req, recorded_at)?;
+    let posted = post(
+        conn,
+        lk,
+        item,
+        &lot,
+        &location,
+        None,
+        &row,
+        req,
+        recorded_at,
+    )?;
     Ok(Outcome {
         movements: vec![posted],
         ..Outcome::default()
@@ -1148,7 +1189,17 @@ fn count(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, lk, item, &lot, &location, None, &row, req, recorded_at)?;
+    let posted = post(
+        conn,
+        lk,
+        item,
+        &lot,
+        &location,
+        None,
+        &row,
+        req,
+        recorded_at,
+    )?;
     let mut warnings = Vec::new();
     if book != req.quantity {
         warnings.push(format!(
@@ -1203,7 +1254,17 @@ fn dispose(
         note: non_empty(req.note.as_ref()),
         reverses: None,
     };
-    let posted = post(conn, lk, item, &lot, &location, None, &row, req, recorded_at)?;
+    let posted = post(
+        conn,
+        lk,
+        item,
+        &lot,
+        &location,
+        None,
+        &row,
+        req,
+        recorded_at,
+    )?;
     let waste_record = match stream {
         Some(stream) => {
             let lot_text = if lot.lot.is_empty() {

@@ -123,7 +123,14 @@ fn writes_of_one_movement_run_no_loop_and_no_temporary_table() {
         ledger::INSERT_LOT,
     ] {
         let ops = opcodes(conn, sql);
-        for bad in ["OpenEphemeral", "Rewind", "Last", "Next", "Prev", "SorterSort"] {
+        for bad in [
+            "OpenEphemeral",
+            "Rewind",
+            "Last",
+            "Next",
+            "Prev",
+            "SorterSort",
+        ] {
             assert!(
                 !ops.iter().any(|op| op == bad),
                 "{bad} in the program of\n{sql}\nopcodes: {ops:?}"
@@ -160,7 +167,9 @@ fn ledger_inserts_maintain_only_the_justified_indexes() {
         );
     }
     assert!(
-        !names.iter().any(|n| n.starts_with("sqlite_autoindex_movements")),
+        !names
+            .iter()
+            .any(|n| n.starts_with("sqlite_autoindex_movements")),
         "an inline UNIQUE on movements indexes every row: {names:?}"
     );
 }
@@ -219,4 +228,40 @@ fn the_hot_queries_answer_like_the_commands() {
         .query_row(ledger::BALANCE, rusqlite::params![id, fridge], |r| r.get(0))
         .unwrap();
     assert_eq!(q, 4);
+}
+
+#[test]
+fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
+    // `check` sums the ledger in one pass of its own (not SQL that sorts
+    // two million rows): it must still see a balance row that vanished, a
+    // balance with no ledger behind it, and ledger rows that name nothing.
+    let lab = lab();
+    lab.ok(&["check"]);
+    {
+        let store = lab.store();
+        let conn = store.connection();
+        conn.execute_batch(
+            "DELETE FROM balances WHERE item_id = (SELECT id FROM items WHERE code = 'GLOVES-M');
+             INSERT INTO balances (lot_id, location_id, item_id, quantity)
+                 SELECT l.id, (SELECT id FROM locations WHERE code = 'MAIN'), l.item_id, 3
+                 FROM lots l WHERE l.lot = 'A1';
+             PRAGMA foreign_keys = OFF;
+             INSERT INTO movements (at, kind, item_id, lot_id, location_id, quantity, user, recorded_at)
+                 VALUES ('2026-11-21T09:00:00Z', 'adjust', 999, 999, 1, 1, 'x', '2026-11-21T09:00:00Z');",
+        )
+        .unwrap();
+    }
+    let out = lab.run(&["check"]);
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "GLOVES-M (no lot) at MAIN: ledger sums to 10, balance says 0 (difference +10); run `labstock history GLOVES-M`",
+            "lot A1 of REAG-1 at MAIN: ledger sums to 0, balance says 3 (difference -3); run `labstock history REAG-1 --lot A1`",
+            "2 rows refer to records that do not exist",
+        ],
+        "{stdout}"
+    );
 }
