@@ -56,17 +56,24 @@ pub mod sql {
     /// The maintained balances `stock_as_of` starts from, by the most
     /// selective filter given (?1 item, ?2 location, ?3 lot): a condition
     /// written `?1 IS NULL OR b.item_id = ?1` cannot use an index, so each
-    /// filter leads its own statement and the others ride along.
+    /// filter leads its own statement and the others ride along. ?4 true
+    /// skips zero balances (as of today they are zero; as of an earlier
+    /// date they may not be).
     macro_rules! stock_balances {
         ($lead:literal) => {
+            stock_balances!("balances b", $lead)
+        };
+        ($from:literal, $lead:literal) => {
             concat!(
                 "SELECT b.item_id, i.code, i.name, b.lot_id, l.lot, l.expiry, l.status, l.opened_on, i.in_use_days, \
                  b.location_id, loc.code, b.quantity \
-                 FROM balances b JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id \
+                 FROM ",
+                $from,
+                " JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id \
                  JOIN locations loc ON loc.id = b.location_id WHERE ",
                 $lead,
                 " AND (?1 IS NULL OR b.item_id = ?1) AND (?2 IS NULL OR b.location_id = ?2) \
-                 AND (?3 IS NULL OR b.lot_id = ?3)"
+                 AND (?3 IS NULL OR b.lot_id = ?3) AND (NOT ?4 OR b.quantity <> 0)"
             )
         };
     }
@@ -76,8 +83,9 @@ pub mod sql {
     pub const STOCK_OF_ITEM: &str = stock_balances!("b.item_id = ?1");
     /// Balances at one location (`balances_location`).
     pub const STOCK_AT_LOCATION: &str = stock_balances!("b.location_id = ?2");
-    /// Every balance.
-    pub const STOCK_ALL: &str = stock_balances!("1");
+    /// Every balance, in the table's own (lot, location) order: walking an
+    /// index instead would fetch each row from a random place.
+    pub const STOCK_ALL: &str = stock_balances!("balances b NOT INDEXED", "1");
     /// Movements stamped after a moment, which `stock_as_of` takes back
     /// off the balances (`movements_at`: an empty range for today).
     pub const MOVEMENTS_AFTER: &str = "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
@@ -1463,6 +1471,30 @@ pub fn stock_as_of(
     filter: StockFilter,
     as_of: NaiveDate,
 ) -> Result<Vec<StockLine>> {
+    let after = end_of_day(as_of);
+    let mut later = conn.prepare_cached(sql::MOVEMENTS_AFTER)?;
+    // What came after the as-of date, taken back off the balances below.
+    // Usually nothing (as of today): then a zero balance stays zero and
+    // is skipped in SQL before any join.
+    let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
+    let rows = later.query_map(
+        params![after, filter.item_id, filter.lot_id, filter.location_id],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        },
+    )?;
+    for row in rows {
+        let (lot, loc, to, q) = row?;
+        *undo.entry((lot, loc)).or_default() += q;
+        if let Some(to) = to {
+            *undo.entry((lot, to)).or_default() -= q;
+        }
+    }
     let query = if filter.lot_id.is_some() {
         sql::STOCK_OF_LOT
     } else if filter.item_id.is_some() {
@@ -1475,7 +1507,12 @@ pub fn stock_as_of(
     let mut stmt = conn.prepare_cached(query)?;
     let mut lines: Vec<StockLine> = stmt
         .query_map(
-            params![filter.item_id, filter.location_id, filter.lot_id],
+            params![
+                filter.item_id,
+                filter.location_id,
+                filter.lot_id,
+                undo.is_empty()
+            ],
             |r| {
                 let expiry = parse_opt_date(r.get(5)?);
                 let opened = parse_opt_date(r.get(7)?);
@@ -1496,27 +1533,6 @@ pub fn stock_as_of(
             },
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let after = end_of_day(as_of);
-    let mut later = conn.prepare_cached(sql::MOVEMENTS_AFTER)?;
-    let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
-    let rows = later.query_map(
-        params![after, filter.item_id, filter.lot_id, filter.location_id],
-        |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        },
-    )?;
-    for row in rows {
-        let (lot, loc, to, q) = row?;
-        *undo.entry((lot, loc)).or_default() += q;
-        if let Some(to) = to {
-            *undo.entry((lot, to)).or_default() -= q;
-        }
-    }
     if !undo.is_empty() {
         for line in &mut lines {
             if let Some(q) = undo.get(&(line.lot_id, line.location_id)) {

@@ -22,7 +22,7 @@ use crate::clock::Clock;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{parse_date, stamp};
-use crate::report::{OutputFormat, render, render_to};
+use crate::report::{OutputFormat, render, render_to, write_csv};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -184,8 +184,11 @@ impl Ctx {
 
     /// Write rows as the chosen format to stdout or `--output`.
     pub(crate) fn emit<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
-        let rendered = render(headers, rows)?;
         let format = self.format();
+        if format == OutputFormat::Csv {
+            return self.write_output(|out| write_csv(headers, rows, out));
+        }
+        let rendered = render(headers, rows)?;
         self.write_output(|out| render_to(&rendered, format, out))
     }
 

@@ -5,4 +5,4 @@
 
 mod render;
 
-pub use render::{OutputFormat, Rendered, render, render_to};
+pub use render::{OutputFormat, Rendered, render, render_to, write_csv};
