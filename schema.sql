@@ -112,7 +112,8 @@ CREATE TABLE movements (
 CREATE INDEX movements_item ON movements (item_id, id);
 CREATE INDEX movements_lot ON movements (lot_id, id);
 CREATE INDEX movements_at ON movements (at);
-CREATE INDEX movements_order ON movements (order_id) WHERE order_id IS NOT NULL;
+-- (at, quantity) make "received as of a date" an index-only read (reorder report).
+CREATE INDEX movements_order ON movements (order_id, at, quantity) WHERE order_id IS NOT NULL;
 
 CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements
 BEGIN
@@ -219,3 +220,17 @@ CREATE TABLE equipment (
     created_at            TEXT NOT NULL,
     created_by            TEXT NOT NULL
 ) STRICT;
+
+-- Reorder and orders (issue 3).
+-- Who ended an order line and why (`order cancel` / `order close`).
+ALTER TABLE orders ADD COLUMN closed_by TEXT;
+ALTER TABLE orders ADD COLUMN close_reason TEXT;
+-- Receipts that name an order reference but were recorded before the order
+-- line existed (e.g. movements imported before orders) are not linked by
+-- `order_id` (the ledger is append-only); the reorder report matches them
+-- on (item, reference) through this index, so on_order is right whatever
+-- the order of imports.
+CREATE INDEX movements_unlinked_receipts ON movements (item_id, reference COLLATE NOCASE, at, quantity)
+    WHERE kind = 'receive' AND order_id IS NULL;
+-- Opened lots: the expiry report finds them beside the expiry range.
+CREATE INDEX lots_opened ON lots (opened_on) WHERE opened_on IS NOT NULL;

@@ -19,6 +19,8 @@ pub mod import;
 pub mod ledger;
 pub mod lots;
 pub mod model;
+pub mod orders;
+pub mod reorder;
 pub mod report;
 pub mod waste;
 

@@ -11,6 +11,7 @@ pub(crate) enum ImportKind {
     Locations,
     Items,
     Movements,
+    Orders,
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +49,10 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         ImportKind::Movements => (
             "movements",
             import::import_movements(&mut store, source, ictx)?,
+        ),
+        ImportKind::Orders => (
+            "order lines",
+            crate::orders::import_orders(&mut store, source, ictx)?,
         ),
     };
     for w in &summary.warnings {

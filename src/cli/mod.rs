@@ -8,6 +8,8 @@ mod demo;
 mod io;
 mod lot;
 mod movement;
+mod order;
+mod report;
 mod stock;
 
 use std::io::{IsTerminal, Write};
@@ -110,6 +112,12 @@ enum Command {
     Export(io::ExportCommand),
     /// Build a demonstration database from the fixtures and print its reports
     Demo,
+    /// Purchase order lines: add, list, cancel, close
+    #[command(subcommand)]
+    Order(order::OrderCommand),
+    /// Reports: reorder, expiry, usage
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// What every command runs with.
@@ -255,5 +263,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
+        Command::Order(c) => order::run(&ctx, c),
+        Command::Report(c) => report::run(&ctx, c),
     }
 }

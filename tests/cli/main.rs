@@ -3,3 +3,5 @@
 
 mod common;
 mod ledger;
+mod orders;
+mod reorder;
