@@ -14,7 +14,7 @@
 //! ledger (compare a run with 10x the movements).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeDelta};
@@ -44,7 +44,7 @@ fn day(d: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(2024, 11, 21).unwrap_or_default() + TimeDelta::days(d)
 }
 
-fn build(path: &PathBuf, items: i64, movements: i64) -> labstock::Result<()> {
+fn build(path: &Path, items: i64, movements: i64) -> labstock::Result<()> {
     let store = Store::init(path, "2024-11-01T00:00:00Z", "bench")?;
     let c = store.connection();
     c.execute_batch("BEGIN")?;

@@ -470,20 +470,26 @@ impl Store {
     ) -> Result<Vec<OrderLine>> {
         let tx = self.write()?;
         let reference = reference.trim();
+        struct Line {
+            id: i64,
+            item: String,
+            status: String,
+            closed_on: Option<String>,
+            reference: String,
+        }
         let mut stmt = tx.prepare(
-            "SELECT o.id, i.code, o.status, o.closed_on, o.reference, o.ordered_on FROM orders o \
+            "SELECT o.id, i.code, o.status, o.closed_on, o.reference FROM orders o \
              JOIN items i ON i.id = o.item_id WHERE o.reference = ?1 ORDER BY i.code COLLATE BINARY",
         )?;
         let lines = stmt
             .query_map([reference], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<String>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
+                Ok(Line {
+                    id: r.get(0)?,
+                    item: r.get(1)?,
+                    status: r.get(2)?,
+                    closed_on: r.get(3)?,
+                    reference: r.get(4)?,
+                })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         drop(stmt);
@@ -498,32 +504,29 @@ impl Store {
                 suggestions: closest(reference, known),
             });
         }
-        let chosen: Vec<_> = match item {
+        let chosen: Vec<&Line> = match item {
             Some(code) => {
                 let item = find_item(&tx, code)?;
-                let line: Vec<_> = lines
-                    .iter()
-                    .filter(|l| l.1.eq_ignore_ascii_case(&item.code))
-                    .cloned()
-                    .collect();
+                let line: Vec<&Line> = lines.iter().filter(|l| l.item == item.code).collect();
                 if line.is_empty() {
                     return Err(Error::NotFound {
                         entity: "order line",
                         key: format!("{reference}\" for item \"{}", item.code),
-                        suggestions: lines.iter().map(|l| l.1.clone()).collect(),
+                        suggestions: lines.iter().map(|l| l.item.clone()).collect(),
                     });
                 }
                 line
             }
-            None => lines.clone(),
+            None => lines.iter().collect(),
         };
-        let open: Vec<_> = chosen.iter().filter(|l| l.2 == "open").collect();
-        if let (true, Some((_, code, status, closed_on, reference, _))) =
-            (open.is_empty(), chosen.first())
-        {
+        let open: Vec<&&Line> = chosen.iter().filter(|l| l.status == "open").collect();
+        if let (true, Some(done)) = (open.is_empty(), chosen.first()) {
             return Err(Error::Refused(format!(
-                "order {reference} line {code} is already {status}{}; nothing to {}",
-                closed_on
+                "order {} line {} is already {}{}; nothing to {}",
+                done.reference,
+                done.item,
+                done.status,
+                done.closed_on
                     .as_deref()
                     .map(|d| format!(" (on {d})"))
                     .unwrap_or_default(),
@@ -533,13 +536,11 @@ impl Store {
                 }
             )));
         }
-        let ids: Vec<i64> = open.iter().map(|l| l.0).collect();
-        for (id, _, _, _, _, ordered_on) in &open {
-            // A line cannot end before it was ordered.
-            let day = on.to_string().max(ordered_on.clone());
+        let ids: Vec<i64> = open.iter().map(|l| l.id).collect();
+        for id in &ids {
             tx.execute(
                 "UPDATE orders SET status = ?2, closed_on = ?3, closed_by = ?4, close_reason = ?5 WHERE id = ?1",
-                params![id, how.as_str(), day, user, reason],
+                params![id, how.as_str(), on.to_string(), user, reason],
             )?;
         }
         let ended = lines_as_of(&tx, LineFilter::default(), everything())?

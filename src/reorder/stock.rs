@@ -16,16 +16,11 @@ use crate::error::Result;
 use crate::ledger::end_of_day;
 use crate::model::{LotStatus, effective_expiry, is_expired};
 
-/// One lot's stock as of a date: over all locations, or at one location
-/// (`location_id`).
+/// One lot's stock as of a date, over all locations or at the one asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct LotStock {
     pub item_id: i64,
-    pub lot_id: i64,
-    /// The location counted; `None` for all of them.
-    pub location_id: Option<i64>,
     pub quantity: i64,
-    pub expiry: Option<NaiveDate>,
     /// The earlier of `expiry` and opening + in-use days (opening only
     /// when it happened on or before the as-of date).
     pub effective_expiry: Option<NaiveDate>,
@@ -134,22 +129,6 @@ impl Later {
     }
 }
 
-/// Columns of a lot read by [`lot_from_row`]: id, item, expiry, status,
-/// opened_on, in_use_days (only looked up for opened lots).
-const LOT_COLUMNS: &str = "l.id, l.item_id, l.expiry, l.status, l.opened_on, \
-     CASE WHEN l.opened_on IS NULL THEN NULL ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END";
-
-fn lot_from_row(
-    r: &Row<'_>,
-    later: &Later,
-    as_of: NaiveDate,
-) -> rusqlite::Result<(i64, i64, Option<NaiveDate>, Option<NaiveDate>, LotStatus)> {
-    let lot_id: i64 = r.get(0)?;
-    let (expiry, effective) = Later::effective_expiry(as_of, text(r, 2)?, text(r, 4)?, r.get(5)?);
-    let status = later.status(lot_id, text(r, 3)?.unwrap_or_default());
-    Ok((lot_id, r.get(1)?, expiry, effective, status))
-}
-
 /// Each lot's total stock at the end of `as_of`, over all locations or at
 /// one; lots with none are left out.
 pub(crate) fn lot_totals_as_of(
@@ -161,28 +140,31 @@ pub(crate) fn lot_totals_as_of(
     let undo = later.per_lot(location_id);
     // Zero balances stay in the table once a lot has been somewhere, so a
     // lot emptied since the as-of date is still found and `undo` restores it.
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {LOT_COLUMNS}, s.q FROM \
-           (SELECT lot_id, SUM(quantity) AS q FROM balances WHERE ?1 IS NULL OR location_id = ?1 \
-            GROUP BY lot_id) s \
-         JOIN lots l ON l.id = s.lot_id WHERE s.q <> 0 OR ?2"
-    ))?;
+    // in_use_days is looked up only for opened lots.
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.item_id, l.expiry, l.status, l.opened_on, \
+                CASE WHEN l.opened_on IS NULL THEN NULL \
+                     ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END, s.q \
+         FROM (SELECT lot_id, SUM(quantity) AS q FROM balances WHERE ?1 IS NULL OR location_id = ?1 \
+               GROUP BY lot_id) s \
+         JOIN lots l ON l.id = s.lot_id WHERE s.q <> 0 OR ?2",
+    )?;
     let mut rows = stmt.query(params![location_id, !undo.is_empty()])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let (lot_id, item_id, expiry, effective_expiry, status) = lot_from_row(r, &later, as_of)?;
+        let lot_id: i64 = r.get(0)?;
         let quantity = r.get::<_, i64>(6)? - undo.get(&lot_id).copied().unwrap_or(0);
-        if quantity != 0 {
-            out.push(LotStock {
-                item_id,
-                lot_id,
-                location_id,
-                quantity,
-                expiry,
-                effective_expiry,
-                status,
-            });
+        if quantity == 0 {
+            continue;
         }
+        let (_, effective_expiry) =
+            Later::effective_expiry(as_of, text(r, 2)?, text(r, 4)?, r.get(5)?);
+        out.push(LotStock {
+            item_id: r.get(1)?,
+            quantity,
+            effective_expiry,
+            status: later.status(lot_id, text(r, 3)?.unwrap_or_default()),
+        });
     }
     Ok(out)
 }
