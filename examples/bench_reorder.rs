@@ -238,6 +238,10 @@ fn main() -> labstock::Result<()> {
         println!("built in {:.1} s", start.elapsed().as_secs_f64());
     }
     let store = Store::open(&path)?;
+    if let Ok(pragmas) = std::env::var("BENCH_PRAGMAS") {
+        // e.g. "PRAGMA mmap_size = 268435456;" to try connection settings.
+        store.connection().execute_batch(&pragmas)?;
+    }
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap_or_default();
     let query = ReorderQuery {
         as_of: today,

@@ -7,6 +7,10 @@
 //! order — and returns rows sorted by supplier then item code, each with a
 //! `reason` that shows how its numbers were reached.
 //!
+//! With `--location L` the list covers the items kept at L — those with
+//! levels of their own there, stock there (now or before), or orders to
+//! it — so a bench fridge's list is not every item of the catalogue at 0.
+//!
 //! Stock that expires before the delivery arrives: the SPEC formula counts
 //! all usable stock, so the numbers stay as SPEC §3 defines them; a row
 //! carries `expiring_before_delivery` (usable stock whose effective expiry
@@ -186,7 +190,10 @@ fn item_settings(
                 il.item_id IS NOT NULL, i.reorder_qty, i.lead_time_days, i.unit_cost_pence \
          FROM items i LEFT JOIN item_levels il ON il.item_id = i.id AND il.location_id = ?1 \
          WHERE i.active = 1 AND (?2 IS NULL OR i.supplier = ?2 COLLATE NOCASE) \
-           AND (i.reorder_level IS NOT NULL OR il.item_id IS NOT NULL)",
+           AND (i.reorder_level IS NOT NULL OR il.item_id IS NOT NULL) \
+           AND (?1 IS NULL OR il.item_id IS NOT NULL \
+                OR EXISTS (SELECT 1 FROM balances b WHERE b.item_id = i.id AND b.location_id = ?1) \
+                OR EXISTS (SELECT 1 FROM orders o WHERE o.item_id = i.id AND o.location_id = ?1))",
     )?;
     let rows = stmt.query_map(params![location_id, supplier], |r| {
         Ok((

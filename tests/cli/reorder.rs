@@ -555,6 +555,54 @@ fn location_counts_only_the_stock_at_it_and_the_orders_to_it() {
 }
 
 #[test]
+fn location_lists_only_the_items_kept_there() {
+    let lab = Lab::new();
+    lab.ok(&["location", "add", "FRIDGE-1"]);
+    item(
+        &lab,
+        "GLOVES",
+        &["--reorder-level", "4", "--max-level", "10"],
+    );
+    item(
+        &lab,
+        "REAGENT",
+        &["--reorder-level", "4", "--max-level", "10"],
+    );
+    item(
+        &lab,
+        "ORDERED",
+        &["--reorder-level", "4", "--max-level", "10"],
+    );
+    receive(&lab, "GLOVES", "2", &[]);
+    receive(&lab, "REAGENT", "1", &["--location", "FRIDGE-1"]);
+    lab.ok(&[
+        "order",
+        "add",
+        "PO-1",
+        "--item",
+        "ORDERED",
+        "--quantity",
+        "1",
+        "--location",
+        "FRIDGE-1",
+    ]);
+    let rows = reorder(&lab, &["--location", "FRIDGE-1"]);
+    assert!(!listed(&rows, "GLOVES"), "never kept in the fridge");
+    assert_eq!(suggested(&rows, "REAGENT"), Some(9));
+    assert_eq!(suggested(&rows, "ORDERED"), Some(9));
+    // Stock that has left the fridge still marks the item as kept there.
+    lab.ok(&[
+        "transfer", "REAGENT", "1", "--from", "FRIDGE-1", "--to", "MAIN",
+    ]);
+    assert_eq!(
+        suggested(&reorder(&lab, &["--location", "FRIDGE-1"]), "REAGENT"),
+        Some(10)
+    );
+    let main = reorder(&lab, &["--location", "MAIN"]);
+    assert!(listed(&main, "GLOVES") && listed(&main, "REAGENT") && !listed(&main, "ORDERED"));
+}
+
+#[test]
 fn per_location_levels_override_the_items_levels_at_that_location() {
     let lab = Lab::new();
     lab.ok(&["location", "add", "BENCH-1"]);
