@@ -1130,3 +1130,58 @@ fn usage_report_counts_issues_per_iso_week_net_of_reversals() {
     assert_eq!(rows[1][10], "7");
     lab.fails(&["report", "usage", "--weeks", "0"], 65);
 }
+
+#[test]
+fn as_of_judges_lot_status_and_opening_as_they_stood_then() {
+    let mut lab = Lab::new();
+    item(
+        &lab,
+        "RGT",
+        &[
+            "--lot-tracked",
+            "--in-use-days",
+            "1",
+            "--reorder-level",
+            "5",
+            "--max-level",
+            "20",
+        ],
+    );
+    lab.now = "2026-11-10T10:00:00Z".into();
+    receive(
+        &lab,
+        "RGT",
+        "5",
+        &["--lot", "HELD", "--expiry", "2027-06-30"],
+    );
+    receive(
+        &lab,
+        "RGT",
+        "6",
+        &["--lot", "OPENED", "--expiry", "2027-06-30"],
+    );
+    lab.now = crate::common::NOW.into();
+    lab.ok(&[
+        "lot",
+        "quarantine",
+        "RGT",
+        "HELD",
+        "--reason",
+        "cold-chain breach",
+    ]);
+    lab.ok(&["lot", "open", "RGT", "OPENED", "--date", "2026-11-18"]);
+    // Today: HELD is quarantined, OPENED expired on the 19th (in use 1 day).
+    let today = reorder(&lab, &[]);
+    assert_eq!(cell(&today, "RGT", "on_hand").unwrap(), "0");
+    assert!(
+        cell(&today, "RGT", "reason")
+            .unwrap()
+            .contains("not counted: 6 expired, 5 quarantined")
+    );
+    // On the 17th neither had happened: all 11 usable.
+    assert!(!listed(&reorder(&lab, &["--as-of", "2026-11-17"]), "RGT"));
+    // On the 19th OPENED was open and still in use; HELD not yet quarantined.
+    assert!(!listed(&reorder(&lab, &["--as-of", "2026-11-19"]), "RGT"));
+    let r = reorder(&lab, &["--as-of", "2026-11-20"]);
+    assert_eq!(cell(&r, "RGT", "on_hand").unwrap(), "5");
+}
