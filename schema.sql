@@ -203,6 +203,14 @@ BEGIN
 END;
 
 -- Equipment register (the calibration issue extends this section).
+-- `registered_status` is the status the asset was registered with; `status`
+-- and the calibration columns below it are maintained from the asset's
+-- history (calibrations, extensions, status changes) in the same
+-- transaction as every record, so today's calibration-due report reads one
+-- row per asset. `last_event_on` is the date of the latest dated record: a
+-- report as of an earlier day replays that asset's records instead.
+-- `event_seq` numbers the asset's records in the order they were made, so
+-- two records on one day replay in recording order.
 CREATE TABLE equipment (
     id                    INTEGER PRIMARY KEY,
     asset_tag             TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(asset_tag)) > 0),
@@ -212,10 +220,130 @@ CREATE TABLE equipment (
     serial                TEXT,
     location              TEXT,
     category              TEXT,
-    calibration_interval  TEXT,
+    calibration_interval  TEXT CHECK (calibration_interval IS NULL OR calibration_interval GLOB '[1-9]*[dwmy]'),
     status                TEXT NOT NULL DEFAULT 'in_service'
                           CHECK (status IN ('in_service', 'out_of_service', 'quarantined', 'condemned')),
     in_service_date       TEXT,
     created_at            TEXT NOT NULL,
-    created_by            TEXT NOT NULL
+    created_by            TEXT NOT NULL,
+    registered_status     TEXT NOT NULL DEFAULT 'in_service'
+                          CHECK (registered_status IN ('in_service', 'out_of_service', 'quarantined', 'condemned')),
+    last_calibration_id   INTEGER REFERENCES calibrations (id),
+    last_calibrated       TEXT,
+    last_result           TEXT CHECK (last_result IN ('pass', 'fail', 'adjusted')),
+    next_due              TEXT,
+    extension_id          INTEGER REFERENCES calibration_extensions (id),
+    last_event_on         TEXT,
+    event_seq             INTEGER NOT NULL DEFAULT 0 CHECK (event_seq >= 0)
 ) STRICT;
+CREATE INDEX equipment_last_event ON equipment (last_event_on) WHERE last_event_on IS NOT NULL;
+
+-- ---------------------------------------------------------------------------
+-- Calibration (issue 4): calibration records, documented extensions, manual
+-- status changes and the maintenance log. All four are evidence and
+-- append-only; a mistake is corrected by a new record. `seq` is the
+-- asset's `equipment.event_seq` when the record was made.
+
+CREATE TABLE calibrations (
+    id            INTEGER PRIMARY KEY,
+    equipment_id  INTEGER NOT NULL REFERENCES equipment (id),
+    seq           INTEGER NOT NULL,
+    performed_on  TEXT NOT NULL,
+    result        TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'adjusted')),
+    performed_by  TEXT,
+    certificate   TEXT,
+    next_due      TEXT CHECK (next_due IS NULL OR next_due >= performed_on),
+    notes         TEXT,
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL,
+    UNIQUE (equipment_id, seq)
+) STRICT;
+-- The latest calibration of an asset as of a day is one index probe.
+CREATE INDEX calibrations_asset ON calibrations (equipment_id, performed_on, seq);
+
+-- An extension moves the due date set by one calibration (no implicit grace
+-- period: each extension names its reason and approver).
+CREATE TABLE calibration_extensions (
+    id              INTEGER PRIMARY KEY,
+    equipment_id    INTEGER NOT NULL REFERENCES equipment (id),
+    calibration_id  INTEGER NOT NULL REFERENCES calibrations (id),
+    seq             INTEGER NOT NULL,
+    granted_on      TEXT NOT NULL,
+    previous_due    TEXT NOT NULL,
+    extended_to     TEXT NOT NULL CHECK (extended_to > previous_due),
+    reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    approved_by     TEXT NOT NULL CHECK (length(trim(approved_by)) > 0),
+    recorded_at     TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL,
+    UNIQUE (equipment_id, seq)
+) STRICT;
+CREATE INDEX calibration_extensions_asset ON calibration_extensions (equipment_id, granted_on, seq);
+
+-- Manual status changes (out of service, quarantine, condemned, back in
+-- service): who, when, why. Changes made by calibration results are not
+-- stored twice: they replay from the calibration records.
+CREATE TABLE equipment_status_changes (
+    id            INTEGER PRIMARY KEY,
+    equipment_id  INTEGER NOT NULL REFERENCES equipment (id),
+    seq           INTEGER NOT NULL,
+    on_date       TEXT NOT NULL,
+    status        TEXT NOT NULL
+                  CHECK (status IN ('in_service', 'out_of_service', 'quarantined', 'condemned')),
+    reason        TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL,
+    UNIQUE (equipment_id, seq)
+) STRICT;
+CREATE INDEX equipment_status_changes_asset ON equipment_status_changes (equipment_id, on_date, seq);
+
+-- The maintenance log: planned preventive maintenance, repairs and
+-- electrical safety tests.
+CREATE TABLE service_records (
+    id            INTEGER PRIMARY KEY,
+    equipment_id  INTEGER NOT NULL REFERENCES equipment (id),
+    performed_on  TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('ppm', 'repair', 'electrical-safety')),
+    performed_by  TEXT NOT NULL,
+    notes         TEXT,
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL
+) STRICT;
+CREATE INDEX service_records_asset ON service_records (equipment_id, performed_on, id);
+
+CREATE TRIGGER calibrations_no_update BEFORE UPDATE ON calibrations
+BEGIN
+    SELECT RAISE(ABORT, 'calibration records are append-only: record a new calibration or an extension');
+END;
+CREATE TRIGGER calibrations_no_delete BEFORE DELETE ON calibrations
+BEGIN
+    SELECT RAISE(ABORT, 'calibration records are append-only: record a new calibration or an extension');
+END;
+CREATE TRIGGER calibration_extensions_no_update BEFORE UPDATE ON calibration_extensions
+BEGIN
+    SELECT RAISE(ABORT, 'calibration extensions are append-only');
+END;
+CREATE TRIGGER calibration_extensions_no_delete BEFORE DELETE ON calibration_extensions
+BEGIN
+    SELECT RAISE(ABORT, 'calibration extensions are append-only');
+END;
+CREATE TRIGGER equipment_status_changes_no_update BEFORE UPDATE ON equipment_status_changes
+BEGIN
+    SELECT RAISE(ABORT, 'equipment status changes are append-only: record a new status change');
+END;
+CREATE TRIGGER equipment_status_changes_no_delete BEFORE DELETE ON equipment_status_changes
+BEGIN
+    SELECT RAISE(ABORT, 'equipment status changes are append-only: record a new status change');
+END;
+CREATE TRIGGER service_records_no_update BEFORE UPDATE ON service_records
+BEGIN
+    SELECT RAISE(ABORT, 'the maintenance log is append-only: add a new service record');
+END;
+CREATE TRIGGER service_records_no_delete BEFORE DELETE ON service_records
+BEGIN
+    SELECT RAISE(ABORT, 'the maintenance log is append-only: add a new service record');
+END;
+-- An asset with history is never deleted (its records are evidence).
+CREATE TRIGGER equipment_no_delete BEFORE DELETE ON equipment
+BEGIN
+    SELECT RAISE(ABORT, 'equipment is never deleted (append-only register): mark it condemned');
+END;

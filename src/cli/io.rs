@@ -11,6 +11,8 @@ pub(crate) enum ImportKind {
     Locations,
     Items,
     Movements,
+    Equipment,
+    Calibrations,
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +50,14 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         ImportKind::Movements => (
             "movements",
             import::import_movements(&mut store, source, ictx)?,
+        ),
+        ImportKind::Equipment => (
+            "assets",
+            crate::calibration::import_equipment(&mut store, source, ictx)?,
+        ),
+        ImportKind::Calibrations => (
+            "calibrations",
+            crate::calibration::import_calibrations(&mut store, source, ictx)?,
         ),
     };
     for w in &summary.warnings {

@@ -5,9 +5,11 @@
 mod catalogue;
 mod check;
 mod demo;
+mod equipment;
 mod io;
 mod lot;
 mod movement;
+mod report_calibration;
 mod stock;
 
 use std::io::{IsTerminal, Write};
@@ -110,6 +112,14 @@ enum Command {
     Export(io::ExportCommand),
     /// Build a demonstration database from the fixtures and print its reports
     Demo,
+    /// Equipment register: add, list, show, edit, status, check, service
+    #[command(subcommand)]
+    Equipment(equipment::EquipmentCommand),
+    /// Record a calibration, or a documented extension of the due date
+    Calibrate(equipment::CalibrateArgs),
+    /// Reports
+    #[command(subcommand)]
+    Report(report_calibration::ReportCommand),
 }
 
 /// What every command runs with.
@@ -255,5 +265,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
+        Command::Equipment(c) => equipment::run(&ctx, c),
+        Command::Calibrate(a) => equipment::calibrate(&ctx, a),
+        Command::Report(c) => report_calibration::run(&ctx, c),
     }
 }

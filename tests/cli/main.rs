@@ -1,5 +1,6 @@
 //! The one integration-test binary: drives the real `labstock` executable
 //! (and, for rules beneath the CLI, the library) through each area.
 
+mod calibration;
 mod common;
 mod ledger;
