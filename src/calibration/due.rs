@@ -8,11 +8,13 @@
 //! per-asset indexes instead, so `--as-of` is exact without scanning every
 //! calibration.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{Days, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
 
-use super::records::{history, load_events};
+use super::records::{history, load_events, load_events_bulk};
 use super::state::{self, CalResult, DueState, EventKind, Status};
 use super::{Interval, find_equipment, opt_date_at};
 use crate::db::Store;
@@ -84,6 +86,10 @@ impl Fitness {
         self.reasons.is_empty()
     }
 }
+
+/// Above this many assets to replay, a report in the past reads each
+/// record table once instead of probing per asset.
+const BULK_REPLAY: usize = 64;
 
 struct Candidate {
     id: i64,
@@ -160,10 +166,26 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        // Assets with records after `as_of` are replayed from their records:
+        // a few through the per-asset indexes, many in one pass per table.
+        let to_replay: HashSet<i64> = candidates
+            .iter()
+            .filter(|c| c.replay)
+            .map(|c| c.id)
+            .collect();
+        let mut bulk = if to_replay.len() > BULK_REPLAY {
+            load_events_bulk(&self.conn, as_of, &to_replay)?
+        } else {
+            HashMap::new()
+        };
         let mut rows = Vec::new();
         for mut c in candidates {
             if c.replay {
-                let mut events = load_events(&self.conn, c.id, Some(as_of))?;
+                let mut events = if to_replay.len() > BULK_REPLAY {
+                    bulk.remove(&c.id).unwrap_or_default()
+                } else {
+                    load_events(&self.conn, c.id, Some(as_of))?
+                };
                 let s = state::replay(c.registered, c.interval, &mut events, Some(as_of));
                 c.status = s.status;
                 c.last_calibrated = s.last.map(|l| l.on);

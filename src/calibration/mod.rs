@@ -121,10 +121,32 @@ impl Equipment {
     }
 }
 
-/// Parse a date stored by this crate.
+/// Parse a date stored by this crate (`YYYY-MM-DD`). Reports read tens of
+/// thousands of these, so the fixed layout is read directly rather than
+/// through a format string.
 pub(crate) fn stored_date(text: &str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let parsed = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        match (digits(0..4), digits(5..7), digits(8..10)) {
+            (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            Box::new(std::io::Error::other(format!(
+                "stored date {text:?} is not YYYY-MM-DD"
+            ))),
+        )
     })
 }
 
@@ -310,5 +332,26 @@ impl Store {
         let fresh = find_equipment(&tx, &edited.asset_tag)?;
         tx.commit()?;
         Ok(fresh)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stored_date;
+
+    #[test]
+    fn stored_dates_are_read_exactly() {
+        assert_eq!(stored_date("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert_eq!(stored_date("0999-12-31").unwrap().to_string(), "0999-12-31");
+        for bad in [
+            "2026-02-30",
+            "2026-2-03",
+            "2026/02/03",
+            "20260203",
+            "",
+            "2026-02-0x",
+        ] {
+            assert!(stored_date(bad).is_err(), "{bad}");
+        }
     }
 }

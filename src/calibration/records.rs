@@ -5,6 +5,8 @@
 //! the asset's history and stores the result in the maintained columns of
 //! `equipment`, so the register and the report never lag the records.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -316,6 +318,78 @@ pub(crate) fn load_events(
         });
     }
     Ok(events)
+}
+
+/// The dated events on or before `upto` of every asset in `ids`, in one
+/// pass over each record table: cheaper than a probe per asset when a
+/// report in the past has to replay most of the register.
+pub(crate) fn load_events_bulk(
+    conn: &Connection,
+    upto: NaiveDate,
+    ids: &HashSet<i64>,
+) -> Result<HashMap<i64, Vec<Event>>> {
+    let upto = upto.to_string();
+    let mut by_asset: HashMap<i64, Vec<Event>> = HashMap::with_capacity(ids.len());
+    let mut stmt = conn.prepare_cached(
+        "SELECT equipment_id, id, performed_on, seq, result, next_due FROM calibrations \
+         WHERE performed_on <= ?1",
+    )?;
+    let mut rows = stmt.query([&upto])?;
+    while let Some(r) = rows.next()? {
+        let asset: i64 = r.get(0)?;
+        if !ids.contains(&asset) {
+            continue;
+        }
+        by_asset.entry(asset).or_default().push(Event {
+            on: date_at(r, 2)?,
+            seq: r.get(3)?,
+            kind: EventKind::Calibration {
+                id: r.get(1)?,
+                result: CalResult::from_db(&r.get::<_, String>(4)?),
+                next_due: opt_date_at(r, 5)?,
+            },
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT equipment_id, id, granted_on, seq, calibration_id, extended_to \
+         FROM calibration_extensions WHERE granted_on <= ?1",
+    )?;
+    let mut rows = stmt.query([&upto])?;
+    while let Some(r) = rows.next()? {
+        let asset: i64 = r.get(0)?;
+        if !ids.contains(&asset) {
+            continue;
+        }
+        by_asset.entry(asset).or_default().push(Event {
+            on: date_at(r, 2)?,
+            seq: r.get(3)?,
+            kind: EventKind::Extension {
+                id: r.get(1)?,
+                calibration_id: r.get(4)?,
+                extended_to: date_at(r, 5)?,
+            },
+        });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT equipment_id, id, on_date, seq, status FROM equipment_status_changes \
+         WHERE on_date <= ?1",
+    )?;
+    let mut rows = stmt.query([&upto])?;
+    while let Some(r) = rows.next()? {
+        let asset: i64 = r.get(0)?;
+        if !ids.contains(&asset) {
+            continue;
+        }
+        by_asset.entry(asset).or_default().push(Event {
+            on: date_at(r, 2)?,
+            seq: r.get(3)?,
+            kind: EventKind::StatusChange {
+                id: r.get(1)?,
+                to: Status::from_db(&r.get::<_, String>(4)?),
+            },
+        });
+    }
+    Ok(by_asset)
 }
 
 /// Replay an asset's whole history and store the result in its maintained
