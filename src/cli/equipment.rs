@@ -118,6 +118,7 @@ pub(crate) struct ServiceArgs {
     /// Who did the work [default: --user]
     #[arg(long, value_name = "NAME")]
     by: Option<String>,
+    /// What was done
     #[arg(long)]
     notes: Option<String>,
 }
@@ -153,6 +154,7 @@ pub(crate) struct CalibrateArgs {
     /// Explicit next due date (instead of date + interval)
     #[arg(long, value_name = "DATE", conflicts_with = "extend_to")]
     next_due: Option<String>,
+    /// Free-text notes (what was adjusted, why it failed, …)
     #[arg(long, conflicts_with = "extend_to")]
     notes: Option<String>,
     /// Record a documented extension: the new due date

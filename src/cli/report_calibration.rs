@@ -11,10 +11,10 @@ use crate::error::Result;
 pub(crate) enum ReportCommand {
     /// Assets never calibrated, overdue, or due within --within days
     ///
-    /// Columns: asset_tag,description,location,status,last_calibrated,
-    /// last_result,next_due,days_until_due,state. Condemned assets are never
-    /// listed. With --fail-on-overdue the exit code is 3 when any row is
-    /// `never` or `overdue`.
+    /// States: `never` (needs calibration, no record), `overdue` (next due
+    /// before the as-of date) and `due` (within --within days, inclusive).
+    /// Condemned assets are never listed. With --fail-on-overdue the exit
+    /// code is 3 when any row is `never` or `overdue`.
     CalibrationDue(CalibrationDueArgs),
 }
 
