@@ -8,7 +8,9 @@ mod demo;
 mod io;
 mod lot;
 mod movement;
+mod report_waste;
 mod stock;
+mod waste;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -110,6 +112,12 @@ enum Command {
     Export(io::ExportCommand),
     /// Build a demonstration database from the fixtures and print its reports
     Demo,
+    /// The hazardous-waste register: records, streams, containers, consignments
+    #[command(subcommand)]
+    Waste(waste::WasteCommand),
+    /// Reports
+    #[command(subcommand)]
+    Report(report_waste::ReportCommand),
 }
 
 /// What every command runs with.
@@ -255,5 +263,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
+        Command::Waste(c) => waste::run(&ctx, c),
+        Command::Report(c) => report_waste::run(&ctx, c),
     }
 }
