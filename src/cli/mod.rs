@@ -9,7 +9,9 @@ mod gs1;
 mod io;
 mod lot;
 mod movement;
+mod report_waste;
 mod stock;
+mod waste;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -114,6 +116,12 @@ enum Command {
     /// GS1 barcodes: decode what a scanner delivers
     #[command(subcommand)]
     Gs1(gs1::Gs1Command),
+    /// The hazardous-waste register: records, streams, containers, consignments
+    #[command(subcommand)]
+    Waste(waste::WasteCommand),
+    /// Reports
+    #[command(subcommand)]
+    Report(report_waste::ReportCommand),
 }
 
 /// What every command runs with.
@@ -275,5 +283,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
         Command::Gs1(c) => gs1::run(&ctx, c),
+        Command::Waste(c) => waste::run(&ctx, c),
+        Command::Report(c) => report_waste::run(&ctx, c),
     }
 }

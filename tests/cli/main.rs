@@ -6,3 +6,4 @@ mod gs1;
 mod import;
 mod ledger;
 mod props;
+mod waste;
