@@ -43,5 +43,9 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         "movements",
         import::import_movements(store, MOVEMENTS.as_bytes(), ctx)?,
     ));
+    load.steps.push((
+        "waste records",
+        crate::waste::import_waste(store, WASTE.as_bytes(), ctx)?,
+    ));
     Ok(load)
 }

@@ -34,6 +34,10 @@ fn demo_path(ctx: &Ctx) -> Result<PathBuf> {
     Ok(path)
 }
 
+fn section(title: &str) {
+    println!("\n== {title} ==");
+}
+
 pub(super) fn run(ctx: &Ctx) -> Result<i32> {
     let clock = if std::env::var_os("LABSTOCK_NOW").is_some() {
         ctx.clock
@@ -56,8 +60,9 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
     ));
     ctx.say(&format!("reports as of {}", clock.today()));
     let report = store.check()?;
+    section("Ledger check");
     println!(
-        "== Ledger check ==\n{} movements, {} balances: {}\n",
+        "{} movements, {} balances: {}",
         report.movements,
         report.balances,
         if report.is_clean() {
@@ -66,6 +71,15 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
             "DIFFERENCES FOUND (run `labstock check`)"
         }
     );
+    section("Hazardous-waste register: totals by stream and month");
+    let filter = crate::waste::WasteFilter {
+        as_of: Some(clock.today()),
+        ..crate::waste::WasteFilter::default()
+    };
+    ctx.emit_for_people(crate::waste::TOTAL_COLUMNS, &store.waste_totals(&filter)?)?;
+    for u in store.unconsigned_hazardous(clock.today())? {
+        ctx.say(&format!("warning: {u}"));
+    }
     ctx.say(&format!(
         "explore it: labstock --db {} stock   (or history, trace, report …)",
         path.display()

@@ -197,6 +197,13 @@ impl Ctx {
         self.write_output(|out| render_to(&rendered, format, out))
     }
 
+    /// Write rows for a person to read: a table unless `--format` says otherwise.
+    pub(crate) fn emit_for_people<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
+        let rendered = render(headers, rows)?;
+        let format = self.format.unwrap_or(OutputFormat::Table);
+        self.write_output(|out| render_to(&rendered, format, out))
+    }
+
     /// Run `write` against stdout, or against `--output` written atomically
     /// (a scheduled job never leaves half a file behind).
     pub(crate) fn write_output(
