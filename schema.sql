@@ -163,44 +163,159 @@ CREATE TABLE orders (
 ) STRICT;
 CREATE INDEX orders_item ON orders (item_id);
 
--- Waste streams (List of Waste codes), seeded by `init`, editable.
+-- ---------------------------------------------------------------------------
+-- Hazardous-waste register (SPEC §1, §5, §7, §10 Waste).
+--
+-- Streams are editable reference data; everything else is evidence and
+-- append-only. A container's life (opened, sealed, consigned) is three
+-- append-only facts in three tables rather than updates of one row, so the
+-- database itself refuses to seal a container twice or consign it twice
+-- (primary keys) and refuses any rewrite (triggers). Quantities are INTEGER
+-- thousandths (`quantity_milli`: 12.5 kg = 12500), so totals are exact sums
+-- of integers, never of binary floating point.
+
+-- Waste streams (List of Waste codes), seeded by `init`, editable. The
+-- asterisk of a hazardous entry is part of its code.
 CREATE TABLE waste_streams (
     code        TEXT PRIMARY KEY,
-    name        TEXT NOT NULL,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
     hazardous   INTEGER NOT NULL CHECK (hazardous IN (0, 1)),
     container   TEXT,
     route       TEXT,
     CHECK ((code LIKE '%*') = (hazardous = 1))
 ) STRICT;
 
+-- A physical waste container (sharps bin, yellow bag, chemical drum),
+-- traceable from the bench where it was opened to its consignment.
+CREATE TABLE waste_containers (
+    id           INTEGER PRIMARY KEY,
+    code         TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(code)) > 0),
+    stream       TEXT NOT NULL REFERENCES waste_streams (code),
+    type         TEXT,
+    location_id  INTEGER NOT NULL REFERENCES locations (id),
+    opened_on    TEXT NOT NULL,
+    opened_by    TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL
+) STRICT;
+
+-- Sealing a container: at most one seal per container.
+CREATE TABLE waste_container_seals (
+    container_id   INTEGER PRIMARY KEY REFERENCES waste_containers (id),
+    sealed_on      TEXT NOT NULL,
+    weight_milli   INTEGER CHECK (weight_milli > 0),
+    sealed_by      TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL
+) STRICT;
+
+-- One collection of waste by a carrier under one consignment note (or,
+-- for non-hazardous waste only, a waste transfer note reference).
+CREATE TABLE waste_consignments (
+    id                    INTEGER PRIMARY KEY,
+    note                  TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(note)) > 0),
+    carrier               TEXT NOT NULL,
+    carrier_registration  TEXT,
+    collected_on          TEXT NOT NULL,
+    destination           TEXT,
+    recorded_by           TEXT NOT NULL,
+    recorded_at           TEXT NOT NULL
+) STRICT;
+
 -- The waste register: append-only; a correction is a new record naming the
--- record it corrects.
+-- record it corrects, with the reason (at most one correction each; a
+-- correction with quantity 0 withdraws the record). `container` is the
+-- container id as written; `container_id` links it when the container is
+-- in the register. `origin` says where the record came from; a record from
+-- stock names its dispose movement (one record per movement).
 CREATE TABLE waste_records (
     id                INTEGER PRIMARY KEY,
     date              TEXT NOT NULL,
     stream            TEXT NOT NULL REFERENCES waste_streams (code),
-    quantity          REAL NOT NULL CHECK (quantity > 0),
+    quantity_milli    INTEGER NOT NULL CHECK (quantity_milli > 0 OR (quantity_milli = 0 AND corrects IS NOT NULL)),
     unit              TEXT NOT NULL CHECK (unit IN ('kg', 'L', 'items', 'containers')),
+    physical_form     TEXT CHECK (physical_form IN ('solid', 'liquid', 'sludge', 'powder', 'gas', 'mixed')),
+    hp_codes          TEXT,
     container         TEXT,
+    container_id      INTEGER REFERENCES waste_containers (id),
     consignment_note  TEXT,
     carrier           TEXT,
     recorded_by       TEXT NOT NULL,
     notes             TEXT,
-    movement_id       INTEGER REFERENCES movements (id),
-    corrects          INTEGER REFERENCES waste_records (id),
-    recorded_at       TEXT NOT NULL
+    origin            TEXT NOT NULL CHECK (origin IN ('record', 'import', 'dispose', 'seal', 'correction')),
+    movement_id       INTEGER UNIQUE REFERENCES movements (id),
+    corrects          INTEGER UNIQUE REFERENCES waste_records (id),
+    reason            TEXT,
+    recorded_at       TEXT NOT NULL,
+    CHECK ((origin = 'dispose') = (movement_id IS NOT NULL)),
+    CHECK ((origin = 'correction') = (corrects IS NOT NULL)),
+    CHECK ((corrects IS NULL) = (reason IS NULL))
 ) STRICT;
 CREATE INDEX waste_records_date ON waste_records (date);
 CREATE INDEX waste_records_stream ON waste_records (stream, date);
+CREATE INDEX waste_records_container ON waste_records (container_id) WHERE container_id IS NOT NULL;
+
+-- Which consignment carried a container, and each record (a record in a
+-- consigned container is linked with it). At most one consignment each.
+CREATE TABLE waste_consignment_containers (
+    container_id    INTEGER PRIMARY KEY REFERENCES waste_containers (id),
+    consignment_id  INTEGER NOT NULL REFERENCES waste_consignments (id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX waste_consignment_containers_c ON waste_consignment_containers (consignment_id);
+CREATE TABLE waste_consignment_records (
+    record_id       INTEGER PRIMARY KEY REFERENCES waste_records (id),
+    consignment_id  INTEGER NOT NULL REFERENCES waste_consignments (id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX waste_consignment_records_c ON waste_consignment_records (consignment_id);
 
 CREATE TRIGGER waste_records_no_update BEFORE UPDATE ON waste_records
 BEGIN
-    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead');
+    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead (`labstock waste correct ID`)');
 END;
 CREATE TRIGGER waste_records_no_delete BEFORE DELETE ON waste_records
 BEGIN
-    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead');
+    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead (`labstock waste correct ID`)');
 END;
+CREATE TRIGGER waste_containers_no_update BEFORE UPDATE ON waste_containers
+BEGIN
+    SELECT RAISE(ABORT, 'waste containers are append-only evidence');
+END;
+CREATE TRIGGER waste_containers_no_delete BEFORE DELETE ON waste_containers
+BEGIN
+    SELECT RAISE(ABORT, 'waste containers are append-only evidence');
+END;
+CREATE TRIGGER waste_container_seals_no_update BEFORE UPDATE ON waste_container_seals
+BEGIN
+    SELECT RAISE(ABORT, 'container seals are append-only evidence: a sealed container stays sealed');
+END;
+CREATE TRIGGER waste_container_seals_no_delete BEFORE DELETE ON waste_container_seals
+BEGIN
+    SELECT RAISE(ABORT, 'container seals are append-only evidence: a sealed container stays sealed');
+END;
+CREATE TRIGGER waste_consignments_no_update BEFORE UPDATE ON waste_consignments
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence');
+END;
+CREATE TRIGGER waste_consignments_no_delete BEFORE DELETE ON waste_consignments
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence');
+END;
+CREATE TRIGGER waste_consignment_containers_no_update BEFORE UPDATE ON waste_consignment_containers
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence: a container is consigned once');
+END;
+CREATE TRIGGER waste_consignment_containers_no_delete BEFORE DELETE ON waste_consignment_containers
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence: a container is consigned once');
+END;
+CREATE TRIGGER waste_consignment_records_no_update BEFORE UPDATE ON waste_consignment_records
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence: a record is consigned once');
+END;
+CREATE TRIGGER waste_consignment_records_no_delete BEFORE DELETE ON waste_consignment_records
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence: a record is consigned once');
+END;
+-- End of the hazardous-waste register.
+-- ---------------------------------------------------------------------------
 
 -- Equipment register (the calibration issue extends this section).
 -- `registered_status` is the status the asset was registered with; `status`

@@ -11,6 +11,7 @@ pub(crate) enum ImportKind {
     Locations,
     Items,
     Movements,
+    Waste,
     Equipment,
     Calibrations,
 }
@@ -50,6 +51,10 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         ImportKind::Movements => (
             "movements",
             import::import_movements(&mut store, source, ictx)?,
+        ),
+        ImportKind::Waste => (
+            "waste records",
+            crate::waste::import_waste(&mut store, source, ictx)?,
         ),
         ImportKind::Equipment => (
             "assets",

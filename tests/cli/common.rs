@@ -57,7 +57,11 @@ impl Lab {
 
     /// Run with standard input.
     pub(crate) fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        self.cmd().args(args).write_stdin(stdin).output().expect("run labstock")
+        self.cmd()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run labstock")
     }
 
     /// Run and require exit 0; returns stdout.
@@ -83,7 +87,10 @@ impl Lab {
             "labstock {args:?}: expected exit {code}\nstdout:\n{}\nstderr:\n{stderr}",
             String::from_utf8_lossy(&out.stdout)
         );
-        assert!(stderr.starts_with("error: "), "stderr should start with `error: `: {stderr}");
+        assert!(
+            stderr.starts_with("error: "),
+            "stderr should start with `error: `: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "panic: {stderr}");
         stderr
     }

@@ -3,4 +3,8 @@
 
 mod calibration;
 mod common;
+mod gs1;
+mod import;
 mod ledger;
+mod props;
+mod waste;
