@@ -99,22 +99,27 @@ fn main() -> ExitCode {
             "EQ-{a:05},Instrument {a},Room {},{interval},{status}",
             a % 40
         );
-        // Records spread over the last few years, in file order oldest
-        // first, with the occasional fail and late entry.
+        // Records spread over the last few years, oldest first, with the
+        // occasional fail, and one asset in eight with a late entry (an
+        // older certificate recorded after a newer one).
         let start = today - Days::new(1_500);
-        for c in 0..per_asset {
-            let day = start + Days::new((c as u64) * 140 + rng.below(100));
-            let day = day.min(today);
-            let result = match rng.below(20) {
-                0 => "fail",
-                1 | 2 => "adjusted",
-                _ => "pass",
-            };
-            let _ = writeln!(
-                calibrations,
-                "EQ-{a:05},{day},{result},Service Ltd,CERT-{a}-{c}"
-            );
+        let mut lines: Vec<String> = (0..per_asset)
+            .map(|c| {
+                let day = start + Days::new((c as u64) * 140 + rng.below(100));
+                let day = day.min(today);
+                let result = match rng.below(20) {
+                    0 => "fail",
+                    1 | 2 => "adjusted",
+                    _ => "pass",
+                };
+                format!("EQ-{a:05},{day},{result},Service Ltd,CERT-{a}-{c}\n")
+            })
+            .collect();
+        if lines.len() > 2 && rng.below(8) == 0 {
+            let i = rng.below(lines.len() as u64 - 1) as usize;
+            lines.swap(i, i + 1);
         }
+        calibrations.extend(lines);
     }
     let ctx = ImportContext {
         now,
@@ -133,6 +138,17 @@ fn main() -> ExitCode {
         assets * per_asset,
         start.elapsed()
     );
+    match store.verify_equipment_state() {
+        Ok(problems) if problems.is_empty() => {}
+        Ok(problems) => {
+            eprintln!("error: maintained state disagrees with the records: {problems:?}");
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
 
     let (median, max, rows) = timed(21, || {
         store

@@ -52,6 +52,9 @@ pub struct Equipment {
     pub last_calibrated: Option<NaiveDate>,
     pub last_result: Option<CalResult>,
     pub next_due: Option<NaiveDate>,
+    /// Date of the latest dated record (calibration, extension, status change).
+    #[serde(skip)]
+    pub last_event_on: Option<NaiveDate>,
     pub created_at: String,
     pub created_by: String,
 }
@@ -93,6 +96,7 @@ impl Equipment {
             last_calibrated: None,
             last_result: None,
             next_due: None,
+            last_event_on: None,
             created_at: String::new(),
             created_by: String::new(),
         }
@@ -176,7 +180,7 @@ fn interval_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Interval>> {
 
 const EQUIPMENT_COLUMNS: &str = "id, asset_tag, description, manufacturer, model, serial, location, \
      category, calibration_interval, status, in_service_date, registered_status, last_calibrated, \
-     last_result, next_due, created_at, created_by";
+     last_result, next_due, created_at, created_by, last_event_on";
 
 fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
     Ok(Equipment {
@@ -199,6 +203,7 @@ fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
         next_due: opt_date_at(r, 14)?,
         created_at: r.get(15)?,
         created_by: r.get(16)?,
+        last_event_on: opt_date_at(r, 17)?,
     })
 }
 

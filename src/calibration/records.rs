@@ -252,6 +252,16 @@ impl AssetHistory {
     }
 }
 
+/// What `verify_equipment_state` compares: status, last calibration date
+/// and result, next due date, date of the latest record.
+type Summary = (
+    Status,
+    Option<NaiveDate>,
+    Option<CalResult>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+
 /// Give the asset's next record its place in recording order.
 fn next_seq(conn: &Connection, equipment_id: i64) -> Result<i64> {
     Ok(conn
@@ -403,6 +413,12 @@ pub(crate) fn refresh(conn: &Connection, equipment_id: i64) -> Result<State> {
     let interval = interval.map(|i| super::Interval::parse(&i)).transpose()?;
     let mut events = load_events(conn, equipment_id, None)?;
     let state = state::replay(Status::from_db(&registered), interval, &mut events, None);
+    store_state(conn, equipment_id, &state)?;
+    Ok(state)
+}
+
+/// Write a replayed state into the maintained columns.
+fn store_state(conn: &Connection, equipment_id: i64, state: &State) -> Result<()> {
     conn.prepare_cached(
         "UPDATE equipment SET status = ?2, last_calibration_id = ?3, last_calibrated = ?4, \
          last_result = ?5, next_due = ?6, extension_id = ?7, last_event_on = ?8 WHERE id = ?1",
@@ -417,7 +433,7 @@ pub(crate) fn refresh(conn: &Connection, equipment_id: i64) -> Result<State> {
         state.extension,
         state.last_event_on.map(|d| d.to_string()),
     ])?;
-    Ok(state)
+    Ok(())
 }
 
 fn trimmed(s: Option<&str>) -> Option<String> {
@@ -480,7 +496,33 @@ pub(crate) fn insert_calibration(
         now,
         user,
     ])?;
-    let state = refresh(conn, eq.id)?;
+    // A record at the end of the asset's timeline (the usual case, and every
+    // row of an import in date order) is applied to the maintained state
+    // directly; one dated before a later record (late paperwork) replays
+    // the asset's history.
+    let at_end = eq.last_event_on.is_none_or(|d| input.performed_on >= d);
+    let state = if at_end {
+        let id = conn.last_insert_rowid();
+        let state = State {
+            status: eq.status.after_calibration(input.result),
+            last: Some(state::LastCalibration {
+                id,
+                on: input.performed_on,
+                result: input.result,
+            }),
+            next_due: input.next_due.or_else(|| {
+                eq.calibration_interval
+                    .and_then(|i| i.after(input.performed_on))
+            }),
+            extension: None,
+            last_event_on: Some(input.performed_on),
+            changes: Vec::new(),
+        };
+        store_state(conn, eq.id, &state)?;
+        state
+    } else {
+        refresh(conn, eq.id)?
+    };
     Ok(CalibrationOutcome {
         asset_tag: eq.asset_tag.clone(),
         status_before: eq.status,
@@ -850,26 +892,31 @@ impl Store {
                 &mut events,
                 None,
             );
-            let stored = (eq.status, eq.last_calibrated, eq.last_result, eq.next_due);
+            let stored = (
+                eq.status,
+                eq.last_calibrated,
+                eq.last_result,
+                eq.next_due,
+                eq.last_event_on,
+            );
             let replayed = (
                 s.status,
                 s.last.map(|l| l.on),
                 s.last.map(|l| l.result),
                 s.next_due,
+                s.last_event_on,
             );
             if stored != replayed {
-                let show = |t: &(
-                    Status,
-                    Option<NaiveDate>,
-                    Option<CalResult>,
-                    Option<NaiveDate>,
-                )| {
+                let show = |t: &Summary| {
+                    let date =
+                        |d: Option<NaiveDate>| d.map_or_else(|| "-".into(), |d| d.to_string());
                     format!(
-                        "status {}, last calibrated {}, result {}, next due {}",
+                        "status {}, last calibrated {}, result {}, next due {}, last record {}",
                         t.0,
-                        t.1.map_or_else(|| "-".into(), |d| d.to_string()),
+                        date(t.1),
                         t.2.map_or("-", CalResult::as_str),
-                        t.3.map_or_else(|| "-".into(), |d| d.to_string()),
+                        date(t.3),
+                        date(t.4),
                     )
                 };
                 problems.push(format!(

@@ -1079,6 +1079,16 @@ fn calibration_records_are_append_only_in_the_database() {
         let err = conn.execute(sql, []).unwrap_err().to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
+    // The maintained columns are a cache of the records, and provably so.
+    assert!(store.verify_equipment_state().unwrap().is_empty());
+    conn.execute("UPDATE equipment SET next_due = '2030-01-01'", [])
+        .unwrap();
+    let problems = store.verify_equipment_state().unwrap();
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].contains("BAL-9") && problems[0].contains("next due 2030-01-01"),
+        "{problems:?}"
+    );
 }
 
 #[test]
