@@ -44,6 +44,14 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         import::import_movements(store, MOVEMENTS.as_bytes(), ctx)?,
     ));
     load.steps.push((
+        "assets",
+        crate::calibration::import_equipment(store, EQUIPMENT.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
+        "calibrations",
+        crate::calibration::import_calibrations(store, CALIBRATIONS.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
         "waste records",
         crate::waste::import_waste(store, WASTE.as_bytes(), ctx)?,
     ));

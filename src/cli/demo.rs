@@ -71,6 +71,14 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
             "DIFFERENCES FOUND (run `labstock check`)"
         }
     );
+    section("Calibration due within 30 days (never calibrated, overdue, due)");
+    let due = store.calibration_due(clock.today(), 30)?;
+    ctx.emit_for_people(&crate::calibration::CALIBRATION_DUE_HEADERS, &due)?;
+    for row in &due {
+        if let Some(e) = &row.extension {
+            ctx.say(&format!("note: {}", e.describe(&row.asset_tag)));
+        }
+    }
     section("Hazardous-waste register: totals by stream and month");
     let filter = crate::waste::WasteFilter {
         as_of: Some(clock.today()),
