@@ -123,13 +123,14 @@ impl Item {
             }
         }
         if let (Some(level), Some(max)) = (self.reorder_level, self.max_level)
-            && max <= level {
-                return Err(Error::invalid(
-                    "max_level",
-                    max.to_string(),
-                    format!("must be greater than reorder_level {level}"),
-                ));
-            }
+            && max <= level
+        {
+            return Err(Error::invalid(
+                "max_level",
+                max.to_string(),
+                format!("must be greater than reorder_level {level}"),
+            ));
+        }
         Ok(())
     }
 }
@@ -190,6 +191,20 @@ pub(crate) fn find_item(conn: &Connection, code: &str) -> Result<Item> {
             })
         }
     }
+}
+
+/// Find the item a scanned GTIN names.
+pub fn find_item_by_gtin(conn: &Connection, gtin: &str) -> Result<Item> {
+    let normal = crate::gs1::normalize_gtin(gtin)
+        .map_err(|e| Error::invalid("gtin", gtin, e.to_string()))?;
+    conn.prepare_cached(&format!("SELECT {ITEM_COLUMNS} FROM items WHERE gtin = ?1"))?
+        .query_row([&normal], item_from_row)
+        .optional()?
+        .ok_or_else(|| {
+            Error::Refused(format!(
+                "no item has GTIN {normal}; give it to the item first: `labstock item edit CODE --gtin {normal}`"
+            ))
+        })
 }
 
 /// Find a location by code, case-insensitively.

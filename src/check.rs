@@ -91,6 +91,7 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         self.check_side_tables(&mut report)?;
+        report.problems.extend(self.verify_equipment_state()?);
         Ok(report)
     }
 

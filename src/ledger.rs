@@ -431,16 +431,17 @@ fn receive(
     let lot = match find_lot(conn, item.id, name)? {
         Some(existing) => {
             if let (Some(given), Some(recorded)) = (req.expiry, existing.expiry)
-                && given != recorded {
-                    return Err(Error::invalid(
-                        "expiry",
-                        given.to_string(),
-                        format!(
-                            "lot {} of {} was received before with expiry {recorded}; a lot has one expiry",
-                            existing.lot, item.code
-                        ),
-                    ));
-                }
+                && given != recorded
+            {
+                return Err(Error::invalid(
+                    "expiry",
+                    given.to_string(),
+                    format!(
+                        "lot {} of {} was received before with expiry {recorded}; a lot has one expiry",
+                        existing.lot, item.code
+                    ),
+                ));
+            }
             if item.lot_tracked && existing.expiry.is_none() && req.expiry.is_none() {
                 return Err(Error::missing(
                     "expiry",
@@ -533,9 +534,10 @@ fn order_line(
         };
     }
     if req.link_order_by_reference
-        && let Some(reference) = non_empty(req.reference.as_ref()) {
-            return lookup(reference);
-        }
+        && let Some(reference) = non_empty(req.reference.as_ref())
+    {
+        return lookup(reference);
+    }
     Ok(None)
 }
 
@@ -690,13 +692,14 @@ fn check_issuable(item: &Item, lot: &Lot, as_of: NaiveDate, allow_expired: bool)
         }
     }
     if let Some(eff) = lot.effective_expiry(item).filter(|e| *e < as_of)
-        && !allow_expired {
-            return Err(Error::Refused(format!(
-                "{} of {} expired on {eff}; pass --allow-expired to issue it anyway",
-                lot.label(),
-                item.code
-            )));
-        }
+        && !allow_expired
+    {
+        return Err(Error::Refused(format!(
+            "{} of {} expired on {eff}; pass --allow-expired to issue it anyway",
+            lot.label(),
+            item.code
+        )));
+    }
     Ok(())
 }
 

@@ -7,11 +7,13 @@
 //! layer that parses arguments, calls one `Store` method and renders the
 //! result; it is the only code that prints.
 
+pub mod calibration;
 pub mod catalogue;
 pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod gs1;
 pub mod history;

@@ -1,8 +1,96 @@
-//! `demo`: build a demonstration database from the fixtures.
+//! `demo`: build a demonstration database from the fixtures and print the
+//! reports a lab runs every week.
+
+use std::path::PathBuf;
 
 use super::Ctx;
-use crate::error::Result;
+use crate::clock::Clock;
+use crate::db::Store;
+use crate::demo::{self, DEMO_NOW};
+use crate::error::{Error, Result};
 
-pub(super) fn run(_ctx: &Ctx) -> Result<i32> {
+/// Where the demo database goes: `--db`/`LABSTOCK_DB` when given (and not
+/// already there, so real data is never overwritten), else a scratch file
+/// in the temporary directory that each run replaces.
+fn demo_path(ctx: &Ctx) -> Result<PathBuf> {
+    if ctx.db_given {
+        return Ok(ctx.db_path().to_owned());
+    }
+    let path = std::env::temp_dir().join("labstock-demo.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.clone().into_os_string();
+        p.push(suffix);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(Error::Io {
+                    path: p.into(),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(path)
+}
+
+fn section(title: &str) {
+    println!("\n== {title} ==");
+}
+
+pub(super) fn run(ctx: &Ctx) -> Result<i32> {
+    let clock = if std::env::var_os("LABSTOCK_NOW").is_some() {
+        ctx.clock
+    } else {
+        Clock::pinned(DEMO_NOW)?
+    };
+    let path = demo_path(ctx)?;
+    let now = crate::model::stamp(clock.now());
+    let mut store = Store::init(&path, &now, &ctx.user)?;
+    let load = demo::load(&mut store, clock.now(), &ctx.user)?;
+    let loaded: Vec<String> = load
+        .steps
+        .iter()
+        .map(|(what, s)| format!("{} {what}", s.written))
+        .collect();
+    ctx.say(&format!(
+        "demo lab built at {} from the fixtures: {}",
+        path.display(),
+        loaded.join(", ")
+    ));
+    ctx.say(&format!("reports as of {}", clock.today()));
+    let report = store.check()?;
+    section("Ledger check");
+    println!(
+        "{} movements, {} balances: {}",
+        report.movements,
+        report.balances,
+        if report.is_clean() {
+            "every balance agrees with the ledger"
+        } else {
+            "DIFFERENCES FOUND (run `labstock check`)"
+        }
+    );
+    section("Calibration due within 30 days (never calibrated, overdue, due)");
+    let due = store.calibration_due(clock.today(), 30)?;
+    ctx.emit_for_people(&crate::calibration::CALIBRATION_DUE_HEADERS, &due)?;
+    for row in &due {
+        if let Some(e) = &row.extension {
+            ctx.say(&format!("note: {}", e.describe(&row.asset_tag)));
+        }
+    }
+    section("Hazardous-waste register: totals by stream and month");
+    let filter = crate::waste::WasteFilter {
+        as_of: Some(clock.today()),
+        ..crate::waste::WasteFilter::default()
+    };
+    ctx.emit_for_people(crate::waste::TOTAL_COLUMNS, &store.waste_totals(&filter)?)?;
+    for u in store.unconsigned_hazardous(clock.today())? {
+        ctx.say(&format!("warning: {u}"));
+    }
+    ctx.say(&format!(
+        "explore it: labstock --db {} stock   (or history, trace, report …)",
+        path.display()
+    ));
     Ok(0)
 }

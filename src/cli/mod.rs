@@ -5,12 +5,17 @@
 mod catalogue;
 mod check;
 mod demo;
+mod equipment;
+mod gs1;
 mod io;
 mod lot;
 mod movement;
 mod order;
 mod report;
+mod report_calibration;
+mod report_waste;
 mod stock;
+mod waste;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -112,10 +117,21 @@ enum Command {
     Export(io::ExportCommand),
     /// Build a demonstration database from the fixtures and print its reports
     Demo,
+    /// GS1 barcodes: decode what a scanner delivers
+    #[command(subcommand)]
+    Gs1(gs1::Gs1Command),
+    /// The hazardous-waste register: records, streams, containers, consignments
+    #[command(subcommand)]
+    Waste(waste::WasteCommand),
+    /// Equipment register: add, list, show, edit, status, check, service
+    #[command(subcommand)]
+    Equipment(equipment::EquipmentCommand),
+    /// Record a calibration, or a documented extension of the due date
+    Calibrate(equipment::CalibrateArgs),
     /// Purchase order lines: add, list, cancel, close
     #[command(subcommand)]
     Order(order::OrderCommand),
-    /// Reports: reorder, expiry, usage
+    /// Reports: reorder, expiry, usage, calibration-due, waste, consignments
     #[command(subcommand)]
     Report(report::ReportCommand),
 }
@@ -123,6 +139,8 @@ enum Command {
 /// What every command runs with.
 pub(crate) struct Ctx {
     db: PathBuf,
+    /// Whether the database path was named (`--db` or `LABSTOCK_DB`).
+    pub db_given: bool,
     pub user: String,
     pub clock: Clock,
     format: Option<OutputFormat>,
@@ -131,10 +149,8 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     fn new(global: GlobalArgs) -> Result<Ctx> {
-        let db = match global.db {
-            Some(p) => p,
-            None => default_db_path(),
-        };
+        let db_given = global.db.is_some();
+        let db = global.db.unwrap_or_else(default_db_path);
         let user = global
             .user
             .filter(|u| !u.trim().is_empty())
@@ -143,6 +159,7 @@ impl Ctx {
             .unwrap_or_else(|| "unknown".into());
         Ok(Ctx {
             db,
+            db_given,
             user,
             clock: Clock::from_env()?,
             format: global.format,
@@ -170,6 +187,11 @@ impl Ctx {
         }
     }
 
+    /// The format named by `--format`, if any.
+    pub(crate) fn explicit_format(&self) -> Option<OutputFormat> {
+        self.format
+    }
+
     fn format(&self) -> OutputFormat {
         self.format.unwrap_or_else(|| {
             if self.output.is_none() && std::io::stdout().is_terminal() {
@@ -187,6 +209,13 @@ impl Ctx {
         self.write_output(|out| render_to(&rendered, format, out))
     }
 
+    /// Write rows for a person to read: a table unless `--format` says otherwise.
+    pub(crate) fn emit_for_people<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
+        let rendered = render(headers, rows)?;
+        let format = self.format.unwrap_or(OutputFormat::Table);
+        self.write_output(|out| render_to(&rendered, format, out))
+    }
+
     /// Run `write` against stdout, or against `--output` written atomically
     /// (a scheduled job never leaves half a file behind).
     pub(crate) fn write_output(
@@ -197,11 +226,20 @@ impl Ctx {
             None => {
                 let stdout = std::io::stdout();
                 let mut lock = stdout.lock();
-                write(&mut lock)?;
-                lock.flush().map_err(|source| Error::Io {
-                    path: "<stdout>".into(),
-                    source,
-                })
+                // A reader that stops early (`| head`) is not an error.
+                match write(&mut lock).and_then(|()| {
+                    lock.flush().map_err(|source| Error::Io {
+                        path: "<stdout>".into(),
+                        source,
+                    })
+                }) {
+                    Err(Error::Io { source, .. })
+                        if source.kind() == std::io::ErrorKind::BrokenPipe =>
+                    {
+                        Ok(())
+                    }
+                    other => other,
+                }
             }
             Some(path) => {
                 let tmp = path.with_extension("partial");
@@ -263,6 +301,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
+        Command::Gs1(c) => gs1::run(&ctx, c),
+        Command::Waste(c) => waste::run(&ctx, c),
+        Command::Equipment(c) => equipment::run(&ctx, c),
+        Command::Calibrate(a) => equipment::calibrate(&ctx, a),
         Command::Order(c) => order::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
     }

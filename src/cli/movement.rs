@@ -11,11 +11,23 @@ use crate::model::{MovementKind, parse_date, parse_quantity, positive_quantity};
 
 /// Receive a delivery into stock.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct ReceiveArgs {
-    /// Item code
-    item: String,
+    /// Item code (with --scan: the quantity, if given)
+    #[arg(required_unless_present = "scan")]
+    item: Option<String>,
     /// Quantity in units of issue
-    qty: String,
+    qty: Option<String>,
+    /// Receive by scanning: GS1 data whose GTIN names the item, with lot and
+    /// expiry from the code (quantity 1 unless given or the code has a count)
+    #[arg(long, value_name = "DATA")]
+    scan: Option<String>,
+    /// A character your scanner sends instead of the GS separator
+    #[arg(long, value_name = "CHAR", requires = "scan")]
+    gs_char: Option<char>,
+    /// Accept a scanned code whose expiry has passed
+    #[arg(long)]
+    allow_expired: bool,
     /// Lot (batch) number; required for lot-tracked items
     #[arg(long)]
     lot: Option<String>,
@@ -38,6 +50,7 @@ pub(crate) struct ReceiveArgs {
 
 /// Issue stock to the bench.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct IssueArgs {
     /// Item code
     item: String,
@@ -62,6 +75,7 @@ pub(crate) struct IssueArgs {
 
 /// Move stock between locations.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct TransferArgs {
     /// Item code
     item: String,
@@ -108,6 +122,7 @@ pub(crate) struct AdjustArgs {
 
 /// Record a stocktake count.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct CountArgs {
     /// Item code
     item: String,
@@ -126,6 +141,7 @@ pub(crate) struct CountArgs {
 
 /// Dispose of stock; a hazardous item's disposal also writes a waste record.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 pub(crate) struct DisposeArgs {
     /// Item code
     item: String,
@@ -203,12 +219,16 @@ fn report(ctx: &Ctx, outcome: &Outcome) {
 }
 
 pub(super) fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<i32> {
-    let mut req = request(
-        ctx,
-        MovementKind::Receive,
-        &a.item,
-        positive_quantity(&a.qty)?,
-    );
+    if let Some(data) = &a.scan {
+        return receive_scan(ctx, data, &a);
+    }
+    let (Some(item), Some(qty)) = (&a.item, &a.qty) else {
+        return Err(Error::missing(
+            "quantity",
+            "receive ITEM QTY (or receive --scan DATA [QTY])",
+        ));
+    };
+    let mut req = request(ctx, MovementKind::Receive, item, positive_quantity(qty)?);
     req.lot = a.lot;
     req.expiry = parse_expiry(a.expiry.as_ref())?;
     req.location = a.location;
@@ -216,6 +236,85 @@ pub(super) fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<i32> {
     req.reference = a.reference;
     req.note = a.note;
     record(ctx, &req)
+}
+
+/// `receive --scan DATA [QTY]`: the item is the one whose GTIN the code
+/// carries; lot and expiry come from the code, so they cannot be mistyped.
+fn receive_scan(ctx: &Ctx, data: &str, a: &ReceiveArgs) -> Result<i32> {
+    if a.item.is_some() && a.qty.is_some() {
+        return Err(Error::invalid(
+            "arguments",
+            format!(
+                "{} {}",
+                a.item.as_deref().unwrap_or(""),
+                a.qty.as_deref().unwrap_or("")
+            ),
+            "with --scan the item comes from the barcode: give at most a quantity",
+        ));
+    }
+    let decoded = super::gs1::decode(data, super::gs1::options(ctx, a.gs_char))?;
+    for w in &decoded.warnings {
+        ctx.say(&format!("warning: {w}"));
+    }
+    let gtin = decoded.gtin().or(decoded.content_gtin()).ok_or_else(|| {
+        Error::invalid(
+            "GS1 data",
+            data.trim(),
+            "the code carries no GTIN (AI 01 or 02) to name the item",
+        )
+    })?;
+    let store = ctx.open()?;
+    let item = crate::catalogue::find_item_by_gtin(store.connection(), gtin)?;
+    drop(store);
+    let quantity = match a.qty.as_ref().or(a.item.as_ref()) {
+        Some(q) => positive_quantity(q)?,
+        None => match decoded.count() {
+            Some(n) => i64::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
+                Error::invalid(
+                    "count (AI 30/37)",
+                    n.to_string(),
+                    "expected a quantity of 1 or more",
+                )
+            })?,
+            None => 1,
+        },
+    };
+    let expiry = decoded.expiry().or(decoded.best_before());
+    if let Some(e) = expiry.filter(|e| *e < ctx.clock.today())
+        && !a.allow_expired
+    {
+        return Err(Error::Refused(format!(
+            "the scanned {} lot {} expired on {e}; pass --allow-expired to receive it anyway",
+            item.code,
+            decoded.lot().unwrap_or("(none)")
+        )));
+    }
+    let mut req = request(ctx, MovementKind::Receive, &item.code, quantity);
+    req.lot = merge_scanned("lot", decoded.lot().map(str::to_owned), a.lot.clone())?;
+    let given_expiry = parse_expiry(a.expiry.as_ref())?;
+    req.expiry = merge_scanned("expiry", expiry, given_expiry)?;
+    req.location.clone_from(&a.location);
+    req.order.clone_from(&a.order);
+    req.reference.clone_from(&a.reference);
+    req.note.clone_from(&a.note);
+    record(ctx, &req)
+}
+
+/// A value from the barcode, or from a flag when the code lacks it; the two
+/// must agree when both are given.
+fn merge_scanned<T: PartialEq + std::fmt::Display>(
+    what: &str,
+    scanned: Option<T>,
+    given: Option<T>,
+) -> Result<Option<T>> {
+    match (scanned, given) {
+        (Some(s), Some(g)) if s != g => Err(Error::invalid(
+            what,
+            g.to_string(),
+            format!("the barcode says {s}"),
+        )),
+        (s, g) => Ok(s.or(g)),
+    }
 }
 
 pub(super) fn issue(ctx: &Ctx, a: IssueArgs) -> Result<i32> {

@@ -1,5 +1,7 @@
-//! `report …`: the lab's reports. Each subcommand is its own function so
-//! more reports (calibration-due, waste) slot in beside these.
+//! `report …`: the lab's reports. The stock reports (reorder, expiry,
+//! usage) live here, each in its own function; the registers' reports
+//! (waste, consignments, calibration-due) are flattened in from
+//! `report_waste.rs` / `report_calibration.rs`.
 
 use clap::{Args, Subcommand};
 use serde_json::Value;
@@ -26,6 +28,9 @@ pub(crate) enum ReportCommand {
     Expiry(ExpiryArgs),
     /// Consumption per item per ISO week, average weekly use and weeks of cover
     Usage(UsageArgs),
+    /// `report waste|consignments|calibration-due`
+    #[command(flatten)]
+    Registers(super::report_waste::ReportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +77,7 @@ pub(super) fn run(ctx: &Ctx, c: ReportCommand) -> Result<i32> {
         ReportCommand::Reorder(a) => reorder(ctx, a),
         ReportCommand::Expiry(a) => expiry(ctx, a),
         ReportCommand::Usage(a) => usage(ctx, a),
+        ReportCommand::Registers(c) => super::report_waste::run(ctx, c),
     }
 }
 
@@ -82,15 +88,26 @@ fn reorder(ctx: &Ctx, a: ReorderArgs) -> Result<i32> {
         supplier: a.supplier,
         location: a.location,
     };
-    print_reorder(ctx, &store, &query)?;
+    print_reorder(ctx, &store, &query, false)?;
     Ok(0)
 }
 
 /// Write the reorder list in the chosen format (stdout or `--output`),
-/// with warnings on stderr. `demo` prints the demo lab's list with this.
-pub(crate) fn print_reorder(ctx: &Ctx, store: &Store, query: &ReorderQuery) -> Result<()> {
+/// with warnings on stderr. `for_people` makes the table (with supplier
+/// subtotals) the default even when stdout is not a terminal, as `demo`
+/// wants.
+pub(crate) fn print_reorder(
+    ctx: &Ctx,
+    store: &Store,
+    query: &ReorderQuery,
+    for_people: bool,
+) -> Result<()> {
     let report = store.reorder_report(query)?;
-    let format = ctx.format();
+    let format = if for_people {
+        ctx.format.unwrap_or(OutputFormat::Table)
+    } else {
+        ctx.format()
+    };
     let mut rendered = render(REORDER_HEADERS, &report.rows)?;
     if format == OutputFormat::Table {
         add_subtotals(&mut rendered, &report.rows);

@@ -10,25 +10,25 @@ use assert_cmd::Command;
 use tempfile::TempDir;
 
 /// The moment every test runs at unless it says otherwise.
-pub const NOW: &str = "2026-11-21T09:00:00Z";
+pub(crate) const NOW: &str = "2026-11-21T09:00:00Z";
 
 /// A scratch lab with its own database.
-pub struct Lab {
-    pub dir: TempDir,
-    pub db: PathBuf,
-    pub now: String,
+pub(crate) struct Lab {
+    pub(crate) dir: TempDir,
+    pub(crate) db: PathBuf,
+    pub(crate) now: String,
 }
 
 impl Lab {
     /// A lab whose database has been `init`ed.
-    pub fn new() -> Lab {
+    pub(crate) fn new() -> Lab {
         let lab = Lab::empty();
         lab.ok(&["init"]);
         lab
     }
 
     /// A lab with no database yet.
-    pub fn empty() -> Lab {
+    pub(crate) fn empty() -> Lab {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("lab.db");
         Lab {
@@ -40,7 +40,7 @@ impl Lab {
 
     /// The binary with a clean environment: pinned clock, this lab's
     /// database, a fixed user, no colour.
-    pub fn cmd(&self) -> Command {
+    pub(crate) fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("labstock").expect("labstock binary");
         cmd.env_clear()
             .env("LABSTOCK_DB", &self.db)
@@ -51,17 +51,21 @@ impl Lab {
         cmd
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         self.cmd().args(args).output().expect("run labstock")
     }
 
     /// Run with standard input.
-    pub fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        self.cmd().args(args).write_stdin(stdin).output().expect("run labstock")
+    pub(crate) fn run_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        self.cmd()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run labstock")
     }
 
     /// Run and require exit 0; returns stdout.
-    pub fn ok(&self, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(
             out.status.success(),
@@ -74,7 +78,7 @@ impl Lab {
     }
 
     /// Run and require exit `code`; returns stderr.
-    pub fn fails(&self, args: &[&str], code: i32) -> String {
+    pub(crate) fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert_eq!(
@@ -83,41 +87,44 @@ impl Lab {
             "labstock {args:?}: expected exit {code}\nstdout:\n{}\nstderr:\n{stderr}",
             String::from_utf8_lossy(&out.stdout)
         );
-        assert!(stderr.starts_with("error: "), "stderr should start with `error: `: {stderr}");
+        assert!(
+            stderr.starts_with("error: "),
+            "stderr should start with `error: `: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "panic: {stderr}");
         stderr
     }
 
     /// Write a file into the lab's directory and return its path.
-    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str, contents: &str) -> PathBuf {
         let path = self.dir.path().join(name);
         std::fs::write(&path, contents).expect("write file");
         path
     }
 
     /// The database file's bytes, to prove a refused command wrote nothing.
-    pub fn db_bytes(&self) -> Vec<u8> {
+    pub(crate) fn db_bytes(&self) -> Vec<u8> {
         std::fs::read(&self.db).expect("read db")
     }
 
     /// CSV output of a listing as rows of cells (header first).
-    pub fn csv(&self, args: &[&str]) -> Vec<Vec<String>> {
+    pub(crate) fn csv(&self, args: &[&str]) -> Vec<Vec<String>> {
         let mut full = args.to_vec();
         full.extend(["--format", "csv"]);
         parse_csv(&self.ok(&full))
     }
 
     /// A library handle on the same database (for raw-SQL tampering tests).
-    pub fn store(&self) -> labstock::Store {
+    pub(crate) fn store(&self) -> labstock::Store {
         labstock::Store::open(&self.db).expect("open store")
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 }
 
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
+pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(text.as_bytes());
@@ -128,6 +135,6 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
 }
 
 /// Path of a fixture file in the repository.
-pub fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }

@@ -1,0 +1,64 @@
+//! The demonstration lab: the project's fixtures, compiled into the binary
+//! so `labstock demo` works from any directory on a fresh machine.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::Store;
+use crate::error::Result;
+use crate::import::{self, ImportContext, ImportSummary};
+
+/// The date the demo lab's data is written for: its reports are read as
+/// of this moment unless `LABSTOCK_NOW` says otherwise.
+pub const DEMO_NOW: &str = "2026-11-21T09:00:00Z";
+
+pub const LOCATIONS: &str = include_str!("../fixtures/locations.csv");
+pub const ITEMS: &str = include_str!("../fixtures/items.csv");
+pub const MOVEMENTS: &str = include_str!("../fixtures/movements.csv");
+pub const ORDERS: &str = include_str!("../fixtures/orders.csv");
+pub const EQUIPMENT: &str = include_str!("../fixtures/equipment.csv");
+pub const CALIBRATIONS: &str = include_str!("../fixtures/calibrations.csv");
+pub const WASTE: &str = include_str!("../fixtures/waste.csv");
+
+/// What was loaded, file by file.
+#[derive(Debug, Clone, Default)]
+pub struct DemoLoad {
+    pub steps: Vec<(&'static str, ImportSummary)>,
+}
+
+/// Load every fixture into `store` (a freshly initialised database).
+pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoad> {
+    let ctx = ImportContext {
+        now,
+        user,
+        allow_expired: false,
+    };
+    let mut load = DemoLoad::default();
+    load.steps.push((
+        "locations",
+        import::import_locations(store, LOCATIONS.as_bytes(), ctx)?,
+    ));
+    load.steps
+        .push(("items", import::import_items(store, ITEMS.as_bytes(), ctx)?));
+    // Orders before movements, so receipts naming a PO link to its line.
+    load.steps.push((
+        "order lines",
+        crate::orders::import_orders(store, ORDERS.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
+        "movements",
+        import::import_movements(store, MOVEMENTS.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
+        "assets",
+        crate::calibration::import_equipment(store, EQUIPMENT.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
+        "calibrations",
+        crate::calibration::import_calibrations(store, CALIBRATIONS.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
+        "waste records",
+        crate::waste::import_waste(store, WASTE.as_bytes(), ctx)?,
+    ));
+    Ok(load)
+}
