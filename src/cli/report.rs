@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Ctx;
 use crate::db::Store;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Money, parse_count};
 use crate::reorder::{REORDER_HEADERS, ReorderQuery, ReorderRow};
 use crate::report::expiry::{DEFAULT_WITHIN_DAYS, EXPIRY_HEADERS};
@@ -108,11 +108,29 @@ pub(crate) fn print_reorder(
     } else {
         ctx.format()
     };
-    let mut rendered = render(REORDER_HEADERS, &report.rows)?;
-    if format == OutputFormat::Table {
-        add_subtotals(&mut rendered, &report.rows);
+    if format == OutputFormat::Csv {
+        // Straight from the rows (the header is the struct's field order):
+        // the weekly list can run to thousands of lines.
+        ctx.write_output(|out| {
+            let mut w = csv::Writer::from_writer(out);
+            if report.rows.is_empty() {
+                w.write_record(REORDER_HEADERS)?;
+            }
+            for row in &report.rows {
+                w.serialize(row)?;
+            }
+            w.flush().map_err(|source| Error::Io {
+                path: "<output>".into(),
+                source,
+            })
+        })?;
+    } else {
+        let mut rendered = render(REORDER_HEADERS, &report.rows)?;
+        if format == OutputFormat::Table {
+            add_subtotals(&mut rendered, &report.rows);
+        }
+        ctx.write_output(|out| render_to(&rendered, format, out))?;
     }
-    ctx.write_output(|out| render_to(&rendered, format, out))?;
     for w in &report.warnings {
         ctx.say(&format!("warning: {w}"));
     }

@@ -22,6 +22,7 @@ pub mod rule;
 pub(crate) mod stock;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -33,7 +34,7 @@ use crate::error::{Error, Result};
 use crate::model::Money;
 use crate::orders;
 use rule::{Evidence, ExpiringBeforeDelivery, Levels, NotUsable, OnOrderPart};
-use stock::{Usability, lot_totals_as_of};
+use stock::{Usability, for_each_balance};
 
 /// CSV header of `report reorder`: the SPEC §3 columns, then ours.
 pub const REORDER_HEADERS: &[&str] = &[
@@ -156,18 +157,40 @@ struct ItemText {
     supplier_ref: Option<String>,
 }
 
-fn item_text(conn: &Connection, id: i64) -> Result<ItemText> {
-    Ok(conn
-        .prepare_cached("SELECT code, name, unit, supplier, supplier_ref FROM items WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok(ItemText {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                unit: r.get(2)?,
-                supplier: r.get(3)?,
-                supplier_ref: r.get(4)?,
-            })
-        })?)
+/// The words of the items `ids` (sorted): a lookup each for a short list,
+/// one pass over the catalogue for a long one.
+fn item_texts(conn: &Connection, ids: &[i64]) -> Result<IdMap<ItemText>> {
+    let text = |r: &rusqlite::Row<'_>| -> rusqlite::Result<ItemText> {
+        Ok(ItemText {
+            code: r.get(1)?,
+            name: r.get(2)?,
+            unit: r.get(3)?,
+            supplier: r.get(4)?,
+            supplier_ref: r.get(5)?,
+        })
+    };
+    let mut texts = IdMap::default();
+    if ids.len() > 500 {
+        let wanted: std::collections::HashSet<i64, BuildHasherDefault<IdHasher>> =
+            ids.iter().copied().collect();
+        let mut stmt =
+            conn.prepare_cached("SELECT id, code, name, unit, supplier, supplier_ref FROM items")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if wanted.contains(&id) {
+                texts.insert(id, text(r)?);
+            }
+        }
+    } else {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, code, name, unit, supplier, supplier_ref FROM items WHERE id = ?1",
+        )?;
+        for id in ids {
+            texts.insert(*id, stmt.query_row([id], text)?);
+        }
+    }
+    Ok(texts)
 }
 
 /// Per-item totals of the stock that counts.
@@ -182,7 +205,7 @@ fn item_settings(
     conn: &Connection,
     location_id: Option<i64>,
     supplier: Option<&str>,
-) -> Result<HashMap<i64, ItemSettings>> {
+) -> Result<IdMap<ItemSettings>> {
     let mut stmt = conn.prepare_cached(
         "SELECT i.id, i.pack_size, \
                 CASE WHEN il.item_id IS NULL THEN i.reorder_level ELSE il.reorder_level END, \
@@ -211,8 +234,30 @@ fn item_settings(
             },
         ))
     })?;
-    Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+    Ok(rows.collect::<rusqlite::Result<IdMap<_>>>()?)
 }
+
+/// Hashing for row ids, which are integers from our own database: a
+/// multiply is enough, and SipHash would cost more than the lookups.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map keyed by row id.
+type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
 
 /// `date + days`, saturating at the ends of the calendar (a lead time is
 /// whatever a user typed).
@@ -240,10 +285,10 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         .transpose()?;
     let location_id = location.as_ref().map(|l| l.id);
     let items = item_settings(conn, location_id, supplier.as_deref())?;
-    let mut held: HashMap<i64, Held> = HashMap::with_capacity(items.len());
-    for b in lot_totals_as_of(conn, location_id, q.as_of)? {
+    let mut held: IdMap<Held> = IdMap::default();
+    for_each_balance(conn, location_id, q.as_of, |b| {
         let Some(settings) = items.get(&b.item_id) else {
-            continue;
+            return Ok(());
         };
         let h = held.entry(b.item_id).or_default();
         match b.usability(q.as_of) {
@@ -258,11 +303,21 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
             Usability::Quarantined => h.not_usable.quarantined += b.quantity,
             Usability::Recalled => h.not_usable.recalled += b.quantity,
         }
-    }
+        Ok(())
+    })?;
     let on_order = orders::on_order(conn, location_id, q.as_of)?;
     let none = Held::default();
     let mut report = ReorderReport::default();
-    for (id, s) in &items {
+    // Rows and warnings are built with numbers first; names are read after,
+    // only for the items that need them.
+    let mut listed: Vec<(i64, ReorderRow)> = Vec::new();
+    let mut warned: Vec<(i64, String)> = Vec::new();
+    let mut ids: Vec<i64> = items.keys().copied().collect();
+    ids.sort_unstable();
+    for id in &ids {
+        let Some(s) = items.get(id) else {
+            continue;
+        };
         let h = held.get(id).unwrap_or(&none);
         let parts: Vec<OnOrderPart> = on_order
             .get(id)
@@ -281,17 +336,15 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         let delivery = add_days(q.as_of, lead);
         let Some(suggestion) = rule::suggest(&s.levels, h.usable, ordered) else {
             if h.expiring > 0 && h.usable + ordered - h.expiring <= s.levels.reorder_level {
-                let code = item_text(conn, *id)?.code;
-                report.warnings.push(format!(
-                    "{} is not listed, but {} of its {} usable {} before a delivery could arrive \
+                warned.push((*id, format!(
+                    "is not listed, but {} of its {} usable {} before a delivery could arrive \
                      (lead time {lead} days, {delivery}): without them its position would be {} <= level {}",
-                    code,
                     h.expiring,
                     h.usable,
                     if h.expiring == 1 { "expires" } else { "expire" },
                     h.usable + ordered - h.expiring,
                     s.levels.reorder_level
-                ));
+                )));
             }
             continue;
         };
@@ -309,26 +362,50 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
                 delivery,
             }),
         };
-        let text = item_text(conn, *id)?;
-        report.rows.push(ReorderRow {
-            supplier: text.supplier,
-            supplier_ref: text.supplier_ref,
-            item: text.code,
-            name: text.name,
-            unit: text.unit,
-            on_hand: h.usable,
-            on_order: ordered,
-            reorder_level: s.levels.reorder_level,
-            max_level: s.levels.max_level,
-            suggested_qty: suggestion.suggested,
-            pack_size: s.levels.pack_size,
-            unit_cost: s.unit_cost,
-            line_cost: s
-                .unit_cost
-                .map(|c| Money(c.pence().saturating_mul(suggestion.suggested))),
-            reason: rule::explain(&s.levels, &suggestion, &evidence),
-            expiring_before_delivery: h.expiring,
-        });
+        listed.push((
+            *id,
+            ReorderRow {
+                supplier: None,
+                supplier_ref: None,
+                item: String::new(),
+                name: String::new(),
+                unit: String::new(),
+                on_hand: h.usable,
+                on_order: ordered,
+                reorder_level: s.levels.reorder_level,
+                max_level: s.levels.max_level,
+                suggested_qty: suggestion.suggested,
+                pack_size: s.levels.pack_size,
+                unit_cost: s.unit_cost,
+                line_cost: s
+                    .unit_cost
+                    .map(|c| Money(c.pence().saturating_mul(suggestion.suggested))),
+                reason: rule::explain(&s.levels, &suggestion, &evidence),
+                expiring_before_delivery: h.expiring,
+            },
+        ));
+    }
+    let mut named: Vec<i64> = listed
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(warned.iter().map(|(id, _)| *id))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut texts = item_texts(conn, &named)?;
+    for (id, warning) in warned {
+        let code = texts.get(&id).map(|t| t.code.as_str()).unwrap_or_default();
+        report.warnings.push(format!("{code} {warning}"));
+    }
+    for (id, mut row) in listed {
+        if let Some(t) = texts.remove(&id) {
+            row.supplier = t.supplier;
+            row.supplier_ref = t.supplier_ref;
+            row.item = t.code;
+            row.name = t.name;
+            row.unit = t.unit;
+        }
+        report.rows.push(row);
     }
     // SPEC §10: supplier then item code by code point, no supplier first.
     report.rows.sort_by(|a, b| {

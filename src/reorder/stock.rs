@@ -1,13 +1,13 @@
-//! Stock as of a date, lean enough for reports over every item: ids and
-//! numbers only, no strings. The maintained balances are read (summed per
-//! lot for the reorder list, per lot and location for the lots the expiry
-//! report wants) and the movements stamped after the end of the as-of date
+//! Stock as of a date, lean enough for reports over every item. Reports
+//! walk the balances that hold stock (a partial index keeps them apart
+//! from the many emptied lots of a long history), with their lot's expiry
+//! and status, and the movements stamped after the end of the as-of date
 //! are taken back out — an empty index range for today — so the cost
-//! grows with the number of lots and balances, never with the length of
-//! the ledger. Lot status and opening are judged as of the date too, from
-//! the append-only `lot_events`.
+//! grows with the stock on hand, never with the length of the ledger. Lot
+//! status and opening are judged as of the date too, from the append-only
+//! `lot_events`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
@@ -16,11 +16,17 @@ use crate::error::Result;
 use crate::ledger::end_of_day;
 use crate::model::{LotStatus, effective_expiry, is_expired};
 
-/// One lot's stock as of a date, over all locations or at the one asked for.
+/// One balance (lot at a location) as of a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LotStock {
+pub(crate) struct Balance<'r> {
     pub item_id: i64,
+    pub lot_id: i64,
+    pub location_id: i64,
     pub quantity: i64,
+    /// The lot number (empty for an item that is not lot-tracked).
+    pub lot: &'r str,
+    /// The printed expiry.
+    pub expiry: Option<NaiveDate>,
     /// The earlier of `expiry` and opening + in-use days (opening only
     /// when it happened on or before the as-of date).
     pub effective_expiry: Option<NaiveDate>,
@@ -37,7 +43,7 @@ pub(crate) enum Usability {
     Recalled,
 }
 
-impl LotStock {
+impl Balance<'_> {
     pub(crate) fn usability(&self, as_of: NaiveDate) -> Usability {
         match self.status {
             LotStatus::Quarantined => Usability::Quarantined,
@@ -49,28 +55,35 @@ impl LotStock {
 }
 
 /// A text column without copying it (NULL as `None`).
-pub(crate) fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
     Ok(r.get_ref(i)?.as_str_or_null()?)
 }
 
+/// A stored `YYYY-MM-DD` date (read for every balance, so without the
+/// general format parser).
 fn date(text: Option<&str>) -> Option<NaiveDate> {
-    text.and_then(|t| t.parse().ok())
+    let b = text?.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return text?.parse().ok();
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
 }
 
 /// What is needed to judge stock as of a date: the changes stamped after
 /// it, and lot statuses that changed after it.
-pub(crate) struct Later {
+struct Later {
     /// Quantity recorded after the as-of date, per (lot, location).
     undo: HashMap<(i64, i64), i64>,
     statuses: HashMap<i64, LotStatus>,
 }
 
 impl Later {
-    pub(crate) fn read(
-        conn: &Connection,
-        location_id: Option<i64>,
-        as_of: NaiveDate,
-    ) -> Result<Later> {
+    fn read(conn: &Connection, location_id: Option<i64>, as_of: NaiveDate) -> Result<Later> {
         let after = end_of_day(as_of);
         let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
         let mut later = conn.prepare_cached(
@@ -86,87 +99,97 @@ impl Later {
                 *undo.entry((lot, to)).or_default() -= q;
             }
         }
+        if let Some(only) = location_id {
+            undo.retain(|(_, loc), _| *loc == only);
+        }
+        undo.retain(|_, q| *q != 0);
         Ok(Later {
             undo,
             statuses: statuses_as_of(conn, &after)?,
         })
     }
-
-    /// The change after the date to one balance.
-    pub(crate) fn at(&self, lot_id: i64, location_id: i64) -> i64 {
-        self.undo.get(&(lot_id, location_id)).copied().unwrap_or(0)
-    }
-
-    /// A lot's status as of the date, given its status now.
-    pub(crate) fn status(&self, lot_id: i64, now: &str) -> LotStatus {
-        match self.statuses.get(&lot_id) {
-            Some(s) => *s,
-            None => LotStatus::from_db(now),
-        }
-    }
-
-    /// A lot's effective expiry as of the date: an opening after the date
-    /// had not happened yet.
-    pub(crate) fn effective_expiry(
-        as_of: NaiveDate,
-        expiry: Option<&str>,
-        opened_on: Option<&str>,
-        in_use_days: Option<i64>,
-    ) -> (Option<NaiveDate>, Option<NaiveDate>) {
-        let expiry = date(expiry);
-        let opened = date(opened_on).filter(|d| *d <= as_of);
-        (expiry, effective_expiry(expiry, opened, in_use_days))
-    }
-
-    fn per_lot(&self, location_id: Option<i64>) -> HashMap<i64, i64> {
-        let mut by_lot: HashMap<i64, i64> = HashMap::new();
-        for ((lot, loc), q) in &self.undo {
-            if location_id.is_none_or(|l| l == *loc) {
-                *by_lot.entry(*lot).or_default() += q;
-            }
-        }
-        by_lot
-    }
 }
 
-/// Each lot's total stock at the end of `as_of`, over all locations or at
-/// one; lots with none are left out.
-pub(crate) fn lot_totals_as_of(
+/// The columns [`balance`] reads: the balance, then its lot (in-use days
+/// only looked up for opened lots).
+const BALANCE_COLUMNS: &str = "b.item_id, b.lot_id, b.location_id, b.quantity, l.lot, l.expiry, \
+     l.status, l.opened_on, \
+     CASE WHEN l.opened_on IS NULL THEN NULL \
+          ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END";
+
+fn balance<'r>(r: &'r Row<'_>, later: &Later, as_of: NaiveDate) -> rusqlite::Result<Balance<'r>> {
+    let lot_id: i64 = r.get(1)?;
+    let location_id: i64 = r.get(2)?;
+    let expiry = date(text(r, 5)?);
+    let opened = date(text(r, 7)?).filter(|d| *d <= as_of);
+    let changed = if later.statuses.is_empty() {
+        None
+    } else {
+        later.statuses.get(&lot_id).copied()
+    };
+    let status = match changed {
+        Some(s) => s,
+        None => LotStatus::from_db(text(r, 6)?.unwrap_or_default()),
+    };
+    let undo = if later.undo.is_empty() {
+        0
+    } else {
+        later.undo.get(&(lot_id, location_id)).copied().unwrap_or(0)
+    };
+    Ok(Balance {
+        item_id: r.get(0)?,
+        lot_id,
+        location_id,
+        quantity: r.get::<_, i64>(3)? - undo,
+        lot: text(r, 4)?.unwrap_or_default(),
+        expiry,
+        effective_expiry: effective_expiry(expiry, opened, r.get(8)?),
+        status,
+    })
+}
+
+/// Call `f` with every balance that held stock at the end of `as_of`, at
+/// one location or everywhere.
+pub(crate) fn for_each_balance(
     conn: &Connection,
     location_id: Option<i64>,
     as_of: NaiveDate,
-) -> Result<Vec<LotStock>> {
+    mut f: impl FnMut(&Balance<'_>) -> Result<()>,
+) -> Result<()> {
     let later = Later::read(conn, location_id, as_of)?;
-    let undo = later.per_lot(location_id);
-    // Zero balances stay in the table once a lot has been somewhere, so a
-    // lot emptied since the as-of date is still found and `undo` restores it.
-    // in_use_days is looked up only for opened lots.
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.id, l.item_id, l.expiry, l.status, l.opened_on, \
-                CASE WHEN l.opened_on IS NULL THEN NULL \
-                     ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END, s.q \
-         FROM (SELECT lot_id, SUM(quantity) AS q FROM balances WHERE ?1 IS NULL OR location_id = ?1 \
-               GROUP BY lot_id) s \
-         JOIN lots l ON l.id = s.lot_id WHERE s.q <> 0 OR ?2",
-    )?;
-    let mut rows = stmt.query(params![location_id, !undo.is_empty()])?;
-    let mut out = Vec::new();
+    // Balances with stock now, through the partial index balances_in_stock.
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {BALANCE_COLUMNS} FROM balances b JOIN lots l ON l.id = b.lot_id \
+         WHERE b.quantity <> 0 AND (?1 IS NULL OR b.location_id = ?1)"
+    ))?;
+    let mut seen: HashSet<(i64, i64)> = HashSet::new();
+    let mut rows = stmt.query(params![location_id])?;
     while let Some(r) = rows.next()? {
-        let lot_id: i64 = r.get(0)?;
-        let quantity = r.get::<_, i64>(6)? - undo.get(&lot_id).copied().unwrap_or(0);
-        if quantity == 0 {
-            continue;
+        let b = balance(r, &later, as_of)?;
+        if !later.undo.is_empty() {
+            seen.insert((b.lot_id, b.location_id));
         }
-        let (_, effective_expiry) =
-            Later::effective_expiry(as_of, text(r, 2)?, text(r, 4)?, r.get(5)?);
-        out.push(LotStock {
-            item_id: r.get(1)?,
-            quantity,
-            effective_expiry,
-            status: later.status(lot_id, text(r, 3)?.unwrap_or_default()),
-        });
+        if b.quantity != 0 {
+            f(&b)?;
+        }
     }
-    Ok(out)
+    // For a past date: balances empty now that held stock then.
+    if later.undo.keys().any(|k| !seen.contains(k)) {
+        let mut one = conn.prepare_cached(&format!(
+            "SELECT {BALANCE_COLUMNS} FROM balances b JOIN lots l ON l.id = b.lot_id \
+             WHERE b.lot_id = ?1 AND b.location_id = ?2"
+        ))?;
+        for (lot, loc) in later.undo.keys().filter(|k| !seen.contains(k)) {
+            let mut rows = one.query(params![lot, loc])?;
+            while let Some(r) = rows.next()? {
+                let b = balance(r, &later, as_of)?;
+                if b.quantity != 0 {
+                    f(&b)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Lots whose status changed after `after`: their status as it stood then
@@ -190,4 +213,21 @@ fn statuses_as_of(conn: &Connection, after: &str) -> Result<HashMap<i64, LotStat
         Ok((r.get::<_, i64>(0)?, status))
     })?;
     Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_dates_parse_fast_and_strictly() {
+        assert_eq!(
+            date(Some("2026-11-21")),
+            NaiveDate::from_ymd_opt(2026, 11, 21)
+        );
+        assert_eq!(date(Some("2026-02-30")), None);
+        assert_eq!(date(Some("2026-1a-01")), None);
+        assert_eq!(date(Some("")), None);
+        assert_eq!(date(None), None);
+    }
 }

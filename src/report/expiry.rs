@@ -5,9 +5,9 @@
 //! to be dealt with.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::catalogue::find_location;
@@ -15,7 +15,7 @@ use crate::db::Store;
 use crate::error::Result;
 use crate::model::LotStatus;
 use crate::reorder::add_days;
-use crate::reorder::stock::{Later, text};
+use crate::reorder::stock::for_each_balance;
 
 /// Days ahead `report expiry` looks by default.
 pub const DEFAULT_WITHIN_DAYS: i64 = 30;
@@ -79,20 +79,6 @@ pub struct ExpiryRow {
     pub printed_expiry: Option<NaiveDate>,
 }
 
-/// Candidate balances: lots whose printed expiry is on or before the
-/// horizon (through the expiry index), and opened lots (opening can only
-/// bring an expiry forward), with what a row needs.
-const CANDIDATES: &str = "SELECT l.id, l.expiry, l.status, l.opened_on, i.in_use_days, i.code, i.name, l.lot, \
-        b.location_id, b.quantity \
-     FROM lots l JOIN balances b ON b.lot_id = l.id JOIN items i ON i.id = l.item_id \
-     WHERE l.expiry <= ?1 AND (?2 IS NULL OR b.location_id = ?2) \
-     UNION ALL \
-     SELECT l.id, l.expiry, l.status, l.opened_on, i.in_use_days, i.code, i.name, l.lot, \
-        b.location_id, b.quantity \
-     FROM lots l JOIN balances b ON b.lot_id = l.id JOIN items i ON i.id = l.item_id \
-     WHERE l.opened_on IS NOT NULL AND (l.expiry IS NULL OR l.expiry > ?1) \
-       AND (?2 IS NULL OR b.location_id = ?2)";
-
 impl Store {
     /// Lots expired or expiring within `within` days of `as_of`, with the
     /// stock of the end of `as_of`, sorted by expiry, then item, lot and
@@ -107,43 +93,41 @@ impl Store {
             .map(|l| find_location(&self.conn, l))
             .transpose()?
             .map(|l| l.id);
-        let later = Later::read(&self.conn, location_id, as_of)?;
         let locations: HashMap<i64, String> = self
             .locations()?
             .into_iter()
             .map(|l| (l.id, l.code))
             .collect();
-        let horizon = add_days(as_of, within);
-        let mut stmt = self.conn.prepare_cached(CANDIDATES)?;
-        let mut found = stmt.query(params![horizon.to_string(), location_id])?;
+        let mut items: HashMap<i64, (String, String)> = HashMap::new();
+        let mut item_stmt = self
+            .conn
+            .prepare_cached("SELECT code, name FROM items WHERE id = ?1")?;
         let mut rows = Vec::new();
-        while let Some(r) = found.next()? {
-            let lot_id: i64 = r.get(0)?;
-            let (printed, effective) =
-                Later::effective_expiry(as_of, text(r, 1)?, text(r, 3)?, r.get(4)?);
-            let Some((eff, (state, days))) =
-                effective.and_then(|e| classify(e, as_of, within).map(|c| (e, c)))
+        for_each_balance(&self.conn, location_id, as_of, |b| {
+            let Some((eff, (state, days))) = b
+                .effective_expiry
+                .and_then(|e| classify(e, as_of, within).map(|c| (e, c)))
             else {
-                continue;
+                return Ok(());
             };
-            let loc: i64 = r.get(8)?;
-            let quantity = r.get::<_, i64>(9)? - later.at(lot_id, loc);
-            if quantity == 0 {
-                continue;
+            if let Entry::Vacant(slot) = items.entry(b.item_id) {
+                slot.insert(item_stmt.query_row([b.item_id], |r| Ok((r.get(0)?, r.get(1)?)))?);
             }
+            let (item, name) = items.get(&b.item_id).cloned().unwrap_or_default();
             rows.push(ExpiryRow {
-                item: r.get(5)?,
-                name: r.get(6)?,
-                lot: r.get(7)?,
-                location: locations.get(&loc).cloned().unwrap_or_default(),
-                quantity,
+                item,
+                name,
+                lot: b.lot.to_owned(),
+                location: locations.get(&b.location_id).cloned().unwrap_or_default(),
+                quantity: b.quantity,
                 expiry: eff,
                 days_until_expiry: days,
                 state,
-                status: later.status(lot_id, text(r, 2)?.unwrap_or_default()),
-                printed_expiry: printed.filter(|p| *p != eff),
+                status: b.status,
+                printed_expiry: b.expiry.filter(|p| *p != eff),
             });
-        }
+            Ok(())
+        })?;
         rows.sort_by(|a, b| {
             a.expiry
                 .cmp(&b.expiry)

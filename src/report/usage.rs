@@ -22,7 +22,7 @@ use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::end_of_day;
 use crate::reorder::add_days;
-use crate::reorder::stock::{Usability, lot_totals_as_of};
+use crate::reorder::stock::{Usability, for_each_balance};
 
 /// Weeks `report usage` covers by default.
 pub const DEFAULT_WEEKS: i64 = 8;
@@ -193,11 +193,12 @@ impl Store {
             }
         }
         let mut on_hand: HashMap<i64, i64> = HashMap::new();
-        for b in lot_totals_as_of(&self.conn, location_id, as_of)? {
+        for_each_balance(&self.conn, location_id, as_of, |b| {
             if b.usability(as_of) == Usability::Usable {
                 *on_hand.entry(b.item_id).or_default() += b.quantity;
             }
-        }
+            Ok(())
+        })?;
         let mut items = self.conn.prepare_cached(
             "SELECT id, code, name, unit, reorder_level, lead_time_days FROM items \
              WHERE active = 1 ORDER BY code COLLATE BINARY",
