@@ -5,6 +5,9 @@
 //! cargo run --release --example bench_reorder -- [DB] [ITEMS] [MOVEMENTS]
 //! ```
 //!
+//! DB may also be a database built by importing the files of
+//! `examples/generate.rs` (`--items 20000 --movements 2000000`).
+//!
 //! Builds (once; an existing DB is reused) a database of 20,000 items and
 //! 2,000,000 movements by default — consistent balances, lot-tracked items
 //! with expiries, opened and quarantined lots, open and part-received
@@ -260,18 +263,20 @@ fn main() -> labstock::Result<()> {
         store.expiry_report(today, 30, None)
     })?;
     println!("  {} rows", rows.len());
-    let supplier = ReorderQuery {
-        supplier: Some("Supplier 07".into()),
-        ..query.clone()
-    };
-    time("report reorder --supplier", 15, || {
-        store.reorder_report(&supplier)
-    })?;
+    if let Some(name) = report.rows.iter().find_map(|r| r.supplier.clone()) {
+        let supplier = ReorderQuery {
+            supplier: Some(name),
+            ..query.clone()
+        };
+        time("report reorder --supplier", 15, || {
+            store.reorder_report(&supplier)
+        })?;
+    }
     let located = ReorderQuery {
-        location: Some("LOC-3".into()),
+        location: Some("MAIN".into()),
         ..query.clone()
     };
-    time("report reorder --location", 15, || {
+    time("report reorder --location MAIN", 15, || {
         store.reorder_report(&located)
     })?;
     let past = ReorderQuery {
