@@ -169,7 +169,7 @@ fn item_texts(conn: &Connection, ids: &[i64]) -> Result<IdMap<ItemText>> {
             supplier_ref: r.get(5)?,
         })
     };
-    let mut texts = IdMap::default();
+    let mut texts = IdMap::with_capacity_and_hasher(ids.len(), BuildHasherDefault::default());
     if ids.len() > 500 {
         let wanted: std::collections::HashSet<i64, BuildHasherDefault<IdHasher>> =
             ids.iter().copied().collect();
@@ -218,6 +218,14 @@ fn item_settings(
                 OR EXISTS (SELECT 1 FROM balances b WHERE b.item_id = i.id AND b.location_id = ?1) \
                 OR EXISTS (SELECT 1 FROM orders o WHERE o.item_id = i.id AND o.location_id = ?1))",
     )?;
+    // Item ids are dense row ids: the largest sizes the map once.
+    let max_id: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM items")?
+        .query_row([], |r| r.get(0))?;
+    let mut settings = IdMap::with_capacity_and_hasher(
+        usize::try_from(max_id).unwrap_or(0).min(1 << 20),
+        BuildHasherDefault::default(),
+    );
     let rows = stmt.query_map(params![location_id, supplier], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -234,7 +242,11 @@ fn item_settings(
             },
         ))
     })?;
-    Ok(rows.collect::<rusqlite::Result<IdMap<_>>>()?)
+    for row in rows {
+        let (id, s) = row?;
+        settings.insert(id, s);
+    }
+    Ok(settings)
 }
 
 /// Hashing for row ids, which are integers from our own database: a
@@ -285,7 +297,8 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         .transpose()?;
     let location_id = location.as_ref().map(|l| l.id);
     let items = item_settings(conn, location_id, supplier.as_deref())?;
-    let mut held: IdMap<Held> = IdMap::default();
+    let mut held: IdMap<Held> =
+        IdMap::with_capacity_and_hasher(items.len(), BuildHasherDefault::default());
     for_each_balance(conn, location_id, q.as_of, |b| {
         let Some(settings) = items.get(&b.item_id) else {
             return Ok(());
