@@ -71,6 +71,16 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
             "DIFFERENCES FOUND (run `labstock check`)"
         }
     );
+    section("Reorder list (usable stock + on order <= reorder level)");
+    let query = crate::reorder::ReorderQuery {
+        as_of: clock.today(),
+        supplier: None,
+        location: None,
+    };
+    super::report::print_reorder(ctx, &store, &query, true)?;
+    section("Expired or expiring within 30 days");
+    let expiry = store.expiry_report(clock.today(), 30, None)?;
+    ctx.emit_for_people(crate::report::expiry::EXPIRY_HEADERS, &expiry)?;
     section("Calibration due within 30 days (never calibrated, overdue, due)");
     let due = store.calibration_due(clock.today(), 30)?;
     ctx.emit_for_people(&crate::calibration::CALIBRATION_DUE_HEADERS, &due)?;
