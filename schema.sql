@@ -124,8 +124,9 @@ CREATE INDEX movements_item ON movements (item_id, lot_id, id);
 -- Balances as of a past date (`stock_as_of` takes back what came after)
 -- and every report over a date range.
 CREATE INDEX movements_at ON movements (at);
--- Receipts against an order line (`check`, on-order quantities).
-CREATE INDEX movements_order ON movements (order_id) WHERE order_id IS NOT NULL;
+-- Receipts against an order line (`check`, on-order quantities); (at,
+-- quantity) make "received as of a date" an index-only read (reorder report).
+CREATE INDEX movements_order ON movements (order_id, at, quantity) WHERE order_id IS NOT NULL;
 -- At most one reversal per movement, and "was this reversed?". Partial:
 -- the few reversals are indexed, not a NULL entry for every movement.
 CREATE UNIQUE INDEX movements_reverses ON movements (reverses) WHERE reverses IS NOT NULL;
@@ -179,46 +180,169 @@ CREATE TABLE orders (
 ) STRICT;
 CREATE INDEX orders_item ON orders (item_id);
 
--- Waste streams (List of Waste codes), seeded by `init`, editable.
+-- ---------------------------------------------------------------------------
+-- Hazardous-waste register (SPEC §1, §5, §7, §10 Waste).
+--
+-- Streams are editable reference data; everything else is evidence and
+-- append-only. A container's life (opened, sealed, consigned) is three
+-- append-only facts in three tables rather than updates of one row, so the
+-- database itself refuses to seal a container twice or consign it twice
+-- (primary keys) and refuses any rewrite (triggers). Quantities are INTEGER
+-- thousandths (`quantity_milli`: 12.5 kg = 12500), so totals are exact sums
+-- of integers, never of binary floating point.
+
+-- Waste streams (List of Waste codes), seeded by `init`, editable. The
+-- asterisk of a hazardous entry is part of its code.
 CREATE TABLE waste_streams (
     code        TEXT PRIMARY KEY,
-    name        TEXT NOT NULL,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0),
     hazardous   INTEGER NOT NULL CHECK (hazardous IN (0, 1)),
     container   TEXT,
     route       TEXT,
     CHECK ((code LIKE '%*') = (hazardous = 1))
 ) STRICT;
 
+-- A physical waste container (sharps bin, yellow bag, chemical drum),
+-- traceable from the bench where it was opened to its consignment.
+CREATE TABLE waste_containers (
+    id           INTEGER PRIMARY KEY,
+    code         TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(code)) > 0),
+    stream       TEXT NOT NULL REFERENCES waste_streams (code),
+    type         TEXT,
+    location_id  INTEGER NOT NULL REFERENCES locations (id),
+    opened_on    TEXT NOT NULL,
+    opened_by    TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL
+) STRICT;
+
+-- Sealing a container: at most one seal per container.
+CREATE TABLE waste_container_seals (
+    container_id   INTEGER PRIMARY KEY REFERENCES waste_containers (id),
+    sealed_on      TEXT NOT NULL,
+    weight_milli   INTEGER CHECK (weight_milli > 0),
+    sealed_by      TEXT NOT NULL,
+    recorded_at    TEXT NOT NULL
+) STRICT;
+
+-- One collection of waste by a carrier under one consignment note (or,
+-- for non-hazardous waste only, a waste transfer note reference).
+CREATE TABLE waste_consignments (
+    id                    INTEGER PRIMARY KEY,
+    note                  TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(note)) > 0),
+    carrier               TEXT NOT NULL,
+    carrier_registration  TEXT,
+    collected_on          TEXT NOT NULL,
+    destination           TEXT,
+    recorded_by           TEXT NOT NULL,
+    recorded_at           TEXT NOT NULL
+) STRICT;
+
 -- The waste register: append-only; a correction is a new record naming the
--- record it corrects.
+-- record it corrects, with the reason (at most one correction each; a
+-- correction with quantity 0 withdraws the record). `container` is the
+-- container id as written; `container_id` links it when the container is
+-- in the register. `origin` says where the record came from; a record from
+-- stock names its dispose movement (one record per movement).
 CREATE TABLE waste_records (
     id                INTEGER PRIMARY KEY,
     date              TEXT NOT NULL,
     stream            TEXT NOT NULL REFERENCES waste_streams (code),
-    quantity          REAL NOT NULL CHECK (quantity > 0),
+    quantity_milli    INTEGER NOT NULL CHECK (quantity_milli > 0 OR (quantity_milli = 0 AND corrects IS NOT NULL)),
     unit              TEXT NOT NULL CHECK (unit IN ('kg', 'L', 'items', 'containers')),
+    physical_form     TEXT CHECK (physical_form IN ('solid', 'liquid', 'sludge', 'powder', 'gas', 'mixed')),
+    hp_codes          TEXT,
     container         TEXT,
+    container_id      INTEGER REFERENCES waste_containers (id),
     consignment_note  TEXT,
     carrier           TEXT,
     recorded_by       TEXT NOT NULL,
     notes             TEXT,
-    movement_id       INTEGER REFERENCES movements (id),
-    corrects          INTEGER REFERENCES waste_records (id),
-    recorded_at       TEXT NOT NULL
+    origin            TEXT NOT NULL CHECK (origin IN ('record', 'import', 'dispose', 'seal', 'correction')),
+    movement_id       INTEGER UNIQUE REFERENCES movements (id),
+    corrects          INTEGER UNIQUE REFERENCES waste_records (id),
+    reason            TEXT,
+    recorded_at       TEXT NOT NULL,
+    CHECK ((origin = 'dispose') = (movement_id IS NOT NULL)),
+    CHECK ((origin = 'correction') = (corrects IS NOT NULL)),
+    CHECK ((corrects IS NULL) = (reason IS NULL))
 ) STRICT;
 CREATE INDEX waste_records_date ON waste_records (date);
 CREATE INDEX waste_records_stream ON waste_records (stream, date);
+CREATE INDEX waste_records_container ON waste_records (container_id) WHERE container_id IS NOT NULL;
+
+-- Which consignment carried a container, and each record (a record in a
+-- consigned container is linked with it). At most one consignment each.
+CREATE TABLE waste_consignment_containers (
+    container_id    INTEGER PRIMARY KEY REFERENCES waste_containers (id),
+    consignment_id  INTEGER NOT NULL REFERENCES waste_consignments (id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX waste_consignment_containers_c ON waste_consignment_containers (consignment_id);
+CREATE TABLE waste_consignment_records (
+    record_id       INTEGER PRIMARY KEY REFERENCES waste_records (id),
+    consignment_id  INTEGER NOT NULL REFERENCES waste_consignments (id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX waste_consignment_records_c ON waste_consignment_records (consignment_id);
 
 CREATE TRIGGER waste_records_no_update BEFORE UPDATE ON waste_records
 BEGIN
-    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead');
+    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead (`labstock waste correct ID`)');
 END;
 CREATE TRIGGER waste_records_no_delete BEFORE DELETE ON waste_records
 BEGIN
-    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead');
+    SELECT RAISE(ABORT, 'the waste register is append-only: record a correction instead (`labstock waste correct ID`)');
 END;
+CREATE TRIGGER waste_containers_no_update BEFORE UPDATE ON waste_containers
+BEGIN
+    SELECT RAISE(ABORT, 'waste containers are append-only evidence');
+END;
+CREATE TRIGGER waste_containers_no_delete BEFORE DELETE ON waste_containers
+BEGIN
+    SELECT RAISE(ABORT, 'waste containers are append-only evidence');
+END;
+CREATE TRIGGER waste_container_seals_no_update BEFORE UPDATE ON waste_container_seals
+BEGIN
+    SELECT RAISE(ABORT, 'container seals are append-only evidence: a sealed container stays sealed');
+END;
+CREATE TRIGGER waste_container_seals_no_delete BEFORE DELETE ON waste_container_seals
+BEGIN
+    SELECT RAISE(ABORT, 'container seals are append-only evidence: a sealed container stays sealed');
+END;
+CREATE TRIGGER waste_consignments_no_update BEFORE UPDATE ON waste_consignments
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence');
+END;
+CREATE TRIGGER waste_consignments_no_delete BEFORE DELETE ON waste_consignments
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence');
+END;
+CREATE TRIGGER waste_consignment_containers_no_update BEFORE UPDATE ON waste_consignment_containers
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence: a container is consigned once');
+END;
+CREATE TRIGGER waste_consignment_containers_no_delete BEFORE DELETE ON waste_consignment_containers
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence: a container is consigned once');
+END;
+CREATE TRIGGER waste_consignment_records_no_update BEFORE UPDATE ON waste_consignment_records
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence: a record is consigned once');
+END;
+CREATE TRIGGER waste_consignment_records_no_delete BEFORE DELETE ON waste_consignment_records
+BEGIN
+    SELECT RAISE(ABORT, 'consignments are append-only evidence: a record is consigned once');
+END;
+-- End of the hazardous-waste register.
+-- ---------------------------------------------------------------------------
 
 -- Equipment register (the calibration issue extends this section).
+-- `registered_status` is the status the asset was registered with; `status`
+-- and the calibration columns below it are maintained from the asset's
+-- history (calibrations, extensions, status changes) in the same
+-- transaction as every record, so today's calibration-due report reads one
+-- row per asset. `last_event_on` is the date of the latest dated record: a
+-- report as of an earlier day replays that asset's records instead.
+-- `event_seq` numbers the asset's records in the order they were made, so
+-- two records on one day replay in recording order.
 CREATE TABLE equipment (
     id                    INTEGER PRIMARY KEY,
     asset_tag             TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(asset_tag)) > 0),
@@ -228,10 +352,145 @@ CREATE TABLE equipment (
     serial                TEXT,
     location              TEXT,
     category              TEXT,
-    calibration_interval  TEXT,
+    calibration_interval  TEXT CHECK (calibration_interval IS NULL OR calibration_interval GLOB '[1-9]*[dwmy]'),
     status                TEXT NOT NULL DEFAULT 'in_service'
                           CHECK (status IN ('in_service', 'out_of_service', 'quarantined', 'condemned')),
     in_service_date       TEXT,
     created_at            TEXT NOT NULL,
-    created_by            TEXT NOT NULL
+    created_by            TEXT NOT NULL,
+    registered_status     TEXT NOT NULL DEFAULT 'in_service'
+                          CHECK (registered_status IN ('in_service', 'out_of_service', 'quarantined', 'condemned')),
+    last_calibration_id   INTEGER REFERENCES calibrations (id),
+    last_calibrated       TEXT,
+    last_result           TEXT CHECK (last_result IN ('pass', 'fail', 'adjusted')),
+    next_due              TEXT,
+    extension_id          INTEGER REFERENCES calibration_extensions (id),
+    last_event_on         TEXT,
+    event_seq             INTEGER NOT NULL DEFAULT 0 CHECK (event_seq >= 0)
 ) STRICT;
+CREATE INDEX equipment_last_event ON equipment (last_event_on) WHERE last_event_on IS NOT NULL;
+
+-- ---------------------------------------------------------------------------
+-- Calibration (issue 4): calibration records, documented extensions, manual
+-- status changes and the maintenance log. All four are evidence and
+-- append-only; a mistake is corrected by a new record. `seq` is the
+-- asset's `equipment.event_seq` when the record was made.
+
+CREATE TABLE calibrations (
+    id            INTEGER PRIMARY KEY,
+    equipment_id  INTEGER NOT NULL REFERENCES equipment (id),
+    seq           INTEGER NOT NULL,
+    performed_on  TEXT NOT NULL,
+    result        TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'adjusted')),
+    performed_by  TEXT,
+    certificate   TEXT,
+    next_due      TEXT CHECK (next_due IS NULL OR next_due >= performed_on),
+    notes         TEXT,
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL,
+    UNIQUE (equipment_id, seq)
+) STRICT;
+-- The latest calibration of an asset as of a day is one index probe.
+CREATE INDEX calibrations_asset ON calibrations (equipment_id, performed_on, seq);
+
+-- An extension moves the due date set by one calibration (no implicit grace
+-- period: each extension names its reason and approver).
+CREATE TABLE calibration_extensions (
+    id              INTEGER PRIMARY KEY,
+    equipment_id    INTEGER NOT NULL REFERENCES equipment (id),
+    calibration_id  INTEGER NOT NULL REFERENCES calibrations (id),
+    seq             INTEGER NOT NULL,
+    granted_on      TEXT NOT NULL,
+    previous_due    TEXT NOT NULL,
+    extended_to     TEXT NOT NULL CHECK (extended_to > previous_due),
+    reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    approved_by     TEXT NOT NULL CHECK (length(trim(approved_by)) > 0),
+    recorded_at     TEXT NOT NULL,
+    recorded_by     TEXT NOT NULL,
+    UNIQUE (equipment_id, seq)
+) STRICT;
+CREATE INDEX calibration_extensions_asset ON calibration_extensions (equipment_id, granted_on, seq);
+
+-- Manual status changes (out of service, quarantine, condemned, back in
+-- service): who, when, why. Changes made by calibration results are not
+-- stored twice: they replay from the calibration records.
+CREATE TABLE equipment_status_changes (
+    id            INTEGER PRIMARY KEY,
+    equipment_id  INTEGER NOT NULL REFERENCES equipment (id),
+    seq           INTEGER NOT NULL,
+    on_date       TEXT NOT NULL,
+    status        TEXT NOT NULL
+                  CHECK (status IN ('in_service', 'out_of_service', 'quarantined', 'condemned')),
+    reason        TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL,
+    UNIQUE (equipment_id, seq)
+) STRICT;
+CREATE INDEX equipment_status_changes_asset ON equipment_status_changes (equipment_id, on_date, seq);
+
+-- The maintenance log: planned preventive maintenance, repairs and
+-- electrical safety tests.
+CREATE TABLE service_records (
+    id            INTEGER PRIMARY KEY,
+    equipment_id  INTEGER NOT NULL REFERENCES equipment (id),
+    performed_on  TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('ppm', 'repair', 'electrical-safety')),
+    performed_by  TEXT NOT NULL,
+    notes         TEXT,
+    recorded_at   TEXT NOT NULL,
+    recorded_by   TEXT NOT NULL
+) STRICT;
+CREATE INDEX service_records_asset ON service_records (equipment_id, performed_on, id);
+
+CREATE TRIGGER calibrations_no_update BEFORE UPDATE ON calibrations
+BEGIN
+    SELECT RAISE(ABORT, 'calibration records are append-only: record a new calibration or an extension');
+END;
+CREATE TRIGGER calibrations_no_delete BEFORE DELETE ON calibrations
+BEGIN
+    SELECT RAISE(ABORT, 'calibration records are append-only: record a new calibration or an extension');
+END;
+CREATE TRIGGER calibration_extensions_no_update BEFORE UPDATE ON calibration_extensions
+BEGIN
+    SELECT RAISE(ABORT, 'calibration extensions are append-only');
+END;
+CREATE TRIGGER calibration_extensions_no_delete BEFORE DELETE ON calibration_extensions
+BEGIN
+    SELECT RAISE(ABORT, 'calibration extensions are append-only');
+END;
+CREATE TRIGGER equipment_status_changes_no_update BEFORE UPDATE ON equipment_status_changes
+BEGIN
+    SELECT RAISE(ABORT, 'equipment status changes are append-only: record a new status change');
+END;
+CREATE TRIGGER equipment_status_changes_no_delete BEFORE DELETE ON equipment_status_changes
+BEGIN
+    SELECT RAISE(ABORT, 'equipment status changes are append-only: record a new status change');
+END;
+CREATE TRIGGER service_records_no_update BEFORE UPDATE ON service_records
+BEGIN
+    SELECT RAISE(ABORT, 'the maintenance log is append-only: add a new service record');
+END;
+CREATE TRIGGER service_records_no_delete BEFORE DELETE ON service_records
+BEGIN
+    SELECT RAISE(ABORT, 'the maintenance log is append-only: add a new service record');
+END;
+-- An asset with history is never deleted (its records are evidence).
+CREATE TRIGGER equipment_no_delete BEFORE DELETE ON equipment
+BEGIN
+    SELECT RAISE(ABORT, 'equipment is never deleted (append-only register): mark it condemned');
+END;
+
+-- Reorder and orders (issue 3).
+-- Who ended an order line and why (`order cancel` / `order close`).
+ALTER TABLE orders ADD COLUMN closed_by TEXT;
+ALTER TABLE orders ADD COLUMN close_reason TEXT;
+-- Receipts that name an order reference but were recorded before the order
+-- line existed (e.g. movements imported before orders) are not linked by
+-- `order_id` (the ledger is append-only); the reorder report matches them
+-- on (item, reference) through this index, so on_order is right whatever
+-- the order of imports.
+CREATE INDEX movements_unlinked_receipts ON movements (item_id, reference COLLATE NOCASE, at, quantity)
+    WHERE kind = 'receive' AND order_id IS NULL;
+-- Balances that hold stock: after years of receipts most balances are
+-- emptied lots; reports (reorder, expiry, usage) walk only these.
+CREATE INDEX balances_in_stock ON balances (lot_id, location_id, quantity) WHERE quantity <> 0;

@@ -177,6 +177,7 @@ impl Store {
         );
         report.discrepancies = name_discrepancies(conn, &differ)?;
         self.check_side_tables(&mut report, pass.dangling(conn)?)?;
+        report.problems.extend(self.verify_equipment_state()?);
         Ok(report)
     }
 

@@ -39,9 +39,26 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
     ));
     load.steps
         .push(("items", import::import_items(store, ITEMS.as_bytes(), ctx)?));
+    // Orders before movements, so receipts naming a PO link to its line.
+    load.steps.push((
+        "order lines",
+        crate::orders::import_orders(store, ORDERS.as_bytes(), ctx)?,
+    ));
     load.steps.push((
         "movements",
         import::import_movements(store, MOVEMENTS.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
+        "assets",
+        crate::calibration::import_equipment(store, EQUIPMENT.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
+        "calibrations",
+        crate::calibration::import_calibrations(store, CALIBRATIONS.as_bytes(), ctx)?,
+    ));
+    load.steps.push((
+        "waste records",
+        crate::waste::import_waste(store, WASTE.as_bytes(), ctx)?,
     ));
     Ok(load)
 }

@@ -7,6 +7,7 @@
 //! layer that parses arguments, calls one `Store` method and renders the
 //! result; it is the only code that prints.
 
+pub mod calibration;
 pub mod catalogue;
 pub mod check;
 pub mod cli;
@@ -20,6 +21,8 @@ pub mod import;
 pub mod ledger;
 pub mod lots;
 pub mod model;
+pub mod orders;
+pub mod reorder;
 pub mod report;
 pub mod waste;
 

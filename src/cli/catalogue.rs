@@ -46,6 +46,8 @@ pub(crate) enum ItemCommand {
         /// Item code
         code: String,
     },
+    /// Set, clear or show an item's own reorder levels at a location
+    Level(super::order::ItemLevelArgs),
 }
 
 /// Settings shared by `item add` and `item edit`.
@@ -269,6 +271,7 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             let item = store.update_item(item)?;
             ctx.say(&format!("retired item {}; its history is kept", item.code));
         }
+        ItemCommand::Level(a) => super::order::item_level(ctx, &mut store, a)?,
     }
     Ok(0)
 }

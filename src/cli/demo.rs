@@ -34,6 +34,10 @@ fn demo_path(ctx: &Ctx) -> Result<PathBuf> {
     Ok(path)
 }
 
+fn section(title: &str) {
+    println!("\n== {title} ==");
+}
+
 pub(super) fn run(ctx: &Ctx) -> Result<i32> {
     let clock = if std::env::var_os("LABSTOCK_NOW").is_some() {
         ctx.clock
@@ -56,8 +60,9 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
     ));
     ctx.say(&format!("reports as of {}", clock.today()));
     let report = store.check()?;
+    section("Ledger check");
     println!(
-        "== Ledger check ==\n{} movements, {} balances: {}\n",
+        "{} movements, {} balances: {}",
         report.movements,
         report.balances,
         if report.is_clean() {
@@ -66,6 +71,33 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
             "DIFFERENCES FOUND (run `labstock check`)"
         }
     );
+    section("Reorder list (usable stock + on order <= reorder level)");
+    let query = crate::reorder::ReorderQuery {
+        as_of: clock.today(),
+        supplier: None,
+        location: None,
+    };
+    super::report::print_reorder(ctx, &store, &query, true)?;
+    section("Expired or expiring within 30 days");
+    let expiry = store.expiry_report(clock.today(), 30, None)?;
+    ctx.emit_for_people(crate::report::expiry::EXPIRY_HEADERS, &expiry)?;
+    section("Calibration due within 30 days (never calibrated, overdue, due)");
+    let due = store.calibration_due(clock.today(), 30)?;
+    ctx.emit_for_people(&crate::calibration::CALIBRATION_DUE_HEADERS, &due)?;
+    for row in &due {
+        if let Some(e) = &row.extension {
+            ctx.say(&format!("note: {}", e.describe(&row.asset_tag)));
+        }
+    }
+    section("Hazardous-waste register: totals by stream and month");
+    let filter = crate::waste::WasteFilter {
+        as_of: Some(clock.today()),
+        ..crate::waste::WasteFilter::default()
+    };
+    ctx.emit_for_people(crate::waste::TOTAL_COLUMNS, &store.waste_totals(&filter)?)?;
+    for u in store.unconsigned_hazardous(clock.today())? {
+        ctx.say(&format!("warning: {u}"));
+    }
     ctx.say(&format!(
         "explore it: labstock --db {} stock   (or history, trace, report …)",
         path.display()

@@ -11,6 +11,10 @@ pub(crate) enum ImportKind {
     Locations,
     Items,
     Movements,
+    Waste,
+    Equipment,
+    Calibrations,
+    Orders,
 }
 
 #[derive(Debug, Args)]
@@ -48,6 +52,22 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         ImportKind::Movements => (
             "movements",
             import::import_movements(&mut store, source, ictx)?,
+        ),
+        ImportKind::Waste => (
+            "waste records",
+            crate::waste::import_waste(&mut store, source, ictx)?,
+        ),
+        ImportKind::Equipment => (
+            "assets",
+            crate::calibration::import_equipment(&mut store, source, ictx)?,
+        ),
+        ImportKind::Calibrations => (
+            "calibrations",
+            crate::calibration::import_calibrations(&mut store, source, ictx)?,
+        ),
+        ImportKind::Orders => (
+            "order lines",
+            crate::orders::import_orders(&mut store, source, ictx)?,
         ),
     };
     for w in &summary.warnings {

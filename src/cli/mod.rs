@@ -5,11 +5,17 @@
 mod catalogue;
 mod check;
 mod demo;
+mod equipment;
 mod gs1;
 mod io;
 mod lot;
 mod movement;
+mod order;
+mod report;
+mod report_calibration;
+mod report_waste;
 mod stock;
+mod waste;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -114,6 +120,20 @@ enum Command {
     /// GS1 barcodes: decode what a scanner delivers
     #[command(subcommand)]
     Gs1(gs1::Gs1Command),
+    /// The hazardous-waste register: records, streams, containers, consignments
+    #[command(subcommand)]
+    Waste(waste::WasteCommand),
+    /// Equipment register: add, list, show, edit, status, check, service
+    #[command(subcommand)]
+    Equipment(equipment::EquipmentCommand),
+    /// Record a calibration, or a documented extension of the due date
+    Calibrate(equipment::CalibrateArgs),
+    /// Purchase order lines: add, list, cancel, close
+    #[command(subcommand)]
+    Order(order::OrderCommand),
+    /// Reports: reorder, expiry, usage, calibration-due, waste, consignments
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 /// What every command runs with.
@@ -189,6 +209,13 @@ impl Ctx {
             return self.write_output(|out| write_csv(headers, rows, out));
         }
         let rendered = render(headers, rows)?;
+        self.write_output(|out| render_to(&rendered, format, out))
+    }
+
+    /// Write rows for a person to read: a table unless `--format` says otherwise.
+    pub(crate) fn emit_for_people<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
+        let rendered = render(headers, rows)?;
+        let format = self.format.unwrap_or(OutputFormat::Table);
         self.write_output(|out| render_to(&rendered, format, out))
     }
 
@@ -278,5 +305,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
         Command::Gs1(c) => gs1::run(&ctx, c),
+        Command::Waste(c) => waste::run(&ctx, c),
+        Command::Equipment(c) => equipment::run(&ctx, c),
+        Command::Calibrate(a) => equipment::calibrate(&ctx, a),
+        Command::Order(c) => order::run(&ctx, c),
+        Command::Report(c) => report::run(&ctx, c),
     }
 }

@@ -3,6 +3,8 @@
 //! JSON or a table. Keeping the two apart means every report gets every
 //! format, and the CSV header is the struct's field order.
 
+pub mod expiry;
 mod render;
+pub mod usage;
 
 pub use render::{OutputFormat, Rendered, render, render_to, write_csv};

@@ -764,3 +764,16 @@ fn usage_errors_exit_2_and_help_lists_exit_codes() {
     assert!(help.contains("65  invalid input data"), "{help}");
     assert!(help.contains("LABSTOCK_NOW"), "{help}");
 }
+
+#[test]
+fn a_write_blocked_by_another_process_past_the_busy_timeout_exits_75() {
+    let lab = stocked_lab();
+    let holder = rusqlite::Connection::open(&lab.db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = lab.fails(&["receive", "GLV-NIT-M", "1"], 75);
+    assert!(err.contains("locked"), "{err}");
+    // Readers are not blocked by a writer (WAL).
+    lab.ok(&["stock"]);
+    holder.execute_batch("ROLLBACK").unwrap();
+    lab.ok(&["receive", "GLV-NIT-M", "1"]);
+}

@@ -1,9 +1,13 @@
 //! The one integration-test binary: drives the real `labstock` executable
 //! (and, for rules beneath the CLI, the library) through each area.
 
+mod calibration;
 mod common;
 mod gs1;
 mod import;
 mod ledger;
+mod orders;
 mod plans;
 mod props;
+mod reorder;
+mod waste;

@@ -1,0 +1,362 @@
+//! The equipment register and its calibration (SPEC §1, §4, §10; duty D2:
+//! never prepare an instrument whose calibration has lapsed).
+//!
+//! This module owns the register (`equipment add|list|show|edit`); its
+//! submodules own the rest: [`interval`] (calibration intervals and
+//! calendar arithmetic), [`state`] (the pure replay of status and due date
+//! from an asset's history), `records` (calibrations, extensions, status
+//! changes and the maintenance log, each append-only and each keeping the
+//! maintained columns on `equipment` in step in the same transaction),
+//! `due` (the calibration-due report and the pre-use check) and `import`
+//! (`import equipment|calibrations`).
+
+mod due;
+mod import;
+pub mod interval;
+mod records;
+pub mod state;
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::db::{Store, closest};
+use crate::error::{Error, Result};
+
+pub use due::{CALIBRATION_DUE_HEADERS, CalibrationDueRow, ExtensionNote, Fitness};
+pub use import::{CALIBRATIONS, EQUIPMENT, import_calibrations, import_equipment};
+pub use interval::{Interval, IntervalUnit};
+pub use records::{
+    AssetHistory, CalibrationInput, CalibrationOutcome, CalibrationRecord, ExtensionInput,
+    ExtensionRecord, ServiceInput, ServiceKind, ServiceRecord, StatusChangeRecord, TimelineEntry,
+};
+pub use state::{CalResult, DueState, State, Status};
+
+/// One asset of the register, with its maintained calibration summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Equipment {
+    #[serde(skip)]
+    pub id: i64,
+    pub asset_tag: String,
+    pub description: Option<String>,
+    pub manufacturer: Option<String>,
+    pub model: Option<String>,
+    pub serial: Option<String>,
+    pub location: Option<String>,
+    pub category: Option<String>,
+    pub calibration_interval: Option<Interval>,
+    pub status: Status,
+    pub in_service_date: Option<NaiveDate>,
+    /// The status it was registered with (the replay starts here).
+    pub registered_status: Status,
+    pub last_calibrated: Option<NaiveDate>,
+    pub last_result: Option<CalResult>,
+    pub next_due: Option<NaiveDate>,
+    /// Date of the latest dated record (calibration, extension, status change).
+    #[serde(skip)]
+    pub last_event_on: Option<NaiveDate>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// Columns of `equipment list` (the import columns, then the maintained
+/// calibration summary).
+pub const EQUIPMENT_LIST_HEADERS: [&str; 13] = [
+    "asset_tag",
+    "description",
+    "manufacturer",
+    "model",
+    "serial",
+    "location",
+    "category",
+    "calibration_interval",
+    "status",
+    "in_service_date",
+    "last_calibrated",
+    "last_result",
+    "next_due",
+];
+
+impl Equipment {
+    /// A new asset, in service, with nothing else known.
+    pub fn new(asset_tag: &str) -> Equipment {
+        Equipment {
+            id: 0,
+            asset_tag: asset_tag.trim().to_owned(),
+            description: None,
+            manufacturer: None,
+            model: None,
+            serial: None,
+            location: None,
+            category: None,
+            calibration_interval: None,
+            status: Status::InService,
+            in_service_date: None,
+            registered_status: Status::InService,
+            last_calibrated: None,
+            last_result: None,
+            next_due: None,
+            last_event_on: None,
+            created_at: String::new(),
+            created_by: String::new(),
+        }
+    }
+
+    /// Does it need calibration (SPEC §10: it has an interval)?
+    pub fn needs_calibration(&self) -> bool {
+        self.calibration_interval.is_some()
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.asset_tag.is_empty() {
+            return Err(Error::missing(
+                "asset_tag",
+                "every asset needs an asset tag",
+            ));
+        }
+        if self.asset_tag.chars().any(char::is_control) {
+            return Err(Error::invalid(
+                "asset_tag",
+                &self.asset_tag,
+                "control characters are not allowed",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Parse a date stored by this crate (`YYYY-MM-DD`). Reports read tens of
+/// thousands of these, so the fixed layout is read directly rather than
+/// through a format string.
+pub(crate) fn stored_date(text: &str) -> rusqlite::Result<NaiveDate> {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let parsed = if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        match (digits(0..4), digits(5..7), digits(8..10)) {
+            (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d),
+            _ => None,
+        }
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            Box::new(std::io::Error::other(format!(
+                "stored date {text:?} is not YYYY-MM-DD"
+            ))),
+        )
+    })
+}
+
+pub(crate) fn date_at(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    stored_date(&r.get::<_, String>(i)?)
+}
+
+pub(crate) fn opt_date_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    r.get::<_, Option<String>>(i)?
+        .map(|s| stored_date(&s))
+        .transpose()
+}
+
+fn interval_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Interval>> {
+    r.get::<_, Option<String>>(i)?
+        .map(|s| {
+            Interval::parse(&s).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    i,
+                    rusqlite::types::Type::Text,
+                    Box::new(std::io::Error::other(e.to_string())),
+                )
+            })
+        })
+        .transpose()
+}
+
+const EQUIPMENT_COLUMNS: &str = "id, asset_tag, description, manufacturer, model, serial, location, \
+     category, calibration_interval, status, in_service_date, registered_status, last_calibrated, \
+     last_result, next_due, created_at, created_by, last_event_on";
+
+fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
+    Ok(Equipment {
+        id: r.get(0)?,
+        asset_tag: r.get(1)?,
+        description: r.get(2)?,
+        manufacturer: r.get(3)?,
+        model: r.get(4)?,
+        serial: r.get(5)?,
+        location: r.get(6)?,
+        category: r.get(7)?,
+        calibration_interval: interval_at(r, 8)?,
+        status: Status::from_db(&r.get::<_, String>(9)?),
+        in_service_date: opt_date_at(r, 10)?,
+        registered_status: Status::from_db(&r.get::<_, String>(11)?),
+        last_calibrated: opt_date_at(r, 12)?,
+        last_result: r
+            .get::<_, Option<String>>(13)?
+            .map(|s| CalResult::from_db(&s)),
+        next_due: opt_date_at(r, 14)?,
+        created_at: r.get(15)?,
+        created_by: r.get(16)?,
+        last_event_on: opt_date_at(r, 17)?,
+    })
+}
+
+/// Find an asset by tag, case-insensitively; an unknown tag gets the
+/// closest known tags as suggestions.
+pub(crate) fn find_equipment(conn: &Connection, tag: &str) -> Result<Equipment> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT {EQUIPMENT_COLUMNS} FROM equipment WHERE asset_tag = ?1"
+        ))?
+        .query_row([tag.trim()], equipment_from_row)
+        .optional()?;
+    match found {
+        Some(e) => Ok(e),
+        None => {
+            let mut stmt = conn.prepare("SELECT asset_tag FROM equipment")?;
+            let known = stmt
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Err(Error::NotFound {
+                entity: "asset",
+                key: tag.to_owned(),
+                suggestions: closest(tag, known),
+            })
+        }
+    }
+}
+
+/// Insert a new asset inside an open transaction (shared by `equipment
+/// add` and `import equipment`). A tag that exists, in any case, is refused.
+pub(crate) fn insert_equipment(
+    conn: &Connection,
+    eq: &mut Equipment,
+    now: &str,
+    user: &str,
+) -> Result<i64> {
+    eq.validate()?;
+    let exists: Option<String> = conn
+        .prepare_cached("SELECT asset_tag FROM equipment WHERE asset_tag = ?1")?
+        .query_row([&eq.asset_tag], |r| r.get(0))
+        .optional()?;
+    if let Some(existing) = exists {
+        return Err(Error::AlreadyExists {
+            entity: "asset",
+            key: existing,
+        });
+    }
+    eq.status = eq.registered_status;
+    conn.prepare_cached(
+        "INSERT INTO equipment (asset_tag, description, manufacturer, model, serial, location, \
+         category, calibration_interval, status, registered_status, in_service_date, created_at, created_by) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        eq.asset_tag,
+        eq.description,
+        eq.manufacturer,
+        eq.model,
+        eq.serial,
+        eq.location,
+        eq.category,
+        eq.calibration_interval.map(|i| i.to_string()),
+        eq.registered_status.as_str(),
+        eq.in_service_date.map(|d| d.to_string()),
+        now,
+        user,
+    ])?;
+    eq.id = conn.last_insert_rowid();
+    eq.created_at = now.to_owned();
+    eq.created_by = user.to_owned();
+    Ok(eq.id)
+}
+
+impl Store {
+    /// Register an asset.
+    pub fn add_equipment(&mut self, mut eq: Equipment, now: &str, user: &str) -> Result<Equipment> {
+        let tx = self.write()?;
+        insert_equipment(&tx, &mut eq, now, user)?;
+        tx.commit()?;
+        Ok(eq)
+    }
+
+    /// Look an asset up by tag.
+    pub fn equipment(&self, tag: &str) -> Result<Equipment> {
+        find_equipment(&self.conn, tag)
+    }
+
+    /// The register, by asset tag; optionally only one status or category.
+    pub fn equipment_list(
+        &self,
+        status: Option<Status>,
+        category: Option<&str>,
+    ) -> Result<Vec<Equipment>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {EQUIPMENT_COLUMNS} FROM equipment \
+             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR category = ?2 COLLATE NOCASE) \
+             ORDER BY asset_tag COLLATE BINARY"
+        ))?;
+        let list = stmt
+            .query_map(
+                params![status.map(Status::as_str), category.map(str::trim)],
+                equipment_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(list)
+    }
+
+    /// Replace an asset's descriptive settings and interval with those of
+    /// `edited` (tag, status and history stay; change status with
+    /// [`Store::set_equipment_status`]). The due date follows a changed
+    /// interval.
+    pub fn update_equipment(&mut self, edited: &Equipment) -> Result<Equipment> {
+        let tx = self.write()?;
+        edited.validate()?;
+        tx.execute(
+            "UPDATE equipment SET description = ?2, manufacturer = ?3, model = ?4, serial = ?5, \
+             location = ?6, category = ?7, calibration_interval = ?8, in_service_date = ?9 WHERE id = ?1",
+            params![
+                edited.id,
+                edited.description,
+                edited.manufacturer,
+                edited.model,
+                edited.serial,
+                edited.location,
+                edited.category,
+                edited.calibration_interval.map(|i| i.to_string()),
+                edited.in_service_date.map(|d| d.to_string()),
+            ],
+        )?;
+        records::refresh(&tx, edited.id)?;
+        let fresh = find_equipment(&tx, &edited.asset_tag)?;
+        tx.commit()?;
+        Ok(fresh)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stored_date;
+
+    #[test]
+    fn stored_dates_are_read_exactly() {
+        assert_eq!(stored_date("2024-02-29").unwrap().to_string(), "2024-02-29");
+        assert_eq!(stored_date("0999-12-31").unwrap().to_string(), "0999-12-31");
+        for bad in [
+            "2026-02-30",
+            "2026-2-03",
+            "2026/02/03",
+            "20260203",
+            "",
+            "2026-02-0x",
+        ] {
+            assert!(stored_date(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! `report …`: the lab's reports. The stock reports (reorder, expiry,
+//! usage) live here, each in its own function; the registers' reports
+//! (waste, consignments, calibration-due) are flattened in from
+//! `report_waste.rs` / `report_calibration.rs`.
+
+use clap::{Args, Subcommand};
+use serde_json::Value;
+
+use super::Ctx;
+use crate::db::Store;
+use crate::error::{Error, Result};
+use crate::model::{Money, parse_count};
+use crate::reorder::{REORDER_HEADERS, ReorderQuery, ReorderRow};
+use crate::report::expiry::{DEFAULT_WITHIN_DAYS, EXPIRY_HEADERS};
+use crate::report::usage::DEFAULT_WEEKS;
+use crate::report::{OutputFormat, Rendered, render, render_to};
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReportCommand {
+    /// The reorder list: items whose usable stock plus on-order is at or below the reorder level
+    ///
+    /// Sorted by supplier then item, with the suggested quantity rounded up
+    /// to the pack size, its cost, and a reason showing how it was reached.
+    /// Expired, quarantined and recalled stock does not count. The table
+    /// format adds a subtotal per supplier.
+    Reorder(ReorderArgs),
+    /// Stock in lots that are expired or expire within DAYS
+    Expiry(ExpiryArgs),
+    /// Consumption per item per ISO week, average weekly use and weeks of cover
+    Usage(UsageArgs),
+    /// `report waste|consignments|calibration-due`
+    #[command(flatten)]
+    Registers(super::report_waste::ReportCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReorderArgs {
+    /// The ledger as it stood at the end of DATE; expiry judged against DATE [default: today]
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Only items from this supplier
+    #[arg(long)]
+    supplier: Option<String>,
+    /// Only stock at (and orders to) this location, with its own levels where set
+    #[arg(long)]
+    location: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExpiryArgs {
+    /// Days ahead to look (inclusive)
+    #[arg(long, value_name = "DAYS", default_value_t = DEFAULT_WITHIN_DAYS.to_string())]
+    within: String,
+    /// Judge expiry against DATE, with the stock of the end of DATE [default: today]
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Only stock at this location
+    #[arg(long)]
+    location: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UsageArgs {
+    /// Number of whole ISO weeks to show
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_WEEKS.to_string())]
+    weeks: String,
+    /// Weeks ended by the end of DATE, stock as of DATE [default: today]
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Only issues from, and stock at, this location
+    #[arg(long)]
+    location: Option<String>,
+}
+
+pub(super) fn run(ctx: &Ctx, c: ReportCommand) -> Result<i32> {
+    match c {
+        ReportCommand::Reorder(a) => reorder(ctx, a),
+        ReportCommand::Expiry(a) => expiry(ctx, a),
+        ReportCommand::Usage(a) => usage(ctx, a),
+        ReportCommand::Registers(c) => super::report_waste::run(ctx, c),
+    }
+}
+
+fn reorder(ctx: &Ctx, a: ReorderArgs) -> Result<i32> {
+    let store = ctx.open()?;
+    let query = ReorderQuery {
+        as_of: ctx.as_of(a.as_of.as_deref())?,
+        supplier: a.supplier,
+        location: a.location,
+    };
+    print_reorder(ctx, &store, &query, false)?;
+    Ok(0)
+}
+
+/// Write the reorder list in the chosen format (stdout or `--output`),
+/// with warnings on stderr. `for_people` makes the table (with supplier
+/// subtotals) the default even when stdout is not a terminal, as `demo`
+/// wants.
+pub(crate) fn print_reorder(
+    ctx: &Ctx,
+    store: &Store,
+    query: &ReorderQuery,
+    for_people: bool,
+) -> Result<()> {
+    let report = store.reorder_report(query)?;
+    let format = if for_people {
+        ctx.format.unwrap_or(OutputFormat::Table)
+    } else {
+        ctx.format()
+    };
+    if format == OutputFormat::Csv {
+        // Straight from the rows (the header is the struct's field order):
+        // the weekly list can run to thousands of lines.
+        ctx.write_output(|out| {
+            let mut w = csv::Writer::from_writer(out);
+            if report.rows.is_empty() {
+                w.write_record(REORDER_HEADERS)?;
+            }
+            for row in &report.rows {
+                w.serialize(row)?;
+            }
+            w.flush().map_err(|source| Error::Io {
+                path: "<output>".into(),
+                source,
+            })
+        })?;
+    } else {
+        let mut rendered = render(REORDER_HEADERS, &report.rows)?;
+        if format == OutputFormat::Table {
+            add_subtotals(&mut rendered, &report.rows);
+        }
+        ctx.write_output(|out| render_to(&rendered, format, out))?;
+    }
+    for w in &report.warnings {
+        ctx.say(&format!("warning: {w}"));
+    }
+    if let Some(path) = &ctx.output {
+        ctx.say(&format!(
+            "wrote the reorder list as of {} ({} lines) to {}",
+            query.as_of,
+            report.rows.len(),
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// After each supplier's rows a subtotal of `line_cost`, and a total at
+/// the end (table format only: the CSV stays one row per order line).
+fn add_subtotals(rendered: &mut Rendered, rows: &[ReorderRow]) {
+    fn total_row(
+        supplier: &str,
+        label: String,
+        sum: Option<i64>,
+    ) -> serde_json::Map<String, Value> {
+        let mut m = serde_json::Map::new();
+        m.insert("supplier".into(), Value::String(supplier.to_owned()));
+        m.insert("name".into(), Value::String(label));
+        let cost = sum.map(|p| Money(p).to_string()).unwrap_or_default();
+        m.insert("line_cost".into(), Value::String(cost));
+        m
+    }
+    fn label(what: &str, lines: usize, uncosted: usize) -> String {
+        let s = if lines == 1 { "" } else { "s" };
+        if uncosted > 0 {
+            format!("{what} ({lines} line{s}, {uncosted} without a unit cost)")
+        } else {
+            format!("{what} ({lines} line{s})")
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    let objects = std::mem::take(&mut rendered.objects);
+    let mut out = Vec::with_capacity(objects.len() + 8);
+    let (mut sum, mut lines, mut uncosted) = (0i64, 0usize, 0usize);
+    let (mut grand, mut all_uncosted) = (0i64, 0usize);
+    for (i, (obj, row)) in objects.into_iter().zip(rows).enumerate() {
+        out.push(obj);
+        lines += 1;
+        match row.line_cost {
+            Some(c) => {
+                sum = sum.saturating_add(c.pence());
+                grand = grand.saturating_add(c.pence());
+            }
+            None => {
+                uncosted += 1;
+                all_uncosted += 1;
+            }
+        }
+        let last_of_supplier = rows.get(i + 1).is_none_or(|n| n.supplier != row.supplier);
+        if last_of_supplier {
+            let supplier = row.supplier.as_deref().unwrap_or("(no supplier)");
+            let costed = (uncosted < lines).then_some(sum);
+            out.push(total_row(
+                supplier,
+                label("subtotal", lines, uncosted),
+                costed,
+            ));
+            (sum, lines, uncosted) = (0, 0, 0);
+        }
+    }
+    let costed = (all_uncosted < rows.len()).then_some(grand);
+    out.push(total_row(
+        "",
+        label("total", rows.len(), all_uncosted),
+        costed,
+    ));
+    rendered.objects = out;
+}
+
+fn expiry(ctx: &Ctx, a: ExpiryArgs) -> Result<i32> {
+    let store = ctx.open()?;
+    let as_of = ctx.as_of(a.as_of.as_deref())?;
+    let within = parse_count("--within", &a.within)?;
+    let rows = store.expiry_report(as_of, within, a.location.as_deref())?;
+    ctx.emit(EXPIRY_HEADERS, &rows)?;
+    Ok(0)
+}
+
+fn usage(ctx: &Ctx, a: UsageArgs) -> Result<i32> {
+    let store = ctx.open()?;
+    let as_of = ctx.as_of(a.as_of.as_deref())?;
+    let weeks = parse_count("--weeks", &a.weeks)?;
+    let report = store.usage_report(as_of, weeks, a.location.as_deref())?;
+    let headers = report.headers();
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    ctx.emit(&headers, &report.records())?;
+    Ok(0)
+}

@@ -1,0 +1,512 @@
+//! The weekly reorder list (SPEC §3) and per-location reorder levels.
+//!
+//! The rule itself is the pure [`rule::suggest`]; this module gathers its
+//! inputs with a few set-based queries — the items with their levels (a
+//! location's own levels when `--location` names one that has them), usable
+//! stock per item from the lot balances as of the date, and what is on
+//! order — and returns rows sorted by supplier then item code, each with a
+//! `reason` that shows how its numbers were reached.
+//!
+//! With `--location L` the list covers the items kept at L — those with
+//! levels of their own there, stock there (now or before), or orders to
+//! it — so a bench fridge's list is not every item of the catalogue at 0.
+//!
+//! Stock that expires before the delivery arrives: the SPEC formula counts
+//! all usable stock, so the numbers stay as SPEC §3 defines them; a row
+//! carries `expiring_before_delivery` (usable stock whose effective expiry
+//! is before as-of + `lead_time_days`) and says so in its reason, and an
+//! item that is *not* listed but would be if that stock were left out is
+//! returned as a warning, so the report never gives false comfort silently.
+
+pub mod rule;
+pub(crate) mod stock;
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::catalogue::{find_item, find_location};
+use crate::db::{Store, closest};
+use crate::error::{Error, Result};
+use crate::model::Money;
+use crate::orders;
+use rule::{Evidence, ExpiringBeforeDelivery, Levels, NotUsable, OnOrderPart};
+use stock::{Usability, for_each_balance};
+
+/// CSV header of `report reorder`: the SPEC §3 columns, then ours.
+pub const REORDER_HEADERS: &[&str] = &[
+    "supplier",
+    "supplier_ref",
+    "item",
+    "name",
+    "unit",
+    "on_hand",
+    "on_order",
+    "reorder_level",
+    "max_level",
+    "suggested_qty",
+    "pack_size",
+    "unit_cost",
+    "line_cost",
+    "reason",
+    "expiring_before_delivery",
+];
+
+/// One line of the reorder list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReorderRow {
+    pub supplier: Option<String>,
+    pub supplier_ref: Option<String>,
+    pub item: String,
+    pub name: String,
+    pub unit: String,
+    /// Usable quantity (SPEC §3).
+    pub on_hand: i64,
+    pub on_order: i64,
+    pub reorder_level: i64,
+    pub max_level: Option<i64>,
+    pub suggested_qty: i64,
+    pub pack_size: i64,
+    #[serde(serialize_with = "money")]
+    pub unit_cost: Option<Money>,
+    #[serde(serialize_with = "money")]
+    pub line_cost: Option<Money>,
+    pub reason: String,
+    pub expiring_before_delivery: i64,
+}
+
+#[allow(clippy::ref_option, clippy::trivially_copy_pass_by_ref)]
+fn money<S: serde::Serializer>(m: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+    match m {
+        Some(m) => s.serialize_str(&m.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The reorder list and what the person placing orders should know.
+#[derive(Debug, Clone, Default)]
+pub struct ReorderReport {
+    pub rows: Vec<ReorderRow>,
+    /// Items not listed only because they count stock that expires before
+    /// a delivery could arrive.
+    pub warnings: Vec<String>,
+}
+
+/// What `report reorder` was asked for.
+#[derive(Debug, Clone)]
+pub struct ReorderQuery {
+    pub as_of: NaiveDate,
+    pub supplier: Option<String>,
+    pub location: Option<String>,
+}
+
+/// An item's own reorder levels at one location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LocationLevels {
+    pub item: String,
+    pub location: String,
+    pub reorder_level: i64,
+    pub max_level: Option<i64>,
+}
+
+/// The supplier as spelled in the catalogue, matched case-insensitively;
+/// an unknown one is refused with the known suppliers suggested.
+pub(crate) fn known_supplier(conn: &Connection, given: &str) -> Result<String> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT supplier FROM items WHERE supplier IS NOT NULL ORDER BY supplier COLLATE BINARY",
+    )?;
+    let known = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let wanted = given.trim();
+    if let Some(found) = known
+        .iter()
+        .find(|k| k.to_lowercase() == wanted.to_lowercase())
+    {
+        return Ok(found.clone());
+    }
+    let mut suggestions = closest(wanted, known.clone());
+    if suggestions.is_empty() && known.len() <= 12 {
+        suggestions = known;
+    }
+    Err(Error::NotFound {
+        entity: "supplier",
+        key: given.to_owned(),
+        suggestions,
+    })
+}
+
+/// An item's reorder settings for the report: numbers only, so reading
+/// every item costs no string copies; names are read for listed items.
+struct ItemSettings {
+    levels: Levels,
+    overridden: bool,
+    lead_time_days: Option<i64>,
+    unit_cost: Option<Money>,
+}
+
+/// The words of a listed item.
+struct ItemText {
+    code: String,
+    name: String,
+    unit: String,
+    supplier: Option<String>,
+    supplier_ref: Option<String>,
+}
+
+/// The words of the items `ids` (sorted): a lookup each for a short list,
+/// one pass over the catalogue for a long one.
+fn item_texts(conn: &Connection, ids: &[i64]) -> Result<IdMap<ItemText>> {
+    let text = |r: &rusqlite::Row<'_>| -> rusqlite::Result<ItemText> {
+        Ok(ItemText {
+            code: r.get(1)?,
+            name: r.get(2)?,
+            unit: r.get(3)?,
+            supplier: r.get(4)?,
+            supplier_ref: r.get(5)?,
+        })
+    };
+    let mut texts = IdMap::with_capacity_and_hasher(ids.len(), BuildHasherDefault::default());
+    if ids.len() > 500 {
+        let wanted: std::collections::HashSet<i64, BuildHasherDefault<IdHasher>> =
+            ids.iter().copied().collect();
+        let mut stmt =
+            conn.prepare_cached("SELECT id, code, name, unit, supplier, supplier_ref FROM items")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if wanted.contains(&id) {
+                texts.insert(id, text(r)?);
+            }
+        }
+    } else {
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, code, name, unit, supplier, supplier_ref FROM items WHERE id = ?1",
+        )?;
+        for id in ids {
+            texts.insert(*id, stmt.query_row([id], text)?);
+        }
+    }
+    Ok(texts)
+}
+
+/// Per-item totals of the stock that counts.
+#[derive(Default)]
+struct Held {
+    usable: i64,
+    not_usable: NotUsable,
+    expiring: i64,
+}
+
+fn item_settings(
+    conn: &Connection,
+    location_id: Option<i64>,
+    supplier: Option<&str>,
+) -> Result<IdMap<ItemSettings>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.pack_size, \
+                CASE WHEN il.item_id IS NULL THEN i.reorder_level ELSE il.reorder_level END, \
+                CASE WHEN il.item_id IS NULL THEN i.max_level ELSE il.max_level END, \
+                il.item_id IS NOT NULL, i.reorder_qty, i.lead_time_days, i.unit_cost_pence \
+         FROM items i LEFT JOIN item_levels il ON il.item_id = i.id AND il.location_id = ?1 \
+         WHERE i.active = 1 AND (?2 IS NULL OR i.supplier = ?2 COLLATE NOCASE) \
+           AND (i.reorder_level IS NOT NULL OR il.item_id IS NOT NULL) \
+           AND (?1 IS NULL OR il.item_id IS NOT NULL \
+                OR EXISTS (SELECT 1 FROM balances b WHERE b.item_id = i.id AND b.location_id = ?1) \
+                OR EXISTS (SELECT 1 FROM orders o WHERE o.item_id = i.id AND o.location_id = ?1))",
+    )?;
+    // Item ids are dense row ids: the largest sizes the map once.
+    let max_id: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM items")?
+        .query_row([], |r| r.get(0))?;
+    let mut settings = IdMap::with_capacity_and_hasher(
+        usize::try_from(max_id).unwrap_or(0).min(1 << 20),
+        BuildHasherDefault::default(),
+    );
+    let rows = stmt.query_map(params![location_id, supplier], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            ItemSettings {
+                levels: Levels {
+                    pack_size: r.get(1)?,
+                    reorder_level: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+                    max_level: r.get(3)?,
+                    reorder_qty: r.get(5)?,
+                },
+                overridden: r.get(4)?,
+                lead_time_days: r.get(6)?,
+                unit_cost: r.get::<_, Option<i64>>(7)?.map(Money),
+            },
+        ))
+    })?;
+    for row in rows {
+        let (id, s) = row?;
+        settings.insert(id, s);
+    }
+    Ok(settings)
+}
+
+/// Hashing for row ids, which are integers from our own database: a
+/// multiply is enough, and SipHash would cost more than the lookups.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map keyed by row id.
+type IdMap<V> = HashMap<i64, V, BuildHasherDefault<IdHasher>>;
+
+/// `date + days`, saturating at the ends of the calendar (a lead time is
+/// whatever a user typed).
+pub(crate) fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
+    let days = days.clamp(-3_650_000, 3_650_000);
+    date.checked_add_signed(chrono::Duration::days(days))
+        .unwrap_or(if days < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        })
+}
+
+/// The reorder list of SPEC §3 as of `q.as_of`.
+pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<ReorderReport> {
+    let location = q
+        .location
+        .as_deref()
+        .map(|l| find_location(conn, l))
+        .transpose()?;
+    let supplier = q
+        .supplier
+        .as_deref()
+        .map(|s| known_supplier(conn, s))
+        .transpose()?;
+    let location_id = location.as_ref().map(|l| l.id);
+    let items = item_settings(conn, location_id, supplier.as_deref())?;
+    let mut held: IdMap<Held> =
+        IdMap::with_capacity_and_hasher(items.len(), BuildHasherDefault::default());
+    for_each_balance(conn, location_id, q.as_of, |b| {
+        let Some(settings) = items.get(&b.item_id) else {
+            return Ok(());
+        };
+        let h = held.entry(b.item_id).or_default();
+        match b.usability(q.as_of) {
+            Usability::Usable => {
+                h.usable += b.quantity;
+                let delivery = add_days(q.as_of, settings.lead_time_days.unwrap_or(0));
+                if b.effective_expiry.is_some_and(|e| e < delivery) {
+                    h.expiring += b.quantity;
+                }
+            }
+            Usability::Expired => h.not_usable.expired += b.quantity,
+            Usability::Quarantined => h.not_usable.quarantined += b.quantity,
+            Usability::Recalled => h.not_usable.recalled += b.quantity,
+        }
+        Ok(())
+    })?;
+    let on_order = orders::on_order(conn, location_id, q.as_of)?;
+    let none = Held::default();
+    let mut report = ReorderReport::default();
+    // Rows and warnings are built with numbers first; names are read after,
+    // only for the items that need them.
+    let mut listed: Vec<(i64, ReorderRow)> = Vec::new();
+    let mut warned: Vec<(i64, String)> = Vec::new();
+    let mut ids: Vec<i64> = items.keys().copied().collect();
+    ids.sort_unstable();
+    for id in &ids {
+        let Some(s) = items.get(id) else {
+            continue;
+        };
+        let h = held.get(id).unwrap_or(&none);
+        let parts: Vec<OnOrderPart> = on_order
+            .get(id)
+            .map(|lines| {
+                lines
+                    .iter()
+                    .map(|(reference, outstanding)| OnOrderPart {
+                        reference: reference.clone(),
+                        outstanding: *outstanding,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ordered: i64 = parts.iter().map(|p| p.outstanding).sum();
+        let lead = s.lead_time_days.unwrap_or(0);
+        let delivery = add_days(q.as_of, lead);
+        let Some(suggestion) = rule::suggest(&s.levels, h.usable, ordered) else {
+            if h.expiring > 0 && h.usable + ordered - h.expiring <= s.levels.reorder_level {
+                warned.push((*id, format!(
+                    "is not listed, but {} of its {} usable {} before a delivery could arrive \
+                     (lead time {lead} days, {delivery}): without them its position would be {} <= level {}",
+                    h.expiring,
+                    h.usable,
+                    if h.expiring == 1 { "expires" } else { "expire" },
+                    h.usable + ordered - h.expiring,
+                    s.levels.reorder_level
+                )));
+            }
+            continue;
+        };
+        let evidence = Evidence {
+            usable: h.usable,
+            on_order: &parts,
+            levels_at: location
+                .as_ref()
+                .filter(|_| s.overridden)
+                .map(|l| l.code.as_str()),
+            not_usable: h.not_usable,
+            expiring: (h.expiring > 0).then_some(ExpiringBeforeDelivery {
+                quantity: h.expiring,
+                lead_time_days: lead,
+                delivery,
+            }),
+        };
+        listed.push((
+            *id,
+            ReorderRow {
+                supplier: None,
+                supplier_ref: None,
+                item: String::new(),
+                name: String::new(),
+                unit: String::new(),
+                on_hand: h.usable,
+                on_order: ordered,
+                reorder_level: s.levels.reorder_level,
+                max_level: s.levels.max_level,
+                suggested_qty: suggestion.suggested,
+                pack_size: s.levels.pack_size,
+                unit_cost: s.unit_cost,
+                line_cost: s
+                    .unit_cost
+                    .map(|c| Money(c.pence().saturating_mul(suggestion.suggested))),
+                reason: rule::explain(&s.levels, &suggestion, &evidence),
+                expiring_before_delivery: h.expiring,
+            },
+        ));
+    }
+    let mut named: Vec<i64> = listed
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(warned.iter().map(|(id, _)| *id))
+        .collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut texts = item_texts(conn, &named)?;
+    for (id, warning) in warned {
+        let code = texts.get(&id).map(|t| t.code.as_str()).unwrap_or_default();
+        report.warnings.push(format!("{code} {warning}"));
+    }
+    for (id, mut row) in listed {
+        if let Some(t) = texts.remove(&id) {
+            row.supplier = t.supplier;
+            row.supplier_ref = t.supplier_ref;
+            row.item = t.code;
+            row.name = t.name;
+            row.unit = t.unit;
+        }
+        report.rows.push(row);
+    }
+    // SPEC §10: supplier then item code by code point, no supplier first.
+    report.rows.sort_by(|a, b| {
+        a.supplier
+            .cmp(&b.supplier)
+            .then_with(|| a.item.cmp(&b.item))
+    });
+    report.warnings.sort();
+    Ok(report)
+}
+
+impl Store {
+    /// The reorder list (SPEC §3).
+    pub fn reorder_report(&self, q: &ReorderQuery) -> Result<ReorderReport> {
+        reorder_report(&self.conn, q)
+    }
+
+    /// Give an item its own reorder levels at a location (`item level`).
+    pub fn set_location_levels(
+        &mut self,
+        item: &str,
+        location: &str,
+        reorder_level: i64,
+        max_level: Option<i64>,
+    ) -> Result<LocationLevels> {
+        if reorder_level < 0 {
+            return Err(Error::invalid(
+                "reorder_level",
+                reorder_level.to_string(),
+                "must be 0 or more",
+            ));
+        }
+        if let Some(max) = max_level.filter(|m| *m <= reorder_level) {
+            return Err(Error::invalid(
+                "max_level",
+                max.to_string(),
+                format!("must be greater than reorder_level {reorder_level}"),
+            ));
+        }
+        let tx = self.write()?;
+        let item = find_item(&tx, item)?;
+        let location = find_location(&tx, location)?;
+        tx.execute(
+            "INSERT INTO item_levels (item_id, location_id, reorder_level, max_level) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (item_id, location_id) DO UPDATE SET reorder_level = excluded.reorder_level, \
+             max_level = excluded.max_level",
+            params![item.id, location.id, reorder_level, max_level],
+        )?;
+        tx.commit()?;
+        Ok(LocationLevels {
+            item: item.code,
+            location: location.code,
+            reorder_level,
+            max_level,
+        })
+    }
+
+    /// Remove an item's own levels at a location; it falls back to the
+    /// item's levels there. Returns whether there were any.
+    pub fn clear_location_levels(&mut self, item: &str, location: &str) -> Result<bool> {
+        let tx = self.write()?;
+        let item = find_item(&tx, item)?;
+        let location = find_location(&tx, location)?;
+        let n = tx.execute(
+            "DELETE FROM item_levels WHERE item_id = ?1 AND location_id = ?2",
+            params![item.id, location.id],
+        )?;
+        tx.commit()?;
+        Ok(n > 0)
+    }
+
+    /// An item's own levels by location.
+    pub fn location_levels(&self, item: &str) -> Result<Vec<LocationLevels>> {
+        let item = find_item(&self.conn, item)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT loc.code, il.reorder_level, il.max_level FROM item_levels il \
+             JOIN locations loc ON loc.id = il.location_id WHERE il.item_id = ?1 ORDER BY loc.code COLLATE BINARY",
+        )?;
+        let rows = stmt
+            .query_map([item.id], |r| {
+                Ok(LocationLevels {
+                    item: item.code.clone(),
+                    location: r.get(0)?,
+                    reorder_level: r.get(1)?,
+                    max_level: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

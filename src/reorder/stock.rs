@@ -1,0 +1,233 @@
+//! Stock as of a date, lean enough for reports over every item. Reports
+//! walk the balances that hold stock (a partial index keeps them apart
+//! from the many emptied lots of a long history), with their lot's expiry
+//! and status, and the movements stamped after the end of the as-of date
+//! are taken back out — an empty index range for today — so the cost
+//! grows with the stock on hand, never with the length of the ledger. Lot
+//! status and opening are judged as of the date too, from the append-only
+//! `lot_events`.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, Row, params};
+
+use crate::error::Result;
+use crate::ledger::end_of_day;
+use crate::model::{LotStatus, effective_expiry, is_expired};
+
+/// One balance (lot at a location) as of a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Balance<'r> {
+    pub item_id: i64,
+    pub lot_id: i64,
+    pub location_id: i64,
+    pub quantity: i64,
+    /// The lot number (empty for an item that is not lot-tracked).
+    pub lot: &'r str,
+    /// The printed expiry.
+    pub expiry: Option<NaiveDate>,
+    /// The earlier of `expiry` and opening + in-use days (opening only
+    /// when it happened on or before the as-of date).
+    pub effective_expiry: Option<NaiveDate>,
+    /// Status as it stood at the end of the as-of date.
+    pub status: LotStatus,
+}
+
+/// Whether stock can be used on the as-of date (SPEC §2), and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Usability {
+    Usable,
+    Expired,
+    Quarantined,
+    Recalled,
+}
+
+impl Balance<'_> {
+    pub(crate) fn usability(&self, as_of: NaiveDate) -> Usability {
+        match self.status {
+            LotStatus::Quarantined => Usability::Quarantined,
+            LotStatus::Recalled => Usability::Recalled,
+            LotStatus::Available if is_expired(self.effective_expiry, as_of) => Usability::Expired,
+            LotStatus::Available => Usability::Usable,
+        }
+    }
+}
+
+/// A text column without copying it (NULL as `None`).
+fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    Ok(r.get_ref(i)?.as_str_or_null()?)
+}
+
+/// A stored `YYYY-MM-DD` date (read for every balance, so without the
+/// general format parser).
+fn date(text: Option<&str>) -> Option<NaiveDate> {
+    let b = text?.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return text?.parse().ok();
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)
+}
+
+/// What is needed to judge stock as of a date: the changes stamped after
+/// it, and lot statuses that changed after it.
+struct Later {
+    /// Quantity recorded after the as-of date, per (lot, location).
+    undo: HashMap<(i64, i64), i64>,
+    statuses: HashMap<i64, LotStatus>,
+}
+
+impl Later {
+    fn read(conn: &Connection, location_id: Option<i64>, as_of: NaiveDate) -> Result<Later> {
+        let after = end_of_day(as_of);
+        let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
+        let mut later = conn.prepare_cached(
+            "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
+             WHERE at >= ?1 AND (?2 IS NULL OR location_id = ?2 OR to_location_id = ?2)",
+        )?;
+        let mut rows = later.query(params![after, location_id])?;
+        while let Some(r) = rows.next()? {
+            let (lot, loc, to, q): (i64, i64, Option<i64>, i64) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            *undo.entry((lot, loc)).or_default() += q;
+            if let Some(to) = to {
+                *undo.entry((lot, to)).or_default() -= q;
+            }
+        }
+        if let Some(only) = location_id {
+            undo.retain(|(_, loc), _| *loc == only);
+        }
+        undo.retain(|_, q| *q != 0);
+        Ok(Later {
+            undo,
+            statuses: statuses_as_of(conn, &after)?,
+        })
+    }
+}
+
+/// The columns [`balance`] reads: the balance, then its lot (in-use days
+/// only looked up for opened lots).
+const BALANCE_COLUMNS: &str = "b.item_id, b.lot_id, b.location_id, b.quantity, l.lot, l.expiry, \
+     l.status, l.opened_on, \
+     CASE WHEN l.opened_on IS NULL THEN NULL \
+          ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END";
+
+fn balance<'r>(r: &'r Row<'_>, later: &Later, as_of: NaiveDate) -> rusqlite::Result<Balance<'r>> {
+    let lot_id: i64 = r.get(1)?;
+    let location_id: i64 = r.get(2)?;
+    let expiry = date(text(r, 5)?);
+    let opened = date(text(r, 7)?).filter(|d| *d <= as_of);
+    let changed = if later.statuses.is_empty() {
+        None
+    } else {
+        later.statuses.get(&lot_id).copied()
+    };
+    let status = match changed {
+        Some(s) => s,
+        None => LotStatus::from_db(text(r, 6)?.unwrap_or_default()),
+    };
+    let undo = if later.undo.is_empty() {
+        0
+    } else {
+        later.undo.get(&(lot_id, location_id)).copied().unwrap_or(0)
+    };
+    Ok(Balance {
+        item_id: r.get(0)?,
+        lot_id,
+        location_id,
+        quantity: r.get::<_, i64>(3)? - undo,
+        lot: text(r, 4)?.unwrap_or_default(),
+        expiry,
+        effective_expiry: effective_expiry(expiry, opened, r.get(8)?),
+        status,
+    })
+}
+
+/// Call `f` with every balance that held stock at the end of `as_of`, at
+/// one location or everywhere.
+pub(crate) fn for_each_balance(
+    conn: &Connection,
+    location_id: Option<i64>,
+    as_of: NaiveDate,
+    mut f: impl FnMut(&Balance<'_>) -> Result<()>,
+) -> Result<()> {
+    let later = Later::read(conn, location_id, as_of)?;
+    // Balances with stock now, through the partial index balances_in_stock.
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {BALANCE_COLUMNS} FROM balances b JOIN lots l ON l.id = b.lot_id \
+         WHERE b.quantity <> 0 AND (?1 IS NULL OR b.location_id = ?1)"
+    ))?;
+    let mut seen: HashSet<(i64, i64)> = HashSet::new();
+    let mut rows = stmt.query(params![location_id])?;
+    while let Some(r) = rows.next()? {
+        let b = balance(r, &later, as_of)?;
+        if !later.undo.is_empty() {
+            seen.insert((b.lot_id, b.location_id));
+        }
+        if b.quantity != 0 {
+            f(&b)?;
+        }
+    }
+    // For a past date: balances empty now that held stock then.
+    if later.undo.keys().any(|k| !seen.contains(k)) {
+        let mut one = conn.prepare_cached(&format!(
+            "SELECT {BALANCE_COLUMNS} FROM balances b JOIN lots l ON l.id = b.lot_id \
+             WHERE b.lot_id = ?1 AND b.location_id = ?2"
+        ))?;
+        for (lot, loc) in later.undo.keys().filter(|k| !seen.contains(k)) {
+            let mut rows = one.query(params![lot, loc])?;
+            while let Some(r) = rows.next()? {
+                let b = balance(r, &later, as_of)?;
+                if b.quantity != 0 {
+                    f(&b)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Lots whose status changed after `after`: their status as it stood then
+/// (the last quarantine/release/recall before, else available). Lots not
+/// in the map have the status they have now.
+fn statuses_as_of(conn: &Connection, after: &str) -> Result<HashMap<i64, LotStatus>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.lot_id, (SELECT e.action FROM lot_events e WHERE e.lot_id = c.lot_id \
+                AND e.action IN ('quarantine', 'release', 'recall') AND e.at < ?1 \
+                ORDER BY e.at DESC, e.id DESC LIMIT 1) \
+         FROM (SELECT DISTINCT lot_id FROM lot_events \
+               WHERE at >= ?1 AND action IN ('quarantine', 'release', 'recall')) c",
+    )?;
+    let rows = stmt.query_map([after], |r| {
+        let action: Option<String> = r.get(1)?;
+        let status = match action.as_deref() {
+            Some("quarantine") => LotStatus::Quarantined,
+            Some("recall") => LotStatus::Recalled,
+            _ => LotStatus::Available,
+        };
+        Ok((r.get::<_, i64>(0)?, status))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_dates_parse_fast_and_strictly() {
+        assert_eq!(
+            date(Some("2026-11-21")),
+            NaiveDate::from_ymd_opt(2026, 11, 21)
+        );
+        assert_eq!(date(Some("2026-02-30")), None);
+        assert_eq!(date(Some("2026-1a-01")), None);
+        assert_eq!(date(Some("")), None);
+        assert_eq!(date(None), None);
+    }
+}

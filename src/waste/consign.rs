@@ -1,0 +1,341 @@
+//! `waste consign`: one collection of waste by a carrier under one
+//! consignment note, grouping sealed containers (and the records in them)
+//! and loose records.
+//!
+//! A consignment holding any hazardous stream needs a consignment note
+//! code (England/Wales, Scotland or Northern Ireland format, SPEC §10); one
+//! of non-hazardous waste only may carry a waste transfer note reference.
+//! A container or record leaves on one consignment only: the link tables'
+//! primary keys say so in the database, and the checks here say it first,
+//! in words.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use super::containers::{not_future, require_container};
+use super::{Quantity, WasteUnit, bad_note, note_format};
+use crate::db::Store;
+use crate::error::{Error, Result};
+use crate::model::stamp;
+
+/// A collection to record.
+#[derive(Debug, Clone, Default)]
+pub struct ConsignRequest {
+    pub note: String,
+    pub carrier: String,
+    pub carrier_registration: Option<String>,
+    pub collected_on: NaiveDate,
+    pub destination: Option<String>,
+    pub containers: Vec<String>,
+    pub records: Vec<i64>,
+    pub user: String,
+}
+
+/// What one stream contributes to a consignment.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsignedStream {
+    pub stream: String,
+    pub quantity: Quantity,
+    pub unit: WasteUnit,
+    pub records: i64,
+}
+
+/// What `waste consign` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Consigned {
+    pub id: i64,
+    pub note: String,
+    pub collected_on: String,
+    pub containers: Vec<String>,
+    pub records: Vec<i64>,
+    pub streams: Vec<ConsignedStream>,
+}
+
+/// A loose record named by `--record`.
+struct LooseRecord {
+    stream: String,
+    hazardous: bool,
+    date: String,
+    quantity: i64,
+    own_note: Option<String>,
+    corrected_by: Option<i64>,
+    consigned_on: Option<String>,
+    container: Option<(i64, String, bool)>,
+}
+
+fn loose_record(conn: &Connection, id: i64) -> Result<LooseRecord> {
+    conn.prepare_cached(
+        "SELECT r.stream, s.hazardous, r.date, r.quantity_milli, r.consignment_note, \
+         (SELECT x.id FROM waste_records x WHERE x.corrects = r.id), k.note, \
+         c.id, c.code, EXISTS (SELECT 1 FROM waste_consignment_containers cc WHERE cc.container_id = c.id) \
+         FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
+         LEFT JOIN waste_consignment_records l ON l.record_id = r.id \
+         LEFT JOIN waste_consignments k ON k.id = l.consignment_id \
+         LEFT JOIN waste_containers c ON c.id = r.container_id WHERE r.id = ?1",
+    )?
+    .query_row([id], |r| {
+        let container = match (r.get::<_, Option<i64>>(7)?, r.get::<_, Option<String>>(8)?) {
+            (Some(cid), Some(code)) => Some((cid, code, r.get::<_, bool>(9)?)),
+            _ => None,
+        };
+        Ok(LooseRecord {
+            stream: r.get(0)?,
+            hazardous: r.get(1)?,
+            date: r.get(2)?,
+            quantity: r.get(3)?,
+            own_note: r.get(4)?,
+            corrected_by: r.get(5)?,
+            consigned_on: r.get(6)?,
+            container,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::NotFound {
+        entity: "waste record",
+        key: id.to_string(),
+        suggestions: Vec::new(),
+    })
+}
+
+fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Result<Consigned> {
+    let note = req.note.trim();
+    if note.is_empty() {
+        return Err(Error::missing(
+            "consignment note",
+            "give the consignment note code (--consignment-note)",
+        ));
+    }
+    let carrier = req.carrier.trim();
+    if carrier.is_empty() {
+        return Err(Error::missing(
+            "carrier",
+            "a consignment names the carrier who collected it (--carrier)",
+        ));
+    }
+    if req.containers.is_empty() && req.records.is_empty() {
+        return Err(Error::missing(
+            "container or record",
+            "name the sealed containers (--container) and loose records (--record) collected",
+        ));
+    }
+    not_future("collection date", req.collected_on, now.date_naive())?;
+    let collected = req.collected_on.to_string();
+    let existing: Option<String> = tx
+        .prepare_cached("SELECT note FROM waste_consignments WHERE note = ?1")?
+        .query_row([note], |r| r.get(0))
+        .optional()?;
+    if let Some(existing) = existing {
+        return Err(Error::AlreadyExists {
+            entity: "consignment note",
+            key: existing,
+        });
+    }
+
+    // (stream, hazardous) of everything collected, to judge the note.
+    let mut streams: Vec<(String, bool)> = Vec::new();
+    let mut container_ids: Vec<(i64, String)> = Vec::new();
+    for code in &req.containers {
+        let c = require_container(tx, code)?;
+        if container_ids.iter().any(|(id, _)| *id == c.id) {
+            return Err(Error::invalid(
+                "container",
+                code,
+                "named twice in one consignment",
+            ));
+        }
+        if let Some((_, on_note)) = &c.consignment {
+            return Err(Error::Refused(format!(
+                "container {} was already consigned on consignment note {on_note}",
+                c.code
+            )));
+        }
+        let Some(sealed_on) = &c.sealed_on else {
+            return Err(Error::Refused(format!(
+                "container {} is still open; seal it first with `labstock waste container seal {}`",
+                c.code, c.code
+            )));
+        };
+        if collected < *sealed_on {
+            return Err(Error::invalid(
+                "collection date",
+                &collected,
+                format!("container {} was sealed on {sealed_on}", c.code),
+            ));
+        }
+        streams.push((c.stream.clone(), c.hazardous));
+        container_ids.push((c.id, c.code));
+    }
+    let mut record_ids: Vec<i64> = Vec::new();
+    for &id in &req.records {
+        if record_ids.contains(&id) {
+            return Err(Error::invalid(
+                "record",
+                id.to_string(),
+                "named twice in one consignment",
+            ));
+        }
+        let r = loose_record(tx, id)?;
+        if let Some(by) = r.corrected_by {
+            return Err(Error::Refused(format!(
+                "waste record {id} was corrected by record {by}; consign record {by}"
+            )));
+        }
+        if r.quantity == 0 {
+            return Err(Error::Refused(format!(
+                "waste record {id} is a withdrawal; there is nothing to consign"
+            )));
+        }
+        if let Some(on) = r.consigned_on {
+            return Err(Error::Refused(format!(
+                "waste record {id} was already consigned on consignment note {on}"
+            )));
+        }
+        if let Some(own) = r.own_note {
+            return Err(Error::Refused(format!(
+                "waste record {id} already carries consignment note {own}"
+            )));
+        }
+        if let Some((cid, code, consigned)) = &r.container {
+            if container_ids.iter().any(|(id, _)| id == cid) {
+                // Consigned with its container below; naming it too is harmless.
+                continue;
+            }
+            if !consigned {
+                return Err(Error::Refused(format!(
+                    "waste record {id} is in container {code}; consign the container (--container {code})"
+                )));
+            }
+        }
+        if collected < r.date {
+            return Err(Error::invalid(
+                "collection date",
+                &collected,
+                format!("waste record {id} is dated {}", r.date),
+            ));
+        }
+        streams.push((r.stream, r.hazardous));
+        record_ids.push(id);
+    }
+    if let Some((stream, _)) = streams.iter().find(|(_, hazardous)| *hazardous)
+        && note_format(note).is_none()
+    {
+        return Err(bad_note(note, stream));
+    }
+
+    // Records already in the consigned containers go with them; one whose
+    // own note differs from this consignment's is a contradiction.
+    let mut in_containers: Vec<i64> = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached(
+            "SELECT r.id, r.consignment_note FROM waste_records r WHERE r.container_id = ?1 \
+             AND NOT EXISTS (SELECT 1 FROM waste_consignment_records l WHERE l.record_id = r.id) ORDER BY r.id",
+        )?;
+        for (cid, code) in &container_ids {
+            let rows = stmt
+                .query_map([cid], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for (rid, own) in rows {
+                if let Some(own) = own
+                    && !own.eq_ignore_ascii_case(note)
+                {
+                    return Err(Error::Refused(format!(
+                        "waste record {rid} in container {code} carries consignment note {own}, not {note}"
+                    )));
+                }
+                in_containers.push(rid);
+            }
+        }
+    }
+
+    tx.prepare_cached(
+        "INSERT INTO waste_consignments (note, carrier, carrier_registration, collected_on, destination, recorded_by, recorded_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        note,
+        carrier,
+        req.carrier_registration
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+        collected,
+        req.destination
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty()),
+        req.user,
+        stamp(now)
+    ])?;
+    let id = tx.last_insert_rowid();
+    {
+        let mut link_container = tx.prepare_cached(
+            "INSERT INTO waste_consignment_containers (container_id, consignment_id) VALUES (?1, ?2)",
+        )?;
+        for (cid, _) in &container_ids {
+            link_container.execute(params![cid, id])?;
+        }
+        let mut link_record = tx.prepare_cached(
+            "INSERT INTO waste_consignment_records (record_id, consignment_id) VALUES (?1, ?2)",
+        )?;
+        for rid in record_ids.iter().chain(&in_containers) {
+            link_record.execute(params![rid, id])?;
+        }
+    }
+    let mut all: Vec<i64> = record_ids.into_iter().chain(in_containers).collect();
+    all.sort_unstable();
+    Ok(Consigned {
+        id,
+        note: note.to_owned(),
+        collected_on: collected,
+        containers: container_ids.into_iter().map(|(_, code)| code).collect(),
+        streams: consigned_streams(tx, id)?,
+        records: all,
+    })
+}
+
+/// Totals by stream and unit of the live records of one consignment.
+fn consigned_streams(conn: &Connection, id: i64) -> Result<Vec<ConsignedStream>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.stream, r.unit, r.quantity_milli FROM waste_consignment_records l \
+         JOIN waste_records r ON r.id = l.record_id WHERE l.consignment_id = ?1 AND r.quantity_milli > 0 \
+         AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)",
+    )?;
+    let mut totals: BTreeMap<(String, WasteUnit), (i64, i64)> = BTreeMap::new();
+    let rows = stmt.query_map([id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            WasteUnit::from_db(&r.get::<_, String>(1)?),
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (stream, unit, milli) = row?;
+        let t = totals.entry((stream, unit)).or_default();
+        t.0 += milli;
+        t.1 += 1;
+    }
+    Ok(totals
+        .into_iter()
+        .map(|((stream, unit), (milli, records))| ConsignedStream {
+            stream,
+            quantity: Quantity(milli),
+            unit,
+            records,
+        })
+        .collect())
+}
+
+impl Store {
+    /// Record a collection (`waste consign`) as one transaction.
+    pub fn consign_waste(&mut self, req: &ConsignRequest, now: DateTime<Utc>) -> Result<Consigned> {
+        let tx = self.write()?;
+        let done = consign(&tx, req, now)?;
+        tx.commit()?;
+        Ok(done)
+    }
+}

@@ -1,0 +1,383 @@
+//! Waste containers (`waste container open|seal|list`): a sharps bin, a
+//! yellow bag or a chemical drum, traceable from the bench where it was
+//! opened, through its sealing, to the consignment that took it away.
+//!
+//! Each step is its own append-only fact (a row in `waste_containers`,
+//! `waste_container_seals`, `waste_consignment_containers`), so the
+//! database refuses a second seal or a second consignment by primary key,
+//! and any rewrite by trigger. Records go into a container only while it is
+//! open; sealing an empty-handed container writes its one record (its
+//! sealed weight, else one container), so the register holds every
+//! container that leaves the lab.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+use super::register::{Insert, RecordOrigin, insert_record};
+use super::{Quantity, WasteStream, WasteUnit, find_stream};
+use crate::catalogue::find_location;
+use crate::db::{Store, closest};
+use crate::error::{Error, Result};
+use crate::ledger::DEFAULT_LOCATION;
+use crate::model::stamp;
+
+/// A request to open a container.
+#[derive(Debug, Clone)]
+pub struct OpenContainer {
+    pub code: String,
+    pub stream: String,
+    pub container_type: Option<String>,
+    pub location: Option<String>,
+    pub date: NaiveDate,
+    pub user: String,
+}
+
+/// A container as the register knows it.
+#[derive(Debug, Clone)]
+pub struct ContainerState {
+    pub id: i64,
+    pub code: String,
+    pub stream: String,
+    pub hazardous: bool,
+    pub container_type: Option<String>,
+    pub location: String,
+    pub opened_on: String,
+    pub sealed_on: Option<String>,
+    pub weight: Option<Quantity>,
+    /// (consignment id, note) once consigned.
+    pub consignment: Option<(i64, String)>,
+}
+
+impl ContainerState {
+    pub fn state(&self) -> &'static str {
+        if self.consignment.is_some() {
+            "consigned"
+        } else if self.sealed_on.is_some() {
+            "sealed"
+        } else {
+            "open"
+        }
+    }
+}
+
+const CONTAINER_SELECT: &str = "SELECT c.id, c.code, c.stream, s.hazardous, c.type, l.code, c.opened_on, \
+     z.sealed_on, z.weight_milli, k.id, k.note \
+     FROM waste_containers c JOIN waste_streams s ON s.code = c.stream \
+     JOIN locations l ON l.id = c.location_id \
+     LEFT JOIN waste_container_seals z ON z.container_id = c.id \
+     LEFT JOIN waste_consignment_containers cc ON cc.container_id = c.id \
+     LEFT JOIN waste_consignments k ON k.id = cc.consignment_id";
+
+fn container_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContainerState> {
+    let consignment = match (r.get::<_, Option<i64>>(9)?, r.get::<_, Option<String>>(10)?) {
+        (Some(id), Some(note)) => Some((id, note)),
+        _ => None,
+    };
+    Ok(ContainerState {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        stream: r.get(2)?,
+        hazardous: r.get(3)?,
+        container_type: r.get(4)?,
+        location: r.get(5)?,
+        opened_on: r.get(6)?,
+        sealed_on: r.get(7)?,
+        weight: r.get::<_, Option<i64>>(8)?.map(Quantity),
+        consignment,
+    })
+}
+
+/// The registered container with this id (case-insensitive), if any.
+pub(crate) fn find_container(conn: &Connection, code: &str) -> Result<Option<ContainerState>> {
+    Ok(conn
+        .prepare_cached(&format!("{CONTAINER_SELECT} WHERE c.code = ?1"))?
+        .query_row([code.trim()], container_from_row)
+        .optional()?)
+}
+
+/// The registered container with this id; unknown ids suggest the closest.
+pub(crate) fn require_container(conn: &Connection, code: &str) -> Result<ContainerState> {
+    if let Some(c) = find_container(conn, code)? {
+        return Ok(c);
+    }
+    let mut stmt = conn.prepare_cached("SELECT code FROM waste_containers")?;
+    let known = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Err(Error::NotFound {
+        entity: "waste container",
+        key: code.to_owned(),
+        suggestions: closest(code, known),
+    })
+}
+
+/// Number of records in a container that still count (not corrected, not
+/// withdrawn).
+pub(crate) fn live_records_in(conn: &Connection, container_id: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT count(*) FROM waste_records r WHERE r.container_id = ?1 AND r.quantity_milli > 0 \
+             AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)",
+        )?
+        .query_row([container_id], |r| r.get(0))?)
+}
+
+/// A date a user gave must not be after today (UTC).
+pub(crate) fn not_future(what: &str, date: NaiveDate, today: NaiveDate) -> Result<()> {
+    if date > today {
+        return Err(Error::invalid(
+            what,
+            date.to_string(),
+            format!("it is in the future (today is {today})"),
+        ));
+    }
+    Ok(())
+}
+
+fn open(tx: &Transaction<'_>, req: &OpenContainer, now: DateTime<Utc>) -> Result<ContainerState> {
+    let code = req.code.trim();
+    if code.is_empty() {
+        return Err(Error::missing(
+            "container id",
+            "name the container as labelled, e.g. SB-2614",
+        ));
+    }
+    not_future("date", req.date, now.date_naive())?;
+    if let Some(existing) = find_container(tx, code)? {
+        return Err(Error::AlreadyExists {
+            entity: "waste container",
+            key: existing.code,
+        });
+    }
+    let stream: WasteStream = find_stream(tx, &req.stream)?;
+    let location = find_location(tx, req.location.as_deref().unwrap_or(DEFAULT_LOCATION))?;
+    let container_type = req
+        .container_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    tx.prepare_cached(
+        "INSERT INTO waste_containers (code, stream, type, location_id, opened_on, opened_by, recorded_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        code,
+        stream.code,
+        container_type,
+        location.id,
+        req.date.to_string(),
+        req.user,
+        stamp(now)
+    ])?;
+    require_container(tx, code)
+}
+
+/// What sealing a container did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sealed {
+    pub container: String,
+    pub stream: String,
+    pub sealed_on: String,
+    /// The record sealing wrote, when the container had none.
+    pub record: Option<i64>,
+    /// Records already in the container.
+    pub records: i64,
+}
+
+fn seal(
+    tx: &Transaction<'_>,
+    code: &str,
+    date: NaiveDate,
+    weight: Option<Quantity>,
+    user: &str,
+    now: DateTime<Utc>,
+) -> Result<Sealed> {
+    let c = require_container(tx, code)?;
+    if let Some(on) = &c.sealed_on {
+        return Err(Error::Refused(format!(
+            "container {} was already sealed on {on}; a sealed container stays sealed",
+            c.code
+        )));
+    }
+    not_future("seal date", date, now.date_naive())?;
+    if date.to_string() < c.opened_on {
+        return Err(Error::invalid(
+            "seal date",
+            date.to_string(),
+            format!("container {} was opened on {}", c.code, c.opened_on),
+        ));
+    }
+    let recorded_at = stamp(now);
+    tx.prepare_cached(
+        "INSERT INTO waste_container_seals (container_id, sealed_on, weight_milli, sealed_by, recorded_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        c.id,
+        date.to_string(),
+        weight.map(Quantity::milli),
+        user,
+        recorded_at
+    ])?;
+    let records = live_records_in(tx, c.id)?;
+    let record = if records == 0 {
+        let (quantity, unit) = match weight {
+            Some(w) => (w, WasteUnit::Kg),
+            None => (Quantity::whole(1), WasteUnit::Containers),
+        };
+        let what = c
+            .container_type
+            .as_deref()
+            .map(|t| format!(" ({t})"))
+            .unwrap_or_default();
+        let notes = format!("container {}{what} sealed", c.code);
+        Some(insert_record(
+            tx,
+            &Insert {
+                date: &date.to_string(),
+                stream: &c.stream,
+                quantity,
+                unit,
+                physical_form: None,
+                hp_codes: None,
+                container: Some(&c.code),
+                container_id: Some(c.id),
+                consignment_note: None,
+                carrier: None,
+                recorded_by: user,
+                notes: Some(&notes),
+                origin: RecordOrigin::Seal,
+                movement_id: None,
+                corrects: None,
+                reason: None,
+                recorded_at: &recorded_at,
+            },
+        )?)
+    } else {
+        None
+    };
+    Ok(Sealed {
+        container: c.code,
+        stream: c.stream,
+        sealed_on: date.to_string(),
+        record,
+        records,
+    })
+}
+
+/// One line of `waste container list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContainerRow {
+    pub container: String,
+    pub stream: String,
+    pub hazardous: bool,
+    #[serde(rename = "type")]
+    pub container_type: Option<String>,
+    pub location: String,
+    pub opened_on: String,
+    pub sealed_on: Option<String>,
+    /// Sealed weight in kg.
+    pub sealed_weight: Option<Quantity>,
+    pub state: &'static str,
+    pub consignment_note: Option<String>,
+    pub records: i64,
+}
+
+/// Columns of `waste container list`.
+pub const CONTAINER_COLUMNS: &[&str] = &[
+    "container",
+    "stream",
+    "hazardous",
+    "type",
+    "location",
+    "opened_on",
+    "sealed_on",
+    "sealed_weight",
+    "state",
+    "consignment_note",
+    "records",
+];
+
+/// Which containers to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerStateFilter {
+    Open,
+    Sealed,
+    Consigned,
+}
+
+impl ContainerStateFilter {
+    fn word(self) -> &'static str {
+        match self {
+            ContainerStateFilter::Open => "open",
+            ContainerStateFilter::Sealed => "sealed",
+            ContainerStateFilter::Consigned => "consigned",
+        }
+    }
+}
+
+fn list(conn: &Connection, state: Option<ContainerStateFilter>) -> Result<Vec<ContainerRow>> {
+    let mut stmt = conn.prepare(&format!("{CONTAINER_SELECT} ORDER BY c.opened_on, c.code"))?;
+    let all = stmt
+        .query_map([], container_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut rows = Vec::new();
+    for c in all {
+        if state.is_some_and(|s| s.word() != c.state()) {
+            continue;
+        }
+        rows.push(ContainerRow {
+            records: live_records_in(conn, c.id)?,
+            state: c.state(),
+            container: c.code,
+            stream: c.stream,
+            hazardous: c.hazardous,
+            container_type: c.container_type,
+            location: c.location,
+            opened_on: c.opened_on,
+            sealed_on: c.sealed_on,
+            sealed_weight: c.weight,
+            consignment_note: c.consignment.map(|(_, note)| note),
+        });
+    }
+    Ok(rows)
+}
+
+impl Store {
+    /// Open a container (`waste container open`).
+    pub fn open_container(
+        &mut self,
+        req: &OpenContainer,
+        now: DateTime<Utc>,
+    ) -> Result<ContainerState> {
+        let tx = self.write()?;
+        let c = open(&tx, req, now)?;
+        tx.commit()?;
+        Ok(c)
+    }
+
+    /// Seal a container (`waste container seal`), with its weight in kg
+    /// when weighed.
+    pub fn seal_container(
+        &mut self,
+        code: &str,
+        date: NaiveDate,
+        weight: Option<Quantity>,
+        user: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Sealed> {
+        let tx = self.write()?;
+        let sealed = seal(&tx, code, date, weight, user, now)?;
+        tx.commit()?;
+        Ok(sealed)
+    }
+
+    /// Containers, oldest first, optionally only those in one state.
+    pub fn waste_containers(
+        &self,
+        state: Option<ContainerStateFilter>,
+    ) -> Result<Vec<ContainerRow>> {
+        list(&self.conn, state)
+    }
+}
