@@ -7,8 +7,8 @@
 //!   floor under `import movements` (an import cannot be cheaper per row);
 //! - `fefo_plan`: first-expiry-first-out allocation over an item's lots;
 //! - `gs1_decode`: decoding a scanned GS1 element string;
-//! - `reorder`: reserved for the reorder computation (see the end of this
-//!   file for how to add it when the reorder report is merged).
+//! - `reorder`: the weekly reorder list (`Store::reorder_report`) as of
+//!   the store's last day.
 //!
 //! The store is built once from the synthetic generator's medium size
 //! (`examples/generate.rs`: 2,000 items, 200,000 movements, seed 7) and
@@ -30,6 +30,8 @@ use labstock::gs1::{DecodeOptions, decode};
 use labstock::import::{ImportContext, import_items, import_locations, import_movements};
 use labstock::ledger::{Lot, MovementRequest, fefo_plan, sql};
 use labstock::model::{LotStatus, MovementKind};
+use labstock::orders::import_orders;
+use labstock::reorder::ReorderQuery;
 
 /// The moment the benchmark store is built and recorded at.
 const NOW: &str = "2026-11-21T09:00:00Z";
@@ -76,11 +78,11 @@ fn generated(name: &str, items: u32, movements: u32) -> PathBuf {
 /// A store with the medium data set imported, built once and cached.
 fn medium_store() -> PathBuf {
     let dir = generated("m", 2_000, 200_000);
-    let db = dir.join("hot_paths.db");
+    let db = dir.join("hot_paths-v2.db");
     if db.exists() {
         return db;
     }
-    let partial = dir.join("hot_paths.db.partial");
+    let partial = dir.join("hot_paths-v2.db.partial");
     let _ = std::fs::remove_file(&partial);
     let mut store = Store::init(&partial, NOW, "bench").expect("init store");
     let ctx = ImportContext {
@@ -94,6 +96,7 @@ fn medium_store() -> PathBuf {
     import_locations(&mut store, open("locations.csv"), ctx).expect("import locations");
     import_items(&mut store, open("items.csv"), ctx).expect("import items");
     import_movements(&mut store, open("movements.csv"), ctx).expect("import movements");
+    import_orders(&mut store, open("orders.csv"), ctx).expect("import orders");
     // Fold the WAL into the file so a copy of the one file is the store.
     store
         .connection()
@@ -257,18 +260,22 @@ fn gs1(c: &mut Criterion) {
     group.finish();
 }
 
-// Reorder computation: when the reorder report is merged, add
-//
-//     fn reorder(c: &mut Criterion) {
-//         let db = medium_store();
-//         let (_dir, copy) = scratch_copy(&db);
-//         let store = Store::open(&copy).expect("open store");
-//         let as_of = NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
-//         c.bench_function("reorder/medium", |b| b.iter(|| /* the library's reorder call */));
-//     }
-//
-// (the medium store already holds orders.csv's lines once orders are
-// imported in `medium_store`) and list it in `criterion_group!` below.
+fn reorder(c: &mut Criterion) {
+    let db = medium_store();
+    let (_dir, copy) = scratch_copy(&db);
+    let store = Store::open(&copy).expect("open store");
+    let query = ReorderQuery {
+        as_of: NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),
+        supplier: None,
+        location: None,
+    };
+    let mut group = c.benchmark_group("reorder");
+    group.sample_size(30);
+    group.bench_function("medium", |b| {
+        b.iter(|| store.reorder_report(&query).expect("reorder"));
+    });
+    group.finish();
+}
 
-criterion_group!(benches, record, ledger_insert_floor, fefo, gs1);
+criterion_group!(benches, record, ledger_insert_floor, fefo, gs1, reorder);
 criterion_main!(benches);
