@@ -404,6 +404,22 @@ impl Store {
     pub fn update_item(&mut self, mut edited: Item) -> Result<Item> {
         let tx = self.write()?;
         prepare_item(&tx, &mut edited)?;
+        if edited.lot_tracked {
+            // Stock held without a lot cannot become lot-tracked silently:
+            // every later movement of it would need a lot it never had.
+            let unlotted: i64 = tx.query_row(
+                "SELECT coalesce(SUM(b.quantity), 0) FROM balances b JOIN lots l ON l.id = b.lot_id \
+                 WHERE b.item_id = ?1 AND l.lot = ''",
+                [edited.id],
+                |r| r.get(0),
+            )?;
+            if unlotted > 0 {
+                return Err(Error::Refused(format!(
+                    "{} holds {unlotted} without a lot number; dispose of or adjust that stock out (and receive it again with --lot and --expiry) before making the item lot-tracked",
+                    edited.code
+                )));
+            }
+        }
         tx.execute(
             "UPDATE items SET name = ?2, category = ?3, unit = ?4, pack_size = ?5, reorder_level = ?6, \
              max_level = ?7, reorder_qty = ?8, lead_time_days = ?9, supplier = ?10, supplier_ref = ?11, \

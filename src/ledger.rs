@@ -558,6 +558,23 @@ struct Row<'a> {
     reverses: Option<i64>,
 }
 
+impl<'a> Row<'a> {
+    /// The row of a movement as requested: reason, reference and note as
+    /// given, with the signed change at its location.
+    fn of(req: &'a MovementRequest, quantity: i64) -> Row<'a> {
+        Row {
+            kind: req.kind,
+            quantity,
+            counted: None,
+            reason: non_empty(req.reason.as_ref()),
+            reference: non_empty(req.reference.as_ref()),
+            order_id: None,
+            note: non_empty(req.note.as_ref()),
+            reverses: None,
+        }
+    }
+}
+
 /// Write one ledger row and its balance changes. The only code that
 /// inserts into `movements`.
 #[allow(clippy::too_many_arguments)]
@@ -739,7 +756,20 @@ fn receive(
     };
     let mut warnings = Vec::new();
     let order = order_line(conn, item, req)?;
-    if let Some((_, reference, ordered, received)) = &order {
+    if let Some((order_id, reference, ordered, received)) = &order {
+        let ended: Option<(String, Option<String>)> = conn
+            .prepare_cached(
+                "SELECT status, closed_on FROM orders WHERE id = ?1 AND status <> 'open'",
+            )?
+            .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((status, on)) = ended {
+            warnings.push(format!(
+                "order {reference} line for {} was {status}{}; the receipt is recorded against it but nothing more is expected on it",
+                item.code,
+                on.map(|d| format!(" on {d}")).unwrap_or_default()
+            ));
+        }
         let total = received + req.quantity;
         if total > *ordered {
             warnings.push(format!(
@@ -765,14 +795,9 @@ fn receive(
     }
     let reference = non_empty(req.reference.as_ref()).or(order.as_ref().map(|o| o.1.as_str()));
     let row = Row {
-        kind: MovementKind::Receive,
-        quantity: req.quantity,
-        counted: None,
-        reason: non_empty(req.reason.as_ref()),
         reference,
         order_id: order.as_ref().map(|o| o.0),
-        note: non_empty(req.note.as_ref()),
-        reverses: None,
+        ..Row::of(req, req.quantity)
     };
     let posted = post(
         conn,
@@ -931,16 +956,7 @@ fn issue(
     };
     let mut movements = Vec::with_capacity(allocation.len());
     for (lot, q) in &allocation {
-        let row = Row {
-            kind: MovementKind::Issue,
-            quantity: -q,
-            counted: None,
-            reason: non_empty(req.reason.as_ref()),
-            reference: non_empty(req.reference.as_ref()),
-            order_id: None,
-            note: non_empty(req.note.as_ref()),
-            reverses: None,
-        };
+        let row = Row::of(req, -q);
         movements.push(post(
             conn,
             lk,
@@ -1096,16 +1112,7 @@ fn transfer(
     }
     let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
     require_stock(conn, lk, item, &lot, &from, req.quantity)?;
-    let row = Row {
-        kind: MovementKind::Transfer,
-        quantity: -req.quantity,
-        counted: None,
-        reason: non_empty(req.reason.as_ref()),
-        reference: non_empty(req.reference.as_ref()),
-        order_id: None,
-        note: non_empty(req.note.as_ref()),
-        reverses: None,
-    };
+    let row = Row::of(req, -req.quantity);
     let posted = post(
         conn,
         lk,
@@ -1144,14 +1151,8 @@ fn adjust(
         require_stock(conn, lk, item, &lot, &location, -req.quantity)?;
     }
     let row = Row {
-        kind: MovementKind::Adjust,
-        quantity: req.quantity,
-        counted: None,
         reason: Some(reason),
-        reference: non_empty(req.reference.as_ref()),
-        order_id: None,
-        note: non_empty(req.note.as_ref()),
-        reverses: None,
+        ..Row::of(req, req.quantity)
     };
     let posted = post(
         conn,
@@ -1188,14 +1189,8 @@ fn count(
     let lot = named_lot(conn, lk, item, req, true, recorded_at)?;
     let book = lk.balance(conn, lot.id, location.id)?;
     let row = Row {
-        kind: MovementKind::Count,
-        quantity: req.quantity - book,
         counted: Some(req.quantity),
-        reason: non_empty(req.reason.as_ref()),
-        reference: non_empty(req.reference.as_ref()),
-        order_id: None,
-        note: non_empty(req.note.as_ref()),
-        reverses: None,
+        ..Row::of(req, req.quantity - book)
     };
     let posted = post(
         conn,
@@ -1253,14 +1248,8 @@ fn dispose(
         None
     };
     let row = Row {
-        kind: MovementKind::Dispose,
-        quantity: -req.quantity,
-        counted: None,
         reason: Some(reason),
-        reference: non_empty(req.reference.as_ref()),
-        order_id: None,
-        note: non_empty(req.note.as_ref()),
-        reverses: None,
+        ..Row::of(req, -req.quantity)
     };
     let posted = post(
         conn,
@@ -1394,7 +1383,7 @@ pub(crate) fn reverse(
             .optional()?;
         if let Some(w) = waste {
             warnings.push(format!(
-                "waste record {w} written by that disposal stays in the register; record a correction if the waste was not produced"
+                "waste record {w} written by that disposal stays in the register; if the waste was not produced, withdraw it with `labstock waste correct {w} --withdraw --reason …`"
             ));
         }
     }

@@ -777,3 +777,15 @@ fn a_write_blocked_by_another_process_past_the_busy_timeout_exits_75() {
     holder.execute_batch("ROLLBACK").unwrap();
     lab.ok(&["receive", "GLV-NIT-M", "1"]);
 }
+
+#[test]
+fn an_item_holding_stock_without_a_lot_cannot_become_lot_tracked() {
+    let lab = stocked_lab();
+    lab.ok(&["receive", "GLV-NIT-M", "3"]);
+    let before = lab.db_bytes();
+    let err = lab.fails(&["item", "edit", "GLV-NIT-M", "--lot-tracked", "true"], 65);
+    assert!(err.contains("holds 3 without a lot number"), "{err}");
+    assert_eq!(lab.db_bytes(), before);
+    lab.ok(&["issue", "GLV-NIT-M", "3"]);
+    lab.ok(&["item", "edit", "GLV-NIT-M", "--lot-tracked", "true"]);
+}

@@ -403,4 +403,13 @@ fn cancel_and_close_end_lines_and_say_what_stops_being_on_order() {
     let err = lab.fails(&["order", "close", "PO-2", "--item", "CRP"], 65);
     assert!(err.contains("TIPS"), "{err}");
     assert_eq!(before, lab.db_bytes());
+
+    // A late delivery against a cancelled line is recorded, with a warning.
+    let out = lab.run(&["receive", "CFAS", "2", "--order", "PO-1"]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("warning: order PO-1 line for CFAS was cancelled on 2026-11-21"),
+        "{said}"
+    );
 }
