@@ -221,7 +221,8 @@ SQL_REORDER="WITH usable AS (
     FROM pos WHERE position <= reorder_level),
   suggested AS (SELECT *, ((need + pack_size - 1) / pack_size) * pack_size AS qty FROM need WHERE need > 0)
 SELECT supplier, supplier_ref, code, name, unit, on_hand, on_order, reorder_level, max_level, qty, pack_size,
-       printf('%.2f', unit_cost_pence / 100.0), printf('%.2f', qty * unit_cost_pence / 100.0)
+       CASE WHEN unit_cost_pence IS NOT NULL THEN printf('%.2f', unit_cost_pence / 100.0) END,
+       CASE WHEN unit_cost_pence IS NOT NULL THEN printf('%.2f', qty * unit_cost_pence / 100.0) END
 FROM suggested ORDER BY supplier, code COLLATE BINARY;"
 SQL_EXPIRY="SELECT code, name, lot, location, quantity, eff,
        CAST(julianday(eff) - julianday('2026-11-21') AS INTEGER),
