@@ -6,6 +6,7 @@
 #   bench/run.sh --sizes "s m"   only some
 #   bench/run.sh --runs 20       runs per quick command (default 15)
 #   bench/run.sh --slow-runs 3   runs per import (default 3)
+#   bench/run.sh --only report   only the commands whose name starts so
 #
 # Sizes (items / movements / equipment / waste, seed 7):
 #   s  200 / 20,000 / 50 / 1,000
@@ -42,12 +43,14 @@ GEN=$TARGET/release/examples/generate
 SIZES="s m l"
 RUNS=15
 SLOW_RUNS=3
+ONLY=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) SIZES=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
         --slow-runs) SLOW_RUNS=$2; shift 2 ;;
+        --only) ONLY=$2; shift 2 ;;
         -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -167,6 +170,7 @@ peak_mb() {
 # bench NAME "LABSTOCK ARGS" "BASELINE SQL" [slow]
 bench() {
     local name=$1 args=$2 baseline=$3 slow=${4:-}
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
     local cmd="$BIN --db $WORK $args"
     local prepare="" runs=$RUNS
     if [ -n "$slow" ]; then
