@@ -270,6 +270,9 @@ CREATE TABLE waste_records (
 -- By date, covering what `report waste --totals` reads (stream, unit,
 -- quantity; the id is the rowid), so the totals never touch the table.
 CREATE INDEX waste_records_date ON waste_records (date, stream, unit, quantity_milli);
+-- The records still without a consignment note (the warning every `report
+-- waste` prints for hazardous ones over 30 days old); only they pay for it.
+CREATE INDEX waste_records_unconsigned ON waste_records (date) WHERE consignment_note IS NULL;
 CREATE INDEX waste_records_stream ON waste_records (stream, date);
 CREATE INDEX waste_records_container ON waste_records (container_id) WHERE container_id IS NOT NULL;
 

@@ -446,20 +446,24 @@ impl std::fmt::Display for Unconsigned {
     }
 }
 
+/// Hazardous live records dated before ?1 with no consignment note: read
+/// through the partial index `waste_records_unconsigned`, which holds only
+/// the records without a note (every `report waste` runs it for its
+/// warnings).
+pub const UNCONSIGNED: &str = "SELECT r.id, r.date, r.stream, r.quantity_milli, r.unit, r.container \
+     FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
+     WHERE s.hazardous = 1 AND r.date < ?1 AND r.consignment_note IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM waste_consignment_records l WHERE l.record_id = r.id) \
+     AND r.quantity_milli > 0 AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id) \
+     ORDER BY r.date, r.id";
+
 /// How long hazardous waste may wait for its consignment note before the
 /// reports warn.
 pub const CONSIGNMENT_DAYS: i64 = 30;
 
 fn unconsigned(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Unconsigned>> {
     let cutoff = as_of - Duration::days(CONSIGNMENT_DAYS);
-    let sql = format!(
-        "SELECT r.id, r.date, r.stream, r.quantity_milli, r.unit, r.container \
-         FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
-         WHERE s.hazardous = 1 AND r.date < ?1 AND r.consignment_note IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM waste_consignment_records l WHERE l.record_id = r.id) \
-         AND {LIVE} ORDER BY r.date, r.id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare(UNCONSIGNED)?;
     let found = stmt
         .query_map([cutoff.to_string()], |r| {
             let date: String = r.get(1)?;

@@ -328,3 +328,11 @@ fn inserts_of_records_with_checked_lists_build_no_temporary_table() {
         );
     }
 }
+
+#[test]
+fn unconsigned_waste_warning_reads_only_records_without_a_note() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    assert_searches(conn, waste::UNCONSIGNED, "waste_records_unconsigned");
+}
