@@ -7,6 +7,7 @@
 use labstock::catalogue::sql as catalogue;
 use labstock::history::sql as history;
 use labstock::ledger::sql as ledger;
+use labstock::reorder::sql as reorder;
 use labstock::waste::report as waste;
 use rusqlite::Connection;
 
@@ -335,4 +336,46 @@ fn unconsigned_waste_warning_reads_only_records_without_a_note() {
     let store = lab.store();
     let conn = store.connection();
     assert_searches(conn, waste::UNCONSIGNED, "waste_records_unconsigned");
+}
+
+/// The plan of `sql` never scans the ledger (`movements`) or the
+/// calibration history, and uses each of `indexes`.
+fn assert_no_history_scan(conn: &Connection, sql: &str, indexes: &[&str]) {
+    let lines = plan(conn, sql);
+    for table in ["movements", "calibrations"] {
+        assert!(
+            !lines.iter().any(|l| l.starts_with("SCAN ")
+                && (l.contains(table) || l.starts_with("SCAN m ") || l == "SCAN m")),
+            "scan of {table} in the plan of\n{sql}\nplan: {lines:#?}"
+        );
+    }
+    for index in indexes {
+        assert!(
+            lines.iter().any(|l| l.contains(index)),
+            "expected {index} in the plan of\n{sql}\nplan: {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    // Reorder and expiry: the balances in stock, from their partial index.
+    assert_no_history_scan(conn, reorder::BALANCES_HELD, &["balances_in_stock"]);
+    assert_searches(conn, reorder::BALANCE_OF_LOT, "PRIMARY KEY");
+    assert_searches(conn, reorder::LATER_MOVEMENTS, "movements_at");
+    // On order: receipts against each line by index, never the ledger.
+    assert_no_history_scan(
+        conn,
+        labstock::orders::LINES_AS_OF,
+        &["movements_order", "movements_unlinked_receipts"],
+    );
+    // Calibration due: the maintained state on `equipment` only.
+    let lines = plan(conn, labstock::calibration::DUE_CANDIDATES);
+    assert!(
+        lines.iter().all(|l| l.contains("equipment")),
+        "calibration-due candidates read more than equipment: {lines:#?}"
+    );
 }
