@@ -6,6 +6,7 @@
 #   bench/run.sh --sizes "s m"   only some
 #   bench/run.sh --runs 20       runs per quick command (default 15)
 #   bench/run.sh --slow-runs 3   runs per import (default 3)
+#   bench/run.sh --only report   only the commands whose name starts so
 #
 # Sizes (items / movements / equipment / waste, seed 7):
 #   s  200 / 20,000 / 50 / 1,000
@@ -42,12 +43,14 @@ GEN=$TARGET/release/examples/generate
 SIZES="s m l"
 RUNS=15
 SLOW_RUNS=3
+ONLY=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) SIZES=$2; shift 2 ;;
         --runs) RUNS=$2; shift 2 ;;
         --slow-runs) SLOW_RUNS=$2; shift 2 ;;
+        --only) ONLY=$2; shift 2 ;;
         -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -167,6 +170,7 @@ peak_mb() {
 # bench NAME "LABSTOCK ARGS" "BASELINE SQL" [slow]
 bench() {
     local name=$1 args=$2 baseline=$3 slow=${4:-}
+    case "$name" in "$ONLY"*) ;; *) return 0 ;; esac
     local cmd="$BIN --db $WORK $args"
     local prepare="" runs=$RUNS
     if [ -n "$slow" ]; then
@@ -190,11 +194,67 @@ SQL_STOCK_ALL="SELECT i.code, i.name, l.lot, l.expiry, loc.code, b.quantity FROM
   JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id JOIN locations loc ON loc.id = b.location_id
   WHERE b.quantity <> 0 ORDER BY i.code, l.lot, loc.code;"
 
-# Baselines of the reports: to be written (empty: no ratio yet).
-SQL_REORDER=""
-SQL_EXPIRY=""
-SQL_CALIBRATION_DUE=""
-SQL_WASTE_TOTALS=""
+# The reports, as of the pinned date (2026-11-21), with their defaults
+# (expiry and calibration-due within 30 days). Nothing in the generated data
+# happens after that date, so the maintained balances and statuses are the
+# as-of ones. The reorder baseline computes the same candidates and
+# suggested quantities but leaves out the reason text.
+SQL_REORDER="WITH usable AS (
+    SELECT b.item_id, sum(b.quantity) AS q FROM balances b JOIN lots l ON l.id = b.lot_id
+      JOIN items i ON i.id = b.item_id
+    WHERE b.quantity <> 0 AND l.status = 'available'
+      AND coalesce(min(coalesce(l.expiry, date(l.opened_on, '+' || i.in_use_days || ' days')),
+                       coalesce(date(l.opened_on, '+' || i.in_use_days || ' days'), l.expiry)), '9999-12-31') >= '2026-11-21'
+    GROUP BY b.item_id),
+  line AS (
+    SELECT o.item_id, max(o.quantity
+        - (SELECT coalesce(sum(m.quantity), 0) FROM movements m WHERE m.order_id = o.id AND m.at < '2026-11-22T00:00:00Z')
+        - (SELECT coalesce(sum(m.quantity + coalesce((SELECT r.quantity FROM movements r WHERE r.reverses = m.id
+                                                       AND r.at < '2026-11-22T00:00:00Z'), 0)), 0)
+             FROM movements m WHERE m.item_id = o.item_id AND m.kind = 'receive' AND m.order_id IS NULL
+              AND m.reference = o.reference COLLATE NOCASE AND m.at < '2026-11-22T00:00:00Z'), 0) AS q
+    FROM orders o WHERE o.ordered_on <= '2026-11-21' AND (o.closed_on IS NULL OR o.closed_on > '2026-11-21')),
+  ordered AS (SELECT item_id, sum(q) AS q FROM line GROUP BY item_id),
+  pos AS (
+    SELECT i.*, coalesce(u.q, 0) AS on_hand, coalesce(o.q, 0) AS on_order, coalesce(u.q, 0) + coalesce(o.q, 0) AS position
+    FROM items i LEFT JOIN usable u ON u.item_id = i.id LEFT JOIN ordered o ON o.item_id = i.id
+    WHERE i.active = 1 AND i.reorder_level IS NOT NULL),
+  need AS (
+    SELECT *, CASE WHEN max_level IS NOT NULL THEN max_level WHEN reorder_qty IS NOT NULL THEN position + reorder_qty
+                   ELSE reorder_level + 1 END - position AS need
+    FROM pos WHERE position <= reorder_level),
+  suggested AS (SELECT *, ((need + pack_size - 1) / pack_size) * pack_size AS qty FROM need WHERE need > 0)
+SELECT supplier, supplier_ref, code, name, unit, on_hand, on_order, reorder_level, max_level, qty, pack_size,
+       CASE WHEN unit_cost_pence IS NOT NULL THEN printf('%.2f', unit_cost_pence / 100.0) END,
+       CASE WHEN unit_cost_pence IS NOT NULL THEN printf('%.2f', qty * unit_cost_pence / 100.0) END
+FROM suggested ORDER BY supplier, code COLLATE BINARY;"
+SQL_EXPIRY="SELECT code, name, lot, location, quantity, eff,
+       CAST(julianday(eff) - julianday('2026-11-21') AS INTEGER),
+       CASE WHEN eff < '2026-11-21' THEN 'expired' ELSE 'expiring' END, status,
+       CASE WHEN expiry <> eff THEN expiry END
+FROM (SELECT i.code, i.name, l.lot, loc.code AS location, b.quantity, l.status, l.expiry,
+             min(coalesce(l.expiry, date(l.opened_on, '+' || i.in_use_days || ' days')),
+                 coalesce(date(l.opened_on, '+' || i.in_use_days || ' days'), l.expiry)) AS eff
+      FROM balances b JOIN lots l ON l.id = b.lot_id JOIN items i ON i.id = b.item_id
+        JOIN locations loc ON loc.id = b.location_id
+      WHERE b.quantity <> 0)
+WHERE eff <= '2026-12-21'
+ORDER BY eff, code COLLATE BINARY, lot, location;"
+SQL_CALIBRATION_DUE="SELECT asset_tag, description, location, status, last_calibrated, last_result, next_due,
+       CAST(julianday(next_due) - julianday('2026-11-21') AS INTEGER),
+       CASE WHEN next_due IS NULL THEN 'never' WHEN next_due < '2026-11-21' THEN 'overdue' ELSE 'due' END
+FROM equipment
+WHERE calibration_interval IS NOT NULL AND status <> 'condemned'
+  AND ((next_due IS NULL AND last_calibrated IS NULL) OR next_due <= '2026-12-21')
+ORDER BY next_due IS NOT NULL, next_due, asset_tag;"
+SQL_WASTE_TOTALS="SELECT t.stream, s.name, s.hazardous, t.month, t.unit, printf('%.3f', t.q / 1000.0), t.n
+FROM (SELECT r.stream, substr(r.date, 1, 7) AS month, r.unit, sum(r.quantity_milli) AS q, count(*) AS n
+      FROM waste_records r
+      WHERE r.date <= '2026-11-21' AND r.quantity_milli > 0
+        AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)
+      GROUP BY r.stream, month, r.unit) t
+  JOIN waste_streams s ON s.code = t.stream
+ORDER BY t.stream, t.month, CASE t.unit WHEN 'kg' THEN 0 WHEN 'L' THEN 1 WHEN 'items' THEN 2 ELSE 3 END;"
 
 commands() {
     local dir=$DATA/$SIZE

@@ -137,16 +137,11 @@ fn state_of(status: &str, quantity: i64, received: i64) -> &'static str {
     }
 }
 
-/// Order lines with `received` as of the end of `as_of`, by reference then item.
-pub(crate) fn lines_as_of(
-    conn: &Connection,
-    filter: LineFilter,
-    as_of: NaiveDate,
-) -> Result<Vec<OrderLine>> {
-    let end = end_of_day(as_of);
-    let day = as_of.to_string();
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.item_id, o.reference, o.supplier, i.code, i.name, loc.code, o.ordered_on, \
+/// Order lines with what was received against them by the end of a day
+/// (?1), by item (?2), location (?3), and only those counting as on
+/// order on ?5 (?4): receipts come from `movements_order` and, for
+/// receipts recorded before their line, `movements_unlinked_receipts`.
+pub const LINES_AS_OF: &str = "SELECT o.id, o.item_id, o.reference, o.supplier, i.code, i.name, loc.code, o.ordered_on, \
                 o.expected_on, o.quantity, o.status, o.closed_on, \
                 (SELECT coalesce(SUM(m.quantity), 0) FROM movements m \
                   WHERE m.order_id = o.id AND m.at < ?1) \
@@ -158,8 +153,17 @@ pub(crate) fn lines_as_of(
          FROM orders o JOIN items i ON i.id = o.item_id JOIN locations loc ON loc.id = o.location_id \
          WHERE (?2 IS NULL OR o.item_id = ?2) AND (?3 IS NULL OR o.location_id = ?3) \
            AND (NOT ?4 OR (o.ordered_on <= ?5 AND (o.closed_on IS NULL OR o.closed_on > ?5))) \
-         ORDER BY o.reference COLLATE BINARY, i.code COLLATE BINARY",
-    )?;
+         ORDER BY o.reference COLLATE BINARY, i.code COLLATE BINARY";
+
+/// Order lines with `received` as of the end of `as_of`, by reference then item.
+pub(crate) fn lines_as_of(
+    conn: &Connection,
+    filter: LineFilter,
+    as_of: NaiveDate,
+) -> Result<Vec<OrderLine>> {
+    let end = end_of_day(as_of);
+    let day = as_of.to_string();
+    let mut stmt = conn.prepare_cached(LINES_AS_OF)?;
     let rows = stmt.query_map(
         params![
             end,

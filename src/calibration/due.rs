@@ -87,6 +87,17 @@ impl Fitness {
     }
 }
 
+/// The assets that may be listed, from the maintained state on
+/// `equipment` alone (?1 the as-of date, ?2 the end of the window); the
+/// calibration history is replayed only for assets changed after ?1.
+pub const DUE_CANDIDATES: &str = "SELECT id, asset_tag, description, location, status, registered_status, \
+             calibration_interval, last_calibrated, last_result, next_due, extension_id, \
+             coalesce(last_event_on > ?1, 0) \
+             FROM equipment \
+             WHERE calibration_interval IS NOT NULL \
+               AND (last_event_on > ?1 \
+                    OR (status <> 'condemned' AND (next_due IS NULL OR next_due <= ?2)))";
+
 /// Above this many assets to replay, a report in the past reads each
 /// record table once instead of probing per asset.
 const BULK_REPLAY: usize = 64;
@@ -136,15 +147,7 @@ impl Store {
         let limit_text = limit.to_string();
         // Rows whose maintained state is as of a day on or before `as_of`
         // are filtered here; later ones are replayed below.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, asset_tag, description, location, status, registered_status, \
-             calibration_interval, last_calibrated, last_result, next_due, extension_id, \
-             coalesce(last_event_on > ?1, 0) \
-             FROM equipment \
-             WHERE calibration_interval IS NOT NULL \
-               AND (last_event_on > ?1 \
-                    OR (status <> 'condemned' AND (next_due IS NULL OR next_due <= ?2)))",
-        )?;
+        let mut stmt = self.conn.prepare_cached(DUE_CANDIDATES)?;
         let candidates = stmt
             .query_map(params![as_of_text, limit_text], |r| {
                 let interval: Option<String> = r.get(6)?;

@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 
-pub use due::{CALIBRATION_DUE_HEADERS, CalibrationDueRow, ExtensionNote, Fitness};
+pub use due::{CALIBRATION_DUE_HEADERS, CalibrationDueRow, DUE_CANDIDATES, ExtensionNote, Fitness};
 pub use import::{CALIBRATIONS, EQUIPMENT, import_calibrations, import_equipment};
 pub use interval::{Interval, IntervalUnit};
 pub use records::{

@@ -21,6 +21,39 @@
 pub mod rule;
 pub(crate) mod stock;
 
+/// The SQL the reorder and expiry reports run, for the plan tests.
+pub mod sql {
+    macro_rules! balance_columns {
+        () => {
+            "SELECT b.item_id, b.lot_id, b.location_id, b.quantity, l.lot, l.expiry, \
+             l.status, l.opened_on, \
+             CASE WHEN l.opened_on IS NULL THEN NULL \
+                  ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END \
+             FROM balances b JOIN lots l ON l.id = b.lot_id "
+        };
+    }
+
+    /// Every balance in stock (at one location with ?1), with its lot:
+    /// read from the partial index `balances_in_stock`, never the ledger.
+    pub const BALANCES_HELD: &str = concat!(
+        balance_columns!(),
+        "WHERE b.quantity <> 0 AND (?1 IS NULL OR b.location_id = ?1)"
+    );
+
+    /// One balance row (a balance that is zero now but was not at the
+    /// as-of date).
+    pub const BALANCE_OF_LOT: &str = concat!(
+        balance_columns!(),
+        "WHERE b.lot_id = ?1 AND b.location_id = ?2"
+    );
+
+    /// Movements recorded after the as-of date (?1 = the end of that day),
+    /// undone from the balances: an empty range of `movements_at` as of
+    /// today.
+    pub const LATER_MOVEMENTS: &str = "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
+         WHERE at >= ?1 AND (?2 IS NULL OR location_id = ?2 OR to_location_id = ?2)";
+}
+
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 

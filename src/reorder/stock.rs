@@ -86,10 +86,7 @@ impl Later {
     fn read(conn: &Connection, location_id: Option<i64>, as_of: NaiveDate) -> Result<Later> {
         let after = end_of_day(as_of);
         let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
-        let mut later = conn.prepare_cached(
-            "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
-             WHERE at >= ?1 AND (?2 IS NULL OR location_id = ?2 OR to_location_id = ?2)",
-        )?;
+        let mut later = conn.prepare_cached(super::sql::LATER_MOVEMENTS)?;
         let mut rows = later.query(params![after, location_id])?;
         while let Some(r) = rows.next()? {
             let (lot, loc, to, q): (i64, i64, Option<i64>, i64) =
@@ -110,13 +107,8 @@ impl Later {
     }
 }
 
-/// The columns [`balance`] reads: the balance, then its lot (in-use days
-/// only looked up for opened lots).
-const BALANCE_COLUMNS: &str = "b.item_id, b.lot_id, b.location_id, b.quantity, l.lot, l.expiry, \
-     l.status, l.opened_on, \
-     CASE WHEN l.opened_on IS NULL THEN NULL \
-          ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END";
-
+/// One row of [`super::sql::BALANCES_HELD`]: the balance, then its lot
+/// (in-use days only looked up for opened lots).
 fn balance<'r>(r: &'r Row<'_>, later: &Later, as_of: NaiveDate) -> rusqlite::Result<Balance<'r>> {
     let lot_id: i64 = r.get(1)?;
     let location_id: i64 = r.get(2)?;
@@ -158,10 +150,7 @@ pub(crate) fn for_each_balance(
 ) -> Result<()> {
     let later = Later::read(conn, location_id, as_of)?;
     // Balances with stock now, through the partial index balances_in_stock.
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {BALANCE_COLUMNS} FROM balances b JOIN lots l ON l.id = b.lot_id \
-         WHERE b.quantity <> 0 AND (?1 IS NULL OR b.location_id = ?1)"
-    ))?;
+    let mut stmt = conn.prepare_cached(super::sql::BALANCES_HELD)?;
     let mut seen: HashSet<(i64, i64)> = HashSet::new();
     let mut rows = stmt.query(params![location_id])?;
     while let Some(r) = rows.next()? {
@@ -175,10 +164,7 @@ pub(crate) fn for_each_balance(
     }
     // For a past date: balances empty now that held stock then.
     if later.undo.keys().any(|k| !seen.contains(k)) {
-        let mut one = conn.prepare_cached(&format!(
-            "SELECT {BALANCE_COLUMNS} FROM balances b JOIN lots l ON l.id = b.lot_id \
-             WHERE b.lot_id = ?1 AND b.location_id = ?2"
-        ))?;
+        let mut one = conn.prepare_cached(super::sql::BALANCE_OF_LOT)?;
         for (lot, loc) in later.undo.keys().filter(|k| !seen.contains(k)) {
             let mut rows = one.query(params![lot, loc])?;
             while let Some(r) = rows.next()? {

@@ -430,7 +430,7 @@ impl Serialize for Quantity {
 }
 
 /// The unit of a waste quantity (SPEC §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum WasteUnit {
     #[serde(rename = "kg")]
     Kg,

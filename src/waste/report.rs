@@ -211,29 +211,78 @@ pub const TOTAL_COLUMNS: &[&str] = &[
     "records",
 ];
 
+/// The hot SQL of `report waste --totals`: the records in a date range,
+/// read from the covering index `waste_records_totals` alone (no table
+/// row, no per-record subquery, no sort); grouped in one pass in Rust.
+pub const TOTALS_RECORDS: &str = "SELECT r.id, r.date, r.stream, r.unit, r.quantity_milli \
+     FROM waste_records r \
+     WHERE r.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR r.stream = ?3) AND r.quantity_milli > 0";
+
+/// The records that a later record corrects (so no longer count), from
+/// the unique index on `corrects`, which skips the NULLs.
+pub const CORRECTED_RECORDS: &str = "SELECT corrects FROM waste_records WHERE corrects IS NOT NULL";
+
+/// A text column without copying it.
+fn text<'a>(row: &'a rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
+    Ok(row.get_ref(i)?.as_str()?)
+}
+
 fn totals(conn: &Connection, filter: &WasteFilter) -> Result<Vec<TotalRow>> {
     let stream = stream_code(conn, filter)?;
-    let sql = format!(
-        "SELECT r.stream, s.name, s.hazardous, substr(r.date, 1, 7), r.unit, sum(r.quantity_milli), count(*) \
-         FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
-         WHERE r.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR r.stream = ?3) AND {LIVE} \
-         GROUP BY r.stream, substr(r.date, 1, 7), r.unit"
-    );
+    let corrected = conn
+        .prepare(CORRECTED_RECORDS)?
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<std::collections::HashSet<i64>>>()?;
+    // A handful of streams: a short list beats hashing every record's code.
+    let mut streams: Vec<String> = Vec::new();
+    let mut groups: std::collections::HashMap<(usize, [u8; 7], WasteUnit), (i64, i64)> =
+        std::collections::HashMap::new();
     let (from, to) = date_bounds(filter);
-    let mut stmt = conn.prepare(&sql)?;
-    let mut found = stmt
-        .query_map(params![from, to, stream], |r| {
-            Ok(TotalRow {
-                stream: r.get(0)?,
-                name: r.get(1)?,
-                hazardous: r.get(2)?,
-                month: r.get(3)?,
-                unit: WasteUnit::from_db(&r.get::<_, String>(4)?),
-                quantity: Quantity(r.get(5)?),
-                records: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare(TOTALS_RECORDS)?;
+    let mut q = stmt.query(params![from, to, stream])?;
+    while let Some(r) = q.next()? {
+        if corrected.contains(&r.get::<_, i64>(0)?) {
+            continue;
+        }
+        let date = text(r, 1)?.as_bytes();
+        let mut month = [0u8; 7];
+        let n = date.len().min(7);
+        month[..n].copy_from_slice(&date[..n]);
+        let code = text(r, 2)?;
+        let s = match streams.iter().position(|c| c == code) {
+            Some(i) => i,
+            None => {
+                streams.push(code.to_owned());
+                streams.len() - 1
+            }
+        };
+        let unit = WasteUnit::from_db(text(r, 3)?);
+        let g = groups.entry((s, month, unit)).or_insert((0, 0));
+        g.0 += r.get::<_, i64>(4)?;
+        g.1 += 1;
+    }
+    let mut names = conn.prepare("SELECT name, hazardous FROM waste_streams WHERE code = ?1")?;
+    let mut described = Vec::with_capacity(streams.len());
+    for code in &streams {
+        let (name, hazardous): (String, bool) =
+            names.query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        described.push((name, hazardous));
+    }
+    let mut found = Vec::with_capacity(groups.len());
+    for ((s, month, unit), (milli, records)) in groups {
+        let (name, hazardous) = &described[s];
+        found.push(TotalRow {
+            stream: streams[s].clone(),
+            name: name.clone(),
+            hazardous: *hazardous,
+            month: String::from_utf8_lossy(&month)
+                .trim_end_matches('\0')
+                .to_owned(),
+            unit,
+            quantity: Quantity(milli),
+            records,
+        });
+    }
     // Units in a fixed order (kg, L, items, containers), not alphabetically.
     found.sort_by(|a, b| (&a.stream, &a.month, a.unit).cmp(&(&b.stream, &b.month, b.unit)));
     Ok(found)
@@ -397,20 +446,24 @@ impl std::fmt::Display for Unconsigned {
     }
 }
 
+/// Hazardous live records dated before ?1 with no consignment note: read
+/// through the partial index `waste_records_unconsigned`, which holds only
+/// the records without a note (every `report waste` runs it for its
+/// warnings).
+pub const UNCONSIGNED: &str = "SELECT r.id, r.date, r.stream, r.quantity_milli, r.unit, r.container \
+     FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
+     WHERE s.hazardous = 1 AND r.date < ?1 AND r.consignment_note IS NULL \
+     AND NOT EXISTS (SELECT 1 FROM waste_consignment_records l WHERE l.record_id = r.id) \
+     AND r.quantity_milli > 0 AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id) \
+     ORDER BY r.date, r.id";
+
 /// How long hazardous waste may wait for its consignment note before the
 /// reports warn.
 pub const CONSIGNMENT_DAYS: i64 = 30;
 
 fn unconsigned(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Unconsigned>> {
     let cutoff = as_of - Duration::days(CONSIGNMENT_DAYS);
-    let sql = format!(
-        "SELECT r.id, r.date, r.stream, r.quantity_milli, r.unit, r.container \
-         FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
-         WHERE s.hazardous = 1 AND r.date < ?1 AND r.consignment_note IS NULL \
-         AND NOT EXISTS (SELECT 1 FROM waste_consignment_records l WHERE l.record_id = r.id) \
-         AND {LIVE} ORDER BY r.date, r.id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
+    let mut stmt = conn.prepare(UNCONSIGNED)?;
     let found = stmt
         .query_map([cutoff.to_string()], |r| {
             let date: String = r.get(1)?;

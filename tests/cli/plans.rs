@@ -7,6 +7,8 @@
 use labstock::catalogue::sql as catalogue;
 use labstock::history::sql as history;
 use labstock::ledger::sql as ledger;
+use labstock::reorder::sql as reorder;
+use labstock::waste::report as waste;
 use rusqlite::Connection;
 
 use crate::common::Lab;
@@ -258,5 +260,122 @@ fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
             "2 rows refer to records that do not exist",
         ],
         "{stdout}"
+    );
+}
+
+#[test]
+fn waste_totals_read_only_the_covering_date_index() {
+    // `report waste --totals` over a year of records: the records come from
+    // the date index alone (no table rows, no per-record subquery, no
+    // sort), the corrected ones from the unique index on `corrects`.
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    let lines = plan(conn, waste::TOTALS_RECORDS);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("USING COVERING INDEX waste_records_date")),
+        "totals not covered by waste_records_date: {lines:#?}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.contains("TEMP B-TREE")),
+        "totals sort in SQL: {lines:#?}"
+    );
+    assert_searches(
+        conn,
+        waste::CORRECTED_RECORDS,
+        "sqlite_autoindex_waste_records",
+    );
+}
+
+#[test]
+fn inserts_of_records_with_checked_lists_build_no_temporary_table() {
+    // The CHECKs on lists of three or more values are written as OR
+    // chains: an `IN (…)` list makes SQLite build a temporary b-tree
+    // (OpenEphemeral) on every insert.
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%CHECK%'")
+        .unwrap();
+    let tables: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(tables.iter().any(|t| t == "waste_records"));
+    for table in tables {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            (1..=columns.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let ops = opcodes(conn, &sql);
+        assert!(
+            !ops.iter().any(|op| op == "OpenEphemeral"),
+            "OpenEphemeral in the program of\n{sql}\nopcodes: {ops:?}"
+        );
+    }
+}
+
+#[test]
+fn unconsigned_waste_warning_reads_only_records_without_a_note() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    assert_searches(conn, waste::UNCONSIGNED, "waste_records_unconsigned");
+}
+
+/// The plan of `sql` never scans the ledger (`movements`) or the
+/// calibration history, and uses each of `indexes`.
+fn assert_no_history_scan(conn: &Connection, sql: &str, indexes: &[&str]) {
+    let lines = plan(conn, sql);
+    for table in ["movements", "calibrations"] {
+        assert!(
+            !lines.iter().any(|l| l.starts_with("SCAN ")
+                && (l.contains(table) || l.starts_with("SCAN m ") || l == "SCAN m")),
+            "scan of {table} in the plan of\n{sql}\nplan: {lines:#?}"
+        );
+    }
+    for index in indexes {
+        assert!(
+            lines.iter().any(|l| l.contains(index)),
+            "expected {index} in the plan of\n{sql}\nplan: {lines:#?}"
+        );
+    }
+}
+
+#[test]
+fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    // Reorder and expiry: the balances in stock, from their partial index.
+    assert_no_history_scan(conn, reorder::BALANCES_HELD, &["balances_in_stock"]);
+    assert_searches(conn, reorder::BALANCE_OF_LOT, "PRIMARY KEY");
+    assert_searches(conn, reorder::LATER_MOVEMENTS, "movements_at");
+    // On order: receipts against each line by index, never the ledger.
+    assert_no_history_scan(
+        conn,
+        labstock::orders::LINES_AS_OF,
+        &["movements_order", "movements_unlinked_receipts"],
+    );
+    // Calibration due: the maintained state on `equipment` only.
+    let lines = plan(conn, labstock::calibration::DUE_CANDIDATES);
+    assert!(
+        lines.iter().all(|l| l.contains("equipment")),
+        "calibration-due candidates read more than equipment: {lines:#?}"
     );
 }
