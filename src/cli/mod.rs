@@ -155,6 +155,7 @@ impl Ctx {
             .user
             .filter(|u| !u.trim().is_empty())
             .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .or_else(|| std::env::var("LOGNAME").ok().filter(|u| !u.is_empty()))
             .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
             .unwrap_or_else(|| "unknown".into());
         Ok(Ctx {
