@@ -47,6 +47,27 @@ CREATE TABLE items (
 ) STRICT;
 CREATE INDEX items_supplier ON items (supplier, code);
 
+-- Every change to an item's settings, who made it and when: the catalogue
+-- may change, but never silently. Append-only.
+CREATE TABLE item_changes (
+    id        INTEGER PRIMARY KEY,
+    item_id   INTEGER NOT NULL REFERENCES items (id),
+    field     TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    at        TEXT NOT NULL,
+    user      TEXT NOT NULL
+) STRICT;
+CREATE INDEX item_changes_item ON item_changes (item_id, id);
+CREATE TRIGGER item_changes_no_update BEFORE UPDATE ON item_changes
+BEGIN
+    SELECT RAISE(ABORT, 'item changes are append-only');
+END;
+CREATE TRIGGER item_changes_no_delete BEFORE DELETE ON item_changes
+BEGIN
+    SELECT RAISE(ABORT, 'item changes are append-only');
+END;
+
 -- Per-location reorder levels override the item's for `report reorder --location`.
 CREATE TABLE item_levels (
     item_id        INTEGER NOT NULL REFERENCES items (id),

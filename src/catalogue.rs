@@ -135,6 +135,40 @@ impl Item {
     }
 }
 
+/// One changed setting of an item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemChange {
+    pub at: String,
+    pub user: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// The settings that differ between two versions of an item, as text.
+fn item_changes(before: &Item, after: &Item, now: &str, user: &str) -> Vec<ItemChange> {
+    let as_map = |item: &Item| match serde_json::to_value(item) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    let (old, new) = (as_map(before), as_map(after));
+    let text = |v: Option<&serde_json::Value>| match v {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    new.iter()
+        .filter(|(field, value)| old.get(*field) != Some(value))
+        .map(|(field, value)| ItemChange {
+            at: now.to_owned(),
+            user: user.to_owned(),
+            field: field.clone(),
+            old_value: text(old.get(field)),
+            new_value: text(Some(value)),
+        })
+        .collect()
+}
+
 /// A place stock is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
@@ -400,10 +434,36 @@ impl Store {
         Ok(items)
     }
 
-    /// Replace an item's settings with `edited` (its code stays).
-    pub fn update_item(&mut self, mut edited: Item) -> Result<Item> {
+    /// Replace an item's settings with `edited` (its code stays), recording
+    /// each changed setting with its old and new value, who and when.
+    pub fn update_item(
+        &mut self,
+        mut edited: Item,
+        now: &str,
+        user: &str,
+    ) -> Result<(Item, Vec<ItemChange>)> {
         let tx = self.write()?;
+        let before = find_item(&tx, &edited.code)?;
         prepare_item(&tx, &mut edited)?;
+        let changes = item_changes(&before, &edited, now, user);
+        if changes.is_empty() {
+            return Ok((edited, changes));
+        }
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO item_changes (item_id, field, old_value, new_value, at, user) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for c in &changes {
+                insert.execute(params![
+                    before.id,
+                    c.field,
+                    c.old_value,
+                    c.new_value,
+                    c.at,
+                    c.user
+                ])?;
+            }
+        }
         if edited.lot_tracked {
             // Stock held without a lot cannot become lot-tracked silently:
             // every later movement of it would need a lot it never had.
@@ -448,7 +508,26 @@ impl Store {
             ],
         )?;
         tx.commit()?;
-        Ok(edited)
+        Ok((edited, changes))
+    }
+
+    /// Every recorded change to an item's settings, oldest first.
+    pub fn item_history(&self, item: &Item) -> Result<Vec<ItemChange>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT field, old_value, new_value, at, user FROM item_changes WHERE item_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([item.id], |r| {
+                Ok(ItemChange {
+                    at: r.get(3)?,
+                    user: r.get(4)?,
+                    field: r.get(0)?,
+                    old_value: r.get(1)?,
+                    new_value: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Add a location. Refuses a code that exists.

@@ -248,7 +248,8 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
                     quantity: l.quantity,
                 })
                 .collect();
-            show_item(ctx, &item, &rows)?;
+            let changes = store.item_history(&item)?;
+            show_item(ctx, &item, &rows, &changes)?;
         }
         ItemCommand::Edit(a) => {
             let mut item = store.item(&a.code)?;
@@ -262,13 +263,24 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
                 item.active = true;
             }
             apply_settings(&mut item, a.settings)?;
-            let item = store.update_item(item)?;
-            ctx.say(&format!("updated item {}", item.code));
+            let (item, changes) = store.update_item(item, &ctx.now_stamp(), &ctx.user)?;
+            if changes.is_empty() {
+                ctx.say(&format!("item {}: nothing to change", item.code));
+            }
+            for c in &changes {
+                ctx.say(&format!(
+                    "item {}: {} {} -> {}",
+                    item.code,
+                    c.field,
+                    c.old_value.as_deref().unwrap_or("(empty)"),
+                    c.new_value.as_deref().unwrap_or("(empty)")
+                ));
+            }
         }
         ItemCommand::Retire { code } => {
             let mut item = store.item(&code)?;
             item.active = false;
-            let item = store.update_item(item)?;
+            let (item, _) = store.update_item(item, &ctx.now_stamp(), &ctx.user)?;
             ctx.say(&format!("retired item {}; its history is kept", item.code));
         }
         ItemCommand::Level(a) => super::order::item_level(ctx, &mut store, a)?,
@@ -276,30 +288,44 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
     Ok(0)
 }
 
-fn show_item(ctx: &Ctx, item: &Item, stock: &[StockByLot]) -> Result<()> {
+fn show_item(
+    ctx: &Ctx,
+    item: &Item,
+    stock: &[StockByLot],
+    changes: &[crate::catalogue::ItemChange],
+) -> Result<()> {
+    use crate::error::Error;
+    use crate::report::{OutputFormat, render, render_to};
     #[derive(Serialize)]
     struct Shown<'a> {
         #[serde(flatten)]
         item: &'a Item,
         stock: &'a [StockByLot],
+        changes: &'a [crate::catalogue::ItemChange],
     }
-    if ctx.format == Some(crate::report::OutputFormat::Json) {
-        let shown = Shown { item, stock };
-        return ctx.write_output(|out| {
-            serde_json::to_writer_pretty(&mut *out, &shown)
-                .map_err(|e| crate::error::Error::Csv(e.to_string()))?;
-            writeln!(out).map_err(|source| crate::error::Error::Io {
-                path: "<stdout>".into(),
-                source,
-            })
-        });
-    }
-    let value = serde_json::to_value(item).map_err(|e| crate::error::Error::Csv(e.to_string()))?;
     #[derive(Serialize)]
     struct Field {
         field: String,
         value: String,
     }
+    let io = |source| Error::Io {
+        path: "<output>".into(),
+        source,
+    };
+    let format = ctx.explicit_format().unwrap_or(OutputFormat::Table);
+    if format == OutputFormat::Json {
+        let shown = Shown {
+            item,
+            stock,
+            changes,
+        };
+        return ctx.write_output(|out| {
+            serde_json::to_writer_pretty(&mut *out, &shown)
+                .map_err(|e| Error::Csv(e.to_string()))?;
+            writeln!(out).map_err(io)
+        });
+    }
+    let value = serde_json::to_value(item).map_err(|e| Error::Csv(e.to_string()))?;
     let fields: Vec<Field> = value
         .as_object()
         .map(|o| {
@@ -315,7 +341,18 @@ fn show_item(ctx: &Ctx, item: &Item, stock: &[StockByLot]) -> Result<()> {
                 .collect()
         })
         .unwrap_or_default();
-    ctx.emit(&["field", "value"], &fields)?;
-    println!();
-    ctx.emit(&["lot", "expiry", "status", "location", "quantity"], stock)
+    let sections = [
+        render(&["field", "value"], &fields)?,
+        render(&["lot", "expiry", "status", "location", "quantity"], stock)?,
+        render(&["at", "user", "field", "old_value", "new_value"], changes)?,
+    ];
+    ctx.write_output(|out| {
+        for (i, section) in sections.iter().enumerate() {
+            if i > 0 {
+                writeln!(out).map_err(io)?;
+            }
+            render_to(section, format, out)?;
+        }
+        Ok(())
+    })
 }

@@ -789,3 +789,67 @@ fn an_item_holding_stock_without_a_lot_cannot_become_lot_tracked() {
     lab.ok(&["issue", "GLV-NIT-M", "3"]);
     lab.ok(&["item", "edit", "GLV-NIT-M", "--lot-tracked", "true"]);
 }
+
+#[test]
+fn item_edits_are_recorded_with_old_and_new_values_and_cannot_be_erased() {
+    let lab = stocked_lab();
+    let out = lab.run(&[
+        "item",
+        "edit",
+        "GLV-NIT-M",
+        "--reorder-level",
+        "20",
+        "--unit-cost",
+        "4.95",
+        "--supplier",
+        "Medline",
+    ]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("item GLV-NIT-M: reorder_level (empty) -> 20"),
+        "{said}"
+    );
+    assert!(
+        said.contains("item GLV-NIT-M: unit_cost (empty) -> 4.95"),
+        "{said}"
+    );
+    lab.ok(&["item", "edit", "GLV-NIT-M", "--reorder-level", "25"]);
+    lab.ok(&["item", "retire", "GLV-NIT-M"]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&lab.ok(&["item", "show", "GLV-NIT-M", "--format", "json"])).unwrap();
+    let changes: Vec<(String, String, String)> = shown["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["field"].as_str().unwrap().to_owned(),
+                c["old_value"].as_str().unwrap_or("").to_owned(),
+                c["new_value"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("reorder_level".into(), String::new(), "20".into()),
+            ("supplier".into(), String::new(), "Medline".into()),
+            ("unit_cost".into(), String::new(), "4.95".into()),
+            ("reorder_level".into(), "20".into(), "25".into()),
+            ("active".into(), "true".into(), "false".into()),
+        ]
+    );
+    assert_eq!(shown["changes"][0]["user"], "a.tester");
+    let store = lab.store();
+    let err = store
+        .connection()
+        .execute("DELETE FROM item_changes", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"));
+    let err = store
+        .connection()
+        .execute("UPDATE item_changes SET new_value = '5'", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"));
+}
