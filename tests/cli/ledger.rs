@@ -853,3 +853,16 @@ fn item_edits_are_recorded_with_old_and_new_values_and_cannot_be_erased() {
         .unwrap_err();
     assert!(err.to_string().contains("append-only"));
 }
+
+#[test]
+fn a_malformed_pinned_clock_is_refused_before_anything_is_written() {
+    let mut lab = Lab::new();
+    let before = lab.db_bytes();
+    lab.now = "21/11/2026 09:00".into();
+    let err = lab.fails(&["location", "add", "FRIDGE-2"], 65);
+    assert!(
+        err.contains("invalid LABSTOCK_NOW \"21/11/2026 09:00\""),
+        "{err}"
+    );
+    assert_eq!(lab.db_bytes(), before);
+}
