@@ -8,7 +8,11 @@
 -- are TEXT RFC 3339 in UTC (`2026-11-21T09:15:00Z`), so text order is time
 -- order; money is INTEGER pence; user-facing codes compare NOCASE.
 -- Evidence tables (the stock ledger, lot events, calibration, service and
--- waste records, status changes) are append-only, enforced by triggers.
+-- waste records, status changes) are append-only, enforced by triggers,
+-- and each of their rows carries `hash`: SHA-256 over the row chained to
+-- the previous row's hash (src/chain.rs), so an edit made with another tool,
+-- even one that dropped the triggers, is found by `labstock check`. Their
+-- ids are consecutive by construction; a gap is a deleted row.
 
 PRAGMA application_id = 1279415124; -- 0x4C425354, 'LBST': marks a labstock database
 
@@ -56,7 +60,8 @@ CREATE TABLE item_changes (
     old_value TEXT,
     new_value TEXT,
     at        TEXT NOT NULL,
-    user      TEXT NOT NULL
+    user      TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
 ) STRICT;
 CREATE INDEX item_changes_item ON item_changes (item_id, id);
 CREATE TRIGGER item_changes_no_update BEFORE UPDATE ON item_changes
@@ -100,7 +105,8 @@ CREATE TABLE lot_events (
     on_date  TEXT,
     reason   TEXT,
     at       TEXT NOT NULL,
-    user     TEXT NOT NULL
+    user     TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
 ) STRICT;
 CREATE INDEX lot_events_lot ON lot_events (lot_id, id);
 
@@ -134,6 +140,7 @@ CREATE TABLE movements (
     reverses        INTEGER REFERENCES movements (id),
     user            TEXT NOT NULL,
     recorded_at     TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
     CHECK ((kind = 'transfer') = (to_location_id IS NOT NULL) OR kind = 'reverse'),
     CHECK ((kind = 'reverse') = (reverses IS NOT NULL)),
     CHECK (kind IN ('count', 'reverse') OR quantity <> 0)
@@ -234,16 +241,19 @@ CREATE TABLE waste_containers (
     location_id  INTEGER NOT NULL REFERENCES locations (id),
     opened_on    TEXT NOT NULL,
     opened_by    TEXT NOT NULL,
-    recorded_at  TEXT NOT NULL
+    recorded_at  TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
 ) STRICT;
 
 -- Sealing a container: at most one seal per container.
 CREATE TABLE waste_container_seals (
-    container_id   INTEGER PRIMARY KEY REFERENCES waste_containers (id),
+    id             INTEGER PRIMARY KEY,
+    container_id   INTEGER NOT NULL UNIQUE REFERENCES waste_containers (id),
     sealed_on      TEXT NOT NULL,
     weight_milli   INTEGER CHECK (weight_milli > 0),
     sealed_by      TEXT NOT NULL,
-    recorded_at    TEXT NOT NULL
+    recorded_at    TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
 ) STRICT;
 
 -- One collection of waste by a carrier under one consignment note (or,
@@ -256,7 +266,8 @@ CREATE TABLE waste_consignments (
     collected_on          TEXT NOT NULL,
     destination           TEXT,
     recorded_by           TEXT NOT NULL,
-    recorded_at           TEXT NOT NULL
+    recorded_at           TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
 ) STRICT;
 
 -- The waste register: append-only; a correction is a new record naming the
@@ -284,6 +295,7 @@ CREATE TABLE waste_records (
     corrects          INTEGER UNIQUE REFERENCES waste_records (id),
     reason            TEXT,
     recorded_at       TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
     CHECK ((origin = 'dispose') = (movement_id IS NOT NULL)),
     CHECK ((origin = 'correction') = (corrects IS NOT NULL)),
     CHECK ((corrects IS NULL) = (reason IS NULL))
@@ -300,14 +312,18 @@ CREATE INDEX waste_records_container ON waste_records (container_id) WHERE conta
 -- Which consignment carried a container, and each record (a record in a
 -- consigned container is linked with it). At most one consignment each.
 CREATE TABLE waste_consignment_containers (
-    container_id    INTEGER PRIMARY KEY REFERENCES waste_containers (id),
-    consignment_id  INTEGER NOT NULL REFERENCES waste_consignments (id)
-) STRICT, WITHOUT ROWID;
+    id              INTEGER PRIMARY KEY,
+    container_id    INTEGER NOT NULL UNIQUE REFERENCES waste_containers (id),
+    consignment_id  INTEGER NOT NULL REFERENCES waste_consignments (id),
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
 CREATE INDEX waste_consignment_containers_c ON waste_consignment_containers (consignment_id);
 CREATE TABLE waste_consignment_records (
-    record_id       INTEGER PRIMARY KEY REFERENCES waste_records (id),
-    consignment_id  INTEGER NOT NULL REFERENCES waste_consignments (id)
-) STRICT, WITHOUT ROWID;
+    id              INTEGER PRIMARY KEY,
+    record_id       INTEGER NOT NULL UNIQUE REFERENCES waste_records (id),
+    consignment_id  INTEGER NOT NULL REFERENCES waste_consignments (id),
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
 CREATE INDEX waste_consignment_records_c ON waste_consignment_records (consignment_id);
 
 CREATE TRIGGER waste_records_no_update BEFORE UPDATE ON waste_records
@@ -415,6 +431,7 @@ CREATE TABLE calibrations (
     notes         TEXT,
     recorded_at   TEXT NOT NULL,
     recorded_by   TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
     UNIQUE (equipment_id, seq)
 ) STRICT;
 -- The latest calibration of an asset as of a day is one index probe.
@@ -434,6 +451,7 @@ CREATE TABLE calibration_extensions (
     approved_by     TEXT NOT NULL CHECK (length(trim(approved_by)) > 0),
     recorded_at     TEXT NOT NULL,
     recorded_by     TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
     UNIQUE (equipment_id, seq)
 ) STRICT;
 CREATE INDEX calibration_extensions_asset ON calibration_extensions (equipment_id, granted_on, seq);
@@ -451,6 +469,7 @@ CREATE TABLE equipment_status_changes (
     reason        TEXT NOT NULL CHECK (length(trim(reason)) > 0),
     recorded_at   TEXT NOT NULL,
     recorded_by   TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
     UNIQUE (equipment_id, seq)
 ) STRICT;
 CREATE INDEX equipment_status_changes_asset ON equipment_status_changes (equipment_id, on_date, seq);
@@ -465,7 +484,8 @@ CREATE TABLE service_records (
     performed_by  TEXT NOT NULL,
     notes         TEXT,
     recorded_at   TEXT NOT NULL,
-    recorded_by   TEXT NOT NULL
+    recorded_by   TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
 ) STRICT;
 CREATE INDEX service_records_asset ON service_records (equipment_id, performed_on, id);
 

@@ -28,7 +28,7 @@ use labstock::Store;
 use labstock::catalogue::Item;
 use labstock::gs1::{DecodeOptions, decode};
 use labstock::import::{ImportContext, import_items, import_locations, import_movements};
-use labstock::ledger::{Lot, MovementRequest, fefo_plan, sql};
+use labstock::ledger::{Lot, MovementRequest, fefo_plan};
 use labstock::model::{LotStatus, MovementKind};
 use labstock::orders::import_orders;
 use labstock::reorder::ReorderQuery;
@@ -175,10 +175,16 @@ fn ledger_insert_floor(c: &mut Criterion) {
     group.bench_function("insert_movement_row", |b| {
         b.iter_custom(|iters| {
             conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
-            let mut stmt = conn.prepare(sql::INSERT_MOVEMENT).expect("prepare");
+            let mut stmt = conn
+                .prepare(labstock::chain::MOVEMENTS.insert_sql())
+                .expect("prepare");
+            let base: i64 = conn
+                .query_row("SELECT max(id) FROM movements", [], |r| r.get(0))
+                .expect("max id");
             let start = Instant::now();
             for i in 0..iters {
                 stmt.execute(rusqlite::params![
+                    base + 1 + i as i64,
                     "2026-11-21T09:00:00Z",
                     "adjust",
                     item,
@@ -194,6 +200,7 @@ fn ledger_insert_floor(c: &mut Criterion) {
                     Option::<i64>::None,
                     "bench",
                     NOW,
+                    [0_u8; 32],
                 ])
                 .expect("insert");
             }

@@ -5,6 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
+use crate::chain;
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::model::Money;
@@ -449,20 +450,12 @@ impl Store {
         if changes.is_empty() {
             return Ok((edited, changes));
         }
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO item_changes (item_id, field, old_value, new_value, at, user) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        for c in &changes {
+            chain::append(
+                &tx,
+                &chain::ITEM_CHANGES,
+                params![before.id, c.field, c.old_value, c.new_value, c.at, c.user],
             )?;
-            for c in &changes {
-                insert.execute(params![
-                    before.id,
-                    c.field,
-                    c.old_value,
-                    c.new_value,
-                    c.at,
-                    c.user
-                ])?;
-            }
         }
         if edited.lot_tracked {
             // Stock held without a lot cannot become lot-tracked silently:

@@ -1,11 +1,14 @@
 //! `labstock check`: prove the maintained balances against the ledger.
 //! Balances are a cache; this recomputes every one from the movements and
 //! reports every difference, not just the first (STYLE rule 10), each with
-//! the command that shows the lot's history.
+//! the command that shows the lot's history. It also recomputes the hash
+//! chain of every evidence table (`chain`), so an edit made beneath the
+//! triggers is named too.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::chain::{self, Head};
 use crate::db::Store;
 use crate::error::Result;
 use crate::ledger::FastMap;
@@ -45,8 +48,13 @@ pub struct CheckReport {
     pub movements: i64,
     pub balances: i64,
     pub discrepancies: Vec<Discrepancy>,
-    /// Other inconsistencies (order receipts, lots, database integrity).
+    /// Other inconsistencies (order receipts, lots, database integrity,
+    /// broken hash chains).
     pub problems: Vec<String>,
+    /// Evidence rows whose hash was recomputed and found to match.
+    pub sealed: i64,
+    /// The last row of each hash chain, to write down outside the database.
+    pub heads: Vec<Head>,
 }
 
 impl CheckReport {
@@ -178,6 +186,10 @@ impl Store {
         report.discrepancies = name_discrepancies(conn, &differ)?;
         self.check_side_tables(&mut report, pass.dangling(conn)?)?;
         report.problems.extend(self.verify_equipment_state()?);
+        let chains = chain::verify(conn)?;
+        report.sealed = chains.rows;
+        report.heads = chains.heads;
+        report.problems.extend(chains.problems);
         Ok(report)
     }
 

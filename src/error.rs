@@ -219,6 +219,17 @@ impl From<rusqlite::Error> for Error {
 
 impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Self {
+        // Reading or writing failed, not the CSV: keep the I/O error whole,
+        // so a reader that stops early (`| head`) stays recognisable.
+        if e.is_io_error() {
+            if let csv::ErrorKind::Io(source) = e.into_kind() {
+                return Error::Io {
+                    path: "<csv stream>".into(),
+                    source,
+                };
+            }
+            return Error::Csv("input/output error".into());
+        }
         let line = e.position().map(csv::Position::line);
         let text = match e.kind() {
             csv::ErrorKind::Utf8 { err, .. } => format!(

@@ -15,6 +15,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalogue::{Item, Location, find_item, find_location};
+use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{
@@ -44,10 +45,6 @@ pub mod sql {
     /// The first balance of a lot at a location.
     pub const INSERT_BALANCE: &str =
         "INSERT INTO balances (lot_id, location_id, item_id, quantity) VALUES (?1, ?2, ?3, ?4)";
-    /// Append one movement to the ledger.
-    pub const INSERT_MOVEMENT: &str = "INSERT INTO movements (at, kind, item_id, lot_id, location_id, to_location_id, quantity, counted, \
-         reason, reference, order_id, note, reverses, user, recorded_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
     /// The order line a receipt counts against (`orders` UNIQUE (reference, item_id)).
     pub const ORDER_LINE: &str = "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2";
     /// Lots of an item with stock at one location, for FEFO (`balances_item`).
@@ -593,29 +590,33 @@ fn post(
     if let Some(to) = to {
         apply(conn, lk, item, lot, to, -row.quantity)?;
     }
-    conn.prepare_cached(sql::INSERT_MOVEMENT)?.execute(params![
-        stamp(req.at),
-        row.kind.as_str(),
-        item.id,
-        lot.id,
-        from.id,
-        to.map(|l| l.id),
-        row.quantity,
-        row.counted,
-        row.reason,
-        row.reference,
-        row.order_id,
-        row.note,
-        row.reverses,
-        req.user,
-        recorded_at,
-    ])?;
+    let id = chain::append(
+        conn,
+        &chain::MOVEMENTS,
+        params![
+            stamp(req.at),
+            row.kind.as_str(),
+            item.id,
+            lot.id,
+            from.id,
+            to.map(|l| l.id),
+            row.quantity,
+            row.counted,
+            row.reason,
+            row.reference,
+            row.order_id,
+            row.note,
+            row.reverses,
+            req.user,
+            recorded_at,
+        ],
+    )?;
     if let Some(order_id) = row.order_id {
         conn.prepare_cached("UPDATE orders SET received = received + ?2 WHERE id = ?1")?
             .execute(params![order_id, row.quantity])?;
     }
     Ok(Posted {
-        id: conn.last_insert_rowid(),
+        id,
         kind: row.kind,
         item: item.code.clone(),
         lot: lot.lot.clone(),

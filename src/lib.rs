@@ -7,8 +7,10 @@
 //! layer that parses arguments, calls one `Store` method and renders the
 //! result; it is the only code that prints.
 
+pub mod audit;
 pub mod calibration;
 pub mod catalogue;
+pub mod chain;
 pub mod check;
 pub mod cli;
 pub mod clock;

@@ -8,6 +8,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use crate::catalogue::find_item;
+use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::existing_lot;
@@ -105,8 +106,9 @@ impl Store {
             }
             _ => None,
         };
-        tx.execute(
-            "INSERT INTO lot_events (lot_id, action, on_date, reason, at, user) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        chain::append(
+            &tx,
+            &chain::LOT_EVENTS,
             params![current.id, action.name(), on_date, reason, now, user],
         )?;
         tx.commit()?;

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::state::{self, CalResult, Event, EventKind, State, Status};
 use super::{Equipment, date_at, find_equipment, opt_date_at};
+use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result};
 
@@ -479,30 +480,28 @@ pub(crate) fn insert_calibration(
     validate_calibration(input, today)?;
     let late = eq.last_calibrated.is_some_and(|l| input.performed_on < l);
     let seq = next_seq(conn, eq.id)?;
-    conn.prepare_cached(
-        "INSERT INTO calibrations (equipment_id, seq, performed_on, result, performed_by, \
-         certificate, next_due, notes, recorded_at, recorded_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        eq.id,
-        seq,
-        input.performed_on.to_string(),
-        input.result.as_str(),
-        trimmed(input.performed_by.as_deref()),
-        trimmed(input.certificate.as_deref()),
-        input.next_due.map(|d| d.to_string()),
-        trimmed(input.notes.as_deref()),
-        now,
-        user,
-    ])?;
+    let id = chain::append(
+        conn,
+        &chain::CALIBRATIONS,
+        params![
+            eq.id,
+            seq,
+            input.performed_on.to_string(),
+            input.result.as_str(),
+            trimmed(input.performed_by.as_deref()),
+            trimmed(input.certificate.as_deref()),
+            input.next_due.map(|d| d.to_string()),
+            trimmed(input.notes.as_deref()),
+            now,
+            user,
+        ],
+    )?;
     // A record at the end of the asset's timeline (the usual case, and every
     // row of an import in date order) is applied to the maintained state
     // directly; one dated before a later record (late paperwork) replays
     // the asset's history.
     let at_end = eq.last_event_on.is_none_or(|d| input.performed_on >= d);
     let state = if at_end {
-        let id = conn.last_insert_rowid();
         let state = State {
             status: eq.status.after_calibration(input.result),
             last: Some(state::LastCalibration {
@@ -724,24 +723,22 @@ impl Store {
             ));
         }
         let seq = next_seq(&tx, eq.id)?;
-        tx.prepare_cached(
-            "INSERT INTO calibration_extensions (equipment_id, calibration_id, seq, granted_on, \
-             previous_due, extended_to, reason, approved_by, recorded_at, recorded_by) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?
-        .execute(params![
-            eq.id,
-            last.id,
-            seq,
-            granted_on.to_string(),
-            due.to_string(),
-            input.extend_to.to_string(),
-            reason,
-            approved_by,
-            now,
-            user,
-        ])?;
-        let id = tx.last_insert_rowid();
+        let id = chain::append(
+            &tx,
+            &chain::CALIBRATION_EXTENSIONS,
+            params![
+                eq.id,
+                last.id,
+                seq,
+                granted_on.to_string(),
+                due.to_string(),
+                input.extend_to.to_string(),
+                reason,
+                approved_by,
+                now,
+                user,
+            ],
+        )?;
         refresh(&tx, eq.id)?;
         tx.commit()?;
         Ok(ExtensionRecord {
@@ -807,19 +804,19 @@ impl Store {
             )));
         }
         let seq = next_seq(&tx, eq.id)?;
-        tx.prepare_cached(
-            "INSERT INTO equipment_status_changes (equipment_id, seq, on_date, status, reason, \
-             recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            eq.id,
-            seq,
-            today.to_string(),
-            to.as_str(),
-            reason,
-            now,
-            user
-        ])?;
+        chain::append(
+            &tx,
+            &chain::EQUIPMENT_STATUS_CHANGES,
+            params![
+                eq.id,
+                seq,
+                today.to_string(),
+                to.as_str(),
+                reason,
+                now,
+                user
+            ],
+        )?;
         refresh(&tx, eq.id)?;
         let fresh = find_equipment(&tx, tag)?;
         tx.commit()?;
@@ -848,19 +845,19 @@ impl Store {
         if by.is_empty() {
             return Err(Error::missing("--by", "the log records who did the work"));
         }
-        tx.prepare_cached(
-            "INSERT INTO service_records (equipment_id, performed_on, kind, performed_by, notes, \
-             recorded_at, recorded_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?
-        .execute(params![
-            eq.id,
-            input.performed_on.to_string(),
-            input.kind.as_str(),
-            by,
-            trimmed(input.notes.as_deref()),
-            now,
-            user
-        ])?;
+        chain::append(
+            &tx,
+            &chain::SERVICE_RECORDS,
+            params![
+                eq.id,
+                input.performed_on.to_string(),
+                input.kind.as_str(),
+                by,
+                trimmed(input.notes.as_deref()),
+                now,
+                user
+            ],
+        )?;
         tx.commit()?;
         Ok(eq)
     }

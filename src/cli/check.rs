@@ -11,6 +11,16 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
             "check: {} movements, {} balances: every balance agrees with the ledger",
             report.movements, report.balances
         ));
+        ctx.say(&format!(
+            "check: {} evidence records: every hash chain is intact{}",
+            report.sealed,
+            report
+                .heads
+                .iter()
+                .find(|h| h.table == "movements" && h.rows > 0)
+                .map(|h| format!(" (ledger head: movement {} {})", h.last_id, &h.hash[..16]))
+                .unwrap_or_default()
+        ));
         return Ok(0);
     }
     for d in &report.discrepancies {

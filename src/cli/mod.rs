@@ -2,6 +2,7 @@
 //! group, and the context every command runs with (database path, user,
 //! clock, output). This is the only code that prints.
 
+mod audit;
 mod catalogue;
 mod check;
 mod demo;
@@ -108,8 +109,10 @@ enum Command {
     History(stock::HistoryArgs),
     /// Where every unit of a lot went (for recalls)
     Trace(stock::TraceArgs),
-    /// Prove every balance against the ledger (exit 3 on any difference)
+    /// Prove every balance against the ledger and every record against its hash (exit 3 on any problem)
     Check,
+    /// Who did what and when: the audit trail, filterable by user, date and entity
+    Audit(audit::AuditArgs),
     /// Import CSV (all or nothing)
     Import(io::ImportArgs),
     /// Export CSV that `import` reads back
@@ -302,6 +305,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::History(a) => stock::history(&ctx, a),
         Command::Trace(a) => stock::trace(&ctx, a),
         Command::Check => check::run(&ctx),
+        Command::Audit(a) => audit::run(&ctx, &a),
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),

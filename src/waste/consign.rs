@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::containers::{not_future, require_container};
 use super::{Quantity, WasteUnit, bad_note, note_format};
+use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::stamp;
@@ -252,39 +253,30 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
         }
     }
 
-    tx.prepare_cached(
-        "INSERT INTO waste_consignments (note, carrier, carrier_registration, collected_on, destination, recorded_by, recorded_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        note,
-        carrier,
-        req.carrier_registration
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty()),
-        collected,
-        req.destination
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty()),
-        req.user,
-        stamp(now)
-    ])?;
-    let id = tx.last_insert_rowid();
-    {
-        let mut link_container = tx.prepare_cached(
-            "INSERT INTO waste_consignment_containers (container_id, consignment_id) VALUES (?1, ?2)",
-        )?;
-        for (cid, _) in &container_ids {
-            link_container.execute(params![cid, id])?;
-        }
-        let mut link_record = tx.prepare_cached(
-            "INSERT INTO waste_consignment_records (record_id, consignment_id) VALUES (?1, ?2)",
-        )?;
-        for rid in record_ids.iter().chain(&in_containers) {
-            link_record.execute(params![rid, id])?;
-        }
+    let id = chain::append(
+        tx,
+        &chain::WASTE_CONSIGNMENTS,
+        params![
+            note,
+            carrier,
+            req.carrier_registration
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
+            collected,
+            req.destination
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty()),
+            req.user,
+            stamp(now)
+        ],
+    )?;
+    for (cid, _) in &container_ids {
+        chain::append(tx, &chain::WASTE_CONSIGNMENT_CONTAINERS, params![cid, id])?;
+    }
+    for rid in record_ids.iter().chain(&in_containers) {
+        chain::append(tx, &chain::WASTE_CONSIGNMENT_RECORDS, params![rid, id])?;
     }
     let mut all: Vec<i64> = record_ids.into_iter().chain(in_containers).collect();
     all.sort_unstable();

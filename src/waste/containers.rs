@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::register::{Insert, RecordOrigin, insert_record};
 use super::{Quantity, WasteStream, WasteUnit, find_stream};
 use crate::catalogue::find_location;
+use crate::chain;
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::ledger::DEFAULT_LOCATION;
@@ -157,19 +158,19 @@ fn open(tx: &Transaction<'_>, req: &OpenContainer, now: DateTime<Utc>) -> Result
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty());
-    tx.prepare_cached(
-        "INSERT INTO waste_containers (code, stream, type, location_id, opened_on, opened_by, recorded_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        code,
-        stream.code,
-        container_type,
-        location.id,
-        req.date.to_string(),
-        req.user,
-        stamp(now)
-    ])?;
+    chain::append(
+        tx,
+        &chain::WASTE_CONTAINERS,
+        params![
+            code,
+            stream.code,
+            container_type,
+            location.id,
+            req.date.to_string(),
+            req.user,
+            stamp(now)
+        ],
+    )?;
     require_container(tx, code)
 }
 
@@ -209,17 +210,17 @@ fn seal(
         ));
     }
     let recorded_at = stamp(now);
-    tx.prepare_cached(
-        "INSERT INTO waste_container_seals (container_id, sealed_on, weight_milli, sealed_by, recorded_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        c.id,
-        date.to_string(),
-        weight.map(Quantity::milli),
-        user,
-        recorded_at
-    ])?;
+    chain::append(
+        tx,
+        &chain::WASTE_CONTAINER_SEALS,
+        params![
+            c.id,
+            date.to_string(),
+            weight.map(Quantity::milli),
+            user,
+            recorded_at
+        ],
+    )?;
     let records = live_records_in(tx, c.id)?;
     let record = if records == 0 {
         let (quantity, unit) = match weight {

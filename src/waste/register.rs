@@ -27,6 +27,7 @@ use super::{
     Quantity, WasteStream, WasteUnit, bad_note, find_stream, note_format, parse_hp_codes,
     parse_physical_form,
 };
+use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
@@ -155,31 +156,29 @@ pub(crate) struct Insert<'a> {
 }
 
 pub(crate) fn insert_record(conn: &Connection, r: &Insert<'_>) -> Result<i64> {
-    conn.prepare_cached(
-        "INSERT INTO waste_records (date, stream, quantity_milli, unit, physical_form, hp_codes, container, \
-         container_id, consignment_note, carrier, recorded_by, notes, origin, movement_id, corrects, reason, recorded_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-    )?
-    .execute(params![
-        r.date,
-        r.stream,
-        r.quantity.milli(),
-        r.unit.as_str(),
-        r.physical_form,
-        r.hp_codes,
-        r.container,
-        r.container_id,
-        r.consignment_note,
-        r.carrier,
-        r.recorded_by,
-        r.notes,
-        r.origin.as_str(),
-        r.movement_id,
-        r.corrects,
-        r.reason,
-        r.recorded_at
-    ])?;
-    Ok(conn.last_insert_rowid())
+    chain::append(
+        conn,
+        &chain::WASTE_RECORDS,
+        params![
+            r.date,
+            r.stream,
+            r.quantity.milli(),
+            r.unit.as_str(),
+            r.physical_form,
+            r.hp_codes,
+            r.container,
+            r.container_id,
+            r.consignment_note,
+            r.carrier,
+            r.recorded_by,
+            r.notes,
+            r.origin.as_str(),
+            r.movement_id,
+            r.corrects,
+            r.reason,
+            r.recorded_at
+        ],
+    )
 }
 
 /// A waste record written by the ledger's `dispose` (SPEC §10: unit
@@ -339,10 +338,11 @@ fn write(
         && let Some((consignment_id, _)) = &orig.consignment
     {
         // The corrected record left with a consignment: so does its correction.
-        conn.prepare_cached(
-            "INSERT INTO waste_consignment_records (record_id, consignment_id) VALUES (?1, ?2)",
-        )?
-        .execute(params![id, consignment_id])?;
+        chain::append(
+            conn,
+            &chain::WASTE_CONSIGNMENT_RECORDS,
+            params![id, consignment_id],
+        )?;
     }
     Ok(Recorded {
         id,

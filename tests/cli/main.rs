@@ -10,4 +10,5 @@ mod orders;
 mod plans;
 mod props;
 mod reorder;
+mod tamper;
 mod waste;

@@ -5,6 +5,7 @@
 //! time, so they hold on any machine.
 
 use labstock::catalogue::sql as catalogue;
+use labstock::chain;
 use labstock::history::sql as history;
 use labstock::ledger::sql as ledger;
 use labstock::reorder::sql as reorder;
@@ -119,7 +120,7 @@ fn writes_of_one_movement_run_no_loop_and_no_temporary_table() {
     let store = lab.store();
     let conn = store.connection();
     for sql in [
-        ledger::INSERT_MOVEMENT,
+        chain::MOVEMENTS.insert_sql(),
         ledger::INSERT_BALANCE,
         ledger::UPDATE_BALANCE,
         ledger::INSERT_LOT,
@@ -243,11 +244,16 @@ fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
                  SELECT l.id, (SELECT id FROM locations WHERE code = 'MAIN'), l.item_id, 3
                  FROM lots l WHERE l.lot = 'A1';
              PRAGMA foreign_keys = OFF;
-             INSERT INTO movements (at, kind, item_id, lot_id, location_id, quantity, user, recorded_at)
-                 VALUES ('2026-11-21T09:00:00Z', 'adjust', 999, 999, 1, 1, 'x', '2026-11-21T09:00:00Z');",
+             INSERT INTO movements (at, kind, item_id, lot_id, location_id, quantity, user, recorded_at, hash)
+                 VALUES ('2026-11-21T09:00:00Z', 'adjust', 999, 999, 1, 1, 'x', '2026-11-21T09:00:00Z', zeroblob(32));",
         )
         .unwrap();
     }
+    let n: i64 = lab
+        .store()
+        .connection()
+        .query_row("SELECT max(id) FROM movements", [], |r| r.get(0))
+        .unwrap();
     let out = lab.run(&["check"]);
     assert_eq!(out.status.code(), Some(3));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -258,6 +264,9 @@ fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
             "GLOVES-M (no lot) at MAIN: ledger sums to 10, balance says 0 (difference +10); run `labstock history GLOVES-M`",
             "lot A1 of REAG-1 at MAIN: ledger sums to 0, balance says 3 (difference -3); run `labstock history REAG-1 --lot A1`",
             "2 rows refer to records that do not exist",
+            &format!(
+                "movements row {n} no longer matches its hash: it was changed outside labstock (run `labstock audit --entity movement:{n}`)"
+            ),
         ],
         "{stdout}"
     );

@@ -1171,8 +1171,8 @@ fn the_waste_register_is_append_only_in_the_database() {
     // Sealing twice is refused by the database itself, too.
     let err = conn
         .execute(
-            "INSERT INTO waste_container_seals (container_id, sealed_on, sealed_by, recorded_at) \
-             SELECT id, '2026-11-21', 'x', 'x' FROM waste_containers",
+            "INSERT INTO waste_container_seals (container_id, sealed_on, sealed_by, recorded_at, hash) \
+             SELECT id, '2026-11-21', 'x', 'x', zeroblob(32) FROM waste_containers",
             [],
         )
         .unwrap_err()

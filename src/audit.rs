@@ -1,0 +1,215 @@
+//! `labstock audit`: who did what and when, across every record that
+//! names a user — the stock ledger, catalogue additions and edits, lot
+//! status changes, orders, the equipment register and its calibration,
+//! extension, status and service records, and the waste register.
+//!
+//! Each record is listed once, under the entity it concerns (`item:CODE`,
+//! `equipment:TAG`, `order:REF`, `waste:STREAM`, `container:CODE`, …), so
+//! `--entity item:ETH-500` shows the item's whole story: when it was added,
+//! every settings change, every movement and every lot event.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::chain::{self, Head};
+use crate::db::Store;
+use crate::error::{Error, Result};
+
+/// One line of the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRow {
+    /// When it was recorded (UTC; a date alone for order closures, which
+    /// keep only their date).
+    pub at: String,
+    pub user: String,
+    /// The kind of record (`movement`, `calibration`, `item_change`, …).
+    pub record: String,
+    /// The record's id within its kind (`labstock audit --entity movement:ID`).
+    pub id: i64,
+    /// What was done: the movement kind, `added`, `changed`, a result, …
+    pub action: String,
+    /// The entity the record concerns, as `--entity` takes it.
+    pub entity: String,
+    pub detail: String,
+}
+
+pub const AUDIT_HEADERS: &[&str] = &["at", "user", "record", "id", "action", "entity", "detail"];
+
+/// Entity kinds and record kinds `--entity` accepts.
+pub const ENTITY_KINDS: &[&str] = &[
+    "item",
+    "location",
+    "order",
+    "equipment",
+    "waste",
+    "container",
+    "consignment",
+    "movement",
+    "item_change",
+    "lot_event",
+    "calibration",
+    "extension",
+    "status_change",
+    "service",
+    "seal",
+];
+
+/// Which records to list; every field narrows.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub user: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// `KIND` or `KIND:KEY`.
+    pub entity: Option<String>,
+}
+
+/// Every audited record as (ord, at, user, record, id, action, entity
+/// kind, entity key, detail), one SELECT per source; `ord` lists records
+/// made in the same second in a sensible order (a thing before what was
+/// done to it).
+const TRAIL: &str = "\
+SELECT 1 AS ord, created_at AS at, created_by AS user, 'item' AS record, id, 'added' AS action, 'item' AS ekind, code AS ekey, name AS detail FROM items
+UNION ALL
+SELECT 2, c.at, c.user, 'item_change', c.id, 'changed', 'item', i.code,
+       c.field || ': ' || coalesce(c.old_value, '(none)') || ' -> ' || coalesce(c.new_value, '(none)')
+  FROM item_changes c JOIN items i ON i.id = c.item_id
+UNION ALL
+SELECT 3, created_at, created_by, 'location', id, 'added', 'location', code, coalesce(name, '') FROM locations
+UNION ALL
+SELECT 4, e.at, e.user, 'lot_event', e.id, e.action, 'item', i.code,
+       'lot ' || l.lot || coalesce(' on ' || e.on_date, '') || coalesce('; ' || e.reason, '')
+  FROM lot_events e JOIN lots l ON l.id = e.lot_id JOIN items i ON i.id = l.item_id
+UNION ALL
+SELECT 5, m.recorded_at, m.user, 'movement', m.id, m.kind, 'item', i.code,
+       CASE WHEN m.kind = 'transfer' THEN abs(m.quantity) || ' from ' || loc.code || ' to ' || tl.code
+            WHEN m.kind = 'count' THEN 'counted ' || m.counted || ' (' || printf('%+d', m.quantity) || ') at ' || loc.code
+            ELSE printf('%+d', m.quantity) || ' at ' || loc.code END
+       || CASE WHEN l.lot <> '' THEN '; lot ' || l.lot ELSE '' END
+       || coalesce('; reverses movement ' || m.reverses, '')
+       || coalesce('; ' || m.reason, '') || coalesce('; reference ' || m.reference, '')
+       || coalesce('; ' || m.note, '')
+       || CASE WHEN m.at <> m.recorded_at THEN '; dated ' || m.at ELSE '' END
+  FROM movements m JOIN items i ON i.id = m.item_id JOIN lots l ON l.id = m.lot_id
+  JOIN locations loc ON loc.id = m.location_id LEFT JOIN locations tl ON tl.id = m.to_location_id
+UNION ALL
+SELECT 6, o.created_at, o.created_by, 'order', o.id, 'added', 'order', o.reference,
+       i.code || ' x ' || o.quantity || coalesce(' from ' || o.supplier, '') || '; ordered ' || o.ordered_on
+  FROM orders o JOIN items i ON i.id = o.item_id
+UNION ALL
+SELECT 7, o.closed_on, o.closed_by, 'order', o.id, o.status, 'order', o.reference,
+       i.code || '; ' || o.received || ' of ' || o.quantity || ' received' || coalesce('; ' || o.close_reason, '')
+  FROM orders o JOIN items i ON i.id = o.item_id WHERE o.closed_by IS NOT NULL
+UNION ALL
+SELECT 8, created_at, created_by, 'equipment', id, 'registered', 'equipment', asset_tag, coalesce(description, '') FROM equipment
+UNION ALL
+SELECT 9, c.recorded_at, c.recorded_by, 'calibration', c.id, c.result, 'equipment', e.asset_tag,
+       'performed ' || c.performed_on || coalesce(' by ' || c.performed_by, '')
+       || coalesce('; certificate ' || c.certificate, '') || coalesce('; next due ' || c.next_due, '')
+       || coalesce('; ' || c.notes, '')
+  FROM calibrations c JOIN equipment e ON e.id = c.equipment_id
+UNION ALL
+SELECT 10, x.recorded_at, x.recorded_by, 'extension', x.id, 'extended', 'equipment', e.asset_tag,
+       'due ' || x.previous_due || ' extended to ' || x.extended_to || '; ' || x.reason || '; approved by ' || x.approved_by
+  FROM calibration_extensions x JOIN equipment e ON e.id = x.equipment_id
+UNION ALL
+SELECT 11, s.recorded_at, s.recorded_by, 'status_change', s.id, s.status, 'equipment', e.asset_tag,
+       'from ' || s.on_date || ': ' || s.reason
+  FROM equipment_status_changes s JOIN equipment e ON e.id = s.equipment_id
+UNION ALL
+SELECT 12, s.recorded_at, s.recorded_by, 'service', s.id, s.kind, 'equipment', e.asset_tag,
+       'performed ' || s.performed_on || ' by ' || s.performed_by || coalesce('; ' || s.notes, '')
+  FROM service_records s JOIN equipment e ON e.id = s.equipment_id
+UNION ALL
+SELECT 13, w.recorded_at, w.recorded_by, 'waste', w.id, w.origin, 'waste', w.stream,
+       w.date || ': ' || printf('%g', w.quantity_milli / 1000.0) || ' ' || w.unit
+       || coalesce('; container ' || w.container, '') || coalesce('; note ' || w.consignment_note, '')
+       || coalesce('; corrects record ' || w.corrects, '') || coalesce('; ' || w.reason, '')
+       || coalesce('; ' || w.notes, '')
+  FROM waste_records w
+UNION ALL
+SELECT 14, c.recorded_at, c.opened_by, 'container', c.id, 'opened', 'container', c.code,
+       c.stream || ' at ' || loc.code || ' on ' || c.opened_on || coalesce('; ' || c.type, '')
+  FROM waste_containers c JOIN locations loc ON loc.id = c.location_id
+UNION ALL
+SELECT 15, s.recorded_at, s.sealed_by, 'seal', s.id, 'sealed', 'container', c.code,
+       'on ' || s.sealed_on || coalesce('; ' || printf('%g', s.weight_milli / 1000.0) || ' kg', '')
+  FROM waste_container_seals s JOIN waste_containers c ON c.id = s.container_id
+UNION ALL
+SELECT 16, recorded_at, recorded_by, 'consignment', id, 'collected', 'consignment', note,
+       'by ' || carrier || ' on ' || collected_on || coalesce(' to ' || destination, '')
+  FROM waste_consignments";
+
+impl Store {
+    /// The audit trail, oldest first, narrowed by `filter`.
+    pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+        let (kind, key) = match filter.entity.as_deref().map(str::trim) {
+            None | Some("") => (None, None),
+            Some(e) => {
+                let (kind, key) = match e.split_once(':') {
+                    Some((k, v)) => (k.trim(), Some(v.trim().to_owned())),
+                    None => (e, None),
+                };
+                let kind = kind.to_ascii_lowercase();
+                if !ENTITY_KINDS.contains(&kind.as_str()) {
+                    return Err(Error::invalid(
+                        "--entity",
+                        e,
+                        format!(
+                            "KIND or KIND:KEY with KIND one of {}",
+                            ENTITY_KINDS.join(", ")
+                        ),
+                    ));
+                }
+                (Some(kind), key.filter(|k| !k.is_empty()))
+            }
+        };
+        let from = filter.from.map(|d| d.to_string());
+        let before = match filter.to {
+            Some(d) => Some(
+                d.succ_opt()
+                    .ok_or_else(|| Error::invalid("--to", d.to_string(), "a date before 9999"))?
+                    .to_string(),
+            ),
+            None => None,
+        };
+        let sql = format!(
+            "SELECT at, user, record, id, action, ekind || ':' || ekey, detail FROM ({TRAIL}) \
+             WHERE (?1 IS NULL OR user = ?1 COLLATE NOCASE) \
+               AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR at < ?3) \
+               AND (?4 IS NULL OR ((ekind = ?4 AND (?5 IS NULL OR ekey = ?5 COLLATE NOCASE)) \
+                                 OR (record = ?4 AND (?5 IS NULL OR CAST(id AS TEXT) = ?5)))) \
+             ORDER BY at, ord, id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(
+            params![
+                filter.user.as_deref().map(str::trim),
+                from,
+                before,
+                kind,
+                key
+            ],
+            |r| {
+                Ok(AuditRow {
+                    at: r.get(0)?,
+                    user: r.get(1)?,
+                    record: r.get(2)?,
+                    id: r.get(3)?,
+                    action: r.get(4)?,
+                    entity: r.get(5)?,
+                    detail: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The last row of every hash chain, without verifying it: what an
+    /// auditor writes down so that a later rewrite of a whole chain shows.
+    /// (`check` verifies the chains.)
+    pub fn chain_heads(&self) -> Result<Vec<Head>> {
+        chain::heads(&self.conn)
+    }
+}

@@ -1,0 +1,590 @@
+//! Tamper evidence: every row of an evidence table (the stock ledger, lot
+//! and equipment status changes, calibrations, the maintenance log, the
+//! waste register and its containers and consignments, item edits) carries
+//! a SHA-256 hash chained to the previous row of its table.
+//!
+//! The append-only triggers stop mistakes made through SQL; they do not
+//! stop someone who drops them. The chain makes such an edit visible
+//! afterwards: `check` recomputes every hash from the row as it now stands
+//! and names the first row that no longer matches, a row that was removed
+//! (ids are consecutive by construction, so a gap is a deletion), and a row
+//! that was slipped in without a hash.
+//!
+//! The hash covers the table name, the row id, the previous row's hash and
+//! every column in a canonical, typed, length-prefixed encoding, so no two
+//! different rows encode alike. It is computed from the very values bound
+//! to the INSERT, which the STRICT tables store exactly as given.
+//!
+//! A chain without a secret proves integrity against edits, not against
+//! someone who rewrites the whole chain with this algorithm: for that, the
+//! head hashes (`labstock audit --heads`; `check` names the ledger's) are
+//! written down outside the database, e.g. in the lab's weekly sign-off.
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OptionalExtension, ToSql};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// One chained table: its name and every column but `id` and `hash`, in
+/// the order they are hashed. A unit test proves the list against the
+/// schema, so a column added later cannot escape the hash.
+pub struct Chained {
+    table: &'static str,
+    columns: &'static [&'static str],
+    last: &'static str,
+    insert: &'static str,
+    rows: &'static str,
+}
+
+impl Chained {
+    /// The table's name.
+    pub fn table(&self) -> &'static str {
+        self.table
+    }
+
+    /// The INSERT [`append`] runs: `id`, the columns, `hash` (for the
+    /// query-plan tests and the insert-floor benchmark).
+    pub fn insert_sql(&self) -> &'static str {
+        self.insert
+    }
+}
+
+/// `", ?"`, once per column, for [`chained!`]'s INSERT.
+macro_rules! placeholder {
+    ($col:literal) => {
+        ", ?"
+    };
+}
+
+/// Declare a chained table; the SQL is written once, at compile time.
+macro_rules! chained {
+    ($name:ident, $table:literal, [$($col:literal),+ $(,)?]) => {
+        pub const $name: Chained = Chained {
+            table: $table,
+            columns: &[$($col),+],
+            last: concat!("SELECT id, hash FROM ", $table, " ORDER BY id DESC LIMIT 1"),
+            insert: concat!(
+                "INSERT INTO ", $table, " (id", $(", ", $col,)+ ", hash) VALUES (?",
+                $(placeholder!($col),)+ ", ?)"
+            ),
+            rows: concat!("SELECT id", $(", ", $col,)+ ", hash FROM ", $table, " ORDER BY id"),
+        };
+    };
+}
+
+chained!(
+    MOVEMENTS,
+    "movements",
+    [
+        "at",
+        "kind",
+        "item_id",
+        "lot_id",
+        "location_id",
+        "to_location_id",
+        "quantity",
+        "counted",
+        "reason",
+        "reference",
+        "order_id",
+        "note",
+        "reverses",
+        "user",
+        "recorded_at"
+    ]
+);
+chained!(
+    ITEM_CHANGES,
+    "item_changes",
+    ["item_id", "field", "old_value", "new_value", "at", "user"]
+);
+chained!(
+    LOT_EVENTS,
+    "lot_events",
+    ["lot_id", "action", "on_date", "reason", "at", "user"]
+);
+chained!(
+    WASTE_CONTAINERS,
+    "waste_containers",
+    [
+        "code",
+        "stream",
+        "type",
+        "location_id",
+        "opened_on",
+        "opened_by",
+        "recorded_at"
+    ]
+);
+chained!(
+    WASTE_CONTAINER_SEALS,
+    "waste_container_seals",
+    [
+        "container_id",
+        "sealed_on",
+        "weight_milli",
+        "sealed_by",
+        "recorded_at"
+    ]
+);
+chained!(
+    WASTE_CONSIGNMENTS,
+    "waste_consignments",
+    [
+        "note",
+        "carrier",
+        "carrier_registration",
+        "collected_on",
+        "destination",
+        "recorded_by",
+        "recorded_at"
+    ]
+);
+chained!(
+    WASTE_RECORDS,
+    "waste_records",
+    [
+        "date",
+        "stream",
+        "quantity_milli",
+        "unit",
+        "physical_form",
+        "hp_codes",
+        "container",
+        "container_id",
+        "consignment_note",
+        "carrier",
+        "recorded_by",
+        "notes",
+        "origin",
+        "movement_id",
+        "corrects",
+        "reason",
+        "recorded_at"
+    ]
+);
+chained!(
+    WASTE_CONSIGNMENT_CONTAINERS,
+    "waste_consignment_containers",
+    ["container_id", "consignment_id"]
+);
+chained!(
+    WASTE_CONSIGNMENT_RECORDS,
+    "waste_consignment_records",
+    ["record_id", "consignment_id"]
+);
+chained!(
+    CALIBRATIONS,
+    "calibrations",
+    [
+        "equipment_id",
+        "seq",
+        "performed_on",
+        "result",
+        "performed_by",
+        "certificate",
+        "next_due",
+        "notes",
+        "recorded_at",
+        "recorded_by"
+    ]
+);
+chained!(
+    CALIBRATION_EXTENSIONS,
+    "calibration_extensions",
+    [
+        "equipment_id",
+        "calibration_id",
+        "seq",
+        "granted_on",
+        "previous_due",
+        "extended_to",
+        "reason",
+        "approved_by",
+        "recorded_at",
+        "recorded_by"
+    ]
+);
+chained!(
+    EQUIPMENT_STATUS_CHANGES,
+    "equipment_status_changes",
+    [
+        "equipment_id",
+        "seq",
+        "on_date",
+        "status",
+        "reason",
+        "recorded_at",
+        "recorded_by"
+    ]
+);
+chained!(
+    SERVICE_RECORDS,
+    "service_records",
+    [
+        "equipment_id",
+        "performed_on",
+        "kind",
+        "performed_by",
+        "notes",
+        "recorded_at",
+        "recorded_by"
+    ]
+);
+
+/// Every chained table, in the order `check` reports them.
+pub const TABLES: &[&Chained] = &[
+    &MOVEMENTS,
+    &LOT_EVENTS,
+    &ITEM_CHANGES,
+    &CALIBRATIONS,
+    &CALIBRATION_EXTENSIONS,
+    &EQUIPMENT_STATUS_CHANGES,
+    &SERVICE_RECORDS,
+    &WASTE_RECORDS,
+    &WASTE_CONTAINERS,
+    &WASTE_CONTAINER_SEALS,
+    &WASTE_CONSIGNMENTS,
+    &WASTE_CONSIGNMENT_CONTAINERS,
+    &WASTE_CONSIGNMENT_RECORDS,
+];
+
+/// The hash before a table's first row.
+const GENESIS: [u8; 32] = [0; 32];
+
+/// Append one row to a chained table in the caller's transaction and
+/// return its id. `values` are the table's columns in [`Chained`] order.
+/// The id is the last row's + 1, so the chain has no gaps; the caller's
+/// IMMEDIATE transaction holds the write lock, so no other writer can take
+/// the same id.
+pub(crate) fn append(conn: &Connection, table: &Chained, values: &[&dyn ToSql]) -> Result<i64> {
+    debug_assert_eq!(values.len(), table.columns.len(), "{}", table.table);
+    let (last_id, last_hash) = conn
+        .prepare_cached(table.last)?
+        .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+        .optional()?
+        .unwrap_or((0, GENESIS.to_vec()));
+    let id = last_id + 1;
+    let mut bound = Vec::with_capacity(values.len());
+    for v in values {
+        bound.push(v.to_sql()?);
+    }
+    let refs = bound.iter().map(value_of).collect::<Result<Vec<_>>>()?;
+    let hash = digest(table.table, id, &last_hash, &refs);
+    let mut params: Vec<&dyn ToSql> = Vec::with_capacity(values.len() + 2);
+    params.push(&id);
+    params.extend_from_slice(values);
+    params.push(&hash);
+    conn.prepare_cached(table.insert)?.execute(&*params)?;
+    Ok(id)
+}
+
+/// The value a bound parameter stores.
+fn value_of<'a>(out: &'a ToSqlOutput<'a>) -> Result<ValueRef<'a>> {
+    match out {
+        ToSqlOutput::Borrowed(v) => Ok(*v),
+        ToSqlOutput::Owned(v) => Ok(ValueRef::from(v)),
+        _ => Err(Error::Refused(
+            "a chained record was given a value that cannot be hashed".into(),
+        )),
+    }
+}
+
+/// SHA-256 over the canonical encoding of one row.
+fn digest(table: &str, id: i64, prev: &[u8], values: &[ValueRef<'_>]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"labstock chain 1\0");
+    put_bytes(&mut h, table.as_bytes());
+    h.update(id.to_be_bytes());
+    put_bytes(&mut h, prev);
+    h.update((values.len() as u64).to_be_bytes());
+    for v in values {
+        match v {
+            ValueRef::Null => h.update([0]),
+            ValueRef::Integer(i) => {
+                h.update([1]);
+                h.update(i.to_be_bytes());
+            }
+            ValueRef::Real(f) => {
+                h.update([2]);
+                h.update(f.to_bits().to_be_bytes());
+            }
+            ValueRef::Text(t) => {
+                h.update([3]);
+                put_bytes(&mut h, t);
+            }
+            ValueRef::Blob(b) => {
+                h.update([4]);
+                put_bytes(&mut h, b);
+            }
+        }
+    }
+    h.finalize().into()
+}
+
+fn put_bytes(h: &mut Sha256, bytes: &[u8]) {
+    h.update((bytes.len() as u64).to_be_bytes());
+    h.update(bytes);
+}
+
+/// Lower-case hex, for people.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// The last row of one chain: what an auditor writes down to detect a
+/// later rewrite of the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Head {
+    pub table: String,
+    pub rows: i64,
+    pub last_id: i64,
+    pub hash: String,
+}
+
+/// What verifying every chain found.
+#[derive(Debug, Clone, Default)]
+pub struct Verified {
+    /// Rows whose hash was recomputed.
+    pub rows: i64,
+    pub heads: Vec<Head>,
+    /// One sentence per broken chain, naming its first bad row.
+    pub problems: Vec<String>,
+}
+
+/// The last row of every chain, read without verifying (one index probe
+/// each). Ids are consecutive, so the last id is the row count of an
+/// intact chain.
+pub fn heads(conn: &Connection) -> Result<Vec<Head>> {
+    let mut out = Vec::with_capacity(TABLES.len());
+    for table in TABLES {
+        let last = conn
+            .prepare_cached(table.last)?
+            .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+            .optional()?;
+        out.push(Head {
+            table: table.table.to_owned(),
+            rows: last.as_ref().map_or(0, |(id, _)| *id),
+            last_id: last.as_ref().map_or(0, |(id, _)| *id),
+            hash: last.map(|(_, h)| hex(&h)).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// Recompute every chain from the rows as they now stand.
+pub fn verify(conn: &Connection) -> Result<Verified> {
+    let mut out = Verified::default();
+    for table in TABLES {
+        verify_table(conn, table, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Walk one table in id order. Each row is hashed against the stored hash
+/// of the row before it, so one edited row shows as exactly one bad row
+/// rather than breaking everything after it.
+fn verify_table(conn: &Connection, table: &Chained, out: &mut Verified) -> Result<()> {
+    let n = table.columns.len();
+    let mut stmt = conn.prepare(table.rows)?;
+    let mut rows = stmt.query([])?;
+    let mut prev_id = 0_i64;
+    let mut prev_hash = GENESIS.to_vec();
+    let mut first: Option<String> = None;
+    let mut broken = 0_i64;
+    let mut count = 0_i64;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let mut values = Vec::with_capacity(n);
+        for i in 1..=n {
+            values.push(r.get_ref(i)?);
+        }
+        let stored = match r.get_ref(n + 1)? {
+            ValueRef::Blob(b) => Some(b.to_vec()),
+            _ => None,
+        };
+        count += 1;
+        let problem = if id == prev_id + 1 {
+            match &stored {
+                None => Some(format!(
+                    "{} row {id} has no hash: it was written outside labstock",
+                    table.table
+                )),
+                Some(h) if h[..] != digest(table.table, id, &prev_hash, &values)[..] => {
+                    Some(format!(
+                        "{} row {id} no longer matches its hash: it was changed outside labstock (run `labstock audit --entity {}:{id}`)",
+                        table.table,
+                        record_name(table.table)
+                    ))
+                }
+                Some(_) => None,
+            }
+        } else {
+            Some(gap(table.table, prev_id, id))
+        };
+        if let Some(p) = problem {
+            broken += 1;
+            first.get_or_insert(p);
+        }
+        prev_id = id;
+        prev_hash = stored.unwrap_or_default();
+    }
+    out.rows += count;
+    out.heads.push(Head {
+        table: table.table.to_owned(),
+        rows: count,
+        last_id: prev_id,
+        hash: if count == 0 {
+            String::new()
+        } else {
+            hex(&prev_hash)
+        },
+    });
+    if let Some(first) = first {
+        out.problems.push(if broken > 1 {
+            format!(
+                "{first}; {} later row(s) of {} also fail",
+                broken - 1,
+                table.table
+            )
+        } else {
+            first
+        });
+    }
+    Ok(())
+}
+
+fn gap(table: &str, prev_id: i64, id: i64) -> String {
+    let missing = if id - prev_id == 2 {
+        format!("row {} is missing", prev_id + 1)
+    } else {
+        format!("rows {}–{} are missing", prev_id + 1, id - 1)
+    };
+    format!(
+        "{table} {missing}: deleted outside labstock (the chain goes from row {prev_id} to row {id})"
+    )
+}
+
+/// The audit record kind a table's rows are listed under.
+pub(crate) fn record_name(table: &str) -> &'static str {
+    match table {
+        "movements" => "movement",
+        "lot_events" => "lot_event",
+        "item_changes" => "item_change",
+        "calibrations" => "calibration",
+        "calibration_extensions" => "extension",
+        "equipment_status_changes" => "status_change",
+        "service_records" => "service",
+        "waste_records" => "waste",
+        "waste_containers" => "container",
+        "waste_container_seals" => "seal",
+        "waste_consignments" => "consignment",
+        "waste_consignment_containers" => "consigned_container",
+        _ => "consigned_record",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Store;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::init(
+            &dir.path().join("lab.db"),
+            "2026-11-21T09:00:00Z",
+            "a.tester",
+        )
+        .unwrap();
+        (dir, store)
+    }
+
+    /// The hashed column lists are every column of the table but id and
+    /// hash, so a column added to the schema cannot escape the hash.
+    #[test]
+    fn column_lists_match_the_schema() {
+        let (_dir, store) = store();
+        let conn = store.connection();
+        for table in TABLES {
+            let mut stmt = conn
+                .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
+                .unwrap();
+            let cols: Vec<String> = stmt
+                .query_map([table.table], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let mut expected = vec!["id".to_owned()];
+            expected.extend(table.columns.iter().map(|c| (*c).to_owned()));
+            expected.push("hash".to_owned());
+            let mut got = cols.clone();
+            got.sort();
+            expected.sort();
+            assert_eq!(got, expected, "{}", table.table);
+        }
+    }
+
+    /// Every append-only table of the schema is chained.
+    #[test]
+    fn every_append_only_table_is_chained() {
+        let (_dir, store) = store();
+        let conn = store.connection();
+        let mut stmt = conn
+            .prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'")
+            .unwrap();
+        let tables: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for t in tables {
+            assert!(
+                TABLES.iter().any(|c| c.table == t),
+                "{t} is append-only but not chained"
+            );
+        }
+    }
+
+    #[test]
+    fn encoding_distinguishes_types_and_boundaries() {
+        let all = [
+            digest(
+                "t",
+                1,
+                &GENESIS,
+                &[ValueRef::Text(b"ab"), ValueRef::Text(b"c")],
+            ),
+            digest(
+                "t",
+                1,
+                &GENESIS,
+                &[ValueRef::Text(b"a"), ValueRef::Text(b"bc")],
+            ),
+            digest("t", 1, &GENESIS, &[ValueRef::Integer(1)]),
+            digest("t", 1, &GENESIS, &[ValueRef::Text(b"1")]),
+            digest("t", 2, &GENESIS, &[ValueRef::Integer(1)]),
+            digest("u", 1, &GENESIS, &[ValueRef::Integer(1)]),
+            digest("t", 1, &GENESIS, &[ValueRef::Null]),
+            digest("t", 1, &[1; 32], &[ValueRef::Null]),
+        ];
+        for (i, x) in all.iter().enumerate() {
+            for y in &all[i + 1..] {
+                assert_ne!(x, y);
+            }
+        }
+    }
+
+    #[test]
+    fn hex_is_lower_case_and_padded() {
+        assert_eq!(hex(&[0, 15, 255]), "000fff");
+    }
+}
