@@ -286,6 +286,28 @@ fn rewriting_a_hash_alone_or_reordering_rows_is_found() {
 }
 
 #[test]
+fn deleting_the_newest_movement_shows_in_the_balances_and_the_head() {
+    // The chain cannot see its own last row go; the maintained balance
+    // and the head written down at sign-off can.
+    let lab = full_lab();
+    let head = heads(&lab)["movements"].clone();
+    tamper(
+        &lab,
+        "DELETE FROM movements WHERE id = (SELECT max(id) FROM movements);",
+    );
+    let lines = check_fails(&lab);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("ledger sums to") && l.contains("balance says")),
+        "{lines:#?}"
+    );
+    let after = heads(&lab)["movements"].clone();
+    assert_eq!(after.0, head.0 - 1);
+    assert_ne!(after.1, head.1);
+}
+
+#[test]
 fn the_audit_trail_says_who_did_what_and_when() {
     let lab = full_lab();
     let mut later = Lab::empty();
@@ -400,4 +422,101 @@ fn audit_refuses_an_unknown_entity_kind_and_a_bad_date() {
     );
     let err = lab.fails(&["audit", "--from", "21/11/2026"], 65);
     assert!(err.contains("21/11/2026"), "{err}");
+}
+
+mod property {
+    //! Whatever single cell of whichever movement is changed beneath the
+    //! triggers, and whichever row is deleted, `check` names that row.
+
+    use chrono::{Duration, NaiveDate};
+    use labstock::Store;
+    use labstock::catalogue::Item;
+    use labstock::ledger::MovementRequest;
+    use labstock::model::MovementKind;
+    use proptest::prelude::*;
+
+    const ROWS: i64 = 30;
+
+    fn ledger(dir: &std::path::Path) -> Store {
+        let now = "2026-09-01T08:00:00Z";
+        let mut store = Store::init(&dir.join("t.db"), now, "prop").unwrap();
+        store
+            .add_item(Item::new("PLS-TIP-200", "Filter tips 200 uL"), now, "prop")
+            .unwrap();
+        let start = NaiveDate::from_ymd_opt(2026, 9, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap()
+            .and_utc();
+        for i in 0..ROWS {
+            let at = start + Duration::hours(i);
+            let kind = if i % 3 == 2 {
+                MovementKind::Issue
+            } else {
+                MovementKind::Receive
+            };
+            let mut req = MovementRequest::new(kind, "PLS-TIP-200", 1 + i % 4, at, "prop");
+            req.note = Some(format!("row {i}"));
+            store.record(&req, at).unwrap();
+        }
+        store
+    }
+
+    fn drop_triggers(conn: &rusqlite::Connection) {
+        let triggers: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for t in triggers {
+            conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+        #[test]
+        fn any_changed_cell_is_named(
+            id in 1..=ROWS,
+            column in prop::sample::select(vec!["at", "quantity", "note", "user", "reference", "recorded_at", "location_id"]),
+            text in "[a-z0-9 ]{1,12}",
+            delta in 1i64..5,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let store = ledger(dir.path());
+            let conn = store.connection();
+            drop_triggers(conn);
+            conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+            let sql = match column {
+                "quantity" => format!("UPDATE movements SET quantity = quantity * {} WHERE id = ?1", delta + 1),
+                "location_id" => format!("UPDATE movements SET location_id = location_id + {delta} WHERE id = ?1"),
+                _ => format!("UPDATE movements SET {column} = coalesce({column}, '') || '{text}' WHERE id = ?1"),
+            };
+            prop_assert_eq!(conn.execute(&sql, [id]).unwrap(), 1);
+            let report = store.check().unwrap();
+            let expected = format!("movements row {id} no longer matches its hash");
+            prop_assert!(
+                report.problems.iter().any(|p| p.starts_with(&expected)),
+                "{column} of row {id}: {:?}", report.problems
+            );
+        }
+
+        #[test]
+        fn any_deleted_row_but_the_last_is_named(id in 1..ROWS) {
+            let dir = tempfile::tempdir().unwrap();
+            let store = ledger(dir.path());
+            let conn = store.connection();
+            drop_triggers(conn);
+            conn.execute("DELETE FROM movements WHERE id = ?1", [id]).unwrap();
+            let report = store.check().unwrap();
+            let expected = format!("movements row {id} is missing");
+            prop_assert!(
+                report.problems.iter().any(|p| p.starts_with(&expected)),
+                "row {id}: {:?}", report.problems
+            );
+        }
+    }
 }
