@@ -4,6 +4,7 @@
 mod calibration;
 mod common;
 mod gs1;
+mod hostile;
 mod import;
 mod ledger;
 mod orders;
