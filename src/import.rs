@@ -247,6 +247,11 @@ where
             for cell in &record {
                 cleaned.push_field(&scan::clean_cell(cell));
             }
+            if cleaned.iter().all(str::is_empty) {
+                // Only escaped whitespace: blank too.
+                raw = record.into_byte_record();
+                continue;
+            }
             &cleaned
         } else {
             &record
@@ -306,6 +311,13 @@ fn read_row<R: Read>(
                 source: Box::new(Error::Csv(
                     "a quoted value starts here and is never closed; add the missing closing \""
                         .into(),
+                )),
+            },
+            Some(ScanProblem::Nul { line, field }) => Error::Import {
+                line,
+                column: column(field),
+                source: Box::new(Error::Csv(
+                    "a NUL byte (0x00), which is never part of text: this is a binary or UTF-16 file; save it as \"CSV UTF-8 (Comma delimited)\"".into(),
                 )),
             },
             None => Error::from(e),

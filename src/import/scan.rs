@@ -45,6 +45,8 @@ pub(super) enum ScanProblem {
     TooManyFields { line: u64 },
     /// A quoted field opened on `line` and never closed.
     UnclosedQuote { line: u64, field: usize },
+    /// A NUL byte: never part of text (a binary or UTF-16 file).
+    Nul { line: u64, field: usize },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +121,38 @@ impl<R: Read> Scan<R> {
             self.bom = None;
         }
         let term = b == b'\n' || b == b'\r';
-        let result = match self.state {
+        let result = if b == 0 {
+            if self.state == State::StartRecord {
+                self.record_line = self.line;
+                self.field = 0;
+            }
+            Err(ScanProblem::Nul {
+                line: self.record_line,
+                field: self.field,
+            })
+        } else {
+            self.transition(b, term)
+        };
+        // Count the line after the byte: a quote opened on this line or a
+        // row that starts here belongs to it.
+        match b {
+            b'\r' => {
+                self.line += 1;
+                self.after_cr = true;
+            }
+            b'\n' => {
+                if !self.after_cr {
+                    self.line += 1;
+                }
+                self.after_cr = false;
+            }
+            _ => self.after_cr = false,
+        }
+        result
+    }
+
+    fn transition(&mut self, b: u8, term: bool) -> Result<(), ScanProblem> {
+        match self.state {
             State::StartRecord => {
                 if term {
                     Ok(())
@@ -149,23 +182,7 @@ impl<R: Read> Scan<R> {
                     self.unquoted(b)
                 }
             }
-        };
-        // Count the line after the byte: a quote opened on this line or a
-        // row that starts here belongs to it.
-        match b {
-            b'\r' => {
-                self.line += 1;
-                self.after_cr = true;
-            }
-            b'\n' => {
-                if !self.after_cr {
-                    self.line += 1;
-                }
-                self.after_cr = false;
-            }
-            _ => self.after_cr = false,
         }
-        result
     }
 
     fn start_field(&mut self, b: u8) -> Result<(), ScanProblem> {
@@ -274,11 +291,20 @@ pub(super) fn needs_cleaning(cell: &str) -> bool {
 
 /// A cell as the import uses it: surrounding spaces trimmed, the
 /// formula-injection escape that labstock's own CSV adds undone
-/// ([`crate::report::csv_unescape`]), and line breaks inside a quoted cell
+/// ([`crate::report::csv_unescape`]; then only the end is trimmed, so an
+/// escaped leading tab stays), and line breaks inside a quoted cell
 /// made `\n` whatever the file's line ends were, so a CRLF file leaves no
 /// `\r` in a stored value.
 pub(super) fn clean_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    let text = crate::report::csv_unescape(cell.trim());
+    // Only a cell that starts with the escape is one (the writer never
+    // puts anything before it); what it escapes is kept, even a leading
+    // tab, and only the end is trimmed.
+    let unescaped = crate::report::csv_unescape(cell);
+    let text = if unescaped.len() < cell.len() {
+        unescaped.trim_end()
+    } else {
+        cell.trim()
+    };
     if text.contains('\r') {
         std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
     } else {
@@ -330,7 +356,11 @@ mod tests {
             ("\u{feff}\"a\",b\nc,d", vec![1, 2]),
         ] {
             for chunk in [1, 2, 3, 64] {
-                assert_eq!(scan(text.as_bytes(), chunk), (lines.clone(), None), "{text:?} {chunk}");
+                assert_eq!(
+                    scan(text.as_bytes(), chunk),
+                    (lines.clone(), None),
+                    "{text:?} {chunk}"
+                );
             }
         }
     }
@@ -364,6 +394,18 @@ mod tests {
         assert_eq!(
             scan(format!("a\n{row}\n").as_bytes(), 100).1,
             Some(ScanProblem::TooManyFields { line: 2 })
+        );
+    }
+
+    #[test]
+    fn a_nul_byte_stops_the_file() {
+        assert_eq!(
+            scan(b"code,name\nA,B\0\n", 3).1,
+            Some(ScanProblem::Nul { line: 2, field: 1 })
+        );
+        assert_eq!(
+            scan(b"code,name\n\0,x\n", 3).1,
+            Some(ScanProblem::Nul { line: 2, field: 0 })
         );
     }
 

@@ -517,6 +517,8 @@ pub fn render_to(rendered: &Rendered, format: OutputFormat, out: &mut dyn Write)
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[derive(Serialize)]
@@ -608,5 +610,125 @@ mod tests {
             fast(&["item", "tags"], &nested),
             slow(&["item", "tags"], &nested)
         );
+    }
+
+    #[test]
+    fn formula_cells_are_escaped_and_numbers_are_not() {
+        for (text, written) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+44 20 7946 0000", "'+44 20 7946 0000"),
+            ("+44", "'+44"),
+            ("-damaged", "'-damaged"),
+            ("-20C freezer", "'-20C freezer"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\tDN-1", "'\tDN-1"),
+            ("\r=1", "'\r=1"),
+            ("-", "'-"),
+            ("-1e5", "'-1e5"),
+            ("'quoted'", "''quoted'"),
+            ("'", "''"),
+            ("-3", "-3"),
+            ("-2.50", "-2.50"),
+            ("-.5", "-.5"),
+            ("12.50", "12.50"),
+            ("2-8C", "2-8C"),
+            (" =1", " =1"),
+            ("", ""),
+            ("RGT-ALB", "RGT-ALB"),
+        ] {
+            assert_eq!(csv_escape(text), written, "{text:?}");
+            assert_eq!(csv_unescape(written), text, "{written:?}");
+        }
+        // A user's own leading apostrophe before anything else is data.
+        assert_eq!(csv_unescape("'Tis"), "'Tis");
+        assert_eq!(csv_unescape("'=1"), "=1");
+    }
+
+    #[test]
+    fn csv_output_escapes_text_cells_only() {
+        let rows = [Flat {
+            item: "=cmd|' /C calc'!A0",
+            quantity: -3,
+            expiry: Some("-20C".into()),
+            cost: Some(-1.5),
+            ratio: 2.0,
+            state: State::Expired,
+            ok: true,
+            _hidden: 0,
+            pence: 250,
+            note: Some("@note"),
+        }];
+        let headers = [
+            "item", "quantity", "expiry", "cost", "ratio", "state", "ok", "pence", "note",
+        ];
+        let text = fast(&headers, &rows);
+        assert_eq!(text, slow(&headers, &rows));
+        assert_eq!(
+            text.lines().nth(1),
+            Some("'=cmd|' /C calc'!A0,-3,'-20C,-1.5,2.0,expired,true,2.50,'@note")
+        );
+        // JSON and the table show the data as it is.
+        let rendered = render(&headers, &rows).unwrap();
+        let mut json = Vec::new();
+        render_to(&rendered, OutputFormat::Json, &mut json).unwrap();
+        let json = String::from_utf8(json).unwrap();
+        assert!(json.contains("\"=cmd|' /C calc'!A0\""), "{json}");
+        let mut table = Vec::new();
+        render_to(&rendered, OutputFormat::Table, &mut table).unwrap();
+        assert!(!String::from_utf8(table).unwrap().contains("'="));
+    }
+
+    /// Strings that start with the characters that matter here more often
+    /// than `.*` alone would.
+    fn cell_text_strategy() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".*",
+            ("[=+\\-@\t\r'0-9. ]{0,3}", ".{0,8}").prop_map(|(a, b)| a + &b),
+            "-?[0-9]{0,4}(\\.[0-9]{0,3})?",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        #[test]
+        fn unescape_undoes_escape(s in cell_text_strategy()) {
+            let escaped = csv_escape(&s);
+            prop_assert_eq!(csv_unescape(&escaped), s.as_str());
+        }
+
+        #[test]
+        fn escaped_cells_never_start_with_a_trigger_unless_a_number(s in cell_text_strategy()) {
+            let e = csv_escape(&s);
+            if e.starts_with(FORMULA_TRIGGERS) {
+                prop_assert!(is_plain_number(&e), "{:?} -> {:?}", s, e);
+                prop_assert!(e.parse::<f64>().is_ok(), "{:?}", e);
+                prop_assert_eq!(e.as_ref(), s.as_str());
+            }
+            // Only ever one character added, and only in front.
+            prop_assert!(e == s || e.strip_prefix('\'') == Some(s.as_str()));
+        }
+
+        #[test]
+        fn csv_text_reads_back_as_written(cells in proptest::collection::vec(cell_text_strategy(), 1..6)) {
+            #[derive(Serialize)]
+            struct Row { a: String, b: String }
+            let rows: Vec<Row> = cells
+                .chunks(2)
+                .map(|c| Row { a: c[0].clone(), b: c.get(1).cloned().unwrap_or_default() })
+                .collect();
+            let mut out = Vec::new();
+            write_csv(&["a", "b"], &rows, &mut out).unwrap();
+            let mut reader = csv::ReaderBuilder::new().from_reader(out.as_slice());
+            let back: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            prop_assert_eq!(back.len(), rows.len());
+            for (rec, row) in back.iter().zip(&rows) {
+                prop_assert_eq!(csv_unescape(&rec[0]), row.a.as_str());
+                prop_assert_eq!(csv_unescape(&rec[1]), row.b.as_str());
+            }
+        }
     }
 }

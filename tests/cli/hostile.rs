@@ -80,7 +80,11 @@ fn an_excel_utf8_export_with_bom_and_crlf_imports_exactly() {
     assert_eq!(alb["supplier_ref"], "03183688122", "leading zero kept");
     assert_eq!(alb["unit_cost"], "71.20");
     assert_eq!(alb["lot_tracked"], true);
-    assert_eq!(alb["hazard"], Value::Null, "an empty last cell is not given");
+    assert_eq!(
+        alb["hazard"],
+        Value::Null,
+        "an empty last cell is not given"
+    );
     let etoh = json(&lab, &["item", "show", "CHM-ETOH-70"]);
     assert_eq!(etoh["name"], "Ethanol 70% v/v, 5 L");
     assert_eq!(
@@ -108,8 +112,7 @@ fn a_lims_export_keeps_multiline_notes_and_doubled_quotes_without_carriage_retur
     assert_eq!(history[0]["at"], "2026-11-02T08:14:00Z");
     assert_eq!(history[0]["user"], "j.okafor");
     assert_eq!(
-        history[0]["note"],
-        "Delivered 2 kits short.\nSupplier says \"back-order\" for the rest.",
+        history[0]["note"], "Delivered 2 kits short.\nSupplier says \"back-order\" for the rest.",
         "a CRLF inside a quoted cell is stored as a line break, without \\r"
     );
     assert_eq!(history[1]["note"], "To bench \"Biochem 2\", analyser c503");
@@ -257,8 +260,25 @@ fn a_missing_or_extra_comma_is_refused_naming_the_column() {
     assert!(err.contains("6 cells, the header has 7"), "{err}");
     let lab = excel_lab();
     let err = import_refused(&lab, "movements", &hostile("movements-extra-cell.csv"));
-    assert!(err.contains("line 3, column 13 (beyond the header)"), "{err}");
+    assert!(
+        err.contains("line 3, column 13 (beyond the header)"),
+        "{err}"
+    );
     assert!(err.contains("\"haematology\""), "{err}");
+}
+
+/// Regression (issue 8, found by `import_props`): a NUL byte in a code
+/// reached SQLite, whose CHECK saw an empty string, and the import failed
+/// with "database error" and exit 1.
+#[test]
+fn a_nul_byte_is_refused_as_invalid_data() {
+    let lab = Lab::new();
+    let path = lab.path().join("nul.csv");
+    std::fs::write(&path, b"code,name\r\nBENCH-1,Bench\r\n\0,Bench 2\r\n").unwrap();
+    let err = import_refused(&lab, "locations", path.to_str().unwrap());
+    assert!(err.contains("line 3, column code"), "{err}");
+    assert!(err.contains("NUL byte"), "{err}");
+    assert!(!err.contains("database error"), "{err}");
 }
 
 /// Regression (issue 8): in a CRLF file the `csv` crate numbers a row by
@@ -426,7 +446,8 @@ fn csv_reports_escape_formulas_and_keep_numbers_numbers() {
 
     let history = lab.csv(&["history", "RGT-INJ"]);
     let header = &history[0];
-    let col = |row: usize, name: &str| &history[row][header.iter().position(|h| h == name).unwrap()];
+    let col =
+        |row: usize, name: &str| &history[row][header.iter().position(|h| h == name).unwrap()];
     assert_eq!(col(1, "note"), "'@SUM(1+1)");
     assert_eq!(col(2, "reference"), "'+PO-2026-0412");
     assert_eq!(col(3, "reason"), "'-damaged in transit");
@@ -474,7 +495,10 @@ fn json_and_table_output_are_not_escaped() {
     assert_eq!(history[1]["reference"], "+PO-2026-0412");
     assert_eq!(history[2]["change"], -1);
     let table = lab.ok(&["stock", "--format", "table"]);
-    assert!(table.contains(HYPERLINK) && !table.contains('\''), "{table}");
+    assert!(
+        table.contains(HYPERLINK) && !table.contains('\''),
+        "{table}"
+    );
 }
 
 #[test]

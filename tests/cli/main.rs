@@ -6,6 +6,7 @@ mod common;
 mod gs1;
 mod hostile;
 mod import;
+mod import_props;
 mod ledger;
 mod orders;
 mod plans;
