@@ -5,7 +5,8 @@
 //! reason. Export writes movements in the import format so a database can
 //! be rebuilt to identical balances.
 
-use std::collections::HashMap;
+mod scan;
+
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
 use std::path::Path;
@@ -18,6 +19,11 @@ use crate::catalogue::{Item, insert_item, insert_location};
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::{Lookups, MovementRequest, record_with};
+use crate::report::csv_escape;
+use scan::{MAX_FIELDS, Scan, ScanProblem};
+
+pub use scan::MAX_CELL_BYTES;
+
 use crate::model::{
     Money, MovementKind, parse_bool, parse_count, parse_date, parse_quantity, parse_timestamp,
     stamp,
@@ -117,6 +123,7 @@ pub const MOVEMENTS: Format = Format {
 /// One data row of an import, with access by column name. Empty cells
 /// read as "not given".
 pub struct CsvRow<'a> {
+    /// The row's cells, already cleaned (see [`scan::clean_cell`]).
     record: &'a csv::StringRecord,
     /// (column name, position in the record), in header order: a few
     /// string compares find a column faster than hashing its name.
@@ -131,7 +138,6 @@ impl CsvRow<'_> {
             .iter()
             .find(|(name, _)| *name == column)
             .and_then(|&(_, i)| self.record.get(i))
-            .map(str::trim)
             .filter(|s| !s.is_empty())
     }
 
@@ -170,6 +176,15 @@ const IMPORT_CACHE_KIB: i64 = 48 * 1024;
 
 /// Read `source` as `format`, calling `apply` for each row inside one
 /// transaction. Nothing is written unless every row succeeds.
+///
+/// The file is read as spreadsheets and other systems write CSV: a UTF-8
+/// byte-order mark is ignored, line ends may be `\n`, `\r\n` or `\r`,
+/// quoted cells may hold commas, doubled quotes and line breaks, and
+/// columns whose header is empty (the `,,,` a spreadsheet leaves after the
+/// last column) are ignored as long as every cell in them is empty too.
+/// Anything else that is not clean CSV is refused with its line and
+/// column: bytes that are not UTF-8, a quote never closed, a row with too
+/// few or too many cells, a cell over [`MAX_CELL_BYTES`].
 pub fn run<F>(
     store: &mut Store,
     format: &Format,
@@ -200,76 +215,293 @@ where
     F: FnMut(&Connection, &CsvRow<'_>, &mut ImportSummary) -> Result<()>,
 {
     let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(source);
-    let index = header_index(format, reader.headers()?)?;
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(Scan::new(source));
+    let mut raw = csv::ByteRecord::new();
+    if !read_row(&mut reader, &mut raw, None)? {
+        return Err(Error::Csv(format!(
+            "the file is empty: there is no header row (an import of {} starts with a line naming its columns, e.g. {})",
+            format.kind,
+            format.required.join(",")
+        )));
+    }
+    let header_line = reader.get_mut().next_row_line();
+    let header = header_text(raw, header_line)?;
+    let shape = Shape::new(format, &header, header_line)?;
     let tx = store.write()?;
     let mut summary = ImportSummary::default();
-    let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record)? {
-        let line = record.position().map_or(0, csv::Position::line);
+    let mut raw = csv::ByteRecord::new();
+    let mut cleaned = csv::StringRecord::new();
+    while read_row(&mut reader, &mut raw, Some(&shape))? {
+        let line = reader.get_mut().next_row_line();
+        let record = row_text(std::mem::take(&mut raw), line, &shape)?;
         if record.iter().all(|c| c.trim().is_empty()) {
+            // A blank spreadsheet row (`,,,`).
+            raw = record.into_byte_record();
             continue;
         }
+        shape.check(&record, line)?;
+        let cells = if record.iter().any(scan::needs_cleaning) {
+            cleaned.clear();
+            for cell in &record {
+                cleaned.push_field(&scan::clean_cell(cell));
+            }
+            if cleaned.iter().all(str::is_empty) {
+                // Only escaped whitespace: blank too.
+                raw = record.into_byte_record();
+                continue;
+            }
+            &cleaned
+        } else {
+            &record
+        };
         let row = CsvRow {
-            record: &record,
-            index: &index,
+            record: cells,
+            index: &shape.index,
             line,
         };
         summary.rows += 1;
         apply(&tx, &row, &mut summary).map_err(|e| row.fail(e))?;
+        raw = record.into_byte_record();
     }
     tx.commit()?;
     Ok(summary)
 }
 
-fn header_index(
-    format: &Format,
-    headers: &csv::StringRecord,
-) -> Result<Vec<(&'static str, usize)>> {
-    let mut index: HashMap<&'static str, usize> = HashMap::new();
-    for (i, raw) in headers.iter().enumerate() {
-        let name = raw
-            .trim_start_matches('\u{feff}')
-            .trim()
-            .to_ascii_lowercase();
-        let Some(known) = format.columns.iter().find(|c| **c == name) else {
-            return Err(Error::invalid(
-                format!("column in the {} header", format.kind),
-                raw,
+/// Read the next row's bytes; a failure the scan stopped the stream for is
+/// reported as that problem, with its column when the header is known.
+fn read_row<R: Read>(
+    reader: &mut csv::Reader<Scan<R>>,
+    raw: &mut csv::ByteRecord,
+    shape: Option<&Shape>,
+) -> Result<bool> {
+    reader.read_byte_record(raw).map_err(|e| {
+        let column = |field: usize| {
+            Some(shape.map_or_else(|| (field + 1).to_string(), |s| s.label(field)))
+        };
+        match reader.get_ref().problem() {
+            Some(ScanProblem::CellTooLong {
+                line,
+                field,
+                quoted,
+            }) => Error::Import {
+                line,
+                column: column(field),
+                source: Box::new(Error::Csv(format!(
+                    "the value is longer than {} KiB, the most one cell may hold{}",
+                    MAX_CELL_BYTES / 1024,
+                    if quoted {
+                        " (is the closing quote of this cell missing?)"
+                    } else {
+                        ""
+                    }
+                ))),
+            },
+            Some(ScanProblem::TooManyFields { line }) => Error::Import {
+                line,
+                column: None,
+                source: Box::new(Error::Csv(format!(
+                    "the row has more than {MAX_FIELDS} cells; this is not a labstock import file"
+                ))),
+            },
+            Some(ScanProblem::UnclosedQuote { line, field }) => Error::Import {
+                line,
+                column: column(field),
+                source: Box::new(Error::Csv(
+                    "a quoted value starts here and is never closed; add the missing closing \""
+                        .into(),
+                )),
+            },
+            Some(ScanProblem::Nul { line, field }) => Error::Import {
+                line,
+                column: column(field),
+                source: Box::new(Error::Csv(
+                    "a NUL byte (0x00), which is never part of text: this is a binary or UTF-16 file; save it as \"CSV UTF-8 (Comma delimited)\"".into(),
+                )),
+            },
+            None => Error::from(e),
+        }
+    })
+}
+
+/// The header row as text, refusing a file that is not UTF-8.
+fn header_text(raw: csv::ByteRecord, line: u64) -> Result<csv::StringRecord> {
+    let first = raw.get(0).unwrap_or_default();
+    if first.starts_with(&[0xFF, 0xFE]) || first.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::Csv(
+            "the file is UTF-16 (as Excel saves \"Unicode Text\"); labstock reads UTF-8: save it as \"CSV UTF-8 (Comma delimited)\"".into(),
+        ));
+    }
+    csv::StringRecord::from_byte_record(raw)
+        .map_err(|e| not_utf8(e, line, |field| (field + 1).to_string()))
+}
+
+/// A data row as text, refusing bytes that are not UTF-8.
+fn row_text(raw: csv::ByteRecord, line: u64, shape: &Shape) -> Result<csv::StringRecord> {
+    csv::StringRecord::from_byte_record(raw).map_err(|e| not_utf8(e, line, |f| shape.label(f)))
+}
+
+/// The error for a cell that is not UTF-8: where, which byte, and what it
+/// would have been in Windows-1252 (what "CSV" from older Excel is).
+fn not_utf8(e: csv::FromUtf8Error, line: u64, label: impl Fn(usize) -> String) -> Error {
+    let field = e.utf8_error().field();
+    let at = e.utf8_error().valid_up_to();
+    let raw = e.into_byte_record();
+    let cell = raw.get(field).unwrap_or_default();
+    let before = String::from_utf8_lossy(&cell[..at.min(cell.len())]);
+    let tail: String = {
+        let chars: Vec<char> = before.chars().collect();
+        chars[chars.len().saturating_sub(20)..].iter().collect()
+    };
+    let byte = cell.get(at).copied().unwrap_or_default();
+    let meant = scan::windows_1252(byte)
+        .map(|c| format!(" (in Windows-1252 that byte is \"{c}\")"))
+        .unwrap_or_default();
+    let place = if tail.is_empty() {
+        "at the start of the cell".to_owned()
+    } else {
+        format!("after {tail:?}")
+    };
+    Error::Import {
+        line,
+        column: Some(label(field)),
+        source: Box::new(Error::Csv(format!(
+            "not UTF-8 text: byte 0x{byte:02X} {place}{meant}; the file must be UTF-8: save it as \"CSV UTF-8 (Comma delimited)\""
+        ))),
+    }
+}
+
+/// How the header laid out the columns.
+struct Shape {
+    /// (known column, position), in header order.
+    index: Vec<(&'static str, usize)>,
+    /// Positions whose header is empty: ignored, but they must stay empty.
+    nameless: Vec<usize>,
+    /// Header names as written, for messages.
+    names: Vec<String>,
+}
+
+impl Shape {
+    fn new(format: &Format, headers: &csv::StringRecord, line: u64) -> Result<Shape> {
+        let mut index: Vec<(&'static str, usize)> = Vec::new();
+        let mut nameless = Vec::new();
+        for (i, raw) in headers.iter().enumerate() {
+            let name = raw
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_ascii_lowercase();
+            if name.is_empty() {
+                nameless.push(i);
+                continue;
+            }
+            let Some(known) = format.columns.iter().find(|c| **c == name) else {
+                let separator = [(';', "semicolons"), ('\t', "tabs")]
+                    .into_iter()
+                    .find(|(sep, _)| name.contains(*sep))
+                    .map(|(_, word)| {
+                        format!("; the header looks separated by {word}, but labstock reads comma-separated CSV")
+                    })
+                    .unwrap_or_default();
+                return Err(Error::invalid(
+                    format!("column in the {} header", format.kind),
+                    raw,
+                    format!(
+                        "unknown column; expected some of: {}{separator}",
+                        format.columns.join(",")
+                    ),
+                )
+                .at_row(line, Some(raw)));
+            };
+            if index.iter().any(|(c, _)| c == known) {
+                return Err(Error::invalid("header", raw, "this column appears twice")
+                    .at_row(line, Some(raw)));
+            }
+            index.push((*known, i));
+        }
+        let missing: Vec<&str> = format
+            .required
+            .iter()
+            .copied()
+            .filter(|c| !index.iter().any(|(k, _)| k == c))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::missing(
+                format!("column {}", missing.join(", ")),
                 format!(
-                    "unknown column; expected some of: {}",
-                    format.columns.join(",")
+                    "an import of {} needs the columns {}",
+                    format.kind,
+                    format.required.join(",")
                 ),
             )
-            .at_row(1, Some(raw)));
-        };
-        if index.insert(*known, i).is_some() {
-            return Err(
-                Error::invalid("header", raw, "this column appears twice").at_row(1, Some(raw))
-            );
+            .at_row(line, None));
+        }
+        Ok(Shape {
+            index,
+            nameless,
+            names: headers.iter().map(str::to_owned).collect(),
+        })
+    }
+
+    fn width(&self) -> usize {
+        self.names.len()
+    }
+
+    /// How an error names column `i` (0-based).
+    fn label(&self, i: usize) -> String {
+        match self.names.get(i) {
+            Some(_) if self.nameless.contains(&i) => format!("{} (no header name)", i + 1),
+            Some(name) => name.trim_start_matches('\u{feff}').trim().to_owned(),
+            None => format!("{} (beyond the header)", i + 1),
         }
     }
-    let missing: Vec<&str> = format
-        .required
-        .iter()
-        .copied()
-        .filter(|c| !index.contains_key(c))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::missing(
-            format!("column {}", missing.join(", ")),
-            format!(
-                "an import of {} needs the columns {}",
-                format.kind,
-                format.required.join(",")
-            ),
-        )
-        .at_row(1, None));
+
+    /// A row fits the header: a cell for every named column, and nothing in
+    /// a column without a name (or beyond the last column).
+    fn check(&self, record: &csv::StringRecord, line: u64) -> Result<()> {
+        if record.len() < self.width() {
+            // A row may stop early only where the rest has no name: a
+            // shorter row is otherwise a missing comma that would shift
+            // every later cell into the wrong column.
+            if let Some(i) = (record.len()..self.width()).find(|i| !self.nameless.contains(i)) {
+                return Err(Error::Import {
+                    line,
+                    column: Some(self.label(i)),
+                    source: Box::new(Error::Csv(format!(
+                        "the row ends before this column: it has {} cells, the header has {} (a missing comma, or a line break outside quotes?)",
+                        record.len(),
+                        self.width()
+                    ))),
+                });
+            }
+        }
+        let stray = self
+            .nameless
+            .iter()
+            .copied()
+            .chain(self.width()..record.len())
+            .find_map(|i| {
+                record
+                    .get(i)
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (i, v))
+            });
+        if let Some((i, value)) = stray {
+            let short: String = value.chars().take(60).collect();
+            let why = if i < self.width() {
+                "this column has no name in the header; name the column or remove its values"
+            } else {
+                "the header has no column here; add one to the header or remove the value (a comma too many?)"
+            };
+            return Err(Error::Import {
+                line,
+                column: Some(self.label(i)),
+                source: Box::new(Error::invalid("value", short, why)),
+            });
+        }
+        Ok(())
     }
-    let mut index: Vec<(&'static str, usize)> = index.into_iter().collect();
-    index.sort_by_key(|&(_, i)| i);
-    Ok(index)
 }
 
 /// Import locations; codes already present are skipped (reference data,
@@ -456,7 +688,8 @@ pub fn import_movements(
 }
 
 /// Write every movement in the `movements` import format, in ledger
-/// order. Reversals, which imports refuse, are written as the movement
+/// order, text cells escaped against formula injection (undone by the
+/// import, so export → import is exact). Reversals, which imports refuse, are written as the movement
 /// that has the same effect: a transfer back, or an adjust.
 pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
     let mut writer = csv::Writer::from_writer(out);
@@ -513,19 +746,21 @@ pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
             _ => (kind.clone(), -quantity, location, None, reason, None),
         };
         let lot: String = r.get(6)?;
+        let text = |s: String| csv_escape(&s).into_owned();
         writer.write_record([
-            r.get::<_, String>(1)?,
+            text(r.get::<_, String>(1)?),
             kind,
-            r.get::<_, String>(3)?,
+            text(r.get::<_, String>(3)?),
+            // A number, never escaped: `-3` stays a number in a spreadsheet.
             qty.to_string(),
-            lot,
-            expiry.unwrap_or_default(),
-            from,
-            to.unwrap_or_default(),
-            reason.unwrap_or_default(),
-            r.get::<_, Option<String>>(11)?.unwrap_or_default(),
-            r.get::<_, String>(12)?,
-            r.get::<_, Option<String>>(13)?.unwrap_or_default(),
+            text(lot),
+            text(expiry.unwrap_or_default()),
+            text(from),
+            text(to.unwrap_or_default()),
+            text(reason.unwrap_or_default()),
+            text(r.get::<_, Option<String>>(11)?.unwrap_or_default()),
+            text(r.get::<_, String>(12)?),
+            text(r.get::<_, Option<String>>(13)?.unwrap_or_default()),
         ])?;
         n += 1;
     }

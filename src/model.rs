@@ -123,7 +123,9 @@ pub fn parse_date(what: &str, text: &str) -> Result<NaiveDate> {
 /// refused rather than guessed.
 pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
     let t = text.trim();
-    if t.len() == 10 {
+    // Ten characters shaped like a date are one (or the calendar says why
+    // not); anything else gets the full description of what is expected.
+    if t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' {
         let date = parse_date("timestamp", t)?;
         let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
         return Ok(date.and_time(noon).and_utc());
@@ -334,6 +336,8 @@ pub fn is_expired(effective: Option<NaiveDate>, as_of: NaiveDate) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -416,6 +420,10 @@ mod tests {
         );
         let err = parse_timestamp("2026-06-02T10:00:00").unwrap_err();
         assert!(err.to_string().contains("no UTC offset"));
+        let err = parse_timestamp("2026-02-30").unwrap_err();
+        assert!(err.to_string().contains("no such date"), "{err}");
+        let err = parse_timestamp("12:00:00Z0").unwrap_err();
+        assert!(err.to_string().contains("RFC 3339"), "{err}");
     }
 
     #[test]
@@ -432,5 +440,124 @@ mod tests {
         assert_eq!(effective_expiry(None, None, Some(28)), None);
         assert!(!is_expired(Some(d("2026-11-21")), d("2026-11-21")));
         assert!(is_expired(Some(d("2026-11-20")), d("2026-11-21")));
+    }
+
+    /// Text a user or a file might put in a cell: anything, and things
+    /// close to the real shapes.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".*",
+            "[ \t]?[+-]?[0-9£.:TZ -]{0,24}[ \t]?",
+            "(true|false|yes|no|y|n|1|0|TRUE|Yes|maybe)",
+            "[0-9]{1,5}-[0-9]{1,2}-[0-9]{1,2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2})?(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?",
+        ]
+    }
+
+    fn any_date() -> impl Strategy<Value = NaiveDate> {
+        (1i32..=9999, 1u32..=12, 1u32..=31).prop_map(|(y, m, d)| {
+            NaiveDate::from_ymd_opt(y, m, d)
+                .or_else(|| NaiveDate::from_ymd_opt(y, m, 28))
+                .unwrap()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        #[test]
+        fn cell_parsers_never_panic(text in cell()) {
+            let _ = parse_quantity(&text);
+            let _ = positive_quantity(&text);
+            let _ = parse_count("pack_size", &text);
+            let _ = parse_bool("lot_tracked", &text);
+            let _ = parse_date("expiry", &text);
+            let _ = parse_timestamp(&text);
+            let _ = parse_stored_date(&text);
+            let _ = parse_stamp(&text);
+            let _ = Money::parse_pounds(&text);
+            let _ = text.parse::<MovementKind>();
+        }
+
+        #[test]
+        fn errors_name_the_value(text in cell()) {
+            // Whatever is refused is quoted back (SPEC §8: errors carry
+            // the offending value).
+            // (Trimmed, as an import cell is.)
+            let quoted = [format!("{text:?}"), format!("{:?}", text.trim())];
+            for e in [
+                parse_quantity(&text).err(),
+                parse_bool("lot_tracked", &text).err(),
+                parse_date("expiry", &text).err(),
+                parse_timestamp(&text).err(),
+                Money::parse_pounds(&text).err(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let message = e.to_string();
+                prop_assert!(quoted.iter().any(|q| message.contains(q)), "{}", message);
+                prop_assert_eq!(e.exit_code(), 65);
+            }
+        }
+
+        #[test]
+        fn quantities_round_trip(n in any::<i64>(), pad in "[ \t]{0,2}") {
+            prop_assert_eq!(parse_quantity(&format!("{pad}{n}{pad}")).unwrap(), n);
+            prop_assert_eq!(positive_quantity(&n.to_string()).is_ok(), n > 0);
+            prop_assert_eq!(parse_count("x", &n.to_string()).ok(), (n >= 0).then_some(n));
+        }
+
+        #[test]
+        fn booleans_round_trip(b in any::<bool>(), form in 0usize..3, upper in any::<bool>()) {
+            let words = if b { ["true", "yes", "1"] } else { ["false", "no", "0"] };
+            let text = if upper { words[form].to_uppercase() } else { words[form].to_owned() };
+            prop_assert_eq!(parse_bool("lot_tracked", &text).unwrap(), b);
+        }
+
+        #[test]
+        fn dates_round_trip(d in any_date()) {
+            let text = d.format("%Y-%m-%d").to_string();
+            prop_assert_eq!(parse_date("expiry", &text).unwrap(), d);
+            prop_assert_eq!(parse_stored_date(&text), Some(d));
+            // A bare date in a timestamp column is noon UTC that day.
+            let t = parse_timestamp(&text).unwrap();
+            prop_assert_eq!(t.date_naive(), d);
+            prop_assert_eq!(t.hour(), 12);
+        }
+
+        #[test]
+        fn timestamps_round_trip(d in any_date(), secs in 0u32..86_400, offset_min in -14 * 60i32..=14 * 60) {
+            let t = d.and_time(NaiveTime::from_num_seconds_from_midnight_opt(secs, 0).unwrap()).and_utc();
+            // As stored (UTC, `Z`) and as another system writes it (an offset).
+            prop_assert_eq!(parse_timestamp(&stamp(t)).unwrap(), t);
+            prop_assert_eq!(parse_stamp(&stamp(t)).unwrap(), t);
+            let zone = chrono::FixedOffset::east_opt(offset_min * 60).unwrap();
+            let local = t.with_timezone(&zone).to_rfc3339();
+            prop_assert_eq!(parse_timestamp(&local).unwrap(), t, "{}", local);
+            // Without the offset it is refused, never guessed.
+            let naive = t.format("%Y-%m-%dT%H:%M:%S").to_string();
+            prop_assert!(parse_timestamp(&naive).unwrap_err().to_string().contains("no UTC offset"));
+        }
+
+        #[test]
+        fn money_round_trips_through_pounds(pence in 0i64..=i64::MAX) {
+            let text = Money(pence).to_string();
+            prop_assert_eq!(Money::parse_pounds(&text).unwrap(), Money(pence));
+            prop_assert_eq!(Money::parse_pounds(&format!("£{text}")).unwrap(), Money(pence));
+            if pence % 10 == 0 {
+                // `12.5` means `12.50`.
+                let short = text.trim_end_matches('0');
+                prop_assert_eq!(Money::parse_pounds(short).unwrap(), Money(pence));
+            }
+        }
+
+        #[test]
+        fn money_finer_than_a_penny_or_negative_is_refused(pence in 0i64..1_000_000, extra in 1u32..10) {
+            let text = format!("{}{extra}", Money(pence));
+            prop_assert!(Money::parse_pounds(&text).is_err());
+            if pence > 0 {
+                prop_assert!(Money::parse_pounds(&Money(-pence).to_string()).is_err());
+            }
+        }
     }
 }

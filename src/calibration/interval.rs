@@ -150,6 +150,8 @@ impl serde::Serialize for Interval {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -267,5 +269,67 @@ mod tests {
         assert_eq!(i.count(), 6);
         assert_eq!(i.unit(), IntervalUnit::Months);
         assert!(Interval::new(0, IntervalUnit::Days).is_none());
+    }
+
+    fn unit() -> impl Strategy<Value = IntervalUnit> {
+        prop_oneof![
+            Just(IntervalUnit::Days),
+            Just(IntervalUnit::Weeks),
+            Just(IntervalUnit::Months),
+            Just(IntervalUnit::Years),
+        ]
+    }
+
+    fn word(unit: IntervalUnit) -> &'static str {
+        match unit {
+            IntervalUnit::Days => "days",
+            IntervalUnit::Weeks => "weeks",
+            IntervalUnit::Months => "months",
+            IntervalUnit::Years => "years",
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        #[test]
+        fn parse_never_panics_and_refusals_name_the_value(
+            text in prop_oneof![".*", "[ ]?[0-9]{0,12}[ ]?[a-zA-Zµ]{0,7}[ ]?"],
+        ) {
+            if let Err(e) = Interval::parse(&text) {
+                prop_assert_eq!(e.exit_code(), 65);
+                prop_assert!(e.to_string().contains(&format!("{text:?}")), "{}", e);
+            }
+        }
+
+        #[test]
+        fn print_then_parse_is_the_same_interval(count in 1u32..=MAX_COUNT, unit in unit()) {
+            let interval = Interval::new(count, unit).unwrap();
+            let printed = interval.to_string();
+            prop_assert_eq!(Interval::parse(&printed).unwrap(), interval);
+            // The long, spaced and upper-case spellings mean the same.
+            let long = format!("  {count} {}  ", word(unit).to_uppercase());
+            prop_assert_eq!(Interval::parse(&long).unwrap(), interval);
+            prop_assert_eq!(Interval::parse(&long).unwrap().to_string(), printed);
+        }
+
+        #[test]
+        fn counts_out_of_range_are_refused(count in prop_oneof![Just(0u64), u64::from(MAX_COUNT) + 1..u64::MAX], unit in unit()) {
+            let text = format!("{count}{}", unit.letter());
+            prop_assert!(Interval::parse(&text).is_err(), "{}", text);
+        }
+
+        #[test]
+        fn the_due_date_is_always_computed_or_none_never_a_panic(
+            count in 1u32..=MAX_COUNT,
+            unit in unit(),
+            days in -200_000i64..3_000_000,
+        ) {
+            let date = NaiveDate::from_num_days_from_ce_opt(days as i32).unwrap_or(NaiveDate::MIN);
+            let interval = Interval::new(count, unit).unwrap();
+            if let Some(due) = interval.after(date) {
+                prop_assert!(due > date);
+            }
+        }
     }
 }

@@ -78,10 +78,17 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
     } else {
         String::new()
     };
-    ctx.say(&format!(
-        "imported {} {what} from {} ({} rows{skipped})",
-        summary.written, a.file, summary.rows
-    ));
+    if summary.rows == 0 {
+        ctx.say(&format!(
+            "imported 0 {what} from {}: the file has a header row and no data rows",
+            a.file
+        ));
+    } else {
+        ctx.say(&format!(
+            "imported {} {what} from {} ({} rows{skipped})",
+            summary.written, a.file, summary.rows
+        ));
+    }
     Ok(0)
 }
 

@@ -8,12 +8,12 @@ use serde_json::Value;
 
 use super::Ctx;
 use crate::db::Store;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Money, parse_count};
 use crate::reorder::{REORDER_HEADERS, ReorderQuery, ReorderRow};
 use crate::report::expiry::{DEFAULT_WITHIN_DAYS, EXPIRY_HEADERS};
 use crate::report::usage::DEFAULT_WEEKS;
-use crate::report::{OutputFormat, Rendered, render, render_to};
+use crate::report::{OutputFormat, Rendered, render, render_to, write_csv};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReportCommand {
@@ -111,19 +111,8 @@ pub(crate) fn print_reorder(
     if format == OutputFormat::Csv {
         // Straight from the rows (the header is the struct's field order):
         // the weekly list can run to thousands of lines.
-        ctx.write_output(|out| {
-            let mut w = csv::Writer::from_writer(out);
-            if report.rows.is_empty() {
-                w.write_record(REORDER_HEADERS)?;
-            }
-            for row in &report.rows {
-                w.serialize(row)?;
-            }
-            w.flush().map_err(|source| Error::Io {
-                path: "<output>".into(),
-                source,
-            })
-        })?;
+        // `write_csv` also escapes text cells against formula injection.
+        ctx.write_output(|out| write_csv(REORDER_HEADERS, &report.rows, out))?;
     } else {
         let mut rendered = render(REORDER_HEADERS, &report.rows)?;
         if format == OutputFormat::Table {

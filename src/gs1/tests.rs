@@ -1245,6 +1245,34 @@ proptest! {
     }
 
     #[test]
+    fn bracketed_input_built_from_valid_elements_decodes_to_them(
+        elements in valid_elements(),
+        symbology in proptest::option::of(proptest::sample::select(Symbology::ALL.to_vec())),
+    ) {
+        // Built by hand, not by `to_bracketed`: "(AI)value" per element,
+        // a "(" inside a value written "\(" as the bracketed syntax asks.
+        let mut body = String::new();
+        for (ai, value) in &elements {
+            body.push('(');
+            body.push_str(ai);
+            body.push(')');
+            body.push_str(&value.replace('(', "\\("));
+        }
+        let input = format!("{}{body}", symbology.map_or("", Symbology::identifier));
+        let decoded = match decode(&input, &opts()) {
+            Ok(d) => d,
+            Err(e) => return Err(TestCaseError::fail(format!("{input:?}: {e}"))),
+        };
+        let expected: Vec<Element> = elements
+            .iter()
+            .map(|(ai, value)| Element { ai: ai.clone(), value: value.clone() })
+            .collect();
+        prop_assert_eq!(&decoded.elements, &expected);
+        // And printing it again gives the same text back.
+        prop_assert_eq!(decoded.to_bracketed(), body);
+    }
+
+    #[test]
     fn near_valid_input_never_panics(
         elements in valid_elements(),
         cut in any::<proptest::sample::Index>(),

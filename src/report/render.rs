@@ -1,6 +1,13 @@
 //! Renderers: CSV (through the `csv` crate, so commas and quotes survive),
 //! JSON (an array of objects), and a table for people at a terminal.
+//!
+//! CSV is opened in a spreadsheet by whoever places the orders, so every
+//! text cell of every CSV labstock writes goes through [`csv_escape`]
+//! (OWASP CSV injection): a cell a spreadsheet would run as a formula is
+//! written so that it shows as text. JSON and tables are written as they
+//! are; nothing runs them.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use comfy_table::{CellAlignment, ContentArrangement, Table, TableComponent, presets};
@@ -23,6 +30,56 @@ pub struct Rendered {
     pub objects: Vec<serde_json::Map<String, Value>>,
 }
 
+/// The characters that make a spreadsheet read a cell as a formula (or,
+/// for tab and carriage return, that smuggle one past a naive check):
+/// OWASP's CSV-injection list.
+const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether `text` is a plain decimal number such as `-3` or `-2.50`: a
+/// spreadsheet reads it as a number, never as a formula, so it is written
+/// as it is and stays a number. A leading `+` is not a number here: `+44`
+/// is a telephone prefix, and escaping it keeps the plus.
+fn is_plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    !(whole.is_empty() && frac.is_empty())
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A text cell as written to CSV: one leading `'` is added when the cell
+/// starts with a formula trigger (`=`, `+`, `-`, `@`, tab, carriage
+/// return) and is not a plain number, so a spreadsheet shows it as text.
+/// A cell that already starts with `'` gets one more, so that
+/// [`csv_unescape`] gives every cell back exactly and `export movements`
+/// → `import movements` is a round trip.
+pub fn csv_escape(text: &str) -> Cow<'_, str> {
+    match text.chars().next() {
+        Some('\'') => Cow::Owned(format!("'{text}")),
+        Some(c) if FORMULA_TRIGGERS.contains(&c) && !is_plain_number(text) => {
+            Cow::Owned(format!("'{text}"))
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// The inverse of [`csv_escape`], applied to every cell an import reads:
+/// one leading `'` is removed when the next character is a formula trigger
+/// or another `'`. Any other leading `'` (`'Tis`) is data and stays.
+pub fn csv_unescape(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest)
+            if rest
+                .chars()
+                .next()
+                .is_some_and(|c| c == '\'' || FORMULA_TRIGGERS.contains(&c)) =>
+        {
+            rest
+        }
+        _ => text,
+    }
+}
+
 fn cell_text(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
@@ -30,6 +87,15 @@ fn cell_text(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
         other => other.to_string(),
+    }
+}
+
+/// A cell as written to CSV: text escaped against formula injection,
+/// numbers and booleans as they are.
+fn csv_cell(v: &Value) -> String {
+    match v {
+        Value::String(s) => csv_escape(s).into_owned(),
+        other => cell_text(other),
     }
 }
 
@@ -97,7 +163,7 @@ fn write_rows_csv(rendered: &Rendered, out: &mut dyn Write) -> Result<()> {
             rendered
                 .headers
                 .iter()
-                .map(|h| obj.get(h).map(cell_text).unwrap_or_default()),
+                .map(|h| obj.get(h).map(csv_cell).unwrap_or_default()),
         )?;
     }
     w.flush().map_err(|source| Error::Io {
@@ -130,7 +196,7 @@ struct RowCells<'a> {
     cells: &'a mut Vec<(&'static str, String)>,
 }
 
-/// Serialises one field into the text `cell_text` gives its JSON value.
+/// Serialises one field into the text `csv_cell` gives its JSON value.
 struct CellText;
 
 macro_rules! not_flat {
@@ -260,8 +326,14 @@ impl serde::Serializer for CellText {
         serialize_u32(u32);
         serialize_u64(u64);
         serialize_u128(u128);
-        serialize_char(char);
-        serialize_str(&str);
+    }
+
+    fn serialize_char(self, v: char) -> std::result::Result<String, NotFlat> {
+        Ok(csv_escape(v.encode_utf8(&mut [0; 4])).into_owned())
+    }
+
+    fn serialize_str(self, v: &str) -> std::result::Result<String, NotFlat> {
+        Ok(csv_escape(v).into_owned())
     }
 
     fn serialize_f32(self, v: f32) -> std::result::Result<String, NotFlat> {
@@ -303,7 +375,7 @@ impl serde::Serializer for CellText {
         _: u32,
         variant: &'static str,
     ) -> std::result::Result<String, NotFlat> {
-        Ok(variant.to_owned())
+        Ok(csv_escape(variant).into_owned())
     }
 
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
@@ -392,7 +464,7 @@ pub fn render_to(rendered: &Rendered, format: OutputFormat, out: &mut dyn Write)
                     rendered
                         .headers
                         .iter()
-                        .map(|h| obj.get(h).map(cell_text).unwrap_or_default()),
+                        .map(|h| obj.get(h).map(csv_cell).unwrap_or_default()),
                 )?;
             }
             w.flush().map_err(io)?;
@@ -445,6 +517,8 @@ pub fn render_to(rendered: &Rendered, format: OutputFormat, out: &mut dyn Write)
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[derive(Serialize)]
@@ -536,5 +610,125 @@ mod tests {
             fast(&["item", "tags"], &nested),
             slow(&["item", "tags"], &nested)
         );
+    }
+
+    #[test]
+    fn formula_cells_are_escaped_and_numbers_are_not() {
+        for (text, written) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+44 20 7946 0000", "'+44 20 7946 0000"),
+            ("+44", "'+44"),
+            ("-damaged", "'-damaged"),
+            ("-20C freezer", "'-20C freezer"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\tDN-1", "'\tDN-1"),
+            ("\r=1", "'\r=1"),
+            ("-", "'-"),
+            ("-1e5", "'-1e5"),
+            ("'quoted'", "''quoted'"),
+            ("'", "''"),
+            ("-3", "-3"),
+            ("-2.50", "-2.50"),
+            ("-.5", "-.5"),
+            ("12.50", "12.50"),
+            ("2-8C", "2-8C"),
+            (" =1", " =1"),
+            ("", ""),
+            ("RGT-ALB", "RGT-ALB"),
+        ] {
+            assert_eq!(csv_escape(text), written, "{text:?}");
+            assert_eq!(csv_unescape(written), text, "{written:?}");
+        }
+        // A user's own leading apostrophe before anything else is data.
+        assert_eq!(csv_unescape("'Tis"), "'Tis");
+        assert_eq!(csv_unescape("'=1"), "=1");
+    }
+
+    #[test]
+    fn csv_output_escapes_text_cells_only() {
+        let rows = [Flat {
+            item: "=cmd|' /C calc'!A0",
+            quantity: -3,
+            expiry: Some("-20C".into()),
+            cost: Some(-1.5),
+            ratio: 2.0,
+            state: State::Expired,
+            ok: true,
+            _hidden: 0,
+            pence: 250,
+            note: Some("@note"),
+        }];
+        let headers = [
+            "item", "quantity", "expiry", "cost", "ratio", "state", "ok", "pence", "note",
+        ];
+        let text = fast(&headers, &rows);
+        assert_eq!(text, slow(&headers, &rows));
+        assert_eq!(
+            text.lines().nth(1),
+            Some("'=cmd|' /C calc'!A0,-3,'-20C,-1.5,2.0,expired,true,2.50,'@note")
+        );
+        // JSON and the table show the data as it is.
+        let rendered = render(&headers, &rows).unwrap();
+        let mut json = Vec::new();
+        render_to(&rendered, OutputFormat::Json, &mut json).unwrap();
+        let json = String::from_utf8(json).unwrap();
+        assert!(json.contains("\"=cmd|' /C calc'!A0\""), "{json}");
+        let mut table = Vec::new();
+        render_to(&rendered, OutputFormat::Table, &mut table).unwrap();
+        assert!(!String::from_utf8(table).unwrap().contains("'="));
+    }
+
+    /// Strings that start with the characters that matter here more often
+    /// than `.*` alone would.
+    fn cell_text_strategy() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".*",
+            ("[=+\\-@\t\r'0-9. ]{0,3}", ".{0,8}").prop_map(|(a, b)| a + &b),
+            "-?[0-9]{0,4}(\\.[0-9]{0,3})?",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+        #[test]
+        fn unescape_undoes_escape(s in cell_text_strategy()) {
+            let escaped = csv_escape(&s);
+            prop_assert_eq!(csv_unescape(&escaped), s.as_str());
+        }
+
+        #[test]
+        fn escaped_cells_never_start_with_a_trigger_unless_a_number(s in cell_text_strategy()) {
+            let e = csv_escape(&s);
+            if e.starts_with(FORMULA_TRIGGERS) {
+                prop_assert!(is_plain_number(&e), "{:?} -> {:?}", s, e);
+                prop_assert!(e.parse::<f64>().is_ok(), "{:?}", e);
+                prop_assert_eq!(e.as_ref(), s.as_str());
+            }
+            // Only ever one character added, and only in front.
+            prop_assert!(e == s || e.strip_prefix('\'') == Some(s.as_str()));
+        }
+
+        #[test]
+        fn csv_text_reads_back_as_written(cells in proptest::collection::vec(cell_text_strategy(), 1..6)) {
+            #[derive(Serialize)]
+            struct Row { a: String, b: String }
+            let rows: Vec<Row> = cells
+                .chunks(2)
+                .map(|c| Row { a: c[0].clone(), b: c.get(1).cloned().unwrap_or_default() })
+                .collect();
+            let mut out = Vec::new();
+            write_csv(&["a", "b"], &rows, &mut out).unwrap();
+            let mut reader = csv::ReaderBuilder::new().from_reader(out.as_slice());
+            let back: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+            prop_assert_eq!(back.len(), rows.len());
+            for (rec, row) in back.iter().zip(&rows) {
+                prop_assert_eq!(csv_unescape(&rec[0]), row.a.as_str());
+                prop_assert_eq!(csv_unescape(&rec[1]), row.b.as_str());
+            }
+        }
     }
 }

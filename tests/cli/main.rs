@@ -4,7 +4,9 @@
 mod calibration;
 mod common;
 mod gs1;
+mod hostile;
 mod import;
+mod import_props;
 mod ledger;
 mod orders;
 mod plans;
