@@ -85,7 +85,8 @@ UNION ALL
 SELECT 5, m.recorded_at, m.user, 'movement', m.id, m.kind, 'item', i.code,
        CASE WHEN m.kind = 'transfer' THEN abs(m.quantity) || ' from ' || loc.code || ' to ' || tl.code
             WHEN m.kind = 'count' THEN 'counted ' || m.counted || ' (' || printf('%+d', m.quantity) || ') at ' || loc.code
-            ELSE printf('%+d', m.quantity) || ' at ' || loc.code END
+            WHEN m.quantity < 0 THEN abs(m.quantity) || ' out of ' || loc.code
+            ELSE m.quantity || ' into ' || loc.code END
        || CASE WHEN l.lot <> '' THEN '; lot ' || l.lot ELSE '' END
        || coalesce('; reverses movement ' || m.reverses, '')
        || coalesce('; ' || m.reason, '') || coalesce('; reference ' || m.reference, '')
@@ -144,6 +145,21 @@ SELECT 16, recorded_at, recorded_by, 'consignment', id, 'collected', 'consignmen
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.
     pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+        let mut rows = Vec::new();
+        self.audit_each(filter, |row| {
+            rows.push(row);
+            Ok(())
+        })?;
+        Ok(rows)
+    }
+
+    /// The audit trail one row at a time, oldest first: a whole trail of
+    /// millions of movements is written out without being held.
+    pub fn audit_each(
+        &self,
+        filter: &AuditFilter,
+        mut each: impl FnMut(AuditRow) -> Result<()>,
+    ) -> Result<()> {
         let (kind, key) = match filter.entity.as_deref().map(str::trim) {
             None | Some("") => (None, None),
             Some(e) => {
@@ -183,27 +199,25 @@ impl Store {
              ORDER BY at, ord, id"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(
-            params![
-                filter.user.as_deref().map(str::trim),
-                from,
-                before,
-                kind,
-                key
-            ],
-            |r| {
-                Ok(AuditRow {
-                    at: r.get(0)?,
-                    user: r.get(1)?,
-                    record: r.get(2)?,
-                    id: r.get(3)?,
-                    action: r.get(4)?,
-                    entity: r.get(5)?,
-                    detail: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut rows = stmt.query(params![
+            filter.user.as_deref().map(str::trim),
+            from,
+            before,
+            kind,
+            key
+        ])?;
+        while let Some(r) = rows.next()? {
+            each(AuditRow {
+                at: r.get(0)?,
+                user: r.get(1)?,
+                record: r.get(2)?,
+                id: r.get(3)?,
+                action: r.get(4)?,
+                entity: r.get(5)?,
+                detail: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            })?;
+        }
+        Ok(())
     }
 
     /// The last row of every hash chain, without verifying it: what an

@@ -6,6 +6,10 @@ use super::Ctx;
 use crate::audit::{AUDIT_HEADERS, AuditFilter};
 use crate::error::Result;
 use crate::model::parse_date;
+use crate::report::{OutputFormat, write_csv_header, write_csv_rows};
+
+/// Rows written to CSV at a time.
+const CHUNK: usize = 4096;
 
 /// Who did what and when, oldest first.
 ///
@@ -60,7 +64,24 @@ pub(super) fn run(ctx: &Ctx, args: &AuditArgs) -> Result<i32> {
             .transpose()?,
         entity: args.entity.clone(),
     };
-    let rows = store.audit(&filter)?;
-    ctx.emit(AUDIT_HEADERS, &rows)?;
+    if ctx.format() != OutputFormat::Csv {
+        ctx.emit(AUDIT_HEADERS, &store.audit(&filter)?)?;
+        return Ok(0);
+    }
+    // CSV is written as it is read, so the trail of a ledger of millions
+    // of movements never has to fit in memory.
+    ctx.write_output(|out| {
+        write_csv_header(AUDIT_HEADERS, out)?;
+        let mut chunk = Vec::with_capacity(CHUNK);
+        store.audit_each(&filter, |row| {
+            chunk.push(row);
+            if chunk.len() == CHUNK {
+                write_csv_rows(AUDIT_HEADERS, &chunk, out)?;
+                chunk.clear();
+            }
+            Ok(())
+        })?;
+        write_csv_rows(AUDIT_HEADERS, &chunk, out)
+    })?;
     Ok(0)
 }

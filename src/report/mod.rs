@@ -7,4 +7,7 @@ pub mod expiry;
 mod render;
 pub mod usage;
 
-pub use render::{OutputFormat, Rendered, csv_escape, csv_unescape, render, render_to, write_csv};
+pub use render::{
+    OutputFormat, Rendered, csv_escape, csv_unescape, render, render_to, write_csv,
+    write_csv_header, write_csv_rows,
+};

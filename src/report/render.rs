@@ -125,8 +125,29 @@ pub fn render<T: Serialize>(headers: &[&str], rows: &[T]) -> Result<Rendered> {
 /// query. Rows that are not flat structs (a nested value, a map) take the
 /// general path.
 pub fn write_csv<T: Serialize>(headers: &[&str], rows: &[T], out: &mut dyn Write) -> Result<()> {
+    write_csv_header(headers, out)?;
+    write_csv_rows(headers, rows, out)
+}
+
+/// The header line of [`write_csv`] alone, for a listing written in
+/// chunks as it is read ([`write_csv_rows`]) instead of held whole.
+pub fn write_csv_header(headers: &[&str], out: &mut dyn Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(&mut *out);
     w.write_record(headers)?;
+    w.flush().map_err(|source| Error::Io {
+        path: "<output>".into(),
+        source,
+    })?;
+    Ok(())
+}
+
+/// The data lines of [`write_csv`], without the header.
+pub fn write_csv_rows<T: Serialize>(
+    headers: &[&str],
+    rows: &[T],
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut w = csv::Writer::from_writer(&mut *out);
     let mut cells: Vec<(&'static str, String)> = Vec::with_capacity(headers.len());
     for (i, row) in rows.iter().enumerate() {
         cells.clear();

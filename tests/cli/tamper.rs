@@ -369,7 +369,7 @@ fn the_audit_trail_says_who_did_what_and_when() {
             "item:RGT-GLU"
         ]
     );
-    assert!(issue[6].starts_with("-1 at FRIDGE-1"), "{issue:?}");
+    assert!(issue[6].starts_with("1 out of FRIDGE-1"), "{issue:?}");
     assert!(issue[6].contains("reference run 4411"), "{issue:?}");
     let edit = mine.iter().find(|r| r[2] == "item_change").unwrap();
     assert_eq!(edit[6], "max_level: 10 -> 12");
