@@ -258,6 +258,8 @@ fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
             "GLOVES-M (no lot) at MAIN: ledger sums to 10, balance says 0 (difference +10); run `labstock history GLOVES-M`",
             "lot A1 of REAG-1 at MAIN: ledger sums to 0, balance says 3 (difference -3); run `labstock history REAG-1 --lot A1`",
             "2 rows refer to records that do not exist",
+            "foreign key: movements row 4 (lot_id = 999) refers to a row of lots that does not exist",
+            "foreign key: movements row 4 (item_id = 999) refers to a row of items that does not exist",
         ],
         "{stdout}"
     );
