@@ -101,6 +101,20 @@ impl Store {
 /// that still holds another database's changes (SQLite would replay it
 /// into the copy).
 fn refuse_unsafe_destination(source: &Path, dest: &Path, force: bool) -> Result<()> {
+    let dir = dest
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    if !dir.is_dir() {
+        return Err(Error::invalid(
+            "backup file",
+            dest.display().to_string(),
+            format!(
+                "a path in an existing directory ({} is not one)",
+                dir.display()
+            ),
+        ));
+    }
     let Ok(meta) = std::fs::metadata(dest) else {
         return Ok(());
     };

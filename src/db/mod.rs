@@ -370,8 +370,12 @@ impl Header {
 /// written to them.
 fn inspect_file(path: &Path, sidecars: &Sidecars) -> Result<()> {
     let (bytes, len) = read_head(path)?;
-    if len == 0 {
+    if len == 0 && !sidecars.holds_changes() {
         return Err(not_labstock(path, Foreign::Empty));
+    }
+    if len == 0 {
+        // Everything may still be in the WAL beside it.
+        return Ok(());
     }
     let Some(header) = Header::parse(&bytes) else {
         return Err(not_labstock(path, Foreign::NotSqlite));

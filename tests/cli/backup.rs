@@ -154,6 +154,8 @@ fn a_backup_onto_the_database_itself_or_a_directory_is_refused() {
     std::fs::create_dir(lab.path().join("dir")).unwrap();
     let err = lab.fails(&["backup", "dir", "--force"], 65);
     assert!(err.contains("not a directory"), "{err}");
+    let err = lab.fails(&["backup", "no/such/dir/copy.db"], 65);
+    assert!(err.contains("an existing directory"), "{err}");
     assert_eq!(lab.db_bytes(), before);
 }
 

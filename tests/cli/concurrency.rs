@@ -401,3 +401,94 @@ fn eight_writers_at_once_lose_nothing_double_nothing_and_never_go_negative() {
         elapsed.as_secs_f64()
     );
 }
+
+/// Every command that writes, each a valid write on the lab below.
+const WRITES: &[&[&str]] = &[
+    &["location", "add", "SHELF-2"],
+    &["item", "add", "NEW", "--name", "New item"],
+    &["item", "edit", "SWB", "--reorder-level", "4"],
+    &[
+        "item",
+        "level",
+        "GLV",
+        "--location",
+        "FRIDGE-1",
+        "--reorder-level",
+        "3",
+    ],
+    &["receive", "GLV", "1"],
+    &["issue", "GLV", "1"],
+    &["transfer", "GLV", "1", "--from", "MAIN", "--to", "FRIDGE-1"],
+    &["adjust", "GLV", "-1", "--reason", "damaged"],
+    &["count", "GLV", "3"],
+    &["dispose", "GLV", "1", "--reason", "damaged"],
+    &["reverse", "2"],
+    &["lot", "quarantine", "RGT", "L1"],
+    &["order", "add", "PO-2", "--item", "GLV", "--quantity", "5"],
+    &["order", "cancel", "PO-1"],
+    &["equipment", "add", "EQ-2"],
+    &["equipment", "service", "EQ-1", "--kind", "ppm"],
+    &[
+        "calibrate",
+        "EQ-1",
+        "--date",
+        "2026-11-20",
+        "--result",
+        "pass",
+    ],
+    &[
+        "waste",
+        "record",
+        "--stream",
+        "18 01 03*",
+        "--quantity",
+        "2",
+        "--unit",
+        "kg",
+    ],
+    &[
+        "waste",
+        "stream",
+        "add",
+        "99 99 99",
+        "--name",
+        "Test stream",
+    ],
+    &["waste", "container", "open", "--stream", "18 01 03*", "C-1"],
+    &["item", "retire", "SWB"],
+];
+
+/// Every write path takes the write lock before it writes anything: with
+/// another process holding it, each write command exits 75 and the file is
+/// unchanged; released, each of them succeeds.
+#[test]
+fn every_write_command_waits_for_the_write_lock_and_writes_nothing_without_it() {
+    let lab = stocked_lab();
+    lab.ok(&[
+        "receive",
+        "RGT",
+        "2",
+        "--lot",
+        "L1",
+        "--expiry",
+        "2027-03-31",
+    ]);
+    lab.ok(&["order", "add", "PO-1", "--item", "GLV", "--quantity", "5"]);
+    lab.ok(&["equipment", "add", "EQ-1", "--calibration-interval", "1y"]);
+    let csv = lab.file("locations.csv", "code,name\nSHELF-9,Shelf\n");
+    let import = ["import", "locations", csv.to_str().unwrap()];
+    let main_file = lab.db_bytes();
+    let holder = hold_write_lock(&lab.db);
+    for args in WRITES.iter().copied().chain([&import[..]]) {
+        let mut with_timeout = args.to_vec();
+        with_timeout.extend(["--busy-timeout", "0"]);
+        let err = lab.fails(&with_timeout, 75);
+        assert!(err.contains("is busy"), "{args:?}: {err}");
+    }
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert_eq!(lab.db_bytes(), main_file, "nothing was written");
+    for args in WRITES.iter().copied().chain([&import[..]]) {
+        lab.ok(args);
+    }
+}

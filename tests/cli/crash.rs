@@ -82,6 +82,16 @@ fn counts(db: &Path, trial: u64) -> (i64, i64) {
     (of_trial, all)
 }
 
+/// The newest movement id: cheap enough to poll for an import's commit.
+fn last_id(db: &Path) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT coalesce(max(id), 0) FROM movements", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
 fn integrity(db: &Path) -> String {
     Connection::open(db)
         .unwrap()
@@ -105,17 +115,18 @@ fn an_import_killed_at_any_moment_is_wholly_present_or_wholly_absent() {
     let status = import(&lab, &probe).wait().unwrap();
     assert!(status.success());
     let per_row = started.elapsed().as_secs_f64() / probe_rows as f64;
-    let rows = ((TARGET_IMPORT.as_secs_f64() / per_row) as usize).clamp(6000, 300_000);
+    let rows = ((TARGET_IMPORT.as_secs_f64() / per_row) as usize).clamp(12_000, 300_000);
     let timing = movements_file(lab.path(), 101, rows);
     let started = Instant::now();
     assert!(import(&lab, &timing).wait().unwrap().success());
-    let full = started.elapsed();
+    let mut full = started.elapsed();
 
     let mut seed: u64 = 0x00C0_FFEE;
     let (mut absent, mut killed_after_commit, mut finished) = (0, 0, 0);
     for trial in 0..TRIALS {
         let file = movements_file(lab.path(), trial, rows);
         let (_, before) = counts(&lab.db, trial);
+        let last_before = last_id(&lab.db);
         // Trials 0-9 spread their kills over the import (trial / 10 of its
         // time, jittered); the last ones wait until the import's rows are
         // visible and kill it then, between its commit and its exit.
@@ -127,9 +138,19 @@ fn an_import_killed_at_any_moment_is_wholly_present_or_wholly_absent() {
         let mut child = import(&lab, &file);
         let started = Instant::now();
         if trial < 10 {
-            std::thread::sleep(full.mul_f64(fraction));
+            // Sleep in short steps; an import that finishes first tells
+            // how long imports take now (the machine's load changes), and
+            // the next trials aim by that.
+            let aim = full.mul_f64(fraction);
+            while started.elapsed() < aim {
+                if child.try_wait().unwrap().is_some() {
+                    full = started.elapsed();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
         } else {
-            while counts(&lab.db, trial).0 == 0
+            while last_id(&lab.db) == last_before
                 && child.try_wait().unwrap().is_none()
                 && started.elapsed() < Duration::from_secs(120)
             {
