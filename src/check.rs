@@ -5,11 +5,11 @@
 //! chain of every evidence table (`chain`), so an edit made beneath the
 //! triggers is named too.
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
 use crate::chain::{self, Head};
-use crate::db::Store;
+use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Result};
 use crate::ledger::FastMap;
 
@@ -164,8 +164,8 @@ impl Store {
         // Each chain is self-contained, so the two passes need not share a
         // snapshot.
         std::thread::scope(|scope| {
-            let path = self.path();
-            let chains = scope.spawn(move || verify_chains_apart(path));
+            let (path, timeout) = (self.path(), self.busy_timeout());
+            let chains = scope.spawn(move || verify_chains_apart(path, timeout));
             let mut report = self.check_balances()?;
             let chains = chains.join().map_err(|_| {
                 Error::Refused("the hash-chain check stopped unexpectedly".into())
@@ -179,14 +179,17 @@ impl Store {
 }
 
 /// Prove every hash chain on a connection of its own.
-fn verify_chains_apart(path: &std::path::Path) -> Result<chain::Verified> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
-    chain::verify(&conn)
+fn verify_chains_apart(
+    path: &std::path::Path,
+    busy_timeout: std::time::Duration,
+) -> Result<chain::Verified> {
+    // Opened as any Store is (a read-only file stays untouched, with no
+    // side files), then only read.
+    let store = Store::open_with(path, OpenOptions { busy_timeout })?;
+    store
+        .connection()
+        .pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
+    chain::verify(store.connection())
 }
 
 impl Store {
@@ -217,7 +220,11 @@ impl Store {
                 .map(|((lot, at), q)| (lot, at, q, 0)),
         );
         report.discrepancies = name_discrepancies(conn, &differ)?;
-        self.check_side_tables(&mut report, pass.dangling(conn)?)?;
+        let dangling = pass.dangling(conn)?;
+        self.check_side_tables(&mut report, dangling)?;
+        report
+            .problems
+            .extend(self.database_file_problems(dangling > 0)?);
         report.problems.extend(self.verify_equipment_state()?);
         Ok(report)
     }
@@ -290,6 +297,128 @@ impl Store {
         Ok(())
     }
 }
+
+// ---- The database file itself (issue 8: reliability) ----------------------
+
+/// Foreign-key violations named one by one per table; the rest are counted.
+const NAMED_VIOLATIONS: usize = 20;
+
+impl Store {
+    /// What SQLite itself finds wrong with the file: `PRAGMA
+    /// integrity_check` (page structure, indexes against their tables,
+    /// NOT NULL and CHECK constraints) and `PRAGMA foreign_key_check`, each
+    /// violation named by table, row, column and the missing parent. The
+    /// ledger's references are already counted from its distinct ids by
+    /// the pass over it; its rows are named only when that found some,
+    /// because checking millions of movements row by row would double the
+    /// time `check` takes.
+    fn database_file_problems(&self, ledger_has_dangling: bool) -> Result<Vec<String>> {
+        let conn = &self.conn;
+        let mut problems = Vec::new();
+        // integrity_check does its own, fuller checking of every cell; with
+        // cell_size_check on it would stop at the first damaged cell.
+        conn.pragma_update(None, "cell_size_check", false)?;
+        let mut found = Vec::new();
+        let run = conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut integrity| {
+                let mut rows = integrity.query([])?;
+                while let Some(r) = rows.next()? {
+                    found.push(r.get::<_, String>(0)?);
+                }
+                Ok(())
+            });
+        conn.pragma_update(None, "cell_size_check", true)?;
+        if let Err(e) = run {
+            found.push(format!("stopped: {e}"));
+        }
+        if found.iter().any(|m| m != "ok") {
+            problems.push(format!(
+                "SQLite integrity_check found {} problem(s): the file is damaged; keep it for investigation and restore the latest copy made by `labstock backup FILE`",
+                found.len()
+            ));
+            problems.extend(found.into_iter().map(|m| format!("integrity_check: {m}")));
+        }
+        let mut tables = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        let names = tables
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut violations =
+            conn.prepare("SELECT rowid, parent, fkid FROM pragma_foreign_key_check(?1)")?;
+        let mut columns = conn.prepare(
+            "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq",
+        )?;
+        for table in names {
+            if table == "movements" && !ledger_has_dangling {
+                continue;
+            }
+            let rows = violations
+                .query_map([&table], |r| {
+                    Ok((
+                        r.get::<_, Option<i64>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            for (rowid, parent, fkid) in rows.iter().take(NAMED_VIOLATIONS) {
+                let cols = columns
+                    .query_map(rusqlite::params![table, fkid], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let described = match rowid {
+                    Some(id) => format!(
+                        "{table} row {id} ({})",
+                        cols.iter()
+                            .map(|c| {
+                                let sql = format!(
+                                    "SELECT {} FROM {} WHERE rowid = ?1",
+                                    quote_ident(c),
+                                    quote_ident(&table)
+                                );
+                                let v: rusqlite::types::Value =
+                                    conn.query_row(&sql, [id], |r| r.get(0))?;
+                                Ok(format!("{c} = {}", sql_value(&v)))
+                            })
+                            .collect::<Result<Vec<_>>>()?
+                            .join(", ")
+                    ),
+                    // A WITHOUT ROWID table has no row number to name.
+                    None => format!("{table}: a row's {}", cols.join(", ")),
+                };
+                problems.push(format!(
+                    "foreign key: {described} refers to a row of {parent} that does not exist"
+                ));
+            }
+            if rows.len() > NAMED_VIOLATIONS {
+                problems.push(format!(
+                    "foreign key: {} more rows of {table} refer to rows that do not exist",
+                    rows.len() - NAMED_VIOLATIONS
+                ));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+/// An SQL identifier from the schema, quoted (it cannot be a parameter).
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+fn sql_value(v: &rusqlite::types::Value) -> String {
+    use rusqlite::types::Value;
+    match v {
+        Value::Null => "NULL".to_owned(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(f) => f.to_string(),
+        Value::Text(t) => format!("{t:?}"),
+        Value::Blob(b) => format!("<{} bytes>", b.len()),
+    }
+}
+
+// ---- end of the database file checks ---------------------------------------
 
 /// Name each (lot, location) that differs, sorted as the user reads them:
 /// item code, lot, location (codes without regard to ASCII case, as SQLite

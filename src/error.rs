@@ -4,7 +4,8 @@
 //! here, at the database boundary, never shown to a user as
 //! "UNIQUE constraint failed".
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Result alias used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -20,9 +21,9 @@ pub enum Error {
     #[error("a database already exists at {}", path.display())]
     DatabaseExists { path: PathBuf },
 
-    /// A SQLite file (or any file) that is not a labstock database.
-    #[error("{} is not a labstock database", path.display())]
-    NotLabstock { path: PathBuf },
+    /// A file at the database path that is not a labstock database.
+    #[error("{} is not a labstock database: {found}", path.display())]
+    NotLabstock { path: PathBuf, found: Foreign },
 
     /// A database written by a newer labstock.
     #[error(
@@ -97,9 +98,37 @@ pub enum Error {
     #[error("{0}")]
     CheckFailed(String),
 
-    /// The database stayed locked by another process past the busy timeout.
-    #[error("the database is locked by another labstock process; try again in a moment")]
-    Locked,
+    /// The database stayed locked by another process past the busy
+    /// timeout. `path` and `waited` are filled in at the database boundary
+    /// (`Store`, or the CLI for errors raised beneath it).
+    #[error(
+        "{} is busy: it is locked by another process that is writing to it, and was not released within {} (the busy timeout); nothing was written",
+        db_name(.path.as_deref()),
+        .waited.map_or_else(|| "the busy timeout".to_owned(), format_wait)
+    )]
+    Locked {
+        path: Option<PathBuf>,
+        waited: Option<Duration>,
+    },
+
+    /// A write to a database that can only be read (file permissions, a
+    /// read-only file system or directory).
+    #[error(
+        "{} is read-only: this command records changes and the file cannot be written; nothing was written",
+        db_name(.path.as_deref())
+    )]
+    ReadOnly { path: Option<PathBuf> },
+
+    /// A database file SQLite cannot read: truncated, overwritten, malformed.
+    #[error("{} is damaged: {damage}", db_name(.path.as_deref()))]
+    Corrupt {
+        path: Option<PathBuf>,
+        damage: Damage,
+    },
+
+    /// A command that creates a file refuses to replace an existing one.
+    #[error("{} already exists", path.display())]
+    OutputExists { path: PathBuf },
 
     /// An I/O failure on a named file.
     #[error("{}: {source}", path.display())]
@@ -137,10 +166,15 @@ impl Error {
             Error::Import { source, .. } => source.exit_code(),
             Error::NoDatabase { .. } | Error::FileNotFound { .. } => 66,
             Error::CheckFailed(_) => 3,
-            Error::Locked => 75,
+            Error::Locked { .. } => 75,
+            // A damaged, foreign, newer or read-only database is not bad
+            // input data (65) and not missing (66): SPEC §8 leaves it to 1.
             Error::DatabaseExists { .. }
             | Error::NotLabstock { .. }
             | Error::TooNew { .. }
+            | Error::Corrupt { .. }
+            | Error::ReadOnly { .. }
+            | Error::OutputExists { .. }
             | Error::Io { .. }
             | Error::Sqlite(_) => 1,
         }
@@ -157,6 +191,28 @@ impl Error {
                 Some("nothing was changed; use --db to create a database elsewhere".into())
             }
             Error::TooNew { .. } => Some("upgrade labstock to open this database".into()),
+            Error::NotLabstock { path, found } => Some(match found {
+                Foreign::Empty => format!(
+                    "nothing was changed; create a database there with `labstock --db {} init`",
+                    path.display()
+                ),
+                _ => "nothing was changed; point --db (or LABSTOCK_DB) at a labstock database".into(),
+            }),
+            Error::Locked { .. } => Some(
+                "try again, or wait longer with --busy-timeout (e.g. --busy-timeout 30s, or LABSTOCK_BUSY_TIMEOUT=30s)"
+                    .into(),
+            ),
+            Error::ReadOnly { .. } => Some(
+                "reading commands (stock, reports, check, backup) still work; to record, make the file and its directory writable or use --db with a writable copy"
+                    .into(),
+            ),
+            Error::Corrupt { .. } => Some(
+                "nothing was changed; keep the damaged file for investigation and restore the latest copy made by `labstock backup FILE` (copy it to the database path)"
+                    .into(),
+            ),
+            Error::OutputExists { .. } => {
+                Some("nothing was changed; use --force to replace it, or name a new file".into())
+            }
             Error::Import { .. } => Some("nothing from the file was written".into()),
             _ => None,
         }
@@ -183,6 +239,36 @@ impl Error {
         }
     }
 
+    /// Name the database and the busy timeout in an error raised beneath
+    /// the `Store` boundary, where neither was known (a busy, read-only or
+    /// damaged database met in the middle of a command).
+    #[must_use]
+    pub fn in_database(self, db: &Path, busy_timeout: Duration) -> Self {
+        match self {
+            Error::Locked { path, waited } => Error::Locked {
+                path: path.or_else(|| Some(db.to_owned())),
+                waited: waited.or(Some(busy_timeout)),
+            },
+            Error::ReadOnly { path } => Error::ReadOnly {
+                path: path.or_else(|| Some(db.to_owned())),
+            },
+            Error::Corrupt { path, damage } => Error::Corrupt {
+                path: path.or_else(|| Some(db.to_owned())),
+                damage,
+            },
+            Error::Import {
+                line,
+                column,
+                source,
+            } => Error::Import {
+                line,
+                column,
+                source: Box::new(source.in_database(db, busy_timeout)),
+            },
+            other => other,
+        }
+    }
+
     /// Attach a column name to an error raised while reading one import row.
     pub(crate) fn at_row(self, line: u64, column: Option<&str>) -> Self {
         match self {
@@ -196,11 +282,99 @@ impl Error {
     }
 }
 
+/// What was found at a database path instead of a labstock database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Foreign {
+    /// A file of zero bytes.
+    Empty,
+    /// A directory.
+    Directory,
+    /// A file that does not start with the SQLite header.
+    NotSqlite,
+    /// An SQLite database with another application's `application_id`.
+    OtherApplication { application_id: i64 },
+    /// An SQLite database without labstock's identity or schema.
+    PlainSqlite,
+}
+
+impl std::fmt::Display for Foreign {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Foreign::Empty => f.write_str("the file is empty"),
+            Foreign::Directory => f.write_str("it is a directory"),
+            Foreign::NotSqlite => f.write_str("it is not an SQLite database file"),
+            Foreign::OtherApplication { application_id } => write!(
+                f,
+                "it is the SQLite database of another application (application_id {application_id:#010x}, labstock's is {:#010x})",
+                crate::db::APPLICATION_ID
+            ),
+            Foreign::PlainSqlite => {
+                f.write_str("it is an SQLite database without labstock's identity and schema")
+            }
+        }
+    }
+}
+
+/// How a database file is damaged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Damage {
+    /// Shorter than its own header says: cut off by a failed copy or a
+    /// full disk.
+    Truncated { expected: u64, actual: u64 },
+    /// What SQLite reported when reading it.
+    Malformed { detail: String },
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Damage::Truncated { expected, actual } => write!(
+                f,
+                "the file is truncated: its header describes {expected} bytes, the file has {actual}"
+            ),
+            Damage::Malformed { detail } => write!(f, "SQLite cannot read it ({detail})"),
+        }
+    }
+}
+
+/// "the database PATH", or "the database" when the path is not known.
+fn db_name(path: Option<&Path>) -> String {
+    match path {
+        Some(p) => format!("the database {}", p.display()),
+        None => "the database".to_owned(),
+    }
+}
+
+/// A wait as a person reads it: `200 ms`, `5 s`, `2.5 s`, `0 s`.
+pub fn format_wait(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms == 0 {
+        "0 s".to_owned()
+    } else if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        let text = format!("{:.3}", d.as_secs_f64());
+        format!("{} s", text.trim_end_matches('0').trim_end_matches('.'))
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
         match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Locked,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Locked {
+                path: None,
+                waited: None,
+            },
+            Some(ErrorCode::ReadOnly) => Error::ReadOnly { path: None },
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Error::Corrupt {
+                path: None,
+                damage: Damage::Malformed {
+                    detail: e.to_string(),
+                },
+            },
             Some(ErrorCode::ConstraintViolation) => {
                 // Constraint failures that reach here were not foreseen by a
                 // validation step; the trigger message (append-only) is the

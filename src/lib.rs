@@ -8,6 +8,7 @@
 //! result; it is the only code that prints.
 
 pub mod audit;
+pub mod backup;
 pub mod calibration;
 pub mod catalogue;
 pub mod chain;

@@ -3,6 +3,7 @@
 //! clock, output). This is the only code that prints.
 
 mod audit;
+mod backup;
 mod catalogue;
 mod check;
 mod demo;
@@ -20,13 +21,14 @@ mod waste;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::clock::Clock;
-use crate::db::Store;
+use crate::db::{OpenOptions, Store, parse_busy_timeout};
 use crate::error::{Error, Result};
 use crate::model::{parse_date, stamp};
 use crate::report::{OutputFormat, render, render_to, write_csv};
@@ -39,11 +41,12 @@ Exit codes:
   65  invalid input data (validation, CSV, GS1, insufficient stock)
   66  a named input file or the database is missing
   75  the database stayed locked past the busy timeout
-  1   anything else
+  1   anything else (a damaged, foreign, newer or read-only database, …)
 
 Environment:
   LABSTOCK_DB    database path (instead of --db)
   LABSTOCK_USER  who is recording (instead of --user)
+  LABSTOCK_BUSY_TIMEOUT  how long a write waits for another (instead of --busy-timeout)
   LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)";
 
 /// Laboratory stock and consumables tracker.
@@ -74,6 +77,22 @@ pub struct GlobalArgs {
     /// Write the listing or report to FILE instead of standard output
     #[arg(long, global = true, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// How long a write waits while another process is writing, then exits 75 [default: 5s]
+    ///
+    /// Seconds (`5`, `2.5`) or with a unit (`500ms`, `30s`); `0` fails at once.
+    #[arg(
+        long,
+        global = true,
+        env = "LABSTOCK_BUSY_TIMEOUT",
+        value_name = "DURATION",
+        value_parser = busy_timeout_arg
+    )]
+    busy_timeout: Option<Duration>,
+}
+
+/// clap's parser for `--busy-timeout`: the library's rule, its message.
+fn busy_timeout_arg(text: &str) -> std::result::Result<Duration, String> {
+    parse_busy_timeout(text).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]
@@ -137,6 +156,8 @@ enum Command {
     /// Reports: reorder, expiry, usage, calibration-due, waste, consignments
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Copy the database to FILE while others keep working, and verify the copy
+    Backup(backup::BackupArgs),
 }
 
 /// What every command runs with.
@@ -148,6 +169,7 @@ pub(crate) struct Ctx {
     pub clock: Clock,
     format: Option<OutputFormat>,
     output: Option<PathBuf>,
+    open_options: OpenOptions,
 }
 
 impl Ctx {
@@ -168,11 +190,16 @@ impl Ctx {
             clock: Clock::from_env()?,
             format: global.format,
             output: global.output,
+            open_options: OpenOptions {
+                busy_timeout: global
+                    .busy_timeout
+                    .unwrap_or(crate::db::DEFAULT_BUSY_TIMEOUT),
+            },
         })
     }
 
     pub(crate) fn open(&self) -> Result<Store> {
-        Store::open(&self.db)
+        Store::open_with(&self.db, self.open_options)
     }
 
     pub(crate) fn db_path(&self) -> &Path {
@@ -282,9 +309,17 @@ fn default_db_path() -> PathBuf {
 /// successful run (0, or 3 when a check found something it reports itself).
 pub fn run(cli: Cli) -> Result<i32> {
     let ctx = Ctx::new(cli.global)?;
-    match cli.command {
+    let (db, waited) = (ctx.db.clone(), ctx.open_options.busy_timeout);
+    // A busy, read-only or damaged database met beneath the `Store`
+    // boundary is named here, with the busy timeout it waited.
+    dispatch(ctx, cli.command).map_err(|e| e.in_database(&db, waited))
+}
+
+fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
+    match command {
         Command::Init => {
-            let store = Store::init(ctx.db_path(), &ctx.now_stamp(), &ctx.user)?;
+            let store =
+                Store::init_with(ctx.db_path(), &ctx.now_stamp(), &ctx.user, ctx.open_options)?;
             ctx.say(&format!(
                 "created labstock database at {} (location MAIN, waste streams seeded)",
                 store.path().display()
@@ -315,5 +350,6 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Calibrate(a) => equipment::calibrate(&ctx, a),
         Command::Order(c) => order::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
+        Command::Backup(a) => backup::run(&ctx, a),
     }
 }

@@ -1,17 +1,25 @@
-//! `Store`: the SQLite database behind labstock. Opening sets the PRAGMAs
-//! every connection needs (foreign keys, WAL, busy timeout, synchronous
-//! FULL so a recorded movement survives power loss), identifies the file as
-//! a labstock database and checks its schema version. Each domain area adds
-//! its own `impl Store` block in its own module.
+//! `Store`: the SQLite database behind labstock.
+//!
+//! Opening first identifies the file without changing it (the 100-byte
+//! SQLite header, then `application_id` and `user_version` read through
+//! SQLite), and only then sets the PRAGMAs every connection needs: foreign
+//! keys, WAL, synchronous FULL so a recorded movement survives power loss,
+//! and the busy timeout. A missing, empty, foreign, newer, truncated or
+//! damaged file is refused before anything is written to it, and no
+//! `-wal`/`-shm` file is left beside it. A file whose permissions forbid
+//! writing is opened read-only: reading commands work, writes are refused
+//! with [`Error::ReadOnly`]. Each domain area adds its own `impl Store`
+//! block in its own module.
 
 pub mod seed;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::error::{Error, Result};
+use crate::error::{Damage, Error, Foreign, Result};
 
 /// The schema, applied to a new database by `init`.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
@@ -26,41 +34,126 @@ pub const APPLICATION_ID: i64 = 0x4C42_5354;
 /// a version-1 database to version 2. Empty until a release needs one.
 const MIGRATIONS: &[&str] = &[];
 
-/// How long a command waits for another process's write to finish before
-/// giving up with exit code 75.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a write waits for another process's write to finish before
+/// giving up with exit code 75, unless `--busy-timeout` says otherwise.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The longest busy timeout accepted (SQLite counts it in `int`
+/// milliseconds; a day is far beyond any sensible wait).
+pub const MAX_BUSY_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// How a [`Store`] is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// How long a write waits for the write lock held by another process.
+    /// Zero fails at once.
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        OpenOptions {
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
+        }
+    }
+}
+
+/// Parse a busy timeout as `--busy-timeout` takes it: seconds (`5`,
+/// `2.5`), or a number with a unit `s` or `ms` (`30s`, `500ms`). `0` means
+/// fail at once when another process is writing.
+pub fn parse_busy_timeout(text: &str) -> Result<Duration> {
+    const EXPECTED: &str = "a duration such as 5, 2.5, 500ms or 30s (seconds unless it ends in ms; 0 fails at once; at most 24h)";
+    let t = text.trim().to_ascii_lowercase();
+    let (number, millis_per_unit) = if let Some(n) = t.strip_suffix("ms") {
+        (n.trim_end(), 1.0)
+    } else if let Some(n) = t.strip_suffix('s') {
+        (n.trim_end(), 1000.0)
+    } else {
+        (t.as_str(), 1000.0)
+    };
+    let well_formed = !number.is_empty()
+        && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && number.chars().filter(|c| *c == '.').count() <= 1
+        && number.chars().any(|c| c.is_ascii_digit());
+    let value: f64 = match number.parse() {
+        Ok(v) if well_formed => v,
+        _ => return Err(Error::invalid("busy timeout", text, EXPECTED)),
+    };
+    let millis = (value * millis_per_unit).round();
+    if millis > MAX_BUSY_TIMEOUT.as_millis() as f64 {
+        return Err(Error::invalid("busy timeout", text, EXPECTED));
+    }
+    Ok(Duration::from_millis(millis as u64))
+}
 
 /// An open labstock database.
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    read_only: bool,
+    busy_timeout: Duration,
 }
 
 impl Store {
-    /// Open an existing database; never creates one (SPEC §8).
+    /// Open an existing database with the default options; never creates
+    /// one (SPEC §8).
     pub fn open(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            return Err(Error::NoDatabase {
-                path: path.to_owned(),
-            });
+        Store::open_with(path, OpenOptions::default())
+    }
+
+    /// Open an existing database; never creates one, and never changes a
+    /// file it refuses.
+    pub fn open_with(path: &Path, options: OpenOptions) -> Result<Store> {
+        let before = Sidecars::look(path);
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::NoDatabase {
+                    path: path.to_owned(),
+                });
+            }
+            Err(source) => {
+                return Err(Error::Io {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+        };
+        if meta.is_dir() {
+            return Err(not_labstock(path, Foreign::Directory));
         }
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| classify_open_error(path, e))?;
+        inspect_file(path, &before)?;
+        let read_only = meta.permissions().readonly();
+        let conn = connect(path, read_only, &before)?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            read_only,
+            busy_timeout: options.busy_timeout,
         };
-        store.configure()?;
-        store.check_identity()?;
-        Ok(store)
+        match store.identify_and_configure() {
+            Ok(()) => Ok(store),
+            Err(e) => {
+                drop(store);
+                if matches!(
+                    e,
+                    Error::NotLabstock { .. } | Error::TooNew { .. } | Error::Corrupt { .. }
+                ) {
+                    before.remove_created(path);
+                }
+                Err(e)
+            }
+        }
     }
 
     /// Create a new database at `path` with the schema and seed data
     /// (location MAIN, the List of Waste streams), in one transaction.
     pub fn init(path: &Path, now: &str, user: &str) -> Result<Store> {
+        Store::init_with(path, now, user, OpenOptions::default())
+    }
+
+    /// [`Store::init`] with open options (the busy timeout).
+    pub fn init_with(path: &Path, now: &str, user: &str, options: OpenOptions) -> Result<Store> {
         if path.exists() && std::fs::metadata(path).map_or(true, |m| m.len() > 0) {
             return Err(Error::DatabaseExists {
                 path: path.to_owned(),
@@ -76,6 +169,8 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            read_only: false,
+            busy_timeout: options.busy_timeout,
         };
         store.configure()?;
         let tx = store.write()?;
@@ -91,58 +186,95 @@ impl Store {
         &self.path
     }
 
+    /// Whether the database was opened read-only (writes are refused).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// The busy timeout this store's writes wait for.
+    pub fn busy_timeout(&self) -> Duration {
+        self.busy_timeout
+    }
+
     /// Raw connection, for tests and the integrity checks that must look
     /// beneath the domain API.
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
 
-    /// Begin the one IMMEDIATE transaction of a write command: taking the
-    /// write lock up front means a busy database fails fast with exit 75
-    /// instead of deadlocking half-way.
-    pub(crate) fn write(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    /// Close the connection, reporting what SQLite reports (dropping a
+    /// `Store` closes it too, silently). The last connection to close
+    /// checkpoints the WAL into the file and removes `-wal` and `-shm`.
+    pub fn close(self) -> Result<()> {
+        let path = self.path;
+        self.conn
+            .close()
+            .map_err(|(_, e)| classify_open_error(&path, e))
     }
 
+    /// Begin the one IMMEDIATE transaction of a write command. Taking the
+    /// write lock up front means a command either gets it (waiting up to
+    /// the busy timeout for another writer) or fails before it has read or
+    /// written anything, with exit 75; it can never fail half-way because
+    /// another process wrote in between.
+    pub(crate) fn write(&mut self) -> Result<Transaction<'_>> {
+        if self.read_only {
+            return Err(Error::ReadOnly {
+                path: Some(self.path.clone()),
+            });
+        }
+        let (path, waited) = (self.path.clone(), self.busy_timeout);
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Error::from(e).in_database(&path, waited))
+    }
+
+    /// Identify the file through SQLite (authoritative even when changes
+    /// wait in the WAL), then configure the connection, then migrate.
+    /// Nothing before `configure` writes.
+    fn identify_and_configure(&mut self) -> Result<()> {
+        self.conn.busy_timeout(self.busy_timeout)?;
+        let read = |sql: &str| -> Result<i64> {
+            self.conn
+                .query_row(sql, [], |r| r.get(0))
+                .map_err(|e| classify_open_error(&self.path, e))
+        };
+        let app_id = read("PRAGMA application_id")?;
+        let version = read("PRAGMA user_version")?;
+        identity(&self.path, app_id, version)?;
+        // Reading the schema proves the first pages readable before any
+        // command relies on them.
+        read("SELECT count(*) FROM sqlite_master")?;
+        self.configure()?;
+        if version < SCHEMA_VERSION {
+            self.migrate(version)?;
+        }
+        Ok(())
+    }
+
+    /// The PRAGMAs of every connection. WAL lets readers and one writer
+    /// work at once and commits with one append; synchronous FULL syncs
+    /// the WAL on every commit, so a movement reported as recorded survives
+    /// a power cut, not only a crash of the process. cell_size_check makes
+    /// SQLite verify each b-tree cell it reads, so a damaged page is
+    /// reported as damage instead of read as wrong or missing rows (a few
+    /// per cent on a full scan).
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        self.conn.busy_timeout(self.busy_timeout)?;
         self.conn.pragma_update(None, "foreign_keys", true)?;
+        self.conn.pragma_update(None, "cell_size_check", true)?;
+        if self.read_only {
+            return Ok(());
+        }
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| classify_open_error(&self.path, e))?;
-        let _ = mode; // a read-only or in-memory file may refuse WAL; it still works
+        let _ = mode; // an in-memory file may refuse WAL; it still works
         self.conn.pragma_update(None, "synchronous", "FULL")?;
-        Ok(())
-    }
-
-    /// Refuse files that are not labstock databases, or are newer than us;
-    /// bring older ones up to date.
-    fn check_identity(&mut self) -> Result<()> {
-        let app_id: i64 = self
-            .conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| classify_open_error(&self.path, e))?;
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if app_id != APPLICATION_ID || version < 1 {
-            return Err(Error::NotLabstock {
-                path: self.path.clone(),
-            });
-        }
-        if version > SCHEMA_VERSION {
-            return Err(Error::TooNew {
-                path: self.path.clone(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
-        if version < SCHEMA_VERSION {
-            self.migrate(version)?;
-        }
+        // SQLite may still have opened the file read-only (a read-only
+        // file system or directory, another owner's file).
+        self.read_only = self.conn.is_readonly(rusqlite::MAIN_DB)?;
         Ok(())
     }
 
@@ -157,11 +289,248 @@ impl Store {
     }
 }
 
+/// Whether `application_id` and `user_version` make a labstock database
+/// this binary can open.
+fn identity(path: &Path, application_id: i64, version: i64) -> Result<()> {
+    if application_id != APPLICATION_ID {
+        let found = if application_id == 0 {
+            Foreign::PlainSqlite
+        } else {
+            Foreign::OtherApplication { application_id }
+        };
+        return Err(not_labstock(path, found));
+    }
+    if version < 1 {
+        return Err(not_labstock(path, Foreign::PlainSqlite));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::TooNew {
+            path: path.to_owned(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+fn not_labstock(path: &Path, found: Foreign) -> Error {
+    Error::NotLabstock {
+        path: path.to_owned(),
+        found,
+    }
+}
+
+/// The fields of the 100-byte SQLite database header labstock reads
+/// before letting SQLite near a file (https://sqlite.org/fileformat.html).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Header {
+    page_size: u64,
+    /// The in-header database size in pages; 0 when not valid.
+    pages: u64,
+    user_version: i64,
+    application_id: i64,
+}
+
+impl Header {
+    const MAGIC: &'static [u8; 16] = b"SQLite format 3\0";
+
+    /// `None` when the bytes are not an SQLite header.
+    fn parse(bytes: &[u8]) -> Option<Header> {
+        if bytes.len() < 100 || &bytes[..16] != Self::MAGIC {
+            return None;
+        }
+        let u16_at = |i: usize| u64::from(u16::from_be_bytes([bytes[i], bytes[i + 1]]));
+        let u32_at =
+            |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let page_size = match u16_at(16) {
+            1 => 65_536,
+            n if n >= 512 && n.is_power_of_two() => n,
+            _ => return None,
+        };
+        // The size is trusted only when the change counter matches the
+        // version-valid-for number (as SQLite itself does).
+        let pages = if u32_at(24) == u32_at(92) {
+            u64::from(u32_at(28))
+        } else {
+            0
+        };
+        Some(Header {
+            page_size,
+            pages,
+            user_version: i64::from(u32_at(60) as i32),
+            application_id: i64::from(u32_at(68) as i32),
+        })
+    }
+}
+
+/// Look at the file's bytes before SQLite opens it: empty, not SQLite,
+/// truncated, or (when no journal holds newer changes, so the header is
+/// current) another application's or a newer labstock's database. These
+/// files are refused without SQLite ever opening them, so nothing is
+/// written to them.
+fn inspect_file(path: &Path, sidecars: &Sidecars) -> Result<()> {
+    let (bytes, len) = read_head(path)?;
+    if len == 0 && !sidecars.holds_changes() {
+        return Err(not_labstock(path, Foreign::Empty));
+    }
+    if len == 0 {
+        // Everything may still be in the WAL beside it.
+        return Ok(());
+    }
+    let Some(header) = Header::parse(&bytes) else {
+        return Err(not_labstock(path, Foreign::NotSqlite));
+    };
+    if sidecars.holds_changes() {
+        // The header in the file may be older than the WAL or journal
+        // beside it; SQLite reads both, so let it judge.
+        return Ok(());
+    }
+    identity(path, header.application_id, header.user_version)?;
+    let expected = header.pages * header.page_size;
+    if expected > len {
+        // A checkpoint of another process could in principle be extending
+        // the file between our two reads; look once more before refusing.
+        std::thread::sleep(Duration::from_millis(20));
+        let (again, len_again) = read_head(path)?;
+        let expected_again = Header::parse(&again).map_or(expected, |h| h.pages * h.page_size);
+        if expected_again > len_again && !Sidecars::look(path).holds_changes() {
+            return Err(Error::Corrupt {
+                path: Some(path.to_owned()),
+                damage: Damage::Truncated {
+                    expected: expected_again,
+                    actual: len_again,
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The first 100 bytes of a file and its length.
+fn read_head(path: &Path) -> Result<(Vec<u8>, u64)> {
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    let mut bytes = Vec::with_capacity(100);
+    file.take(100).read_to_end(&mut bytes).map_err(io)?;
+    Ok((bytes, len))
+}
+
+/// Open the connection. A file whose permissions forbid writing is opened
+/// read-only; when no WAL or journal lies beside it, as immutable, so
+/// reading it creates no `-wal`/`-shm` files.
+fn connect(path: &Path, read_only: bool, sidecars: &Sidecars) -> Result<Connection> {
+    let opened = if !read_only {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    } else if let Some(uri) = sidecars.none().then(|| immutable_uri(path)).flatten() {
+        Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    } else {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    };
+    opened.map_err(|e| classify_open_error(path, e))
+}
+
+/// `file:` URI opening `path` immutable and read-only, percent-encoded;
+/// `None` for a path that is not UTF-8 (it is then opened plainly).
+fn immutable_uri(path: &Path) -> Option<String> {
+    let absolute = std::fs::canonicalize(path).ok()?;
+    let text = absolute.to_str()?;
+    let mut uri = String::from("file:");
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            uri.push(char::from(b));
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    Some(uri)
+}
+
+/// Which of SQLite's side files exist beside a database, and their sizes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sidecars {
+    wal: Option<u64>,
+    shm: Option<u64>,
+    journal: Option<u64>,
+}
+
+impl Sidecars {
+    const SUFFIXES: [&'static str; 3] = ["-wal", "-shm", "-journal"];
+
+    fn look(path: &Path) -> Sidecars {
+        let size = |suffix| {
+            std::fs::metadata(sidecar(path, suffix))
+                .ok()
+                .map(|m| m.len())
+        };
+        Sidecars {
+            wal: size("-wal"),
+            shm: size("-shm"),
+            journal: size("-journal"),
+        }
+    }
+
+    fn none(&self) -> bool {
+        self.wal.is_none() && self.shm.is_none() && self.journal.is_none()
+    }
+
+    /// Whether a WAL or rollback journal may hold changes the main file
+    /// does not show yet.
+    fn holds_changes(&self) -> bool {
+        self.wal.unwrap_or(0) > 0 || self.journal.unwrap_or(0) > 0
+    }
+
+    /// After refusing a file: remove side files that opening it created,
+    /// and only those that cannot hold anyone's data (an empty WAL or
+    /// journal, and a `-shm` index when no WAL with content is beside it).
+    fn remove_created(&self, path: &Path) {
+        let now = Sidecars::look(path);
+        let existed = [self.wal, self.shm, self.journal];
+        let current = [now.wal, now.shm, now.journal];
+        for ((suffix, was), is) in Self::SUFFIXES.iter().zip(existed).zip(current) {
+            let removable = match *suffix {
+                "-shm" => !now.holds_changes(),
+                _ => is == Some(0),
+            };
+            if was.is_none() && is.is_some() && removable {
+                let _ = std::fs::remove_file(sidecar(path, suffix));
+            }
+        }
+    }
+}
+
+/// `path` with a suffix appended to its file name (`lab.db` → `lab.db-wal`).
+pub(crate) fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 fn classify_open_error(path: &Path, e: rusqlite::Error) -> Error {
     match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => Error::NotLabstock {
-            path: path.to_owned(),
-        },
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+            Error::Corrupt {
+                path: Some(path.to_owned()),
+                damage: Damage::Malformed {
+                    detail: e.to_string(),
+                },
+            }
+        }
         _ => Error::from(e),
     }
 }
@@ -179,4 +548,98 @@ pub(crate) fn closest(key: &str, known: impl IntoIterator<Item = String>) -> Vec
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn busy_timeout_takes_seconds_and_milliseconds() {
+        let ok = |t: &str| parse_busy_timeout(t).unwrap();
+        assert_eq!(ok("5"), Duration::from_secs(5));
+        assert_eq!(ok("2.5"), Duration::from_millis(2500));
+        assert_eq!(ok("500ms"), Duration::from_millis(500));
+        assert_eq!(ok("5s"), Duration::from_secs(5));
+        assert_eq!(ok(" 30 S "), Duration::from_secs(30));
+        assert_eq!(ok("0"), Duration::ZERO);
+        assert_eq!(ok("0.25s"), Duration::from_millis(250));
+        assert_eq!(ok("86400"), MAX_BUSY_TIMEOUT);
+    }
+
+    #[test]
+    fn busy_timeout_refuses_what_is_not_a_duration() {
+        for bad in [
+            "", "s", "ms", "-1", "1e3", "inf", "NaN", "5m", "1.2.3", "five", "86401", ".",
+        ] {
+            let e = parse_busy_timeout(bad).unwrap_err();
+            assert_eq!(e.exit_code(), 65, "{bad:?}");
+            assert!(e.to_string().contains("500ms"), "{e}");
+        }
+    }
+
+    #[test]
+    fn header_is_read_as_sqlite_writes_it() {
+        let mut b = vec![0u8; 100];
+        b[..16].copy_from_slice(Header::MAGIC);
+        b[16..18].copy_from_slice(&4096u16.to_be_bytes());
+        b[24..28].copy_from_slice(&7u32.to_be_bytes());
+        b[28..32].copy_from_slice(&10u32.to_be_bytes());
+        b[60..64].copy_from_slice(&2u32.to_be_bytes());
+        b[68..72].copy_from_slice(&0x4C42_5354u32.to_be_bytes());
+        b[92..96].copy_from_slice(&7u32.to_be_bytes());
+        let h = Header::parse(&b).unwrap();
+        assert_eq!(
+            h,
+            Header {
+                page_size: 4096,
+                pages: 10,
+                user_version: 2,
+                application_id: APPLICATION_ID
+            }
+        );
+        // A stale size (change counter moved on) is not trusted.
+        b[92..96].copy_from_slice(&6u32.to_be_bytes());
+        assert_eq!(Header::parse(&b).unwrap().pages, 0);
+        assert_eq!(Header::parse(&b[..99]), None);
+        b[0] = b'X';
+        assert_eq!(Header::parse(&b), None);
+    }
+
+    #[test]
+    fn identity_names_what_was_found() {
+        let p = Path::new("x.db");
+        assert!(identity(p, APPLICATION_ID, SCHEMA_VERSION).is_ok());
+        assert!(matches!(
+            identity(p, 0, 0),
+            Err(Error::NotLabstock {
+                found: Foreign::PlainSqlite,
+                ..
+            })
+        ));
+        assert!(matches!(
+            identity(p, 42, 1),
+            Err(Error::NotLabstock {
+                found: Foreign::OtherApplication { application_id: 42 },
+                ..
+            })
+        ));
+        assert!(matches!(
+            identity(p, APPLICATION_ID, SCHEMA_VERSION + 1),
+            Err(Error::TooNew { .. })
+        ));
+    }
+
+    #[test]
+    fn immutable_uri_escapes_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a b?#%.db");
+        std::fs::write(&path, b"").unwrap();
+        let uri = immutable_uri(&path).unwrap();
+        assert!(uri.starts_with("file:/"), "{uri}");
+        assert!(
+            uri.ends_with("a%20b%3F%23%25.db?mode=ro&immutable=1"),
+            "{uri}"
+        );
+    }
 }

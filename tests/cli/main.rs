@@ -1,8 +1,12 @@
 //! The one integration-test binary: drives the real `labstock` executable
 //! (and, for rules beneath the CLI, the library) through each area.
 
+mod backup;
 mod calibration;
 mod common;
+mod concurrency;
+mod crash;
+mod dbfiles;
 mod gs1;
 mod hostile;
 mod import;

@@ -265,6 +265,12 @@ fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
             "lot A1 of REAG-1 at MAIN: ledger sums to 0, balance says 3 (difference -3); run `labstock history REAG-1 --lot A1`",
             "2 rows refer to records that do not exist",
             &format!(
+                "foreign key: movements row {n} (lot_id = 999) refers to a row of lots that does not exist"
+            ),
+            &format!(
+                "foreign key: movements row {n} (item_id = 999) refers to a row of items that does not exist"
+            ),
+            &format!(
                 "movements row {n} no longer matches its hash: it was changed outside labstock (run `labstock audit --entity movement:{n}`)"
             ),
         ],
