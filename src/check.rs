@@ -147,29 +147,37 @@ impl LedgerPass {
 }
 
 impl Store {
-    /// Recompute every balance from the ledger and compare.
+    /// Recompute every balance from the ledger and compare, prove every
+    /// hash chain, and run SQLite's full `integrity_check`.
     pub fn check(&self) -> Result<CheckReport> {
+        self.check_with(false)
+    }
+
+    /// [`Store::check`], with SQLite's `quick_check` instead of the full
+    /// `integrity_check` when `quick`.
+    pub fn check_with(&self, quick: bool) -> Result<CheckReport> {
         let conn = &self.conn;
         let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         conn.pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
-        let report = self.check_all();
+        let report = self.check_all(quick);
         conn.pragma_update(None, "cache_size", before)?;
         report
     }
 
-    fn check_all(&self) -> Result<CheckReport> {
-        // The hash chains are proven on a second, read-only connection in
-        // a thread of their own while this one sums the ledger: on a
-        // machine with two cores the chains then cost next to nothing.
-        // Each chain is self-contained, so the two passes need not share a
-        // snapshot.
+    fn check_all(&self, quick: bool) -> Result<CheckReport> {
+        // The hash chains and SQLite's integrity check run on connections
+        // of their own, in threads of their own, while this one sums the
+        // ledger: each is self-contained, so the passes need not share a
+        // snapshot, and on two cores they cost little more than the
+        // longest of them.
         std::thread::scope(|scope| {
             let (path, timeout) = (self.path(), self.busy_timeout());
             let chains = scope.spawn(move || verify_chains_apart(path, timeout));
+            let integrity = scope.spawn(move || integrity_problems(path, timeout, quick));
             let mut report = self.check_balances()?;
-            let chains = chains.join().map_err(|_| {
-                Error::Refused("the hash-chain check stopped unexpectedly".into())
-            })??;
+            let stopped = |_| Error::Refused("a part of the check stopped unexpectedly".into());
+            report.problems.extend(integrity.join().map_err(stopped)??);
+            let chains = chains.join().map_err(stopped)??;
             report.sealed = chains.rows;
             report.heads = chains.heads;
             report.problems.extend(chains.problems);
@@ -300,14 +308,57 @@ impl Store {
 
 // ---- The database file itself (issue 8: reliability) ----------------------
 
+/// What `PRAGMA integrity_check` (page structure, indexes against their
+/// tables, NOT NULL and CHECK constraints) finds, on a connection of its
+/// own so it runs beside the ledger pass; `quick` runs `quick_check`,
+/// which skips comparing every index with its table (several times
+/// faster on a large ledger).
+fn integrity_problems(
+    path: &std::path::Path,
+    busy_timeout: std::time::Duration,
+    quick: bool,
+) -> Result<Vec<String>> {
+    let store = Store::open_with(path, OpenOptions { busy_timeout })?;
+    let conn = store.connection();
+    let mut problems = Vec::new();
+    // integrity_check does its own, fuller checking of every cell; with
+    // cell_size_check on it would stop at the first damaged cell.
+    conn.pragma_update(None, "cell_size_check", false)?;
+    let mut found = Vec::new();
+    let run = conn
+        .prepare(if quick {
+            "PRAGMA quick_check"
+        } else {
+            "PRAGMA integrity_check"
+        })
+        .and_then(|mut integrity| {
+            let mut rows = integrity.query([])?;
+            while let Some(r) = rows.next()? {
+                found.push(r.get::<_, String>(0)?);
+            }
+            Ok(())
+        });
+    conn.pragma_update(None, "cell_size_check", true)?;
+    if let Err(e) = run {
+        found.push(format!("stopped: {e}"));
+    }
+    if found.iter().any(|m| m != "ok") {
+        problems.push(format!(
+                "SQLite integrity_check found {} problem(s): the file is damaged; keep it for investigation and restore the latest copy made by `labstock backup FILE`",
+                found.len()
+            ));
+        problems.extend(found.into_iter().map(|m| format!("integrity_check: {m}")));
+    }
+    Ok(problems)
+}
+
 /// Foreign-key violations named one by one per table; the rest are counted.
 const NAMED_VIOLATIONS: usize = 20;
 
 impl Store {
-    /// What SQLite itself finds wrong with the file: `PRAGMA
-    /// integrity_check` (page structure, indexes against their tables,
-    /// NOT NULL and CHECK constraints) and `PRAGMA foreign_key_check`, each
-    /// violation named by table, row, column and the missing parent. The
+    /// What `PRAGMA foreign_key_check` finds, each violation named by
+    /// table, row, column and the missing parent ([`integrity_problems`]
+    /// runs SQLite's page-level check on a thread of its own). The
     /// ledger's references are already counted from its distinct ids by
     /// the pass over it; its rows are named only when that found some,
     /// because checking millions of movements row by row would double the
@@ -315,30 +366,6 @@ impl Store {
     fn database_file_problems(&self, ledger_has_dangling: bool) -> Result<Vec<String>> {
         let conn = &self.conn;
         let mut problems = Vec::new();
-        // integrity_check does its own, fuller checking of every cell; with
-        // cell_size_check on it would stop at the first damaged cell.
-        conn.pragma_update(None, "cell_size_check", false)?;
-        let mut found = Vec::new();
-        let run = conn
-            .prepare("PRAGMA integrity_check")
-            .and_then(|mut integrity| {
-                let mut rows = integrity.query([])?;
-                while let Some(r) = rows.next()? {
-                    found.push(r.get::<_, String>(0)?);
-                }
-                Ok(())
-            });
-        conn.pragma_update(None, "cell_size_check", true)?;
-        if let Err(e) = run {
-            found.push(format!("stopped: {e}"));
-        }
-        if found.iter().any(|m| m != "ok") {
-            problems.push(format!(
-                "SQLite integrity_check found {} problem(s): the file is damaged; keep it for investigation and restore the latest copy made by `labstock backup FILE`",
-                found.len()
-            ));
-            problems.extend(found.into_iter().map(|m| format!("integrity_check: {m}")));
-        }
         let mut tables = conn.prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
         )?;

@@ -129,7 +129,7 @@ enum Command {
     /// Where every unit of a lot went (for recalls)
     Trace(stock::TraceArgs),
     /// Prove every balance against the ledger and every record against its hash (exit 3 on any problem)
-    Check,
+    Check(check::CheckArgs),
     /// Who did what and when: the audit trail, filterable by user, date and entity
     Audit(audit::AuditArgs),
     /// Import CSV (all or nothing)
@@ -339,7 +339,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Stock(a) => stock::stock(&ctx, a),
         Command::History(a) => stock::history(&ctx, a),
         Command::Trace(a) => stock::trace(&ctx, a),
-        Command::Check => check::run(&ctx),
+        Command::Check(a) => check::run(&ctx, &a),
         Command::Audit(a) => audit::run(&ctx, &a),
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
