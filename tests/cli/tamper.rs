@@ -107,11 +107,8 @@ fn heads(lab: &Lab) -> HashMap<String, (i64, String)> {
         .collect()
 }
 
-/// Run raw SQL as a tool that ignores labstock's rules would: triggers
-/// dropped first, foreign keys off.
-fn tamper(lab: &Lab, sql: &str) {
-    let store = lab.store();
-    let conn = store.connection();
+/// Drop every trigger, as a tool that goes round the append-only rules would.
+fn drop_triggers(conn: &rusqlite::Connection) {
     let triggers: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         .unwrap()
@@ -119,10 +116,18 @@ fn tamper(lab: &Lab, sql: &str) {
         .unwrap()
         .collect::<rusqlite::Result<_>>()
         .unwrap();
-    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     for t in triggers {
         conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
     }
+}
+
+/// Run raw SQL as a tool that ignores labstock's rules would: triggers
+/// dropped first, foreign keys off.
+fn tamper(lab: &Lab, sql: &str) {
+    let store = lab.store();
+    let conn = store.connection();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    drop_triggers(conn);
     conn.execute_batch(sql).unwrap();
 }
 
@@ -435,6 +440,8 @@ mod property {
     use labstock::model::MovementKind;
     use proptest::prelude::*;
 
+    use super::drop_triggers;
+
     const ROWS: i64 = 30;
 
     fn ledger(dir: &std::path::Path) -> Store {
@@ -460,19 +467,6 @@ mod property {
             store.record(&req, at).unwrap();
         }
         store
-    }
-
-    fn drop_triggers(conn: &rusqlite::Connection) {
-        let triggers: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        for t in triggers {
-            conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
-        }
     }
 
     proptest! {
