@@ -531,6 +531,28 @@ END;
 -- Who ended an order line and why (`order cancel` / `order close`).
 ALTER TABLE orders ADD COLUMN closed_by TEXT;
 ALTER TABLE orders ADD COLUMN close_reason TEXT;
+-- The end of an order line (`order cancel` / `order close`): who, when
+-- and why, append-only and hash-chained. The line's `status`, `closed_on`,
+-- `closed_by` and `close_reason` above are maintained from it in the same
+-- transaction and proven against it by `check`. A line ends once.
+CREATE TABLE order_events (
+    id        INTEGER PRIMARY KEY,
+    order_id  INTEGER NOT NULL UNIQUE REFERENCES orders (id),
+    status    TEXT NOT NULL CHECK (status = 'cancelled' OR status = 'closed'),
+    on_date   TEXT NOT NULL,
+    reason    TEXT,
+    at        TEXT NOT NULL,
+    user      TEXT NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
+CREATE TRIGGER order_events_no_update BEFORE UPDATE ON order_events
+BEGIN
+    SELECT RAISE(ABORT, 'order events are append-only');
+END;
+CREATE TRIGGER order_events_no_delete BEFORE DELETE ON order_events
+BEGIN
+    SELECT RAISE(ABORT, 'order events are append-only');
+END;
 -- Receipts that name an order reference but were recorded before the order
 -- line existed (e.g. movements imported before orders) are not linked by
 -- `order_id` (the ledger is append-only); the reorder report matches them

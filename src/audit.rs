@@ -1,6 +1,6 @@
 //! `labstock audit`: who did what and when, across every record that
 //! names a user — the stock ledger, catalogue additions and edits, lot
-//! status changes, orders, the equipment register and its calibration,
+//! status changes, orders and their ends, the equipment register and its calibration,
 //! extension, status and service records, and the waste register.
 //!
 //! Each record is listed once, under the entity it concerns (`item:CODE`,
@@ -19,8 +19,7 @@ use crate::error::{Error, Result};
 /// One line of the audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditRow {
-    /// When it was recorded (UTC; a date alone for order closures, which
-    /// keep only their date).
+    /// When it was recorded (UTC).
     pub at: String,
     pub user: String,
     /// The kind of record (`movement`, `calibration`, `item_change`, …).
@@ -47,6 +46,7 @@ pub const ENTITY_KINDS: &[&str] = &[
     "consignment",
     "movement",
     "item_change",
+    "order_event",
     "lot_event",
     "calibration",
     "extension",
@@ -99,9 +99,10 @@ SELECT 6, o.created_at, o.created_by, 'order', o.id, 'added', 'order', o.referen
        i.code || ' x ' || o.quantity || coalesce(' from ' || o.supplier, '') || '; ordered ' || o.ordered_on
   FROM orders o JOIN items i ON i.id = o.item_id
 UNION ALL
-SELECT 7, o.closed_on, o.closed_by, 'order', o.id, o.status, 'order', o.reference,
-       i.code || '; ' || o.received || ' of ' || o.quantity || ' received' || coalesce('; ' || o.close_reason, '')
-  FROM orders o JOIN items i ON i.id = o.item_id WHERE o.closed_by IS NOT NULL
+SELECT 7, e.at, e.user, 'order_event', e.id, e.status, 'order', o.reference,
+       i.code || '; ' || o.received || ' of ' || o.quantity || ' received; from ' || e.on_date
+       || coalesce('; ' || e.reason, '')
+  FROM order_events e JOIN orders o ON o.id = e.order_id JOIN items i ON i.id = o.item_id
 UNION ALL
 SELECT 8, created_at, created_by, 'equipment', id, 'registered', 'equipment', asset_tag, coalesce(description, '') FROM equipment
 UNION ALL

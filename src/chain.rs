@@ -236,11 +236,18 @@ chained!(
     ]
 );
 
+chained!(
+    ORDER_EVENTS,
+    "order_events",
+    ["order_id", "status", "on_date", "reason", "at", "user"]
+);
+
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
     &LOT_EVENTS,
     &ITEM_CHANGES,
+    &ORDER_EVENTS,
     &CALIBRATIONS,
     &CALIBRATION_EXTENSIONS,
     &EQUIPMENT_STATUS_CHANGES,
@@ -481,6 +488,7 @@ pub(crate) fn record_name(table: &str) -> &'static str {
         "movements" => "movement",
         "lot_events" => "lot_event",
         "item_changes" => "item_change",
+        "order_events" => "order_event",
         "calibrations" => "calibration",
         "calibration_extensions" => "extension",
         "equipment_status_changes" => "status_change",

@@ -284,6 +284,7 @@ impl Store {
                 ));
             }
         }
+        report.problems.extend(order_ends_disagreeing(conn)?);
         // The ledger's references were proven from its distinct ids above;
         // every other table is checked by SQLite itself.
         let mut broken = dangling_ledger_rows;
@@ -446,6 +447,39 @@ fn sql_value(v: &rusqlite::types::Value) -> String {
 }
 
 // ---- end of the database file checks ---------------------------------------
+
+/// Order lines whose maintained status disagrees with their recorded end
+/// (`order_events`): an open line with an end recorded, an ended line with
+/// none, or an end that says otherwise (who, when, why, how).
+fn order_ends_disagreeing(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT o.reference, i.code, o.status, coalesce(o.closed_on, ''), coalesce(o.closed_by, ''), \
+                e.status, coalesce(e.on_date, ''), coalesce(e.user, '') \
+         FROM orders o JOIN items i ON i.id = o.item_id LEFT JOIN order_events e ON e.order_id = o.id \
+         WHERE (o.status = 'open') = (e.id IS NOT NULL) \
+            OR (e.id IS NOT NULL AND (e.status <> o.status OR e.on_date IS NOT o.closed_on \
+                OR e.user IS NOT o.closed_by OR e.reason IS NOT o.close_reason))",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let (reference, item, status): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (on, by): (String, String) = (r.get(3)?, r.get(4)?);
+        let recorded: Option<String> = r.get(5)?;
+        let (e_on, e_by): (String, String) = (r.get(6)?, r.get(7)?);
+        let says = if status == "open" {
+            "open".to_owned()
+        } else {
+            format!("{status} on {on} by {by}")
+        };
+        let events = match recorded {
+            Some(e) => format!("{e} on {e_on} by {e_by}"),
+            None => "no end recorded".to_owned(),
+        };
+        Ok(format!(
+            "order {reference} line {item}: the order says {says}, its recorded end says {events}; run `labstock audit --entity order:{reference}`"
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
 
 /// Name each (lot, location) that differs, sorted as the user reads them:
 /// item code, lot, location (codes without regard to ASCII case, as SQLite

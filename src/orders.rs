@@ -18,6 +18,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalogue::{Item, find_item, find_location};
+use crate::chain;
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
@@ -51,6 +52,18 @@ pub struct NewOrder {
     pub expected_on: Option<NaiveDate>,
     /// Delivery location; else MAIN.
     pub location: Option<String>,
+}
+
+/// Which order lines to end, and how (`order cancel` / `order close`).
+#[derive(Debug, Clone, Copy)]
+pub struct OrderEnd<'a> {
+    pub reference: &'a str,
+    /// One line (its item), or every open line of the order.
+    pub item: Option<&'a str>,
+    pub how: EndAs,
+    pub reason: Option<&'a str>,
+    /// The day the lines stop counting as on order.
+    pub on: NaiveDate,
 }
 
 /// How an order line ended.
@@ -462,16 +475,21 @@ impl Store {
     }
 
     /// End the open lines of an order (all of them, or the one for `item`)
-    /// as cancelled or closed from `on`. Returns the lines ended.
+    /// as cancelled or closed from `on`, recorded at `now` by `user`.
+    /// Returns the lines ended.
     pub fn end_order(
         &mut self,
-        reference: &str,
-        item: Option<&str>,
-        how: EndAs,
-        reason: Option<&str>,
-        on: NaiveDate,
+        end: &OrderEnd<'_>,
+        now: &str,
         user: &str,
     ) -> Result<Vec<OrderLine>> {
+        let OrderEnd {
+            reference,
+            item,
+            how,
+            reason,
+            on,
+        } = *end;
         let tx = self.write()?;
         let reference = reference.trim();
         struct Line {
@@ -545,6 +563,11 @@ impl Store {
             tx.execute(
                 "UPDATE orders SET status = ?2, closed_on = ?3, closed_by = ?4, close_reason = ?5 WHERE id = ?1",
                 params![id, how.as_str(), on.to_string(), user, reason],
+            )?;
+            chain::append(
+                &tx,
+                &chain::ORDER_EVENTS,
+                params![id, how.as_str(), on.to_string(), reason, now, user],
             )?;
         }
         let ended = lines_as_of(&tx, LineFilter::default(), everything())?

@@ -7,7 +7,7 @@ use super::Ctx;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{parse_count, parse_date, positive_quantity};
-use crate::orders::{EndAs, NewOrder, ORDER_LIST_HEADERS, OrderLine};
+use crate::orders::{EndAs, NewOrder, ORDER_LIST_HEADERS, OrderEnd, OrderLine};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum OrderCommand {
@@ -153,14 +153,14 @@ fn unit_of(store: &Store, line: &OrderLine) -> Result<String> {
 }
 
 fn end(ctx: &Ctx, store: &mut Store, a: OrderEndArgs, how: EndAs) -> Result<()> {
-    let ended = store.end_order(
-        &a.reference,
-        a.item.as_deref(),
+    let end = OrderEnd {
+        reference: &a.reference,
+        item: a.item.as_deref(),
         how,
-        a.reason.as_deref(),
-        ctx.clock.today(),
-        &ctx.user,
-    )?;
+        reason: a.reason.as_deref(),
+        on: ctx.clock.today(),
+    };
+    let ended = store.end_order(&end, &ctx.now_stamp(), &ctx.user)?;
     for line in &ended {
         let undelivered = (line.quantity - line.received).max(0);
         ctx.say(&format!(

@@ -52,6 +52,13 @@ fn full_lab() -> Lab {
         "A. Shah, quality manager",
     ]);
     lab.ok(&[
+        "order",
+        "cancel",
+        "PO-2026-0415",
+        "--reason",
+        "supplier discontinued the line",
+    ]);
+    lab.ok(&[
         "waste",
         "container",
         "open",
@@ -150,7 +157,7 @@ fn check_fails(lab: &Lab) -> Vec<String> {
 fn every_evidence_table_is_chained_and_check_proves_the_chains() {
     let lab = full_lab();
     let heads = heads(&lab);
-    assert_eq!(heads.len(), 13, "{heads:?}");
+    assert_eq!(heads.len(), 14, "{heads:?}");
     for (table, (rows, hash)) in &heads {
         assert!(*rows > 0, "{table} has no rows in the test lab");
         assert_eq!(hash.len(), 64, "{table}: {hash}");
@@ -199,6 +206,7 @@ fn check_names_the_first_broken_row_of_each_table() {
          UPDATE service_records SET performed_by = 'nobody' WHERE id = 1;
          UPDATE calibration_extensions SET approved_by = 'me' WHERE id = 1;
          UPDATE item_changes SET new_value = '50' WHERE id = 1;
+         UPDATE order_events SET reason = 'duplicate order' WHERE id = 1;
          UPDATE waste_containers SET stream = '18 01 04' WHERE id = 1;
          UPDATE waste_container_seals SET weight_milli = 1 WHERE id = 1;
          UPDATE waste_consignments SET carrier = 'cowboy skips' WHERE id = 1;
@@ -210,7 +218,7 @@ fn check_names_the_first_broken_row_of_each_table() {
         .iter()
         .filter(|l| l.contains("no longer matches its hash"))
         .collect();
-    assert_eq!(chain_lines.len(), 12, "{lines:#?}");
+    assert_eq!(chain_lines.len(), 13, "{lines:#?}");
     assert!(
         lines.contains(
             &"calibrations row 7 no longer matches its hash: it was changed outside labstock \
@@ -226,6 +234,7 @@ fn check_names_the_first_broken_row_of_each_table() {
         "service_records row 1",
         "calibration_extensions row 1",
         "item_changes row 1",
+        "order_events row 1",
         "waste_containers row 1",
         "waste_container_seals row 1",
         "waste_consignments row 1",
@@ -287,6 +296,41 @@ fn rewriting_a_hash_alone_or_reordering_rows_is_found() {
             .iter()
             .any(|l| l.starts_with("calibrations row 5 is missing")),
         "{lines:#?}"
+    );
+}
+
+#[test]
+fn reopening_an_ended_order_line_behind_labstocks_back_is_named() {
+    // The order line's status is maintained from its recorded end, as a
+    // balance is from the ledger: "un-cancelling" it in the table shows.
+    let lab = full_lab();
+    tamper(
+        &lab,
+        "UPDATE orders SET status = 'open', closed_on = NULL, closed_by = NULL, close_reason = NULL
+          WHERE reference = 'PO-2026-0415';",
+    );
+    let lines = check_fails(&lab);
+    assert_eq!(
+        lines,
+        [
+            "order PO-2026-0415 line RGT-TROP: the order says open, its recorded end says cancelled on \
+          2026-11-21 by a.tester; run `labstock audit --entity order:PO-2026-0415`"
+        ],
+        "{lines:#?}"
+    );
+    let trail = parse_csv(&lab.ok(&["audit", "--entity", "order:po-2026-0415", "--format", "csv"]));
+    let actions: Vec<(&str, &str)> = trail[1..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [("order", "added"), ("order_event", "cancelled")],
+        "{trail:?}"
+    );
+    assert!(
+        trail[2][6].ends_with("supplier discontinued the line"),
+        "{trail:?}"
     );
 }
 
