@@ -1,9 +1,7 @@
 //! The `labstock` executable: parse, run, turn the result into an exit code.
 
-use clap::Parser;
-
 fn main() {
-    let cli = match labstock::cli::Cli::try_parse() {
+    let cli = match labstock::cli::Cli::parse_args() {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };

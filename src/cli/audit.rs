@@ -21,8 +21,8 @@ const CHUNK: usize = 4096;
 /// `--entity movement:57` shows one record.
 #[derive(Debug, Args)]
 pub(crate) struct AuditArgs {
-    /// Only records made by this user (`--user` names who runs a command,
-    /// so the filter has its own flag)
+    /// Only records made by this user (`--user NAME` typed here means the
+    /// same; LABSTOCK_USER does not filter)
     #[arg(long, value_name = "USER")]
     by: Option<String>,
     /// Only records made on or after DATE (UTC)
@@ -51,7 +51,10 @@ pub(super) fn run(ctx: &Ctx, args: &AuditArgs) -> Result<i32> {
         return Ok(0);
     }
     let filter = AuditFilter {
-        user: args.by.clone(),
+        user: args
+            .by
+            .clone()
+            .or_else(|| ctx.user_on_command_line.then(|| ctx.user.clone())),
         from: args
             .from
             .as_deref()

@@ -77,6 +77,10 @@ pub struct GlobalArgs {
     /// Write the listing or report to FILE instead of standard output
     #[arg(long, global = true, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Whether `--user` was typed on the command line (not only set by
+    /// `LABSTOCK_USER`): `audit --user NAME` then means "what NAME did".
+    #[arg(skip)]
+    user_on_command_line: bool,
     /// How long a write waits while another process is writing, then exits 75 [default: 5s]
     ///
     /// Seconds (`5`, `2.5`) or with a unit (`500ms`, `30s`); `0` fails at once.
@@ -166,6 +170,8 @@ pub(crate) struct Ctx {
     /// Whether the database path was named (`--db` or `LABSTOCK_DB`).
     pub db_given: bool,
     pub user: String,
+    /// `--user` was given on the command line.
+    pub user_on_command_line: bool,
     pub clock: Clock,
     format: Option<OutputFormat>,
     output: Option<PathBuf>,
@@ -175,6 +181,7 @@ pub(crate) struct Ctx {
 impl Ctx {
     fn new(global: GlobalArgs) -> Result<Ctx> {
         let db_given = global.db.is_some();
+        let user_on_command_line = global.user_on_command_line;
         let db = global.db.unwrap_or_else(default_db_path);
         let user = global
             .user
@@ -187,6 +194,7 @@ impl Ctx {
             db,
             db_given,
             user,
+            user_on_command_line,
             clock: Clock::from_env()?,
             format: global.format,
             output: global.output,
@@ -307,6 +315,21 @@ fn default_db_path() -> PathBuf {
 
 /// Parse arguments and run one command. Returns the exit code of a
 /// successful run (0, or 3 when a check found something it reports itself).
+impl Cli {
+    /// Parse the command line, noting where `--user` came from.
+    ///
+    /// # Errors
+    /// A usage error, for clap to print and exit with.
+    pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().try_get_matches()?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        cli.global.user_on_command_line =
+            matches.value_source("user") == Some(clap::parser::ValueSource::CommandLine);
+        Ok(cli)
+    }
+}
+
 pub fn run(cli: Cli) -> Result<i32> {
     let ctx = Ctx::new(cli.global)?;
     let (db, waited) = (ctx.db.clone(), ctx.open_options.busy_timeout);

@@ -420,6 +420,14 @@ fn the_audit_trail_says_who_did_what_and_when() {
     );
     assert!(issue[6].starts_with("1 out of FRIDGE-1"), "{issue:?}");
     assert!(issue[6].contains("reference run 4411"), "{issue:?}");
+    // `--user NAME` typed on the command line filters the same way;
+    // LABSTOCK_USER (a.tester here) never does.
+    for args in [
+        &["audit", "--user", "s.nightshift", "--format", "csv"][..],
+        &["--user", "s.nightshift", "audit", "--format", "csv"],
+    ] {
+        assert_eq!(parse_csv(&lab.ok(args)), mine, "{args:?}");
+    }
     let edit = mine.iter().find(|r| r[2] == "item_change").unwrap();
     assert_eq!(edit[6], "max_level: 10 -> 12");
 
