@@ -440,13 +440,11 @@ fn verify_table(conn: &Connection, table: &Chained, out: &mut Verified) -> Resul
                     "{} row {id} has no hash: it was written outside labstock",
                     table.table
                 )),
-                Some(h) if h[..] != computed[..] => {
-                    Some(format!(
-                        "{} row {id} no longer matches its hash: it was changed outside labstock (run `labstock audit --entity {}:{id}`)",
-                        table.table,
-                        record_name(table.table)
-                    ))
-                }
+                Some(h) if h[..] != computed[..] => Some(format!(
+                    "{} row {id} no longer matches its hash: it was changed outside labstock (run `labstock audit --entity {}:{id}`)",
+                    table.table,
+                    record_name(table.table)
+                )),
                 Some(_) => None,
             }
         } else {
