@@ -182,6 +182,15 @@ impl Store {
                 (Some(kind), key.filter(|k| !k.is_empty()))
             }
         };
+        if let (Some(from), Some(to)) = (filter.from, filter.to)
+            && to < from
+        {
+            return Err(Error::invalid(
+                "--to",
+                to.to_string(),
+                format!("a date on or after --from {from}"),
+            ));
+        }
         let from = filter.from.map(|d| d.to_string());
         let before = match filter.to {
             Some(d) => Some(

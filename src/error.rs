@@ -196,6 +196,7 @@ impl Error {
                     "nothing was changed; create a database there with `labstock --db {} init`",
                     path.display()
                 ),
+                Foreign::PreRelease => "nothing was changed; with the labstock that made it, `labstock export movements` (and keep its other CSVs), then `labstock init` a new database and import them".into(),
                 _ => "nothing was changed; point --db (or LABSTOCK_DB) at a labstock database".into(),
             }),
             Error::Locked { .. } => Some(
@@ -295,6 +296,9 @@ pub enum Foreign {
     OtherApplication { application_id: i64 },
     /// An SQLite database without labstock's identity or schema.
     PlainSqlite,
+    /// A labstock database made by a pre-release build, before the schema
+    /// gained its hash chains (same version number, older tables).
+    PreRelease,
 }
 
 impl std::fmt::Display for Foreign {
@@ -311,6 +315,9 @@ impl std::fmt::Display for Foreign {
             Foreign::PlainSqlite => {
                 f.write_str("it is an SQLite database without labstock's identity and schema")
             }
+            Foreign::PreRelease => f.write_str(
+                "it was made by a pre-release labstock whose schema has no tamper-evident hash chains",
+            ),
         }
     }
 }

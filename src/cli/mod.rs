@@ -37,7 +37,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0   success
   2   usage error (unknown command or flag)
-  3   a check found a problem (check, equipment check, --fail-on-…)
+  3   a check found a problem (check, equipment check, --fail-on-…,
+      a backup copy that failed its check)
   65  invalid input data (validation, CSV, GS1, insufficient stock)
   66  a named input file or the database is missing
   75  the database stayed locked past the busy timeout
@@ -132,7 +133,7 @@ enum Command {
     History(stock::HistoryArgs),
     /// Where every unit of a lot went (for recalls)
     Trace(stock::TraceArgs),
-    /// Prove every balance against the ledger and every record against its hash (exit 3 on any problem)
+    /// Prove every balance against the ledger and every record against its hash, and run SQLite's integrity checks (exit 3 on any problem)
     Check(check::CheckArgs),
     /// Who did what and when: the audit trail, filterable by user, date and entity
     Audit(audit::AuditArgs),

@@ -243,8 +243,14 @@ impl Store {
         let version = read("PRAGMA user_version")?;
         identity(&self.path, app_id, version)?;
         // Reading the schema proves the first pages readable before any
-        // command relies on them.
-        read("SELECT count(*) FROM sqlite_master")?;
+        // command relies on them. A version-1 file without the newest
+        // table of version 1 (`order_events`) was made by a pre-release
+        // build, before the hash chains: refuse it by name rather than
+        // fail later on a missing table.
+        let current = read("SELECT count(*) FROM sqlite_master WHERE name = 'order_events'")?;
+        if current == 0 {
+            return Err(not_labstock(&self.path, Foreign::PreRelease));
+        }
         self.configure()?;
         if version < SCHEMA_VERSION {
             self.migrate(version)?;

@@ -178,6 +178,21 @@ fn a_database_from_a_newer_labstock_is_refused_unchanged() {
     assert!(lab.fails(&["stock"], 1).contains("upgrade labstock"));
 }
 
+/// A database made by a pre-release build (version 1, before the hash
+/// chains and `order_events`) is named as such, with the way forward,
+/// instead of failing later on a missing table.
+#[test]
+fn a_pre_release_database_is_refused_by_name_and_left_unchanged() {
+    let lab = stocked_lab();
+    Connection::open(&lab.db)
+        .unwrap()
+        .execute_batch("DROP TABLE order_events;")
+        .unwrap();
+    assert!(sidecars(&lab.db).is_empty());
+    refused_everywhere(&lab, 1, "made by a pre-release labstock");
+    assert!(lab.fails(&["stock"], 1).contains("export movements"));
+}
+
 /// A newer database whose change still sits in the WAL (the other process
 /// was killed): SQLite, not the stale header, decides.
 #[test]

@@ -477,6 +477,11 @@ fn audit_refuses_an_unknown_entity_kind_and_a_bad_date() {
         err.contains("fridge:F1") && err.contains("equipment"),
         "{err}"
     );
+    let err = lab.fails(&["audit", "--from", "2026-11-30", "--to", "2026-11-01"], 65);
+    assert!(
+        err.contains("2026-11-01") && err.contains("--from 2026-11-30"),
+        "{err}"
+    );
     let err = lab.fails(&["audit", "--from", "21/11/2026"], 65);
     assert!(err.contains("21/11/2026"), "{err}");
 }
