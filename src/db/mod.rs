@@ -11,6 +11,7 @@
 //! with [`Error::ReadOnly`]. Each domain area adds its own `impl Store`
 //! block in its own module.
 
+mod migrations;
 pub mod seed;
 
 use std::io::Read;
@@ -24,15 +25,13 @@ use crate::error::{Damage, Error, Foreign, Result};
 /// The schema, applied to a new database by `init`.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
-/// Schema version this binary writes and understands (PRAGMA user_version).
-pub const SCHEMA_VERSION: i64 = 1;
+/// Schema version this binary writes and understands (PRAGMA user_version):
+/// the base schema (version 1) plus every migration.
+pub const SCHEMA_VERSION: i64 = 1 + migrations::MIGRATIONS.len() as i64;
 
 /// PRAGMA application_id of a labstock database ("LBST").
 pub const APPLICATION_ID: i64 = 0x4C42_5354;
 
-/// Migrations from version N to N+1, appended, never edited. Index 0 takes
-/// a version-1 database to version 2. Empty until a release needs one.
-const MIGRATIONS: &[&str] = &[];
 
 /// How long a write waits for another process's write to finish before
 /// giving up with exit code 75, unless `--busy-timeout` says otherwise.
@@ -175,6 +174,11 @@ impl Store {
         store.configure()?;
         let tx = store.write()?;
         tx.execute_batch(SCHEMA)?;
+        // A new database is built the way an old one is upgraded: the base
+        // schema, then every migration in order, so the two never differ.
+        for migration in migrations::MIGRATIONS {
+            (migration.run)(&tx)?;
+        }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         seed::seed(&tx, now, user)?;
         tx.commit()?;
@@ -286,8 +290,12 @@ impl Store {
 
     fn migrate(&mut self, from: i64) -> Result<()> {
         let tx = self.write()?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip((from - 1) as usize) {
-            tx.execute_batch(sql)?;
+        for (i, migration) in migrations::MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip((from - 1) as usize)
+        {
+            (migration.run)(&tx)?;
             tx.pragma_update(None, "user_version", i as i64 + 2)?;
         }
         tx.commit()?;
