@@ -122,6 +122,7 @@ fn main() -> ExitCode {
         calibrations.extend(lines);
     }
     let ctx = ImportContext {
+        zone: chrono_tz::Tz::UTC,
         now,
         user: "bench",
         allow_expired: false,

@@ -141,7 +141,9 @@ SELECT 15, s.recorded_at, s.sealed_by, 'seal', s.id, 'sealed', 'container', c.co
 UNION ALL
 SELECT 16, recorded_at, recorded_by, 'consignment', id, 'collected', 'consignment', note,
        'by ' || carrier || ' on ' || collected_on || coalesce(' to ' || destination, '')
-  FROM waste_consignments";
+  FROM waste_consignments
+UNION ALL
+SELECT 17, at, user, 'setting', id, 'set', 'setting', key, key || ' = ' || value FROM settings";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

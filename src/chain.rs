@@ -242,6 +242,8 @@ chained!(
     ["order_id", "status", "on_date", "reason", "at", "user"]
 );
 
+chained!(SETTINGS, "settings", ["key", "value", "at", "user"]);
+
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
@@ -258,6 +260,7 @@ pub const TABLES: &[&Chained] = &[
     &WASTE_CONSIGNMENTS,
     &WASTE_CONSIGNMENT_CONTAINERS,
     &WASTE_CONSIGNMENT_RECORDS,
+    &SETTINGS,
 ];
 
 /// The hash before a table's first row.

@@ -28,6 +28,7 @@ pub struct DemoLoad {
 /// Load every fixture into `store` (a freshly initialised database).
 pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoad> {
     let ctx = ImportContext {
+        zone: store.lab_zone()?,
         now,
         user,
         allow_expired: false,

@@ -77,6 +77,33 @@ pub enum Error {
         detail: String,
     },
 
+    /// A backdated movement that the ledger had enough for at its own time
+    /// but that would take the balance below zero at a later movement
+    /// (SPEC §10 "Time": never negative at any point of the ledger).
+    #[error(
+        "{item}{lot} at {location}: a movement dated {at} would leave {balance} after movement #{movement_id} ({movement_kind} dated {movement_at}), which is already recorded; the balance may never be negative at any point in time"
+    )]
+    NegativeLater {
+        item: String,
+        /// `" lot L"`, or empty for stock without a lot.
+        lot: String,
+        location: String,
+        at: String,
+        movement_id: i64,
+        movement_kind: String,
+        movement_at: String,
+        balance: i64,
+    },
+
+    /// A quantity or money amount beyond what labstock records (SPEC §10).
+    #[error("{what} {value} is too large: at most {limit} {unit}")]
+    TooLarge {
+        what: String,
+        value: String,
+        limit: String,
+        unit: &'static str,
+    },
+
     /// A rule of the ledger that refuses an otherwise well-formed request.
     #[error("{0}")]
     Refused(String),
@@ -161,6 +188,8 @@ impl Error {
             | Error::NotFound { .. }
             | Error::AlreadyExists { .. }
             | Error::InsufficientStock { .. }
+            | Error::NegativeLater { .. }
+            | Error::TooLarge { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
@@ -215,6 +244,9 @@ impl Error {
                 Some("nothing was changed; use --force to replace it, or name a new file".into())
             }
             Error::Import { .. } => Some("nothing from the file was written".into()),
+            Error::NegativeLater { .. } => Some(
+                "nothing was written; date the movement later, or see the balance over time with `labstock history ITEM`".into(),
+            ),
             _ => None,
         }
     }

@@ -25,7 +25,7 @@ use scan::{MAX_FIELDS, Scan, ScanProblem};
 pub use scan::MAX_CELL_BYTES;
 
 use crate::model::{
-    Money, MovementKind, parse_bool, parse_count, parse_date, parse_quantity, parse_timestamp,
+    Money, MovementKind, parse_bool, parse_count, parse_date, parse_quantity, parse_lab_timestamp,
     stamp,
 };
 
@@ -42,6 +42,8 @@ pub struct ImportSummary {
 #[derive(Debug, Clone, Copy)]
 pub struct ImportContext<'a> {
     pub now: DateTime<Utc>,
+    /// The lab's time zone: a bare date means 12:00 there (SPEC §10).
+    pub zone: chrono_tz::Tz,
     pub user: &'a str,
     pub allow_expired: bool,
 }
@@ -616,7 +618,9 @@ pub fn movement_from_row(row: &CsvRow<'_>, ctx: &ImportContext<'_>) -> Result<Mo
         Error::missing("quantity", "every movement row has a quantity")
             .at_row(row.line, Some("quantity"))
     })?;
-    let at = row.parse("timestamp", parse_timestamp)?.unwrap_or(ctx.now);
+    let at = row
+        .parse("timestamp", |t| parse_lab_timestamp(t, ctx.zone, ctx.now))?
+        .unwrap_or(ctx.now);
     let user = row.get("user").unwrap_or(ctx.user);
     let mut req = MovementRequest::new(kind, item, quantity, at, user);
     req.lot = row.get("lot").map(str::to_owned);

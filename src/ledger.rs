@@ -16,10 +16,12 @@ use serde::Serialize;
 
 use crate::catalogue::{Item, Location, find_item, find_location};
 use crate::chain;
+use crate::clock::{end_of_day, lab_date};
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{
-    LotStatus, MovementKind, effective_expiry, is_expired, parse_stored_date, stamp,
+    LotStatus, MAX_QUANTITY, MovementKind, check_quantity, effective_expiry, is_expired,
+    parse_stored_date, stamp,
 };
 use crate::waste;
 
@@ -83,6 +85,11 @@ pub mod sql {
     /// Every balance, in the table's own (lot, location) order: walking an
     /// index instead would fetch each row from a random place.
     pub const STOCK_ALL: &str = stock_balances!("balances b NOT INDEXED", "1");
+    /// The movements of a lot stamped after a moment, latest first: what a
+    /// backdated movement must not take below zero (`movements_lot_at`;
+    /// nothing to read for a movement dated now).
+    pub const LATER_OF_LOT: &str = "SELECT id, kind, at, location_id, to_location_id, quantity FROM movements \
+         WHERE lot_id = ?1 AND at > ?2 ORDER BY at DESC, id DESC";
     /// Movements stamped after a moment, which `stock_as_of` takes back
     /// off the balances (`movements_at`: an empty range for today).
     pub const MOVEMENTS_AFTER: &str = "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
@@ -110,6 +117,8 @@ pub(crate) struct Lookups {
     lots: FastMap<i64, FastMap<String, Lot>>,
     lot_count: usize,
     balances: FastMap<(i64, i64), Balance>,
+    /// The lab's time zone, read once per transaction.
+    zone: Option<chrono_tz::Tz>,
 }
 
 /// A balance as this transaction knows it: its quantity, and whether its
@@ -171,6 +180,19 @@ impl FastHasher {
 }
 
 impl Lookups {
+    /// The date of `at` in the lab's time zone (SPEC §10 "Time").
+    pub(crate) fn lab_date(&mut self, conn: &Connection, at: DateTime<Utc>) -> Result<NaiveDate> {
+        let zone = match self.zone {
+            Some(z) => z,
+            None => {
+                let z = crate::settings::lab_zone(conn)?;
+                self.zone = Some(z);
+                z
+            }
+        };
+        Ok(lab_date(at, zone))
+    }
+
     fn item(&mut self, conn: &Connection, code: &str) -> Result<Rc<Item>> {
         if let Some(item) = self.items.get(code) {
             return Ok(Rc::clone(item));
@@ -470,7 +492,7 @@ fn named_lot(
             ),
         ));
     }
-    let lot = if create && (name.is_empty() || !item.lot_tracked) {
+    let lot = if create && name.is_empty() {
         match lk.lot(conn, item.id, name)? {
             Some(l) => l,
             None => lk.create_lot(conn, item, name, None, now)?,
@@ -507,10 +529,22 @@ fn apply(
     lot: &Lot,
     location: &Location,
     delta: i64,
+    at: &str,
 ) -> Result<i64> {
     let stored = lk.stored_balance(conn, lot.id, location.id)?;
     let current = stored.quantity;
-    let new = current + delta;
+    let new = current.checked_add(delta).unwrap_or(i64::MAX);
+    if new > MAX_QUANTITY {
+        return Err(Error::TooLarge {
+            what: format!("balance of {}{} at {}", item.code, lot_text(lot), location.code),
+            value: format!("{current} + {delta}"),
+            limit: MAX_QUANTITY.to_string(),
+            unit: "units of issue",
+        });
+    }
+    if new >= 0 {
+        never_negative_later(conn, item, lot, location, delta, current, at)?;
+    }
     if new < 0 {
         return Err(Error::InsufficientStock {
             item: item.code.clone(),
@@ -541,6 +575,104 @@ fn apply(
         },
     );
     Ok(new)
+}
+
+/// `" lot L"`, or nothing for stock without a lot.
+fn lot_text(lot: &Lot) -> String {
+    if lot.lot.is_empty() {
+        String::new()
+    } else {
+        format!(" lot {}", lot.lot)
+    }
+}
+
+/// SPEC §10 "Time": a movement dated `at` changes the balance at `at` and
+/// at every later point of the ledger. Walk the lot's later movements
+/// back from the maintained balance `current`, and refuse when the balance
+/// at `at`, or just after any later movement, plus `delta` would be below
+/// zero (or above the bound), naming the first such point. A movement
+/// dated now has no later movements: one index probe that finds nothing.
+fn never_negative_later(
+    conn: &Connection,
+    item: &Item,
+    lot: &Lot,
+    location: &Location,
+    delta: i64,
+    current: i64,
+    at: &str,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql::LATER_OF_LOT)?;
+    let mut rows = stmt.query(params![lot.id, at])?;
+    // (movement, its kind, its time, the balance just after it), latest first.
+    let mut points: Vec<(i64, String, String, i64)> = Vec::new();
+    let mut running = current;
+    while let Some(r) = rows.next()? {
+        let (loc, to): (i64, Option<i64>) = (r.get(3)?, r.get(4)?);
+        let q: i64 = r.get(5)?;
+        let change = if loc == location.id {
+            q
+        } else if to == Some(location.id) {
+            -q
+        } else {
+            continue;
+        };
+        points.push((r.get(0)?, r.get(1)?, r.get(2)?, running));
+        running -= change;
+    }
+    if points.is_empty() {
+        return Ok(());
+    }
+    // `running` is now the balance at `at`, before this movement.
+    if running + delta < 0 {
+        return Err(Error::InsufficientStock {
+            item: item.code.clone(),
+            location: location.code.clone(),
+            what: "",
+            requested: -delta,
+            available: running,
+            detail: format!("{} at {at}, the time the movement is dated", lot_text(lot)),
+        });
+    }
+    for (id, kind, when, after) in points.into_iter().rev() {
+        let balance = after + delta;
+        if balance < 0 || balance > MAX_QUANTITY {
+            return Err(Error::NegativeLater {
+                item: item.code.clone(),
+                lot: lot_text(lot),
+                location: location.code.clone(),
+                at: at.to_owned(),
+                movement_id: id,
+                movement_kind: kind,
+                movement_at: when,
+                balance,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The balance of a lot at a location as it stood at `at` (after every
+/// movement stamped at or before it): the maintained balance less the
+/// lot's later movements there.
+fn balance_at(
+    conn: &Connection,
+    lk: &mut Lookups,
+    lot: &Lot,
+    location: &Location,
+    at: &str,
+) -> Result<i64> {
+    let mut balance = lk.balance(conn, lot.id, location.id)?;
+    let mut stmt = conn.prepare_cached(sql::LATER_OF_LOT)?;
+    let mut rows = stmt.query(params![lot.id, at])?;
+    while let Some(r) = rows.next()? {
+        let (loc, to, q): (i64, Option<i64>, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
+        if loc == location.id {
+            balance -= q;
+        } else if to == Some(location.id) {
+            balance += q;
+        }
+    }
+    Ok(balance)
 }
 
 /// The parts of a ledger row beyond item, lot and places.
@@ -586,15 +718,16 @@ fn post(
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Posted> {
-    let after = apply(conn, lk, item, lot, from, row.quantity)?;
+    let at = stamp(req.at);
+    let after = apply(conn, lk, item, lot, from, row.quantity, &at)?;
     if let Some(to) = to {
-        apply(conn, lk, item, lot, to, -row.quantity)?;
+        apply(conn, lk, item, lot, to, -row.quantity, &at)?;
     }
     let id = chain::append(
         conn,
         &chain::MOVEMENTS,
         params![
-            stamp(req.at),
+            at,
             row.kind.as_str(),
             item.id,
             lot.id,
@@ -653,6 +786,16 @@ pub(crate) fn record_with(
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
+    check_quantity("quantity", req.quantity, &req.quantity.to_string())?;
+    if stamp(req.at).as_str() > recorded_at {
+        return Err(Error::invalid(
+            "timestamp",
+            stamp(req.at),
+            format!(
+                "it is after now ({recorded_at}): the ledger records what has happened, so a movement may not be dated in the future"
+            ),
+        ));
+    }
     let item = lk.item(conn, &req.item)?;
     let item = &*item;
     match req.kind {
@@ -703,8 +846,17 @@ fn receive(
             item.code, item.code
         )));
     }
-    let location = location_of(conn, lk, req.location.as_ref())?;
     let name = non_empty(req.lot.as_ref()).unwrap_or("");
+    if !item.lot_tracked && !name.is_empty() && lk.lot(conn, item.id, name)?.is_none() {
+        return Err(Error::invalid(
+            "lot",
+            name,
+            format!(
+                "{} is not lot-tracked, so its stock has no lots; make it lot-tracked first with `labstock item edit {} --lot-tracked`, or receive without --lot",
+                item.code, item.code
+            ),
+        ));
+    }
     if item.lot_tracked && name.is_empty() {
         return Err(Error::missing(
             "lot",
@@ -757,6 +909,29 @@ fn receive(
     };
     let mut warnings = Vec::new();
     let order = order_line(conn, item, req)?;
+    // A receipt against an order line is delivered where the line says
+    // (a 2-8 C reagent ordered to a fridge), unless a location is named.
+    // (Imports link by reference and keep SPEC §10's empty location = MAIN.)
+    let ordered_to: Option<i64> = match &order {
+        Some((order_id, ..)) if non_empty(req.order.as_ref()).is_some() => conn
+            .prepare_cached("SELECT location_id FROM orders WHERE id = ?1")?
+            .query_row([order_id], |r| r.get(0))
+            .optional()?,
+        _ => None,
+    };
+    let location = match (non_empty(req.location.as_ref()), ordered_to) {
+        (None, Some(to)) => Rc::new(location_by_id(conn, to)?),
+        (named, _) => lk.location(conn, named.unwrap_or(DEFAULT_LOCATION))?,
+    };
+    if let (Some(to), Some((_, reference, ..))) = (ordered_to, &order)
+        && to != location.id
+    {
+        let ordered_code = location_by_id(conn, to)?.code;
+        warnings.push(format!(
+            "order {reference} line for {} is for delivery to {ordered_code}; received at {} as asked",
+            item.code, location.code
+        ));
+    }
     if let Some((order_id, reference, ordered, received)) = &order {
         let ended: Option<(String, Option<String>)> = conn
             .prepare_cached(
@@ -787,7 +962,7 @@ fn receive(
             lot.status.as_str()
         ));
     }
-    if is_expired(lot.effective_expiry(item), req.at.date_naive()) {
+    if is_expired(lot.effective_expiry(item), lk.lab_date(conn, req.at)?) {
         warnings.push(format!(
             "{} of {} is already past its expiry",
             lot.label(),
@@ -919,7 +1094,7 @@ fn issue(
 ) -> Result<Outcome> {
     require_positive(req)?;
     let location = location_of(conn, lk, req.location.as_ref())?;
-    let as_of = req.at.date_naive();
+    let as_of = lk.lab_date(conn, req.at)?;
     let named = non_empty(req.lot.as_ref());
     let allocation: Vec<(Lot, i64)> = if named.is_some() {
         let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
@@ -1188,7 +1363,9 @@ fn count(
     }
     let location = location_of(conn, lk, req.location.as_ref())?;
     let lot = named_lot(conn, lk, item, req, true, recorded_at)?;
-    let book = lk.balance(conn, lot.id, location.id)?;
+    // The book is what the ledger held at the count's time: a count dated
+    // earlier than later movements records the difference as it was then.
+    let book = balance_at(conn, lk, &lot, &location, &stamp(req.at))?;
     let row = Row {
         counted: Some(req.quantity),
         ..Row::of(req, req.quantity - book)
@@ -1277,7 +1454,7 @@ fn dispose(
             Some(waste::record_disposal(
                 conn,
                 &waste::DisposalRecord {
-                    date: &req.at.date_naive().to_string(),
+                    date: &lk.lab_date(conn, req.at)?.to_string(),
                     stream: &stream.code,
                     quantity: req.quantity,
                     notes,
@@ -1461,7 +1638,7 @@ pub fn stock_as_of(
     filter: StockFilter,
     as_of: NaiveDate,
 ) -> Result<Vec<StockLine>> {
-    let after = end_of_day(as_of);
+    let after = end_of_day(as_of, crate::settings::lab_zone(conn)?);
     let mut later = conn.prepare_cached(sql::MOVEMENTS_AFTER)?;
     // What came after the as-of date, taken back off the balances below.
     // Usually nothing (as of today): then a zero balance stays zero and
@@ -1540,13 +1717,6 @@ pub fn stock_as_of(
     Ok(lines)
 }
 
-/// The first stored timestamp after the end of `date` (24:00 UTC, SPEC §10).
-pub fn end_of_day(date: NaiveDate) -> String {
-    date.succ_opt().map_or_else(
-        || "9999-12-31T23:59:59Z".into(),
-        |d| format!("{d}T00:00:00Z"),
-    )
-}
 
 impl Store {
     /// Record one movement as its own transaction.

@@ -27,6 +27,7 @@ pub mod model;
 pub mod orders;
 pub mod reorder;
 pub mod report;
+pub mod settings;
 pub mod waste;
 
 pub use db::Store;

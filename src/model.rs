@@ -78,12 +78,44 @@ pub fn parse_stamp(text: &str) -> Result<DateTime<Utc>> {
 /// Parse a whole-number quantity of stock, as typed by a user.
 pub fn parse_quantity(text: &str) -> Result<i64> {
     let t = text.trim();
-    t.parse::<i64>().map_err(|_| {
-        Error::invalid(
-            "quantity",
-            text,
-            "expected a whole number of units of issue (e.g. 5)",
-        )
+    let digits = t.trim_start_matches(['-', '+']);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        // Too long for i64 is too large too, not "not a number".
+        let q = t.parse::<i64>().unwrap_or(i64::MAX);
+        check_quantity("quantity", q, text)?;
+        return Ok(q);
+    }
+    Err(Error::invalid(
+        "quantity",
+        text,
+        "expected a whole number of units of issue (e.g. 5)",
+    ))
+}
+
+/// The most units one movement or one balance may hold (SPEC §10).
+pub const MAX_QUANTITY: i64 = 1_000_000_000;
+
+/// The most one unit may cost, in pence (SPEC §10: £10,000,000.00).
+pub const MAX_UNIT_COST_PENCE: i64 = 1_000_000_000;
+
+/// Refuse a quantity beyond [`MAX_QUANTITY`] either way; `text` is what
+/// the user wrote. A number as long as a barcode gets a hint: a GTIN
+/// scanned or typed into the quantity field is a common slip.
+pub fn check_quantity(what: &str, q: i64, text: &str) -> Result<()> {
+    if q.unsigned_abs() <= MAX_QUANTITY.unsigned_abs() {
+        return Ok(());
+    }
+    let digits = text.trim().trim_start_matches(['-', '+']);
+    let unit = if (8..=14).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        "units of issue (that looks like a barcode: receive a scanned code with --scan)"
+    } else {
+        "units of issue"
+    };
+    Err(Error::TooLarge {
+        what: what.to_owned(),
+        value: text.trim().to_owned(),
+        limit: "1000000000".into(),
+        unit,
     })
 }
 
@@ -150,6 +182,17 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
     ))
 }
 
+/// An import's timestamp (SPEC §10): RFC 3339 with an offset, or a bare
+/// date meaning 12:00 that day in the lab's zone (today before noon: now).
+pub fn parse_lab_timestamp(text: &str, zone: chrono_tz::Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let t = text.trim();
+    if t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' {
+        let date = parse_date("timestamp", t)?;
+        return Ok(crate::clock::noon_of(date, zone, now));
+    }
+    parse_timestamp(text)
+}
+
 /// Money as integer pence (SPEC §1): parsed from pounds, printed as pounds
 /// with two decimals, never a float.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -176,7 +219,7 @@ impl Money {
         let pounds: i64 = if whole.is_empty() {
             0
         } else {
-            whole.parse().map_err(|_| bad("amount too large"))?
+            whole.parse().unwrap_or(i64::MAX)
         };
         let mut pence_text = frac.to_owned();
         while pence_text.len() < 2 {
@@ -186,8 +229,14 @@ impl Money {
         pounds
             .checked_mul(100)
             .and_then(|p| p.checked_add(pence))
+            .filter(|p| *p <= MAX_UNIT_COST_PENCE)
             .map(Money)
-            .ok_or_else(|| bad("amount too large"))
+            .ok_or_else(|| Error::TooLarge {
+                what: "unit cost".into(),
+                value: text.trim().to_owned(),
+                limit: "10000000.00".into(),
+                unit: "pounds",
+            })
     }
 
     pub fn pence(self) -> i64 {
@@ -214,7 +263,13 @@ pub fn parse_bool(what: &str, text: &str) -> Result<bool> {
 
 /// Parse a non-negative whole number setting (levels, days).
 pub fn parse_count(what: &str, text: &str) -> Result<i64> {
-    match text.trim().parse::<i64>() {
+    let t = text.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        let n = t.parse::<i64>().unwrap_or(i64::MAX);
+        check_quantity(what, n, text)?;
+        return Ok(n);
+    }
+    match t.parse::<i64>() {
         Ok(n) if n >= 0 => Ok(n),
         _ => Err(Error::invalid(
             what,

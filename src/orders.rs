@@ -22,7 +22,8 @@ use crate::chain;
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
-use crate::ledger::{DEFAULT_LOCATION, end_of_day};
+use crate::clock::end_of_day;
+use crate::ledger::DEFAULT_LOCATION;
 use crate::model::{parse_date, positive_quantity, stamp};
 
 /// The `orders` import format (SPEC §7).
@@ -174,7 +175,7 @@ pub(crate) fn lines_as_of(
     filter: LineFilter,
     as_of: NaiveDate,
 ) -> Result<Vec<OrderLine>> {
-    let end = end_of_day(as_of);
+    let end = end_of_day(as_of, crate::settings::lab_zone(conn)?);
     let day = as_of.to_string();
     let mut stmt = conn.prepare_cached(LINES_AS_OF)?;
     let rows = stmt.query_map(
@@ -396,7 +397,7 @@ pub fn import_orders(
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
-    let today = ctx.now.date_naive();
+    let today = crate::clock::lab_date(ctx.now, ctx.zone);
     import::run(store, &ORDERS, source, |conn, row, summary| {
         let order = order_from_row(row, today)?;
         let line = insert_order(conn, &order, &now, ctx.user).map_err(|e| {

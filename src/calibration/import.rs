@@ -87,7 +87,7 @@ pub fn import_calibrations(
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
-    let today = ctx.now.date_naive();
+    let today = crate::clock::lab_date(ctx.now, ctx.zone);
     import::run(store, &CALIBRATIONS, source, |conn, row, summary| {
         let tag = row.need("asset_tag")?;
         let eq = find_equipment(conn, tag).map_err(|e| e.at_row(row.line, Some("asset_tag")))?;

@@ -235,9 +235,9 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
                     item_id: Some(item.id),
                     ..StockFilter::default()
                 },
-                ctx.clock.today(),
+                ctx.clock().today(),
             )?;
-            let today = ctx.clock.today();
+            let today = ctx.clock().today();
             let rows: Vec<StockByLot> = lines
                 .iter()
                 .map(|l| StockByLot {

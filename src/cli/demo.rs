@@ -40,7 +40,7 @@ fn section(title: &str) {
 
 pub(super) fn run(ctx: &Ctx) -> Result<i32> {
     let clock = if std::env::var_os("LABSTOCK_NOW").is_some() {
-        ctx.clock
+        ctx.clock()
     } else {
         Clock::pinned(DEMO_NOW)?
     };

@@ -220,7 +220,7 @@ fn optional_date(what: &str, value: Option<&String>) -> Result<Option<NaiveDate>
 
 pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
     let mut store = ctx.open()?;
-    let today = ctx.clock.today();
+    let today = ctx.clock().today();
     match c {
         EquipmentCommand::Add(a) => {
             let mut eq = Equipment::new(&a.tag);
@@ -321,7 +321,7 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
 
 pub(super) fn calibrate(ctx: &Ctx, a: CalibrateArgs) -> Result<i32> {
     let mut store = ctx.open()?;
-    let today = ctx.clock.today();
+    let today = ctx.clock().today();
     let date = optional_date("--date", a.date.as_ref())?;
     if let Some(extend_to) = &a.extend_to {
         let input = ExtensionInput {

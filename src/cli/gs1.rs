@@ -28,7 +28,7 @@ pub(crate) enum Gs1Command {
 
 /// Options for decoding today's scans.
 pub(super) fn options(ctx: &Ctx, gs_char: Option<char>) -> DecodeOptions {
-    let opts = DecodeOptions::new(ctx.clock.today());
+    let opts = DecodeOptions::new(ctx.clock().today());
     match gs_char {
         Some(c) => opts.with_gs_substitute(c),
         None => opts,

@@ -39,7 +39,8 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
     let source = import::open_source(&a.file)?;
     let mut store = ctx.open()?;
     let ictx = ImportContext {
-        now: ctx.clock.now(),
+        zone: ctx.clock().zone(),
+        now: ctx.clock().now(),
         user: &ctx.user,
         allow_expired: a.allow_expired,
     };

@@ -77,7 +77,7 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
         LotCommand::Open { item, lot, date } => {
             let date = match date {
                 Some(d) => parse_date("--date", &d)?,
-                None => ctx.clock.today(),
+                None => ctx.clock().today(),
             };
             store.lot_action(&item, &lot, LotAction::Open(date), None, &now, &ctx.user)?
         }

@@ -27,7 +27,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, FIRST_AS_OF, LAST_AS_OF, parse_zone, system_zone};
 use crate::db::{OpenOptions, Store, parse_busy_timeout};
 use crate::error::{Error, Result};
 use crate::model::{parse_date, stamp};
@@ -103,7 +103,10 @@ fn busy_timeout_arg(text: &str) -> std::result::Result<Duration, String> {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Create a new database (with location MAIN and the waste streams)
-    Init,
+    Init(InitArgs),
+    /// The lab's settings (time zone): set, get, list; each change is a dated record
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Locations: stores, fridges, freezers, benches
     #[command(subcommand)]
     Location(catalogue::LocationCommand),
@@ -165,6 +168,32 @@ enum Command {
     Backup(backup::BackupArgs),
 }
 
+/// `labstock init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The lab's IANA time zone, e.g. Europe/London [default: the system's, else UTC]
+    ///
+    /// "Today", the date of a timestamp and the end of a day are judged in
+    /// it. Change it later with `labstock config set timezone ZONE`.
+    #[arg(long, value_name = "ZONE")]
+    timezone: Option<String>,
+}
+
+/// `labstock config`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Set a setting (recorded with who and when; the old value stays in `audit`)
+    Set {
+        /// The setting: timezone
+        key: String,
+        value: String,
+    },
+    /// Print the value in force
+    Get { key: String },
+    /// Every setting in force, with who set it and when
+    List,
+}
+
 /// What every command runs with.
 pub(crate) struct Ctx {
     db: PathBuf,
@@ -173,7 +202,10 @@ pub(crate) struct Ctx {
     pub user: String,
     /// `--user` was given on the command line.
     pub user_on_command_line: bool,
-    pub clock: Clock,
+    /// The wall clock (or `LABSTOCK_NOW`), in UTC.
+    base_clock: Clock,
+    /// The lab's zone, read from the database the first time it is needed.
+    zone: std::cell::OnceCell<chrono_tz::Tz>,
     format: Option<OutputFormat>,
     output: Option<PathBuf>,
     open_options: OpenOptions,
@@ -196,7 +228,8 @@ impl Ctx {
             db_given,
             user,
             user_on_command_line,
-            clock: Clock::from_env()?,
+            base_clock: Clock::from_env()?,
+            zone: std::cell::OnceCell::new(),
             format: global.format,
             output: global.output,
             open_options: OpenOptions {
@@ -208,7 +241,26 @@ impl Ctx {
     }
 
     pub(crate) fn open(&self) -> Result<Store> {
-        Store::open_with(&self.db, self.open_options)
+        let store = Store::open_with(&self.db, self.open_options)?;
+        if self.zone.get().is_none() {
+            let _ = self.zone.set(store.lab_zone()?);
+        }
+        Ok(store)
+    }
+
+    /// The clock, with dates judged in the lab's time zone (read from the
+    /// database on first use; UTC when there is no database yet).
+    pub(crate) fn clock(&self) -> Clock {
+        let zone = *self.zone.get_or_init(|| {
+            if self.db.exists() {
+                Store::open_with(&self.db, self.open_options)
+                    .and_then(|s| s.lab_zone())
+                    .unwrap_or(chrono_tz::Tz::UTC)
+            } else {
+                chrono_tz::Tz::UTC
+            }
+        });
+        self.base_clock.in_zone(zone)
     }
 
     pub(crate) fn db_path(&self) -> &Path {
@@ -216,14 +268,24 @@ impl Ctx {
     }
 
     pub(crate) fn now_stamp(&self) -> String {
-        stamp(self.clock.now())
+        stamp(self.base_clock.now())
     }
 
     /// The date reports are judged against: `--as-of`, else today.
     pub(crate) fn as_of(&self, given: Option<&str>) -> Result<NaiveDate> {
         match given {
-            Some(text) => parse_date("--as-of date", text),
-            None => Ok(self.clock.today()),
+            Some(text) => {
+                let date = parse_date("--as-of date", text)?;
+                if !(FIRST_AS_OF..=LAST_AS_OF).contains(&date) {
+                    return Err(Error::invalid(
+                        "--as-of date",
+                        text,
+                        format!("expected a date from {FIRST_AS_OF} to {LAST_AS_OF}"),
+                    ));
+                }
+                Ok(date)
+            }
+            None => Ok(self.clock().today()),
         }
     }
 
@@ -307,6 +369,40 @@ impl Ctx {
     }
 }
 
+/// `labstock config`.
+fn config(ctx: &Ctx, command: ConfigCommand) -> Result<i32> {
+    match command {
+        ConfigCommand::Set { key, value } => {
+            let mut store = ctx.open()?;
+            let now = ctx.clock().now();
+            if store.set_setting(key.trim(), &value, now, &ctx.user)? {
+                let stored = store.setting(key.trim())?.unwrap_or_default();
+                ctx.say(&format!("{} set to {stored}", key.trim()));
+            } else {
+                ctx.say(&format!("{} is already {}; nothing recorded", key.trim(), value.trim()));
+            }
+            Ok(0)
+        }
+        ConfigCommand::Get { key } => {
+            let store = ctx.open()?;
+            let value = store.setting(key.trim())?.unwrap_or_default();
+            ctx.write_output(|out| {
+                writeln!(out, "{value}").map_err(|source| Error::Io {
+                    path: "<stdout>".into(),
+                    source,
+                })
+            })?;
+            Ok(0)
+        }
+        ConfigCommand::List => {
+            let store = ctx.open()?;
+            let rows = store.settings()?;
+            ctx.emit(&["key", "value", "set_at", "set_by"], &rows)?;
+            Ok(0)
+        }
+    }
+}
+
 fn default_db_path() -> PathBuf {
     directories::ProjectDirs::from("org", "labstock", "labstock").map_or_else(
         || PathBuf::from("labstock.db"),
@@ -341,15 +437,26 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
     match command {
-        Command::Init => {
-            let store =
-                Store::init_with(ctx.db_path(), &ctx.now_stamp(), &ctx.user, ctx.open_options)?;
+        Command::Init(a) => {
+            let zone = match a.timezone.as_deref() {
+                Some(text) => parse_zone(text)?,
+                None => system_zone(),
+            };
+            let store = Store::init_with(
+                ctx.db_path(),
+                &ctx.now_stamp(),
+                &ctx.user,
+                ctx.open_options,
+                zone,
+            )?;
             ctx.say(&format!(
-                "created labstock database at {} (location MAIN, waste streams seeded)",
-                store.path().display()
+                "created labstock database at {} (location MAIN, waste streams seeded; time zone {})",
+                store.path().display(),
+                zone.name()
             ));
             Ok(0)
         }
+        Command::Config(c) => config(&ctx, c),
         Command::Location(c) => catalogue::run_location(&ctx, c),
         Command::Item(c) => catalogue::run_item(&ctx, c),
         Command::Receive(a) => movement::receive(&ctx, a),

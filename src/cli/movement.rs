@@ -175,7 +175,7 @@ pub(crate) struct ReverseArgs {
 }
 
 fn request(ctx: &Ctx, kind: MovementKind, item: &str, quantity: i64) -> MovementRequest {
-    MovementRequest::new(kind, item, quantity, ctx.clock.now(), &ctx.user)
+    MovementRequest::new(kind, item, quantity, ctx.clock().now(), &ctx.user)
 }
 
 fn parse_expiry(text: Option<&String>) -> Result<Option<chrono::NaiveDate>> {
@@ -184,7 +184,7 @@ fn parse_expiry(text: Option<&String>) -> Result<Option<chrono::NaiveDate>> {
 
 fn record(ctx: &Ctx, req: &MovementRequest) -> Result<i32> {
     let mut store = ctx.open()?;
-    let outcome = store.record(req, ctx.clock.now())?;
+    let outcome = store.record(req, ctx.clock().now())?;
     report(ctx, &outcome);
     Ok(0)
 }
@@ -280,7 +280,7 @@ fn receive_scan(ctx: &Ctx, data: &str, a: &ReceiveArgs) -> Result<i32> {
         },
     };
     let expiry = decoded.expiry().or(decoded.best_before());
-    if let Some(e) = expiry.filter(|e| *e < ctx.clock.today())
+    if let Some(e) = expiry.filter(|e| *e < ctx.clock().today())
         && !a.allow_expired
     {
         return Err(Error::Refused(format!(
@@ -393,7 +393,7 @@ pub(super) fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<i32> {
             )
         })?;
     let mut store = ctx.open()?;
-    let outcome = store.reverse(id, a.reason.as_deref(), ctx.clock.now(), &ctx.user)?;
+    let outcome = store.reverse(id, a.reason.as_deref(), ctx.clock().now(), &ctx.user)?;
     report(ctx, &outcome);
     Ok(0)
 }

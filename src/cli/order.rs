@@ -105,7 +105,7 @@ pub(super) fn run(ctx: &Ctx, c: OrderCommand) -> Result<i32> {
                 supplier: a.supplier,
                 ordered_on: match a.ordered.as_deref() {
                     Some(d) => parse_date("--ordered", d)?,
-                    None => ctx.clock.today(),
+                    None => ctx.clock().today(),
                 },
                 expected_on: a
                     .expected
@@ -139,7 +139,7 @@ pub(super) fn run(ctx: &Ctx, c: OrderCommand) -> Result<i32> {
             supplier,
         } => {
             let lines =
-                store.order_lines(item.as_deref(), supplier.as_deref(), all, ctx.clock.today())?;
+                store.order_lines(item.as_deref(), supplier.as_deref(), all, ctx.clock().today())?;
             ctx.emit(ORDER_LIST_HEADERS, &lines)?;
         }
         OrderCommand::Cancel(a) => end(ctx, &mut store, a, EndAs::Cancelled)?,
@@ -158,7 +158,7 @@ fn end(ctx: &Ctx, store: &mut Store, a: OrderEndArgs, how: EndAs) -> Result<()> 
         item: a.item.as_deref(),
         how,
         reason: a.reason.as_deref(),
-        on: ctx.clock.today(),
+        on: ctx.clock().today(),
     };
     let ended = store.end_order(&end, &ctx.now_stamp(), &ctx.user)?;
     for line in &ended {

@@ -259,7 +259,7 @@ pub(crate) struct ConsignmentReportArgs {
 fn date_or_today(ctx: &Ctx, what: &str, text: Option<&String>) -> Result<chrono::NaiveDate> {
     match text {
         Some(t) => parse_date(what, t),
-        None => Ok(ctx.clock.today()),
+        None => Ok(ctx.clock().today()),
     }
 }
 
@@ -352,7 +352,7 @@ fn record(ctx: &Ctx, a: RecordArgs) -> Result<i32> {
         notes: a.notes,
     };
     let mut store = ctx.open()?;
-    let recorded = store.record_waste(&rec, ctx.clock.now())?;
+    let recorded = store.record_waste(&rec, ctx.clock().now())?;
     said(ctx, &recorded);
     Ok(0)
 }
@@ -380,7 +380,7 @@ fn correct(ctx: &Ctx, a: CorrectArgs) -> Result<i32> {
         recorded_by: ctx.user.clone(),
     };
     let mut store = ctx.open()?;
-    let recorded = store.correct_waste(id, &correction, ctx.clock.now())?;
+    let recorded = store.correct_waste(id, &correction, ctx.clock().now())?;
     said(ctx, &recorded);
     Ok(0)
 }
@@ -450,7 +450,7 @@ fn container(ctx: &Ctx, c: ContainerCommand) -> Result<i32> {
                 user: ctx.user.clone(),
             };
             let mut store = ctx.open()?;
-            let opened = store.open_container(&req, ctx.clock.now())?;
+            let opened = store.open_container(&req, ctx.clock().now())?;
             ctx.say(&format!(
                 "opened container {} for {} at {} on {}",
                 opened.code, opened.stream, opened.location, opened.opened_on
@@ -463,7 +463,7 @@ fn container(ctx: &Ctx, c: ContainerCommand) -> Result<i32> {
                 .transpose()?;
             let date = date_or_today(ctx, "seal date", date.as_ref())?;
             let mut store = ctx.open()?;
-            let sealed = store.seal_container(&id, date, weight, &ctx.user, ctx.clock.now())?;
+            let sealed = store.seal_container(&id, date, weight, &ctx.user, ctx.clock().now())?;
             let records = match sealed.record {
                 Some(r) => format!("; waste record {r} written for it"),
                 None => format!("; it holds {} waste records", sealed.records),
@@ -502,7 +502,7 @@ fn consign(ctx: &Ctx, a: ConsignArgs) -> Result<i32> {
         user: ctx.user.clone(),
     };
     let mut store = ctx.open()?;
-    let done = store.consign_waste(&req, ctx.clock.now())?;
+    let done = store.consign_waste(&req, ctx.clock().now())?;
     let what: Vec<String> = done
         .streams
         .iter()

@@ -19,4 +19,13 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order. Append only.
-pub(crate) const MIGRATIONS: &[Migration] = &[];
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    name: "settings: dated lab settings (time zone); movements by lot and time",
+    run: |tx| sql(tx, include_str!("migrations/settings.sql")),
+}];
+
+/// A migration that is one SQL file.
+fn sql(tx: &Transaction<'_>, text: &str) -> Result<()> {
+    tx.execute_batch(text)?;
+    Ok(())
+}

@@ -148,11 +148,18 @@ impl Store {
     /// Create a new database at `path` with the schema and seed data
     /// (location MAIN, the List of Waste streams), in one transaction.
     pub fn init(path: &Path, now: &str, user: &str) -> Result<Store> {
-        Store::init_with(path, now, user, OpenOptions::default())
+        Store::init_with(path, now, user, OpenOptions::default(), chrono_tz::Tz::UTC)
     }
 
-    /// [`Store::init`] with open options (the busy timeout).
-    pub fn init_with(path: &Path, now: &str, user: &str, options: OpenOptions) -> Result<Store> {
+    /// [`Store::init`] with open options (the busy timeout) and the lab's
+    /// time zone (recorded as the first setting).
+    pub fn init_with(
+        path: &Path,
+        now: &str,
+        user: &str,
+        options: OpenOptions,
+        zone: chrono_tz::Tz,
+    ) -> Result<Store> {
         if path.exists() && std::fs::metadata(path).map_or(true, |m| m.len() > 0) {
             return Err(Error::DatabaseExists {
                 path: path.to_owned(),
@@ -181,6 +188,7 @@ impl Store {
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         seed::seed(&tx, now, user)?;
+        crate::settings::set(&tx, crate::settings::TIMEZONE, zone.name(), now, user)?;
         tx.commit()?;
         Ok(store)
     }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 
 use crate::error::Result;
-use crate::ledger::end_of_day;
+use crate::clock::end_of_day;
 use crate::model::{LotStatus, effective_expiry, is_expired};
 
 /// One balance (lot at a location) as of a date.
@@ -84,7 +84,7 @@ struct Later {
 
 impl Later {
     fn read(conn: &Connection, location_id: Option<i64>, as_of: NaiveDate) -> Result<Later> {
-        let after = end_of_day(as_of);
+        let after = end_of_day(as_of, crate::settings::lab_zone(conn)?);
         let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
         let mut later = conn.prepare_cached(super::sql::LATER_MOVEMENTS)?;
         let mut rows = later.query(params![after, location_id])?;

@@ -20,7 +20,8 @@ use serde_json::{Map, Value};
 use crate::catalogue::find_location;
 use crate::db::Store;
 use crate::error::{Error, Result};
-use crate::ledger::end_of_day;
+use crate::clock::{end_of_day, lab_date, start_of_day};
+use crate::model::stamp;
 use crate::reorder::add_days;
 use crate::reorder::stock::{Usability, for_each_balance};
 
@@ -167,24 +168,28 @@ impl Store {
         let end = starts.last().map_or(as_of, |s| add_days(*s, 7));
         let mut used: HashMap<i64, Vec<i64>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT m.item_id, substr(m.at, 1, 10), m.quantity FROM movements m \
+            "SELECT m.item_id, m.at, m.quantity FROM movements m \
              WHERE m.at >= ?1 AND m.at < ?2 AND m.kind = 'issue' AND (?3 IS NULL OR m.location_id = ?3) \
                AND NOT EXISTS (SELECT 1 FROM movements r WHERE r.reverses = m.id AND r.at < ?4)",
         )?;
+        // Weeks are weeks of the lab's calendar: a night shift's issue at
+        // 00:30 BST on Monday counts in Monday's week.
+        let zone = crate::settings::lab_zone(&self.conn)?;
         let mut rows = stmt.query(params![
-            format!("{first}T00:00:00Z"),
-            format!("{end}T00:00:00Z"),
+            stamp(start_of_day(first, zone)),
+            stamp(start_of_day(end, zone)),
             location_id,
-            end_of_day(as_of)
+            end_of_day(as_of, zone)
         ])?;
         let n = starts.len();
         while let Some(r) = rows.next()? {
             let item_id: i64 = r.get(0)?;
-            let day: String = r.get(1)?;
+            let at: String = r.get(1)?;
             let quantity: i64 = r.get(2)?;
-            let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+            let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) else {
                 continue;
             };
+            let day = lab_date(at.with_timezone(&chrono::Utc), zone);
             let week = (day - first).num_days() / 7;
             if let Ok(week) = usize::try_from(week)
                 && week < n

@@ -47,6 +47,7 @@ impl Lab {
             .env("LABSTOCK_NOW", &self.now)
             .env("LABSTOCK_USER", "a.tester")
             .env("NO_COLOR", "1")
+            .env("TZ", "UTC")
             .current_dir(self.dir.path());
         cmd
     }

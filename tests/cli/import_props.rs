@@ -186,6 +186,7 @@ fn import_cleanly(
     let mut store = store.borrow_mut();
     let before = fingerprint(&store);
     let ctx = ImportContext {
+        zone: chrono_tz::Tz::UTC,
         now: now(),
         user: "prop",
         allow_expired: false,

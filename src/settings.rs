@@ -1,0 +1,134 @@
+//! The lab's settings (SPEC §10 "Time", §16 `config`): dated records in an
+//! append-only, hash-chained table. The value in force is the latest
+//! record of its key; changing one appends, so `audit` shows who changed
+//! what and when, and nothing is ever overwritten.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::chain;
+use crate::clock::parse_zone;
+use crate::db::Store;
+use crate::error::{Error, Result};
+use crate::model::stamp;
+
+/// The lab's IANA time zone.
+pub const TIMEZONE: &str = "timezone";
+
+/// Every key `config set` accepts, with what it holds.
+pub const KEYS: &[(&str, &str)] = &[(
+    TIMEZONE,
+    "the lab's IANA time zone (e.g. Europe/London): today, dates of timestamps and the end of a day",
+)];
+
+/// One setting as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Setting {
+    pub key: String,
+    pub value: String,
+    /// When it was last set, and by whom.
+    pub set_at: String,
+    pub set_by: String,
+}
+
+mod sql {
+    pub(super) const CURRENT: &str =
+        "SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1";
+    pub(super) const ALL: &str = "SELECT s.key, s.value, s.at, s.user FROM settings s \
+         WHERE s.id = (SELECT max(id) FROM settings t WHERE t.key = s.key) ORDER BY s.key";
+}
+
+/// Check a key and its value, returning the value as stored.
+fn validate(key: &str, value: &str) -> Result<String> {
+    match key {
+        TIMEZONE => Ok(parse_zone(value)?.name().to_owned()),
+        _ => Err(Error::invalid(
+            "setting",
+            key,
+            format!(
+                "known settings are {}",
+                KEYS.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
+/// The value in force for `key`.
+pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(sql::CURRENT)?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Record a new value of `key` in the caller's transaction.
+pub(crate) fn set(conn: &Connection, key: &str, value: &str, at: &str, user: &str) -> Result<()> {
+    let value = validate(key, value)?;
+    chain::append(conn, &chain::SETTINGS, params![key, value, at, user])?;
+    Ok(())
+}
+
+/// The lab's time zone (UTC for a database that names none).
+pub(crate) fn lab_zone(conn: &Connection) -> Result<Tz> {
+    Ok(get(conn, TIMEZONE)?
+        .and_then(|z| z.parse::<Tz>().ok())
+        .unwrap_or(Tz::UTC))
+}
+
+impl Store {
+    /// The lab's time zone.
+    pub fn lab_zone(&self) -> Result<Tz> {
+        lab_zone(&self.conn)
+    }
+
+    /// The value in force for `key`.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        validate_key(key)?;
+        get(&self.conn, key)
+    }
+
+    /// Every setting in force, by key.
+    pub fn settings(&self) -> Result<Vec<Setting>> {
+        let mut stmt = self.conn.prepare(sql::ALL)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Setting {
+                    key: r.get(0)?,
+                    value: r.get(1)?,
+                    set_at: r.get(2)?,
+                    set_by: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Set `key` to `value` as a new dated record; unchanged values are
+    /// not recorded again. Returns whether anything was written.
+    pub fn set_setting(
+        &mut self,
+        key: &str,
+        value: &str,
+        now: DateTime<Utc>,
+        user: &str,
+    ) -> Result<bool> {
+        let tx = self.write()?;
+        let stored = validate(key, value)?;
+        if get(&tx, key)?.as_deref() == Some(stored.as_str()) {
+            return Ok(false);
+        }
+        set(&tx, key, &stored, &stamp(now), user)?;
+        tx.commit()?;
+        Ok(true)
+    }
+}
+
+fn validate_key(key: &str) -> Result<()> {
+    if KEYS.iter().any(|(k, _)| *k == key) {
+        Ok(())
+    } else {
+        validate(key, "").map(|_| ())
+    }
+}
