@@ -82,6 +82,25 @@ struct LedgerPass {
     locations: RefCounts,
     orders: RefCounts,
     reversed: RefCounts,
+    /// The latest `at` seen so far per lot, in storage order.
+    last_at: FastMap<i64, [u8; 20]>,
+    /// Lots with a row dated before an earlier-stored row of the lot
+    /// (backdated): their running balance is replayed in time order.
+    backdated: FastMap<i64, ()>,
+    /// The first movement after which a (lot, location) stood below zero,
+    /// in storage order (which is time order for lots never backdated).
+    dipped: FastMap<(i64, i64), i64>,
+    /// Movements dated after they were recorded: (id, at, recorded_at).
+    future: Vec<(i64, String, String)>,
+}
+
+/// A stored timestamp as fixed bytes for cheap comparison (stored stamps
+/// are 20 bytes, `YYYY-MM-DDTHH:MM:SSZ`; anything else sorts by its first 20).
+fn at_key(text: &[u8]) -> [u8; 20] {
+    let mut key = [0u8; 20];
+    let n = text.len().min(20);
+    key[..n].copy_from_slice(&text[..n]);
+    key
 }
 
 impl LedgerPass {
@@ -91,20 +110,48 @@ impl LedgerPass {
     fn read(conn: &Connection) -> Result<LedgerPass> {
         let mut pass = LedgerPass::default();
         let mut stmt = conn.prepare(
-            "SELECT item_id, lot_id, location_id, to_location_id, quantity, order_id, reverses FROM movements",
+            "SELECT item_id, lot_id, location_id, to_location_id, quantity, order_id, reverses, at, recorded_at, id FROM movements",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let (item, lot, at): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let (to, quantity): (Option<i64>, i64) = (r.get(3)?, r.get(4)?);
             let (order, reverses): (Option<i64>, Option<i64>) = (r.get(5)?, r.get(6)?);
+            let id: i64 = r.get(9)?;
+            let when = r.get_ref(7)?.as_bytes().unwrap_or_default();
+            let recorded = r.get_ref(8)?.as_bytes().unwrap_or_default();
+            if when > recorded {
+                pass.future.push((
+                    id,
+                    String::from_utf8_lossy(when).into_owned(),
+                    String::from_utf8_lossy(recorded).into_owned(),
+                ));
+            }
+            let key = at_key(when);
+            match pass.last_at.get_mut(&lot) {
+                Some(last) if key < *last => {
+                    pass.backdated.insert(lot, ());
+                }
+                Some(last) => *last = key,
+                None => {
+                    pass.last_at.insert(lot, key);
+                }
+            }
             pass.movements += 1;
-            *pass.sums.entry((lot, at)).or_default() += quantity;
+            let sum = pass.sums.entry((lot, at)).or_default();
+            *sum += quantity;
+            if *sum < 0 {
+                pass.dipped.entry((lot, at)).or_insert(id);
+            }
             *pass.items.entry(item).or_default() += 1;
             *pass.lots.entry(lot).or_default() += 1;
             *pass.locations.entry(at).or_default() += 1;
             if let Some(to) = to {
-                *pass.sums.entry((lot, to)).or_default() -= quantity;
+                let sum = pass.sums.entry((lot, to)).or_default();
+                *sum -= quantity;
+                if *sum < 0 {
+                    pass.dipped.entry((lot, to)).or_insert(id);
+                }
                 *pass.locations.entry(to).or_default() += 1;
             }
             if let Some(order) = order {
@@ -200,6 +247,61 @@ fn verify_chains_apart(
     chain::verify(store.connection())
 }
 
+/// Balances that stood below zero at some point in time (SPEC §10
+/// "Time"), each named by the first movement after which it did. Lots
+/// never backdated were followed in storage order by the ledger pass;
+/// backdated lots are replayed here in time order through
+/// `movements_lot_at`.
+fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>> {
+    let mut first: Vec<((i64, i64), i64)> = pass
+        .dipped
+        .iter()
+        .filter(|((lot, _), _)| !pass.backdated.contains_key(lot))
+        .map(|(k, id)| (*k, *id))
+        .collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, location_id, to_location_id, quantity FROM movements WHERE lot_id = ?1 ORDER BY at, id",
+    )?;
+    for lot in pass.backdated.keys() {
+        let mut running: FastMap<i64, i64> = FastMap::default();
+        let mut seen: FastMap<i64, ()> = FastMap::default();
+        let mut rows = stmt.query([lot])?;
+        while let Some(r) = rows.next()? {
+            let (id, loc, to, q): (i64, i64, Option<i64>, i64) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            for (place, change) in [(Some(loc), q), (to, -q)] {
+                let Some(place) = place else { continue };
+                let sum = running.entry(place).or_default();
+                *sum += change;
+                if *sum < 0 && seen.insert(place, ()).is_none() {
+                    first.push(((*lot, place), id));
+                }
+            }
+        }
+    }
+    first.sort_by_key(|(_, id)| *id);
+    let mut problems = Vec::new();
+    for ((lot, location), id) in first {
+        let (item, lot_name, loc): (String, String, String) = conn
+            .prepare_cached(
+                "SELECT i.code, l.lot, loc.code FROM lots l JOIN items i ON i.id = l.item_id, locations loc WHERE l.id = ?1 AND loc.id = ?2",
+            )?
+            .query_row([lot, location], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let (what, flag) = if lot_name.is_empty() {
+            (format!("{item} (no lot)"), String::new())
+        } else {
+            (
+                format!("lot {lot_name} of {item}"),
+                format!(" --lot {lot_name}"),
+            )
+        };
+        problems.push(format!(
+            "{what} at {loc} stood below zero in time after movement #{id}: the balance may never be negative at any point; run `labstock history {item}{flag}`"
+        ));
+    }
+    Ok(problems)
+}
+
 impl Store {
     fn check_balances(&self) -> Result<CheckReport> {
         let conn = &self.conn;
@@ -228,6 +330,18 @@ impl Store {
                 .map(|((lot, at), q)| (lot, at, q, 0)),
         );
         report.discrepancies = name_discrepancies(conn, &differ)?;
+        report.problems.extend(negative_in_time(conn, &pass)?);
+        for (id, at, recorded) in pass.future.iter().take(20) {
+            report.problems.push(format!(
+                "movement #{id} is dated {at}, after it was recorded ({recorded}): the ledger may not hold movements dated in the future; correct it with `labstock reverse {id} --reason …`"
+            ));
+        }
+        if pass.future.len() > 20 {
+            report.problems.push(format!(
+                "{} more movements are dated after they were recorded",
+                pass.future.len() - 20
+            ));
+        }
         let dangling = pass.dangling(conn)?;
         self.check_side_tables(&mut report, dangling)?;
         report

@@ -25,7 +25,7 @@ use scan::{MAX_FIELDS, Scan, ScanProblem};
 pub use scan::MAX_CELL_BYTES;
 
 use crate::model::{
-    Money, MovementKind, parse_bool, parse_count, parse_date, parse_quantity, parse_lab_timestamp,
+    Money, MovementKind, parse_bool, parse_count, parse_date, parse_lab_timestamp, parse_quantity,
     stamp,
 };
 

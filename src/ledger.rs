@@ -536,7 +536,12 @@ fn apply(
     let new = current.checked_add(delta).unwrap_or(i64::MAX);
     if new > MAX_QUANTITY {
         return Err(Error::TooLarge {
-            what: format!("balance of {}{} at {}", item.code, lot_text(lot), location.code),
+            what: format!(
+                "balance of {}{} at {}",
+                item.code,
+                lot_text(lot),
+                location.code
+            ),
             value: format!("{current} + {delta}"),
             limit: MAX_QUANTITY.to_string(),
             unit: "units of issue",
@@ -1716,7 +1721,6 @@ pub fn stock_as_of(
     });
     Ok(lines)
 }
-
 
 impl Store {
     /// Record one movement as its own transaction.

@@ -78,7 +78,7 @@ pub fn parse_stamp(text: &str) -> Result<DateTime<Utc>> {
 /// Parse a whole-number quantity of stock, as typed by a user.
 pub fn parse_quantity(text: &str) -> Result<i64> {
     let t = text.trim();
-    let digits = t.trim_start_matches(['-', '+']);
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         // Too long for i64 is too large too, not "not a number".
         let q = t.parse::<i64>().unwrap_or(i64::MAX);
@@ -105,7 +105,8 @@ pub fn check_quantity(what: &str, q: i64, text: &str) -> Result<()> {
     if q.unsigned_abs() <= MAX_QUANTITY.unsigned_abs() {
         return Ok(());
     }
-    let digits = text.trim().trim_start_matches(['-', '+']);
+    let t = text.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
     let unit = if (8..=14).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
         "units of issue (that looks like a barcode: receive a scanned code with --scan)"
     } else {
@@ -184,7 +185,11 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
 
 /// An import's timestamp (SPEC §10): RFC 3339 with an offset, or a bare
 /// date meaning 12:00 that day in the lab's zone (today before noon: now).
-pub fn parse_lab_timestamp(text: &str, zone: chrono_tz::Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+pub fn parse_lab_timestamp(
+    text: &str,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>> {
     let t = text.trim();
     if t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-' {
         let date = parse_date("timestamp", t)?;
@@ -556,10 +561,22 @@ mod tests {
         }
 
         #[test]
-        fn quantities_round_trip(n in any::<i64>(), pad in "[ \t]{0,2}") {
+        fn quantities_round_trip(n in -MAX_QUANTITY..=MAX_QUANTITY, pad in "[ \t]{0,2}") {
             prop_assert_eq!(parse_quantity(&format!("{pad}{n}{pad}")).unwrap(), n);
             prop_assert_eq!(positive_quantity(&n.to_string()).is_ok(), n > 0);
             prop_assert_eq!(parse_count("x", &n.to_string()).ok(), (n >= 0).then_some(n));
+        }
+
+        /// SPEC §10: beyond the bound is refused with exit 65, never
+        /// wrapped or saturated, however long the number.
+        #[test]
+        fn quantities_beyond_the_bound_are_refused(n in (MAX_QUANTITY + 1)..=i64::MAX, neg in any::<bool>(), extra in "[0-9]{0,6}") {
+            let text = format!("{}{n}{extra}", if neg { "-" } else { "" });
+            let err = parse_quantity(&text).unwrap_err();
+            prop_assert_eq!(err.exit_code(), 65);
+            prop_assert!(err.to_string().contains("too large"));
+            let unsigned = format!("{n}{extra}");
+            prop_assert!(parse_count("x", &unsigned).is_err());
         }
 
         #[test]
@@ -595,7 +612,7 @@ mod tests {
         }
 
         #[test]
-        fn money_round_trips_through_pounds(pence in 0i64..=i64::MAX) {
+        fn money_round_trips_through_pounds(pence in 0i64..=MAX_UNIT_COST_PENCE) {
             let text = Money(pence).to_string();
             prop_assert_eq!(Money::parse_pounds(&text).unwrap(), Money(pence));
             prop_assert_eq!(Money::parse_pounds(&format!("£{text}")).unwrap(), Money(pence));
@@ -604,6 +621,13 @@ mod tests {
                 let short = text.trim_end_matches('0');
                 prop_assert_eq!(Money::parse_pounds(short).unwrap(), Money(pence));
             }
+        }
+
+        #[test]
+        fn money_beyond_ten_million_pounds_is_refused(pence in (MAX_UNIT_COST_PENCE + 1)..=i64::MAX) {
+            let err = Money::parse_pounds(&Money(pence).to_string()).unwrap_err();
+            prop_assert_eq!(err.exit_code(), 65);
+            prop_assert!(err.to_string().contains("10000000.00"));
         }
 
         #[test]

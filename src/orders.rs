@@ -19,10 +19,10 @@ use serde::Serialize;
 
 use crate::catalogue::{Item, find_item, find_location};
 use crate::chain;
+use crate::clock::end_of_day;
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
-use crate::clock::end_of_day;
 use crate::ledger::DEFAULT_LOCATION;
 use crate::model::{parse_date, positive_quantity, stamp};
 

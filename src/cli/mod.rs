@@ -379,7 +379,11 @@ fn config(ctx: &Ctx, command: ConfigCommand) -> Result<i32> {
                 let stored = store.setting(key.trim())?.unwrap_or_default();
                 ctx.say(&format!("{} set to {stored}", key.trim()));
             } else {
-                ctx.say(&format!("{} is already {}; nothing recorded", key.trim(), value.trim()));
+                ctx.say(&format!(
+                    "{} is already {}; nothing recorded",
+                    key.trim(),
+                    value.trim()
+                ));
             }
             Ok(0)
         }

@@ -138,8 +138,12 @@ pub(super) fn run(ctx: &Ctx, c: OrderCommand) -> Result<i32> {
             item,
             supplier,
         } => {
-            let lines =
-                store.order_lines(item.as_deref(), supplier.as_deref(), all, ctx.clock().today())?;
+            let lines = store.order_lines(
+                item.as_deref(),
+                supplier.as_deref(),
+                all,
+                ctx.clock().today(),
+            )?;
             ctx.emit(ORDER_LIST_HEADERS, &lines)?;
         }
         OrderCommand::Cancel(a) => end(ctx, &mut store, a, EndAs::Cancelled)?,

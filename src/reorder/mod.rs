@@ -339,7 +339,12 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         let h = held.entry(b.item_id).or_default();
         match b.usability(q.as_of) {
             Usability::Usable => {
-                h.usable += b.quantity;
+                h.usable = h.usable.checked_add(b.quantity).ok_or(Error::TooLarge {
+                    what: "usable stock".into(),
+                    value: format!("{} + {}", h.usable, b.quantity),
+                    limit: i64::MAX.to_string(),
+                    unit: "units",
+                })?;
                 let delivery = add_days(q.as_of, settings.lead_time_days.unwrap_or(0));
                 if b.effective_expiry.is_some_and(|e| e < delivery) {
                     h.expiring += b.quantity;
@@ -380,7 +385,14 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         let ordered: i64 = parts.iter().map(|p| p.outstanding).sum();
         let lead = s.lead_time_days.unwrap_or(0);
         let delivery = add_days(q.as_of, lead);
-        let Some(suggestion) = rule::suggest(&s.levels, h.usable, ordered) else {
+        let too_large = |_| Error::TooLarge {
+            what: "reorder quantity".into(),
+            value: format!("{} + {ordered}", h.usable),
+            limit: i64::MAX.to_string(),
+            unit: "units",
+        };
+        let Some(suggestion) = rule::suggest(&s.levels, h.usable, ordered).map_err(too_large)?
+        else {
             if h.expiring > 0 && h.usable + ordered - h.expiring <= s.levels.reorder_level {
                 warned.push((*id, format!(
                     "is not listed, but {} of its {} usable {} before a delivery could arrive \
@@ -425,7 +437,14 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
                 unit_cost: s.unit_cost,
                 line_cost: s
                     .unit_cost
-                    .map(|c| Money(c.pence().saturating_mul(suggestion.suggested))),
+                    .map(|c| {
+                        c.pence()
+                            .checked_mul(suggestion.suggested)
+                            .map(Money)
+                            .ok_or(rule::Overflow)
+                    })
+                    .transpose()
+                    .map_err(too_large)?,
                 reason: rule::explain(&s.levels, &suggestion, &evidence),
                 expiring_before_delivery: h.expiring,
             },

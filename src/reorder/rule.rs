@@ -40,40 +40,55 @@ pub struct Suggestion {
     pub suggested: i64,
 }
 
+/// A reorder quantity beyond what i64 holds: never for quantities within
+/// SPEC §10's bounds, and refused (never saturated) if it ever were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow;
+
 /// `need` rounded up to a whole number of packs (a pack below 1 counts as 1).
-pub fn round_up_to_pack(need: i64, pack_size: i64) -> i64 {
+pub fn round_up_to_pack(need: i64, pack_size: i64) -> Option<i64> {
     let pack = pack_size.max(1);
     if need <= 0 {
-        return 0;
+        return Some(0);
     }
     let packs = need / pack + i64::from(need % pack != 0);
-    packs.saturating_mul(pack)
+    packs.checked_mul(pack)
 }
 
 /// SPEC §3: reorder when `usable + on_order <= reorder_level`; `None` when
 /// the item is not to be reordered.
-pub fn suggest(levels: &Levels, usable: i64, on_order: i64) -> Option<Suggestion> {
-    let position = usable.saturating_add(on_order);
+pub fn suggest(
+    levels: &Levels,
+    usable: i64,
+    on_order: i64,
+) -> Result<Option<Suggestion>, Overflow> {
+    let position = usable.checked_add(on_order).ok_or(Overflow)?;
     if position > levels.reorder_level {
-        return None;
+        return Ok(None);
     }
     let (branch, target) = match (levels.max_level, levels.reorder_qty) {
         (Some(max), _) => (Branch::MaxLevel, max),
-        (None, Some(qty)) => (Branch::ReorderQty, position.saturating_add(qty)),
-        (None, None) => (Branch::LevelPlusOne, levels.reorder_level.saturating_add(1)),
+        (None, Some(qty)) => (
+            Branch::ReorderQty,
+            position.checked_add(qty).ok_or(Overflow)?,
+        ),
+        (None, None) => (
+            Branch::LevelPlusOne,
+            levels.reorder_level.checked_add(1).ok_or(Overflow)?,
+        ),
     };
-    let need = target.saturating_sub(position);
-    let suggested = round_up_to_pack(need, levels.pack_size);
+    let need = target.checked_sub(position).ok_or(Overflow)?;
+    let suggested = round_up_to_pack(need, levels.pack_size).ok_or(Overflow)?;
     // position <= level < max, qty >= 1 and level + 1 > position make
     // need >= 1 for every valid item; a setting that slipped past
     // validation must not produce an order line for nothing.
-    (suggested > 0).then_some(Suggestion {
+    Ok((suggested > 0).then_some(Suggestion {
         position,
         branch,
         target,
         need,
         suggested,
-    })
+    }))
 }
 
 /// One open order line's contribution to `on_order`.
@@ -211,52 +226,67 @@ mod tests {
 
     #[test]
     fn max_level_branch_orders_up_to_max() {
-        let s = suggest(&levels(5, Some(20), None, 1), 4, 0).unwrap();
+        let s = suggest(&levels(5, Some(20), None, 1), 4, 0)
+            .unwrap()
+            .unwrap();
         assert_eq!(s.branch, Branch::MaxLevel);
         assert_eq!((s.position, s.target, s.need, s.suggested), (4, 20, 16, 16));
     }
 
     #[test]
     fn max_level_wins_over_reorder_qty() {
-        let s = suggest(&levels(5, Some(15), Some(50), 1), 4, 0).unwrap();
+        let s = suggest(&levels(5, Some(15), Some(50), 1), 4, 0)
+            .unwrap()
+            .unwrap();
         assert_eq!(s.branch, Branch::MaxLevel);
         assert_eq!(s.suggested, 11);
     }
 
     #[test]
     fn reorder_qty_branch_adds_a_fixed_quantity() {
-        let s = suggest(&levels(6, None, Some(5), 1), 3, 1).unwrap();
+        let s = suggest(&levels(6, None, Some(5), 1), 3, 1)
+            .unwrap()
+            .unwrap();
         assert_eq!(s.branch, Branch::ReorderQty);
         assert_eq!((s.position, s.target, s.need, s.suggested), (4, 9, 5, 5));
     }
 
     #[test]
     fn neither_orders_up_to_level_plus_one() {
-        let s = suggest(&levels(5, None, None, 1), 3, 0).unwrap();
+        let s = suggest(&levels(5, None, None, 1), 3, 0).unwrap().unwrap();
         assert_eq!(s.branch, Branch::LevelPlusOne);
         assert_eq!((s.target, s.need, s.suggested), (6, 3, 3));
     }
 
     #[test]
     fn need_13_in_packs_of_12_orders_24() {
-        assert_eq!(round_up_to_pack(13, 12), 24);
-        assert_eq!(round_up_to_pack(12, 12), 12);
-        assert_eq!(round_up_to_pack(1, 12), 12);
-        assert_eq!(round_up_to_pack(5, 1), 5);
-        assert_eq!(round_up_to_pack(0, 12), 0);
-        assert_eq!(round_up_to_pack(7, 0), 7, "a pack below 1 counts as 1");
-        let s = suggest(&levels(10, Some(20), None, 12), 7, 0).unwrap();
+        assert_eq!(round_up_to_pack(13, 12), Some(24));
+        assert_eq!(round_up_to_pack(12, 12), Some(12));
+        assert_eq!(round_up_to_pack(1, 12), Some(12));
+        assert_eq!(round_up_to_pack(5, 1), Some(5));
+        assert_eq!(round_up_to_pack(0, 12), Some(0));
+        assert_eq!(
+            round_up_to_pack(7, 0),
+            Some(7),
+            "a pack below 1 counts as 1"
+        );
+        let s = suggest(&levels(10, Some(20), None, 12), 7, 0)
+            .unwrap()
+            .unwrap();
         assert_eq!((s.need, s.suggested), (13, 24));
     }
 
     #[test]
     fn the_trigger_is_position_at_or_below_the_level() {
         let l = levels(10, Some(30), None, 1);
-        assert!(suggest(&l, 10, 0).is_some(), "position == level is listed");
-        assert!(suggest(&l, 11, 0).is_none(), "one above is not");
-        assert!(suggest(&l, 6, 4).is_some());
         assert!(
-            suggest(&l, 6, 5).is_none(),
+            suggest(&l, 10, 0).unwrap().is_some(),
+            "position == level is listed"
+        );
+        assert!(suggest(&l, 11, 0).unwrap().is_none(), "one above is not");
+        assert!(suggest(&l, 6, 4).unwrap().is_some());
+        assert!(
+            suggest(&l, 6, 5).unwrap().is_none(),
             "on order counts towards position"
         );
     }
@@ -264,20 +294,24 @@ mod tests {
     #[test]
     fn a_level_of_zero_reorders_only_when_out() {
         let l = levels(0, None, None, 1);
-        assert_eq!(suggest(&l, 0, 0).unwrap().suggested, 1);
-        assert!(suggest(&l, 1, 0).is_none());
+        assert_eq!(suggest(&l, 0, 0).unwrap().unwrap().suggested, 1);
+        assert!(suggest(&l, 1, 0).unwrap().is_none());
     }
 
     #[test]
     fn nonsense_settings_never_order_nothing() {
         // max below position cannot pass validation, but must not yield a 0 or negative line.
-        assert!(suggest(&levels(5, Some(3), None, 1), 4, 0).is_none());
+        assert!(
+            suggest(&levels(5, Some(3), None, 1), 4, 0)
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]
     fn the_reason_shows_every_number() {
         let l = levels(10, Some(20), None, 12);
-        let s = suggest(&l, 4, 3).unwrap();
+        let s = suggest(&l, 4, 3).unwrap().unwrap();
         let parts = [OnOrderPart {
             reference: "PO-1".into(),
             outstanding: 3,
@@ -297,7 +331,7 @@ mod tests {
     fn the_reason_names_each_branch_and_what_was_left_out() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let l = levels(6, None, Some(5), 4);
-        let s = suggest(&l, 1, 3).unwrap();
+        let s = suggest(&l, 1, 3).unwrap().unwrap();
         let parts = [
             OnOrderPart {
                 reference: "PO-1".into(),
@@ -330,14 +364,14 @@ mod tests {
              warning: 3 of on hand expire before delivery (lead time 7 days, 2026-11-28)"
         );
         let l = levels(5, None, None, 10);
-        let s = suggest(&l, 0, 0).unwrap();
+        let s = suggest(&l, 0, 0).unwrap().unwrap();
         assert_eq!(
             explain(&l, &s, &Evidence::default()),
             "position 0 (on hand 0 + on order 0) <= level 5; no max or reorder qty: up to level + 1 (6) = 6; \
              rounded to pack 10 = 10 (1 pack)"
         );
         let l = levels(30, None, Some(40), 10);
-        let s = suggest(&l, 25, 0).unwrap();
+        let s = suggest(&l, 25, 0).unwrap().unwrap();
         assert!(
             explain(&l, &s, &Evidence::default()).ends_with("reorder qty 40 = 40 (4 packs of 10)")
         );

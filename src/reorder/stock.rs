@@ -12,8 +12,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Row, params};
 
-use crate::error::Result;
 use crate::clock::end_of_day;
+use crate::error::Result;
 use crate::model::{LotStatus, effective_expiry, is_expired};
 
 /// One balance (lot at a location) as of a date.

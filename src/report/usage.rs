@@ -18,9 +18,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::catalogue::find_location;
+use crate::clock::{end_of_day, lab_date, start_of_day};
 use crate::db::Store;
 use crate::error::{Error, Result};
-use crate::clock::{end_of_day, lab_date, start_of_day};
 use crate::model::stamp;
 use crate::reorder::add_days;
 use crate::reorder::stock::{Usability, for_each_balance};

@@ -122,7 +122,11 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
             "name the sealed containers (--container) and loose records (--record) collected",
         ));
     }
-    not_future("collection date", req.collected_on, crate::clock::lab_date(now, crate::settings::lab_zone(tx)?))?;
+    not_future(
+        "collection date",
+        req.collected_on,
+        crate::clock::lab_date(now, crate::settings::lab_zone(tx)?),
+    )?;
     let collected = req.collected_on.to_string();
     let existing: Option<String> = tx
         .prepare_cached("SELECT note FROM waste_consignments WHERE note = ?1")?

@@ -144,7 +144,11 @@ fn open(tx: &Transaction<'_>, req: &OpenContainer, now: DateTime<Utc>) -> Result
             "name the container as labelled, e.g. SB-2614",
         ));
     }
-    not_future("date", req.date, crate::clock::lab_date(now, crate::settings::lab_zone(tx)?))?;
+    not_future(
+        "date",
+        req.date,
+        crate::clock::lab_date(now, crate::settings::lab_zone(tx)?),
+    )?;
     if let Some(existing) = find_container(tx, code)? {
         return Err(Error::AlreadyExists {
             entity: "waste container",
@@ -201,7 +205,11 @@ fn seal(
             c.code
         )));
     }
-    not_future("seal date", date, crate::clock::lab_date(now, crate::settings::lab_zone(tx)?))?;
+    not_future(
+        "seal date",
+        date,
+        crate::clock::lab_date(now, crate::settings::lab_zone(tx)?),
+    )?;
     if date.to_string() < c.opened_on {
         return Err(Error::invalid(
             "seal date",

@@ -282,7 +282,11 @@ fn write(
     correction: Option<(&Original, &str)>,
     now: DateTime<Utc>,
 ) -> Result<Recorded> {
-    not_future("date", rec.date, crate::clock::lab_date(now, crate::settings::lab_zone(conn)?))?;
+    not_future(
+        "date",
+        rec.date,
+        crate::clock::lab_date(now, crate::settings::lab_zone(conn)?),
+    )?;
     let stream = find_stream(conn, &rec.stream)?;
     if let Some(hp) = &rec.hp_codes
         && !stream.hazardous
