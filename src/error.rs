@@ -77,6 +77,18 @@ pub enum Error {
         detail: String,
     },
 
+    /// `lot open` on a lot whose opening is already recorded.
+    #[error("lot {lot} of {item} was already opened on {opened_on}")]
+    LotAlreadyOpened {
+        item: String,
+        lot: String,
+        opened_on: chrono::NaiveDate,
+    },
+
+    /// `lot open --correct` on a lot with no opening to correct.
+    #[error("lot {lot} of {item} has no recorded opening to correct")]
+    LotNotOpened { item: String, lot: String },
+
     /// A rule of the ledger that refuses an otherwise well-formed request.
     #[error("{0}")]
     Refused(String),
@@ -161,6 +173,8 @@ impl Error {
             | Error::NotFound { .. }
             | Error::AlreadyExists { .. }
             | Error::InsufficientStock { .. }
+            | Error::LotAlreadyOpened { .. }
+            | Error::LotNotOpened { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
@@ -215,6 +229,12 @@ impl Error {
                 Some("nothing was changed; use --force to replace it, or name a new file".into())
             }
             Error::Import { .. } => Some("nothing from the file was written".into()),
+            Error::LotAlreadyOpened { item, lot, .. } => Some(format!(
+                "nothing was changed; if that date is wrong, record the right one with `labstock lot open {item} {lot} --date DATE --correct --reason WHY`"
+            )),
+            Error::LotNotOpened { item, lot } => Some(format!(
+                "nothing was changed; record its opening with `labstock lot open {item} {lot} --date DATE`"
+            )),
             _ => None,
         }
     }
