@@ -43,7 +43,7 @@ pub(crate) enum LotCommand {
     /// chained record (the first stays, and `audit` lists both); the lot's
     /// opening is then the latest date recorded.
     #[command(
-        after_help = "Examples:\n  labstock lot open RGT-CRP 611802 --date 2026-11-20\n  labstock lot open RGT-CRP 611802 --date 2026-11-18 --correct --reason \"opened on the night shift, recorded late\""
+        after_help = "Examples:\n  labstock lot open RGT-CRP 611802 --date 2026-11-20\n  labstock lot open RGT-CRP 611802 --date 2026-11-18 --correct --reason \"entered late\""
     )]
     Open {
         item: String,
