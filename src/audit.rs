@@ -1,7 +1,9 @@
 //! `labstock audit`: who did what and when, across every record that
 //! names a user — the stock ledger, catalogue additions and edits, lot
-//! status changes, orders and their ends, the equipment register and its calibration,
-//! extension, status and service records, and the waste register.
+//! creations, status changes and openings (a later opening of a lot is
+//! listed as `correct_open`), orders and their ends, the equipment
+//! register and its calibration, extension, status and service records,
+//! and the waste register.
 //!
 //! Each record is listed once, under the entity it concerns (`item:CODE`,
 //! `equipment:TAG`, `order:REF`, `waste:STREAM`, `container:CODE`, …), so
@@ -48,6 +50,7 @@ pub const ENTITY_KINDS: &[&str] = &[
     "item_change",
     "order_event",
     "lot_event",
+    "lot_creation",
     "calibration",
     "extension",
     "status_change",
@@ -78,9 +81,17 @@ SELECT 2, c.at, c.user, 'item_change', c.id, 'changed', 'item', i.code,
 UNION ALL
 SELECT 3, created_at, created_by, 'location', id, 'added', 'location', code, coalesce(name, '') FROM locations
 UNION ALL
-SELECT 4, e.at, e.user, 'lot_event', e.id, e.action, 'item', i.code,
-       'lot ' || l.lot || coalesce(' on ' || e.on_date, '') || coalesce('; ' || e.reason, '')
+SELECT 3.5, c.at, c.user, 'lot_creation', c.id, 'created', 'item', i.code,
+       CASE WHEN c.lot <> '' THEN 'lot ' || c.lot ELSE '(no lot)' END || coalesce('; expiry ' || c.expiry, '')
+  FROM lot_creations c JOIN items i ON i.id = c.item_id
+UNION ALL
+SELECT 4, e.at, e.user, 'lot_event', e.id,
+       CASE WHEN p.on_date IS NOT NULL THEN 'correct_open' ELSE e.action END, 'item', i.code,
+       'lot ' || l.lot || coalesce(' on ' || e.on_date, '') || coalesce(' (recorded before as ' || p.on_date || ')', '')
+       || coalesce('; ' || e.reason, '')
   FROM lot_events e JOIN lots l ON l.id = e.lot_id JOIN items i ON i.id = l.item_id
+  LEFT JOIN lot_events p ON e.action = 'open' AND p.id = (SELECT max(q.id) FROM lot_events q
+       WHERE q.lot_id = e.lot_id AND q.action = 'open' AND q.id < e.id)
 UNION ALL
 SELECT 5, m.recorded_at, m.user, 'movement', m.id, m.kind, 'item', i.code,
        CASE WHEN m.kind = 'transfer' THEN abs(m.quantity) || ' from ' || loc.code || ' to ' || tl.code

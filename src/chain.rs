@@ -1,7 +1,8 @@
 //! Tamper evidence: every row of an evidence table (the stock ledger, lot
-//! and equipment status changes, calibrations, the maintenance log, the
-//! waste register and its containers and consignments, item edits) carries
-//! a SHA-256 hash chained to the previous row of its table.
+//! creations and status changes, equipment status changes, calibrations,
+//! the maintenance log, the waste register and its containers and
+//! consignments, item edits) carries a SHA-256 hash chained to the
+//! previous row of its table.
 //!
 //! The append-only triggers stop mistakes made through SQL; they do not
 //! stop someone who drops them. The chain makes such an edit visible
@@ -106,6 +107,11 @@ chained!(
     LOT_EVENTS,
     "lot_events",
     ["lot_id", "action", "on_date", "reason", "at", "user"]
+);
+chained!(
+    LOT_CREATIONS,
+    "lot_creations",
+    ["lot_id", "item_id", "lot", "expiry", "at", "user"]
 );
 chained!(
     WASTE_CONTAINERS,
@@ -248,6 +254,7 @@ chained!(SETTINGS, "settings", ["key", "value", "at", "user"]);
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
     &LOT_EVENTS,
+    &LOT_CREATIONS,
     &ITEM_CHANGES,
     &ORDER_EVENTS,
     &CALIBRATIONS,
@@ -501,6 +508,7 @@ pub(crate) fn record_name(table: &str) -> &'static str {
     match table {
         "movements" => "movement",
         "lot_events" => "lot_event",
+        "lot_creations" => "lot_creation",
         "item_changes" => "item_change",
         "order_events" => "order_event",
         "calibrations" => "calibration",

@@ -1,9 +1,11 @@
 //! `labstock check`: prove the maintained balances against the ledger.
 //! Balances are a cache; this recomputes every one from the movements and
 //! reports every difference, not just the first (STYLE rule 10), each with
-//! the command that shows the lot's history. It also recomputes the hash
-//! chain of every evidence table (`chain`), so an edit made beneath the
-//! triggers is named too.
+//! the command that shows the lot's history. It proves every lot's
+//! expiry, status and opening against its creation record and events
+//! (`lots::lots_disagreeing`), and recomputes the hash chain of every
+//! evidence table (`chain`), so an edit made beneath the triggers is named
+//! too.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -399,6 +401,7 @@ impl Store {
             }
         }
         report.problems.extend(order_ends_disagreeing(conn)?);
+        report.problems.extend(crate::lots::lots_disagreeing(conn)?);
         // The ledger's references were proven from its distinct ids above;
         // every other table is checked by SQLite itself.
         let mut broken = dangling_ledger_rows;

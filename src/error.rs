@@ -103,6 +103,17 @@ pub enum Error {
         limit: String,
         unit: &'static str,
     },
+    /// `lot open` on a lot whose opening is already recorded.
+    #[error("lot {lot} of {item} was already opened on {opened_on}")]
+    LotAlreadyOpened {
+        item: String,
+        lot: String,
+        opened_on: chrono::NaiveDate,
+    },
+
+    /// `lot open --correct` on a lot with no opening to correct.
+    #[error("lot {lot} of {item} has no recorded opening to correct")]
+    LotNotOpened { item: String, lot: String },
 
     /// A rule of the ledger that refuses an otherwise well-formed request.
     #[error("{0}")]
@@ -190,6 +201,8 @@ impl Error {
             | Error::InsufficientStock { .. }
             | Error::NegativeLater { .. }
             | Error::TooLarge { .. }
+            | Error::LotAlreadyOpened { .. }
+            | Error::LotNotOpened { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
@@ -247,6 +260,12 @@ impl Error {
             Error::NegativeLater { .. } => Some(
                 "nothing was written; date the movement later, or see the balance over time with `labstock history ITEM`".into(),
             ),
+            Error::LotAlreadyOpened { item, lot, .. } => Some(format!(
+                "nothing was changed; if that date is wrong, record the right one with `labstock lot open {item} {lot} --date DATE --correct --reason WHY`"
+            )),
+            Error::LotNotOpened { item, lot } => Some(format!(
+                "nothing was changed; record its opening with `labstock lot open {item} {lot} --date DATE`"
+            )),
             _ => None,
         }
     }

@@ -255,8 +255,9 @@ impl Lookups {
         name: &str,
         expiry: Option<NaiveDate>,
         now: &str,
+        user: &str,
     ) -> Result<Lot> {
-        let lot = create_lot(conn, item, name, expiry, now)?;
+        let lot = create_lot(conn, item, name, expiry, now, user)?;
         self.remember_lot(item.id, &lot);
         Ok(lot)
     }
@@ -449,21 +450,23 @@ pub(crate) fn existing_lot(conn: &Connection, item: &Item, lot: &str) -> Result<
     })
 }
 
+/// A new lot, and its creation record: the chained evidence of its item,
+/// number and expiry that `check` proves the lot row against.
 fn create_lot(
     conn: &Connection,
     item: &Item,
     lot: &str,
     expiry: Option<NaiveDate>,
     now: &str,
+    user: &str,
 ) -> Result<Lot> {
-    conn.prepare_cached(sql::INSERT_LOT)?.execute(params![
-        item.id,
-        lot,
-        expiry.map(|d| d.to_string()),
-        now
-    ])?;
+    let expiry_text = expiry.map(|d| d.to_string());
+    conn.prepare_cached(sql::INSERT_LOT)?
+        .execute(params![item.id, lot, expiry_text, now])?;
+    let id = conn.last_insert_rowid();
+    crate::lots::record_creation(conn, id, item.id, lot, expiry_text.as_deref(), now, user)?;
     Ok(Lot {
-        id: conn.last_insert_rowid(),
+        id,
         lot: lot.to_owned(),
         expiry,
         status: LotStatus::Available,
@@ -495,7 +498,7 @@ fn named_lot(
     let lot = if create && name.is_empty() {
         match lk.lot(conn, item.id, name)? {
             Some(l) => l,
-            None => lk.create_lot(conn, item, name, None, now)?,
+            None => lk.create_lot(conn, item, name, None, now, &req.user)?,
         }
     } else {
         lk.existing_lot(conn, item, name)?
@@ -909,7 +912,7 @@ fn receive(
                     ),
                 ));
             }
-            lk.create_lot(conn, item, name, req.expiry, recorded_at)?
+            lk.create_lot(conn, item, name, req.expiry, recorded_at, &req.user)?
         }
     };
     let mut warnings = Vec::new();

@@ -1,18 +1,33 @@
-//! Lot status: quarantine, release, recall and opening (SPEC §1). A lot's
-//! current status lives on the lot; every change is also written to the
-//! append-only `lot_events`, so who quarantined what, when and why is
-//! evidence that stays.
+//! Lots as evidence (SPEC §1, §2; issue 12 defects 6 and 8): their
+//! creation, status (quarantine, release, recall) and opening.
+//!
+//! Every lot has a creation record (`lot_creations`: item, number, expiry,
+//! who and when) and every change of its status or opening is a
+//! `lot_events` row; both are append-only and hash-chained. The `lots` row
+//! keeps the current status and opening as a cache for the hot paths, and
+//! `check` proves it against the records ([`lots_disagreeing`]).
+//!
+//! What a lot was at a date is defined once, here: [`LotAsOf::replay`]
+//! over its events. [`status_as_of`] answers it for one lot and
+//! [`statuses_changed_after`] for every lot at once (reports `--as-of`).
+//! A status change takes effect when it was recorded. An opening is
+//! dated: the lot's latest `open` record (a correction, made later, with
+//! its reason) says on which day it was opened, and the lot counts as
+//! opened from that day.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalogue::find_item;
 use crate::chain;
+use crate::clock::end_of_day;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::existing_lot;
-use crate::model::LotStatus;
+use crate::model::{LotStatus, parse_stored_date};
 
 /// What is done to a lot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,15 +37,19 @@ pub enum LotAction {
     Recall,
     /// Opened on a date: starts the in-use period.
     Open(NaiveDate),
+    /// The recorded opening was wrong: the lot was opened on this date.
+    /// Needs a reason; recorded as a new `open` event after the first.
+    CorrectOpening(NaiveDate),
 }
 
 impl LotAction {
+    /// The `lot_events.action` it is recorded as.
     fn name(self) -> &'static str {
         match self {
             LotAction::Quarantine => "quarantine",
             LotAction::Release => "release",
             LotAction::Recall => "recall",
-            LotAction::Open(_) => "open",
+            LotAction::Open(_) | LotAction::CorrectOpening(_) => "open",
         }
     }
 }
@@ -43,20 +62,183 @@ pub struct LotState {
     pub expiry: Option<NaiveDate>,
     pub status: LotStatus,
     pub opened_on: Option<NaiveDate>,
+    /// The opening date a correction replaced.
+    pub previous_opening: Option<NaiveDate>,
     pub effective_expiry: Option<NaiveDate>,
 }
 
+/// A lot's status and opening, derived from its events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LotAsOf {
+    pub status: LotStatus,
+    /// The day it was opened, when that is on or before the date asked
+    /// about.
+    pub opened_on: Option<NaiveDate>,
+}
+
+impl Default for LotAsOf {
+    fn default() -> Self {
+        LotAsOf {
+            status: LotStatus::Available,
+            opened_on: None,
+        }
+    }
+}
+
+impl LotAsOf {
+    /// Apply one lot event (in recording order): the one definition of
+    /// what each action does to a lot. A lot starts available and sealed.
+    pub fn apply(&mut self, action: &str, on_date: Option<NaiveDate>) {
+        match action {
+            "quarantine" => self.status = LotStatus::Quarantined,
+            "release" => self.status = LotStatus::Available,
+            "recall" => self.status = LotStatus::Recalled,
+            "open" => self.opened_on = on_date,
+            _ => {}
+        }
+    }
+
+    /// A lot's events `(action, on_date, at)` in recording order, replayed
+    /// as of the end of `as_of` (`None`: as of now, every event). Status
+    /// changes count when recorded by then; the latest opening record
+    /// counts whenever it was made, and only if the day it names is on or
+    /// before `as_of`.
+    pub fn replay<'a>(
+        events: impl IntoIterator<Item = (&'a str, Option<NaiveDate>, &'a str)>,
+        as_of: Option<NaiveDate>,
+        zone: chrono_tz::Tz,
+    ) -> LotAsOf {
+        let end = as_of.map(|d| end_of_day(d, zone));
+        let mut state = LotAsOf::default();
+        for (action, on_date, at) in events {
+            let recorded_by_then = end.as_deref().is_none_or(|end| at < end);
+            if action == "open" || recorded_by_then {
+                state.apply(action, on_date);
+            }
+        }
+        state.opened_on = opening_as_of(state.opened_on, as_of);
+        state
+    }
+}
+
+/// A lot's opening as it counts on `as_of`: only once that day has come.
+pub fn opening_as_of(opened_on: Option<NaiveDate>, as_of: Option<NaiveDate>) -> Option<NaiveDate> {
+    opened_on.filter(|d| as_of.is_none_or(|as_of| *d <= as_of))
+}
+
+/// One lot's status and opening at the end of `as_of`, from its events
+/// (through the index `lot_events_lot`).
+pub fn status_as_of(conn: &Connection, lot_id: i64, as_of: NaiveDate) -> Result<LotAsOf> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT action, on_date, at FROM lot_events WHERE lot_id = ?1 ORDER BY id",
+    )?;
+    let events = stmt
+        .query_map([lot_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(LotAsOf::replay(
+        events.iter().map(|(a, d, at)| {
+            (
+                a.as_str(),
+                d.as_deref().and_then(parse_stored_date),
+                at.as_str(),
+            )
+        }),
+        Some(as_of),
+        crate::settings::lab_zone(conn)?,
+    ))
+}
+
+/// The status at the end of `as_of` of every lot whose status changed
+/// after it; a lot not in the map has the status its row has now (which
+/// `check` proves against the same events). Found through the index
+/// `lot_events_at`, then each such lot's events through `lot_events_lot`,
+/// so the cost grows with the changes since `as_of`, not with the number
+/// of lots. (Openings are dated: see [`opening_as_of`].)
+pub fn statuses_changed_after(
+    conn: &Connection,
+    as_of: NaiveDate,
+) -> Result<HashMap<i64, LotStatus>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.lot_id, e.action, e.at FROM lot_events e \
+         WHERE e.lot_id IN (SELECT lot_id FROM lot_events WHERE at >= ?1 AND action <> 'open') \
+           AND e.action <> 'open' \
+         ORDER BY e.lot_id, e.id",
+    )?;
+    let zone = crate::settings::lab_zone(conn)?;
+    let mut rows = stmt.query([end_of_day(as_of, zone)])?;
+    let mut events: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        events
+            .entry(r.get(0)?)
+            .or_default()
+            .push((r.get(1)?, r.get(2)?));
+    }
+    Ok(events
+        .into_iter()
+        .map(|(lot, evs)| {
+            let state = LotAsOf::replay(
+                evs.iter().map(|(a, at)| (a.as_str(), None, at.as_str())),
+                Some(as_of),
+                zone,
+            );
+            (lot, state.status)
+        })
+        .collect())
+}
+
+/// Write a lot's creation record in the caller's transaction (the
+/// ledger's `create_lot` and the migration that backfills old lots).
+pub(crate) fn record_creation(
+    conn: &Connection,
+    lot_id: i64,
+    item_id: i64,
+    lot: &str,
+    expiry: Option<&str>,
+    at: &str,
+    user: &str,
+) -> Result<i64> {
+    chain::append(
+        conn,
+        &chain::LOT_CREATIONS,
+        params![lot_id, item_id, lot, expiry, at, user],
+    )
+}
+
+/// The date of the lot's first stock-in (receipt, or a positive count or
+/// adjustment) at any location, through the index `movements_item`.
+fn first_received(conn: &Connection, item_id: i64, lot_id: i64) -> Result<Option<NaiveDate>> {
+    let at: Option<String> = conn
+        .prepare_cached(
+            "SELECT min(at) FROM movements WHERE item_id = ?1 AND lot_id = ?2 AND quantity > 0",
+        )?
+        .query_row(params![item_id, lot_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(at.and_then(|t| t.get(..10).and_then(parse_stored_date)))
+}
+
 impl Store {
-    /// Change a lot's status or record its opening, with the reason.
+    /// Change a lot's status or record (or correct) its opening, with the
+    /// reason, in one transaction. `today` is the lab's today: an opening
+    /// may not be dated after it.
+    #[allow(clippy::too_many_arguments)]
     pub fn lot_action(
         &mut self,
         item: &str,
         lot: &str,
         action: LotAction,
         reason: Option<&str>,
+        today: NaiveDate,
         now: &str,
         user: &str,
     ) -> Result<LotState> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let tx = self.write()?;
         let item = find_item(&tx, item)?;
         let mut current = existing_lot(&tx, &item, lot)?;
@@ -66,7 +248,7 @@ impl Store {
             (LotAction::Recall, LotStatus::Available | LotStatus::Quarantined) => {
                 Some(LotStatus::Recalled)
             }
-            (LotAction::Open(_), _) => None,
+            (LotAction::Open(_) | LotAction::CorrectOpening(_), _) => None,
             (LotAction::Release, LotStatus::Recalled) => {
                 return Err(Error::Refused(format!(
                     "lot {lot} of {} is recalled; a recalled lot is not released (dispose of it)",
@@ -89,18 +271,48 @@ impl Store {
             )?;
             current.status = status;
         }
+        let mut previous_opening = None;
         let on_date = match action {
-            LotAction::Open(date) => {
-                if let Some(already) = current.opened_on {
-                    return Err(Error::Refused(format!(
-                        "lot {lot} of {} was already opened on {already}",
-                        item.code
-                    )));
+            LotAction::Open(date) | LotAction::CorrectOpening(date) => {
+                let correcting = matches!(action, LotAction::CorrectOpening(_));
+                match (current.opened_on, correcting) {
+                    (Some(already), false) => {
+                        return Err(Error::LotAlreadyOpened {
+                            item: item.code.clone(),
+                            lot: current.lot.clone(),
+                            opened_on: already,
+                        });
+                    }
+                    (None, true) => {
+                        return Err(Error::LotNotOpened {
+                            item: item.code.clone(),
+                            lot: current.lot.clone(),
+                        });
+                    }
+                    (Some(already), true) if already == date => {
+                        return Err(Error::invalid(
+                            "--date",
+                            date.to_string(),
+                            format!(
+                                "a date other than {already}: lot {} of {} is already recorded as opened on {already}",
+                                current.lot, item.code
+                            ),
+                        ));
+                    }
+                    (Some(_), true) if reason.is_none() => {
+                        return Err(Error::missing(
+                            "--reason",
+                            "a correction of an opening date is evidence and records why",
+                        ));
+                    }
+                    _ => {}
                 }
+                validate_opening(&tx, &item.code, item.id, current.id, date, today)?;
                 tx.execute(
                     "UPDATE lots SET opened_on = ?2 WHERE id = ?1",
                     params![current.id, date.to_string()],
                 )?;
+                previous_opening = current.opened_on;
                 current.opened_on = Some(date);
                 Some(date.to_string())
             }
@@ -118,7 +330,175 @@ impl Store {
             expiry: current.expiry,
             status: current.status,
             opened_on: current.opened_on,
+            previous_opening,
             effective_expiry: current.effective_expiry(&item),
         })
+    }
+}
+
+/// An opening date must have happened: not after today, not before the
+/// lot first came into stock.
+fn validate_opening(
+    conn: &Connection,
+    item_code: &str,
+    item_id: i64,
+    lot_id: i64,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<()> {
+    if date > today {
+        return Err(Error::invalid(
+            "--date",
+            date.to_string(),
+            format!(
+                "a date on or before today ({today}): an opening is recorded once it has happened"
+            ),
+        ));
+    }
+    if let Some(received) = first_received(conn, item_id, lot_id)?
+        && date < received
+    {
+        return Err(Error::invalid(
+            "--date",
+            date.to_string(),
+            format!(
+                "a date on or after {received}, when this lot of {item_code} was first received: it cannot have been opened before"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The label of a lot in a message.
+fn lot_label(item: &str, lot: &str) -> String {
+    if lot.is_empty() {
+        format!("{item} (no lot)")
+    } else {
+        format!("lot {lot} of {item}")
+    }
+}
+
+fn date_or(text: Option<&str>, none: &str) -> String {
+    text.map_or_else(|| none.to_owned(), str::to_owned)
+}
+
+/// Every lot row that its evidence contradicts (`check`): a lot without a
+/// creation record, an item, number or expiry other than its creation
+/// record says, a status or opening other than its events replay to.
+/// Each message says what the records say, what the row says, and the
+/// command that shows the records.
+pub(crate) fn lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
+    // The events of every lot, replayed in recording order.
+    let mut derived: HashMap<i64, LotAsOf> = HashMap::new();
+    let mut stmt =
+        conn.prepare("SELECT lot_id, action, on_date FROM lot_events ORDER BY lot_id, id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (action, on_date): (String, Option<String>) = (r.get(1)?, r.get(2)?);
+        derived
+            .entry(r.get(0)?)
+            .or_default()
+            .apply(&action, on_date.as_deref().and_then(parse_stored_date));
+    }
+    // Every creation record, with its item's code.
+    type Created = (i64, i64, Option<String>, String, Option<String>);
+    let mut created: HashMap<i64, Created> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT c.lot_id, c.id, c.item_id, i.code, c.lot, c.expiry \
+         FROM lot_creations c LEFT JOIN items i ON i.id = c.item_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        created.insert(
+            r.get(0)?,
+            (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
+        );
+    }
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT l.id, l.item_id, coalesce(i.code, '#' || l.item_id), l.lot, l.expiry, l.status, l.opened_on \
+         FROM lots l LEFT JOIN items i ON i.id = l.item_id ORDER BY i.code COLLATE NOCASE, l.lot, l.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (id, item_id, code): (i64, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (lot, expiry): (String, Option<String>) = (r.get(3)?, r.get(4)?);
+        let (status, opened): (String, Option<String>) = (r.get(5)?, r.get(6)?);
+        let label = lot_label(&code, &lot);
+        let see = format!("run `labstock audit --entity item:{code}`");
+        match created.get(&id) {
+            None => problems.push(format!(
+                "{label} (lots row {id}) has no creation record: it was made outside labstock; {see}"
+            )),
+            Some((cid, c_item, c_code, c_lot, c_expiry)) => {
+                if *c_item != item_id || *c_lot != lot {
+                    let c_code = c_code.clone().unwrap_or_else(|| format!("#{c_item}"));
+                    problems.push(format!(
+                        "lots row {id} says {label}, its creation record says {}; run `labstock audit --entity lot_creation:{cid}`",
+                        lot_label(&c_code, c_lot)
+                    ));
+                }
+                if *c_expiry != expiry {
+                    problems.push(format!(
+                        "{label}: its creation record says expiry {}, the lot says {}; {see}",
+                        date_or(c_expiry.as_deref(), "none"),
+                        date_or(expiry.as_deref(), "none"),
+                    ));
+                }
+            }
+        }
+        let events = derived.get(&id).copied().unwrap_or_default();
+        if events.status.as_str() != status {
+            problems.push(format!(
+                "{label}: its lot events make it {}, the lot says {status}; {see}",
+                events.status.as_str()
+            ));
+        }
+        let from_events = events.opened_on.map(|d| d.to_string());
+        if from_events != opened {
+            problems.push(format!(
+                "{label}: its lot events say {}, the lot says {}; {see}",
+                from_events.map_or_else(|| "not opened".to_owned(), |d| format!("opened on {d}")),
+                opened.map_or_else(|| "not opened".to_owned(), |d| format!("opened on {d}")),
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn replay_takes_status_changes_as_recorded_and_the_latest_opening() {
+        let events = [
+            ("open", Some(d("2026-03-01")), "2026-03-01T09:00:00Z"),
+            ("quarantine", None, "2026-03-10T09:00:00Z"),
+            ("release", None, "2026-03-12T09:00:00Z"),
+            ("open", Some(d("2026-02-25")), "2026-03-20T09:00:00Z"),
+            ("recall", None, "2026-04-01T09:00:00Z"),
+        ];
+        let at =
+            |day: &str| LotAsOf::replay(events.iter().copied(), Some(d(day)), chrono_tz::Tz::UTC);
+        assert_eq!(at("2026-02-24").status, LotStatus::Available);
+        assert_eq!(at("2026-02-24").opened_on, None);
+        // The corrected opening counts from its date, though recorded later.
+        assert_eq!(at("2026-02-26").opened_on, Some(d("2026-02-25")));
+        assert_eq!(at("2026-03-10").status, LotStatus::Quarantined);
+        assert_eq!(at("2026-03-12").status, LotStatus::Available);
+        assert_eq!(at("2026-04-01").status, LotStatus::Recalled);
+        let now = LotAsOf::replay(events.iter().copied(), None, chrono_tz::Tz::UTC);
+        assert_eq!(
+            now,
+            LotAsOf {
+                status: LotStatus::Recalled,
+                opened_on: Some(d("2026-02-25"))
+            }
+        );
     }
 }

@@ -14,7 +14,8 @@ const CHUNK: usize = 4096;
 /// Who did what and when, oldest first.
 ///
 /// Lists every record that names a user: movements, items and their
-/// edits, lot status changes, orders, equipment and its calibrations,
+/// edits, lot creations, status changes and openings (a corrected
+/// opening shows as `correct_open`), orders, equipment and its calibrations,
 /// extensions, status changes and service, and the waste register. Each
 /// line names its entity as `KIND:KEY` (e.g. `item:ETH-500`,
 /// `equipment:ECG-01`, `waste:18 01 03*`), which --entity takes back;
@@ -33,7 +34,7 @@ pub(crate) struct AuditArgs {
     to: Option<String>,
     /// Only records about KIND or KIND:KEY (item, location, order,
     /// equipment, waste, container, consignment; or a record kind such as
-    /// movement, calibration, lot_event)
+    /// movement, calibration, lot_event, lot_creation)
     #[arg(long, value_name = "KIND[:KEY]")]
     entity: Option<String>,
     /// Print the last row and hash of every hash chain instead: write them

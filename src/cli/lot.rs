@@ -34,13 +34,29 @@ pub(crate) enum LotCommand {
         #[arg(long)]
         reason: Option<String>,
     },
-    /// Record that a lot was opened (starts its in-use period)
+    /// Record that a lot was opened (starts its in-use period), or correct
+    /// the recorded date
+    ///
+    /// The date may not be after today nor before the lot was first
+    /// received (exit 65). A lot is opened once; if the recorded date is
+    /// wrong, `--correct --reason WHY` records the right one as a new,
+    /// chained record (the first stays, and `audit` lists both); the lot's
+    /// opening is then the latest date recorded.
+    #[command(
+        after_help = "Examples:\n  labstock lot open RGT-CRP 611802 --date 2026-11-20\n  labstock lot open RGT-CRP 611802 --date 2026-11-18 --correct --reason \"entered late\""
+    )]
     Open {
         item: String,
         lot: String,
         /// Date opened [default: today]
         #[arg(long)]
         date: Option<String>,
+        /// Correct the recorded opening date (needs --reason)
+        #[arg(long)]
+        correct: bool,
+        /// Why (required with --correct)
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// List an item's lots with expiry, status and stock
     List { item: String },
@@ -49,12 +65,14 @@ pub(crate) enum LotCommand {
 pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
     let mut store = ctx.open()?;
     let now = ctx.now_stamp();
+    let today = ctx.clock().today();
     let state = match c {
         LotCommand::Quarantine { item, lot, reason } => store.lot_action(
             &item,
             &lot,
             LotAction::Quarantine,
             reason.as_deref(),
+            today,
             &now,
             &ctx.user,
         )?,
@@ -63,6 +81,7 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
             &lot,
             LotAction::Release,
             reason.as_deref(),
+            today,
             &now,
             &ctx.user,
         )?,
@@ -71,15 +90,35 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
             &lot,
             LotAction::Recall,
             reason.as_deref(),
+            today,
             &now,
             &ctx.user,
         )?,
-        LotCommand::Open { item, lot, date } => {
+        LotCommand::Open {
+            item,
+            lot,
+            date,
+            correct,
+            reason,
+        } => {
             let date = match date {
                 Some(d) => parse_date("--date", &d)?,
-                None => ctx.clock().today(),
+                None => today,
             };
-            store.lot_action(&item, &lot, LotAction::Open(date), None, &now, &ctx.user)?
+            let action = if correct {
+                LotAction::CorrectOpening(date)
+            } else {
+                LotAction::Open(date)
+            };
+            store.lot_action(
+                &item,
+                &lot,
+                action,
+                reason.as_deref(),
+                today,
+                &now,
+                &ctx.user,
+            )?
         }
         LotCommand::List { item } => {
             return list(ctx, &store, &item);
@@ -90,6 +129,12 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
 }
 
 fn say_state(ctx: &Ctx, s: &LotState) {
+    if let (Some(was), Some(now)) = (s.previous_opening, s.opened_on) {
+        ctx.say(&format!(
+            "lot {} of {}: opening corrected from {was} to {now}",
+            s.lot, s.item
+        ));
+    }
     let eff = s
         .effective_expiry
         .map(|d| format!(", usable until {d}"))

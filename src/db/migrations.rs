@@ -6,8 +6,9 @@
 //! SQL file from `migrations/`, some also backfill rows in Rust (hash
 //! chains, derived records). Index 0 takes a version-1 database to 2.
 
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction, params};
 
+use crate::chain;
 use crate::error::Result;
 
 /// One step of the schema's history.
@@ -19,13 +20,61 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order. Append only.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    name: "settings: dated lab settings (time zone); movements by lot and time",
-    run: |tx| sql(tx, include_str!("migrations/settings.sql")),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "settings: dated lab settings (time zone); movements by lot and time",
+        run: |tx| sql(tx, include_str!("migrations/settings.sql")),
+    },
+    Migration {
+        name: "lot_evidence",
+        run: lot_evidence,
+    },
+];
 
 /// A migration that is one SQL file.
 fn sql(tx: &Transaction<'_>, text: &str) -> Result<()> {
     tx.execute_batch(text)?;
+    Ok(())
+}
+
+/// Version 1 → 2: lot creation records (`lot_creations`), the index that
+/// finds lot events after a date, and the rule that a second opening is a
+/// correction with a reason; then a creation record for every lot that
+/// exists, in lot order, so every lot has its evidence.
+///
+/// A backfilled record states the lot as it stood at the upgrade (nothing
+/// older records its expiry): its `at` is the lot's `created_at` and its
+/// user the user of the lot's first movement (the receipt that created
+/// it), or `unknown` for a lot without movements. Status and opening need
+/// no backfill: they were already chained in `lot_events`.
+fn lot_evidence(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(include_str!("migrations/lot_evidence.sql"))?;
+    let mut lots =
+        tx.prepare("SELECT id, item_id, lot, expiry, created_at FROM lots ORDER BY id")?;
+    let existing = lots
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut first_user = tx.prepare(
+        "SELECT user FROM movements WHERE item_id = ?1 AND lot_id = ?2 ORDER BY id LIMIT 1",
+    )?;
+    for (lot_id, item_id, lot, expiry, created_at) in existing {
+        let user: String = first_user
+            .query_row(params![item_id, lot_id], |r| r.get(0))
+            .optional()?
+            .unwrap_or_else(|| "unknown".to_owned());
+        chain::append(
+            tx,
+            &chain::LOT_CREATIONS,
+            params![lot_id, item_id, lot, expiry, created_at, user],
+        )?;
+    }
     Ok(())
 }

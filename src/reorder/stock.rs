@@ -4,8 +4,8 @@
 //! and status, and the movements stamped after the end of the as-of date
 //! are taken back out — an empty index range for today — so the cost
 //! grows with the stock on hand, never with the length of the ledger. Lot
-//! status and opening are judged as of the date too, from the append-only
-//! `lot_events`.
+//! status and opening are judged as of the date too, by the one
+//! definition in `crate::lots` (`statuses_changed_after`, `opening_as_of`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,6 +14,7 @@ use rusqlite::{Connection, Row, params};
 
 use crate::clock::end_of_day;
 use crate::error::Result;
+use crate::lots;
 use crate::model::{LotStatus, effective_expiry, is_expired};
 
 /// One balance (lot at a location) as of a date.
@@ -102,7 +103,7 @@ impl Later {
         undo.retain(|_, q| *q != 0);
         Ok(Later {
             undo,
-            statuses: statuses_as_of(conn, &after)?,
+            statuses: lots::statuses_changed_after(conn, as_of)?,
         })
     }
 }
@@ -113,7 +114,7 @@ fn balance<'r>(r: &'r Row<'_>, later: &Later, as_of: NaiveDate) -> rusqlite::Res
     let lot_id: i64 = r.get(1)?;
     let location_id: i64 = r.get(2)?;
     let expiry = date(text(r, 5)?);
-    let opened = date(text(r, 7)?).filter(|d| *d <= as_of);
+    let opened = lots::opening_as_of(date(text(r, 7)?), Some(as_of));
     let changed = if later.statuses.is_empty() {
         None
     } else {
@@ -176,29 +177,6 @@ pub(crate) fn for_each_balance(
         }
     }
     Ok(())
-}
-
-/// Lots whose status changed after `after`: their status as it stood then
-/// (the last quarantine/release/recall before, else available). Lots not
-/// in the map have the status they have now.
-fn statuses_as_of(conn: &Connection, after: &str) -> Result<HashMap<i64, LotStatus>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.lot_id, (SELECT e.action FROM lot_events e WHERE e.lot_id = c.lot_id \
-                AND e.action IN ('quarantine', 'release', 'recall') AND e.at < ?1 \
-                ORDER BY e.at DESC, e.id DESC LIMIT 1) \
-         FROM (SELECT DISTINCT lot_id FROM lot_events \
-               WHERE at >= ?1 AND action IN ('quarantine', 'release', 'recall')) c",
-    )?;
-    let rows = stmt.query_map([after], |r| {
-        let action: Option<String> = r.get(1)?;
-        let status = match action.as_deref() {
-            Some("quarantine") => LotStatus::Quarantined,
-            Some("recall") => LotStatus::Recalled,
-            _ => LotStatus::Available,
-        };
-        Ok((r.get::<_, i64>(0)?, status))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
 }
 
 #[cfg(test)]

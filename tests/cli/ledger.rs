@@ -212,15 +212,22 @@ fn quarantined_recalled_and_opened_past_in_use_lots_are_not_usable() {
         "--expiry",
         "2027-02-01",
     ]);
-    lab.ok(&[
-        "receive",
-        "RGT-CRP",
-        "2",
-        "--lot",
-        "O1",
-        "--expiry",
-        "2027-03-01",
-    ]);
+    // O1 arrived before it was opened (an opening may not precede it).
+    let received = lab
+        .cmd()
+        .env("LABSTOCK_NOW", "2026-10-20T09:00:00Z")
+        .args([
+            "receive",
+            "RGT-CRP",
+            "2",
+            "--lot",
+            "O1",
+            "--expiry",
+            "2027-03-01",
+        ])
+        .output()
+        .unwrap();
+    assert!(received.status.success(), "{received:?}");
     lab.ok(&[
         "lot",
         "quarantine",

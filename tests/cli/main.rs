@@ -16,6 +16,7 @@ mod orders;
 mod plans;
 mod props;
 mod regress_ledger;
+mod regress_lots;
 mod reorder;
 mod tamper;
 mod waste;

@@ -251,8 +251,12 @@ fn an_opened_lot_past_its_in_use_days_does_not_count() {
             "10",
         ],
     );
+    // Received before they were opened (an opening may not precede it).
+    let mut lab = lab;
+    lab.now = "2026-09-30T09:00:00Z".into();
     receive(&lab, "CRP", "3", &["--lot", "A", "--expiry", "2027-12-31"]);
     receive(&lab, "CRP", "3", &["--lot", "B", "--expiry", "2027-12-31"]);
+    lab.now = crate::common::NOW.into();
     // A was opened 2026-10-01: in use until 2026-10-29, long past.
     lab.ok(&["lot", "open", "CRP", "A", "--date", "2026-10-01"]);
     // B was opened last week: in use until 2026-12-12, still good.
@@ -1005,12 +1009,22 @@ fn expiry_report_lists_expired_and_expiring_lots_by_effective_expiry() {
         "3",
         &["--lot", "Q-31", "--expiry", "2026-12-22"],
     );
-    receive(
-        &lab,
-        "RGT",
-        "6",
-        &["--lot", "L-OPEN", "--expiry", "2028-01-01"],
-    );
+    // Received before it was opened (an opening may not precede it).
+    let received = lab
+        .cmd()
+        .env("LABSTOCK_NOW", "2026-10-30T09:00:00Z")
+        .args([
+            "receive",
+            "RGT",
+            "6",
+            "--lot",
+            "L-OPEN",
+            "--expiry",
+            "2028-01-01",
+        ])
+        .output()
+        .unwrap();
+    assert!(received.status.success(), "{received:?}");
     lab.ok(&["lot", "open", "RGT", "L-OPEN", "--date", "2026-11-01"]);
     receive(
         &lab,

@@ -1,0 +1,550 @@
+//! Issue 12, defects 6 and 8: lots are evidence. A lot's creation (item,
+//! number, expiry) and every change of its status or opening are chained
+//! records that `check` proves the lot row against; `lot open --date` is
+//! validated, and a wrong opening is corrected by a new record with a
+//! reason.
+
+use chrono::NaiveDate;
+
+use crate::common::{Lab, parse_csv};
+
+/// A lab with a lot-tracked reagent (28 days in use) received on 1
+/// November in lot L-1, and a non-lot-tracked item received today.
+fn reagent_lab() -> Lab {
+    let mut lab = Lab::new();
+    lab.ok(&[
+        "item",
+        "add",
+        "RGT",
+        "--name",
+        "Reagent",
+        "--lot-tracked",
+        "--in-use-days",
+        "28",
+    ]);
+    lab.ok(&["item", "add", "GLV", "--name", "Gloves"]);
+    lab.now = "2026-11-01T10:00:00Z".into();
+    lab.ok(&[
+        "receive",
+        "RGT",
+        "5",
+        "--lot",
+        "L-1",
+        "--expiry",
+        "2027-06-30",
+    ]);
+    lab.now = crate::common::NOW.into();
+    lab.ok(&["receive", "GLV", "10"]);
+    lab
+}
+
+/// Run raw SQL as a tool that ignores labstock's rules would: triggers
+/// dropped first, foreign keys off.
+fn tamper(lab: &Lab, sql: &str) {
+    let store = lab.store();
+    let conn = store.connection();
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    let triggers: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for t in triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+    }
+    conn.execute_batch(sql).unwrap();
+}
+
+/// `check` exits 3; returns its stdout lines.
+fn check_fails(lab: &Lab) -> Vec<String> {
+    let out = lab.run(&["check"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `lot list ITEM` rows as (lot, expiry, opened_on, effective_expiry, status).
+fn lots(lab: &Lab, item: &str) -> Vec<Vec<String>> {
+    lab.csv(&["lot", "list", item])[1..]
+        .iter()
+        .map(|r| r[..5].to_vec())
+        .collect()
+}
+
+fn lot_events(lab: &Lab) -> Vec<Vec<String>> {
+    lab.csv(&["audit", "--entity", "item:RGT"])[1..]
+        .iter()
+        .filter(|r| r[2] == "lot_event" || r[2] == "lot_creation")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn defect_06_check_catches_tampered_lot() {
+    let lab = reagent_lab();
+    lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC failure"]);
+    lab.ok(&["check"]);
+    // The exact edit of the issue: extend the expiry and release the lot
+    // beneath labstock. Before the fix `check` passed.
+    tamper(
+        &lab,
+        "UPDATE lots SET expiry = '2030-01-01', status = 'available' WHERE lot = 'L-1'",
+    );
+    let lines = check_fails(&lab);
+    assert_eq!(
+        lines,
+        [
+            "lot L-1 of RGT: its creation record says expiry 2027-06-30, the lot says 2030-01-01; \
+             run `labstock audit --entity item:RGT`",
+            "lot L-1 of RGT: its lot events make it quarantined, the lot says available; \
+             run `labstock audit --entity item:RGT`",
+        ],
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn defect_06_check_catches_a_tampered_opening_and_lot_number() {
+    let lab = reagent_lab();
+    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-10"]);
+    tamper(
+        &lab,
+        "UPDATE lots SET opened_on = NULL, lot = 'L-9' WHERE lot = 'L-1';
+         UPDATE lots SET expiry = '2027-01-01' WHERE lot = '' ",
+    );
+    let lines = check_fails(&lab);
+    assert!(
+        lines.contains(
+            &"lots row 1 says lot L-9 of RGT, its creation record says lot L-1 of RGT; \
+              run `labstock audit --entity lot_creation:1`"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(
+            &"lot L-9 of RGT: its lot events say opened on 2026-11-10, the lot says not opened; \
+              run `labstock audit --entity item:RGT`"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(
+            &"GLV (no lot): its creation record says expiry none, the lot says 2027-01-01; \
+              run `labstock audit --entity item:GLV`"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+}
+
+#[test]
+fn defect_06_a_lot_without_creation_record_and_an_edited_record_are_found() {
+    let lab = reagent_lab();
+    // A lot slipped in with SQL, and the creation record of L-1 edited to
+    // match an edited lot row: the hash chain names the record.
+    tamper(
+        &lab,
+        "INSERT INTO lots (item_id, lot, expiry, created_at) VALUES (1, 'L-X', '2029-01-01', '2026-11-21T09:00:00Z');
+         UPDATE lots SET expiry = '2030-01-01' WHERE lot = 'L-1';
+         UPDATE lot_creations SET expiry = '2030-01-01' WHERE lot = 'L-1';",
+    );
+    let lines = check_fails(&lab);
+    assert!(
+        lines.contains(
+            &"lot L-X of RGT (lots row 3) has no creation record: it was made outside labstock; \
+              run `labstock audit --entity item:RGT`"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(
+            &"lot_creations row 1 no longer matches its hash: it was changed outside labstock \
+              (run `labstock audit --entity lot_creation:1`)"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+}
+
+#[test]
+fn defect_06_every_lot_has_a_chained_creation_record_in_the_audit_trail() {
+    let lab = Lab::empty();
+    lab.ok(&["demo"]);
+    lab.ok(&["check"]);
+    let store = lab.store();
+    let conn = store.connection();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let lots = count("SELECT count(*) FROM lots");
+    assert!(lots > 0);
+    assert_eq!(count("SELECT count(*) FROM lot_creations"), lots);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM lots l JOIN lot_creations c ON c.lot_id = l.id \
+             AND c.item_id = l.item_id AND c.lot = l.lot AND c.expiry IS l.expiry"
+        ),
+        lots
+    );
+    let trail = parse_csv(&lab.ok(&["audit", "--entity", "lot_creation", "--format", "csv"]));
+    assert_eq!(trail.len() as i64, lots + 1);
+    // Creation records are append-only.
+    let err = conn
+        .execute("UPDATE lot_creations SET expiry = '2099-01-01'", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+#[test]
+fn defect_08_open_date_validated() {
+    let lab = reagent_lab();
+    for (date, says) in [
+        (
+            "2026-11-22",
+            "invalid --date \"2026-11-22\": a date on or before today (2026-11-21)",
+        ),
+        (
+            "2026-10-31",
+            "invalid --date \"2026-10-31\": a date on or after 2026-11-01, when this lot of RGT was first received",
+        ),
+    ] {
+        let before = lab.db_bytes();
+        let err = lab.fails(&["lot", "open", "RGT", "L-1", "--date", date], 65);
+        assert!(err.starts_with(&format!("error: {says}")), "{err}");
+        assert_eq!(lab.db_bytes(), before, "{date}: nothing written");
+    }
+    // The first day of receipt and today are both fine.
+    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-01"]);
+    assert_eq!(
+        lots(&lab, "RGT"),
+        [["L-1", "2027-06-30", "2026-11-01", "2026-11-29", "available"]]
+    );
+    lab.ok(&["lot", "open", "GLV", "", "--date", "2026-11-21"]);
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn defect_08_open_correction_is_recorded() {
+    let mut lab = reagent_lab();
+    lab.now = "2026-11-15T10:00:00Z".into();
+    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-14"]);
+    lab.now = crate::common::NOW.into();
+    // Opening again is refused, with the way to correct it.
+    let before = lab.db_bytes();
+    let err = lab.fails(&["lot", "open", "RGT", "L-1", "--date", "2026-11-03"], 65);
+    assert!(
+        err.starts_with("error: lot L-1 of RGT was already opened on 2026-11-14\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`labstock lot open RGT L-1 --date DATE --correct --reason WHY`"),
+        "{err}"
+    );
+    assert_eq!(lab.db_bytes(), before);
+
+    let out = lab.run(&[
+        "lot",
+        "open",
+        "RGT",
+        "L-1",
+        "--date",
+        "2026-11-03",
+        "--correct",
+        "--reason",
+        "opened on the 3rd, entered late",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let out = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.contains("lot L-1 of RGT: opening corrected from 2026-11-14 to 2026-11-03"),
+        "{out}"
+    );
+    assert_eq!(
+        lots(&lab, "RGT"),
+        [["L-1", "2027-06-30", "2026-11-03", "2026-12-01", "available"]]
+    );
+    // Both records stay, the correction with its reason; check agrees.
+    let events = lot_events(&lab);
+    let brief: Vec<String> = events
+        .iter()
+        .map(|r| format!("{} {} {} {}", r[0], r[2], r[4], r[6]))
+        .collect();
+    assert_eq!(
+        brief,
+        [
+            "2026-11-01T10:00:00Z lot_creation created lot L-1; expiry 2027-06-30",
+            "2026-11-15T10:00:00Z lot_event open lot L-1 on 2026-11-14",
+            "2026-11-21T09:00:00Z lot_event correct_open lot L-1 on 2026-11-03 \
+             (recorded before as 2026-11-14); opened on the 3rd, entered late",
+        ],
+        "{events:#?}"
+    );
+    lab.ok(&["check"]);
+    // The opening as of a date follows the latest record: opened from the
+    // 3rd, so in use until 1 December.
+    let store = lab.store();
+    let conn = store.connection();
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let at = |day: &str| labstock::lots::status_as_of(conn, 1, d(day)).unwrap();
+    assert_eq!(at("2026-11-02").opened_on, None);
+    assert_eq!(at("2026-11-05").opened_on, Some(d("2026-11-03")));
+    // A correction is validated like an opening.
+    for (date, says) in [
+        ("2026-12-01", "a date on or before today"),
+        ("2026-10-01", "a date on or after 2026-11-01"),
+        ("2026-11-03", "a date other than 2026-11-03"),
+    ] {
+        let before = lab.db_bytes();
+        let err = lab.fails(
+            &[
+                "lot",
+                "open",
+                "RGT",
+                "L-1",
+                "--date",
+                date,
+                "--correct",
+                "--reason",
+                "typo",
+            ],
+            65,
+        );
+        assert!(err.contains(says), "{date}: {err}");
+        assert_eq!(lab.db_bytes(), before, "{date}: nothing written");
+    }
+}
+
+#[test]
+fn defect_08_bad_input_exits_65_and_writes_nothing() {
+    let lab = reagent_lab();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["lot", "open", "RGT", "L-1", "--date", "2026-13-01"],
+            "2026-13-01",
+        ),
+        (
+            &["lot", "open", "RGT", "L-1", "--date", "21/11/2026"],
+            "21/11/2026",
+        ),
+        (&["lot", "open", "RGT", "L-2"], "unknown lot"),
+        (
+            &[
+                "lot",
+                "open",
+                "RGT",
+                "L-1",
+                "--date",
+                "2026-11-02",
+                "--correct",
+                "--reason",
+                "x",
+            ],
+            "lot L-1 of RGT has no recorded opening to correct",
+        ),
+    ];
+    for (args, says) in cases {
+        let before = lab.db_bytes();
+        let err = lab.fails(args, 65);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(lab.db_bytes(), before, "{args:?}: nothing written");
+    }
+    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-02"]);
+    for reason in [None, Some(""), Some("   ")] {
+        let mut args = vec![
+            "lot",
+            "open",
+            "RGT",
+            "L-1",
+            "--date",
+            "2026-11-04",
+            "--correct",
+        ];
+        if let Some(r) = reason {
+            args.extend(["--reason", r]);
+        }
+        let before = lab.db_bytes();
+        let err = lab.fails(&args, 65);
+        assert!(err.starts_with("error: --reason is required"), "{err}");
+        assert_eq!(lab.db_bytes(), before, "{reason:?}: nothing written");
+    }
+}
+
+#[test]
+fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
+    let mut lab = reagent_lab();
+    lab.now = "2026-11-10T10:00:00Z".into();
+    lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC"]);
+    lab.now = "2026-11-12T10:00:00Z".into();
+    lab.ok(&["lot", "release", "RGT", "L-1", "--reason", "QC passed"]);
+    lab.now = "2026-11-20T10:00:00Z".into();
+    lab.ok(&["lot", "recall", "RGT", "L-1", "--reason", "FSN 42"]);
+    let store = lab.store();
+    let conn = store.connection();
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    use labstock::model::LotStatus::{Available, Quarantined, Recalled};
+    for (day, status) in [
+        ("2026-11-09", Available),
+        ("2026-11-10", Quarantined),
+        ("2026-11-11", Quarantined),
+        ("2026-11-12", Available),
+        ("2026-11-19", Available),
+        ("2026-11-20", Recalled),
+        ("2026-11-21", Recalled),
+    ] {
+        let one = labstock::lots::status_as_of(conn, 1, d(day)).unwrap();
+        assert_eq!(one.status, status, "{day}");
+        let all = labstock::lots::statuses_changed_after(conn, d(day)).unwrap();
+        // Lots not in the map have the status of their row (recalled).
+        let batch = all.get(&1).copied().unwrap_or(Recalled);
+        assert_eq!(batch, status, "{day}: {all:?}");
+    }
+    // The report as of a date agrees (reorder/stock.rs uses the batch form).
+    let rows = lab.csv(&[
+        "report",
+        "expiry",
+        "--within",
+        "400",
+        "--as-of",
+        "2026-11-11",
+    ]);
+    assert!(
+        rows[1..]
+            .iter()
+            .any(|r| r[2] == "L-1" && r.iter().any(|c| c == "quarantined")),
+        "{rows:?}"
+    );
+}
+
+/// The batch form reads only the lot events after the date, through the
+/// index on `lot_events.at`, then each changed lot's events through
+/// `lot_events_lot`: never a scan of the table.
+#[test]
+fn status_as_of_reads_lot_events_through_indexes() {
+    let lab = reagent_lab();
+    let store = lab.store();
+    let conn = store.connection();
+    let plan = |sql: &str| -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        stmt.query_map(["2026-11-21T00:00:00Z"], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .unwrap()
+            .join("\n")
+    };
+    let batch = plan(
+        "SELECT e.lot_id, e.action, e.at FROM lot_events e \
+         WHERE e.lot_id IN (SELECT lot_id FROM lot_events WHERE at >= ?1 AND action <> 'open') \
+           AND e.action <> 'open' ORDER BY e.lot_id, e.id",
+    );
+    assert!(!batch.contains("SCAN"), "{batch}");
+    assert!(batch.contains("lot_events_at"), "{batch}");
+    assert!(batch.contains("lot_events_lot"), "{batch}");
+}
+
+/// A version-1 database (the base schema, with lots, a quarantine and an
+/// opening) is upgraded by the new binary: every lot gets its creation
+/// record, the chains verify, and `check` proves the lots.
+#[test]
+fn migration_gives_every_existing_lot_a_creation_record() {
+    let mut lab = reagent_lab();
+    lab.now = "2026-11-15T10:00:00Z".into();
+    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-14"]);
+    lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC"]);
+    lab.now = crate::common::NOW.into();
+    // Take the database back to version 1: drop what the migration adds.
+    {
+        let store = lab.store();
+        let conn = store.connection();
+        conn.execute_batch(
+            "DROP TABLE lot_creations;
+             DROP INDEX lot_events_at;
+             DROP TRIGGER lot_events_open_correction_needs_reason;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+        // It now has exactly the objects of the base schema.
+        let objects = |c: &rusqlite::Connection| -> Vec<(String, String)> {
+            c.prepare(
+                "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+        };
+        let base = rusqlite::Connection::open_in_memory().unwrap();
+        base.execute_batch(labstock::db::SCHEMA).unwrap();
+        assert_eq!(objects(conn), objects(&base));
+    }
+    // The new binary upgrades it on open and proves it.
+    lab.ok(&["check"]);
+    let store = lab.store();
+    let conn = store.connection();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+    let records: Vec<(i64, String, Option<String>, String, String)> = conn
+        .prepare("SELECT lot_id, lot, expiry, at, user FROM lot_creations ORDER BY id")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        records,
+        [
+            (
+                1,
+                "L-1".to_owned(),
+                Some("2027-06-30".to_owned()),
+                "2026-11-01T10:00:00Z".to_owned(),
+                "a.tester".to_owned()
+            ),
+            (
+                2,
+                String::new(),
+                None,
+                "2026-11-21T09:00:00Z".to_owned(),
+                "a.tester".to_owned()
+            ),
+        ]
+    );
+    drop(store);
+    // After the upgrade, the lot rows are proven like any other.
+    tamper(
+        &lab,
+        "UPDATE lots SET status = 'available', expiry = '2031-01-01'",
+    );
+    let lines = check_fails(&lab);
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    // And a correction needs its reason in the upgraded database too.
+    let lab2 = reagent_lab();
+    lab2.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-02"]);
+    let store = lab2.store();
+    let err = store
+        .connection()
+        .execute(
+            "INSERT INTO lot_events (lot_id, action, on_date, at, user, hash) \
+             VALUES (1, 'open', '2026-11-03', '2026-11-21T09:00:00Z', 'x', zeroblob(32))",
+            [],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("needs a reason"), "{err}");
+}
