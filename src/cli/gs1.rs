@@ -53,10 +53,8 @@ fn print(ctx: &Ctx, decoded: &Decoded, format: OutputFormat) -> Result<()> {
         ctx.say(&format!("warning: {w}"));
     }
     if format == OutputFormat::Json {
-        let line =
-            serde_json::to_string(&decoded.summary()).map_err(|e| Error::Csv(e.to_string()))?;
-        println!("{line}");
-        return Ok(());
+        let line = serde_json::to_string(&decoded.summary())?;
+        return ctx.print_line(&line);
     }
     let rows: Vec<ElementRow<'_>> = decoded
         .elements
