@@ -93,7 +93,7 @@ pub(super) fn run(ctx: &Ctx, c: Gs1Command) -> Result<i32> {
             Ok(decoded) => print(ctx, &decoded, format)?,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: line {}: {e}", n + 1);
+                ctx.say(&format!("error: line {}: {e}", n + 1));
             }
         }
     }

@@ -114,7 +114,7 @@ impl GlobalArgs {
     /// Fill what the command line left out from the environment. An empty
     /// variable counts as unset; a value that the flag would refuse is a
     /// usage error (exit 2) naming the variable.
-    fn from_environment(&mut self) -> std::result::Result<(), clap::Error> {
+    fn fill_from_environment(&mut self) -> std::result::Result<(), clap::Error> {
         fn var(name: &str) -> std::result::Result<Option<String>, clap::Error> {
             match std::env::var(name) {
                 Ok(v) if v.is_empty() => Ok(None),
@@ -175,7 +175,7 @@ enum Command {
     Count(movement::CountArgs),
     /// Dispose of stock (expired, damaged, recalled, contaminated, …)
     Dispose(movement::DisposeArgs),
-    /// Reverse an earlier movement exactly (the original stays); --last: your own latest
+    /// Reverse a movement exactly, with a reason (the original stays); --last: your own latest
     Reverse(movement::ReverseArgs),
     /// Lots: quarantine, release, recall, open, list
     #[command(subcommand)]
@@ -377,7 +377,7 @@ impl Cli {
         let matches = Cli::command().try_get_matches()?;
         let mut cli = Cli::from_arg_matches(&matches)?;
         cli.global.user_on_command_line = cli.global.user.is_some();
-        cli.global.from_environment()?;
+        cli.global.fill_from_environment()?;
         Ok(cli)
     }
 }

@@ -82,12 +82,12 @@ fn defect_15_order_line_messages_quote_each_key() {
         "5",
     ]);
     let before = lab.db_bytes();
-    let err = lab.fails(&["receive", "GLV", "1", "--order", "PO-1"], 65);
+    let unknown = lab.fails(&["receive", "GLV", "1", "--order", "PO-1"], 65);
     assert!(
-        err.contains("unknown order line \"PO-1\" for item \"GLV\""),
-        "{err}"
+        unknown.contains("unknown order line \"PO-1\" for item \"GLV\""),
+        "{unknown}"
     );
-    let err = lab.fails(
+    let twice = lab.fails(
         &[
             "order",
             "add",
@@ -100,10 +100,10 @@ fn defect_15_order_line_messages_quote_each_key() {
         65,
     );
     assert!(
-        err.contains("order line \"PO-1\" for item \"RGT-HBA1C\" already exists"),
-        "{err}"
+        twice.contains("order line \"PO-1\" for item \"RGT-HBA1C\" already exists"),
+        "{twice}"
     );
-    for e in [&err] {
+    for e in [&unknown, &twice] {
         assert!(!e.contains('\\'), "{e}");
     }
     assert_eq!(lab.db_bytes(), before);
@@ -209,9 +209,7 @@ fn defect_15_receipt_says_whose_balance_it_prints() {
     assert!(err.contains("; GLV at MAIN now holds 4"), "{err}");
     let err = said(&["transfer", "GLV", "3", "--from", "MAIN", "--to", "FRIDGE-1"]);
     assert!(err.contains("; GLV at MAIN now holds 1"), "{err}");
-    for e in [&err] {
-        assert!(!e.contains("; balance"), "{e}");
-    }
+    assert!(!err.contains("; balance"), "{err}");
 }
 
 /// Run labstock with stdout read for a few bytes, then closed, as `| head
