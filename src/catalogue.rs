@@ -242,6 +242,7 @@ pub(crate) fn find_item(conn: &Connection, code: &str) -> Result<Item> {
             Err(Error::NotFound {
                 entity: "item",
                 key: code.to_owned(),
+                within: None,
                 suggestions: closest(code, known),
             })
         }
@@ -285,6 +286,7 @@ pub(crate) fn find_location(conn: &Connection, code: &str) -> Result<Location> {
             Err(Error::NotFound {
                 entity: "location",
                 key: code.to_owned(),
+                within: None,
                 suggestions,
             })
         }
@@ -345,6 +347,7 @@ pub(crate) fn insert_item(
         return Err(Error::AlreadyExists {
             entity: "item",
             key: existing,
+            within: None,
         });
     }
     conn.prepare_cached(
@@ -537,6 +540,7 @@ impl Store {
             return Err(Error::AlreadyExists {
                 entity: "location",
                 key: existing.code,
+                within: None,
             });
         }
         let loc = find_location(&tx, code)?;

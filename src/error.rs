@@ -52,21 +52,36 @@ pub enum Error {
     #[error("{what} is required: {why}")]
     Missing { what: String, why: String },
 
-    /// A code that names nothing.
-    #[error("unknown {entity} {key:?}{}", suggestion_text(.suggestions))]
+    /// A code that names nothing. `within` names the record the key was
+    /// looked up in (the item of a lot), so each key is quoted on its own.
+    #[error("unknown {entity} {key:?}{}{}", within_text(.within.as_ref()), suggestion_text(.suggestions))]
     NotFound {
         entity: &'static str,
         key: String,
+        within: Option<Within>,
         suggestions: Vec<String>,
     },
 
-    /// A unique key given twice.
-    #[error("{entity} {key:?} already exists")]
-    AlreadyExists { entity: &'static str, key: String },
+    /// A unique key given twice (`within`: as for [`Error::NotFound`]).
+    #[error("{entity} {key:?}{} already exists", within_text(.within.as_ref()))]
+    AlreadyExists {
+        entity: &'static str,
+        key: String,
+        within: Option<Within>,
+    },
+
+    /// `reverse --last` when the user has recorded no movement that can
+    /// still be reversed.
+    #[error(
+        "{user} has no movement to reverse: none recorded by {user} that is not a reversal or already reversed"
+    )]
+    NothingToReverse { user: String },
 
     /// An issue, transfer, dispose or adjust that needs more than is there.
+    /// `what` qualifies the stock (`usable`) or is empty.
     #[error(
-        "not enough {what} stock of {item} at {location}: {requested} requested, {available} available{detail}"
+        "not enough {}stock of {item} at {location}: {requested} requested, {available} available{detail}",
+        qualifier_text(.what)
     )]
     InsufficientStock {
         item: String,
@@ -181,6 +196,52 @@ pub enum Error {
     Sqlite(rusqlite::Error),
 }
 
+/// The record a key belongs to: `lot "L1" of item "RGT"`, `order line
+/// "PO-1" for item "CRP"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Within {
+    /// How the key relates to the record: `of`, `for`.
+    pub relation: &'static str,
+    pub entity: &'static str,
+    pub key: String,
+}
+
+impl Within {
+    /// A key that belongs to `entity` `key` (`lot … of item …`).
+    pub fn of(entity: &'static str, key: impl Into<String>) -> Option<Within> {
+        Some(Within {
+            relation: "of",
+            entity,
+            key: key.into(),
+        })
+    }
+
+    /// A key that is for `entity` `key` (`order line … for item …`).
+    pub fn for_(entity: &'static str, key: impl Into<String>) -> Option<Within> {
+        Some(Within {
+            relation: "for",
+            entity,
+            key: key.into(),
+        })
+    }
+}
+
+fn within_text(within: Option<&Within>) -> String {
+    within.map_or_else(String::new, |w| {
+        format!(" {} {} {:?}", w.relation, w.entity, w.key)
+    })
+}
+
+/// `usable ` before "stock", or nothing: never two spaces.
+fn qualifier_text(what: &str) -> String {
+    let what = what.trim();
+    if what.is_empty() {
+        String::new()
+    } else {
+        format!("{what} ")
+    }
+}
+
 fn suggestion_text(suggestions: &[String]) -> String {
     match suggestions {
         [] => String::new(),
@@ -193,11 +254,17 @@ impl Error {
     /// The process exit code for this error: the contract of SPEC §8,
     /// mapped here and nowhere else.
     pub fn exit_code(&self) -> i32 {
+        if self.is_broken_pipe() {
+            // The reader stopped early (`| head`): not a failure (ripgrep's
+            // convention); the CLI prints nothing for it.
+            return 0;
+        }
         match self {
             Error::Invalid { .. }
             | Error::Missing { .. }
             | Error::NotFound { .. }
             | Error::AlreadyExists { .. }
+            | Error::NothingToReverse { .. }
             | Error::InsufficientStock { .. }
             | Error::NegativeLater { .. }
             | Error::TooLarge { .. }
@@ -219,6 +286,17 @@ impl Error {
             | Error::OutputExists { .. }
             | Error::Io { .. }
             | Error::Sqlite(_) => 1,
+        }
+    }
+
+    /// Whether this is a write to a reader that has gone (`labstock … |
+    /// head`). Like ripgrep, the CLI then stops quietly with exit 0: the
+    /// reader got what it asked for.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            Error::Io { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,
+            Error::Import { source, .. } => source.is_broken_pipe(),
+            _ => false,
         }
     }
 
@@ -266,6 +344,10 @@ impl Error {
             Error::LotNotOpened { item, lot } => Some(format!(
                 "nothing was changed; record its opening with `labstock lot open {item} {lot} --date DATE`"
             )),
+            Error::NothingToReverse { .. } => Some(
+                "name the movement instead: `labstock reverse MOVEMENT_ID --reason …` (ids are in `labstock history ITEM`)"
+                    .into(),
+            ),
             _ => None,
         }
     }
@@ -446,6 +528,20 @@ impl From<rusqlite::Error> for Error {
             }
             _ => Error::Sqlite(e),
         }
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        // A failed write (a reader that stopped early) stays an I/O error,
+        // so `| head` is recognised; anything else cannot be rendered.
+        if e.is_io() {
+            return Error::Io {
+                path: "<output>".into(),
+                source: e.into(),
+            };
+        }
+        Error::Csv(e.to_string())
     }
 }
 

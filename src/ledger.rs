@@ -445,7 +445,8 @@ pub(crate) fn existing_lot(conn: &Connection, item: &Item, lot: &str) -> Result<
     }
     Err(Error::NotFound {
         entity: "lot",
-        key: format!("{lot}\" of item \"{}", item.code),
+        key: lot.to_owned(),
+        within: crate::error::Within::of("item", &item.code),
         suggestions,
     })
 }
@@ -1021,7 +1022,8 @@ fn order_line(
             Some(line) => Ok(Some(line)),
             None => Err(Error::NotFound {
                 entity: "order line",
-                key: format!("{reference}\" for item \"{}", item.code),
+                key: reference.to_owned(),
+                within: crate::error::Within::for_("item", &item.code),
                 suggestions: Vec::new(),
             }),
         };
@@ -1483,7 +1485,8 @@ fn dispose(
 
 /// Negate an earlier movement exactly (SPEC §2). The original stays; a
 /// movement is reversed at most once, and a reversal is not reversed
-/// (record the movement again instead).
+/// (record the movement again instead). Every reversal says why (SPEC §9
+/// `reverse … --reason R`): the reason is stored on the reversal.
 pub(crate) fn reverse(
     conn: &Connection,
     id: i64,
@@ -1492,6 +1495,15 @@ pub(crate) fn reverse(
     user: &str,
     recorded_at: &str,
 ) -> Result<Outcome> {
+    let reason = reason
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| {
+            Error::missing(
+                "reason",
+                "every reversal records why the movement is reversed (--reason)",
+            )
+        })?;
     let original = conn
         .prepare_cached(
             "SELECT m.kind, m.item_id, m.lot_id, m.location_id, m.to_location_id, m.quantity, m.order_id, \
@@ -1515,6 +1527,7 @@ pub(crate) fn reverse(
         return Err(Error::NotFound {
             entity: "movement",
             key: id.to_string(),
+            within: None,
             suggestions: Vec::new(),
         });
     };
@@ -1543,7 +1556,7 @@ pub(crate) fn reverse(
         kind: MovementKind::Reverse,
         quantity: -quantity,
         counted: None,
-        reason,
+        reason: Some(reason),
         reference: None,
         order_id,
         note: Some(&note),
@@ -1577,6 +1590,23 @@ pub(crate) fn reverse(
         movements: vec![posted],
         waste_record: None,
         warnings,
+    })
+}
+
+/// The movement `reverse --last` negates: the latest, in recorded order,
+/// that `user` recorded and that is neither a reversal nor reversed.
+/// Walks the ledger back from its newest row (the rowid), so a user's
+/// recent work is found at once.
+pub(crate) fn last_reversible(conn: &Connection, user: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "SELECT m.id FROM movements m WHERE m.user = ?1 AND m.kind <> 'reverse' \
+         AND NOT EXISTS (SELECT 1 FROM movements r WHERE r.reverses = m.id) \
+         ORDER BY m.id DESC LIMIT 1",
+    )?
+    .query_row([user], |r| r.get(0))
+    .optional()?
+    .ok_or_else(|| Error::NothingToReverse {
+        user: user.to_owned(),
     })
 }
 
@@ -1746,6 +1776,23 @@ impl Store {
         let outcome = reverse(&tx, id, reason, now, user, &stamp(now))?;
         tx.commit()?;
         Ok(outcome)
+    }
+
+    /// Reverse the latest movement `user` recorded that can still be
+    /// reversed (`reverse --last`), as one transaction: the choice and the
+    /// reversal see the same ledger. Returns the id of the movement
+    /// reversed, with what was written.
+    pub fn reverse_last(
+        &mut self,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+        user: &str,
+    ) -> Result<(i64, Outcome)> {
+        let tx = self.write()?;
+        let id = last_reversible(&tx, user)?;
+        let outcome = reverse(&tx, id, reason, now, user, &stamp(now))?;
+        tx.commit()?;
+        Ok((id, outcome))
     }
 
     /// Stock lines as of a date, filtered.

@@ -1,5 +1,7 @@
 //! The `labstock` executable: parse, run, turn the result into an exit code.
 
+use std::io::Write;
+
 fn main() {
     let cli = match labstock::cli::Cli::parse_args() {
         Ok(cli) => cli,
@@ -7,10 +9,16 @@ fn main() {
     };
     let code = match labstock::cli::run(cli) {
         Ok(code) => code,
+        // The reader of our output stopped early (`labstock … | head`):
+        // it got what it wanted, so stop quietly, as ripgrep does.
+        Err(e) if e.is_broken_pipe() => e.exit_code(),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Never panic on a closed stderr either: the exit code still
+            // tells the caller what happened.
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "error: {e}");
             if let Some(hint) = e.hint() {
-                eprintln!("hint: {hint}");
+                let _ = writeln!(err, "hint: {hint}");
             }
             e.exit_code()
         }

@@ -332,7 +332,8 @@ pub(crate) fn insert_order(
     if let Some(existing) = existing {
         return Err(Error::AlreadyExists {
             entity: "order line",
-            key: format!("{existing} for item {}", item.code),
+            key: existing,
+            within: crate::error::Within::for_("item", &item.code),
         });
     }
     let reference_supplier: Option<(String, String)> = conn
@@ -524,6 +525,7 @@ impl Store {
             return Err(Error::NotFound {
                 entity: "order",
                 key: reference.to_owned(),
+                within: None,
                 suggestions: closest(reference, known),
             });
         }
@@ -534,7 +536,8 @@ impl Store {
                 if line.is_empty() {
                     return Err(Error::NotFound {
                         entity: "order line",
-                        key: format!("{reference}\" for item \"{}", item.code),
+                        key: reference.to_owned(),
+                        within: crate::error::Within::for_("item", &item.code),
                         suggestions: lines.iter().map(|l| l.item.clone()).collect(),
                     });
                 }

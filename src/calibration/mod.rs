@@ -226,6 +226,7 @@ pub(crate) fn find_equipment(conn: &Connection, tag: &str) -> Result<Equipment> 
             Err(Error::NotFound {
                 entity: "asset",
                 key: tag.to_owned(),
+                within: None,
                 suggestions: closest(tag, known),
             })
         }
@@ -249,6 +250,7 @@ pub(crate) fn insert_equipment(
         return Err(Error::AlreadyExists {
             entity: "asset",
             key: existing,
+            within: None,
         });
     }
     eq.status = eq.registered_status;

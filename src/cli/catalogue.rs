@@ -320,8 +320,7 @@ fn show_item(
             changes,
         };
         return ctx.write_output(|out| {
-            serde_json::to_writer_pretty(&mut *out, &shown)
-                .map_err(|e| Error::Csv(e.to_string()))?;
+            serde_json::to_writer_pretty(&mut *out, &shown)?;
             writeln!(out).map_err(io)
         });
     }

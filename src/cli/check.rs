@@ -37,11 +37,19 @@ pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<i32> {
         ));
         return Ok(0);
     }
-    for d in &report.discrepancies {
-        println!("{}", d.describe());
-    }
-    for p in &report.problems {
-        println!("{p}");
+    // A reader that stops early (`check | head`) ends the listing, but
+    // not the verdict: the exit status still says the check failed.
+    let lines = report
+        .discrepancies
+        .iter()
+        .map(crate::check::Discrepancy::describe)
+        .chain(report.problems.iter().cloned());
+    for line in lines {
+        match ctx.print_line(&line) {
+            Ok(()) => {}
+            Err(e) if e.is_broken_pipe() => break,
+            Err(e) => return Err(e),
+        }
     }
     Err(Error::CheckFailed(format!(
         "check found {} balance difference(s) and {} other problem(s) over {} movements",

@@ -34,8 +34,8 @@ fn demo_path(ctx: &Ctx) -> Result<PathBuf> {
     Ok(path)
 }
 
-fn section(title: &str) {
-    println!("\n== {title} ==");
+fn section(ctx: &Ctx, title: &str) -> Result<()> {
+    ctx.print_line(&format!("\n== {title} =="))
 }
 
 pub(super) fn run(ctx: &Ctx) -> Result<i32> {
@@ -60,8 +60,8 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
     ));
     ctx.say(&format!("reports as of {}", clock.today()));
     let report = store.check()?;
-    section("Ledger check");
-    println!(
+    section(ctx, "Ledger check")?;
+    ctx.print_line(&format!(
         "{} movements, {} balances: {}",
         report.movements,
         report.balances,
@@ -70,18 +70,24 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
         } else {
             "DIFFERENCES FOUND (run `labstock check`)"
         }
-    );
-    section("Reorder list (usable stock + on order <= reorder level)");
+    ))?;
+    section(
+        ctx,
+        "Reorder list (usable stock + on order <= reorder level)",
+    )?;
     let query = crate::reorder::ReorderQuery {
         as_of: clock.today(),
         supplier: None,
         location: None,
     };
     super::report::print_reorder(ctx, &store, &query, true)?;
-    section("Expired or expiring within 30 days");
+    section(ctx, "Expired or expiring within 30 days")?;
     let expiry = store.expiry_report(clock.today(), 30, None)?;
     ctx.emit_for_people(crate::report::expiry::EXPIRY_HEADERS, &expiry)?;
-    section("Calibration due within 30 days (never calibrated, overdue, due)");
+    section(
+        ctx,
+        "Calibration due within 30 days (never calibrated, overdue, due)",
+    )?;
     let due = store.calibration_due(clock.today(), 30)?;
     ctx.emit_for_people(&crate::calibration::CALIBRATION_DUE_HEADERS, &due)?;
     for row in &due {
@@ -89,7 +95,7 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
             ctx.say(&format!("note: {}", e.describe(&row.asset_tag)));
         }
     }
-    section("Hazardous-waste register: totals by stream and month");
+    section(ctx, "Hazardous-waste register: totals by stream and month")?;
     let filter = crate::waste::WasteFilter {
         as_of: Some(clock.today()),
         ..crate::waste::WasteFilter::default()

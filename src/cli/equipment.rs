@@ -549,7 +549,6 @@ fn show(ctx: &Ctx, h: &AssetHistory, today: NaiveDate) -> Result<()> {
         .collect();
     let calibration = calibration_word(h, today);
     let format = ctx.format();
-    let json_err = |e: serde_json::Error| Error::Csv(e.to_string());
     let io = |source| Error::Io {
         path: "<output>".into(),
         source,
@@ -572,7 +571,7 @@ fn show(ctx: &Ctx, h: &AssetHistory, today: NaiveDate) -> Result<()> {
             service: &service,
         };
         return ctx.write_output(|out| {
-            serde_json::to_writer_pretty(&mut *out, &shown).map_err(json_err)?;
+            serde_json::to_writer_pretty(&mut *out, &shown)?;
             writeln!(out).map_err(io)
         });
     }

@@ -53,10 +53,8 @@ fn print(ctx: &Ctx, decoded: &Decoded, format: OutputFormat) -> Result<()> {
         ctx.say(&format!("warning: {w}"));
     }
     if format == OutputFormat::Json {
-        let line =
-            serde_json::to_string(&decoded.summary()).map_err(|e| Error::Csv(e.to_string()))?;
-        println!("{line}");
-        return Ok(());
+        let line = serde_json::to_string(&decoded.summary())?;
+        return ctx.print_line(&line);
     }
     let rows: Vec<ElementRow<'_>> = decoded
         .elements
@@ -95,7 +93,7 @@ pub(super) fn run(ctx: &Ctx, c: Gs1Command) -> Result<i32> {
             Ok(decoded) => print(ctx, &decoded, format)?,
             Err(e) => {
                 failed += 1;
-                eprintln!("error: line {}: {e}", n + 1);
+                ctx.say(&format!("error: line {}: {e}", n + 1));
             }
         }
     }

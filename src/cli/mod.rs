@@ -17,6 +17,7 @@ mod report;
 mod report_calibration;
 mod report_waste;
 mod stock;
+mod user;
 mod waste;
 
 use std::io::{IsTerminal, Write};
@@ -64,13 +65,18 @@ pub struct Cli {
 }
 
 /// Flags every command accepts.
+///
+/// The environment fallbacks (`LABSTOCK_DB`, `LABSTOCK_USER`,
+/// `LABSTOCK_BUSY_TIMEOUT`) are read by [`Cli::parse_args`], not by clap:
+/// clap counts a value from the environment as typed, and would print
+/// `--db <PATH> --user <NAME>` in every usage line as if they were required.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Database file [default: the platform data directory]
-    #[arg(long, global = true, env = "LABSTOCK_DB", value_name = "PATH")]
+    /// Database file [default: $LABSTOCK_DB, else the platform data directory]
+    #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
-    /// Who is recording [default: $LABSTOCK_USER, else the login name]
-    #[arg(long, global = true, env = "LABSTOCK_USER", value_name = "NAME")]
+    /// Who is recording [default: $LABSTOCK_USER, else the login name, else the account name of the user id]
+    #[arg(long, global = true, value_name = "NAME", value_parser = user_arg)]
     user: Option<String>,
     /// Output format [default: table on a terminal, csv otherwise]
     #[arg(long, global = true, value_enum)]
@@ -82,13 +88,12 @@ pub struct GlobalArgs {
     /// `LABSTOCK_USER`): `audit --user NAME` then means "what NAME did".
     #[arg(skip)]
     user_on_command_line: bool,
-    /// How long a write waits while another process is writing, then exits 75 [default: 5s]
+    /// How long a write waits while another process is writing, then exits 75 [default: $LABSTOCK_BUSY_TIMEOUT, else 5s]
     ///
     /// Seconds (`5`, `2.5`) or with a unit (`500ms`, `30s`); `0` fails at once.
     #[arg(
         long,
         global = true,
-        env = "LABSTOCK_BUSY_TIMEOUT",
         value_name = "DURATION",
         value_parser = busy_timeout_arg
     )]
@@ -98,6 +103,54 @@ pub struct GlobalArgs {
 /// clap's parser for `--busy-timeout`: the library's rule, its message.
 fn busy_timeout_arg(text: &str) -> std::result::Result<Duration, String> {
     parse_busy_timeout(text).map_err(|e| e.to_string())
+}
+
+/// clap's parser for `--user`: trimmed, never blank.
+fn user_arg(text: &str) -> std::result::Result<String, String> {
+    user::given_name(text)
+}
+
+impl GlobalArgs {
+    /// Fill what the command line left out from the environment. An empty
+    /// variable counts as unset; a value that the flag would refuse is a
+    /// usage error (exit 2) naming the variable.
+    fn fill_from_environment(&mut self) -> std::result::Result<(), clap::Error> {
+        fn var(name: &str) -> std::result::Result<Option<String>, clap::Error> {
+            match std::env::var(name) {
+                Ok(v) if v.is_empty() => Ok(None),
+                Ok(v) => Ok(Some(v)),
+                Err(std::env::VarError::NotPresent) => Ok(None),
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    Err(env_error(name, "is not valid Unicode"))
+                }
+            }
+        }
+        fn env_error(name: &str, why: &str) -> clap::Error {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value of the environment variable {name}: {why}\n"),
+            )
+        }
+        if self.db.is_none() {
+            self.db = std::env::var_os("LABSTOCK_DB")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from);
+        }
+        if self.user.is_none()
+            && let Some(text) = var("LABSTOCK_USER")?
+        {
+            self.user =
+                Some(user::given_name(&text).map_err(|why| env_error("LABSTOCK_USER", &why))?);
+        }
+        if self.busy_timeout.is_none()
+            && let Some(text) = var("LABSTOCK_BUSY_TIMEOUT")?
+        {
+            self.busy_timeout = Some(
+                busy_timeout_arg(&text).map_err(|why| env_error("LABSTOCK_BUSY_TIMEOUT", &why))?,
+            );
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,7 +178,7 @@ enum Command {
     Count(movement::CountArgs),
     /// Dispose of stock (expired, damaged, recalled, contaminated, …)
     Dispose(movement::DisposeArgs),
-    /// Reverse an earlier movement exactly (the original stays)
+    /// Reverse a movement exactly, with a reason (the original stays); --last: your own latest
     Reverse(movement::ReverseArgs),
     /// Lots: quarantine, release, recall, open, list
     #[command(subcommand)]
@@ -216,13 +269,7 @@ impl Ctx {
         let db_given = global.db.is_some();
         let user_on_command_line = global.user_on_command_line;
         let db = global.db.unwrap_or_else(default_db_path);
-        let user = global
-            .user
-            .filter(|u| !u.trim().is_empty())
-            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
-            .or_else(|| std::env::var("LOGNAME").ok().filter(|u| !u.is_empty()))
-            .or_else(|| std::env::var("USERNAME").ok().filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| "unknown".into());
+        let user = global.user.unwrap_or_else(user::login_name);
         Ok(Ctx {
             db,
             db_given,
@@ -329,22 +376,16 @@ impl Ctx {
     ) -> Result<()> {
         match &self.output {
             None => {
+                // A reader that stops early (`| head`) comes back as a
+                // broken-pipe `Error::Io`: the command stops writing there
+                // and `main` exits quietly (`Error::is_broken_pipe`).
                 let stdout = std::io::stdout();
                 let mut lock = stdout.lock();
-                // A reader that stops early (`| head`) is not an error.
-                match write(&mut lock).and_then(|()| {
-                    lock.flush().map_err(|source| Error::Io {
-                        path: "<stdout>".into(),
-                        source,
-                    })
-                }) {
-                    Err(Error::Io { source, .. })
-                        if source.kind() == std::io::ErrorKind::BrokenPipe =>
-                    {
-                        Ok(())
-                    }
-                    other => other,
-                }
+                write(&mut lock)?;
+                lock.flush().map_err(|source| Error::Io {
+                    path: "<stdout>".into(),
+                    source,
+                })
             }
             Some(path) => {
                 let tmp = path.with_extension("partial");
@@ -362,10 +403,20 @@ impl Ctx {
         }
     }
 
+    /// One line of a command's result on stdout. A reader that stopped
+    /// early comes back as a broken-pipe `Error::Io`, like every write.
+    pub(crate) fn print_line(&self, line: &str) -> Result<()> {
+        writeln!(std::io::stdout().lock(), "{line}").map_err(|source| Error::Io {
+            path: "<stdout>".into(),
+            source,
+        })
+    }
+
     /// A status line for the person at the terminal (stderr, so stdout
-    /// stays clean for pipes).
+    /// stays clean for pipes). A closed stderr is not worth a panic: what
+    /// was recorded is in the database, and the exit code says how it went.
     pub(crate) fn say(&self, line: &str) {
-        eprintln!("{line}");
+        let _ = writeln!(std::io::stderr().lock(), "{line}");
     }
 }
 
@@ -425,8 +476,8 @@ impl Cli {
         use clap::{CommandFactory, FromArgMatches};
         let matches = Cli::command().try_get_matches()?;
         let mut cli = Cli::from_arg_matches(&matches)?;
-        cli.global.user_on_command_line =
-            matches.value_source("user") == Some(clap::parser::ValueSource::CommandLine);
+        cli.global.user_on_command_line = cli.global.user.is_some();
+        cli.global.fill_from_environment()?;
         Ok(cli)
     }
 }

@@ -166,12 +166,22 @@ pub(crate) struct DisposeArgs {
 
 /// Reverse an earlier movement.
 #[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("movement")
+        .args(["movement_id", "last"])
+        .required(true)
+))]
 pub(crate) struct ReverseArgs {
     /// Id of the movement to reverse (see `history`)
-    movement_id: String,
-    /// Why it is reversed
+    movement_id: Option<String>,
+    /// Reverse your own latest movement: the last one recorded under your
+    /// name (--user, else LABSTOCK_USER, else the login name) that is not a
+    /// reversal and not already reversed
     #[arg(long)]
-    reason: Option<String>,
+    last: bool,
+    /// Why it is reversed (stored on the reversal)
+    #[arg(long, required = true)]
+    reason: String,
 }
 
 fn request(ctx: &Ctx, kind: MovementKind, item: &str, quantity: i64) -> MovementRequest {
@@ -201,13 +211,16 @@ fn report(ctx: &Ctx, outcome: &Outcome) {
             Some(to) => format!("{} -> {to}", m.location),
             None => m.location.clone(),
         };
-        let balance = match &m.to_location {
-            Some(_) => format!("{} left at {}", m.balance, m.location),
-            None => format!("balance {}", m.balance),
+        // Say which balance the number is: the lot's (or, without a lot,
+        // the item's) at the location the movement changed.
+        let holder = if m.lot.is_empty() {
+            m.item.clone()
+        } else {
+            format!("lot {}", m.lot)
         };
         ctx.say(&format!(
-            "movement {}: {} {} {:+}{lot} at {place}; {balance}",
-            m.id, m.kind, m.item, m.quantity
+            "movement {}: {} {} {:+}{lot} at {place}; {holder} at {} now holds {}",
+            m.id, m.kind, m.item, m.quantity, m.location, m.balance
         ));
     }
     if let Some(w) = outcome.waste_record {
@@ -380,20 +393,21 @@ pub(super) fn dispose(ctx: &Ctx, a: DisposeArgs) -> Result<i32> {
 }
 
 pub(super) fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<i32> {
-    let id: i64 = a
-        .movement_id
-        .trim()
-        .trim_start_matches('#')
-        .parse()
-        .map_err(|_| {
-            Error::invalid(
-                "movement id",
-                &a.movement_id,
-                "expected a movement number, e.g. 42",
-            )
-        })?;
+    let Some(given) = a.movement_id.filter(|_| !a.last) else {
+        let mut store = ctx.open()?;
+        let (id, outcome) = store.reverse_last(Some(&a.reason), ctx.clock().now(), &ctx.user)?;
+        ctx.say(&format!(
+            "reversing movement {id}, the latest that {} recorded",
+            ctx.user
+        ));
+        report(ctx, &outcome);
+        return Ok(0);
+    };
+    let id: i64 = given.trim().trim_start_matches('#').parse().map_err(|_| {
+        Error::invalid("movement id", &given, "expected a movement number, e.g. 42")
+    })?;
     let mut store = ctx.open()?;
-    let outcome = store.reverse(id, a.reason.as_deref(), ctx.clock().now(), &ctx.user)?;
+    let outcome = store.reverse(id, Some(&a.reason), ctx.clock().now(), &ctx.user)?;
     report(ctx, &outcome);
     Ok(0)
 }

@@ -168,6 +168,7 @@ pub(crate) fn known_supplier(conn: &Connection, given: &str) -> Result<String> {
     Err(Error::NotFound {
         entity: "supplier",
         key: given.to_owned(),
+        within: None,
         suggestions,
     })
 }

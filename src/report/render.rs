@@ -502,8 +502,7 @@ pub fn render_to(rendered: &Rendered, format: OutputFormat, out: &mut dyn Write)
                     Value::Object(ordered)
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &values)
-                .map_err(|e| Error::Csv(e.to_string()))?;
+            serde_json::to_writer_pretty(&mut *out, &values)?;
             writeln!(out).map_err(io)?;
         }
         OutputFormat::Table => {

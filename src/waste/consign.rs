@@ -97,6 +97,7 @@ fn loose_record(conn: &Connection, id: i64) -> Result<LooseRecord> {
     .ok_or_else(|| Error::NotFound {
         entity: "waste record",
         key: id.to_string(),
+        within: None,
         suggestions: Vec::new(),
     })
 }
@@ -136,6 +137,7 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
         return Err(Error::AlreadyExists {
             entity: "consignment note",
             key: existing,
+            within: None,
         });
     }
 

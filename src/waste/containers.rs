@@ -109,6 +109,7 @@ pub(crate) fn require_container(conn: &Connection, code: &str) -> Result<Contain
     Err(Error::NotFound {
         entity: "waste container",
         key: code.to_owned(),
+        within: None,
         suggestions: closest(code, known),
     })
 }
@@ -153,6 +154,7 @@ fn open(tx: &Transaction<'_>, req: &OpenContainer, now: DateTime<Utc>) -> Result
         return Err(Error::AlreadyExists {
             entity: "waste container",
             key: existing.code,
+            within: None,
         });
     }
     let stream: WasteStream = find_stream(tx, &req.stream)?;

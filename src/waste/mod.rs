@@ -130,6 +130,7 @@ pub(crate) fn find_stream(conn: &Connection, text: &str) -> Result<WasteStream> 
     Err(Error::NotFound {
         entity: "waste stream",
         key: text.to_owned(),
+        within: None,
         suggestions: closest(&code, known),
     })
 }
@@ -255,6 +256,7 @@ fn add_stream(tx: &Transaction<'_>, new: &NewStream) -> Result<WasteStream> {
         return Err(Error::AlreadyExists {
             entity: "waste stream",
             key: code,
+            within: None,
         });
     }
     let twin = asterisk_twin(&code);

@@ -414,6 +414,7 @@ fn original(conn: &Connection, id: i64) -> Result<Original> {
     .ok_or_else(|| Error::NotFound {
         entity: "waste record",
         key: id.to_string(),
+        within: None,
         suggestions: Vec::new(),
     })
 }

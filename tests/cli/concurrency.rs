@@ -422,7 +422,7 @@ const WRITES: &[&[&str]] = &[
     &["adjust", "GLV", "-1", "--reason", "damaged"],
     &["count", "GLV", "3"],
     &["dispose", "GLV", "1", "--reason", "damaged"],
-    &["reverse", "2"],
+    &["reverse", "2", "--reason", "issued in error"],
     &["lot", "quarantine", "RGT", "L1"],
     &["order", "add", "PO-2", "--item", "GLV", "--quantity", "5"],
     &["order", "cancel", "PO-1"],

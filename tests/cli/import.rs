@@ -285,7 +285,7 @@ fn export_then_import_gives_identical_balances() {
     let transfer_id = history[n - 2][0].clone();
     let issue_id = history[n - 1][0].clone();
     lab.ok(&["reverse", &issue_id, "--reason", "wrong item"]);
-    lab.ok(&["reverse", &transfer_id]);
+    lab.ok(&["reverse", &transfer_id, "--reason", "wrong bench"]);
     lab.ok(&["export", "movements", "--output", "export.csv"]);
     let exported = lab.path().join("export.csv");
 

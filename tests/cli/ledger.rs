@@ -382,7 +382,10 @@ fn bad_input_is_refused_with_the_value_named_and_nothing_written() {
             "item \"GLV-NIT-M\" already exists",
         ),
         (&["issue", "GLV-NIT-M", "6"], "6 requested, 5 available"),
-        (&["reverse", "999"], "unknown movement \"999\""),
+        (
+            &["reverse", "999", "--reason", "x"],
+            "unknown movement \"999\"",
+        ),
         (&["adjust", "GLV-NIT-M", "0", "--reason", "x"], "non-zero"),
         (&["adjust", "GLV-NIT-M", "2"], "reason is required"),
         (&["dispose", "GLV-NIT-M", "1"], "reason is required"),
@@ -468,15 +471,15 @@ fn reverse_negates_once_and_the_original_stays() {
     lab.ok(&["issue", "GLV-NIT-M", "4"]);
     lab.ok(&["reverse", "2", "--reason", "issued in error"]);
     assert_eq!(qty(&lab, "GLV-NIT-M", "", "MAIN"), 10);
-    let err = lab.fails(&["reverse", "2"], 65);
+    let err = lab.fails(&["reverse", "2", "--reason", "again"], 65);
     assert!(err.contains("already reversed by movement 3"), "{err}");
-    let err = lab.fails(&["reverse", "3"], 65);
+    let err = lab.fails(&["reverse", "3", "--reason", "undo"], 65);
     assert!(err.contains("itself a reversal"), "{err}");
     let history = lab.csv(&["history", "GLV-NIT-M"]);
     assert_eq!(history.len(), 4, "original, issue and reversal all kept");
     // Reversing a receipt whose stock has gone is refused (never negative).
     lab.ok(&["issue", "GLV-NIT-M", "10"]);
-    let err = lab.fails(&["reverse", "1"], 65);
+    let err = lab.fails(&["reverse", "1", "--reason", "wrong"], 65);
     assert!(err.contains("10 requested, 0 available"), "{err}");
 }
 

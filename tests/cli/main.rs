@@ -17,6 +17,7 @@ mod plans;
 mod props;
 mod regress_ledger;
 mod regress_lots;
+mod regress_messages;
 mod reorder;
 mod tamper;
 mod waste;

@@ -230,7 +230,7 @@ fn a_duplicate_order_line_is_refused_and_nothing_is_written() {
         65,
     );
     assert!(
-        err.contains("order line \"PO-1 for item CRP\" already exists"),
+        err.contains("order line \"PO-1\" for item \"CRP\" already exists"),
         "{err}"
     );
     assert_eq!(before, lab.db_bytes());
