@@ -1,5 +1,6 @@
 //! Tamper evidence: every row of an evidence table (the stock ledger, lot
-//! and equipment status changes, calibrations, the maintenance log, the
+//! and equipment status changes, calibrations and calibration intervals,
+//! the maintenance log, the
 //! waste register and its containers and consignments, item edits) carries
 //! a SHA-256 hash chained to the previous row of its table.
 //!
@@ -210,6 +211,21 @@ chained!(
     ]
 );
 chained!(
+    CALIBRATION_INTERVAL_CHANGES,
+    "calibration_interval_changes",
+    [
+        "equipment_id",
+        "seq",
+        "origin",
+        "effective_on",
+        "old_interval",
+        "new_interval",
+        "reason",
+        "recorded_at",
+        "recorded_by"
+    ]
+);
+chained!(
     EQUIPMENT_STATUS_CHANGES,
     "equipment_status_changes",
     [
@@ -250,6 +266,7 @@ pub const TABLES: &[&Chained] = &[
     &ORDER_EVENTS,
     &CALIBRATIONS,
     &CALIBRATION_EXTENSIONS,
+    &CALIBRATION_INTERVAL_CHANGES,
     &EQUIPMENT_STATUS_CHANGES,
     &SERVICE_RECORDS,
     &WASTE_RECORDS,
@@ -502,6 +519,7 @@ pub(crate) fn record_name(table: &str) -> &'static str {
         "order_events" => "order_event",
         "calibrations" => "calibration",
         "calibration_extensions" => "extension",
+        "calibration_interval_changes" => "interval_change",
         "equipment_status_changes" => "status_change",
         "service_records" => "service",
         "waste_records" => "waste",

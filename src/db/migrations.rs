@@ -19,4 +19,14 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order. Append only.
-pub(crate) const MIGRATIONS: &[Migration] = &[];
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    name: "calibration_intervals",
+    run: calibration_intervals,
+}];
+
+/// Calibration interval changes as dated, chained records (issue 12,
+/// defect 4), with a baseline record for every asset that has an interval.
+fn calibration_intervals(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(include_str!("migrations/calibration_intervals.sql"))?;
+    crate::calibration::backfill_interval_records(tx)
+}
