@@ -261,8 +261,7 @@ impl AssetHistory {
     pub fn interval_for(&self, on: NaiveDate, seq: i64) -> Option<super::Interval> {
         self.interval_changes
             .iter()
-            .filter(|c| c.effective_on.is_none_or(|d| (d, c.seq) <= (on, seq)))
-            .next_back()
+            .rfind(|c| c.effective_on.is_none_or(|d| (d, c.seq) <= (on, seq)))
             .and_then(|c| c.new_interval)
     }
 }

@@ -15,7 +15,8 @@ const CHUNK: usize = 4096;
 ///
 /// Lists every record that names a user: movements, items and their
 /// edits, lot status changes, orders, equipment and its calibrations,
-/// extensions, status changes and service, and the waste register. Each
+/// extensions, calibration interval changes, status changes and service,
+/// and the waste register. Each
 /// line names its entity as `KIND:KEY` (e.g. `item:ETH-500`,
 /// `equipment:ECG-01`, `waste:18 01 03*`), which --entity takes back;
 /// `--entity movement:57` shows one record.
@@ -33,7 +34,7 @@ pub(crate) struct AuditArgs {
     to: Option<String>,
     /// Only records about KIND or KIND:KEY (item, location, order,
     /// equipment, waste, container, consignment; or a record kind such as
-    /// movement, calibration, lot_event)
+    /// movement, calibration, interval_change, lot_event)
     #[arg(long, value_name = "KIND[:KEY]")]
     entity: Option<String>,
     /// Print the last row and hash of every hash chain instead: write them

@@ -143,7 +143,8 @@ pub(crate) struct ServiceArgs {
 ///
 /// A `fail` quarantines the asset; a later `pass` or `adjusted` returns a
 /// quarantined asset to service. The next due date is --next-due, else the
-/// calibration date plus the asset's interval. A calibration dated before
+/// calibration date plus the asset's interval in force on that date. A
+/// calibration dated before
 /// the latest one is kept as evidence but does not move the due date back.
 /// There is no grace period: `--extend-to DATE --reason R --approved-by A`
 /// records an extension of the current due date.
@@ -207,9 +208,9 @@ fn text(field: &mut Option<String>, value: Option<String>) {
 }
 
 /// Apply the descriptive settings to `eq`; the calibration interval, when
-/// given, is returned parsed (`Some(None)`: cleared) for the caller to
-/// register or record as a change.
-fn apply_settings(eq: &mut Equipment, s: EquipmentSettings) -> Result<Option<Option<Interval>>> {
+/// given (empty: cleared), is returned as a change for the caller to
+/// register or record.
+fn apply_settings(eq: &mut Equipment, s: EquipmentSettings) -> Result<Option<IntervalChangeInput>> {
     text(&mut eq.description, s.description);
     text(&mut eq.manufacturer, s.manufacturer);
     text(&mut eq.model, s.model);
@@ -220,7 +221,12 @@ fn apply_settings(eq: &mut Equipment, s: EquipmentSettings) -> Result<Option<Opt
         Some(i) if i.trim().is_empty() => Some(None),
         Some(i) => Some(Some(Interval::parse(&i)?)),
         None => None,
-    };
+    }
+    .map(|interval| IntervalChangeInput {
+        interval,
+        effective_on: None,
+        reason: None,
+    });
     if let Some(d) = s.in_service_date {
         eq.in_service_date = if d.trim().is_empty() {
             None
@@ -244,7 +250,7 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
             if let Some(s) = &a.status {
                 eq.registered_status = s.parse()?;
             }
-            eq.calibration_interval = apply_settings(&mut eq, a.settings)?.flatten();
+            eq.calibration_interval = apply_settings(&mut eq, a.settings)?.and_then(|c| c.interval);
             let eq = store.add_equipment(eq, &ctx.now_stamp(), &ctx.user)?;
             let interval = eq.calibration_interval.map_or_else(
                 || "needs no calibration".to_owned(),
@@ -268,19 +274,11 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
         EquipmentCommand::Edit(a) => {
             let mut eq = store.equipment(&a.tag)?;
             let due_before = eq.next_due;
-            let interval = apply_settings(&mut eq, a.settings)?;
-            let change = interval.map(|interval| IntervalChangeInput {
-                interval,
-                effective_on: None,
-                reason: a.reason,
-            });
-            let change = match (change, a.effective) {
-                (Some(mut c), Some(d)) => {
-                    c.effective_on = Some(parse_date("--effective date", &d)?);
-                    Some(c)
-                }
-                (c, _) => c,
-            };
+            let mut change = apply_settings(&mut eq, a.settings)?;
+            if let Some(c) = change.as_mut() {
+                c.reason = a.reason;
+                c.effective_on = optional_date("--effective date", a.effective.as_ref())?;
+            }
             let (eq, record) =
                 store.update_equipment(&eq, change.as_ref(), today, &ctx.now_stamp(), &ctx.user)?;
             let due = eq

@@ -15,6 +15,7 @@ mod ledger;
 mod orders;
 mod plans;
 mod props;
+mod regress_calibration_interval;
 mod reorder;
 mod tamper;
 mod waste;
