@@ -2,8 +2,8 @@
 //! names a user — the stock ledger, catalogue additions and edits, lot
 //! creations, status changes and openings (a later opening of a lot is
 //! listed as `correct_open`), orders and their ends, the equipment
-//! register and its calibration, extension, status and service records,
-//! and the waste register.
+//! register and its calibration, extension, calibration interval, status
+//! and service records, the waste register and the lab's settings.
 //!
 //! Each record is listed once, under the entity it concerns (`item:CODE`,
 //! `equipment:TAG`, `order:REF`, `waste:STREAM`, `container:CODE`, …), so
@@ -53,6 +53,7 @@ pub const ENTITY_KINDS: &[&str] = &[
     "lot_creation",
     "calibration",
     "extension",
+    "interval_change",
     "status_change",
     "service",
     "seal",
@@ -116,6 +117,14 @@ SELECT 7, e.at, e.user, 'order_event', e.id, e.status, 'order', o.reference,
   FROM order_events e JOIN orders o ON o.id = e.order_id JOIN items i ON i.id = o.item_id
 UNION ALL
 SELECT 8, created_at, created_by, 'equipment', id, 'registered', 'equipment', asset_tag, coalesce(description, '') FROM equipment
+UNION ALL
+SELECT 8.5, c.recorded_at, c.recorded_by, 'interval_change', c.id,
+       CASE c.origin WHEN 'edit' THEN 'changed' ELSE 'set' END, 'equipment', e.asset_tag,
+       'calibration interval ' || coalesce(c.old_interval, '(none)') || ' -> ' || coalesce(c.new_interval, '(none)')
+       || CASE WHEN c.effective_on IS NULL THEN ' from the start' ELSE ' from ' || c.effective_on END
+       || CASE c.origin WHEN 'migration' THEN ' (the interval on the register at the upgrade that began recording intervals)' ELSE '' END
+       || coalesce('; ' || c.reason, '')
+  FROM calibration_interval_changes c JOIN equipment e ON e.id = c.equipment_id
 UNION ALL
 SELECT 9, c.recorded_at, c.recorded_by, 'calibration', c.id, c.result, 'equipment', e.asset_tag,
        'performed ' || c.performed_on || coalesce(' by ' || c.performed_by, '')

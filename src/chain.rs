@@ -1,8 +1,8 @@
 //! Tamper evidence: every row of an evidence table (the stock ledger, lot
-//! creations and status changes, equipment status changes, calibrations,
-//! the maintenance log, the waste register and its containers and
-//! consignments, item edits) carries a SHA-256 hash chained to the
-//! previous row of its table.
+//! creations and status changes, equipment status changes, calibrations
+//! and calibration intervals, the maintenance log, the waste register and
+//! its containers and consignments, item edits, settings) carries a
+//! SHA-256 hash chained to the previous row of its table.
 //!
 //! The append-only triggers stop mistakes made through SQL; they do not
 //! stop someone who drops them. The chain makes such an edit visible
@@ -216,6 +216,21 @@ chained!(
     ]
 );
 chained!(
+    CALIBRATION_INTERVAL_CHANGES,
+    "calibration_interval_changes",
+    [
+        "equipment_id",
+        "seq",
+        "origin",
+        "effective_on",
+        "old_interval",
+        "new_interval",
+        "reason",
+        "recorded_at",
+        "recorded_by"
+    ]
+);
+chained!(
     EQUIPMENT_STATUS_CHANGES,
     "equipment_status_changes",
     [
@@ -259,6 +274,7 @@ pub const TABLES: &[&Chained] = &[
     &ORDER_EVENTS,
     &CALIBRATIONS,
     &CALIBRATION_EXTENSIONS,
+    &CALIBRATION_INTERVAL_CHANGES,
     &EQUIPMENT_STATUS_CHANGES,
     &SERVICE_RECORDS,
     &WASTE_RECORDS,
@@ -513,6 +529,7 @@ pub(crate) fn record_name(table: &str) -> &'static str {
         "order_events" => "order_event",
         "calibrations" => "calibration",
         "calibration_extensions" => "extension",
+        "calibration_interval_changes" => "interval_change",
         "equipment_status_changes" => "status_change",
         "service_records" => "service",
         "waste_records" => "waste",

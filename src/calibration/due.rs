@@ -89,12 +89,14 @@ impl Fitness {
 
 /// The assets that may be listed, from the maintained state on
 /// `equipment` alone (?1 the as-of date, ?2 the end of the window); the
-/// calibration history is replayed only for assets changed after ?1.
+/// calibration history is replayed only for assets changed after ?1
+/// (including an interval set or cleared after ?1: the interval as of ?1
+/// decides whether the asset needs calibration then).
 pub const DUE_CANDIDATES: &str = "SELECT id, asset_tag, description, location, status, registered_status, \
              calibration_interval, last_calibrated, last_result, next_due, extension_id, \
              coalesce(last_event_on > ?1, 0) \
              FROM equipment \
-             WHERE calibration_interval IS NOT NULL \
+             WHERE (calibration_interval IS NOT NULL OR last_event_on > ?1) \
                AND (last_event_on > ?1 \
                     OR (status <> 'condemned' AND (next_due IS NULL OR next_due <= ?2)))";
 
@@ -189,14 +191,15 @@ impl Store {
                 } else {
                     load_events(&self.conn, c.id, Some(as_of))?
                 };
-                let s = state::replay(c.registered, c.interval, &mut events, Some(as_of));
+                let s = state::replay(c.registered, &mut events, Some(as_of));
+                c.interval = s.interval;
                 c.status = s.status;
                 c.last_calibrated = s.last.map(|l| l.on);
                 c.last_result = s.last.map(|l| l.result);
                 c.next_due = s.next_due;
                 c.extension_id = s.extension;
             }
-            if c.status == Status::Condemned {
+            if c.status == Status::Condemned || c.interval.is_none() {
                 continue;
             }
             let due =
@@ -282,19 +285,10 @@ impl Store {
             reasons.push(format!("its latest calibration, on {}, failed", last.on));
         }
         if s.status != Status::Condemned {
-            match state::due_state(
-                h.equipment.needs_calibration(),
-                s.last.is_some(),
-                s.next_due,
-                today,
-                0,
-            ) {
+            match state::due_state(s.interval.is_some(), s.last.is_some(), s.next_due, today, 0) {
                 DueState::Never => reasons.push(format!(
                     "never calibrated (it needs calibration every {})",
-                    h.equipment
-                        .calibration_interval
-                        .map(|i| i.to_string())
-                        .unwrap_or_default()
+                    s.interval.map(|i| i.to_string()).unwrap_or_default()
                 )),
                 DueState::Overdue => {
                     let due = s.next_due.unwrap_or(today);

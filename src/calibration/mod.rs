@@ -7,12 +7,15 @@
 //! from an asset's history), `records` (calibrations, extensions, status
 //! changes and the maintenance log, each append-only and each keeping the
 //! maintained columns on `equipment` in step in the same transaction),
+//! `interval_changes` (the dated, chained record of every calibration
+//! interval an asset has had),
 //! `due` (the calibration-due report and the pre-use check) and `import`
 //! (`import equipment|calibrations`).
 
 mod due;
 mod import;
 pub mod interval;
+mod interval_changes;
 mod records;
 pub mod state;
 
@@ -26,6 +29,8 @@ use crate::error::{Error, Result};
 pub use due::{CALIBRATION_DUE_HEADERS, CalibrationDueRow, DUE_CANDIDATES, ExtensionNote, Fitness};
 pub use import::{CALIBRATIONS, EQUIPMENT, import_calibrations, import_equipment};
 pub use interval::{Interval, IntervalUnit};
+pub(crate) use interval_changes::backfill as backfill_interval_records;
+pub use interval_changes::{IntervalChangeInput, IntervalChangeRecord};
 pub use records::{
     AssetHistory, CalibrationInput, CalibrationOutcome, CalibrationRecord, ExtensionInput,
     ExtensionRecord, ServiceInput, ServiceKind, ServiceRecord, StatusChangeRecord, TimelineEntry,
@@ -164,7 +169,7 @@ pub(crate) fn opt_date_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Naiv
         .transpose()
 }
 
-fn interval_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Interval>> {
+pub(crate) fn interval_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Interval>> {
     r.get::<_, Option<String>>(i)?
         .map(|s| {
             Interval::parse(&s).map_err(|e| {
@@ -276,6 +281,7 @@ pub(crate) fn insert_equipment(
     eq.id = conn.last_insert_rowid();
     eq.created_at = now.to_owned();
     eq.created_by = user.to_owned();
+    interval_changes::record_registered(conn, eq, now, user)?;
     Ok(eq.id)
 }
 
@@ -313,32 +319,48 @@ impl Store {
         Ok(list)
     }
 
-    /// Replace an asset's descriptive settings and interval with those of
-    /// `edited` (tag, status and history stay; change status with
-    /// [`Store::set_equipment_status`]). The due date follows a changed
-    /// interval.
-    pub fn update_equipment(&mut self, edited: &Equipment) -> Result<Equipment> {
+    /// Replace an asset's descriptive settings with those of `edited`
+    /// (tag, status, interval and history stay; change status with
+    /// [`Store::set_equipment_status`]) and, when `interval` is given,
+    /// record a change of its calibration interval, all in one
+    /// transaction. An interval change is a dated record that applies from
+    /// its day and never moves a due date later (only an extension does).
+    /// Returns the asset as it now stands and the interval record, if one
+    /// was written (none when the interval was already the one asked for).
+    pub fn update_equipment(
+        &mut self,
+        edited: &Equipment,
+        interval: Option<&IntervalChangeInput>,
+        today: NaiveDate,
+        now: &str,
+        user: &str,
+    ) -> Result<(Equipment, Option<IntervalChangeRecord>)> {
         let tx = self.write()?;
         edited.validate()?;
+        let current = find_equipment(&tx, &edited.asset_tag)?;
+        let record = match interval {
+            Some(change) => {
+                interval_changes::record_change(&tx, &current, change, today, now, user)?
+            }
+            None => None,
+        };
         tx.execute(
             "UPDATE equipment SET description = ?2, manufacturer = ?3, model = ?4, serial = ?5, \
-             location = ?6, category = ?7, calibration_interval = ?8, in_service_date = ?9 WHERE id = ?1",
+             location = ?6, category = ?7, in_service_date = ?8 WHERE id = ?1",
             params![
-                edited.id,
+                current.id,
                 edited.description,
                 edited.manufacturer,
                 edited.model,
                 edited.serial,
                 edited.location,
                 edited.category,
-                edited.calibration_interval.map(|i| i.to_string()),
                 edited.in_service_date.map(|d| d.to_string()),
             ],
         )?;
-        records::refresh(&tx, edited.id)?;
         let fresh = find_equipment(&tx, &edited.asset_tag)?;
         tx.commit()?;
-        Ok(fresh)
+        Ok((fresh, record))
     }
 }
 

@@ -1,5 +1,6 @@
 //! The evidence of an asset's life: calibration records, documented
-//! extensions, manual status changes and the maintenance log. All four are
+//! extensions, manual status changes and the maintenance log (and, in
+//! `interval_changes`, its calibration intervals). All are
 //! append-only (the schema refuses UPDATE and DELETE). Each write runs
 //! inside the caller's transaction and ends with [`refresh`], which replays
 //! the asset's history and stores the result in the maintained columns of
@@ -11,8 +12,9 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use super::interval_changes::{IntervalChangeRecord, interval_changes};
 use super::state::{self, CalResult, Event, EventKind, State, Status};
-use super::{Equipment, date_at, find_equipment, opt_date_at};
+use super::{Equipment, date_at, find_equipment, interval_at, opt_date_at};
 use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result};
@@ -178,6 +180,8 @@ pub struct AssetHistory {
     pub extensions: Vec<ExtensionRecord>,
     pub status_changes: Vec<StatusChangeRecord>,
     pub service: Vec<ServiceRecord>,
+    /// Every calibration interval it has had, in the order they apply.
+    pub interval_changes: Vec<IntervalChangeRecord>,
     /// The replayed state as of the day asked for.
     pub state: State,
     /// The events in replay order (`state.changes[..].cause` indexes them).
@@ -221,7 +225,7 @@ impl AssetHistory {
                         s.map(|s| s.recorded_at.clone()).unwrap_or_default(),
                     )
                 }
-                EventKind::Extension { .. } => continue,
+                EventKind::Extension { .. } | EventKind::IntervalChange { .. } => continue,
             };
             out.push(TimelineEntry {
                 date: Some(change.on),
@@ -251,6 +255,15 @@ impl AssetHistory {
     pub fn extension(&self, id: i64) -> Option<&ExtensionRecord> {
         self.extensions.iter().find(|e| e.id == id)
     }
+
+    /// The calibration interval in force for a record made on `on` as the
+    /// asset's `seq`-th record (the interval a calibration counted with).
+    pub fn interval_for(&self, on: NaiveDate, seq: i64) -> Option<super::Interval> {
+        self.interval_changes
+            .iter()
+            .rfind(|c| c.effective_on.is_none_or(|d| (d, c.seq) <= (on, seq)))
+            .and_then(|c| c.new_interval)
+    }
 }
 
 /// What `verify_equipment_state` compares: status, last calibration date
@@ -264,7 +277,7 @@ type Summary = (
 );
 
 /// Give the asset's next record its place in recording order.
-fn next_seq(conn: &Connection, equipment_id: i64) -> Result<i64> {
+pub(crate) fn next_seq(conn: &Connection, equipment_id: i64) -> Result<i64> {
     Ok(conn
         .prepare_cached(
             "UPDATE equipment SET event_seq = event_seq + 1 WHERE id = ?1 RETURNING event_seq",
@@ -328,7 +341,31 @@ pub(crate) fn load_events(
             },
         });
     }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, effective_on, seq, new_interval FROM calibration_interval_changes \
+         WHERE equipment_id = ?1 AND (?2 IS NULL OR effective_on IS NULL OR effective_on <= ?2)",
+    )?;
+    let mut rows = stmt.query(params![equipment_id, upto])?;
+    while let Some(r) = rows.next()? {
+        events.push(interval_event(r, 0)?);
+    }
     Ok(events)
+}
+
+/// An interval record as a replay event (columns from `first`: id,
+/// effective_on, seq, new_interval); one applying from the start is dated
+/// the first day there is, so it replays first.
+fn interval_event(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Event> {
+    let effective_on = opt_date_at(r, first + 1)?;
+    Ok(Event {
+        on: effective_on.unwrap_or(NaiveDate::MIN),
+        seq: r.get(first + 2)?,
+        kind: EventKind::IntervalChange {
+            id: r.get(first)?,
+            to: interval_at(r, first + 3)?,
+            from_start: effective_on.is_none(),
+        },
+    })
 }
 
 /// The dated events on or before `upto` of every asset in `ids`, in one
@@ -400,20 +437,32 @@ pub(crate) fn load_events_bulk(
             },
         });
     }
+    let mut stmt = conn.prepare_cached(
+        "SELECT equipment_id, id, effective_on, seq, new_interval \
+         FROM calibration_interval_changes WHERE effective_on IS NULL OR effective_on <= ?1",
+    )?;
+    let mut rows = stmt.query([&upto])?;
+    while let Some(r) = rows.next()? {
+        let asset: i64 = r.get(0)?;
+        if !ids.contains(&asset) {
+            continue;
+        }
+        by_asset
+            .entry(asset)
+            .or_default()
+            .push(interval_event(r, 1)?);
+    }
     Ok(by_asset)
 }
 
 /// Replay an asset's whole history and store the result in its maintained
 /// columns. Runs in the transaction of every record and every edit.
 pub(crate) fn refresh(conn: &Connection, equipment_id: i64) -> Result<State> {
-    let (registered, interval): (String, Option<String>) = conn
-        .prepare_cached(
-            "SELECT registered_status, calibration_interval FROM equipment WHERE id = ?1",
-        )?
-        .query_row([equipment_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let interval = interval.map(|i| super::Interval::parse(&i)).transpose()?;
+    let registered: String = conn
+        .prepare_cached("SELECT registered_status FROM equipment WHERE id = ?1")?
+        .query_row([equipment_id], |r| r.get(0))?;
     let mut events = load_events(conn, equipment_id, None)?;
-    let state = state::replay(Status::from_db(&registered), interval, &mut events, None);
+    let state = state::replay(Status::from_db(&registered), &mut events, None);
     store_state(conn, equipment_id, &state)?;
     Ok(state)
 }
@@ -502,6 +551,12 @@ pub(crate) fn insert_calibration(
     // the asset's history.
     let at_end = eq.last_event_on.is_none_or(|d| input.performed_on >= d);
     let state = if at_end {
+        // At the end of the timeline the interval in force is the latest
+        // one, which the register maintains.
+        let next_due = input.next_due.or_else(|| {
+            eq.calibration_interval
+                .and_then(|i| i.after(input.performed_on))
+        });
         let state = State {
             status: eq.status.after_calibration(input.result),
             last: Some(state::LastCalibration {
@@ -509,11 +564,10 @@ pub(crate) fn insert_calibration(
                 on: input.performed_on,
                 result: input.result,
             }),
-            next_due: input.next_due.or_else(|| {
-                eq.calibration_interval
-                    .and_then(|i| i.after(input.performed_on))
-            }),
+            next_due,
             extension: None,
+            interval: eq.calibration_interval,
+            due_by_interval: input.next_due.is_none() && next_due.is_some(),
             last_event_on: Some(input.performed_on),
             changes: Vec::new(),
         };
@@ -537,12 +591,8 @@ pub(crate) fn history(
     as_of: Option<NaiveDate>,
 ) -> Result<AssetHistory> {
     let mut events = load_events(conn, eq.id, None)?;
-    let state = state::replay(
-        eq.registered_status,
-        eq.calibration_interval,
-        &mut events,
-        as_of,
-    );
+    let state = state::replay(eq.registered_status, &mut events, as_of);
+    let interval_changes = interval_changes(conn, eq.id)?;
     let calibrations = conn
         .prepare_cached(
             "SELECT id, seq, performed_on, result, performed_by, certificate, next_due, notes, \
@@ -626,6 +676,7 @@ pub(crate) fn history(
         extensions,
         status_changes,
         service,
+        interval_changes,
         state,
         events,
     })
@@ -693,12 +744,7 @@ impl Store {
             ));
         }
         let mut events = load_events(&tx, eq.id, None)?;
-        let current = state::replay(
-            eq.registered_status,
-            eq.calibration_interval,
-            &mut events,
-            None,
-        );
+        let current = state::replay(eq.registered_status, &mut events, None);
         let (Some(last), Some(due)) = (current.last, current.next_due) else {
             return Err(Error::Refused(format!(
                 "{} has no calibration due date to extend; record a calibration with `labstock calibrate {} --date DATE --result pass|fail|adjusted`",
@@ -883,12 +929,7 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for eq in list {
             let mut events = load_events(&self.conn, eq.id, None)?;
-            let s = state::replay(
-                eq.registered_status,
-                eq.calibration_interval,
-                &mut events,
-                None,
-            );
+            let s = state::replay(eq.registered_status, &mut events, None);
             let stored = (
                 eq.status,
                 eq.last_calibrated,
@@ -925,6 +966,7 @@ impl Store {
                 ));
             }
         }
+        problems.extend(super::interval_changes::verify_intervals(&self.conn)?);
         Ok(problems)
     }
 }

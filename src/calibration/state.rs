@@ -1,9 +1,22 @@
 //! The rules of SPEC §4 and §10 as one pure replay: given an asset's
-//! registration status, its interval and its dated events (calibrations,
-//! documented extensions, manual status changes), work out its status,
-//! last calibration and next due date as of any day. The maintained
-//! columns on `equipment` and every `--as-of` report come from this one
-//! function, so the two can never disagree. No SQL, no clock.
+//! registration status and its dated events (calibrations, documented
+//! extensions, manual status changes, calibration interval changes), work
+//! out its status, interval, last calibration and next due date as of any
+//! day. The maintained columns on `equipment` and every `--as-of` report
+//! come from this one function, so the two can never disagree. No SQL, no
+//! clock.
+//!
+//! Intervals are records too (issue 12, defect 4). A calibration's due
+//! date is its explicit `next_due`, else its date plus the interval in
+//! force on that day. An interval change applies from its day and can
+//! never move a due date later: a longer interval (or a first interval)
+//! counts from the next calibration; a shorter one brings the current due
+//! date forward to the last calibration plus the new interval when that is
+//! earlier (the safe reading: the lab no longer trusts the longer period);
+//! clearing the interval (the asset needs no calibration from that day)
+//! drops a due date that came from the interval, and keeps an explicit
+//! `next_due` or an extension. Only an extension (reason, approver) moves
+//! a due date later.
 
 use std::fmt;
 use std::str::FromStr;
@@ -162,11 +175,21 @@ pub enum EventKind {
     },
     /// A manual status change.
     StatusChange { id: i64, to: Status },
+    /// A change of the calibration interval (`None`: needs no calibration).
+    /// `from_start` marks the interval an asset was registered (or
+    /// upgraded) with: it applies to the whole history, before any event,
+    /// and is not itself a dated event.
+    IntervalChange {
+        id: i64,
+        to: Option<Interval>,
+        from_start: bool,
+    },
 }
 
 /// One dated event. Events replay in order of `on` and then `seq` (the
 /// order they were recorded for this asset), so of two calibrations on one
-/// day the one recorded later counts.
+/// day the one recorded later counts. A `from_start` interval is dated
+/// [`NaiveDate::MIN`] so that it replays first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub on: NaiveDate,
@@ -201,6 +224,11 @@ pub struct State {
     pub next_due: Option<NaiveDate>,
     /// The extension that set `next_due`, when one did (its row id).
     pub extension: Option<i64>,
+    /// The calibration interval in force (`None`: needs no calibration).
+    pub interval: Option<Interval>,
+    /// Whether `next_due` is the last calibration's date plus an interval
+    /// (rather than an explicit `next_due` or an extension).
+    pub due_by_interval: bool,
     /// Date of the latest event replayed.
     pub last_event_on: Option<NaiveDate>,
     /// Every status change, oldest first.
@@ -208,28 +236,36 @@ pub struct State {
 }
 
 /// Replay `events` (in any order; they are sorted here) from the
-/// registration status. Only events on or before `as_of` count, when given.
+/// registration status, with no interval until an interval event sets one.
+/// Only events on or before `as_of` count, when given.
 /// The due date after a calibration is its explicit `next_due`, else
-/// `performed_on + interval`; a later extension of that same calibration
-/// moves it; a later calibration replaces both.
-pub fn replay(
-    registered: Status,
-    interval: Option<Interval>,
-    events: &mut [Event],
-    as_of: Option<NaiveDate>,
-) -> State {
+/// `performed_on + ` the interval in force that day; a later extension of
+/// that same calibration moves it; a later calibration replaces both; an
+/// interval change never moves it later (see the module notes).
+pub fn replay(registered: Status, events: &mut [Event], as_of: Option<NaiveDate>) -> State {
     events.sort_by_key(|e| (e.on, e.seq));
     let mut state = State {
         status: registered,
         last: None,
         next_due: None,
         extension: None,
+        interval: None,
+        due_by_interval: false,
         last_event_on: None,
         changes: Vec::new(),
     };
     for (index, event) in events.iter().enumerate() {
         if as_of.is_some_and(|d| event.on > d) {
             break;
+        }
+        if let EventKind::IntervalChange {
+            to,
+            from_start: true,
+            ..
+        } = &event.kind
+        {
+            state.interval = *to;
+            continue;
         }
         state.last_event_on = Some(event.on);
         let before = state.status;
@@ -245,7 +281,9 @@ pub fn replay(
                     on: event.on,
                     result: *result,
                 });
-                state.next_due = next_due.or_else(|| interval.and_then(|i| i.after(event.on)));
+                state.next_due =
+                    next_due.or_else(|| state.interval.and_then(|i| i.after(event.on)));
+                state.due_by_interval = next_due.is_none() && state.next_due.is_some();
                 state.extension = None;
             }
             EventKind::Extension {
@@ -259,10 +297,14 @@ pub fn replay(
                 if state.last.is_some_and(|l| l.id == *calibration_id) {
                     state.next_due = Some(*extended_to);
                     state.extension = Some(*id);
+                    state.due_by_interval = false;
                 }
             }
             EventKind::StatusChange { to, .. } => {
                 state.status = before.after_change(*to);
+            }
+            EventKind::IntervalChange { to, .. } => {
+                apply_interval_change(&mut state, *to);
             }
         }
         if state.status != before {
@@ -275,6 +317,36 @@ pub fn replay(
         }
     }
     state
+}
+
+/// An interval change from its day on: it never moves the current due date
+/// later. A new interval brings the due date of the last calibration
+/// forward when that calibration plus the new interval is earlier (or
+/// there was no due date); clearing the interval drops a due date that
+/// came from an interval.
+fn apply_interval_change(state: &mut State, to: Option<Interval>) {
+    match to {
+        Some(new) => {
+            let candidate = state.last.and_then(|l| new.after(l.on));
+            let earlier = match (candidate, state.next_due) {
+                (Some(c), Some(current)) => c < current,
+                (Some(_), None) => true,
+                (None, _) => false,
+            };
+            if earlier {
+                state.next_due = candidate;
+                state.extension = None;
+                state.due_by_interval = true;
+            }
+        }
+        None => {
+            if state.due_by_interval {
+                state.next_due = None;
+                state.due_by_interval = false;
+            }
+        }
+    }
+    state.interval = to;
 }
 
 /// Where an asset stands against its calibration on a day (SPEC §4).
@@ -355,6 +427,118 @@ mod tests {
         Some(Interval::parse("6m").unwrap())
     }
 
+    /// Replay with `interval` in force from the start.
+    fn replay(
+        registered: Status,
+        interval: Option<Interval>,
+        events: &mut Vec<Event>,
+        as_of: Option<NaiveDate>,
+    ) -> State {
+        events.retain(|e| e.on != NaiveDate::MIN);
+        events.push(Event {
+            on: NaiveDate::MIN,
+            seq: 0,
+            kind: EventKind::IntervalChange {
+                id: 0,
+                to: interval,
+                from_start: true,
+            },
+        });
+        super::replay(registered, events, as_of)
+    }
+
+    fn change(id: i64, on: &str, seq: i64, to: &str) -> Event {
+        Event {
+            on: d(on),
+            seq,
+            kind: EventKind::IntervalChange {
+                id,
+                to: (!to.is_empty()).then(|| Interval::parse(to).unwrap()),
+                from_start: false,
+            },
+        }
+    }
+
+    #[test]
+    fn an_interval_change_never_moves_a_due_date_later() {
+        // Calibrated on 2025-06-01 with 6m: due 2025-12-01. Lengthened to
+        // 2y on 2026-01-10: still due 2025-12-01 (overdue), as of any day.
+        let mut events: Vec<Event> = vec![
+            cal(1, "2025-06-01", 1, CalResult::Pass),
+            change(1, "2026-01-10", 2, "2y"),
+        ];
+        let s = replay(Status::InService, six_months(), &mut events, None);
+        assert_eq!(s.next_due, Some(d("2025-12-01")));
+        assert_eq!(s.interval, Some(Interval::parse("2y").unwrap()));
+        let before = replay(
+            Status::InService,
+            six_months(),
+            &mut events,
+            Some(d("2026-01-09")),
+        );
+        assert_eq!(before.interval, six_months());
+        assert_eq!(before.next_due, Some(d("2025-12-01")));
+        // The next calibration counts with the interval in force on its day.
+        events.push(cal(2, "2026-02-01", 3, CalResult::Pass));
+        let s = replay(Status::InService, six_months(), &mut events, None);
+        assert_eq!(s.next_due, Some(d("2028-02-01")));
+    }
+
+    #[test]
+    fn a_shorter_interval_brings_the_due_date_forward_from_its_day() {
+        let mut events: Vec<Event> = vec![
+            cal(1, "2026-01-15", 1, CalResult::Pass),
+            change(1, "2026-03-01", 2, "1m"),
+        ];
+        let one_year = Some(Interval::parse("1y").unwrap());
+        let s = replay(Status::InService, one_year, &mut events, None);
+        assert_eq!(s.next_due, Some(d("2026-02-15")));
+        let before = replay(
+            Status::InService,
+            one_year,
+            &mut events,
+            Some(d("2026-02-28")),
+        );
+        assert_eq!(before.next_due, Some(d("2027-01-15")));
+        // An explicit next due later than the shorter interval is capped too.
+        let mut events: Vec<Event> = vec![
+            Event {
+                on: d("2026-01-15"),
+                seq: 1,
+                kind: EventKind::Calibration {
+                    id: 1,
+                    result: CalResult::Pass,
+                    next_due: Some(d("2026-06-30")),
+                },
+            },
+            change(1, "2026-02-01", 2, "3m"),
+        ];
+        let s = replay(Status::InService, one_year, &mut events, None);
+        assert_eq!(s.next_due, Some(d("2026-04-15")));
+    }
+
+    #[test]
+    fn gaining_or_clearing_an_interval() {
+        // Never calibrated: gaining an interval leaves it `never`.
+        let mut events: Vec<Event> = vec![change(1, "2026-02-01", 1, "1y")];
+        let s = replay(Status::InService, None, &mut events, None);
+        assert_eq!((s.last, s.next_due), (None, None));
+        assert_eq!(s.interval, Some(Interval::parse("1y").unwrap()));
+        // Calibrated without an interval: the new one counts from that
+        // calibration (earlier than "never due").
+        let mut events: Vec<Event> = vec![
+            cal(1, "2025-01-10", 1, CalResult::Pass),
+            change(1, "2026-02-01", 2, "6m"),
+        ];
+        let s = replay(Status::InService, None, &mut events, None);
+        assert_eq!(s.next_due, Some(d("2025-07-10")));
+        // Cleared: a due date from the interval goes; an explicit one stays.
+        events.push(change(2, "2026-03-01", 3, ""));
+        let s = replay(Status::InService, None, &mut events, None);
+        assert_eq!((s.interval, s.next_due), (None, None));
+        assert_eq!(s.last_event_on, Some(d("2026-03-01")));
+    }
+
     #[test]
     fn status_transitions_follow_the_spec() {
         use CalResult::{Adjusted, Fail, Pass};
@@ -375,7 +559,7 @@ mod tests {
 
     #[test]
     fn fail_quarantines_and_a_later_pass_returns_to_service() {
-        let mut events = vec![
+        let mut events: Vec<Event> = vec![
             cal(1, "2026-03-16", 1, CalResult::Pass),
             cal(2, "2026-09-14", 2, CalResult::Fail),
             cal(3, "2026-09-16", 3, CalResult::Pass),
@@ -401,7 +585,7 @@ mod tests {
     #[test]
     fn late_paperwork_does_not_pull_the_due_date_back() {
         // The older record is recorded after the newer one.
-        let mut events = vec![
+        let mut events: Vec<Event> = vec![
             cal(1, "2025-12-03", 1, CalResult::Pass),
             cal(2, "2024-12-05", 2, CalResult::Pass),
         ];
@@ -417,7 +601,7 @@ mod tests {
 
     #[test]
     fn of_two_calibrations_on_one_day_the_one_recorded_later_counts() {
-        let mut events = vec![
+        let mut events: Vec<Event> = vec![
             cal(7, "2026-09-02", 2, CalResult::Adjusted),
             cal(6, "2026-09-02", 1, CalResult::Fail),
         ];
@@ -434,7 +618,7 @@ mod tests {
 
     #[test]
     fn explicit_next_due_wins_over_the_interval() {
-        let mut events = vec![Event {
+        let mut events: Vec<Event> = vec![Event {
             on: d("2026-09-01"),
             seq: 1,
             kind: EventKind::Calibration {
@@ -454,7 +638,7 @@ mod tests {
 
     #[test]
     fn an_extension_moves_the_due_date_until_the_next_calibration() {
-        let mut events = vec![
+        let mut events: Vec<Event> = vec![
             cal(1, "2025-11-10", 1, CalResult::Pass),
             Event {
                 on: d("2026-11-05"),
@@ -489,7 +673,7 @@ mod tests {
 
     #[test]
     fn condemned_is_final_and_manual_changes_replay_in_order() {
-        let mut events = vec![
+        let mut events: Vec<Event> = vec![
             cal(1, "2025-03-03", 1, CalResult::Pass),
             cal(2, "2025-09-01", 2, CalResult::Fail),
         ];
@@ -497,7 +681,7 @@ mod tests {
         assert_eq!(s.status, Status::Condemned);
         assert!(s.changes.is_empty());
 
-        let mut events = vec![
+        let mut events: Vec<Event> = vec![
             cal(1, "2026-01-10", 1, CalResult::Pass),
             Event {
                 on: d("2026-02-01"),

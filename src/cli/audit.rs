@@ -16,7 +16,8 @@ const CHUNK: usize = 4096;
 /// Lists every record that names a user: movements, items and their
 /// edits, lot creations, status changes and openings (a corrected
 /// opening shows as `correct_open`), orders, equipment and its calibrations,
-/// extensions, status changes and service, and the waste register. Each
+/// extensions, calibration interval changes, status changes and service,
+/// the waste register and settings. Each
 /// line names its entity as `KIND:KEY` (e.g. `item:ETH-500`,
 /// `equipment:ECG-01`, `waste:18 01 03*`), which --entity takes back;
 /// `--entity movement:57` shows one record.
@@ -34,7 +35,7 @@ pub(crate) struct AuditArgs {
     to: Option<String>,
     /// Only records about KIND or KIND:KEY (item, location, order,
     /// equipment, waste, container, consignment; or a record kind such as
-    /// movement, calibration, lot_event, lot_creation)
+    /// movement, calibration, interval_change, lot_event, lot_creation, setting)
     #[arg(long, value_name = "KIND[:KEY]")]
     entity: Option<String>,
     /// Print the last row and hash of every hash chain instead: write them

@@ -11,7 +11,8 @@ use super::Ctx;
 use crate::calibration::state::due_state;
 use crate::calibration::{
     AssetHistory, CALIBRATION_DUE_HEADERS, CalResult, CalibrationInput, DueState,
-    EQUIPMENT_LIST_HEADERS, Equipment, ExtensionInput, Interval, ServiceInput, ServiceKind, Status,
+    EQUIPMENT_LIST_HEADERS, Equipment, ExtensionInput, Interval, IntervalChangeInput, ServiceInput,
+    ServiceKind, Status,
 };
 use crate::error::{Error, Result};
 use crate::model::{parse_count, parse_date};
@@ -36,6 +37,14 @@ pub(crate) enum EquipmentCommand {
         tag: String,
     },
     /// Change an asset's details or calibration interval (an empty value clears one)
+    ///
+    /// A calibration interval change is a dated record (who, when, from
+    /// which day, why) listed by `audit`. It applies from its day
+    /// (--effective, default today) and never moves a due date later: a
+    /// longer interval counts from the next calibration, a shorter one
+    /// brings the current due date forward when that is earlier. Only an
+    /// extension (`calibrate TAG --extend-to DATE --reason R --approved-by A`)
+    /// moves a due date later.
     Edit(EquipmentEditArgs),
     /// Change an asset's status, recording why
     ///
@@ -103,6 +112,13 @@ pub(crate) struct EquipmentEditArgs {
     tag: String,
     #[command(flatten)]
     settings: EquipmentSettings,
+    /// Day the new calibration interval takes effect [default: today]; not
+    /// in the future, not before the asset's previous interval change
+    #[arg(long, value_name = "DATE", requires = "calibration_interval")]
+    effective: Option<String>,
+    /// Why the calibration interval changes (recorded with who and when)
+    #[arg(long, requires = "calibration_interval")]
+    reason: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -127,7 +143,8 @@ pub(crate) struct ServiceArgs {
 ///
 /// A `fail` quarantines the asset; a later `pass` or `adjusted` returns a
 /// quarantined asset to service. The next due date is --next-due, else the
-/// calibration date plus the asset's interval. A calibration dated before
+/// calibration date plus the asset's interval in force on that date. A
+/// calibration dated before
 /// the latest one is kept as evidence but does not move the due date back.
 /// There is no grace period: `--extend-to DATE --reason R --approved-by A`
 /// records an extension of the current due date.
@@ -190,20 +207,26 @@ fn text(field: &mut Option<String>, value: Option<String>) {
     }
 }
 
-fn apply_settings(eq: &mut Equipment, s: EquipmentSettings) -> Result<()> {
+/// Apply the descriptive settings to `eq`; the calibration interval, when
+/// given (empty: cleared), is returned as a change for the caller to
+/// register or record.
+fn apply_settings(eq: &mut Equipment, s: EquipmentSettings) -> Result<Option<IntervalChangeInput>> {
     text(&mut eq.description, s.description);
     text(&mut eq.manufacturer, s.manufacturer);
     text(&mut eq.model, s.model);
     text(&mut eq.serial, s.serial);
     text(&mut eq.location, s.location);
     text(&mut eq.category, s.category);
-    if let Some(i) = s.calibration_interval {
-        eq.calibration_interval = if i.trim().is_empty() {
-            None
-        } else {
-            Some(Interval::parse(&i)?)
-        };
+    let interval = match s.calibration_interval {
+        Some(i) if i.trim().is_empty() => Some(None),
+        Some(i) => Some(Some(Interval::parse(&i)?)),
+        None => None,
     }
+    .map(|interval| IntervalChangeInput {
+        interval,
+        effective_on: None,
+        reason: None,
+    });
     if let Some(d) = s.in_service_date {
         eq.in_service_date = if d.trim().is_empty() {
             None
@@ -211,7 +234,7 @@ fn apply_settings(eq: &mut Equipment, s: EquipmentSettings) -> Result<()> {
             Some(parse_date("--in-service-date", &d)?)
         };
     }
-    Ok(())
+    Ok(interval)
 }
 
 fn optional_date(what: &str, value: Option<&String>) -> Result<Option<NaiveDate>> {
@@ -227,7 +250,7 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
             if let Some(s) = &a.status {
                 eq.registered_status = s.parse()?;
             }
-            apply_settings(&mut eq, a.settings)?;
+            eq.calibration_interval = apply_settings(&mut eq, a.settings)?.and_then(|c| c.interval);
             let eq = store.add_equipment(eq, &ctx.now_stamp(), &ctx.user)?;
             let interval = eq.calibration_interval.map_or_else(
                 || "needs no calibration".to_owned(),
@@ -250,13 +273,36 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
         }
         EquipmentCommand::Edit(a) => {
             let mut eq = store.equipment(&a.tag)?;
-            apply_settings(&mut eq, a.settings)?;
-            let eq = store.update_equipment(&eq)?;
+            let due_before = eq.next_due;
+            let mut change = apply_settings(&mut eq, a.settings)?;
+            if let Some(c) = change.as_mut() {
+                c.reason = a.reason;
+                c.effective_on = optional_date("--effective date", a.effective.as_ref())?;
+            }
+            let (eq, record) =
+                store.update_equipment(&eq, change.as_ref(), today, &ctx.now_stamp(), &ctx.user)?;
             let due = eq
                 .next_due
                 .map(|d| format!("; next due {d}"))
                 .unwrap_or_default();
-            ctx.say(&format!("updated asset {}{due}", eq.asset_tag));
+            let interval = record.as_ref().map_or_else(String::new, |r| {
+                format!(
+                    "; calibration interval {} -> {} from {}",
+                    r.old_interval
+                        .map_or_else(|| "none".into(), |i| i.to_string()),
+                    r.new_interval
+                        .map_or_else(|| "none".into(), |i| i.to_string()),
+                    opt(r.effective_on)
+                )
+            });
+            ctx.say(&format!("updated asset {}{interval}{due}", eq.asset_tag));
+            if record.is_some() && due_before.is_some() && eq.next_due == due_before {
+                ctx.say(&format!(
+                    "note: the due date stays {}: a new interval counts from the next calibration, and only an extension moves a due date later (`labstock calibrate {} --extend-to DATE --reason R --approved-by A`)",
+                    opt(due_before),
+                    eq.asset_tag
+                ));
+            }
         }
         EquipmentCommand::Status {
             tag,
@@ -451,16 +497,18 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// Calibration records and extensions, in replay order.
+/// Calibration records, extensions and interval changes, in replay order.
+/// Each calibration shows the due date it set, with the interval in force
+/// on its day.
 fn history_lines(h: &AssetHistory) -> Vec<HistoryLine> {
-    let interval = h.equipment.calibration_interval;
     let mut lines: Vec<(NaiveDate, i64, HistoryLine)> = h
         .calibrations
         .iter()
         .map(|c| {
-            let due = c
-                .next_due
-                .or_else(|| interval.and_then(|i| i.after(c.performed_on)));
+            let due = c.next_due.or_else(|| {
+                h.interval_for(c.performed_on, c.seq)
+                    .and_then(|i| i.after(c.performed_on))
+            });
             (
                 c.performed_on,
                 c.seq,
@@ -490,6 +538,34 @@ fn history_lines(h: &AssetHistory) -> Vec<HistoryLine> {
                 next_due: e.extended_to.to_string(),
                 notes: format!("extended from {}: {}", e.previous_due, e.reason),
                 recorded_by: e.recorded_by.clone(),
+            },
+        )
+    }));
+    lines.extend(h.interval_changes.iter().map(|c| {
+        let show = |i: Option<Interval>| i.map_or_else(|| "none".to_owned(), |i| i.to_string());
+        (
+            c.effective_on.unwrap_or(NaiveDate::MIN),
+            c.seq,
+            HistoryLine {
+                date: opt(c.effective_on),
+                record: "interval",
+                result: show(c.new_interval),
+                by: String::new(),
+                certificate: String::new(),
+                next_due: String::new(),
+                notes: match c.effective_on {
+                    Some(_) => format!(
+                        "interval {} -> {}{}",
+                        show(c.old_interval),
+                        show(c.new_interval),
+                        c.reason
+                            .as_deref()
+                            .map(|r| format!(": {r}"))
+                            .unwrap_or_default()
+                    ),
+                    None => format!("interval {} from the start", show(c.new_interval)),
+                },
+                recorded_by: c.recorded_by.clone(),
             },
         )
     }));
@@ -655,7 +731,7 @@ fn show(ctx: &Ctx, h: &AssetHistory, today: NaiveDate) -> Result<()> {
             format,
             out,
         )?;
-        section(out, "Calibrations and extensions")?;
+        section(out, "Calibrations, extensions and interval changes")?;
         render_to(
             &render(
                 &[

@@ -29,7 +29,18 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "lot_evidence",
         run: lot_evidence,
     },
+    Migration {
+        name: "calibration_intervals",
+        run: calibration_intervals,
+    },
 ];
+
+/// Calibration interval changes as dated, chained records (issue 12,
+/// defect 4), with a baseline record for every asset that has an interval.
+fn calibration_intervals(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(include_str!("migrations/calibration_intervals.sql"))?;
+    crate::calibration::backfill_interval_records(tx)
+}
 
 /// A migration that is one SQL file.
 fn sql(tx: &Transaction<'_>, text: &str) -> Result<()> {

@@ -823,7 +823,7 @@ fn status_changes_and_the_maintenance_log_show_in_equipment_show() {
 }
 
 #[test]
-fn editing_the_interval_moves_the_due_date() {
+fn editing_the_interval_applies_from_the_next_calibration() {
     let lab = Lab::new();
     add(&lab, "INC-1", "6m");
     cal(&lab, "INC-1", "2026-06-30", "pass");
@@ -837,7 +837,9 @@ fn editing_the_interval_moves_the_due_date() {
         "--location",
         "Micro",
     ]);
-    assert_eq!(field(&lab, "INC-1", "next_due"), "2027-06-30");
+    // An interval change never moves a due date later (issue 12, defect 4).
+    assert_eq!(field(&lab, "INC-1", "next_due"), "2026-12-30");
+    assert_eq!(field(&lab, "INC-1", "calibration_interval"), "1y");
     assert_eq!(field(&lab, "INC-1", "location"), "Micro");
     let before = lab.db_bytes();
     let err = lab.fails(
