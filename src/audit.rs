@@ -53,6 +53,7 @@ pub const ENTITY_KINDS: &[&str] = &[
     "status_change",
     "service",
     "seal",
+    "import",
 ];
 
 /// Which records to list; every field narrows.
@@ -141,7 +142,11 @@ SELECT 15, s.recorded_at, s.sealed_by, 'seal', s.id, 'sealed', 'container', c.co
 UNION ALL
 SELECT 16, recorded_at, recorded_by, 'consignment', id, 'collected', 'consignment', note,
        'by ' || carrier || ' on ' || collected_on || coalesce(' to ' || destination, '')
-  FROM waste_consignments";
+  FROM waste_consignments
+UNION ALL
+SELECT 17, at, user, 'import', id, CASE WHEN again THEN 'imported again' ELSE 'imported' END, 'import', kind,
+       rows || ' rows, ' || bytes || ' bytes; sha256 ' || lower(hex(sha256))
+  FROM imports";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

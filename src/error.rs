@@ -64,6 +64,18 @@ pub enum Error {
     #[error("{entity} {key:?} already exists")]
     AlreadyExists { entity: &'static str, key: String },
 
+    /// A file whose content is identical to one already imported as the
+    /// same kind (SPEC §10 Imports).
+    #[error(
+        "this {kind} file is identical to one imported at {at} by {user} ({rows} rows); importing it again would record every row twice"
+    )]
+    AlreadyImported {
+        kind: &'static str,
+        at: String,
+        user: String,
+        rows: i64,
+    },
+
     /// An issue, transfer, dispose or adjust that needs more than is there.
     #[error(
         "not enough {what} stock of {item} at {location}: {requested} requested, {available} available{detail}"
@@ -160,6 +172,7 @@ impl Error {
             | Error::Missing { .. }
             | Error::NotFound { .. }
             | Error::AlreadyExists { .. }
+            | Error::AlreadyImported { .. }
             | Error::InsufficientStock { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
@@ -215,6 +228,9 @@ impl Error {
                 Some("nothing was changed; use --force to replace it, or name a new file".into())
             }
             Error::Import { .. } => Some("nothing from the file was written".into()),
+            Error::AlreadyImported { kind, .. } => Some(format!(
+                "nothing was written; see it with `labstock audit --entity import:{kind}`; if the file really holds new records (the same delivery again), import it with --again"
+            )),
             _ => None,
         }
     }

@@ -19,4 +19,16 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order. Append only.
-pub(crate) const MIGRATIONS: &[Migration] = &[];
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    name: "orders_imports",
+    run: orders_imports,
+}];
+
+/// Version 1 to 2 (issue 12, defects 5, 12, 18): one definition of what
+/// was received on an order line (its index, and `orders.received`
+/// recomputed from it), and the append-only, hash-chained log of imports
+/// that refuses a file imported before.
+fn orders_imports(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(include_str!("migrations/orders_imports.sql"))?;
+    Ok(())
+}

@@ -579,7 +579,7 @@ pub fn import_waste(
     source: impl Read,
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
-    import::run(store, &WASTE, source, |conn, row, summary| {
+    import::run(store, &WASTE, source, &ctx, |conn, row, summary| {
         let rec = record_from_row(row, &ctx)?;
         write(conn, &rec, RecordOrigin::Import, None, ctx.now).map_err(|e| {
             let column = record_error_column(&e);

@@ -189,6 +189,7 @@ fn import_cleanly(
         now: now(),
         user: "prop",
         allow_expired: false,
+        again: false,
     };
     match importer(&mut store, file, ctx) {
         Ok(summary) => {
