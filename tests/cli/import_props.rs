@@ -326,7 +326,14 @@ fn round_trip(
         }
     }
     let mut got = Vec::new();
-    import::run(store, &ROUND_TRIP, file.as_slice(), |_, row, _| {
+    // Random files may repeat: this property is about reading them.
+    let ctx = ImportContext {
+        now: now(),
+        user: "prop",
+        allow_expired: false,
+        again: true,
+    };
+    import::run(store, &ROUND_TRIP, file.as_slice(), &ctx, |_, row, _| {
         let cells = ["a", "b", "c"]
             .iter()
             .map(|c| row.get(c).unwrap_or_default().to_owned())
