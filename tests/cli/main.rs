@@ -15,6 +15,7 @@ mod ledger;
 mod orders;
 mod plans;
 mod props;
+mod regress_orders;
 mod reorder;
 mod tamper;
 mod waste;
