@@ -2,13 +2,16 @@
 //! `import orders`), ending them (`order cancel`, `order close`) and what
 //! is still on order as of a date.
 //!
-//! A line's `received` comes from the ledger: receipts linked to it by
-//! `order_id` (`receive --order`, or an imported receipt whose `reference`
-//! names the line), plus receipts that name its reference for the same
-//! item but were recorded before the line existed (movements imported
-//! before orders) and so could not be linked — the ledger is append-only,
-//! so they are matched on (reference, item) when read, as SPEC §10 says.
-//! Reversals of either kind count against what they reversed.
+//! What was received on a line has one definition, `received_by!`: the
+//! movements linked to it by `order_id` (a receipt whose `--order` or
+//! `reference` names the line, an `adjust` naming it — how an exported
+//! reversal of a receipt comes back — and the reversals of these), plus
+//! receipts and corrections naming its (reference, item) that were recorded
+//! before the line existed and so could not be linked (the ledger is
+//! append-only), and their reversals. `order list`, reorder's `on_order`
+//! and `check` read it; `orders.received` is its cache, maintained by every
+//! movement and by a new line (which starts from the receipts before it),
+//! proven by `check`, and read by the over-receipt warning.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -228,14 +231,6 @@ pub(crate) fn received_disagreeing(conn: &Connection) -> Result<Vec<(String, Str
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
-
-/// An order line's received quantity by the moment ?2 (line ?1); what a
-/// new line starts with (receipts recorded before it).
-const RECEIVED_ON_LINE: &str = concat!(
-    "SELECT ",
-    received_by!("?2"),
-    " FROM orders o WHERE o.id = ?1"
-);
 
 /// The supplier of a reference's first line that names one
 /// (`orders` UNIQUE (reference, item_id), then the line's item by key).
@@ -465,15 +460,13 @@ pub(crate) fn insert_order(
     let id = conn.last_insert_rowid();
     // Receipts recorded before the line (movements imported before
     // orders) were received on it: `orders.received` starts from them.
-    let received: i64 = conn
-        .prepare_cached(RECEIVED_ON_LINE)?
-        .query_row(params![id, end_of_day(everything())], |r| r.get(0))?;
-    if received != 0 {
+    let line = line_by_id(conn, id, everything())?
+        .ok_or_else(|| Error::Refused(format!("order line {reference} was not written")))?;
+    if line.received != 0 {
         conn.prepare_cached("UPDATE orders SET received = ?2 WHERE id = ?1")?
-            .execute(params![id, received])?;
+            .execute(params![id, line.received])?;
     }
-    line_by_id(conn, id, everything())?
-        .ok_or_else(|| Error::Refused(format!("order line {reference} was not written")))
+    Ok(line)
 }
 
 /// Import order lines (SPEC §7): all or nothing.
@@ -657,10 +650,10 @@ impl Store {
                 params![id, how.as_str(), on.to_string(), reason, now, user],
             )?;
         }
-        let ended = lines_as_of(&tx, LineFilter::default(), everything())?
-            .into_iter()
-            .filter(|l| ids.contains(&l.id))
-            .collect();
+        let mut ended = Vec::with_capacity(ids.len());
+        for id in &ids {
+            ended.extend(line_by_id(&tx, *id, everything())?);
+        }
         tx.commit()?;
         Ok(ended)
     }

@@ -32,7 +32,6 @@ pub const SCHEMA_VERSION: i64 = 1 + migrations::MIGRATIONS.len() as i64;
 /// PRAGMA application_id of a labstock database ("LBST").
 pub const APPLICATION_ID: i64 = 0x4C42_5354;
 
-
 /// How long a write waits for another process's write to finish before
 /// giving up with exit code 75, unless `--busy-timeout` says otherwise.
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -405,7 +405,9 @@ static TRACED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new())
 
 fn trace_statement(event: rusqlite::trace::TraceEvent<'_>) {
     if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
-        let mut seen = TRACED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut seen = TRACED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !seen.iter().any(|s| s == sql) {
             seen.push(sql.to_owned());
         }
@@ -434,15 +436,21 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
     use labstock::import::{self, ImportContext};
 
     let lab = lab();
-    lab.ok(&["order", "add", "PO-1", "--item", "GLOVES-M", "--quantity", "5"]);
+    lab.ok(&[
+        "order",
+        "add",
+        "PO-1",
+        "--item",
+        "GLOVES-M",
+        "--quantity",
+        "5",
+    ]);
     lab.ok(&["equipment", "add", "BAL-1", "--calibration-interval", "1y"]);
     let mut store = lab.store();
-    store
-        .connection()
-        .trace_v2(
-            rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
-            Some(trace_statement),
-        );
+    store.connection().trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(trace_statement),
+    );
     let ctx = ImportContext {
         now: chrono::DateTime::parse_from_rfc3339(crate::common::NOW)
             .unwrap()
@@ -457,8 +465,16 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
         ImportContext<'_>,
     ) -> labstock::error::Result<import::ImportSummary>;
     let files: &[(&str, Importer, &str)] = &[
-        ("locations", |s, f, c| import::import_locations(s, f, c), "code,name\nSHELF-1,Shelf\nSHELF-2,Shelf\nFRIDGE-1,\n"),
-        ("items", |s, f, c| import::import_items(s, f, c), "code,name,supplier,lot_tracked,gtin\nTIP-1,Tips,Acme,no,\nTIP-2,Tips,,yes,05012345000015\n"),
+        (
+            "locations",
+            |s, f, c| import::import_locations(s, f, c),
+            "code,name\nSHELF-1,Shelf\nSHELF-2,Shelf\nFRIDGE-1,\n",
+        ),
+        (
+            "items",
+            |s, f, c| import::import_items(s, f, c),
+            "code,name,supplier,lot_tracked,gtin\nTIP-1,Tips,Acme,no,\nTIP-2,Tips,,yes,05012345000015\n",
+        ),
         (
             "orders",
             |s, f, c| labstock::orders::import_orders(s, f, c),
@@ -477,18 +493,28 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
              2026-11-20T10:25:00Z,count,GLOVES-M,12,,,,,,,,\n\
              2026-11-20T10:30:00Z,dispose,REAG-1,1,B2,,FRIDGE-1,,damaged,,,\n",
         ),
-        ("equipment", |s, f, c| labstock::calibration::import_equipment(s, f, c), "asset_tag,description,calibration_interval,in_service_date\nPIP-1,Pipette,6m,2026-01-01\nPIP-2,Pipette,,\n"),
-        ("calibrations", |s, f, c| labstock::calibration::import_calibrations(s, f, c), "asset_tag,performed_on,result,next_due\nBAL-1,2026-10-01,pass,\nPIP-1,2026-10-02,fail,\nPIP-1,2026-10-03,adjusted,2027-04-01\n"),
-        ("waste", |s, f, c| labstock::waste::import_waste(s, f, c), "date,stream,quantity,unit,container,consignment_note,carrier,recorded_by,notes\n2026-11-01,18 01 03*,2.5,kg,SB-1,,,,\n2026-11-02,18 01 04,1,items,,WTN-9,Veolia,,\n"),
+        (
+            "equipment",
+            |s, f, c| labstock::calibration::import_equipment(s, f, c),
+            "asset_tag,description,calibration_interval,in_service_date\nPIP-1,Pipette,6m,2026-01-01\nPIP-2,Pipette,,\n",
+        ),
+        (
+            "calibrations",
+            |s, f, c| labstock::calibration::import_calibrations(s, f, c),
+            "asset_tag,performed_on,result,next_due\nBAL-1,2026-10-01,pass,\nPIP-1,2026-10-02,fail,\nPIP-1,2026-10-03,adjusted,2027-04-01\n",
+        ),
+        (
+            "waste",
+            |s, f, c| labstock::waste::import_waste(s, f, c),
+            "date,stream,quantity,unit,container,consignment_note,carrier,recorded_by,notes\n2026-11-01,18 01 03*,2.5,kg,SB-1,,,,\n2026-11-02,18 01 04,1,items,,WTN-9,Veolia,,\n",
+        ),
     ];
     for (kind, importer, file) in files {
-        importer(&mut store, file.as_bytes(), ctx)
-            .unwrap_or_else(|e| panic!("import {kind}: {e}"));
+        importer(&mut store, file.as_bytes(), ctx).unwrap_or_else(|e| panic!("import {kind}: {e}"));
     }
-    store.connection().trace_v2(
-        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
-        None,
-    );
+    store
+        .connection()
+        .trace_v2(rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT, None);
     let traced = TRACED.lock().unwrap().clone();
     let conn = store.connection();
     // Each chain's "last row" probe steps back from the end of the rowid
@@ -511,7 +537,10 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
             failures.push(format!("{sql}\n  {scans:?}"));
         }
     }
-    assert!(checked > 20, "the trace saw only {checked} statements: {traced:#?}");
+    assert!(
+        checked > 20,
+        "the trace saw only {checked} statements: {traced:#?}"
+    );
     assert!(
         failures.is_empty(),
         "statements of an import that scan a growing table:\n{}",
@@ -520,7 +549,11 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
     // The import log's own probe, and the order lookups, by name.
     assert_searches(conn, import::log::EARLIER_IMPORT, "imports_content");
     assert_searches(conn, labstock::orders::LINE_BY_ID, "PRIMARY KEY");
-    assert_searches(conn, labstock::orders::LINE_EXISTS, "sqlite_autoindex_orders");
+    assert_searches(
+        conn,
+        labstock::orders::LINE_EXISTS,
+        "sqlite_autoindex_orders",
+    );
     assert_searches(
         conn,
         labstock::orders::REFERENCE_SUPPLIER,
@@ -543,11 +576,15 @@ fn defect_05_received_on_an_order_line_reads_two_index_ranges() {
             "{sql}\n{lines:#?}"
         );
         assert!(
-            lines.iter().any(|l| l.contains("movements_unlinked_order_refs")),
+            lines
+                .iter()
+                .any(|l| l.contains("movements_unlinked_order_refs")),
             "{sql}\n{lines:#?}"
         );
         assert!(
-            !lines.iter().any(|l| l.starts_with("SCAN m") || l.starts_with("SCAN r")),
+            !lines
+                .iter()
+                .any(|l| l.starts_with("SCAN m") || l.starts_with("SCAN r")),
             "{sql}\n{lines:#?}"
         );
     }

@@ -133,7 +133,15 @@ fn defect_05_export_import_keeps_order_lines_identical() {
     lab.ok(&["receive", "P", "6", "--order", "PO-7"]);
     let wrong = rows(&lab, &["history", "P"])[0]["id"].clone();
     lab.ok(&["reverse", &wrong, "--reason", "not ours"]);
-    lab.ok(&["receive", "P", "4", "--order", "PO-7", "--reference", "DN-55"]);
+    lab.ok(&[
+        "receive",
+        "P",
+        "4",
+        "--order",
+        "PO-7",
+        "--reference",
+        "DN-55",
+    ]);
     lab.ok(&["receive", "Q", "4", "--reference", "po-7"]);
     let before = order_lines(&lab);
     assert_eq!(
@@ -300,8 +308,22 @@ fn defect_13_withdrawn_record_keeps_consignment() {
     assert_eq!(before[0]["quantity"], "3.5");
     assert_eq!(before[0]["records"], "2");
     assert_eq!(before[0]["withdrawn"], "0");
-    lab.ok(&["waste", "correct", "1", "--withdraw", "--reason", "recorded twice"]);
-    lab.ok(&["waste", "correct", "2", "--withdraw", "--reason", "never produced"]);
+    lab.ok(&[
+        "waste",
+        "correct",
+        "1",
+        "--withdraw",
+        "--reason",
+        "recorded twice",
+    ]);
+    lab.ok(&[
+        "waste",
+        "correct",
+        "2",
+        "--withdraw",
+        "--reason",
+        "never produced",
+    ]);
     // The consignment stays in the register, its records marked withdrawn.
     let after = rows(&lab, &["report", "consignments"]);
     assert_eq!(after.len(), 1, "{after:?}");
