@@ -90,8 +90,8 @@ PY
 
 base="$TMP/base.db"
 "$BIN" --db "$base" init --timezone UTC >/dev/null 2>&1 || "$BIN" --db "$base" init >/dev/null
-"$BIN" --db "$base" import locations "$TMP/base_locations.csv" >/dev/null
-"$BIN" --db "$base" import items "$TMP/catalogue.csv" >/dev/null
+"$BIN" --db "$base" import locations "$TMP/base_locations.csv" >/dev/null 2>&1
+"$BIN" --db "$base" import items "$TMP/catalogue.csv" >/dev/null 2>&1
 
 ms() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -104,7 +104,7 @@ for n in $SIZES; do
     # Base for calibrations: the assets of this size.
     cal_base="$d/with_assets.db"
     cp "$base" "$cal_base"
-    "$BIN" --db "$cal_base" import equipment "$d/equipment.csv" >/dev/null
+    "$BIN" --db "$cal_base" import equipment "$d/equipment.csv" >/dev/null 2>&1
     for kind in locations items orders movements equipment calibrations waste; do
         from=$base
         [ "$kind" = calibrations ] && from=$cal_base
@@ -113,7 +113,7 @@ for n in $SIZES; do
             rm -f "$d/run.db" "$d/run.db-wal" "$d/run.db-shm"
             cp "$from" "$d/run.db"
             t0=$(ms)
-            "$BIN" --db "$d/run.db" import "$kind" "$d/$kind.csv" >/dev/null
+            "$BIN" --db "$d/run.db" import "$kind" "$d/$kind.csv" >/dev/null 2>&1
             t1=$(ms)
             times="$times $(( (t1 - t0) / 1000000 ))"
         done
