@@ -165,15 +165,19 @@ fn a_plain_sqlite_database_without_labstocks_identity_is_refused() {
 #[test]
 fn a_database_from_a_newer_labstock_is_refused_unchanged() {
     let lab = stocked_lab();
+    let ours = labstock::db::SCHEMA_VERSION;
     Connection::open(&lab.db)
         .unwrap()
-        .pragma_update(None, "user_version", 2)
+        .pragma_update(None, "user_version", ours + 1)
         .unwrap();
     assert!(sidecars(&lab.db).is_empty());
     refused_everywhere(
         &lab,
         1,
-        "has schema version 2, newer than this labstock understands (1)",
+        &format!(
+            "has schema version {}, newer than this labstock understands ({ours})",
+            ours + 1
+        ),
     );
     assert!(lab.fails(&["stock"], 1).contains("upgrade labstock"));
 }
@@ -199,7 +203,8 @@ fn a_pre_release_database_is_refused_by_name_and_left_unchanged() {
 fn a_newer_version_waiting_in_the_wal_is_refused_too() {
     let lab = stocked_lab();
     let conn = Connection::open(&lab.db).unwrap();
-    conn.pragma_update(None, "user_version", 2).unwrap();
+    conn.pragma_update(None, "user_version", labstock::db::SCHEMA_VERSION + 1)
+        .unwrap();
     // Keep the connection open so the change stays in the WAL.
     let err = lab.fails(&["stock"], 1);
     assert!(err.contains("newer than this labstock"), "{err}");

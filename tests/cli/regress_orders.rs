@@ -365,3 +365,41 @@ fn bad_input_around_orders_and_imports_writes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(lab.db_bytes(), before);
 }
+
+#[test]
+fn defect_05_migration_recomputes_received_on_an_old_database() {
+    // A version-1 database (before migration `orders_imports`) whose line
+    // counted only linked receipts: opening it migrates it, recomputing
+    // `orders.received` from the one definition.
+    let lab = lab_with_item();
+    let receipts = lab.file(
+        "receipts.csv",
+        "timestamp,kind,item,quantity,reference\n2026-11-20T10:00:00Z,receive,P,4,PO-1\n",
+    );
+    lab.ok(&["import", "movements", receipts.to_str().unwrap()]);
+    lab.ok(&["order", "add", "PO-1", "--item", "P", "--quantity", "5"]);
+    let store = lab.store();
+    store
+        .connection()
+        .execute_batch(
+            "DROP TABLE imports;
+             DROP INDEX movements_unlinked_order_refs;
+             CREATE INDEX movements_unlinked_receipts ON movements (item_id, reference COLLATE NOCASE, at, quantity)
+                 WHERE kind = 'receive' AND order_id IS NULL;
+             UPDATE orders SET received = 0;
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    drop(store);
+    lab.ok(&["check"]);
+    assert_eq!(
+        order_lines(&lab),
+        [["PO-1", "P", "5", "4", "1", "part-received"].map(String::from)]
+    );
+    let version: i64 = lab
+        .store()
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+}
