@@ -90,6 +90,7 @@ fn medium_store() -> PathBuf {
         now: now(),
         user: "bench",
         allow_expired: false,
+        again: false,
     };
     let open = |name: &str| {
         std::io::BufReader::new(std::fs::File::open(dir.join(name)).expect("generated csv"))

@@ -126,6 +126,7 @@ fn main() -> ExitCode {
         now,
         user: "bench",
         allow_expired: false,
+        again: false,
     };
     let start = Instant::now();
     if let Err(e) = import_equipment(&mut store, equipment.as_bytes(), ctx)

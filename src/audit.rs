@@ -57,6 +57,7 @@ pub const ENTITY_KINDS: &[&str] = &[
     "status_change",
     "service",
     "seal",
+    "import",
 ];
 
 /// Which records to list; every field narrows.
@@ -163,7 +164,11 @@ SELECT 16, recorded_at, recorded_by, 'consignment', id, 'collected', 'consignmen
        'by ' || carrier || ' on ' || collected_on || coalesce(' to ' || destination, '')
   FROM waste_consignments
 UNION ALL
-SELECT 17, at, user, 'setting', id, 'set', 'setting', key, key || ' = ' || value FROM settings";
+SELECT 17, at, user, 'setting', id, 'set', 'setting', key, key || ' = ' || value FROM settings
+UNION ALL
+SELECT 18, at, user, 'import', id, CASE WHEN again THEN 'imported again' ELSE 'imported' END, 'import', kind,
+       rows || ' rows, ' || bytes || ' bytes; sha256 ' || lower(hex(sha256))
+  FROM imports";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

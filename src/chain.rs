@@ -52,6 +52,13 @@ impl Chained {
     pub fn insert_sql(&self) -> &'static str {
         self.insert
     }
+
+    /// The query [`append`] reads the chain's last row with (for the
+    /// query-plan tests: a backwards step of the rowid, which EXPLAIN QUERY
+    /// PLAN shows as a SCAN that stops at its first row).
+    pub fn last_sql(&self) -> &'static str {
+        self.last
+    }
 }
 
 /// `", ?"`, once per column, for [`chained!`]'s INSERT.
@@ -264,6 +271,11 @@ chained!(
 );
 
 chained!(SETTINGS, "settings", ["key", "value", "at", "user"]);
+chained!(
+    IMPORTS,
+    "imports",
+    ["kind", "sha256", "bytes", "rows", "again", "at", "user"]
+);
 
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
@@ -284,6 +296,7 @@ pub const TABLES: &[&Chained] = &[
     &WASTE_CONSIGNMENT_CONTAINERS,
     &WASTE_CONSIGNMENT_RECORDS,
     &SETTINGS,
+    &IMPORTS,
 ];
 
 /// The hash before a table's first row.
@@ -537,6 +550,7 @@ pub(crate) fn record_name(table: &str) -> &'static str {
         "waste_container_seals" => "seal",
         "waste_consignments" => "consignment",
         "waste_consignment_containers" => "consigned_container",
+        "imports" => "import",
         _ => "consigned_record",
     }
 }

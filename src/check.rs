@@ -379,26 +379,13 @@ impl Store {
                 "{n} balance rows name a different item from their lot"
             ));
         }
-        let mut orders = conn.prepare(
-            "SELECT o.reference, i.code, o.received, \
-                    (SELECT coalesce(SUM(m.quantity), 0) FROM movements m WHERE m.order_id = o.id) \
-             FROM orders o JOIN items i ON i.id = o.item_id",
-        )?;
-        for row in orders.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })? {
-            let (reference, item, stored, ledger) = row?;
-            if stored != ledger {
-                report.problems.push(format!(
-                    "order {reference} line {item}: receipts in the ledger sum to {ledger}, the order says {stored} received (difference {:+})",
-                    ledger - stored
-                ));
-            }
+        // `orders.received` is a cache of the one definition of what was
+        // received on a line (src/orders.rs): proven against it here.
+        for (reference, item, stored, ledger) in crate::orders::received_disagreeing(conn)? {
+            report.problems.push(format!(
+                "order {reference} line {item}: receipts in the ledger sum to {ledger}, the order says {stored} received (difference {:+}); run `labstock order list --all --item {item}`",
+                i128::from(ledger) - i128::from(stored)
+            ));
         }
         report.problems.extend(order_ends_disagreeing(conn)?);
         report.problems.extend(crate::lots::lots_disagreeing(conn)?);

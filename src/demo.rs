@@ -32,6 +32,7 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         now,
         user,
         allow_expired: false,
+        again: false,
     };
     let mut load = DemoLoad::default();
     load.steps.push((

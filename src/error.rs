@@ -77,6 +77,18 @@ pub enum Error {
     )]
     NothingToReverse { user: String },
 
+    /// A file whose content is identical to one already imported as the
+    /// same kind (SPEC §10 Imports).
+    #[error(
+        "this {kind} file is identical to one imported at {at} by {user} ({rows} rows); importing it again would record every row twice"
+    )]
+    AlreadyImported {
+        kind: &'static str,
+        at: String,
+        user: String,
+        rows: i64,
+    },
+
     /// An issue, transfer, dispose or adjust that needs more than is there.
     /// `what` qualifies the stock (`usable`) or is empty.
     #[error(
@@ -265,6 +277,7 @@ impl Error {
             | Error::NotFound { .. }
             | Error::AlreadyExists { .. }
             | Error::NothingToReverse { .. }
+            | Error::AlreadyImported { .. }
             | Error::InsufficientStock { .. }
             | Error::NegativeLater { .. }
             | Error::TooLarge { .. }
@@ -348,6 +361,9 @@ impl Error {
                 "name the movement instead: `labstock reverse MOVEMENT_ID --reason …` (ids are in `labstock history ITEM`)"
                     .into(),
             ),
+            Error::AlreadyImported { kind, .. } => Some(format!(
+                "nothing was written; see it with `labstock audit --entity import:{kind}`; if the file really holds new records (the same delivery again), import it with --again"
+            )),
             _ => None,
         }
     }

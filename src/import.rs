@@ -5,6 +5,7 @@
 //! reason. Export writes movements in the import format so a database can
 //! be rebuilt to identical balances.
 
+pub mod log;
 mod scan;
 
 use std::fs::File;
@@ -46,6 +47,8 @@ pub struct ImportContext<'a> {
     pub zone: chrono_tz::Tz,
     pub user: &'a str,
     pub allow_expired: bool,
+    /// Import a file identical to one imported before (SPEC §10).
+    pub again: bool,
 }
 
 /// Open a CSV source: a file, or standard input for `-`.
@@ -187,10 +190,14 @@ const IMPORT_CACHE_KIB: i64 = 48 * 1024;
 /// Anything else that is not clean CSV is refused with its line and
 /// column: bytes that are not UTF-8, a quote never closed, a row with too
 /// few or too many cells, a cell over [`MAX_CELL_BYTES`].
+///
+/// Every import that writes rows is logged ([`log`]); a file identical to
+/// one imported before as the same kind is refused unless `ctx.again`.
 pub fn run<F>(
     store: &mut Store,
     format: &Format,
     source: impl Read,
+    ctx: &ImportContext<'_>,
     apply: F,
 ) -> Result<ImportSummary>
 where
@@ -202,7 +209,7 @@ where
     store
         .conn
         .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-    let result = run_in_transaction(store, format, source, apply);
+    let result = run_in_transaction(store, format, source, ctx, apply);
     store.conn.pragma_update(None, "cache_size", before)?;
     result
 }
@@ -211,6 +218,7 @@ fn run_in_transaction<F>(
     store: &mut Store,
     format: &Format,
     source: impl Read,
+    ctx: &ImportContext<'_>,
     mut apply: F,
 ) -> Result<ImportSummary>
 where
@@ -219,9 +227,33 @@ where
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(Scan::new(source));
+        .from_reader(Scan::new(log::Hashing::new(source)));
+    match apply_rows(store, format, &mut reader, ctx, &mut apply) {
+        Ok(summary) => Ok(summary),
+        // A refused file that was imported before: say so, not which of
+        // its rows now fails (nothing was written either way).
+        Err(e) => match reader.get_mut().inner_mut().finish() {
+            Some((sha256, _)) => {
+                log::refuse_repeat(&store.conn, format.kind, &sha256, ctx.again)?;
+                Err(e)
+            }
+            None => Err(e),
+        },
+    }
+}
+
+fn apply_rows<R: Read, F>(
+    store: &mut Store,
+    format: &Format,
+    reader: &mut csv::Reader<Scan<log::Hashing<R>>>,
+    ctx: &ImportContext<'_>,
+    apply: &mut F,
+) -> Result<ImportSummary>
+where
+    F: FnMut(&Connection, &CsvRow<'_>, &mut ImportSummary) -> Result<()>,
+{
     let mut raw = csv::ByteRecord::new();
-    if !read_row(&mut reader, &mut raw, None)? {
+    if !read_row(reader, &mut raw, None)? {
         return Err(Error::Csv(format!(
             "the file is empty: there is no header row (an import of {} starts with a line naming its columns, e.g. {})",
             format.kind,
@@ -235,7 +267,7 @@ where
     let mut summary = ImportSummary::default();
     let mut raw = csv::ByteRecord::new();
     let mut cleaned = csv::StringRecord::new();
-    while read_row(&mut reader, &mut raw, Some(&shape))? {
+    while read_row(reader, &mut raw, Some(&shape))? {
         let line = reader.get_mut().next_row_line();
         let record = row_text(std::mem::take(&mut raw), line, &shape)?;
         if record.iter().all(|c| c.trim().is_empty()) {
@@ -266,6 +298,25 @@ where
         summary.rows += 1;
         apply(&tx, &row, &mut summary).map_err(|e| row.fail(e))?;
         raw = record.into_byte_record();
+    }
+    // A file with no data rows writes nothing, so it is neither refused
+    // nor logged.
+    if summary.rows > 0
+        && let Some((sha256, bytes)) = reader.get_mut().inner_mut().finish()
+    {
+        log::refuse_repeat(&tx, format.kind, &sha256, ctx.again)?;
+        log::record(
+            &tx,
+            &log::Imported {
+                kind: format.kind,
+                sha256,
+                bytes,
+                rows: summary.rows,
+                again: ctx.again,
+                at: &stamp(ctx.now),
+                user: ctx.user,
+            },
+        )?;
     }
     tx.commit()?;
     Ok(summary)
@@ -514,7 +565,7 @@ pub fn import_locations(
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
-    run(store, &LOCATIONS, source, |conn, row, summary| {
+    run(store, &LOCATIONS, source, &ctx, |conn, row, summary| {
         let code = row.need("code")?;
         if insert_location(conn, code, row.get("name"), &now, ctx.user)? {
             summary.written += 1;
@@ -586,7 +637,7 @@ pub fn import_items(
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
-    run(store, &ITEMS, source, |conn, row, summary| {
+    run(store, &ITEMS, source, &ctx, |conn, row, summary| {
         let mut item = item_from_row(row)?;
         insert_item(conn, &mut item, &now, ctx.user).map_err(|e| {
             let column = match &e {
@@ -632,7 +683,6 @@ pub fn movement_from_row(row: &CsvRow<'_>, ctx: &ImportContext<'_>) -> Result<Mo
     req.note = row.get("note").map(str::to_owned);
     req.allow_expired = ctx.allow_expired;
     req.write_waste = false;
-    req.link_order_by_reference = true;
     if req.to_location.is_some() && kind != MovementKind::Transfer {
         return Err(Error::invalid(
             "to_location",
@@ -673,7 +723,7 @@ pub fn import_movements(
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
     let mut lookups = Lookups::default();
-    run(store, &MOVEMENTS, source, |conn, row, summary| {
+    run(store, &MOVEMENTS, source, &ctx, |conn, row, summary| {
         let req = movement_from_row(row, &ctx)?;
         let outcome = record_with(conn, &mut lookups, &req, &now).map_err(|e| {
             let column = movement_error_column(&e);
@@ -691,6 +741,29 @@ pub fn import_movements(
     })
 }
 
+/// The `reference` and `note` cells of a movement: one linked to an order
+/// line carries the line's reference, so the import links it again (a
+/// reversal, exported as an adjust, included) and export → import keeps
+/// every order line's received quantity; a delivery reference of its own
+/// moves to the note.
+fn order_reference(
+    reference: Option<String>,
+    note: Option<String>,
+    order: Option<String>,
+) -> (Option<String>, Option<String>) {
+    match (order, reference) {
+        (Some(order), Some(own)) if !own.eq_ignore_ascii_case(&order) => {
+            let note = match note {
+                Some(n) => format!("{n}; reference {own}"),
+                None => format!("reference {own}"),
+            };
+            (Some(order), Some(note))
+        }
+        (Some(order), _) => (Some(order), note),
+        (None, reference) => (reference, note),
+    }
+}
+
 /// Write every movement in the `movements` import format, in ledger
 /// order, text cells escaped against formula injection (undone by the
 /// import, so export → import is exact). Reversals, which imports refuse, are written as the movement
@@ -700,9 +773,11 @@ pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
     writer.write_record(MOVEMENTS.columns)?;
     let mut stmt = store.conn.prepare(
         "SELECT m.id, m.at, m.kind, i.code, m.quantity, m.counted, l.lot, l.expiry, loc.code, tl.code, \
-         m.reason, m.reference, m.user, m.note, m.reverses \
+         m.reason, m.reference, m.user, m.note, m.reverses, \
+         coalesce(o.reference, CASE WHEN om.kind = 'receive' OR om.kind = 'adjust' THEN om.reference END) \
          FROM movements m JOIN items i ON i.id = m.item_id JOIN lots l ON l.id = m.lot_id \
          JOIN locations loc ON loc.id = m.location_id LEFT JOIN locations tl ON tl.id = m.to_location_id \
+         LEFT JOIN orders o ON o.id = m.order_id LEFT JOIN movements om ON om.id = m.reverses \
          ORDER BY m.id",
     )?;
     let mut rows = stmt.query(params![])?;
@@ -750,6 +825,7 @@ pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
             _ => (kind.clone(), -quantity, location, None, reason, None),
         };
         let lot: String = r.get(6)?;
+        let (reference, note) = order_reference(r.get(11)?, r.get(13)?, r.get(15)?);
         let text = |s: String| csv_escape(&s).into_owned();
         writer.write_record([
             text(r.get::<_, String>(1)?),
@@ -762,9 +838,9 @@ pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
             text(from),
             text(to.unwrap_or_default()),
             text(reason.unwrap_or_default()),
-            text(r.get::<_, Option<String>>(11)?.unwrap_or_default()),
+            text(reference.unwrap_or_default()),
             text(r.get::<_, String>(12)?),
-            text(r.get::<_, Option<String>>(13)?.unwrap_or_default()),
+            text(note.unwrap_or_default()),
         ])?;
         n += 1;
     }

@@ -322,9 +322,6 @@ pub struct MovementRequest {
     pub waste_stream: Option<String>,
     /// Whether a dispose writes its waste record (interactive yes, imports no).
     pub write_waste: bool,
-    /// In imports a receipt's `reference` that names an order line links
-    /// to it; interactively only `--order` does.
-    pub link_order_by_reference: bool,
 }
 
 impl MovementRequest {
@@ -353,7 +350,6 @@ impl MovementRequest {
             allow_expired: false,
             waste_stream: None,
             write_waste: true,
-            link_order_by_reference: false,
         }
     }
 }
@@ -732,6 +728,16 @@ fn post(
     if let Some(to) = to {
         apply(conn, lk, item, lot, to, -row.quantity, &at)?;
     }
+    // An adjust naming an order line's reference corrects what was
+    // received on it (an exported reversal of a receipt comes back so).
+    let order_id = match (row.order_id, row.kind, row.reference) {
+        (Some(id), _, _) => Some(id),
+        (None, MovementKind::Adjust, Some(reference)) => conn
+            .prepare_cached(sql::ORDER_LINE)?
+            .query_row(params![reference, item.id], |r| r.get::<_, i64>(0))
+            .optional()?,
+        _ => None,
+    };
     let id = chain::append(
         conn,
         &chain::MOVEMENTS,
@@ -746,14 +752,14 @@ fn post(
             row.counted,
             row.reason,
             row.reference,
-            row.order_id,
+            order_id,
             row.note,
             row.reverses,
             req.user,
             recorded_at,
         ],
     )?;
-    if let Some(order_id) = row.order_id {
+    if let Some(order_id) = order_id {
         conn.prepare_cached("UPDATE orders SET received = received + ?2 WHERE id = ?1")?
             .execute(params![order_id, row.quantity])?;
     }
@@ -1003,7 +1009,7 @@ fn receive(
 }
 
 /// The order line a receipt counts against: `--order REF` must name a line
-/// for this item; in imports a `reference` that names one links quietly.
+/// for this item; a `reference` that names one links quietly.
 fn order_line(
     conn: &Connection,
     item: &Item,
@@ -1028,9 +1034,9 @@ fn order_line(
             }),
         };
     }
-    if req.link_order_by_reference
-        && let Some(reference) = non_empty(req.reference.as_ref())
-    {
+    // A receipt whose reference names an order line of the item is
+    // received on it (SPEC §10), from the command line as from an import.
+    if let Some(reference) = non_empty(req.reference.as_ref()) {
         return lookup(reference);
     }
     Ok(None)
@@ -1506,7 +1512,9 @@ pub(crate) fn reverse(
         })?;
     let original = conn
         .prepare_cached(
-            "SELECT m.kind, m.item_id, m.lot_id, m.location_id, m.to_location_id, m.quantity, m.order_id, \
+            "SELECT m.kind, m.item_id, m.lot_id, m.location_id, m.to_location_id, m.quantity, \
+             coalesce(m.order_id, CASE WHEN m.kind = 'receive' OR m.kind = 'adjust' THEN \
+               (SELECT o.id FROM orders o WHERE o.reference = m.reference AND o.item_id = m.item_id) END), \
              (SELECT r.id FROM movements r WHERE r.reverses = m.id) FROM movements m WHERE m.id = ?1",
         )?
         .query_row([id], |r| {

@@ -2,13 +2,16 @@
 //! `import orders`), ending them (`order cancel`, `order close`) and what
 //! is still on order as of a date.
 //!
-//! A line's `received` comes from the ledger: receipts linked to it by
-//! `order_id` (`receive --order`, or an imported receipt whose `reference`
-//! names the line), plus receipts that name its reference for the same
-//! item but were recorded before the line existed (movements imported
-//! before orders) and so could not be linked — the ledger is append-only,
-//! so they are matched on (reference, item) when read, as SPEC §10 says.
-//! Reversals of either kind count against what they reversed.
+//! What was received on a line has one definition, `received_by!`: the
+//! movements linked to it by `order_id` (a receipt whose `--order` or
+//! `reference` names the line, an `adjust` naming it — how an exported
+//! reversal of a receipt comes back — and the reversals of these), plus
+//! receipts and corrections naming its (reference, item) that were recorded
+//! before the line existed and so could not be linked (the ledger is
+//! append-only), and their reversals. `order list`, reorder's `on_order`
+//! and `check` read it; `orders.received` is its cache, maintained by every
+//! movement and by a new line (which starts from the receipts before it),
+//! proven by `check`, and read by the over-receipt warning.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -151,23 +154,138 @@ fn state_of(status: &str, quantity: i64, received: i64) -> &'static str {
     }
 }
 
+/// What was received on order line `o` by the moment ?1: THE definition
+/// of "received on an order line" (SPEC §10: receipts match the line on
+/// (reference, item)), used by `order list`, reorder's `on_order`, the
+/// over-receipt warning (through `orders.received`, maintained from it)
+/// and `check`, which proves `orders.received` against it.
+///
+/// A movement counts against a line when it is linked to it by
+/// `order_id` (a receipt naming the line's reference, `--order`, an
+/// imported receipt correction, or the reversal of any of these), or,
+/// recorded before the line existed and so unlinked (the ledger is
+/// append-only), when it is a receipt or receipt correction (`adjust`)
+/// naming the line's (reference, item), or the unlinked reversal of one.
+/// Each half is one index range (`movements_order`,
+/// `movements_unlinked_order_refs`).
+macro_rules! received_by {
+    ($end:literal) => {
+        concat!(
+            "((SELECT coalesce(SUM(m.quantity), 0) FROM movements m \
+               WHERE m.order_id = o.id AND m.at < ",
+            $end,
+            ") \
+             + (SELECT coalesce(SUM(m.quantity + coalesce( \
+                     (SELECT r.quantity FROM movements r WHERE r.reverses = m.id AND r.order_id IS NULL AND r.at < ",
+            $end,
+            "), 0)), 0) \
+                  FROM movements m \
+                 WHERE m.item_id = o.item_id AND m.reference = o.reference COLLATE NOCASE \
+                   AND m.order_id IS NULL AND m.reference IS NOT NULL \
+                   AND (m.kind = 'receive' OR m.kind = 'adjust') AND m.at < ",
+            $end,
+            "))"
+        )
+    };
+}
+
+/// The columns of an [`OrderLine`], with `received` by the moment ?1.
+macro_rules! line_columns {
+    () => {
+        concat!(
+            "SELECT o.id, o.item_id, o.reference, o.supplier, i.code, i.name, loc.code, o.ordered_on, \
+                    o.expected_on, o.quantity, o.status, o.closed_on, ",
+            received_by!("?1"),
+            " FROM orders o JOIN items i ON i.id = o.item_id JOIN locations loc ON loc.id = o.location_id "
+        )
+    };
+}
+
 /// Order lines with what was received against them by the end of a day
 /// (?1), by item (?2), location (?3), and only those counting as on
-/// order on ?5 (?4): receipts come from `movements_order` and, for
-/// receipts recorded before their line, `movements_unlinked_receipts`.
-pub const LINES_AS_OF: &str = "SELECT o.id, o.item_id, o.reference, o.supplier, i.code, i.name, loc.code, o.ordered_on, \
-                o.expected_on, o.quantity, o.status, o.closed_on, \
-                (SELECT coalesce(SUM(m.quantity), 0) FROM movements m \
-                  WHERE m.order_id = o.id AND m.at < ?1) \
-              + (SELECT coalesce(SUM(m.quantity + coalesce( \
-                        (SELECT r.quantity FROM movements r WHERE r.reverses = m.id AND r.at < ?1), 0)), 0) \
-                   FROM movements m \
-                  WHERE m.item_id = o.item_id AND m.kind = 'receive' AND m.order_id IS NULL \
-                    AND m.reference = o.reference COLLATE NOCASE AND m.at < ?1) \
-         FROM orders o JOIN items i ON i.id = o.item_id JOIN locations loc ON loc.id = o.location_id \
-         WHERE (?2 IS NULL OR o.item_id = ?2) AND (?3 IS NULL OR o.location_id = ?3) \
-           AND (NOT ?4 OR (o.ordered_on <= ?5 AND (o.closed_on IS NULL OR o.closed_on > ?5))) \
-         ORDER BY o.reference COLLATE BINARY, i.code COLLATE BINARY";
+/// order on ?5 (?4).
+pub const LINES_AS_OF: &str = concat!(
+    line_columns!(),
+    "WHERE (?2 IS NULL OR o.item_id = ?2) AND (?3 IS NULL OR o.location_id = ?3) \
+       AND (NOT ?4 OR (o.ordered_on <= ?5 AND (o.closed_on IS NULL OR o.closed_on > ?5))) \
+     ORDER BY o.reference COLLATE BINARY, i.code COLLATE BINARY"
+);
+
+/// One order line by id (?2), with what was received by the moment ?1:
+/// what `order add` and each `import orders` row read back (primary key).
+pub const LINE_BY_ID: &str = concat!(line_columns!(), "WHERE o.id = ?2");
+
+/// `orders.received` of every line beside what the ledger says it is
+/// (the definition over the whole ledger), for `check`.
+pub const RECEIVED_DISAGREEING: &str = concat!(
+    "SELECT o.reference, i.code, o.received, ",
+    received_by!("?1"),
+    " AS ledger FROM orders o JOIN items i ON i.id = o.item_id WHERE o.received <> ledger ORDER BY o.id"
+);
+
+/// Order lines whose maintained `received` differs from the ledger's
+/// (the definition over every movement): (reference, item, stored, ledger).
+pub(crate) fn received_disagreeing(conn: &Connection) -> Result<Vec<(String, String, i64, i64)>> {
+    let mut stmt = conn.prepare(RECEIVED_DISAGREEING)?;
+    let rows = stmt.query_map([end_of_day(everything(), chrono_tz::Tz::UTC)], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The supplier of a reference's first line that names one
+/// (`orders` UNIQUE (reference, item_id), then the line's item by key).
+pub const REFERENCE_SUPPLIER: &str = "SELECT o.supplier, i.code FROM orders o JOIN items i ON i.id = o.item_id \
+     WHERE o.reference = ?1 AND o.supplier IS NOT NULL ORDER BY o.reference, o.item_id LIMIT 1";
+
+/// Whether the (reference, item) line exists (`orders` UNIQUE (reference, item_id)).
+pub const LINE_EXISTS: &str = "SELECT reference FROM orders WHERE reference = ?1 AND item_id = ?2";
+
+/// A new order line, with what was already received on it.
+pub const INSERT_LINE: &str = "INSERT INTO orders (reference, supplier, item_id, quantity, ordered_on, expected_on, location_id, \
+     created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+fn line_from_row(r: &rusqlite::Row<'_>, day: &str) -> rusqlite::Result<OrderLine> {
+    let quantity: i64 = r.get(9)?;
+    let status: String = r.get(10)?;
+    let closed_on: Option<String> = r.get(11)?;
+    let received: i64 = r.get(12)?;
+    // A line ended after the as-of date was still open then.
+    let ended = closed_on.as_deref().is_some_and(|c| c <= day);
+    let status = if ended { status.as_str() } else { "open" };
+    let outstanding = if ended {
+        0
+    } else {
+        let left = (i128::from(quantity) - i128::from(received)).max(0);
+        i64::try_from(left).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(12, received))?
+    };
+    Ok(OrderLine {
+        id: r.get(0)?,
+        item_id: r.get(1)?,
+        reference: r.get(2)?,
+        supplier: r.get(3)?,
+        item: r.get(4)?,
+        name: r.get(5)?,
+        location: r.get(6)?,
+        ordered_on: r.get(7)?,
+        expected_on: r.get(8)?,
+        quantity,
+        received,
+        outstanding,
+        state: state_of(status, quantity, received).to_owned(),
+        closed_on: closed_on.filter(|_| ended),
+    })
+}
+
+/// One order line as of the end of `as_of`.
+fn line_by_id(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Option<OrderLine>> {
+    let end = end_of_day(as_of, crate::settings::lab_zone(conn)?);
+    let day = as_of.to_string();
+    Ok(conn
+        .prepare_cached(LINE_BY_ID)?
+        .query_row(params![end, id], |r| line_from_row(r, &day))
+        .optional()?)
+}
 
 /// Order lines with `received` as of the end of `as_of`, by reference then item.
 pub(crate) fn lines_as_of(
@@ -186,36 +304,7 @@ pub(crate) fn lines_as_of(
             filter.counting_only,
             day
         ],
-        |r| {
-            let quantity: i64 = r.get(9)?;
-            let status: String = r.get(10)?;
-            let closed_on: Option<String> = r.get(11)?;
-            let received: i64 = r.get(12)?;
-            // A line ended after the as-of date was still open then.
-            let ended = closed_on.as_deref().is_some_and(|c| c <= day.as_str());
-            let status = if ended { status.as_str() } else { "open" };
-            let outstanding = if ended {
-                0
-            } else {
-                (quantity - received).max(0)
-            };
-            Ok(OrderLine {
-                id: r.get(0)?,
-                item_id: r.get(1)?,
-                reference: r.get(2)?,
-                supplier: r.get(3)?,
-                item: r.get(4)?,
-                name: r.get(5)?,
-                location: r.get(6)?,
-                ordered_on: r.get(7)?,
-                expected_on: r.get(8)?,
-                quantity,
-                received,
-                outstanding,
-                state: state_of(status, quantity, received).to_owned(),
-                closed_on: closed_on.filter(|_| ended),
-            })
-        },
+        |r| line_from_row(r, &day),
     )?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
@@ -326,7 +415,7 @@ pub(crate) fn insert_order(
             .unwrap_or(DEFAULT_LOCATION),
     )?;
     let existing: Option<String> = conn
-        .prepare_cached("SELECT reference FROM orders WHERE reference = ?1 AND item_id = ?2")?
+        .prepare_cached(LINE_EXISTS)?
         .query_row(params![reference, item.id], |r| r.get(0))
         .optional()?;
     if let Some(existing) = existing {
@@ -337,10 +426,7 @@ pub(crate) fn insert_order(
         });
     }
     let reference_supplier: Option<(String, String)> = conn
-        .prepare_cached(
-            "SELECT o.supplier, i.code FROM orders o JOIN items i ON i.id = o.item_id \
-             WHERE o.reference = ?1 AND o.supplier IS NOT NULL ORDER BY o.id LIMIT 1",
-        )?
+        .prepare_cached(REFERENCE_SUPPLIER)?
         .query_row([reference], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let given = order
@@ -362,11 +448,7 @@ pub(crate) fn insert_order(
         (None, Some((theirs, _))) => Some(theirs.clone()),
         (None, None) => item.supplier.clone(),
     };
-    conn.prepare_cached(
-        "INSERT INTO orders (reference, supplier, item_id, quantity, ordered_on, expected_on, location_id, \
-         created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
+    conn.prepare_cached(INSERT_LINE)?.execute(params![
         reference,
         supplier,
         item.id,
@@ -378,17 +460,15 @@ pub(crate) fn insert_order(
         user,
     ])?;
     let id = conn.last_insert_rowid();
-    let line = lines_as_of(
-        conn,
-        LineFilter {
-            item_id: Some(item.id),
-            ..LineFilter::default()
-        },
-        everything(),
-    )?
-    .into_iter()
-    .find(|l| l.id == id);
-    line.ok_or_else(|| Error::Refused(format!("order line {reference} was not written")))
+    // Receipts recorded before the line (movements imported before
+    // orders) were received on it: `orders.received` starts from them.
+    let line = line_by_id(conn, id, everything())?
+        .ok_or_else(|| Error::Refused(format!("order line {reference} was not written")))?;
+    if line.received != 0 {
+        conn.prepare_cached("UPDATE orders SET received = ?2 WHERE id = ?1")?
+            .execute(params![id, line.received])?;
+    }
+    Ok(line)
 }
 
 /// Import order lines (SPEC §7): all or nothing.
@@ -399,7 +479,7 @@ pub fn import_orders(
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
     let today = crate::clock::lab_date(ctx.now, ctx.zone);
-    import::run(store, &ORDERS, source, |conn, row, summary| {
+    import::run(store, &ORDERS, source, &ctx, |conn, row, summary| {
         let order = order_from_row(row, today)?;
         let line = insert_order(conn, &order, &now, ctx.user).map_err(|e| {
             let column = order_error_column(&e);
@@ -574,10 +654,10 @@ impl Store {
                 params![id, how.as_str(), on.to_string(), reason, now, user],
             )?;
         }
-        let ended = lines_as_of(&tx, LineFilter::default(), everything())?
-            .into_iter()
-            .filter(|l| ids.contains(&l.id))
-            .collect();
+        let mut ended = Vec::with_capacity(ids.len());
+        for id in &ids {
+            ended.extend(line_by_id(&tx, *id, everything())?);
+        }
         tx.commit()?;
         Ok(ended)
     }

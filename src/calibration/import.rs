@@ -70,7 +70,7 @@ pub fn import_equipment(
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
-    import::run(store, &EQUIPMENT, source, |conn, row, summary| {
+    import::run(store, &EQUIPMENT, source, &ctx, |conn, row, summary| {
         let mut eq = equipment_from_row(row)?;
         insert_equipment(conn, &mut eq, &now, ctx.user)
             .map_err(|e| e.at_row(row.line, Some("asset_tag")))?;
@@ -88,7 +88,7 @@ pub fn import_calibrations(
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
     let today = crate::clock::lab_date(ctx.now, ctx.zone);
-    import::run(store, &CALIBRATIONS, source, |conn, row, summary| {
+    import::run(store, &CALIBRATIONS, source, &ctx, |conn, row, summary| {
         let tag = row.need("asset_tag")?;
         let eq = find_equipment(conn, tag).map_err(|e| e.at_row(row.line, Some("asset_tag")))?;
         let performed_on = parse_date("performed_on", row.need("performed_on")?)

@@ -27,6 +27,10 @@ pub(crate) struct ImportArgs {
     /// Allow rows that issue an explicitly named expired lot
     #[arg(long)]
     allow_expired: bool,
+    /// Import a file identical to one imported before (as the same kind);
+    /// without it such a file is refused, naming the earlier import
+    #[arg(long)]
+    again: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +47,7 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         now: ctx.clock().now(),
         user: &ctx.user,
         allow_expired: a.allow_expired,
+        again: a.again,
     };
     let (what, summary) = match a.kind {
         ImportKind::Locations => (

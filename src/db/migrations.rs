@@ -33,6 +33,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "calibration_intervals",
         run: calibration_intervals,
     },
+    Migration {
+        name: "orders_imports",
+        run: orders_imports,
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,
@@ -87,5 +91,14 @@ fn lot_evidence(tx: &Transaction<'_>) -> Result<()> {
             params![lot_id, item_id, lot, expiry, created_at, user],
         )?;
     }
+    Ok(())
+}
+
+/// One definition of what was received on an order line (its index, and
+/// `orders.received` recomputed from it), and the append-only,
+/// hash-chained log of imports that refuses a file imported before
+/// (issue 12, defects 5, 12, 18).
+fn orders_imports(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(include_str!("migrations/orders_imports.sql"))?;
     Ok(())
 }

@@ -107,6 +107,12 @@ impl<R: Read> Scan<R> {
         self.starts.pop_front().unwrap_or(self.line)
     }
 
+    /// The reader beneath the scan (to read a refused file to its end,
+    /// so its content can be compared with earlier imports).
+    pub(super) fn inner_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
     /// The problem that stopped the stream, if any.
     pub(super) fn problem(&self) -> Option<ScanProblem> {
         self.problem

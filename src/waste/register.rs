@@ -8,6 +8,13 @@
 //! withdraws a record (waste that was never produced, e.g. a reversed
 //! disposal).
 //!
+//! A record that left the site with a consignment may still be corrected
+//! or withdrawn: the consignment is evidence of what left, so the
+//! correction goes with it (linked to the same consignment) and `report
+//! consignments` keeps a withdrawn record in its consignment, counted in
+//! `records` and marked in `withdrawn` (its quantity 0), rather than
+//! dropping the note from the register.
+//!
 //! The rules every record obeys, whoever writes it: the stream exists (in
 //! any spacing), the date is not in the future, HP codes only on hazardous
 //! streams, a hazardous stream's `consignment_note` is a consignment note
@@ -584,7 +591,7 @@ pub fn import_waste(
     source: impl Read,
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
-    import::run(store, &WASTE, source, |conn, row, summary| {
+    import::run(store, &WASTE, source, &ctx, |conn, row, summary| {
         let rec = record_from_row(row, &ctx)?;
         write(conn, &rec, RecordOrigin::Import, None, ctx.now).map_err(|e| {
             let column = record_error_column(&e);

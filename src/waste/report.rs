@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use super::{Quantity, WasteUnit, find_stream};
 use crate::db::Store;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Which records a report or listing covers.
 #[derive(Debug, Clone, Default)]
@@ -100,6 +100,10 @@ pub const LIST_COLUMNS: &[&str] = &[
     "reason",
     "notes",
 ];
+
+/// Records that stand: not corrected by a later record. A withdrawal
+/// (quantity 0) stands too.
+const NOT_CORRECTED: &str = "NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)";
 
 const LIVE: &str =
     "r.quantity_milli > 0 AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)";
@@ -304,8 +308,13 @@ pub struct ConsignmentRow {
     pub hazardous: bool,
     pub quantity: Quantity,
     pub unit: WasteUnit,
+    /// Records under the note, withdrawn ones included.
     pub records: i64,
     pub containers: i64,
+    /// Records under the note withdrawn after they were recorded (a
+    /// consignment is evidence of what left the site: a withdrawal keeps
+    /// its record in it, marked, with quantity 0).
+    pub withdrawn: i64,
 }
 
 /// Columns of `report consignments`.
@@ -322,6 +331,7 @@ pub const CONSIGNMENT_COLUMNS: &[&str] = &[
     "unit",
     "records",
     "containers",
+    "withdrawn",
 ];
 
 fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<ConsignmentRow>> {
@@ -333,7 +343,7 @@ fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<Consignme
          LEFT JOIN waste_consignment_records l ON l.record_id = r.id \
          LEFT JOIN waste_consignments k ON k.id = l.consignment_id \
          WHERE COALESCE(r.consignment_note, k.note) IS NOT NULL AND (?1 IS NULL OR r.stream = ?1) \
-         AND (?2 IS NULL OR r.date <= ?2) AND {LIVE} ORDER BY r.date, r.id"
+         AND (?2 IS NULL OR r.date <= ?2) AND {NOT_CORRECTED} ORDER BY r.date, r.id"
     );
     struct Group {
         collected_on: Option<String>,
@@ -345,6 +355,7 @@ fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<Consignme
         hazardous: bool,
         milli: i64,
         records: i64,
+        withdrawn: i64,
         containers: Vec<String>,
     }
     let mut groups: BTreeMap<(String, String, WasteUnit), Group> = BTreeMap::new();
@@ -366,6 +377,7 @@ fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<Consignme
                 hazardous: false,
                 milli: 0,
                 records: 0,
+                withdrawn: 0,
                 containers: Vec::new(),
             });
         g.collected_on = g.collected_on.take().or(r.get(1)?);
@@ -377,8 +389,18 @@ fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<Consignme
         g.destination = g.destination.take().or(r.get(5)?);
         g.name = r.get(7)?;
         g.hazardous = r.get(8)?;
-        g.milli += r.get::<_, i64>(10)?;
+        let milli: i64 = r.get(10)?;
+        g.milli = g.milli.checked_add(milli).ok_or_else(|| {
+            Error::invalid(
+                "waste quantity",
+                milli.to_string(),
+                "a consignment total within range",
+            )
+        })?;
         g.records += 1;
+        if milli == 0 {
+            g.withdrawn += 1;
+        }
         if let Some(c) = r.get::<_, Option<String>>(11)?
             && !g.containers.iter().any(|k| k.eq_ignore_ascii_case(&c))
         {
@@ -402,6 +424,7 @@ fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<Consignme
             unit,
             records: g.records,
             containers: g.containers.len() as i64,
+            withdrawn: g.withdrawn,
         })
         .filter(|row| {
             from.as_ref().is_none_or(|f| row.collected_on >= *f)

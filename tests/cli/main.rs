@@ -19,6 +19,7 @@ mod regress_calibration_interval;
 mod regress_ledger;
 mod regress_lots;
 mod regress_messages;
+mod regress_orders;
 mod reorder;
 mod tamper;
 mod waste;

@@ -166,7 +166,7 @@ fn ledger_inserts_maintain_only_the_justified_indexes() {
             "movements_item",
             "movements_order",
             "movements_reverses",
-            "movements_unlinked_receipts",
+            "movements_unlinked_order_refs",
         ],
         "the indexes on movements changed: justify the change in BENCHMARKS.md and here"
     );
@@ -385,7 +385,7 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
     assert_no_history_scan(
         conn,
         labstock::orders::LINES_AS_OF,
-        &["movements_order", "movements_unlinked_receipts"],
+        &["movements_order", "movements_unlinked_order_refs"],
     );
     // Calibration due: the maintained state on `equipment` only.
     let lines = plan(conn, labstock::calibration::DUE_CANDIDATES);
@@ -393,4 +393,199 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
         lines.iter().all(|l| l.contains("equipment")),
         "calibration-due candidates read more than equipment: {lines:#?}"
     );
+}
+
+// ---------------------------------------------------------------------------
+// Imports (issue 12, defect 18): every statement any import runs per row
+// finds its rows through an index. The statements are not listed by hand:
+// SQLite's statement trace records every one an import of each kind runs,
+// so a lookup added later is covered without anyone remembering to add it.
+
+static TRACED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+fn trace_statement(event: rusqlite::trace::TraceEvent<'_>) {
+    if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
+        let mut seen = TRACED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !seen.iter().any(|s| s == sql) {
+            seen.push(sql.to_owned());
+        }
+    }
+}
+
+/// Tables that never grow with use (seeded reference data): a scan of
+/// them costs the same at any size.
+const FIXED_TABLES: &[&str] = &["waste_streams"];
+
+/// The plan lines of `sql` that scan a table that grows.
+fn growing_scans(conn: &Connection, sql: &str) -> Vec<String> {
+    plan(conn, sql)
+        .into_iter()
+        .filter(|l| {
+            l.strip_prefix("SCAN ").is_some_and(|rest| {
+                let table = rest.split_whitespace().next().unwrap_or_default();
+                !FIXED_TABLES.contains(&table) && table != "CONSTANT"
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn defect_18_every_statement_of_every_import_searches_by_index() {
+    use labstock::import::{self, ImportContext};
+
+    let lab = lab();
+    lab.ok(&[
+        "order",
+        "add",
+        "PO-1",
+        "--item",
+        "GLOVES-M",
+        "--quantity",
+        "5",
+    ]);
+    lab.ok(&["equipment", "add", "BAL-1", "--calibration-interval", "1y"]);
+    let mut store = lab.store();
+    store.connection().trace_v2(
+        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
+        Some(trace_statement),
+    );
+    let ctx = ImportContext {
+        now: chrono::DateTime::parse_from_rfc3339(crate::common::NOW)
+            .unwrap()
+            .to_utc(),
+        user: "plans",
+        allow_expired: false,
+        again: false,
+    };
+    type Importer = fn(
+        &mut labstock::Store,
+        &[u8],
+        ImportContext<'_>,
+    ) -> labstock::error::Result<import::ImportSummary>;
+    let files: &[(&str, Importer, &str)] = &[
+        (
+            "locations",
+            |s, f, c| import::import_locations(s, f, c),
+            "code,name\nSHELF-1,Shelf\nSHELF-2,Shelf\nFRIDGE-1,\n",
+        ),
+        (
+            "items",
+            |s, f, c| import::import_items(s, f, c),
+            "code,name,supplier,lot_tracked,gtin\nTIP-1,Tips,Acme,no,\nTIP-2,Tips,,yes,05012345000015\n",
+        ),
+        (
+            "orders",
+            |s, f, c| labstock::orders::import_orders(s, f, c),
+            "reference,supplier,item,quantity,ordered_on,expected_on,location\n\
+             PO-1,,REAG-1,3,2026-11-01,,FRIDGE-1\nPO-2,Acme,GLOVES-M,4,2026-11-01,2026-11-30,\nPO-2,,TIP-1,2,,,\n",
+        ),
+        (
+            "movements",
+            |s, f, c| import::import_movements(s, f, c),
+            "timestamp,kind,item,quantity,lot,expiry,location,to_location,reason,reference,user,note\n\
+             2026-11-20T10:00:00Z,receive,GLOVES-M,4,,,,,,PO-2,,\n\
+             2026-11-20T10:05:00Z,receive,REAG-1,3,B2,2027-02-28,FRIDGE-1,,,PO-1,,\n\
+             2026-11-20T10:10:00Z,issue,REAG-1,2,,,FRIDGE-1,,,,,\n\
+             2026-11-20T10:15:00Z,transfer,GLOVES-M,1,,,MAIN,SHELF-1,,,,\n\
+             2026-11-20T10:20:00Z,adjust,GLOVES-M,-1,,,,,damaged,PO-2,,\n\
+             2026-11-20T10:25:00Z,count,GLOVES-M,12,,,,,,,,\n\
+             2026-11-20T10:30:00Z,dispose,REAG-1,1,B2,,FRIDGE-1,,damaged,,,\n",
+        ),
+        (
+            "equipment",
+            |s, f, c| labstock::calibration::import_equipment(s, f, c),
+            "asset_tag,description,calibration_interval,in_service_date\nPIP-1,Pipette,6m,2026-01-01\nPIP-2,Pipette,,\n",
+        ),
+        (
+            "calibrations",
+            |s, f, c| labstock::calibration::import_calibrations(s, f, c),
+            "asset_tag,performed_on,result,next_due\nBAL-1,2026-10-01,pass,\nPIP-1,2026-10-02,fail,\nPIP-1,2026-10-03,adjusted,2027-04-01\n",
+        ),
+        (
+            "waste",
+            |s, f, c| labstock::waste::import_waste(s, f, c),
+            "date,stream,quantity,unit,container,consignment_note,carrier,recorded_by,notes\n2026-11-01,18 01 03*,2.5,kg,SB-1,,,,\n2026-11-02,18 01 04,1,items,,WTN-9,Veolia,,\n",
+        ),
+    ];
+    for (kind, importer, file) in files {
+        importer(&mut store, file.as_bytes(), ctx).unwrap_or_else(|e| panic!("import {kind}: {e}"));
+    }
+    store
+        .connection()
+        .trace_v2(rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT, None);
+    let traced = TRACED.lock().unwrap().clone();
+    let conn = store.connection();
+    // Each chain's "last row" probe steps back from the end of the rowid
+    // b-tree once: a SCAN in the plan that reads one row.
+    let chain_heads: Vec<&str> = chain::TABLES.iter().map(|t| t.last_sql()).collect();
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for sql in &traced {
+        let head = sql.trim_start().to_ascii_uppercase();
+        if !["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"]
+            .iter()
+            .any(|k| head.starts_with(k))
+            || chain_heads.contains(&sql.as_str())
+        {
+            continue;
+        }
+        checked += 1;
+        let scans = growing_scans(conn, sql);
+        if !scans.is_empty() {
+            failures.push(format!("{sql}\n  {scans:?}"));
+        }
+    }
+    assert!(
+        checked > 20,
+        "the trace saw only {checked} statements: {traced:#?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "statements of an import that scan a growing table:\n{}",
+        failures.join("\n")
+    );
+    // The import log's own probe, and the order lookups, by name.
+    assert_searches(conn, import::log::EARLIER_IMPORT, "imports_content");
+    assert_searches(conn, labstock::orders::LINE_BY_ID, "PRIMARY KEY");
+    assert_searches(
+        conn,
+        labstock::orders::LINE_EXISTS,
+        "sqlite_autoindex_orders",
+    );
+    assert_searches(
+        conn,
+        labstock::orders::REFERENCE_SUPPLIER,
+        "sqlite_autoindex_orders",
+    );
+}
+
+#[test]
+fn defect_05_received_on_an_order_line_reads_two_index_ranges() {
+    let lab = lab();
+    let store = lab.store();
+    let conn = store.connection();
+    for sql in [
+        labstock::orders::LINE_BY_ID,
+        labstock::orders::RECEIVED_DISAGREEING,
+    ] {
+        let lines = plan(conn, sql);
+        assert!(
+            lines.iter().any(|l| l.contains("movements_order")),
+            "{sql}\n{lines:#?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("movements_unlinked_order_refs")),
+            "{sql}\n{lines:#?}"
+        );
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.starts_with("SCAN m") || l.starts_with("SCAN r")),
+            "{sql}\n{lines:#?}"
+        );
+    }
 }
