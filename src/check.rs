@@ -284,11 +284,15 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
     first.sort_by_key(|(_, id)| *id);
     let mut problems = Vec::new();
     for ((lot, location), id) in first {
+        // A row pointing at a lot or location that is gone is reported by
+        // the dangling-reference check; here it is named by its ids.
         let (item, lot_name, loc): (String, String, String) = conn
             .prepare_cached(
                 "SELECT i.code, l.lot, loc.code FROM lots l JOIN items i ON i.id = l.item_id, locations loc WHERE l.id = ?1 AND loc.id = ?2",
             )?
-            .query_row([lot, location], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            .query_row([lot, location], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?
+            .unwrap_or_else(|| (format!("item of lot id {lot}"), String::new(), format!("location id {location}")));
         let (what, flag) = if lot_name.is_empty() {
             (format!("{item} (no lot)"), String::new())
         } else {

@@ -635,7 +635,14 @@ fn never_negative_later(
             what: "",
             requested: -delta,
             available: running,
-            detail: format!("{} at {at}, the time the movement is dated", lot_text(lot)),
+            detail: format!(
+                "{} at {at}, the time the movement is dated",
+                if lot.lot.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in lot {}", lot.lot)
+                }
+            ),
         });
     }
     for (id, kind, when, after) in points.into_iter().rev() {
@@ -1115,7 +1122,7 @@ fn issue(
     let allocation: Vec<(Lot, i64)> = if named.is_some() {
         let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
         check_issuable(item, &lot, as_of, req.allow_expired)?;
-        let have = lk.balance(conn, lot.id, location.id)?;
+        let have = balance_at(conn, lk, &lot, &location, &stamp(req.at))?;
         if have < req.quantity {
             return Err(Error::InsufficientStock {
                 item: item.code.clone(),
@@ -1128,7 +1135,13 @@ fn issue(
         }
         vec![(lot, req.quantity)]
     } else {
-        let lots = lots_with_stock(conn, item, location.id)?;
+        let mut lots = lots_with_stock(conn, item, location.id)?;
+        // A backdated issue allocates over the stock as it stood then.
+        let at = stamp(req.at);
+        for (lot, held) in &mut lots {
+            *held = balance_at(conn, lk, lot, &location, &at)?;
+        }
+        lots.retain(|(_, held)| *held > 0);
         match fefo_plan(&lots, item, as_of, req.quantity) {
             Some(plan) => plan
                 .into_iter()
@@ -1728,7 +1741,8 @@ pub fn stock_as_of(
             ],
             |r| {
                 let expiry = parse_opt_date(r.get(5)?);
-                let opened = parse_opt_date(r.get(7)?);
+                // An opening counts from its own date (`lots::opening_as_of`).
+                let opened = crate::lots::opening_as_of(parse_opt_date(r.get(7)?), Some(as_of));
                 let in_use: Option<i64> = r.get(8)?;
                 Ok(StockLine {
                     item_id: r.get(0)?,
@@ -1746,6 +1760,17 @@ pub fn stock_as_of(
             },
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    // Lot status as it stood at the end of the date: the one definition
+    // every report uses (`lots::statuses_changed_after`; an empty index
+    // range for today).
+    let changed = crate::lots::statuses_changed_after(conn, as_of)?;
+    if !changed.is_empty() {
+        for line in &mut lines {
+            if let Some(status) = changed.get(&line.lot_id) {
+                line.status = *status;
+            }
+        }
+    }
     if !undo.is_empty() {
         for line in &mut lines {
             if let Some(q) = undo.get(&(line.lot_id, line.location_id)) {

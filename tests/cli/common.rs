@@ -139,3 +139,47 @@ pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
 pub(crate) fn fixture(name: &str) -> String {
     format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Turn a database made by this binary into the one a version-1 labstock
+/// (the base `schema.sql`, before any migration) would have left, keeping
+/// the rows of the base tables: every object the migrations added is
+/// dropped and every base object they changed is put back as it was.
+/// Migration tests then reopen it with the binary and prove the upgrade.
+pub(crate) fn downgrade_to_version_1(conn: &rusqlite::Connection) {
+    let objects = |c: &rusqlite::Connection| -> Vec<(String, String, Option<String>)> {
+        c.prepare(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type DESC, name",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    };
+    let base = rusqlite::Connection::open_in_memory().unwrap();
+    base.execute_batch(labstock::db::SCHEMA).unwrap();
+    let base_objects = objects(&base);
+    conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+    // Triggers, then indexes, then tables (`type DESC`).
+    for (kind, name, sql) in objects(conn) {
+        let same = base_objects
+            .iter()
+            .any(|(k, n, s)| *k == kind && *n == name && *s == sql);
+        if !same {
+            conn.execute_batch(&format!(
+                "DROP {} IF EXISTS \"{name}\"",
+                kind.to_uppercase()
+            ))
+            .unwrap();
+        }
+    }
+    let now: Vec<(String, String)> = objects(conn).into_iter().map(|(k, n, _)| (k, n)).collect();
+    for (kind, name, sql) in base_objects.iter().rev() {
+        if !now.contains(&(kind.clone(), name.clone()))
+            && let Some(sql) = sql
+        {
+            conn.execute_batch(sql).unwrap();
+        }
+    }
+    conn.execute_batch("PRAGMA user_version = 1").unwrap();
+}

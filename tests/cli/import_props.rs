@@ -329,6 +329,7 @@ fn round_trip(
     let mut got = Vec::new();
     // Random files may repeat: this property is about reading them.
     let ctx = ImportContext {
+        zone: chrono_tz::Tz::UTC,
         now: now(),
         user: "prop",
         allow_expired: false,

@@ -330,10 +330,7 @@ fn a_version_1_database_is_upgraded_with_a_baseline_per_asset() {
     // Make it the database a version-1 labstock left: no interval records.
     {
         let store = lab.store();
-        store
-            .connection()
-            .execute_batch("DROP TABLE calibration_interval_changes; PRAGMA user_version = 1;")
-            .unwrap();
+        crate::common::downgrade_to_version_1(store.connection());
     }
     // Opening upgrades it: a baseline per asset with an interval, chained.
     lab.ok(&["check"]);

@@ -454,3 +454,80 @@ fn defect_14_the_time_zone_is_a_recorded_setting() {
     assert!(audit.contains("timezone = UTC"), "{audit}");
     lab.ok(&["check"]);
 }
+
+#[test]
+fn defect_03_stock_and_reports_read_lot_status_as_it_was_on_the_date() {
+    let mut lab = Lab::new();
+    lab.ok(&[
+        "item",
+        "add",
+        "RGT",
+        "--name",
+        "Reagent",
+        "--lot-tracked",
+        "--reorder-level",
+        "5",
+    ]);
+    lab.now = "2026-03-01T09:00:00Z".into();
+    lab.ok(&[
+        "receive",
+        "RGT",
+        "4",
+        "--lot",
+        "L1",
+        "--expiry",
+        "2026-04-01",
+    ]);
+    lab.now = "2026-03-10T09:00:00Z".into();
+    lab.ok(&["lot", "quarantine", "RGT", "L1", "--reason", "QC failed"]);
+    lab.now = crate::common::NOW.into();
+    let status_of = |rows: Vec<Vec<String>>, column: &str| -> String {
+        let col = rows[0].iter().position(|h| h == column).unwrap();
+        rows[1][col].clone()
+    };
+    // Before the quarantine: available in both readings.
+    assert_eq!(
+        status_of(lab.csv(&["stock", "--as-of", "2026-03-05"]), "status"),
+        "available"
+    );
+    assert_eq!(
+        status_of(
+            lab.csv(&[
+                "report",
+                "expiry",
+                "--as-of",
+                "2026-03-05",
+                "--within",
+                "60"
+            ]),
+            "status"
+        ),
+        "available"
+    );
+    // After it: quarantined in both.
+    assert_eq!(
+        status_of(lab.csv(&["stock", "--as-of", "2026-03-12"]), "status"),
+        "quarantined"
+    );
+    assert_eq!(
+        status_of(
+            lab.csv(&[
+                "report",
+                "expiry",
+                "--as-of",
+                "2026-03-12",
+                "--within",
+                "60"
+            ]),
+            "status"
+        ),
+        "quarantined"
+    );
+    // Reorder agrees: usable on 5 March (4 on hand), not on 12 March.
+    let on_hand = |date: &str| {
+        let rows = lab.csv(&["report", "reorder", "--as-of", date]);
+        status_of(rows, "on_hand")
+    };
+    assert_eq!(on_hand("2026-03-05"), "4");
+    assert_eq!(on_hand("2026-03-12"), "0");
+}

@@ -468,13 +468,7 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     {
         let store = lab.store();
         let conn = store.connection();
-        conn.execute_batch(
-            "DROP TABLE lot_creations;
-             DROP INDEX lot_events_at;
-             DROP TRIGGER lot_events_open_correction_needs_reason;
-             PRAGMA user_version = 1;",
-        )
-        .unwrap();
+        crate::common::downgrade_to_version_1(conn);
         // It now has exactly the objects of the base schema.
         let objects = |c: &rusqlite::Connection| -> Vec<(String, String)> {
             c.prepare(
