@@ -107,20 +107,8 @@ pub enum Error {
     /// A backdated movement that the ledger had enough for at its own time
     /// but that would take the balance below zero at a later movement
     /// (SPEC §10 "Time": never negative at any point of the ledger).
-    #[error(
-        "{item}{lot} at {location}: a movement dated {at} would leave {balance} after movement #{movement_id} ({movement_kind} dated {movement_at}), which is already recorded; the balance may never be negative at any point in time"
-    )]
-    NegativeLater {
-        item: String,
-        /// `" lot L"`, or empty for stock without a lot.
-        lot: String,
-        location: String,
-        at: String,
-        movement_id: i64,
-        movement_kind: String,
-        movement_at: String,
-        balance: i64,
-    },
+    #[error("{0}")]
+    NegativeLater(Box<NegativeLater>),
 
     /// A quantity or money amount beyond what labstock records (SPEC §10).
     #[error("{what} {value} is too large: at most {limit} {unit}")]
@@ -279,7 +267,7 @@ impl Error {
             | Error::NothingToReverse { .. }
             | Error::AlreadyImported { .. }
             | Error::InsufficientStock { .. }
-            | Error::NegativeLater { .. }
+            | Error::NegativeLater(_)
             | Error::TooLarge { .. }
             | Error::LotAlreadyOpened { .. }
             | Error::LotNotOpened { .. }
@@ -348,7 +336,7 @@ impl Error {
                 Some("nothing was changed; use --force to replace it, or name a new file".into())
             }
             Error::Import { .. } => Some("nothing from the file was written".into()),
-            Error::NegativeLater { .. } => Some(
+            Error::NegativeLater(_) => Some(
                 "nothing was written; date the movement later, or see the balance over time with `labstock history ITEM`".into(),
             ),
             Error::LotAlreadyOpened { item, lot, .. } => Some(format!(
@@ -595,4 +583,22 @@ impl From<csv::Error> for Error {
             None => Error::Csv(text),
         }
     }
+}
+
+/// What [`Error::NegativeLater`] carries: the backdated movement and the
+/// first later movement after which its balance would be negative.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{item}{lot} at {location}: a movement dated {at} would leave {balance} after movement #{movement_id} ({movement_kind} dated {movement_at}), which is already recorded; the balance may never be negative at any point in time"
+)]
+pub struct NegativeLater {
+    pub item: String,
+    /// `" lot L"`, or empty for stock without a lot.
+    pub lot: String,
+    pub location: String,
+    pub at: String,
+    pub movement_id: i64,
+    pub movement_kind: String,
+    pub movement_at: String,
+    pub balance: i64,
 }

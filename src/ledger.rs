@@ -647,17 +647,19 @@ fn never_negative_later(
     }
     for (id, kind, when, after) in points.into_iter().rev() {
         let balance = after + delta;
-        if balance < 0 || balance > MAX_QUANTITY {
-            return Err(Error::NegativeLater {
-                item: item.code.clone(),
-                lot: lot_text(lot),
-                location: location.code.clone(),
-                at: at.to_owned(),
-                movement_id: id,
-                movement_kind: kind,
-                movement_at: when,
-                balance,
-            });
+        if !(0..=MAX_QUANTITY).contains(&balance) {
+            return Err(Error::NegativeLater(Box::new(
+                crate::error::NegativeLater {
+                    item: item.code.clone(),
+                    lot: lot_text(lot),
+                    location: location.code.clone(),
+                    at: at.to_owned(),
+                    movement_id: id,
+                    movement_kind: kind,
+                    movement_at: when,
+                    balance,
+                },
+            )));
         }
     }
     Ok(())
@@ -1148,14 +1150,14 @@ fn issue(
                 .map(|(i, q)| (lots[i].0.clone(), q))
                 .collect(),
             None => {
-                return Err(short_of_usable(
-                    conn,
-                    item,
-                    &location,
-                    &lots,
-                    as_of,
-                    req.quantity,
-                )?);
+                let mut err = short_of_usable(conn, item, &location, &lots, as_of, req.quantity)?;
+                // A backdated issue was judged against the stock of its time.
+                if at.as_str() < recorded_at
+                    && let Error::InsufficientStock { detail, .. } = &mut err
+                {
+                    detail.push_str(&format!(" at {at}, the time the issue is dated"));
+                }
+                return Err(err);
             }
         }
     };
