@@ -283,6 +283,145 @@ fn item_settings(
     Ok(settings)
 }
 
+/// The reorder settings of SPEC §10 "Time" as they were at the end of
+/// `as_of`: every item edit recorded after it (`item_changes`, append-only
+/// and chained) is undone, newest first, on the items it touched, which
+/// are then judged again (active, with a reorder level). For today the
+/// index range is empty and nothing is read. Per-location levels
+/// (`item level`) and the supplier are taken as they are now.
+fn settings_as_of(
+    conn: &Connection,
+    items: &mut IdMap<ItemSettings>,
+    location_id: Option<i64>,
+    supplier: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<()> {
+    let end = crate::clock::end_of_day(as_of, crate::settings::lab_zone(conn)?);
+    let mut stmt = conn.prepare_cached(
+        "SELECT item_id, field, old_value FROM item_changes WHERE at >= ?1 ORDER BY id DESC",
+    )?;
+    let mut later: Vec<(i64, String, Option<String>)> = stmt
+        .query_map([&end], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    later.retain(|(_, field, _)| {
+        matches!(
+            field.as_str(),
+            "pack_size"
+                | "reorder_level"
+                | "max_level"
+                | "reorder_qty"
+                | "lead_time_days"
+                | "unit_cost"
+                | "active"
+        )
+    });
+    if later.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<i64> = later.iter().map(|(id, ..)| *id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut current = conn.prepare_cached(
+        "SELECT i.pack_size, i.reorder_level, i.max_level, i.reorder_qty, i.lead_time_days, i.unit_cost_pence, \
+                i.active, i.supplier, il.reorder_level, il.max_level \
+         FROM items i LEFT JOIN item_levels il ON il.item_id = i.id AND il.location_id = ?2 WHERE i.id = ?1",
+    )?;
+    let number = |v: &Option<String>| v.as_deref().and_then(|t| t.trim().parse::<i64>().ok());
+    for id in ids {
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            Option<i64>,
+            bool,
+            Option<String>,
+            Option<i64>,
+            Option<i64>,
+        );
+        let row: Row = current.query_row(params![id, location_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        })?;
+        let (
+            mut pack,
+            mut level,
+            mut max,
+            mut qty,
+            mut lead,
+            mut cost,
+            mut active,
+            item_supplier,
+            over_level,
+            over_max,
+        ) = row;
+        for (_, field, old) in later.iter().filter(|(i, ..)| *i == id) {
+            match field.as_str() {
+                "pack_size" => pack = number(old).unwrap_or(1),
+                "reorder_level" => level = number(old),
+                "max_level" => max = number(old),
+                "reorder_qty" => qty = number(old),
+                "lead_time_days" => lead = number(old),
+                "unit_cost" => {
+                    cost = old
+                        .as_deref()
+                        .and_then(|t| Money::parse_pounds(t).ok())
+                        .map(Money::pence);
+                }
+                "active" => active = old.as_deref() == Some("true"),
+                _ => {}
+            }
+        }
+        let overridden = location_id.is_some() && over_level.is_some();
+        let supplier_matches = supplier.is_none_or(|s| {
+            item_supplier
+                .as_deref()
+                .is_some_and(|mine| mine.to_lowercase() == s.to_lowercase())
+        });
+        let (level, max) = if overridden {
+            (over_level, over_max)
+        } else {
+            (level, max)
+        };
+        // For one location, an item is listed only when it relates to it
+        // (its own levels there, stock or orders): kept as found above.
+        let related = location_id.is_none() || overridden || items.contains_key(&id);
+        match level.filter(|_| active && supplier_matches && related) {
+            Some(reorder_level) => {
+                items.insert(
+                    id,
+                    ItemSettings {
+                        levels: Levels {
+                            pack_size: pack,
+                            reorder_level,
+                            max_level: max,
+                            reorder_qty: qty,
+                        },
+                        overridden,
+                        lead_time_days: lead,
+                        unit_cost: cost.map(Money),
+                    },
+                );
+            }
+            None => {
+                items.remove(&id);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Hashing for row ids, which are integers from our own database: a
 /// multiply is enough, and SipHash would cost more than the lookups.
 #[derive(Default)]
@@ -330,7 +469,8 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         .map(|s| known_supplier(conn, s))
         .transpose()?;
     let location_id = location.as_ref().map(|l| l.id);
-    let items = item_settings(conn, location_id, supplier.as_deref())?;
+    let mut items = item_settings(conn, location_id, supplier.as_deref())?;
+    settings_as_of(conn, &mut items, location_id, supplier.as_deref(), q.as_of)?;
     let mut held: IdMap<Held> =
         IdMap::with_capacity_and_hasher(items.len(), BuildHasherDefault::default());
     for_each_balance(conn, location_id, q.as_of, |b| {

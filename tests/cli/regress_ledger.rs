@@ -531,3 +531,42 @@ fn defect_03_stock_and_reports_read_lot_status_as_it_was_on_the_date() {
     assert_eq!(on_hand("2026-03-05"), "4");
     assert_eq!(on_hand("2026-03-12"), "0");
 }
+
+#[test]
+fn defect_03_reorder_as_of_a_date_uses_the_item_settings_of_that_date() {
+    let mut lab = Lab::new();
+    lab.now = "2026-03-01T09:00:00Z".into();
+    lab.ok(&[
+        "item",
+        "add",
+        "P",
+        "--name",
+        "Pipette tips",
+        "--reorder-level",
+        "5",
+        "--pack-size",
+        "10",
+    ]);
+    lab.ok(&["receive", "P", "3"]);
+    lab.now = "2026-03-10T09:00:00Z".into();
+    lab.ok(&[
+        "item",
+        "edit",
+        "P",
+        "--reorder-level",
+        "2",
+        "--pack-size",
+        "1",
+    ]);
+    lab.now = crate::common::NOW.into();
+    let row = |date: &str| -> Option<Vec<String>> {
+        let rows = lab.csv(&["report", "reorder", "--as-of", date]);
+        rows.into_iter().skip(1).find(|r| r[2] == "P")
+    };
+    // On 5 March the level was 5 and the pack 10: 3 <= 5, order 3 up to 6 -> one pack of 10.
+    let then = row("2026-03-05").expect("P was to be reordered on 5 March");
+    assert!(then.contains(&"10".to_string()), "{then:?}");
+    // Since 10 March the level is 2: 3 > 2, nothing to order.
+    assert!(row("2026-03-12").is_none());
+    assert!(row("2026-11-21").is_none());
+}

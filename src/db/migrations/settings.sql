@@ -22,3 +22,7 @@ END;
 -- A backdated movement's "never negative at any later point" check reads
 -- the later movements of the lot it touches, and only those.
 CREATE INDEX movements_lot_at ON movements (lot_id, at);
+
+-- Item settings as of a date (`report reorder --as-of`) undo the edits
+-- recorded after it, found by time.
+CREATE INDEX item_changes_at ON item_changes (at);
