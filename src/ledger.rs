@@ -49,6 +49,10 @@ pub mod sql {
         "INSERT INTO balances (lot_id, location_id, item_id, quantity) VALUES (?1, ?2, ?3, ?4)";
     /// The order line a receipt counts against (`orders` UNIQUE (reference, item_id)).
     pub const ORDER_LINE: &str = "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2";
+    /// Lots of an item with a balance row at one location, empty or not: a
+    /// backdated FEFO issue weighs each by its balance at the issue's time.
+    pub const LOTS_AT_LOCATION: &str = "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
+         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2";
     /// Lots of an item with stock at one location, for FEFO (`balances_item`).
     pub const LOTS_WITH_STOCK: &str = "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
          JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0";
@@ -1058,7 +1062,16 @@ pub(crate) fn lots_with_stock(
     item: &Item,
     location_id: i64,
 ) -> Result<Vec<(Lot, i64)>> {
-    let mut stmt = conn.prepare_cached(sql::LOTS_WITH_STOCK)?;
+    lots_at(conn, item, location_id, sql::LOTS_WITH_STOCK)
+}
+
+fn lots_at(
+    conn: &Connection,
+    item: &Item,
+    location_id: i64,
+    query: &str,
+) -> Result<Vec<(Lot, i64)>> {
+    let mut stmt = conn.prepare_cached(query)?;
     let rows = stmt
         .query_map(params![item.id, location_id], |r| {
             Ok((
@@ -1137,11 +1150,19 @@ fn issue(
         }
         vec![(lot, req.quantity)]
     } else {
-        let mut lots = lots_with_stock(conn, item, location.id)?;
-        // A backdated issue allocates over the stock as it stood then.
+        // A backdated issue allocates over the stock as it stood then,
+        // including lots emptied since.
         let at = stamp(req.at);
-        for (lot, held) in &mut lots {
-            *held = balance_at(conn, lk, lot, &location, &at)?;
+        let backdated = at.as_str() < recorded_at;
+        let mut lots = if backdated {
+            lots_at(conn, item, location.id, sql::LOTS_AT_LOCATION)?
+        } else {
+            lots_with_stock(conn, item, location.id)?
+        };
+        if backdated {
+            for (lot, held) in &mut lots {
+                *held = balance_at(conn, lk, lot, &location, &at)?;
+            }
         }
         lots.retain(|(_, held)| *held > 0);
         match fefo_plan(&lots, item, as_of, req.quantity) {
