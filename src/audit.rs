@@ -168,7 +168,20 @@ SELECT 17, at, user, 'setting', id, 'set', 'setting', key, key || ' = ' || value
 UNION ALL
 SELECT 18, at, user, 'import', id, CASE WHEN again THEN 'imported again' ELSE 'imported' END, 'import', kind,
        rows || ' rows, ' || bytes || ' bytes; sha256 ' || lower(hex(sha256))
-  FROM imports";
+  FROM imports
+UNION ALL
+SELECT 19, s.at, s.user, 'stocktake', s.id, 'started', 'stocktake', CAST(s.id AS TEXT),
+       'at ' || loc.code || coalesce('; category ' || s.category, '') || CASE WHEN s.blind THEN '; blind' ELSE '' END
+       || '; ' || (SELECT count(*) FROM stocktake_lines l WHERE l.stocktake_id = s.id) || ' lines on the sheet'
+  FROM stocktakes s JOIN locations loc ON loc.id = s.location_id
+UNION ALL
+SELECT 20, c.at, c.user, 'stocktake_count', c.id, 'counted', 'stocktake', CAST(c.stocktake_id AS TEXT),
+       i.code || CASE WHEN l.lot <> '' THEN ' lot ' || l.lot ELSE '' END || ': counted ' || c.counted || ', book ' || c.book
+  FROM stocktake_counts c JOIN items i ON i.id = c.item_id JOIN lots l ON l.id = c.lot_id
+UNION ALL
+SELECT 21, e.at, e.user, 'stocktake_event', e.id, e.action, 'stocktake', CAST(e.stocktake_id AS TEXT),
+       CASE WHEN e.zero_uncounted THEN 'uncounted lines zeroed' ELSE '' END
+  FROM stocktake_events e";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

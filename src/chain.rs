@@ -277,6 +277,35 @@ chained!(
     ["kind", "sha256", "bytes", "rows", "again", "at", "user"]
 );
 
+chained!(
+    STOCKTAKES,
+    "stocktakes",
+    ["location_id", "category", "blind", "at", "user"]
+);
+chained!(
+    STOCKTAKE_LINES,
+    "stocktake_lines",
+    ["stocktake_id", "item_id", "lot_id", "book"]
+);
+chained!(
+    STOCKTAKE_COUNTS,
+    "stocktake_counts",
+    [
+        "stocktake_id",
+        "item_id",
+        "lot_id",
+        "book",
+        "counted",
+        "at",
+        "user"
+    ]
+);
+chained!(
+    STOCKTAKE_EVENTS,
+    "stocktake_events",
+    ["stocktake_id", "action", "zero_uncounted", "at", "user"]
+);
+
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
@@ -296,6 +325,10 @@ pub const TABLES: &[&Chained] = &[
     &WASTE_CONSIGNMENT_CONTAINERS,
     &WASTE_CONSIGNMENT_RECORDS,
     &SETTINGS,
+    &STOCKTAKES,
+    &STOCKTAKE_LINES,
+    &STOCKTAKE_COUNTS,
+    &STOCKTAKE_EVENTS,
     &IMPORTS,
 ];
 

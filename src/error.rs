@@ -130,6 +130,34 @@ pub enum Error {
     #[error("lot {lot} of {item} has no recorded opening to correct")]
     LotNotOpened { item: String, lot: String },
 
+    /// A second open stocktake of one location (SPEC §13).
+    #[error(
+        "stocktake {id} of {location} is still open: apply or cancel it before starting another"
+    )]
+    StocktakeAlreadyOpen { id: i64, location: String },
+
+    /// A count, apply or cancel of a stocktake that has ended.
+    #[error(
+        "stocktake {id} is {status}: it takes no more counts and cannot be applied or cancelled"
+    )]
+    StocktakeClosed { id: i64, status: &'static str },
+
+    /// A count at another location than the stocktake's.
+    #[error("stocktake {id} counts {location}, not {given}")]
+    StocktakeElsewhere {
+        id: i64,
+        location: String,
+        given: String,
+    },
+
+    /// `apply` with lines nobody counted.
+    #[error("stocktake {id} has {count} uncounted line(s): {lines}")]
+    StocktakeUncounted {
+        id: i64,
+        count: usize,
+        lines: String,
+    },
+
     /// A rule of the ledger that refuses an otherwise well-formed request.
     #[error("{0}")]
     Refused(String),
@@ -271,6 +299,10 @@ impl Error {
             | Error::TooLarge { .. }
             | Error::LotAlreadyOpened { .. }
             | Error::LotNotOpened { .. }
+            | Error::StocktakeAlreadyOpen { .. }
+            | Error::StocktakeClosed { .. }
+            | Error::StocktakeElsewhere { .. }
+            | Error::StocktakeUncounted { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
@@ -336,6 +368,12 @@ impl Error {
                 Some("nothing was changed; use --force to replace it, or name a new file".into())
             }
             Error::Import { .. } => Some("nothing from the file was written".into()),
+            Error::StocktakeUncounted { id, .. } => Some(format!(
+                "nothing was written; count them (`labstock stocktake sheet {id}` lists what is left), or apply with --zero-uncounted if they were found empty"
+            )),
+            Error::StocktakeAlreadyOpen { id, .. } => Some(format!(
+                "see it with `labstock stocktake review {id}`"
+            )),
             Error::NegativeLater(_) => Some(
                 "nothing was written; date the movement later, or see the balance over time with `labstock history ITEM`".into(),
             ),

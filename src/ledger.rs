@@ -326,6 +326,9 @@ pub struct MovementRequest {
     pub waste_stream: Option<String>,
     /// Whether a dispose writes its waste record (interactive yes, imports no).
     pub write_waste: bool,
+    /// For a `count` applied by a stocktake: the book recorded when it was
+    /// counted (SPEC §13), so movements made since are kept.
+    pub book: Option<i64>,
 }
 
 impl MovementRequest {
@@ -354,6 +357,7 @@ impl MovementRequest {
             allow_expired: false,
             waste_stream: None,
             write_waste: true,
+            book: None,
         }
     }
 }
@@ -1417,7 +1421,10 @@ fn count(
     let lot = named_lot(conn, lk, item, req, true, recorded_at)?;
     // The book is what the ledger held at the count's time: a count dated
     // earlier than later movements records the difference as it was then.
-    let book = balance_at(conn, lk, &lot, &location, &stamp(req.at))?;
+    let book = match req.book {
+        Some(book) => book,
+        None => balance_at(conn, lk, &lot, &location, &stamp(req.at))?,
+    };
     let row = Row {
         counted: Some(req.quantity),
         ..Row::of(req, req.quantity - book)

@@ -28,6 +28,7 @@ pub mod orders;
 pub mod reorder;
 pub mod report;
 pub mod settings;
+pub mod stocktake;
 pub mod waste;
 
 pub use db::Store;

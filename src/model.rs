@@ -249,6 +249,14 @@ impl Money {
     }
 }
 
+/// Money serialises as printed: pounds with two decimals, as text (JSON
+/// keeps it exact; CSV shows what a spreadsheet user expects).
+impl serde::Serialize for Money {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };

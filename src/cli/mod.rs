@@ -17,6 +17,7 @@ mod report;
 mod report_calibration;
 mod report_waste;
 mod stock;
+mod stocktake;
 mod user;
 mod waste;
 
@@ -183,6 +184,9 @@ enum Command {
     /// Lots: quarantine, release, recall, open, list
     #[command(subcommand)]
     Lot(lot::LotCommand),
+    /// Stocktakes: start, sheet, count, enter, review, apply, cancel, list
+    #[command(subcommand)]
+    Stocktake(stocktake::StocktakeCommand),
     /// Current balances by item, lot and location
     Stock(stock::StockArgs),
     /// The bin card of an item or lot: every movement with running balance
@@ -523,6 +527,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Reverse(a) => movement::reverse(&ctx, a),
         Command::Lot(c) => lot::run(&ctx, c),
         Command::Stock(a) => stock::stock(&ctx, a),
+        Command::Stocktake(c) => stocktake::run(&ctx, c),
         Command::History(a) => stock::history(&ctx, a),
         Command::Trace(a) => stock::trace(&ctx, a),
         Command::Check(a) => check::run(&ctx, &a),

@@ -21,5 +21,6 @@ mod regress_lots;
 mod regress_messages;
 mod regress_orders;
 mod reorder;
+mod stocktake;
 mod tamper;
 mod waste;

@@ -1,0 +1,741 @@
+//! Stocktakes (SPEC §13): the periodic count of a location.
+//!
+//! `start` writes the sheet: every balance at the location (of one
+//! category, if named) as the book stood then. Each count records who,
+//! when, the counted quantity and the book at that moment; a line counted
+//! again takes its latest count. `apply` writes one `count` movement per
+//! line, zero variances included (the evidence that the line was counted
+//! and found right), each moving the balance by counted − book as recorded
+//! at counting, so movements made between counting and applying are kept.
+//! Everything is append-only, hash-chained evidence; a stocktake's status
+//! is its one ending event (applied or cancelled), or open without one.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::catalogue::{Item, Location, find_item, find_item_by_gtin, find_location};
+use crate::chain;
+use crate::db::Store;
+use crate::error::{Error, Result, Within};
+use crate::ledger::{self, MovementRequest};
+use crate::model::{Money, MovementKind, check_quantity, parse_stored_date, stamp};
+
+/// Where a stocktake stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Open,
+    Applied,
+    Cancelled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Applied => "applied",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One stocktake, for `stocktake list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub id: i64,
+    pub location: String,
+    pub category: Option<String>,
+    pub blind: bool,
+    pub started_at: String,
+    pub started_by: String,
+    pub status: Status,
+    pub lines: i64,
+    pub counted: i64,
+    pub ended_at: Option<String>,
+    pub ended_by: Option<String>,
+}
+
+/// A line of the count sheet (`item,name,lot,expiry,location,book,counted`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetLine {
+    pub item: String,
+    pub name: String,
+    pub lot: String,
+    pub expiry: Option<NaiveDate>,
+    pub location: String,
+    /// Empty on a blind sheet.
+    pub book: Option<i64>,
+    pub counted: Option<i64>,
+}
+
+/// A line of the variance review.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewLine {
+    pub item: String,
+    pub name: String,
+    pub lot: String,
+    pub location: String,
+    /// The book recorded at counting (at the start while uncounted).
+    pub book: i64,
+    pub counted: Option<i64>,
+    pub variance: Option<i64>,
+    pub unit_cost: Option<Money>,
+    pub variance_value: Option<Money>,
+}
+
+/// The review with its totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub id: i64,
+    pub lines: Vec<ReviewLine>,
+    pub counted_lines: i64,
+    pub uncounted_lines: i64,
+    /// Sum of the variances in units (across items: a rough signal only).
+    pub total_variance: i64,
+    /// Sum of the variance values of the lines with a unit cost.
+    pub total_variance_value: Money,
+}
+
+/// What one count recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct Counted {
+    pub stocktake: i64,
+    pub item: String,
+    pub lot: String,
+    pub counted: i64,
+    pub book: i64,
+}
+
+/// What `apply` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Applied {
+    pub stocktake: i64,
+    pub movements: Vec<ledger::Posted>,
+    pub zeroed: i64,
+}
+
+/// A count as a request: the item by code or by a scanned GTIN, the lot,
+/// and the quantity (a scan without one adds 1 to the line's count).
+#[derive(Debug, Clone)]
+pub struct CountRequest {
+    pub item: Option<String>,
+    pub gtin: Option<String>,
+    pub lot: Option<String>,
+    /// The location the counter is at, when named: it must be the
+    /// stocktake's.
+    pub location: Option<String>,
+    pub quantity: Option<i64>,
+}
+
+struct Header {
+    id: i64,
+    location: Location,
+    category: Option<String>,
+    blind: bool,
+    status: Status,
+}
+
+fn header(conn: &Connection, id: i64) -> Result<Header> {
+    let row: Option<(i64, Option<String>, bool, Option<String>)> = conn
+        .prepare_cached(
+            "SELECT s.location_id, s.category, s.blind, e.action FROM stocktakes s \
+             LEFT JOIN stocktake_events e ON e.stocktake_id = s.id WHERE s.id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .optional()?;
+    let Some((location_id, category, blind, action)) = row else {
+        return Err(Error::NotFound {
+            entity: "stocktake",
+            key: id.to_string(),
+            within: None,
+            suggestions: Vec::new(),
+        });
+    };
+    let location = conn
+        .prepare_cached("SELECT id, code, name FROM locations WHERE id = ?1")?
+        .query_row([location_id], |r| {
+            Ok(Location {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+            })
+        })?;
+    let status = match action.as_deref() {
+        Some("applied") => Status::Applied,
+        Some(_) => Status::Cancelled,
+        None => Status::Open,
+    };
+    Ok(Header {
+        id,
+        location,
+        category,
+        blind,
+        status,
+    })
+}
+
+fn require_open(h: &Header) -> Result<()> {
+    if h.status == Status::Open {
+        Ok(())
+    } else {
+        Err(Error::StocktakeClosed {
+            id: h.id,
+            status: h.status.as_str(),
+        })
+    }
+}
+
+fn in_category(item: &Item, category: Option<&str>) -> bool {
+    category.is_none_or(|c| {
+        item.category
+            .as_deref()
+            .is_some_and(|mine| mine.to_lowercase() == c.to_lowercase())
+    })
+}
+
+/// The lot a count names: a lot-tracked item's count names an existing
+/// lot (a lot the book does not have at this location may be counted);
+/// other items count their one unnamed lot.
+fn counted_lot(conn: &Connection, item: &Item, lot: Option<&str>) -> Result<ledger::Lot> {
+    let name = lot.map_or("", str::trim);
+    if item.lot_tracked && name.is_empty() {
+        return Err(Error::missing(
+            "lot",
+            format!("{} is lot-tracked: count each lot (--lot)", item.code),
+        ));
+    }
+    if !item.lot_tracked && !name.is_empty() {
+        return Err(Error::invalid(
+            "lot",
+            name,
+            format!("{} is not lot-tracked: count it without --lot", item.code),
+        ));
+    }
+    if let Some(found) = ledger::find_lot(conn, item.id, name)? {
+        return Ok(found);
+    }
+    if name.is_empty() {
+        return Err(Error::invalid(
+            "item",
+            &item.code,
+            "none of it was ever received, so there is no line to count; receive what was found with `labstock receive`",
+        ));
+    }
+    Err(Error::NotFound {
+        entity: "lot",
+        key: name.to_owned(),
+        within: Some(Within {
+            relation: "of",
+            entity: "item",
+            key: item.code.clone(),
+        }),
+        suggestions: Vec::new(),
+    })
+}
+
+fn balance(conn: &Connection, lot_id: i64, location_id: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(ledger::sql::BALANCE)?
+        .query_row(params![lot_id, location_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// The latest count of each lot of a stocktake: lot id → (item id, book, counted).
+fn latest_counts(conn: &Connection, id: i64) -> Result<Vec<(i64, i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.lot_id, c.item_id, c.book, c.counted FROM stocktake_counts c \
+         WHERE c.stocktake_id = ?1 AND c.id = (SELECT max(id) FROM stocktake_counts d \
+               WHERE d.stocktake_id = c.stocktake_id AND d.lot_id = c.lot_id) ORDER BY c.lot_id",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every line: the sheet's (lot id, item id, book at start) and lots
+/// counted that the sheet did not have (book at start 0).
+fn lines(conn: &Connection, id: i64) -> Result<Vec<(i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT lot_id, item_id, book FROM stocktake_lines WHERE stocktake_id = ?1 ORDER BY id",
+    )?;
+    let mut rows = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<(i64, i64, i64)>>>()?;
+    for (lot, item, _, _) in latest_counts(conn, id)? {
+        if !rows.iter().any(|(l, ..)| *l == lot) {
+            rows.push((lot, item, 0));
+        }
+    }
+    Ok(rows)
+}
+
+/// (item code, item name, lot, expiry, unit cost) of a lot.
+type LotText = (String, String, String, Option<NaiveDate>, Option<Money>);
+
+fn describe(conn: &Connection, lot_id: i64) -> Result<LotText> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT i.code, i.name, l.lot, l.expiry, i.unit_cost_pence FROM lots l \
+             JOIN items i ON i.id = l.item_id WHERE l.id = ?1",
+        )?
+        .query_row([lot_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, Option<String>>(3)?
+                    .as_deref()
+                    .and_then(parse_stored_date),
+                r.get::<_, Option<i64>>(4)?.map(Money),
+            ))
+        })?)
+}
+
+fn sort_lines<T>(rows: &mut [T], key: impl Fn(&T) -> (&str, &str)) {
+    rows.sort_by(|a, b| key(a).cmp(&key(b)));
+}
+
+fn record_count(
+    conn: &Connection,
+    h: &Header,
+    req: &CountRequest,
+    now: &str,
+    user: &str,
+) -> Result<Counted> {
+    require_open(h)?;
+    if let Some(loc) = req.location.as_deref().filter(|l| !l.trim().is_empty()) {
+        let named = find_location(conn, loc)?;
+        if named.id != h.location.id {
+            return Err(Error::StocktakeElsewhere {
+                id: h.id,
+                location: h.location.code.clone(),
+                given: named.code,
+            });
+        }
+    }
+    let item = match (&req.item, &req.gtin) {
+        (_, Some(gtin)) => find_item_by_gtin(conn, gtin)?,
+        (Some(code), None) => find_item(conn, code)?,
+        (None, None) => {
+            return Err(Error::missing(
+                "item",
+                "a count names the item (or scans its code)",
+            ));
+        }
+    };
+    if !in_category(&item, h.category.as_deref()) {
+        return Err(Error::invalid(
+            "item",
+            &item.code,
+            format!(
+                "stocktake {} counts category {}; {} is {}",
+                h.id,
+                h.category.as_deref().unwrap_or(""),
+                item.code,
+                item.category.as_deref().unwrap_or("in no category")
+            ),
+        ));
+    }
+    let lot = counted_lot(conn, &item, req.lot.as_deref())?;
+    let counted = match req.quantity {
+        Some(q) if q < 0 => {
+            return Err(Error::invalid(
+                "counted quantity",
+                q.to_string(),
+                "a count is 0 or more",
+            ));
+        }
+        Some(q) => {
+            check_quantity("counted quantity", q, &q.to_string())?;
+            q
+        }
+        // A scan without a quantity counts one more unit of the line.
+        None => {
+            let previous: Option<i64> = conn
+                .prepare_cached(
+                    "SELECT counted FROM stocktake_counts WHERE stocktake_id = ?1 AND lot_id = ?2 ORDER BY id DESC LIMIT 1",
+                )?
+                .query_row(params![h.id, lot.id], |r| r.get(0))
+                .optional()?;
+            // Counts are bounded (SPEC §10), so one more cannot overflow.
+            let next = previous.unwrap_or(0) + 1;
+            check_quantity("counted quantity", next, &next.to_string())?;
+            next
+        }
+    };
+    let book = balance(conn, lot.id, h.location.id)?;
+    chain::append(
+        conn,
+        &chain::STOCKTAKE_COUNTS,
+        params![h.id, item.id, lot.id, book, counted, now, user],
+    )?;
+    Ok(Counted {
+        stocktake: h.id,
+        item: item.code,
+        lot: lot.lot,
+        counted,
+        book,
+    })
+}
+
+impl Store {
+    /// Start a stocktake of `location` and write its sheet; returns its id.
+    /// A second open stocktake of the same location is refused.
+    pub fn stocktake_start(
+        &mut self,
+        location: &str,
+        blind: bool,
+        category: Option<&str>,
+        now: DateTime<Utc>,
+        user: &str,
+    ) -> Result<i64> {
+        let tx = self.write()?;
+        let location = find_location(&tx, location)?;
+        let open: Option<i64> = tx
+            .prepare_cached(
+                "SELECT s.id FROM stocktakes s WHERE s.location_id = ?1 \
+                 AND NOT EXISTS (SELECT 1 FROM stocktake_events e WHERE e.stocktake_id = s.id)",
+            )?
+            .query_row([location.id], |r| r.get(0))
+            .optional()?;
+        if let Some(open) = open {
+            return Err(Error::StocktakeAlreadyOpen {
+                id: open,
+                location: location.code,
+            });
+        }
+        let category = category.map(str::trim).filter(|c| !c.is_empty());
+        let id = chain::append(
+            &tx,
+            &chain::STOCKTAKES,
+            params![location.id, category, blind, stamp(now), user],
+        )?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT b.lot_id, b.item_id, b.quantity, i.category FROM balances b JOIN items i ON i.id = b.item_id \
+             WHERE b.location_id = ?1 AND b.quantity <> 0 ORDER BY b.item_id, b.lot_id",
+        )?;
+        let book: Vec<(i64, i64, i64, Option<String>)> = stmt
+            .query_map([location.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        for (lot, item, quantity, item_category) in book {
+            let matches = category.is_none_or(|c| {
+                item_category
+                    .as_deref()
+                    .is_some_and(|mine| mine.to_lowercase() == c.to_lowercase())
+            });
+            if matches {
+                chain::append(
+                    &tx,
+                    &chain::STOCKTAKE_LINES,
+                    params![id, item, lot, quantity],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The count sheet: every line, sorted by item, lot.
+    pub fn stocktake_sheet(&self, id: i64) -> Result<Vec<SheetLine>> {
+        let h = header(&self.conn, id)?;
+        let counts = latest_counts(&self.conn, id)?;
+        let mut rows = Vec::new();
+        for (lot_id, _, book) in lines(&self.conn, id)? {
+            let (item, name, lot, expiry, _) = describe(&self.conn, lot_id)?;
+            let counted = counts.iter().find(|c| c.0 == lot_id).map(|c| c.3);
+            rows.push(SheetLine {
+                item,
+                name,
+                lot,
+                expiry,
+                location: h.location.code.clone(),
+                book: (!h.blind).then_some(book),
+                counted,
+            });
+        }
+        sort_lines(&mut rows, |r| (r.item.as_str(), r.lot.as_str()));
+        Ok(rows)
+    }
+
+    /// Record one count (SPEC §13: with the book at this moment).
+    pub fn stocktake_count(
+        &mut self,
+        id: i64,
+        req: &CountRequest,
+        now: DateTime<Utc>,
+        user: &str,
+    ) -> Result<Counted> {
+        let tx = self.write()?;
+        let h = header(&tx, id)?;
+        let counted = record_count(&tx, &h, req, &stamp(now), user)?;
+        tx.commit()?;
+        Ok(counted)
+    }
+
+    /// Record many counts, all or none (`stocktake enter FILE`).
+    pub fn stocktake_enter(
+        &mut self,
+        id: i64,
+        counts: &[(u64, CountRequest)],
+        now: DateTime<Utc>,
+        user: &str,
+    ) -> Result<Vec<Counted>> {
+        let tx = self.write()?;
+        let h = header(&tx, id)?;
+        let now = stamp(now);
+        let mut done = Vec::with_capacity(counts.len());
+        for (line, req) in counts {
+            done.push(record_count(&tx, &h, req, &now, user).map_err(|e| e.at_row(*line, None))?);
+        }
+        tx.commit()?;
+        Ok(done)
+    }
+
+    /// Variances by line, with their value, and the totals.
+    pub fn stocktake_review(&self, id: i64) -> Result<Review> {
+        let h = header(&self.conn, id)?;
+        let counts = latest_counts(&self.conn, id)?;
+        let mut review = Review {
+            id,
+            lines: Vec::new(),
+            counted_lines: 0,
+            uncounted_lines: 0,
+            total_variance: 0,
+            total_variance_value: Money(0),
+        };
+        for (lot_id, _, start_book) in lines(&self.conn, id)? {
+            let (item, name, lot, _, unit_cost) = describe(&self.conn, lot_id)?;
+            let count = counts.iter().find(|c| c.0 == lot_id);
+            let (book, counted) = match count {
+                Some(c) => (c.2, Some(c.3)),
+                None => (start_book, None),
+            };
+            let variance = counted.map(|c| c - book);
+            let variance_value = match (variance, unit_cost) {
+                (Some(v), Some(cost)) => Some(Money(cost.pence().checked_mul(v).ok_or(
+                    Error::TooLarge {
+                        what: "variance value".into(),
+                        value: format!("{v} x {cost}"),
+                        limit: i64::MAX.to_string(),
+                        unit: "pence",
+                    },
+                )?)),
+                _ => None,
+            };
+            if counted.is_some() {
+                review.counted_lines += 1;
+            } else {
+                review.uncounted_lines += 1;
+            }
+            review.total_variance += variance.unwrap_or(0);
+            review.total_variance_value =
+                Money(review.total_variance_value.pence() + variance_value.map_or(0, Money::pence));
+            review.lines.push(ReviewLine {
+                item,
+                name,
+                lot,
+                location: h.location.code.clone(),
+                book,
+                counted,
+                variance,
+                unit_cost,
+                variance_value,
+            });
+        }
+        sort_lines(&mut review.lines, |r| (r.item.as_str(), r.lot.as_str()));
+        Ok(review)
+    }
+
+    /// Apply a stocktake: one `count` movement per line, in one
+    /// transaction. Uncounted lines are refused unless `zero_uncounted`.
+    pub fn stocktake_apply(
+        &mut self,
+        id: i64,
+        zero_uncounted: bool,
+        now: DateTime<Utc>,
+        user: &str,
+    ) -> Result<Applied> {
+        let tx = self.write()?;
+        let h = header(&tx, id)?;
+        require_open(&h)?;
+        let counts = latest_counts(&tx, id)?;
+        let all = lines(&tx, id)?;
+        let uncounted: Vec<i64> = all
+            .iter()
+            .filter(|(lot, ..)| !counts.iter().any(|c| c.0 == *lot))
+            .map(|(lot, ..)| *lot)
+            .collect();
+        if !uncounted.is_empty() && !zero_uncounted {
+            let mut names = Vec::new();
+            for lot in uncounted.iter().take(10) {
+                let (item, _, lot, ..) = describe(&tx, *lot)?;
+                names.push(if lot.is_empty() {
+                    item
+                } else {
+                    format!("{item} lot {lot}")
+                });
+            }
+            return Err(Error::StocktakeUncounted {
+                id,
+                count: uncounted.len(),
+                lines: names.join(", "),
+            });
+        }
+        let stamp_now = stamp(now);
+        let mut applied = Applied {
+            stocktake: id,
+            movements: Vec::new(),
+            zeroed: 0,
+        };
+        let mut lk = ledger::Lookups::default();
+        for (lot_id, _, _) in &all {
+            let (item, _, lot, ..) = describe(&tx, *lot_id)?;
+            let (book, counted, note) = match counts.iter().find(|c| c.0 == *lot_id) {
+                Some(c) => (
+                    c.2,
+                    c.3,
+                    format!("stocktake {id}: counted {} against book {}", c.3, c.2),
+                ),
+                None => {
+                    applied.zeroed += 1;
+                    let book = balance(&tx, *lot_id, h.location.id)?;
+                    (book, 0, format!("stocktake {id}: not counted, zeroed"))
+                }
+            };
+            let mut req = MovementRequest::new(MovementKind::Count, &item, counted, now, user);
+            req.lot = (!lot.is_empty()).then_some(lot);
+            req.location = Some(h.location.code.clone());
+            req.reference = Some(format!("stocktake {id}"));
+            req.note = Some(note);
+            req.book = Some(book);
+            let outcome = ledger::record_with(&tx, &mut lk, &req, &stamp_now)?;
+            applied.movements.extend(outcome.movements);
+        }
+        chain::append(
+            &tx,
+            &chain::STOCKTAKE_EVENTS,
+            params![id, "applied", zero_uncounted, stamp_now, user],
+        )?;
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    /// Cancel an open stocktake: its counts stay as evidence; nothing moves.
+    pub fn stocktake_cancel(&mut self, id: i64, now: DateTime<Utc>, user: &str) -> Result<()> {
+        let tx = self.write()?;
+        let h = header(&tx, id)?;
+        require_open(&h)?;
+        chain::append(
+            &tx,
+            &chain::STOCKTAKE_EVENTS,
+            params![id, "cancelled", false, stamp(now), user],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every stocktake, newest first.
+    pub fn stocktakes(&self) -> Result<Vec<Summary>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, loc.code, s.category, s.blind, s.at, s.user, e.action, e.at, e.user, \
+                    (SELECT count(*) FROM stocktake_lines l WHERE l.stocktake_id = s.id), \
+                    (SELECT count(DISTINCT lot_id) FROM stocktake_counts c WHERE c.stocktake_id = s.id), \
+                    (SELECT count(*) FROM (SELECT DISTINCT c.lot_id FROM stocktake_counts c WHERE c.stocktake_id = s.id \
+                       AND NOT EXISTS (SELECT 1 FROM stocktake_lines l WHERE l.stocktake_id = s.id AND l.lot_id = c.lot_id))) \
+             FROM stocktakes s JOIN locations loc ON loc.id = s.location_id \
+             LEFT JOIN stocktake_events e ON e.stocktake_id = s.id ORDER BY s.id DESC",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let action: Option<String> = r.get(6)?;
+                let sheet: i64 = r.get(9)?;
+                let extra: i64 = r.get(11)?;
+                Ok(Summary {
+                    id: r.get(0)?,
+                    location: r.get(1)?,
+                    category: r.get(2)?,
+                    blind: r.get(3)?,
+                    started_at: r.get(4)?,
+                    started_by: r.get(5)?,
+                    status: match action.as_deref() {
+                        Some("applied") => Status::Applied,
+                        Some(_) => Status::Cancelled,
+                        None => Status::Open,
+                    },
+                    ended_at: r.get(7)?,
+                    ended_by: r.get(8)?,
+                    lines: sheet + extra,
+                    counted: r.get(10)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+/// Read a counts file (`item,lot,location,counted`, header first; `lot`
+/// and `location` may be empty): each row a count, numbered by its line.
+/// Unknown or missing columns and bad numbers are refused with the line.
+pub fn read_counts(source: impl std::io::Read) -> Result<Vec<(u64, CountRequest)>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(source);
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::Csv(format!("cannot read the header row: {e}")))?
+        .clone();
+    let known = ["item", "lot", "location", "counted"];
+    for h in &headers {
+        if !known.contains(&h.trim()) {
+            return Err(Error::invalid(
+                "column",
+                h,
+                "a counts file has the columns item,lot,location,counted",
+            ));
+        }
+    }
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let (Some(item_col), Some(counted_col)) = (col("item"), col("counted")) else {
+        return Err(Error::missing(
+            "column",
+            "a counts file needs at least the columns item and counted",
+        ));
+    };
+    let (lot_col, location_col) = (col("lot"), col("location"));
+    let mut counts = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::Csv(format!("{e}")))?;
+        let line = record.position().map_or(0, csv::Position::line);
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let counted_text = cell(Some(counted_col)).unwrap_or_default();
+        let counted = crate::model::parse_count("counted", &counted_text)
+            .map_err(|e| e.at_row(line, Some("counted")))?;
+        counts.push((
+            line,
+            CountRequest {
+                item: Some(cell(Some(item_col)).ok_or_else(|| {
+                    Error::missing("item", "every row names its item").at_row(line, Some("item"))
+                })?),
+                gtin: None,
+                lot: cell(lot_col),
+                location: cell(location_col),
+                quantity: Some(counted),
+            },
+        ));
+    }
+    Ok(counts)
+}
