@@ -62,5 +62,46 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         "waste records",
         crate::waste::import_waste(store, WASTE.as_bytes(), ctx)?,
     ));
+    stocktakes(store, now, user)?;
     Ok(load)
+}
+
+/// Two stocktakes (SPEC §13): the flammables cabinet counted and applied,
+/// one line short and one over; the freezer's blind count in progress,
+/// one line counted so far.
+fn stocktakes(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<()> {
+    use crate::stocktake::CountRequest;
+    let count = |line: &crate::stocktake::SheetLine, quantity: i64| CountRequest {
+        item: Some(line.item.clone()),
+        gtin: None,
+        lot: (!line.lot.is_empty()).then(|| line.lot.clone()),
+        location: None,
+        quantity: Some(quantity),
+    };
+    let done = store.stocktake_start("FLAM-CAB", false, None, now, user)?;
+    let sheet = store.stocktake_sheet(done)?;
+    for (i, line) in sheet.iter().enumerate() {
+        let book = line.book.unwrap_or(0);
+        let counted = match i {
+            0 => (book - 1).max(0),
+            1 => book + 2,
+            _ => book,
+        };
+        store.stocktake_count(done, &count(line, counted), now, user)?;
+    }
+    store.stocktake_apply(done, false, now, user)?;
+    let open = store.stocktake_start("FREEZER-1", true, None, now, user)?;
+    if let Some(first) = store.stocktake_sheet(open)?.first() {
+        let book: i64 = store
+            .stock(
+                crate::ledger::StockFilter::default(),
+                crate::clock::lab_date(now, store.lab_zone()?),
+            )?
+            .iter()
+            .filter(|l| l.item == first.item && l.lot == first.lot && l.location == "FREEZER-1")
+            .map(|l| l.quantity)
+            .sum();
+        store.stocktake_count(open, &count(first, book), now, user)?;
+    }
+    Ok(())
 }

@@ -343,3 +343,44 @@ fn an_applied_stocktake_cannot_be_applied_again() {
     // A new one may start once the first has ended.
     start(&lab, &[]);
 }
+
+#[test]
+fn a_category_narrows_the_sheet() {
+    let lab = Lab::new();
+    lab.ok(&[
+        "item",
+        "add",
+        "RGT",
+        "--name",
+        "Reagent",
+        "--category",
+        "reagents",
+    ]);
+    lab.ok(&[
+        "item",
+        "add",
+        "TIP",
+        "--name",
+        "Tips",
+        "--category",
+        "consumables",
+    ]);
+    lab.ok(&["receive", "RGT", "3"]);
+    lab.ok(&["receive", "TIP", "5"]);
+    let id = lab.ok(&[
+        "stocktake",
+        "start",
+        "--location",
+        "MAIN",
+        "--category",
+        "Reagents",
+    ]);
+    let sheet = lab.csv(&["stocktake", "sheet", id.trim()]);
+    assert_eq!(sheet.len(), 2, "{sheet:?}");
+    assert_eq!(sheet[1][0], "RGT");
+    let err = lab.fails(&["stocktake", "count", id.trim(), "TIP", "5"], 65);
+    assert!(err.contains("category"), "{err}");
+    lab.ok(&["stocktake", "count", id.trim(), "RGT", "3"]);
+    lab.ok(&["stocktake", "apply", id.trim()]);
+    assert_eq!(lab.csv(&["stock"]).len(), 3);
+}
