@@ -18,6 +18,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod gs1;
 pub mod history;
 pub mod import;

@@ -1,9 +1,10 @@
-//! `import KIND FILE` and `export movements`.
+//! `import KIND FILE` and `export KIND`.
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::Ctx;
 use crate::error::Result;
+use crate::export::Kind;
 use crate::import::{self, ImportContext};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -35,8 +36,20 @@ pub(crate) struct ImportArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ExportCommand {
+    /// Locations (code,name), in the format `import locations` reads
+    Locations,
+    /// The item catalogue, in the format `import items` reads
+    Items,
     /// Every movement, in the format `import movements` reads
     Movements,
+    /// Purchase order lines, in the format `import orders` reads
+    Orders,
+    /// The equipment register, in the format `import equipment` reads
+    Equipment,
+    /// Every calibration record, in the order recorded, as `import calibrations` reads
+    Calibrations,
+    /// The waste register as it stands (corrections applied), as `import waste` reads
+    Waste,
 }
 
 pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
@@ -109,6 +122,25 @@ pub(super) fn export(ctx: &Ctx, c: ExportCommand) -> Result<i32> {
             })?;
             ctx.say(&format!("exported {n} movements"));
         }
+        ExportCommand::Locations => export_kind(ctx, &store, Kind::Locations, "locations")?,
+        ExportCommand::Items => export_kind(ctx, &store, Kind::Items, "items")?,
+        ExportCommand::Orders => export_kind(ctx, &store, Kind::Orders, "order lines")?,
+        ExportCommand::Equipment => export_kind(ctx, &store, Kind::Equipment, "assets")?,
+        ExportCommand::Calibrations => {
+            export_kind(ctx, &store, Kind::Calibrations, "calibrations")?;
+        }
+        ExportCommand::Waste => export_kind(ctx, &store, Kind::Waste, "waste records")?,
     }
     Ok(0)
+}
+
+/// One kind in its import format, to stdout or `--output`.
+fn export_kind(ctx: &Ctx, store: &crate::db::Store, kind: Kind, what: &str) -> Result<()> {
+    let mut n = 0;
+    ctx.write_output(|out| {
+        n = store.export(kind, out)?;
+        Ok(())
+    })?;
+    ctx.say(&format!("exported {n} {what}"));
+    Ok(())
 }

@@ -7,6 +7,7 @@ mod common;
 mod concurrency;
 mod crash;
 mod dbfiles;
+mod export;
 mod gs1;
 mod hostile;
 mod import;

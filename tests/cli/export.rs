@@ -1,0 +1,60 @@
+//! `export KIND` for every import kind (SPEC §7, §9): exporting the demo
+//! lab and importing the files in order into a fresh database gives the
+//! same stock, reports, order lines, calibration-due list and waste
+//! register.
+
+use crate::common::Lab;
+
+const KINDS: [&str; 7] = [
+    "locations",
+    "items",
+    "orders",
+    "movements",
+    "equipment",
+    "calibrations",
+    "waste",
+];
+
+#[test]
+fn exporting_everything_and_importing_it_into_a_fresh_database_keeps_every_report() {
+    let demo = Lab::empty();
+    demo.ok(&["demo"]);
+    let fresh = Lab::new();
+    for kind in KINDS {
+        let file = fresh.path().join(format!("{kind}.csv"));
+        demo.ok(&["export", kind, "--output", file.to_str().unwrap()]);
+        fresh.ok(&["import", kind, file.to_str().unwrap()]);
+    }
+    for report in [
+        vec!["stock"],
+        vec!["report", "reorder"],
+        vec!["report", "expiry", "--within", "365"],
+        vec!["report", "calibration-due", "--within", "365"],
+        vec!["report", "waste"],
+        vec!["report", "waste", "--totals"],
+        vec!["report", "usage"],
+        vec!["order", "list", "--all"],
+        vec!["item", "list"],
+        vec!["equipment", "list"],
+    ] {
+        let (a, b) = (demo.csv(&report), fresh.csv(&report));
+        assert!(a.len() > 1, "{report:?} is empty in the demo lab");
+        assert_eq!(a, b, "{report:?} differs after the round trip");
+    }
+    // And exporting the copy gives the same files again.
+    for kind in KINDS {
+        let (a, b) = (demo.ok(&["export", kind]), fresh.ok(&["export", kind]));
+        if kind == "locations" || kind == "movements" {
+            continue; // ids and recorded times differ; the reports above prove them
+        }
+        assert_eq!(a, b, "export {kind} differs after the round trip");
+    }
+    fresh.ok(&["check"]);
+}
+
+#[test]
+fn an_unknown_export_kind_is_a_usage_error() {
+    let lab = Lab::new();
+    let out = lab.run(&["export", "lots"]);
+    assert_eq!(out.status.code(), Some(2));
+}
