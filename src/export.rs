@@ -114,7 +114,6 @@ impl Store {
                 let cell = match index {
                     None => String::new(),
                     Some(i) => match r.get_ref(*i)? {
-                        ValueRef::Null => String::new(),
                         ValueRef::Integer(v) => match (kind, *column) {
                             (Kind::Items, "unit_cost") => Money(v).to_string(),
                             (Kind::Waste, "quantity") => milli(v),
@@ -122,7 +121,7 @@ impl Store {
                         },
                         ValueRef::Real(v) => v.to_string(),
                         ValueRef::Text(t) => csv_escape(&String::from_utf8_lossy(t)).into_owned(),
-                        ValueRef::Blob(_) => String::new(),
+                        ValueRef::Null | ValueRef::Blob(_) => String::new(),
                     },
                 };
                 record.push(cell);
