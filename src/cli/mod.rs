@@ -74,16 +74,26 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Database file [default: $LABSTOCK_DB, else the platform data directory]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
     db: Option<PathBuf>,
     /// Who is recording [default: $LABSTOCK_USER, else the login name, else the account name of the user id]
-    #[arg(long, global = true, value_name = "NAME", value_parser = user_arg)]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "NAME", value_parser = user_arg)]
     user: Option<String>,
     /// Output format [default: table on a terminal, csv otherwise]
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, help_heading = "Global options", value_enum)]
     format: Option<OutputFormat>,
     /// Write the listing or report to FILE instead of standard output
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     output: Option<PathBuf>,
     /// Whether `--user` was typed on the command line (not only set by
     /// `LABSTOCK_USER`): `audit --user NAME` then means "what NAME did".
@@ -95,6 +105,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
+        help_heading = "Global options",
         value_name = "DURATION",
         value_parser = busy_timeout_arg
     )]
@@ -221,6 +232,17 @@ enum Command {
     /// Reports: reorder, expiry, usage, calibration-due, waste, consignments
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    ///
+    /// e.g. `labstock completions bash > ~/.local/share/bash-completion/completions/labstock`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from the same definitions as --help
+    ///
+    /// e.g. `labstock man > ~/.local/share/man/man1/labstock.1`
+    Man,
     /// Copy the database to FILE while others keep working, and verify the copy
     Backup(backup::BackupArgs),
 }
@@ -528,6 +550,26 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Lot(c) => lot::run(&ctx, c),
         Command::Stock(a) => stock::stock(&ctx, a),
         Command::Stocktake(c) => stocktake::run(&ctx, c),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            ctx.write_output(|out| {
+                clap_complete::generate(shell, &mut command, "labstock", out);
+                Ok(())
+            })?;
+            Ok(0)
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let man = clap_mangen::Man::new(Cli::command());
+            ctx.write_output(|out| {
+                man.render(out).map_err(|source| Error::Io {
+                    path: "<stdout>".into(),
+                    source,
+                })
+            })?;
+            Ok(0)
+        }
         Command::History(a) => stock::history(&ctx, a),
         Command::Trace(a) => stock::trace(&ctx, a),
         Command::Check(a) => check::run(&ctx, &a),

@@ -24,4 +24,5 @@ mod regress_orders;
 mod reorder;
 mod stocktake;
 mod tamper;
+mod terminal;
 mod waste;
