@@ -239,11 +239,17 @@ pub(crate) fn find_item(conn: &Connection, code: &str) -> Result<Item> {
         Some(item) => Ok(item),
         None => {
             let known = all_codes(conn, "SELECT code FROM items")?;
+            let mut suggestions = closest(code, known);
+            // A name typed for a code: `issue Glucose 1` suggests
+            // `RGT-GLU (Glucose reagent…)`.
+            if suggestions.is_empty() {
+                suggestions = crate::find::suggest_by_name(conn, code)?;
+            }
             Err(Error::NotFound {
                 entity: "item",
                 key: code.to_owned(),
                 within: None,
-                suggestions: closest(code, known),
+                suggestions,
             })
         }
     }

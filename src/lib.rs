@@ -19,6 +19,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod find;
 pub mod gs1;
 pub mod history;
 pub mod import;

@@ -34,6 +34,16 @@ pub(crate) enum ItemCommand {
         #[arg(long)]
         all: bool,
     },
+    /// Find items by code, name, supplier reference or GTIN, best match first
+    ///
+    /// Case and accents are ignored: `item find glucose` finds "Glucosé
+    /// reagent"; several words must all be in the name.
+    Find {
+        text: String,
+        /// At most this many
+        #[arg(long, default_value = "20")]
+        limit: String,
+    },
     /// Show one item with its stock by lot and location
     Show {
         /// Item code
@@ -227,6 +237,24 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
                 headers.push("active");
             }
             ctx.emit(&headers, &items)?;
+        }
+        ItemCommand::Find { text, limit } => {
+            let limit = crate::model::parse_count("--limit", &limit)?;
+            let rows = store.find_items(&text, usize::try_from(limit).unwrap_or(usize::MAX))?;
+            if rows.is_empty() {
+                ctx.say(&format!("no item matches {:?}", text.trim()));
+            }
+            ctx.emit(
+                &[
+                    "item",
+                    "name",
+                    "supplier",
+                    "supplier_ref",
+                    "gtin",
+                    "matched",
+                ],
+                &rows,
+            )?;
         }
         ItemCommand::Show { code } => {
             let item = store.item(&code)?;

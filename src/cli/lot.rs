@@ -11,6 +11,10 @@ use crate::model::parse_date;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum LotCommand {
+    /// Find a lot number across every item, with what each location holds
+    ///
+    /// A recall notice names a lot, not an item. Lot numbers match exactly.
+    Find { lot: String },
     /// Quarantine a lot: its stock stops being usable until released
     Quarantine {
         item: String,
@@ -67,6 +71,19 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
     let now = ctx.now_stamp();
     let today = ctx.clock().today();
     let state = match c {
+        LotCommand::Find { lot } => {
+            let rows = store.find_lots(&lot)?;
+            if rows.is_empty() {
+                ctx.say(&format!("no item has a lot {:?}", lot.trim()));
+            }
+            ctx.emit(
+                &[
+                    "item", "name", "lot", "expiry", "status", "location", "quantity",
+                ],
+                &rows,
+            )?;
+            return Ok(0);
+        }
         LotCommand::Quarantine { item, lot, reason } => store.lot_action(
             &item,
             &lot,

@@ -8,6 +8,7 @@ mod concurrency;
 mod crash;
 mod dbfiles;
 mod export;
+mod find;
 mod gs1;
 mod hostile;
 mod import;
