@@ -285,6 +285,10 @@ pub(crate) struct Ctx {
     base_clock: Clock,
     /// The lab's zone, read from the database the first time it is needed.
     zone: std::cell::OnceCell<chrono_tz::Tz>,
+    /// The connection [`Ctx::clock`] opened to read the zone, kept for the
+    /// command's own [`Ctx::open`]: opening twice parsed the schema twice,
+    /// about a third of a `receive`'s instructions (BENCHMARKS.md).
+    opened: std::cell::RefCell<Option<Store>>,
     format: Option<OutputFormat>,
     output: Option<PathBuf>,
     open_options: OpenOptions,
@@ -303,6 +307,7 @@ impl Ctx {
             user_on_command_line,
             base_clock: Clock::from_env()?,
             zone: std::cell::OnceCell::new(),
+            opened: std::cell::RefCell::new(None),
             format: global.format,
             output: global.output,
             open_options: OpenOptions {
@@ -314,6 +319,9 @@ impl Ctx {
     }
 
     pub(crate) fn open(&self) -> Result<Store> {
+        if let Some(store) = self.opened.borrow_mut().take() {
+            return Ok(store);
+        }
         let store = Store::open_with(&self.db, self.open_options)?;
         if self.zone.get().is_none() {
             let _ = self.zone.set(store.lab_zone()?);
@@ -326,9 +334,16 @@ impl Ctx {
     pub(crate) fn clock(&self) -> Clock {
         let zone = *self.zone.get_or_init(|| {
             if self.db.exists() {
-                Store::open_with(&self.db, self.open_options)
-                    .and_then(|s| s.lab_zone())
-                    .unwrap_or(chrono_tz::Tz::UTC)
+                let Ok(store) = Store::open_with(&self.db, self.open_options) else {
+                    return chrono_tz::Tz::UTC;
+                };
+                match store.lab_zone() {
+                    Ok(zone) => {
+                        *self.opened.borrow_mut() = Some(store);
+                        zone
+                    }
+                    Err(_) => chrono_tz::Tz::UTC,
+                }
             } else {
                 chrono_tz::Tz::UTC
             }
