@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::chain::{self, Head};
 use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Result};
-use crate::ledger::FastMap;
+use crate::ledger::{FastMap, FastSet};
 
 /// A balance that disagrees with its ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,7 +88,7 @@ struct LedgerPass {
     last_at: FastMap<i64, [u8; 20]>,
     /// Lots with a row dated before an earlier-stored row of the lot
     /// (backdated): their running balance is replayed in time order.
-    backdated: FastMap<i64, ()>,
+    backdated: FastSet<i64>,
     /// The first movement after which a (lot, location) stood below zero,
     /// in storage order (which is time order for lots never backdated).
     dipped: FastMap<(i64, i64), i64>,
@@ -132,7 +132,7 @@ impl LedgerPass {
             let key = at_key(when);
             match pass.last_at.get_mut(&lot) {
                 Some(last) if key < *last => {
-                    pass.backdated.insert(lot, ());
+                    pass.backdated.insert(lot);
                 }
                 Some(last) => *last = key,
                 None => {
@@ -258,15 +258,15 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
     let mut first: Vec<((i64, i64), i64)> = pass
         .dipped
         .iter()
-        .filter(|((lot, _), _)| !pass.backdated.contains_key(lot))
+        .filter(|((lot, _), _)| !pass.backdated.contains(lot))
         .map(|(k, id)| (*k, *id))
         .collect();
     let mut stmt = conn.prepare_cached(
         "SELECT id, location_id, to_location_id, quantity FROM movements WHERE lot_id = ?1 ORDER BY at, id",
     )?;
-    for lot in pass.backdated.keys() {
+    for lot in &pass.backdated {
         let mut running: FastMap<i64, i64> = FastMap::default();
-        let mut seen: FastMap<i64, ()> = FastMap::default();
+        let mut seen: FastSet<i64> = FastSet::default();
         let mut rows = stmt.query([lot])?;
         while let Some(r) = rows.next()? {
             let (id, loc, to, q): (i64, i64, Option<i64>, i64) =
@@ -275,7 +275,7 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
                 let Some(place) = place else { continue };
                 let sum = running.entry(place).or_default();
                 *sum += change;
-                if *sum < 0 && seen.insert(place, ()).is_none() {
+                if *sum < 0 && seen.insert(place) {
                     first.push(((*lot, place), id));
                 }
             }

@@ -108,7 +108,8 @@ pub enum Error {
     /// but that would take the balance below zero at a later movement
     /// (SPEC §10 "Time": never negative at any point of the ledger).
     #[error(
-        "{item}{lot} at {location}: a movement dated {at} would leave {balance} after movement #{movement_id} ({movement_kind} dated {movement_at}), which is already recorded; the balance may never be negative at any point in time"
+        "{item}{lot} at {location}: a movement dated {at} would leave {balance} after movement #{} ({} dated {}), which is already recorded; the balance may never be negative at any point in time",
+        .later.id, .later.kind, .later.at
     )]
     NegativeLater {
         item: String,
@@ -116,9 +117,9 @@ pub enum Error {
         lot: String,
         location: String,
         at: String,
-        movement_id: i64,
-        movement_kind: String,
-        movement_at: String,
+        /// The recorded movement after which the balance would go wrong
+        /// (boxed: it keeps `Error` small).
+        later: Box<LaterMovement>,
         balance: i64,
     },
 
@@ -141,6 +142,18 @@ pub enum Error {
     /// `lot open --correct` on a lot with no opening to correct.
     #[error("lot {lot} of {item} has no recorded opening to correct")]
     LotNotOpened { item: String, lot: String },
+
+    /// A scanned code whose expiry has passed, received without
+    /// `--allow-expired`.
+    #[error(
+        "the scanned {item} lot {} expired on {expired_on}; pass --allow-expired to receive it anyway",
+        .lot.as_deref().unwrap_or("(none)")
+    )]
+    ScannedLotExpired {
+        item: String,
+        lot: Option<String>,
+        expired_on: chrono::NaiveDate,
+    },
 
     /// A rule of the ledger that refuses an otherwise well-formed request.
     #[error("{0}")]
@@ -206,6 +219,14 @@ pub enum Error {
     /// Any other SQLite failure (a bug or a damaged file, not bad input).
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
+}
+
+/// A movement already in the ledger, named by an error about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaterMovement {
+    pub id: i64,
+    pub kind: String,
+    pub at: String,
 }
 
 /// The record a key belongs to: `lot "L1" of item "RGT"`, `order line
@@ -283,6 +304,7 @@ impl Error {
             | Error::TooLarge { .. }
             | Error::LotAlreadyOpened { .. }
             | Error::LotNotOpened { .. }
+            | Error::ScannedLotExpired { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
