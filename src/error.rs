@@ -216,9 +216,12 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// Any other SQLite failure (a bug or a damaged file, not bad input).
-    #[error("database error: {0}")]
-    Sqlite(rusqlite::Error),
+    /// Any other database failure (a bug or a damaged file, not bad
+    /// input), classified at the store boundary (`From<rusqlite::Error>`):
+    /// only its description crosses it, so no driver type is part of the
+    /// public error.
+    #[error("database error: {detail}")]
+    Sqlite { detail: String },
 }
 
 /// A movement already in the ledger, named by an error about it.
@@ -320,7 +323,50 @@ impl Error {
             | Error::ReadOnly { .. }
             | Error::OutputExists { .. }
             | Error::Io { .. }
-            | Error::Sqlite(_) => 1,
+            | Error::Sqlite { .. } => 1,
+        }
+    }
+
+    /// The HTTP status for this error (SPEC §11), for the server face:
+    /// 400 a malformed request (a required value missing), 404 an unknown
+    /// item, lot, asset, movement or other key, 422 input that breaks a
+    /// rule (validation, CSV, duplicates, insufficient stock: exit 65),
+    /// 503 busy (exit 75), 500 else. 401 and 403 belong to the server's
+    /// permission table, not to these errors.
+    /// Findings of a check (exit 3) are not errors of a request: a report
+    /// answers them with 200 and the findings as data.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::Missing { .. } => 400,
+            Error::NotFound { .. } | Error::FileNotFound { .. } => 404,
+            Error::AlreadyExists { .. }
+            | Error::AlreadyImported { .. }
+            | Error::Csv(_)
+            | Error::Invalid { .. }
+            | Error::NothingToReverse { .. }
+            | Error::InsufficientStock { .. }
+            | Error::NegativeLater { .. }
+            | Error::TooLarge { .. }
+            | Error::LotAlreadyOpened { .. }
+            | Error::LotNotOpened { .. }
+            | Error::ScannedLotExpired { .. }
+            | Error::Refused(_) => 422,
+            Error::Import { source, .. } => match source.http_status() {
+                // A bad row of an uploaded file is bad input of the request.
+                500 => 500,
+                _ => 422,
+            },
+            Error::Locked { .. } => 503,
+            Error::CheckFailed(_)
+            | Error::DatabaseExists { .. }
+            | Error::OutputExists { .. }
+            | Error::NoDatabase { .. }
+            | Error::NotLabstock { .. }
+            | Error::TooNew { .. }
+            | Error::Corrupt { .. }
+            | Error::ReadOnly { .. }
+            | Error::Io { .. }
+            | Error::Sqlite { .. } => 500,
         }
     }
 
@@ -561,10 +607,14 @@ impl From<rusqlite::Error> for Error {
                 if text.contains("append-only") {
                     Error::Refused(text)
                 } else {
-                    Error::Sqlite(e)
+                    Error::Sqlite {
+                        detail: e.to_string(),
+                    }
                 }
             }
-            _ => Error::Sqlite(e),
+            _ => Error::Sqlite {
+                detail: e.to_string(),
+            },
         }
     }
 }
@@ -616,5 +666,42 @@ impl From<csv::Error> for Error {
             },
             None => Error::Csv(text),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_status_follows_the_exit_code_classes() {
+        let not_found = Error::NotFound {
+            entity: "item",
+            key: "X".into(),
+            within: None,
+            suggestions: vec![],
+        };
+        assert_eq!(not_found.http_status(), 404);
+        assert_eq!(Error::missing("quantity", "give one").http_status(), 400);
+        assert_eq!(
+            Error::invalid("quantity", "x", "a number").http_status(),
+            422
+        );
+        let short = Error::InsufficientStock {
+            item: "X".into(),
+            location: "MAIN".into(),
+            what: "",
+            requested: 2,
+            available: 1,
+            detail: String::new(),
+        };
+        assert_eq!((short.exit_code(), short.http_status()), (65, 422));
+        let busy = Error::Locked {
+            path: None,
+            waited: None,
+        };
+        assert_eq!((busy.exit_code(), busy.http_status()), (75, 503));
+        let db = Error::from(rusqlite::Error::InvalidQuery);
+        assert_eq!((db.exit_code(), db.http_status()), (1, 500));
     }
 }
