@@ -101,7 +101,7 @@ fn medium_store() -> PathBuf {
     import_orders(&mut store, open("orders.csv"), ctx).expect("import orders");
     // Fold the WAL into the file so a copy of the one file is the store.
     store
-        .connection()
+        .raw_connection_for_tests()
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .expect("checkpoint");
     drop(store);
@@ -130,7 +130,7 @@ fn record(c: &mut Criterion) {
     // An item that is not lot-tracked, with plenty of stock for issues
     // (under the balance bound of 1,000,000,000, so the receipts still fit).
     let item: String = store
-        .connection()
+        .raw_connection_for_tests()
         .query_row(
             "SELECT code FROM items WHERE lot_tracked = 0 AND active = 1 ORDER BY id LIMIT 1",
             [],
@@ -165,7 +165,7 @@ fn ledger_insert_floor(c: &mut Criterion) {
     let db = medium_store();
     let (_dir, copy) = scratch_copy(&db);
     let store = Store::open(&copy).expect("open store");
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let (item, lot, location): (i64, i64, i64) = conn
         .query_row(
             "SELECT item_id, lot_id, location_id FROM balances ORDER BY quantity DESC LIMIT 1",

@@ -433,6 +433,11 @@ impl Store {
         find_item(&self.conn, code)
     }
 
+    /// The item a scanned GTIN names.
+    pub fn item_by_gtin(&self, gtin: &str) -> Result<Item> {
+        find_item_by_gtin(&self.conn, gtin)
+    }
+
     /// All items, by code; retired ones only when asked.
     pub fn items(&self, include_retired: bool) -> Result<Vec<Item>> {
         let mut stmt = self.conn.prepare(&format!(

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::chain::{self, Head};
 use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Result};
-use crate::ledger::FastMap;
+use crate::ledger::{FastMap, FastSet};
 
 /// A balance that disagrees with its ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -88,8 +88,7 @@ struct LedgerPass {
     last_at: FastMap<i64, [u8; 20]>,
     /// Lots with a row dated before an earlier-stored row of the lot
     /// (backdated): their running balance is replayed in time order.
-    backdated:
-        std::collections::HashSet<i64, std::hash::BuildHasherDefault<crate::ledger::FastHasher>>,
+    backdated: FastSet<i64>,
     /// The first movement after which a (lot, location) stood below zero,
     /// in storage order (which is time order for lots never backdated).
     dipped: FastMap<(i64, i64), i64>,
@@ -267,7 +266,7 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
     )?;
     for lot in &pass.backdated {
         let mut running: FastMap<i64, i64> = FastMap::default();
-        let mut seen: Vec<i64> = Vec::new();
+        let mut seen: FastSet<i64> = FastSet::default();
         let mut rows = stmt.query([lot])?;
         while let Some(r) = rows.next()? {
             let (id, loc, to, q): (i64, i64, Option<i64>, i64) =
@@ -276,8 +275,7 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
                 let Some(place) = place else { continue };
                 let sum = running.entry(place).or_default();
                 *sum += change;
-                if *sum < 0 && !seen.contains(&place) {
-                    seen.push(place);
+                if *sum < 0 && seen.insert(place) {
                     first.push(((*lot, place), id));
                 }
             }

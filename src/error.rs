@@ -107,8 +107,21 @@ pub enum Error {
     /// A backdated movement that the ledger had enough for at its own time
     /// but that would take the balance below zero at a later movement
     /// (SPEC §10 "Time": never negative at any point of the ledger).
-    #[error("{0}")]
-    NegativeLater(Box<NegativeLater>),
+    #[error(
+        "{item}{lot} at {location}: a movement dated {at} would leave {balance} after movement #{} ({} dated {}), which is already recorded; the balance may never be negative at any point in time",
+        .later.id, .later.kind, .later.at
+    )]
+    NegativeLater {
+        item: String,
+        /// `" lot L"`, or empty for stock without a lot.
+        lot: String,
+        location: String,
+        at: String,
+        /// The recorded movement after which the balance would go wrong
+        /// (boxed: it keeps `Error` small).
+        later: Box<LaterMovement>,
+        balance: i64,
+    },
 
     /// A quantity or money amount beyond what labstock records (SPEC §10).
     #[error("{what} {value} is too large: at most {limit} {unit}")]
@@ -156,6 +169,18 @@ pub enum Error {
         id: i64,
         count: usize,
         lines: String,
+    },
+
+    /// A scanned code whose expiry has passed, received without
+    /// `--allow-expired`.
+    #[error(
+        "the scanned {item} lot {} expired on {expired_on}; pass --allow-expired to receive it anyway",
+        .lot.as_deref().unwrap_or("(none)")
+    )]
+    ScannedLotExpired {
+        item: String,
+        lot: Option<String>,
+        expired_on: chrono::NaiveDate,
     },
 
     /// A rule of the ledger that refuses an otherwise well-formed request.
@@ -219,9 +244,20 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// Any other SQLite failure (a bug or a damaged file, not bad input).
-    #[error("database error: {0}")]
-    Sqlite(rusqlite::Error),
+    /// Any other database failure (a bug or a damaged file, not bad
+    /// input), classified at the store boundary (`From<rusqlite::Error>`):
+    /// only its description crosses it, so no driver type is part of the
+    /// public error.
+    #[error("database error: {detail}")]
+    Sqlite { detail: String },
+}
+
+/// A movement already in the ledger, named by an error about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LaterMovement {
+    pub id: i64,
+    pub kind: String,
+    pub at: String,
 }
 
 /// The record a key belongs to: `lot "L1" of item "RGT"`, `order line
@@ -295,7 +331,7 @@ impl Error {
             | Error::NothingToReverse { .. }
             | Error::AlreadyImported { .. }
             | Error::InsufficientStock { .. }
-            | Error::NegativeLater(_)
+            | Error::NegativeLater { .. }
             | Error::TooLarge { .. }
             | Error::LotAlreadyOpened { .. }
             | Error::LotNotOpened { .. }
@@ -303,6 +339,7 @@ impl Error {
             | Error::StocktakeClosed { .. }
             | Error::StocktakeElsewhere { .. }
             | Error::StocktakeUncounted { .. }
+            | Error::ScannedLotExpired { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
@@ -318,7 +355,54 @@ impl Error {
             | Error::ReadOnly { .. }
             | Error::OutputExists { .. }
             | Error::Io { .. }
-            | Error::Sqlite(_) => 1,
+            | Error::Sqlite { .. } => 1,
+        }
+    }
+
+    /// The HTTP status for this error (SPEC §11), for the server face:
+    /// 400 a malformed request (a required value missing), 404 an unknown
+    /// item, lot, asset, movement or other key, 422 input that breaks a
+    /// rule (validation, CSV, duplicates, insufficient stock: exit 65),
+    /// 503 busy (exit 75), 500 else. 401 and 403 belong to the server's
+    /// permission table, not to these errors.
+    /// Findings of a check (exit 3) are not errors of a request: a report
+    /// answers them with 200 and the findings as data.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Error::Missing { .. } => 400,
+            Error::NotFound { .. } | Error::FileNotFound { .. } => 404,
+            Error::AlreadyExists { .. }
+            | Error::AlreadyImported { .. }
+            | Error::Csv(_)
+            | Error::Invalid { .. }
+            | Error::NothingToReverse { .. }
+            | Error::InsufficientStock { .. }
+            | Error::NegativeLater { .. }
+            | Error::TooLarge { .. }
+            | Error::LotAlreadyOpened { .. }
+            | Error::LotNotOpened { .. }
+            | Error::ScannedLotExpired { .. }
+            | Error::StocktakeAlreadyOpen { .. }
+            | Error::StocktakeClosed { .. }
+            | Error::StocktakeElsewhere { .. }
+            | Error::StocktakeUncounted { .. }
+            | Error::Refused(_) => 422,
+            Error::Import { source, .. } => match source.http_status() {
+                // A bad row of an uploaded file is bad input of the request.
+                500 => 500,
+                _ => 422,
+            },
+            Error::Locked { .. } => 503,
+            Error::CheckFailed(_)
+            | Error::DatabaseExists { .. }
+            | Error::OutputExists { .. }
+            | Error::NoDatabase { .. }
+            | Error::NotLabstock { .. }
+            | Error::TooNew { .. }
+            | Error::Corrupt { .. }
+            | Error::ReadOnly { .. }
+            | Error::Io { .. }
+            | Error::Sqlite { .. } => 500,
         }
     }
 
@@ -374,7 +458,7 @@ impl Error {
             Error::StocktakeAlreadyOpen { id, .. } => Some(format!(
                 "see it with `labstock stocktake review {id}`"
             )),
-            Error::NegativeLater(_) => Some(
+            Error::NegativeLater { .. } => Some(
                 "nothing was written; date the movement later, or see the balance over time with `labstock history ITEM`".into(),
             ),
             Error::LotAlreadyOpened { item, lot, .. } => Some(format!(
@@ -565,10 +649,14 @@ impl From<rusqlite::Error> for Error {
                 if text.contains("append-only") {
                     Error::Refused(text)
                 } else {
-                    Error::Sqlite(e)
+                    Error::Sqlite {
+                        detail: e.to_string(),
+                    }
                 }
             }
-            _ => Error::Sqlite(e),
+            _ => Error::Sqlite {
+                detail: e.to_string(),
+            },
         }
     }
 }
@@ -623,20 +711,39 @@ impl From<csv::Error> for Error {
     }
 }
 
-/// What [`Error::NegativeLater`] carries: the backdated movement and the
-/// first later movement after which its balance would be negative.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "{item}{lot} at {location}: a movement dated {at} would leave {balance} after movement #{movement_id} ({movement_kind} dated {movement_at}), which is already recorded; the balance may never be negative at any point in time"
-)]
-pub struct NegativeLater {
-    pub item: String,
-    /// `" lot L"`, or empty for stock without a lot.
-    pub lot: String,
-    pub location: String,
-    pub at: String,
-    pub movement_id: i64,
-    pub movement_kind: String,
-    pub movement_at: String,
-    pub balance: i64,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_status_follows_the_exit_code_classes() {
+        let not_found = Error::NotFound {
+            entity: "item",
+            key: "X".into(),
+            within: None,
+            suggestions: vec![],
+        };
+        assert_eq!(not_found.http_status(), 404);
+        assert_eq!(Error::missing("quantity", "give one").http_status(), 400);
+        assert_eq!(
+            Error::invalid("quantity", "x", "a number").http_status(),
+            422
+        );
+        let short = Error::InsufficientStock {
+            item: "X".into(),
+            location: "MAIN".into(),
+            what: "",
+            requested: 2,
+            available: 1,
+            detail: String::new(),
+        };
+        assert_eq!((short.exit_code(), short.http_status()), (65, 422));
+        let busy = Error::Locked {
+            path: None,
+            waited: None,
+        };
+        assert_eq!((busy.exit_code(), busy.http_status()), (75, 503));
+        let db = Error::from(rusqlite::Error::InvalidQuery);
+        assert_eq!((db.exit_code(), db.http_status()), (1, 500));
+    }
 }

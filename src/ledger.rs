@@ -20,7 +20,7 @@ use crate::clock::{end_of_day, lab_date};
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{
-    LotStatus, MAX_QUANTITY, MovementKind, check_quantity, effective_expiry, is_expired,
+    LotStatus, MAX_QUANTITY, MovementKind, Usability, check_quantity, effective_expiry, is_expired,
     parse_stored_date, stamp,
 };
 use crate::waste;
@@ -135,6 +135,7 @@ struct Balance {
 
 /// A hash map keyed by our own ids and codes (see [`FastHasher`]).
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+pub(crate) type FastSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// A multiply-rotate hasher (the Fx hash of rustc) for the lookups above.
 /// Their keys are our own ids and the codes of a file being imported;
@@ -402,7 +403,7 @@ impl Lot {
 
     /// Usable stock: available, and not past its effective expiry on `as_of`.
     pub fn usable(&self, item: &Item, as_of: NaiveDate) -> bool {
-        self.status == LotStatus::Available && !is_expired(self.effective_expiry(item), as_of)
+        Usability::of(self.status, self.effective_expiry(item), as_of).is_usable()
     }
 
     fn label(&self) -> String {
@@ -656,18 +657,14 @@ fn never_negative_later(
     for (id, kind, when, after) in points.into_iter().rev() {
         let balance = after + delta;
         if !(0..=MAX_QUANTITY).contains(&balance) {
-            return Err(Error::NegativeLater(Box::new(
-                crate::error::NegativeLater {
-                    item: item.code.clone(),
-                    lot: lot_text(lot),
-                    location: location.code.clone(),
-                    at: at.to_owned(),
-                    movement_id: id,
-                    movement_kind: kind,
-                    movement_at: when,
-                    balance,
-                },
-            )));
+            return Err(Error::NegativeLater {
+                item: item.code.clone(),
+                lot: lot_text(lot),
+                location: location.code.clone(),
+                at: at.to_owned(),
+                later: Box::new(crate::error::LaterMovement { id, kind, at: when }),
+                balance,
+            });
         }
     }
     Ok(())
@@ -1861,5 +1858,28 @@ impl Store {
     /// Stock lines as of a date, filtered.
     pub fn stock(&self, filter: StockFilter, as_of: NaiveDate) -> Result<Vec<StockLine>> {
         stock_as_of(&self.conn, filter, as_of)
+    }
+
+    /// The filter for `stock`: an item, a location and a lot of that item,
+    /// each by code, each of which must exist.
+    pub fn stock_filter(
+        &self,
+        item: Option<&str>,
+        location: Option<&str>,
+        lot: Option<&str>,
+    ) -> Result<StockFilter> {
+        let item = item.map(|c| find_item(&self.conn, c)).transpose()?;
+        let mut filter = StockFilter {
+            item_id: item.as_ref().map(|i| i.id),
+            location_id: location
+                .map(|l| find_location(&self.conn, l))
+                .transpose()?
+                .map(|l| l.id),
+            lot_id: None,
+        };
+        if let (Some(item), Some(lot)) = (&item, lot) {
+            filter.lot_id = Some(existing_lot(&self.conn, item, lot)?.id);
+        }
+        Ok(filter)
     }
 }

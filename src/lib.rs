@@ -1,12 +1,25 @@
 //! labstock: a laboratory stock and consumables tracker.
 //!
-//! The library owns the rules: an append-only stock ledger with maintained
-//! balances (`ledger`), the catalogue of items and locations (`catalogue`),
-//! lot status (`lots`), imports and exports (`import`), the consistency
-//! proof (`check`) and the reports (`report`). The `cli` module is a thin
-//! layer that parses arguments, calls one `Store` method and renders the
-//! result; it is the only code that prints.
+//! The layers, crossed in one direction (faces → `app` → rules → `model`,
+//! with storage behind [`Store`]):
+//!
+//! - `model`: plain domain types with invariants and no I/O (`LotStatus`,
+//!   the one rule of [`model::Usability`], `Money`, dates).
+//! - the rules per area: the append-only stock ledger with maintained
+//!   balances (`ledger`), the catalogue (`catalogue`), lot status (`lots`),
+//!   orders, reorder, calibration, waste, GS1, imports (`import`), the
+//!   consistency proof (`check`) and the reports (`report`).
+//! - [`Store`] (`db`): the storage seam; all SQL and every rusqlite type
+//!   stay below it. Its raw connection is not public.
+//! - `app`: the application services, one function per action or query,
+//!   typed request in, typed outcome or rows out, each in its own
+//!   transaction; warnings come back as data. The only API a face calls.
+//! - `cli`: a face; clap structures that only parse, call `app::` and
+//!   render. It is the only code that prints or chooses an exit code
+//!   ([`Error::exit_code`]); a server face maps the same errors with
+//!   [`Error::http_status`].
 
+pub mod app;
 pub mod audit;
 pub mod backup;
 pub mod calibration;

@@ -54,6 +54,17 @@ impl LotAction {
     }
 }
 
+/// One lot of an item as `lot list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LotListRow {
+    pub lot: String,
+    pub expiry: Option<String>,
+    pub opened_on: Option<String>,
+    pub effective_expiry: Option<String>,
+    pub status: String,
+    pub quantity: i64,
+}
+
 /// A lot after a change, as shown to the user.
 #[derive(Debug, Clone, Serialize)]
 pub struct LotState {
@@ -224,6 +235,51 @@ fn first_received(conn: &Connection, item_id: i64, lot_id: i64) -> Result<Option
 }
 
 impl Store {
+    /// An item's lots with expiry, opening, effective expiry, status and
+    /// stock, earliest expiry first.
+    pub fn lot_list(&self, code: &str) -> Result<Vec<LotListRow>> {
+        let conn = &self.conn;
+        let item = find_item(conn, code)?;
+        let mut stmt = conn.prepare(
+            "SELECT l.lot, l.expiry, l.opened_on, l.status, \
+             (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
+             FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot",
+        )?;
+        let rows = stmt
+            .query_map([item.id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let parse = |s: &Option<String>| {
+            s.as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        };
+        Ok(rows
+            .into_iter()
+            .map(|(lot, expiry, opened, status, quantity)| {
+                let eff = crate::model::effective_expiry(
+                    parse(&expiry),
+                    parse(&opened),
+                    item.in_use_days,
+                );
+                LotListRow {
+                    lot,
+                    expiry,
+                    opened_on: opened,
+                    effective_expiry: eff.map(|d| d.to_string()),
+                    status,
+                    quantity,
+                }
+            })
+            .collect())
+    }
+
     /// Change a lot's status or record (or correct) its opening, with the
     /// reason, in one transaction. `today` is the lab's today: an opening
     /// may not be dated after it.

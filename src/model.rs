@@ -379,6 +379,53 @@ impl LotStatus {
     }
 }
 
+/// Whether stock can be used on a date, and if not, why (SPEC §1, §2, §10).
+///
+/// The one definition of "usable": a lot is usable when it is available
+/// (neither quarantined nor recalled) and not past its effective expiry on
+/// the as-of date. Stock, FEFO allocation, the reorder, usage and expiry
+/// reports and every face ask [`Usability::of`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Usability {
+    Usable,
+    Expired,
+    Quarantined,
+    Recalled,
+}
+
+impl Usability {
+    /// The rule: status first (a quarantined or recalled lot is that, even
+    /// when expired too), then the effective expiry against `as_of`.
+    pub fn of(
+        status: LotStatus,
+        effective_expiry: Option<NaiveDate>,
+        as_of: NaiveDate,
+    ) -> Usability {
+        match status {
+            LotStatus::Quarantined => Usability::Quarantined,
+            LotStatus::Recalled => Usability::Recalled,
+            LotStatus::Available if is_expired(effective_expiry, as_of) => Usability::Expired,
+            LotStatus::Available => Usability::Usable,
+        }
+    }
+
+    pub fn is_usable(self) -> bool {
+        self == Usability::Usable
+    }
+
+    /// The status word the faces show (`stock`): usable stock is
+    /// "available".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Usability::Usable => "available",
+            Usability::Expired => "expired",
+            Usability::Quarantined => "quarantined",
+            Usability::Recalled => "recalled",
+        }
+    }
+}
+
 /// A lot's effective expiry: the earlier of its printed expiry and the end
 /// of its in-use period after opening (SPEC §1).
 pub fn effective_expiry(

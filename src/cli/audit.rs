@@ -3,6 +3,7 @@
 use clap::Args;
 
 use super::Ctx;
+use crate::app;
 use crate::audit::{AUDIT_HEADERS, AuditFilter};
 use crate::error::Result;
 use crate::model::parse_date;
@@ -48,7 +49,7 @@ pub(crate) struct AuditArgs {
 pub(super) fn run(ctx: &Ctx, args: &AuditArgs) -> Result<i32> {
     let store = ctx.open()?;
     if args.heads {
-        let heads = store.chain_heads()?;
+        let heads = app::audit::chain_heads(&store)?;
         ctx.emit(&["table", "rows", "last_id", "hash"], &heads)?;
         return Ok(0);
     }
@@ -70,7 +71,7 @@ pub(super) fn run(ctx: &Ctx, args: &AuditArgs) -> Result<i32> {
         entity: args.entity.clone(),
     };
     if ctx.format() != OutputFormat::Csv {
-        ctx.emit(AUDIT_HEADERS, &store.audit(&filter)?)?;
+        ctx.emit(AUDIT_HEADERS, &app::audit::audit(&store, &filter)?)?;
         return Ok(0);
     }
     // CSV is written as it is read, so the trail of a ledger of millions
@@ -78,7 +79,7 @@ pub(super) fn run(ctx: &Ctx, args: &AuditArgs) -> Result<i32> {
     ctx.write_output(|out| {
         write_csv_header(AUDIT_HEADERS, out)?;
         let mut chunk = Vec::with_capacity(CHUNK);
-        store.audit_each(&filter, |row| {
+        app::audit::audit_each(&store, &filter, |row| {
             chunk.push(row);
             if chunk.len() == CHUNK {
                 write_csv_rows(AUDIT_HEADERS, &chunk, out)?;

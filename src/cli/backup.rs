@@ -25,7 +25,7 @@ pub(crate) struct BackupArgs {
 
 pub(super) fn run(ctx: &Ctx, a: BackupArgs) -> Result<i32> {
     let store = ctx.open()?;
-    let done = store.backup_to(&a.file, a.force)?;
+    let done = crate::app::audit::backup(&store, &a.file, a.force)?;
     ctx.say(&format!(
         "backup: wrote {} ({} bytes) from {}; verified: integrity_check ok, foreign keys ok, {} movements and {} balances agree with the ledger",
         done.path.display(),

@@ -4,10 +4,10 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::Ctx;
+use crate::app;
 use crate::catalogue::Item;
 use crate::error::Result;
 use crate::import::ITEMS;
-use crate::ledger::StockFilter;
 use crate::model::{Money, parse_count};
 
 #[derive(Debug, Subcommand)]
@@ -201,11 +201,15 @@ pub(super) fn run_location(ctx: &Ctx, c: LocationCommand) -> Result<i32> {
     let mut store = ctx.open()?;
     match c {
         LocationCommand::Add { code, name } => {
-            let loc = store.add_location(&code, name.as_deref(), &ctx.now_stamp(), &ctx.user)?;
+            let loc = app::catalogue::add_location(
+                &mut store,
+                &app::catalogue::NewLocation { code, name },
+                ctx.actor(),
+            )?;
             ctx.say(&format!("added location {}", loc.code));
         }
         LocationCommand::List => {
-            ctx.emit(&["code", "name"], &store.locations()?)?;
+            ctx.emit(&["code", "name"], &app::catalogue::locations(&store)?)?;
         }
     }
     Ok(0)
@@ -227,11 +231,11 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             let mut item = Item::new(&a.code, &a.name);
             item.lot_tracked = a.lot_tracked;
             apply_settings(&mut item, a.settings)?;
-            let item = store.add_item(item, &ctx.now_stamp(), &ctx.user)?;
+            let item = app::catalogue::add_item(&mut store, item, ctx.actor())?;
             ctx.say(&format!("added item {} ({})", item.code, item.name));
         }
         ItemCommand::List { all } => {
-            let items = store.items(all)?;
+            let items = app::catalogue::items(&store, all)?;
             let mut headers: Vec<&str> = ITEMS.columns.to_vec();
             if all {
                 headers.push("active");
@@ -240,7 +244,11 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
         }
         ItemCommand::Find { text, limit } => {
             let limit = crate::model::parse_count("--limit", &limit)?;
-            let rows = store.find_items(&text, usize::try_from(limit).unwrap_or(usize::MAX))?;
+            let rows = crate::app::catalogue::find(
+                &store,
+                &text,
+                usize::try_from(limit).unwrap_or(usize::MAX),
+            )?;
             if rows.is_empty() {
                 ctx.say(&format!("no item matches {:?}", text.trim()));
             }
@@ -257,30 +265,22 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             )?;
         }
         ItemCommand::Show { code } => {
-            let item = store.item(&code)?;
-            let lines = store.stock(
-                StockFilter {
-                    item_id: Some(item.id),
-                    ..StockFilter::default()
-                },
-                ctx.clock().today(),
-            )?;
-            let today = ctx.clock().today();
-            let rows: Vec<StockByLot> = lines
+            let card = app::catalogue::show_item(&store, &code, ctx.clock().today())?;
+            let rows: Vec<StockByLot> = card
+                .stock
                 .iter()
                 .map(|l| StockByLot {
                     lot: l.lot.clone(),
                     expiry: l.effective_expiry.map(|d| d.to_string()),
-                    status: super::stock::status_word(l, today),
+                    status: l.status.as_str(),
                     location: l.location.clone(),
                     quantity: l.quantity,
                 })
                 .collect();
-            let changes = store.item_history(&item)?;
-            show_item(ctx, &item, &rows, &changes)?;
+            show_item(ctx, &card.item, &rows, &card.changes)?;
         }
         ItemCommand::Edit(a) => {
-            let mut item = store.item(&a.code)?;
+            let mut item = app::catalogue::item(&store, &a.code)?;
             if let Some(name) = a.name {
                 item.name = name.trim().to_owned();
             }
@@ -291,7 +291,7 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
                 item.active = true;
             }
             apply_settings(&mut item, a.settings)?;
-            let (item, changes) = store.update_item(item, &ctx.now_stamp(), &ctx.user)?;
+            let (item, changes) = app::catalogue::update_item(&mut store, item, ctx.actor())?;
             if changes.is_empty() {
                 ctx.say(&format!("item {}: nothing to change", item.code));
             }
@@ -306,9 +306,7 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             }
         }
         ItemCommand::Retire { code } => {
-            let mut item = store.item(&code)?;
-            item.active = false;
-            let (item, _) = store.update_item(item, &ctx.now_stamp(), &ctx.user)?;
+            let item = app::catalogue::retire_item(&mut store, &code, ctx.actor())?;
             ctx.say(&format!("retired item {}; its history is kept", item.code));
         }
         ItemCommand::Level(a) => super::order::item_level(ctx, &mut store, a)?,

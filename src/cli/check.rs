@@ -19,7 +19,7 @@ pub(crate) struct CheckArgs {
 
 pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<i32> {
     let store = ctx.open()?;
-    let report = store.check_with(args.quick)?;
+    let report = crate::app::audit::check(&store, args.quick)?;
     if report.is_clean() {
         ctx.say(&format!(
             "check: {} movements, {} balances: every balance agrees with the ledger",

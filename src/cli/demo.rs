@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use super::Ctx;
+use crate::app;
 use crate::clock::Clock;
-use crate::db::Store;
-use crate::demo::{self, DEMO_NOW};
+use crate::demo::DEMO_NOW;
 use crate::error::{Error, Result};
 
 /// Where the demo database goes: `--db`/`LABSTOCK_DB` when given (and not
@@ -45,9 +45,7 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
         Clock::pinned(DEMO_NOW)?
     };
     let path = demo_path(ctx)?;
-    let now = crate::model::stamp(clock.now());
-    let mut store = Store::init(&path, &now, &ctx.user)?;
-    let load = demo::load(&mut store, clock.now(), &ctx.user)?;
+    let (store, load) = app::imports::build_demo(&path, clock.now(), &ctx.user)?;
     let loaded: Vec<String> = load
         .steps
         .iter()
@@ -59,7 +57,7 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
         loaded.join(", ")
     ));
     ctx.say(&format!("reports as of {}", clock.today()));
-    let report = store.check()?;
+    let report = app::audit::check(&store, false)?;
     section(ctx, "Ledger check")?;
     ctx.print_line(&format!(
         "{} movements, {} balances: {}",
@@ -82,13 +80,20 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
     };
     super::report::print_reorder(ctx, &store, &query, true)?;
     section(ctx, "Expired or expiring within 30 days")?;
-    let expiry = store.expiry_report(clock.today(), 30, None)?;
+    let expiry = app::reports::expiry(
+        &store,
+        &app::reports::ExpiryQuery {
+            as_of: clock.today(),
+            within: 30,
+            location: None,
+        },
+    )?;
     ctx.emit_for_people(crate::report::expiry::EXPIRY_HEADERS, &expiry)?;
     section(
         ctx,
         "Calibration due within 30 days (never calibrated, overdue, due)",
     )?;
-    let due = store.calibration_due(clock.today(), 30)?;
+    let due = app::reports::calibration_due(&store, clock.today(), 30)?;
     ctx.emit_for_people(&crate::calibration::CALIBRATION_DUE_HEADERS, &due)?;
     for row in &due {
         if let Some(e) = &row.extension {
@@ -100,8 +105,11 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
         as_of: Some(clock.today()),
         ..crate::waste::WasteFilter::default()
     };
-    ctx.emit_for_people(crate::waste::TOTAL_COLUMNS, &store.waste_totals(&filter)?)?;
-    for u in store.unconsigned_hazardous(clock.today())? {
+    ctx.emit_for_people(
+        crate::waste::TOTAL_COLUMNS,
+        &app::reports::waste_totals(&store, &filter)?,
+    )?;
+    for u in app::reports::unconsigned_hazardous(&store, clock.today())? {
         ctx.say(&format!("warning: {u}"));
     }
     ctx.say(&format!(

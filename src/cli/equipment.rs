@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::Ctx;
+use crate::app;
 use crate::calibration::state::due_state;
 use crate::calibration::{
     AssetHistory, CALIBRATION_DUE_HEADERS, CalResult, CalibrationInput, DueState,
@@ -251,7 +252,7 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
                 eq.registered_status = s.parse()?;
             }
             eq.calibration_interval = apply_settings(&mut eq, a.settings)?.and_then(|c| c.interval);
-            let eq = store.add_equipment(eq, &ctx.now_stamp(), &ctx.user)?;
+            let eq = app::equipment::add(&mut store, eq, ctx.actor())?;
             let interval = eq.calibration_interval.map_or_else(
                 || "needs no calibration".to_owned(),
                 |i| format!("calibration every {i}"),
@@ -264,15 +265,16 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
         }
         EquipmentCommand::List { status, category } => {
             let status = status.map(|s| s.parse::<Status>()).transpose()?;
-            let list = store.equipment_list(status, category.as_deref())?;
+            let list =
+                app::equipment::list(&store, &app::equipment::EquipmentQuery { status, category })?;
             ctx.emit(&EQUIPMENT_LIST_HEADERS, &list)?;
         }
         EquipmentCommand::Show { tag } => {
-            let history = store.equipment_history(&tag, Some(today))?;
+            let history = app::equipment::history(&store, &tag, Some(today))?;
             show(ctx, &history, today)?;
         }
         EquipmentCommand::Edit(a) => {
-            let mut eq = store.equipment(&a.tag)?;
+            let mut eq = app::equipment::get(&store, &a.tag)?;
             let due_before = eq.next_due;
             let mut change = apply_settings(&mut eq, a.settings)?;
             if let Some(c) = change.as_mut() {
@@ -280,7 +282,7 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
                 c.effective_on = optional_date("--effective date", a.effective.as_ref())?;
             }
             let (eq, record) =
-                store.update_equipment(&eq, change.as_ref(), today, &ctx.now_stamp(), &ctx.user)?;
+                app::equipment::update(&mut store, &eq, change.as_ref(), ctx.actor())?;
             let due = eq
                 .next_due
                 .map(|d| format!("; next due {d}"))
@@ -310,23 +312,18 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
             reason,
         } => {
             let to: Status = status.parse()?;
-            let (from, eq) = store.set_equipment_status(
-                &tag,
-                to,
-                &reason,
-                today,
-                &ctx.now_stamp(),
-                &ctx.user,
-            )?;
+            let req = app::equipment::StatusChange { tag, to, reason };
+            let (from, eq) = app::equipment::set_status(&mut store, &req, ctx.actor())?;
             ctx.say(&format!(
-                "{}: {} -> {} ({reason})",
+                "{}: {} -> {} ({})",
                 eq.asset_tag,
                 from.as_str(),
-                eq.status.as_str()
+                eq.status.as_str(),
+                req.reason
             ));
         }
         EquipmentCommand::Check { tag } => {
-            let fitness = store.equipment_check(&tag, today)?;
+            let fitness = app::equipment::check(&store, &tag, today)?;
             if !fitness.is_fit() {
                 return Err(Error::CheckFailed(format!(
                     "{} is not fit for use: {}",
@@ -353,7 +350,7 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
                 performed_by: a.by.unwrap_or_else(|| ctx.user.clone()),
                 notes: a.notes,
             };
-            let eq = store.record_service(&a.tag, &input, today, &ctx.now_stamp(), &ctx.user)?;
+            let eq = app::equipment::service(&mut store, &a.tag, &input, ctx.actor())?;
             ctx.say(&format!(
                 "recorded {} of {} on {}",
                 input.kind.as_str(),
@@ -367,7 +364,6 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
 
 pub(super) fn calibrate(ctx: &Ctx, a: CalibrateArgs) -> Result<i32> {
     let mut store = ctx.open()?;
-    let today = ctx.clock().today();
     let date = optional_date("--date", a.date.as_ref())?;
     if let Some(extend_to) = &a.extend_to {
         let input = ExtensionInput {
@@ -376,8 +372,7 @@ pub(super) fn calibrate(ctx: &Ctx, a: CalibrateArgs) -> Result<i32> {
             approved_by: a.approved_by.unwrap_or_default(),
             granted_on: date,
         };
-        let ext = store.extend_calibration(&a.tag, &input, today, &ctx.now_stamp(), &ctx.user)?;
-        let eq = store.equipment(&a.tag)?;
+        let (ext, eq) = app::equipment::extend(&mut store, &a.tag, &input, ctx.actor())?;
         ctx.say(&format!(
             "extended the calibration of {} from {} to {} (approved by {}: {})",
             eq.asset_tag, ext.previous_due, ext.extended_to, ext.approved_by, ext.reason
@@ -399,7 +394,7 @@ pub(super) fn calibrate(ctx: &Ctx, a: CalibrateArgs) -> Result<i32> {
         next_due: optional_date("--next-due", a.next_due.as_ref())?,
         notes: a.notes,
     };
-    let outcome = store.calibrate(&a.tag, &input, today, &ctx.now_stamp(), &ctx.user)?;
+    let outcome = app::equipment::calibrate(&mut store, &a.tag, &input, ctx.actor())?;
     let tag = &outcome.asset_tag;
     ctx.say(&format!(
         "recorded calibration of {tag} on {performed_on}: {result}"
@@ -437,7 +432,7 @@ pub(crate) fn calibration_due(ctx: &Ctx, args: CalibrationDueArgs) -> Result<i32
     let within = parse_count("--within days", &args.within)?;
     let within = u32::try_from(within).unwrap_or(u32::MAX);
     let store = ctx.open()?;
-    let rows = store.calibration_due(as_of, within)?;
+    let rows = app::reports::calibration_due(&store, as_of, within)?;
     ctx.emit(&CALIBRATION_DUE_HEADERS, &rows)?;
     for row in &rows {
         if let Some(ext) = &row.extension {

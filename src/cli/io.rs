@@ -3,6 +3,7 @@
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::Ctx;
+use crate::app;
 use crate::error::Result;
 use crate::export::Kind;
 use crate::import::{self, ImportContext};
@@ -62,33 +63,17 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         allow_expired: a.allow_expired,
         again: a.again,
     };
-    let (what, summary) = match a.kind {
-        ImportKind::Locations => (
-            "locations",
-            import::import_locations(&mut store, source, ictx)?,
-        ),
-        ImportKind::Items => ("items", import::import_items(&mut store, source, ictx)?),
-        ImportKind::Movements => (
-            "movements",
-            import::import_movements(&mut store, source, ictx)?,
-        ),
-        ImportKind::Waste => (
-            "waste records",
-            crate::waste::import_waste(&mut store, source, ictx)?,
-        ),
-        ImportKind::Equipment => (
-            "assets",
-            crate::calibration::import_equipment(&mut store, source, ictx)?,
-        ),
-        ImportKind::Calibrations => (
-            "calibrations",
-            crate::calibration::import_calibrations(&mut store, source, ictx)?,
-        ),
-        ImportKind::Orders => (
-            "order lines",
-            crate::orders::import_orders(&mut store, source, ictx)?,
-        ),
+    let kind = match a.kind {
+        ImportKind::Locations => app::imports::ImportKind::Locations,
+        ImportKind::Items => app::imports::ImportKind::Items,
+        ImportKind::Movements => app::imports::ImportKind::Movements,
+        ImportKind::Waste => app::imports::ImportKind::Waste,
+        ImportKind::Equipment => app::imports::ImportKind::Equipment,
+        ImportKind::Calibrations => app::imports::ImportKind::Calibrations,
+        ImportKind::Orders => app::imports::ImportKind::Orders,
     };
+    let what = kind.noun();
+    let summary = app::imports::import(&mut store, kind, source, ictx)?;
     for w in &summary.warnings {
         ctx.say(&format!("warning: {w}"));
     }
@@ -117,7 +102,7 @@ pub(super) fn export(ctx: &Ctx, c: ExportCommand) -> Result<i32> {
         ExportCommand::Movements => {
             let mut n = 0;
             ctx.write_output(|out| {
-                n = import::export_movements(&store, out)?;
+                n = app::imports::export_movements(&store, out)?;
                 Ok(())
             })?;
             ctx.say(&format!("exported {n} movements"));
@@ -138,7 +123,7 @@ pub(super) fn export(ctx: &Ctx, c: ExportCommand) -> Result<i32> {
 fn export_kind(ctx: &Ctx, store: &crate::db::Store, kind: Kind, what: &str) -> Result<()> {
     let mut n = 0;
     ctx.write_output(|out| {
-        n = store.export(kind, out)?;
+        n = crate::app::imports::export(store, kind, out)?;
         Ok(())
     })?;
     ctx.say(&format!("exported {n} {what}"));

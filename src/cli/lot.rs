@@ -1,10 +1,9 @@
 //! `lot quarantine|release|recall|open|list`.
 
 use clap::Subcommand;
-use serde::Serialize;
 
 use super::Ctx;
-use crate::catalogue::find_item;
+use crate::app::{self, lots::LotRequest};
 use crate::error::Result;
 use crate::lots::{LotAction, LotState};
 use crate::model::parse_date;
@@ -68,11 +67,9 @@ pub(crate) enum LotCommand {
 
 pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
     let mut store = ctx.open()?;
-    let now = ctx.now_stamp();
-    let today = ctx.clock().today();
-    let state = match c {
+    let (item, lot, action, reason) = match c {
         LotCommand::Find { lot } => {
-            let rows = store.find_lots(&lot)?;
+            let rows = app::lots::find(&store, &lot)?;
             if rows.is_empty() {
                 ctx.say(&format!("no item has a lot {:?}", lot.trim()));
             }
@@ -84,33 +81,9 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
             )?;
             return Ok(0);
         }
-        LotCommand::Quarantine { item, lot, reason } => store.lot_action(
-            &item,
-            &lot,
-            LotAction::Quarantine,
-            reason.as_deref(),
-            today,
-            &now,
-            &ctx.user,
-        )?,
-        LotCommand::Release { item, lot, reason } => store.lot_action(
-            &item,
-            &lot,
-            LotAction::Release,
-            reason.as_deref(),
-            today,
-            &now,
-            &ctx.user,
-        )?,
-        LotCommand::Recall { item, lot, reason } => store.lot_action(
-            &item,
-            &lot,
-            LotAction::Recall,
-            reason.as_deref(),
-            today,
-            &now,
-            &ctx.user,
-        )?,
+        LotCommand::Quarantine { item, lot, reason } => (item, lot, LotAction::Quarantine, reason),
+        LotCommand::Release { item, lot, reason } => (item, lot, LotAction::Release, reason),
+        LotCommand::Recall { item, lot, reason } => (item, lot, LotAction::Recall, reason),
         LotCommand::Open {
             item,
             lot,
@@ -120,27 +93,38 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
         } => {
             let date = match date {
                 Some(d) => parse_date("--date", &d)?,
-                None => today,
+                None => ctx.clock().today(),
             };
             let action = if correct {
                 LotAction::CorrectOpening(date)
             } else {
                 LotAction::Open(date)
             };
-            store.lot_action(
-                &item,
-                &lot,
-                action,
-                reason.as_deref(),
-                today,
-                &now,
-                &ctx.user,
-            )?
+            (item, lot, action, reason)
         }
         LotCommand::List { item } => {
-            return list(ctx, &store, &item);
+            let rows = app::lots::list(&store, &item)?;
+            ctx.emit(
+                &[
+                    "lot",
+                    "expiry",
+                    "opened_on",
+                    "effective_expiry",
+                    "status",
+                    "quantity",
+                ],
+                &rows,
+            )?;
+            return Ok(0);
         }
     };
+    let req = LotRequest {
+        item,
+        lot,
+        action,
+        reason,
+    };
+    let state = app::lots::act(&mut store, &req, ctx.actor())?;
     say_state(ctx, &state);
     Ok(0)
 }
@@ -162,66 +146,4 @@ fn say_state(ctx: &Ctx, s: &LotState) {
         s.item,
         s.status.as_str()
     ));
-}
-
-#[derive(Serialize)]
-struct LotRow {
-    lot: String,
-    expiry: Option<String>,
-    opened_on: Option<String>,
-    effective_expiry: Option<String>,
-    status: String,
-    quantity: i64,
-}
-
-fn list(ctx: &Ctx, store: &crate::db::Store, code: &str) -> Result<i32> {
-    let conn = store.connection();
-    let item = find_item(conn, code)?;
-    let mut stmt = conn.prepare(
-        "SELECT l.lot, l.expiry, l.opened_on, l.status, \
-         (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
-         FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot",
-    )?;
-    let rows = stmt
-        .query_map([item.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, i64>(4)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let parse = |s: &Option<String>| {
-        s.as_deref()
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-    };
-    let out: Vec<LotRow> = rows
-        .into_iter()
-        .map(|(lot, expiry, opened, status, quantity)| {
-            let eff =
-                crate::model::effective_expiry(parse(&expiry), parse(&opened), item.in_use_days);
-            LotRow {
-                lot,
-                expiry,
-                opened_on: opened,
-                effective_expiry: eff.map(|d| d.to_string()),
-                status,
-                quantity,
-            }
-        })
-        .collect();
-    ctx.emit(
-        &[
-            "lot",
-            "expiry",
-            "opened_on",
-            "effective_expiry",
-            "status",
-            "quantity",
-        ],
-        &out,
-    )?;
-    Ok(0)
 }

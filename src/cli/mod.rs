@@ -21,6 +21,9 @@ mod stocktake;
 mod user;
 mod waste;
 
+#[cfg(test)]
+mod layering_tests;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -351,6 +354,17 @@ impl Ctx {
         self.base_clock.in_zone(zone)
     }
 
+    /// Who acts, and when, for an `app::` write: the user and the clock
+    /// (call after [`Ctx::open`], so the lab's zone is known).
+    pub(crate) fn actor(&self) -> crate::app::Actor<'_> {
+        let clock = self.clock();
+        crate::app::Actor {
+            user: &self.user,
+            now: clock.now(),
+            today: clock.today(),
+        }
+    }
+
     pub(crate) fn db_path(&self) -> &Path {
         &self.db
     }
@@ -466,9 +480,8 @@ fn config(ctx: &Ctx, command: ConfigCommand) -> Result<i32> {
     match command {
         ConfigCommand::Set { key, value } => {
             let mut store = ctx.open()?;
-            let now = ctx.clock().now();
-            if store.set_setting(key.trim(), &value, now, &ctx.user)? {
-                let stored = store.setting(key.trim())?.unwrap_or_default();
+            let outcome = crate::app::settings::set(&mut store, key.trim(), &value, ctx.actor())?;
+            if let crate::app::settings::SetOutcome::Set { stored } = outcome {
                 ctx.say(&format!("{} set to {stored}", key.trim()));
             } else {
                 ctx.say(&format!(
@@ -481,7 +494,7 @@ fn config(ctx: &Ctx, command: ConfigCommand) -> Result<i32> {
         }
         ConfigCommand::Get { key } => {
             let store = ctx.open()?;
-            let value = store.setting(key.trim())?.unwrap_or_default();
+            let value = crate::app::settings::get(&store, key.trim())?;
             ctx.write_output(|out| {
                 writeln!(out, "{value}").map_err(|source| Error::Io {
                     path: "<stdout>".into(),
@@ -492,7 +505,7 @@ fn config(ctx: &Ctx, command: ConfigCommand) -> Result<i32> {
         }
         ConfigCommand::List => {
             let store = ctx.open()?;
-            let rows = store.settings()?;
+            let rows = crate::app::settings::list(&store)?;
             ctx.emit(&["key", "value", "set_at", "set_by"], &rows)?;
             Ok(0)
         }

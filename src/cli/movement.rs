@@ -5,6 +5,10 @@
 use clap::Args;
 
 use super::Ctx;
+use crate::app::{
+    self,
+    movements::{ReverseRequest, ReverseTarget, ScanReceipt},
+};
 use crate::error::{Error, Result};
 use crate::ledger::{MovementRequest, Outcome};
 use crate::model::{MovementKind, parse_date, parse_quantity, positive_quantity};
@@ -194,7 +198,7 @@ fn parse_expiry(text: Option<&String>) -> Result<Option<chrono::NaiveDate>> {
 
 fn record(ctx: &Ctx, req: &MovementRequest) -> Result<i32> {
     let mut store = ctx.open()?;
-    let outcome = store.record(req, ctx.clock().now())?;
+    let outcome = app::movements::record(&mut store, req, ctx.actor())?;
     report(ctx, &outcome);
     Ok(0)
 }
@@ -276,58 +280,30 @@ fn receive_scan(ctx: &Ctx, data: &str, a: &ReceiveArgs) -> Result<i32> {
             "the code carries no GTIN (AI 01 or 02) to name the item",
         )
     })?;
-    let store = ctx.open()?;
-    let item = crate::catalogue::find_item_by_gtin(store.connection(), gtin)?;
-    drop(store);
-    let quantity = match a.qty.as_ref().or(a.item.as_ref()) {
-        Some(q) => positive_quantity(q)?,
-        None => match decoded.count() {
-            Some(n) => i64::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
-                Error::invalid(
-                    "count (AI 30/37)",
-                    n.to_string(),
-                    "expected a quantity of 1 or more",
-                )
-            })?,
-            None => 1,
-        },
+    let quantity = a
+        .qty
+        .as_ref()
+        .or(a.item.as_ref())
+        .map(|q| positive_quantity(q))
+        .transpose()?;
+    let scan = ScanReceipt {
+        gtin: gtin.to_owned(),
+        quantity,
+        scanned_count: decoded.count(),
+        scanned_lot: decoded.lot().map(str::to_owned),
+        scanned_expiry: decoded.expiry().or(decoded.best_before()),
+        lot: a.lot.clone(),
+        expiry: parse_expiry(a.expiry.as_ref())?,
+        allow_expired: a.allow_expired,
+        location: a.location.clone(),
+        order: a.order.clone(),
+        reference: a.reference.clone(),
+        note: a.note.clone(),
     };
-    let expiry = decoded.expiry().or(decoded.best_before());
-    if let Some(e) = expiry.filter(|e| *e < ctx.clock().today())
-        && !a.allow_expired
-    {
-        return Err(Error::Refused(format!(
-            "the scanned {} lot {} expired on {e}; pass --allow-expired to receive it anyway",
-            item.code,
-            decoded.lot().unwrap_or("(none)")
-        )));
-    }
-    let mut req = request(ctx, MovementKind::Receive, &item.code, quantity);
-    req.lot = merge_scanned("lot", decoded.lot().map(str::to_owned), a.lot.clone())?;
-    let given_expiry = parse_expiry(a.expiry.as_ref())?;
-    req.expiry = merge_scanned("expiry", expiry, given_expiry)?;
-    req.location.clone_from(&a.location);
-    req.order.clone_from(&a.order);
-    req.reference.clone_from(&a.reference);
-    req.note.clone_from(&a.note);
-    record(ctx, &req)
-}
-
-/// A value from the barcode, or from a flag when the code lacks it; the two
-/// must agree when both are given.
-fn merge_scanned<T: PartialEq + std::fmt::Display>(
-    what: &str,
-    scanned: Option<T>,
-    given: Option<T>,
-) -> Result<Option<T>> {
-    match (scanned, given) {
-        (Some(s), Some(g)) if s != g => Err(Error::invalid(
-            what,
-            g.to_string(),
-            format!("the barcode says {s}"),
-        )),
-        (s, g) => Ok(s.or(g)),
-    }
+    let mut store = ctx.open()?;
+    let outcome = app::movements::receive_scan(&mut store, &scan, ctx.actor())?;
+    report(ctx, &outcome);
+    Ok(0)
 }
 
 pub(super) fn issue(ctx: &Ctx, a: IssueArgs) -> Result<i32> {
@@ -393,21 +369,26 @@ pub(super) fn dispose(ctx: &Ctx, a: DisposeArgs) -> Result<i32> {
 }
 
 pub(super) fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<i32> {
-    let Some(given) = a.movement_id.filter(|_| !a.last) else {
-        let mut store = ctx.open()?;
-        let (id, outcome) = store.reverse_last(Some(&a.reason), ctx.clock().now(), &ctx.user)?;
-        ctx.say(&format!(
-            "reversing movement {id}, the latest that {} recorded",
-            ctx.user
-        ));
-        report(ctx, &outcome);
-        return Ok(0);
+    let target = match a.movement_id.filter(|_| !a.last) {
+        None => ReverseTarget::Last,
+        Some(given) => {
+            ReverseTarget::Id(given.trim().trim_start_matches('#').parse().map_err(|_| {
+                Error::invalid("movement id", &given, "expected a movement number, e.g. 42")
+            })?)
+        }
     };
-    let id: i64 = given.trim().trim_start_matches('#').parse().map_err(|_| {
-        Error::invalid("movement id", &given, "expected a movement number, e.g. 42")
-    })?;
+    let req = ReverseRequest {
+        target,
+        reason: a.reason,
+    };
     let mut store = ctx.open()?;
-    let outcome = store.reverse(id, Some(&a.reason), ctx.clock().now(), &ctx.user)?;
-    report(ctx, &outcome);
+    let done = app::movements::reverse(&mut store, &req, ctx.actor())?;
+    if matches!(req.target, ReverseTarget::Last) {
+        ctx.say(&format!(
+            "reversing movement {}, the latest that {} recorded",
+            done.reversed, ctx.user
+        ));
+    }
+    report(ctx, &done.outcome);
     Ok(0)
 }

@@ -4,10 +4,11 @@
 use clap::{Args, Subcommand};
 
 use super::Ctx;
+use crate::app;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{parse_count, parse_date, positive_quantity};
-use crate::orders::{EndAs, NewOrder, ORDER_LIST_HEADERS, OrderEnd, OrderLine};
+use crate::orders::{EndAs, NewOrder, ORDER_LIST_HEADERS, OrderEnd};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum OrderCommand {
@@ -114,12 +115,13 @@ pub(super) fn run(ctx: &Ctx, c: OrderCommand) -> Result<i32> {
                     .transpose()?,
                 location: a.location,
             };
-            let line = store.add_order(&order, &ctx.now_stamp(), &ctx.user)?;
+            let added = app::orders::add(&mut store, &order, ctx.actor())?;
+            let line = &added.line;
             ctx.say(&format!(
                 "added order {} line: {} {} of {} to {}{}{}",
                 line.reference,
                 line.quantity,
-                unit_of(&store, &line)?,
+                added.unit,
                 line.item,
                 line.location,
                 line.supplier
@@ -138,22 +140,19 @@ pub(super) fn run(ctx: &Ctx, c: OrderCommand) -> Result<i32> {
             item,
             supplier,
         } => {
-            let lines = store.order_lines(
-                item.as_deref(),
-                supplier.as_deref(),
+            let query = app::orders::OrderQuery {
+                item,
+                supplier,
                 all,
-                ctx.clock().today(),
-            )?;
+                as_of: ctx.clock().today(),
+            };
+            let lines = app::orders::lines(&store, &query)?;
             ctx.emit(ORDER_LIST_HEADERS, &lines)?;
         }
         OrderCommand::Cancel(a) => end(ctx, &mut store, a, EndAs::Cancelled)?,
         OrderCommand::Close(a) => end(ctx, &mut store, a, EndAs::Closed)?,
     }
     Ok(0)
-}
-
-fn unit_of(store: &Store, line: &OrderLine) -> Result<String> {
-    Ok(store.item(&line.item)?.unit)
 }
 
 fn end(ctx: &Ctx, store: &mut Store, a: OrderEndArgs, how: EndAs) -> Result<()> {
@@ -164,7 +163,7 @@ fn end(ctx: &Ctx, store: &mut Store, a: OrderEndArgs, how: EndAs) -> Result<()> 
         reason: a.reason.as_deref(),
         on: ctx.clock().today(),
     };
-    let ended = store.end_order(&end, &ctx.now_stamp(), &ctx.user)?;
+    let ended = app::orders::end(store, &end, ctx.actor())?;
     for line in &ended {
         let undelivered = (line.quantity - line.received).max(0);
         ctx.say(&format!(
@@ -188,7 +187,7 @@ fn end(ctx: &Ctx, store: &mut Store, a: OrderEndArgs, how: EndAs) -> Result<()> 
 pub(super) fn item_level(ctx: &Ctx, store: &mut Store, a: ItemLevelArgs) -> Result<()> {
     match (a.location, a.reorder_level, a.clear) {
         (Some(location), _, true) => {
-            if store.clear_location_levels(&a.item, &location)? {
+            if app::orders::clear_levels(store, &a.item, &location)? {
                 ctx.say(&format!(
                     "cleared {}'s own levels at {location}; the item's levels apply there",
                     a.item
@@ -207,7 +206,15 @@ pub(super) fn item_level(ctx: &Ctx, store: &mut Store, a: ItemLevelArgs) -> Resu
                 .as_deref()
                 .map(|m| parse_count("--max-level", m))
                 .transpose()?;
-            let set = store.set_location_levels(&a.item, &location, level, max)?;
+            let set = app::orders::set_levels(
+                store,
+                &app::orders::SetLevels {
+                    item: a.item.clone(),
+                    location,
+                    reorder_level: level,
+                    max_level: max,
+                },
+            )?;
             ctx.say(&format!(
                 "{} at {}: reorder at {}{}",
                 set.item,
@@ -225,7 +232,7 @@ pub(super) fn item_level(ctx: &Ctx, store: &mut Store, a: ItemLevelArgs) -> Resu
             ));
         }
         (None, _, _) => {
-            let levels = store.location_levels(&a.item)?;
+            let levels = app::orders::levels(store, &a.item)?;
             ctx.emit(&["item", "location", "reorder_level", "max_level"], &levels)?;
         }
     }

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use super::Ctx;
+use crate::app;
 use crate::db::Store;
 use crate::error::Result;
 use crate::model::{Money, parse_count};
@@ -102,7 +103,7 @@ pub(crate) fn print_reorder(
     query: &ReorderQuery,
     for_people: bool,
 ) -> Result<()> {
-    let report = store.reorder_report(query)?;
+    let report = app::reports::reorder(store, query)?;
     let format = if for_people {
         ctx.format.unwrap_or(OutputFormat::Table)
     } else {
@@ -202,7 +203,12 @@ fn expiry(ctx: &Ctx, a: ExpiryArgs) -> Result<i32> {
     let store = ctx.open()?;
     let as_of = ctx.as_of(a.as_of.as_deref())?;
     let within = parse_count("--within", &a.within)?;
-    let rows = store.expiry_report(as_of, within, a.location.as_deref())?;
+    let query = app::reports::ExpiryQuery {
+        as_of,
+        within,
+        location: a.location,
+    };
+    let rows = app::reports::expiry(&store, &query)?;
     ctx.emit(EXPIRY_HEADERS, &rows)?;
     Ok(0)
 }
@@ -211,7 +217,12 @@ fn usage(ctx: &Ctx, a: UsageArgs) -> Result<i32> {
     let store = ctx.open()?;
     let as_of = ctx.as_of(a.as_of.as_deref())?;
     let weeks = parse_count("--weeks", &a.weeks)?;
-    let report = store.usage_report(as_of, weeks, a.location.as_deref())?;
+    let query = app::reports::UsageQuery {
+        as_of,
+        weeks,
+        location: a.location,
+    };
+    let report = app::reports::usage(&store, &query)?;
     let headers = report.headers();
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     ctx.emit(&headers, &report.records())?;

@@ -1,14 +1,12 @@
 //! `stock`, `history` and `trace`: reading balances and the ledger back.
 
-use chrono::NaiveDate;
 use clap::Args;
 use serde::Serialize;
 
 use super::Ctx;
-use crate::catalogue::{find_item, find_location};
+use crate::app::stock::{HistoryQuery, StockQuery, TraceQuery};
+use crate::app::{self};
 use crate::error::Result;
-use crate::ledger::{StockFilter, StockLine, existing_lot};
-use crate::model::{LotStatus, is_expired};
 
 #[derive(Debug, Args)]
 pub(crate) struct StockArgs {
@@ -57,35 +55,15 @@ struct StockRow<'a> {
     status: &'static str,
 }
 
-/// One word for whether a line's stock can be used on `as_of`.
-pub(super) fn status_word(line: &StockLine, as_of: NaiveDate) -> &'static str {
-    match line.status {
-        LotStatus::Quarantined => "quarantined",
-        LotStatus::Recalled => "recalled",
-        LotStatus::Available if is_expired(line.effective_expiry, as_of) => "expired",
-        LotStatus::Available => "available",
-    }
-}
-
 pub(super) fn stock(ctx: &Ctx, a: StockArgs) -> Result<i32> {
     let store = ctx.open()?;
-    let conn = store.connection();
-    let as_of = ctx.as_of(a.as_of.as_deref())?;
-    let item = a.item.as_deref().map(|c| find_item(conn, c)).transpose()?;
-    let mut filter = StockFilter {
-        item_id: item.as_ref().map(|i| i.id),
-        location_id: a
-            .location
-            .as_deref()
-            .map(|l| find_location(conn, l))
-            .transpose()?
-            .map(|l| l.id),
-        lot_id: None,
+    let query = StockQuery {
+        item: a.item,
+        location: a.location,
+        lot: a.lot,
+        as_of: ctx.as_of(a.as_of.as_deref())?,
     };
-    if let (Some(item), Some(lot)) = (&item, &a.lot) {
-        filter.lot_id = Some(existing_lot(conn, item, lot)?.id);
-    }
-    let lines = store.stock(filter, as_of)?;
+    let lines = app::stock::stock(&store, &query)?;
     let rows: Vec<StockRow<'_>> = lines
         .iter()
         .map(|l| StockRow {
@@ -95,7 +73,7 @@ pub(super) fn stock(ctx: &Ctx, a: StockArgs) -> Result<i32> {
             expiry: l.expiry.map(|d| d.to_string()),
             location: &l.location,
             quantity: l.quantity,
-            status: status_word(l, as_of),
+            status: l.status.as_str(),
         })
         .collect();
     ctx.emit(
@@ -109,7 +87,12 @@ pub(super) fn stock(ctx: &Ctx, a: StockArgs) -> Result<i32> {
 
 pub(super) fn history(ctx: &Ctx, a: HistoryArgs) -> Result<i32> {
     let store = ctx.open()?;
-    let rows = store.history(&a.item, a.lot.as_deref(), a.location.as_deref())?;
+    let query = HistoryQuery {
+        item: a.item,
+        lot: a.lot,
+        location: a.location,
+    };
+    let rows = app::stock::history(&store, &query)?;
     ctx.emit(
         &[
             "id",
@@ -134,7 +117,11 @@ pub(super) fn history(ctx: &Ctx, a: HistoryArgs) -> Result<i32> {
 
 pub(super) fn trace(ctx: &Ctx, a: TraceArgs) -> Result<i32> {
     let store = ctx.open()?;
-    let (rows, summary) = store.trace(&a.item, &a.lot)?;
+    let query = TraceQuery {
+        item: a.item,
+        lot: a.lot,
+    };
+    let (rows, summary) = app::stock::trace(&store, &query)?;
     ctx.emit(
         &[
             "id",
@@ -158,8 +145,8 @@ pub(super) fn trace(ctx: &Ctx, a: TraceArgs) -> Result<i32> {
         .collect();
     ctx.say(&format!(
         "lot {} of {}: received {}, issued {}, disposed {}, adjusted {:+}, on hand {on_hand}{}",
-        a.lot,
-        a.item,
+        query.lot,
+        query.item,
         summary.received,
         summary.issued,
         summary.disposed,

@@ -3,9 +3,10 @@
 use clap::{Args, Subcommand};
 
 use super::Ctx;
+use crate::app::{self, stocktake::StartRequest};
 use crate::error::{Error, Result};
 use crate::model::{parse_count, parse_quantity};
-use crate::stocktake::{CountRequest, read_counts};
+use crate::stocktake::CountRequest;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum StocktakeCommand {
@@ -81,7 +82,6 @@ fn stocktake_id(text: &str) -> Result<i64> {
 }
 
 pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
-    let now = ctx.clock().now();
     match command {
         StocktakeCommand::Start {
             location,
@@ -89,8 +89,15 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
             category,
         } => {
             let mut store = ctx.open()?;
-            let id =
-                store.stocktake_start(&location, blind, category.as_deref(), now, &ctx.user)?;
+            let id = app::stocktake::start(
+                &mut store,
+                &StartRequest {
+                    location: location.clone(),
+                    blind,
+                    category,
+                },
+                ctx.actor(),
+            )?;
             ctx.say(&format!(
                 "stocktake {id} started at {}{}; print its sheet with `labstock stocktake sheet {id}`",
                 location.trim(),
@@ -106,7 +113,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
         }
         StocktakeCommand::Sheet { id } => {
             let store = ctx.open()?;
-            let rows = store.stocktake_sheet(stocktake_id(&id)?)?;
+            let rows = app::stocktake::sheet(&store, stocktake_id(&id)?)?;
             ctx.emit(
                 &[
                     "item", "name", "lot", "expiry", "location", "book", "counted",
@@ -164,7 +171,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                 }
             };
             let mut store = ctx.open()?;
-            let c = store.stocktake_count(id, &req, now, &ctx.user)?;
+            let c = app::stocktake::count(&mut store, id, &req, ctx.actor())?;
             let lot = if c.lot.is_empty() {
                 String::new()
             } else {
@@ -178,15 +185,15 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
         }
         StocktakeCommand::Enter { id, file } => {
             let id = stocktake_id(&id)?;
-            let counts = read_counts(crate::import::open_source(&file)?)?;
+            let source = crate::import::open_source(&file)?;
             let mut store = ctx.open()?;
-            let done = store.stocktake_enter(id, &counts, now, &ctx.user)?;
+            let done = app::stocktake::enter(&mut store, id, source, ctx.actor())?;
             ctx.say(&format!("stocktake {id}: {} counts recorded", done.len()));
             Ok(0)
         }
         StocktakeCommand::Review { id } => {
             let store = ctx.open()?;
-            let review = store.stocktake_review(stocktake_id(&id)?)?;
+            let review = app::stocktake::review(&store, stocktake_id(&id)?)?;
             ctx.emit(
                 &[
                     "item",
@@ -214,7 +221,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
         StocktakeCommand::Apply { id, zero_uncounted } => {
             let id = stocktake_id(&id)?;
             let mut store = ctx.open()?;
-            let applied = store.stocktake_apply(id, zero_uncounted, now, &ctx.user)?;
+            let applied = app::stocktake::apply(&mut store, id, zero_uncounted, ctx.actor())?;
             ctx.say(&format!(
                 "stocktake {id} applied: {} count movements{}",
                 applied.movements.len(),
@@ -229,7 +236,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
         StocktakeCommand::Cancel { id } => {
             let id = stocktake_id(&id)?;
             let mut store = ctx.open()?;
-            store.stocktake_cancel(id, now, &ctx.user)?;
+            app::stocktake::cancel(&mut store, id, ctx.actor())?;
             ctx.say(&format!(
                 "stocktake {id} cancelled; its counts stay on record"
             ));
@@ -237,7 +244,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
         }
         StocktakeCommand::List => {
             let store = ctx.open()?;
-            let rows = store.stocktakes()?;
+            let rows = app::stocktake::list(&store)?;
             ctx.emit(
                 &[
                     "id",

@@ -4,6 +4,7 @@
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::Ctx;
+use crate::app;
 use crate::error::{Error, Result};
 use crate::model::parse_date;
 use crate::waste::{
@@ -320,14 +321,14 @@ pub(super) fn run(ctx: &Ctx, c: WasteCommand) -> Result<i32> {
                 as_of: None,
             };
             let store = ctx.open()?;
-            ctx.emit(LIST_COLUMNS, &store.waste_records(&filter)?)?;
+            ctx.emit(LIST_COLUMNS, &app::waste::records(&store, &filter)?)?;
             Ok(0)
         }
         WasteCommand::Streams => {
             let store = ctx.open()?;
             ctx.emit(
                 &["code", "name", "hazardous", "container", "route"],
-                &store.waste_streams()?,
+                &app::waste::streams(&store)?,
             )?;
             Ok(0)
         }
@@ -352,7 +353,7 @@ fn record(ctx: &Ctx, a: RecordArgs) -> Result<i32> {
         notes: a.notes,
     };
     let mut store = ctx.open()?;
-    let recorded = store.record_waste(&rec, ctx.clock().now())?;
+    let recorded = app::waste::record(&mut store, &rec, ctx.actor())?;
     said(ctx, &recorded);
     Ok(0)
 }
@@ -380,7 +381,7 @@ fn correct(ctx: &Ctx, a: CorrectArgs) -> Result<i32> {
         recorded_by: ctx.user.clone(),
     };
     let mut store = ctx.open()?;
-    let recorded = store.correct_waste(id, &correction, ctx.clock().now())?;
+    let recorded = app::waste::correct(&mut store, id, &correction, ctx.actor())?;
     said(ctx, &recorded);
     Ok(0)
 }
@@ -395,13 +396,16 @@ fn stream(ctx: &Ctx, s: StreamCommand) -> Result<i32> {
             container,
             route,
         } => {
-            let stream = store.add_waste_stream(&NewStream {
-                code,
-                name,
-                hazardous: hazardous.then_some(true),
-                container,
-                route,
-            })?;
+            let stream = app::waste::add_stream(
+                &mut store,
+                &NewStream {
+                    code,
+                    name,
+                    hazardous: hazardous.then_some(true),
+                    container,
+                    route,
+                },
+            )?;
             let kind = if stream.hazardous {
                 "hazardous"
             } else {
@@ -418,7 +422,8 @@ fn stream(ctx: &Ctx, s: StreamCommand) -> Result<i32> {
             container,
             route,
         } => {
-            let stream = store.edit_waste_stream(
+            let stream = app::waste::edit_stream(
+                &mut store,
                 &code,
                 &StreamEdit {
                     name,
@@ -450,7 +455,7 @@ fn container(ctx: &Ctx, c: ContainerCommand) -> Result<i32> {
                 user: ctx.user.clone(),
             };
             let mut store = ctx.open()?;
-            let opened = store.open_container(&req, ctx.clock().now())?;
+            let opened = app::waste::open_container(&mut store, &req, ctx.actor())?;
             ctx.say(&format!(
                 "opened container {} for {} at {} on {}",
                 opened.code, opened.stream, opened.location, opened.opened_on
@@ -463,7 +468,12 @@ fn container(ctx: &Ctx, c: ContainerCommand) -> Result<i32> {
                 .transpose()?;
             let date = date_or_today(ctx, "seal date", date.as_ref())?;
             let mut store = ctx.open()?;
-            let sealed = store.seal_container(&id, date, weight, &ctx.user, ctx.clock().now())?;
+            let req = app::waste::SealRequest {
+                container: id,
+                date,
+                weight,
+            };
+            let sealed = app::waste::seal_container(&mut store, &req, ctx.actor())?;
             let records = match sealed.record {
                 Some(r) => format!("; waste record {r} written for it"),
                 None => format!("; it holds {} waste records", sealed.records),
@@ -480,7 +490,7 @@ fn container(ctx: &Ctx, c: ContainerCommand) -> Result<i32> {
                 StateArg::Consigned => ContainerStateFilter::Consigned,
             });
             let store = ctx.open()?;
-            ctx.emit(CONTAINER_COLUMNS, &store.waste_containers(state)?)?;
+            ctx.emit(CONTAINER_COLUMNS, &app::waste::containers(&store, state)?)?;
         }
     }
     Ok(0)
@@ -502,7 +512,7 @@ fn consign(ctx: &Ctx, a: ConsignArgs) -> Result<i32> {
         user: ctx.user.clone(),
     };
     let mut store = ctx.open()?;
-    let done = store.consign_waste(&req, ctx.clock().now())?;
+    let done = app::waste::consign(&mut store, &req, ctx.actor())?;
     let what: Vec<String> = done
         .streams
         .iter()
@@ -522,7 +532,7 @@ fn consign(ctx: &Ctx, a: ConsignArgs) -> Result<i32> {
 }
 
 fn warn_unconsigned(ctx: &Ctx, store: &crate::db::Store, as_of: chrono::NaiveDate) -> Result<()> {
-    for u in store.unconsigned_hazardous(as_of)? {
+    for u in app::reports::unconsigned_hazardous(store, as_of)? {
         ctx.say(&format!("warning: {u}"));
     }
     Ok(())
@@ -541,9 +551,9 @@ pub(crate) fn report_waste(ctx: &Ctx, a: WasteReportArgs) -> Result<i32> {
     };
     let store = ctx.open()?;
     if a.totals {
-        ctx.emit(TOTAL_COLUMNS, &store.waste_totals(&filter)?)?;
+        ctx.emit(TOTAL_COLUMNS, &app::reports::waste_totals(&store, &filter)?)?;
     } else {
-        ctx.emit(REPORT_COLUMNS, &store.waste_report(&filter)?)?;
+        ctx.emit(REPORT_COLUMNS, &app::reports::waste(&store, &filter)?)?;
     }
     warn_unconsigned(ctx, &store, as_of)?;
     Ok(0)
@@ -560,7 +570,10 @@ pub(crate) fn report_consignments(ctx: &Ctx, a: ConsignmentReportArgs) -> Result
         as_of: Some(as_of),
     };
     let store = ctx.open()?;
-    ctx.emit(CONSIGNMENT_COLUMNS, &store.consignment_register(&filter)?)?;
+    ctx.emit(
+        CONSIGNMENT_COLUMNS,
+        &app::reports::consignments(&store, &filter)?,
+    )?;
     warn_unconsigned(ctx, &store, as_of)?;
     Ok(0)
 }

@@ -207,9 +207,18 @@ impl Store {
         self.busy_timeout
     }
 
-    /// Raw connection, for tests and the integrity checks that must look
-    /// beneath the domain API.
-    pub fn connection(&self) -> &Connection {
+    /// Raw connection, for the integrity checks that must look beneath
+    /// the domain API. Not public: nothing outside the library may reach
+    /// SQL through the store.
+    pub(crate) fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The store's own connection, for the plan tests that trace the
+    /// statements the library runs and for the benchmarks. Not an API:
+    /// tests that only tamper with a file open their own connection.
+    #[doc(hidden)]
+    pub fn raw_connection_for_tests(&self) -> &Connection {
         &self.conn
     }
 

@@ -65,9 +65,10 @@ use crate::catalogue::{find_item, find_location};
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::model::Money;
+use crate::model::Usability;
 use crate::orders;
 use rule::{Evidence, ExpiringBeforeDelivery, Levels, NotUsable, OnOrderPart};
-use stock::{Usability, for_each_balance};
+use stock::for_each_balance;
 
 /// CSV header of `report reorder`: the SPEC §3 columns, then ours.
 pub const REORDER_HEADERS: &[&str] = &[

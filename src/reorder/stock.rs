@@ -15,7 +15,7 @@ use rusqlite::{Connection, Row, params};
 use crate::clock::end_of_day;
 use crate::error::Result;
 use crate::lots;
-use crate::model::{LotStatus, effective_expiry, is_expired};
+use crate::model::{LotStatus, Usability, effective_expiry};
 
 /// One balance (lot at a location) as of a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,23 +35,9 @@ pub(crate) struct Balance<'r> {
     pub status: LotStatus,
 }
 
-/// Whether stock can be used on the as-of date (SPEC §2), and if not, why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Usability {
-    Usable,
-    Expired,
-    Quarantined,
-    Recalled,
-}
-
 impl Balance<'_> {
     pub(crate) fn usability(&self, as_of: NaiveDate) -> Usability {
-        match self.status {
-            LotStatus::Quarantined => Usability::Quarantined,
-            LotStatus::Recalled => Usability::Recalled,
-            LotStatus::Available if is_expired(self.effective_expiry, as_of) => Usability::Expired,
-            LotStatus::Available => Usability::Usable,
-        }
+        Usability::of(self.status, self.effective_expiry, as_of)
     }
 }
 

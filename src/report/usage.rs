@@ -21,9 +21,10 @@ use crate::catalogue::find_location;
 use crate::clock::{end_of_day, lab_date, start_of_day};
 use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::model::Usability;
 use crate::model::stamp;
 use crate::reorder::add_days;
-use crate::reorder::stock::{Usability, for_each_balance};
+use crate::reorder::stock::for_each_balance;
 
 /// Weeks `report usage` covers by default.
 pub const DEFAULT_WEEKS: i64 = 8;

@@ -116,6 +116,15 @@ impl Lab {
     }
 
     /// A library handle on the same database (for raw-SQL tampering tests).
+    /// A raw SQLite connection to the lab's file, for tests that tamper
+    /// with it beneath the domain API (the store does not hand out its own).
+    pub(crate) fn raw(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open(&self.db).expect("open raw connection");
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .expect("busy timeout");
+        conn
+    }
+
     pub(crate) fn store(&self) -> labstock::Store {
         labstock::Store::open(&self.db).expect("open store")
     }

@@ -488,7 +488,7 @@ fn the_database_refuses_update_and_delete_on_the_ledger() {
     let lab = stocked_lab();
     lab.ok(&["receive", "GLV-NIT-M", "10"]);
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let update = conn.execute("UPDATE movements SET quantity = 99 WHERE id = 1", []);
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = conn.execute("DELETE FROM movements WHERE id = 1", []);
@@ -521,7 +521,7 @@ fn check_finds_and_names_every_balance_corrupted_by_raw_sql() {
     {
         let store = lab.store();
         store
-            .connection()
+            .raw_connection_for_tests()
             .execute_batch(
                 "UPDATE balances SET quantity = 20 WHERE location_id = (SELECT id FROM locations WHERE code = 'FRIDGE-1');
                  UPDATE balances SET quantity = 5 WHERE item_id = (SELECT id FROM items WHERE code = 'GLV-NIT-M');",
@@ -599,7 +599,7 @@ fn init_twice_is_refused_and_changes_nothing() {
 fn the_store_sets_durable_pragmas() {
     let lab = Lab::new();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let fk: i64 = conn
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .unwrap();
@@ -853,12 +853,12 @@ fn item_edits_are_recorded_with_old_and_new_values_and_cannot_be_erased() {
     assert_eq!(shown["changes"][0]["user"], "a.tester");
     let store = lab.store();
     let err = store
-        .connection()
+        .raw_connection_for_tests()
         .execute("DELETE FROM item_changes", [])
         .unwrap_err();
     assert!(err.to_string().contains("append-only"));
     let err = store
-        .connection()
+        .raw_connection_for_tests()
         .execute("UPDATE item_changes SET new_value = '5'", [])
         .unwrap_err();
     assert!(err.to_string().contains("append-only"));

@@ -89,7 +89,7 @@ fn lab() -> Lab {
 fn catalogue_lookups_use_their_unique_indexes() {
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     assert_searches(conn, catalogue::ITEM_BY_CODE, "sqlite_autoindex_items");
     assert_searches(conn, catalogue::ITEM_BY_GTIN, "sqlite_autoindex_items");
     assert_searches(
@@ -103,7 +103,7 @@ fn catalogue_lookups_use_their_unique_indexes() {
 fn single_movement_lookups_use_indexes() {
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     assert_searches(conn, ledger::LOT_BY_NAME, "sqlite_autoindex_lots");
     assert_searches(conn, ledger::BALANCE, "PRIMARY KEY");
     assert_searches(conn, ledger::UPDATE_BALANCE, "PRIMARY KEY");
@@ -118,7 +118,7 @@ fn writes_of_one_movement_run_no_loop_and_no_temporary_table() {
     // foreign key without an index would loop over a table (Rewind/Next).
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     for sql in [
         chain::MOVEMENTS.insert_sql(),
         ledger::INSERT_BALANCE,
@@ -149,7 +149,7 @@ fn ledger_inserts_maintain_only_the_justified_indexes() {
     // purpose, with its query.
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'movements' ORDER BY name")
         .unwrap();
@@ -180,7 +180,7 @@ fn ledger_inserts_maintain_only_the_justified_indexes() {
 fn a_backdated_movement_reads_only_the_later_movements_of_its_lot() {
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     assert_searches(conn, ledger::LATER_OF_LOT, "movements_lot_at");
 }
 
@@ -188,7 +188,7 @@ fn a_backdated_movement_reads_only_the_later_movements_of_its_lot() {
 fn stock_as_of_reads_balances_by_index_and_only_later_movements() {
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     assert_searches(conn, ledger::STOCK_OF_ITEM, "balances_item");
     assert_searches(conn, ledger::STOCK_OF_LOT, "PRIMARY KEY");
     assert_searches(conn, ledger::STOCK_AT_LOCATION, "balances_location");
@@ -208,7 +208,7 @@ fn stock_as_of_reads_balances_by_index_and_only_later_movements() {
 fn bin_card_of_an_item_or_a_lot_searches_the_ledger_by_index() {
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     assert_searches(conn, history::ITEM_MOVEMENTS, "movements_item");
     assert_searches(conn, history::LOT_MOVEMENTS, "movements_item");
     let lot = plan(conn, history::LOT_MOVEMENTS);
@@ -224,7 +224,7 @@ fn the_hot_queries_answer_like_the_commands() {
     // constant finds what the CLI recorded.
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let (id, lot): (i64, String) = conn
         .query_row(ledger::LOT_BY_NAME, rusqlite::params![2, "A1"], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -249,7 +249,7 @@ fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
     lab.ok(&["check"]);
     {
         let store = lab.store();
-        let conn = store.connection();
+        let conn = store.raw_connection_for_tests();
         conn.execute_batch(
             "DELETE FROM balances WHERE item_id = (SELECT id FROM items WHERE code = 'GLOVES-M');
              INSERT INTO balances (lot_id, location_id, item_id, quantity)
@@ -262,8 +262,7 @@ fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
         .unwrap();
     }
     let n: i64 = lab
-        .store()
-        .connection()
+        .raw()
         .query_row("SELECT max(id) FROM movements", [], |r| r.get(0))
         .unwrap();
     let out = lab.run(&["check"]);
@@ -297,7 +296,7 @@ fn waste_totals_read_only_the_covering_date_index() {
     // sort), the corrected ones from the unique index on `corrects`.
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let lines = plan(conn, waste::TOTALS_RECORDS);
     assert!(
         lines
@@ -323,7 +322,7 @@ fn inserts_of_records_with_checked_lists_build_no_temporary_table() {
     // (OpenEphemeral) on every insert.
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%CHECK%'")
         .unwrap();
@@ -361,7 +360,7 @@ fn inserts_of_records_with_checked_lists_build_no_temporary_table() {
 fn unconsigned_waste_warning_reads_only_records_without_a_note() {
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     assert_searches(conn, waste::UNCONSIGNED, "waste_records_unconsigned");
 }
 
@@ -388,7 +387,7 @@ fn assert_no_history_scan(conn: &Connection, sql: &str, indexes: &[&str]) {
 fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     // Reorder and expiry: the balances in stock, from their partial index.
     assert_no_history_scan(conn, reorder::BALANCES_HELD, &["balances_in_stock"]);
     assert_searches(conn, reorder::BALANCE_OF_LOT, "PRIMARY KEY");
@@ -459,7 +458,7 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
     ]);
     lab.ok(&["equipment", "add", "BAL-1", "--calibration-interval", "1y"]);
     let mut store = lab.store();
-    store.connection().trace_v2(
+    store.raw_connection_for_tests().trace_v2(
         rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
         Some(trace_statement),
     );
@@ -526,10 +525,10 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
         importer(&mut store, file.as_bytes(), ctx).unwrap_or_else(|e| panic!("import {kind}: {e}"));
     }
     store
-        .connection()
+        .raw_connection_for_tests()
         .trace_v2(rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT, None);
     let traced = TRACED.lock().unwrap().clone();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     // Each chain's "last row" probe steps back from the end of the rowid
     // b-tree once: a SCAN in the plan that reads one row.
     let chain_heads: Vec<&str> = chain::TABLES.iter().map(|t| t.last_sql()).collect();
@@ -578,7 +577,7 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
 fn defect_05_received_on_an_order_line_reads_two_index_ranges() {
     let lab = lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     for sql in [
         labstock::orders::LINE_BY_ID,
         labstock::orders::RECEIVED_DISAGREEING,

@@ -475,7 +475,7 @@ fn library_stock(store: &Store, d: NaiveDate) -> BTreeMap<Key, i64> {
 
 fn movement_count(store: &Store) -> i64 {
     store
-        .connection()
+        .raw_connection_for_tests()
         .query_row("SELECT count(*) FROM movements", [], |r| r.get(0))
         .unwrap()
 }

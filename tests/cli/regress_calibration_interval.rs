@@ -227,7 +227,7 @@ fn tampering_with_interval_records_is_found_by_check() {
     edit(&lab, "BAL-3", "1y", &[]);
     {
         let store = lab.store();
-        let conn = store.connection();
+        let conn = store.raw_connection_for_tests();
         for sql in [
             "UPDATE calibration_interval_changes SET new_interval = '5y'",
             "DELETE FROM calibration_interval_changes",
@@ -239,7 +239,7 @@ fn tampering_with_interval_records_is_found_by_check() {
     lab.ok(&["check"]);
     {
         let store = lab.store();
-        let conn = store.connection();
+        let conn = store.raw_connection_for_tests();
         conn.execute_batch(
             "DROP TRIGGER calibration_interval_changes_no_update;
              UPDATE calibration_interval_changes SET new_interval = '5y' WHERE id = 2;
@@ -261,8 +261,7 @@ fn tampering_with_interval_records_is_found_by_check() {
     // The register's interval alone, changed beneath labstock.
     let lab = Lab::new();
     add(&lab, "BAL-4", "6m");
-    lab.store()
-        .connection()
+    lab.raw()
         .execute("UPDATE equipment SET calibration_interval = '5y'", [])
         .unwrap();
     let out = lab.run(&["check"]);
@@ -330,13 +329,12 @@ fn a_version_1_database_is_upgraded_with_a_baseline_per_asset() {
     // Make it the database a version-1 labstock left: no interval records.
     {
         let store = lab.store();
-        crate::common::downgrade_to_version_1(store.connection());
+        crate::common::downgrade_to_version_1(store.raw_connection_for_tests());
     }
     // Opening upgrades it: a baseline per asset with an interval, chained.
     lab.ok(&["check"]);
     let version: i64 = lab
-        .store()
-        .connection()
+        .raw()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, labstock::db::SCHEMA_VERSION);

@@ -42,7 +42,7 @@ fn reagent_lab() -> Lab {
 /// dropped first, foreign keys off.
 fn tamper(lab: &Lab, sql: &str) {
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     let triggers: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -187,7 +187,7 @@ fn defect_06_every_lot_has_a_chained_creation_record_in_the_audit_trail() {
     lab.ok(&["demo"]);
     lab.ok(&["check"]);
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     let lots = count("SELECT count(*) FROM lots");
     assert!(lots > 0);
@@ -296,7 +296,7 @@ fn defect_08_open_correction_is_recorded() {
     // The opening as of a date follows the latest record: opened from the
     // 3rd, so in use until 1 December.
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let d = |s: &str| s.parse::<NaiveDate>().unwrap();
     let at = |day: &str| labstock::lots::status_as_of(conn, 1, d(day)).unwrap();
     assert_eq!(at("2026-11-02").opened_on, None);
@@ -392,7 +392,7 @@ fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
     lab.now = "2026-11-20T10:00:00Z".into();
     lab.ok(&["lot", "recall", "RGT", "L-1", "--reason", "FSN 42"]);
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let d = |s: &str| s.parse::<NaiveDate>().unwrap();
     use labstock::model::LotStatus::{Available, Quarantined, Recalled};
     for (day, status) in [
@@ -435,7 +435,7 @@ fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
 fn status_as_of_reads_lot_events_through_indexes() {
     let lab = reagent_lab();
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let plan = |sql: &str| -> String {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         stmt.query_map(["2026-11-21T00:00:00Z"], |r| r.get::<_, String>(3))
@@ -467,7 +467,7 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     // Take the database back to version 1: drop what the migration adds.
     {
         let store = lab.store();
-        let conn = store.connection();
+        let conn = store.raw_connection_for_tests();
         crate::common::downgrade_to_version_1(conn);
         // It now has exactly the objects of the base schema.
         let objects = |c: &rusqlite::Connection| -> Vec<(String, String)> {
@@ -487,7 +487,7 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     // The new binary upgrades it on open and proves it.
     lab.ok(&["check"]);
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
@@ -533,7 +533,7 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     lab2.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-02"]);
     let store = lab2.store();
     let err = store
-        .connection()
+        .raw_connection_for_tests()
         .execute(
             "INSERT INTO lot_events (lot_id, action, on_date, at, user, hash) \
              VALUES (1, 'open', '2026-11-03', '2026-11-21T09:00:00Z', 'x', zeroblob(32))",

@@ -109,7 +109,7 @@ fn defect_05_check_proves_received_against_the_ledger() {
     lab.ok(&["check"]);
     let store = lab.store();
     store
-        .connection()
+        .raw_connection_for_tests()
         .execute_batch("UPDATE orders SET received = 9")
         .unwrap();
     drop(store);
@@ -245,13 +245,13 @@ fn defect_12_import_log_is_append_only_and_chained() {
     lab.ok(&["import", "movements", file.to_str().unwrap()]);
     let store = lab.store();
     let refused = store
-        .connection()
+        .raw_connection_for_tests()
         .execute_batch("DELETE FROM imports")
         .unwrap_err();
     assert!(refused.to_string().contains("append-only"), "{refused}");
     // Removing the log entry with the triggers dropped is found by check.
     store
-        .connection()
+        .raw_connection_for_tests()
         .execute_batch("DROP TRIGGER imports_no_update; UPDATE imports SET user = 'someone'")
         .unwrap();
     drop(store);
@@ -380,10 +380,10 @@ fn defect_05_migration_recomputes_received_on_an_old_database() {
     lab.ok(&["order", "add", "PO-1", "--item", "P", "--quantity", "5"]);
     let store = lab.store();
     store
-        .connection()
+        .raw_connection_for_tests()
         .execute_batch("UPDATE orders SET received = 0")
         .unwrap();
-    crate::common::downgrade_to_version_1(store.connection());
+    crate::common::downgrade_to_version_1(store.raw_connection_for_tests());
     drop(store);
     lab.ok(&["check"]);
     assert_eq!(
@@ -391,8 +391,7 @@ fn defect_05_migration_recomputes_received_on_an_old_database() {
         [["PO-1", "P", "5", "4", "1", "part-received"].map(String::from)]
     );
     let version: i64 = lab
-        .store()
-        .connection()
+        .raw()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, labstock::db::SCHEMA_VERSION);

@@ -133,7 +133,7 @@ fn drop_triggers(conn: &rusqlite::Connection) {
 /// dropped first, foreign keys off.
 fn tamper(lab: &Lab, sql: &str) {
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     drop_triggers(conn);
     conn.execute_batch(sql).unwrap();
@@ -539,7 +539,7 @@ mod property {
         ) {
             let dir = tempfile::tempdir().unwrap();
             let store = ledger(dir.path());
-            let conn = store.connection();
+            let conn = store.raw_connection_for_tests();
             drop_triggers(conn);
             conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
             let sql = match column {
@@ -560,7 +560,7 @@ mod property {
         fn any_deleted_row_but_the_last_is_named(id in 1..ROWS) {
             let dir = tempfile::tempdir().unwrap();
             let store = ledger(dir.path());
-            let conn = store.connection();
+            let conn = store.raw_connection_for_tests();
             drop_triggers(conn);
             conn.execute("DELETE FROM movements WHERE id = ?1", [id]).unwrap();
             let report = store.check().unwrap();

@@ -43,10 +43,7 @@ const SEEDED: &[(&str, &str)] = &[
 ];
 
 fn count(lab: &Lab, sql: &str) -> i64 {
-    lab.store()
-        .connection()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
+    lab.raw().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 fn records(lab: &Lab) -> i64 {
@@ -965,8 +962,7 @@ fn dispose_and_its_waste_record_are_one_transaction() {
     let lab = stocked_lab();
     // Make the waste record's insert fail after the movement is posted: the
     // movement must go with it.
-    lab.store()
-        .connection()
+    lab.raw()
         .execute_batch(
             "CREATE TRIGGER test_refuse_waste BEFORE INSERT ON waste_records \
              BEGIN SELECT RAISE(ABORT, 'test: no waste records'); END;",
@@ -1151,7 +1147,7 @@ fn the_waste_register_is_append_only_in_the_database() {
         "SB-1",
     ]);
     let store = lab.store();
-    let conn = store.connection();
+    let conn = store.raw_connection_for_tests();
     for sql in [
         "UPDATE waste_records SET quantity_milli = 5000 WHERE id = 1",
         "UPDATE waste_records SET consignment_note = 'AB/99999'",

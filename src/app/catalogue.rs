@@ -1,0 +1,87 @@
+//! The catalogue: `location add|list`, `item add|list|show|edit|retire`.
+
+use chrono::NaiveDate;
+
+use super::Actor;
+use super::stock::{StockRow, rows};
+use crate::catalogue::{Item, ItemChange, Location};
+use crate::db::Store;
+use crate::error::Result;
+use crate::ledger::StockFilter;
+
+/// `location add CODE [--name NAME]`.
+#[derive(Debug, Clone)]
+pub struct NewLocation {
+    pub code: String,
+    pub name: Option<String>,
+}
+
+pub fn add_location(store: &mut Store, req: &NewLocation, actor: Actor<'_>) -> Result<Location> {
+    store.add_location(&req.code, req.name.as_deref(), &actor.stamp(), actor.user)
+}
+
+pub fn locations(store: &Store) -> Result<Vec<Location>> {
+    store.locations()
+}
+
+/// `item add`: the new item, its settings already validated.
+pub fn add_item(store: &mut Store, item: Item, actor: Actor<'_>) -> Result<Item> {
+    store.add_item(item, &actor.stamp(), actor.user)
+}
+
+/// `item list [--all]`.
+pub fn items(store: &Store, include_retired: bool) -> Result<Vec<Item>> {
+    store.items(include_retired)
+}
+
+/// One item by code (case-insensitive).
+pub fn item(store: &Store, code: &str) -> Result<Item> {
+    store.item(code)
+}
+
+/// `item edit`: the item as edited; returns it and the fields changed.
+pub fn update_item(
+    store: &mut Store,
+    edited: Item,
+    actor: Actor<'_>,
+) -> Result<(Item, Vec<ItemChange>)> {
+    store.update_item(edited, &actor.stamp(), actor.user)
+}
+
+/// `item retire CODE`: the item stays, with its history, but is inactive.
+pub fn retire_item(store: &mut Store, code: &str, actor: Actor<'_>) -> Result<Item> {
+    let mut item = store.item(code)?;
+    item.active = false;
+    Ok(store.update_item(item, &actor.stamp(), actor.user)?.0)
+}
+
+/// `item show CODE`: the item, its stock by lot and location on `as_of`,
+/// and its history of setting changes.
+#[derive(Debug)]
+pub struct ItemCard {
+    pub item: Item,
+    pub stock: Vec<StockRow>,
+    pub changes: Vec<ItemChange>,
+}
+
+pub fn show_item(store: &Store, code: &str, as_of: NaiveDate) -> Result<ItemCard> {
+    let item = store.item(code)?;
+    let lines = store.stock(
+        StockFilter {
+            item_id: Some(item.id),
+            ..StockFilter::default()
+        },
+        as_of,
+    )?;
+    let changes = store.item_history(&item)?;
+    Ok(ItemCard {
+        stock: rows(lines, as_of),
+        item,
+        changes,
+    })
+}
+
+/// `item find TEXT`: items by code, name, supplier reference or GTIN, best first.
+pub fn find(store: &Store, text: &str, limit: usize) -> Result<Vec<crate::find::FoundItem>> {
+    store.find_items(text, limit)
+}

@@ -1,0 +1,140 @@
+//! Stock movements: `receive` (also by scan), `issue`, `transfer`,
+//! `adjust`, `count`, `dispose`, `reverse`.
+
+use chrono::NaiveDate;
+
+use super::Actor;
+use crate::db::Store;
+use crate::error::{Error, Result};
+use crate::ledger::{MovementRequest, Outcome};
+use crate::model::MovementKind;
+
+/// Record one movement (any kind but a reversal) as one transaction.
+pub fn record(store: &mut Store, req: &MovementRequest, actor: Actor<'_>) -> Result<Outcome> {
+    store.record(req, actor.now)
+}
+
+/// A receipt by scanning a GS1 code: the item is the one whose GTIN the
+/// code carries; lot and expiry come from the code (or, where the code
+/// lacks them, from the request), so they cannot be mistyped.
+#[derive(Debug, Clone, Default)]
+pub struct ScanReceipt {
+    /// The GTIN the code carries (AI 01, else AI 02).
+    pub gtin: String,
+    /// The quantity given, else the code's count (AI 30/37), else 1.
+    pub quantity: Option<i64>,
+    /// The count the code carries (AI 30/37), if any.
+    pub scanned_count: Option<u64>,
+    pub scanned_lot: Option<String>,
+    /// The code's expiry (AI 17), else its best-before date (AI 15).
+    pub scanned_expiry: Option<NaiveDate>,
+    pub lot: Option<String>,
+    pub expiry: Option<NaiveDate>,
+    /// Accept a code whose expiry has passed.
+    pub allow_expired: bool,
+    pub location: Option<String>,
+    pub order: Option<String>,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Receive by scan: resolve the item from the GTIN, check the scanned
+/// expiry, merge the scanned and given lot and expiry, and record.
+pub fn receive_scan(store: &mut Store, scan: &ScanReceipt, actor: Actor<'_>) -> Result<Outcome> {
+    let item = store.item_by_gtin(&scan.gtin)?;
+    let quantity = match scan.quantity {
+        Some(q) => q,
+        None => match scan.scanned_count {
+            Some(n) => i64::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
+                Error::invalid(
+                    "count (AI 30/37)",
+                    n.to_string(),
+                    "expected a quantity of 1 or more",
+                )
+            })?,
+            None => 1,
+        },
+    };
+    if let Some(e) = scan.scanned_expiry.filter(|e| *e < actor.today)
+        && !scan.allow_expired
+    {
+        return Err(Error::ScannedLotExpired {
+            item: item.code,
+            lot: scan.scanned_lot.clone(),
+            expired_on: e,
+        });
+    }
+    let mut req = MovementRequest::new(
+        MovementKind::Receive,
+        &item.code,
+        quantity,
+        actor.now,
+        actor.user,
+    );
+    req.lot = merge_scanned("lot", scan.scanned_lot.clone(), scan.lot.clone())?;
+    req.expiry = merge_scanned("expiry", scan.scanned_expiry, scan.expiry)?;
+    req.location.clone_from(&scan.location);
+    req.order.clone_from(&scan.order);
+    req.reference.clone_from(&scan.reference);
+    req.note.clone_from(&scan.note);
+    store.record(&req, actor.now)
+}
+
+/// A value from the barcode, or from the request when the code lacks it;
+/// the two must agree when both are given.
+fn merge_scanned<T: PartialEq + std::fmt::Display>(
+    what: &str,
+    scanned: Option<T>,
+    given: Option<T>,
+) -> Result<Option<T>> {
+    match (scanned, given) {
+        (Some(s), Some(g)) if s != g => Err(Error::invalid(
+            what,
+            g.to_string(),
+            format!("the barcode says {s}"),
+        )),
+        (s, g) => Ok(s.or(g)),
+    }
+}
+
+/// Which movement to reverse.
+#[derive(Debug, Clone)]
+pub enum ReverseTarget {
+    /// A movement by its id.
+    Id(i64),
+    /// The actor's own latest movement.
+    Last,
+}
+
+/// `reverse`: a new movement that undoes one recorded before.
+#[derive(Debug, Clone)]
+pub struct ReverseRequest {
+    pub target: ReverseTarget,
+    pub reason: String,
+}
+
+/// What a reversal wrote, and which movement it reversed.
+#[derive(Debug)]
+pub struct Reversed {
+    pub reversed: i64,
+    pub outcome: Outcome,
+}
+
+pub fn reverse(store: &mut Store, req: &ReverseRequest, actor: Actor<'_>) -> Result<Reversed> {
+    match req.target {
+        ReverseTarget::Id(id) => {
+            let outcome = store.reverse(id, Some(&req.reason), actor.now, actor.user)?;
+            Ok(Reversed {
+                reversed: id,
+                outcome,
+            })
+        }
+        ReverseTarget::Last => {
+            let (id, outcome) = store.reverse_last(Some(&req.reason), actor.now, actor.user)?;
+            Ok(Reversed {
+                reversed: id,
+                outcome,
+            })
+        }
+    }
+}

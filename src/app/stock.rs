@@ -1,0 +1,79 @@
+//! Reading stock back: `stock`, `history`, `trace`.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::db::Store;
+use crate::error::Result;
+use crate::history::{HistoryRow, TraceRow, TraceSummary};
+use crate::ledger::StockLine;
+use crate::model::Usability;
+
+/// `stock`: non-zero balances as they stood at the end of `as_of`.
+#[derive(Debug, Clone)]
+pub struct StockQuery {
+    pub item: Option<String>,
+    pub location: Option<String>,
+    /// Only this lot (needs `item`).
+    pub lot: Option<String>,
+    pub as_of: NaiveDate,
+}
+
+/// One balance line, with whether its stock is usable on the as-of date.
+#[derive(Debug, Clone, Serialize)]
+pub struct StockRow {
+    pub item: String,
+    pub name: String,
+    pub lot: String,
+    pub expiry: Option<NaiveDate>,
+    /// The printed expiry, or the end of the in-use period if earlier.
+    pub effective_expiry: Option<NaiveDate>,
+    pub location: String,
+    pub quantity: i64,
+    pub status: Usability,
+}
+
+pub fn stock(store: &Store, q: &StockQuery) -> Result<Vec<StockRow>> {
+    let filter = store.stock_filter(q.item.as_deref(), q.location.as_deref(), q.lot.as_deref())?;
+    Ok(rows(store.stock(filter, q.as_of)?, q.as_of))
+}
+
+/// Balance lines as rows, each with its usability on `as_of`.
+pub(crate) fn rows(lines: Vec<StockLine>, as_of: NaiveDate) -> Vec<StockRow> {
+    lines
+        .into_iter()
+        .map(|l| StockRow {
+            status: Usability::of(l.status, l.effective_expiry, as_of),
+            item: l.item,
+            name: l.name,
+            lot: l.lot,
+            expiry: l.expiry,
+            effective_expiry: l.effective_expiry,
+            location: l.location,
+            quantity: l.quantity,
+        })
+        .collect()
+}
+
+/// `history ITEM [--lot L] [--location LOC]`.
+#[derive(Debug, Clone)]
+pub struct HistoryQuery {
+    pub item: String,
+    pub lot: Option<String>,
+    pub location: Option<String>,
+}
+
+pub fn history(store: &Store, q: &HistoryQuery) -> Result<Vec<HistoryRow>> {
+    store.history(&q.item, q.lot.as_deref(), q.location.as_deref())
+}
+
+/// `trace ITEM LOT`.
+#[derive(Debug, Clone)]
+pub struct TraceQuery {
+    pub item: String,
+    pub lot: String,
+}
+
+pub fn trace(store: &Store, q: &TraceQuery) -> Result<(Vec<TraceRow>, TraceSummary)> {
+    store.trace(&q.item, &q.lot)
+}

@@ -1,0 +1,47 @@
+//! The CLI is a face: it parses, calls `app::` and renders. This test
+//! fails if SQL or rusqlite reappears in `src/cli/` (or in `src/app/`).
+
+#[test]
+fn no_sql_or_rusqlite_in_the_faces_or_the_services() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let forbidden = [
+        "rusqlite",
+        "connection()",
+        "Connection",
+        "SELECT ",
+        "INSERT INTO",
+        "UPDATE ",
+        "DELETE FROM",
+        ".prepare(",
+        ".execute(",
+    ];
+    let mut found = Vec::new();
+    for dir in ["cli", "app"] {
+        for entry in std::fs::read_dir(root.join(dir)).expect("read source dir") {
+            let path = entry.expect("dir entry").path();
+            if path.extension().is_none_or(|e| e != "rs")
+                || path.file_name().is_some_and(|n| n == "layering_tests.rs")
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("read source");
+            for (n, line) in text.lines().enumerate() {
+                for f in forbidden {
+                    if line.contains(f) {
+                        found.push(format!(
+                            "{}:{}: {f}: {}",
+                            path.display(),
+                            n + 1,
+                            line.trim()
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "SQL or rusqlite below a face:\n{}",
+        found.join("\n")
+    );
+}
