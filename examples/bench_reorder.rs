@@ -220,7 +220,7 @@ fn time<T>(
         times[times.len() / 2].as_secs_f64() * 1e3,
         times[times.len() - 1].as_secs_f64() * 1e3
     );
-    last.ok_or_else(|| labstock::Error::Refused("no runs".into()))
+    last.ok_or_else(|| labstock::Error::missing("runs", "time at least one run"))
 }
 
 fn main() -> labstock::Result<()> {

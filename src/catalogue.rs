@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::chain;
 use crate::db::{Store, closest};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::model::Money;
 use crate::waste;
 
@@ -263,9 +263,9 @@ pub fn find_item_by_gtin(conn: &Connection, gtin: &str) -> Result<Item> {
         .query_row([&normal], item_from_row)
         .optional()?
         .ok_or_else(|| {
-            Error::Refused(format!(
-                "no item has GTIN {normal}; give it to the item first: `labstock item edit CODE --gtin {normal}`"
-            ))
+            Error::Refused(Refusal::UnknownGtin {
+                gtin: normal.clone(),
+            })
         })
 }
 
@@ -481,10 +481,10 @@ impl Store {
                 |r| r.get(0),
             )?;
             if unlotted > 0 {
-                return Err(Error::Refused(format!(
-                    "{} holds {unlotted} without a lot number; dispose of or adjust that stock out (and receive it again with --lot and --expiry) before making the item lot-tracked",
-                    edited.code
-                )));
+                return Err(Error::Refused(Refusal::UnlottedStock {
+                    item: edited.code.clone(),
+                    quantity: unlotted,
+                }));
             }
         }
         tx.execute(

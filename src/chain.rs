@@ -26,7 +26,7 @@ use rusqlite::{Connection, OptionalExtension, ToSql};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 
 /// One chained table: its name and every column but `id` and `hash`, in
 /// the order they are hashed. A unit test proves the list against the
@@ -367,9 +367,7 @@ fn value_of<'a>(out: &'a ToSqlOutput<'a>) -> Result<ValueRef<'a>> {
     match out {
         ToSqlOutput::Borrowed(v) => Ok(*v),
         ToSqlOutput::Owned(v) => Ok(ValueRef::from(v)),
-        _ => Err(Error::Refused(
-            "a chained record was given a value that cannot be hashed".into(),
-        )),
+        _ => Err(Error::Refused(Refusal::Unhashable)),
     }
 }
 

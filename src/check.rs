@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::chain::{self, Head};
 use crate::db::{OpenOptions, Store};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::ledger::{FastMap, FastSet};
 
 /// A balance that disagrees with its ledger.
@@ -224,7 +224,7 @@ impl Store {
             let chains = scope.spawn(move || verify_chains_apart(path, timeout));
             let integrity = scope.spawn(move || integrity_problems(path, timeout, quick));
             let mut report = self.check_balances()?;
-            let stopped = |_| Error::Refused("a part of the check stopped unexpectedly".into());
+            let stopped = |_| Error::Refused(Refusal::CheckStopped);
             report.problems.extend(integrity.join().map_err(stopped)??);
             let chains = chains.join().map_err(stopped)??;
             report.sealed = chains.rows;

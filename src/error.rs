@@ -185,7 +185,7 @@ pub enum Error {
 
     /// A rule of the ledger that refuses an otherwise well-formed request.
     #[error("{0}")]
-    Refused(String),
+    Refused(Refusal),
 
     /// One bad row of an import; nothing of the file was written.
     #[error("line {line}{}: {source}", column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default())]
@@ -647,7 +647,7 @@ impl From<rusqlite::Error> for Error {
                 // useful part, so keep it.
                 let text = e.to_string();
                 if text.contains("append-only") {
-                    Error::Refused(text)
+                    Error::Refused(Refusal::AppendOnly(text))
                 } else {
                     Error::Sqlite {
                         detail: e.to_string(),
@@ -708,6 +708,132 @@ impl From<csv::Error> for Error {
             },
             None => Error::Csv(text),
         }
+    }
+}
+
+/// Why a well-formed request was refused by a rule: each case carries the
+/// values it names, so code matches the case, never the text, and a face
+/// can render it (the CLI prints the message; exit 65, HTTP 422).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error(
+        "a reverse names the movement it negates: use `labstock reverse MOVEMENT_ID` (imports cannot reverse)"
+    )]
+    ReverseInImport,
+    #[error(
+        "item {item} is retired; reactivate it with `labstock item edit {item} --active` before receiving"
+    )]
+    ItemRetired { item: String },
+    #[error("{} of {item} is {status}: it cannot be issued (release it with `labstock lot release {item} {lot}` if it is fit for use)", lot_label(.lot))]
+    LotNotIssuable {
+        item: String,
+        lot: String,
+        status: &'static str,
+    },
+    #[error("{} of {item} expired on {expired_on}; pass --allow-expired to issue it anyway", lot_label(.lot))]
+    LotExpired {
+        item: String,
+        lot: String,
+        expired_on: chrono::NaiveDate,
+    },
+    #[error("movement {id} was already reversed by movement {by}")]
+    AlreadyReversed { id: i64, by: i64 },
+    #[error("movement {id} is itself a reversal; record the original movement again instead")]
+    ReversalOfReversal { id: i64 },
+    #[error("lot {lot} of {item} is recalled; a recalled lot is not released (dispose of it)")]
+    RecalledNotReleased { item: String, lot: String },
+    #[error("lot {lot} of {item} is already {status}; nothing to {action}")]
+    LotAlreadyInStatus {
+        item: String,
+        lot: String,
+        status: &'static str,
+        action: &'static str,
+    },
+    #[error(
+        "no item has GTIN {gtin}; give it to the item first: `labstock item edit CODE --gtin {gtin}`"
+    )]
+    UnknownGtin { gtin: String },
+    #[error(
+        "{item} holds {quantity} without a lot number; dispose of or adjust that stock out (and receive it again with --lot and --expiry) before making the item lot-tracked"
+    )]
+    UnlottedStock { item: String, quantity: i64 },
+    #[error("container {container} was already consigned on consignment note {note}")]
+    ContainerConsigned { container: String, note: String },
+    #[error(
+        "container {container} is still open; seal it first with `labstock waste container seal {container}`"
+    )]
+    ContainerStillOpen { container: String },
+    #[error(
+        "container {container} was sealed on {on}; record waste in an open container (see `labstock waste container list --state open`)"
+    )]
+    ContainerSealedForWaste { container: String, on: String },
+    #[error("container {container} was already sealed on {on}; a sealed container stays sealed")]
+    ContainerAlreadySealed { container: String, on: String },
+    #[error("waste record {id} was corrected by record {by}; consign record {by}")]
+    ConsignCorrectedRecord { id: i64, by: i64 },
+    #[error("waste record {id} is a withdrawal; there is nothing to consign")]
+    ConsignWithdrawal { id: i64 },
+    #[error("waste record {id} was already consigned on consignment note {note}")]
+    RecordConsigned { id: i64, note: String },
+    #[error("waste record {id} already carries consignment note {note}")]
+    RecordHasNote { id: i64, note: String },
+    #[error(
+        "waste record {id} is in container {container}; consign the container (--container {container})"
+    )]
+    RecordInContainer { id: i64, container: String },
+    #[error(
+        "waste record {id} in container {container} carries consignment note {own}, not {note}"
+    )]
+    ContainerRecordNote {
+        id: i64,
+        container: String,
+        own: String,
+        note: String,
+    },
+    #[error("waste record {id} was already corrected by record {by}; correct record {by} instead")]
+    RecordAlreadyCorrected { id: i64, by: i64 },
+    #[error("{asset} is condemned; its calibration cannot be extended")]
+    CondemnedNotExtended { asset: String },
+    #[error(
+        "{asset} has no calibration due date to extend; record a calibration with `labstock calibrate {asset} --date DATE --result pass|fail|adjusted`"
+    )]
+    NothingToExtend { asset: String },
+    #[error("{asset} is condemned, which is final; its status cannot change")]
+    Condemned { asset: String },
+    #[error("{asset} is already {status}")]
+    AssetAlreadyInStatus { asset: String, status: &'static str },
+    #[error(
+        "the latest calibration of {asset} (on {on}) failed; it returns to service with a passing calibration: `labstock calibrate {asset} --date DATE --result pass`"
+    )]
+    FailedCalibration { asset: String, on: String },
+    #[error(
+        "item {item} is retired; reactivate it with `labstock item edit {item} --active` before ordering it"
+    )]
+    ItemRetiredForOrder { item: String },
+    #[error("order {reference} line {item} is already {status}{}; nothing to {action}", .closed_on.as_deref().map(|d| format!(" (on {d})")).unwrap_or_default())]
+    OrderLineEnded {
+        reference: String,
+        item: String,
+        status: String,
+        closed_on: Option<String>,
+        action: &'static str,
+    },
+    #[error("order line {reference} was not written")]
+    OrderLineNotWritten { reference: String },
+    #[error("a chained record was given a value that cannot be hashed")]
+    Unhashable,
+    #[error("a part of the check stopped unexpectedly")]
+    CheckStopped,
+    /// The database's own append-only triggers, as SQLite reports them.
+    #[error("{0}")]
+    AppendOnly(String),
+}
+
+fn lot_label(lot: &str) -> String {
+    if lot.is_empty() {
+        "(no lot)".into()
+    } else {
+        format!("lot {lot}")
     }
 }
 

@@ -18,7 +18,7 @@ use crate::catalogue::{Item, Location, find_item, find_location};
 use crate::chain;
 use crate::clock::{end_of_day, lab_date};
 use crate::db::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::model::{
     LotStatus, MAX_QUANTITY, MovementKind, Usability, check_quantity, effective_expiry, is_expired,
     parse_stored_date, stamp,
@@ -834,10 +834,7 @@ pub(crate) fn record_with(
         MovementKind::Adjust => adjust(conn, lk, item, req, recorded_at),
         MovementKind::Count => count(conn, lk, item, req, recorded_at),
         MovementKind::Dispose => dispose(conn, lk, item, req, recorded_at),
-        MovementKind::Reverse => Err(Error::Refused(
-            "a reverse names the movement it negates: use `labstock reverse MOVEMENT_ID` (imports cannot reverse)"
-                .into(),
-        )),
+        MovementKind::Reverse => Err(Error::Refused(Refusal::ReverseInImport)),
     }
 }
 
@@ -870,10 +867,9 @@ fn receive(
 ) -> Result<Outcome> {
     require_positive(req)?;
     if !item.active {
-        return Err(Error::Refused(format!(
-            "item {} is retired; reactivate it with `labstock item edit {} --active` before receiving",
-            item.code, item.code
-        )));
+        return Err(Error::Refused(Refusal::ItemRetired {
+            item: item.code.clone(),
+        }));
     }
     let name = non_empty(req.lot.as_ref()).unwrap_or("");
     if !item.lot_tracked && !name.is_empty() && lk.lot(conn, item.id, name)?.is_none() {
@@ -1209,24 +1205,21 @@ fn check_issuable(item: &Item, lot: &Lot, as_of: NaiveDate, allow_expired: bool)
     match lot.status {
         LotStatus::Available => {}
         other => {
-            return Err(Error::Refused(format!(
-                "{} of {} is {}: it cannot be issued (release it with `labstock lot release {} {}` if it is fit for use)",
-                lot.label(),
-                item.code,
-                other.as_str(),
-                item.code,
-                lot.lot
-            )));
+            return Err(Error::Refused(Refusal::LotNotIssuable {
+                item: item.code.clone(),
+                lot: lot.lot.clone(),
+                status: other.as_str(),
+            }));
         }
     }
     if let Some(eff) = lot.effective_expiry(item).filter(|e| *e < as_of)
         && !allow_expired
     {
-        return Err(Error::Refused(format!(
-            "{} of {} expired on {eff}; pass --allow-expired to issue it anyway",
-            lot.label(),
-            item.code
-        )));
+        return Err(Error::Refused(Refusal::LotExpired {
+            item: item.code.clone(),
+            lot: lot.lot.clone(),
+            expired_on: eff,
+        }));
     }
     Ok(())
 }
@@ -1580,14 +1573,10 @@ pub(crate) fn reverse(
         });
     };
     if let Some(by) = reversed_by {
-        return Err(Error::Refused(format!(
-            "movement {id} was already reversed by movement {by}"
-        )));
+        return Err(Error::Refused(Refusal::AlreadyReversed { id, by }));
     }
     if kind == "reverse" {
-        return Err(Error::Refused(format!(
-            "movement {id} is itself a reversal; record the original movement again instead"
-        )));
+        return Err(Error::Refused(Refusal::ReversalOfReversal { id }));
     }
     let (item, lot, from, to) = movement_parts(conn, item_id, lot_id, loc_id, to_id)?;
     let mut lk = Lookups::default();

@@ -25,7 +25,7 @@ use crate::catalogue::find_item;
 use crate::chain;
 use crate::clock::end_of_day;
 use crate::db::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::ledger::existing_lot;
 use crate::model::{LotStatus, parse_stored_date};
 
@@ -306,18 +306,18 @@ impl Store {
             }
             (LotAction::Open(_) | LotAction::CorrectOpening(_), _) => None,
             (LotAction::Release, LotStatus::Recalled) => {
-                return Err(Error::Refused(format!(
-                    "lot {lot} of {} is recalled; a recalled lot is not released (dispose of it)",
-                    item.code
-                )));
+                return Err(Error::Refused(Refusal::RecalledNotReleased {
+                    item: item.code.clone(),
+                    lot: lot.to_owned(),
+                }));
             }
             (a, s) => {
-                return Err(Error::Refused(format!(
-                    "lot {lot} of {} is already {}; nothing to {}",
-                    item.code,
-                    s.as_str(),
-                    a.name()
-                )));
+                return Err(Error::Refused(Refusal::LotAlreadyInStatus {
+                    item: item.code.clone(),
+                    lot: lot.to_owned(),
+                    status: s.as_str(),
+                    action: a.name(),
+                }));
             }
         };
         if let Some(status) = new_status {

@@ -24,7 +24,7 @@ use crate::catalogue::{Item, find_item, find_location};
 use crate::chain;
 use crate::clock::end_of_day;
 use crate::db::{Store, closest};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
 use crate::ledger::DEFAULT_LOCATION;
 use crate::model::{parse_date, positive_quantity, stamp};
@@ -343,7 +343,9 @@ fn order_error_column(e: &Error) -> Option<&'static str> {
             entity: "location", ..
         } => Some("location"),
         Error::AlreadyExists { .. } => Some("reference"),
-        Error::Refused(text) if text.contains("retired") => Some("item"),
+        Error::Refused(Refusal::ItemRetiredForOrder { .. } | Refusal::ItemRetired { .. }) => {
+            Some("item")
+        }
         Error::Invalid { what, .. } | Error::Missing { what, .. } => match what.as_str() {
             "reference" | "order reference" => Some("reference"),
             "quantity" => Some("quantity"),
@@ -388,10 +390,9 @@ pub(crate) fn insert_order(
     }
     let item: Item = find_item(conn, &order.item)?;
     if !item.active {
-        return Err(Error::Refused(format!(
-            "item {} is retired; reactivate it with `labstock item edit {} --active` before ordering it",
-            item.code, item.code
-        )));
+        return Err(Error::Refused(Refusal::ItemRetiredForOrder {
+            item: item.code.clone(),
+        }));
     }
     if let Some(expected) = order.expected_on
         && expected < order.ordered_on
@@ -462,8 +463,11 @@ pub(crate) fn insert_order(
     let id = conn.last_insert_rowid();
     // Receipts recorded before the line (movements imported before
     // orders) were received on it: `orders.received` starts from them.
-    let line = line_by_id(conn, id, everything())?
-        .ok_or_else(|| Error::Refused(format!("order line {reference} was not written")))?;
+    let line = line_by_id(conn, id, everything())?.ok_or_else(|| {
+        Error::Refused(Refusal::OrderLineNotWritten {
+            reference: reference.to_string(),
+        })
+    })?;
     if line.received != 0 {
         conn.prepare_cached("UPDATE orders SET received = ?2 WHERE id = ?1")?
             .execute(params![id, line.received])?;
@@ -627,20 +631,16 @@ impl Store {
         };
         let open: Vec<&&Line> = chosen.iter().filter(|l| l.status == "open").collect();
         if let (true, Some(done)) = (open.is_empty(), chosen.first()) {
-            return Err(Error::Refused(format!(
-                "order {} line {} is already {}{}; nothing to {}",
-                done.reference,
-                done.item,
-                done.status,
-                done.closed_on
-                    .as_deref()
-                    .map(|d| format!(" (on {d})"))
-                    .unwrap_or_default(),
-                match how {
+            return Err(Error::Refused(Refusal::OrderLineEnded {
+                reference: done.reference.clone(),
+                item: done.item.clone(),
+                status: done.status.clone(),
+                closed_on: done.closed_on.clone(),
+                action: match how {
                     EndAs::Cancelled => "cancel",
                     EndAs::Closed => "close",
-                }
-            )));
+                },
+            }));
         }
         let ids: Vec<i64> = open.iter().map(|l| l.id).collect();
         for id in &ids {

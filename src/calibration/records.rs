@@ -17,7 +17,7 @@ use super::state::{self, CalResult, Event, EventKind, State, Status};
 use super::{Equipment, date_at, find_equipment, interval_at, opt_date_at};
 use crate::chain;
 use crate::db::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 
 /// A calibration to record (`calibrate` and `import calibrations`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -730,10 +730,9 @@ impl Store {
             ));
         }
         if eq.status == Status::Condemned {
-            return Err(Error::Refused(format!(
-                "{} is condemned; its calibration cannot be extended",
-                eq.asset_tag
-            )));
+            return Err(Error::Refused(Refusal::CondemnedNotExtended {
+                asset: eq.asset_tag.clone(),
+            }));
         }
         let granted_on = input.granted_on.unwrap_or(today);
         if granted_on > today {
@@ -746,10 +745,9 @@ impl Store {
         let mut events = load_events(&tx, eq.id, None)?;
         let current = state::replay(eq.registered_status, &mut events, None);
         let (Some(last), Some(due)) = (current.last, current.next_due) else {
-            return Err(Error::Refused(format!(
-                "{} has no calibration due date to extend; record a calibration with `labstock calibrate {} --date DATE --result pass|fail|adjusted`",
-                eq.asset_tag, eq.asset_tag
-            )));
+            return Err(Error::Refused(Refusal::NothingToExtend {
+                asset: eq.asset_tag.clone(),
+            }));
         };
         if granted_on < last.on {
             return Err(Error::invalid(
@@ -824,30 +822,27 @@ impl Store {
             ));
         }
         if eq.status == Status::Condemned {
-            return Err(Error::Refused(format!(
-                "{} is condemned, which is final; its status cannot change",
-                eq.asset_tag
-            )));
+            return Err(Error::Refused(Refusal::Condemned {
+                asset: eq.asset_tag.clone(),
+            }));
         }
         if eq.status == to {
-            return Err(Error::Refused(format!(
-                "{} is already {}",
-                eq.asset_tag,
-                to.as_str()
-            )));
+            return Err(Error::Refused(Refusal::AssetAlreadyInStatus {
+                asset: eq.asset_tag.clone(),
+                status: to.as_str(),
+            }));
         }
         // Whatever happened since (out of service, back), an asset whose
         // latest calibration failed goes back into use only through a
         // passing calibration.
         if to == Status::InService && eq.last_result == Some(CalResult::Fail) {
-            return Err(Error::Refused(format!(
-                "the latest calibration of {} (on {}) failed; it returns to service with a passing calibration: `labstock calibrate {} --date DATE --result pass`",
-                eq.asset_tag,
-                eq.last_calibrated
+            return Err(Error::Refused(Refusal::FailedCalibration {
+                asset: eq.asset_tag.clone(),
+                on: eq
+                    .last_calibrated
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
-                eq.asset_tag
-            )));
+            }));
         }
         let seq = next_seq(&tx, eq.id)?;
         chain::append(

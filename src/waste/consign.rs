@@ -19,7 +19,7 @@ use super::containers::{not_future, require_container};
 use super::{Quantity, WasteUnit, bad_note, note_format};
 use crate::chain;
 use crate::db::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::model::stamp;
 
 /// A collection to record.
@@ -154,16 +154,15 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
             ));
         }
         if let Some((_, on_note)) = &c.consignment {
-            return Err(Error::Refused(format!(
-                "container {} was already consigned on consignment note {on_note}",
-                c.code
-            )));
+            return Err(Error::Refused(Refusal::ContainerConsigned {
+                container: c.code.clone(),
+                note: on_note.clone(),
+            }));
         }
         let Some(sealed_on) = &c.sealed_on else {
-            return Err(Error::Refused(format!(
-                "container {} is still open; seal it first with `labstock waste container seal {}`",
-                c.code, c.code
-            )));
+            return Err(Error::Refused(Refusal::ContainerStillOpen {
+                container: c.code.clone(),
+            }));
         };
         if collected < *sealed_on {
             return Err(Error::invalid(
@@ -186,24 +185,22 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
         }
         let r = loose_record(tx, id)?;
         if let Some(by) = r.corrected_by {
-            return Err(Error::Refused(format!(
-                "waste record {id} was corrected by record {by}; consign record {by}"
-            )));
+            return Err(Error::Refused(Refusal::ConsignCorrectedRecord { id, by }));
         }
         if r.quantity == 0 {
-            return Err(Error::Refused(format!(
-                "waste record {id} is a withdrawal; there is nothing to consign"
-            )));
+            return Err(Error::Refused(Refusal::ConsignWithdrawal { id }));
         }
         if let Some(on) = r.consigned_on {
-            return Err(Error::Refused(format!(
-                "waste record {id} was already consigned on consignment note {on}"
-            )));
+            return Err(Error::Refused(Refusal::RecordConsigned {
+                id,
+                note: on.clone(),
+            }));
         }
         if let Some(own) = r.own_note {
-            return Err(Error::Refused(format!(
-                "waste record {id} already carries consignment note {own}"
-            )));
+            return Err(Error::Refused(Refusal::RecordHasNote {
+                id,
+                note: own.clone(),
+            }));
         }
         if let Some((cid, code, consigned)) = &r.container {
             if container_ids.iter().any(|(id, _)| id == cid) {
@@ -211,9 +208,10 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
                 continue;
             }
             if !consigned {
-                return Err(Error::Refused(format!(
-                    "waste record {id} is in container {code}; consign the container (--container {code})"
-                )));
+                return Err(Error::Refused(Refusal::RecordInContainer {
+                    id,
+                    container: code.clone(),
+                }));
             }
         }
         if collected < r.date {
@@ -250,9 +248,12 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
                 if let Some(own) = own
                     && !own.eq_ignore_ascii_case(note)
                 {
-                    return Err(Error::Refused(format!(
-                        "waste record {rid} in container {code} carries consignment note {own}, not {note}"
-                    )));
+                    return Err(Error::Refused(Refusal::ContainerRecordNote {
+                        id: rid,
+                        container: code.clone(),
+                        own: own.clone(),
+                        note: note.to_owned(),
+                    }));
                 }
                 in_containers.push(rid);
             }

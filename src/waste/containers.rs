@@ -19,7 +19,7 @@ use super::{Quantity, WasteStream, WasteUnit, find_stream};
 use crate::catalogue::find_location;
 use crate::chain;
 use crate::db::{Store, closest};
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::ledger::DEFAULT_LOCATION;
 use crate::model::stamp;
 
@@ -202,10 +202,10 @@ fn seal(
 ) -> Result<Sealed> {
     let c = require_container(tx, code)?;
     if let Some(on) = &c.sealed_on {
-        return Err(Error::Refused(format!(
-            "container {} was already sealed on {on}; a sealed container stays sealed",
-            c.code
-        )));
+        return Err(Error::Refused(Refusal::ContainerAlreadySealed {
+            container: c.code.clone(),
+            on: on.clone(),
+        }));
     }
     not_future(
         "seal date",

@@ -36,7 +36,7 @@ use super::{
 };
 use crate::chain;
 use crate::db::Store;
-use crate::error::{Error, Result};
+use crate::error::{Error, Refusal, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
 use crate::model::{parse_date, stamp};
 
@@ -265,10 +265,10 @@ fn resolve_container(
         return Ok(Some(c));
     }
     if let Some(on) = &c.sealed_on {
-        return Err(Error::Refused(format!(
-            "container {} was sealed on {on}; record waste in an open container (see `labstock waste container list --state open`)",
-            c.code
-        )));
+        return Err(Error::Refused(Refusal::ContainerSealedForWaste {
+            container: c.code.clone(),
+            on: on.clone(),
+        }));
     }
     if date.to_string() < c.opened_on {
         return Err(Error::invalid(
@@ -429,9 +429,7 @@ fn original(conn: &Connection, id: i64) -> Result<Original> {
 fn correct(conn: &Connection, id: i64, c: &Correction, now: DateTime<Utc>) -> Result<Recorded> {
     let orig = original(conn, id)?;
     if let Some(by) = orig.corrected_by {
-        return Err(Error::Refused(format!(
-            "waste record {id} was already corrected by record {by}; correct record {by} instead"
-        )));
+        return Err(Error::Refused(Refusal::RecordAlreadyCorrected { id, by }));
     }
     let reason = c.reason.trim();
     if reason.is_empty() {
@@ -580,7 +578,12 @@ fn record_error_column(e: &Error) -> Option<&'static str> {
             "container" => Some("container"),
             _ => None,
         },
-        Error::Refused(text) if text.starts_with("container") => Some("container"),
+        Error::Refused(
+            Refusal::ContainerSealedForWaste { .. }
+            | Refusal::ContainerAlreadySealed { .. }
+            | Refusal::ContainerStillOpen { .. }
+            | Refusal::ContainerConsigned { .. },
+        ) => Some("container"),
         _ => None,
     }
 }
