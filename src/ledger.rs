@@ -556,7 +556,10 @@ fn apply(
             unit: "units of issue",
         });
     }
-    if new >= 0 {
+    // Only a reduction can take a later point below zero; adding stock
+    // never walks the later movements (an import of receipts in any
+    // order stays linear).
+    if new >= 0 && delta < 0 {
         never_negative_later(conn, item, lot, location, delta, current, at)?;
     }
     if new < 0 {
@@ -601,10 +604,11 @@ fn lot_text(lot: &Lot) -> String {
 }
 
 /// SPEC §10 "Time": a movement dated `at` changes the balance at `at` and
-/// at every later point of the ledger. Walk the lot's later movements
-/// back from the maintained balance `current`, and refuse when the balance
-/// at `at`, or just after any later movement, plus `delta` would be below
-/// zero (or above the bound), naming the first such point. A movement
+/// at every later point of the ledger. For a reduction, walk the lot's
+/// later movements back from the maintained balance `current`, and refuse
+/// when the balance at `at`, or just after any later movement, plus
+/// `delta` would be below zero, naming the first such point. (The upper
+/// bound is checked on the maintained balance, by the caller.) A movement
 /// dated now has no later movements: one index probe that finds nothing.
 fn never_negative_later(
     conn: &Connection,
