@@ -273,13 +273,7 @@ fn receive_scan(ctx: &Ctx, data: &str, a: &ReceiveArgs) -> Result<i32> {
     for w in &decoded.warnings {
         ctx.say(&format!("warning: {w}"));
     }
-    let gtin = decoded.gtin().or(decoded.content_gtin()).ok_or_else(|| {
-        Error::invalid(
-            "GS1 data",
-            data.trim(),
-            "the code carries no GTIN (AI 01 or 02) to name the item",
-        )
-    })?;
+    let gtin = decoded.item_gtin(data)?;
     let quantity = a
         .qty
         .as_ref()

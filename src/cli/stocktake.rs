@@ -134,13 +134,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                         ));
                     }
                     let decoded = super::gs1::decode(data, super::gs1::options(ctx, None))?;
-                    let gtin = decoded.gtin().or(decoded.content_gtin()).ok_or_else(|| {
-                        Error::invalid(
-                            "GS1 data",
-                            data.trim(),
-                            "the code carries no GTIN (AI 01 or 02) to name the item",
-                        )
-                    })?;
+                    let gtin = decoded.item_gtin(data)?;
                     CountRequest {
                         item: None,
                         gtin: Some(gtin.to_owned()),

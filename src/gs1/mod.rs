@@ -188,6 +188,19 @@ impl Decoded {
         self.get("02")
     }
 
+    /// The GTIN that names the item a scan is for: (01), else the
+    /// contents' (02); `data` is the scan, for the message when there is
+    /// neither.
+    pub fn item_gtin(&self, data: &str) -> crate::error::Result<&str> {
+        self.gtin().or(self.content_gtin()).ok_or_else(|| {
+            crate::error::Error::invalid(
+                "GS1 data",
+                data.trim(),
+                "the code carries no GTIN (AI 01 or 02) to name the item",
+            )
+        })
+    }
+
     /// The batch or lot number, AI (10).
     pub fn lot(&self) -> Option<&str> {
         self.get("10")
