@@ -7,6 +7,7 @@
 //! layer that parses arguments, calls one `Store` method and renders the
 //! result; it is the only code that prints.
 
+pub mod acceptance;
 pub mod audit;
 pub mod backup;
 pub mod calibration;

@@ -1,6 +1,6 @@
-//! `lot quarantine|release|recall|open|list`.
+//! `lot quarantine|release|recall|open|accept|list`.
 
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
 use super::Ctx;
@@ -58,8 +58,46 @@ pub(crate) enum LotCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Record the acceptance (verification before use) of a pending lot
+    ///
+    /// A new lot of an item with acceptance_required is received pending:
+    /// not usable until accepted. `pass` makes it available; `fail`
+    /// quarantines it (recorded as `lot quarantine` is). A lot that is not
+    /// pending is refused (exit 65). Lots awaiting acceptance:
+    /// `labstock report acceptance`.
+    #[command(
+        after_help = "Example:\n  labstock lot accept RGT-CRP 611802 --result pass --reference QC-2026-118"
+    )]
+    Accept {
+        item: String,
+        lot: String,
+        /// The verification's result
+        #[arg(long, value_enum)]
+        result: AcceptResult,
+        /// The verification record (QC run, form number)
+        #[arg(long)]
+        reference: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
     /// List an item's lots with expiry, status and stock
     List { item: String },
+}
+
+/// `--result` of `lot accept`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum AcceptResult {
+    Pass,
+    Fail,
+}
+
+impl From<AcceptResult> for crate::acceptance::AcceptanceResult {
+    fn from(r: AcceptResult) -> Self {
+        match r {
+            AcceptResult::Pass => crate::acceptance::AcceptanceResult::Pass,
+            AcceptResult::Fail => crate::acceptance::AcceptanceResult::Fail,
+        }
+    }
 }
 
 pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
@@ -120,6 +158,21 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
                 &ctx.user,
             )?
         }
+        LotCommand::Accept {
+            item,
+            lot,
+            result,
+            reference,
+            notes,
+        } => store.accept_lot(
+            &item,
+            &lot,
+            result.into(),
+            reference.as_deref(),
+            notes.as_deref(),
+            &now,
+            &ctx.user,
+        )?,
         LotCommand::List { item } => {
             return list(ctx, &store, &item);
         }
@@ -160,11 +213,12 @@ struct LotRow {
 fn list(ctx: &Ctx, store: &crate::db::Store, code: &str) -> Result<i32> {
     let conn = store.connection();
     let item = find_item(conn, code)?;
-    let mut stmt = conn.prepare(
-        "SELECT l.lot, l.expiry, l.opened_on, l.status, \
-         (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
-         FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot",
-    )?;
+    let mut stmt = conn.prepare(concat!(
+        "SELECT l.lot, l.expiry, l.opened_on, ",
+        crate::lot_status_sql!("l"),
+        ", (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
+             FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot"
+    ))?;
     let rows = stmt
         .query_map([item.id], |r| {
             Ok((

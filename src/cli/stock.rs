@@ -60,6 +60,7 @@ struct StockRow<'a> {
 /// One word for whether a line's stock can be used on `as_of`.
 pub(super) fn status_word(line: &StockLine, as_of: NaiveDate) -> &'static str {
     match line.status {
+        LotStatus::Pending => "pending",
         LotStatus::Quarantined => "quarantined",
         LotStatus::Recalled => "recalled",
         LotStatus::Available if is_expired(line.effective_expiry, as_of) => "expired",

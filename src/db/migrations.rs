@@ -37,6 +37,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "orders_imports",
         run: orders_imports,
     },
+    Migration {
+        name: "acceptance",
+        run: |tx| sql(tx, include_str!("migrations/acceptance.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

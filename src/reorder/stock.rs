@@ -39,6 +39,9 @@ pub(crate) struct Balance<'r> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Usability {
     Usable,
+    /// Unexpired stock of a lot pending acceptance (SPEC §13): not usable,
+    /// but counted in the reorder position.
+    AwaitingAcceptance,
     Expired,
     Quarantined,
     Recalled,
@@ -49,7 +52,12 @@ impl Balance<'_> {
         match self.status {
             LotStatus::Quarantined => Usability::Quarantined,
             LotStatus::Recalled => Usability::Recalled,
-            LotStatus::Available if is_expired(self.effective_expiry, as_of) => Usability::Expired,
+            LotStatus::Pending | LotStatus::Available
+                if is_expired(self.effective_expiry, as_of) =>
+            {
+                Usability::Expired
+            }
+            LotStatus::Pending => Usability::AwaitingAcceptance,
             LotStatus::Available => Usability::Usable,
         }
     }
