@@ -15,6 +15,7 @@ mod ledger;
 mod orders;
 mod plans;
 mod props;
+mod regress_acceptance;
 mod regress_calibration_interval;
 mod regress_ledger;
 mod regress_lots;
