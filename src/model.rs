@@ -382,6 +382,7 @@ impl LotStatus {
     /// available (a quarantine or recall shows through; a release returns
     /// a lot still awaiting acceptance to pending). The one definition;
     /// [`crate::lot_status_sql!`] is its SQL form.
+    #[must_use]
     pub fn with_acceptance(self, pending: bool) -> LotStatus {
         match self {
             LotStatus::Available if pending => LotStatus::Pending,
