@@ -1,7 +1,7 @@
 //! `labstock audit`: who did what and when, across every record that
 //! names a user — the stock ledger, catalogue additions and edits, lot
 //! creations, status changes and openings (a later opening of a lot is
-//! listed as `correct_open`), orders and their ends, the equipment
+//! listed as `correct_open`), lot acceptances (`pending`, `pass`, `fail`), orders and their ends, the equipment
 //! register and its calibration, extension, calibration interval, status
 //! and service records, the waste register and the lab's settings.
 //!
@@ -51,6 +51,7 @@ pub const ENTITY_KINDS: &[&str] = &[
     "order_event",
     "lot_event",
     "lot_creation",
+    "acceptance",
     "calibration",
     "extension",
     "interval_change",
@@ -86,6 +87,12 @@ UNION ALL
 SELECT 3.5, c.at, c.user, 'lot_creation', c.id, 'created', 'item', i.code,
        CASE WHEN c.lot <> '' THEN 'lot ' || c.lot ELSE '(no lot)' END || coalesce('; expiry ' || c.expiry, '')
   FROM lot_creations c JOIN items i ON i.id = c.item_id
+UNION ALL
+SELECT 3.7, a.at, a.user, 'acceptance', a.id, a.result, 'item', i.code,
+       'lot ' || l.lot || CASE a.result WHEN 'pending' THEN ' received: awaiting acceptance'
+                               WHEN 'pass' THEN ' accepted' ELSE ' failed acceptance: quarantined' END
+       || coalesce('; reference ' || a.reference, '') || coalesce('; ' || a.notes, '')
+  FROM lot_acceptances a JOIN lots l ON l.id = a.lot_id JOIN items i ON i.id = l.item_id
 UNION ALL
 SELECT 4, e.at, e.user, 'lot_event', e.id,
        CASE WHEN p.on_date IS NOT NULL THEN 'correct_open' ELSE e.action END, 'item', i.code,

@@ -35,6 +35,9 @@ pub struct Item {
     pub gtin: Option<String>,
     pub waste_stream: Option<String>,
     pub in_use_days: Option<i64>,
+    /// Each new lot needs verification before use (SPEC §13): it is
+    /// received `pending` until `lot accept`.
+    pub acceptance_required: bool,
     pub active: bool,
 }
 
@@ -69,6 +72,7 @@ impl Item {
             gtin: None,
             waste_stream: None,
             in_use_days: None,
+            acceptance_required: false,
             active: true,
         }
     }
@@ -184,7 +188,7 @@ macro_rules! item_columns {
     () => {
         "id, code, name, category, unit, pack_size, reorder_level, max_level, \
          reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
-         lot_tracked, gtin, waste_stream, in_use_days, active"
+         lot_tracked, gtin, waste_stream, in_use_days, active, acceptance_required"
     };
 }
 
@@ -225,6 +229,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         waste_stream: r.get(17)?,
         in_use_days: r.get(18)?,
         active: r.get(19)?,
+        acceptance_required: r.get(20)?,
     })
 }
 
@@ -359,8 +364,8 @@ pub(crate) fn insert_item(
     conn.prepare_cached(
         "INSERT INTO items (code, name, category, unit, pack_size, reorder_level, max_level, \
          reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
-         lot_tracked, gtin, waste_stream, in_use_days, active, created_at, created_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+         lot_tracked, gtin, waste_stream, in_use_days, active, created_at, created_by, acceptance_required) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
     )?
     .execute(params![
         item.code,
@@ -384,6 +389,7 @@ pub(crate) fn insert_item(
         item.active,
         now,
         user,
+        item.acceptance_required,
     ])?;
     item.id = conn.last_insert_rowid();
     Ok(item.id)
@@ -491,7 +497,7 @@ impl Store {
             "UPDATE items SET name = ?2, category = ?3, unit = ?4, pack_size = ?5, reorder_level = ?6, \
              max_level = ?7, reorder_qty = ?8, lead_time_days = ?9, supplier = ?10, supplier_ref = ?11, \
              unit_cost_pence = ?12, storage = ?13, hazard = ?14, lot_tracked = ?15, gtin = ?16, \
-             waste_stream = ?17, in_use_days = ?18, active = ?19 WHERE id = ?1",
+             waste_stream = ?17, in_use_days = ?18, active = ?19, acceptance_required = ?20 WHERE id = ?1",
             params![
                 edited.id,
                 edited.name,
@@ -512,6 +518,7 @@ impl Store {
                 edited.waste_stream,
                 edited.in_use_days,
                 edited.active,
+                edited.acceptance_required,
             ],
         )?;
         tx.commit()?;

@@ -1,5 +1,5 @@
 //! Tamper evidence: every row of an evidence table (the stock ledger, lot
-//! creations and status changes, equipment status changes, calibrations
+//! creations, status changes and acceptances, equipment status changes, calibrations
 //! and calibration intervals, the maintenance log, the waste register and
 //! its containers and consignments, item edits, settings) carries a
 //! SHA-256 hash chained to the previous row of its table.
@@ -114,6 +114,11 @@ chained!(
     LOT_EVENTS,
     "lot_events",
     ["lot_id", "action", "on_date", "reason", "at", "user"]
+);
+chained!(
+    LOT_ACCEPTANCES,
+    "lot_acceptances",
+    ["lot_id", "result", "reference", "notes", "at", "user"]
 );
 chained!(
     LOT_CREATIONS,
@@ -311,6 +316,7 @@ pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
     &LOT_EVENTS,
     &LOT_CREATIONS,
+    &LOT_ACCEPTANCES,
     &ITEM_CHANGES,
     &ORDER_EVENTS,
     &CALIBRATIONS,
@@ -569,6 +575,7 @@ pub(crate) fn record_name(table: &str) -> &'static str {
         "movements" => "movement",
         "lot_events" => "lot_event",
         "lot_creations" => "lot_creation",
+        "lot_acceptances" => "acceptance",
         "item_changes" => "item_change",
         "order_events" => "order_event",
         "calibrations" => "calibration",

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::acceptance::AcceptanceResult;
 use crate::db::Store;
 use crate::error::Result;
 use crate::import::{self, ImportContext, ImportSummary};
@@ -50,6 +51,18 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         "movements",
         import::import_movements(store, MOVEMENTS.as_bytes(), ctx)?,
     ));
+    // Reagent acceptance (SPEC §13): RGT-FERR's new lot was verified
+    // and passed; RGT-TSH's, received on the 19th, still awaits it.
+    let stamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    store.accept_lot(
+        "RGT-FERR",
+        "FER-611",
+        AcceptanceResult::Pass,
+        Some("QC-2026-311"),
+        Some("IQC levels 1 and 2 within limits on the new lot"),
+        &stamp,
+        "s.murray",
+    )?;
     load.steps.push((
         "assets",
         crate::calibration::import_equipment(store, EQUIPMENT.as_bytes(), ctx)?,

@@ -183,6 +183,19 @@ pub enum Error {
         expired_on: chrono::NaiveDate,
     },
 
+    /// An issue of a lot that awaits acceptance (SPEC §13).
+    #[error("lot {lot} of {item} is pending acceptance: it cannot be issued until it is accepted")]
+    LotPending { item: String, lot: String },
+
+    /// `lot accept` on a lot that does not await acceptance; `status` is
+    /// what it is instead (available, quarantined, recalled).
+    #[error("lot {lot} of {item} is not pending acceptance: it is {status}")]
+    LotNotPending {
+        item: String,
+        lot: String,
+        status: &'static str,
+    },
+
     /// A rule of the ledger that refuses an otherwise well-formed request.
     #[error("{0}")]
     Refused(Refusal),
@@ -340,6 +353,8 @@ impl Error {
             | Error::StocktakeElsewhere { .. }
             | Error::StocktakeUncounted { .. }
             | Error::ScannedLotExpired { .. }
+            | Error::LotPending { .. }
+            | Error::LotNotPending { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
@@ -386,6 +401,8 @@ impl Error {
             | Error::StocktakeClosed { .. }
             | Error::StocktakeElsewhere { .. }
             | Error::StocktakeUncounted { .. }
+            | Error::LotPending { .. }
+            | Error::LotNotPending { .. }
             | Error::Refused(_) => 422,
             Error::Import { source, .. } => match source.http_status() {
                 // A bad row of an uploaded file is bad input of the request.
@@ -466,6 +483,12 @@ impl Error {
             )),
             Error::LotNotOpened { item, lot } => Some(format!(
                 "nothing was changed; record its opening with `labstock lot open {item} {lot} --date DATE`"
+            )),
+            Error::LotPending { item, lot } => Some(format!(
+                "nothing was written; record its verification with `labstock lot accept {item} {lot} --result pass|fail`, or issue from an accepted lot"
+            )),
+            Error::LotNotPending { item, .. } => Some(format!(
+                "nothing was changed; only a new lot of an item with acceptance_required awaits acceptance (lots that do: `labstock report acceptance`; this item's lots: `labstock lot list {item}`)"
             )),
             Error::NothingToReverse { .. } => Some(
                 "name the movement instead: `labstock reverse MOVEMENT_ID --reason …` (ids are in `labstock history ITEM`)"

@@ -102,6 +102,7 @@ pub const ITEMS: Format = Format {
         "gtin",
         "waste_stream",
         "in_use_days",
+        "acceptance_required",
     ],
     required: &["code", "name"],
 };
@@ -602,6 +603,11 @@ pub fn item_from_row(row: &CsvRow<'_>) -> Result<Item> {
         .unwrap_or(false);
     item.gtin = row.get("gtin").map(str::to_owned);
     item.waste_stream = row.get("waste_stream").map(str::to_owned);
+    item.acceptance_required = row
+        .parse("acceptance_required", |v| {
+            parse_bool("acceptance_required", v)
+        })?
+        .unwrap_or(false);
     Ok(item)
 }
 

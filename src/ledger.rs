@@ -33,11 +33,14 @@ pub const DEFAULT_LOCATION: &str = "MAIN";
 /// must find its rows through an index, never by scanning `movements`.
 pub mod sql {
     /// One lot of an item by its exact number (`lots` UNIQUE (item_id, lot)).
-    pub const LOT_BY_NAME: &str =
-        "SELECT id, lot, expiry, status, opened_on FROM lots WHERE item_id = ?1 AND lot = ?2";
-    /// A new lot.
+    pub const LOT_BY_NAME: &str = concat!(
+        "SELECT l.id, l.lot, l.expiry, ",
+        crate::lot_status_sql!("l"),
+        ", l.opened_on FROM lots l WHERE l.item_id = ?1 AND l.lot = ?2"
+    );
+    /// A new lot (?4: it awaits acceptance, SPEC §13).
     pub const INSERT_LOT: &str =
-        "INSERT INTO lots (item_id, lot, expiry, created_at) VALUES (?1, ?2, ?3, ?4)";
+        "INSERT INTO lots (item_id, lot, expiry, created_at, pending) VALUES (?1, ?2, ?3, ?4, ?5)";
     /// One maintained balance (`balances` primary key).
     pub const BALANCE: &str =
         "SELECT quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2";
@@ -54,8 +57,12 @@ pub mod sql {
     pub const LOTS_AT_LOCATION: &str = "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
          JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2";
     /// Lots of an item with stock at one location, for FEFO (`balances_item`).
-    pub const LOTS_WITH_STOCK: &str = "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
-         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0";
+    pub const LOTS_WITH_STOCK: &str = concat!(
+        "SELECT l.id, l.lot, l.expiry, ",
+        crate::lot_status_sql!("l"),
+        ", l.opened_on, b.quantity FROM balances b \
+         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0"
+    );
     /// The maintained balances `stock_as_of` starts from, by the most
     /// selective filter given (?1 item, ?2 location, ?3 lot): a condition
     /// written `?1 IS NULL OR b.item_id = ?1` cannot use an index, so each
@@ -68,7 +75,9 @@ pub mod sql {
         };
         ($from:literal, $lead:literal) => {
             concat!(
-                "SELECT b.item_id, i.code, i.name, b.lot_id, l.lot, l.expiry, l.status, l.opened_on, i.in_use_days, \
+                "SELECT b.item_id, i.code, i.name, b.lot_id, l.lot, l.expiry, ",
+                crate::lot_status_sql!("l"),
+                ", l.opened_on, i.in_use_days, \
                  b.location_id, loc.code, b.quantity \
                  FROM ",
                 $from,
@@ -401,7 +410,8 @@ impl Lot {
         effective_expiry(self.expiry, self.opened_on, item.in_use_days)
     }
 
-    /// Usable stock: available, and not past its effective expiry on `as_of`.
+    /// Usable stock: available (not pending, quarantined or recalled), and
+    /// not past its effective expiry on `as_of`.
     pub fn usable(&self, item: &Item, as_of: NaiveDate) -> bool {
         Usability::of(self.status, self.effective_expiry(item), as_of).is_usable()
     }
@@ -467,15 +477,25 @@ fn create_lot(
     user: &str,
 ) -> Result<Lot> {
     let expiry_text = expiry.map(|d| d.to_string());
-    conn.prepare_cached(sql::INSERT_LOT)?
-        .execute(params![item.id, lot, expiry_text, now])?;
+    let pending = item.acceptance_required;
+    conn.prepare_cached(sql::INSERT_LOT)?.execute(params![
+        item.id,
+        lot,
+        expiry_text,
+        now,
+        pending
+    ])?;
     let id = conn.last_insert_rowid();
     crate::lots::record_creation(conn, id, item.id, lot, expiry_text.as_deref(), now, user)?;
+    if pending {
+        // SPEC §13: a new lot of such an item awaits acceptance.
+        crate::acceptance::record_pending(conn, id, now, user)?;
+    }
     Ok(Lot {
         id,
         lot: lot.to_owned(),
         expiry,
-        status: LotStatus::Available,
+        status: LotStatus::Available.with_acceptance(pending),
         opened_on: None,
     })
 }
@@ -983,7 +1003,15 @@ fn receive(
             ));
         }
     }
-    if lot.status != LotStatus::Available {
+    if lot.status == LotStatus::Pending {
+        warnings.push(format!(
+            "{} of {} is pending acceptance: the stock received is not usable until it is accepted (`labstock lot accept {} {} --result pass|fail`)",
+            lot.label(),
+            item.code,
+            item.code,
+            lot.lot
+        ));
+    } else if lot.status != LotStatus::Available {
         warnings.push(format!(
             "{} of {} is {}: the stock received is not usable until it is released",
             lot.label(),
@@ -1208,6 +1236,12 @@ fn issue(
 fn check_issuable(item: &Item, lot: &Lot, as_of: NaiveDate, allow_expired: bool) -> Result<()> {
     match lot.status {
         LotStatus::Available => {}
+        LotStatus::Pending => {
+            return Err(Error::LotPending {
+                item: item.code.clone(),
+                lot: lot.lot.clone(),
+            });
+        }
         other => {
             return Err(Error::Refused(Refusal::LotNotIssuable {
                 item: item.code.clone(),
@@ -1244,12 +1278,22 @@ fn short_of_usable(
         .filter(|(l, _)| l.usable(item, as_of))
         .map(|(_, q)| q)
         .sum();
+    let pending: i64 = lots
+        .iter()
+        .filter(|(l, _)| l.status == LotStatus::Pending)
+        .map(|(_, q)| q)
+        .sum();
     let unusable: i64 = lots
         .iter()
-        .filter(|(l, _)| !l.usable(item, as_of))
+        .filter(|(l, _)| !l.usable(item, as_of) && l.status != LotStatus::Pending)
         .map(|(_, q)| q)
         .sum();
     let mut detail = String::new();
+    if pending > 0 {
+        detail.push_str(&format!(
+            "; {pending} more held in lots awaiting acceptance (see `labstock report acceptance`)"
+        ));
+    }
     if unusable > 0 {
         detail.push_str(&format!(
             "; {unusable} more held in expired, quarantined or recalled lots"

@@ -19,6 +19,7 @@
 //!   ([`Error::exit_code`]); a server face maps the same errors with
 //!   [`Error::http_status`].
 
+pub mod acceptance;
 pub mod app;
 pub mod audit;
 pub mod backup;

@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use crate::acceptance;
 use crate::catalogue::find_item;
 use crate::chain;
 use crate::clock::end_of_day;
@@ -138,7 +139,8 @@ pub fn opening_as_of(opened_on: Option<NaiveDate>, as_of: Option<NaiveDate>) -> 
 }
 
 /// One lot's status and opening at the end of `as_of`, from its events
-/// (through the index `lot_events_lot`).
+/// (through the index `lot_events_lot`) and its acceptance records
+/// (`acceptance::pending_as_of`).
 pub fn status_as_of(conn: &Connection, lot_id: i64, as_of: NaiveDate) -> Result<LotAsOf> {
     let mut stmt = conn.prepare_cached(
         "SELECT action, on_date, at FROM lot_events WHERE lot_id = ?1 ORDER BY id",
@@ -152,7 +154,8 @@ pub fn status_as_of(conn: &Connection, lot_id: i64, as_of: NaiveDate) -> Result<
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(LotAsOf::replay(
+    let zone = crate::settings::lab_zone(conn)?;
+    let mut state = LotAsOf::replay(
         events.iter().map(|(a, d, at)| {
             (
                 a.as_str(),
@@ -161,46 +164,70 @@ pub fn status_as_of(conn: &Connection, lot_id: i64, as_of: NaiveDate) -> Result<
             )
         }),
         Some(as_of),
-        crate::settings::lab_zone(conn)?,
-    ))
+        zone,
+    );
+    let records = acceptance::records_by_lot(conn, Some(&[lot_id]))?;
+    let end = end_of_day(as_of, zone);
+    let pending = records.get(&lot_id).is_some_and(|r| {
+        acceptance::pending_as_of(
+            r.iter().map(|(x, at)| (x.as_str(), at.as_str())),
+            Some(&end),
+        )
+    });
+    state.status = state.status.with_acceptance(pending);
+    Ok(state)
 }
 
 /// The status at the end of `as_of` of every lot whose status changed
-/// after it; a lot not in the map has the status its row has now (which
-/// `check` proves against the same events). Found through the index
-/// `lot_events_at`, then each such lot's events through `lot_events_lot`,
-/// so the cost grows with the changes since `as_of`, not with the number
-/// of lots. (Openings are dated: see [`opening_as_of`].)
+/// after it (a lot event, or an acceptance decision, recorded after the
+/// end of that day); a lot not in the map has the status its row has now
+/// (which `check` proves against the same records). Found through the
+/// indexes `lot_events_at` and `lot_acceptances_at`, then each such lot's
+/// records through `lot_events_lot` and `lot_acceptances_lot`, so the cost
+/// grows with the changes since `as_of`, not with the number of lots.
+/// (Openings are dated: see [`opening_as_of`].)
 pub fn statuses_changed_after(
     conn: &Connection,
     as_of: NaiveDate,
 ) -> Result<HashMap<i64, LotStatus>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.lot_id, e.action, e.at FROM lot_events e \
-         WHERE e.lot_id IN (SELECT lot_id FROM lot_events WHERE at >= ?1 AND action <> 'open') \
-           AND e.action <> 'open' \
-         ORDER BY e.lot_id, e.id",
-    )?;
     let zone = crate::settings::lab_zone(conn)?;
-    let mut rows = stmt.query([end_of_day(as_of, zone)])?;
-    let mut events: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-    while let Some(r) = rows.next()? {
-        events
-            .entry(r.get(0)?)
-            .or_default()
-            .push((r.get(1)?, r.get(2)?));
+    let end = end_of_day(as_of, zone);
+    let mut changed: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT lot_id FROM lot_events WHERE at >= ?1 AND action <> 'open' \
+             UNION SELECT lot_id FROM lot_acceptances WHERE at >= ?1 AND result <> 'pending'",
+        )?
+        .query_map([&end], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if changed.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(events
-        .into_iter()
-        .map(|(lot, evs)| {
-            let state = LotAsOf::replay(
-                evs.iter().map(|(a, at)| (a.as_str(), None, at.as_str())),
-                Some(as_of),
-                zone,
-            );
-            (lot, state.status)
-        })
-        .collect())
+    changed.sort_unstable();
+    let mut stmt = conn.prepare_cached(
+        "SELECT action, at FROM lot_events WHERE lot_id = ?1 AND action <> 'open' ORDER BY id",
+    )?;
+    let records = acceptance::records_by_lot(conn, Some(&changed))?;
+    let mut out = HashMap::with_capacity(changed.len());
+    for lot in changed {
+        let events = stmt
+            .query_map([lot], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let state = LotAsOf::replay(
+            events.iter().map(|(a, at)| (a.as_str(), None, at.as_str())),
+            Some(as_of),
+            zone,
+        );
+        let pending = records.get(&lot).is_some_and(|r| {
+            acceptance::pending_as_of(
+                r.iter().map(|(x, at)| (x.as_str(), at.as_str())),
+                Some(&end),
+            )
+        });
+        out.insert(lot, state.status.with_acceptance(pending));
+    }
+    Ok(out)
 }
 
 /// Write a lot's creation record in the caller's transaction (the
@@ -240,11 +267,12 @@ impl Store {
     pub fn lot_list(&self, code: &str) -> Result<Vec<LotListRow>> {
         let conn = &self.conn;
         let item = find_item(conn, code)?;
-        let mut stmt = conn.prepare(
-            "SELECT l.lot, l.expiry, l.opened_on, l.status, \
-             (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
-             FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot",
-        )?;
+        let mut stmt = conn.prepare(concat!(
+            "SELECT l.lot, l.expiry, l.opened_on, ",
+            crate::lot_status_sql!("l"),
+            ", (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
+             FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot"
+        ))?;
         let rows = stmt
             .query_map([item.id], |r| {
                 Ok((
@@ -298,12 +326,17 @@ impl Store {
         let tx = self.write()?;
         let item = find_item(&tx, item)?;
         let mut current = existing_lot(&tx, &item, lot)?;
+        // A lot pending acceptance may be quarantined or recalled; released,
+        // it is pending again until accepted (`LotStatus::with_acceptance`).
         let new_status = match (action, current.status) {
-            (LotAction::Quarantine, LotStatus::Available) => Some(LotStatus::Quarantined),
-            (LotAction::Release, LotStatus::Quarantined) => Some(LotStatus::Available),
-            (LotAction::Recall, LotStatus::Available | LotStatus::Quarantined) => {
-                Some(LotStatus::Recalled)
+            (LotAction::Quarantine, LotStatus::Available | LotStatus::Pending) => {
+                Some(LotStatus::Quarantined)
             }
+            (LotAction::Release, LotStatus::Quarantined) => Some(LotStatus::Available),
+            (
+                LotAction::Recall,
+                LotStatus::Available | LotStatus::Pending | LotStatus::Quarantined,
+            ) => Some(LotStatus::Recalled),
             (LotAction::Open(_) | LotAction::CorrectOpening(_), _) => None,
             (LotAction::Release, LotStatus::Recalled) => {
                 return Err(Error::Refused(Refusal::RecalledNotReleased {
@@ -325,7 +358,12 @@ impl Store {
                 "UPDATE lots SET status = ?2 WHERE id = ?1",
                 params![current.id, status.as_str()],
             )?;
-            current.status = status;
+            let pending: bool = tx.query_row(
+                "SELECT pending FROM lots WHERE id = ?1",
+                [current.id],
+                |r| r.get(0),
+            )?;
+            current.status = status.with_acceptance(pending);
         }
         let mut previous_opening = None;
         let on_date = match action {
@@ -470,9 +508,11 @@ pub(crate) fn lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
             (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
         );
     }
+    // Every lot's acceptance records, replayed to now.
+    let accepted = acceptance::records_by_lot(conn, None)?;
     let mut problems = Vec::new();
     let mut stmt = conn.prepare(
-        "SELECT l.id, l.item_id, coalesce(i.code, '#' || l.item_id), l.lot, l.expiry, l.status, l.opened_on \
+        "SELECT l.id, l.item_id, coalesce(i.code, '#' || l.item_id), l.lot, l.expiry, l.status, l.opened_on, l.pending \
          FROM lots l LEFT JOIN items i ON i.id = l.item_id ORDER BY i.code COLLATE NOCASE, l.lot, l.id",
     )?;
     let mut rows = stmt.query([])?;
@@ -480,6 +520,7 @@ pub(crate) fn lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
         let (id, item_id, code): (i64, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let (lot, expiry): (String, Option<String>) = (r.get(3)?, r.get(4)?);
         let (status, opened): (String, Option<String>) = (r.get(5)?, r.get(6)?);
+        let pending: bool = r.get(7)?;
         let label = lot_label(&code, &lot);
         let see = format!("run `labstock audit --entity item:{code}`");
         match created.get(&id) {
@@ -508,6 +549,28 @@ pub(crate) fn lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
             problems.push(format!(
                 "{label}: its lot events make it {}, the lot says {status}; {see}",
                 events.status.as_str()
+            ));
+        }
+        let records = accepted.get(&id);
+        let from_records = records.is_some_and(|r| {
+            acceptance::pending_as_of(r.iter().map(|(x, at)| (x.as_str(), at.as_str())), None)
+        });
+        if from_records != pending {
+            let word = |p: bool| {
+                if p {
+                    "pending acceptance"
+                } else {
+                    "not pending acceptance"
+                }
+            };
+            let records_say = if records.is_none() {
+                "it has no acceptance records, so it is not pending acceptance".to_owned()
+            } else {
+                format!("its acceptance records make it {}", word(from_records))
+            };
+            problems.push(format!(
+                "{label}: {records_say}, the lot says {}; {see}",
+                word(pending)
             ));
         }
         let from_events = events.opened_on.map(|d| d.to_string());

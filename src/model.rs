@@ -357,6 +357,9 @@ impl FromStr for MovementKind {
 #[serde(rename_all = "lowercase")]
 pub enum LotStatus {
     Available,
+    /// Awaiting acceptance (SPEC §13): a new lot of an item whose lots are
+    /// verified before use.
+    Pending,
     Quarantined,
     Recalled,
 }
@@ -365,18 +368,52 @@ impl LotStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             LotStatus::Available => "available",
+            LotStatus::Pending => "pending",
             LotStatus::Quarantined => "quarantined",
             LotStatus::Recalled => "recalled",
         }
     }
 
+    /// A status as stored, or as the SQL of [`crate::lot_status_sql!`]
+    /// reads it (`pending` included).
     pub fn from_db(s: &str) -> LotStatus {
         match s {
+            "pending" => LotStatus::Pending,
             "quarantined" => LotStatus::Quarantined,
             "recalled" => LotStatus::Recalled,
             _ => LotStatus::Available,
         }
     }
+
+    /// The status a lot has from its stored `status` (from its lot events)
+    /// and whether it awaits acceptance: pending only while otherwise
+    /// available (a quarantine or recall shows through; a release returns
+    /// a lot still awaiting acceptance to pending). The one definition;
+    /// [`crate::lot_status_sql!`] is its SQL form.
+    #[must_use]
+    pub fn with_acceptance(self, pending: bool) -> LotStatus {
+        match self {
+            LotStatus::Available if pending => LotStatus::Pending,
+            other => other,
+        }
+    }
+}
+
+/// The SQL expression of a lot's status with acceptance
+/// ([`LotStatus::with_acceptance`]) for the `lots` row aliased `$t`.
+#[macro_export]
+macro_rules! lot_status_sql {
+    ($t:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $t,
+            ".pending = 1 AND ",
+            $t,
+            ".status = 'available' THEN 'pending' ELSE ",
+            $t,
+            ".status END"
+        )
+    };
 }
 
 /// Whether stock can be used on a date, and if not, why (SPEC §1, §2, §10).
@@ -389,6 +426,9 @@ impl LotStatus {
 #[serde(rename_all = "lowercase")]
 pub enum Usability {
     Usable,
+    /// Unexpired stock of a lot pending acceptance (SPEC §13): not usable,
+    /// but counted in the reorder position.
+    AwaitingAcceptance,
     Expired,
     Quarantined,
     Recalled,
@@ -405,7 +445,10 @@ impl Usability {
         match status {
             LotStatus::Quarantined => Usability::Quarantined,
             LotStatus::Recalled => Usability::Recalled,
-            LotStatus::Available if is_expired(effective_expiry, as_of) => Usability::Expired,
+            LotStatus::Pending | LotStatus::Available if is_expired(effective_expiry, as_of) => {
+                Usability::Expired
+            }
+            LotStatus::Pending => Usability::AwaitingAcceptance,
             LotStatus::Available => Usability::Usable,
         }
     }
@@ -419,6 +462,7 @@ impl Usability {
     pub fn as_str(self) -> &'static str {
         match self {
             Usability::Usable => "available",
+            Usability::AwaitingAcceptance => "pending",
             Usability::Expired => "expired",
             Usability::Quarantined => "quarantined",
             Usability::Recalled => "recalled",

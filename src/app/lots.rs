@@ -35,3 +35,25 @@ pub fn list(store: &Store, item: &str) -> Result<Vec<LotListRow>> {
 pub fn find(store: &Store, lot: &str) -> Result<Vec<crate::find::FoundLot>> {
     store.find_lots(lot)
 }
+
+/// `lot accept ITEM LOT --result pass|fail` (SPEC §13).
+#[derive(Debug, Clone)]
+pub struct AcceptRequest {
+    pub item: String,
+    pub lot: String,
+    pub result: crate::acceptance::AcceptanceResult,
+    pub reference: Option<String>,
+    pub notes: Option<String>,
+}
+
+pub fn accept(store: &mut Store, req: &AcceptRequest, actor: Actor<'_>) -> Result<LotState> {
+    store.accept_lot(
+        &req.item,
+        &req.lot,
+        req.result,
+        req.reference.as_deref(),
+        req.notes.as_deref(),
+        &actor.stamp(),
+        actor.user,
+    )
+}

@@ -120,6 +120,9 @@ pub(crate) struct ItemAddArgs {
     /// Track stock by lot and expiry
     #[arg(long)]
     lot_tracked: bool,
+    /// Each new lot is received pending and needs `lot accept` before use
+    #[arg(long)]
+    acceptance_required: bool,
     #[command(flatten)]
     settings: ItemSettings,
 }
@@ -137,6 +140,12 @@ pub(crate) struct ItemEditArgs {
     /// Make a retired item active again
     #[arg(long)]
     active: bool,
+    /// New lots need acceptance before use (lots already received keep their state)
+    #[arg(long, conflicts_with = "no_acceptance_required")]
+    acceptance_required: bool,
+    /// New lots are usable on receipt (lots still pending stay pending until accepted)
+    #[arg(long)]
+    no_acceptance_required: bool,
     #[command(flatten)]
     settings: ItemSettings,
 }
@@ -230,6 +239,7 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
         ItemCommand::Add(a) => {
             let mut item = Item::new(&a.code, &a.name);
             item.lot_tracked = a.lot_tracked;
+            item.acceptance_required = a.acceptance_required;
             apply_settings(&mut item, a.settings)?;
             let item = app::catalogue::add_item(&mut store, item, ctx.actor())?;
             ctx.say(&format!("added item {} ({})", item.code, item.name));
@@ -289,6 +299,12 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             }
             if a.active {
                 item.active = true;
+            }
+            if a.acceptance_required {
+                item.acceptance_required = true;
+            }
+            if a.no_acceptance_required {
+                item.acceptance_required = false;
             }
             apply_settings(&mut item, a.settings)?;
             let (item, changes) = app::catalogue::update_item(&mut store, item, ctx.actor())?;

@@ -1,6 +1,6 @@
-//! `lot quarantine|release|recall|open|list`.
+//! `lot quarantine|release|recall|open|accept|list`.
 
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
 
 use super::Ctx;
 use crate::app::{self, lots::LotRequest};
@@ -61,8 +61,46 @@ pub(crate) enum LotCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Record the acceptance (verification before use) of a pending lot
+    ///
+    /// A new lot of an item with acceptance_required is received pending:
+    /// not usable until accepted. `pass` makes it available; `fail`
+    /// quarantines it (recorded as `lot quarantine` is). A lot that is not
+    /// pending is refused (exit 65). Lots awaiting acceptance:
+    /// `labstock report acceptance`.
+    #[command(
+        after_help = "Example:\n  labstock lot accept RGT-CRP 611802 --result pass --reference QC-2026-118"
+    )]
+    Accept {
+        item: String,
+        lot: String,
+        /// The verification's result
+        #[arg(long, value_enum)]
+        result: AcceptResult,
+        /// The verification record (QC run, form number)
+        #[arg(long)]
+        reference: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
     /// List an item's lots with expiry, status and stock
     List { item: String },
+}
+
+/// `--result` of `lot accept`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum AcceptResult {
+    Pass,
+    Fail,
+}
+
+impl From<AcceptResult> for crate::acceptance::AcceptanceResult {
+    fn from(r: AcceptResult) -> Self {
+        match r {
+            AcceptResult::Pass => crate::acceptance::AcceptanceResult::Pass,
+            AcceptResult::Fail => crate::acceptance::AcceptanceResult::Fail,
+        }
+    }
 }
 
 pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
@@ -101,6 +139,27 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
                 LotAction::Open(date)
             };
             (item, lot, action, reason)
+        }
+        LotCommand::Accept {
+            item,
+            lot,
+            result,
+            reference,
+            notes,
+        } => {
+            let state = app::lots::accept(
+                &mut store,
+                &app::lots::AcceptRequest {
+                    item,
+                    lot,
+                    result: result.into(),
+                    reference,
+                    notes,
+                },
+                ctx.actor(),
+            )?;
+            say_state(ctx, &state);
+            return Ok(0);
         }
         LotCommand::List { item } => {
             let rows = app::lots::list(&store, &item)?;

@@ -22,13 +22,16 @@ pub(crate) enum ReportCommand {
     ///
     /// Sorted by supplier then item, with the suggested quantity rounded up
     /// to the pack size, its cost, and a reason showing how it was reached.
-    /// Expired, quarantined and recalled stock does not count. The table
-    /// format adds a subtotal per supplier.
+    /// Expired, quarantined and recalled stock does not count; unexpired
+    /// stock awaiting acceptance counts in the position (column
+    /// awaiting_acceptance). The table format adds a subtotal per supplier.
     Reorder(ReorderArgs),
     /// Stock in lots that are expired or expire within DAYS
     Expiry(ExpiryArgs),
     /// Consumption per item per ISO week, average weekly use and weeks of cover
     Usage(UsageArgs),
+    /// Stock in lots awaiting acceptance (SPEC §13), oldest receipt first
+    Acceptance(AcceptanceArgs),
     /// `report waste|consignments|calibration-due`
     #[command(flatten)]
     Registers(super::report_waste::ReportCommand),
@@ -61,6 +64,16 @@ pub(crate) struct ExpiryArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct AcceptanceArgs {
+    /// The stock and lot status of the end of DATE; days pending counted to DATE [default: today]
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Only stock at this location
+    #[arg(long)]
+    location: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct UsageArgs {
     /// Number of whole ISO weeks to show
     #[arg(long, value_name = "N", default_value_t = DEFAULT_WEEKS.to_string())]
@@ -78,6 +91,7 @@ pub(super) fn run(ctx: &Ctx, c: ReportCommand) -> Result<i32> {
         ReportCommand::Reorder(a) => reorder(ctx, a),
         ReportCommand::Expiry(a) => expiry(ctx, a),
         ReportCommand::Usage(a) => usage(ctx, a),
+        ReportCommand::Acceptance(a) => acceptance(ctx, a),
         ReportCommand::Registers(c) => super::report_waste::run(ctx, c),
     }
 }
@@ -210,6 +224,14 @@ fn expiry(ctx: &Ctx, a: ExpiryArgs) -> Result<i32> {
     };
     let rows = app::reports::expiry(&store, &query)?;
     ctx.emit(EXPIRY_HEADERS, &rows)?;
+    Ok(0)
+}
+
+fn acceptance(ctx: &Ctx, a: AcceptanceArgs) -> Result<i32> {
+    let store = ctx.open()?;
+    let as_of = ctx.as_of(a.as_of.as_deref())?;
+    let rows = store.acceptance_report(as_of, a.location.as_deref())?;
+    ctx.emit(crate::acceptance::ACCEPTANCE_HEADERS, &rows)?;
     Ok(0)
 }
 

@@ -41,6 +41,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "stocktakes: sheets, counts and their ends as chained evidence",
         run: |tx| sql(tx, include_str!("migrations/stocktakes.sql")),
     },
+    Migration {
+        name: "acceptance: reagent lots pending acceptance, acceptance records",
+        run: |tx| sql(tx, include_str!("migrations/acceptance.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

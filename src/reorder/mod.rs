@@ -25,11 +25,14 @@ pub(crate) mod stock;
 pub mod sql {
     macro_rules! balance_columns {
         () => {
-            "SELECT b.item_id, b.lot_id, b.location_id, b.quantity, l.lot, l.expiry, \
-             l.status, l.opened_on, \
+            concat!(
+                "SELECT b.item_id, b.lot_id, b.location_id, b.quantity, l.lot, l.expiry, ",
+                crate::lot_status_sql!("l"),
+                ", l.opened_on, \
              CASE WHEN l.opened_on IS NULL THEN NULL \
                   ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END \
              FROM balances b JOIN lots l ON l.id = b.lot_id "
+            )
         };
     }
 
@@ -87,6 +90,7 @@ pub const REORDER_HEADERS: &[&str] = &[
     "line_cost",
     "reason",
     "expiring_before_delivery",
+    "awaiting_acceptance",
 ];
 
 /// One line of the reorder list.
@@ -110,6 +114,9 @@ pub struct ReorderRow {
     pub line_cost: Option<Money>,
     pub reason: String,
     pub expiring_before_delivery: i64,
+    /// Unexpired stock in lots pending acceptance (SPEC §13): counted in
+    /// the position, not in `on_hand`.
+    pub awaiting_acceptance: i64,
 }
 
 #[allow(clippy::ref_option, clippy::trivially_copy_pass_by_ref)]
@@ -232,6 +239,7 @@ fn item_texts(conn: &Connection, ids: &[i64]) -> Result<IdMap<ItemText>> {
 #[derive(Default)]
 struct Held {
     usable: i64,
+    awaiting: i64,
     not_usable: NotUsable,
     expiring: i64,
 }
@@ -492,6 +500,14 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
                     h.expiring += b.quantity;
                 }
             }
+            Usability::AwaitingAcceptance => {
+                h.awaiting = h.awaiting.checked_add(b.quantity).ok_or(Error::TooLarge {
+                    what: "stock awaiting acceptance".into(),
+                    value: format!("{} + {}", h.awaiting, b.quantity),
+                    limit: i64::MAX.to_string(),
+                    unit: "units",
+                })?;
+            }
             Usability::Expired => h.not_usable.expired += b.quantity,
             Usability::Quarantined => h.not_usable.quarantined += b.quantity,
             Usability::Recalled => h.not_usable.recalled += b.quantity,
@@ -529,20 +545,26 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         let delivery = add_days(q.as_of, lead);
         let too_large = |_| Error::TooLarge {
             what: "reorder quantity".into(),
-            value: format!("{} + {ordered}", h.usable),
+            value: format!("{} + {} + {ordered}", h.usable, h.awaiting),
             limit: i64::MAX.to_string(),
             unit: "units",
         };
-        let Some(suggestion) = rule::suggest(&s.levels, h.usable, ordered).map_err(too_large)?
+        // SPEC §13: position = usable + awaiting_acceptance + on_order.
+        let held_stock = h
+            .usable
+            .checked_add(h.awaiting)
+            .ok_or(rule::Overflow)
+            .map_err(too_large)?;
+        let Some(suggestion) = rule::suggest(&s.levels, held_stock, ordered).map_err(too_large)?
         else {
-            if h.expiring > 0 && h.usable + ordered - h.expiring <= s.levels.reorder_level {
+            if h.expiring > 0 && held_stock + ordered - h.expiring <= s.levels.reorder_level {
                 warned.push((*id, format!(
                     "is not listed, but {} of its {} usable {} before a delivery could arrive \
                      (lead time {lead} days, {delivery}): without them its position would be {} <= level {}",
                     h.expiring,
                     h.usable,
                     if h.expiring == 1 { "expires" } else { "expire" },
-                    h.usable + ordered - h.expiring,
+                    held_stock + ordered - h.expiring,
                     s.levels.reorder_level
                 )));
             }
@@ -550,6 +572,7 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         };
         let evidence = Evidence {
             usable: h.usable,
+            awaiting_acceptance: h.awaiting,
             on_order: &parts,
             levels_at: location
                 .as_ref()
@@ -589,6 +612,7 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
                     .map_err(too_large)?,
                 reason: rule::explain(&s.levels, &suggestion, &evidence),
                 expiring_before_delivery: h.expiring,
+                awaiting_acceptance: h.awaiting,
             },
         ));
     }

@@ -30,7 +30,7 @@ pub enum Branch {
 /// The arithmetic of one row that must be reordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Suggestion {
-    /// usable + on_order.
+    /// usable + awaiting acceptance + on_order.
     pub position: i64,
     pub branch: Branch,
     pub target: i64,
@@ -56,7 +56,8 @@ pub fn round_up_to_pack(need: i64, pack_size: i64) -> Option<i64> {
 }
 
 /// SPEC §3: reorder when `usable + on_order <= reorder_level`; `None` when
-/// the item is not to be reordered.
+/// the item is not to be reordered. `usable` is the stock the position
+/// counts: usable stock plus unexpired stock awaiting acceptance (§13).
 pub fn suggest(
     levels: &Levels,
     usable: i64,
@@ -120,6 +121,9 @@ pub struct ExpiringBeforeDelivery {
 #[derive(Debug, Clone, Default)]
 pub struct Evidence<'a> {
     pub usable: i64,
+    /// Unexpired stock in lots pending acceptance (SPEC §13), in the
+    /// position; named in the reason only when there is some.
+    pub awaiting_acceptance: i64,
     pub on_order: &'a [OnOrderPart],
     /// The location whose own levels applied (an `item level` override).
     pub levels_at: Option<&'a str>,
@@ -129,13 +133,15 @@ pub struct Evidence<'a> {
 
 /// The `reason` column: why the row is there and how the quantity was
 /// reached, in numbers a buyer can check, e.g.
-/// `position 4 (on hand 4 + on order 0) <= level 5; up to max 20 = 16; rounded to pack 12 = 24 (2 packs)`.
+/// `position 4 (on hand 4 + on order 0) <= level 5; up to max 20 = 16; rounded to pack 12 = 24 (2 packs)`,
+/// or with stock awaiting acceptance `position 9 (on hand 4 + awaiting acceptance 5 + on order 0) …`.
 pub fn explain(levels: &Levels, s: &Suggestion, ev: &Evidence<'_>) -> String {
     let on_order: i64 = ev.on_order.iter().map(|p| p.outstanding).sum();
-    let mut text = format!(
-        "position {} (on hand {} + on order {on_order}",
-        s.position, ev.usable
-    );
+    let mut text = format!("position {} (on hand {}", s.position, ev.usable);
+    if ev.awaiting_acceptance != 0 {
+        let _ = write!(text, " + awaiting acceptance {}", ev.awaiting_acceptance);
+    }
+    let _ = write!(text, " + on order {on_order}");
     match ev.on_order {
         [] => {}
         [one] => {
@@ -328,6 +334,22 @@ mod tests {
     }
 
     #[test]
+    fn stock_awaiting_acceptance_is_in_the_position_and_the_reason() {
+        let l = levels(10, Some(20), None, 1);
+        // position = usable 4 + awaiting acceptance 5 + on order 0.
+        let s = suggest(&l, 4 + 5, 0).unwrap().unwrap();
+        let ev = Evidence {
+            usable: 4,
+            awaiting_acceptance: 5,
+            ..Evidence::default()
+        };
+        assert_eq!(
+            explain(&l, &s, &ev),
+            "position 9 (on hand 4 + awaiting acceptance 5 + on order 0) <= level 10; up to max 20 = 11"
+        );
+    }
+
+    #[test]
     fn the_reason_names_each_branch_and_what_was_left_out() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         let l = levels(6, None, Some(5), 4);
@@ -344,6 +366,7 @@ mod tests {
         ];
         let ev = Evidence {
             usable: 1,
+            awaiting_acceptance: 0,
             on_order: &parts,
             levels_at: Some("FRIDGE-1"),
             not_usable: NotUsable {

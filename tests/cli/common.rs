@@ -152,7 +152,8 @@ pub(crate) fn fixture(name: &str) -> String {
 /// Turn a database made by this binary into the one a version-1 labstock
 /// (the base `schema.sql`, before any migration) would have left, keeping
 /// the rows of the base tables: every object the migrations added is
-/// dropped and every base object they changed is put back as it was.
+/// dropped and every base object they changed is put back as it was (a
+/// base table that gained columns loses them again, rows kept).
 /// Migration tests then reopen it with the binary and prove the upgrade.
 pub(crate) fn downgrade_to_version_1(conn: &rusqlite::Connection) {
     let objects = |c: &rusqlite::Connection| -> Vec<(String, String, Option<String>)> {
@@ -174,7 +175,29 @@ pub(crate) fn downgrade_to_version_1(conn: &rusqlite::Connection) {
         let same = base_objects
             .iter()
             .any(|(k, n, s)| *k == kind && *n == name && *s == sql);
-        if !same {
+        let base_table = kind == "table"
+            && base_objects
+                .iter()
+                .any(|(k, n, _)| *k == kind && *n == name);
+        if !same && base_table {
+            // A base table a migration added columns to: drop those
+            // columns, keeping its rows.
+            let columns = |c: &rusqlite::Connection| -> Vec<String> {
+                c.prepare("SELECT name FROM pragma_table_info(?1)")
+                    .unwrap()
+                    .query_map([&name], |r| r.get(0))
+                    .unwrap()
+                    .collect::<rusqlite::Result<_>>()
+                    .unwrap()
+            };
+            let keep = columns(&base);
+            for column in columns(conn) {
+                if !keep.contains(&column) {
+                    conn.execute_batch(&format!("ALTER TABLE \"{name}\" DROP COLUMN \"{column}\""))
+                        .unwrap();
+                }
+            }
+        } else if !same {
             conn.execute_batch(&format!(
                 "DROP {} IF EXISTS \"{name}\"",
                 kind.to_uppercase()

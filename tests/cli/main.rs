@@ -17,6 +17,7 @@ mod ledger;
 mod orders;
 mod plans;
 mod props;
+mod regress_acceptance;
 mod regress_calibration_interval;
 mod regress_ledger;
 mod regress_lots;
