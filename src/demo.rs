@@ -87,6 +87,7 @@ fn stocktakes(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<()> {
     let count = |line: &crate::stocktake::SheetLine, quantity: i64| CountRequest {
         item: Some(line.item.clone()),
         gtin: None,
+        expiry: None,
         lot: (!line.lot.is_empty()).then(|| line.lot.clone()),
         location: None,
         quantity: Some(quantity),

@@ -6,7 +6,7 @@
 //! "the one recorded later counts" survives the trip).
 //!
 //! What the formats cannot carry is not exported: a lot's quarantine or
-//! recall, an order line's cancellation, equipment status changes made by
+//! recall, a lot's acceptance decision (SPEC §13), an order line's cancellation, equipment status changes made by
 //! hand, extensions, service records, containers and consignments, item
 //! edit and interval histories. Those stay in the database's own evidence
 //! (`audit`, `backup`).
@@ -54,7 +54,8 @@ impl Kind {
                 "SELECT code, name, category, unit, pack_size, reorder_level, max_level, reorder_qty, \
                  lead_time_days, supplier, supplier_ref, unit_cost_pence AS unit_cost, storage, hazard, \
                  CASE WHEN lot_tracked THEN 'true' ELSE 'false' END AS lot_tracked, gtin, waste_stream, \
-                 in_use_days FROM items ORDER BY id"
+                 in_use_days, CASE WHEN acceptance_required THEN 'true' ELSE 'false' END AS acceptance_required \
+                 FROM items ORDER BY id"
             }
             Kind::Orders => {
                 "SELECT o.reference, o.supplier, i.code AS item, o.quantity, o.ordered_on, o.expected_on, \

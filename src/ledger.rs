@@ -468,7 +468,7 @@ pub(crate) fn existing_lot(conn: &Connection, item: &Item, lot: &str) -> Result<
 
 /// A new lot, and its creation record: the chained evidence of its item,
 /// number and expiry that `check` proves the lot row against.
-fn create_lot(
+pub(crate) fn create_lot(
     conn: &Connection,
     item: &Item,
     lot: &str,

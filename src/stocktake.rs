@@ -122,6 +122,9 @@ pub struct CountRequest {
     pub item: Option<String>,
     pub gtin: Option<String>,
     pub lot: Option<String>,
+    /// The expiry of a lot found on the shelf that labstock does not know
+    /// yet (a lot-tracked item's new lot needs one, as a receipt does).
+    pub expiry: Option<NaiveDate>,
     /// The location the counter is at, when named: it must be the
     /// stocktake's.
     pub location: Option<String>,
@@ -197,7 +200,14 @@ fn in_category(item: &Item, category: Option<&str>) -> bool {
 /// The lot a count names: a lot-tracked item's count names an existing
 /// lot (a lot the book does not have at this location may be counted);
 /// other items count their one unnamed lot.
-fn counted_lot(conn: &Connection, item: &Item, lot: Option<&str>) -> Result<ledger::Lot> {
+fn counted_lot(
+    conn: &Connection,
+    item: &Item,
+    lot: Option<&str>,
+    expiry: Option<NaiveDate>,
+    now: &str,
+    user: &str,
+) -> Result<ledger::Lot> {
     let name = lot.map_or("", str::trim);
     if item.lot_tracked && name.is_empty() {
         return Err(Error::missing(
@@ -213,7 +223,30 @@ fn counted_lot(conn: &Connection, item: &Item, lot: Option<&str>) -> Result<ledg
         ));
     }
     if let Some(found) = ledger::find_lot(conn, item.id, name)? {
+        if let (Some(given), Some(recorded)) = (expiry, found.expiry)
+            && given != recorded
+        {
+            return Err(Error::invalid(
+                "expiry",
+                given.to_string(),
+                format!("lot {name} of {} expires on {recorded}", item.code),
+            ));
+        }
         return Ok(found);
+    }
+    // A lot found on the shelf that labstock has never seen: counted into
+    // being, with its expiry, as a receipt would create it.
+    if !name.is_empty() {
+        let Some(expiry) = expiry else {
+            return Err(Error::missing(
+                "expiry",
+                format!(
+                    "lot {name} of {} is not known yet: give its expiry (--expiry) to count it",
+                    item.code
+                ),
+            ));
+        };
+        return ledger::create_lot(conn, item, name, Some(expiry), now, user);
     }
     if name.is_empty() {
         return Err(Error::invalid(
@@ -339,7 +372,7 @@ fn record_count(
             ),
         ));
     }
-    let lot = counted_lot(conn, &item, req.lot.as_deref())?;
+    let lot = counted_lot(conn, &item, req.lot.as_deref(), req.expiry, now, user)?;
     let counted = match req.quantity {
         Some(q) if q < 0 => {
             return Err(Error::invalid(
@@ -690,13 +723,13 @@ pub fn read_counts(source: impl std::io::Read) -> Result<Vec<(u64, CountRequest)
         .headers()
         .map_err(|e| Error::Csv(format!("cannot read the header row: {e}")))?
         .clone();
-    let known = ["item", "lot", "location", "counted"];
+    let known = ["item", "lot", "location", "counted", "expiry"];
     for h in &headers {
         if !known.contains(&h.trim()) {
             return Err(Error::invalid(
                 "column",
                 h,
-                "a counts file has the columns item,lot,location,counted",
+                "a counts file has the columns item,lot,location,counted (and expiry for a lot not yet known)",
             ));
         }
     }
@@ -707,7 +740,7 @@ pub fn read_counts(source: impl std::io::Read) -> Result<Vec<(u64, CountRequest)
             "a counts file needs at least the columns item and counted",
         ));
     };
-    let (lot_col, location_col) = (col("lot"), col("location"));
+    let (lot_col, location_col, expiry_col) = (col("lot"), col("location"), col("expiry"));
     let mut counts = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| Error::Csv(format!("{e}")))?;
@@ -732,6 +765,12 @@ pub fn read_counts(source: impl std::io::Read) -> Result<Vec<(u64, CountRequest)
                 })?),
                 gtin: None,
                 lot: cell(lot_col),
+                expiry: cell(expiry_col)
+                    .map(|e| {
+                        crate::model::parse_date("expiry", &e)
+                            .map_err(|err| err.at_row(line, Some("expiry")))
+                    })
+                    .transpose()?,
                 location: cell(location_col),
                 quantity: Some(counted),
             },

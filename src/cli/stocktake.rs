@@ -64,6 +64,9 @@ pub(crate) struct CountArgs {
     qty: Option<String>,
     #[arg(long)]
     lot: Option<String>,
+    /// Expiry of a lot found on the shelf that labstock does not know yet
+    #[arg(long, value_name = "DATE")]
+    expiry: Option<String>,
     /// The location being counted (must be the stocktake's)
     #[arg(long)]
     location: Option<String>,
@@ -124,6 +127,11 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
         }
         StocktakeCommand::Count(a) => {
             let id = stocktake_id(&a.id)?;
+            let expiry = a
+                .expiry
+                .as_deref()
+                .map(|e| crate::model::parse_date("--expiry", e))
+                .transpose()?;
             let req = match &a.scan {
                 Some(data) => {
                     if a.qty.is_some() {
@@ -139,6 +147,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                         item: None,
                         gtin: Some(gtin.to_owned()),
                         lot: decoded.lot().map(str::to_owned).or(a.lot.clone()),
+                        expiry: decoded.expiry().or(expiry),
                         location: a.location.clone(),
                         quantity: a
                             .item
@@ -159,6 +168,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                         item: a.item.clone(),
                         gtin: None,
                         lot: a.lot.clone(),
+                        expiry,
                         location: a.location.clone(),
                         quantity: Some(quantity),
                     }

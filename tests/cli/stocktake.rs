@@ -384,3 +384,37 @@ fn a_category_narrows_the_sheet() {
     lab.ok(&["stocktake", "apply", id.trim()]);
     assert_eq!(lab.csv(&["stock"]).len(), 3);
 }
+
+#[test]
+fn a_lot_labstock_has_never_seen_is_counted_with_its_expiry() {
+    let lab = lab();
+    let id = start(&lab, &[]);
+    let before = lab.db_bytes();
+    let err = lab.fails(
+        &["stocktake", "count", &id, "RGT", "2", "--lot", "NEW-9"],
+        65,
+    );
+    assert!(err.contains("--expiry"), "{err}");
+    assert_eq!(lab.db_bytes(), before);
+    lab.ok(&[
+        "stocktake",
+        "count",
+        &id,
+        "RGT",
+        "2",
+        "--lot",
+        "NEW-9",
+        "--expiry",
+        "2028-02-29",
+    ]);
+    lab.ok(&["stocktake", "apply", &id, "--zero-uncounted"]);
+    assert_eq!(qty(&lab, "RGT", "NEW-9"), 2);
+    let sheet = lab.csv(&["lot", "list", "RGT"]);
+    assert!(
+        sheet
+            .iter()
+            .any(|r| r[0] == "NEW-9" && r[1] == "2028-02-29"),
+        "{sheet:?}"
+    );
+    lab.ok(&["check"]);
+}
