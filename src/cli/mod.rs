@@ -21,9 +21,6 @@ mod stocktake;
 mod user;
 mod waste;
 
-#[cfg(test)]
-mod layering_tests;
-
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

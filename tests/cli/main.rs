@@ -13,6 +13,7 @@ mod gs1;
 mod hostile;
 mod import;
 mod import_props;
+mod layering;
 mod ledger;
 mod orders;
 mod plans;
