@@ -188,7 +188,11 @@ SELECT 20, c.at, c.user, 'stocktake_count', c.id, 'counted', 'stocktake', CAST(c
 UNION ALL
 SELECT 21, e.at, e.user, 'stocktake_event', e.id, e.action, 'stocktake', CAST(e.stocktake_id AS TEXT),
        CASE WHEN e.zero_uncounted THEN 'uncounted lines zeroed' ELSE '' END
-  FROM stocktake_events e";
+  FROM stocktake_events e
+UNION ALL
+SELECT 22, c.at, c.user, 'location_change', c.id, 'changed', 'location', loc.code,
+       c.field || ': ' || coalesce(c.old_value, '(none)') || ' -> ' || coalesce(c.new_value, '(none)')
+  FROM location_changes c JOIN locations loc ON loc.id = c.location_id";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

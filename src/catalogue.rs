@@ -2,6 +2,7 @@
 //! Validation of an item's settings lives here so `item add`, `item edit`
 //! and `import items` apply exactly the same rules (SPEC §1, §10).
 
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -275,6 +276,26 @@ pub fn find_item_by_gtin(conn: &Connection, gtin: &str) -> Result<Item> {
 }
 
 /// Find a location by code, case-insensitively.
+/// When a location was retired, if it was.
+pub(crate) fn retired_on(conn: &Connection, location_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT retired_on FROM locations WHERE id = ?1")?
+        .query_row([location_id], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// Refuse new stock into a retired location.
+pub(crate) fn require_open_location(conn: &Connection, loc: &Location) -> Result<()> {
+    match retired_on(conn, loc.id)? {
+        Some(on) => Err(Error::Refused(Refusal::LocationRetired {
+            location: loc.code.clone(),
+            on,
+        })),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn find_location(conn: &Connection, code: &str) -> Result<Location> {
     let found = conn
         .prepare_cached(sql::LOCATION_BY_CODE)?
@@ -564,6 +585,94 @@ impl Store {
         let loc = find_location(&tx, code)?;
         tx.commit()?;
         Ok(loc)
+    }
+
+    /// `location edit CODE --name NAME`: a changed name, recorded with the
+    /// old one. Returns whether anything changed.
+    pub fn edit_location(
+        &mut self,
+        code: &str,
+        name: Option<&str>,
+        now: &str,
+        user: &str,
+    ) -> Result<bool> {
+        let tx = self.write()?;
+        let loc = find_location(&tx, code)?;
+        let new = name.map(str::trim).filter(|n| !n.is_empty());
+        if new == loc.name.as_deref() {
+            return Ok(false);
+        }
+        tx.execute(
+            "UPDATE locations SET name = ?2 WHERE id = ?1",
+            params![loc.id, new],
+        )?;
+        chain::append(
+            &tx,
+            &chain::LOCATION_CHANGES,
+            params![loc.id, "name", loc.name, new, now, user],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// `location retire CODE`: refused while the location holds stock;
+    /// a retired location keeps its history and takes no new stock.
+    pub fn retire_location(
+        &mut self,
+        code: &str,
+        today: NaiveDate,
+        now: &str,
+        user: &str,
+    ) -> Result<()> {
+        let tx = self.write()?;
+        let loc = find_location(&tx, code)?;
+        if let Some(on) = retired_on(&tx, loc.id)? {
+            return Err(Error::Refused(Refusal::LocationRetired {
+                location: loc.code,
+                on,
+            }));
+        }
+        let mut stmt = tx.prepare(
+            "SELECT i.code, l.lot, b.quantity FROM balances b JOIN lots l ON l.id = b.lot_id \
+             JOIN items i ON i.id = b.item_id WHERE b.location_id = ?1 AND b.quantity <> 0 \
+             ORDER BY i.code COLLATE BINARY, l.lot",
+        )?;
+        let held: Vec<(String, String, i64)> = stmt
+            .query_map([loc.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        drop(stmt);
+        if !held.is_empty() {
+            let mut stock: Vec<String> = held
+                .iter()
+                .take(5)
+                .map(|(item, lot, q)| {
+                    if lot.is_empty() {
+                        format!("{item}: {q}")
+                    } else {
+                        format!("{item} lot {lot}: {q}")
+                    }
+                })
+                .collect();
+            if held.len() > 5 {
+                stock.push(format!("{} more", held.len() - 5));
+            }
+            return Err(Error::Refused(Refusal::LocationHoldsStock {
+                location: loc.code,
+                stock: stock.join(", "),
+            }));
+        }
+        let on = today.to_string();
+        tx.execute(
+            "UPDATE locations SET retired_on = ?2 WHERE id = ?1",
+            params![loc.id, on],
+        )?;
+        chain::append(
+            &tx,
+            &chain::LOCATION_CHANGES,
+            params![loc.id, "retired_on", None::<String>, Some(on), now, user],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// All locations, by code.

@@ -311,6 +311,19 @@ chained!(
     ["stocktake_id", "action", "zero_uncounted", "at", "user"]
 );
 
+chained!(
+    LOCATION_CHANGES,
+    "location_changes",
+    [
+        "location_id",
+        "field",
+        "old_value",
+        "new_value",
+        "at",
+        "user"
+    ]
+);
+
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
@@ -331,6 +344,7 @@ pub const TABLES: &[&Chained] = &[
     &WASTE_CONSIGNMENT_CONTAINERS,
     &WASTE_CONSIGNMENT_RECORDS,
     &SETTINGS,
+    &LOCATION_CHANGES,
     &STOCKTAKES,
     &STOCKTAKE_LINES,
     &STOCKTAKE_COUNTS,

@@ -843,6 +843,12 @@ pub enum Refusal {
     },
     #[error("order line {reference} was not written")]
     OrderLineNotWritten { reference: String },
+    #[error(
+        "location {location} still holds stock ({stock}); move or dispose of it before retiring the location"
+    )]
+    LocationHoldsStock { location: String, stock: String },
+    #[error("location {location} was retired on {on}; it takes no new stock")]
+    LocationRetired { location: String, on: String },
     #[error("a chained record was given a value that cannot be hashed")]
     Unhashable,
     #[error("a part of the check stopped unexpectedly")]

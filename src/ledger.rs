@@ -972,6 +972,7 @@ fn receive(
         (None, Some(to)) => Rc::new(location_by_id(conn, to)?),
         (named, _) => lk.location(conn, named.unwrap_or(DEFAULT_LOCATION))?,
     };
+    crate::catalogue::require_open_location(conn, &location)?;
     if let (Some(to), Some((_, reference, ..))) = (ordered_to, &order)
         && to != location.id
     {
@@ -1370,6 +1371,7 @@ fn transfer(
         )
     })?;
     let to = lk.location(conn, to_code)?;
+    crate::catalogue::require_open_location(conn, &to)?;
     if to.id == from.id {
         return Err(Error::invalid(
             "destination location",

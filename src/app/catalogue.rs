@@ -20,6 +20,21 @@ pub fn add_location(store: &mut Store, req: &NewLocation, actor: Actor<'_>) -> R
     store.add_location(&req.code, req.name.as_deref(), &actor.stamp(), actor.user)
 }
 
+/// `location edit CODE --name NAME`; whether anything changed.
+pub fn edit_location(
+    store: &mut Store,
+    code: &str,
+    name: Option<&str>,
+    actor: Actor<'_>,
+) -> Result<bool> {
+    store.edit_location(code, name, &actor.stamp(), actor.user)
+}
+
+/// `location retire CODE`: refused while it holds stock.
+pub fn retire_location(store: &mut Store, code: &str, actor: Actor<'_>) -> Result<()> {
+    store.retire_location(code, actor.today, &actor.stamp(), actor.user)
+}
+
 pub fn locations(store: &Store) -> Result<Vec<Location>> {
     store.locations()
 }

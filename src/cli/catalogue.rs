@@ -20,6 +20,17 @@ pub(crate) enum LocationCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Rename a location (the old name stays in `audit`)
+    Edit {
+        code: String,
+        /// New descriptive name (empty clears it)
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Retire a location: it keeps its history but takes no new stock
+    ///
+    /// Refused while it holds stock (move or dispose of it first).
+    Retire { code: String },
     /// List locations
     List,
 }
@@ -216,6 +227,20 @@ pub(super) fn run_location(ctx: &Ctx, c: LocationCommand) -> Result<i32> {
                 ctx.actor(),
             )?;
             ctx.say(&format!("added location {}", loc.code));
+        }
+        LocationCommand::Edit { code, name } => {
+            if app::catalogue::edit_location(&mut store, &code, name.as_deref(), ctx.actor())? {
+                ctx.say(&format!("location {} renamed", code.trim()));
+            } else {
+                ctx.say(&format!("location {} unchanged", code.trim()));
+            }
+        }
+        LocationCommand::Retire { code } => {
+            app::catalogue::retire_location(&mut store, &code, ctx.actor())?;
+            ctx.say(&format!(
+                "location {} retired: it keeps its history and takes no new stock",
+                code.trim()
+            ));
         }
         LocationCommand::List => {
             ctx.emit(&["code", "name"], &app::catalogue::locations(&store)?)?;

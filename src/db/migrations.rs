@@ -45,6 +45,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "acceptance: reagent lots pending acceptance, acceptance records",
         run: |tx| sql(tx, include_str!("migrations/acceptance.sql")),
     },
+    Migration {
+        name: "locations: edited and retired, each change a chained record",
+        run: |tx| sql(tx, include_str!("migrations/locations.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

@@ -15,6 +15,7 @@ mod import;
 mod import_props;
 mod layering;
 mod ledger;
+mod locations;
 mod orders;
 mod plans;
 mod props;

@@ -13,6 +13,13 @@ fn full_lab() -> Lab {
     let lab = Lab::empty();
     lab.ok(&["demo"]);
     lab.ok(&["item", "edit", "RGT-GLU", "--reorder-level", "5"]);
+    lab.ok(&[
+        "location",
+        "edit",
+        "BENCH-MICRO",
+        "--name",
+        "Microbiology bench 2",
+    ]);
     // The demo lab holds stocktakes (an applied one and one in progress).
     let lot = lab.csv(&["stock", "--item", "RGT-CRP"])[1][2].clone();
     lab.ok(&[
@@ -158,7 +165,7 @@ fn check_fails(lab: &Lab) -> Vec<String> {
 fn every_evidence_table_is_chained_and_check_proves_the_chains() {
     let lab = full_lab();
     let heads = heads(&lab);
-    assert_eq!(heads.len(), 23, "{heads:?}");
+    assert_eq!(heads.len(), 24, "{heads:?}");
     for (table, (rows, hash)) in &heads {
         assert!(*rows > 0, "{table} has no rows in the test lab");
         assert_eq!(hash.len(), 64, "{table}: {hash}");
