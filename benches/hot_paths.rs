@@ -29,12 +29,16 @@ use labstock::catalogue::Item;
 use labstock::gs1::{DecodeOptions, decode};
 use labstock::import::{ImportContext, import_items, import_locations, import_movements};
 use labstock::ledger::{Lot, MovementRequest, fefo_plan};
-use labstock::model::{LotStatus, MovementKind};
+use labstock::model::{LotId, LotStatus, MovementKind, Quantity, Timestamp};
 use labstock::orders::import_orders;
 use labstock::reorder::ReorderQuery;
 
 /// The moment the benchmark store is built and recorded at.
 const NOW: &str = "2026-11-21T09:00:00Z";
+
+fn stamp_now() -> Timestamp {
+    Timestamp::new("now", now()).expect("fixed timestamp")
+}
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(NOW)
@@ -99,12 +103,9 @@ fn medium_store() -> PathBuf {
     import_items(&mut store, open("items.csv"), ctx).expect("import items");
     import_movements(&mut store, open("movements.csv"), ctx).expect("import movements");
     import_orders(&mut store, open("orders.csv"), ctx).expect("import orders");
-    // Fold the WAL into the file so a copy of the one file is the store.
-    store
-        .raw_connection_for_tests()
-        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .expect("checkpoint");
-    drop(store);
+    // Closing the last connection folds the WAL into the file, so a copy
+    // of the one file is the store.
+    store.close().expect("close store");
     std::fs::rename(&partial, &db).expect("cache store");
     db
 }
@@ -118,7 +119,8 @@ fn scratch_copy(db: &Path) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn request(kind: MovementKind, item: &str, quantity: i64) -> MovementRequest {
-    let mut req = MovementRequest::new(kind, item, quantity, now(), "bench");
+    let quantity = Quantity::new(quantity).expect("a bounded quantity");
+    let mut req = MovementRequest::new(kind, item, quantity, stamp_now(), "bench");
     req.reference = Some("BENCH".into());
     req
 }
@@ -129,8 +131,8 @@ fn record(c: &mut Criterion) {
     let mut store = Store::open(&copy).expect("open store");
     // An item that is not lot-tracked, with plenty of stock for issues
     // (under the balance bound of 1,000,000,000, so the receipts still fit).
-    let item: String = store
-        .raw_connection_for_tests()
+    let item: String = rusqlite::Connection::open(&copy)
+        .expect("open copy")
         .query_row(
             "SELECT code FROM items WHERE lot_tracked = 0 AND active = 1 ORDER BY id LIMIT 1",
             [],
@@ -138,7 +140,10 @@ fn record(c: &mut Criterion) {
         )
         .expect("an untracked item");
     store
-        .record(&request(MovementKind::Receive, &item, 100_000_000), now())
+        .record(
+            &request(MovementKind::Receive, &item, 100_000_000),
+            stamp_now(),
+        )
         .expect("stock up");
     let mut group = c.benchmark_group("record");
     group
@@ -147,14 +152,14 @@ fn record(c: &mut Criterion) {
     group.bench_function("receive", |b| {
         b.iter(|| {
             store
-                .record(&request(MovementKind::Receive, &item, 1), now())
+                .record(&request(MovementKind::Receive, &item, 1), stamp_now())
                 .expect("receive")
         });
     });
     group.bench_function("issue_fefo", |b| {
         b.iter(|| {
             store
-                .record(&request(MovementKind::Issue, &item, 1), now())
+                .record(&request(MovementKind::Issue, &item, 1), stamp_now())
                 .expect("issue")
         });
     });
@@ -164,8 +169,8 @@ fn record(c: &mut Criterion) {
 fn ledger_insert_floor(c: &mut Criterion) {
     let db = medium_store();
     let (_dir, copy) = scratch_copy(&db);
-    let store = Store::open(&copy).expect("open store");
-    let conn = store.raw_connection_for_tests();
+    let conn = rusqlite::Connection::open(&copy).expect("open copy");
+    let conn = &conn;
     let (item, lot, location): (i64, i64, i64) = conn
         .query_row(
             "SELECT item_id, lot_id, location_id FROM balances ORDER BY quantity DESC LIMIT 1",
@@ -221,7 +226,7 @@ fn lots(n: usize) -> Vec<(Lot, i64)> {
     (0..n)
         .map(|i| {
             let lot = Lot {
-                id: i as i64 + 1,
+                id: LotId::new(i as i64 + 1),
                 lot: format!("L{i:05}"),
                 // Scrambled expiries, a few expired, one without.
                 expiry: (i % 17 != 0).then(|| first + chrono::Days::new(((i * 7919) % 900) as u64)),

@@ -48,8 +48,9 @@ fn day(d: i64) -> NaiveDate {
 }
 
 fn build(path: &Path, items: i64, movements: i64) -> labstock::Result<()> {
-    let store = Store::init(path, "2024-11-01T00:00:00Z", "bench")?;
-    let c = store.raw_connection_for_tests();
+    Store::init(path, "2024-11-01T00:00:00Z", "bench")?.close()?;
+    let conn = rusqlite::Connection::open(path)?;
+    let c = &conn;
     c.execute_batch("BEGIN")?;
     for l in 2..=LOCATIONS {
         c.execute(
@@ -241,10 +242,6 @@ fn main() -> labstock::Result<()> {
         println!("built in {:.1} s", start.elapsed().as_secs_f64());
     }
     let store = Store::open(&path)?;
-    if let Ok(pragmas) = std::env::var("BENCH_PRAGMAS") {
-        // e.g. "PRAGMA mmap_size = 268435456;" to try connection settings.
-        store.raw_connection_for_tests().execute_batch(&pragmas)?;
-    }
     let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap_or_default();
     let query = ReorderQuery {
         as_of: today,

@@ -32,6 +32,7 @@ use crate::ledger::existing_lot;
 use crate::lots::LotState;
 use crate::model::LotStatus;
 use crate::reorder::stock::for_each_balance;
+use crate::values::{ItemId, LocationId, LotId};
 
 /// The verdict of a lot's verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -76,9 +77,9 @@ pub fn pending_as_of<'a>(
 /// as `(result, at)` in recording order, by lot.
 pub(crate) fn records_by_lot(
     conn: &Connection,
-    lot_ids: Option<&[i64]>,
-) -> Result<HashMap<i64, Vec<(String, String)>>> {
-    let mut out: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+    lot_ids: Option<&[LotId]>,
+) -> Result<HashMap<LotId, Vec<(String, String)>>> {
+    let mut out: HashMap<LotId, Vec<(String, String)>> = HashMap::new();
     let mut push = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
         out.entry(r.get(0)?)
             .or_default()
@@ -112,7 +113,12 @@ pub(crate) fn records_by_lot(
 
 /// Record that a new lot awaits acceptance, in the caller's transaction
 /// (the ledger's `create_lot`).
-pub(crate) fn record_pending(conn: &Connection, lot_id: i64, at: &str, user: &str) -> Result<i64> {
+pub(crate) fn record_pending(
+    conn: &Connection,
+    lot_id: LotId,
+    at: &str,
+    user: &str,
+) -> Result<i64> {
     chain::append(
         conn,
         &chain::LOT_ACCEPTANCES,
@@ -232,13 +238,13 @@ impl Store {
             .transpose()?
             .map(|l| l.id);
         let zone = crate::settings::lab_zone(conn)?;
-        let locations: HashMap<i64, String> = self
+        let locations: HashMap<LocationId, String> = self
             .locations()?
             .into_iter()
             .map(|l| (l.id, l.code))
             .collect();
-        let mut items: HashMap<i64, (String, String)> = HashMap::new();
-        let mut received: HashMap<i64, Option<NaiveDate>> = HashMap::new();
+        let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
+        let mut received: HashMap<LotId, Option<NaiveDate>> = HashMap::new();
         let mut item_stmt = conn.prepare_cached("SELECT code, name FROM items WHERE id = ?1")?;
         // The lot's first stock-in, through the index `movements_lot_at`.
         let mut first_in = conn

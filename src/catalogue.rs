@@ -9,14 +9,14 @@ use serde::Serialize;
 use crate::chain;
 use crate::db::{Store, closest};
 use crate::error::{Error, Refusal, Result};
-use crate::model::Money;
+use crate::model::{ItemId, LocationId, Money};
 use crate::waste;
 
 /// One stock line as the catalogue holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Item {
     #[serde(skip)]
-    pub id: i64,
+    pub id: ItemId,
     pub code: String,
     pub name: String,
     pub category: Option<String>,
@@ -54,7 +54,7 @@ impl Item {
     /// A new item with the defaults of SPEC §1 (unit `each`, pack of 1).
     pub fn new(code: &str, name: &str) -> Item {
         Item {
-            id: 0,
+            id: ItemId::new(0),
             code: code.trim().to_owned(),
             name: name.trim().to_owned(),
             category: None,
@@ -179,7 +179,7 @@ fn item_changes(before: &Item, after: &Item, now: &str, user: &str) -> Vec<ItemC
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Location {
     #[serde(skip)]
-    pub id: i64,
+    pub id: LocationId,
     pub code: String,
     pub name: Option<String>,
 }
@@ -277,7 +277,7 @@ pub fn find_item_by_gtin(conn: &Connection, gtin: &str) -> Result<Item> {
 
 /// Find a location by code, case-insensitively.
 /// When a location was retired, if it was.
-pub(crate) fn retired_on(conn: &Connection, location_id: i64) -> Result<Option<String>> {
+pub(crate) fn retired_on(conn: &Connection, location_id: LocationId) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT retired_on FROM locations WHERE id = ?1")?
         .query_row([location_id], |r| r.get::<_, Option<String>>(0))
@@ -369,7 +369,7 @@ pub(crate) fn insert_item(
     item: &mut Item,
     now: &str,
     user: &str,
-) -> Result<i64> {
+) -> Result<ItemId> {
     prepare_item(conn, item)?;
     let exists: Option<String> = conn
         .prepare_cached("SELECT code FROM items WHERE code = ?1")?
@@ -412,7 +412,7 @@ pub(crate) fn insert_item(
         user,
         item.acceptance_required,
     ])?;
-    item.id = conn.last_insert_rowid();
+    item.id = ItemId::new(conn.last_insert_rowid());
     Ok(item.id)
 }
 

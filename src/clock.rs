@@ -12,7 +12,7 @@ use chrono::{DateTime, Days, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 use crate::error::{Error, Result};
-use crate::model::stamp;
+use crate::model::{Timestamp, stamp};
 
 /// The earliest date `--as-of` accepts (SPEC §10).
 pub const FIRST_AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
@@ -29,7 +29,7 @@ pub const LAST_AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 30) {
 /// The moment a command runs, in UTC, and the lab's zone for its dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
-    now: DateTime<Utc>,
+    now: Timestamp,
     zone: Tz,
 }
 
@@ -39,25 +39,27 @@ impl Clock {
     pub fn from_env() -> Result<Self> {
         match std::env::var("LABSTOCK_NOW") {
             Ok(text) if !text.trim().is_empty() => Self::pinned(&text),
-            _ => Ok(Clock::at(Utc::now())),
+            _ => Ok(Clock::at(Timestamp::new("the system clock", Utc::now())?)),
         }
     }
 
     /// A clock pinned to an RFC 3339 timestamp.
     pub fn pinned(text: &str) -> Result<Self> {
-        DateTime::parse_from_rfc3339(text.trim())
-            .map(|t| Clock::at(t.with_timezone(&Utc)))
-            .map_err(|_| {
-                Error::invalid(
-                    "LABSTOCK_NOW",
-                    text,
-                    "expected an RFC 3339 timestamp such as 2026-11-21T09:00:00Z",
-                )
-            })
+        let t = DateTime::parse_from_rfc3339(text.trim()).map_err(|_| {
+            Error::invalid(
+                "LABSTOCK_NOW",
+                text,
+                "expected an RFC 3339 timestamp such as 2026-11-21T09:00:00Z",
+            )
+        })?;
+        Ok(Clock::at(Timestamp::new(
+            "LABSTOCK_NOW",
+            t.with_timezone(&Utc),
+        )?))
     }
 
     /// A clock fixed at `now`, in UTC.
-    pub fn at(now: DateTime<Utc>) -> Self {
+    pub fn at(now: Timestamp) -> Self {
         Clock { now, zone: Tz::UTC }
     }
 
@@ -68,6 +70,11 @@ impl Clock {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
+        self.now.get()
+    }
+
+    /// The clock's instant as a ledger [`Timestamp`].
+    pub fn timestamp(&self) -> Timestamp {
         self.now
     }
 
@@ -78,7 +85,7 @@ impl Clock {
 
     /// Today's date in the lab's time zone.
     pub fn today(&self) -> NaiveDate {
-        lab_date(self.now, self.zone)
+        lab_date(self.now.get(), self.zone)
     }
 }
 

@@ -8,11 +8,13 @@ use crate::catalogue::{find_item, find_location};
 use crate::db::Store;
 use crate::error::Result;
 use crate::ledger::existing_lot;
+use crate::model::MovementId;
+use crate::values::{ItemId, LocationId, LotId};
 
 /// One line of the bin card.
 #[derive(Debug, Clone, Serialize)]
 pub struct HistoryRow {
-    pub id: i64,
+    pub id: MovementId,
     pub at: String,
     pub kind: String,
     pub lot: String,
@@ -32,13 +34,13 @@ pub struct HistoryRow {
 }
 
 struct Raw {
-    id: i64,
+    id: MovementId,
     at: String,
     kind: String,
     lot: String,
-    location_id: i64,
+    location_id: LocationId,
     location: String,
-    to_location_id: Option<i64>,
+    to_location_id: Option<LocationId>,
     to_location: Option<String>,
     quantity: i64,
     counted: Option<i64>,
@@ -66,7 +68,7 @@ pub mod sql {
          WHERE m.item_id = ?1 AND m.lot_id = ?2 ORDER BY m.id";
 }
 
-fn movements_of(store: &Store, item_id: i64, lot_id: Option<i64>) -> Result<Vec<Raw>> {
+fn movements_of(store: &Store, item_id: ItemId, lot_id: Option<LotId>) -> Result<Vec<Raw>> {
     let (mut stmt, lot) = match lot_id {
         None => (store.conn.prepare_cached(sql::ITEM_MOVEMENTS)?, None),
         Some(lot_id) => (store.conn.prepare_cached(sql::LOT_MOVEMENTS)?, Some(lot_id)),
@@ -104,7 +106,7 @@ fn movements_of(store: &Store, item_id: i64, lot_id: Option<i64>) -> Result<Vec<
 /// Direction of a lot's units in one movement, for the recall trace.
 #[derive(Debug, Clone, Serialize)]
 pub struct TraceRow {
-    pub id: i64,
+    pub id: MovementId,
     pub at: String,
     pub kind: String,
     pub from: String,

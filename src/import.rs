@@ -26,8 +26,8 @@ use scan::{MAX_FIELDS, Scan, ScanProblem};
 pub use scan::MAX_CELL_BYTES;
 
 use crate::model::{
-    Money, MovementKind, parse_bool, parse_count, parse_date, parse_lab_timestamp, parse_quantity,
-    stamp,
+    Money, MovementKind, Quantity, Timestamp, parse_bool, parse_count, parse_date,
+    parse_lab_timestamp, stamp,
 };
 
 /// What an import wrote.
@@ -671,13 +671,14 @@ pub fn movement_from_row(row: &CsvRow<'_>, ctx: &ImportContext<'_>) -> Result<Mo
         .at_row(row.line, Some("kind")));
     }
     let item = row.need("item")?;
-    let quantity = row.parse("quantity", parse_quantity)?.ok_or_else(|| {
+    let quantity = row.parse("quantity", Quantity::parse)?.ok_or_else(|| {
         Error::missing("quantity", "every movement row has a quantity")
             .at_row(row.line, Some("quantity"))
     })?;
     let at = row
         .parse("timestamp", |t| parse_lab_timestamp(t, ctx.zone, ctx.now))?
         .unwrap_or(ctx.now);
+    let at = Timestamp::new("timestamp", at).map_err(|e| e.at_row(row.line, Some("timestamp")))?;
     let user = row.get("user").unwrap_or(ctx.user);
     let mut req = MovementRequest::new(kind, item, quantity, at, user);
     req.lot = row.get("lot").map(str::to_owned);

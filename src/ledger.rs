@@ -20,9 +20,10 @@ use crate::clock::{end_of_day, lab_date};
 use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
-    LotStatus, MAX_QUANTITY, MovementKind, Usability, check_quantity, effective_expiry, is_expired,
-    parse_stored_date, stamp,
+    LotId, LotStatus, MAX_QUANTITY, MovementId, MovementKind, Quantity, Timestamp, Usability,
+    effective_expiry, is_expired, parse_stored_date,
 };
+use crate::values::{ItemId, LocationId};
 use crate::waste;
 
 /// The location a command uses when none is named (SPEC §1).
@@ -127,9 +128,9 @@ const LOOKUPS_LIMIT: usize = 50_000;
 pub(crate) struct Lookups {
     items: FastMap<String, Rc<Item>>,
     locations: FastMap<String, Rc<Location>>,
-    lots: FastMap<i64, FastMap<String, Lot>>,
+    lots: FastMap<ItemId, FastMap<String, Lot>>,
     lot_count: usize,
-    balances: FastMap<(i64, i64), Balance>,
+    balances: FastMap<(LotId, LocationId), Balance>,
     /// The lab's time zone, read once per transaction.
     zone: Option<chrono_tz::Tz>,
 }
@@ -231,7 +232,7 @@ impl Lookups {
         Ok(loc)
     }
 
-    fn remember_lot(&mut self, item_id: i64, lot: &Lot) {
+    fn remember_lot(&mut self, item_id: ItemId, lot: &Lot) {
         if self.lot_count >= LOOKUPS_LIMIT {
             self.lots.clear();
             self.lot_count = 0;
@@ -243,7 +244,7 @@ impl Lookups {
     }
 
     /// [`find_lot`], remembered.
-    fn lot(&mut self, conn: &Connection, item_id: i64, name: &str) -> Result<Option<Lot>> {
+    fn lot(&mut self, conn: &Connection, item_id: ItemId, name: &str) -> Result<Option<Lot>> {
         if let Some(lot) = self.lots.get(&item_id).and_then(|l| l.get(name)) {
             return Ok(Some(lot.clone()));
         }
@@ -278,15 +279,20 @@ impl Lookups {
 
     /// The balance of a lot at a location (0 when it has none), remembered;
     /// [`apply`] keeps it current.
-    fn balance(&mut self, conn: &Connection, lot_id: i64, location_id: i64) -> Result<i64> {
+    fn balance(
+        &mut self,
+        conn: &Connection,
+        lot_id: LotId,
+        location_id: LocationId,
+    ) -> Result<i64> {
         Ok(self.stored_balance(conn, lot_id, location_id)?.quantity)
     }
 
     fn stored_balance(
         &mut self,
         conn: &Connection,
-        lot_id: i64,
-        location_id: i64,
+        lot_id: LotId,
+        location_id: LocationId,
     ) -> Result<Balance> {
         if let Some(b) = self.balances.get(&(lot_id, location_id)) {
             return Ok(*b);
@@ -303,7 +309,7 @@ impl Lookups {
         Ok(b)
     }
 
-    fn set_balance(&mut self, lot_id: i64, location_id: i64, balance: Balance) {
+    fn set_balance(&mut self, lot_id: LotId, location_id: LocationId, balance: Balance) {
         if self.balances.len() >= LOOKUPS_LIMIT {
             self.balances.clear();
         }
@@ -318,7 +324,7 @@ impl Lookups {
 pub struct MovementRequest {
     pub kind: MovementKind,
     pub item: String,
-    pub quantity: i64,
+    pub quantity: Quantity,
     pub lot: Option<String>,
     pub expiry: Option<NaiveDate>,
     pub location: Option<String>,
@@ -329,7 +335,7 @@ pub struct MovementRequest {
     pub order: Option<String>,
     pub note: Option<String>,
     /// When the movement happened (now, or an import row's timestamp).
-    pub at: DateTime<Utc>,
+    pub at: Timestamp,
     pub user: String,
     pub allow_expired: bool,
     /// Stream for the waste record of a dispose (else the item's).
@@ -338,7 +344,7 @@ pub struct MovementRequest {
     pub write_waste: bool,
     /// For a `count` applied by a stocktake: the book recorded when it was
     /// counted (SPEC §13), so movements made since are kept.
-    pub book: Option<i64>,
+    pub book: Option<Quantity>,
 }
 
 impl MovementRequest {
@@ -346,8 +352,8 @@ impl MovementRequest {
     pub fn new(
         kind: MovementKind,
         item: &str,
-        quantity: i64,
-        at: DateTime<Utc>,
+        quantity: Quantity,
+        at: Timestamp,
         user: &str,
     ) -> Self {
         MovementRequest {
@@ -375,16 +381,16 @@ impl MovementRequest {
 /// One ledger row as written, with the balance it left at its location.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Posted {
-    pub id: i64,
+    pub id: MovementId,
     pub kind: MovementKind,
     pub item: String,
     pub lot: String,
     pub location: String,
     pub to_location: Option<String>,
     /// Signed change at `location` (a transfer adds the opposite at `to_location`).
-    pub quantity: i64,
+    pub quantity: Quantity,
     /// Balance of this lot at `location` after the movement.
-    pub balance: i64,
+    pub balance: Quantity,
 }
 
 /// What one command wrote.
@@ -398,7 +404,7 @@ pub struct Outcome {
 /// A lot as the ledger needs it.
 #[derive(Debug, Clone)]
 pub struct Lot {
-    pub id: i64,
+    pub id: LotId,
     pub lot: String,
     pub expiry: Option<NaiveDate>,
     pub status: LotStatus,
@@ -429,7 +435,7 @@ fn parse_opt_date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| parse_stored_date(&s))
 }
 
-pub(crate) fn find_lot(conn: &Connection, item_id: i64, lot: &str) -> Result<Option<Lot>> {
+pub(crate) fn find_lot(conn: &Connection, item_id: ItemId, lot: &str) -> Result<Option<Lot>> {
     Ok(conn
         .prepare_cached(sql::LOT_BY_NAME)?
         .query_row(params![item_id, lot], |r| {
@@ -485,7 +491,7 @@ pub(crate) fn create_lot(
         now,
         pending
     ])?;
-    let id = conn.last_insert_rowid();
+    let id = LotId::new(conn.last_insert_rowid());
     crate::lots::record_creation(conn, id, item.id, lot, expiry_text.as_deref(), now, user)?;
     if pending {
         // SPEC §13: a new lot of such an item awaits acceptance.
@@ -645,7 +651,7 @@ fn never_negative_later(
     let mut points: Vec<(i64, String, String, i64)> = Vec::new();
     let mut running = current;
     while let Some(r) = rows.next()? {
-        let (loc, to): (i64, Option<i64>) = (r.get(3)?, r.get(4)?);
+        let (loc, to): (LocationId, Option<LocationId>) = (r.get(3)?, r.get(4)?);
         let q: i64 = r.get(5)?;
         let change = if loc == location.id {
             q
@@ -708,7 +714,7 @@ fn balance_at(
     let mut stmt = conn.prepare_cached(sql::LATER_OF_LOT)?;
     let mut rows = stmt.query(params![lot.id, at])?;
     while let Some(r) = rows.next()? {
-        let (loc, to, q): (i64, Option<i64>, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
+        let (loc, to, q): (LocationId, Option<LocationId>, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
         if loc == location.id {
             balance -= q;
         } else if to == Some(location.id) {
@@ -761,7 +767,7 @@ fn post(
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Posted> {
-    let at = stamp(req.at);
+    let at = req.at.stamp();
     let after = apply(conn, lk, item, lot, from, row.quantity, &at)?;
     if let Some(to) = to {
         apply(conn, lk, item, lot, to, -row.quantity, &at)?;
@@ -802,14 +808,14 @@ fn post(
             .execute(params![order_id, row.quantity])?;
     }
     Ok(Posted {
-        id,
+        id: MovementId::new(id),
         kind: row.kind,
         item: item.code.clone(),
         lot: lot.lot.clone(),
         location: from.code.clone(),
         to_location: to.map(|l| l.code.clone()),
-        quantity: row.quantity,
-        balance: after,
+        quantity: Quantity::bounded("quantity", row.quantity)?,
+        balance: Quantity::bounded("balance", after)?,
     })
 }
 
@@ -839,11 +845,10 @@ pub(crate) fn record_with(
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
-    check_quantity("quantity", req.quantity, &req.quantity.to_string())?;
-    if stamp(req.at).as_str() > recorded_at {
+    if req.at.stamp().as_str() > recorded_at {
         return Err(Error::invalid(
             "timestamp",
-            stamp(req.at),
+            req.at.stamp(),
             format!(
                 "it is after now ({recorded_at}): the ledger records what has happened, so a movement may not be dated in the future"
             ),
@@ -863,10 +868,10 @@ pub(crate) fn record_with(
 }
 
 fn require_positive(req: &MovementRequest) -> Result<()> {
-    if req.quantity <= 0 {
+    if req.quantity.get() <= 0 {
         return Err(Error::invalid(
             "quantity",
-            req.quantity.to_string(),
+            req.quantity.get().to_string(),
             format!("a {} needs a whole number greater than zero", req.kind),
         ));
     }
@@ -961,7 +966,7 @@ fn receive(
     // A receipt against an order line is delivered where the line says
     // (a 2-8 C reagent ordered to a fridge), unless a location is named.
     // (Imports link by reference and keep SPEC §10's empty location = MAIN.)
-    let ordered_to: Option<i64> = match &order {
+    let ordered_to: Option<LocationId> = match &order {
         Some((order_id, ..)) if non_empty(req.order.as_ref()).is_some() => conn
             .prepare_cached("SELECT location_id FROM orders WHERE id = ?1")?
             .query_row([order_id], |r| r.get(0))
@@ -996,7 +1001,7 @@ fn receive(
                 on.map(|d| format!(" on {d}")).unwrap_or_default()
             ));
         }
-        let total = received + req.quantity;
+        let total = received + req.quantity.get();
         if total > *ordered {
             warnings.push(format!(
                 "over-receipt on order {reference}: {total} received against {ordered} ordered ({} over)",
@@ -1020,7 +1025,7 @@ fn receive(
             lot.status.as_str()
         ));
     }
-    if is_expired(lot.effective_expiry(item), lk.lab_date(conn, req.at)?) {
+    if is_expired(lot.effective_expiry(item), lk.lab_date(conn, req.at.get())?) {
         warnings.push(format!(
             "{} of {} is already past its expiry",
             lot.label(),
@@ -1031,7 +1036,7 @@ fn receive(
     let row = Row {
         reference,
         order_id: order.as_ref().map(|o| o.0),
-        ..Row::of(req, req.quantity)
+        ..Row::of(req, req.quantity.get())
     };
     let posted = post(
         conn,
@@ -1090,7 +1095,7 @@ fn order_line(
 pub(crate) fn lots_with_stock(
     conn: &Connection,
     item: &Item,
-    location_id: i64,
+    location_id: LocationId,
 ) -> Result<Vec<(Lot, i64)>> {
     lots_at(conn, item, location_id, sql::LOTS_WITH_STOCK)
 }
@@ -1098,7 +1103,7 @@ pub(crate) fn lots_with_stock(
 fn lots_at(
     conn: &Connection,
     item: &Item,
-    location_id: i64,
+    location_id: LocationId,
     query: &str,
 ) -> Result<Vec<(Lot, i64)>> {
     let mut stmt = conn.prepare_cached(query)?;
@@ -1162,27 +1167,27 @@ fn issue(
 ) -> Result<Outcome> {
     require_positive(req)?;
     let location = location_of(conn, lk, req.location.as_ref())?;
-    let as_of = lk.lab_date(conn, req.at)?;
+    let as_of = lk.lab_date(conn, req.at.get())?;
     let named = non_empty(req.lot.as_ref());
     let allocation: Vec<(Lot, i64)> = if named.is_some() {
         let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
         check_issuable(item, &lot, as_of, req.allow_expired)?;
-        let have = balance_at(conn, lk, &lot, &location, &stamp(req.at))?;
-        if have < req.quantity {
+        let have = balance_at(conn, lk, &lot, &location, &req.at.stamp())?;
+        if have < req.quantity.get() {
             return Err(Error::InsufficientStock {
                 item: item.code.clone(),
                 location: location.code.clone(),
                 what: "",
-                requested: req.quantity,
+                requested: req.quantity.get(),
                 available: have,
                 detail: format!(" in {}", lot.label()),
             });
         }
-        vec![(lot, req.quantity)]
+        vec![(lot, req.quantity.get())]
     } else {
         // A backdated issue allocates over the stock as it stood then,
         // including lots emptied since.
-        let at = stamp(req.at);
+        let at = req.at.stamp();
         let backdated = at.as_str() < recorded_at;
         let mut lots = if backdated {
             lots_at(conn, item, location.id, sql::LOTS_AT_LOCATION)?
@@ -1195,13 +1200,14 @@ fn issue(
             }
         }
         lots.retain(|(_, held)| *held > 0);
-        match fefo_plan(&lots, item, as_of, req.quantity) {
+        match fefo_plan(&lots, item, as_of, req.quantity.get()) {
             Some(plan) => plan
                 .into_iter()
                 .map(|(i, q)| (lots[i].0.clone(), q))
                 .collect(),
             None => {
-                let mut err = short_of_usable(conn, item, &location, &lots, as_of, req.quantity)?;
+                let mut err =
+                    short_of_usable(conn, item, &location, &lots, as_of, req.quantity.get())?;
                 // A backdated issue was judged against the stock of its time.
                 if at.as_str() < recorded_at
                     && let Error::InsufficientStock { detail, .. } = &mut err
@@ -1307,7 +1313,7 @@ fn short_of_usable(
     )?;
     let others = stmt
         .query_map(params![item.id, location.id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            Ok((r.get::<_, LocationId>(0)?, r.get::<_, String>(1)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (loc_id, code) in others {
@@ -1383,8 +1389,8 @@ fn transfer(
         ));
     }
     let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
-    require_stock(conn, lk, item, &lot, &from, req.quantity)?;
-    let row = Row::of(req, -req.quantity);
+    require_stock(conn, lk, item, &lot, &from, req.quantity.get())?;
+    let row = Row::of(req, -req.quantity.get());
     let posted = post(
         conn,
         lk,
@@ -1409,7 +1415,7 @@ fn adjust(
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
-    if req.quantity == 0 {
+    if req.quantity.get() == 0 {
         return Err(Error::invalid(
             "quantity",
             "0",
@@ -1418,13 +1424,13 @@ fn adjust(
     }
     let reason = require_reason(req)?;
     let location = location_of(conn, lk, req.location.as_ref())?;
-    let lot = named_lot(conn, lk, item, req, req.quantity > 0, recorded_at)?;
-    if req.quantity < 0 {
-        require_stock(conn, lk, item, &lot, &location, -req.quantity)?;
+    let lot = named_lot(conn, lk, item, req, req.quantity.get() > 0, recorded_at)?;
+    if req.quantity.get() < 0 {
+        require_stock(conn, lk, item, &lot, &location, -req.quantity.get())?;
     }
     let row = Row {
         reason: Some(reason),
-        ..Row::of(req, req.quantity)
+        ..Row::of(req, req.quantity.get())
     };
     let posted = post(
         conn,
@@ -1450,10 +1456,10 @@ fn count(
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
-    if req.quantity < 0 {
+    if req.quantity.get() < 0 {
         return Err(Error::invalid(
             "counted quantity",
-            req.quantity.to_string(),
+            req.quantity.get().to_string(),
             "a stocktake count is 0 or more",
         ));
     }
@@ -1462,12 +1468,12 @@ fn count(
     // The book is what the ledger held at the count's time: a count dated
     // earlier than later movements records the difference as it was then.
     let book = match req.book {
-        Some(book) => book,
-        None => balance_at(conn, lk, &lot, &location, &stamp(req.at))?,
+        Some(book) => book.get(),
+        None => balance_at(conn, lk, &lot, &location, &req.at.stamp())?,
     };
     let row = Row {
-        counted: Some(req.quantity),
-        ..Row::of(req, req.quantity - book)
+        counted: Some(req.quantity.get()),
+        ..Row::of(req, req.quantity.get() - book)
     };
     let posted = post(
         conn,
@@ -1481,11 +1487,11 @@ fn count(
         recorded_at,
     )?;
     let mut warnings = Vec::new();
-    if book != req.quantity {
+    if book != req.quantity.get() {
         warnings.push(format!(
             "count differs from book: counted {}, book said {book} (difference {:+})",
-            req.quantity,
-            req.quantity - book
+            req.quantity.get(),
+            req.quantity.get() - book
         ));
     }
     Ok(Outcome {
@@ -1506,7 +1512,7 @@ fn dispose(
     let reason = require_reason(req)?;
     let location = location_of(conn, lk, req.location.as_ref())?;
     let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
-    require_stock(conn, lk, item, &lot, &location, req.quantity)?;
+    require_stock(conn, lk, item, &lot, &location, req.quantity.get())?;
     let stream = if req.write_waste {
         match non_empty(req.waste_stream.as_ref()).or(item.waste_stream.as_deref()) {
             Some(code) => Some(waste::find_stream(conn, code)?),
@@ -1526,7 +1532,7 @@ fn dispose(
     };
     let row = Row {
         reason: Some(reason),
-        ..Row::of(req, -req.quantity)
+        ..Row::of(req, -req.quantity.get())
     };
     let posted = post(
         conn,
@@ -1553,11 +1559,11 @@ fn dispose(
             Some(waste::record_disposal(
                 conn,
                 &waste::DisposalRecord {
-                    date: &lk.lab_date(conn, req.at)?.to_string(),
+                    date: &lk.lab_date(conn, req.at.get())?.to_string(),
                     stream: &stream.code,
-                    quantity: req.quantity,
+                    quantity: req.quantity.get(),
                     notes,
-                    movement_id: posted.id,
+                    movement_id: posted.id.get(),
                     user: &req.user,
                     recorded_at,
                 },
@@ -1580,7 +1586,7 @@ pub(crate) fn reverse(
     conn: &Connection,
     id: i64,
     reason: Option<&str>,
-    at: DateTime<Utc>,
+    at: Timestamp,
     user: &str,
     recorded_at: &str,
 ) -> Result<Outcome> {
@@ -1603,10 +1609,10 @@ pub(crate) fn reverse(
         .query_row([id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, ItemId>(1)?,
+                r.get::<_, LotId>(2)?,
+                r.get::<_, LocationId>(3)?,
+                r.get::<_, Option<LocationId>>(4)?,
                 r.get::<_, i64>(5)?,
                 r.get::<_, Option<i64>>(6)?,
                 r.get::<_, Option<i64>>(7)?,
@@ -1649,7 +1655,13 @@ pub(crate) fn reverse(
         note: Some(&note),
         reverses: Some(id),
     };
-    let req = MovementRequest::new(MovementKind::Reverse, &item.code, -quantity, at, user);
+    let req = MovementRequest::new(
+        MovementKind::Reverse,
+        &item.code,
+        Quantity::bounded("quantity", -quantity)?,
+        at,
+        user,
+    );
     let posted = post(
         conn,
         &mut lk,
@@ -1699,10 +1711,10 @@ pub(crate) fn last_reversible(conn: &Connection, user: &str) -> Result<i64> {
 
 fn movement_parts(
     conn: &Connection,
-    item_id: i64,
-    lot_id: i64,
-    loc_id: i64,
-    to_id: Option<i64>,
+    item_id: ItemId,
+    lot_id: LotId,
+    loc_id: LocationId,
+    to_id: Option<LocationId>,
 ) -> Result<(Item, Lot, Location, Option<Location>)> {
     let code: String = conn
         .prepare_cached("SELECT code FROM items WHERE id = ?1")?
@@ -1717,7 +1729,7 @@ fn movement_parts(
     Ok((item, lot, location, to))
 }
 
-fn location_by_id(conn: &Connection, id: i64) -> Result<Location> {
+fn location_by_id(conn: &Connection, id: LocationId) -> Result<Location> {
     Ok(conn
         .prepare_cached("SELECT id, code, name FROM locations WHERE id = ?1")?
         .query_row([id], |r| {
@@ -1733,15 +1745,15 @@ fn location_by_id(conn: &Connection, id: i64) -> Result<Location> {
 /// to judge it.
 #[derive(Debug, Clone)]
 pub struct StockLine {
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub item: String,
     pub name: String,
-    pub lot_id: i64,
+    pub lot_id: LotId,
     pub lot: String,
     pub expiry: Option<NaiveDate>,
     pub effective_expiry: Option<NaiveDate>,
     pub status: LotStatus,
-    pub location_id: i64,
+    pub location_id: LocationId,
     pub location: String,
     pub quantity: i64,
 }
@@ -1749,9 +1761,9 @@ pub struct StockLine {
 /// Which balances to read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StockFilter {
-    pub item_id: Option<i64>,
-    pub location_id: Option<i64>,
-    pub lot_id: Option<i64>,
+    pub item_id: Option<ItemId>,
+    pub location_id: Option<LocationId>,
+    pub lot_id: Option<LotId>,
 }
 
 /// Balances as they stood at the end of `as_of` (UTC): the maintained
@@ -1768,14 +1780,14 @@ pub fn stock_as_of(
     // What came after the as-of date, taken back off the balances below.
     // Usually nothing (as of today): then a zero balance stays zero and
     // is skipped in SQL before any join.
-    let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
+    let mut undo: HashMap<(LotId, LocationId), i64> = HashMap::new();
     let rows = later.query_map(
         params![after, filter.item_id, filter.lot_id, filter.location_id],
         |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, LotId>(0)?,
+                r.get::<_, LocationId>(1)?,
+                r.get::<_, Option<LocationId>>(2)?,
                 r.get::<_, i64>(3)?,
             ))
         },
@@ -1856,9 +1868,9 @@ pub fn stock_as_of(
 
 impl Store {
     /// Record one movement as its own transaction.
-    pub fn record(&mut self, req: &MovementRequest, now: DateTime<Utc>) -> Result<Outcome> {
+    pub fn record(&mut self, req: &MovementRequest, now: Timestamp) -> Result<Outcome> {
         let tx = self.write()?;
-        let outcome = record(&tx, req, &stamp(now))?;
+        let outcome = record(&tx, req, &now.stamp())?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -1866,13 +1878,13 @@ impl Store {
     /// Reverse movement `id` as its own transaction.
     pub fn reverse(
         &mut self,
-        id: i64,
+        id: MovementId,
         reason: Option<&str>,
-        now: DateTime<Utc>,
+        now: Timestamp,
         user: &str,
     ) -> Result<Outcome> {
         let tx = self.write()?;
-        let outcome = reverse(&tx, id, reason, now, user, &stamp(now))?;
+        let outcome = reverse(&tx, id.get(), reason, now, user, &now.stamp())?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -1884,14 +1896,14 @@ impl Store {
     pub fn reverse_last(
         &mut self,
         reason: Option<&str>,
-        now: DateTime<Utc>,
+        now: Timestamp,
         user: &str,
-    ) -> Result<(i64, Outcome)> {
+    ) -> Result<(MovementId, Outcome)> {
         let tx = self.write()?;
         let id = last_reversible(&tx, user)?;
-        let outcome = reverse(&tx, id, reason, now, user, &stamp(now))?;
+        let outcome = reverse(&tx, id, reason, now, user, &now.stamp())?;
         tx.commit()?;
-        Ok((id, outcome))
+        Ok((MovementId::new(id), outcome))
     }
 
     /// Stock lines as of a date, filtered.

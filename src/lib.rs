@@ -45,6 +45,7 @@ pub mod reorder;
 pub mod report;
 pub mod settings;
 pub mod stocktake;
+pub mod values;
 pub mod waste;
 
 pub use db::Store;

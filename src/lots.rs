@@ -29,6 +29,7 @@ use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::existing_lot;
 use crate::model::{LotStatus, parse_stored_date};
+use crate::values::{ItemId, LotId};
 
 /// What is done to a lot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +142,7 @@ pub fn opening_as_of(opened_on: Option<NaiveDate>, as_of: Option<NaiveDate>) -> 
 /// One lot's status and opening at the end of `as_of`, from its events
 /// (through the index `lot_events_lot`) and its acceptance records
 /// (`acceptance::pending_as_of`).
-pub fn status_as_of(conn: &Connection, lot_id: i64, as_of: NaiveDate) -> Result<LotAsOf> {
+pub fn status_as_of(conn: &Connection, lot_id: LotId, as_of: NaiveDate) -> Result<LotAsOf> {
     let mut stmt = conn.prepare_cached(
         "SELECT action, on_date, at FROM lot_events WHERE lot_id = ?1 ORDER BY id",
     )?;
@@ -189,10 +190,10 @@ pub fn status_as_of(conn: &Connection, lot_id: i64, as_of: NaiveDate) -> Result<
 pub fn statuses_changed_after(
     conn: &Connection,
     as_of: NaiveDate,
-) -> Result<HashMap<i64, LotStatus>> {
+) -> Result<HashMap<LotId, LotStatus>> {
     let zone = crate::settings::lab_zone(conn)?;
     let end = end_of_day(as_of, zone);
-    let mut changed: Vec<i64> = conn
+    let mut changed: Vec<LotId> = conn
         .prepare_cached(
             "SELECT lot_id FROM lot_events WHERE at >= ?1 AND action <> 'open' \
              UNION SELECT lot_id FROM lot_acceptances WHERE at >= ?1 AND result <> 'pending'",
@@ -234,8 +235,8 @@ pub fn statuses_changed_after(
 /// ledger's `create_lot` and the migration that backfills old lots).
 pub(crate) fn record_creation(
     conn: &Connection,
-    lot_id: i64,
-    item_id: i64,
+    lot_id: LotId,
+    item_id: ItemId,
     lot: &str,
     expiry: Option<&str>,
     at: &str,
@@ -250,7 +251,7 @@ pub(crate) fn record_creation(
 
 /// The date of the lot's first stock-in (receipt, or a positive count or
 /// adjustment) at any location, through the index `movements_item`.
-fn first_received(conn: &Connection, item_id: i64, lot_id: i64) -> Result<Option<NaiveDate>> {
+fn first_received(conn: &Connection, item_id: ItemId, lot_id: LotId) -> Result<Option<NaiveDate>> {
     let at: Option<String> = conn
         .prepare_cached(
             "SELECT min(at) FROM movements WHERE item_id = ?1 AND lot_id = ?2 AND quantity > 0",
@@ -435,8 +436,8 @@ impl Store {
 fn validate_opening(
     conn: &Connection,
     item_code: &str,
-    item_id: i64,
-    lot_id: i64,
+    item_id: ItemId,
+    lot_id: LotId,
     date: NaiveDate,
     today: NaiveDate,
 ) -> Result<()> {
@@ -551,7 +552,7 @@ pub(crate) fn lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
                 events.status.as_str()
             ));
         }
-        let records = accepted.get(&id);
+        let records = accepted.get(&LotId::new(id));
         let from_records = records.is_some_and(|r| {
             acceptance::pending_as_of(r.iter().map(|(x, at)| (x.as_str(), at.as_str())), None)
         });

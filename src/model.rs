@@ -9,6 +9,9 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+pub use crate::values::{
+    ItemId, LocationId, LotId, MovementId, Quantity, Timestamp, WasteRecordId,
+};
 
 /// Format of timestamps stored in the database: UTC, second precision, so
 /// that text order is time order.

@@ -28,6 +28,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
 use crate::ledger::DEFAULT_LOCATION;
 use crate::model::{parse_date, positive_quantity, stamp};
+use crate::values::{ItemId, LocationId};
 
 /// The `orders` import format (SPEC §7).
 pub const ORDERS: Format = Format {
@@ -94,7 +95,7 @@ pub struct OrderLine {
     #[serde(skip)]
     pub id: i64,
     #[serde(skip)]
-    pub item_id: i64,
+    pub item_id: ItemId,
     pub reference: String,
     pub supplier: Option<String>,
     pub item: String,
@@ -130,8 +131,8 @@ pub const ORDER_LIST_HEADERS: &[&str] = &[
 /// Which lines to read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LineFilter {
-    pub item_id: Option<i64>,
-    pub location_id: Option<i64>,
+    pub item_id: Option<ItemId>,
+    pub location_id: Option<LocationId>,
     /// Only lines that count on the as-of date: ordered by then and not
     /// ended by then (SPEC §10).
     pub counting_only: bool,
@@ -313,9 +314,9 @@ pub(crate) fn lines_as_of(
 /// each still has outstanding (lines with nothing outstanding left out).
 pub(crate) fn on_order(
     conn: &Connection,
-    location_id: Option<i64>,
+    location_id: Option<LocationId>,
     as_of: NaiveDate,
-) -> Result<HashMap<i64, Vec<(String, i64)>>> {
+) -> Result<HashMap<ItemId, Vec<(String, i64)>>> {
     let lines = lines_as_of(
         conn,
         LineFilter {
@@ -325,7 +326,7 @@ pub(crate) fn on_order(
         },
         as_of,
     )?;
-    let mut by_item: HashMap<i64, Vec<(String, i64)>> = HashMap::new();
+    let mut by_item: HashMap<ItemId, Vec<(String, i64)>> = HashMap::new();
     for line in lines.into_iter().filter(|l| l.outstanding > 0) {
         by_item
             .entry(line.item_id)

@@ -19,7 +19,10 @@ use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result, Within};
 use crate::ledger::{self, MovementRequest};
-use crate::model::{Money, MovementKind, check_quantity, parse_stored_date, stamp};
+use crate::model::{
+    Money, MovementKind, Quantity, Timestamp, check_quantity, parse_stored_date, stamp,
+};
+use crate::values::{LocationId, LotId};
 
 /// Where a stocktake stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -267,7 +270,7 @@ fn counted_lot(
     })
 }
 
-fn balance(conn: &Connection, lot_id: i64, location_id: i64) -> Result<i64> {
+fn balance(conn: &Connection, lot_id: LotId, location_id: LocationId) -> Result<i64> {
     Ok(conn
         .prepare_cached(ledger::sql::BALANCE)?
         .query_row(params![lot_id, location_id], |r| r.get(0))
@@ -276,7 +279,10 @@ fn balance(conn: &Connection, lot_id: i64, location_id: i64) -> Result<i64> {
 }
 
 /// The latest count of each lot of a stocktake: lot id → (item id, book, counted).
-fn latest_counts(conn: &Connection, id: i64) -> Result<Vec<(i64, i64, i64, i64)>> {
+fn latest_counts(
+    conn: &Connection,
+    id: i64,
+) -> Result<Vec<(LotId, crate::values::ItemId, i64, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.lot_id, c.item_id, c.book, c.counted FROM stocktake_counts c \
          WHERE c.stocktake_id = ?1 AND c.id = (SELECT max(id) FROM stocktake_counts d \
@@ -290,13 +296,13 @@ fn latest_counts(conn: &Connection, id: i64) -> Result<Vec<(i64, i64, i64, i64)>
 
 /// Every line: the sheet's (lot id, item id, book at start) and lots
 /// counted that the sheet did not have (book at start 0).
-fn lines(conn: &Connection, id: i64) -> Result<Vec<(i64, i64, i64)>> {
+fn lines(conn: &Connection, id: i64) -> Result<Vec<(LotId, crate::values::ItemId, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT lot_id, item_id, book FROM stocktake_lines WHERE stocktake_id = ?1 ORDER BY id",
     )?;
     let mut rows = stmt
         .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<Vec<(i64, i64, i64)>>>()?;
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     for (lot, item, _, _) in latest_counts(conn, id)? {
         if !rows.iter().any(|(l, ..)| *l == lot) {
             rows.push((lot, item, 0));
@@ -308,7 +314,7 @@ fn lines(conn: &Connection, id: i64) -> Result<Vec<(i64, i64, i64)>> {
 /// (item code, item name, lot, expiry, unit cost) of a lot.
 type LotText = (String, String, String, Option<NaiveDate>, Option<Money>);
 
-fn describe(conn: &Connection, lot_id: i64) -> Result<LotText> {
+fn describe(conn: &Connection, lot_id: LotId) -> Result<LotText> {
     Ok(conn
         .prepare_cached(
             "SELECT i.code, i.name, l.lot, l.expiry, i.unit_cost_pence FROM lots l \
@@ -599,7 +605,7 @@ impl Store {
         require_open(&h)?;
         let counts = latest_counts(&tx, id)?;
         let all = lines(&tx, id)?;
-        let uncounted: Vec<i64> = all
+        let uncounted: Vec<LotId> = all
             .iter()
             .filter(|(lot, ..)| !counts.iter().any(|c| c.0 == *lot))
             .map(|(lot, ..)| *lot)
@@ -641,12 +647,18 @@ impl Store {
                     (book, 0, format!("stocktake {id}: not counted, zeroed"))
                 }
             };
-            let mut req = MovementRequest::new(MovementKind::Count, &item, counted, now, user);
+            let mut req = MovementRequest::new(
+                MovementKind::Count,
+                &item,
+                Quantity::bounded("counted quantity", counted)?,
+                Timestamp::new("now", now)?,
+                user,
+            );
             req.lot = (!lot.is_empty()).then_some(lot);
             req.location = Some(h.location.code.clone());
             req.reference = Some(format!("stocktake {id}"));
             req.note = Some(note);
-            req.book = Some(book);
+            req.book = Some(Quantity::bounded("book quantity", book)?);
             let outcome = ledger::record_with(&tx, &mut lk, &req, &stamp_now)?;
             applied.movements.extend(outcome.movements);
         }

@@ -25,9 +25,9 @@ pub mod stock;
 pub mod stocktake;
 pub mod waste;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 
-use crate::model::stamp;
+use crate::model::Timestamp;
 
 /// Who performs an action, and when: every write names both. The face
 /// reads the clock (pinned by `LABSTOCK_NOW`) and the lab's time zone and
@@ -37,7 +37,7 @@ pub struct Actor<'a> {
     /// The user recorded on the rows written.
     pub user: &'a str,
     /// The instant stamped on new records.
-    pub now: DateTime<Utc>,
+    pub now: Timestamp,
     /// Today in the lab's time zone.
     pub today: NaiveDate,
 }
@@ -45,6 +45,6 @@ pub struct Actor<'a> {
 impl Actor<'_> {
     /// `now` as stored (RFC 3339, UTC).
     pub fn stamp(&self) -> String {
-        stamp(self.now)
+        self.now.stamp()
     }
 }

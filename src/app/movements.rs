@@ -7,7 +7,7 @@ use super::Actor;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::{MovementRequest, Outcome};
-use crate::model::MovementKind;
+use crate::model::{MovementId, MovementKind, Quantity};
 
 /// Record one movement (any kind but a reversal) as one transaction.
 pub fn record(store: &mut Store, req: &MovementRequest, actor: Actor<'_>) -> Result<Outcome> {
@@ -22,7 +22,7 @@ pub struct ScanReceipt {
     /// The GTIN the code carries (AI 01, else AI 02).
     pub gtin: String,
     /// The quantity given, else the code's count (AI 30/37), else 1.
-    pub quantity: Option<i64>,
+    pub quantity: Option<Quantity>,
     /// The count the code carries (AI 30/37), if any.
     pub scanned_count: Option<u64>,
     pub scanned_lot: Option<String>,
@@ -45,14 +45,18 @@ pub fn receive_scan(store: &mut Store, scan: &ScanReceipt, actor: Actor<'_>) -> 
     let quantity = match scan.quantity {
         Some(q) => q,
         None => match scan.scanned_count {
-            Some(n) => i64::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
-                Error::invalid(
-                    "count (AI 30/37)",
-                    n.to_string(),
-                    "expected a quantity of 1 or more",
-                )
-            })?,
-            None => 1,
+            Some(n) => i64::try_from(n)
+                .ok()
+                .filter(|n| *n > 0)
+                .and_then(Quantity::new)
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "count (AI 30/37)",
+                        n.to_string(),
+                        "expected a quantity of 1 or more",
+                    )
+                })?,
+            None => Quantity::ONE,
         },
     };
     if let Some(e) = scan.scanned_expiry.filter(|e| *e < actor.today)
@@ -101,7 +105,7 @@ fn merge_scanned<T: PartialEq + std::fmt::Display>(
 #[derive(Debug, Clone)]
 pub enum ReverseTarget {
     /// A movement by its id.
-    Id(i64),
+    Id(MovementId),
     /// The actor's own latest movement.
     Last,
 }
@@ -116,7 +120,7 @@ pub struct ReverseRequest {
 /// What a reversal wrote, and which movement it reversed.
 #[derive(Debug)]
 pub struct Reversed {
-    pub reversed: i64,
+    pub reversed: MovementId,
     pub outcome: Outcome,
 }
 

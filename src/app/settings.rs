@@ -13,7 +13,7 @@ pub enum SetOutcome {
 }
 
 pub fn set(store: &mut Store, key: &str, value: &str, actor: Actor<'_>) -> Result<SetOutcome> {
-    if store.set_setting(key, value, actor.now, actor.user)? {
+    if store.set_setting(key, value, actor.now.get(), actor.user)? {
         Ok(SetOutcome::Set {
             stored: store.setting(key)?.unwrap_or_default(),
         })

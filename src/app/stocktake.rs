@@ -21,7 +21,7 @@ pub fn start(store: &mut Store, req: &StartRequest, actor: Actor<'_>) -> Result<
         &req.location,
         req.blind,
         req.category.as_deref(),
-        actor.now,
+        actor.now.get(),
         actor.user,
     )
 }
@@ -31,7 +31,7 @@ pub fn sheet(store: &Store, id: i64) -> Result<Vec<SheetLine>> {
 }
 
 pub fn count(store: &mut Store, id: i64, req: &CountRequest, actor: Actor<'_>) -> Result<Counted> {
-    store.stocktake_count(id, req, actor.now, actor.user)
+    store.stocktake_count(id, req, actor.now.get(), actor.user)
 }
 
 /// Record the counts of a file (`item,lot,location,counted`), all or none.
@@ -42,7 +42,7 @@ pub fn enter(
     actor: Actor<'_>,
 ) -> Result<Vec<Counted>> {
     let counts = read_counts(file)?;
-    store.stocktake_enter(id, &counts, actor.now, actor.user)
+    store.stocktake_enter(id, &counts, actor.now.get(), actor.user)
 }
 
 pub fn review(store: &Store, id: i64) -> Result<Review> {
@@ -55,11 +55,11 @@ pub fn apply(
     zero_uncounted: bool,
     actor: Actor<'_>,
 ) -> Result<Applied> {
-    store.stocktake_apply(id, zero_uncounted, actor.now, actor.user)
+    store.stocktake_apply(id, zero_uncounted, actor.now.get(), actor.user)
 }
 
 pub fn cancel(store: &mut Store, id: i64, actor: Actor<'_>) -> Result<()> {
-    store.stocktake_cancel(id, actor.now, actor.user)
+    store.stocktake_cancel(id, actor.now.get(), actor.user)
 }
 
 pub fn list(store: &Store) -> Result<Vec<Summary>> {

@@ -14,7 +14,7 @@ use crate::waste::{
 };
 
 pub fn record(store: &mut Store, rec: &NewRecord, actor: Actor<'_>) -> Result<Recorded> {
-    store.record_waste(rec, actor.now)
+    store.record_waste(rec, actor.now.get())
 }
 
 /// `waste correct ID`: a new record that names the one it corrects.
@@ -24,7 +24,7 @@ pub fn correct(
     correction: &Correction,
     actor: Actor<'_>,
 ) -> Result<Recorded> {
-    store.correct_waste(id, correction, actor.now)
+    store.correct_waste(id, correction, actor.now.get())
 }
 
 /// `waste list`.
@@ -49,7 +49,7 @@ pub fn open_container(
     req: &OpenContainer,
     actor: Actor<'_>,
 ) -> Result<ContainerState> {
-    store.open_container(req, actor.now)
+    store.open_container(req, actor.now.get())
 }
 
 /// `waste container seal ID [--weight W] [--date D]`.
@@ -61,7 +61,13 @@ pub struct SealRequest {
 }
 
 pub fn seal_container(store: &mut Store, req: &SealRequest, actor: Actor<'_>) -> Result<Sealed> {
-    store.seal_container(&req.container, req.date, req.weight, actor.user, actor.now)
+    store.seal_container(
+        &req.container,
+        req.date,
+        req.weight,
+        actor.user,
+        actor.now.get(),
+    )
 }
 
 pub fn containers(store: &Store, state: Option<ContainerStateFilter>) -> Result<Vec<ContainerRow>> {
@@ -69,5 +75,5 @@ pub fn containers(store: &Store, state: Option<ContainerStateFilter>) -> Result<
 }
 
 pub fn consign(store: &mut Store, req: &ConsignRequest, actor: Actor<'_>) -> Result<Consigned> {
-    store.consign_waste(req, actor.now)
+    store.consign_waste(req, actor.now.get())
 }

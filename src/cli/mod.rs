@@ -357,7 +357,7 @@ impl Ctx {
         let clock = self.clock();
         crate::app::Actor {
             user: &self.user,
-            now: clock.now(),
+            now: clock.timestamp(),
             today: clock.today(),
         }
     }

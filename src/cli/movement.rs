@@ -11,7 +11,7 @@ use crate::app::{
 };
 use crate::error::{Error, Result};
 use crate::ledger::{MovementRequest, Outcome};
-use crate::model::{MovementKind, parse_date, parse_quantity, positive_quantity};
+use crate::model::{MovementId, MovementKind, Quantity, parse_date};
 
 /// Receive a delivery into stock.
 #[derive(Debug, Args)]
@@ -188,8 +188,8 @@ pub(crate) struct ReverseArgs {
     reason: String,
 }
 
-fn request(ctx: &Ctx, kind: MovementKind, item: &str, quantity: i64) -> MovementRequest {
-    MovementRequest::new(kind, item, quantity, ctx.clock().now(), &ctx.user)
+fn request(ctx: &Ctx, kind: MovementKind, item: &str, quantity: Quantity) -> MovementRequest {
+    MovementRequest::new(kind, item, quantity, ctx.clock().timestamp(), &ctx.user)
 }
 
 fn parse_expiry(text: Option<&String>) -> Result<Option<chrono::NaiveDate>> {
@@ -245,7 +245,12 @@ pub(super) fn receive(ctx: &Ctx, a: ReceiveArgs) -> Result<i32> {
             "receive ITEM QTY (or receive --scan DATA [QTY])",
         ));
     };
-    let mut req = request(ctx, MovementKind::Receive, item, positive_quantity(qty)?);
+    let mut req = request(
+        ctx,
+        MovementKind::Receive,
+        item,
+        Quantity::parse_positive(qty)?,
+    );
     req.lot = a.lot;
     req.expiry = parse_expiry(a.expiry.as_ref())?;
     req.location = a.location;
@@ -278,7 +283,7 @@ fn receive_scan(ctx: &Ctx, data: &str, a: &ReceiveArgs) -> Result<i32> {
         .qty
         .as_ref()
         .or(a.item.as_ref())
-        .map(|q| positive_quantity(q))
+        .map(|q| Quantity::parse_positive(q))
         .transpose()?;
     let scan = ScanReceipt {
         gtin: gtin.to_owned(),
@@ -305,7 +310,7 @@ pub(super) fn issue(ctx: &Ctx, a: IssueArgs) -> Result<i32> {
         ctx,
         MovementKind::Issue,
         &a.item,
-        positive_quantity(&a.qty)?,
+        Quantity::parse_positive(&a.qty)?,
     );
     req.lot = a.lot;
     req.location = a.location;
@@ -320,7 +325,7 @@ pub(super) fn transfer(ctx: &Ctx, a: TransferArgs) -> Result<i32> {
         ctx,
         MovementKind::Transfer,
         &a.item,
-        positive_quantity(&a.qty)?,
+        Quantity::parse_positive(&a.qty)?,
     );
     req.location = Some(a.from);
     req.to_location = Some(a.to);
@@ -331,7 +336,7 @@ pub(super) fn transfer(ctx: &Ctx, a: TransferArgs) -> Result<i32> {
 }
 
 pub(super) fn adjust(ctx: &Ctx, a: AdjustArgs) -> Result<i32> {
-    let mut req = request(ctx, MovementKind::Adjust, &a.item, parse_quantity(&a.qty)?);
+    let mut req = request(ctx, MovementKind::Adjust, &a.item, Quantity::parse(&a.qty)?);
     req.reason = a.reason;
     req.lot = a.lot;
     req.location = a.location;
@@ -340,7 +345,7 @@ pub(super) fn adjust(ctx: &Ctx, a: AdjustArgs) -> Result<i32> {
 }
 
 pub(super) fn count(ctx: &Ctx, a: CountArgs) -> Result<i32> {
-    let mut req = request(ctx, MovementKind::Count, &a.item, parse_quantity(&a.qty)?);
+    let mut req = request(ctx, MovementKind::Count, &a.item, Quantity::parse(&a.qty)?);
     req.lot = a.lot;
     req.location = a.location;
     req.note = a.note;
@@ -352,7 +357,7 @@ pub(super) fn dispose(ctx: &Ctx, a: DisposeArgs) -> Result<i32> {
         ctx,
         MovementKind::Dispose,
         &a.item,
-        positive_quantity(&a.qty)?,
+        Quantity::parse_positive(&a.qty)?,
     );
     req.reason = a.reason;
     req.lot = a.lot;
@@ -365,11 +370,7 @@ pub(super) fn dispose(ctx: &Ctx, a: DisposeArgs) -> Result<i32> {
 pub(super) fn reverse(ctx: &Ctx, a: ReverseArgs) -> Result<i32> {
     let target = match a.movement_id.filter(|_| !a.last) {
         None => ReverseTarget::Last,
-        Some(given) => {
-            ReverseTarget::Id(given.trim().trim_start_matches('#').parse().map_err(|_| {
-                Error::invalid("movement id", &given, "expected a movement number, e.g. 42")
-            })?)
-        }
+        Some(given) => ReverseTarget::Id(MovementId::parse(&given)?),
     };
     let req = ReverseRequest {
         target,

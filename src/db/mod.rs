@@ -13,6 +13,8 @@
 
 mod migrations;
 pub mod seed;
+mod trace;
+mod values;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -21,6 +23,14 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{Damage, Error, Foreign, Result};
+
+/// The connection settings of a store ([`Store::durability`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Durability {
+    pub foreign_keys: bool,
+    pub journal_mode: String,
+    pub synchronous: String,
+}
 
 /// The schema, applied to a new database by `init`.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
@@ -214,12 +224,38 @@ impl Store {
         &self.conn
     }
 
-    /// The store's own connection, for the plan tests that trace the
-    /// statements the library runs and for the benchmarks. Not an API:
-    /// tests that only tamper with a file open their own connection.
-    #[doc(hidden)]
-    pub fn raw_connection_for_tests(&self) -> &Connection {
-        &self.conn
+    /// The connection settings a recorded movement's durability rests on
+    /// (SPEC §2): foreign keys enforced, the WAL journal, synchronous FULL.
+    pub fn durability(&self) -> Result<Durability> {
+        let foreign_keys: bool = self
+            .conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        let journal_mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let synchronous: i64 = self
+            .conn
+            .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        let synchronous = match synchronous {
+            0 => "off",
+            1 => "normal",
+            2 => "full",
+            _ => "extra",
+        };
+        Ok(Durability {
+            foreign_keys,
+            journal_mode,
+            synchronous: synchronous.to_owned(),
+        })
+    }
+
+    /// Pass the text of every statement this store runs to `sink` (or stop,
+    /// with `None`): for diagnosing a slow command, and for the plan tests
+    /// that prove every statement an import runs searches by an index.
+    /// The sink is process-wide (SQLite calls a plain function), so one
+    /// traced store at a time.
+    pub fn trace_statements(&mut self, sink: Option<fn(&str)>) {
+        trace::set(&mut self.conn, sink);
     }
 
     /// Close the connection, reporting what SQLite reports (dropping a

@@ -70,6 +70,7 @@ use crate::error::{Error, Result};
 use crate::model::Money;
 use crate::model::Usability;
 use crate::orders;
+use crate::values::{ItemId, LocationId};
 use rule::{Evidence, ExpiringBeforeDelivery, Levels, NotUsable, OnOrderPart};
 use stock::for_each_balance;
 
@@ -246,7 +247,7 @@ struct Held {
 
 fn item_settings(
     conn: &Connection,
-    location_id: Option<i64>,
+    location_id: Option<LocationId>,
     supplier: Option<&str>,
 ) -> Result<IdMap<ItemSettings>> {
     let mut stmt = conn.prepare_cached(
@@ -301,7 +302,7 @@ fn item_settings(
 fn settings_as_of(
     conn: &Connection,
     items: &mut IdMap<ItemSettings>,
-    location_id: Option<i64>,
+    location_id: Option<LocationId>,
     supplier: Option<&str>,
     as_of: NaiveDate,
 ) -> Result<()> {
@@ -483,10 +484,10 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
     let mut held: IdMap<Held> =
         IdMap::with_capacity_and_hasher(items.len(), BuildHasherDefault::default());
     for_each_balance(conn, location_id, q.as_of, |b| {
-        let Some(settings) = items.get(&b.item_id) else {
+        let Some(settings) = items.get(&b.item_id.get()) else {
             return Ok(());
         };
-        let h = held.entry(b.item_id).or_default();
+        let h = held.entry(b.item_id.get()).or_default();
         match b.usability(q.as_of) {
             Usability::Usable => {
                 h.usable = h.usable.checked_add(b.quantity).ok_or(Error::TooLarge {
@@ -529,7 +530,7 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         };
         let h = held.get(id).unwrap_or(&none);
         let parts: Vec<OnOrderPart> = on_order
-            .get(id)
+            .get(&ItemId::new(*id))
             .map(|lines| {
                 lines
                     .iter()

@@ -16,13 +16,14 @@ use crate::clock::end_of_day;
 use crate::error::Result;
 use crate::lots;
 use crate::model::{LotStatus, Usability, effective_expiry};
+use crate::values::{ItemId, LocationId, LotId};
 
 /// One balance (lot at a location) as of a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Balance<'r> {
-    pub item_id: i64,
-    pub lot_id: i64,
-    pub location_id: i64,
+    pub item_id: ItemId,
+    pub lot_id: LotId,
+    pub location_id: LocationId,
     pub quantity: i64,
     /// The lot number (empty for an item that is not lot-tracked).
     pub lot: &'r str,
@@ -65,18 +66,18 @@ fn date(text: Option<&str>) -> Option<NaiveDate> {
 /// it, and lot statuses that changed after it.
 struct Later {
     /// Quantity recorded after the as-of date, per (lot, location).
-    undo: HashMap<(i64, i64), i64>,
-    statuses: HashMap<i64, LotStatus>,
+    undo: HashMap<(LotId, LocationId), i64>,
+    statuses: HashMap<LotId, LotStatus>,
 }
 
 impl Later {
-    fn read(conn: &Connection, location_id: Option<i64>, as_of: NaiveDate) -> Result<Later> {
+    fn read(conn: &Connection, location_id: Option<LocationId>, as_of: NaiveDate) -> Result<Later> {
         let after = end_of_day(as_of, crate::settings::lab_zone(conn)?);
-        let mut undo: HashMap<(i64, i64), i64> = HashMap::new();
+        let mut undo: HashMap<(LotId, LocationId), i64> = HashMap::new();
         let mut later = conn.prepare_cached(super::sql::LATER_MOVEMENTS)?;
         let mut rows = later.query(params![after, location_id])?;
         while let Some(r) = rows.next()? {
-            let (lot, loc, to, q): (i64, i64, Option<i64>, i64) =
+            let (lot, loc, to, q): (LotId, LocationId, Option<LocationId>, i64) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
             *undo.entry((lot, loc)).or_default() += q;
             if let Some(to) = to {
@@ -97,8 +98,8 @@ impl Later {
 /// One row of [`super::sql::BALANCES_HELD`]: the balance, then its lot
 /// (in-use days only looked up for opened lots).
 fn balance<'r>(r: &'r Row<'_>, later: &Later, as_of: NaiveDate) -> rusqlite::Result<Balance<'r>> {
-    let lot_id: i64 = r.get(1)?;
-    let location_id: i64 = r.get(2)?;
+    let lot_id: LotId = r.get(1)?;
+    let location_id: LocationId = r.get(2)?;
     let expiry = date(text(r, 5)?);
     let opened = lots::opening_as_of(date(text(r, 7)?), Some(as_of));
     let changed = if later.statuses.is_empty() {
@@ -131,14 +132,14 @@ fn balance<'r>(r: &'r Row<'_>, later: &Later, as_of: NaiveDate) -> rusqlite::Res
 /// one location or everywhere.
 pub(crate) fn for_each_balance(
     conn: &Connection,
-    location_id: Option<i64>,
+    location_id: Option<LocationId>,
     as_of: NaiveDate,
     mut f: impl FnMut(&Balance<'_>) -> Result<()>,
 ) -> Result<()> {
     let later = Later::read(conn, location_id, as_of)?;
     // Balances with stock now, through the partial index balances_in_stock.
     let mut stmt = conn.prepare_cached(super::sql::BALANCES_HELD)?;
-    let mut seen: HashSet<(i64, i64)> = HashSet::new();
+    let mut seen: HashSet<(LotId, LocationId)> = HashSet::new();
     let mut rows = stmt.query(params![location_id])?;
     while let Some(r) = rows.next()? {
         let b = balance(r, &later, as_of)?;

@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::model::LotStatus;
 use crate::reorder::add_days;
 use crate::reorder::stock::for_each_balance;
+use crate::values::{ItemId, LocationId};
 
 /// Days ahead `report expiry` looks by default.
 pub const DEFAULT_WITHIN_DAYS: i64 = 30;
@@ -93,12 +94,12 @@ impl Store {
             .map(|l| find_location(&self.conn, l))
             .transpose()?
             .map(|l| l.id);
-        let locations: HashMap<i64, String> = self
+        let locations: HashMap<LocationId, String> = self
             .locations()?
             .into_iter()
             .map(|l| (l.id, l.code))
             .collect();
-        let mut items: HashMap<i64, (String, String)> = HashMap::new();
+        let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
         let mut item_stmt = self
             .conn
             .prepare_cached("SELECT code, name FROM items WHERE id = ?1")?;

@@ -25,6 +25,7 @@ use crate::model::Usability;
 use crate::model::stamp;
 use crate::reorder::add_days;
 use crate::reorder::stock::for_each_balance;
+use crate::values::ItemId;
 
 /// Weeks `report usage` covers by default.
 pub const DEFAULT_WEEKS: i64 = 8;
@@ -167,7 +168,7 @@ impl Store {
         let starts = week_starts(as_of, weeks);
         let first = starts.first().copied().unwrap_or(as_of);
         let end = starts.last().map_or(as_of, |s| add_days(*s, 7));
-        let mut used: HashMap<i64, Vec<i64>> = HashMap::new();
+        let mut used: HashMap<ItemId, Vec<i64>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.item_id, m.at, m.quantity FROM movements m \
              WHERE m.at >= ?1 AND m.at < ?2 AND m.kind = 'issue' AND (?3 IS NULL OR m.location_id = ?3) \
@@ -184,7 +185,7 @@ impl Store {
         ])?;
         let n = starts.len();
         while let Some(r) = rows.next()? {
-            let item_id: i64 = r.get(0)?;
+            let item_id: ItemId = r.get(0)?;
             let at: String = r.get(1)?;
             let quantity: i64 = r.get(2)?;
             let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) else {
@@ -198,7 +199,7 @@ impl Store {
                 used.entry(item_id).or_insert_with(|| vec![0; n])[week] -= quantity;
             }
         }
-        let mut on_hand: HashMap<i64, i64> = HashMap::new();
+        let mut on_hand: HashMap<ItemId, i64> = HashMap::new();
         for_each_balance(&self.conn, location_id, as_of, |b| {
             if b.usability(as_of) == Usability::Usable {
                 *on_hand.entry(b.item_id).or_default() += b.quantity;
@@ -215,7 +216,7 @@ impl Store {
         };
         let mut rows = items.query([])?;
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
+            let id: ItemId = r.get(0)?;
             let reorder_level: Option<i64> = r.get(4)?;
             let weekly = match used.remove(&id) {
                 Some(w) => w,

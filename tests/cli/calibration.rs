@@ -1066,7 +1066,8 @@ fn calibration_records_are_append_only_in_the_database() {
         "q",
     ]);
     let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     for sql in [
         "UPDATE calibrations SET result = 'fail'",
         "DELETE FROM calibrations",

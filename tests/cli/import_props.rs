@@ -45,7 +45,8 @@ fn lab(dir: &std::path::Path) -> Store {
 
 /// Row counts of every table: a refused import must leave them all alone.
 fn fingerprint(store: &Store) -> Vec<(String, i64)> {
-    let conn = store.raw_connection_for_tests();
+    let raw = rusqlite::Connection::open(store.path()).unwrap();
+    let conn = &raw;
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .unwrap();

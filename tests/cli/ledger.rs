@@ -487,8 +487,8 @@ fn reverse_negates_once_and_the_original_stays() {
 fn the_database_refuses_update_and_delete_on_the_ledger() {
     let lab = stocked_lab();
     lab.ok(&["receive", "GLV-NIT-M", "10"]);
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let update = conn.execute("UPDATE movements SET quantity = 99 WHERE id = 1", []);
     assert!(update.unwrap_err().to_string().contains("append-only"));
     let delete = conn.execute("DELETE FROM movements WHERE id = 1", []);
@@ -519,9 +519,7 @@ fn check_finds_and_names_every_balance_corrupted_by_raw_sql() {
     lab.ok(&["receive", "GLV-NIT-M", "8"]);
     lab.ok(&["check"]);
     {
-        let store = lab.store();
-        store
-            .raw_connection_for_tests()
+        lab.raw()
             .execute_batch(
                 "UPDATE balances SET quantity = 20 WHERE location_id = (SELECT id FROM locations WHERE code = 'FRIDGE-1');
                  UPDATE balances SET quantity = 5 WHERE item_id = (SELECT id FROM items WHERE code = 'GLV-NIT-M');",
@@ -598,18 +596,15 @@ fn init_twice_is_refused_and_changes_nothing() {
 #[test]
 fn the_store_sets_durable_pragmas() {
     let lab = Lab::new();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
-    let fk: i64 = conn
-        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
-        .unwrap();
-    let journal: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
-    let sync: i64 = conn
-        .query_row("PRAGMA synchronous", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!((fk, journal.as_str(), sync), (1, "wal", 2));
+    let d = lab.store().durability().unwrap();
+    assert_eq!(
+        (
+            d.foreign_keys,
+            d.journal_mode.as_str(),
+            d.synchronous.as_str()
+        ),
+        (true, "wal", "full")
+    );
 }
 
 #[test]
@@ -851,14 +846,10 @@ fn item_edits_are_recorded_with_old_and_new_values_and_cannot_be_erased() {
         ]
     );
     assert_eq!(shown["changes"][0]["user"], "a.tester");
-    let store = lab.store();
-    let err = store
-        .raw_connection_for_tests()
-        .execute("DELETE FROM item_changes", [])
-        .unwrap_err();
+    let raw = lab.raw();
+    let err = raw.execute("DELETE FROM item_changes", []).unwrap_err();
     assert!(err.to_string().contains("append-only"));
-    let err = store
-        .raw_connection_for_tests()
+    let err = raw
         .execute("UPDATE item_changes SET new_value = '5'", [])
         .unwrap_err();
     assert!(err.to_string().contains("append-only"));

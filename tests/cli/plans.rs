@@ -88,8 +88,8 @@ fn lab() -> Lab {
 #[test]
 fn catalogue_lookups_use_their_unique_indexes() {
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     assert_searches(conn, catalogue::ITEM_BY_CODE, "sqlite_autoindex_items");
     assert_searches(conn, catalogue::ITEM_BY_GTIN, "sqlite_autoindex_items");
     assert_searches(
@@ -102,8 +102,8 @@ fn catalogue_lookups_use_their_unique_indexes() {
 #[test]
 fn single_movement_lookups_use_indexes() {
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     assert_searches(conn, ledger::LOT_BY_NAME, "sqlite_autoindex_lots");
     assert_searches(conn, ledger::BALANCE, "PRIMARY KEY");
     assert_searches(conn, ledger::UPDATE_BALANCE, "PRIMARY KEY");
@@ -117,8 +117,8 @@ fn writes_of_one_movement_run_no_loop_and_no_temporary_table() {
     // temporary b-tree (OpenEphemeral) on every insert; a trigger or a
     // foreign key without an index would loop over a table (Rewind/Next).
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     for sql in [
         chain::MOVEMENTS.insert_sql(),
         ledger::INSERT_BALANCE,
@@ -148,8 +148,8 @@ fn ledger_inserts_maintain_only_the_justified_indexes() {
     // each by the query that needs it. A new one must be added here on
     // purpose, with its query.
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'movements' ORDER BY name")
         .unwrap();
@@ -179,16 +179,16 @@ fn ledger_inserts_maintain_only_the_justified_indexes() {
 #[test]
 fn a_backdated_movement_reads_only_the_later_movements_of_its_lot() {
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     assert_searches(conn, ledger::LATER_OF_LOT, "movements_lot_at");
 }
 
 #[test]
 fn stock_as_of_reads_balances_by_index_and_only_later_movements() {
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     assert_searches(conn, ledger::STOCK_OF_ITEM, "balances_item");
     assert_searches(conn, ledger::STOCK_OF_LOT, "PRIMARY KEY");
     assert_searches(conn, ledger::STOCK_AT_LOCATION, "balances_location");
@@ -207,8 +207,8 @@ fn stock_as_of_reads_balances_by_index_and_only_later_movements() {
 #[test]
 fn bin_card_of_an_item_or_a_lot_searches_the_ledger_by_index() {
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     assert_searches(conn, history::ITEM_MOVEMENTS, "movements_item");
     assert_searches(conn, history::LOT_MOVEMENTS, "movements_item");
     let lot = plan(conn, history::LOT_MOVEMENTS);
@@ -223,8 +223,8 @@ fn the_hot_queries_answer_like_the_commands() {
     // The constants are the SQL the commands run: a lookup by the
     // constant finds what the CLI recorded.
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let (id, lot): (i64, String) = conn
         .query_row(ledger::LOT_BY_NAME, rusqlite::params![2, "A1"], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -248,8 +248,8 @@ fn check_finds_missing_and_extra_balance_rows_and_dangling_ledger_references() {
     let lab = lab();
     lab.ok(&["check"]);
     {
-        let store = lab.store();
-        let conn = store.raw_connection_for_tests();
+        let raw = lab.raw();
+        let conn = &raw;
         conn.execute_batch(
             "DELETE FROM balances WHERE item_id = (SELECT id FROM items WHERE code = 'GLOVES-M');
              INSERT INTO balances (lot_id, location_id, item_id, quantity)
@@ -295,8 +295,8 @@ fn waste_totals_read_only_the_covering_date_index() {
     // the date index alone (no table rows, no per-record subquery, no
     // sort), the corrected ones from the unique index on `corrects`.
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let lines = plan(conn, waste::TOTALS_RECORDS);
     assert!(
         lines
@@ -321,8 +321,8 @@ fn inserts_of_records_with_checked_lists_build_no_temporary_table() {
     // chains: an `IN (…)` list makes SQLite build a temporary b-tree
     // (OpenEphemeral) on every insert.
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%CHECK%'")
         .unwrap();
@@ -359,8 +359,8 @@ fn inserts_of_records_with_checked_lists_build_no_temporary_table() {
 #[test]
 fn unconsigned_waste_warning_reads_only_records_without_a_note() {
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     assert_searches(conn, waste::UNCONSIGNED, "waste_records_unconsigned");
 }
 
@@ -386,8 +386,8 @@ fn assert_no_history_scan(conn: &Connection, sql: &str, indexes: &[&str]) {
 #[test]
 fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     // Reorder and expiry: the balances in stock, from their partial index.
     assert_no_history_scan(conn, reorder::BALANCES_HELD, &["balances_in_stock"]);
     assert_searches(conn, reorder::BALANCE_OF_LOT, "PRIMARY KEY");
@@ -414,14 +414,12 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
 
 static TRACED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
-fn trace_statement(event: rusqlite::trace::TraceEvent<'_>) {
-    if let rusqlite::trace::TraceEvent::Stmt(_, sql) = event {
-        let mut seen = TRACED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !seen.iter().any(|s| s == sql) {
-            seen.push(sql.to_owned());
-        }
+fn trace_statement(sql: &str) {
+    let mut seen = TRACED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !seen.iter().any(|s| s == sql) {
+        seen.push(sql.to_owned());
     }
 }
 
@@ -458,10 +456,7 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
     ]);
     lab.ok(&["equipment", "add", "BAL-1", "--calibration-interval", "1y"]);
     let mut store = lab.store();
-    store.raw_connection_for_tests().trace_v2(
-        rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT,
-        Some(trace_statement),
-    );
+    store.trace_statements(Some(trace_statement));
     let ctx = ImportContext {
         zone: chrono_tz::Tz::UTC,
         now: chrono::DateTime::parse_from_rfc3339(crate::common::NOW)
@@ -524,11 +519,10 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
     for (kind, importer, file) in files {
         importer(&mut store, file.as_bytes(), ctx).unwrap_or_else(|e| panic!("import {kind}: {e}"));
     }
-    store
-        .raw_connection_for_tests()
-        .trace_v2(rusqlite::trace::TraceEventCodes::SQLITE_TRACE_STMT, None);
+    store.trace_statements(None);
     let traced = TRACED.lock().unwrap().clone();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     // Each chain's "last row" probe steps back from the end of the rowid
     // b-tree once: a SCAN in the plan that reads one row.
     let chain_heads: Vec<&str> = chain::TABLES.iter().map(|t| t.last_sql()).collect();
@@ -576,8 +570,8 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
 #[test]
 fn defect_05_received_on_an_order_line_reads_two_index_ranges() {
     let lab = lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     for sql in [
         labstock::orders::LINE_BY_ID,
         labstock::orders::RECEIVED_DISAGREEING,

@@ -27,7 +27,7 @@ use labstock::Store;
 use labstock::catalogue::Item;
 use labstock::ledger::{MovementRequest, StockFilter};
 use labstock::lots::LotAction;
-use labstock::model::{LotStatus, MovementKind};
+use labstock::model::{LotStatus, MovementId, MovementKind, Quantity, Timestamp};
 use labstock::reorder::ReorderQuery;
 use labstock::report::expiry::ExpiryState;
 use proptest::prelude::*;
@@ -424,8 +424,8 @@ fn request(op: &Op) -> MovementRequest {
         let mut req = MovementRequest::new(
             MovementKind::Issue,
             ITEMS[0],
-            *qty,
-            moment(*day, *time),
+            q(*qty),
+            ts(moment(*day, *time)),
             "prop",
         );
         req.location = Some(LOCATIONS[*from].to_owned());
@@ -445,7 +445,13 @@ fn request(op: &Op) -> MovementRequest {
     else {
         unreachable!()
     };
-    let mut req = MovementRequest::new(*kind, ITEMS[*item], *qty, moment(*day, *time), "prop");
+    let mut req = MovementRequest::new(
+        *kind,
+        ITEMS[*item],
+        q(*qty),
+        ts(moment(*day, *time)),
+        "prop",
+    );
     if *item == 0 {
         req.lot = Some(LOTS[*lot].to_owned());
         if *kind == MovementKind::Receive {
@@ -474,8 +480,8 @@ fn library_stock(store: &Store, d: NaiveDate) -> BTreeMap<Key, i64> {
 }
 
 fn movement_count(store: &Store) -> i64 {
-    store
-        .raw_connection_for_tests()
+    rusqlite::Connection::open(store.path())
+        .unwrap()
         .query_row("SELECT count(*) FROM movements", [], |r| r.get(0))
         .unwrap()
 }
@@ -493,7 +499,7 @@ fn ledger_matches_the_model(ops: &[Op]) -> Result<(), TestCaseError> {
         let (expected, result) = match op {
             Op::Move { .. } | Op::Fefo { .. } => {
                 let expected = predict(&model, &lots, op).and_then(|ms| model.try_push(ms));
-                (expected, store.record(&request(op), now()))
+                (expected, store.record(&request(op), ts(now())))
             }
             Op::Reverse(n) => {
                 if model.mvs.is_empty() {
@@ -518,7 +524,12 @@ fn ledger_matches_the_model(ops: &[Op]) -> Result<(), TestCaseError> {
                 };
                 (
                     expected,
-                    store.reverse(target.id, Some("property test"), now(), "prop"),
+                    store.reverse(
+                        MovementId::new(target.id),
+                        Some("property test"),
+                        ts(now()),
+                        "prop",
+                    ),
                 )
             }
         };
@@ -527,7 +538,7 @@ fn ledger_matches_the_model(ops: &[Op]) -> Result<(), TestCaseError> {
                 let posted: Vec<_> = outcome
                     .movements
                     .iter()
-                    .map(|p| (p.quantity, &p.lot, &p.location, &p.to_location))
+                    .map(|p| (p.quantity.get(), &p.lot, &p.location, &p.to_location))
                     .collect();
                 let modelled: Vec<_> = model.mvs[added.clone()]
                     .iter()
@@ -535,7 +546,7 @@ fn ledger_matches_the_model(ops: &[Op]) -> Result<(), TestCaseError> {
                     .collect();
                 prop_assert_eq!(posted, modelled, "step {}: {:?}", step, op);
                 for (m, p) in model.mvs[added].iter_mut().zip(&outcome.movements) {
-                    m.id = p.id;
+                    m.id = p.id.get();
                     lots.insert((m.item.clone(), m.lot.clone()));
                 }
             }
@@ -757,7 +768,7 @@ proptest! {
                         Ok(())
                     };
                     let kind = if receive { MovementKind::Receive } else { MovementKind::Issue };
-                    let mut req = MovementRequest::new(kind, ITEMS[*item], *qty, at, "prop");
+                    let mut req = MovementRequest::new(kind, ITEMS[*item], q(*qty), ts(at), "prop");
                     req.location = Some(LOCATIONS[*loc].to_owned());
                     if *item == 0 {
                         req.lot = Some(lot_name.to_owned());
@@ -765,7 +776,7 @@ proptest! {
                             req.expiry = expiry(lot_name);
                         }
                     }
-                    let ok = store.record(&req, at).is_ok();
+                    let ok = store.record(&req, ts(at)).is_ok();
                     if expected.is_ok() {
                         model.mvs.push(Mv {
                             kind,
@@ -870,4 +881,14 @@ proptest! {
         let report = store.check().unwrap();
         prop_assert!(report.is_clean(), "{:?}", report);
     }
+}
+
+/// A quantity within the bound (the generators stay well inside it).
+fn q(n: i64) -> Quantity {
+    Quantity::new(n).expect("a bounded quantity")
+}
+
+/// A ledger timestamp (the generators stay within its range).
+fn ts(t: DateTime<Utc>) -> Timestamp {
+    Timestamp::new("at", t).expect("a ledger timestamp")
 }

@@ -512,8 +512,8 @@ fn audit_lists_every_acceptance_record() {
 
 /// Raw SQL beneath labstock's rules, as a tool that ignores them would.
 fn tamper(lab: &Lab, sql: &str) {
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let triggers: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         .unwrap()
@@ -541,9 +541,8 @@ fn check_proves_pending_against_the_acceptance_records() {
     lab.ok(&["lot", "accept", "RGT", "L2", "--result", "pass"]);
     // The appended-only records refuse edits while their triggers stand.
     {
-        let store = lab.store();
-        let err = store
-            .raw_connection_for_tests()
+        let raw = lab.raw();
+        let err = raw
             .execute(
                 "UPDATE lot_acceptances SET result = 'pass' WHERE id = 1",
                 [],
@@ -631,9 +630,9 @@ fn the_migration_upgrades_a_version_1_database_with_no_lot_pending() {
     lab.ok(&["item", "add", "RGT", "--name", "Reagent", "--lot-tracked"]);
     receive(&lab, "RGT", "3", "OLD", "2027-03-31");
     {
-        let store = lab.store();
-        crate::common::downgrade_to_version_1(store.raw_connection_for_tests());
-        let conn = store.raw_connection_for_tests();
+        let raw = lab.raw();
+        crate::common::downgrade_to_version_1(&raw);
+        let conn = &raw;
         let has = |table: &str, column: &str| -> bool {
             conn.query_row(
                 "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
@@ -653,8 +652,8 @@ fn the_migration_upgrades_a_version_1_database_with_no_lot_pending() {
     // The new binary upgrades it on open; the old lot is not pending.
     lab.ok(&["check"]);
     {
-        let store = lab.store();
-        let conn = store.raw_connection_for_tests();
+        let raw = lab.raw();
+        let conn = &raw;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();

@@ -226,8 +226,8 @@ fn tampering_with_interval_records_is_found_by_check() {
     cal(&lab, "BAL-3", "2026-03-01");
     edit(&lab, "BAL-3", "1y", &[]);
     {
-        let store = lab.store();
-        let conn = store.raw_connection_for_tests();
+        let raw = lab.raw();
+        let conn = &raw;
         for sql in [
             "UPDATE calibration_interval_changes SET new_interval = '5y'",
             "DELETE FROM calibration_interval_changes",
@@ -238,8 +238,8 @@ fn tampering_with_interval_records_is_found_by_check() {
     }
     lab.ok(&["check"]);
     {
-        let store = lab.store();
-        let conn = store.raw_connection_for_tests();
+        let raw = lab.raw();
+        let conn = &raw;
         conn.execute_batch(
             "DROP TRIGGER calibration_interval_changes_no_update;
              UPDATE calibration_interval_changes SET new_interval = '5y' WHERE id = 2;
@@ -328,8 +328,7 @@ fn a_version_1_database_is_upgraded_with_a_baseline_per_asset() {
     let report_before = lab.ok(&["report", "calibration-due", "--format", "csv"]);
     // Make it the database a version-1 labstock left: no interval records.
     {
-        let store = lab.store();
-        crate::common::downgrade_to_version_1(store.raw_connection_for_tests());
+        crate::common::downgrade_to_version_1(&lab.raw());
     }
     // Opening upgrades it: a baseline per asset with an interval, chained.
     lab.ok(&["check"]);

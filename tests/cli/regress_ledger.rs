@@ -155,8 +155,8 @@ fn defect_02_check_names_a_balance_that_stood_below_zero_in_time() {
     let lab = lab_with_gloves();
     lab.ok(&["receive", "GLV", "10"]);
     {
-        let store = lab.store();
-        let conn = store.raw_connection_for_tests();
+        let raw = lab.raw();
+        let conn = &raw;
         conn.execute_batch("DROP TRIGGER movements_no_update")
             .unwrap();
         // Re-date the receipt after an issue that comes before it in time.

@@ -41,8 +41,8 @@ fn reagent_lab() -> Lab {
 /// Run raw SQL as a tool that ignores labstock's rules would: triggers
 /// dropped first, foreign keys off.
 fn tamper(lab: &Lab, sql: &str) {
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     let triggers: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'")
@@ -186,8 +186,8 @@ fn defect_06_every_lot_has_a_chained_creation_record_in_the_audit_trail() {
     let lab = Lab::empty();
     lab.ok(&["demo"]);
     lab.ok(&["check"]);
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     let lots = count("SELECT count(*) FROM lots");
     assert!(lots > 0);
@@ -295,10 +295,12 @@ fn defect_08_open_correction_is_recorded() {
     lab.ok(&["check"]);
     // The opening as of a date follows the latest record: opened from the
     // 3rd, so in use until 1 December.
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-    let at = |day: &str| labstock::lots::status_as_of(conn, 1, d(day)).unwrap();
+    let at = |day: &str| {
+        labstock::lots::status_as_of(conn, labstock::model::LotId::new(1), d(day)).unwrap()
+    };
     assert_eq!(at("2026-11-02").opened_on, None);
     assert_eq!(at("2026-11-05").opened_on, Some(d("2026-11-03")));
     // A correction is validated like an opening.
@@ -391,8 +393,8 @@ fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
     lab.ok(&["lot", "release", "RGT", "L-1", "--reason", "QC passed"]);
     lab.now = "2026-11-20T10:00:00Z".into();
     lab.ok(&["lot", "recall", "RGT", "L-1", "--reason", "FSN 42"]);
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let d = |s: &str| s.parse::<NaiveDate>().unwrap();
     use labstock::model::LotStatus::{Available, Quarantined, Recalled};
     for (day, status) in [
@@ -404,11 +406,15 @@ fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
         ("2026-11-20", Recalled),
         ("2026-11-21", Recalled),
     ] {
-        let one = labstock::lots::status_as_of(conn, 1, d(day)).unwrap();
+        let one =
+            labstock::lots::status_as_of(conn, labstock::model::LotId::new(1), d(day)).unwrap();
         assert_eq!(one.status, status, "{day}");
         let all = labstock::lots::statuses_changed_after(conn, d(day)).unwrap();
         // Lots not in the map have the status of their row (recalled).
-        let batch = all.get(&1).copied().unwrap_or(Recalled);
+        let batch = all
+            .get(&labstock::model::LotId::new(1))
+            .copied()
+            .unwrap_or(Recalled);
         assert_eq!(batch, status, "{day}: {all:?}");
     }
     // The report as of a date agrees (reorder/stock.rs uses the batch form).
@@ -434,8 +440,8 @@ fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
 #[test]
 fn status_as_of_reads_lot_events_through_indexes() {
     let lab = reagent_lab();
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let plan = |sql: &str| -> String {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         stmt.query_map(["2026-11-21T00:00:00Z"], |r| r.get::<_, String>(3))
@@ -466,8 +472,8 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     lab.now = crate::common::NOW.into();
     // Take the database back to version 1: drop what the migration adds.
     {
-        let store = lab.store();
-        let conn = store.raw_connection_for_tests();
+        let raw = lab.raw();
+        let conn = &raw;
         crate::common::downgrade_to_version_1(conn);
         // It now has exactly the objects of the base schema.
         let objects = |c: &rusqlite::Connection| -> Vec<(String, String)> {
@@ -486,8 +492,8 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     }
     // The new binary upgrades it on open and proves it.
     lab.ok(&["check"]);
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
@@ -520,7 +526,7 @@ fn migration_gives_every_existing_lot_a_creation_record() {
             ),
         ]
     );
-    drop(store);
+    drop(raw);
     // After the upgrade, the lot rows are proven like any other.
     tamper(
         &lab,
@@ -531,9 +537,8 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     // And a correction needs its reason in the upgraded database too.
     let lab2 = reagent_lab();
     lab2.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-02"]);
-    let store = lab2.store();
-    let err = store
-        .raw_connection_for_tests()
+    let err = lab2
+        .raw()
         .execute(
             "INSERT INTO lot_events (lot_id, action, on_date, at, user, hash) \
              VALUES (1, 'open', '2026-11-03', '2026-11-21T09:00:00Z', 'x', zeroblob(32))",

@@ -107,12 +107,9 @@ fn defect_05_check_proves_received_against_the_ledger() {
     lab.ok(&["order", "add", "PO-2", "--item", "P", "--quantity", "10"]);
     lab.ok(&["receive", "P", "3", "--order", "PO-2"]);
     lab.ok(&["check"]);
-    let store = lab.store();
-    store
-        .raw_connection_for_tests()
+    lab.raw()
         .execute_batch("UPDATE orders SET received = 9")
         .unwrap();
-    drop(store);
     let out = lab.run(&["check"]);
     assert_eq!(out.status.code(), Some(3));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -243,18 +240,13 @@ fn defect_12_import_log_is_append_only_and_chained() {
     let lab = lab_with_item();
     let file = lab.file("d.csv", "kind,item,quantity\nreceive,P,1\n");
     lab.ok(&["import", "movements", file.to_str().unwrap()]);
-    let store = lab.store();
-    let refused = store
-        .raw_connection_for_tests()
-        .execute_batch("DELETE FROM imports")
-        .unwrap_err();
+    let raw = lab.raw();
+    let refused = raw.execute_batch("DELETE FROM imports").unwrap_err();
     assert!(refused.to_string().contains("append-only"), "{refused}");
     // Removing the log entry with the triggers dropped is found by check.
-    store
-        .raw_connection_for_tests()
-        .execute_batch("DROP TRIGGER imports_no_update; UPDATE imports SET user = 'someone'")
+    raw.execute_batch("DROP TRIGGER imports_no_update; UPDATE imports SET user = 'someone'")
         .unwrap();
-    drop(store);
+    drop(raw);
     let out = lab.run(&["check"]);
     assert_eq!(out.status.code(), Some(3));
     assert!(
@@ -378,13 +370,10 @@ fn defect_05_migration_recomputes_received_on_an_old_database() {
     );
     lab.ok(&["import", "movements", receipts.to_str().unwrap()]);
     lab.ok(&["order", "add", "PO-1", "--item", "P", "--quantity", "5"]);
-    let store = lab.store();
-    store
-        .raw_connection_for_tests()
+    lab.raw()
         .execute_batch("UPDATE orders SET received = 0")
         .unwrap();
-    crate::common::downgrade_to_version_1(store.raw_connection_for_tests());
-    drop(store);
+    crate::common::downgrade_to_version_1(&lab.raw());
     lab.ok(&["check"]);
     assert_eq!(
         order_lines(&lab),

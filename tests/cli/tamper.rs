@@ -139,8 +139,8 @@ fn drop_triggers(conn: &rusqlite::Connection) {
 /// Run raw SQL as a tool that ignores labstock's rules would: triggers
 /// dropped first, foreign keys off.
 fn tamper(lab: &Lab, sql: &str) {
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     drop_triggers(conn);
     conn.execute_batch(sql).unwrap();
@@ -502,7 +502,7 @@ mod property {
     use labstock::Store;
     use labstock::catalogue::Item;
     use labstock::ledger::MovementRequest;
-    use labstock::model::MovementKind;
+    use labstock::model::{MovementKind, Quantity, Timestamp};
     use proptest::prelude::*;
 
     use super::drop_triggers;
@@ -527,7 +527,9 @@ mod property {
             } else {
                 MovementKind::Receive
             };
-            let mut req = MovementRequest::new(kind, "PLS-TIP-200", 1 + i % 4, at, "prop");
+            let at = Timestamp::new("at", at).unwrap();
+            let qty = Quantity::new(1 + i % 4).unwrap();
+            let mut req = MovementRequest::new(kind, "PLS-TIP-200", qty, at, "prop");
             req.note = Some(format!("row {i}"));
             store.record(&req, at).unwrap();
         }
@@ -546,7 +548,8 @@ mod property {
         ) {
             let dir = tempfile::tempdir().unwrap();
             let store = ledger(dir.path());
-            let conn = store.raw_connection_for_tests();
+            let raw = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+            let conn = &raw;
             drop_triggers(conn);
             conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
             let sql = match column {
@@ -567,7 +570,8 @@ mod property {
         fn any_deleted_row_but_the_last_is_named(id in 1..ROWS) {
             let dir = tempfile::tempdir().unwrap();
             let store = ledger(dir.path());
-            let conn = store.raw_connection_for_tests();
+            let raw = rusqlite::Connection::open(dir.path().join("t.db")).unwrap();
+            let conn = &raw;
             drop_triggers(conn);
             conn.execute("DELETE FROM movements WHERE id = ?1", [id]).unwrap();
             let report = store.check().unwrap();

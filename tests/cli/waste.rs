@@ -1146,8 +1146,8 @@ fn the_waste_register_is_append_only_in_the_database() {
         "--container",
         "SB-1",
     ]);
-    let store = lab.store();
-    let conn = store.raw_connection_for_tests();
+    let raw = lab.raw();
+    let conn = &raw;
     for sql in [
         "UPDATE waste_records SET quantity_milli = 5000 WHERE id = 1",
         "UPDATE waste_records SET consignment_note = 'AB/99999'",
