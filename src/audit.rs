@@ -59,6 +59,9 @@ pub const ENTITY_KINDS: &[&str] = &[
     "service",
     "seal",
     "import",
+    "excursion",
+    "temperature_reading",
+    "excursion_decision",
 ];
 
 /// Which records to list; every field narrows.
@@ -192,7 +195,17 @@ SELECT 21, e.at, e.user, 'stocktake_event', e.id, e.action, 'stocktake', CAST(e.
 UNION ALL
 SELECT 22, c.at, c.user, 'location_change', c.id, 'changed', 'location', loc.code,
        c.field || ': ' || coalesce(c.old_value, '(none)') || ' -> ' || coalesce(c.new_value, '(none)')
-  FROM location_changes c JOIN locations loc ON loc.id = c.location_id";
+  FROM location_changes c JOIN locations loc ON loc.id = c.location_id
+UNION ALL
+SELECT 23, r.recorded_at, r.user, 'temperature_reading', r.id, 'recorded', 'location', loc.code,
+       r.at || ': ' || printf('%.2f', r.value / 100.0) || ' °C'
+       || coalesce('; min ' || printf('%.2f', r.min / 100.0), '') || coalesce('; max ' || printf('%.2f', r.max / 100.0), '')
+       || coalesce('; ' || r.note, '')
+  FROM temperature_readings r JOIN locations loc ON loc.id = r.location_id
+UNION ALL
+SELECT 24, d.at, d.user, 'excursion_decision', d.id, d.decision, 'excursion', CAST(d.excursion_id AS TEXT),
+       d.reason || CASE WHEN d.lots <> '' THEN '; lots ' || d.lots ELSE '' END
+  FROM excursion_decisions d";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

@@ -418,6 +418,31 @@ pub(crate) fn insert_item(
 
 /// Insert a location inside an open transaction. Returns false when the
 /// code already exists (imports skip it; `location add` reports it).
+/// Rename a location in the caller's transaction, the change a chained
+/// record; whether the name changed.
+pub(crate) fn rename_location_in(
+    conn: &Connection,
+    loc: &Location,
+    name: Option<&str>,
+    now: &str,
+    user: &str,
+) -> Result<bool> {
+    let new = name.map(str::trim).filter(|n| !n.is_empty());
+    if new == loc.name.as_deref() {
+        return Ok(false);
+    }
+    conn.execute(
+        "UPDATE locations SET name = ?2 WHERE id = ?1",
+        params![loc.id, new],
+    )?;
+    chain::append(
+        conn,
+        &chain::LOCATION_CHANGES,
+        params![loc.id, "name", loc.name, new, now, user],
+    )?;
+    Ok(true)
+}
+
 pub(crate) fn insert_location(
     conn: &Connection,
     code: &str,
@@ -598,21 +623,9 @@ impl Store {
     ) -> Result<bool> {
         let tx = self.write()?;
         let loc = find_location(&tx, code)?;
-        let new = name.map(str::trim).filter(|n| !n.is_empty());
-        if new == loc.name.as_deref() {
-            return Ok(false);
-        }
-        tx.execute(
-            "UPDATE locations SET name = ?2 WHERE id = ?1",
-            params![loc.id, new],
-        )?;
-        chain::append(
-            &tx,
-            &chain::LOCATION_CHANGES,
-            params![loc.id, "name", loc.name, new, now, user],
-        )?;
+        let changed = rename_location_in(&tx, &loc, name, now, user)?;
         tx.commit()?;
-        Ok(true)
+        Ok(changed)
     }
 
     /// `location retire CODE`: refused while the location holds stock;

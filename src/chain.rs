@@ -324,6 +324,29 @@ chained!(
     ]
 );
 
+chained!(
+    TEMPERATURE_READINGS,
+    "temperature_readings",
+    [
+        "location_id",
+        "at",
+        "value",
+        "min",
+        "max",
+        "range_min",
+        "range_max",
+        "tolerance",
+        "note",
+        "user",
+        "recorded_at"
+    ]
+);
+chained!(
+    EXCURSION_DECISIONS,
+    "excursion_decisions",
+    ["excursion_id", "decision", "reason", "lots", "at", "user"]
+);
+
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
@@ -350,6 +373,8 @@ pub const TABLES: &[&Chained] = &[
     &STOCKTAKE_COUNTS,
     &STOCKTAKE_EVENTS,
     &IMPORTS,
+    &TEMPERATURE_READINGS,
+    &EXCURSION_DECISIONS,
 ];
 
 /// The hash before a table's first row.

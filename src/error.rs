@@ -849,6 +849,47 @@ pub enum Refusal {
     LocationHoldsStock { location: String, stock: String },
     #[error("location {location} was retired on {on}; it takes no new stock")]
     LocationRetired { location: String, on: String },
+    #[error(
+        "location {location} is not monitored: give it a range first (`labstock location edit {location} --range MIN..MAX`)"
+    )]
+    NotMonitored { location: String },
+    #[error(
+        "{location} already has a reading at {at}: {recorded} °C, not {given} °C (a reading is evidence and is not replaced)"
+    )]
+    ReadingConflict {
+        location: String,
+        at: String,
+        recorded: String,
+        given: String,
+    },
+    #[error(
+        "a reading at {at} would move the start or end of excursion {id} at {location}, already {decision}; decided excursions keep their bounds"
+    )]
+    ExcursionDecided {
+        id: i64,
+        location: String,
+        at: String,
+        decision: String,
+    },
+    #[error(
+        "excursion {id} at {location} is still running: quarantine can be decided now, release only once an in-range reading has ended it"
+    )]
+    ExcursionRunning { id: i64, location: String },
+    #[error("excursion {id} was already {decision} by {by} at {at}")]
+    ExcursionAlreadyDecided {
+        id: i64,
+        decision: String,
+        by: String,
+        at: String,
+    },
+    #[error(
+        "excursion {id} lasted {minutes} minutes, under the location's tolerance of {tolerance}: it is transient and needs no decision"
+    )]
+    ExcursionTransient {
+        id: i64,
+        minutes: i64,
+        tolerance: i64,
+    },
     #[error("a chained record was given a value that cannot be hashed")]
     Unhashable,
     #[error("a part of the check stopped unexpectedly")]

@@ -5,7 +5,8 @@
 //! order an import needs (calibrations in the order they were recorded, so
 //! "the one recorded later counts" survives the trip).
 //!
-//! What the formats cannot carry is not exported: a lot's quarantine or
+//! What the formats cannot carry is not exported: an excursion's decision
+//! (SPEC §15), a lot's quarantine or
 //! recall, a lot's acceptance decision (SPEC §13), an order line's cancellation, equipment status changes made by
 //! hand, extensions, service records, containers and consignments, item
 //! edit and interval histories. Those stay in the database's own evidence
@@ -29,6 +30,7 @@ pub enum Kind {
     Equipment,
     Calibrations,
     Waste,
+    Temperatures,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Equipment => crate::calibration::EQUIPMENT.columns,
             Kind::Calibrations => crate::calibration::CALIBRATIONS.columns,
             Kind::Waste => crate::waste::WASTE.columns,
+            Kind::Temperatures => crate::temperature::TEMPERATURES.columns,
         }
     }
 
@@ -49,7 +52,16 @@ impl Kind {
     /// empty).
     fn query(self) -> &'static str {
         match self {
-            Kind::Locations => "SELECT code, name FROM locations ORDER BY id",
+            Kind::Locations => {
+                "SELECT code, name, min_temp, max_temp, \
+                 CASE WHEN min_temp IS NULL AND tolerance_minutes = 0 THEN NULL ELSE tolerance_minutes END \
+                 AS tolerance_minutes FROM locations ORDER BY id"
+            }
+            // In the order recorded, each with who recorded it.
+            Kind::Temperatures => {
+                "SELECT loc.code AS location, r.at AS timestamp, r.value, r.min, r.max, r.user AS recorded_by, \
+                 r.note FROM temperature_readings r JOIN locations loc ON loc.id = r.location_id ORDER BY r.id"
+            }
             Kind::Items => {
                 "SELECT code, name, category, unit, pack_size, reorder_level, max_level, reorder_qty, \
                  lead_time_days, supplier, supplier_ref, unit_cost_pence AS unit_cost, storage, hazard, \
@@ -118,6 +130,10 @@ impl Store {
                         ValueRef::Integer(v) => match (kind, *column) {
                             (Kind::Items, "unit_cost") => Money(v).to_string(),
                             (Kind::Waste, "quantity") => milli(v),
+                            (Kind::Temperatures, "value" | "min" | "max")
+                            | (Kind::Locations, "min_temp" | "max_temp") => {
+                                crate::temperature::show(v)
+                            }
                             _ => v.to_string(),
                         },
                         ValueRef::Real(v) => v.to_string(),

@@ -77,7 +77,7 @@ pub struct Format {
 
 pub const LOCATIONS: Format = Format {
     kind: "locations",
-    columns: &["code", "name"],
+    columns: &["code", "name", "min_temp", "max_temp", "tolerance_minutes"],
     required: &["code"],
 };
 
@@ -204,32 +204,51 @@ pub fn run<F>(
 where
     F: FnMut(&Connection, &CsvRow<'_>, &mut ImportSummary) -> Result<()>,
 {
+    run_then(store, format, source, ctx, apply, |_, _| Ok(()))
+}
+
+/// [`run`], then `finish` in the same transaction once every row is
+/// applied (state maintained over the whole file, such as excursions).
+pub fn run_then<F, G>(
+    store: &mut Store,
+    format: &Format,
+    source: impl Read,
+    ctx: &ImportContext<'_>,
+    apply: F,
+    finish: G,
+) -> Result<ImportSummary>
+where
+    F: FnMut(&Connection, &CsvRow<'_>, &mut ImportSummary) -> Result<()>,
+    G: FnOnce(&Connection, &mut ImportSummary) -> Result<()>,
+{
     let before: i64 = store
         .conn
         .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     store
         .conn
         .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-    let result = run_in_transaction(store, format, source, ctx, apply);
+    let result = run_in_transaction(store, format, source, ctx, apply, finish);
     store.conn.pragma_update(None, "cache_size", before)?;
     result
 }
 
-fn run_in_transaction<F>(
+fn run_in_transaction<F, G>(
     store: &mut Store,
     format: &Format,
     source: impl Read,
     ctx: &ImportContext<'_>,
     mut apply: F,
+    finish: G,
 ) -> Result<ImportSummary>
 where
     F: FnMut(&Connection, &CsvRow<'_>, &mut ImportSummary) -> Result<()>,
+    G: FnOnce(&Connection, &mut ImportSummary) -> Result<()>,
 {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(Scan::new(log::Hashing::new(source)));
-    match apply_rows(store, format, &mut reader, ctx, &mut apply) {
+    match apply_rows(store, format, &mut reader, ctx, &mut apply, finish) {
         Ok(summary) => Ok(summary),
         // A refused file that was imported before: say so, not which of
         // its rows now fails (nothing was written either way).
@@ -243,15 +262,17 @@ where
     }
 }
 
-fn apply_rows<R: Read, F>(
+fn apply_rows<R: Read, F, G>(
     store: &mut Store,
     format: &Format,
     reader: &mut csv::Reader<Scan<log::Hashing<R>>>,
     ctx: &ImportContext<'_>,
     apply: &mut F,
+    finish: G,
 ) -> Result<ImportSummary>
 where
     F: FnMut(&Connection, &CsvRow<'_>, &mut ImportSummary) -> Result<()>,
+    G: FnOnce(&Connection, &mut ImportSummary) -> Result<()>,
 {
     let mut raw = csv::ByteRecord::new();
     if !read_row(reader, &mut raw, None)? {
@@ -300,6 +321,7 @@ where
         apply(&tx, &row, &mut summary).map_err(|e| row.fail(e))?;
         raw = record.into_byte_record();
     }
+    finish(&tx, &mut summary)?;
     // A file with no data rows writes nothing, so it is neither refused
     // nor logged.
     if summary.rows > 0
@@ -568,7 +590,9 @@ pub fn import_locations(
     let now = stamp(ctx.now);
     run(store, &LOCATIONS, source, &ctx, |conn, row, summary| {
         let code = row.need("code")?;
+        let monitoring = crate::temperature::monitoring_of_row(row)?;
         if insert_location(conn, code, row.get("name"), &now, ctx.user)? {
+            crate::temperature::monitor_new_location(conn, code, monitoring, &now, ctx.user)?;
             summary.written += 1;
         } else {
             summary.skipped += 1;

@@ -45,6 +45,7 @@ pub mod reorder;
 pub mod report;
 pub mod settings;
 pub mod stocktake;
+pub mod temperature;
 pub mod values;
 pub mod waste;
 

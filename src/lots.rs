@@ -431,6 +431,38 @@ impl Store {
     }
 }
 
+/// Quarantine a lot that is available (not pending, quarantined or
+/// recalled) in the caller's transaction, recorded like `lot quarantine`
+/// with `reason`. Returns whether it was quarantined.
+pub(crate) fn quarantine_available(
+    conn: &Connection,
+    lot_id: i64,
+    reason: &str,
+    now: &str,
+    user: &str,
+) -> Result<bool> {
+    let changed = conn.execute(
+        "UPDATE lots SET status = 'quarantined' WHERE id = ?1 AND status = 'available' AND NOT pending",
+        [lot_id],
+    )?;
+    if changed == 0 {
+        return Ok(false);
+    }
+    chain::append(
+        conn,
+        &chain::LOT_EVENTS,
+        params![
+            lot_id,
+            "quarantine",
+            None::<String>,
+            Some(reason),
+            now,
+            user
+        ],
+    )?;
+    Ok(true)
+}
+
 /// An opening date must have happened: not after today, not before the
 /// lot first came into stock.
 fn validate_opening(

@@ -21,6 +21,7 @@ pub enum ImportKind {
     Equipment,
     Calibrations,
     Orders,
+    Temperatures,
 }
 
 impl ImportKind {
@@ -34,6 +35,7 @@ impl ImportKind {
             ImportKind::Equipment => "assets",
             ImportKind::Calibrations => "calibrations",
             ImportKind::Orders => "order lines",
+            ImportKind::Temperatures => "temperature readings",
         }
     }
 }
@@ -53,6 +55,7 @@ pub fn import(
         ImportKind::Equipment => crate::calibration::import_equipment(store, source, ctx),
         ImportKind::Calibrations => crate::calibration::import_calibrations(store, source, ctx),
         ImportKind::Orders => crate::orders::import_orders(store, source, ctx),
+        ImportKind::Temperatures => crate::temperature::import_temperatures(store, source, ctx),
     }
 }
 

@@ -23,6 +23,7 @@ pub mod reports;
 pub mod settings;
 pub mod stock;
 pub mod stocktake;
+pub mod temperature;
 pub mod waste;
 
 use chrono::NaiveDate;

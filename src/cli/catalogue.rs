@@ -19,13 +19,25 @@ pub(crate) enum LocationCommand {
         /// Descriptive name
         #[arg(long)]
         name: Option<String>,
+        /// Monitor its temperature: the range in °C, e.g. 2..8 or --range=-25..-15
+        #[arg(long, value_name = "MIN..MAX")]
+        range: Option<String>,
+        /// Minutes out of range tolerated before an excursion needs a decision (door openings)
+        #[arg(long, value_name = "MINUTES")]
+        tolerance: Option<String>,
     },
-    /// Rename a location (the old name stays in `audit`)
+    /// Rename a location or change its temperature range (old values stay in `audit`)
     Edit {
         code: String,
         /// New descriptive name (empty clears it)
         #[arg(long)]
         name: Option<String>,
+        /// Monitor its temperature: the range in °C, e.g. 2..8 or --range=-25..-15
+        #[arg(long, value_name = "MIN..MAX")]
+        range: Option<String>,
+        /// Minutes out of range tolerated before an excursion needs a decision (door openings)
+        #[arg(long, value_name = "MINUTES")]
+        tolerance: Option<String>,
     },
     /// Retire a location: it keeps its history but takes no new stock
     ///
@@ -220,17 +232,40 @@ fn apply_settings(item: &mut Item, s: ItemSettings) -> Result<()> {
 pub(super) fn run_location(ctx: &Ctx, c: LocationCommand) -> Result<i32> {
     let mut store = ctx.open()?;
     match c {
-        LocationCommand::Add { code, name } => {
-            let loc = app::catalogue::add_location(
-                &mut store,
-                &app::catalogue::NewLocation { code, name },
-                ctx.actor(),
-            )?;
+        LocationCommand::Add {
+            code,
+            name,
+            range,
+            tolerance,
+        } => {
+            let m = super::temp::monitoring(range.as_deref(), tolerance.as_deref())?;
+            let loc = if m.range.is_some() || m.tolerance.is_some() {
+                app::temperature::add_location(&mut store, &code, name.as_deref(), m, ctx.actor())?
+            } else {
+                app::catalogue::add_location(
+                    &mut store,
+                    &app::catalogue::NewLocation { code, name },
+                    ctx.actor(),
+                )?
+            };
             ctx.say(&format!("added location {}", loc.code));
         }
-        LocationCommand::Edit { code, name } => {
-            if app::catalogue::edit_location(&mut store, &code, name.as_deref(), ctx.actor())? {
-                ctx.say(&format!("location {} renamed", code.trim()));
+        LocationCommand::Edit {
+            code,
+            name,
+            range,
+            tolerance,
+        } => {
+            let m = super::temp::monitoring(range.as_deref(), tolerance.as_deref())?;
+            let monitoring = m.range.is_some() || m.tolerance.is_some();
+            let changed = if monitoring {
+                app::temperature::edit_location(&mut store, &code, name.as_deref(), m, ctx.actor())?
+            } else {
+                app::catalogue::edit_location(&mut store, &code, name.as_deref(), ctx.actor())?
+            };
+            if changed {
+                let what = if monitoring { "changed" } else { "renamed" };
+                ctx.say(&format!("location {} {what}", code.trim()));
             } else {
                 ctx.say(&format!("location {} unchanged", code.trim()));
             }

@@ -17,6 +17,7 @@ pub(crate) enum ImportKind {
     Equipment,
     Calibrations,
     Orders,
+    Temperatures,
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +52,8 @@ pub(crate) enum ExportCommand {
     Calibrations,
     /// The waste register as it stands (corrections applied), as `import waste` reads
     Waste,
+    /// Every temperature reading, in the order recorded, as `import temperatures` reads
+    Temperatures,
 }
 
 pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
@@ -71,6 +74,7 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         ImportKind::Equipment => app::imports::ImportKind::Equipment,
         ImportKind::Calibrations => app::imports::ImportKind::Calibrations,
         ImportKind::Orders => app::imports::ImportKind::Orders,
+        ImportKind::Temperatures => app::imports::ImportKind::Temperatures,
     };
     let what = kind.noun();
     let summary = app::imports::import(&mut store, kind, source, ictx)?;
@@ -115,6 +119,9 @@ pub(super) fn export(ctx: &Ctx, c: ExportCommand) -> Result<i32> {
             export_kind(ctx, &store, Kind::Calibrations, "calibrations")?;
         }
         ExportCommand::Waste => export_kind(ctx, &store, Kind::Waste, "waste records")?,
+        ExportCommand::Temperatures => {
+            export_kind(ctx, &store, Kind::Temperatures, "temperature readings")?;
+        }
     }
     Ok(0)
 }

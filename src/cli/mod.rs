@@ -18,6 +18,7 @@ mod report_calibration;
 mod report_waste;
 mod stock;
 mod stocktake;
+mod temp;
 mod user;
 mod waste;
 
@@ -198,6 +199,9 @@ enum Command {
     /// Stocktakes: start, sheet, count, enter, review, apply, cancel, list
     #[command(subcommand)]
     Stocktake(stocktake::StocktakeCommand),
+    /// Storage temperatures: record, import a logger's file, list, decide an excursion
+    #[command(subcommand)]
+    Temp(temp::TempCommand),
     /// Current balances by item, lot and location
     Stock(stock::StockArgs),
     /// The bin card of an item or lot: every movement with running balance
@@ -575,6 +579,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Lot(c) => lot::run(&ctx, c),
         Command::Stock(a) => stock::stock(&ctx, a),
         Command::Stocktake(c) => stocktake::run(&ctx, c),
+        Command::Temp(c) => temp::run(&ctx, c),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut command = Cli::command();

@@ -32,6 +32,10 @@ pub(crate) enum ReportCommand {
     Usage(UsageArgs),
     /// Stock in lots awaiting acceptance (SPEC §13), oldest receipt first
     Acceptance(AcceptanceArgs),
+    /// Daily temperature records per monitored location, with missing days
+    Temperatures(super::temp::TemperaturesArgs),
+    /// Temperature excursions, the lots held during each, and their decisions
+    Excursions(super::temp::ExcursionsArgs),
     /// `report waste|consignments|calibration-due`
     #[command(flatten)]
     Registers(super::report_waste::ReportCommand),
@@ -92,6 +96,8 @@ pub(super) fn run(ctx: &Ctx, c: ReportCommand) -> Result<i32> {
         ReportCommand::Expiry(a) => expiry(ctx, a),
         ReportCommand::Usage(a) => usage(ctx, a),
         ReportCommand::Acceptance(a) => acceptance(ctx, a),
+        ReportCommand::Temperatures(a) => super::temp::temperatures(ctx, a),
+        ReportCommand::Excursions(a) => super::temp::excursions(ctx, a),
         ReportCommand::Registers(c) => super::report_waste::run(ctx, c),
     }
 }

@@ -28,5 +28,6 @@ mod regress_orders;
 mod reorder;
 mod stocktake;
 mod tamper;
+mod temperatures;
 mod terminal;
 mod waste;

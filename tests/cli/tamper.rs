@@ -20,6 +20,40 @@ fn full_lab() -> Lab {
         "--name",
         "Microbiology bench 2",
     ]);
+    // A monitored fridge with an excursion, decided.
+    lab.ok(&["location", "edit", "FRIDGE-1", "--range", "2..8"]);
+    lab.ok(&[
+        "temp",
+        "record",
+        "FRIDGE-1",
+        "4.5",
+        "--at",
+        "2026-11-20T08:00:00Z",
+    ]);
+    lab.ok(&[
+        "temp",
+        "record",
+        "FRIDGE-1",
+        "11",
+        "--at",
+        "2026-11-20T12:00:00Z",
+    ]);
+    lab.ok(&[
+        "temp",
+        "record",
+        "FRIDGE-1",
+        "5",
+        "--at",
+        "2026-11-20T16:00:00Z",
+    ]);
+    lab.ok(&[
+        "temp",
+        "decide",
+        "2",
+        "--release",
+        "--reason",
+        "door left open; product temperature stayed in range",
+    ]);
     // The demo lab holds stocktakes (an applied one and one in progress).
     let lot = lab.csv(&["stock", "--item", "RGT-CRP"])[1][2].clone();
     lab.ok(&[
@@ -165,7 +199,7 @@ fn check_fails(lab: &Lab) -> Vec<String> {
 fn every_evidence_table_is_chained_and_check_proves_the_chains() {
     let lab = full_lab();
     let heads = heads(&lab);
-    assert_eq!(heads.len(), 24, "{heads:?}");
+    assert_eq!(heads.len(), 26, "{heads:?}");
     for (table, (rows, hash)) in &heads {
         assert!(*rows > 0, "{table} has no rows in the test lab");
         assert_eq!(hash.len(), 64, "{table}: {hash}");

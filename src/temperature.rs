@@ -1,0 +1,1439 @@
+//! Storage temperatures (SPEC §15): monitored locations, readings as
+//! chained evidence, excursions maintained as readings arrive, decisions.
+//!
+//! Temperatures are whole hundredths of a degree Celsius (SPEC: at most two
+//! decimals, −200 to 200), so comparisons are exact. Each reading carries
+//! the range and tolerance in force when it was recorded: editing a range
+//! later changes how new readings are judged, never what an old one meant.
+//!
+//! An excursion is a run of consecutive out-of-range readings at one
+//! location. It is kept in `excursions`, refreshed from the readings around
+//! the ones just written (between the in-range readings that bound them,
+//! each one index seek), never recomputed from all readings for a report;
+//! `check` recomputes every location's runs and compares.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Read;
+
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::catalogue::find_location;
+use crate::chain;
+use crate::clock::{lab_date, start_of_day};
+use crate::db::Store;
+use crate::error::{Error, Refusal, Result};
+use crate::import::{self, Format, ImportContext, ImportSummary};
+use crate::model::{parse_date, parse_stamp, stamp};
+use crate::values::{LocationId, Timestamp};
+
+/// The lowest and highest temperature labstock records, in hundredths.
+const LIMIT: i64 = 20_000;
+
+/// SQL true when a reading (columns of `temperature_readings`) is in its
+/// range: value, min and max all within (the partial index's condition).
+macro_rules! in_range {
+    () => {
+        "value BETWEEN range_min AND range_max \
+         AND coalesce(min, value) BETWEEN range_min AND range_max \
+         AND coalesce(max, value) BETWEEN range_min AND range_max"
+    };
+}
+
+/// The last in-range reading of a location before a time.
+pub const IN_RANGE_BEFORE: &str = concat!(
+    "SELECT at FROM temperature_readings WHERE location_id = ?1 AND at < ?2 AND ",
+    in_range!(),
+    " ORDER BY at DESC LIMIT 1"
+);
+/// The first in-range reading of a location after a time.
+pub const IN_RANGE_AFTER: &str = concat!(
+    "SELECT at FROM temperature_readings WHERE location_id = ?1 AND at > ?2 AND ",
+    in_range!(),
+    " ORDER BY at LIMIT 1"
+);
+/// A location's readings from a time (inclusive) to another (inclusive, or
+/// to the end), oldest first.
+pub const READINGS_BETWEEN: &str = "SELECT id, at, value, min, max, range_min, range_max, tolerance \
+     FROM temperature_readings WHERE location_id = ?1 AND at >= ?2 AND (?3 IS NULL OR at <= ?3) ORDER BY at";
+/// The reading of a location at a timestamp.
+pub const READING_AT: &str =
+    "SELECT value, min, max FROM temperature_readings WHERE location_id = ?1 AND at = ?2";
+
+/// Parse a temperature as typed (`4`, `-18.5`, `+2.25`) into hundredths.
+pub fn parse_celsius(what: &str, text: &str) -> Result<i64> {
+    let t = text.trim();
+    let bad = |why: &str| Error::invalid(what, text, why);
+    let (negative, digits) = match t.strip_prefix('-').or_else(|| t.strip_prefix('−')) {
+        Some(rest) => (true, rest),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if whole.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Err(bad("expected degrees Celsius such as 4, 4.5 or -18.25"));
+    }
+    if frac.len() > 2 {
+        return Err(bad("at most two decimals (hundredths of a degree)"));
+    }
+    let whole: i64 = whole.parse().unwrap_or(i64::MAX);
+    let frac: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
+    let value = whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .filter(|v| *v <= LIMIT)
+        .ok_or_else(|| bad("a temperature from -200 to 200 °C"))?;
+    Ok(if negative { -value } else { value })
+}
+
+/// Parse `MIN..MAX` (°C), MIN below MAX.
+pub fn parse_range(text: &str) -> Result<(i64, i64)> {
+    let (lo, hi) = text.split_once("..").ok_or_else(|| {
+        Error::invalid(
+            "--range",
+            text,
+            "expected MIN..MAX in °C, e.g. 2..8 or -25..-15",
+        )
+    })?;
+    let (lo, hi) = (parse_celsius("--range", lo)?, parse_celsius("--range", hi)?);
+    if lo >= hi {
+        return Err(Error::invalid(
+            "--range",
+            text,
+            "the minimum below the maximum, e.g. 2..8",
+        ));
+    }
+    Ok((lo, hi))
+}
+
+/// Hundredths of a degree as written: `4`, `4.5`, `-18.25`.
+pub fn show(hundredths: i64) -> String {
+    let sign = if hundredths < 0 { "-" } else { "" };
+    let abs = hundredths.unsigned_abs();
+    let (whole, frac) = (abs / 100, abs % 100);
+    match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
+    }
+}
+
+/// A location's range as written (`2..8`).
+pub fn show_range(min: i64, max: i64) -> String {
+    format!("{}..{}", show(min), show(max))
+}
+
+/// A monitored location.
+#[derive(Debug, Clone)]
+struct Monitored {
+    id: LocationId,
+    code: String,
+    min: i64,
+    max: i64,
+    tolerance: i64,
+}
+
+fn monitored(conn: &Connection, code: &str) -> Result<Monitored> {
+    let loc = find_location(conn, code)?;
+    let (min, max, tolerance): (Option<i64>, Option<i64>, i64) = conn
+        .prepare_cached(
+            "SELECT min_temp, max_temp, tolerance_minutes FROM locations WHERE id = ?1",
+        )?
+        .query_row([loc.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    match (min, max) {
+        (Some(min), Some(max)) => Ok(Monitored {
+            id: loc.id,
+            code: loc.code,
+            min,
+            max,
+            tolerance,
+        }),
+        _ => Err(Error::Refused(Refusal::NotMonitored { location: loc.code })),
+    }
+}
+
+/// One reading as given (`temp record`, a logger row).
+#[derive(Debug, Clone)]
+pub struct ReadingRequest {
+    pub location: String,
+    pub at: Timestamp,
+    /// Hundredths of a degree.
+    pub value: i64,
+    /// A min/max thermometer's lowest and highest since the last reading.
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub note: Option<String>,
+}
+
+/// What recording one reading did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recorded {
+    pub location: String,
+    pub at: String,
+    pub value: String,
+    pub out_of_range: bool,
+    /// Whether an identical reading was already on record (nothing written).
+    pub already_recorded: bool,
+    /// The excursion the reading belongs to, if it is out of range.
+    pub excursion: Option<i64>,
+}
+
+/// A reading's values in hundredths with its range: out of range when the
+/// value, min or max lies outside.
+#[derive(Debug, Clone, Copy)]
+struct Judged {
+    value: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+    range_min: i64,
+    range_max: i64,
+}
+
+impl Judged {
+    fn inside(&self, t: i64) -> bool {
+        (self.range_min..=self.range_max).contains(&t)
+    }
+
+    fn out_of_range(&self) -> bool {
+        !(self.inside(self.value)
+            && self.min.is_none_or(|m| self.inside(m))
+            && self.max.is_none_or(|m| self.inside(m)))
+    }
+
+    /// The temperature furthest outside the range, with how far.
+    fn worst(&self) -> (i64, i64) {
+        [Some(self.value), self.min, self.max]
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                let off = if t > self.range_max {
+                    t - self.range_max
+                } else if t < self.range_min {
+                    self.range_min - t
+                } else {
+                    0
+                };
+                (off, t)
+            })
+            .max()
+            .map_or((0, self.value), |(off, t)| (t, off))
+    }
+}
+
+/// Write one reading in the caller's transaction: `Ok(false)` when an
+/// identical reading is already on record (skipped); a different value at
+/// the same time is refused.
+fn insert_reading(
+    conn: &Connection,
+    loc: &Monitored,
+    req: &ReadingRequest,
+    now: Timestamp,
+    user: &str,
+) -> Result<bool> {
+    if req.at > now {
+        return Err(Error::invalid(
+            "timestamp",
+            req.at.stamp(),
+            format!("a time not after now ({now}): a reading is recorded once it has been read"),
+        ));
+    }
+    for t in [Some(req.value), req.min, req.max].into_iter().flatten() {
+        if !(-LIMIT..=LIMIT).contains(&t) {
+            return Err(Error::invalid(
+                "temperature",
+                show(t),
+                "a temperature from -200 to 200 °C",
+            ));
+        }
+    }
+    let at = req.at.stamp();
+    let existing: Option<(i64, Option<i64>, Option<i64>)> = conn
+        .prepare_cached(READING_AT)?
+        .query_row(params![loc.id, at], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    if let Some((value, min, max)) = existing {
+        if (value, min, max) == (req.value, req.min, req.max) {
+            return Ok(false);
+        }
+        return Err(Error::Refused(Refusal::ReadingConflict {
+            location: loc.code.clone(),
+            at,
+            recorded: show(value),
+            given: show(req.value),
+        }));
+    }
+    chain::append(
+        conn,
+        &chain::TEMPERATURE_READINGS,
+        params![
+            loc.id,
+            at,
+            req.value,
+            req.min,
+            req.max,
+            loc.min,
+            loc.max,
+            loc.tolerance,
+            req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+            user,
+            now.stamp()
+        ],
+    )?;
+    Ok(true)
+}
+
+/// One run of out-of-range readings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Run {
+    id: i64,
+    first_at: String,
+    from_at: String,
+    to_at: Option<String>,
+    last_at: String,
+    readings: i64,
+    peak: i64,
+    peak_off: i64,
+    tolerance: i64,
+}
+
+/// The runs of a sequence of readings, oldest first. `before` is the
+/// reading just before the first (its time), for a run whose first
+/// reading is out only by its min/max: that run began after `before`.
+fn runs(rows: &[(i64, String, Judged, i64)], mut before: Option<String>) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut current: Option<Run> = None;
+    for (id, at, j, tolerance) in rows {
+        if j.out_of_range() {
+            let (peak, off) = j.worst();
+            match current.as_mut() {
+                Some(run) => {
+                    run.readings += 1;
+                    run.last_at.clone_from(at);
+                    if off > run.peak_off {
+                        run.peak = peak;
+                        run.peak_off = off;
+                    }
+                }
+                None => {
+                    let only_min_max = j.inside(j.value);
+                    let from_at = match (&before, only_min_max) {
+                        (Some(b), true) => b.clone(),
+                        _ => at.clone(),
+                    };
+                    current = Some(Run {
+                        id: *id,
+                        first_at: at.clone(),
+                        from_at,
+                        to_at: None,
+                        last_at: at.clone(),
+                        readings: 1,
+                        peak,
+                        peak_off: off,
+                        tolerance: *tolerance,
+                    });
+                }
+            }
+        } else if let Some(mut run) = current.take() {
+            run.to_at = Some(at.clone());
+            out.push(run);
+        }
+        before = Some(at.clone());
+    }
+    out.extend(current);
+    out
+}
+
+fn read_rows(
+    conn: &Connection,
+    location: LocationId,
+    from: &str,
+    to: Option<&str>,
+) -> Result<Vec<(i64, String, Judged, i64)>> {
+    let mut stmt = conn.prepare_cached(READINGS_BETWEEN)?;
+    let rows = stmt
+        .query_map(params![location, from, to], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                Judged {
+                    value: r.get(2)?,
+                    min: r.get(3)?,
+                    max: r.get(4)?,
+                    range_min: r.get(5)?,
+                    range_max: r.get(6)?,
+                },
+                r.get(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Bring `excursions` up to date after readings of `loc` dated `lo..=hi`
+/// were written: recompute the runs between the in-range readings that
+/// bound them and replace the excursions there. A decided excursion must
+/// keep its start, and its end once it had one.
+fn refresh(conn: &Connection, loc: &Monitored, lo: &str, hi: &str) -> Result<()> {
+    let anchor_lo: Option<String> = conn
+        .prepare_cached(IN_RANGE_BEFORE)?
+        .query_row(params![loc.id, lo], |r| r.get(0))
+        .optional()?;
+    let anchor_hi: Option<String> = conn
+        .prepare_cached(IN_RANGE_AFTER)?
+        .query_row(params![loc.id, hi], |r| r.get(0))
+        .optional()?;
+    let start = anchor_lo.clone().unwrap_or_default();
+    let rows = read_rows(conn, loc.id, &start, anchor_hi.as_deref())?;
+    let fresh = runs(&rows, None);
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, e.from_at, e.to_at, d.decision FROM excursions e \
+         LEFT JOIN excursion_decisions d ON d.excursion_id = e.id \
+         WHERE e.location_id = ?1 AND e.first_at > ?2 AND (?3 IS NULL OR e.first_at < ?3)",
+    )?;
+    let old: Vec<(i64, String, Option<String>, Option<String>)> = stmt
+        .query_map(params![loc.id, start, anchor_hi], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, from_at, to_at, decision) in &old {
+        let Some(decision) = decision else { continue };
+        let kept = fresh.iter().any(|r| {
+            r.id == *id
+                && r.from_at == *from_at
+                && (to_at.is_none() || r.to_at.as_ref() == to_at.as_ref())
+        });
+        if !kept {
+            return Err(Error::Refused(Refusal::ExcursionDecided {
+                id: *id,
+                location: loc.code.clone(),
+                at: if lo == hi {
+                    lo.to_owned()
+                } else {
+                    format!("{lo} … {hi}")
+                },
+                decision: decision.clone(),
+            }));
+        }
+    }
+    for (id, ..) in &old {
+        conn.prepare_cached("DELETE FROM excursions WHERE id = ?1")?
+            .execute([id])?;
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO excursions (id, location_id, first_at, from_at, to_at, last_at, readings, peak, tolerance) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for r in &fresh {
+        insert.execute(params![
+            r.id,
+            loc.id,
+            r.first_at,
+            r.from_at,
+            r.to_at,
+            r.last_at,
+            r.readings,
+            r.peak,
+            r.tolerance
+        ])?;
+    }
+    Ok(())
+}
+
+fn excursion_of(conn: &Connection, loc: LocationId, at: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM excursions WHERE location_id = ?1 AND first_at <= ?2 AND last_at >= ?2",
+        )?
+        .query_row(params![loc, at], |r| r.get(0))
+        .optional()?)
+}
+
+/// The logger file format of `temp import`: `timestamp,temperature`.
+pub const LOGGER: Format = Format {
+    kind: "temperature logger",
+    columns: &["timestamp", "temperature"],
+    required: &["timestamp", "temperature"],
+};
+
+/// A logger's timestamp: RFC 3339 with an offset, or a local date-time in
+/// the lab's zone (`2026-11-20 09:00[:00]`, `T` or space); a local time a
+/// clock change makes ambiguous or impossible is refused.
+pub fn parse_logger_time(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+    let t = text.trim();
+    if let Ok(parsed) = DateTime::parse_from_rfc3339(t) {
+        return Ok(parsed.with_timezone(&Utc));
+    }
+    let local = [
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
+    .ok_or_else(|| {
+        Error::invalid(
+            "timestamp",
+            text,
+            "a date and time such as 2026-11-20 09:00:00 (the lab's time) or RFC 3339 with an offset",
+        )
+    })?;
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(..) => Err(Error::invalid(
+            "timestamp",
+            text,
+            format!(
+                "a time that happened once: the clocks went back in {zone} and this local time happened twice; give the offset"
+            ),
+        )),
+        LocalResult::None => Err(Error::invalid(
+            "timestamp",
+            text,
+            format!("a time that happened: the clocks went forward in {zone} past it"),
+        )),
+    }
+}
+
+/// One row of `temp list`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingRow {
+    pub location: String,
+    pub at: String,
+    pub value: String,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub range: String,
+    pub out_of_range: bool,
+    pub recorded_by: String,
+    pub note: Option<String>,
+}
+
+/// One row of `report excursions`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExcursionRow {
+    pub id: i64,
+    pub location: String,
+    pub from: String,
+    pub to: Option<String>,
+    pub readings: i64,
+    pub peak: String,
+    pub minutes: i64,
+    pub lots: String,
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// One row of `report temperatures`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DayRow {
+    pub location: String,
+    pub date: String,
+    pub readings: i64,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub out_of_range: i64,
+    pub missing: bool,
+}
+
+/// What `temp decide` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decided {
+    pub id: i64,
+    pub decision: String,
+    pub lots: String,
+    /// Lots quarantined by this decision (`ITEM:LOT`).
+    pub quarantined: Vec<String>,
+}
+
+fn minutes_between(from: &str, to: &str) -> i64 {
+    match (parse_stamp(from), parse_stamp(to)) {
+        (Ok(a), Ok(b)) => (b - a).num_minutes(),
+        _ => 0,
+    }
+}
+
+/// A lot held at a location during an excursion.
+struct Held {
+    lot_id: i64,
+    item: String,
+    lot: String,
+    most: i64,
+}
+
+/// What the ledger held at `loc` at any moment from `from` to `to` (or
+/// now): each lot with the most it held, from the balances now less what
+/// moved since, then the movements of the period in order.
+fn held_during(
+    conn: &Connection,
+    loc: LocationId,
+    from: &str,
+    to: Option<&str>,
+) -> Result<Vec<Held>> {
+    let mut balance: HashMap<i64, i64> = HashMap::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT lot_id, quantity FROM balances WHERE location_id = ?1")?;
+    for row in stmt.query_map([loc], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (lot, q) = row?;
+        balance.insert(lot, q);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT lot_id, location_id, to_location_id, quantity, at FROM movements \
+         WHERE at > ?1 AND (location_id = ?2 OR to_location_id = ?2) ORDER BY at, id",
+    )?;
+    let later: Vec<(i64, i64, Option<i64>, i64, String)> = stmt
+        .query_map(params![from, loc], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let change = |(_, at_loc, to, q, _): &(i64, i64, Option<i64>, i64, String)| -> i64 {
+        if *at_loc == loc.get() {
+            *q
+        } else if *to == Some(loc.get()) {
+            -*q
+        } else {
+            0
+        }
+    };
+    for m in &later {
+        *balance.entry(m.0).or_default() -= change(m);
+    }
+    let mut most = balance.clone();
+    for m in later
+        .iter()
+        .filter(|m| to.is_none_or(|t| m.4.as_str() <= t))
+    {
+        let b = balance.entry(m.0).or_default();
+        *b += change(m);
+        let high = most.entry(m.0).or_default();
+        *high = (*high).max(*b);
+    }
+    let mut out = Vec::new();
+    let mut name = conn.prepare_cached(
+        "SELECT i.code, l.lot FROM lots l JOIN items i ON i.id = l.item_id WHERE l.id = ?1",
+    )?;
+    for (lot_id, q) in most.into_iter().filter(|(_, q)| *q > 0) {
+        let (item, lot): (String, String) =
+            name.query_row([lot_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        out.push(Held {
+            lot_id,
+            item,
+            lot,
+            most: q,
+        });
+    }
+    out.sort_by(|a, b| a.item.cmp(&b.item).then_with(|| a.lot.cmp(&b.lot)));
+    Ok(out)
+}
+
+fn lots_text(held: &[Held]) -> String {
+    let mut text = String::new();
+    for (i, h) in held.iter().enumerate() {
+        if i > 0 {
+            text.push(';');
+        }
+        if h.lot.is_empty() {
+            let _ = write!(text, "{}={}", h.item, h.most);
+        } else {
+            let _ = write!(text, "{}:{}={}", h.item, h.lot, h.most);
+        }
+    }
+    text
+}
+
+/// An excursion as stored, with its decision.
+struct Stored {
+    id: i64,
+    location_id: LocationId,
+    location: String,
+    from_at: String,
+    to_at: Option<String>,
+    last_at: String,
+    readings: i64,
+    peak: i64,
+    tolerance: i64,
+    decision: Option<(String, String, String, String)>,
+}
+
+impl Stored {
+    fn minutes(&self) -> i64 {
+        minutes_between(
+            &self.from_at,
+            self.to_at.as_deref().unwrap_or(&self.last_at),
+        )
+    }
+
+    fn status(&self) -> &str {
+        match (&self.decision, &self.to_at) {
+            (Some((d, ..)), _) => d,
+            (None, Some(_)) if self.minutes() < self.tolerance => "transient",
+            _ => "open",
+        }
+    }
+}
+
+const STORED: &str = "SELECT e.id, e.location_id, loc.code, e.from_at, e.to_at, e.last_at, e.readings, e.peak, \
+     e.tolerance, d.decision, d.user, d.reason, d.at FROM excursions e JOIN locations loc ON loc.id = e.location_id \
+     LEFT JOIN excursion_decisions d ON d.excursion_id = e.id";
+
+fn stored_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
+    let decision: Option<String> = r.get(9)?;
+    Ok(Stored {
+        id: r.get(0)?,
+        location_id: r.get(1)?,
+        location: r.get(2)?,
+        from_at: r.get(3)?,
+        to_at: r.get(4)?,
+        last_at: r.get(5)?,
+        readings: r.get(6)?,
+        peak: r.get(7)?,
+        tolerance: r.get(8)?,
+        decision: match decision {
+            Some(d) => Some((d, r.get(10)?, r.get(11)?, r.get(12)?)),
+            None => None,
+        },
+    })
+}
+
+/// How a location is monitored: `--range MIN..MAX`, `--tolerance MINUTES`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Monitoring {
+    /// Hundredths of a degree, minimum below maximum.
+    pub range: Option<(i64, i64)>,
+    pub tolerance: Option<i64>,
+}
+
+/// The `min_temp,max_temp,tolerance_minutes` cells of a locations row.
+pub(crate) fn monitoring_of_row(row: &import::CsvRow<'_>) -> Result<Monitoring> {
+    let min = row.parse("min_temp", |t| parse_celsius("min_temp", t))?;
+    let max = row.parse("max_temp", |t| parse_celsius("max_temp", t))?;
+    let tolerance = row.parse("tolerance_minutes", |t| {
+        crate::model::parse_count("tolerance_minutes", t)
+    })?;
+    let range = match (min, max) {
+        (None, None) => None,
+        (Some(lo), Some(hi)) if lo < hi => Some((lo, hi)),
+        (Some(lo), Some(hi)) => {
+            return Err(Error::invalid(
+                "max_temp",
+                show(hi),
+                format!("a maximum above min_temp ({})", show(lo)),
+            )
+            .at_row(row.line, Some("max_temp")));
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(Error::missing(
+                if min.is_none() {
+                    "min_temp"
+                } else {
+                    "max_temp"
+                },
+                "a monitored location has both min_temp and max_temp",
+            )
+            .at_row(row.line, None));
+        }
+    };
+    if tolerance.is_some() && range.is_none() {
+        return Err(Error::missing(
+            "min_temp",
+            "tolerance_minutes applies to a monitored location: give its range too",
+        )
+        .at_row(row.line, None));
+    }
+    Ok(Monitoring { range, tolerance })
+}
+
+/// Monitor a location an import just added (no-op without a range).
+pub(crate) fn monitor_new_location(
+    conn: &Connection,
+    code: &str,
+    m: Monitoring,
+    now: &str,
+    user: &str,
+) -> Result<()> {
+    if m.range.is_none() {
+        return Ok(());
+    }
+    let loc = find_location(conn, code)?;
+    set_monitoring_in(conn, &loc, m, now, user)?;
+    Ok(())
+}
+
+/// The export/import format of readings (`export|import temperatures`).
+pub const TEMPERATURES: Format = Format {
+    kind: "temperatures",
+    columns: &[
+        "location",
+        "timestamp",
+        "value",
+        "min",
+        "max",
+        "recorded_by",
+        "note",
+    ],
+    required: &["location", "timestamp", "value"],
+};
+
+/// `import temperatures`: readings of any monitored locations, all or
+/// nothing; each location's excursions refreshed once at the end.
+pub fn import_temperatures(
+    store: &mut Store,
+    source: impl Read,
+    ctx: ImportContext<'_>,
+) -> Result<ImportSummary> {
+    let now = Timestamp::new("now", ctx.now)?;
+    let seen: RefCell<HashMap<String, (Monitored, String, String)>> = RefCell::new(HashMap::new());
+    import::run_then(
+        store,
+        &TEMPERATURES,
+        source,
+        &ctx,
+        |conn, row, summary| {
+            let code = row.need("location")?;
+            let loc = match seen.borrow().get(code) {
+                Some((l, ..)) => l.clone(),
+                None => monitored(conn, code).map_err(|e| e.at_row(row.line, Some("location")))?,
+            };
+            let at = row
+                .parse("timestamp", |t| {
+                    crate::model::parse_lab_timestamp(t, ctx.zone, ctx.now)
+                })?
+                .ok_or_else(|| Error::missing("timestamp", "every reading has a time"))?;
+            let at = Timestamp::new("timestamp", at)
+                .map_err(|e| e.at_row(row.line, Some("timestamp")))?;
+            let celsius = |c: &'static str| row.parse(c, |t| parse_celsius(c, t));
+            let req = ReadingRequest {
+                location: loc.code.clone(),
+                at,
+                value: celsius("value")?.unwrap_or_default(),
+                min: celsius("min")?,
+                max: celsius("max")?,
+                note: row.get("note").map(str::to_owned),
+            };
+            let user = row.get("recorded_by").unwrap_or(ctx.user);
+            if insert_reading(conn, &loc, &req, now, user)
+                .map_err(|e| e.at_row(row.line, Some("timestamp")))?
+            {
+                summary.written += 1;
+                let s = at.stamp();
+                let mut seen = seen.borrow_mut();
+                let entry = seen
+                    .entry(loc.code.clone())
+                    .or_insert_with(|| (loc.clone(), s.clone(), s.clone()));
+                entry.1 = entry.1.clone().min(s.clone());
+                entry.2 = entry.2.clone().max(s);
+            } else {
+                summary.skipped += 1;
+            }
+            Ok(())
+        },
+        |conn, _| {
+            for (loc, lo, hi) in seen.borrow().values() {
+                refresh(conn, loc, lo, hi)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Set a location's range and tolerance in the caller's transaction, each
+/// change a chained location record; whether anything changed.
+fn set_monitoring_in(
+    tx: &Connection,
+    loc: &crate::catalogue::Location,
+    m: Monitoring,
+    now: &str,
+    user: &str,
+) -> Result<bool> {
+    let (range, tolerance) = (m.range, m.tolerance);
+    {
+        let (min, max, old_tolerance): (Option<i64>, Option<i64>, i64) = tx.query_row(
+            "SELECT min_temp, max_temp, tolerance_minutes FROM locations WHERE id = ?1",
+            [loc.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if tolerance.is_some() && range.is_none() && min.is_none() {
+            return Err(Error::Refused(Refusal::NotMonitored {
+                location: loc.code.clone(),
+            }));
+        }
+        let mut changed = false;
+        if let Some((lo, hi)) = range
+            && (Some(lo), Some(hi)) != (min, max)
+        {
+            tx.execute(
+                "UPDATE locations SET min_temp = ?2, max_temp = ?3 WHERE id = ?1",
+                params![loc.id, lo, hi],
+            )?;
+            let old = min.zip(max).map(|(a, b)| show_range(a, b));
+            chain::append(
+                tx,
+                &chain::LOCATION_CHANGES,
+                params![loc.id, "range", old, show_range(lo, hi), now, user],
+            )?;
+            changed = true;
+        }
+        if let Some(t) = tolerance
+            && t != old_tolerance
+        {
+            tx.execute(
+                "UPDATE locations SET tolerance_minutes = ?2 WHERE id = ?1",
+                params![loc.id, t],
+            )?;
+            chain::append(
+                tx,
+                &chain::LOCATION_CHANGES,
+                params![
+                    loc.id,
+                    "tolerance_minutes",
+                    old_tolerance.to_string(),
+                    t.to_string(),
+                    now,
+                    user
+                ],
+            )?;
+            changed = true;
+        }
+        Ok(changed)
+    }
+}
+
+impl Store {
+    /// `location add CODE [--name] [--range] [--tolerance]`, one transaction.
+    pub fn add_monitored_location(
+        &mut self,
+        code: &str,
+        name: Option<&str>,
+        m: Monitoring,
+        now: &str,
+        user: &str,
+    ) -> Result<crate::catalogue::Location> {
+        let tx = self.write()?;
+        if !crate::catalogue::insert_location(&tx, code, name, now, user)? {
+            let existing = find_location(&tx, code)?;
+            return Err(Error::AlreadyExists {
+                entity: "location",
+                key: existing.code,
+                within: None,
+            });
+        }
+        let loc = find_location(&tx, code)?;
+        set_monitoring_in(&tx, &loc, m, now, user)?;
+        tx.commit()?;
+        Ok(loc)
+    }
+
+    /// `location edit CODE [--name] [--range] [--tolerance]`, one
+    /// transaction; whether anything changed.
+    pub fn edit_location_and_monitoring(
+        &mut self,
+        code: &str,
+        name: Option<&str>,
+        m: Monitoring,
+        now: &str,
+        user: &str,
+    ) -> Result<bool> {
+        let tx = self.write()?;
+        let loc = find_location(&tx, code)?;
+        let renamed = match name {
+            Some(_) => crate::catalogue::rename_location_in(&tx, &loc, name, now, user)?,
+            None => false,
+        };
+        let monitored = set_monitoring_in(&tx, &loc, m, now, user)?;
+        tx.commit()?;
+        Ok(renamed || monitored)
+    }
+
+    /// `temp record`: one reading, in one transaction with its excursion.
+    pub fn record_reading(
+        &mut self,
+        req: &ReadingRequest,
+        now: Timestamp,
+        user: &str,
+    ) -> Result<Recorded> {
+        let tx = self.write()?;
+        let loc = monitored(&tx, &req.location)?;
+        let written = insert_reading(&tx, &loc, req, now, user)?;
+        let at = req.at.stamp();
+        if written {
+            refresh(&tx, &loc, &at, &at)?;
+        }
+        let judged = Judged {
+            value: req.value,
+            min: req.min,
+            max: req.max,
+            range_min: loc.min,
+            range_max: loc.max,
+        };
+        let excursion = excursion_of(&tx, loc.id, &at)?;
+        tx.commit()?;
+        Ok(Recorded {
+            location: loc.code,
+            at,
+            value: show(req.value),
+            out_of_range: judged.out_of_range(),
+            already_recorded: !written,
+            excursion,
+        })
+    }
+
+    /// `temp import LOC FILE`: a logger's `timestamp,temperature` rows,
+    /// all or nothing; rows identical to readings on record are skipped.
+    pub fn import_logger(
+        &mut self,
+        location: &str,
+        source: impl Read,
+        ctx: ImportContext<'_>,
+    ) -> Result<ImportSummary> {
+        let now = Timestamp::new("now", ctx.now)?;
+        // Shared by the row step and the final step of the one transaction.
+        let loc: RefCell<Option<Monitored>> = RefCell::new(None);
+        let span: RefCell<Option<(String, String)>> = RefCell::new(None);
+        import::run_then(
+            self,
+            &LOGGER,
+            source,
+            &ctx,
+            |conn, row, summary| {
+                if loc.borrow().is_none() {
+                    *loc.borrow_mut() = Some(monitored(conn, location)?);
+                }
+                let guard = loc.borrow();
+                let Some(l) = guard.as_ref() else {
+                    return Ok(());
+                };
+                let at = row
+                    .parse("timestamp", |t| parse_logger_time(t, ctx.zone))?
+                    .ok_or_else(|| Error::missing("timestamp", "every reading has a time"))?;
+                let at = Timestamp::new("timestamp", at)
+                    .map_err(|e| e.at_row(row.line, Some("timestamp")))?;
+                let value = row
+                    .parse("temperature", |t| parse_celsius("temperature", t))?
+                    .ok_or_else(|| Error::missing("temperature", "every reading has a value"))?;
+                let req = ReadingRequest {
+                    location: l.code.clone(),
+                    at,
+                    value,
+                    min: None,
+                    max: None,
+                    note: None,
+                };
+                if insert_reading(conn, l, &req, now, ctx.user)
+                    .map_err(|e| e.at_row(row.line, Some("timestamp")))?
+                {
+                    summary.written += 1;
+                    let s = at.stamp();
+                    let mut span = span.borrow_mut();
+                    *span = Some(match span.take() {
+                        None => (s.clone(), s),
+                        Some((lo, hi)) => (lo.min(s.clone()), hi.max(s)),
+                    });
+                } else {
+                    summary.skipped += 1;
+                }
+                Ok(())
+            },
+            |conn, _summary| match (&*loc.borrow(), &*span.borrow()) {
+                (Some(l), Some((lo, hi))) => refresh(conn, l, lo, hi),
+                _ => Ok(()),
+            },
+        )
+    }
+
+    /// `temp list`: readings, oldest first.
+    pub fn readings(
+        &self,
+        location: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Vec<ReadingRow>> {
+        let zone = crate::settings::lab_zone(&self.conn)?;
+        let loc = location.map(|l| find_location(&self.conn, l)).transpose()?;
+        let lo = from.map(|d| stamp(start_of_day(d, zone)));
+        let hi = to.map(|d| crate::clock::end_of_day(d, zone));
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT loc.code, r.at, r.value, r.min, r.max, r.range_min, r.range_max, r.user, r.note \
+             FROM temperature_readings r JOIN locations loc ON loc.id = r.location_id \
+             WHERE (?1 IS NULL OR r.location_id = ?1) AND (?2 IS NULL OR r.at >= ?2) AND (?3 IS NULL OR r.at < ?3) \
+             ORDER BY loc.code, r.at",
+        )?;
+        let rows = stmt
+            .query_map(params![loc.map(|l| l.id), lo, hi], |r| {
+                let j = Judged {
+                    value: r.get(2)?,
+                    min: r.get(3)?,
+                    max: r.get(4)?,
+                    range_min: r.get(5)?,
+                    range_max: r.get(6)?,
+                };
+                Ok(ReadingRow {
+                    location: r.get(0)?,
+                    at: r.get(1)?,
+                    value: show(j.value),
+                    min: j.min.map(show),
+                    max: j.max.map(show),
+                    range: show_range(j.range_min, j.range_max),
+                    out_of_range: j.out_of_range(),
+                    recorded_by: r.get(7)?,
+                    note: r.get(8)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    fn stored_excursions(&self, location: Option<LocationId>) -> Result<Vec<Stored>> {
+        let sql = format!(
+            "{STORED} WHERE (?1 IS NULL OR e.location_id = ?1) ORDER BY loc.code, e.first_at"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map([location], stored_from)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// `report excursions`: every excursion (or only the undecided ones
+    /// that need a decision), with the lots held during it.
+    pub fn excursions(&self, location: Option<&str>, only_open: bool) -> Result<Vec<ExcursionRow>> {
+        let loc = location.map(|l| find_location(&self.conn, l)).transpose()?;
+        let mut out = Vec::new();
+        for e in self.stored_excursions(loc.map(|l| l.id))? {
+            let status = e.status().to_owned();
+            if only_open && status != "open" {
+                continue;
+            }
+            let held = held_during(&self.conn, e.location_id, &e.from_at, e.to_at.as_deref())?;
+            let (decided_by, reason) = match &e.decision {
+                Some((_, by, reason, _)) => (Some(by.clone()), Some(reason.clone())),
+                None => (None, None),
+            };
+            out.push(ExcursionRow {
+                id: e.id,
+                location: e.location.clone(),
+                from: e.from_at.clone(),
+                to: e.to_at.clone(),
+                readings: e.readings,
+                peak: show(e.peak),
+                minutes: e.minutes(),
+                lots: lots_text(&held),
+                status,
+                decided_by,
+                reason,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Whether any excursion waits for a decision.
+    pub fn open_excursions(&self) -> Result<usize> {
+        Ok(self
+            .stored_excursions(None)?
+            .iter()
+            .filter(|e| e.status() == "open")
+            .count())
+    }
+
+    /// `temp decide ID --release|--quarantine --reason`: a supervisor's
+    /// decision, recorded; quarantine holds every available lot that was
+    /// at the location during the excursion.
+    pub fn decide_excursion(
+        &mut self,
+        id: i64,
+        quarantine: bool,
+        reason: &str,
+        now: &str,
+        user: &str,
+    ) -> Result<Decided> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::missing(
+                "--reason",
+                "a decision about an excursion records why",
+            ));
+        }
+        let tx = self.write()?;
+        let sql = format!("{STORED} WHERE e.id = ?1");
+        let e = tx
+            .prepare_cached(&sql)?
+            .query_row([id], stored_from)
+            .optional()?
+            .ok_or_else(|| Error::NotFound {
+                entity: "excursion",
+                key: id.to_string(),
+                within: None,
+                suggestions: Vec::new(),
+            })?;
+        if let Some((decision, by, _, at)) = &e.decision {
+            return Err(Error::Refused(Refusal::ExcursionAlreadyDecided {
+                id,
+                decision: decision.clone(),
+                by: by.clone(),
+                at: at.clone(),
+            }));
+        }
+        if e.status() == "transient" {
+            return Err(Error::Refused(Refusal::ExcursionTransient {
+                id,
+                minutes: e.minutes(),
+                tolerance: e.tolerance,
+            }));
+        }
+        if !quarantine && e.to_at.is_none() {
+            return Err(Error::Refused(Refusal::ExcursionRunning {
+                id,
+                location: e.location.clone(),
+            }));
+        }
+        let held = held_during(&tx, e.location_id, &e.from_at, e.to_at.as_deref())?;
+        let lots = lots_text(&held);
+        let mut quarantined = Vec::new();
+        if quarantine {
+            let why = format!("excursion {id} at {}: {reason}", e.location);
+            for h in &held {
+                if crate::lots::quarantine_available(&tx, h.lot_id, &why, now, user)? {
+                    quarantined.push(if h.lot.is_empty() {
+                        h.item.clone()
+                    } else {
+                        format!("{}:{}", h.item, h.lot)
+                    });
+                }
+            }
+        }
+        let decision = if quarantine {
+            "quarantined"
+        } else {
+            "released"
+        };
+        chain::append(
+            &tx,
+            &chain::EXCURSION_DECISIONS,
+            params![id, decision, reason, lots, now, user],
+        )?;
+        tx.commit()?;
+        Ok(Decided {
+            id,
+            decision: decision.to_owned(),
+            lots,
+            quarantined,
+        })
+    }
+
+    /// `report temperatures`: each monitored location, each day of
+    /// `from..=to` in the lab's calendar.
+    pub fn temperature_days(
+        &self,
+        location: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<DayRow>> {
+        let zone = crate::settings::lab_zone(&self.conn)?;
+        let only = location.map(|l| monitored(&self.conn, l)).transpose()?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, code FROM locations WHERE min_temp IS NOT NULL AND (?1 IS NULL OR id = ?1) ORDER BY code",
+        )?;
+        let locations: Vec<(LocationId, String)> = stmt
+            .query_map([only.map(|l| l.id)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let (lo, hi) = (
+            stamp(start_of_day(from, zone)),
+            crate::clock::end_of_day(to, zone),
+        );
+        let mut out = Vec::new();
+        for (id, code) in locations {
+            let rows = read_rows(&self.conn, id, &lo, None)?;
+            let mut days: Vec<DayRow> = Vec::new();
+            let mut date = from;
+            while date <= to {
+                days.push(DayRow {
+                    location: code.clone(),
+                    date: date.to_string(),
+                    readings: 0,
+                    min: None,
+                    max: None,
+                    out_of_range: 0,
+                    missing: true,
+                });
+                match date.succ_opt() {
+                    Some(d) => date = d,
+                    None => break,
+                }
+            }
+            let mut lows: Vec<Option<i64>> = vec![None; days.len()];
+            let mut highs: Vec<Option<i64>> = vec![None; days.len()];
+            for (_, at, j, _) in rows.iter().filter(|r| r.1 < hi) {
+                let Ok(t) = parse_stamp(at) else { continue };
+                let day = lab_date(t, zone);
+                let Ok(i) = usize::try_from((day - from).num_days()) else {
+                    continue;
+                };
+                let Some(row) = days.get_mut(i) else { continue };
+                row.readings += 1;
+                row.missing = false;
+                if j.out_of_range() {
+                    row.out_of_range += 1;
+                }
+                for v in [Some(j.value), j.min, j.max].into_iter().flatten() {
+                    lows[i] = Some(lows[i].map_or(v, |l| l.min(v)));
+                    highs[i] = Some(highs[i].map_or(v, |h| h.max(v)));
+                }
+            }
+            for (i, row) in days.iter_mut().enumerate() {
+                row.min = lows[i].map(show);
+                row.max = highs[i].map(show);
+            }
+            out.extend(days);
+        }
+        Ok(out)
+    }
+}
+
+/// Parse `--from`/`--to` of the temperature commands.
+pub fn parse_day(what: &str, text: &str) -> Result<NaiveDate> {
+    parse_date(what, text)
+}
+
+/// An excursion row as `check` compares it: id, first, from, to, last,
+/// readings, peak, tolerance.
+type RunRow = (i64, String, String, Option<String>, String, i64, i64, i64);
+
+/// Every location whose stored excursions differ from its readings' runs
+/// (`check`): the maintained table is proven like the balances.
+pub(crate) fn excursions_disagreeing(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT r.location_id, loc.code FROM temperature_readings r \
+         JOIN locations loc ON loc.id = r.location_id \
+         UNION SELECT e.location_id, loc.code FROM excursions e JOIN locations loc ON loc.id = e.location_id",
+    )?;
+    let locations: Vec<(LocationId, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stored = conn.prepare(
+        "SELECT id, first_at, from_at, to_at, last_at, readings, peak, tolerance FROM excursions \
+         WHERE location_id = ?1 ORDER BY first_at",
+    )?;
+    for (id, code) in locations {
+        let rows = read_rows(conn, id, "", None)?;
+        let expected: Vec<Run> = runs(&rows, None);
+        let have: Vec<RunRow> = stored
+            .query_map([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let expected: Vec<_> = expected
+            .into_iter()
+            .map(|r| {
+                (
+                    r.id,
+                    r.first_at,
+                    r.from_at,
+                    r.to_at,
+                    r.last_at,
+                    r.readings,
+                    r.peak,
+                    r.tolerance,
+                )
+            })
+            .collect();
+        if have != expected {
+            problems.push(format!(
+                "location {code}: its excursions ({} stored) disagree with its readings ({} runs); \
+                 the readings are the evidence",
+                have.len(),
+                expected.len()
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn celsius_parses_to_hundredths_and_shows_back() {
+        assert_eq!(parse_celsius("t", "4").unwrap(), 400);
+        assert_eq!(parse_celsius("t", "-18.25").unwrap(), -1825);
+        assert_eq!(parse_celsius("t", "+2.5").unwrap(), 250);
+        assert_eq!(parse_celsius("t", "200").unwrap(), 20000);
+        assert!(parse_celsius("t", "200.01").is_err());
+        assert!(parse_celsius("t", "4.567").is_err());
+        assert!(parse_celsius("t", "warm").is_err());
+        assert_eq!(show(400), "4");
+        assert_eq!(show(-1825), "-18.25");
+        assert_eq!(show(250), "2.5");
+        assert_eq!(show(-5), "-0.05");
+    }
+
+    #[test]
+    fn range_needs_min_below_max() {
+        assert_eq!(parse_range("2..8").unwrap(), (200, 800));
+        assert_eq!(parse_range("-25..-15").unwrap(), (-2500, -1500));
+        assert!(parse_range("8..2").is_err());
+        assert!(parse_range("4..4").is_err());
+        assert!(parse_range("2-8").is_err());
+    }
+
+    fn j(value: i64) -> Judged {
+        Judged {
+            value,
+            min: None,
+            max: None,
+            range_min: 200,
+            range_max: 800,
+        }
+    }
+
+    #[test]
+    fn a_run_starts_at_its_first_out_of_range_reading_and_ends_at_the_next_in_range_one() {
+        let rows = vec![
+            (1, "t1".to_owned(), j(500), 0),
+            (2, "t2".to_owned(), j(900), 0),
+            (3, "t3".to_owned(), j(1200), 0),
+            (4, "t4".to_owned(), j(600), 0),
+            (5, "t5".to_owned(), j(100), 0),
+        ];
+        let r = runs(&rows, None);
+        assert_eq!(r.len(), 2);
+        assert_eq!(
+            (r[0].id, r[0].from_at.as_str(), r[0].to_at.as_deref()),
+            (2, "t2", Some("t4"))
+        );
+        assert_eq!((r[0].readings, r[0].peak), (2, 1200));
+        assert_eq!((r[1].id, r[1].to_at.as_deref(), r[1].peak), (5, None, 100));
+    }
+
+    #[test]
+    fn a_run_out_only_by_its_max_begins_at_the_reading_before() {
+        let mut by_max = j(500);
+        by_max.max = Some(1100);
+        let rows = vec![
+            (1, "t1".to_owned(), j(500), 0),
+            (2, "t2".to_owned(), by_max, 0),
+            (3, "t3".to_owned(), j(500), 0),
+        ];
+        let r = runs(&rows, None);
+        assert_eq!((r[0].id, r[0].from_at.as_str(), r[0].peak), (2, "t1", 1100));
+    }
+}

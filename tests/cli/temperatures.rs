@@ -1,0 +1,644 @@
+//! Storage temperatures (SPEC §15, issue 19 part 2–4): monitored
+//! locations, readings as evidence, excursions maintained as readings
+//! arrive, decisions, the daily report.
+
+use crate::common::Lab;
+
+/// A lab with FRIDGE-1 monitored at 2..8 °C, holding two lots of a
+/// reagent received on 1 November.
+fn fridge_lab() -> Lab {
+    let lab = Lab::new();
+    lab.ok(&["location", "add", "FRIDGE-1", "--range", "2..8"]);
+    lab.ok(&["item", "add", "RGT", "--name", "Reagent", "--lot-tracked"]);
+    let receipts = lab.file(
+        "receipts.csv",
+        "timestamp,kind,item,quantity,lot,expiry,location\n\
+         2026-11-01T09:00:00Z,receive,RGT,5,A1,2027-06-30,FRIDGE-1\n\
+         2026-11-01T09:00:00Z,receive,RGT,5,B2,2027-09-30,FRIDGE-1\n",
+    );
+    lab.ok(&["import", "movements", receipts.to_str().unwrap()]);
+    lab
+}
+
+fn record(lab: &Lab, value: &str, at: &str) -> String {
+    lab.ok(&["temp", "record", "FRIDGE-1", value, "--at", at])
+}
+
+fn excursions(lab: &Lab) -> Vec<Vec<String>> {
+    lab.csv(&["report", "excursions"])
+}
+
+fn readings(lab: &Lab) -> usize {
+    lab.csv(&["temp", "list"]).len() - 1
+}
+
+#[test]
+fn an_excursion_runs_from_the_first_out_of_range_reading_to_the_next_in_range_one() {
+    let lab = fridge_lab();
+    record(&lab, "4.5", "2026-11-20T08:00:00Z");
+    record(&lab, "9.5", "2026-11-20T10:00:00Z");
+    record(&lab, "12.25", "2026-11-20T12:00:00Z");
+    let rows = excursions(&lab);
+    assert_eq!(
+        rows[0],
+        [
+            "id",
+            "location",
+            "from",
+            "to",
+            "readings",
+            "peak",
+            "minutes",
+            "lots",
+            "status",
+            "decided_by",
+            "reason"
+        ]
+    );
+    // Still running: no end yet, the lots held there listed from the ledger.
+    assert_eq!(
+        rows[1][..9],
+        [
+            "2",
+            "FRIDGE-1",
+            "2026-11-20T10:00:00Z",
+            "",
+            "2",
+            "12.25",
+            "120",
+            "RGT:A1=5;RGT:B2=5",
+            "open"
+        ]
+    );
+    record(&lab, "5", "2026-11-20T14:00:00Z");
+    let rows = excursions(&lab);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        rows[1][..9],
+        [
+            "2",
+            "FRIDGE-1",
+            "2026-11-20T10:00:00Z",
+            "2026-11-20T14:00:00Z",
+            "2",
+            "12.25",
+            "240",
+            "RGT:A1=5;RGT:B2=5",
+            "open"
+        ]
+    );
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn a_reading_out_only_by_its_max_begins_the_excursion_at_the_reading_before() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    lab.ok(&[
+        "temp",
+        "record",
+        "FRIDGE-1",
+        "5",
+        "--max",
+        "10.5",
+        "--at",
+        "2026-11-20T16:00:00Z",
+    ]);
+    record(&lab, "5", "2026-11-20T18:00:00Z");
+    let rows = excursions(&lab);
+    assert_eq!(
+        rows[1][..6],
+        [
+            "2",
+            "FRIDGE-1",
+            "2026-11-20T08:00:00Z",
+            "2026-11-20T18:00:00Z",
+            "1",
+            "10.5"
+        ]
+    );
+}
+
+#[test]
+fn a_run_shorter_than_the_tolerance_is_transient_and_needs_no_decision() {
+    let lab = fridge_lab();
+    lab.ok(&["location", "edit", "FRIDGE-1", "--tolerance", "30"]);
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T08:05:00Z");
+    record(&lab, "5", "2026-11-20T08:20:00Z");
+    let rows = excursions(&lab);
+    assert_eq!(rows[1][8], "transient");
+    assert_eq!(lab.csv(&["report", "excursions", "--open"]).len(), 1);
+    let err = lab.fails(&["temp", "decide", "2", "--release", "--reason", "x"], 65);
+    assert!(err.contains("transient"), "{err}");
+}
+
+#[test]
+fn quarantine_may_be_decided_while_a_freezer_still_fails_release_only_after() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "15", "2026-11-20T10:00:00Z");
+    let err = lab.fails(
+        &["temp", "decide", "2", "--release", "--reason", "fine"],
+        65,
+    );
+    assert!(err.contains("still running"), "{err}");
+    assert_eq!(excursions(&lab)[1][8], "open");
+    let out = lab.run(&[
+        "temp",
+        "decide",
+        "2",
+        "--quarantine",
+        "--reason",
+        "compressor failed",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("RGT:A1, RGT:B2"), "{said}");
+    let stock = lab.csv(&["stock", "--item", "RGT"]);
+    assert!(
+        stock[1..]
+            .iter()
+            .all(|r| r.last().unwrap() == "quarantined"),
+        "{stock:?}"
+    );
+    let rows = excursions(&lab);
+    assert_eq!(
+        rows[1][8..],
+        ["quarantined", "a.tester", "compressor failed"]
+    );
+    // Deciding twice is refused; the excursion still ends normally.
+    let err = lab.fails(
+        &["temp", "decide", "2", "--quarantine", "--reason", "again"],
+        65,
+    );
+    assert!(err.contains("already quarantined by a.tester"), "{err}");
+    record(&lab, "4", "2026-11-20T16:00:00Z");
+    assert_eq!(excursions(&lab)[1][3], "2026-11-20T16:00:00Z");
+    // The quarantine is recorded like `lot quarantine`, with the reason.
+    let audit = lab.ok(&["audit", "--format", "csv"]);
+    assert!(
+        audit.contains("excursion 2 at FRIDGE-1: compressor failed"),
+        "{audit}"
+    );
+    assert!(audit.contains("excursion_decision"), "{audit}");
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn a_release_keeps_the_stock_available_and_is_recorded_with_the_lots() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T09:00:00Z");
+    record(&lab, "5", "2026-11-20T10:00:00Z");
+    lab.ok(&[
+        "temp",
+        "decide",
+        "2",
+        "--release",
+        "--reason",
+        "door ajar; product probe 6 °C",
+    ]);
+    let stock = lab.csv(&["stock", "--item", "RGT"]);
+    assert!(
+        stock[1..].iter().all(|r| r.last().unwrap() == "available"),
+        "{stock:?}"
+    );
+    let audit = lab.ok(&["audit", "--entity", "excursion:2", "--format", "csv"]);
+    assert!(audit.contains("lots RGT:A1=5;RGT:B2=5"), "{audit}");
+}
+
+#[test]
+fn a_late_reading_that_would_move_a_decided_excursion_is_refused() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T12:00:00Z");
+    lab.ok(&["temp", "decide", "2", "--release", "--reason", "checked"]);
+    let before = readings(&lab);
+    // An in-range reading in the middle would end it earlier.
+    let err = lab.fails(
+        &[
+            "temp",
+            "record",
+            "FRIDGE-1",
+            "5",
+            "--at",
+            "2026-11-20T11:00:00Z",
+        ],
+        65,
+    );
+    assert!(err.contains("excursion 2"), "{err}");
+    // An out-of-range one before it would start it earlier.
+    let err = lab.fails(
+        &[
+            "temp",
+            "record",
+            "FRIDGE-1",
+            "10",
+            "--at",
+            "2026-11-20T09:00:00Z",
+        ],
+        65,
+    );
+    assert!(err.contains("already released"), "{err}");
+    assert_eq!(readings(&lab), before);
+    // A reading elsewhere in time is fine.
+    record(&lab, "5", "2026-11-20T07:00:00Z");
+}
+
+#[test]
+fn an_undecided_excursion_is_recomputed_when_a_late_reading_splits_it() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "9", "2026-11-20T14:00:00Z");
+    record(&lab, "5", "2026-11-20T16:00:00Z");
+    // A paper sheet entered late: in range at noon.
+    record(&lab, "6", "2026-11-20T12:00:00Z");
+    let rows = excursions(&lab);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(
+        rows[1][..4],
+        [
+            "2",
+            "FRIDGE-1",
+            "2026-11-20T10:00:00Z",
+            "2026-11-20T12:00:00Z"
+        ]
+    );
+    assert_eq!(
+        rows[2][..4],
+        [
+            "3",
+            "FRIDGE-1",
+            "2026-11-20T14:00:00Z",
+            "2026-11-20T16:00:00Z"
+        ]
+    );
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn bad_readings_are_refused_and_write_nothing() {
+    let lab = fridge_lab();
+    lab.ok(&["location", "add", "SHELF-2"]);
+    let err = lab.fails(&["temp", "record", "SHELF-2", "20"], 65);
+    assert!(
+        err.contains("not monitored") && err.contains("--range"),
+        "{err}"
+    );
+    let err = lab.fails(&["temp", "record", "FRIDGE-1", "4.567"], 65);
+    assert!(
+        err.contains("\"4.567\"") && err.contains("two decimals"),
+        "{err}"
+    );
+    let err = lab.fails(&["temp", "record", "FRIDGE-1", "250"], 65);
+    assert!(err.contains("-200 to 200"), "{err}");
+    let err = lab.fails(&["temp", "record", "FRIDGE-1", "warm"], 65);
+    assert!(err.contains("\"warm\""), "{err}");
+    let err = lab.fails(
+        &[
+            "temp",
+            "record",
+            "FRIDGE-1",
+            "5",
+            "--at",
+            "2026-11-22T09:00:00Z",
+        ],
+        65,
+    );
+    assert!(err.contains("not after now"), "{err}");
+    let err = lab.fails(&["temp", "record", "NOWHERE", "5"], 65);
+    assert!(err.contains("NOWHERE"), "{err}");
+    let err = lab.fails(&["location", "edit", "FRIDGE-1", "--range", "8..2"], 65);
+    assert!(
+        err.contains("\"8..2\"") && err.contains("minimum below the maximum"),
+        "{err}"
+    );
+    // Negative ranges as the SPEC writes them.
+    lab.ok(&["location", "add", "FREEZER-2", "--range=-25..-15"]);
+    assert_eq!(readings(&lab), 0);
+    // A second reading at the same moment with another value is refused.
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    let err = lab.fails(
+        &[
+            "temp",
+            "record",
+            "FRIDGE-1",
+            "6",
+            "--at",
+            "2026-11-20T08:00:00Z",
+        ],
+        65,
+    );
+    assert!(
+        err.contains("already has a reading at 2026-11-20T08:00:00Z: 5 °C, not 6 °C"),
+        "{err}"
+    );
+    // The same reading again writes nothing and says so.
+    let out = lab.run(&[
+        "temp",
+        "record",
+        "FRIDGE-1",
+        "5",
+        "--at",
+        "2026-11-20T08:00:00Z",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already has this reading"));
+    assert_eq!(readings(&lab), 1);
+}
+
+#[test]
+fn a_logger_file_imports_with_and_without_offsets_and_overlapping_downloads_skip_what_is_recorded()
+{
+    let lab = fridge_lab();
+    lab.ok(&["config", "set", "timezone", "Europe/London"]);
+    let first = lab.file(
+        "logger-1.csv",
+        "timestamp,temperature\n2026-11-19 08:00:00,4.5\n2026-11-19 09:00:00,4.75\n2026-11-19T10:00:00Z,5\n",
+    );
+    let said = lab.run(&["temp", "import", "FRIDGE-1", first.to_str().unwrap()]);
+    assert!(said.status.success(), "{said:?}");
+    let second = lab.file(
+        "logger-2.csv",
+        "timestamp,temperature\n2026-11-19 10:00:00,5\n2026-11-19 11:00:00,9.5\n2026-11-19 12:00:00,5.25\n",
+    );
+    let out = lab.run(&["temp", "import", "FRIDGE-1", second.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("imported 2 readings") && said.contains("1 already recorded"),
+        "{said}"
+    );
+    let list = lab.csv(&["temp", "list", "--location", "FRIDGE-1"]);
+    assert_eq!(list.len(), 6, "{list:?}");
+    // November in London is UTC+0: local times read as the lab's zone.
+    assert_eq!(list[1][1], "2026-11-19T08:00:00Z");
+    assert_eq!(
+        excursions(&lab)[1][2..4],
+        ["2026-11-19T11:00:00Z", "2026-11-19T12:00:00Z"]
+    );
+    // The identical file again: refused unless --again.
+    let err = lab.fails(
+        &["temp", "import", "FRIDGE-1", second.to_str().unwrap()],
+        65,
+    );
+    assert!(
+        err.contains("already imported") || err.contains("identical"),
+        "{err}"
+    );
+    lab.ok(&[
+        "temp",
+        "import",
+        "FRIDGE-1",
+        second.to_str().unwrap(),
+        "--again",
+    ]);
+    assert_eq!(readings(&lab), 5);
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn a_bad_logger_file_is_refused_whole_naming_the_row() {
+    let lab = fridge_lab();
+    lab.ok(&["config", "set", "timezone", "Europe/London"]);
+    let cases = [
+        // 01:30 on 25 October 2026 happened twice in London.
+        (
+            "2026-10-25 00:30:00,4\n2026-10-25 01:30:00,4\n",
+            "line 3",
+            "happened twice",
+        ),
+        (
+            "2026-11-19 08:00:00,4\n2026-11-19 09:00:00,cold\n",
+            "line 3",
+            "\"cold\"",
+        ),
+        (
+            "2026-11-19 08:00:00,4\n2026-12-19 09:00:00,4\n",
+            "line 3",
+            "not after now",
+        ),
+        (
+            "2026-11-19 08:00:00,4\n2026-11-19 08:00:00,5\n",
+            "line 3",
+            "not 5 °C",
+        ),
+    ];
+    for (rows, line, why) in cases {
+        let file = lab.file("bad.csv", &format!("timestamp,temperature\n{rows}"));
+        let err = lab.fails(&["temp", "import", "FRIDGE-1", file.to_str().unwrap()], 65);
+        assert!(err.contains(line) && err.contains(why), "{rows}: {err}");
+        assert_eq!(readings(&lab), 0, "{rows}");
+    }
+    // A recorded reading at another value.
+    record(&lab, "4", "2026-11-19T08:00:00Z");
+    let file = lab.file(
+        "clash.csv",
+        "timestamp,temperature\n2026-11-19T08:00:00Z,7\n",
+    );
+    let err = lab.fails(&["temp", "import", "FRIDGE-1", file.to_str().unwrap()], 65);
+    assert!(err.contains("not 7 °C"), "{err}");
+    assert_eq!(readings(&lab), 1);
+}
+
+#[test]
+fn the_daily_report_flags_missing_days_and_open_excursions_for_a_morning_cron() {
+    let lab = fridge_lab();
+    for day in 14..=20 {
+        record(&lab, "5", &format!("2026-11-{day}T08:00:00Z"));
+    }
+    // The default period is the 7 days ending yesterday (20 November).
+    let rows = lab.csv(&["report", "temperatures"]);
+    assert_eq!(
+        rows[0],
+        [
+            "location",
+            "date",
+            "readings",
+            "min",
+            "max",
+            "out_of_range",
+            "missing"
+        ]
+    );
+    assert_eq!(rows.len(), 8);
+    assert_eq!(rows[1][..2], ["FRIDGE-1", "2026-11-14"]);
+    assert!(rows[1..].iter().all(|r| r[6] == "false"), "{rows:?}");
+    lab.ok(&["report", "temperatures", "--fail-on-missing"]);
+    // A day without a reading fails the cron with exit 3.
+    let rows = lab.csv(&[
+        "report",
+        "temperatures",
+        "--from",
+        "2026-11-12",
+        "--to",
+        "2026-11-14",
+    ]);
+    assert_eq!(
+        rows[1][..],
+        ["FRIDGE-1", "2026-11-12", "0", "", "", "0", "true"]
+    );
+    let out = lab.run(&[
+        "report",
+        "temperatures",
+        "--from",
+        "2026-11-12",
+        "--fail-on-missing",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    // So does an excursion awaiting a decision.
+    lab.ok(&[
+        "temp",
+        "record",
+        "FRIDGE-1",
+        "3",
+        "--min",
+        "-1",
+        "--at",
+        "2026-11-21T08:00:00Z",
+    ]);
+    let out = lab.run(&["report", "temperatures", "--fail-on-missing"]);
+    assert_eq!(out.status.code(), Some(3));
+    let rows = lab.csv(&[
+        "report",
+        "temperatures",
+        "--from",
+        "2026-11-21",
+        "--to",
+        "2026-11-21",
+    ]);
+    assert_eq!(
+        rows[1][..],
+        ["FRIDGE-1", "2026-11-21", "1", "-1", "3", "1", "false"]
+    );
+}
+
+#[test]
+fn check_names_an_altered_reading_and_a_tampered_excursion() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T12:00:00Z");
+    lab.ok(&["check"]);
+    let raw = lab.raw();
+    let refused = raw.execute(
+        "UPDATE temperature_readings SET value = 500 WHERE id = 2",
+        [],
+    );
+    assert!(refused.unwrap_err().to_string().contains("append-only"));
+    raw.execute_batch(
+        "DROP TRIGGER temperature_readings_no_update;
+         UPDATE temperature_readings SET value = 600 WHERE id = 2;",
+    )
+    .unwrap();
+    drop(raw);
+    let out = lab.run(&["check"]);
+    assert_eq!(out.status.code(), Some(3));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("temperature_readings"), "{said}");
+    assert!(said.contains("location FRIDGE-1: its excursions"), "{said}");
+}
+
+#[test]
+fn a_range_edit_judges_new_readings_and_never_rewrites_old_ones() {
+    let lab = fridge_lab();
+    record(&lab, "7", "2026-11-20T08:00:00Z");
+    lab.ok(&["location", "edit", "FRIDGE-1", "--range", "2..6"]);
+    record(&lab, "7", "2026-11-20T10:00:00Z");
+    let list = lab.csv(&["temp", "list"]);
+    assert_eq!(list[1][5..7], ["2..8", "false"]);
+    assert_eq!(list[2][5..7], ["2..6", "true"]);
+    let audit = lab.ok(&["audit", "--entity", "location:FRIDGE-1", "--format", "csv"]);
+    assert!(audit.contains("range: 2..8 -> 2..6"), "{audit}");
+}
+
+#[test]
+fn readings_and_ranges_export_and_import_back_with_the_same_excursions() {
+    let lab = fridge_lab();
+    lab.ok(&[
+        "location",
+        "add",
+        "FREEZER-1",
+        "--range=-25..-15",
+        "--tolerance",
+        "20",
+    ]);
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    lab.ok(&[
+        "temp",
+        "record",
+        "FRIDGE-1",
+        "7.5",
+        "--max",
+        "9.25",
+        "--at",
+        "2026-11-20T10:00:00Z",
+        "--note",
+        "door, goods in",
+    ]);
+    record(&lab, "4", "2026-11-20T12:00:00Z");
+    lab.ok(&[
+        "temp",
+        "record",
+        "FREEZER-1",
+        "-18",
+        "--at",
+        "2026-11-20T08:00:00Z",
+    ]);
+    let locations = lab.ok(&["export", "locations"]);
+    assert!(
+        locations.starts_with("code,name,min_temp,max_temp,tolerance_minutes\n"),
+        "{locations}"
+    );
+    assert!(locations.contains("FREEZER-1,,-25,-15,20\n"), "{locations}");
+    assert!(locations.contains("FRIDGE-1,,2,8,0\n"), "{locations}");
+    let readings = lab.ok(&["export", "temperatures"]);
+    assert!(
+        readings.contains("FRIDGE-1,2026-11-20T10:00:00Z,7.5,,9.25,a.tester,\"door, goods in\""),
+        "{readings}"
+    );
+    let copy = Lab::new();
+    let l = copy.file("locations.csv", &locations);
+    let t = copy.file("temperatures.csv", &readings);
+    copy.ok(&["import", "locations", l.to_str().unwrap()]);
+    copy.ok(&["import", "temperatures", t.to_str().unwrap()]);
+    assert_eq!(copy.ok(&["temp", "list"]), lab.ok(&["temp", "list"]));
+    assert_eq!(
+        copy.ok(&[
+            "report",
+            "excursions",
+            "--columns",
+            "id,location,from,to,readings,peak,minutes,status"
+        ]),
+        lab.ok(&[
+            "report",
+            "excursions",
+            "--columns",
+            "id,location,from,to,readings,peak,minutes,status"
+        ])
+    );
+    copy.ok(&["check"]);
+    // A reading at a location the file's importer does not monitor.
+    let err = copy.fails(
+        &[
+            "import",
+            "temperatures",
+            copy.file(
+                "x.csv",
+                "location,timestamp,value\nMAIN,2026-11-20T08:00:00Z,20\n",
+            )
+            .to_str()
+            .unwrap(),
+        ],
+        65,
+    );
+    assert!(
+        err.contains("line 2") && err.contains("not monitored"),
+        "{err}"
+    );
+}
