@@ -217,6 +217,14 @@ pub enum Error {
     #[error("{0}")]
     CheckFailed(String),
 
+    /// `--columns` named a column this listing does not have: a usage
+    /// error (exit 2), like an unknown flag.
+    #[error("unknown column{} {} for --columns; this listing has: {}", if .unknown.len() == 1 { "" } else { "s" }, .unknown.join(", "), .valid.join(","))]
+    UnknownColumns {
+        unknown: Vec<String>,
+        valid: Vec<String>,
+    },
+
     /// The database stayed locked by another process past the busy
     /// timeout. `path` and `waited` are filled in at the database boundary
     /// (`Store`, or the CLI for errors raised beneath it).
@@ -360,6 +368,7 @@ impl Error {
             Error::Import { source, .. } => source.exit_code(),
             Error::NoDatabase { .. } | Error::FileNotFound { .. } => 66,
             Error::CheckFailed(_) => 3,
+            Error::UnknownColumns { .. } => 2,
             Error::Locked { .. } => 75,
             // A damaged, foreign, newer or read-only database is not bad
             // input data (65) and not missing (66): SPEC §8 leaves it to 1.
@@ -384,7 +393,7 @@ impl Error {
     /// answers them with 200 and the findings as data.
     pub fn http_status(&self) -> u16 {
         match self {
-            Error::Missing { .. } => 400,
+            Error::Missing { .. } | Error::UnknownColumns { .. } => 400,
             Error::NotFound { .. } | Error::FileNotFound { .. } => 404,
             Error::AlreadyExists { .. }
             | Error::AlreadyImported { .. }

@@ -267,7 +267,8 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
             let status = status.map(|s| s.parse::<Status>()).transpose()?;
             let list =
                 app::equipment::list(&store, &app::equipment::EquipmentQuery { status, category })?;
-            ctx.emit(&EQUIPMENT_LIST_HEADERS, &list)?;
+            // An asset's location is free text ("Blood sciences, room 2.14").
+            ctx.emit_with_text(&EQUIPMENT_LIST_HEADERS, &list, &["location"])?;
         }
         EquipmentCommand::Show { tag } => {
             let history = app::equipment::history(&store, &tag, Some(today))?;

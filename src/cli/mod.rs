@@ -33,7 +33,9 @@ use crate::clock::{Clock, FIRST_AS_OF, LAST_AS_OF, parse_zone, system_zone};
 use crate::db::{OpenOptions, Store, parse_busy_timeout};
 use crate::error::{Error, Result};
 use crate::model::{parse_date, stamp};
-use crate::report::{OutputFormat, render, render_to, write_csv};
+use crate::report::{
+    OutputFormat, Rendered, TableOptions, render, render_to_with, select_columns, write_csv,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -110,6 +112,28 @@ pub struct GlobalArgs {
         value_parser = busy_timeout_arg
     )]
     busy_timeout: Option<Duration>,
+    /// Tables: show every column whole, however wide (the terminal wraps)
+    ///
+    /// Without it a table is fitted to the terminal (or `COLUMNS`): long
+    /// headers wrap, free text (names, reasons, notes) is shortened with
+    /// `…`, and secondary columns may be left out (named under the table).
+    /// CSV and JSON are never shortened.
+    #[arg(long, global = true, help_heading = "Global options")]
+    wide: bool,
+    /// Only these columns, in this order, in any format (e.g. `--columns item,on_hand`)
+    ///
+    /// An unknown name is a usage error (exit 2) that lists the valid ones.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "A,B,C",
+        value_delimiter = ','
+    )]
+    columns: Vec<String>,
+    /// Start CSV output with a UTF-8 byte order mark, so Excel shows `µL` and `—` right
+    #[arg(long, global = true, help_heading = "Global options")]
+    bom: bool,
 }
 
 /// clap's parser for `--busy-timeout`: the library's rule, its message.
@@ -292,6 +316,12 @@ pub(crate) struct Ctx {
     format: Option<OutputFormat>,
     output: Option<PathBuf>,
     open_options: OpenOptions,
+    /// `--wide`: tables unfitted.
+    wide: bool,
+    /// `--columns`, trimmed; empty: every column.
+    columns: Vec<String>,
+    /// `--bom`: CSV output starts with a UTF-8 byte order mark.
+    bom: bool,
 }
 
 impl Ctx {
@@ -310,6 +340,14 @@ impl Ctx {
             opened: std::cell::RefCell::new(None),
             format: global.format,
             output: global.output,
+            wide: global.wide,
+            columns: global
+                .columns
+                .iter()
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect(),
+            bom: global.bom,
             open_options: OpenOptions {
                 busy_timeout: global
                     .busy_timeout
@@ -405,19 +443,101 @@ impl Ctx {
 
     /// Write rows as the chosen format to stdout or `--output`.
     pub(crate) fn emit<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
-        let format = self.format();
-        if format == OutputFormat::Csv {
-            return self.write_output(|out| write_csv(headers, rows, out));
-        }
-        let rendered = render(headers, rows)?;
-        self.write_output(|out| render_to(&rendered, format, out))
+        self.emit_in(self.format(), headers, rows, &[])
+    }
+
+    /// [`Ctx::emit`], with `text` naming columns of free text beyond the
+    /// usual ones (names, reasons, notes) that a fitted table may shorten.
+    pub(crate) fn emit_with_text<T: Serialize>(
+        &self,
+        headers: &[&str],
+        rows: &[T],
+        text: &[&str],
+    ) -> Result<()> {
+        self.emit_in(self.format(), headers, rows, text)
     }
 
     /// Write rows for a person to read: a table unless `--format` says otherwise.
     pub(crate) fn emit_for_people<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
-        let rendered = render(headers, rows)?;
-        let format = self.format.unwrap_or(OutputFormat::Table);
-        self.write_output(|out| render_to(&rendered, format, out))
+        self.emit_in(
+            self.format.unwrap_or(OutputFormat::Table),
+            headers,
+            rows,
+            &[],
+        )
+    }
+
+    fn emit_in<T: Serialize>(
+        &self,
+        format: OutputFormat,
+        headers: &[&str],
+        rows: &[T],
+        text: &[&str],
+    ) -> Result<()> {
+        let headers = self.columns(headers)?;
+        if format == OutputFormat::Csv {
+            return self.write_csv_output(|out| write_csv(&headers, rows, out));
+        }
+        let mut rendered = render(&headers, rows)?;
+        rendered.text = text.iter().map(|t| (*t).to_owned()).collect();
+        self.write_rendered(&rendered, format)
+    }
+
+    /// The columns `--columns` picked out of `headers` (all when not
+    /// given); an unknown one is a usage error listing the valid ones.
+    pub(crate) fn columns<'a>(&self, headers: &[&'a str]) -> Result<Vec<&'a str>> {
+        select_columns(headers, &self.columns)
+    }
+
+    /// Write already rendered rows (after any `--columns` selection) in
+    /// `format`: a table fitted to the terminal, CSV with `--bom`'s mark.
+    pub(crate) fn write_rendered(&self, rendered: &Rendered, format: OutputFormat) -> Result<()> {
+        let table = self.table_options();
+        if format == OutputFormat::Csv {
+            self.write_csv_output(|out| render_to_with(rendered, format, &table, out))
+        } else {
+            self.write_output(|out| render_to_with(rendered, format, &table, out))
+        }
+    }
+
+    /// [`Ctx::write_output`] for CSV: first the UTF-8 byte order mark
+    /// when `--bom` asks for it.
+    pub(crate) fn write_csv_output(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let bom = self.bom;
+        self.write_output(|out| {
+            if bom {
+                out.write_all("\u{feff}".as_bytes())
+                    .map_err(|source| Error::Io {
+                        path: "<output>".into(),
+                        source,
+                    })?;
+            }
+            write(out)
+        })
+    }
+
+    /// `--bom` was given.
+    pub(crate) fn bom(&self) -> bool {
+        self.bom
+    }
+
+    /// How tables are fitted and coloured: to the terminal's width (or
+    /// `COLUMNS`) unless `--wide`; colour only on a terminal without
+    /// `NO_COLOR`.
+    pub(crate) fn table_options(&self) -> TableOptions {
+        let to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
+        TableOptions {
+            width: if self.wide {
+                None
+            } else {
+                terminal_width(to_terminal)
+            },
+            colour: colour_wanted(to_terminal, std::env::var_os("NO_COLOR").as_deref()),
+            chosen: !self.columns.is_empty(),
+        }
     }
 
     /// Run `write` against stdout, or against `--output` written atomically
@@ -507,6 +627,29 @@ fn config(ctx: &Ctx, command: ConfigCommand) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The width tables are fitted to: `COLUMNS` when set to a number, else
+/// the terminal's when writing to one, else none (a pipe or a file gets
+/// every column whole).
+fn terminal_width(to_terminal: bool) -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+    {
+        return Some(columns);
+    }
+    if !to_terminal {
+        return None;
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+}
+
+/// Colour only for a person at a terminal, and never when `NO_COLOR` is
+/// set to anything but the empty string (no-color.org).
+fn colour_wanted(to_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    to_terminal && no_color.is_none_or(std::ffi::OsStr::is_empty)
 }
 
 fn default_db_path() -> PathBuf {

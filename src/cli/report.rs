@@ -14,7 +14,7 @@ use crate::model::{Money, parse_count};
 use crate::reorder::{REORDER_HEADERS, ReorderQuery, ReorderRow};
 use crate::report::expiry::{DEFAULT_WITHIN_DAYS, EXPIRY_HEADERS};
 use crate::report::usage::DEFAULT_WEEKS;
-use crate::report::{OutputFormat, Rendered, render, render_to, write_csv};
+use crate::report::{OutputFormat, Rendered, render, write_csv};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReportCommand {
@@ -123,17 +123,18 @@ pub(crate) fn print_reorder(
     } else {
         ctx.format()
     };
+    let headers = ctx.columns(REORDER_HEADERS)?;
     if format == OutputFormat::Csv {
         // Straight from the rows (the header is the struct's field order):
         // the weekly list can run to thousands of lines.
         // `write_csv` also escapes text cells against formula injection.
-        ctx.write_output(|out| write_csv(REORDER_HEADERS, &report.rows, out))?;
+        ctx.write_csv_output(|out| write_csv(&headers, &report.rows, out))?;
     } else {
-        let mut rendered = render(REORDER_HEADERS, &report.rows)?;
+        let mut rendered = render(&headers, &report.rows)?;
         if format == OutputFormat::Table {
             add_subtotals(&mut rendered, &report.rows);
         }
-        ctx.write_output(|out| render_to(&rendered, format, out))?;
+        ctx.write_rendered(&rendered, format)?;
     }
     for w in &report.warnings {
         ctx.say(&format!("warning: {w}"));
