@@ -101,7 +101,7 @@ pub(super) fn export(ctx: &Ctx, c: ExportCommand) -> Result<i32> {
     match c {
         ExportCommand::Movements => {
             let mut n = 0;
-            ctx.write_output(|out| {
+            ctx.write_csv_output(|out| {
                 n = app::imports::export_movements(&store, out)?;
                 Ok(())
             })?;
@@ -122,7 +122,7 @@ pub(super) fn export(ctx: &Ctx, c: ExportCommand) -> Result<i32> {
 /// One kind in its import format, to stdout or `--output`.
 fn export_kind(ctx: &Ctx, store: &crate::db::Store, kind: Kind, what: &str) -> Result<()> {
     let mut n = 0;
-    ctx.write_output(|out| {
+    ctx.write_csv_output(|out| {
         n = crate::app::imports::export(store, kind, out)?;
         Ok(())
     })?;

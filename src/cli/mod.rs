@@ -297,6 +297,24 @@ pub enum ConfigCommand {
     List,
 }
 
+/// One block of a `show`: its title, its rows, and what an empty one
+/// says ("no stock held").
+pub(crate) struct Block {
+    pub title: String,
+    pub rendered: Rendered,
+    pub empty: &'static str,
+}
+
+impl Block {
+    pub(crate) fn new(title: impl Into<String>, rendered: Rendered, empty: &'static str) -> Block {
+        Block {
+            title: title.into(),
+            rendered,
+            empty,
+        }
+    }
+}
+
 /// What every command runs with.
 pub(crate) struct Ctx {
     db: PathBuf,
@@ -500,6 +518,36 @@ impl Ctx {
         }
     }
 
+    /// The blocks of a `show` (item, equipment) as tables or CSV, each
+    /// under its own `== title ==` line, an empty one saying what is
+    /// empty: piped into a file or a mail, every block says what it is.
+    pub(crate) fn write_blocks(&self, blocks: &[Block], format: OutputFormat) -> Result<()> {
+        let table = self.table_options();
+        let write = |out: &mut dyn Write| -> Result<()> {
+            let io = |source| Error::Io {
+                path: "<output>".into(),
+                source,
+            };
+            for (i, block) in blocks.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out).map_err(io)?;
+                }
+                writeln!(out, "== {} ==", block.title).map_err(io)?;
+                if block.rendered.objects.is_empty() {
+                    writeln!(out, "({})", block.empty).map_err(io)?;
+                } else {
+                    render_to_with(&block.rendered, format, &table, out)?;
+                }
+            }
+            Ok(())
+        };
+        if format == OutputFormat::Csv {
+            self.write_csv_output(write)
+        } else {
+            self.write_output(write)
+        }
+    }
+
     /// [`Ctx::write_output`] for CSV: first the UTF-8 byte order mark
     /// when `--bom` asks for it.
     pub(crate) fn write_csv_output(
@@ -517,11 +565,6 @@ impl Ctx {
             }
             write(out)
         })
-    }
-
-    /// `--bom` was given.
-    pub(crate) fn bom(&self) -> bool {
-        self.bom
     }
 
     /// How tables are fitted and coloured: to the terminal's width (or
