@@ -172,22 +172,23 @@ struct Plan {
     hidden: Vec<String>,
 }
 
-/// The pieces a header may be wrapped at: after each `_` (which a line
+/// The pieces a header may be wrapped at, each with the character that
+/// joins it to the next on one line: after each `_` or space (which a line
 /// break then replaces) and after each `-` (which stays).
-fn header_pieces(header: &str) -> Vec<(String, bool)> {
+fn header_pieces(header: &str) -> Vec<(String, Option<char>)> {
     let mut pieces = Vec::new();
     let mut current = String::new();
     for c in header.chars() {
         match c {
-            '_' => pieces.push((std::mem::take(&mut current), true)),
+            '_' | ' ' => pieces.push((std::mem::take(&mut current), Some(c))),
             '-' => {
                 current.push('-');
-                pieces.push((std::mem::take(&mut current), false));
+                pieces.push((std::mem::take(&mut current), None));
             }
             _ => current.push(c),
         }
     }
-    pieces.push((current, false));
+    pieces.push((current, None));
     pieces.retain(|(p, _)| !p.is_empty());
     pieces
 }
@@ -200,16 +201,16 @@ fn wrap_header(header: &str, width: usize) -> String {
     }
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    let mut joiner = false;
-    for (piece, underscore_after) in header_pieces(header) {
-        let glue = if joiner { "_" } else { "" };
+    let mut joiner: Option<char> = None;
+    for (piece, after) in header_pieces(header) {
+        let glue = joiner.map(String::from).unwrap_or_default();
         if !line.is_empty() && line.width() + glue.len() + piece.width() > width {
             lines.push(std::mem::take(&mut line));
         } else {
-            line.push_str(glue);
+            line.push_str(&glue);
         }
         line.push_str(&piece);
-        joiner = underscore_after;
+        joiner = after;
     }
     lines.push(line);
     lines.join("\n")
@@ -536,6 +537,10 @@ mod tests {
             "expiring_before\ndelivery"
         );
         assert_eq!(wrap_header("2026-W47", 5), "2026-\nW47");
+        assert_eq!(
+            wrap_header("2026-W47 (partial)", 9),
+            "2026-W47\n(partial)"
+        );
         assert_eq!(wrap_header("item", 2), "item");
     }
 
