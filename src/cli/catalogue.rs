@@ -410,11 +410,7 @@ fn show_item(
     let mut fields = render(&["field", "value"], &fields)?;
     fields.text.push("value".into());
     let blocks = [
-        super::Block::new(
-            format!("item {}", item.code),
-            fields,
-            "no fields",
-        ),
+        super::Block::new(format!("item {}", item.code), fields, "no fields"),
         super::Block::new(
             "stock by lot and location",
             render(&["lot", "expiry", "status", "location", "quantity"], stock)?,

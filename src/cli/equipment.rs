@@ -1,7 +1,6 @@
 //! `equipment add|list|show|edit|status|check|service`, `calibrate`, and
 //! the `report calibration-due` arguments and runner.
 
-
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Serialize;

@@ -31,6 +31,9 @@ pub struct Rendered {
     /// Free-text columns beyond [`super::table::TEXT_COLUMNS`] that a
     /// fitted table may shorten (e.g. equipment's free-text `location`).
     pub text: Vec<String>,
+    /// Columns a fitted table may leave out when all else fails, beyond
+    /// [`super::table::LAST_RESORT_COLUMNS`], first to go first.
+    pub last_resort: Vec<String>,
 }
 
 impl Rendered {
@@ -156,6 +159,7 @@ pub fn render<T: Serialize>(headers: &[&str], rows: &[T]) -> Result<Rendered> {
         headers: headers.iter().map(|h| (*h).to_owned()).collect(),
         objects,
         text: Vec::new(),
+        last_resort: Vec::new(),
     })
 }
 

@@ -252,14 +252,21 @@ fn one_line(text: &str) -> String {
 /// first with free text no narrower than [`TEXT_COMFORT`], leaving out
 /// [`SECONDARY_COLUMNS`]; if that is not enough, again with free text
 /// down to [`TEXT_MIN`], leaving out [`LAST_RESORT_COLUMNS`] too.
-fn plan(headers: &[String], measures: &[Measure], width: usize, chosen: bool) -> Plan {
-    let droppable = |last_resort: bool| -> Vec<&'static str> {
+fn plan(
+    headers: &[String],
+    measures: &[Measure],
+    width: usize,
+    chosen: bool,
+    extra: &[String],
+) -> Plan {
+    let droppable = |last_resort: bool| -> Vec<&str> {
         if chosen {
             return Vec::new();
         }
         let mut names = SECONDARY_COLUMNS.to_vec();
         if last_resort {
             names.extend_from_slice(LAST_RESORT_COLUMNS);
+            names.extend(extra.iter().map(String::as_str));
         }
         names
     };
@@ -433,7 +440,13 @@ pub fn write_table(rendered: &Rendered, options: &TableOptions, out: &mut dyn Wr
                     text: text_at(h),
                 })
                 .collect();
-            plan(&rendered.headers, &measures, width, options.chosen)
+            plan(
+                &rendered.headers,
+                &measures,
+                width,
+                options.chosen,
+                &rendered.last_resort,
+            )
         }
         None => Plan {
             shown: (0..rendered.headers.len()).collect(),
@@ -537,10 +550,7 @@ mod tests {
             "expiring_before\ndelivery"
         );
         assert_eq!(wrap_header("2026-W47", 5), "2026-\nW47");
-        assert_eq!(
-            wrap_header("2026-W47 (partial)", 9),
-            "2026-W47\n(partial)"
-        );
+        assert_eq!(wrap_header("2026-W47 (partial)", 9), "2026-W47\n(partial)");
         assert_eq!(wrap_header("item", 2), "item");
     }
 
