@@ -797,3 +797,19 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Backup(a) => backup::run(&ctx, a),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::colour_wanted;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        assert!(colour_wanted(true, None));
+        assert!(!colour_wanted(false, None));
+        assert!(!colour_wanted(true, Some(OsStr::new("1"))));
+        // no-color.org: an empty NO_COLOR does not count.
+        assert!(colour_wanted(true, Some(OsStr::new(""))));
+    }
+}

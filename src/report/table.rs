@@ -554,6 +554,40 @@ mod tests {
         assert_eq!(wrap_header("item", 2), "item");
     }
 
+    fn states() -> Rendered {
+        let mut rendered = crate::report::render::<serde_json::Value>(
+            &["asset_tag", "state"],
+            &[
+                serde_json::json!({"asset_tag": "EQ-1", "state": "overdue"}),
+                serde_json::json!({"asset_tag": "EQ-2", "state": "due"}),
+                serde_json::json!({"asset_tag": "EQ-3", "state": "ok"}),
+            ],
+        )
+        .unwrap();
+        rendered.text.clear();
+        rendered
+    }
+
+    fn table(options: &TableOptions) -> String {
+        let mut out = Vec::new();
+        write_table(&states(), options, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn states_are_coloured_only_when_asked() {
+        let plain = table(&TableOptions::default());
+        assert!(!plain.contains('\u{1b}'), "{plain:?}");
+        let coloured = table(&TableOptions {
+            colour: true,
+            ..TableOptions::default()
+        });
+        // overdue red, due amber (dark yellow), ok as it is.
+        assert!(coloured.contains("\u{1b}[38;5;9moverdue"), "{coloured:?}");
+        assert!(coloured.contains("\u{1b}[38;5;3mdue"), "{coloured:?}");
+        assert!(coloured.contains(" ok"), "{coloured:?}");
+    }
+
     #[test]
     fn text_is_cut_with_an_ellipsis_by_display_width() {
         assert_eq!(truncate("Pipette tips 1000 µL", 10), "Pipette t…");

@@ -11,12 +11,22 @@ fn a_subcommands_help_lists_its_own_options_first_and_the_global_ones_once_under
     let heading = help.find("Global options:").expect(&help);
     let db = help.find("--db").unwrap();
     assert!(own < carrier && carrier < heading && heading < db, "{help}");
-    for flag in ["--db", "--user", "--format", "--output", "--busy-timeout"] {
+    for flag in [
+        "--db",
+        "--user",
+        "--format",
+        "--output",
+        "--busy-timeout",
+        "--wide",
+        "--columns",
+        "--bom",
+    ] {
         assert_eq!(
             help.matches(&format!("{flag} ")).count(),
             1,
             "{flag} in {help}"
         );
+        assert!(help.find(&format!("{flag} ")).unwrap() > heading, "{flag}");
     }
 }
 
