@@ -25,7 +25,14 @@ pub(crate) struct BackupArgs {
 
 pub(super) fn run(ctx: &Ctx, a: BackupArgs) -> Result<i32> {
     let store = ctx.open()?;
-    let done = crate::app::audit::backup(&store, &a.file, a.force)?;
+    let bar = super::progress::spinner(format!(
+        "backup: copying {} to {} and checking the copy",
+        store.path().display(),
+        a.file.display()
+    ));
+    let done = crate::app::audit::backup(&store, &a.file, a.force);
+    super::progress::clear(bar.as_ref());
+    let done = done?;
     ctx.say(&format!(
         "backup: wrote {} ({} bytes) from {}; verified: integrity_check ok, foreign keys ok, {} movements and {} balances agree with the ledger",
         done.path.display(),

@@ -73,7 +73,19 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         ImportKind::Orders => app::imports::ImportKind::Orders,
     };
     let what = kind.noun();
-    let summary = app::imports::import(&mut store, kind, source, ictx)?;
+    // A bar over the file's bytes as the import reads them (rows are
+    // checked and written as they are read), on a terminal only.
+    let len = (a.file != "-")
+        .then(|| std::fs::metadata(&a.file).ok().map(|m| m.len()))
+        .flatten();
+    let bar = super::progress::bytes(len, format!("importing {what} from {}", a.file));
+    let source: Box<dyn std::io::Read> = match &bar {
+        Some(bar) => Box::new(bar.wrap_read(source)),
+        None => source,
+    };
+    let summary = app::imports::import(&mut store, kind, source, ictx);
+    super::progress::clear(bar.as_ref());
+    let summary = summary?;
     for w in &summary.warnings {
         ctx.say(&format!("warning: {w}"));
     }

@@ -13,6 +13,7 @@ mod io;
 mod lot;
 mod movement;
 mod order;
+mod progress;
 mod report;
 mod report_calibration;
 mod report_waste;

@@ -261,3 +261,30 @@ fn piped_item_show_heads_every_block_and_says_what_is_empty() {
         assert!(out.contains(heading), "{heading:?} in {out}");
     }
 }
+
+#[test]
+fn no_progress_is_drawn_when_stderr_is_not_a_terminal() {
+    let lab = Lab::new();
+    for kind in ["locations", "items", "movements"] {
+        let out = lab.run(&[
+            "import",
+            kind,
+            &crate::common::fixture(&format!("{kind}.csv")),
+        ]);
+        assert!(out.status.success());
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.lines()
+                .all(|l| l.starts_with("imported ") || l.starts_with("warning: ")),
+            "{err:?}"
+        );
+        assert!(!err.contains(['\r', '\u{1b}']), "{err:?}");
+    }
+    for args in [&["check"][..], &["backup", "copy.db"]] {
+        let out = lab.run(args);
+        assert!(out.status.success(), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(!err.contains(['\r', '\u{1b}']), "{args:?}: {err:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
