@@ -102,7 +102,7 @@ pub struct GlobalArgs {
     /// `LABSTOCK_USER`): `audit --user NAME` then means "what NAME did".
     #[arg(skip)]
     user_on_command_line: bool,
-    /// How long a write waits while another process is writing, then exits 75 [default: $LABSTOCK_BUSY_TIMEOUT, else 5s]
+    /// How long a write waits while another process is writing, then exits 75 [default: $LABSTOCK_BUSY_TIMEOUT, else 60s]
     ///
     /// Seconds (`5`, `2.5`) or with a unit (`500ms`, `30s`); `0` fails at once.
     #[arg(
