@@ -219,7 +219,7 @@ pub enum Error {
 
     /// `--columns` named a column this listing does not have: a usage
     /// error (exit 2), like an unknown flag.
-    #[error("unknown column{} {} for --columns; this listing has: {}", if .unknown.len() == 1 { "" } else { "s" }, .unknown.join(", "), .valid.join(","))]
+    #[error("unknown column{} {} for --columns; this listing has: {}", if .unknown.len() == 1 { "" } else { "s" }, .unknown.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(", "), .valid.join(","))]
     UnknownColumns {
         unknown: Vec<String>,
         valid: Vec<String>,

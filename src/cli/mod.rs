@@ -502,6 +502,11 @@ impl Ctx {
         self.write_rendered(&rendered, format)
     }
 
+    /// `--columns` was given.
+    pub(crate) fn columns_given(&self) -> bool {
+        !self.columns.is_empty()
+    }
+
     /// The columns `--columns` picked out of `headers` (all when not
     /// given); an unknown one is a usage error listing the valid ones.
     pub(crate) fn columns<'a>(&self, headers: &[&'a str]) -> Result<Vec<&'a str>> {

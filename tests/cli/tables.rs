@@ -288,3 +288,18 @@ fn no_progress_is_drawn_when_stderr_is_not_a_terminal() {
         assert!(out.stdout.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn columns_pick_from_an_export_too_and_it_still_imports() {
+    let lab = demo();
+    let out = lab.ok(&["export", "items", "--columns", "code,name,unit"]);
+    let rows = parse_csv(&out);
+    assert_eq!(rows[0], ["code", "name", "unit"]);
+    assert!(rows.len() > 50 && rows.iter().all(|r| r.len() == 3));
+    let fresh = Lab::new();
+    let file = fresh.file("items.csv", &out);
+    fresh.ok(&["import", "items", file.to_str().unwrap()]);
+    let err = lab.fails(&["export", "items", "--columns", "code,nam"], 2);
+    assert!(err.contains("unknown column \"nam\""), "{err}");
+    assert!(err.contains("code,name,category"), "{err}");
+}
