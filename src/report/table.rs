@@ -259,39 +259,62 @@ fn plan(
     chosen: bool,
     extra: &[String],
 ) -> Plan {
-    let droppable = |last_resort: bool| -> Vec<&str> {
-        if chosen {
-            return Vec::new();
-        }
-        let mut names = SECONDARY_COLUMNS.to_vec();
-        if last_resort {
-            names.extend_from_slice(LAST_RESORT_COLUMNS);
-            names.extend(extra.iter().map(String::as_str));
-        }
-        names
-    };
+    if chosen {
+        // The reader chose these columns: cut free text, leave none out.
+        let all = (0..headers.len()).collect();
+        return match plan_with(headers, measures, width, TEXT_MIN, &[], all) {
+            Ok(plan) | Err(plan) => plan,
+        };
+    }
+    // Columns with nothing in them go first: they say the least.
+    let mut first: Vec<&str> = headers
+        .iter()
+        .zip(measures)
+        .filter(|(_, m)| m.cells == 0)
+        .map(|(h, _)| h.as_str())
+        .collect();
+    first.extend_from_slice(SECONDARY_COLUMNS);
     let all: Vec<usize> = (0..headers.len()).collect();
+    let narrowest = match plan_with(headers, measures, width, TEXT_COMFORT, &first, all) {
+        Ok(plan) => return plan,
+        Err(narrowest) => narrowest,
+    };
+    // The secondary columns are out already: what is left is cut
+    // further, and only then are the last-resort columns left out.
+    let mut last: Vec<&str> = LAST_RESORT_COLUMNS.to_vec();
+    last.extend(extra.iter().map(String::as_str));
+    let mut hidden = narrowest.hidden;
+    let narrower = match plan_with(headers, measures, width, TEXT_MIN, &last, narrowest.shown) {
+        Ok(mut plan) => {
+            hidden.append(&mut plan.hidden);
+            plan.hidden = hidden;
+            return plan;
+        }
+        Err(narrower) => narrower,
+    };
+    // Still too wide: columns from the right, all but the first, so the
+    // table fits whatever it holds.
+    let mut hidden_more = narrower.hidden;
+    hidden.append(&mut hidden_more);
+    let from_right: Vec<&str> = narrower
+        .shown
+        .iter()
+        .skip(1)
+        .rev()
+        .map(|&i| headers[i].as_str())
+        .collect();
     match plan_with(
         headers,
         measures,
         width,
-        TEXT_COMFORT,
-        &droppable(false),
-        all,
+        TEXT_MIN,
+        &from_right,
+        narrower.shown,
     ) {
-        Ok(plan) => plan,
-        // The secondary columns are out already: what is left is cut
-        // further, and only then are the last-resort columns left out.
-        Err(narrowest) => {
-            let (shown, hidden) = (narrowest.shown, narrowest.hidden);
-            match plan_with(headers, measures, width, TEXT_MIN, &droppable(true), shown) {
-                Ok(mut plan) | Err(mut plan) => {
-                    let mut all_hidden = hidden;
-                    all_hidden.append(&mut plan.hidden);
-                    plan.hidden = all_hidden;
-                    plan
-                }
-            }
+        Ok(mut plan) | Err(mut plan) => {
+            hidden.append(&mut plan.hidden);
+            plan.hidden = hidden;
+            plan
         }
     }
 }
@@ -586,6 +609,56 @@ mod tests {
         assert!(coloured.contains("\u{1b}[38;5;9moverdue"), "{coloured:?}");
         assert!(coloured.contains("\u{1b}[38;5;3mdue"), "{coloured:?}");
         assert!(coloured.contains(" ok"), "{coloured:?}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..proptest::prelude::ProptestConfig::default() })]
+
+        /// Whatever the columns hold, a fitted table is no wider than the
+        /// terminal once its first column fits.
+        #[test]
+        fn a_fitted_table_fits(
+            columns in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec![
+                        "item", "name", "reason", "lot", "on_hand", "supplier_ref",
+                        "expiring_before_delivery", "status", "notes", "x", "2026-W47 (partial)",
+                    ]),
+                    proptest::collection::vec("[a-zA-Z0-9 µ—-]{0,40}", 3),
+                ),
+                1..9,
+            ),
+            width in 30usize..200,
+        ) {
+            let mut seen = std::collections::HashSet::new();
+            let columns: Vec<_> = columns.into_iter().filter(|(h, _)| seen.insert(*h)).collect();
+            let headers: Vec<String> = columns.iter().map(|(h, _)| (*h).to_owned()).collect();
+            let objects = (0..3)
+                .map(|r| {
+                    columns
+                        .iter()
+                        .map(|(h, cells)| ((*h).to_owned(), Value::String(cells[r].clone())))
+                        .collect()
+                })
+                .collect();
+            let rendered = Rendered { headers, objects, text: Vec::new(), last_resort: Vec::new() };
+            let mut out = Vec::new();
+            write_table(&rendered, &TableOptions { width: Some(width), ..TableOptions::default() }, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            let (first, cells) = &columns[0];
+            let first_min = if TEXT_COLUMNS.contains(first) {
+                TEXT_MIN.max(first.len())
+            } else {
+                cells.iter().map(|c| c.width()).max().unwrap_or(0).max(
+                    header_pieces(first).iter().map(|(p, _)| p.width()).max().unwrap_or(0),
+                )
+            };
+            if first_min + GAP <= width {
+                for line in text.lines() {
+                    proptest::prop_assert!(line.width() <= width, "{} > {width}:\n{text}", line.width());
+                }
+            }
+        }
     }
 
     #[test]
