@@ -53,7 +53,9 @@ Environment:
   LABSTOCK_DB    database path (instead of --db)
   LABSTOCK_USER  who is recording (instead of --user)
   LABSTOCK_BUSY_TIMEOUT  how long a write waits for another (instead of --busy-timeout)
-  LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)";
+  LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)
+  COLUMNS        the width tables are fitted to (else the terminal's)
+  NO_COLOR       set: no colour, even on a terminal";
 
 /// Laboratory stock and consumables tracker.
 ///
