@@ -217,6 +217,13 @@ pub enum Error {
     #[error("{0}")]
     CheckFailed(String),
 
+    /// A CSV file whose header is separated by something other than
+    /// commas (Excel in many European locales saves "CSV" with `;`).
+    #[error(
+        "the file is separated by {name} ({separator:?}), not commas: labstock reads comma-separated CSV"
+    )]
+    WrongSeparator { separator: char, name: &'static str },
+
     /// `--columns` named a column this listing does not have: a usage
     /// error (exit 2), like an unknown flag.
     #[error("unknown column{} {} for --columns; this listing has: {}", if .unknown.len() == 1 { "" } else { "s" }, .unknown.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(", "), .valid.join(","))]
@@ -364,6 +371,7 @@ impl Error {
             | Error::LotPending { .. }
             | Error::LotNotPending { .. }
             | Error::Refused(_)
+            | Error::WrongSeparator { .. }
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
             Error::NoDatabase { .. } | Error::FileNotFound { .. } => 66,
@@ -398,6 +406,7 @@ impl Error {
             Error::AlreadyExists { .. }
             | Error::AlreadyImported { .. }
             | Error::Csv(_)
+            | Error::WrongSeparator { .. }
             | Error::Invalid { .. }
             | Error::NothingToReverse { .. }
             | Error::InsufficientStock { .. }
@@ -477,7 +486,16 @@ impl Error {
             Error::OutputExists { .. } => {
                 Some("nothing was changed; use --force to replace it, or name a new file".into())
             }
-            Error::Import { .. } => Some("nothing from the file was written".into()),
+            Error::Import { source, .. } => Some(match source.as_ref() {
+                separator @ Error::WrongSeparator { .. } => format!(
+                    "nothing from the file was written; {}",
+                    separator.hint().unwrap_or_default()
+                ),
+                _ => "nothing from the file was written".into(),
+            }),
+            Error::WrongSeparator { separator, .. } => Some(format!(
+                "save it from the spreadsheet as \"CSV UTF-8 (Comma delimited)\", or replace each {separator:?} between cells with a comma"
+            )),
             Error::StocktakeUncounted { id, .. } => Some(format!(
                 "nothing was written; count them (`labstock stocktake sheet {id}` lists what is left), or apply with --zero-uncounted if they were found empty"
             )),

@@ -226,7 +226,14 @@ fn a_semicolon_separated_import_is_refused_naming_the_separator() {
     let file = lab.file("items.csv", "code;name\nRGT-1;Reagent one\n");
     let before = lab.db_bytes();
     let err = lab.fails(&["import", "items", file.to_str().unwrap()], 65);
-    assert!(err.contains("semicolons"), "{err}");
+    assert!(
+        err.starts_with("error: line 1: the file is separated by semicolons (';'), not commas"),
+        "{err}"
+    );
+    assert!(
+        err.contains("\nhint: nothing from the file was written; save it from the spreadsheet as \"CSV UTF-8 (Comma delimited)\", or replace each ';'"),
+        "{err}"
+    );
     assert_eq!(lab.db_bytes(), before);
 }
 
