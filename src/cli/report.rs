@@ -133,9 +133,9 @@ pub(crate) fn print_reorder(
         let mut rendered = render(&headers, &report.rows)?;
         if format == OutputFormat::Table {
             add_subtotals(&mut rendered, &report.rows);
-            // At 80 columns the order line (item, name, position, how many,
-            // cost, why) matters more than its unit and level, which the
-            // reason repeats.
+            // On a narrow terminal the order line (supplier, item, name,
+            // position, how many, cost, why) matters more than its unit
+            // and level, which the reason repeats.
             rendered.last_resort = vec!["unit".into(), "reorder_level".into()];
         }
         ctx.write_rendered(&rendered, format)?;

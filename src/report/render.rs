@@ -31,7 +31,7 @@ pub struct Rendered {
     /// Free-text columns beyond [`super::table::TEXT_COLUMNS`] that a
     /// fitted table may shorten (e.g. equipment's free-text `location`).
     pub text: Vec<String>,
-    /// Columns a fitted table may leave out when all else fails, beyond
+    /// Columns a fitted table may leave out when all else fails, before
     /// [`super::table::LAST_RESORT_COLUMNS`], first to go first.
     pub last_resort: Vec<String>,
 }

@@ -281,8 +281,9 @@ fn plan(
     };
     // The secondary columns are out already: what is left is cut
     // further, and only then are the last-resort columns left out.
-    let mut last: Vec<&str> = LAST_RESORT_COLUMNS.to_vec();
-    last.extend(extra.iter().map(String::as_str));
+    // The listing's own last-resort columns first: it knows them best.
+    let mut last: Vec<&str> = extra.iter().map(String::as_str).collect();
+    last.extend_from_slice(LAST_RESORT_COLUMNS);
     let mut hidden = narrowest.hidden;
     let narrower = match plan_with(headers, measures, width, TEXT_MIN, &last, narrowest.shown) {
         Ok(mut plan) => {
