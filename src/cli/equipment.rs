@@ -266,7 +266,14 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
             let list =
                 app::equipment::list(&store, &app::equipment::EquipmentQuery { status, category })?;
             // An asset's location is free text ("Blood sciences, room 2.14").
-            ctx.emit_with_text(&EQUIPMENT_LIST_HEADERS, &list, &["location"])?;
+            ctx.emit_fitted(
+                &EQUIPMENT_LIST_HEADERS,
+                &list,
+                &super::Fit {
+                    text: &["location"],
+                    ..super::Fit::default()
+                },
+            )?;
         }
         EquipmentCommand::Show { tag } => {
             let history = app::equipment::history(&store, &tag, Some(today))?;

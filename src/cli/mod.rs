@@ -300,6 +300,15 @@ pub enum ConfigCommand {
     List,
 }
 
+/// How a listing's table is fitted beyond the general rules
+/// ([`crate::report::table`]): more free-text columns, and the columns
+/// to leave out first when all else fails.
+#[derive(Debug, Default)]
+pub(crate) struct Fit<'a> {
+    pub text: &'a [&'a str],
+    pub last_resort: &'a [&'a str],
+}
+
 /// One block of a `show`: its title, its rows, and what an empty one
 /// says ("no stock held").
 pub(crate) struct Block {
@@ -464,18 +473,17 @@ impl Ctx {
 
     /// Write rows as the chosen format to stdout or `--output`.
     pub(crate) fn emit<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
-        self.emit_in(self.format(), headers, rows, &[])
+        self.emit_in(self.format(), headers, rows, &Fit::default())
     }
 
-    /// [`Ctx::emit`], with `text` naming columns of free text beyond the
-    /// usual ones (names, reasons, notes) that a fitted table may shorten.
-    pub(crate) fn emit_with_text<T: Serialize>(
+    /// [`Ctx::emit`], with hints for a table fitted to the terminal.
+    pub(crate) fn emit_fitted<T: Serialize>(
         &self,
         headers: &[&str],
         rows: &[T],
-        text: &[&str],
+        fit: &Fit<'_>,
     ) -> Result<()> {
-        self.emit_in(self.format(), headers, rows, text)
+        self.emit_in(self.format(), headers, rows, fit)
     }
 
     /// Write rows for a person to read: a table unless `--format` says otherwise.
@@ -484,7 +492,7 @@ impl Ctx {
             self.format.unwrap_or(OutputFormat::Table),
             headers,
             rows,
-            &[],
+            &Fit::default(),
         )
     }
 
@@ -493,14 +501,15 @@ impl Ctx {
         format: OutputFormat,
         headers: &[&str],
         rows: &[T],
-        text: &[&str],
+        fit: &Fit<'_>,
     ) -> Result<()> {
         let headers = self.columns(headers)?;
         if format == OutputFormat::Csv {
             return self.write_csv_output(|out| write_csv(&headers, rows, out));
         }
         let mut rendered = render(&headers, rows)?;
-        rendered.text = text.iter().map(|t| (*t).to_owned()).collect();
+        rendered.text = fit.text.iter().map(|t| (*t).to_owned()).collect();
+        rendered.last_resort = fit.last_resort.iter().map(|t| (*t).to_owned()).collect();
         self.write_rendered(&rendered, format)
     }
 

@@ -228,7 +228,12 @@ fn expiry(ctx: &Ctx, a: ExpiryArgs) -> Result<i32> {
         location: a.location,
     };
     let rows = app::reports::expiry(&store, &query)?;
-    ctx.emit(EXPIRY_HEADERS, &rows)?;
+    // Narrow: the state (expired, expiring) says what the days say.
+    let fit = super::Fit {
+        last_resort: &["days_until_expiry"],
+        ..super::Fit::default()
+    };
+    ctx.emit_fitted(EXPIRY_HEADERS, &rows, &fit)?;
     Ok(0)
 }
 
@@ -252,6 +257,13 @@ fn usage(ctx: &Ctx, a: UsageArgs) -> Result<i32> {
     let report = app::reports::usage(&store, &query)?;
     let headers = report.headers();
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    ctx.emit(&headers, &report.records())?;
+    // Narrow: the oldest weeks go first; the latest, the partial week and
+    // the totals stay.
+    let weeks: Vec<&str> = report.weeks.iter().map(String::as_str).collect();
+    let fit = super::Fit {
+        last_resort: &weeks,
+        ..super::Fit::default()
+    };
+    ctx.emit_fitted(&headers, &report.records(), &fit)?;
     Ok(0)
 }

@@ -297,13 +297,23 @@ fn plan(
     // table fits whatever it holds.
     let mut hidden_more = narrower.hidden;
     hidden.append(&mut hidden_more);
-    let from_right: Vec<&str> = narrower
+    // A `state` (overdue, expired, …) is what a reader looks for: it goes last.
+    let mut from_right: Vec<&str> = narrower
         .shown
         .iter()
         .skip(1)
         .rev()
         .map(|&i| headers[i].as_str())
+        .filter(|h| *h != "state")
         .collect();
+    if narrower
+        .shown
+        .iter()
+        .skip(1)
+        .any(|&i| headers[i] == "state")
+    {
+        from_right.push("state");
+    }
     match plan_with(
         headers,
         measures,
