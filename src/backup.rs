@@ -36,14 +36,35 @@ pub struct BackupReport {
 /// (WAL recovery by another process).
 const RETRY_PAUSE: Duration = Duration::from_millis(20);
 
+/// The stage a backup has reached, for a front end to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupStage {
+    /// Copying the snapshot with the online backup API.
+    Copying,
+    /// Checking the copy as `check` does.
+    Verifying,
+}
+
 impl Store {
     /// Copy this database to `dest` and verify the copy; `force` replaces
     /// an existing `dest`. On any failure `dest` is left as it was.
     pub fn backup_to(&self, dest: &Path, force: bool) -> Result<BackupReport> {
+        self.backup_to_with(dest, force, &mut |_| {})
+    }
+
+    /// [`Store::backup_to`], telling `stage` where it has got to.
+    pub fn backup_to_with(
+        &self,
+        dest: &Path,
+        force: bool,
+        stage: &mut dyn FnMut(BackupStage),
+    ) -> Result<BackupReport> {
         let dest = dest.to_owned();
         refuse_unsafe_destination(self.path(), &dest, force)?;
         let temp = TempCopy::beside(&dest)?;
+        stage(BackupStage::Copying);
         self.copy_into(&temp.path)?;
+        stage(BackupStage::Verifying);
         let check = verify(&temp.path, self.busy_timeout())?;
         if !check.is_clean() {
             let first = check

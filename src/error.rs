@@ -217,6 +217,26 @@ pub enum Error {
     #[error("{0}")]
     CheckFailed(String),
 
+    /// A CSV file whose header is separated by something other than
+    /// commas (Excel in many European locales saves "CSV" with `;`).
+    #[error(
+        "the file is separated by {name} ({separator:?}), not commas: labstock reads comma-separated CSV"
+    )]
+    WrongSeparator { separator: char, name: &'static str },
+
+    /// `--columns` named a column this listing does not have: a usage
+    /// error (exit 2), like an unknown flag.
+    #[error("unknown column{} {} for --columns; this listing has: {}", if .unknown.len() == 1 { "" } else { "s" }, .unknown.iter().map(|u| format!("{u:?}")).collect::<Vec<_>>().join(", "), .valid.join(","))]
+    UnknownColumns {
+        unknown: Vec<String>,
+        valid: Vec<String>,
+    },
+
+    /// A combination of options the command does not take (exit 2, as
+    /// the argument parser's own usage errors).
+    #[error("{0}")]
+    Usage(String),
+
     /// The database stayed locked by another process past the busy
     /// timeout. `path` and `waited` are filled in at the database boundary
     /// (`Store`, or the CLI for errors raised beneath it).
@@ -356,10 +376,12 @@ impl Error {
             | Error::LotPending { .. }
             | Error::LotNotPending { .. }
             | Error::Refused(_)
+            | Error::WrongSeparator { .. }
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
             Error::NoDatabase { .. } | Error::FileNotFound { .. } => 66,
             Error::CheckFailed(_) => 3,
+            Error::UnknownColumns { .. } | Error::Usage(_) => 2,
             Error::Locked { .. } => 75,
             // A damaged, foreign, newer or read-only database is not bad
             // input data (65) and not missing (66): SPEC §8 leaves it to 1.
@@ -384,11 +406,12 @@ impl Error {
     /// answers them with 200 and the findings as data.
     pub fn http_status(&self) -> u16 {
         match self {
-            Error::Missing { .. } => 400,
+            Error::Missing { .. } | Error::UnknownColumns { .. } | Error::Usage(_) => 400,
             Error::NotFound { .. } | Error::FileNotFound { .. } => 404,
             Error::AlreadyExists { .. }
             | Error::AlreadyImported { .. }
             | Error::Csv(_)
+            | Error::WrongSeparator { .. }
             | Error::Invalid { .. }
             | Error::NothingToReverse { .. }
             | Error::InsufficientStock { .. }
@@ -468,7 +491,16 @@ impl Error {
             Error::OutputExists { .. } => {
                 Some("nothing was changed; use --force to replace it, or name a new file".into())
             }
-            Error::Import { .. } => Some("nothing from the file was written".into()),
+            Error::Import { source, .. } => Some(match source.as_ref() {
+                separator @ Error::WrongSeparator { .. } => format!(
+                    "nothing from the file was written; {}",
+                    separator.hint().unwrap_or_default()
+                ),
+                _ => "nothing from the file was written".into(),
+            }),
+            Error::WrongSeparator { separator, .. } => Some(format!(
+                "save it from the spreadsheet as \"CSV UTF-8 (Comma delimited)\", or replace each {separator:?} between cells with a comma"
+            )),
             Error::StocktakeUncounted { id, .. } => Some(format!(
                 "nothing was written; count them (`labstock stocktake sheet {id}` lists what is left), or apply with --zero-uncounted if they were found empty"
             )),

@@ -472,18 +472,19 @@ impl Shape {
                 continue;
             }
             let Some(known) = format.columns.iter().find(|c| **c == name) else {
-                let separator = [(';', "semicolons"), ('\t', "tabs")]
+                // A header such as `code;name`: the whole file is
+                // separated by something else; say so, not "unknown column".
+                if let Some((separator, name)) = [(';', "semicolons"), ('\t', "tabs")]
                     .into_iter()
                     .find(|(sep, _)| name.contains(*sep))
-                    .map(|(_, word)| {
-                        format!("; the header looks separated by {word}, but labstock reads comma-separated CSV")
-                    })
-                    .unwrap_or_default();
+                {
+                    return Err(Error::WrongSeparator { separator, name }.at_row(line, None));
+                }
                 return Err(Error::invalid(
                     format!("column in the {} header", format.kind),
                     raw,
                     format!(
-                        "unknown column; expected some of: {}{separator}",
+                        "unknown column; expected some of: {}",
                         format.columns.join(",")
                     ),
                 )

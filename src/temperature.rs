@@ -546,6 +546,28 @@ pub struct DayRow {
     pub missing: bool,
 }
 
+/// One reading as the chart draws it.
+#[derive(Debug, Clone)]
+pub struct ChartPoint {
+    pub at: DateTime<Utc>,
+    pub value: i64,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub out_of_range: bool,
+}
+
+/// A location's readings over a period, for the chart.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    pub location: String,
+    /// The range now, in hundredths.
+    pub range: (i64, i64),
+    /// The period's first instant and the instant after its last day.
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub points: Vec<ChartPoint>,
+}
+
 /// What `temp decide` did.
 #[derive(Debug, Clone, Serialize)]
 pub struct Decided {
@@ -663,6 +685,8 @@ struct Stored {
     peak: i64,
     tolerance: i64,
     decision: Option<(String, String, String, String)>,
+    /// The lots the decision covered, as recorded with it.
+    decided_lots: Option<String>,
 }
 
 impl Stored {
@@ -683,7 +707,7 @@ impl Stored {
 }
 
 const STORED: &str = "SELECT e.id, e.location_id, loc.code, e.from_at, e.to_at, e.last_at, e.readings, e.peak, \
-     e.tolerance, d.decision, d.user, d.reason, d.at FROM excursions e JOIN locations loc ON loc.id = e.location_id \
+     e.tolerance, d.decision, d.user, d.reason, d.at, d.lots FROM excursions e JOIN locations loc ON loc.id = e.location_id \
      LEFT JOIN excursion_decisions d ON d.excursion_id = e.id";
 
 fn stored_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
@@ -702,6 +726,7 @@ fn stored_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
             Some(d) => Some((d, r.get(10)?, r.get(11)?, r.get(12)?)),
             None => None,
         },
+        decided_lots: r.get(13)?,
     })
 }
 
@@ -1113,7 +1138,17 @@ impl Store {
             if only_open && status != "open" {
                 continue;
             }
-            let held = held_during(&self.conn, e.location_id, &e.from_at, e.to_at.as_deref())?;
+            // A decided excursion lists the lots its decision covered (as
+            // recorded); an undecided one what the ledger says now.
+            let lots = match &e.decided_lots {
+                Some(lots) => lots.clone(),
+                None => lots_text(&held_during(
+                    &self.conn,
+                    e.location_id,
+                    &e.from_at,
+                    e.to_at.as_deref(),
+                )?),
+            };
             let (decided_by, reason) = match &e.decision {
                 Some((_, by, reason, _)) => (Some(by.clone()), Some(reason.clone())),
                 None => (None, None),
@@ -1126,7 +1161,7 @@ impl Store {
                 readings: e.readings,
                 peak: show(e.peak),
                 minutes: e.minutes(),
-                lots: lots_text(&held),
+                lots,
                 status,
                 decided_by,
                 reason,
@@ -1229,6 +1264,44 @@ impl Store {
         })
     }
 
+    /// A monitored location's readings over `from..=to` (lab days) with
+    /// its range now, for the chart.
+    pub fn chart_points(
+        &self,
+        location: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<ChartData> {
+        let zone = crate::settings::lab_zone(&self.conn)?;
+        let loc = monitored(&self.conn, location)?;
+        let start = start_of_day(from, zone);
+        let end = to
+            .succ_opt()
+            .map_or_else(|| start_of_day(to, zone), |d| start_of_day(d, zone));
+        let rows = read_rows(&self.conn, loc.id, &stamp(start), None)?;
+        let end_stamp = stamp(end);
+        let points = rows
+            .into_iter()
+            .filter(|r| r.1 < end_stamp)
+            .filter_map(|(_, at, j, _)| {
+                Some(ChartPoint {
+                    at: parse_stamp(&at).ok()?,
+                    value: j.value,
+                    min: j.min,
+                    max: j.max,
+                    out_of_range: j.out_of_range(),
+                })
+            })
+            .collect();
+        Ok(ChartData {
+            location: loc.code,
+            range: (loc.min, loc.max),
+            start,
+            end,
+            points,
+        })
+    }
+
     /// `report temperatures`: each monitored location, each day of
     /// `from..=to` in the lab's calendar.
     pub fn temperature_days(
@@ -1251,7 +1324,7 @@ impl Store {
         );
         let mut out = Vec::new();
         for (id, code) in locations {
-            let rows = read_rows(&self.conn, id, &lo, None)?;
+            let rows = read_rows(&self.conn, id, &lo, Some(&hi))?;
             let mut days: Vec<DayRow> = Vec::new();
             let mut date = from;
             while date <= to {

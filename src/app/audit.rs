@@ -38,3 +38,13 @@ pub fn chain_heads(store: &Store) -> Result<Vec<Head>> {
 pub fn backup(store: &Store, dest: &Path, force: bool) -> Result<BackupReport> {
     store.backup_to(dest, force)
 }
+
+/// [`backup`], telling `stage` where it has got to (for a progress line).
+pub fn backup_with_stages(
+    store: &Store,
+    dest: &Path,
+    force: bool,
+    stage: &mut dyn FnMut(crate::backup::BackupStage),
+) -> Result<BackupReport> {
+    store.backup_to_with(dest, force, stage)
+}

@@ -81,6 +81,20 @@ pub fn excursions(
     store.excursions(location, only_open)
 }
 
+/// `report temperatures --format svg --location LOC`: the chart.
+pub fn chart(store: &Store, location: &str, from: NaiveDate, to: NaiveDate) -> Result<String> {
+    let data = store.chart_points(location, from, to)?;
+    crate::report::temperature_chart::svg(&crate::report::temperature_chart::Chart {
+        location: &data.location,
+        from,
+        to,
+        start: data.start,
+        end: data.end,
+        range: data.range,
+        points: &data.points,
+    })
+}
+
 /// `report temperatures`: the rows, and whether any day is missing or
 /// any excursion waits for a decision (`--fail-on-missing`).
 pub fn days(

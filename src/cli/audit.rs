@@ -76,18 +76,19 @@ pub(super) fn run(ctx: &Ctx, args: &AuditArgs) -> Result<i32> {
     }
     // CSV is written as it is read, so the trail of a ledger of millions
     // of movements never has to fit in memory.
-    ctx.write_output(|out| {
-        write_csv_header(AUDIT_HEADERS, out)?;
+    let headers = ctx.columns(AUDIT_HEADERS)?;
+    ctx.write_csv_output(|out| {
+        write_csv_header(&headers, out)?;
         let mut chunk = Vec::with_capacity(CHUNK);
         app::audit::audit_each(&store, &filter, |row| {
             chunk.push(row);
             if chunk.len() == CHUNK {
-                write_csv_rows(AUDIT_HEADERS, &chunk, out)?;
+                write_csv_rows(&headers, &chunk, out)?;
                 chunk.clear();
             }
             Ok(())
         })?;
-        write_csv_rows(AUDIT_HEADERS, &chunk, out)
+        write_csv_rows(&headers, &chunk, out)
     })?;
     Ok(0)
 }

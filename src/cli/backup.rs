@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Ctx;
+use crate::backup::BackupStage;
 use crate::error::Result;
 
 /// Copy the database to FILE with SQLite's online backup API.
@@ -25,7 +26,24 @@ pub(crate) struct BackupArgs {
 
 pub(super) fn run(ctx: &Ctx, a: BackupArgs) -> Result<i32> {
     let store = ctx.open()?;
-    let done = crate::app::audit::backup(&store, &a.file, a.force)?;
+    let bar = super::progress::spinner(format!("backup of {}", store.path().display()));
+    let (from, to) = (
+        store.path().display().to_string(),
+        a.file.display().to_string(),
+    );
+    let done = crate::app::audit::backup_with_stages(&store, &a.file, a.force, &mut |stage| {
+        if let Some(bar) = &bar {
+            bar.set_message(match stage {
+                BackupStage::Copying => format!("backup: copying {from} to {to}"),
+                BackupStage::Verifying => {
+                    "backup: checking the copy (integrity, foreign keys, balances, hash chains)"
+                        .to_owned()
+                }
+            });
+        }
+    });
+    super::progress::clear(bar.as_ref());
+    let done = done?;
     ctx.say(&format!(
         "backup: wrote {} ({} bytes) from {}; verified: integrity_check ok, foreign keys ok, {} movements and {} balances agree with the ledger",
         done.path.display(),

@@ -397,7 +397,7 @@ fn show_item(
     changes: &[crate::catalogue::ItemChange],
 ) -> Result<()> {
     use crate::error::Error;
-    use crate::report::{OutputFormat, render, render_to};
+    use crate::report::{OutputFormat, render};
     #[derive(Serialize)]
     struct Shown<'a> {
         #[serde(flatten)]
@@ -442,18 +442,20 @@ fn show_item(
                 .collect()
         })
         .unwrap_or_default();
-    let sections = [
-        render(&["field", "value"], &fields)?,
-        render(&["lot", "expiry", "status", "location", "quantity"], stock)?,
-        render(&["at", "user", "field", "old_value", "new_value"], changes)?,
+    let mut fields = render(&["field", "value"], &fields)?;
+    fields.text.push("value".into());
+    let blocks = [
+        super::Block::new(format!("item {}", item.code), fields, "no fields"),
+        super::Block::new(
+            "stock by lot and location",
+            render(&["lot", "expiry", "status", "location", "quantity"], stock)?,
+            "no stock held",
+        ),
+        super::Block::new(
+            "changes to the item's settings",
+            render(&["at", "user", "field", "old_value", "new_value"], changes)?,
+            "no changes recorded since it was added",
+        ),
     ];
-    ctx.write_output(|out| {
-        for (i, section) in sections.iter().enumerate() {
-            if i > 0 {
-                writeln!(out).map_err(io)?;
-            }
-            render_to(section, format, out)?;
-        }
-        Ok(())
-    })
+    ctx.write_blocks(&blocks, format)
 }

@@ -19,7 +19,18 @@ pub(crate) struct CheckArgs {
 
 pub(super) fn run(ctx: &Ctx, args: &CheckArgs) -> Result<i32> {
     let store = ctx.open()?;
-    let report = crate::app::audit::check(&store, args.quick)?;
+    let bar = super::progress::spinner(format!(
+        "checking {}: balances against the ledger, hash chains, SQLite's {}",
+        store.path().display(),
+        if args.quick {
+            "quick_check"
+        } else {
+            "integrity_check"
+        }
+    ));
+    let report = crate::app::audit::check(&store, args.quick);
+    super::progress::clear(bar.as_ref());
+    let report = report?;
     if report.is_clean() {
         ctx.say(&format!(
             "check: {} movements, {} balances: every balance agrees with the ledger",

@@ -1,8 +1,6 @@
 //! `equipment add|list|show|edit|status|check|service`, `calibrate`, and
 //! the `report calibration-due` arguments and runner.
 
-use std::io::Write;
-
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -17,7 +15,7 @@ use crate::calibration::{
 };
 use crate::error::{Error, Result};
 use crate::model::{parse_count, parse_date};
-use crate::report::{OutputFormat, render, render_to};
+use crate::report::{OutputFormat, render};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum EquipmentCommand {
@@ -267,7 +265,15 @@ pub(super) fn run(ctx: &Ctx, c: EquipmentCommand) -> Result<i32> {
             let status = status.map(|s| s.parse::<Status>()).transpose()?;
             let list =
                 app::equipment::list(&store, &app::equipment::EquipmentQuery { status, category })?;
-            ctx.emit(&EQUIPMENT_LIST_HEADERS, &list)?;
+            // An asset's location is free text ("Blood sciences, room 2.14").
+            ctx.emit_fitted(
+                &EQUIPMENT_LIST_HEADERS,
+                &list,
+                &super::Fit {
+                    text: &["location"],
+                    ..super::Fit::default()
+                },
+            )?;
         }
         EquipmentCommand::Show { tag } => {
             let history = app::equipment::history(&store, &tag, Some(today))?;
@@ -708,27 +714,21 @@ fn show(ctx: &Ctx, h: &AssetHistory, today: NaiveDate) -> Result<()> {
             value: format!("{} by {}", eq.created_at, eq.created_by),
         },
     ];
-    ctx.write_output(|out| {
-        let section = |out: &mut dyn Write, title: &str| -> Result<()> {
-            if format == OutputFormat::Table {
-                writeln!(out, "\n{title}").map_err(io)
-            } else {
-                writeln!(out).map_err(io)
-            }
-        };
-        render_to(&render(&["field", "value"], &fields)?, format, out)?;
-        section(out, "Status history")?;
-        render_to(
-            &render(
+    let mut fields = render(&["field", "value"], &fields)?;
+    fields.text.push("value".into());
+    let blocks = [
+        super::Block::new(format!("asset {}", eq.asset_tag), fields, "no fields"),
+        super::Block::new(
+            "status history",
+            render(
                 &["date", "from", "to", "why", "by", "recorded_at"],
                 &timeline,
             )?,
-            format,
-            out,
-        )?;
-        section(out, "Calibrations, extensions and interval changes")?;
-        render_to(
-            &render(
+            "no status changes recorded",
+        ),
+        super::Block::new(
+            "calibrations, extensions and interval changes",
+            render(
                 &[
                     "date",
                     "record",
@@ -741,14 +741,13 @@ fn show(ctx: &Ctx, h: &AssetHistory, today: NaiveDate) -> Result<()> {
                 ],
                 &history,
             )?,
-            format,
-            out,
-        )?;
-        section(out, "Maintenance log")?;
-        render_to(
-            &render(&["date", "kind", "by", "notes", "recorded_by"], &service)?,
-            format,
-            out,
-        )
-    })
+            "no calibrations recorded",
+        ),
+        super::Block::new(
+            "maintenance log",
+            render(&["date", "kind", "by", "notes", "recorded_by"], &service)?,
+            "no maintenance recorded",
+        ),
+    ];
+    ctx.write_blocks(&blocks, format)
 }

@@ -67,7 +67,7 @@ fn print(ctx: &Ctx, decoded: &Decoded, format: OutputFormat) -> Result<()> {
         .collect();
     let rendered = crate::report::render(&["ai", "title", "value"], &rows)?;
     let stdout = std::io::stdout();
-    crate::report::render_to(&rendered, format, &mut stdout.lock())
+    crate::report::render_to_with(&rendered, format, &ctx.table_options(), &mut stdout.lock())
 }
 
 pub(super) fn run(ctx: &Ctx, c: Gs1Command) -> Result<i32> {

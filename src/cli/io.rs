@@ -1,10 +1,12 @@
 //! `import KIND FILE` and `export KIND`.
 
+use std::io::Write;
+
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::Ctx;
 use crate::app;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::export::Kind;
 use crate::import::{self, ImportContext};
 
@@ -77,7 +79,19 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
         ImportKind::Temperatures => app::imports::ImportKind::Temperatures,
     };
     let what = kind.noun();
-    let summary = app::imports::import(&mut store, kind, source, ictx)?;
+    // A bar over the file's bytes as the import reads them (rows are
+    // checked and written as they are read), on a terminal only.
+    let len = (a.file != "-")
+        .then(|| std::fs::metadata(&a.file).ok().map(|m| m.len()))
+        .flatten();
+    let bar = super::progress::bytes(len, format!("importing {what} from {}", a.file));
+    let source: Box<dyn std::io::Read> = match &bar {
+        Some(bar) => Box::new(bar.wrap_read(source)),
+        None => source,
+    };
+    let summary = app::imports::import(&mut store, kind, source, ictx);
+    super::progress::clear(bar.as_ref());
+    let summary = summary?;
     for w in &summary.warnings {
         ctx.say(&format!("warning: {w}"));
     }
@@ -102,37 +116,62 @@ pub(super) fn import(ctx: &Ctx, a: ImportArgs) -> Result<i32> {
 
 pub(super) fn export(ctx: &Ctx, c: ExportCommand) -> Result<i32> {
     let store = ctx.open()?;
-    match c {
+    let (kind, what) = match c {
         ExportCommand::Movements => {
-            let mut n = 0;
-            ctx.write_output(|out| {
-                n = app::imports::export_movements(&store, out)?;
-                Ok(())
-            })?;
+            let n = export_csv(ctx, |out| app::imports::export_movements(&store, out))?;
             ctx.say(&format!("exported {n} movements"));
+            return Ok(0);
         }
-        ExportCommand::Locations => export_kind(ctx, &store, Kind::Locations, "locations")?,
-        ExportCommand::Items => export_kind(ctx, &store, Kind::Items, "items")?,
-        ExportCommand::Orders => export_kind(ctx, &store, Kind::Orders, "order lines")?,
-        ExportCommand::Equipment => export_kind(ctx, &store, Kind::Equipment, "assets")?,
-        ExportCommand::Calibrations => {
-            export_kind(ctx, &store, Kind::Calibrations, "calibrations")?;
-        }
-        ExportCommand::Waste => export_kind(ctx, &store, Kind::Waste, "waste records")?,
-        ExportCommand::Temperatures => {
-            export_kind(ctx, &store, Kind::Temperatures, "temperature readings")?;
-        }
-    }
+        ExportCommand::Locations => (Kind::Locations, "locations"),
+        ExportCommand::Items => (Kind::Items, "items"),
+        ExportCommand::Orders => (Kind::Orders, "order lines"),
+        ExportCommand::Equipment => (Kind::Equipment, "assets"),
+        ExportCommand::Calibrations => (Kind::Calibrations, "calibrations"),
+        ExportCommand::Waste => (Kind::Waste, "waste records"),
+        ExportCommand::Temperatures => (Kind::Temperatures, "temperature readings"),
+    };
+    let n = export_csv(ctx, |out| app::imports::export(&store, kind, out))?;
+    ctx.say(&format!("exported {n} {what}"));
     Ok(0)
 }
 
-/// One kind in its import format, to stdout or `--output`.
-fn export_kind(ctx: &Ctx, store: &crate::db::Store, kind: Kind, what: &str) -> Result<()> {
+/// Write one export to stdout or `--output` (with `--bom`'s mark), and
+/// return its row count. With `--columns` only those columns are kept:
+/// the export is then made in memory first, and the picked columns
+/// copied from it cell for cell (already escaped for spreadsheets).
+fn export_csv(ctx: &Ctx, export: impl FnOnce(&mut dyn Write) -> Result<u64>) -> Result<u64> {
     let mut n = 0;
-    ctx.write_output(|out| {
-        n = crate::app::imports::export(store, kind, out)?;
-        Ok(())
+    if !ctx.columns_given() {
+        ctx.write_csv_output(|out| {
+            n = export(out)?;
+            Ok(())
+        })?;
+        return Ok(n);
+    }
+    let mut whole = Vec::new();
+    n = export(&mut whole)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(whole.as_slice());
+    let mut records = reader.records();
+    let header = records.next().transpose()?.unwrap_or_default();
+    let headers: Vec<&str> = header.iter().collect();
+    let picked = ctx.columns(&headers)?;
+    let at: Vec<usize> = picked
+        .iter()
+        .filter_map(|p| headers.iter().position(|h| h == p))
+        .collect();
+    ctx.write_csv_output(|out| {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(&picked)?;
+        for record in records {
+            let record = record?;
+            w.write_record(at.iter().map(|&i| record.get(i).unwrap_or_default()))?;
+        }
+        w.flush().map_err(|source| Error::Io {
+            path: "<output>".into(),
+            source,
+        })
     })?;
-    ctx.say(&format!("exported {n} {what}"));
-    Ok(())
+    Ok(n)
 }

@@ -13,6 +13,7 @@ mod io;
 mod lot;
 mod movement;
 mod order;
+mod progress;
 mod report;
 mod report_calibration;
 mod report_waste;
@@ -34,7 +35,9 @@ use crate::clock::{Clock, FIRST_AS_OF, LAST_AS_OF, parse_zone, system_zone};
 use crate::db::{OpenOptions, Store, parse_busy_timeout};
 use crate::error::{Error, Result};
 use crate::model::{parse_date, stamp};
-use crate::report::{OutputFormat, render, render_to, write_csv};
+use crate::report::{
+    OutputFormat, Rendered, TableOptions, render, render_to_with, select_columns, write_csv,
+};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -51,7 +54,9 @@ Environment:
   LABSTOCK_DB    database path (instead of --db)
   LABSTOCK_USER  who is recording (instead of --user)
   LABSTOCK_BUSY_TIMEOUT  how long a write waits for another (instead of --busy-timeout)
-  LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)";
+  LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)
+  COLUMNS        the width tables are fitted to (else the terminal's)
+  NO_COLOR       set: no colour, even on a terminal";
 
 /// Laboratory stock and consumables tracker.
 ///
@@ -100,7 +105,7 @@ pub struct GlobalArgs {
     /// `LABSTOCK_USER`): `audit --user NAME` then means "what NAME did".
     #[arg(skip)]
     user_on_command_line: bool,
-    /// How long a write waits while another process is writing, then exits 75 [default: $LABSTOCK_BUSY_TIMEOUT, else 5s]
+    /// How long a write waits while another process is writing, then exits 75 [default: $LABSTOCK_BUSY_TIMEOUT, else 60s]
     ///
     /// Seconds (`5`, `2.5`) or with a unit (`500ms`, `30s`); `0` fails at once.
     #[arg(
@@ -111,6 +116,28 @@ pub struct GlobalArgs {
         value_parser = busy_timeout_arg
     )]
     busy_timeout: Option<Duration>,
+    /// Tables: show every column whole, however wide (the terminal wraps)
+    ///
+    /// Without it a table is fitted to the terminal (or `COLUMNS`): long
+    /// headers wrap, free text (names, reasons, notes) is shortened with
+    /// `…`, and secondary columns may be left out (named under the table).
+    /// CSV and JSON are never shortened.
+    #[arg(long, global = true, help_heading = "Global options")]
+    wide: bool,
+    /// Only these columns, in this order, in any format (e.g. `--columns item,on_hand`)
+    ///
+    /// An unknown name is a usage error (exit 2) that lists the valid ones.
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "A,B,C",
+        value_delimiter = ','
+    )]
+    columns: Vec<String>,
+    /// Start CSV output with a UTF-8 byte order mark, so Excel shows `µL` and `—` right
+    #[arg(long, global = true, help_heading = "Global options")]
+    bom: bool,
 }
 
 /// clap's parser for `--busy-timeout`: the library's rule, its message.
@@ -277,6 +304,33 @@ pub enum ConfigCommand {
     List,
 }
 
+/// How a listing's table is fitted beyond the general rules
+/// ([`crate::report::table`]): more free-text columns, and the columns
+/// to leave out first when all else fails.
+#[derive(Debug, Default)]
+pub(crate) struct Fit<'a> {
+    pub text: &'a [&'a str],
+    pub last_resort: &'a [&'a str],
+}
+
+/// One block of a `show`: its title, its rows, and what an empty one
+/// says ("no stock held").
+pub(crate) struct Block {
+    pub title: String,
+    pub rendered: Rendered,
+    pub empty: &'static str,
+}
+
+impl Block {
+    pub(crate) fn new(title: impl Into<String>, rendered: Rendered, empty: &'static str) -> Block {
+        Block {
+            title: title.into(),
+            rendered,
+            empty,
+        }
+    }
+}
+
 /// What every command runs with.
 pub(crate) struct Ctx {
     db: PathBuf,
@@ -296,6 +350,12 @@ pub(crate) struct Ctx {
     format: Option<OutputFormat>,
     output: Option<PathBuf>,
     open_options: OpenOptions,
+    /// `--wide`: tables unfitted.
+    wide: bool,
+    /// `--columns`, trimmed; empty: every column.
+    columns: Vec<String>,
+    /// `--bom`: CSV output starts with a UTF-8 byte order mark.
+    bom: bool,
 }
 
 impl Ctx {
@@ -314,6 +374,14 @@ impl Ctx {
             opened: std::cell::RefCell::new(None),
             format: global.format,
             output: global.output,
+            wide: global.wide,
+            columns: global
+                .columns
+                .iter()
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect(),
+            bom: global.bom,
             open_options: OpenOptions {
                 busy_timeout: global
                     .busy_timeout
@@ -409,19 +477,131 @@ impl Ctx {
 
     /// Write rows as the chosen format to stdout or `--output`.
     pub(crate) fn emit<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
-        let format = self.format();
-        if format == OutputFormat::Csv {
-            return self.write_output(|out| write_csv(headers, rows, out));
-        }
-        let rendered = render(headers, rows)?;
-        self.write_output(|out| render_to(&rendered, format, out))
+        self.emit_in(self.format(), headers, rows, &Fit::default())
+    }
+
+    /// [`Ctx::emit`], with hints for a table fitted to the terminal.
+    pub(crate) fn emit_fitted<T: Serialize>(
+        &self,
+        headers: &[&str],
+        rows: &[T],
+        fit: &Fit<'_>,
+    ) -> Result<()> {
+        self.emit_in(self.format(), headers, rows, fit)
     }
 
     /// Write rows for a person to read: a table unless `--format` says otherwise.
     pub(crate) fn emit_for_people<T: Serialize>(&self, headers: &[&str], rows: &[T]) -> Result<()> {
-        let rendered = render(headers, rows)?;
-        let format = self.format.unwrap_or(OutputFormat::Table);
-        self.write_output(|out| render_to(&rendered, format, out))
+        self.emit_in(
+            self.format.unwrap_or(OutputFormat::Table),
+            headers,
+            rows,
+            &Fit::default(),
+        )
+    }
+
+    fn emit_in<T: Serialize>(
+        &self,
+        format: OutputFormat,
+        headers: &[&str],
+        rows: &[T],
+        fit: &Fit<'_>,
+    ) -> Result<()> {
+        let headers = self.columns(headers)?;
+        if format == OutputFormat::Csv {
+            return self.write_csv_output(|out| write_csv(&headers, rows, out));
+        }
+        let mut rendered = render(&headers, rows)?;
+        rendered.text = fit.text.iter().map(|t| (*t).to_owned()).collect();
+        rendered.last_resort = fit.last_resort.iter().map(|t| (*t).to_owned()).collect();
+        self.write_rendered(&rendered, format)
+    }
+
+    /// `--columns` was given.
+    pub(crate) fn columns_given(&self) -> bool {
+        !self.columns.is_empty()
+    }
+
+    /// The columns `--columns` picked out of `headers` (all when not
+    /// given); an unknown one is a usage error listing the valid ones.
+    pub(crate) fn columns<'a>(&self, headers: &[&'a str]) -> Result<Vec<&'a str>> {
+        select_columns(headers, &self.columns)
+    }
+
+    /// Write already rendered rows (after any `--columns` selection) in
+    /// `format`: a table fitted to the terminal, CSV with `--bom`'s mark.
+    pub(crate) fn write_rendered(&self, rendered: &Rendered, format: OutputFormat) -> Result<()> {
+        let table = self.table_options();
+        if format == OutputFormat::Csv {
+            self.write_csv_output(|out| render_to_with(rendered, format, &table, out))
+        } else {
+            self.write_output(|out| render_to_with(rendered, format, &table, out))
+        }
+    }
+
+    /// The blocks of a `show` (item, equipment) as tables or CSV, each
+    /// under its own `== title ==` line, an empty one saying what is
+    /// empty: piped into a file or a mail, every block says what it is.
+    pub(crate) fn write_blocks(&self, blocks: &[Block], format: OutputFormat) -> Result<()> {
+        let table = self.table_options();
+        let write = |out: &mut dyn Write| -> Result<()> {
+            let io = |source| Error::Io {
+                path: "<output>".into(),
+                source,
+            };
+            for (i, block) in blocks.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out).map_err(io)?;
+                }
+                writeln!(out, "== {} ==", block.title).map_err(io)?;
+                if block.rendered.objects.is_empty() {
+                    writeln!(out, "({})", block.empty).map_err(io)?;
+                } else {
+                    render_to_with(&block.rendered, format, &table, out)?;
+                }
+            }
+            Ok(())
+        };
+        if format == OutputFormat::Csv {
+            self.write_csv_output(write)
+        } else {
+            self.write_output(write)
+        }
+    }
+
+    /// [`Ctx::write_output`] for CSV: first the UTF-8 byte order mark
+    /// when `--bom` asks for it.
+    pub(crate) fn write_csv_output(
+        &self,
+        write: impl FnOnce(&mut dyn Write) -> Result<()>,
+    ) -> Result<()> {
+        let bom = self.bom;
+        self.write_output(|out| {
+            if bom {
+                out.write_all("\u{feff}".as_bytes())
+                    .map_err(|source| Error::Io {
+                        path: "<output>".into(),
+                        source,
+                    })?;
+            }
+            write(out)
+        })
+    }
+
+    /// How tables are fitted and coloured: to the terminal's width (or
+    /// `COLUMNS`) unless `--wide`; colour only on a terminal without
+    /// `NO_COLOR`.
+    pub(crate) fn table_options(&self) -> TableOptions {
+        let to_terminal = self.output.is_none() && std::io::stdout().is_terminal();
+        TableOptions {
+            width: if self.wide {
+                None
+            } else {
+                terminal_width(to_terminal)
+            },
+            colour: colour_wanted(to_terminal, std::env::var_os("NO_COLOR").as_deref()),
+            chosen: !self.columns.is_empty(),
+        }
     }
 
     /// Run `write` against stdout, or against `--output` written atomically
@@ -511,6 +691,29 @@ fn config(ctx: &Ctx, command: ConfigCommand) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// The width tables are fitted to: `COLUMNS` when set to a number, else
+/// the terminal's when writing to one, else none (a pipe or a file gets
+/// every column whole).
+fn terminal_width(to_terminal: bool) -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+    {
+        return Some(columns);
+    }
+    if !to_terminal {
+        return None;
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
+}
+
+/// Colour only for a person at a terminal, and never when `NO_COLOR` is
+/// set to anything but the empty string (no-color.org).
+fn colour_wanted(to_terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    to_terminal && no_color.is_none_or(std::ffi::OsStr::is_empty)
 }
 
 fn default_db_path() -> PathBuf {
@@ -614,5 +817,21 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Order(c) => order::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
         Command::Backup(a) => backup::run(&ctx, a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::colour_wanted;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        assert!(colour_wanted(true, None));
+        assert!(!colour_wanted(false, None));
+        assert!(!colour_wanted(true, Some(OsStr::new("1"))));
+        // no-color.org: an empty NO_COLOR does not count.
+        assert!(colour_wanted(true, Some(OsStr::new(""))));
     }
 }

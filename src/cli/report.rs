@@ -14,7 +14,7 @@ use crate::model::{Money, parse_count};
 use crate::reorder::{REORDER_HEADERS, ReorderQuery, ReorderRow};
 use crate::report::expiry::{DEFAULT_WITHIN_DAYS, EXPIRY_HEADERS};
 use crate::report::usage::DEFAULT_WEEKS;
-use crate::report::{OutputFormat, Rendered, render, render_to, write_csv};
+use crate::report::{OutputFormat, Rendered, render, write_csv};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReportCommand {
@@ -129,17 +129,22 @@ pub(crate) fn print_reorder(
     } else {
         ctx.format()
     };
+    let headers = ctx.columns(REORDER_HEADERS)?;
     if format == OutputFormat::Csv {
         // Straight from the rows (the header is the struct's field order):
         // the weekly list can run to thousands of lines.
         // `write_csv` also escapes text cells against formula injection.
-        ctx.write_output(|out| write_csv(REORDER_HEADERS, &report.rows, out))?;
+        ctx.write_csv_output(|out| write_csv(&headers, &report.rows, out))?;
     } else {
-        let mut rendered = render(REORDER_HEADERS, &report.rows)?;
+        let mut rendered = render(&headers, &report.rows)?;
         if format == OutputFormat::Table {
             add_subtotals(&mut rendered, &report.rows);
+            // On a narrow terminal the order line (supplier, item, name,
+            // position, how many, cost, why) matters more than its unit
+            // and level, which the reason repeats.
+            rendered.last_resort = vec!["unit".into(), "reorder_level".into()];
         }
-        ctx.write_output(|out| render_to(&rendered, format, out))?;
+        ctx.write_rendered(&rendered, format)?;
     }
     for w in &report.warnings {
         ctx.say(&format!("warning: {w}"));
@@ -229,7 +234,12 @@ fn expiry(ctx: &Ctx, a: ExpiryArgs) -> Result<i32> {
         location: a.location,
     };
     let rows = app::reports::expiry(&store, &query)?;
-    ctx.emit(EXPIRY_HEADERS, &rows)?;
+    // Narrow: the state (expired, expiring) says what the days say.
+    let fit = super::Fit {
+        last_resort: &["days_until_expiry"],
+        ..super::Fit::default()
+    };
+    ctx.emit_fitted(EXPIRY_HEADERS, &rows, &fit)?;
     Ok(0)
 }
 
@@ -253,6 +263,13 @@ fn usage(ctx: &Ctx, a: UsageArgs) -> Result<i32> {
     let report = app::reports::usage(&store, &query)?;
     let headers = report.headers();
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    ctx.emit(&headers, &report.records())?;
+    // Narrow: the oldest weeks go first; the latest, the partial week and
+    // the totals stay.
+    let weeks: Vec<&str> = report.weeks.iter().map(String::as_str).collect();
+    let fit = super::Fit {
+        last_resort: &weeks,
+        ..super::Fit::default()
+    };
+    ctx.emit_fitted(&headers, &report.records(), &fit)?;
     Ok(0)
 }

@@ -8,6 +8,7 @@ use crate::app::{self, temperature::ReadingRequest};
 use crate::error::{Error, Result};
 use crate::import::{self, ImportContext};
 use crate::model::{Timestamp, parse_count, parse_lab_timestamp};
+use crate::report::OutputFormat;
 use crate::temperature::{Monitoring, parse_celsius, parse_day, parse_range};
 
 #[derive(Debug, Subcommand)]
@@ -250,6 +251,21 @@ pub(super) fn temperatures(ctx: &Ctx, a: TemperaturesArgs) -> Result<i32> {
             from.to_string(),
             format!("a day on or before --to ({to})"),
         ));
+    }
+    if ctx.explicit_format() == Some(OutputFormat::Svg) {
+        let Some(location) = a.location.as_deref() else {
+            return Err(Error::Usage(
+                "--format svg draws one location's chart: give --location LOC".into(),
+            ));
+        };
+        let svg = app::temperature::chart(&store, location, from, to)?;
+        ctx.write_output(|out| {
+            out.write_all(svg.as_bytes()).map_err(|source| Error::Io {
+                path: "<output>".into(),
+                source,
+            })
+        })?;
+        return Ok(0);
     }
     let (rows, failing) = app::temperature::days(&store, a.location.as_deref(), from, to)?;
     ctx.emit(

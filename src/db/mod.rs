@@ -44,7 +44,11 @@ pub const APPLICATION_ID: i64 = 0x4C42_5354;
 
 /// How long a write waits for another process's write to finish before
 /// giving up with exit code 75, unless `--busy-timeout` says otherwise.
-pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// An import holds the write lock for all of its rows (all or nothing):
+/// 6 – 10 s for 300,000 rows, about a minute for 2M on the reference
+/// machine (BENCHMARKS.md, "A bench write during a long import"), so a
+/// bench `receive` meanwhile waits rather than failing.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The longest busy timeout accepted (SQLite counts it in `int`
 /// milliseconds; a day is far beyond any sensible wait).

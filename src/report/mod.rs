@@ -5,9 +5,12 @@
 
 pub mod expiry;
 mod render;
+pub mod table;
+pub mod temperature_chart;
 pub mod usage;
 
 pub use render::{
-    OutputFormat, Rendered, csv_escape, csv_unescape, render, render_to, write_csv,
-    write_csv_header, write_csv_rows,
+    OutputFormat, Rendered, csv_escape, csv_unescape, render, render_to, render_to_with,
+    select_columns, write_csv, write_csv_header, write_csv_rows,
 };
+pub use table::TableOptions;

@@ -10,10 +10,10 @@
 use std::borrow::Cow;
 use std::io::Write;
 
-use comfy_table::{CellAlignment, ContentArrangement, Table, TableComponent, presets};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::table::{TableOptions, write_table};
 use crate::error::{Error, Result};
 
 /// How a listing is written.
@@ -22,12 +22,56 @@ pub enum OutputFormat {
     Csv,
     Json,
     Table,
+    /// A chart (`report temperatures --location LOC` only).
+    Svg,
 }
 
 /// Rows turned into cells once, ready for any format.
 pub struct Rendered {
     pub headers: Vec<String>,
     pub objects: Vec<serde_json::Map<String, Value>>,
+    /// Free-text columns beyond [`super::table::TEXT_COLUMNS`] that a
+    /// fitted table may shorten (e.g. equipment's free-text `location`).
+    pub text: Vec<String>,
+    /// Columns a fitted table may leave out when all else fails, before
+    /// [`super::table::LAST_RESORT_COLUMNS`], first to go first.
+    pub last_resort: Vec<String>,
+}
+
+impl Rendered {
+    /// Keep only the `chosen` columns, in that order (`--columns`).
+    pub fn select(&mut self, chosen: &[String]) -> Result<()> {
+        let headers: Vec<&str> = self.headers.iter().map(String::as_str).collect();
+        self.headers = select_columns(&headers, chosen)?
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        Ok(())
+    }
+}
+
+/// The columns `chosen` (by `--columns`) out of `headers`, in the order
+/// chosen; none chosen means all. An unknown name is a usage error that
+/// lists the valid ones.
+pub fn select_columns<'a>(headers: &[&'a str], chosen: &[String]) -> Result<Vec<&'a str>> {
+    if chosen.is_empty() {
+        return Ok(headers.to_vec());
+    }
+    let unknown: Vec<String> = chosen
+        .iter()
+        .filter(|c| !headers.contains(&c.as_str()))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::UnknownColumns {
+            unknown,
+            valid: headers.iter().map(|h| (*h).to_owned()).collect(),
+        });
+    }
+    Ok(chosen
+        .iter()
+        .filter_map(|c| headers.iter().find(|h| **h == c.as_str()).copied())
+        .collect())
 }
 
 /// The characters that make a spreadsheet read a cell as a formula (or,
@@ -80,7 +124,7 @@ pub fn csv_unescape(text: &str) -> &str {
     }
 }
 
-fn cell_text(v: &Value) -> String {
+pub(super) fn cell_text(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
@@ -116,6 +160,8 @@ pub fn render<T: Serialize>(headers: &[&str], rows: &[T]) -> Result<Rendered> {
     Ok(Rendered {
         headers: headers.iter().map(|h| (*h).to_owned()).collect(),
         objects,
+        text: Vec::new(),
+        last_resort: Vec::new(),
     })
 }
 
@@ -470,8 +516,18 @@ impl serde::Serializer for CellText {
     }
 }
 
-/// Write rendered rows in `format` to `out`.
+/// Write rendered rows in `format` to `out`, a table as wide as it is.
 pub fn render_to(rendered: &Rendered, format: OutputFormat, out: &mut dyn Write) -> Result<()> {
+    render_to_with(rendered, format, &TableOptions::default(), out)
+}
+
+/// Write rendered rows in `format` to `out`, a table fitted by `table`.
+pub fn render_to_with(
+    rendered: &Rendered,
+    format: OutputFormat,
+    table: &TableOptions,
+    out: &mut dyn Write,
+) -> Result<()> {
     let io = |source| Error::Io {
         path: "<output>".into(),
         source,
@@ -505,34 +561,19 @@ pub fn render_to(rendered: &Rendered, format: OutputFormat, out: &mut dyn Write)
             serde_json::to_writer_pretty(&mut *out, &values)?;
             writeln!(out).map_err(io)?;
         }
-        OutputFormat::Table => {
-            let mut table = Table::new();
-            table
-                .load_preset(presets::UTF8_HORIZONTAL_ONLY)
-                .remove_style(TableComponent::HorizontalLines)
-                .remove_style(TableComponent::MiddleIntersections)
-                .remove_style(TableComponent::LeftBorderIntersections)
-                .remove_style(TableComponent::RightBorderIntersections)
-                .set_content_arrangement(ContentArrangement::Disabled)
-                .set_header(&rendered.headers);
-            for obj in &rendered.objects {
-                table.add_row(rendered.headers.iter().map(|h| {
-                    let v = obj.get(h).unwrap_or(&Value::Null);
-                    let mut cell = comfy_table::Cell::new(cell_text(v));
-                    if v.is_number() {
-                        cell = cell.set_alignment(CellAlignment::Right);
-                    }
-                    cell
-                }));
-            }
-            if rendered.objects.is_empty() {
-                writeln!(out, "(nothing to show)").map_err(io)?;
-            } else {
-                writeln!(out, "{table}").map_err(io)?;
-            }
-        }
+        OutputFormat::Table => write_table(rendered, table, out)?,
+        OutputFormat::Svg => return Err(svg_is_a_chart()),
     }
     Ok(())
+}
+
+/// `--format svg` on a listing: only one report draws a chart.
+pub(crate) fn svg_is_a_chart() -> Error {
+    Error::Usage(
+        "--format svg draws a chart, which only `report temperatures --location LOC` has; \
+         use csv, json or table here"
+            .into(),
+    )
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@
 //! the last N whole ISO weeks (Monday to Sunday, UTC) that have ended by
 //! the end of the as-of date, so a partly-elapsed week never drags the
 //! average down: on a Sunday its own week is the last, on any other day the
-//! week before.
+//! week before. The current week so far (Monday to the as-of date) is
+//! shown too, after them, as its own column labelled `(partial)`: it is
+//! counted in neither the total nor the average.
 
 use std::collections::HashMap;
 
@@ -45,6 +47,18 @@ pub fn week_starts(as_of: NaiveDate, weeks: i64) -> Vec<NaiveDate> {
         .collect()
 }
 
+/// The Monday of the week `as_of` is in, when that week has not ended by
+/// the end of `as_of` (any day but Sunday): the partial week.
+pub fn partial_week_start(as_of: NaiveDate) -> Option<NaiveDate> {
+    let into_week = i64::from(as_of.weekday().num_days_from_monday());
+    (into_week < 6).then(|| add_days(as_of, -into_week))
+}
+
+/// The column label of the partial week: `2026-W47 (partial)`.
+pub fn partial_week_label(monday: NaiveDate) -> String {
+    format!("{} (partial)", week_label(monday))
+}
+
 /// `2026-W47`.
 pub fn week_label(monday: NaiveDate) -> String {
     let w = monday.iso_week();
@@ -59,6 +73,9 @@ pub struct UsageRow {
     pub unit: String,
     /// Issued per week, oldest first (labels in [`UsageReport::weeks`]).
     pub weekly: Vec<i64>,
+    /// Issued so far in the current, partial week (when there is one:
+    /// [`UsageReport::partial_week`]); not in `total` or the average.
+    pub partial_week: Option<i64>,
     pub total: i64,
     /// total / weeks, two decimals.
     pub average_weekly: f64,
@@ -77,6 +94,10 @@ pub struct UsageRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UsageReport {
     pub weeks: Vec<String>,
+    /// The label of the current week so far (`2026-W47 (partial)`), or
+    /// `None` on a Sunday, when the current week is whole and the last of
+    /// `weeks`.
+    pub partial_week: Option<String>,
     pub rows: Vec<UsageRow>,
 }
 
@@ -85,6 +106,7 @@ impl UsageReport {
     pub fn headers(&self) -> Vec<String> {
         let mut h: Vec<String> = ["item", "name", "unit"].map(String::from).to_vec();
         h.extend(self.weeks.iter().cloned());
+        h.extend(self.partial_week.iter().cloned());
         h.extend(
             [
                 "total",
@@ -111,6 +133,9 @@ impl UsageReport {
                 m.insert("unit".into(), r.unit.clone().into());
                 for (label, q) in self.weeks.iter().zip(&r.weekly) {
                     m.insert(label.clone(), (*q).into());
+                }
+                if let Some(label) = &self.partial_week {
+                    m.insert(label.clone(), r.partial_week.unwrap_or(0).into());
                 }
                 m.insert("total".into(), r.total.into());
                 m.insert("average_weekly".into(), r.average_weekly.into());
@@ -167,7 +192,12 @@ impl Store {
             .map(|l| l.id);
         let starts = week_starts(as_of, weeks);
         let first = starts.first().copied().unwrap_or(as_of);
-        let end = starts.last().map_or(as_of, |s| add_days(*s, 7));
+        let partial = partial_week_start(as_of);
+        // Through the end of the as-of date when the current week is partial.
+        let end = match partial {
+            Some(_) => add_days(as_of, 1),
+            None => starts.last().map_or(as_of, |s| add_days(*s, 7)),
+        };
         let mut used: HashMap<ItemId, Vec<i64>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
             "SELECT m.item_id, m.at, m.quantity FROM movements m \
@@ -184,6 +214,8 @@ impl Store {
             end_of_day(as_of, zone)
         ])?;
         let n = starts.len();
+        // One slot per whole week, then one for the partial week.
+        let slots = n + usize::from(partial.is_some());
         while let Some(r) = rows.next()? {
             let item_id: ItemId = r.get(0)?;
             let at: String = r.get(1)?;
@@ -194,9 +226,9 @@ impl Store {
             let day = lab_date(at.with_timezone(&chrono::Utc), zone);
             let week = (day - first).num_days() / 7;
             if let Ok(week) = usize::try_from(week)
-                && week < n
+                && week < slots
             {
-                used.entry(item_id).or_insert_with(|| vec![0; n])[week] -= quantity;
+                used.entry(item_id).or_insert_with(|| vec![0; slots])[week] -= quantity;
             }
         }
         let mut on_hand: HashMap<ItemId, i64> = HashMap::new();
@@ -212,17 +244,19 @@ impl Store {
         )?;
         let mut report = UsageReport {
             weeks: starts.iter().map(|s| week_label(*s)).collect(),
+            partial_week: partial.map(partial_week_label),
             rows: Vec::new(),
         };
         let mut rows = items.query([])?;
         while let Some(r) = rows.next()? {
             let id: ItemId = r.get(0)?;
             let reorder_level: Option<i64> = r.get(4)?;
-            let weekly = match used.remove(&id) {
+            let mut weekly = match used.remove(&id) {
                 Some(w) => w,
-                None if reorder_level.is_some() => vec![0; n],
+                None if reorder_level.is_some() => vec![0; slots],
                 None => continue,
             };
+            let partial_week = partial.map(|_| weekly.pop().unwrap_or(0));
             let stock = on_hand.get(&id).copied().unwrap_or(0);
             let lead_time_days: Option<i64> = r.get(5)?;
             let (total, average_weekly, weeks_of_cover, usage_in_lead_time) =
@@ -232,6 +266,7 @@ impl Store {
                 name: r.get(2)?,
                 unit: r.get(3)?,
                 weekly,
+                partial_week,
                 total,
                 average_weekly,
                 on_hand: stock,

@@ -775,7 +775,8 @@ fn a_write_blocked_by_another_process_past_the_busy_timeout_exits_75() {
     let lab = stocked_lab();
     let holder = rusqlite::Connection::open(&lab.db).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
-    let err = lab.fails(&["receive", "GLV-NIT-M", "1"], 75);
+    // A short timeout: the default (60 s) waits out a long import.
+    let err = lab.fails(&["receive", "GLV-NIT-M", "1", "--busy-timeout", "1s"], 75);
     assert!(err.contains("locked"), "{err}");
     // Readers are not blocked by a writer (WAL).
     lab.ok(&["stock"]);

@@ -27,6 +27,7 @@ mod regress_messages;
 mod regress_orders;
 mod reorder;
 mod stocktake;
+mod tables;
 mod tamper;
 mod temperatures;
 mod terminal;

@@ -28,7 +28,11 @@ fn due_row(lab: &Lab, tag: &str, as_of: &str) -> Option<(String, String)> {
 /// The field/value part of `equipment show --format csv`.
 fn field(lab: &Lab, tag: &str, name: &str) -> String {
     let out = lab.ok(&["equipment", "show", tag, "--format", "csv"]);
+    // The first block, under its `== asset TAG ==` heading.
     let first = out.split("\n\n").next().unwrap();
+    let first = first
+        .strip_prefix(&format!("== asset {tag} ==\n"))
+        .expect(&out);
     parse_csv(first)
         .into_iter()
         .find(|r| r[0] == name)

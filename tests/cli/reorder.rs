@@ -1122,25 +1122,30 @@ fn usage_report_counts_issues_per_iso_week_net_of_reversals() {
     let rows = lab.csv(&["report", "usage", "--weeks", "3"]);
     assert_eq!(
         rows[0].join(","),
-        "item,name,unit,2026-W44,2026-W45,2026-W46,total,average_weekly,on_hand,weeks_of_cover,reorder_level,lead_time_days,usage_in_lead_time"
+        "item,name,unit,2026-W44,2026-W45,2026-W46,2026-W47 (partial),total,average_weekly,on_hand,weeks_of_cover,reorder_level,lead_time_days,usage_in_lead_time"
     );
+    // The current week so far (7 on the 20th) is shown, marked partial,
+    // and counted in neither the total nor the average.
     assert_eq!(
         rows[1],
         [
-            "GLOVES", "GLOVES", "each", "0", "10", "5", "15", "5.0", "78", "15.6", "5", "14", "10"
+            "GLOVES", "GLOVES", "each", "0", "10", "5", "7", "15", "5.0", "78", "15.6", "5", "14",
+            "10"
         ]
     );
     assert_eq!(
-        rows[2][..9],
-        ["IDLE", "IDLE", "each", "0", "0", "0", "0", "0.0", "0"]
+        rows[2][..10],
+        ["IDLE", "IDLE", "each", "0", "0", "0", "0", "0", "0.0", "0"]
     );
-    assert_eq!(rows[2][9], "", "no use: no weeks of cover");
+    assert_eq!(rows[2][10], "", "no use: no weeks of cover");
     assert_eq!(rows.len(), 3, "UNUSED has no use and no level");
 
-    // Default 8 weeks; on the Sunday the week in progress has ended.
+    // Default 8 weeks; on the Sunday the week in progress has ended, and
+    // there is no partial week.
     let rows = lab.csv(&["report", "usage", "--as-of", "2026-11-22"]);
     assert_eq!(rows[0][3], "2026-W40");
     assert_eq!(rows[0][10], "2026-W47");
+    assert_eq!(rows[0][11], "total");
     assert_eq!(rows[1][10], "7");
     lab.fails(&["report", "usage", "--weeks", "0"], 65);
 }

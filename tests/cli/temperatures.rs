@@ -642,3 +642,44 @@ fn readings_and_ranges_export_and_import_back_with_the_same_excursions() {
         "{err}"
     );
 }
+
+#[test]
+fn the_chart_is_an_svg_of_one_location_with_the_excursion_marked() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-18T08:00:00Z");
+    lab.ok(&[
+        "temp",
+        "record",
+        "FRIDGE-1",
+        "4",
+        "--min",
+        "1.5",
+        "--max",
+        "6",
+        "--at",
+        "2026-11-19T08:00:00Z",
+    ]);
+    record(&lab, "9.5", "2026-11-20T08:00:00Z");
+    let svg = lab.ok(&[
+        "report",
+        "temperatures",
+        "--location",
+        "FRIDGE-1",
+        "--format",
+        "svg",
+    ]);
+    assert!(svg.starts_with("<svg"), "{svg}");
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert!(
+        svg.contains("<desc>3 readings at FRIDGE-1 from 2026-11-14 to 2026-11-20, range 2..8 °C, 2 out of range</desc>"),
+        "{svg}"
+    );
+    assert!(svg.contains("FRIDGE-1 — 2026-11-14 to 2026-11-20 — range 2..8 °C"));
+    // The two out-of-range readings are marked in red.
+    assert_eq!(svg.matches("fill=\"#FF0000\"").count(), 2, "{svg}");
+    // A chart needs its one location; other listings have none.
+    let err = lab.fails(&["report", "temperatures", "--format", "svg"], 2);
+    assert!(err.contains("--location"), "{err}");
+    let err = lab.fails(&["stock", "--format", "svg"], 2);
+    assert!(err.contains("report temperatures --location"), "{err}");
+}

@@ -11,12 +11,29 @@ fn a_subcommands_help_lists_its_own_options_first_and_the_global_ones_once_under
     let heading = help.find("Global options:").expect(&help);
     let db = help.find("--db").unwrap();
     assert!(own < carrier && carrier < heading && heading < db, "{help}");
-    for flag in ["--db", "--user", "--format", "--output", "--busy-timeout"] {
-        assert_eq!(
-            help.matches(&format!("{flag} ")).count(),
-            1,
-            "{flag} in {help}"
-        );
+    for flag in [
+        "--db",
+        "--user",
+        "--format",
+        "--output",
+        "--busy-timeout",
+        "--wide",
+        "--columns",
+        "--bom",
+    ] {
+        // Listed once (as the start of a help line), after the heading.
+        let listed: Vec<usize> = help
+            .lines()
+            .scan(0, |at, line| {
+                let start = *at;
+                *at += line.len() + 1;
+                Some((start, line.trim_start()))
+            })
+            .filter(|(_, l)| *l == flag || l.starts_with(&format!("{flag} ")))
+            .map(|(at, _)| at)
+            .collect();
+        assert_eq!(listed.len(), 1, "{flag} in {help}");
+        assert!(listed[0] > heading, "{flag} under the heading: {help}");
     }
 }
 
