@@ -19,6 +19,7 @@ pub const ORDERS: &str = include_str!("../fixtures/orders.csv");
 pub const EQUIPMENT: &str = include_str!("../fixtures/equipment.csv");
 pub const CALIBRATIONS: &str = include_str!("../fixtures/calibrations.csv");
 pub const WASTE: &str = include_str!("../fixtures/waste.csv");
+pub const TEMPERATURES: &str = include_str!("../fixtures/temperatures.csv");
 
 /// What was loaded, file by file.
 #[derive(Debug, Clone, Default)]
@@ -76,6 +77,27 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         crate::waste::import_waste(store, WASTE.as_bytes(), ctx)?,
     ));
     stocktakes(store, now, user)?;
+    // Storage temperatures (SPEC §15): FRIDGE-1's logger and FREEZER-1's
+    // morning readings for the week. The fridge door was left open on the
+    // 18th (an excursion, released by the supervisor) and propped for 20
+    // minutes on the 20th (transient); nobody read the freezer on Sunday.
+    load.steps.push((
+        "temperature readings",
+        crate::temperature::import_temperatures(store, TEMPERATURES.as_bytes(), ctx)?,
+    ));
+    if let Some(e) = store
+        .excursions(Some("FRIDGE-1"), true)?
+        .into_iter()
+        .find(|e| e.from.starts_with("2026-11-18"))
+    {
+        store.decide_excursion(
+            e.id,
+            false,
+            "door left ajar during restocking; product probe stayed at 6.1 °C",
+            &stamp,
+            "s.murray",
+        )?;
+    }
     Ok(load)
 }
 

@@ -593,68 +593,78 @@ struct Held {
     most: i64,
 }
 
-/// What the ledger held at `loc` at any moment from `from` to `to` (or
-/// now): each lot with the most it held, from the balances now less what
-/// moved since, then the movements of the period in order.
+/// What the ledger held at `loc` at any moment of each period `(from,
+/// to)` (to open: until now), periods in time order and disjoint: for
+/// each, every lot with the most it held. One pass per lot ever kept there
+/// (a balance row exists for each), over that lot's movements since the
+/// first period (`movements_lot_at`), so a report of a year of excursions
+/// reads each lot's history once, not once per excursion.
 fn held_during(
     conn: &Connection,
     loc: LocationId,
-    from: &str,
-    to: Option<&str>,
-) -> Result<Vec<Held>> {
-    let mut balance: HashMap<i64, i64> = HashMap::new();
-    let mut stmt =
-        conn.prepare_cached("SELECT lot_id, quantity FROM balances WHERE location_id = ?1")?;
-    for row in stmt.query_map([loc], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
-        let (lot, q) = row?;
-        balance.insert(lot, q);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT lot_id, location_id, to_location_id, quantity, at FROM movements \
-         WHERE at > ?1 AND (location_id = ?2 OR to_location_id = ?2) ORDER BY at, id",
-    )?;
-    let later: Vec<(i64, i64, Option<i64>, i64, String)> = stmt
-        .query_map(params![from, loc], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let change = |(_, at_loc, to, q, _): &(i64, i64, Option<i64>, i64, String)| -> i64 {
-        if *at_loc == loc.get() {
-            *q
-        } else if *to == Some(loc.get()) {
-            -*q
-        } else {
-            0
-        }
+    periods: &[(String, Option<String>)],
+) -> Result<Vec<Vec<Held>>> {
+    let mut out: Vec<Vec<Held>> = periods.iter().map(|_| Vec::new()).collect();
+    let Some(earliest) = periods.first().map(|p| p.0.clone()) else {
+        return Ok(out);
     };
-    for m in &later {
-        *balance.entry(m.0).or_default() -= change(m);
-    }
-    let mut most = balance.clone();
-    for m in later
-        .iter()
-        .filter(|m| to.is_none_or(|t| m.4.as_str() <= t))
-    {
-        let b = balance.entry(m.0).or_default();
-        *b += change(m);
-        let high = most.entry(m.0).or_default();
-        *high = (*high).max(*b);
-    }
-    let mut out = Vec::new();
-    let mut name = conn.prepare_cached(
-        "SELECT i.code, l.lot FROM lots l JOIN items i ON i.id = l.item_id WHERE l.id = ?1",
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.lot_id, b.quantity, i.code, l.lot FROM balances b JOIN lots l ON l.id = b.lot_id \
+         JOIN items i ON i.id = b.item_id WHERE b.location_id = ?1",
     )?;
-    for (lot_id, q) in most.into_iter().filter(|(_, q)| *q > 0) {
-        let (item, lot): (String, String) =
-            name.query_row([lot_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        out.push(Held {
-            lot_id,
-            item,
-            lot,
-            most: q,
-        });
+    let lots: Vec<(i64, i64, String, String)> = stmt
+        .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut later = conn.prepare_cached(
+        "SELECT at, location_id, to_location_id, quantity FROM movements \
+         WHERE lot_id = ?1 AND at > ?2 ORDER BY at, id",
+    )?;
+    for (lot_id, now_held, item, lot) in lots {
+        // This lot's changes at the location since the first period.
+        let mut events: Vec<(String, i64)> = Vec::new();
+        let mut rows = later.query(params![lot_id, earliest])?;
+        while let Some(r) = rows.next()? {
+            let (at, at_loc, to, q): (String, i64, Option<i64>, i64) =
+                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+            let delta = if at_loc == loc.get() {
+                q
+            } else if to == Some(loc.get()) {
+                -q
+            } else {
+                continue;
+            };
+            events.push((at, delta));
+        }
+        // Held at the start of the first period: now, less what came since.
+        let mut balance = now_held - events.iter().map(|e| e.1).sum::<i64>();
+        let mut next = 0;
+        for (i, (from, to)) in periods.iter().enumerate() {
+            while let Some((_, d)) = events.get(next).filter(|e| e.0 <= *from) {
+                balance += d;
+                next += 1;
+            }
+            let mut most = balance;
+            while let Some((_, d)) = events
+                .get(next)
+                .filter(|e| to.as_ref().is_none_or(|t| e.0 <= *t))
+            {
+                balance += d;
+                most = most.max(balance);
+                next += 1;
+            }
+            if most > 0 {
+                out[i].push(Held {
+                    lot_id,
+                    item: item.clone(),
+                    lot: lot.clone(),
+                    most,
+                });
+            }
+        }
     }
-    out.sort_by(|a, b| a.item.cmp(&b.item).then_with(|| a.lot.cmp(&b.lot)));
+    for held in &mut out {
+        held.sort_by(|a, b| a.item.cmp(&b.item).then_with(|| a.lot.cmp(&b.lot)));
+    }
     Ok(out)
 }
 
@@ -1132,22 +1142,36 @@ impl Store {
     /// that need a decision), with the lots held during it.
     pub fn excursions(&self, location: Option<&str>, only_open: bool) -> Result<Vec<ExcursionRow>> {
         let loc = location.map(|l| find_location(&self.conn, l)).transpose()?;
-        let mut out = Vec::new();
-        for e in self.stored_excursions(loc.map(|l| l.id))? {
-            let status = e.status().to_owned();
-            if only_open && status != "open" {
-                continue;
+        let listed: Vec<Stored> = self
+            .stored_excursions(loc.map(|l| l.id))?
+            .into_iter()
+            .filter(|e| !only_open || e.status() == "open")
+            .collect();
+        // Lots from the ledger for the undecided, one sweep per location
+        // (a decided excursion lists the lots its decision recorded).
+        let mut live: HashMap<i64, String> = HashMap::new();
+        let mut by_location: HashMap<LocationId, Vec<&Stored>> = HashMap::new();
+        for e in listed.iter().filter(|e| e.decided_lots.is_none()) {
+            by_location.entry(e.location_id).or_default().push(e);
+        }
+        for (location_id, mut es) in by_location {
+            es.sort_by(|a, b| a.from_at.cmp(&b.from_at));
+            let periods: Vec<(String, Option<String>)> = es
+                .iter()
+                .map(|e| (e.from_at.clone(), e.to_at.clone()))
+                .collect();
+            for (e, held) in es
+                .iter()
+                .zip(held_during(&self.conn, location_id, &periods)?)
+            {
+                live.insert(e.id, lots_text(&held));
             }
-            // A decided excursion lists the lots its decision covered (as
-            // recorded); an undecided one what the ledger says now.
+        }
+        let mut out = Vec::with_capacity(listed.len());
+        for e in &listed {
             let lots = match &e.decided_lots {
                 Some(lots) => lots.clone(),
-                None => lots_text(&held_during(
-                    &self.conn,
-                    e.location_id,
-                    &e.from_at,
-                    e.to_at.as_deref(),
-                )?),
+                None => live.remove(&e.id).unwrap_or_default(),
             };
             let (decided_by, reason) = match &e.decision {
                 Some((_, by, reason, _)) => (Some(by.clone()), Some(reason.clone())),
@@ -1162,7 +1186,7 @@ impl Store {
                 peak: show(e.peak),
                 minutes: e.minutes(),
                 lots,
-                status,
+                status: e.status().to_owned(),
                 decided_by,
                 reason,
             });
@@ -1230,7 +1254,9 @@ impl Store {
                 location: e.location.clone(),
             }));
         }
-        let held = held_during(&tx, e.location_id, &e.from_at, e.to_at.as_deref())?;
+        let held = held_during(&tx, e.location_id, &[(e.from_at.clone(), e.to_at.clone())])?
+            .pop()
+            .unwrap_or_default();
         let lots = lots_text(&held);
         let mut quarantined = Vec::new();
         if quarantine {

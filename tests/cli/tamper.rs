@@ -20,40 +20,7 @@ fn full_lab() -> Lab {
         "--name",
         "Microbiology bench 2",
     ]);
-    // A monitored fridge with an excursion, decided.
-    lab.ok(&["location", "edit", "FRIDGE-1", "--range", "2..8"]);
-    lab.ok(&[
-        "temp",
-        "record",
-        "FRIDGE-1",
-        "4.5",
-        "--at",
-        "2026-11-20T08:00:00Z",
-    ]);
-    lab.ok(&[
-        "temp",
-        "record",
-        "FRIDGE-1",
-        "11",
-        "--at",
-        "2026-11-20T12:00:00Z",
-    ]);
-    lab.ok(&[
-        "temp",
-        "record",
-        "FRIDGE-1",
-        "5",
-        "--at",
-        "2026-11-20T16:00:00Z",
-    ]);
-    lab.ok(&[
-        "temp",
-        "decide",
-        "2",
-        "--release",
-        "--reason",
-        "door left open; product temperature stayed in range",
-    ]);
+    // The demo lab holds temperature readings and a decided excursion.
     // The demo lab holds stocktakes (an applied one and one in progress).
     let lot = lab.csv(&["stock", "--item", "RGT-CRP"])[1][2].clone();
     lab.ok(&[

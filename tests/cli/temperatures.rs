@@ -683,3 +683,48 @@ fn the_chart_is_an_svg_of_one_location_with_the_excursion_marked() {
     let err = lab.fails(&["stock", "--format", "svg"], 2);
     assert!(err.contains("report temperatures --location"), "{err}");
 }
+
+#[test]
+fn the_lots_of_an_excursion_are_those_held_at_any_moment_of_it_from_the_ledger() {
+    let lab = fridge_lab();
+    let moves = lab.file(
+        "moves.csv",
+        "timestamp,kind,item,quantity,lot,expiry,location,to_location\n\
+         2026-11-20T09:00:00Z,transfer,RGT,5,A1,,FRIDGE-1,MAIN\n\
+         2026-11-20T11:00:00Z,receive,RGT,3,C3,2027-12-31,FRIDGE-1,\n\
+         2026-11-20T12:00:00Z,issue,RGT,5,B2,,FRIDGE-1,\n\
+         2026-11-20T15:00:00Z,receive,RGT,4,D4,2027-12-31,FRIDGE-1,\n",
+    );
+    lab.ok(&["import", "movements", moves.to_str().unwrap()]);
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T13:00:00Z");
+    // A1 left before it began, D4 came after it ended; B2 was there at
+    // its start and C3 arrived during it.
+    assert_eq!(excursions(&lab)[1][7], "RGT:B2=5;RGT:C3=3");
+    // A second excursion later the same day sees D4 and what is left of C3.
+    record(&lab, "10", "2026-11-20T16:00:00Z");
+    let rows = excursions(&lab);
+    assert_eq!(rows[2][7], "RGT:C3=3;RGT:D4=4", "{rows:?}");
+    // Quarantine takes only those lots (B2 has none left, but its lot is
+    // listed and quarantined all the same: lot status is lot-wide).
+    lab.ok(&[
+        "temp",
+        "decide",
+        "2",
+        "--quarantine",
+        "--reason",
+        "probe failed",
+    ]);
+    let lots = lab.csv(&["lot", "list", "RGT"]);
+    let status = |lot: &str| {
+        lots.iter()
+            .find(|r| r[0] == lot)
+            .map(|r| r[r.len() - 2].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(status("C3"), "quarantined", "{lots:?}");
+    assert_eq!(status("B2"), "quarantined", "{lots:?}");
+    assert_eq!(status("A1"), "available", "{lots:?}");
+    assert_eq!(status("D4"), "available", "{lots:?}");
+}
