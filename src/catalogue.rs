@@ -418,6 +418,25 @@ pub(crate) fn insert_item(
 
 /// Insert a location inside an open transaction. Returns false when the
 /// code already exists (imports skip it; `location add` reports it).
+/// Add a location in the caller's transaction; an existing code is refused.
+pub(crate) fn add_location_in(
+    conn: &Connection,
+    code: &str,
+    name: Option<&str>,
+    now: &str,
+    user: &str,
+) -> Result<Location> {
+    if !insert_location(conn, code, name, now, user)? {
+        let existing = find_location(conn, code)?;
+        return Err(Error::AlreadyExists {
+            entity: "location",
+            key: existing.code,
+            within: None,
+        });
+    }
+    find_location(conn, code)
+}
+
 /// Rename a location in the caller's transaction, the change a chained
 /// record; whether the name changed.
 pub(crate) fn rename_location_in(
@@ -599,15 +618,7 @@ impl Store {
         user: &str,
     ) -> Result<Location> {
         let tx = self.write()?;
-        if !insert_location(&tx, code, name, now, user)? {
-            let existing = find_location(&tx, code)?;
-            return Err(Error::AlreadyExists {
-                entity: "location",
-                key: existing.code,
-                within: None,
-            });
-        }
-        let loc = find_location(&tx, code)?;
+        let loc = add_location_in(&tx, code, name, now, user)?;
         tx.commit()?;
         Ok(loc)
     }

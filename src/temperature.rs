@@ -954,15 +954,7 @@ impl Store {
         user: &str,
     ) -> Result<crate::catalogue::Location> {
         let tx = self.write()?;
-        if !crate::catalogue::insert_location(&tx, code, name, now, user)? {
-            let existing = find_location(&tx, code)?;
-            return Err(Error::AlreadyExists {
-                entity: "location",
-                key: existing.code,
-                within: None,
-            });
-        }
-        let loc = find_location(&tx, code)?;
+        let loc = crate::catalogue::add_location_in(&tx, code, name, now, user)?;
         set_monitoring_in(&tx, &loc, m, now, user)?;
         tx.commit()?;
         Ok(loc)
