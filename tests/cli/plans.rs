@@ -475,7 +475,7 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
         (
             "locations",
             |s, f, c| import::import_locations(s, f, c),
-            "code,name\nSHELF-1,Shelf\nSHELF-2,Shelf\nFRIDGE-1,\n",
+            "code,name,min_temp,max_temp,tolerance_minutes\nSHELF-1,Shelf,,,\nSHELF-2,Shelf,,,\nFRIDGE-1,,,,\nFREEZER-9,,-25,-15,30\n",
         ),
         (
             "items",
@@ -514,6 +514,14 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
             "waste",
             |s, f, c| labstock::waste::import_waste(s, f, c),
             "date,stream,quantity,unit,container,consignment_note,carrier,recorded_by,notes\n2026-11-01,18 01 03*,2.5,kg,SB-1,,,,\n2026-11-02,18 01 04,1,items,,WTN-9,Veolia,,\n",
+        ),
+        (
+            "temperatures",
+            |s, f, c| labstock::temperature::import_temperatures(s, f, c),
+            "location,timestamp,value,min,max,recorded_by,note\n\
+             FREEZER-9,2026-11-20T08:00:00Z,-19,,,,\n\
+             FREEZER-9,2026-11-20T09:00:00Z,-12,,,,\n\
+             FREEZER-9,2026-11-20T10:00:00Z,-18,-21,-14,,\n",
         ),
     ];
     for (kind, importer, file) in files {
@@ -594,4 +602,34 @@ fn defect_05_received_on_an_order_line_reads_two_index_ranges() {
             "{sql}\n{lines:#?}"
         );
     }
+}
+
+#[test]
+fn a_readings_excursion_refresh_seeks_its_bounds_by_index() {
+    use labstock::temperature;
+    let lab = lab();
+    let raw = lab.raw();
+    let conn = &raw;
+    // The in-range reading before and after the new ones: one seek each
+    // in the partial index of in-range readings, however long the run.
+    assert_searches(
+        conn,
+        temperature::IN_RANGE_BEFORE,
+        "temperature_readings_in_range",
+    );
+    assert_searches(
+        conn,
+        temperature::IN_RANGE_AFTER,
+        "temperature_readings_in_range",
+    );
+    assert_searches(
+        conn,
+        temperature::READINGS_BETWEEN,
+        "sqlite_autoindex_temperature_readings_1",
+    );
+    assert_searches(
+        conn,
+        temperature::READING_AT,
+        "sqlite_autoindex_temperature_readings_1",
+    );
 }
