@@ -732,8 +732,15 @@ impl Cli {
     /// A usage error, for clap to print and exit with.
     pub fn parse_args() -> std::result::Result<Cli, clap::Error> {
         use clap::{CommandFactory, FromArgMatches};
-        let matches = Cli::command().try_get_matches()?;
+        // The command tree (every subcommand, option and help text) lives
+        // until the process ends, so it is not freed: taking it apart cost
+        // a tenth of a `receive` or `issue` (BENCHMARKS.md, "What a
+        // movement command spends"). Built once per process, never grown.
+        let command: &'static mut clap::Command = Box::leak(Box::new(Cli::command()));
+        let matches = command.try_get_matches_from_mut(std::env::args_os())?;
         let mut cli = Cli::from_arg_matches(&matches)?;
+        // The matches, likewise (a few thousand instructions more).
+        std::mem::forget(matches);
         cli.global.user_on_command_line = cli.global.user.is_some();
         cli.global.fill_from_environment()?;
         Ok(cli)
