@@ -324,6 +324,35 @@ chained!(
     ]
 );
 
+chained!(
+    BATCHES,
+    "batches",
+    [
+        "item_id",
+        "lot_id",
+        "location_id",
+        "quantity",
+        "prepared_on",
+        "expiry",
+        "movement_id",
+        "note",
+        "at",
+        "user"
+    ]
+);
+chained!(
+    BATCH_COMPONENTS,
+    "batch_components",
+    [
+        "batch_id",
+        "item_id",
+        "lot_id",
+        "quantity",
+        "movement_id",
+        "expires"
+    ]
+);
+
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
@@ -350,6 +379,8 @@ pub const TABLES: &[&Chained] = &[
     &STOCKTAKE_COUNTS,
     &STOCKTAKE_EVENTS,
     &IMPORTS,
+    &BATCHES,
+    &BATCH_COMPONENTS,
 ];
 
 /// The hash before a table's first row.
@@ -603,6 +634,8 @@ pub(crate) fn record_name(table: &str) -> &'static str {
         "waste_consignments" => "consignment",
         "waste_consignment_containers" => "consigned_container",
         "imports" => "import",
+        "batches" => "batch",
+        "batch_components" => "batch_component",
         _ => "consigned_record",
     }
 }

@@ -119,6 +119,9 @@ pub(crate) struct ItemSettings {
     /// Days the item stays usable after opening
     #[arg(long)]
     in_use_days: Option<String>,
+    /// Days a batch made in-house stays usable (`prepare`)
+    #[arg(long)]
+    shelf_life_days: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -201,6 +204,11 @@ fn apply_settings(item: &mut Item, s: ItemSettings) -> Result<()> {
         s.lead_time_days.as_ref(),
     )?;
     number(&mut item.in_use_days, "in_use_days", s.in_use_days.as_ref())?;
+    number(
+        &mut item.shelf_life_days,
+        "shelf_life_days",
+        s.shelf_life_days.as_ref(),
+    )?;
     text(&mut item.supplier, s.supplier);
     text(&mut item.supplier_ref, s.supplier_ref);
     if let Some(cost) = s.unit_cost {

@@ -49,6 +49,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "locations: edited and retired, each change a chained record",
         run: |tx| sql(tx, include_str!("migrations/locations.sql")),
     },
+    Migration {
+        name: "prepare: shelf life, batches of made-up solutions and their components, recipes",
+        run: |tx| sql(tx, include_str!("migrations/prepare.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,
