@@ -59,6 +59,8 @@ pub const ENTITY_KINDS: &[&str] = &[
     "service",
     "seal",
     "import",
+    "batch",
+    "batch_component",
 ];
 
 /// Which records to list; every field narrows.
@@ -192,7 +194,21 @@ SELECT 21, e.at, e.user, 'stocktake_event', e.id, e.action, 'stocktake', CAST(e.
 UNION ALL
 SELECT 22, c.at, c.user, 'location_change', c.id, 'changed', 'location', loc.code,
        c.field || ': ' || coalesce(c.old_value, '(none)') || ' -> ' || coalesce(c.new_value, '(none)')
-  FROM location_changes c JOIN locations loc ON loc.id = c.location_id";
+  FROM location_changes c JOIN locations loc ON loc.id = c.location_id
+UNION ALL
+SELECT 5.5, b.at, b.user, 'batch', b.id, 'prepared', 'item', i.code,
+       'batch ' || l.lot || ': ' || b.quantity || ' made at ' || loc.code || ' on ' || b.prepared_on
+       || '; expiry ' || b.expiry || '; receipt movement ' || b.movement_id || coalesce('; ' || b.note, '')
+  FROM batches b JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
+  JOIN locations loc ON loc.id = b.location_id
+UNION ALL
+SELECT 5.6, b.at, b.user, 'batch_component', c.id, CASE WHEN c.quantity IS NULL THEN 'traced' ELSE 'issued' END,
+       'item', ci.code,
+       CASE WHEN cl.lot <> '' THEN 'lot ' || cl.lot ELSE '(no lot)' END
+       || CASE WHEN c.quantity IS NULL THEN ' (traced only)' ELSE ' x ' || c.quantity || ' (movement ' || c.movement_id || ')' END
+       || ' into batch ' || bl.lot || ' of ' || bi.code || coalesce('; expires ' || c.expires, '')
+  FROM batch_components c JOIN batches b ON b.id = c.batch_id JOIN items ci ON ci.id = c.item_id
+  JOIN lots cl ON cl.id = c.lot_id JOIN items bi ON bi.id = b.item_id JOIN lots bl ON bl.id = b.lot_id";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

@@ -393,6 +393,9 @@ impl Store {
         }
         report.problems.extend(order_ends_disagreeing(conn)?);
         report.problems.extend(crate::lots::lots_disagreeing(conn)?);
+        report
+            .problems
+            .extend(crate::prepare::batches_disagreeing(conn)?);
         // The ledger's references were proven from its distinct ids above;
         // every other table is checked by SQLite itself.
         let mut broken = dangling_ledger_rows;

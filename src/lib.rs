@@ -41,6 +41,7 @@ pub mod ledger;
 pub mod lots;
 pub mod model;
 pub mod orders;
+pub mod prepare;
 pub mod reorder;
 pub mod report;
 pub mod settings;

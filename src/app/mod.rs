@@ -19,6 +19,7 @@ pub mod imports;
 pub mod lots;
 pub mod movements;
 pub mod orders;
+pub mod prepare;
 pub mod reports;
 pub mod settings;
 pub mod stock;

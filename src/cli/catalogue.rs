@@ -62,6 +62,25 @@ pub(crate) enum ItemCommand {
     },
     /// Change an item's settings (an empty value clears a setting)
     Edit(ItemEditArgs),
+    /// Store, show or clear the recipe of a prepared item (its usual components)
+    ///
+    /// `labstock prepare ITEM QTY --batch B` without --component then
+    /// issues these, first-expiry-first-out. Without --component (and
+    /// without --clear) it prints the recipe. Each change is recorded like
+    /// any other setting (`audit --entity item:ITEM`).
+    #[command(
+        after_help = "Example:\n  labstock item recipe PBS-1X --component PBS-TAB=2 --component WATER-RO=1"
+    )]
+    Recipe {
+        /// The prepared item
+        code: String,
+        /// A usual component, ITEM=QTY (repeat for each)
+        #[arg(long = "component", value_name = "ITEM=QTY")]
+        components: Vec<String>,
+        /// Remove the recipe
+        #[arg(long, conflicts_with = "components")]
+        clear: bool,
+    },
     /// Retire an item: it keeps its history but is no longer received or reordered
     Retire {
         /// Item code
@@ -359,6 +378,46 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             ctx.say(&format!("retired item {}; its history is kept", item.code));
         }
         ItemCommand::Level(a) => super::order::item_level(ctx, &mut store, a)?,
+        ItemCommand::Recipe {
+            code,
+            components,
+            clear,
+        } => {
+            if components.is_empty() && !clear {
+                #[derive(Serialize)]
+                struct Line {
+                    component: String,
+                    quantity: i64,
+                }
+                let rows: Vec<Line> = app::prepare::recipe(&store, &code)?
+                    .into_iter()
+                    .map(|(component, quantity)| Line {
+                        component,
+                        quantity,
+                    })
+                    .collect();
+                if rows.is_empty() {
+                    ctx.say(&format!("{} has no recipe", code.trim()));
+                }
+                ctx.emit(&["component", "quantity"], &rows)?;
+                return Ok(0);
+            }
+            let specs = components
+                .iter()
+                .map(|c| crate::prepare::ComponentSpec::parse(c))
+                .collect::<Result<Vec<_>>>()?;
+            let (before, after) = app::prepare::set_recipe(&mut store, &code, &specs, ctx.actor())?;
+            if before == after {
+                ctx.say(&format!("item {}: recipe unchanged", code.trim()));
+            } else {
+                ctx.say(&format!(
+                    "item {}: recipe {} -> {}",
+                    code.trim(),
+                    before.as_deref().unwrap_or("(none)"),
+                    after.as_deref().unwrap_or("(none)")
+                ));
+            }
+        }
     }
     Ok(0)
 }

@@ -13,6 +13,7 @@ mod io;
 mod lot;
 mod movement;
 mod order;
+mod prepare;
 mod report;
 mod report_calibration;
 mod report_waste;
@@ -195,6 +196,8 @@ enum Command {
     /// Lots: quarantine, release, recall, open, list
     #[command(subcommand)]
     Lot(lot::LotCommand),
+    /// Make a batch of a prepared item (buffer, stain, dilution) from component lots
+    Prepare(prepare::PrepareArgs),
     /// Stocktakes: start, sheet, count, enter, review, apply, cancel, list
     #[command(subcommand)]
     Stocktake(stocktake::StocktakeCommand),
@@ -573,6 +576,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Dispose(a) => movement::dispose(&ctx, a),
         Command::Reverse(a) => movement::reverse(&ctx, a),
         Command::Lot(c) => lot::run(&ctx, c),
+        Command::Prepare(a) => prepare::run(&ctx, a),
         Command::Stock(a) => stock::stock(&ctx, a),
         Command::Stocktake(c) => stocktake::run(&ctx, c),
         Command::Completions { shell } => {

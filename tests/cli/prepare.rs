@@ -68,3 +68,482 @@ fn shelf_life_days_is_a_recorded_item_setting_that_round_trips() {
     let err = fresh.fails(&["import", "items", bad.to_str().unwrap()], 65);
     assert!(err.contains("shelf_life_days"), "{err}");
 }
+
+/// A lab with components NACL (lot-tracked, 30 days in use once opened;
+/// lots S1 to 2027-06-30 and S2 to 2027-03-31, 5 each at MAIN), WATER (no
+/// lots, 10 at MAIN), and prepared items PBS (28 days' shelf life) and
+/// STAIN (no shelf life). The stock was received on 1 October.
+fn lab() -> Lab {
+    let mut lab = Lab::new();
+    lab.now = "2026-10-01T09:00:00Z".to_owned();
+    lab.ok(&[
+        "item",
+        "add",
+        "NACL",
+        "--name",
+        "Sodium chloride",
+        "--lot-tracked",
+        "--in-use-days",
+        "30",
+    ]);
+    lab.ok(&["item", "add", "WATER", "--name", "Purified water"]);
+    lab.ok(&[
+        "item",
+        "add",
+        "PBS",
+        "--name",
+        "Phosphate buffered saline",
+        "--lot-tracked",
+        "--shelf-life-days",
+        "28",
+        "--storage",
+        "2-8C",
+    ]);
+    lab.ok(&[
+        "item",
+        "add",
+        "STAIN",
+        "--name",
+        "Working stain",
+        "--lot-tracked",
+    ]);
+    lab.ok(&[
+        "receive",
+        "NACL",
+        "5",
+        "--lot",
+        "S1",
+        "--expiry",
+        "2027-06-30",
+    ]);
+    lab.ok(&[
+        "receive",
+        "NACL",
+        "5",
+        "--lot",
+        "S2",
+        "--expiry",
+        "2027-03-31",
+    ]);
+    lab.ok(&["receive", "WATER", "10"]);
+    lab.now = crate::common::NOW.to_owned();
+    lab
+}
+
+/// `stock --item ITEM` as (lot, expiry, location, quantity).
+fn stock(lab: &Lab, item: &str) -> Vec<(String, String, String, String)> {
+    lab.csv(&["stock", "--item", item])
+        .into_iter()
+        .skip(1)
+        .map(|r| (r[2].clone(), r[3].clone(), r[4].clone(), r[5].clone()))
+        .collect()
+}
+
+fn line(lot: &str, expiry: &str, location: &str, q: &str) -> (String, String, String, String) {
+    (lot.into(), expiry.into(), location.into(), q.into())
+}
+
+#[test]
+fn a_batch_takes_the_shelf_life_when_it_ends_first_and_issues_its_components_fefo() {
+    let lab = lab();
+    let out = lab.run(&[
+        "prepare",
+        "PBS",
+        "4",
+        "--batch",
+        "PB-1",
+        "--component",
+        "NACL=1",
+        "--component",
+        "WATER=2",
+        "--note",
+        "pH 7.4",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("expires 2026-12-19") && said.contains("shelf life of 28 days"),
+        "{said}"
+    );
+    // Made at MAIN today: 21 Nov + 28 days; NACL's FEFO lot S2 (March)
+    // is later.
+    assert_eq!(
+        stock(&lab, "PBS"),
+        [line("PB-1", "2026-12-19", "MAIN", "4")]
+    );
+    assert_eq!(
+        stock(&lab, "NACL"),
+        [
+            line("S1", "2027-06-30", "MAIN", "5"),
+            line("S2", "2027-03-31", "MAIN", "4")
+        ]
+    );
+    assert_eq!(stock(&lab, "WATER"), [line("", "", "MAIN", "8")]);
+    // The batch and its issues are in the bin cards.
+    let history = lab.ok(&["history", "PBS"]);
+    assert!(
+        history.contains("receive") && history.contains("PB-1"),
+        "{history}"
+    );
+    let history = lab.ok(&["history", "NACL", "--lot", "S2"]);
+    assert!(history.contains("batch PB-1 of PBS"), "{history}");
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn a_component_lot_that_expires_first_caps_the_batch_even_when_only_traced() {
+    let lab = lab();
+    lab.ok(&["item", "edit", "PBS", "--shelf-life-days", "365"]);
+    let out = lab.csv(&[
+        "prepare",
+        "PBS",
+        "2",
+        "--batch",
+        "PB-2",
+        "--component",
+        "NACL:S2",
+        "--component",
+        "WATER=1",
+    ]);
+    assert_eq!(out[0], ["item", "lot", "quantity", "expires"]);
+    assert_eq!(out[1], ["NACL", "S2", "", "2027-03-31"], "traced only");
+    assert_eq!(out[2], ["WATER", "", "1", ""], "issued");
+    assert_eq!(
+        stock(&lab, "PBS"),
+        [line("PB-2", "2027-03-31", "MAIN", "2")]
+    );
+    // Traced only: nothing issued from NACL.
+    assert_eq!(
+        stock(&lab, "NACL")[1],
+        line("S2", "2027-03-31", "MAIN", "5")
+    );
+    // A prepared item without a shelf life takes its components' expiry.
+    lab.ok(&[
+        "prepare",
+        "STAIN",
+        "1",
+        "--batch",
+        "ST-1",
+        "--component",
+        "NACL:S1=1",
+    ]);
+    assert_eq!(
+        stock(&lab, "STAIN"),
+        [line("ST-1", "2027-06-30", "MAIN", "1")]
+    );
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn an_opened_component_caps_the_batch_with_its_in_use_expiry() {
+    let lab = lab();
+    lab.ok(&["item", "edit", "PBS", "--shelf-life-days", "365"]);
+    lab.ok(&["lot", "open", "NACL", "S1", "--date", "2026-11-01"]);
+    let said = String::from_utf8_lossy(
+        &lab.run(&[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "PB-3",
+            "--component",
+            "NACL:S1=1",
+        ])
+        .stderr,
+    )
+    .into_owned();
+    assert!(said.contains("opened 2026-11-01, 30 days in use"), "{said}");
+    // Opened 1 Nov with 30 days in use: 1 Dec, before its printed June expiry.
+    assert_eq!(
+        stock(&lab, "PBS"),
+        [line("PB-3", "2026-12-01", "MAIN", "1")]
+    );
+}
+
+#[test]
+fn a_batch_may_be_dated_earlier_and_its_shelf_life_counts_from_then() {
+    let lab = lab();
+    lab.ok(&[
+        "prepare",
+        "PBS",
+        "1",
+        "--batch",
+        "PB-4",
+        "--component",
+        "WATER=1",
+        "--date",
+        "2026-11-20",
+    ]);
+    assert_eq!(
+        stock(&lab, "PBS"),
+        [line("PB-4", "2026-12-18", "MAIN", "1")]
+    );
+    let err = lab.fails(
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "PB-5",
+            "--component",
+            "WATER=1",
+            "--date",
+            "2026-11-22",
+        ],
+        65,
+    );
+    assert!(err.contains("--date"), "{err}");
+}
+
+#[test]
+fn bad_input_is_refused_and_writes_nothing() {
+    let lab = lab();
+    lab.ok(&[
+        "prepare",
+        "PBS",
+        "1",
+        "--batch",
+        "PB-1",
+        "--component",
+        "NACL=1",
+    ]);
+    lab.ok(&[
+        "receive",
+        "NACL",
+        "2",
+        "--lot",
+        "S3",
+        "--expiry",
+        "2027-09-30",
+        "--location",
+        "MAIN",
+    ]);
+    lab.ok(&["location", "add", "FRIDGE-1"]);
+    lab.ok(&[
+        "transfer", "NACL", "2", "--from", "MAIN", "--to", "FRIDGE-1", "--lot", "S3",
+    ]);
+    lab.ok(&["lot", "recall", "NACL", "S1", "--reason", "supplier notice"]);
+    let before = lab.db_bytes();
+    let cases: &[(&[&str], &str)] = &[
+        // Not in stock: says what is usable and where.
+        (
+            &[
+                "prepare",
+                "PBS",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "NACL=100",
+            ],
+            "usable NACL: lot S2 (expires 2027-03-31): 4 at MAIN; lot S3 (expires 2027-09-30): 2 at FRIDGE-1",
+        ),
+        (
+            &[
+                "prepare",
+                "PBS",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "NACL:S3=1",
+            ],
+            "lot S3 (0 at MAIN, 1 needed)",
+        ),
+        // Not usable: recalled.
+        (
+            &[
+                "prepare",
+                "PBS",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "NACL:S1",
+            ],
+            "component lot S1 of NACL is recalled",
+        ),
+        // A batch number that exists.
+        (
+            &[
+                "prepare",
+                "PBS",
+                "1",
+                "--batch",
+                "PB-1",
+                "--component",
+                "WATER=1",
+            ],
+            "batch \"PB-1\" of item \"PBS\" already exists",
+        ),
+        // No shelf life and no component expiry.
+        (
+            &[
+                "prepare",
+                "STAIN",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "WATER=1",
+            ],
+            "no shelf_life_days and no component has an expiry",
+        ),
+        // The item itself.
+        (
+            &[
+                "prepare",
+                "PBS",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "PBS:PB-1",
+            ],
+            "PBS cannot be a component of itself",
+        ),
+        // An unknown lot.
+        (
+            &[
+                "prepare",
+                "PBS",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "NACL:NOPE=1",
+            ],
+            "unknown lot \"NOPE\"",
+        ),
+        // An unknown item, bad syntax, no component and no recipe.
+        (
+            &[
+                "prepare",
+                "PBS",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "NOPE=1",
+            ],
+            "unknown item",
+        ),
+        (
+            &["prepare", "PBS", "1", "--batch", "X1", "--component", "=1"],
+            "invalid --component",
+        ),
+        (
+            &[
+                "prepare",
+                "PBS",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "NACL=0",
+            ],
+            "invalid --component",
+        ),
+        (
+            &["prepare", "PBS", "1", "--batch", "X1"],
+            "PBS has no recipe",
+        ),
+        // A prepared item must be lot-tracked.
+        (
+            &[
+                "prepare",
+                "WATER",
+                "1",
+                "--batch",
+                "X1",
+                "--component",
+                "NACL:S2",
+            ],
+            "a prepared item is lot-tracked",
+        ),
+    ];
+    for (args, expected) in cases {
+        let err = lab.fails(args, 65);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(lab.db_bytes(), before, "{args:?} wrote something");
+    }
+    // A cycle of batches: STAIN made from PBS batch PB-1, then PBS from it.
+    lab.ok(&[
+        "prepare",
+        "STAIN",
+        "1",
+        "--batch",
+        "ST-1",
+        "--component",
+        "PBS:PB-1",
+    ]);
+    let before = lab.db_bytes();
+    let err = lab.fails(
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "PB-9",
+            "--component",
+            "STAIN:ST-1",
+        ],
+        65,
+    );
+    assert!(
+        err.contains("cycle of batches") && err.contains("lot PB-1 of PBS"),
+        "{err}"
+    );
+    assert_eq!(lab.db_bytes(), before);
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn the_batch_composition_is_chained_evidence_in_audit_and_proven_by_check() {
+    let lab = lab();
+    lab.ok(&[
+        "prepare",
+        "PBS",
+        "4",
+        "--batch",
+        "PB-1",
+        "--component",
+        "NACL=1",
+        "--component",
+        "WATER",
+    ]);
+    let audit = lab.ok(&["audit", "--entity", "item:PBS"]);
+    assert!(
+        audit.contains("batch PB-1: 4 made at MAIN on 2026-11-21"),
+        "{audit}"
+    );
+    let audit = lab.ok(&["audit", "--entity", "item:NACL"]);
+    assert!(audit.contains("lot S2 x 1"), "{audit}");
+    assert!(audit.contains("into batch PB-1 of PBS"), "{audit}");
+    let audit = lab.ok(&["audit", "--entity", "batch_component"]);
+    assert!(audit.contains("(traced only)"), "{audit}");
+    let heads = lab.csv(&["audit", "--heads"]);
+    for table in ["batches", "batch_components"] {
+        assert!(heads.iter().any(|r| r[0] == table), "{heads:?}");
+    }
+    lab.ok(&["check"]);
+    // A batch record changed beneath the triggers is named.
+    {
+        let raw = lab.raw();
+        raw.execute_batch(
+            "DROP TRIGGER batches_no_update; UPDATE batches SET quantity = 40 WHERE id = 1;",
+        )
+        .unwrap();
+    }
+    let out = lab.run(&["check"]);
+    assert_eq!(out.status.code(), Some(3));
+    let found = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        found.contains("batches row 1 no longer matches its hash"),
+        "{found}"
+    );
+    assert!(
+        found.contains("batch record 1 (lot PB-1 of PBS) disagrees"),
+        "{found}"
+    );
+}

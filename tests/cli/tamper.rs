@@ -13,6 +13,28 @@ fn full_lab() -> Lab {
     let lab = Lab::empty();
     lab.ok(&["demo"]);
     lab.ok(&["item", "edit", "RGT-GLU", "--reorder-level", "5"]);
+    // A made-up solution: a batch and its components (SPEC §14).
+    lab.ok(&[
+        "item",
+        "add",
+        "TAMPER-BUF",
+        "--name",
+        "Tamper test buffer",
+        "--lot-tracked",
+        "--shelf-life-days",
+        "7",
+    ]);
+    lab.ok(&["item", "add", "TAMPER-SALT", "--name", "Tamper test salt"]);
+    lab.ok(&["receive", "TAMPER-SALT", "3"]);
+    lab.ok(&[
+        "prepare",
+        "TAMPER-BUF",
+        "1",
+        "--batch",
+        "TB-1",
+        "--component",
+        "TAMPER-SALT=1",
+    ]);
     lab.ok(&[
         "location",
         "edit",
@@ -165,7 +187,7 @@ fn check_fails(lab: &Lab) -> Vec<String> {
 fn every_evidence_table_is_chained_and_check_proves_the_chains() {
     let lab = full_lab();
     let heads = heads(&lab);
-    assert_eq!(heads.len(), 24, "{heads:?}");
+    assert_eq!(heads.len(), 26, "{heads:?}");
     for (table, (rows, hash)) in &heads {
         assert!(*rows > 0, "{table} has no rows in the test lab");
         assert_eq!(hash.len(), 64, "{table}: {hash}");
