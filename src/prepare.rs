@@ -11,8 +11,9 @@
 //! `batch_components` are append-only and hash-chained, and `check` proves
 //! them against the ledger ([`batches_disagreeing`]).
 //!
-//! Recipes are the usual components of a prepared item, a setting like
-//! any other: replaced whole, each replacement recorded in `item_changes`.
+//! Recipes are the usual components of a prepared item, per unit made (a
+//! batch of QTY issues QTY times each), a setting like any other:
+//! replaced whole, each replacement recorded in `item_changes`.
 
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -300,11 +301,19 @@ impl Store {
             }
             recipe
                 .into_iter()
-                .map(|(code, q)| {
+                .map(|(code, per_unit)| {
+                    // A recipe gives the components of one unit made.
+                    let q = per_unit.checked_mul(req.quantity.get()).ok_or_else(|| {
+                        Error::invalid(
+                            "quantity",
+                            req.quantity.get().to_string(),
+                            "a batch whose recipe quantities stay within bounds",
+                        )
+                    })?;
                     Ok(ComponentSpec {
                         item: code,
                         lot: None,
-                        quantity: Some(Quantity::bounded("recipe quantity", q)?),
+                        quantity: Some(Quantity::bounded("component quantity", q)?),
                     })
                 })
                 .collect::<Result<_>>()?

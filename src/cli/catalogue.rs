@@ -64,8 +64,9 @@ pub(crate) enum ItemCommand {
     Edit(ItemEditArgs),
     /// Store, show or clear the recipe of a prepared item (its usual components)
     ///
-    /// `labstock prepare ITEM QTY --batch B` without --component then
-    /// issues these, first-expiry-first-out. Without --component (and
+    /// Quantities are per unit made: `labstock prepare ITEM QTY --batch B`
+    /// without --component then issues QTY times each component,
+    /// first-expiry-first-out. Without --component (and
     /// without --clear) it prints the recipe. Each change is recorded like
     /// any other setting (`audit --entity item:ITEM`).
     #[command(
@@ -74,7 +75,7 @@ pub(crate) enum ItemCommand {
     Recipe {
         /// The prepared item
         code: String,
-        /// A usual component, ITEM=QTY (repeat for each)
+        /// A usual component, ITEM=QTY per unit made (repeat for each)
         #[arg(long = "component", value_name = "ITEM=QTY")]
         components: Vec<String>,
         /// Remove the recipe

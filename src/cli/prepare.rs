@@ -16,7 +16,8 @@ use crate::prepare::{ComponentSpec, PrepareRequest};
 /// lot is named); one without is recorded for traceability only. The
 /// batch expires on the earliest of its component lots' expiries (an
 /// opened lot's in-use period counts) and the date + the item's
-/// shelf_life_days. Without --component the item's recipe is used
+/// shelf_life_days. Without --component the item's recipe is used, its
+/// quantities times QTY
 /// (`labstock item recipe`). All or nothing, in one transaction.
 ///
 /// A component is split at its first `:` (item, then lot) and at its

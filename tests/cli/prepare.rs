@@ -547,3 +547,97 @@ fn the_batch_composition_is_chained_evidence_in_audit_and_proven_by_check() {
         "{found}"
     );
 }
+
+#[test]
+fn a_recipe_gives_the_usual_components_unless_components_are_named() {
+    let lab = lab();
+    let before = lab.db_bytes();
+    for (args, expected) in [
+        (
+            &["item", "recipe", "PBS", "--component", "PBS=1"][..],
+            "PBS cannot be a component of itself",
+        ),
+        (
+            &["item", "recipe", "PBS", "--component", "NACL:S1=1"][..],
+            "a recipe names items and quantities",
+        ),
+        (
+            &["item", "recipe", "PBS", "--component", "NACL"][..],
+            "ITEM=QTY",
+        ),
+        (
+            &[
+                "item",
+                "recipe",
+                "PBS",
+                "--component",
+                "NACL=1",
+                "--component",
+                "nacl=2",
+            ][..],
+            "each component once",
+        ),
+    ] {
+        let err = lab.fails(args, 65);
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    assert_eq!(lab.db_bytes(), before);
+    lab.ok(&[
+        "item",
+        "recipe",
+        "PBS",
+        "--component",
+        "NACL=1",
+        "--component",
+        "WATER=2",
+    ]);
+    assert_eq!(
+        lab.csv(&["item", "recipe", "PBS"]),
+        [
+            vec!["component", "quantity"],
+            vec!["NACL", "1"],
+            vec!["WATER", "2"]
+        ]
+    );
+    let audit = lab.ok(&["audit", "--entity", "item:PBS"]);
+    assert!(
+        audit.contains("recipe: (none) -> NACL=1 WATER=2"),
+        "{audit}"
+    );
+    // A recipe that goes round in a circle is refused.
+    lab.ok(&["item", "recipe", "STAIN", "--component", "PBS=1"]);
+    let err = lab.fails(&["item", "recipe", "PBS", "--component", "STAIN=1"], 65);
+    assert!(err.contains("the recipe of STAIN uses PBS"), "{err}");
+
+    // From the recipe, per unit made: FEFO lots.
+    let out = lab.csv(&["prepare", "PBS", "3", "--batch", "PB-R"]);
+    assert_eq!(out[1], ["NACL", "S2", "3", "2027-03-31"]);
+    assert_eq!(out[2], ["WATER", "", "6", ""]);
+    assert_eq!(stock(&lab, "WATER"), [line("", "", "MAIN", "4")]);
+    // Named components override the recipe.
+    let out = lab.csv(&[
+        "prepare",
+        "PBS",
+        "1",
+        "--batch",
+        "PB-O",
+        "--component",
+        "NACL:S1=2",
+    ]);
+    assert_eq!(out.len(), 2, "{out:?}");
+    assert_eq!(stock(&lab, "WATER"), [line("", "", "MAIN", "4")]);
+    assert_eq!(
+        stock(&lab, "NACL")[0],
+        line("S1", "2027-06-30", "MAIN", "3")
+    );
+    // Not enough for the recipe: refused like a named component.
+    let err = lab.fails(&["prepare", "PBS", "3", "--batch", "PB-X"], 65);
+    assert!(
+        err.contains("component WATER is not in stock: 4 usable at MAIN (6 needed)"),
+        "{err}"
+    );
+    lab.ok(&["item", "recipe", "PBS", "--clear"]);
+    let err = lab.fails(&["prepare", "PBS", "1", "--batch", "PB-Y"], 65);
+    assert!(err.contains("PBS has no recipe"), "{err}");
+    lab.ok(&["check"]);
+}
