@@ -126,6 +126,11 @@ pub struct TraceSummary {
     pub disposed: i64,
     pub adjusted: i64,
     pub on_hand: Vec<(String, i64)>,
+    /// When the lot is a batch (SPEC §14): the component lots it was made
+    /// from, recursively.
+    pub made_from: Vec<crate::prepare::BatchLink>,
+    /// The batches made from the lot, and from those, recursively.
+    pub made_into: Vec<crate::prepare::BatchLink>,
 }
 
 impl Store {
@@ -237,6 +242,8 @@ impl Store {
         on_hand.retain(|(_, q)| *q != 0);
         on_hand.sort();
         summary.on_hand = on_hand;
+        summary.made_from = crate::prepare::made_from(&self.conn, lot.id)?;
+        summary.made_into = crate::prepare::made_into(&self.conn, lot.id)?;
         Ok((rows, summary))
     }
 }

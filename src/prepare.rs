@@ -674,6 +674,168 @@ impl Store {
     }
 }
 
+/// A batch made from a lot, or a component lot a batch was made from, for
+/// `trace` and recalls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BatchLink {
+    /// 1: directly; 2: through one batch between; …
+    pub depth: i64,
+    pub item: String,
+    pub lot: String,
+    /// Issued from the component lot into the batch; `None`: traced only.
+    pub quantity: Option<i64>,
+    pub expiry: Option<String>,
+    pub status: String,
+    /// Stock of the lot now, over every location.
+    pub on_hand: i64,
+    /// When the lot is itself a batch: the day it was made.
+    pub prepared_on: Option<String>,
+}
+
+/// The far end of each link: the batches made from the lot (`down`), or
+/// the component lots it was made from (`up`), recursively.
+macro_rules! links_sql {
+    ($recurse:literal) => {
+        concat!(
+            "WITH RECURSIVE walk(lot_id, depth, qty) AS (SELECT ?1, 0, NULL UNION ",
+            $recurse,
+            " WHERE walk.depth < 64) \
+             SELECT walk.depth, i.code, l.lot, walk.qty, l.expiry, ",
+            crate::lot_status_sql!("l"),
+            ", (SELECT coalesce(SUM(x.quantity), 0) FROM balances x WHERE x.lot_id = l.id), bt.prepared_on \
+             FROM walk JOIN lots l ON l.id = walk.lot_id JOIN items i ON i.id = l.item_id \
+             LEFT JOIN batches bt ON bt.lot_id = l.id \
+             WHERE walk.depth > 0 ORDER BY walk.depth, i.code COLLATE BINARY, l.lot"
+        )
+    };
+}
+
+const MADE_INTO: &str = links_sql!(
+    "SELECT b.lot_id, walk.depth + 1, c.quantity FROM walk JOIN batch_components c ON c.lot_id = walk.lot_id \
+     JOIN batches b ON b.id = c.batch_id"
+);
+const MADE_FROM: &str = links_sql!(
+    "SELECT c.lot_id, walk.depth + 1, c.quantity FROM walk JOIN batches b ON b.lot_id = walk.lot_id \
+     JOIN batch_components c ON c.batch_id = b.id"
+);
+
+fn links(conn: &Connection, sql: &str, lot: LotId) -> Result<Vec<BatchLink>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt
+        .query_map([lot], |r| {
+            Ok(BatchLink {
+                depth: r.get(0)?,
+                item: r.get(1)?,
+                lot: r.get(2)?,
+                quantity: r.get(3)?,
+                expiry: r.get(4)?,
+                status: r.get(5)?,
+                on_hand: r.get(6)?,
+                prepared_on: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Every batch made from `lot`, and from those batches, nearest first.
+pub(crate) fn made_into(conn: &Connection, lot: LotId) -> Result<Vec<BatchLink>> {
+    links(conn, MADE_INTO, lot)
+}
+
+/// Every component lot `lot` was made from, and theirs, nearest first
+/// (empty for a lot that is not a batch).
+pub(crate) fn made_from(conn: &Connection, lot: LotId) -> Result<Vec<BatchLink>> {
+    links(conn, MADE_FROM, lot)
+}
+
+/// What a recall did, and the batches made from the recalled lot.
+#[derive(Debug, Clone)]
+pub struct Recalled {
+    /// The recalled lot; `None` when it was recalled before and only the
+    /// cascade was asked for.
+    pub state: Option<crate::lots::LotState>,
+    /// Batches made from it (recursively) that still hold stock.
+    pub in_stock: Vec<BatchLink>,
+    /// Those the cascade quarantined now.
+    pub quarantined: Vec<BatchLink>,
+}
+
+impl Store {
+    /// `lot recall ITEM LOT [--cascade]`: recall a lot; with `cascade`,
+    /// quarantine every batch made from it (recursively) that still holds
+    /// stock and is not already quarantined or recalled, each recorded as
+    /// `lot quarantine` is, naming the recall. One transaction. A lot
+    /// recalled before may be given `--cascade` alone.
+    #[allow(clippy::too_many_arguments)]
+    pub fn recall_lot(
+        &mut self,
+        item: &str,
+        lot: &str,
+        reason: Option<&str>,
+        cascade: bool,
+        today: NaiveDate,
+        now: &str,
+        user: &str,
+    ) -> Result<Recalled> {
+        let tx = self.write()?;
+        let found = find_item(&tx, item)?;
+        let current = ledger::existing_lot(&tx, &found, lot)?;
+        let state = if cascade && current.status == LotStatus::Recalled {
+            None
+        } else {
+            Some(crate::lots::act_on_lot(
+                &tx,
+                item,
+                lot,
+                crate::lots::LotAction::Recall,
+                reason,
+                today,
+                now,
+                user,
+            )?)
+        };
+        let mut in_stock: Vec<BatchLink> = Vec::new();
+        for link in made_into(&tx, current.id)? {
+            if link.on_hand > 0
+                && !in_stock
+                    .iter()
+                    .any(|l| l.item == link.item && l.lot == link.lot)
+            {
+                in_stock.push(link);
+            }
+        }
+        let mut quarantined = Vec::new();
+        if cascade {
+            let why = format!("made from lot {} of {}, recalled", current.lot, found.code);
+            for link in &in_stock {
+                if link.status == "available" || link.status == "pending" {
+                    crate::lots::act_on_lot(
+                        &tx,
+                        &link.item,
+                        &link.lot,
+                        crate::lots::LotAction::Quarantine,
+                        Some(&why),
+                        today,
+                        now,
+                        user,
+                    )?;
+                    quarantined.push(BatchLink {
+                        status: "quarantined".to_owned(),
+                        ..link.clone()
+                    });
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(Recalled {
+            state,
+            in_stock,
+            quarantined,
+        })
+    }
+}
+
 /// Stock of one lot, at one location or everywhere.
 fn lot_held(conn: &Connection, lot: LotId, at: Option<crate::values::LocationId>) -> Result<i64> {
     Ok(conn

@@ -4,7 +4,7 @@
 use super::Actor;
 use crate::db::Store;
 use crate::error::Result;
-use crate::prepare::{ComponentSpec, PrepareRequest, Prepared};
+use crate::prepare::{ComponentSpec, PrepareRequest, Prepared, Recalled};
 
 /// `prepare ITEM QTY --batch B --component …`: one transaction.
 pub fn prepare(store: &mut Store, req: &PrepareRequest, actor: Actor<'_>) -> Result<Prepared> {
@@ -24,4 +24,25 @@ pub fn set_recipe(
 /// An item's recipe as (component, quantity).
 pub fn recipe(store: &Store, item: &str) -> Result<Vec<(String, i64)>> {
     store.recipe(item)
+}
+
+/// `lot recall ITEM LOT [--cascade]`: the recall, the batches made from
+/// the lot still in stock, and those `--cascade` quarantined.
+pub fn recall(
+    store: &mut Store,
+    item: &str,
+    lot: &str,
+    reason: Option<&str>,
+    cascade: bool,
+    actor: Actor<'_>,
+) -> Result<Recalled> {
+    store.recall_lot(
+        item,
+        lot,
+        reason,
+        cascade,
+        actor.today,
+        &actor.stamp(),
+        actor.user,
+    )
 }

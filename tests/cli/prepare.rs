@@ -641,3 +641,132 @@ fn a_recipe_gives_the_usual_components_unless_components_are_named() {
     assert!(err.contains("PBS has no recipe"), "{err}");
     lab.ok(&["check"]);
 }
+
+/// NACL lot S2 → PBS batch PB-1 → STAIN batch ST-1 (a batch made from a
+/// batch), and WATER traced into PB-1.
+fn chain_of_batches() -> Lab {
+    let lab = lab();
+    lab.ok(&[
+        "prepare",
+        "PBS",
+        "4",
+        "--batch",
+        "PB-1",
+        "--component",
+        "NACL:S2=1",
+        "--component",
+        "WATER",
+    ]);
+    lab.ok(&[
+        "prepare",
+        "STAIN",
+        "2",
+        "--batch",
+        "ST-1",
+        "--component",
+        "PBS:PB-1=1",
+    ]);
+    lab
+}
+
+fn stderr(lab: &Lab, args: &[&str]) -> String {
+    let out = lab.run(args);
+    assert!(out.status.success(), "{args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn trace_of_a_component_lot_lists_the_batches_made_from_it_recursively() {
+    let lab = chain_of_batches();
+    let said = stderr(&lab, &["trace", "NACL", "S2"]);
+    assert!(
+        said.contains("lot S2 of NACL went into these batches:"),
+        "{said}"
+    );
+    assert!(
+        said.contains("\n  batch PB-1 of PBS: 1 issued, made 2026-11-21, expires 2026-12-19, available, 3 on hand"),
+        "{said}"
+    );
+    assert!(
+        said.contains("\n    batch ST-1 of STAIN: 1 issued, made 2026-11-21, expires 2026-12-19, available, 2 on hand"),
+        "{said}"
+    );
+    // And the movement rows are as before: the issue into the batch.
+    let rows = lab.csv(&["trace", "NACL", "S2"]);
+    assert!(
+        rows.iter()
+            .any(|r| r[2] == "issue" && r[7] == "batch PB-1 of PBS"),
+        "{rows:?}"
+    );
+    // A traced-only component leads to the batch too.
+    let said = stderr(&lab, &["trace", "WATER", ""]);
+    assert!(said.contains("batch PB-1 of PBS: traced only"), "{said}");
+}
+
+#[test]
+fn trace_of_a_batch_lists_its_components_recursively() {
+    let lab = chain_of_batches();
+    let said = stderr(&lab, &["trace", "STAIN", "ST-1"]);
+    assert!(
+        said.contains("batch ST-1 of STAIN was made from:"),
+        "{said}"
+    );
+    assert!(
+        said.contains("\n  PBS lot PB-1: 1 issued, made 2026-11-21"),
+        "{said}"
+    );
+    assert!(
+        said.contains("\n    NACL lot S2: 1 issued, expires 2027-03-31"),
+        "{said}"
+    );
+    assert!(said.contains("\n    WATER (no lot): traced only"), "{said}");
+    assert!(!said.contains("went into"), "{said}");
+}
+
+#[test]
+fn a_recall_warns_of_batches_in_stock_and_cascade_quarantines_them() {
+    let lab = chain_of_batches();
+    let said = stderr(&lab, &["lot", "recall", "NACL", "S2", "--reason", "FSN-1"]);
+    assert!(said.contains("lot S2 of NACL is now recalled"), "{said}");
+    assert!(
+        said.contains("2 batch(es) made from lot S2 of NACL still in stock and usable: PBS lot PB-1 (3 on hand), STAIN lot ST-1 (2 on hand)"),
+        "{said}"
+    );
+    assert!(
+        said.contains("labstock lot recall NACL S2 --cascade"),
+        "{said}"
+    );
+    // Nothing else changed yet.
+    assert_eq!(lab.csv(&["stock", "--item", "STAIN"])[1][6], "available");
+    // The cascade, on the lot already recalled.
+    let said = stderr(&lab, &["lot", "recall", "NACL", "S2", "--cascade"]);
+    assert!(
+        said.contains("batch PB-1 of PBS is now quarantined"),
+        "{said}"
+    );
+    assert!(
+        said.contains("batch ST-1 of STAIN is now quarantined"),
+        "{said}"
+    );
+    assert!(!said.contains("warning"), "{said}");
+    assert_eq!(lab.csv(&["stock", "--item", "PBS"])[1][6], "quarantined");
+    assert_eq!(lab.csv(&["stock", "--item", "STAIN"])[1][6], "quarantined");
+    let audit = lab.ok(&["audit", "--entity", "item:STAIN"]);
+    assert!(
+        audit.contains("made from lot S2 of NACL, recalled"),
+        "{audit}"
+    );
+    // Again: nothing left to quarantine.
+    let said = stderr(&lab, &["lot", "recall", "NACL", "S2", "--cascade"]);
+    assert!(!said.contains("now quarantined"), "{said}");
+    lab.ok(&["check"]);
+    // A recall with --cascade at once, in one step.
+    let lab = chain_of_batches();
+    let said = stderr(&lab, &["lot", "recall", "PBS", "PB-1", "--cascade"]);
+    assert!(said.contains("lot PB-1 of PBS is now recalled"), "{said}");
+    assert!(
+        said.contains("batch ST-1 of STAIN is now quarantined"),
+        "{said}"
+    );
+    assert_eq!(lab.csv(&["stock", "--item", "NACL"])[2][6], "available");
+}
