@@ -37,6 +37,7 @@ pub mod find;
 pub mod gs1;
 pub mod history;
 pub mod import;
+pub mod label;
 pub mod ledger;
 pub mod lots;
 pub mod model;

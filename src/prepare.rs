@@ -836,6 +836,20 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Whether lot `lot` of `item` is a batch made by `prepare`.
+    pub fn is_batch(&self, item: &Item, lot: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM batches b JOIN lots l ON l.id = b.lot_id WHERE l.item_id = ?1 AND l.lot = ?2",
+            )?
+            .query_row(params![item.id, lot], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+}
+
 /// Stock of one lot, at one location or everywhere.
 fn lot_held(conn: &Connection, lot: LotId, at: Option<crate::values::LocationId>) -> Result<i64> {
     Ok(conn

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod equipment;
 pub mod imports;
+pub mod label;
 pub mod lots;
 pub mod movements;
 pub mod orders;

@@ -770,3 +770,228 @@ fn a_recall_warns_of_batches_in_stock_and_cascade_quarantines_them() {
     );
     assert_eq!(lab.csv(&["stock", "--item", "NACL"])[2][6], "available");
 }
+
+/// The DataMatrix of a rendered SVG label, rasterised (8 pixels a module,
+/// a quiet zone of 4 modules) and read by an independent decoder (rxing):
+/// the symbology identifier and the data it carries.
+fn decode_label(svg: &str) -> String {
+    let group = svg
+        .split("<g id=\"datamatrix\"")
+        .nth(1)
+        .expect("a datamatrix group");
+    let attr = |name: &str| -> usize {
+        group
+            .split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let (w, h) = (attr("data-width"), attr("data-height"));
+    let body = group.split("</g>").next().unwrap();
+    let (scale, quiet) = (8, 4);
+    let (pw, ph) = ((w + 2 * quiet) * scale, (h + 2 * quiet) * scale);
+    let mut luma = vec![255_u8; pw * ph];
+    let mut modules = 0;
+    for rect in body.split("<rect ").skip(1) {
+        let get = |name: &str| -> usize {
+            rect.split(&format!(" {name}=\""))
+                .nth(1)
+                .or_else(|| rect.strip_prefix(&format!("{name}=\"")))
+                .and_then(|s| s.split('"').next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| panic!("{name} in {rect}"))
+        };
+        let (x, y) = (get("x"), get("y"));
+        modules += 1;
+        for py in (y + quiet) * scale..(y + quiet + 1) * scale {
+            for px in (x + quiet) * scale..(x + quiet + 1) * scale {
+                luma[py * pw + px] = 0;
+            }
+        }
+    }
+    assert!(modules > 20, "{modules} modules");
+    let result = rxing::helpers::detect_in_luma(
+        luma,
+        pw as u32,
+        ph as u32,
+        Some(rxing::BarcodeFormat::DATA_MATRIX),
+    )
+    .expect("the label's DataMatrix decodes");
+    let symbology = match result
+        .getRXingResultMetadata()
+        .get(&rxing::RXingResultMetadataType::SYMBOLOGY_IDENTIFIER)
+    {
+        Some(rxing::RXingResultMetadataValue::SymbologyIdentifier(id)) => id.clone(),
+        other => panic!("no symbology identifier: {other:?}"),
+    };
+    format!("{symbology}{}", result.getText())
+}
+
+/// The text of an SVG label's lines, joined by spaces (a long line wraps).
+fn label_text(svg: &str) -> String {
+    svg.split("<text ")
+        .skip(1)
+        .filter_map(|t| t.split('>').nth(1))
+        .filter_map(|t| t.split("</text").next())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn gs1_json(lab: &Lab, data: &str) -> serde_json::Value {
+    serde_json::from_str(&lab.ok(&["gs1", "decode", data, "--format", "json"])).unwrap()
+}
+
+#[test]
+fn a_batch_label_without_a_gtin_carries_the_item_code_that_scans_read_back() {
+    let lab = lab();
+    lab.ok(&[
+        "item",
+        "edit",
+        "PBS",
+        "--hazard",
+        "H319 Causes serious eye irritation",
+    ]);
+    lab.ok(&[
+        "prepare",
+        "PBS",
+        "3",
+        "--batch",
+        "PB-1",
+        "--component",
+        "NACL=1",
+    ]);
+    let svg = lab.ok(&["label", "PBS", "PB-1"]);
+    let text = label_text(&svg);
+    for shown in [
+        "Phosphate buffered saline",
+        "Lot PB-1",
+        "Expiry 2026-12-19",
+        "Storage 2-8C",
+        "Hazard H319 Causes serious eye irritation",
+        "Contents NACL S2",
+        "Prepared 2026-11-21 by a.tester",
+        "(91)PBS(17)261219(10)PB-1",
+    ] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+    let scanned = decode_label(&svg);
+    // GS1 DataMatrix (FNC1 first), GS after the variable-length (91).
+    assert_eq!(scanned, "]d291PBS\u{1d}1726121910PB-1");
+    let json = gs1_json(&lab, &scanned);
+    assert_eq!(json["item"], "PBS");
+    assert_eq!(json["lot"], "PB-1");
+    assert_eq!(json["expiry"], "2026-12-19");
+    assert!(json.get("gtin").is_none(), "{json}");
+    // No warning that the lot lacks a GTIN: (91) names the item.
+    let out = lab.run(&["gs1", "decode", &scanned]);
+    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{out:?}");
+
+    // A batch is received once: its label is refused with a hint to issue.
+    let before = lab.db_bytes();
+    let err = lab.fails(&["receive", "--scan", &scanned], 65);
+    assert!(
+        err.contains("received once") && err.contains("labstock issue PBS QTY --lot PB-1"),
+        "{err}"
+    );
+    assert_eq!(lab.db_bytes(), before);
+    // Issued by scanning its label.
+    lab.ok(&["issue", "--scan", &scanned, "2"]);
+    assert_eq!(
+        stock(&lab, "PBS"),
+        [line("PB-1", "2026-12-19", "MAIN", "1")]
+    );
+}
+
+#[test]
+fn a_label_of_an_item_with_a_gtin_carries_it_and_receive_scan_takes_it() {
+    let lab = Lab::new();
+    lab.ok(&[
+        "item",
+        "add",
+        "RGT-CRP",
+        "--name",
+        "CRP reagent",
+        "--lot-tracked",
+        "--gtin",
+        "04015630198436",
+        "--storage",
+        "2-8C",
+    ]);
+    lab.ok(&[
+        "receive",
+        "RGT-CRP",
+        "2",
+        "--lot",
+        "611802",
+        "--expiry",
+        "2027-06-30",
+    ]);
+    let svg = lab.ok(&["label", "RGT-CRP", "611802"]);
+    assert!(svg.contains("Received 2026-11-21 by a.tester"), "{svg}");
+    let scanned = decode_label(&svg);
+    assert_eq!(scanned, "]d201040156301984361727063010611802");
+    let json = gs1_json(&lab, &scanned);
+    assert_eq!(json["gtin"], "04015630198436");
+    assert_eq!(json["lot"], "611802");
+    assert_eq!(json["expiry"], "2027-06-30");
+    assert!(json.get("item").is_none(), "{json}");
+    // Relabelled stock that is not a batch is received by its label.
+    lab.ok(&["receive", "--scan", &scanned, "3"]);
+    lab.ok(&["issue", "--scan", &scanned]);
+    assert_eq!(
+        lab.csv(&["stock", "--item", "RGT-CRP"])[1][5],
+        "4",
+        "2 + 3 received, 1 issued"
+    );
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn a_pdf_holds_several_labels_a_page_and_bad_label_requests_are_refused() {
+    let lab = chain_of_batches();
+    let out = lab.run(&[
+        "label", "PBS", "PB-1", "--format", "pdf", "--copies", "12", "--output", "pb.pdf",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let pdf = std::fs::read(lab.path().join("pb.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Count 2"), "12 labels, 10 a page: two pages");
+    assert!(text.contains("(Lot PB-1)"), "the text is in the page");
+    let before = lab.db_bytes();
+    let err = lab.fails(&["label", "PBS", "NOPE", "--output", "nope.svg"], 65);
+    assert!(err.contains("unknown lot \"NOPE\""), "{err}");
+    assert!(!lab.path().join("nope.svg").exists());
+    let err = lab.fails(&["label", "NOPE", "PB-1"], 65);
+    assert!(err.contains("unknown item"), "{err}");
+    let err = lab.fails(&["label", "PBS", "PB-1", "--copies", "2"], 65);
+    assert!(err.contains("--format pdf"), "{err}");
+    let err = lab.fails(&["label", "PBS", "PB-1", "--format", "csv"], 2);
+    assert!(err.contains("svg"), "{err}");
+    let err = lab.fails(&["stock", "--format", "pdf"], 2);
+    assert!(err.contains("labstock label"), "{err}");
+    assert_eq!(lab.db_bytes(), before, "labels write nothing");
+    // An item code a GS1 code cannot carry is refused before drawing.
+    lab.ok(&[
+        "item",
+        "add",
+        "MY BUFFER",
+        "--name",
+        "Spaced",
+        "--lot-tracked",
+        "--shelf-life-days",
+        "5",
+    ]);
+    lab.ok(&[
+        "prepare",
+        "MY BUFFER",
+        "1",
+        "--batch",
+        "MB-1",
+        "--component",
+        "WATER=1",
+    ]);
+    let err = lab.fails(&["label", "MY BUFFER", "MB-1"], 65);
+    assert!(err.contains("--gtin"), "{err}");
+}
