@@ -235,7 +235,7 @@ struct Resolved {
 
 impl Store {
     /// Make a batch (SPEC §14), all in one transaction.
-    pub fn prepare(
+    pub fn prepare_batch(
         &mut self,
         req: &PrepareRequest,
         now: Timestamp,

@@ -8,7 +8,7 @@ use crate::prepare::{ComponentSpec, PrepareRequest, Prepared, Recalled};
 
 /// `prepare ITEM QTY --batch B --component …`: one transaction.
 pub fn prepare(store: &mut Store, req: &PrepareRequest, actor: Actor<'_>) -> Result<Prepared> {
-    store.prepare(req, actor.now, actor.user)
+    store.prepare_batch(req, actor.now, actor.user)
 }
 
 /// `item recipe ITEM --component ITEM=QTY …`: the recipe before and after.

@@ -60,6 +60,7 @@ pub(crate) struct IssueArgs {
     #[arg(required_unless_present = "scan")]
     item: Option<String>,
     /// Quantity in units of issue
+    #[arg(required_unless_present = "scan")]
     qty: Option<String>,
     /// Issue by scanning: GS1 data whose GTIN (or a labstock label's item
     /// code, AI 91) names the item and whose lot is issued (quantity 1

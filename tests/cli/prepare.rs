@@ -995,3 +995,48 @@ fn a_pdf_holds_several_labels_a_page_and_bad_label_requests_are_refused() {
     let err = lab.fails(&["label", "MY BUFFER", "MB-1"], 65);
     assert!(err.contains("--gtin"), "{err}");
 }
+
+#[test]
+fn the_demo_has_two_prepared_items_with_recipes_and_a_recall_that_cascaded() {
+    let lab = Lab::empty();
+    lab.ok(&["demo"]);
+    for (item, recipe) in [
+        ("PRP-PBS", vec![vec!["CHM-PBS-TAB", "5"]]),
+        (
+            "PRP-GIEMSA-WS",
+            vec![vec!["CHM-GIEMSA", "5"], vec!["PRP-PBS", "1"]],
+        ),
+    ] {
+        let rows = lab.csv(&["item", "recipe", item]);
+        assert_eq!(rows[1..], recipe[..], "{item}");
+    }
+    let pbs = lab.csv(&["stock", "--item", "PRP-PBS"]);
+    assert_eq!(
+        pbs[1][2..],
+        ["PBS-261105", "2026-12-03", "BENCH-HAEM", "2", "quarantined"]
+    );
+    assert_eq!(
+        pbs[2][2..],
+        ["PBS-261118", "2026-12-16", "BENCH-HAEM", "4", "available"]
+    );
+    let stain = lab.csv(&["stock", "--item", "PRP-GIEMSA-WS"]);
+    assert_eq!(
+        stain[1][2..],
+        ["GWS-261119", "2026-11-26", "BENCH-HAEM", "2", "quarantined"]
+    );
+    let said = stderr(&lab, &["trace", "CHM-PBS-TAB", "PT-2609B"]);
+    assert!(
+        said.contains("  batch PBS-261105 of PRP-PBS: 20 issued"),
+        "{said}"
+    );
+    assert!(
+        said.contains("    batch GWS-261119 of PRP-GIEMSA-WS: 2 issued"),
+        "{said}"
+    );
+    let svg = lab.ok(&["label", "PRP-GIEMSA-WS", "GWS-261119"]);
+    assert_eq!(
+        decode_label(&svg),
+        "]d291PRP-GIEMSA-WS\u{1d}1726112610GWS-261119"
+    );
+    lab.ok(&["check"]);
+}

@@ -13,28 +13,7 @@ fn full_lab() -> Lab {
     let lab = Lab::empty();
     lab.ok(&["demo"]);
     lab.ok(&["item", "edit", "RGT-GLU", "--reorder-level", "5"]);
-    // A made-up solution: a batch and its components (SPEC §14).
-    lab.ok(&[
-        "item",
-        "add",
-        "TAMPER-BUF",
-        "--name",
-        "Tamper test buffer",
-        "--lot-tracked",
-        "--shelf-life-days",
-        "7",
-    ]);
-    lab.ok(&["item", "add", "TAMPER-SALT", "--name", "Tamper test salt"]);
-    lab.ok(&["receive", "TAMPER-SALT", "3"]);
-    lab.ok(&[
-        "prepare",
-        "TAMPER-BUF",
-        "1",
-        "--batch",
-        "TB-1",
-        "--component",
-        "TAMPER-SALT=1",
-    ]);
+    // The demo holds prepared batches and their components (SPEC §14).
     lab.ok(&[
         "location",
         "edit",
