@@ -250,6 +250,15 @@ impl Store {
 
 fn source_of(m: &Raw) -> String {
     match m.kind.as_str() {
+        // A batch's receipt, written by `prepare` (SPEC §14).
+        "receive"
+            if m.reference.is_none()
+                && m.note
+                    .as_deref()
+                    .is_some_and(|n| n == "prepared" || n.starts_with("prepared; ")) =>
+        {
+            "prepared".into()
+        }
         "receive" => m
             .reference
             .as_ref()

@@ -706,6 +706,8 @@ fn trace_of_a_component_lot_lists_the_batches_made_from_it_recursively() {
 #[test]
 fn trace_of_a_batch_lists_its_components_recursively() {
     let lab = chain_of_batches();
+    let rows = lab.csv(&["trace", "STAIN", "ST-1"]);
+    assert_eq!(rows[1][2..5], ["receive", "prepared", "MAIN"], "{rows:?}");
     let said = stderr(&lab, &["trace", "STAIN", "ST-1"]);
     assert!(
         said.contains("batch ST-1 of STAIN was made from:"),
@@ -1038,5 +1040,33 @@ fn the_demo_has_two_prepared_items_with_recipes_and_a_recall_that_cascaded() {
         decode_label(&svg),
         "]d291PRP-GIEMSA-WS\u{1d}1726112610GWS-261119"
     );
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn the_migration_upgrades_an_older_database_with_no_shelf_life_and_no_batches() {
+    let lab = Lab::new();
+    lab.ok(&["item", "add", "PBS", "--name", "PBS", "--lot-tracked"]);
+    lab.ok(&["item", "add", "WATER", "--name", "Water"]);
+    lab.ok(&["receive", "WATER", "3"]);
+    crate::common::downgrade_to_version_1(&lab.raw());
+    lab.ok(&["check"]);
+    let version: i64 = lab
+        .raw()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+    assert_eq!(item_setting(&lab, "PBS", "shelf_life_days"), "");
+    lab.ok(&["item", "edit", "PBS", "--shelf-life-days", "10"]);
+    lab.ok(&[
+        "prepare",
+        "PBS",
+        "1",
+        "--batch",
+        "B1",
+        "--component",
+        "WATER=1",
+    ]);
+    assert_eq!(stock(&lab, "PBS"), [line("B1", "2026-12-01", "MAIN", "1")]);
     lab.ok(&["check"]);
 }
