@@ -881,6 +881,8 @@ pub enum Refusal {
         "lot {lot} of {item} is a batch made here with `labstock prepare`: a batch is received once; to use it, `labstock issue {item} QTY --lot {lot}`"
     )]
     BatchScanned { item: String, lot: String },
+    #[error("batch {lot} of {item} was not received; nothing was written")]
+    BatchNotReceived { item: String, lot: String },
     #[error("a chained record was given a value that cannot be hashed")]
     Unhashable,
     #[error("a part of the check stopped unexpectedly")]

@@ -529,7 +529,10 @@ impl Store {
         let received = ledger::record_with(&tx, &mut lk, &receive, &recorded_at)?;
         let mut warnings = received.warnings;
         let Some(receipt) = received.movements.first().cloned() else {
-            return Err(Error::Refused(Refusal::CheckStopped));
+            return Err(Error::Refused(Refusal::BatchNotReceived {
+                item: item.code.clone(),
+                lot: batch.to_owned(),
+            }));
         };
         let lot = ledger::existing_lot(&tx, &item, batch)?;
         let batch_id = chain::append(
