@@ -62,6 +62,8 @@ pub const ENTITY_KINDS: &[&str] = &[
     "excursion",
     "temperature_reading",
     "excursion_decision",
+    "batch",
+    "batch_component",
 ];
 
 /// Which records to list; every field narrows.
@@ -205,7 +207,21 @@ SELECT 23, r.recorded_at, r.user, 'temperature_reading', r.id, 'recorded', 'loca
 UNION ALL
 SELECT 24, d.at, d.user, 'excursion_decision', d.id, d.decision, 'excursion', CAST(d.excursion_id AS TEXT),
        d.reason || CASE WHEN d.lots <> '' THEN '; lots ' || d.lots ELSE '' END
-  FROM excursion_decisions d";
+  FROM excursion_decisions d
+UNION ALL
+SELECT 5.5, b.at, b.user, 'batch', b.id, 'prepared', 'item', i.code,
+       'batch ' || l.lot || ': ' || b.quantity || ' made at ' || loc.code || ' on ' || b.prepared_on
+       || '; expiry ' || b.expiry || '; receipt movement ' || b.movement_id || coalesce('; ' || b.note, '')
+  FROM batches b JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id
+  JOIN locations loc ON loc.id = b.location_id
+UNION ALL
+SELECT 5.6, b.at, b.user, 'batch_component', c.id, CASE WHEN c.quantity IS NULL THEN 'traced' ELSE 'issued' END,
+       'item', ci.code,
+       CASE WHEN cl.lot <> '' THEN 'lot ' || cl.lot ELSE '(no lot)' END
+       || CASE WHEN c.quantity IS NULL THEN ' (traced only)' ELSE ' x ' || c.quantity || ' (movement ' || c.movement_id || ')' END
+       || ' into batch ' || bl.lot || ' of ' || bi.code || coalesce('; expires ' || c.expires, '')
+  FROM batch_components c JOIN batches b ON b.id = c.batch_id JOIN items ci ON ci.id = c.item_id
+  JOIN lots cl ON cl.id = c.lot_id JOIN items bi ON bi.id = b.item_id JOIN lots bl ON bl.id = b.lot_id";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

@@ -39,6 +39,9 @@ pub struct Item {
     /// Each new lot needs verification before use (SPEC §13): it is
     /// received `pending` until `lot accept`.
     pub acceptance_required: bool,
+    /// Stability of an in-house batch in days (SPEC §14): a batch made
+    /// by `prepare` expires at most this long after it was made.
+    pub shelf_life_days: Option<i64>,
     pub active: bool,
 }
 
@@ -74,6 +77,7 @@ impl Item {
             waste_stream: None,
             in_use_days: None,
             acceptance_required: false,
+            shelf_life_days: None,
             active: true,
         }
     }
@@ -123,6 +127,7 @@ impl Item {
             ("max_level", self.max_level),
             ("lead_time_days", self.lead_time_days),
             ("in_use_days", self.in_use_days),
+            ("shelf_life_days", self.shelf_life_days),
         ] {
             if let Some(v) = v.filter(|v| *v < 0) {
                 return Err(Error::invalid(what, v.to_string(), "must be 0 or more"));
@@ -189,7 +194,7 @@ macro_rules! item_columns {
     () => {
         "id, code, name, category, unit, pack_size, reorder_level, max_level, \
          reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
-         lot_tracked, gtin, waste_stream, in_use_days, active, acceptance_required"
+         lot_tracked, gtin, waste_stream, in_use_days, active, acceptance_required, shelf_life_days"
     };
 }
 
@@ -231,6 +236,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         in_use_days: r.get(18)?,
         active: r.get(19)?,
         acceptance_required: r.get(20)?,
+        shelf_life_days: r.get(21)?,
     })
 }
 
@@ -385,8 +391,9 @@ pub(crate) fn insert_item(
     conn.prepare_cached(
         "INSERT INTO items (code, name, category, unit, pack_size, reorder_level, max_level, \
          reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
-         lot_tracked, gtin, waste_stream, in_use_days, active, created_at, created_by, acceptance_required) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+         lot_tracked, gtin, waste_stream, in_use_days, active, created_at, created_by, acceptance_required, \
+         shelf_life_days) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
     )?
     .execute(params![
         item.code,
@@ -411,6 +418,7 @@ pub(crate) fn insert_item(
         now,
         user,
         item.acceptance_required,
+        item.shelf_life_days,
     ])?;
     item.id = ItemId::new(conn.last_insert_rowid());
     Ok(item.id)
@@ -562,7 +570,8 @@ impl Store {
             "UPDATE items SET name = ?2, category = ?3, unit = ?4, pack_size = ?5, reorder_level = ?6, \
              max_level = ?7, reorder_qty = ?8, lead_time_days = ?9, supplier = ?10, supplier_ref = ?11, \
              unit_cost_pence = ?12, storage = ?13, hazard = ?14, lot_tracked = ?15, gtin = ?16, \
-             waste_stream = ?17, in_use_days = ?18, active = ?19, acceptance_required = ?20 WHERE id = ?1",
+             waste_stream = ?17, in_use_days = ?18, active = ?19, acceptance_required = ?20, \
+             shelf_life_days = ?21 WHERE id = ?1",
             params![
                 edited.id,
                 edited.name,
@@ -584,6 +593,7 @@ impl Store {
                 edited.in_use_days,
                 edited.active,
                 edited.acceptance_required,
+                edited.shelf_life_days,
             ],
         )?;
         tx.commit()?;

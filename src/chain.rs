@@ -346,6 +346,34 @@ chained!(
     "excursion_decisions",
     ["excursion_id", "decision", "reason", "lots", "at", "user"]
 );
+chained!(
+    BATCHES,
+    "batches",
+    [
+        "item_id",
+        "lot_id",
+        "location_id",
+        "quantity",
+        "prepared_on",
+        "expiry",
+        "movement_id",
+        "note",
+        "at",
+        "user"
+    ]
+);
+chained!(
+    BATCH_COMPONENTS,
+    "batch_components",
+    [
+        "batch_id",
+        "item_id",
+        "lot_id",
+        "quantity",
+        "movement_id",
+        "expires"
+    ]
+);
 
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
@@ -375,6 +403,8 @@ pub const TABLES: &[&Chained] = &[
     &IMPORTS,
     &TEMPERATURE_READINGS,
     &EXCURSION_DECISIONS,
+    &BATCHES,
+    &BATCH_COMPONENTS,
 ];
 
 /// The hash before a table's first row.
@@ -628,6 +658,8 @@ pub(crate) fn record_name(table: &str) -> &'static str {
         "waste_consignments" => "consignment",
         "waste_consignment_containers" => "consigned_container",
         "imports" => "import",
+        "batches" => "batch",
+        "batch_components" => "batch_component",
         _ => "consigned_record",
     }
 }

@@ -77,6 +77,7 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         crate::waste::import_waste(store, WASTE.as_bytes(), ctx)?,
     ));
     stocktakes(store, now, user)?;
+    load.steps.push(("prepared batches", prepared(store, now)?));
     // Storage temperatures (SPEC §15): FRIDGE-1's logger and FREEZER-1's
     // morning readings for the week. The fridge door was left open on the
     // 18th (an excursion, released by the supervisor) and propped for 20
@@ -99,6 +100,180 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         )?;
     }
     Ok(load)
+}
+
+/// Made-up solutions (SPEC §14) at the haematology bench: PBS pH 7.4
+/// made from buffer tablets, and Giemsa working stain made from the stock
+/// stain and a batch of that buffer (a batch made from a batch), each with
+/// a recipe. The supplier then recalls the tablet lot the first buffer
+/// batch was made from: the recall cascades to that buffer batch and to
+/// the stain made from it, both quarantined.
+fn prepared(store: &mut Store, now: DateTime<Utc>) -> Result<ImportSummary> {
+    use crate::catalogue::Item;
+    use crate::ledger::MovementRequest;
+    use crate::model::{MovementKind, Quantity};
+    use crate::prepare::{ComponentSpec, PrepareRequest};
+    use crate::values::Timestamp;
+
+    let stamp = |t: &str| -> Result<Timestamp> {
+        Timestamp::new("demo timestamp", crate::model::parse_stamp(t)?)
+    };
+    let date = |d: &str| crate::model::parse_date("demo date", d);
+    let recorded = Timestamp::new("demo timestamp", now)?;
+    let at = recorded.stamp();
+    let item = |code: &str, name: &str, unit: &str, storage: &str| {
+        let mut i = Item::new(code, name);
+        i.category = Some("prepared".into());
+        i.unit = unit.into();
+        i.storage = Some(storage.into());
+        i.lot_tracked = true;
+        i
+    };
+    let mut tablets = item(
+        "CHM-PBS-TAB",
+        "Phosphate buffered saline tablets, pH 7.4 (100)",
+        "tablet",
+        "room",
+    );
+    tablets.category = Some("chemical".into());
+    tablets.supplier = Some("Scientific Laboratory Supplies".into());
+    let mut giemsa = item(
+        "CHM-GIEMSA",
+        "Giemsa stain solution (stock), 500 mL",
+        "mL",
+        "flammables cabinet",
+    );
+    giemsa.category = Some("chemical".into());
+    giemsa.hazard = Some("H225 H301 H311 H331 H370; COSHH CR-011".into());
+    giemsa.waste_stream = Some("16 05 06*".into());
+    let mut pbs = item(
+        "PRP-PBS",
+        "PBS pH 7.4, 500 mL (made in-house)",
+        "bottle",
+        "2-8C",
+    );
+    pbs.shelf_life_days = Some(28);
+    let mut stain = item(
+        "PRP-GIEMSA-WS",
+        "Giemsa working stain 1:20 in PBS, 100 mL (made in-house)",
+        "bottle",
+        "room",
+    );
+    stain.shelf_life_days = Some(7);
+    stain.hazard = Some("H370; COSHH CR-011".into());
+    stain.waste_stream = Some("16 05 06*".into());
+    for i in [tablets, giemsa, pbs, stain] {
+        store.add_item(i, &at, "s.murray")?;
+    }
+    let receive = |store: &mut Store,
+                   code: &str,
+                   qty: i64,
+                   lot: &str,
+                   expiry: &str,
+                   when: &str|
+     -> Result<()> {
+        let mut req = MovementRequest::new(
+            MovementKind::Receive,
+            code,
+            Quantity::bounded("demo quantity", qty)?,
+            stamp(when)?,
+            "s.murray",
+        );
+        req.lot = Some(lot.into());
+        req.expiry = Some(date(expiry)?);
+        req.location = Some("BENCH-HAEM".into());
+        req.reference = Some("DN-871204".into());
+        store.record(&req, recorded)?;
+        Ok(())
+    };
+    receive(
+        store,
+        "CHM-PBS-TAB",
+        100,
+        "PT-2609B",
+        "2027-09-30",
+        "2026-11-02T10:12:00Z",
+    )?;
+    receive(
+        store,
+        "CHM-PBS-TAB",
+        100,
+        "PT-2611A",
+        "2028-03-31",
+        "2026-11-02T10:13:00Z",
+    )?;
+    receive(
+        store,
+        "CHM-GIEMSA",
+        500,
+        "GS-8841",
+        "2027-05-31",
+        "2026-11-02T10:15:00Z",
+    )?;
+    let spec = |text: &str| ComponentSpec::parse(text);
+    store.set_recipe("PRP-PBS", &[spec("CHM-PBS-TAB=5")?], &at, "s.murray")?;
+    store.set_recipe(
+        "PRP-GIEMSA-WS",
+        &[spec("CHM-GIEMSA=5")?, spec("PRP-PBS=1")?],
+        &at,
+        "s.murray",
+    )?;
+    let mut made = 0;
+    let batch = |item: &str,
+                 qty: i64,
+                 batch: &str,
+                 on: &str,
+                 components: Vec<ComponentSpec>|
+     -> Result<PrepareRequest> {
+        Ok(PrepareRequest {
+            item: item.into(),
+            quantity: Quantity::bounded("demo quantity", qty)?,
+            batch: batch.into(),
+            components,
+            location: Some("BENCH-HAEM".into()),
+            date: Some(date(on)?),
+            note: None,
+        })
+    };
+    // From the recipe: FEFO takes the tablet lot PT-2609B.
+    store.prepare_batch(
+        &batch("PRP-PBS", 4, "PBS-261105", "2026-11-05", vec![])?,
+        recorded,
+        "a.patel",
+    )?;
+    // A named lot overrides the recipe.
+    store.prepare_batch(
+        &batch(
+            "PRP-PBS",
+            4,
+            "PBS-261118",
+            "2026-11-18",
+            vec![spec("CHM-PBS-TAB:PT-2611A=20")?],
+        )?,
+        recorded,
+        "l.nowak",
+    )?;
+    // From the recipe: the stock stain and the first-expiring buffer batch.
+    store.prepare_batch(
+        &batch("PRP-GIEMSA-WS", 2, "GWS-261119", "2026-11-19", vec![])?,
+        recorded,
+        "a.patel",
+    )?;
+    made += 3;
+    let today = crate::clock::lab_date(now, store.lab_zone()?);
+    store.recall_lot(
+        "CHM-PBS-TAB",
+        "PT-2609B",
+        Some("supplier field safety notice FSN-2611-04: tablets may not dissolve fully"),
+        true,
+        today,
+        &at,
+        "s.murray",
+    )?;
+    Ok(ImportSummary {
+        written: made,
+        ..ImportSummary::default()
+    })
 }
 
 /// Two stocktakes (SPEC §13): the flammables cabinet counted and applied,

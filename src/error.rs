@@ -922,6 +922,40 @@ pub enum Refusal {
         minutes: i64,
         tolerance: i64,
     },
+    #[error("{item} cannot be a component of itself; a batch is made from other items")]
+    ComponentIsItself { item: String },
+    #[error("component lot {lot} of {item} is {why}: components must be usable ({usable})")]
+    ComponentNotUsable {
+        item: String,
+        lot: String,
+        why: String,
+        usable: String,
+    },
+    #[error("component {item} is not in stock: {what} ({usable})")]
+    ComponentNotInStock {
+        item: String,
+        what: String,
+        usable: String,
+    },
+    #[error(
+        "component lot {lot} of {component} was made from lot {via} of {item}: making {item} from it would be a cycle of batches"
+    )]
+    BatchCycle {
+        item: String,
+        component: String,
+        lot: String,
+        via: String,
+    },
+    #[error(
+        "the batch would have no expiry: {item} has no shelf_life_days and no component has an expiry; set one with `labstock item edit {item} --shelf-life-days N`"
+    )]
+    BatchWithoutExpiry { item: String },
+    #[error(
+        "lot {lot} of {item} is a batch made here with `labstock prepare`: a batch is received once; to use it, `labstock issue {item} QTY --lot {lot}`"
+    )]
+    BatchScanned { item: String, lot: String },
+    #[error("batch {lot} of {item} was not received; nothing was written")]
+    BatchNotReceived { item: String, lot: String },
     #[error("a chained record was given a value that cannot be hashed")]
     Unhashable,
     #[error("a part of the check stopped unexpectedly")]

@@ -126,6 +126,11 @@ pub struct TraceSummary {
     pub disposed: i64,
     pub adjusted: i64,
     pub on_hand: Vec<(String, i64)>,
+    /// When the lot is a batch (SPEC §14): the component lots it was made
+    /// from, recursively.
+    pub made_from: Vec<crate::prepare::BatchLink>,
+    /// The batches made from the lot, and from those, recursively.
+    pub made_into: Vec<crate::prepare::BatchLink>,
 }
 
 impl Store {
@@ -237,12 +242,23 @@ impl Store {
         on_hand.retain(|(_, q)| *q != 0);
         on_hand.sort();
         summary.on_hand = on_hand;
+        summary.made_from = crate::prepare::made_from(&self.conn, lot.id)?;
+        summary.made_into = crate::prepare::made_into(&self.conn, lot.id)?;
         Ok((rows, summary))
     }
 }
 
 fn source_of(m: &Raw) -> String {
     match m.kind.as_str() {
+        // A batch's receipt, written by `prepare` (SPEC §14).
+        "receive"
+            if m.reference.is_none()
+                && m.note
+                    .as_deref()
+                    .is_some_and(|n| n == "prepared" || n.starts_with("prepared; ")) =>
+        {
+            "prepared".into()
+        }
         "receive" => m
             .reference
             .as_ref()

@@ -103,6 +103,7 @@ pub const ITEMS: Format = Format {
         "waste_stream",
         "in_use_days",
         "acceptance_required",
+        "shelf_life_days",
     ],
     required: &["code", "name"],
 };
@@ -618,6 +619,7 @@ pub fn item_from_row(row: &CsvRow<'_>) -> Result<Item> {
     item.reorder_qty = count("reorder_qty")?;
     item.lead_time_days = count("lead_time_days")?;
     item.in_use_days = count("in_use_days")?;
+    item.shelf_life_days = count("shelf_life_days")?;
     item.supplier = row.get("supplier").map(str::to_owned);
     item.supplier_ref = row.get("supplier_ref").map(str::to_owned);
     item.unit_cost = row.parse("unit_cost", Money::parse_pounds)?;

@@ -323,10 +323,30 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<LotState> {
-        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let tx = self.write()?;
-        let item = find_item(&tx, item)?;
-        let mut current = existing_lot(&tx, &item, lot)?;
+        let state = act_on_lot(&tx, item, lot, action, reason, today, now, user)?;
+        tx.commit()?;
+        Ok(state)
+    }
+}
+
+/// [`Store::lot_action`] inside the caller's transaction (a recall that
+/// cascades to the batches made from the lot is one transaction).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn act_on_lot(
+    tx: &Connection,
+    item: &str,
+    lot: &str,
+    action: LotAction,
+    reason: Option<&str>,
+    today: NaiveDate,
+    now: &str,
+    user: &str,
+) -> Result<LotState> {
+    {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let item = find_item(tx, item)?;
+        let mut current = existing_lot(tx, &item, lot)?;
         // A lot pending acceptance may be quarantined or recalled; released,
         // it is pending again until accepted (`LotStatus::with_acceptance`).
         let new_status = match (action, current.status) {
@@ -402,7 +422,7 @@ impl Store {
                     }
                     _ => {}
                 }
-                validate_opening(&tx, &item.code, item.id, current.id, date, today)?;
+                validate_opening(tx, &item.code, item.id, current.id, date, today)?;
                 tx.execute(
                     "UPDATE lots SET opened_on = ?2 WHERE id = ?1",
                     params![current.id, date.to_string()],
@@ -414,11 +434,10 @@ impl Store {
             _ => None,
         };
         chain::append(
-            &tx,
+            tx,
             &chain::LOT_EVENTS,
             params![current.id, action.name(), on_date, reason, now, user],
         )?;
-        tx.commit()?;
         Ok(LotState {
             item: item.code.clone(),
             lot: current.lot.clone(),

@@ -14,13 +14,46 @@ pub fn record(store: &mut Store, req: &MovementRequest, actor: Actor<'_>) -> Res
     store.record(req, actor.now)
 }
 
-/// A receipt by scanning a GS1 code: the item is the one whose GTIN the
-/// code carries; lot and expiry come from the code (or, where the code
-/// lacks them, from the request), so they cannot be mistyped.
+/// How a scanned code names its item (SPEC §6, §14).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScannedItem {
+    /// The GTIN the code carries (AI 01, else AI 02): matched to `gtin`.
+    Gtin(String),
+    /// The item code of a labstock label (AI 91): matched to `code`.
+    Code(String),
+}
+
+impl Default for ScannedItem {
+    fn default() -> Self {
+        ScannedItem::Gtin(String::new())
+    }
+}
+
+impl From<crate::gs1::ItemKey<'_>> for ScannedItem {
+    fn from(k: crate::gs1::ItemKey<'_>) -> Self {
+        match k {
+            crate::gs1::ItemKey::Gtin(g) => ScannedItem::Gtin(g.to_owned()),
+            crate::gs1::ItemKey::Code(c) => ScannedItem::Code(c.to_owned()),
+        }
+    }
+}
+
+/// The item a scan names.
+pub fn scanned_item(store: &Store, key: &ScannedItem) -> Result<crate::catalogue::Item> {
+    match key {
+        ScannedItem::Gtin(g) => store.item_by_gtin(g),
+        ScannedItem::Code(c) => store.item(c),
+    }
+}
+
+/// A receipt by scanning a GS1 code: the item is the one whose GTIN (or,
+/// on a labstock label, whose code) the code carries; lot and expiry come
+/// from the code (or, where the code lacks them, from the request), so
+/// they cannot be mistyped.
 #[derive(Debug, Clone, Default)]
 pub struct ScanReceipt {
-    /// The GTIN the code carries (AI 01, else AI 02).
-    pub gtin: String,
+    /// What names the item (AI 01, else AI 02, else AI 91).
+    pub item: ScannedItem,
     /// The quantity given, else the code's count (AI 30/37), else 1.
     pub quantity: Option<Quantity>,
     /// The count the code carries (AI 30/37), if any.
@@ -41,7 +74,16 @@ pub struct ScanReceipt {
 /// Receive by scan: resolve the item from the GTIN, check the scanned
 /// expiry, merge the scanned and given lot and expiry, and record.
 pub fn receive_scan(store: &mut Store, scan: &ScanReceipt, actor: Actor<'_>) -> Result<Outcome> {
-    let item = store.item_by_gtin(&scan.gtin)?;
+    let item = scanned_item(store, &scan.item)?;
+    // A batch made here is received once, by `prepare` (SPEC §14).
+    if let Some(lot) = scan.scanned_lot.as_deref().or(scan.lot.as_deref())
+        && store.is_batch(&item, lot)?
+    {
+        return Err(Error::Refused(crate::error::Refusal::BatchScanned {
+            item: item.code,
+            lot: lot.to_owned(),
+        }));
+    }
     let quantity = match scan.quantity {
         Some(q) => q,
         None => match scan.scanned_count {

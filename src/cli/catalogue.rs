@@ -74,6 +74,26 @@ pub(crate) enum ItemCommand {
     },
     /// Change an item's settings (an empty value clears a setting)
     Edit(ItemEditArgs),
+    /// Store, show or clear the recipe of a prepared item (its usual components)
+    ///
+    /// Quantities are per unit made: `labstock prepare ITEM QTY --batch B`
+    /// without --component then issues QTY times each component,
+    /// first-expiry-first-out. Without --component (and
+    /// without --clear) it prints the recipe. Each change is recorded like
+    /// any other setting (`audit --entity item:ITEM`).
+    #[command(
+        after_help = "Example:\n  labstock item recipe PBS-1X --component PBS-TAB=2 --component WATER-RO=1"
+    )]
+    Recipe {
+        /// The prepared item
+        code: String,
+        /// A usual component, ITEM=QTY per unit made (repeat for each)
+        #[arg(long = "component", value_name = "ITEM=QTY")]
+        components: Vec<String>,
+        /// Remove the recipe
+        #[arg(long, conflicts_with = "components")]
+        clear: bool,
+    },
     /// Retire an item: it keeps its history but is no longer received or reordered
     Retire {
         /// Item code
@@ -131,6 +151,9 @@ pub(crate) struct ItemSettings {
     /// Days the item stays usable after opening
     #[arg(long)]
     in_use_days: Option<String>,
+    /// Days a batch made in-house stays usable (`prepare`)
+    #[arg(long)]
+    shelf_life_days: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -213,6 +236,11 @@ fn apply_settings(item: &mut Item, s: ItemSettings) -> Result<()> {
         s.lead_time_days.as_ref(),
     )?;
     number(&mut item.in_use_days, "in_use_days", s.in_use_days.as_ref())?;
+    number(
+        &mut item.shelf_life_days,
+        "shelf_life_days",
+        s.shelf_life_days.as_ref(),
+    )?;
     text(&mut item.supplier, s.supplier);
     text(&mut item.supplier_ref, s.supplier_ref);
     if let Some(cost) = s.unit_cost {
@@ -386,6 +414,46 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             ctx.say(&format!("retired item {}; its history is kept", item.code));
         }
         ItemCommand::Level(a) => super::order::item_level(ctx, &mut store, a)?,
+        ItemCommand::Recipe {
+            code,
+            components,
+            clear,
+        } => {
+            if components.is_empty() && !clear {
+                #[derive(Serialize)]
+                struct Line {
+                    component: String,
+                    quantity: i64,
+                }
+                let rows: Vec<Line> = app::prepare::recipe(&store, &code)?
+                    .into_iter()
+                    .map(|(component, quantity)| Line {
+                        component,
+                        quantity,
+                    })
+                    .collect();
+                if rows.is_empty() {
+                    ctx.say(&format!("{} has no recipe", code.trim()));
+                }
+                ctx.emit(&["component", "quantity"], &rows)?;
+                return Ok(0);
+            }
+            let specs = components
+                .iter()
+                .map(|c| crate::prepare::ComponentSpec::parse(c))
+                .collect::<Result<Vec<_>>>()?;
+            let (before, after) = app::prepare::set_recipe(&mut store, &code, &specs, ctx.actor())?;
+            if before == after {
+                ctx.say(&format!("item {}: recipe unchanged", code.trim()));
+            } else {
+                ctx.say(&format!(
+                    "item {}: recipe {} -> {}",
+                    code.trim(),
+                    before.as_deref().unwrap_or("(none)"),
+                    after.as_deref().unwrap_or("(none)")
+                ));
+            }
+        }
     }
     Ok(0)
 }

@@ -30,12 +30,19 @@ pub(crate) enum LotCommand {
         reason: Option<String>,
     },
     /// Recall a lot (manufacturer or supplier recall): never usable again
+    ///
+    /// Batches made from the lot (`labstock prepare`), and batches made
+    /// from those, that still hold stock are listed; --cascade quarantines
+    /// them in the same transaction (also on a lot recalled before).
     Recall {
         item: String,
         lot: String,
         /// Recall notice reference or reason
         #[arg(long)]
         reason: Option<String>,
+        /// Quarantine the batches made from this lot that are still in stock
+        #[arg(long)]
+        cascade: bool,
     },
     /// Record that a lot was opened (starts its in-use period), or correct
     /// the recorded date
@@ -121,7 +128,61 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
         }
         LotCommand::Quarantine { item, lot, reason } => (item, lot, LotAction::Quarantine, reason),
         LotCommand::Release { item, lot, reason } => (item, lot, LotAction::Release, reason),
-        LotCommand::Recall { item, lot, reason } => (item, lot, LotAction::Recall, reason),
+        LotCommand::Recall {
+            item,
+            lot,
+            reason,
+            cascade,
+        } => {
+            let recalled = app::prepare::recall(
+                &mut store,
+                &item,
+                &lot,
+                reason.as_deref(),
+                cascade,
+                ctx.actor(),
+            )?;
+            if let Some(state) = &recalled.state {
+                say_state(ctx, state);
+            }
+            for b in &recalled.quarantined {
+                ctx.say(&format!(
+                    "batch {} of {} is now quarantined ({} on hand): made from lot {} of {}",
+                    b.lot,
+                    b.item,
+                    b.on_hand,
+                    lot.trim(),
+                    item.trim()
+                ));
+            }
+            let open: Vec<&crate::prepare::BatchLink> = recalled
+                .in_stock
+                .iter()
+                .filter(|b| b.status == "available" || b.status == "pending")
+                .filter(|b| {
+                    !recalled
+                        .quarantined
+                        .iter()
+                        .any(|q| q.item == b.item && q.lot == b.lot)
+                })
+                .collect();
+            if !open.is_empty() {
+                let list: Vec<String> = open
+                    .iter()
+                    .map(|b| format!("{} lot {} ({} on hand)", b.item, b.lot, b.on_hand))
+                    .collect();
+                ctx.say(&format!(
+                    "warning: {} batch(es) made from lot {} of {} still in stock and usable: {}; quarantine them with `labstock lot recall {} {} --cascade`",
+                    open.len(),
+                    lot.trim(),
+                    item.trim(),
+                    list.join(", "),
+                    item.trim(),
+                    lot.trim()
+                ));
+            }
+            return Ok(0);
+        }
         LotCommand::Open {
             item,
             lot,

@@ -10,9 +10,11 @@ mod demo;
 mod equipment;
 mod gs1;
 mod io;
+mod label;
 mod lot;
 mod movement;
 mod order;
+mod prepare;
 mod progress;
 mod report;
 mod report_calibration;
@@ -90,9 +92,12 @@ pub struct GlobalArgs {
     /// Who is recording [default: $LABSTOCK_USER, else the login name, else the account name of the user id]
     #[arg(long, global = true, help_heading = "Global options", value_name = "NAME", value_parser = user_arg)]
     user: Option<String>,
-    /// Output format [default: table on a terminal, csv otherwise]
+    /// Output format [default: table on a terminal, csv otherwise; svg for `label`]
+    ///
+    /// csv, json and table are for listings and reports; svg and pdf for
+    /// documents (`label`).
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
-    format: Option<OutputFormat>,
+    format: Option<FormatArg>,
     /// Write the listing or report to FILE instead of standard output
     #[arg(
         long,
@@ -138,6 +143,28 @@ pub struct GlobalArgs {
     /// Start CSV output with a UTF-8 byte order mark, so Excel shows `µL` and `—` right
     #[arg(long, global = true, help_heading = "Global options")]
     bom: bool,
+}
+
+/// `--format`: a listing's or report's format, or a document's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Csv,
+    Json,
+    Table,
+    Svg,
+    Pdf,
+}
+
+impl FormatArg {
+    /// The listing format, when it is one.
+    fn listing(self) -> Option<OutputFormat> {
+        match self {
+            FormatArg::Csv => Some(OutputFormat::Csv),
+            FormatArg::Json => Some(OutputFormat::Json),
+            FormatArg::Table => Some(OutputFormat::Table),
+            FormatArg::Svg | FormatArg::Pdf => None,
+        }
+    }
 }
 
 /// clap's parser for `--busy-timeout`: the library's rule, its message.
@@ -223,6 +250,10 @@ enum Command {
     /// Lots: quarantine, release, recall, open, list
     #[command(subcommand)]
     Lot(lot::LotCommand),
+    /// Make a batch of a prepared item (buffer, stain, dilution) from component lots
+    Prepare(prepare::PrepareArgs),
+    /// A label for a lot or batch, with a GS1 DataMatrix (SVG, or PDF pages of labels)
+    Label(label::LabelArgs),
     /// Stocktakes: start, sheet, count, enter, review, apply, cancel, list
     #[command(subcommand)]
     Stocktake(stocktake::StocktakeCommand),
@@ -348,6 +379,8 @@ pub(crate) struct Ctx {
     /// about a third of a `receive`'s instructions (BENCHMARKS.md).
     opened: std::cell::RefCell<Option<Store>>,
     format: Option<OutputFormat>,
+    /// `--format svg|pdf` (a document: `label`).
+    document: Option<FormatArg>,
     output: Option<PathBuf>,
     open_options: OpenOptions,
     /// `--wide`: tables unfitted.
@@ -372,7 +405,8 @@ impl Ctx {
             base_clock: Clock::from_env()?,
             zone: std::cell::OnceCell::new(),
             opened: std::cell::RefCell::new(None),
-            format: global.format,
+            format: global.format.and_then(FormatArg::listing),
+            document: global.format.filter(|f| f.listing().is_none()),
             output: global.output,
             wide: global.wide,
             columns: global
@@ -458,6 +492,11 @@ impl Ctx {
             }
             None => Ok(self.clock().today()),
         }
+    }
+
+    /// The document format named by `--format svg|pdf`, if any.
+    pub(crate) fn document_format(&self) -> Option<FormatArg> {
+        self.document
     }
 
     /// The format named by `--format`, if any.
@@ -741,6 +780,33 @@ impl Cli {
         let mut cli = Cli::from_arg_matches(&matches)?;
         // The matches, likewise (a few thousand instructions more).
         std::mem::forget(matches);
+        // A document format for a listing, or a listing format for a
+        // document, is a usage error (exit 2).
+        let document = matches!(cli.command, Command::Label(_));
+        let chart = matches!(
+            cli.command,
+            Command::Report(report::ReportCommand::Temperatures(_))
+        );
+        match cli.global.format {
+            Some(FormatArg::Svg) if chart => {}
+            Some(f @ (FormatArg::Svg | FormatArg::Pdf)) if !document => {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!(
+                        "--format {} draws a document: `labstock label` (svg or pdf) and \
+                         `report temperatures --location LOC` (svg); listings and reports take csv, json or table",
+                        if f == FormatArg::Svg { "svg" } else { "pdf" }
+                    ),
+                ));
+            }
+            Some(f) if document && f.listing().is_some() => {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::InvalidValue,
+                    "a label is drawn as --format svg (the default) or --format pdf",
+                ));
+            }
+            _ => {}
+        }
         cli.global.user_on_command_line = cli.global.user.is_some();
         cli.global.fill_from_environment()?;
         Ok(cli)
@@ -787,6 +853,8 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Dispose(a) => movement::dispose(&ctx, a),
         Command::Reverse(a) => movement::reverse(&ctx, a),
         Command::Lot(c) => lot::run(&ctx, c),
+        Command::Prepare(a) => prepare::run(&ctx, a),
+        Command::Label(a) => label::run(&ctx, a),
         Command::Stock(a) => stock::stock(&ctx, a),
         Command::Stocktake(c) => stocktake::run(&ctx, c),
         Command::Temp(c) => temp::run(&ctx, c),

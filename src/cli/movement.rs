@@ -56,10 +56,20 @@ pub(crate) struct ReceiveArgs {
 #[derive(Debug, Args)]
 #[command(allow_negative_numbers = true)]
 pub(crate) struct IssueArgs {
-    /// Item code
-    item: String,
+    /// Item code (with --scan: the quantity, if given)
+    #[arg(required_unless_present = "scan")]
+    item: Option<String>,
     /// Quantity in units of issue
-    qty: String,
+    #[arg(required_unless_present = "scan")]
+    qty: Option<String>,
+    /// Issue by scanning: GS1 data whose GTIN (or a labstock label's item
+    /// code, AI 91) names the item and whose lot is issued (quantity 1
+    /// unless given)
+    #[arg(long, value_name = "DATA")]
+    scan: Option<String>,
+    /// A character your scanner sends instead of the GS separator
+    #[arg(long, value_name = "CHAR", requires = "scan")]
+    gs_char: Option<char>,
     /// Issue from this lot instead of first-expiry-first-out
     #[arg(long)]
     lot: Option<String>,
@@ -278,7 +288,7 @@ fn receive_scan(ctx: &Ctx, data: &str, a: &ReceiveArgs) -> Result<i32> {
     for w in &decoded.warnings {
         ctx.say(&format!("warning: {w}"));
     }
-    let gtin = decoded.item_gtin(data)?;
+    let key = decoded.item_key(data)?;
     let quantity = a
         .qty
         .as_ref()
@@ -286,7 +296,7 @@ fn receive_scan(ctx: &Ctx, data: &str, a: &ReceiveArgs) -> Result<i32> {
         .map(|q| Quantity::parse_positive(q))
         .transpose()?;
     let scan = ScanReceipt {
-        gtin: gtin.to_owned(),
+        item: key.into(),
         quantity,
         scanned_count: decoded.count(),
         scanned_lot: decoded.lot().map(str::to_owned),
@@ -306,13 +316,58 @@ fn receive_scan(ctx: &Ctx, data: &str, a: &ReceiveArgs) -> Result<i32> {
 }
 
 pub(super) fn issue(ctx: &Ctx, a: IssueArgs) -> Result<i32> {
+    let (item, qty, lot, expiry) = match &a.scan {
+        Some(data) => {
+            if a.item.is_some() && a.qty.is_some() {
+                return Err(Error::invalid(
+                    "arguments",
+                    format!(
+                        "{} {}",
+                        a.item.as_deref().unwrap_or(""),
+                        a.qty.as_deref().unwrap_or("")
+                    ),
+                    "with --scan the item comes from the barcode: give at most a quantity",
+                ));
+            }
+            let decoded = super::gs1::decode(data, super::gs1::options(ctx, a.gs_char))?;
+            for w in &decoded.warnings {
+                ctx.say(&format!("warning: {w}"));
+            }
+            let key = decoded.item_key(data)?.into();
+            let store = ctx.open()?;
+            let item = app::movements::scanned_item(&store, &key)?;
+            let scanned_lot = decoded.lot().map(str::to_owned);
+            if let (Some(s), Some(g)) = (&scanned_lot, &a.lot)
+                && s != g
+            {
+                return Err(Error::invalid("--lot", g, format!("the barcode says {s}")));
+            }
+            let qty = a.qty.as_ref().or(a.item.as_ref()).cloned();
+            (
+                item.code,
+                qty.unwrap_or_else(|| "1".to_owned()),
+                scanned_lot.or(a.lot.clone()),
+                decoded.expiry(),
+            )
+        }
+        None => match (&a.item, &a.qty) {
+            (Some(item), Some(qty)) => (item.clone(), qty.clone(), a.lot.clone(), None),
+            _ => {
+                return Err(Error::missing(
+                    "QTY",
+                    "issue ITEM QTY (or issue --scan DATA [QTY])",
+                ));
+            }
+        },
+    };
     let mut req = request(
         ctx,
         MovementKind::Issue,
-        &a.item,
-        Quantity::parse_positive(&a.qty)?,
+        &item,
+        Quantity::parse_positive(&qty)?,
     );
-    req.lot = a.lot;
+    req.lot = lot;
+    req.expiry = expiry;
     req.location = a.location;
     req.allow_expired = a.allow_expired;
     req.reference = a.reference;

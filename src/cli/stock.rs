@@ -157,5 +157,53 @@ pub(super) fn trace(ctx: &Ctx, a: TraceArgs) -> Result<i32> {
             format!(" ({})", places.join(", "))
         }
     ));
+    if !summary.made_from.is_empty() {
+        ctx.say(&format!(
+            "batch {} of {} was made from:",
+            query.lot, query.item
+        ));
+        for link in &summary.made_from {
+            ctx.say(&describe_link(link, false));
+        }
+    }
+    if !summary.made_into.is_empty() {
+        ctx.say(&format!(
+            "lot {} of {} went into these batches:",
+            query.lot, query.item
+        ));
+        for link in &summary.made_into {
+            ctx.say(&describe_link(link, true));
+        }
+    }
     Ok(0)
+}
+
+/// One line of a batch trace, indented by its depth.
+pub(super) fn describe_link(link: &crate::prepare::BatchLink, batch: bool) -> String {
+    let indent = "  ".repeat(usize::try_from(link.depth).unwrap_or(1));
+    let lot = if link.lot.is_empty() {
+        format!("{} (no lot)", link.item)
+    } else if batch {
+        format!("batch {} of {}", link.lot, link.item)
+    } else {
+        format!("{} lot {}", link.item, link.lot)
+    };
+    let used = match link.quantity {
+        Some(q) => format!("{q} issued"),
+        None => "traced only".to_owned(),
+    };
+    let made = link
+        .prepared_on
+        .as_deref()
+        .map(|d| format!(", made {d}"))
+        .unwrap_or_default();
+    let expiry = link
+        .expiry
+        .as_deref()
+        .map(|d| format!(", expires {d}"))
+        .unwrap_or_default();
+    format!(
+        "{indent}{lot}: {used}{made}{expiry}, {}, {} on hand",
+        link.status, link.on_hand
+    )
 }

@@ -142,10 +142,13 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                         ));
                     }
                     let decoded = super::gs1::decode(data, super::gs1::options(ctx, None))?;
-                    let gtin = decoded.item_gtin(data)?;
+                    let (item, gtin) = match decoded.item_key(data)? {
+                        crate::gs1::ItemKey::Gtin(g) => (None, Some(g.to_owned())),
+                        crate::gs1::ItemKey::Code(c) => (Some(c.to_owned()), None),
+                    };
                     CountRequest {
-                        item: None,
-                        gtin: Some(gtin.to_owned()),
+                        item,
+                        gtin,
                         lot: decoded.lot().map(str::to_owned).or(a.lot.clone()),
                         expiry: decoded.expiry().or(expiry),
                         location: a.location.clone(),

@@ -8,7 +8,6 @@ use crate::app::{self, temperature::ReadingRequest};
 use crate::error::{Error, Result};
 use crate::import::{self, ImportContext};
 use crate::model::{Timestamp, parse_count, parse_lab_timestamp};
-use crate::report::OutputFormat;
 use crate::temperature::{Monitoring, parse_celsius, parse_day, parse_range};
 
 #[derive(Debug, Subcommand)]
@@ -252,7 +251,7 @@ pub(super) fn temperatures(ctx: &Ctx, a: TemperaturesArgs) -> Result<i32> {
             format!("a day on or before --to ({to})"),
         ));
     }
-    if ctx.explicit_format() == Some(OutputFormat::Svg) {
+    if ctx.document_format() == Some(super::FormatArg::Svg) {
         let Some(location) = a.location.as_deref() else {
             return Err(Error::Usage(
                 "--format svg draws one location's chart: give --location LOC".into(),

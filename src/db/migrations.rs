@@ -53,6 +53,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "temperatures: monitored locations, readings, excursions and decisions",
         run: |tx| sql(tx, include_str!("migrations/temperatures.sql")),
     },
+    Migration {
+        name: "prepare: shelf life, batches of made-up solutions and their components, recipes",
+        run: |tx| sql(tx, include_str!("migrations/prepare.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

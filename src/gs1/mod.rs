@@ -123,6 +123,15 @@ impl Element {
     }
 }
 
+/// What names the item in a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKey<'a> {
+    /// A GTIN, matched to the item's `gtin`.
+    Gtin(&'a str),
+    /// An item code from AI (91), matched to the item's `code`.
+    Code(&'a str),
+}
+
 /// A successfully decoded element string.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
@@ -146,6 +155,9 @@ pub struct Summary<'a> {
     /// AI (01).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gtin: Option<&'a str>,
+    /// AI (91) on a labstock label: the item's code (SPEC §14).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<&'a str>,
     /// AI (10).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lot: Option<&'a str>,
@@ -197,6 +209,28 @@ impl Decoded {
                 "GS1 data",
                 data.trim(),
                 "the code carries no GTIN (AI 01 or 02) to name the item",
+            )
+        })
+    }
+
+    /// The item code a labstock label carries for an item without a GTIN,
+    /// AI (91) (SPEC §14: (01) names an item by `gtin`, (91) by `code`).
+    pub fn item_code(&self) -> Option<&str> {
+        self.get("91")
+    }
+
+    /// How the code names its item: the GTIN (01), else the contents'
+    /// GTIN (02), else a labstock label's item code (91); `data` is the
+    /// scan, for the message when it carries none.
+    pub fn item_key(&self, data: &str) -> crate::error::Result<ItemKey<'_>> {
+        if let Some(g) = self.gtin().or(self.content_gtin()) {
+            return Ok(ItemKey::Gtin(g));
+        }
+        self.item_code().map(ItemKey::Code).ok_or_else(|| {
+            crate::error::Error::invalid(
+                "GS1 data",
+                data.trim(),
+                "the code carries no GTIN (AI 01 or 02) nor item code (AI 91) to name the item",
             )
         })
     }
@@ -258,6 +292,7 @@ impl Decoded {
         Summary {
             elements: &self.elements,
             gtin: self.gtin(),
+            item: self.item_code(),
             lot: self.lot(),
             expiry: self.expiry(),
             production_date: self.production_date(),

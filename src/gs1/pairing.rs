@@ -106,9 +106,13 @@ pub(crate) fn pairing_warnings(elements: &[Element]) -> Vec<Warning> {
             continue;
         };
         for &alternatives in entry.req {
+            // labstock's own labels (SPEC §14) name an item without a GTIN
+            // by its code in the internal AI (91): that stands for the
+            // trade item identifier here.
             let satisfied = alternatives
                 .split(',')
-                .any(|group| group.split('+').all(present));
+                .any(|group| group.split('+').all(present))
+                || (present("91") && alternatives.split(',').any(|g| g == "01"));
             if !satisfied {
                 warnings.push(Warning::MissingRequired {
                     ai: ai.to_owned(),

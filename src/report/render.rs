@@ -22,8 +22,6 @@ pub enum OutputFormat {
     Csv,
     Json,
     Table,
-    /// A chart (`report temperatures --location LOC` only).
-    Svg,
 }
 
 /// Rows turned into cells once, ready for any format.
@@ -562,18 +560,8 @@ pub fn render_to_with(
             writeln!(out).map_err(io)?;
         }
         OutputFormat::Table => write_table(rendered, table, out)?,
-        OutputFormat::Svg => return Err(svg_is_a_chart()),
     }
     Ok(())
-}
-
-/// `--format svg` on a listing: only one report draws a chart.
-pub(crate) fn svg_is_a_chart() -> Error {
-    Error::Usage(
-        "--format svg draws a chart, which only `report temperatures --location LOC` has; \
-         use csv, json or table here"
-            .into(),
-    )
 }
 
 #[cfg(test)]

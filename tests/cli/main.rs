@@ -18,6 +18,7 @@ mod ledger;
 mod locations;
 mod orders;
 mod plans;
+mod prepare;
 mod props;
 mod regress_acceptance;
 mod regress_calibration_interval;

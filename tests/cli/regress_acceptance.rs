@@ -60,7 +60,7 @@ fn the_setting_is_in_item_listings_imports_and_recorded_edits() {
         .iter()
         .position(|h| h == "acceptance_required")
         .expect("column");
-    assert_eq!(items[0].last().unwrap(), "acceptance_required");
+    assert_eq!(items[0][col + 1], "shelf_life_days", "SPEC §7 order");
     let value = |code: &str| {
         lab.csv(&["item", "list"])
             .into_iter()
