@@ -59,6 +59,8 @@ pub const ENTITY_KINDS: &[&str] = &[
     "service",
     "seal",
     "import",
+    "account",
+    "account_change",
 ];
 
 /// Which records to list; every field narrows.
@@ -192,7 +194,10 @@ SELECT 21, e.at, e.user, 'stocktake_event', e.id, e.action, 'stocktake', CAST(e.
 UNION ALL
 SELECT 22, c.at, c.user, 'location_change', c.id, 'changed', 'location', loc.code,
        c.field || ': ' || coalesce(c.old_value, '(none)') || ' -> ' || coalesce(c.new_value, '(none)')
-  FROM location_changes c JOIN locations loc ON loc.id = c.location_id";
+  FROM location_changes c JOIN locations loc ON loc.id = c.location_id
+UNION ALL
+SELECT 23, c.at, c.user, 'account_change', c.id, c.action, 'account', a.name, c.detail
+  FROM account_changes c JOIN accounts a ON a.id = c.account_id";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

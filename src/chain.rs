@@ -324,6 +324,12 @@ chained!(
     ]
 );
 
+chained!(
+    ACCOUNT_CHANGES,
+    "account_changes",
+    ["account_id", "action", "detail", "at", "user"]
+);
+
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
@@ -345,6 +351,7 @@ pub const TABLES: &[&Chained] = &[
     &WASTE_CONSIGNMENT_RECORDS,
     &SETTINGS,
     &LOCATION_CHANGES,
+    &ACCOUNT_CHANGES,
     &STOCKTAKES,
     &STOCKTAKE_LINES,
     &STOCKTAKE_COUNTS,

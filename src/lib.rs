@@ -20,6 +20,7 @@
 //!   [`Error::http_status`].
 
 pub mod acceptance;
+pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod backup;

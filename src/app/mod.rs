@@ -12,6 +12,7 @@
 //! one `app::` function → one transaction through the store → domain values
 //! or report rows → the face renders them.
 
+pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod equipment;
@@ -20,6 +21,7 @@ pub mod lots;
 pub mod movements;
 pub mod orders;
 pub mod reports;
+pub mod roles;
 pub mod settings;
 pub mod stock;
 pub mod stocktake;

@@ -2,6 +2,7 @@
 //! group, and the context every command runs with (database path, user,
 //! clock, output). This is the only code that prints.
 
+mod account;
 mod audit;
 mod backup;
 mod catalogue;
@@ -215,6 +216,9 @@ enum Command {
     Export(io::ExportCommand),
     /// Build a demonstration database from the fixtures and print its reports
     Demo,
+    /// Accounts for the server (`labstock serve`): add, list, role, password, disable, token
+    #[command(subcommand)]
+    User(account::UserCommand),
     /// GS1 barcodes: decode what a scanner delivers
     #[command(subcommand)]
     Gs1(gs1::Gs1Command),
@@ -602,6 +606,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
+        Command::User(c) => account::run(&ctx, c),
         Command::Gs1(c) => gs1::run(&ctx, c),
         Command::Waste(c) => waste::run(&ctx, c),
         Command::Equipment(c) => equipment::run(&ctx, c),

@@ -49,6 +49,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "locations: edited and retired, each change a chained record",
         run: |tx| sql(tx, include_str!("migrations/locations.sql")),
     },
+    Migration {
+        name: "accounts: accounts and roles, chained account changes, API tokens, sessions",
+        run: |tx| sql(tx, include_str!("migrations/accounts.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

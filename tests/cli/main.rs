@@ -1,6 +1,7 @@
 //! The one integration-test binary: drives the real `labstock` executable
 //! (and, for rules beneath the CLI, the library) through each area.
 
+mod accounts;
 mod backup;
 mod calibration;
 mod common;
