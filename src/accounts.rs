@@ -249,8 +249,12 @@ pub enum SignIn {
     Started { session: String, who: Principal },
     /// Wrong name or wrong password (the two are not told apart).
     Refused,
-    /// Too many failures for this name lately: locked until `until`.
-    Locked { until: DateTime<Utc> },
+    /// Too many failures for this name lately: locked until `until`,
+    /// `retry_after` seconds from now.
+    Locked {
+        until: DateTime<Utc>,
+        retry_after: i64,
+    },
 }
 
 /// What `user token` issued.
@@ -544,7 +548,10 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let failures: Vec<DateTime<Utc>> = failures.iter().filter_map(|t| parse_stamp(t)).collect();
         if let Some(until) = locked_until(&failures, now) {
-            return Ok(SignIn::Locked { until });
+            return Ok(SignIn::Locked {
+                until,
+                retry_after: (until - now).num_seconds().max(1),
+            });
         }
         let found: Option<(i64, String, String, String, bool)> = self
             .conn

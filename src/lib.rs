@@ -47,6 +47,7 @@ pub mod report;
 pub mod settings;
 pub mod stocktake;
 pub mod waste;
+pub mod web;
 
 pub use db::Store;
 pub use error::{Error, Result};

@@ -27,6 +27,7 @@ mod regress_lots;
 mod regress_messages;
 mod regress_orders;
 mod reorder;
+mod serve;
 mod stocktake;
 mod tamper;
 mod terminal;
