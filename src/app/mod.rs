@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalogue;
+pub mod dashboard;
 pub mod equipment;
 pub mod imports;
 pub mod listing;

@@ -67,6 +67,14 @@ pub(super) struct Params {
 }
 
 impl Params {
+    /// Parameters already checked (the reports page's own query).
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>, csv: bool) -> Params {
+        Params {
+            map: pairs.into_iter().collect(),
+            csv,
+        }
+    }
+
     fn take(
         Query(map): Query<HashMap<String, String>>,
         headers: &HeaderMap,
@@ -285,6 +293,25 @@ pub(super) fn movement_kind(text: &str) -> Result<MovementKind> {
 }
 
 fn parse_movement(fields: &Fields, user: &str, clock: &Clock) -> Result<MovementBody, ApiError> {
+    parse_movement_of(fields, None, user, clock)
+}
+
+/// A movement of the item a page is about (the form has no item field).
+pub(super) fn parse_movement_for_item(
+    fields: &Fields,
+    item: &str,
+    user: &str,
+    clock: &Clock,
+) -> Result<MovementBody, ApiError> {
+    parse_movement_of(fields, Some(item), user, clock)
+}
+
+fn parse_movement_of(
+    fields: &Fields,
+    item: Option<&str>,
+    user: &str,
+    clock: &Clock,
+) -> Result<MovementBody, ApiError> {
     let kind = movement_kind(&fields.required("kind")?)?;
     if let Some(data) = fields.text("scan")? {
         let quantity = fields
@@ -298,7 +325,10 @@ fn parse_movement(fields: &Fields, user: &str, clock: &Clock) -> Result<Movement
             location: fields.text("location")?,
         }));
     }
-    let item = fields.required("item")?;
+    let item = match item {
+        Some(i) => i.to_owned(),
+        None => fields.required("item")?,
+    };
     let quantity = fields
         .number_text("quantity")?
         .ok_or_else(|| ApiError::bad_request("field \"quantity\" is required"))?;

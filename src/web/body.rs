@@ -60,6 +60,22 @@ impl Fields {
         Ok(Fields(map))
     }
 
+    /// A form's fields (empty ones are "not given", as on the CLI),
+    /// checked like a JSON body's.
+    pub(crate) fn from_form(
+        form: &std::collections::HashMap<String, String>,
+        allowed: &[&str],
+        recorder: Option<&str>,
+    ) -> Result<Fields, ApiError> {
+        let map: Map<String, Value> = form
+            .iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect();
+        let body = Value::Object(map).to_string();
+        Fields::parse(body.as_bytes(), allowed, recorder)
+    }
+
     /// The body of a sign-in: `{"user","password"}` (here `user` is the
     /// name signing in, not a recorder).
     pub(crate) fn parse_sign_in(body: &[u8]) -> Result<Fields, ApiError> {

@@ -28,6 +28,7 @@ mod regress_messages;
 mod regress_orders;
 mod reorder;
 mod serve;
+mod serve_pages;
 mod stocktake;
 mod tamper;
 mod terminal;

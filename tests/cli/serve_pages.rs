@@ -1,0 +1,307 @@
+//! The server's pages (issue 14): sign-in by form, every page for the roles
+//! that may see it, forms that record as the signed-in account, the scan
+//! station, assets embedded, no inline script, everything escaped,
+//! server-side pages of long lists.
+
+use crate::common::Lab;
+use crate::serve::{PASSWORD, Server, cookie, demo_lab};
+
+fn form_post(server: &Server, path: &str, session: &str, body: &str) -> crate::serve::Response {
+    let c = cookie(session);
+    server.request(
+        "POST",
+        path,
+        &[
+            ("Cookie", &c),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", &format!("http://{}", server.addr)),
+        ],
+        Some(body),
+    )
+}
+
+fn page(server: &Server, path: &str, session: &str) -> crate::serve::Response {
+    server.request("GET", path, &[("Cookie", &cookie(session))], None)
+}
+
+#[test]
+fn signing_in_by_form_and_pages_by_role() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let r = server.request("GET", "/", &[], None);
+    assert_eq!(r.status, 303, "no session: to the sign-in page");
+    assert_eq!(r.header("location"), Some("/sign-in"));
+    let form = server.request("GET", "/sign-in", &[], None);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("autocomplete=\"current-password\""));
+
+    let wrong = server.request(
+        "POST",
+        "/sign-in",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some("user=assistant&password=nope"),
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(
+        wrong.body.contains("wrong user name or password"),
+        "{}",
+        wrong.body
+    );
+
+    let ok = server.request(
+        "POST",
+        "/sign-in",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(&format!(
+            "user=assistant&password={}",
+            PASSWORD.replace(' ', "+")
+        )),
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let session = ok
+        .header("set-cookie")
+        .and_then(|c| c.strip_prefix("labstock_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("cookie")
+        .to_owned();
+
+    let everyone = [
+        "/",
+        "/items?q=crp",
+        "/items/RGT-CRP",
+        "/lots/RGT-CRP/615560",
+        "/reports/reorder",
+        "/reports/expiry",
+        "/reports/usage",
+        "/reports/calibration-due",
+        "/reports/waste",
+        "/reports/consignments",
+        "/equipment",
+        "/equipment/EQ-0001",
+        "/waste",
+    ];
+    for role in ["viewer", "assistant", "supervisor", "manager", "auditor"] {
+        let s = server.sign_in(role, PASSWORD);
+        for path in everyone {
+            let r = page(&server, path, &s);
+            assert_eq!(r.status, 200, "{role} {path}");
+            assert_no_inline_script(&r.body, path);
+        }
+        let expect = |allowed: bool| if allowed { 200 } else { 403 };
+        let writer = !matches!(role, "viewer" | "auditor");
+        assert_eq!(
+            page(&server, "/scan", &s).status,
+            expect(writer),
+            "{role} scan"
+        );
+        let reads_audit = matches!(role, "manager" | "auditor");
+        assert_eq!(
+            page(&server, "/audit", &s).status,
+            expect(reads_audit),
+            "{role} audit"
+        );
+        assert_eq!(
+            page(&server, "/users", &s).status,
+            expect(reads_audit),
+            "{role} users"
+        );
+        // Actions a role may not take are not offered.
+        let item = page(&server, "/items/RGT-CRP", &s).body;
+        assert_eq!(
+            item.contains("value=\"adjust\""),
+            matches!(role, "supervisor" | "manager"),
+            "{role}"
+        );
+        assert_eq!(item.contains("Record a movement"), writer, "{role}");
+        let lot = page(&server, "/lots/RGT-CRP/615560", &s).body;
+        assert_eq!(
+            lot.contains("Change the lot"),
+            matches!(role, "supervisor" | "manager"),
+            "{role}"
+        );
+    }
+    let _ = session;
+}
+
+fn assert_no_inline_script(body: &str, path: &str) {
+    for tag in body.split("<script").skip(1) {
+        let head = tag.split('>').next().unwrap_or_default();
+        assert!(
+            head.contains("src=\"/static/"),
+            "{path}: inline script: <script{head}>"
+        );
+        assert!(
+            tag.split("</script>")
+                .next()
+                .is_some_and(|t| t.trim_start_matches(|c| c != '>').len() <= 1),
+            "{path}: script body"
+        );
+    }
+    assert!(
+        !body.contains(" onclick=") && !body.contains(" style=\""),
+        "{path}: inline handler or style"
+    );
+}
+
+#[test]
+fn forms_record_as_the_signed_in_account_and_refusals_show_the_clis_message() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let s = server.sign_in("assistant", PASSWORD);
+    let r = form_post(
+        &server,
+        "/items/CON-MARKER",
+        &s,
+        "kind=receive&quantity=2&reference=PO-9",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body.contains("receive CON-MARKER +2 at MAIN"),
+        "{}",
+        r.body
+    );
+    let trail = lab.csv(&["audit", "--entity", "movement"]);
+    assert_eq!(trail.last().expect("row")[1], "assistant");
+
+    let before = lab.csv(&["audit", "--entity", "movement"]).len();
+    let r = form_post(&server, "/items/CON-MARKER", &s, "kind=issue&quantity=5000");
+    assert_eq!(r.status, 422);
+    let cli = lab.fails(&["issue", "CON-MARKER", "5000"], 65);
+    let message = cli
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ");
+    assert!(
+        r.body.contains(&message.replace('"', "&#34;"))
+            || r.body.contains(&message.replace('"', "&quot;")),
+        "{message}\n{}",
+        r.body
+    );
+    // An assistant may not adjust, even by crafting the form.
+    let r = form_post(
+        &server,
+        "/items/CON-MARKER",
+        &s,
+        "kind=adjust&quantity=1&reason=x",
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(lab.csv(&["audit", "--entity", "movement"]).len(), before);
+    // A form from another site is refused.
+    let r = server.request(
+        "POST",
+        "/items/CON-MARKER",
+        &[
+            ("Cookie", &cookie(&s)),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "http://evil.example"),
+        ],
+        Some("kind=receive&quantity=1"),
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(lab.csv(&["audit", "--entity", "movement"]).len(), before);
+}
+
+#[test]
+fn the_scan_station_decodes_on_the_server_and_answers_green_or_red() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let s = server.sign_in("assistant", PASSWORD);
+    let c = cookie(&s);
+    let post = |body: &str| {
+        server.request(
+            "POST",
+            "/scan",
+            &[
+                ("Cookie", &c),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            Some(body),
+        )
+    };
+    for (i, lot) in ["S-1", "S-2", "S-3"].iter().enumerate() {
+        let r = post(&format!(
+            "kind=receive&location=FRIDGE-1&scan=%5Dd201040156301984361727033110{lot}"
+        ));
+        assert_eq!(r.status, 201, "scan {i}: {}", r.body);
+        let v = r.json();
+        assert_eq!(v["ok"], true);
+        assert!(
+            v["text"]
+                .as_str()
+                .is_some_and(|t| t.contains(&format!("lot {lot}")) && t.contains("now 1 there")),
+            "{v}"
+        );
+    }
+    let before = lab.csv(&["audit", "--entity", "movement"]).len();
+    let bad = post("kind=receive&scan=%2801%2904015630198437%2810%29X");
+    assert_eq!(bad.status, 422);
+    let v = bad.json();
+    assert_eq!(v["ok"], false);
+    assert!(
+        v["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("bad check digit")),
+        "{v}"
+    );
+    assert_eq!(lab.csv(&["audit", "--entity", "movement"]).len(), before);
+    // Without script the page itself shows the result, with the input focused.
+    let r = form_post(
+        &server,
+        "/scan",
+        &s,
+        "kind=issue&location=FRIDGE-1&scan=%2801%2904015630198436%2810%29S-1",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body.contains("✔ Recorded") && r.body.contains("autofocus"),
+        "{}",
+        r.body
+    );
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let r = form_post(
+        &server,
+        "/scan",
+        &viewer,
+        "kind=receive&scan=%2801%2904015630198436%2810%29S-9",
+    );
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn assets_are_embedded_and_long_lists_come_a_page_at_a_time() {
+    let lab = demo_lab();
+    lab.ok(&[
+        "item",
+        "add",
+        "ESC-1",
+        "--name",
+        "<script>alert('x')</script> & co",
+    ]);
+    let server = Server::start(&lab);
+    for (path, kind) in [
+        ("/static/htmx.min.js", "text/javascript"),
+        ("/static/labstock.js", "text/javascript"),
+        ("/static/labstock.css", "text/css"),
+    ] {
+        let r = server.request("GET", path, &[], None);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.header("content-type")
+                .is_some_and(|t| t.starts_with(kind)),
+            "{path}"
+        );
+    }
+    let s = server.sign_in("manager", PASSWORD);
+    let item = page(&server, "/items/ESC-1", &s).body;
+    assert!(!item.contains("<script>alert"), "unescaped: {item}");
+    assert!(item.contains("&#60;script&#62;"), "{item}");
+    let audit = page(&server, "/audit", &s).body;
+    assert!(audit.contains("Page 1 of"), "the audit trail is paged");
+    let rows = audit.matches("<tr>").count() + audit.matches("<tr class").count();
+    assert!(rows <= 51, "{rows} rows on one page");
+    let second = page(&server, "/audit?page=2", &s).body;
+    assert!(second.contains("Page 2 of"));
+    let _ = Lab::empty;
+}
