@@ -10,8 +10,11 @@ CREATE TABLE accounts (
     id            INTEGER PRIMARY KEY,
     name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
     full_name     TEXT,
+    -- An OR chain, not IN (…): a list of three or more makes SQLite build
+    -- a temporary b-tree on every insert (tests/cli/plans.rs).
     role          TEXT NOT NULL
-                  CHECK (role IN ('viewer', 'assistant', 'supervisor', 'manager', 'auditor')),
+                  CHECK (role = 'viewer' OR role = 'assistant' OR role = 'supervisor'
+                         OR role = 'manager' OR role = 'auditor'),
     password_hash TEXT NOT NULL,
     disabled_at   TEXT,
     created_at    TEXT NOT NULL,
