@@ -13,7 +13,7 @@ use crate::accounts::{Password, Role, random_password};
 use crate::app;
 use crate::clock::Clock;
 use crate::demo::DEMO_NOW;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::web::{ServeOptions, serve};
 
 #[derive(Debug, Args)]
@@ -33,16 +33,6 @@ pub(crate) struct ServeArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, a: ServeArgs) -> Result<i32> {
-    if a.tls_cert.is_some() {
-        return Err(Error::invalid(
-            "--tls-cert",
-            a.tls_cert
-                .as_deref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            "this labstock is built without TLS: serve on loopback behind a reverse proxy that terminates TLS (README, \"Running the server\")",
-        ));
-    }
     let db = if a.demo {
         build_demo(ctx)?
     } else {
@@ -52,11 +42,16 @@ pub(super) fn run(ctx: &Ctx, a: ServeArgs) -> Result<i32> {
         db,
         open_options: ctx.open_options,
         listen: a.listen.trim().to_owned(),
-        tls: false,
+        tls: a.tls_cert.clone().zip(a.tls_key.clone()),
+    };
+    let scheme = if options.tls.is_some() {
+        "https"
+    } else {
+        "http"
     };
     serve(&options, |addr: SocketAddr| {
         let mut err = std::io::stderr().lock();
-        if !addr.ip().is_loopback() {
+        if !addr.ip().is_loopback() && options.tls.is_none() {
             let _ = writeln!(
                 err,
                 "warning: serving without TLS on {addr}, which is not loopback: passwords and cookies cross the network in clear unless a reverse proxy in front terminates TLS"
@@ -64,7 +59,7 @@ pub(super) fn run(ctx: &Ctx, a: ServeArgs) -> Result<i32> {
         }
         let _ = writeln!(
             err,
-            "labstock serve: listening on http://{addr} (database {}); Ctrl-C stops it",
+            "labstock serve: listening on {scheme}://{addr} (database {}); Ctrl-C stops it",
             options.db.display()
         );
     })?;

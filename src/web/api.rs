@@ -3,7 +3,6 @@
 //! returns the CLI's CSV, written by the same renderer from the same rows.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
@@ -180,7 +179,7 @@ async fn whoami(who: Authed) -> Response {
 /// `POST /api/v1/session {"user","password"}`: a session cookie.
 async fn sign_in(
     State(state): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(super::Peer(peer)): ConnectInfo<super::Peer>,
     parts: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -235,7 +234,7 @@ pub(super) fn signed_in_response(
 /// `DELETE /api/v1/session`: sign out (the session ends on the server).
 async fn sign_out(
     State(state): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(super::Peer(peer)): ConnectInfo<super::Peer>,
     headers: HeaderMap,
     who: Authed,
 ) -> Result<Response, ApiError> {

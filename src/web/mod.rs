@@ -15,6 +15,8 @@ mod body;
 mod error;
 mod pages;
 mod state;
+#[cfg(feature = "tls")]
+mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,8 +41,26 @@ pub struct ServeOptions {
     pub db: PathBuf,
     pub open_options: OpenOptions,
     pub listen: String,
-    /// Whether the server itself speaks TLS (cookies then always `Secure`).
-    pub tls: bool,
+    /// The certificate chain and private key (PEM) when the server itself
+    /// speaks TLS (cookies are then always `Secure`).
+    pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+/// Whether this labstock was built with TLS (`--tls-cert`).
+pub const TLS_BUILT_IN: bool = cfg!(feature = "tls");
+
+/// The address a request came from (for `X-Forwarded-Proto` trusted only
+/// from loopback).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub(crate) SocketAddr);
+
+impl
+    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>>
+    for Peer
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
 }
 
 /// Bind the address (exit 1 naming it when taken), report the bound
@@ -49,7 +69,7 @@ pub struct ServeOptions {
 pub fn serve(options: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let state = ServerState::open(options)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_io()
+        .enable_all()
         .build()
         .map_err(|source| Error::Io {
             path: "<tokio runtime>".into(),
@@ -66,18 +86,36 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(
             addr: options.listen.clone(),
             source,
         })?;
-        ready(addr);
         let app = router(Arc::new(state));
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|source| Error::Io {
+        let io = |source| Error::Io {
             path: "<server>".into(),
             source,
-        })
+        };
+        match &options.tls {
+            #[cfg(feature = "tls")]
+            Some((cert, key)) => {
+                let config = tls::config(cert, key)?;
+                let listener = tls::TlsListener::new(listener, config).map_err(io)?;
+                ready(addr);
+                axum::serve(listener, app.into_make_service_with_connect_info::<Peer>())
+                    .with_graceful_shutdown(shutdown())
+                    .await
+                    .map_err(io)
+            }
+            #[cfg(not(feature = "tls"))]
+            Some((cert, _)) => Err(Error::invalid(
+                "--tls-cert",
+                cert.display().to_string(),
+                "this labstock was built without TLS (cargo feature `tls`): serve behind a reverse proxy that terminates TLS",
+            )),
+            None => {
+                ready(addr);
+                axum::serve(listener, app.into_make_service_with_connect_info::<Peer>())
+                    .with_graceful_shutdown(shutdown())
+                    .await
+                    .map_err(io)
+            }
+        }
     })
 }
 

@@ -5,7 +5,6 @@
 //! the server.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
@@ -524,7 +523,7 @@ async fn sign_in_page() -> Response {
 
 async fn sign_in_submit(
     State(state): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(super::Peer(peer)): ConnectInfo<super::Peer>,
     headers: HeaderMap,
     form: FormBody,
 ) -> Response {
@@ -561,7 +560,7 @@ async fn sign_in_submit(
 
 async fn sign_out(
     State(state): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(super::Peer(peer)): ConnectInfo<super::Peer>,
     headers: HeaderMap,
     PageUser(who): PageUser,
 ) -> Response {

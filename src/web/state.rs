@@ -47,7 +47,7 @@ impl ServerState {
             open_options: options.open_options,
             zone,
             opener: Mutex::new(opener),
-            tls: options.tls,
+            tls: options.tls.is_some(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
         })

@@ -69,7 +69,11 @@ impl Server {
             let n = reader.read_line(&mut line).expect("read serve stderr");
             assert!(n > 0, "labstock serve ended before listening:\n{said}");
             said.push_str(&line);
-            if let Some(rest) = line.split("listening on http://").nth(1) {
+            if let Some(rest) = line
+                .split("listening on http://")
+                .nth(1)
+                .or_else(|| line.split("listening on https://").nth(1))
+            {
                 break rest.split_whitespace().next().expect("address").to_owned();
             }
         };
@@ -834,4 +838,133 @@ fn demo_serves_a_fresh_lab_with_one_account_per_role() {
         !lab.ok(&["user", "list", "--format", "csv"])
             .contains("argon2")
     );
+}
+
+#[cfg(feature = "tls")]
+mod tls {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+    use tokio_rustls::rustls::{ClientConfig, ClientConnection, RootCertStore, Stream};
+
+    use super::{PASSWORD, Server, demo_lab, serve_command};
+
+    fn file(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/cli/tls")
+            .join(name)
+    }
+
+    /// One request over TLS, trusting only the test CA.
+    fn https(addr: &str, request: &str) -> String {
+        let mut roots = RootCertStore::empty();
+        roots
+            .add(CertificateDer::from_pem_file(file("ca.pem")).expect("ca"))
+            .expect("add ca");
+        let config = ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = ServerName::try_from("localhost").expect("name");
+        let mut conn = ClientConnection::new(Arc::new(config), name).expect("client");
+        let mut sock = TcpStream::connect(addr).expect("connect");
+        let mut tls = Stream::new(&mut conn, &mut sock);
+        tls.write_all(request.as_bytes()).expect("send");
+        let mut out = Vec::new();
+        // A server may close without close_notify: what was read counts.
+        let _ = tls.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn with_a_certificate_the_server_speaks_tls_and_cookies_are_secure() {
+        let lab = demo_lab();
+        let cert = file("server.pem");
+        let key = file("server.key");
+        let (server, said) = Server::start_with(
+            &lab,
+            &[
+                "--tls-cert",
+                cert.to_str().expect("utf-8"),
+                "--tls-key",
+                key.to_str().expect("utf-8"),
+            ],
+        );
+        assert!(said.contains("https://"), "{said}");
+        let body = format!(r#"{{"user":"manager","password":"{PASSWORD}"}}"#);
+        let response = https(
+            &server.addr,
+            &format!(
+                "POST /api/v1/session HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        );
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        let cookie = response
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+            .expect("cookie");
+        assert!(
+            cookie.contains("; Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+        // Plain HTTP to a TLS port gets no answer an HTTP client can use.
+        let plain = super::request_raw(&server.addr);
+        assert!(!plain.starts_with("HTTP/1.1 200"), "{plain}");
+    }
+
+    #[test]
+    fn a_missing_or_bad_certificate_stops_the_server_at_start() {
+        let lab = demo_lab();
+        let out = serve_command(
+            &lab,
+            &[
+                "--listen",
+                "127.0.0.1:0",
+                "--tls-cert",
+                "nope.pem",
+                "--tls-key",
+                "nope.key",
+            ],
+        )
+        .output()
+        .expect("serve");
+        assert_eq!(out.status.code(), Some(66), "{out:?}");
+        let key = file("server.key");
+        let cert = file("server.pem");
+        let out = serve_command(
+            &lab,
+            &[
+                "--listen",
+                "127.0.0.1:0",
+                "--tls-cert",
+                key.to_str().expect("utf-8"),
+                "--tls-key",
+                cert.to_str().expect("utf-8"),
+            ],
+        )
+        .output()
+        .expect("serve");
+        assert_eq!(out.status.code(), Some(65), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("TLS file"), "{err}");
+        // Never the key's content in a message.
+        assert!(!err.contains("PRIVATE KEY"), "{err}");
+    }
+}
+
+/// Whatever a plain-HTTP request to `addr` gets back (for the TLS test).
+#[cfg(feature = "tls")]
+fn request_raw(addr: &str) -> String {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .expect("timeout");
+    let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
