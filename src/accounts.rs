@@ -257,6 +257,18 @@ pub enum SignIn {
     },
 }
 
+/// The first half of a sign-in, for [`Store::record_sign_in`].
+#[derive(Debug)]
+pub struct SignInCheck(Checked);
+
+#[derive(Debug)]
+enum Checked {
+    Locked(DateTime<Utc>),
+    Matched(Principal),
+    /// The name as folded, for the failure record.
+    Failed(String),
+}
+
 /// What `user token` issued.
 #[derive(Debug)]
 pub struct IssuedToken {
@@ -530,13 +542,28 @@ impl Store {
 
     /// Sign in with a name and password: a new session, or refused, or
     /// locked. A failure is recorded against the name as submitted
-    /// (case-folded) whether or not an account has it.
+    /// (case-folded) whether or not an account has it. (The server runs
+    /// the two halves apart, [`Store::check_sign_in`] on a reader and
+    /// [`Store::record_sign_in`] on the writer, so the deliberately slow
+    /// hash never holds up other writes.)
     pub fn sign_in(
         &mut self,
         name: &str,
         password: &Password,
         now: DateTime<Utc>,
     ) -> Result<SignIn> {
+        let checked = self.check_sign_in(name, password, now)?;
+        self.record_sign_in(checked, now)
+    }
+
+    /// The first half of a sign-in, reading only: is the name locked, and
+    /// does the password match an active account of that name?
+    pub fn check_sign_in(
+        &self,
+        name: &str,
+        password: &Password,
+        now: DateTime<Utc>,
+    ) -> Result<SignInCheck> {
         let folded = name.trim().to_lowercase();
         let since = stamp(now - LOCKOUT_WINDOW - LOCKOUT_FOR);
         let failures: Vec<String> = self
@@ -548,10 +575,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         let failures: Vec<DateTime<Utc>> = failures.iter().filter_map(|t| parse_stamp(t)).collect();
         if let Some(until) = locked_until(&failures, now) {
-            return Ok(SignIn::Locked {
-                until,
-                retry_after: (until - now).num_seconds().max(1),
-            });
+            return Ok(SignInCheck(Checked::Locked(until)));
         }
         let found: Option<(i64, String, String, String, bool)> = self
             .conn
@@ -562,44 +586,61 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })
             .optional()?;
-        let ok = match &found {
-            Some((.., hash, active)) => password.matches(hash) && *active,
+        Ok(SignInCheck(match found {
+            Some((id, name, role, hash, active)) if password.matches(&hash) && active => {
+                Checked::Matched(Principal {
+                    account_id: id,
+                    name,
+                    role: role.parse()?,
+                })
+            }
+            Some(_) => Checked::Failed(folded),
             None => {
                 let _ = password.matches(decoy_hash());
-                false
+                Checked::Failed(folded)
             }
-        };
+        }))
+    }
+
+    /// The second half of a sign-in: start the session, or record the
+    /// failure.
+    pub fn record_sign_in(&mut self, checked: SignInCheck, now: DateTime<Utc>) -> Result<SignIn> {
+        let since = stamp(now - LOCKOUT_WINDOW - LOCKOUT_FOR);
         let now_text = stamp(now);
-        let tx = self.write()?;
-        let outcome = match found {
-            Some((id, name, role, _, _)) if ok => {
+        let outcome = match checked.0 {
+            Checked::Locked(until) => {
+                return Ok(SignIn::Locked {
+                    until,
+                    retry_after: (until - now).num_seconds().max(1),
+                });
+            }
+            Checked::Matched(who) => {
                 let session = random_secret("");
+                let tx = self.write()?;
                 tx.execute(
                     "INSERT INTO sessions (id_hash, account_id, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
-                    params![secret_hash(&session), id, now_text],
+                    params![secret_hash(&session), who.account_id, now_text],
                 )?;
-                // Old failures of this name no longer count.
-                tx.execute("DELETE FROM login_failures WHERE name = ?1", [&folded])?;
-                SignIn::Started {
-                    session,
-                    who: Principal {
-                        account_id: id,
-                        name,
-                        role: role.parse()?,
-                    },
-                }
+                // Earlier failures of this name no longer count.
+                tx.execute(
+                    "DELETE FROM login_failures WHERE name = ?1",
+                    [who.name.to_lowercase()],
+                )?;
+                tx.commit()?;
+                SignIn::Started { session, who }
             }
-            _ => {
+            Checked::Failed(folded) => {
+                let tx = self.write()?;
                 tx.execute(
                     "INSERT INTO login_failures (name, at) VALUES (?1, ?2)",
                     params![folded, now_text],
                 )?;
                 // Keep the table small: failures older than any lock.
                 tx.execute("DELETE FROM login_failures WHERE at < ?1", [since])?;
+                tx.commit()?;
                 SignIn::Refused
             }
         };
-        tx.commit()?;
         Ok(outcome)
     }
 

@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use super::Actor;
-use crate::accounts::{Account, IssuedToken, Password, Principal, Role, SignIn};
+use crate::accounts::{Account, IssuedToken, Password, Principal, Role, SignIn, SignInCheck};
 use crate::db::Store;
 use crate::error::Result;
 
@@ -79,6 +79,21 @@ pub fn sign_in(
     actor: Actor<'_>,
 ) -> Result<SignIn> {
     store.sign_in(name, password, actor.now)
+}
+
+/// The slow half of a sign-in (the password hash), reading only.
+pub fn check_sign_in(
+    store: &Store,
+    name: &str,
+    password: &Password,
+    actor: Actor<'_>,
+) -> Result<SignInCheck> {
+    store.check_sign_in(name, password, actor.now)
+}
+
+/// The quick half: the session, or the failure, written.
+pub fn record_sign_in(store: &mut Store, checked: SignInCheck, actor: Actor<'_>) -> Result<SignIn> {
+    store.record_sign_in(checked, actor.now)
 }
 
 /// The account of a live session, and whether its idle clock is due a refresh.

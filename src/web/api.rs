@@ -197,15 +197,27 @@ async fn sign_in(
     })
 }
 
-/// Sign in through the writer (the session row, or the failure).
+/// Sign in: the password checked on a reader (argon2 is slow on purpose,
+/// and must not hold the one writer), then the session or the failure
+/// written.
 pub(super) async fn start_session(
     state: &Arc<ServerState>,
     name: String,
     password: Password,
 ) -> Result<SignIn, ApiError> {
+    let checked = state
+        .read(move |store, clock| {
+            let actor = app::Actor {
+                user: "",
+                now: clock.now(),
+                today: clock.today(),
+            };
+            app::accounts::check_sign_in(store, &name, &password, actor)
+        })
+        .await?;
     state
         .write(None, move |store, actor| {
-            app::accounts::sign_in(store, &name, &password, actor)
+            app::accounts::record_sign_in(store, checked, actor)
         })
         .await
 }

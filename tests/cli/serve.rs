@@ -346,6 +346,36 @@ fn wrong_password_and_unknown_user_look_alike_and_five_failures_lock_the_name() 
 }
 
 #[test]
+fn a_session_ends_after_ten_hours_without_a_request() {
+    let mut lab = demo_lab();
+    let session = {
+        let server = Server::start(&lab);
+        server.sign_in("viewer", PASSWORD)
+    };
+    let alive_at = |lab: &Lab| {
+        let server = Server::start(lab);
+        server
+            .request(
+                "GET",
+                "/api/v1/session",
+                &[("Cookie", &cookie(&session))],
+                None,
+            )
+            .status
+    };
+    lab.now = "2026-11-21T18:59:00Z".into();
+    assert_eq!(alive_at(&lab), 200, "9 h 59 min idle");
+    lab.now = "2026-11-22T04:58:00Z".into();
+    assert_eq!(
+        alive_at(&lab),
+        200,
+        "the last request restarted the idle time"
+    );
+    lab.now = "2026-11-22T14:59:00Z".into();
+    assert_eq!(alive_at(&lab), 401, "10 h 1 min idle");
+}
+
+#[test]
 fn requests_without_a_valid_session_or_token_get_401() {
     let lab = demo_lab();
     let server = Server::start(&lab);

@@ -305,3 +305,75 @@ fn assets_are_embedded_and_long_lists_come_a_page_at_a_time() {
     assert!(second.contains("Page 2 of"));
     let _ = Lab::empty;
 }
+
+#[test]
+fn every_page_form_by_every_role_follows_the_permission_table() {
+    // (path, form body, lowest rank allowed: 1 assistant, 2 supervisor, 3 manager)
+    let forms: [(&str, &str, i32); 6] = [
+        ("/items/CON-MARKER", "kind=receive&quantity=1", 1),
+        (
+            "/items/CON-MARKER",
+            "kind=adjust&quantity=1&reason=found",
+            2,
+        ),
+        (
+            "/lots/RGT-CRP/615560",
+            "action=quarantine&reason=fridge+alarm",
+            2,
+        ),
+        (
+            "/equipment/EQ-0001",
+            "date=2026-11-20&result=pass&by=Acme",
+            1,
+        ),
+        ("/waste", "stream=18+01+04&quantity=1.5&unit=kg", 1),
+        (
+            "/users",
+            "do=add&name=new.person&role=viewer&password=a+long+password",
+            3,
+        ),
+    ];
+    let rank = |role: &str| match role {
+        "viewer" => 0,
+        "assistant" => 1,
+        "supervisor" => 2,
+        "manager" => 3,
+        _ => -1,
+    };
+    for role in ["viewer", "assistant", "supervisor", "manager", "auditor"] {
+        let lab = demo_lab();
+        let server = Server::start(&lab);
+        let s = server.sign_in(role, PASSWORD);
+        for (path, body, lowest) in forms {
+            let by_role = |lab: &Lab| {
+                lab.ok(&["audit", "--format", "csv"])
+                    .lines()
+                    .filter(|l| l.contains(&format!(",{role},")))
+                    .count()
+            };
+            let all = |lab: &Lab| lab.ok(&["audit", "--format", "csv"]).lines().count();
+            let (before, mine_before) = (all(&lab), by_role(&lab));
+            let r = form_post(&server, path, &s, body);
+            let after = all(&lab);
+            if rank(role) >= lowest {
+                assert!(
+                    r.status == 200 || r.status == 201,
+                    "{role} {path} {body}: {}",
+                    r.status
+                );
+                assert!(
+                    r.body.contains("class=\"notice\""),
+                    "{role} {path}: {}",
+                    r.body
+                );
+                assert!(
+                    by_role(&lab) > mine_before,
+                    "{role} {path}: not recorded as {role}"
+                );
+            } else {
+                assert_eq!(r.status, 403, "{role} {path} {body}");
+                assert_eq!(after, before, "{role} {path} wrote");
+            }
+        }
+    }
+}
