@@ -21,6 +21,9 @@ pub(crate) struct ApiError {
     pub(crate) exit_code: i32,
     #[serde(skip)]
     retry_after: Option<u64>,
+    /// A scanned GTIN no item has (the scan station offers to link it).
+    #[serde(skip)]
+    pub(crate) unknown_gtin: Option<String>,
 }
 
 /// The CLI's usage-error exit code, for requests the server cannot read.
@@ -34,6 +37,7 @@ impl ApiError {
             hint: None,
             exit_code,
             retry_after: None,
+            unknown_gtin: None,
         }
     }
 
@@ -143,6 +147,9 @@ impl From<Error> for ApiError {
         }
         let mut out = ApiError::new(status, e.to_string(), e.exit_code());
         out.hint = e.hint();
+        if let Error::Refused(crate::error::Refusal::UnknownGtin { gtin }) = &e {
+            out.unknown_gtin = Some(gtin.clone());
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             out.retry_after = Some(1);
         }

@@ -44,6 +44,7 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/sign-in", get(sign_in_page).post(sign_in_submit))
         .route("/sign-out", post(sign_out))
         .route("/scan", get(scan_page).post(scan_submit))
+        .route("/scan/link", get(link_page).post(link_submit))
         .route("/items", get(items_page))
         .route("/items/{code}", get(item_page).post(item_move))
         .route("/lots/{item}/{lot}", get(lot_page).post(lot_action))
@@ -322,6 +323,8 @@ struct SignInPage {
 pub(super) struct ScanResult {
     ok: bool,
     text: String,
+    /// Where a manager links an unknown GTIN to an item.
+    link: Option<String>,
 }
 
 #[derive(Template)]
@@ -801,20 +804,35 @@ async fn scan_submit(
         let outcome = api::record_movement(&state, &who, MovementBody::Scan(scan)).await?;
         Ok::<_, ApiError>((kind, fields.text("location")?, outcome))
     };
-    let (status, ok, text, kind, location) = match recorded.await {
+    let (status, ok, text, kind, location, link) = match recorded.await {
         Ok((kind, location, outcome)) => (
             StatusCode::CREATED,
             true,
             scan_text(&outcome),
             kind.to_string(),
             location,
+            None,
         ),
-        Err(e) => (e.status, false, e.error.clone(), "receive".to_owned(), None),
+        Err(e) => {
+            let link = e
+                .unknown_gtin
+                .as_deref()
+                .filter(|_| app::roles::allows(who.who.role, Action::Catalogue))
+                .map(|g| format!("/scan/link?gtin={}", enc(g)));
+            (
+                e.status,
+                false,
+                e.error.clone(),
+                "receive".to_owned(),
+                None,
+                link,
+            )
+        }
     };
     if wants_json {
         return (
             status,
-            axum::Json(serde_json::json!({"ok": ok, "text": text})),
+            axum::Json(serde_json::json!({"ok": ok, "text": text, "link": link})),
         )
             .into_response();
     }
@@ -823,10 +841,77 @@ async fn scan_submit(
         &who,
         kind,
         location.unwrap_or_else(|| "MAIN".into()),
-        Some(ScanResult { ok, text }),
+        Some(ScanResult { ok, text, link }),
         status,
     )
     .await
+}
+
+/// A scanned GTIN that no item has, linked to an item (a manager's:
+/// it changes the catalogue).
+async fn link_page(PageUser(who): PageUser, Query(q): Query<HashMap<String, String>>) -> Response {
+    link_view(
+        &who,
+        param(&q, "gtin").unwrap_or_default(),
+        None,
+        StatusCode::OK,
+    )
+}
+
+fn link_view(
+    who: &Authed,
+    gtin: String,
+    outcome: Option<Result<String, ApiError>>,
+    status: StatusCode,
+) -> Response {
+    if let Err(e) = who.require(Action::Catalogue) {
+        return error_page(Some(who), &e);
+    }
+    let mut page = ListPage::new(Layout::new(Some(who), "Link a barcode to an item", "/scan"));
+    match outcome {
+        Some(Ok(message)) => page.layout.message = Some(message),
+        Some(Err(e)) => page.layout.failed(&e),
+        None => {}
+    }
+    page.facts = vec![("GTIN".into(), gtin.clone())];
+    page.forms.push(
+        PageForm::post("link", "/scan/link", "")
+            .hidden("gtin", &gtin)
+            .fields(vec![Field::text("item", "Item code").required().hint(
+                "The item this barcode is on; its settings change is recorded in the audit trail",
+            )])
+            .button("Link", "primary"),
+    );
+    html(status, &page)
+}
+
+async fn link_submit(State(state): Shared, PageUser(who): PageUser, form: FormBody) -> Response {
+    let mut gtin_given = String::new();
+    let done = async {
+        who.require(Action::Catalogue)?;
+        let (fields, _) = form_fields(form, &["gtin", "item"], &who.who.name)?;
+        let gtin = fields.required("gtin")?;
+        gtin_given.clone_from(&gtin);
+        let code = fields.required("item")?;
+        let linked = state
+            .write(Some(&who.who), move |store, actor| {
+                let mut item = app::catalogue::item(store, &code)?;
+                item.gtin = Some(gtin);
+                app::catalogue::update_item(store, item, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!(
+            "{} now has GTIN {}: scan it again",
+            linked.0.code,
+            linked.0.gtin.unwrap_or_default()
+        ))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::OK,
+        Err(e) => e.status,
+    };
+    link_view(&who, gtin_given, Some(result), status)
 }
 
 // ---- items and lots ------------------------------------------------------
@@ -908,6 +993,16 @@ async fn item_view(
     let read = state
         .read(move |store, clock| {
             let card = app::catalogue::show_item(store, &c, clock.today())?;
+            let orders = app::orders::lines(
+                store,
+                &app::orders::OrderQuery {
+                    item: Some(c.clone()),
+                    supplier: None,
+                    all: false,
+                    as_of: clock.today(),
+                },
+            )?;
+            let levels = app::orders::levels(store, &c)?;
             let history = app::stock::history(
                 store,
                 &app::stock::HistoryQuery {
@@ -916,10 +1011,10 @@ async fn item_view(
                     location: None,
                 },
             )?;
-            Ok((card, history))
+            Ok((card, history, orders, levels))
         })
         .await;
-    let (card, mut history) = match read {
+    let (card, mut history, orders, levels) = match read {
         Ok(r) => r,
         Err(e) => return error_page(Some(who), &e),
     };
@@ -967,6 +1062,34 @@ async fn item_view(
             pager: None,
         }),
         Err(e) => return error_page(Some(who), &e),
+    }
+    let more = [
+        table(
+            crate::orders::ORDER_LIST_HEADERS,
+            &orders,
+            "No open order lines.",
+            &no_link,
+            &no_class,
+        )
+        .map(|t| ("Open orders", t)),
+        table(
+            &["item", "location", "reorder_level", "max_level"],
+            &levels,
+            "No levels set per location (the item's own levels apply).",
+            &no_link,
+            &no_class,
+        )
+        .map(|t| ("Levels by location", t)),
+    ];
+    for made in more {
+        match made {
+            Ok((title, t)) => page.sections.push(Section {
+                title: title.into(),
+                table: t,
+                pager: None,
+            }),
+            Err(e) => return error_page(Some(who), &e),
+        }
     }
     // The bin card, newest first, a page at a time.
     history.reverse();
@@ -1129,6 +1252,23 @@ async fn lot_view(
         }),
         Err(e) => return error_page(Some(who), &e),
     }
+    let pending = lots.iter().any(|r| r.lot == lot && r.status == "pending");
+    if pending && app::roles::allows(who.who.role, Action::AcceptLot) {
+        page.forms.push(
+            PageForm::post(
+                "accept",
+                format!("/lots/{}/{}", enc(&item), enc(&lot)),
+                "Accept or fail this lot (reagent verification)",
+            )
+            .hidden("action", "accept")
+            .fields(vec![
+                Field::text("result", "Result").options(&[("pass", "pass"), ("fail", "fail")]),
+                Field::text("reference", "Reference"),
+                Field::text("notes", "Notes"),
+            ])
+            .button("Record acceptance", "primary"),
+        );
+    }
     if app::roles::allows(who.who.role, Action::LotStatus) {
         page.forms.push(
             PageForm::post(
@@ -1157,9 +1297,39 @@ async fn lot_action(
     form: FormBody,
 ) -> Response {
     let done = async {
-        who.require(Action::LotStatus)?;
-        let (fields, _) = form_fields(form, &["action", "reason"], &who.who.name)?;
+        let (fields, _) = form_fields(
+            form,
+            &["action", "reason", "result", "reference", "notes"],
+            &who.who.name,
+        )?;
         let action = match fields.required("action")?.as_str() {
+            "accept" => {
+                who.require(Action::AcceptLot)?;
+                let result = match fields.required("result")?.as_str() {
+                    "pass" => crate::acceptance::AcceptanceResult::Pass,
+                    "fail" => crate::acceptance::AcceptanceResult::Fail,
+                    other => {
+                        return Err(ApiError::from(Error::invalid(
+                            "result",
+                            other,
+                            "pass or fail",
+                        )));
+                    }
+                };
+                let req = app::lots::AcceptRequest {
+                    item: item.clone(),
+                    lot: lot.clone(),
+                    result,
+                    reference: fields.text("reference")?,
+                    notes: fields.text("notes")?,
+                };
+                state
+                    .write(Some(&who.who), move |store, actor| {
+                        app::lots::accept(store, &req, actor)
+                    })
+                    .await?;
+                return Ok("acceptance recorded".to_owned());
+            }
             "quarantine" => crate::lots::LotAction::Quarantine,
             "release" => crate::lots::LotAction::Release,
             "recall" => crate::lots::LotAction::Recall,
@@ -1171,6 +1341,7 @@ async fn lot_action(
                 )));
             }
         };
+        who.require(Action::LotStatus)?;
         let req = app::lots::LotRequest {
             item: item.clone(),
             lot: lot.clone(),

@@ -377,3 +377,61 @@ fn every_page_form_by_every_role_follows_the_permission_table() {
         }
     }
 }
+
+#[test]
+fn a_barcode_no_item_has_can_be_linked_by_a_manager_then_scanned() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let scan = |session: &str| {
+        let c = cookie(session);
+        server.request(
+            "POST",
+            "/scan",
+            &[
+                ("Cookie", &c),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            Some("kind=receive&scan=%2801%2909501101530003%2817%29270630%2810%29NEW-1"),
+        )
+    };
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let r = scan(&assistant);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(
+        r.json()["link"],
+        serde_json::Value::Null,
+        "only a manager links"
+    );
+    let manager = server.sign_in("manager", PASSWORD);
+    let r = scan(&manager);
+    assert_eq!(
+        r.json()["link"],
+        "/scan/link?gtin=09501101530003",
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        page(&server, "/scan/link?gtin=09501101530003", &assistant).status,
+        403
+    );
+    let linked = form_post(
+        &server,
+        "/scan/link",
+        &manager,
+        "gtin=09501101530003&item=RGT-GLU",
+    );
+    assert_eq!(linked.status, 200, "{}", linked.body);
+    assert!(
+        linked.body.contains("RGT-GLU now has GTIN 09501101530003"),
+        "{}",
+        linked.body
+    );
+    let r = scan(&assistant);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.json()["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("RGT-GLU lot NEW-1"))
+    );
+}

@@ -26,7 +26,7 @@
     } catch (e) { /* no sound available */ }
   }
 
-  function show(ok, text) {
+  function show(ok, text, link) {
     result.className = "scan-result " + (ok ? "ok" : "bad");
     result.textContent = "";
     var big = document.createElement("p");
@@ -35,6 +35,14 @@
     var p = document.createElement("p");
     p.textContent = text;
     result.appendChild(big); result.appendChild(p);
+    if (link) {
+      var lp = document.createElement("p");
+      var a = document.createElement("a");
+      a.href = link;
+      a.textContent = "Link this barcode to an item";
+      lp.appendChild(a);
+      result.appendChild(lp);
+    }
     var li = document.createElement("li");
     li.className = ok ? "ok" : "bad";
     li.textContent = (ok ? "\u2714 " : "\u2716 ") + text;
@@ -49,7 +57,7 @@
       body: body,
       credentials: "same-origin"
     }).then(function (r) {
-      return r.json().then(function (j) { show(j.ok === true, j.text || j.error || "?"); });
+      return r.json().then(function (j) { show(j.ok === true, j.text || j.error || "?", j.link); });
     }).catch(function () { show(false, "the server did not answer: nothing may have been recorded; check the bin card"); });
   }
 
