@@ -3,6 +3,7 @@
 
 mod accounts;
 mod backup;
+mod browser;
 mod calibration;
 mod common;
 mod concurrency;

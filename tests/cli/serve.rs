@@ -161,8 +161,7 @@ pub(crate) fn request(
         // The server may answer (413) and close before reading it all.
         let _ = stream.write_all(b.as_bytes());
     }
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
+    let raw = read_response(&mut stream);
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
@@ -188,6 +187,40 @@ pub(crate) fn request(
         headers,
         body,
     }
+}
+
+/// Read one response: to the end of its `Content-Length` or its last
+/// chunk, or to EOF (a peer may keep the connection open despite
+/// `Connection: close`, as chromedriver does).
+fn read_response(stream: &mut TcpStream) -> Vec<u8> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            let body = raw.len() - (end + 4);
+            if let Some(n) = length
+                && body >= n
+            {
+                break;
+            }
+            if head.contains("transfer-encoding: chunked") && raw.ends_with(b"0\r\n\r\n") {
+                break;
+            }
+            if length.is_none() && !head.contains("chunked") && head.starts_with("http/1.1 204") {
+                break;
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
+    raw
 }
 
 fn unchunk(mut body: &str) -> String {
