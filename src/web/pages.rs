@@ -195,8 +195,17 @@ impl Field {
             options: Vec::new(),
         }
     }
+    /// The input type; a date is typed as the CLI takes it (`YYYY-MM-DD`),
+    /// not in the browser's locale form.
     fn kind(mut self, kind: &'static str) -> Field {
-        self.kind = kind;
+        if kind == "date" {
+            self.kind = "text";
+            if self.hint.is_empty() {
+                self.hint = "YYYY-MM-DD";
+            }
+        } else {
+            self.kind = kind;
+        }
         self
     }
     fn required(mut self) -> Field {
