@@ -451,15 +451,21 @@ fn page_of<'a, T>(
     query: &HashMap<String, String>,
     param: &str,
 ) -> (&'a [T], Pager) {
-    let total = rows.len();
+    let pager = pager_for(rows.len(), base, query, param);
+    let start = (pager.page - 1) * PAGE_SIZE;
+    let end = (start + PAGE_SIZE).min(rows.len());
+    (&rows[start.min(rows.len())..end], pager)
+}
+
+/// The pager of a list of `total` rows: the page asked for (clamped) and
+/// links to the pages either side.
+fn pager_for(total: usize, base: &str, query: &HashMap<String, String>, param: &str) -> Pager {
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     let page = query
         .get(param)
         .and_then(|p| p.trim().parse::<usize>().ok())
         .unwrap_or(1)
         .clamp(1, pages);
-    let start = (page - 1) * PAGE_SIZE;
-    let end = (start + PAGE_SIZE).min(total);
     let href = |n: usize| {
         let mut keep: Vec<(&String, &String)> = query.iter().filter(|(k, _)| *k != param).collect();
         keep.sort();
@@ -470,14 +476,13 @@ fn page_of<'a, T>(
         q.push(format!("{param}={n}"));
         format!("{base}?{}", q.join("&"))
     };
-    let pager = Pager {
+    Pager {
         page,
         pages,
         total,
         prev: (page > 1).then(|| href(page - 1)),
         next: (page < pages).then(|| href(page + 1)),
-    };
-    (&rows[start.min(total)..end], pager)
+    }
 }
 
 fn param(query: &HashMap<String, String>, name: &str) -> Option<String> {
@@ -1887,16 +1892,50 @@ async fn audit_page(
             return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
+    // Newest first, a page at a time, without holding the whole trail
+    // (millions of movements): stream it, keeping only the newest rows up
+    // to the end of the page asked for.
+    let wanted = q
+        .get("page")
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 1_000_000);
+    let keep = wanted.saturating_mul(PAGE_SIZE);
     let rows = state
-        .read(move |store, _| app::audit::audit(store, &filter))
+        .read(move |store, _| {
+            let mut total = 0usize;
+            let mut newest = std::collections::VecDeque::with_capacity(keep.min(4096));
+            app::audit::audit_each(store, &filter, |row| {
+                total += 1;
+                if newest.len() == keep {
+                    newest.pop_front();
+                }
+                newest.push_back(row);
+                Ok(())
+            })?;
+            Ok((total, newest))
+        })
         .await;
     match rows {
-        Ok(mut rows) => {
-            rows.reverse();
-            let (rows, pager) = page_of(&rows, "/audit", &q, "page");
+        Ok((total, newest)) => {
+            let pages = total.div_ceil(PAGE_SIZE).max(1);
+            let page_no = wanted.min(pages);
+            // The page's rows: positions (page_no-1)*50.. of the newest-first order.
+            let skip = (page_no - 1) * PAGE_SIZE;
+            let shown: Vec<_> = newest.iter().rev().skip(skip).take(PAGE_SIZE).collect();
+            let pager = pager_for(
+                total,
+                "/audit",
+                &{
+                    let mut q = q.clone();
+                    q.insert("page".into(), page_no.to_string());
+                    q
+                },
+                "page",
+            );
             match table(
                 AUDIT_HEADERS,
-                rows,
+                &shown,
                 "No records match.",
                 &no_link,
                 &no_class,
