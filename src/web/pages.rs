@@ -55,6 +55,11 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
             get(equipment_page).post(equipment_calibrate),
         )
         .route("/waste", get(waste_page).post(waste_record))
+        .route("/stocktakes", get(stocktakes_page))
+        .route(
+            "/stocktakes/{id}",
+            get(stocktake_page).post(stocktake_count),
+        )
         .route("/audit", get(audit_page))
         .route("/users", get(users_page).post(users_action))
         .route("/static/{file}", get(static_file))
@@ -106,13 +111,14 @@ impl Layout {
         let mut nav = Vec::new();
         if let Some(who) = who {
             let role = who.who.role;
-            let links: [(&str, &str, Action); 8] = [
+            let links: [(&str, &str, Action); 9] = [
                 ("/", "Dashboard", Action::ReadStock),
                 ("/scan", "Scan station", Action::Receive),
                 ("/items", "Items", Action::ReadStock),
                 ("/reports/reorder", "Reports", Action::ReadReports),
                 ("/equipment", "Equipment", Action::ReadEquipment),
                 ("/waste", "Waste", Action::ReadReports),
+                ("/stocktakes", "Stocktakes", Action::ReadStock),
                 ("/audit", "Audit", Action::ReadAudit),
                 ("/users", "Users", Action::ReadAccounts),
             ];
@@ -1845,6 +1851,171 @@ async fn waste_record(State(state): Shared, PageUser(who): PageUser, form: FormB
         Err(e) => e.status,
     };
     waste_view(&state, &who, &HashMap::new(), Some(result), status).await
+}
+
+// ---- stocktakes ----------------------------------------------------------
+
+async fn stocktakes_page(State(state): Shared, PageUser(who): PageUser) -> Response {
+    let mut page = ListPage::new(Layout::new(Some(&who), "Stocktakes", "/stocktakes"));
+    match state.read(|store, _| app::stocktake::list(store)).await {
+        Ok(mut rows) => {
+            rows.reverse();
+            match table(
+                &[
+                    "id",
+                    "location",
+                    "category",
+                    "blind",
+                    "started_at",
+                    "started_by",
+                    "status",
+                    "lines",
+                    "counted",
+                    "ended_at",
+                    "ended_by",
+                ],
+                &rows,
+                "No stocktakes yet (start one with `labstock stocktake start`).",
+                &|col, o| {
+                    let id = o.get("id")?;
+                    (col == "id").then(|| format!("/stocktakes/{id}"))
+                },
+                &no_class,
+            ) {
+                Ok(t) => page.sections.push(Section {
+                    title: "Newest first".into(),
+                    table: t,
+                    pager: None,
+                }),
+                Err(e) => page.layout.failed(&e),
+            }
+        }
+        Err(e) => page.layout.failed(&e),
+    }
+    html(StatusCode::OK, &page)
+}
+
+async fn stocktake_page(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    stocktake_view(&state, &who, &id, &q, None, StatusCode::OK).await
+}
+
+async fn stocktake_view(
+    state: &Arc<ServerState>,
+    who: &Authed,
+    id: &str,
+    q: &HashMap<String, String>,
+    outcome: Option<Result<String, ApiError>>,
+    status: StatusCode,
+) -> Response {
+    let number = match crate::model::parse_count("stocktake id", id) {
+        Ok(n) => n,
+        Err(e) => return error_page(Some(who), &ApiError::from(e)),
+    };
+    let sheet = state
+        .read(move |store, _| app::stocktake::sheet(store, number))
+        .await;
+    let sheet = match sheet {
+        Ok(s) => s,
+        Err(e) => return error_page(Some(who), &e),
+    };
+    let mut page = ListPage::new(Layout::new(
+        Some(who),
+        format!("Stocktake {number}"),
+        "/stocktakes",
+    ));
+    match outcome {
+        Some(Ok(message)) => page.layout.message = Some(message),
+        Some(Err(e)) => page.layout.failed(&e),
+        None => {}
+    }
+    if app::roles::allows(who.who.role, Action::StocktakeCount) {
+        page.forms.push(
+            PageForm::post("count", format!("/stocktakes/{number}"), "Record a count").fields(
+                vec![
+                    Field::text("item", "Item").required(),
+                    Field::text("lot", "Lot"),
+                    Field::text("quantity", "Counted").required(),
+                    Field::text("expiry", "Expiry (a lot not on the sheet)").kind("date"),
+                ],
+            ),
+        );
+    }
+    let base = format!("/stocktakes/{number}");
+    let (rows, pager) = page_of(&sheet, &base, q, "page");
+    match table(
+        &[
+            "item", "name", "lot", "expiry", "location", "book", "counted",
+        ],
+        rows,
+        "The sheet is empty.",
+        &item_links,
+        &|o| {
+            if o.get("counted").is_some_and(Value::is_null) {
+                "warn"
+            } else {
+                ""
+            }
+        },
+    ) {
+        Ok(t) => page.sections.push(Section {
+            title: "Count sheet (uncounted lines marked)".into(),
+            table: t,
+            pager: Some(pager),
+        }),
+        Err(e) => return error_page(Some(who), &e),
+    }
+    html(status, &page)
+}
+
+async fn stocktake_count(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::StocktakeCount)?;
+        let number = crate::model::parse_count("stocktake id", &id)?;
+        let (fields, _) = form_fields(form, &["item", "lot", "quantity", "expiry"], &who.who.name)?;
+        let req = crate::stocktake::CountRequest {
+            item: Some(fields.required("item")?),
+            gtin: None,
+            lot: fields.text("lot")?,
+            expiry: fields
+                .text("expiry")?
+                .map(|d| parse_date("expiry", &d))
+                .transpose()?,
+            location: None,
+            quantity: Some(crate::model::parse_quantity(&fields.required("quantity")?)?),
+        };
+        let counted = state
+            .write(Some(&who.who), move |store, actor| {
+                app::stocktake::count(store, number, &req, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!(
+            "counted {} of {}{} (book {})",
+            counted.counted,
+            counted.item,
+            if counted.lot.is_empty() {
+                String::new()
+            } else {
+                format!(" lot {}", counted.lot)
+            },
+            counted.book
+        ))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    stocktake_view(&state, &who, &id, &HashMap::new(), Some(result), status).await
 }
 
 // ---- audit and users -----------------------------------------------------

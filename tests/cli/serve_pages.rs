@@ -435,3 +435,40 @@ fn a_barcode_no_item_has_can_be_linked_by_a_manager_then_scanned() {
             .is_some_and(|t| t.contains("RGT-GLU lot NEW-1"))
     );
 }
+
+#[test]
+fn stocktakes_are_listed_and_counted_from_the_sheet_page() {
+    let lab = demo_lab();
+    let list = lab.csv(&["stocktake", "list"]);
+    let status_col = list[0].iter().position(|h| h == "status").expect("status");
+    let open = list[1..]
+        .iter()
+        .find(|r| r[status_col] != "applied" && r[status_col] != "cancelled")
+        .expect("an open stocktake in the demo lab")[0]
+        .clone();
+    let sheet = lab.csv(&["stocktake", "sheet", &open]);
+    let line = &sheet[1];
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    assert_eq!(page(&server, "/stocktakes", &assistant).status, 200);
+    let shown = page(&server, &format!("/stocktakes/{open}"), &assistant);
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.contains("Record a count"));
+    let body = format!("item={}&lot={}&quantity=2", line[0], line[2]);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let refused = form_post(&server, &format!("/stocktakes/{open}"), &viewer, &body);
+    assert_eq!(refused.status, 403);
+    let r = form_post(&server, &format!("/stocktakes/{open}"), &assistant, &body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body.contains(&format!("counted 2 of {}", line[0])),
+        "{}",
+        r.body
+    );
+    let after = lab.csv(&["stocktake", "sheet", &open]);
+    let counted = after[1..]
+        .iter()
+        .find(|r| r[0] == line[0] && r[2] == line[2])
+        .expect("line");
+    assert_eq!(counted[6], "2");
+}
