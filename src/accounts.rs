@@ -319,6 +319,24 @@ fn find_account(conn: &rusqlite::Connection, name: &str) -> Result<Account> {
     }
 }
 
+/// Refuse to leave the lab without an active manager.
+fn keep_a_manager(conn: &rusqlite::Connection, account: &Account) -> Result<()> {
+    if account.role != Role::Manager || !account.is_active() {
+        return Ok(());
+    }
+    let others: i64 = conn.query_row(
+        "SELECT count(*) FROM accounts WHERE role = 'manager' AND disabled_at IS NULL AND id <> ?1",
+        [account.id],
+        |r| r.get(0),
+    )?;
+    if others == 0 {
+        return Err(Error::LastManager {
+            name: account.name.clone(),
+        });
+    }
+    Ok(())
+}
+
 fn record_change(
     conn: &rusqlite::Connection,
     account_id: i64,
@@ -431,6 +449,7 @@ impl Store {
         if account.role == role {
             return Ok(false);
         }
+        keep_a_manager(&tx, &account)?;
         tx.execute(
             "UPDATE accounts SET role = ?2 WHERE id = ?1",
             params![account.id, role.as_str()],
@@ -479,6 +498,7 @@ impl Store {
         if !account.is_active() {
             return Ok(false);
         }
+        keep_a_manager(&tx, &account)?;
         tx.execute(
             "UPDATE accounts SET disabled_at = ?2 WHERE id = ?1",
             params![account.id, now],

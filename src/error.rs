@@ -61,6 +61,11 @@ pub enum Error {
     #[error("account {name} is disabled")]
     AccountDisabled { name: String },
 
+    /// Demoting or disabling the last active manager (no one could then
+    /// administer the server).
+    #[error("{name} is the last active manager: the lab would have no one to manage accounts")]
+    LastManager { name: String },
+
     /// `serve` on a database without an active manager account.
     #[error("no active manager account: the server needs one to be administered")]
     NoManager,
@@ -377,6 +382,7 @@ impl Error {
             | Error::LotNotPending { .. }
             | Error::PasswordTooShort { .. }
             | Error::AccountDisabled { .. }
+            | Error::LastManager { .. }
             | Error::Refused(_)
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
@@ -429,6 +435,7 @@ impl Error {
             | Error::LotNotPending { .. }
             | Error::PasswordTooShort { .. }
             | Error::AccountDisabled { .. }
+            | Error::LastManager { .. }
             | Error::Refused(_) => 422,
             Error::Import { source, .. } => match source.http_status() {
                 // A bad row of an uploaded file is bad input of the request.
@@ -478,6 +485,9 @@ impl Error {
             ),
             Error::Listen { .. } => Some(
                 "another program (or another labstock serve) holds the address: stop it or give --listen ADDR".into(),
+            ),
+            Error::LastManager { .. } => Some(
+                "make another account a manager first (`labstock user role NAME manager`)".into(),
             ),
             Error::AccountDisabled { name } => Some(format!(
                 "a disabled account stays disabled; add a new one with `labstock user add` if {name} needs access again"

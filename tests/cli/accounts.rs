@@ -131,20 +131,44 @@ fn bad_account_input_is_refused_and_writes_nothing() {
 fn a_token_is_printed_once_and_refused_for_a_disabled_account() {
     let lab = Lab::new();
     add(&lab, "m.manager", "manager");
-    let token = lab.ok(&["user", "token", "m.manager", "--expires", "2027-01-31"]);
+    add(&lab, "t.assistant", "assistant");
+    let token = lab.ok(&["user", "token", "t.assistant", "--expires", "2027-01-31"]);
     let token = token.trim();
     assert!(token.starts_with("lst_") && token.len() == 68, "{token}");
-    let audit = lab.ok(&["audit", "--entity", "account:m.manager", "--format", "csv"]);
+    let audit = lab.ok(&[
+        "audit",
+        "--entity",
+        "account:t.assistant",
+        "--format",
+        "csv",
+    ]);
     assert!(
         audit.contains("expires 2027-01-31") && !audit.contains(token),
         "{audit}"
     );
     let err = lab.fails(
-        &["user", "token", "m.manager", "--expires", "2026-11-20"],
+        &["user", "token", "t.assistant", "--expires", "2026-11-20"],
         65,
     );
     assert!(err.contains("--expires"), "{err}");
-    lab.ok(&["user", "disable", "m.manager"]);
-    let err = lab.fails(&["user", "token", "m.manager"], 65);
+    lab.ok(&["user", "disable", "t.assistant"]);
+    let err = lab.fails(&["user", "token", "t.assistant"], 65);
     assert!(err.contains("disabled"), "{err}");
+}
+
+#[test]
+fn the_last_active_manager_cannot_be_demoted_or_disabled() {
+    let lab = Lab::new();
+    add(&lab, "m.one", "manager");
+    let err = lab.fails(&["user", "role", "m.one", "supervisor"], 65);
+    assert!(err.contains("last active manager"), "{err}");
+    let err = lab.fails(&["user", "disable", "m.one"], 65);
+    assert!(
+        err.contains("last active manager") && err.contains("user role"),
+        "{err}"
+    );
+    add(&lab, "m.two", "manager");
+    lab.ok(&["user", "disable", "m.one"]);
+    let err = lab.fails(&["user", "role", "m.two", "viewer"], 65);
+    assert!(err.contains("m.two is the last active manager"), "{err}");
 }
