@@ -790,6 +790,15 @@ async fn scan_submit(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|a| a.contains("application/json"));
+    // The station's choices stay as they were, whatever the scan's fate:
+    // a refused issue must not turn the station into a receiving one.
+    let (chosen_kind, chosen_location) = match &form {
+        Ok(Form(map)) => (
+            param(map, "kind").unwrap_or_else(|| "receive".into()),
+            param(map, "location"),
+        ),
+        Err(_) => ("receive".to_owned(), None),
+    };
     let recorded = async {
         let (fields, _) = form_fields(
             form,
@@ -843,8 +852,8 @@ async fn scan_submit(
                 e.status,
                 false,
                 e.error.clone(),
-                "receive".to_owned(),
-                None,
+                chosen_kind,
+                chosen_location,
                 link,
             )
         }

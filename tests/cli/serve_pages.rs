@@ -259,6 +259,21 @@ fn the_scan_station_decodes_on_the_server_and_answers_green_or_red() {
         "{}",
         r.body
     );
+    // A refused scan leaves the station as it was chosen (issue, FRIDGE-1).
+    let r = form_post(
+        &server,
+        "/scan",
+        &s,
+        "kind=issue&location=FRIDGE-1&scan=%2801%2904015630198436%2810%29S-1",
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("✖ Refused"), "{}", r.body);
+    assert!(r.body.contains(r#"value="issue" checked"#), "{}", r.body);
+    assert!(
+        r.body.contains(r#"value="FRIDGE-1" selected"#),
+        "{}",
+        r.body
+    );
     let viewer = server.sign_in("viewer", PASSWORD);
     let r = form_post(
         &server,
