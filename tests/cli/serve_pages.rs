@@ -487,3 +487,42 @@ fn stocktakes_are_listed_and_counted_from_the_sheet_page() {
         .expect("line");
     assert_eq!(counted[6], "2");
 }
+
+#[test]
+fn a_supervisor_accepts_a_pending_lot_from_its_page() {
+    let lab = demo_lab();
+    let pending = lab.csv(&["report", "acceptance"]);
+    let (item, lot) = (pending[1][0].clone(), pending[1][2].clone());
+    let server = Server::start(&lab);
+    let path = format!("/lots/{item}/{lot}");
+    let assistant = server.sign_in("assistant", PASSWORD);
+    assert!(
+        !page(&server, &path, &assistant)
+            .body
+            .contains("Record acceptance")
+    );
+    let r = form_post(&server, &path, &assistant, "action=accept&result=pass");
+    assert_eq!(r.status, 403);
+    let supervisor = server.sign_in("supervisor", PASSWORD);
+    assert!(
+        page(&server, &path, &supervisor)
+            .body
+            .contains("Record acceptance")
+    );
+    let r = form_post(
+        &server,
+        &path,
+        &supervisor,
+        "action=accept&result=pass&reference=QC-1",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("acceptance recorded"), "{}", r.body);
+    assert_eq!(lab.csv(&["report", "acceptance"]).len(), pending.len() - 1);
+    let trail = lab.ok(&["audit", "--entity", "acceptance", "--format", "csv"]);
+    assert!(
+        trail
+            .lines()
+            .any(|l| l.contains("supervisor") && l.contains("QC-1")),
+        "{trail}"
+    );
+}
