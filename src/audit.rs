@@ -64,6 +64,8 @@ pub const ENTITY_KINDS: &[&str] = &[
     "excursion_decision",
     "batch",
     "batch_component",
+    "account",
+    "account_change",
 ];
 
 /// Which records to list; every field narrows.
@@ -221,7 +223,10 @@ SELECT 5.6, b.at, b.user, 'batch_component', c.id, CASE WHEN c.quantity IS NULL 
        || CASE WHEN c.quantity IS NULL THEN ' (traced only)' ELSE ' x ' || c.quantity || ' (movement ' || c.movement_id || ')' END
        || ' into batch ' || bl.lot || ' of ' || bi.code || coalesce('; expires ' || c.expires, '')
   FROM batch_components c JOIN batches b ON b.id = c.batch_id JOIN items ci ON ci.id = c.item_id
-  JOIN lots cl ON cl.id = c.lot_id JOIN items bi ON bi.id = b.item_id JOIN lots bl ON bl.id = b.lot_id";
+  JOIN lots cl ON cl.id = c.lot_id JOIN items bi ON bi.id = b.item_id JOIN lots bl ON bl.id = b.lot_id
+UNION ALL
+SELECT 25, c.at, c.user, 'account_change', c.id, c.action, 'account', a.name, c.detail
+  FROM account_changes c JOIN accounts a ON a.id = c.account_id";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

@@ -374,6 +374,11 @@ chained!(
         "expires"
     ]
 );
+chained!(
+    ACCOUNT_CHANGES,
+    "account_changes",
+    ["account_id", "action", "detail", "at", "user"]
+);
 
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
@@ -396,6 +401,7 @@ pub const TABLES: &[&Chained] = &[
     &WASTE_CONSIGNMENT_RECORDS,
     &SETTINGS,
     &LOCATION_CHANGES,
+    &ACCOUNT_CHANGES,
     &STOCKTAKES,
     &STOCKTAKE_LINES,
     &STOCKTAKE_COUNTS,

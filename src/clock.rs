@@ -174,6 +174,20 @@ pub fn system_zone() -> Tz {
         .unwrap_or(Tz::UTC)
 }
 
+/// An `--as-of` date (or the server's `as_of`): `YYYY-MM-DD` within
+/// [`FIRST_AS_OF`]..=[`LAST_AS_OF`] (SPEC §10).
+pub fn parse_as_of(what: &str, text: &str) -> Result<NaiveDate> {
+    let date = crate::model::parse_date(what, text)?;
+    if !(FIRST_AS_OF..=LAST_AS_OF).contains(&date) {
+        return Err(Error::invalid(
+            what,
+            text,
+            format!("expected a date from {FIRST_AS_OF} to {LAST_AS_OF}"),
+        ));
+    }
+    Ok(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,31 @@ pub enum Error {
     #[error("{what} is required: {why}")]
     Missing { what: String, why: String },
 
+    /// A new password shorter than SPEC §11 allows (the password itself
+    /// is never part of a message).
+    #[error("a password needs at least {min} characters; this one has {chars}")]
+    PasswordTooShort { chars: usize, min: usize },
+
+    /// An action on a disabled account that needs an active one.
+    #[error("account {name} is disabled")]
+    AccountDisabled { name: String },
+
+    /// Demoting or disabling the last active manager (no one could then
+    /// administer the server).
+    #[error("{name} is the last active manager: the lab would have no one to manage accounts")]
+    LastManager { name: String },
+
+    /// `serve` on a database without an active manager account.
+    #[error("no active manager account: the server needs one to be administered")]
+    NoManager,
+
+    /// `serve` could not listen on its address (taken, or not allowed).
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+
     /// A code that names nothing. `within` names the record the key was
     /// looked up in (the item of a lot), so each key is quoted on its own.
     #[error("unknown {entity} {key:?}{}{}", within_text(.within.as_ref()), suggestion_text(.suggestions))]
@@ -375,6 +400,9 @@ impl Error {
             | Error::ScannedLotExpired { .. }
             | Error::LotPending { .. }
             | Error::LotNotPending { .. }
+            | Error::PasswordTooShort { .. }
+            | Error::AccountDisabled { .. }
+            | Error::LastManager { .. }
             | Error::Refused(_)
             | Error::WrongSeparator { .. }
             | Error::Csv(_) => 65,
@@ -391,6 +419,8 @@ impl Error {
             | Error::Corrupt { .. }
             | Error::ReadOnly { .. }
             | Error::OutputExists { .. }
+            | Error::NoManager
+            | Error::Listen { .. }
             | Error::Io { .. }
             | Error::Sqlite { .. } => 1,
         }
@@ -426,6 +456,9 @@ impl Error {
             | Error::StocktakeUncounted { .. }
             | Error::LotPending { .. }
             | Error::LotNotPending { .. }
+            | Error::PasswordTooShort { .. }
+            | Error::AccountDisabled { .. }
+            | Error::LastManager { .. }
             | Error::Refused(_) => 422,
             Error::Import { source, .. } => match source.http_status() {
                 // A bad row of an uploaded file is bad input of the request.
@@ -441,6 +474,8 @@ impl Error {
             | Error::TooNew { .. }
             | Error::Corrupt { .. }
             | Error::ReadOnly { .. }
+            | Error::NoManager
+            | Error::Listen { .. }
             | Error::Io { .. }
             | Error::Sqlite { .. } => 500,
         }
@@ -468,6 +503,18 @@ impl Error {
                 Some("nothing was changed; use --db to create a database elsewhere".into())
             }
             Error::TooNew { .. } => Some("upgrade labstock to open this database".into()),
+            Error::NoManager => Some(
+                "create one first: `labstock user add NAME --role manager` (it asks for the password, or reads it with --password-stdin)".into(),
+            ),
+            Error::Listen { .. } => Some(
+                "another program (or another labstock serve) holds the address: stop it or give --listen ADDR".into(),
+            ),
+            Error::LastManager { .. } => Some(
+                "make another account a manager first (`labstock user role NAME manager`)".into(),
+            ),
+            Error::AccountDisabled { name } => Some(format!(
+                "a disabled account stays disabled; add a new one with `labstock user add` if {name} needs access again"
+            )),
             Error::NotLabstock { path, found } => Some(match found {
                 Foreign::Empty => format!(
                     "nothing was changed; create a database there with `labstock --db {} init`",

@@ -20,6 +20,7 @@
 //!   [`Error::http_status`].
 
 pub mod acceptance;
+pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod backup;
@@ -50,6 +51,7 @@ pub mod stocktake;
 pub mod temperature;
 pub mod values;
 pub mod waste;
+pub mod web;
 
 pub use db::Store;
 pub use error::{Error, Result};

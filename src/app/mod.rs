@@ -12,16 +12,21 @@
 //! one `app::` function → one transaction through the store → domain values
 //! or report rows → the face renders them.
 
+pub mod accounts;
 pub mod audit;
 pub mod catalogue;
+pub mod dashboard;
 pub mod equipment;
 pub mod imports;
 pub mod label;
+pub mod listing;
 pub mod lots;
 pub mod movements;
 pub mod orders;
 pub mod prepare;
 pub mod reports;
+pub mod roles;
+pub mod scan;
 pub mod settings;
 pub mod stock;
 pub mod stocktake;

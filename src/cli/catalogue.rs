@@ -350,17 +350,7 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             if rows.is_empty() {
                 ctx.say(&format!("no item matches {:?}", text.trim()));
             }
-            ctx.emit(
-                &[
-                    "item",
-                    "name",
-                    "supplier",
-                    "supplier_ref",
-                    "gtin",
-                    "matched",
-                ],
-                &rows,
-            )?;
+            ctx.emit(crate::app::listing::FIND_HEADERS, &rows)?;
         }
         ItemCommand::Show { code } => {
             let card = app::catalogue::show_item(&store, &code, ctx.clock().today())?;

@@ -13,10 +13,15 @@ use crate::error::{Error, Result};
 /// already there, so real data is never overwritten), else a scratch file
 /// in the temporary directory that each run replaces.
 fn demo_path(ctx: &Ctx) -> Result<PathBuf> {
+    scratch_path(ctx, "labstock-demo.db")
+}
+
+/// `--db` when given, else `file` in the temporary directory, emptied.
+pub(super) fn scratch_path(ctx: &Ctx, file: &str) -> Result<PathBuf> {
     if ctx.db_given {
         return Ok(ctx.db_path().to_owned());
     }
-    let path = std::env::temp_dir().join("labstock-demo.db");
+    let path = std::env::temp_dir().join(file);
     for suffix in ["", "-wal", "-shm"] {
         let mut p = path.clone().into_os_string();
         p.push(suffix);

@@ -2,6 +2,7 @@
 //! group, and the context every command runs with (database path, user,
 //! clock, output). This is the only code that prints.
 
+mod account;
 mod audit;
 mod backup;
 mod catalogue;
@@ -19,6 +20,7 @@ mod progress;
 mod report;
 mod report_calibration;
 mod report_waste;
+mod serve;
 mod stock;
 mod stocktake;
 mod temp;
@@ -33,10 +35,10 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::clock::{Clock, FIRST_AS_OF, LAST_AS_OF, parse_zone, system_zone};
+use crate::clock::{Clock, parse_zone, system_zone};
 use crate::db::{OpenOptions, Store, parse_busy_timeout};
 use crate::error::{Error, Result};
-use crate::model::{parse_date, stamp};
+use crate::model::stamp;
 use crate::report::{
     OutputFormat, Rendered, TableOptions, render, render_to_with, select_columns, write_csv,
 };
@@ -277,6 +279,11 @@ enum Command {
     Export(io::ExportCommand),
     /// Build a demonstration database from the fixtures and print its reports
     Demo,
+    /// Accounts for the server (`labstock serve`): add, list, role, password, disable, token
+    #[command(subcommand)]
+    User(account::UserCommand),
+    /// Serve the lab to browsers and the JSON API (accounts and roles: see `user`)
+    Serve(serve::ServeArgs),
     /// GS1 barcodes: decode what a scanner delivers
     #[command(subcommand)]
     Gs1(gs1::Gs1Command),
@@ -479,17 +486,7 @@ impl Ctx {
     /// The date reports are judged against: `--as-of`, else today.
     pub(crate) fn as_of(&self, given: Option<&str>) -> Result<NaiveDate> {
         match given {
-            Some(text) => {
-                let date = parse_date("--as-of date", text)?;
-                if !(FIRST_AS_OF..=LAST_AS_OF).contains(&date) {
-                    return Err(Error::invalid(
-                        "--as-of date",
-                        text,
-                        format!("expected a date from {FIRST_AS_OF} to {LAST_AS_OF}"),
-                    ));
-                }
-                Ok(date)
-            }
+            Some(text) => crate::clock::parse_as_of("--as-of date", text),
             None => Ok(self.clock().today()),
         }
     }
@@ -885,6 +882,8 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Import(a) => io::import(&ctx, a),
         Command::Export(c) => io::export(&ctx, c),
         Command::Demo => demo::run(&ctx),
+        Command::User(c) => account::run(&ctx, c),
+        Command::Serve(a) => serve::run(&ctx, a),
         Command::Gs1(c) => gs1::run(&ctx, c),
         Command::Waste(c) => waste::run(&ctx, c),
         Command::Equipment(c) => equipment::run(&ctx, c),

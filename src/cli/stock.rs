@@ -1,9 +1,9 @@
 //! `stock`, `history` and `trace`: reading balances and the ledger back.
 
 use clap::Args;
-use serde::Serialize;
 
 use super::Ctx;
+use crate::app::listing::{HISTORY_HEADERS, STOCK_HEADERS, TRACE_HEADERS, stock_rows};
 use crate::app::stock::{HistoryQuery, StockQuery, TraceQuery};
 use crate::app::{self};
 use crate::error::Result;
@@ -44,17 +44,6 @@ pub(crate) struct TraceArgs {
     lot: String,
 }
 
-#[derive(Serialize)]
-struct StockRow<'a> {
-    item: &'a str,
-    name: &'a str,
-    lot: &'a str,
-    expiry: Option<String>,
-    location: &'a str,
-    quantity: i64,
-    status: &'static str,
-}
-
 pub(super) fn stock(ctx: &Ctx, a: StockArgs) -> Result<i32> {
     let store = ctx.open()?;
     let query = StockQuery {
@@ -64,24 +53,7 @@ pub(super) fn stock(ctx: &Ctx, a: StockArgs) -> Result<i32> {
         as_of: ctx.as_of(a.as_of.as_deref())?,
     };
     let lines = app::stock::stock(&store, &query)?;
-    let rows: Vec<StockRow<'_>> = lines
-        .iter()
-        .map(|l| StockRow {
-            item: &l.item,
-            name: &l.name,
-            lot: &l.lot,
-            expiry: l.expiry.map(|d| d.to_string()),
-            location: &l.location,
-            quantity: l.quantity,
-            status: l.status.as_str(),
-        })
-        .collect();
-    ctx.emit(
-        &[
-            "item", "name", "lot", "expiry", "location", "quantity", "status",
-        ],
-        &rows,
-    )?;
+    ctx.emit(STOCK_HEADERS, &stock_rows(&lines))?;
     Ok(0)
 }
 
@@ -93,25 +65,7 @@ pub(super) fn history(ctx: &Ctx, a: HistoryArgs) -> Result<i32> {
         location: a.location,
     };
     let rows = app::stock::history(&store, &query)?;
-    ctx.emit(
-        &[
-            "id",
-            "at",
-            "kind",
-            "lot",
-            "location",
-            "to_location",
-            "quantity",
-            "change",
-            "balance",
-            "counted",
-            "reason",
-            "reference",
-            "user",
-            "note",
-        ],
-        &rows,
-    )?;
+    ctx.emit(HISTORY_HEADERS, &rows)?;
     Ok(0)
 }
 
@@ -122,21 +76,7 @@ pub(super) fn trace(ctx: &Ctx, a: TraceArgs) -> Result<i32> {
         lot: a.lot,
     };
     let (rows, summary) = app::stock::trace(&store, &query)?;
-    ctx.emit(
-        &[
-            "id",
-            "at",
-            "kind",
-            "from",
-            "to",
-            "quantity",
-            "reason",
-            "reference",
-            "user",
-            "note",
-        ],
-        &rows,
-    )?;
+    ctx.emit(TRACE_HEADERS, &rows)?;
     let on_hand: i64 = summary.on_hand.iter().map(|(_, q)| q).sum();
     let places: Vec<String> = summary
         .on_hand

@@ -57,6 +57,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "prepare: shelf life, batches of made-up solutions and their components, recipes",
         run: |tx| sql(tx, include_str!("migrations/prepare.sql")),
     },
+    Migration {
+        name: "accounts: accounts and roles, chained account changes, API tokens, sessions",
+        run: |tx| sql(tx, include_str!("migrations/accounts.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

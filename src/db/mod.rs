@@ -158,6 +158,26 @@ impl Store {
         }
     }
 
+    /// Another connection to a database this process already has open
+    /// (the server's readers): the same PRAGMAs, without the file-level
+    /// checks of [`Store::open_with`]. Those read the file's header through
+    /// a file descriptor of their own, and closing any descriptor of a file
+    /// drops every POSIX lock the process holds on it — including the
+    /// SQLite locks of the connections already open, after which another
+    /// process may take the file as unused, checkpoint and delete the WAL
+    /// under them.
+    pub fn open_again(&self) -> Result<Store> {
+        let conn = connect(&self.path, self.read_only, &Sidecars::default())?;
+        let mut store = Store {
+            conn,
+            path: self.path.clone(),
+            read_only: self.read_only,
+            busy_timeout: self.busy_timeout,
+        };
+        store.configure()?;
+        Ok(store)
+    }
+
     /// Create a new database at `path` with the schema and seed data
     /// (location MAIN, the List of Waste streams), in one transaction.
     pub fn init(path: &Path, now: &str, user: &str) -> Result<Store> {

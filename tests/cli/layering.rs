@@ -1,6 +1,7 @@
 //! The CLI is a face: it parses, calls `app::` and renders (STYLE.md rule
 //! 16). This test fails if SQL or the engine's types reappear in
-//! `src/cli/` or `src/app/`.
+//! `src/cli/`, `src/app/` or `src/web/` (the server face, with its
+//! sub-folders).
 
 #[test]
 fn no_sql_or_rusqlite_in_the_faces_or_the_services() {
@@ -17,12 +18,28 @@ fn no_sql_or_rusqlite_in_the_faces_or_the_services() {
         ".execute(",
     ];
     let mut found = Vec::new();
-    for dir in ["cli", "app"] {
-        for entry in std::fs::read_dir(root.join(dir)).expect("read source dir") {
+    let mut files = Vec::new();
+    let mut dirs: Vec<std::path::PathBuf> =
+        ["cli", "app", "web"].iter().map(|d| root.join(d)).collect();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read source dir") {
             let path = entry.expect("dir entry").path();
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "rs" || e == "html" || e == "js")
+            {
+                files.push(path);
             }
+        }
+    }
+    assert!(
+        files.iter().any(|f| f.ends_with("web/api.rs")),
+        "the server face is checked too"
+    );
+    {
+        for path in files {
             let text = std::fs::read_to_string(&path).expect("read source");
             for (n, line) in text.lines().enumerate() {
                 for f in forbidden {

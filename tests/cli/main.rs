@@ -1,7 +1,9 @@
 //! The one integration-test binary: drives the real `labstock` executable
 //! (and, for rules beneath the CLI, the library) through each area.
 
+mod accounts;
 mod backup;
+mod browser;
 mod calibration;
 mod common;
 mod concurrency;
@@ -27,6 +29,8 @@ mod regress_lots;
 mod regress_messages;
 mod regress_orders;
 mod reorder;
+mod serve;
+mod serve_pages;
 mod stocktake;
 mod tables;
 mod tamper;

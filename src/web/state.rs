@@ -1,0 +1,136 @@
+//! What every request shares: the database (one writer connection behind a
+//! lock, a pool of reader connections), the lab's time zone and whether
+//! the server speaks TLS. Every call runs on tokio's blocking pool.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono_tz::Tz;
+
+use super::ServeOptions;
+use super::error::ApiError;
+use crate::accounts::Principal;
+use crate::app::Actor;
+use crate::clock::Clock;
+use crate::db::{OpenOptions, Store};
+use crate::error::{Error, Result};
+
+/// Reader connections kept open between requests.
+const READERS_KEPT: usize = 8;
+
+pub(crate) struct ServerState {
+    db: PathBuf,
+    /// A connection never used for queries, kept to open readers from
+    /// ([`Store::open_again`]: never through the file-checking open,
+    /// which would drop this process's locks on the file).
+    opener: Mutex<Store>,
+    open_options: OpenOptions,
+    zone: Tz,
+    pub(super) tls: bool,
+    writer: Mutex<Store>,
+    readers: Mutex<Vec<Store>>,
+}
+
+impl ServerState {
+    /// Open the database; refuse to serve it without an active manager.
+    pub(crate) fn open(options: &ServeOptions) -> Result<ServerState> {
+        let writer = Store::open_with(&options.db, options.open_options)?;
+        if !crate::app::accounts::has_active_manager(&writer)? {
+            return Err(Error::NoManager);
+        }
+        let zone = writer.lab_zone()?;
+        let opener = writer.open_again()?;
+        // Fail at start, not at the first request, on a bad LABSTOCK_NOW.
+        Clock::from_env()?;
+        Ok(ServerState {
+            db: options.db.clone(),
+            open_options: options.open_options,
+            zone,
+            opener: Mutex::new(opener),
+            tls: options.tls.is_some(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The clock of this request (`LABSTOCK_NOW` pins it, as for the CLI),
+    /// with dates in the lab's zone.
+    fn clock(&self) -> Result<Clock> {
+        Ok(Clock::from_env()?.in_zone(self.zone))
+    }
+
+    fn reader(&self) -> Result<Store> {
+        let pooled = self
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        match pooled {
+            Some(store) => Ok(store),
+            None => self
+                .opener
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .open_again(),
+        }
+    }
+
+    fn give_back(&self, store: Store) {
+        let mut readers = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
+        if readers.len() < READERS_KEPT {
+            readers.push(store);
+        }
+    }
+
+    /// Run a read on a reader connection, off the async threads.
+    pub(super) async fn read<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store, &Clock) -> Result<T> + Send + 'static,
+    {
+        let me = Arc::clone(self);
+        let ran = tokio::task::spawn_blocking(move || {
+            let clock = me.clock()?;
+            let store = me.reader()?;
+            let result = f(&store, &clock);
+            me.give_back(store);
+            result.map_err(|e| e.in_database(&me.db, me.open_options.busy_timeout))
+        })
+        .await;
+        match ran {
+            Ok(result) => result.map_err(ApiError::from),
+            Err(_) => Err(ApiError::internal("a read stopped unexpectedly")),
+        }
+    }
+
+    /// Run a write through the one writer connection, off the async
+    /// threads, recorded as `who` (the signed-in account; empty for the
+    /// server's own bookkeeping, such as a sign-in).
+    pub(super) async fn write<T, F>(
+        self: &Arc<Self>,
+        who: Option<&Principal>,
+        f: F,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store, Actor<'_>) -> Result<T> + Send + 'static,
+    {
+        let me = Arc::clone(self);
+        let user = who.map(|p| p.name.clone()).unwrap_or_default();
+        let ran = tokio::task::spawn_blocking(move || {
+            let clock = me.clock()?;
+            let actor = Actor {
+                user: &user,
+                now: clock.timestamp(),
+                today: clock.today(),
+            };
+            let mut store = me.writer.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut store, actor).map_err(|e| e.in_database(&me.db, me.open_options.busy_timeout))
+        })
+        .await;
+        match ran {
+            Ok(result) => result.map_err(ApiError::from),
+            Err(_) => Err(ApiError::internal("a write stopped unexpectedly")),
+        }
+    }
+}

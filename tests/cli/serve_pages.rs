@@ -1,0 +1,528 @@
+//! The server's pages (issue 14): sign-in by form, every page for the roles
+//! that may see it, forms that record as the signed-in account, the scan
+//! station, assets embedded, no inline script, everything escaped,
+//! server-side pages of long lists.
+
+use crate::common::Lab;
+use crate::serve::{PASSWORD, Server, cookie, demo_lab};
+
+fn form_post(server: &Server, path: &str, session: &str, body: &str) -> crate::serve::Response {
+    let c = cookie(session);
+    server.request(
+        "POST",
+        path,
+        &[
+            ("Cookie", &c),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", &format!("http://{}", server.addr)),
+        ],
+        Some(body),
+    )
+}
+
+fn page(server: &Server, path: &str, session: &str) -> crate::serve::Response {
+    server.request("GET", path, &[("Cookie", &cookie(session))], None)
+}
+
+#[test]
+fn signing_in_by_form_and_pages_by_role() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let r = server.request("GET", "/", &[], None);
+    assert_eq!(r.status, 303, "no session: to the sign-in page");
+    assert_eq!(r.header("location"), Some("/sign-in"));
+    let form = server.request("GET", "/sign-in", &[], None);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("autocomplete=\"current-password\""));
+
+    let wrong = server.request(
+        "POST",
+        "/sign-in",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some("user=assistant&password=nope"),
+    );
+    assert_eq!(wrong.status, 401);
+    assert!(
+        wrong.body.contains("wrong user name or password"),
+        "{}",
+        wrong.body
+    );
+
+    let ok = server.request(
+        "POST",
+        "/sign-in",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        Some(&format!(
+            "user=assistant&password={}",
+            PASSWORD.replace(' ', "+")
+        )),
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    let session = ok
+        .header("set-cookie")
+        .and_then(|c| c.strip_prefix("labstock_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("cookie")
+        .to_owned();
+
+    let everyone = [
+        "/",
+        "/items?q=crp",
+        "/items/RGT-CRP",
+        "/lots/RGT-CRP/615560",
+        "/reports/reorder",
+        "/reports/expiry",
+        "/reports/usage",
+        "/reports/calibration-due",
+        "/reports/waste",
+        "/reports/consignments",
+        "/equipment",
+        "/equipment/EQ-0001",
+        "/waste",
+    ];
+    for role in ["viewer", "assistant", "supervisor", "manager", "auditor"] {
+        let s = server.sign_in(role, PASSWORD);
+        for path in everyone {
+            let r = page(&server, path, &s);
+            assert_eq!(r.status, 200, "{role} {path}");
+            assert_no_inline_script(&r.body, path);
+        }
+        let expect = |allowed: bool| if allowed { 200 } else { 403 };
+        let writer = !matches!(role, "viewer" | "auditor");
+        assert_eq!(
+            page(&server, "/scan", &s).status,
+            expect(writer),
+            "{role} scan"
+        );
+        let reads_audit = matches!(role, "manager" | "auditor");
+        assert_eq!(
+            page(&server, "/audit", &s).status,
+            expect(reads_audit),
+            "{role} audit"
+        );
+        assert_eq!(
+            page(&server, "/users", &s).status,
+            expect(reads_audit),
+            "{role} users"
+        );
+        // Actions a role may not take are not offered.
+        let item = page(&server, "/items/RGT-CRP", &s).body;
+        assert_eq!(
+            item.contains("value=\"adjust\""),
+            matches!(role, "supervisor" | "manager"),
+            "{role}"
+        );
+        assert_eq!(item.contains("Record a movement"), writer, "{role}");
+        let lot = page(&server, "/lots/RGT-CRP/615560", &s).body;
+        assert_eq!(
+            lot.contains("Change the lot"),
+            matches!(role, "supervisor" | "manager"),
+            "{role}"
+        );
+    }
+    let _ = session;
+}
+
+fn assert_no_inline_script(body: &str, path: &str) {
+    for tag in body.split("<script").skip(1) {
+        let head = tag.split('>').next().unwrap_or_default();
+        assert!(
+            head.contains("src=\"/static/"),
+            "{path}: inline script: <script{head}>"
+        );
+        assert!(
+            tag.split("</script>")
+                .next()
+                .is_some_and(|t| t.trim_start_matches(|c| c != '>').len() <= 1),
+            "{path}: script body"
+        );
+    }
+    assert!(
+        !body.contains(" onclick=") && !body.contains(" style=\""),
+        "{path}: inline handler or style"
+    );
+}
+
+#[test]
+fn forms_record_as_the_signed_in_account_and_refusals_show_the_clis_message() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let s = server.sign_in("assistant", PASSWORD);
+    let r = form_post(
+        &server,
+        "/items/CON-MARKER",
+        &s,
+        "kind=receive&quantity=2&reference=PO-9",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body.contains("receive CON-MARKER +2 at MAIN"),
+        "{}",
+        r.body
+    );
+    let trail = lab.csv(&["audit", "--entity", "movement"]);
+    assert_eq!(trail.last().expect("row")[1], "assistant");
+
+    let before = lab.csv(&["audit", "--entity", "movement"]).len();
+    let r = form_post(&server, "/items/CON-MARKER", &s, "kind=issue&quantity=5000");
+    assert_eq!(r.status, 422);
+    let cli = lab.fails(&["issue", "CON-MARKER", "5000"], 65);
+    let message = cli
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("error: ");
+    assert!(
+        r.body.contains(&message.replace('"', "&#34;"))
+            || r.body.contains(&message.replace('"', "&quot;")),
+        "{message}\n{}",
+        r.body
+    );
+    // An assistant may not adjust, even by crafting the form.
+    let r = form_post(
+        &server,
+        "/items/CON-MARKER",
+        &s,
+        "kind=adjust&quantity=1&reason=x",
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(lab.csv(&["audit", "--entity", "movement"]).len(), before);
+    // A form from another site is refused.
+    let r = server.request(
+        "POST",
+        "/items/CON-MARKER",
+        &[
+            ("Cookie", &cookie(&s)),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", "http://evil.example"),
+        ],
+        Some("kind=receive&quantity=1"),
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(lab.csv(&["audit", "--entity", "movement"]).len(), before);
+}
+
+#[test]
+fn the_scan_station_decodes_on_the_server_and_answers_green_or_red() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let s = server.sign_in("assistant", PASSWORD);
+    let c = cookie(&s);
+    let post = |body: &str| {
+        server.request(
+            "POST",
+            "/scan",
+            &[
+                ("Cookie", &c),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            Some(body),
+        )
+    };
+    for (i, lot) in ["S-1", "S-2", "S-3"].iter().enumerate() {
+        let r = post(&format!(
+            "kind=receive&location=FRIDGE-1&scan=%5Dd201040156301984361727033110{lot}"
+        ));
+        assert_eq!(r.status, 201, "scan {i}: {}", r.body);
+        let v = r.json();
+        assert_eq!(v["ok"], true);
+        assert!(
+            v["text"]
+                .as_str()
+                .is_some_and(|t| t.contains(&format!("lot {lot}")) && t.contains("now 1 there")),
+            "{v}"
+        );
+    }
+    let before = lab.csv(&["audit", "--entity", "movement"]).len();
+    let bad = post("kind=receive&scan=%2801%2904015630198437%2810%29X");
+    assert_eq!(bad.status, 422);
+    let v = bad.json();
+    assert_eq!(v["ok"], false);
+    assert!(
+        v["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("bad check digit")),
+        "{v}"
+    );
+    assert_eq!(lab.csv(&["audit", "--entity", "movement"]).len(), before);
+    // Without script the page itself shows the result, with the input focused.
+    let r = form_post(
+        &server,
+        "/scan",
+        &s,
+        "kind=issue&location=FRIDGE-1&scan=%2801%2904015630198436%2810%29S-1",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body.contains("✔ Recorded") && r.body.contains("autofocus"),
+        "{}",
+        r.body
+    );
+    // A refused scan leaves the station as it was chosen (issue, FRIDGE-1).
+    let r = form_post(
+        &server,
+        "/scan",
+        &s,
+        "kind=issue&location=FRIDGE-1&scan=%2801%2904015630198436%2810%29S-1",
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("✖ Refused"), "{}", r.body);
+    assert!(r.body.contains(r#"value="issue" checked"#), "{}", r.body);
+    assert!(
+        r.body.contains(r#"value="FRIDGE-1" selected"#),
+        "{}",
+        r.body
+    );
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let r = form_post(
+        &server,
+        "/scan",
+        &viewer,
+        "kind=receive&scan=%2801%2904015630198436%2810%29S-9",
+    );
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn assets_are_embedded_and_long_lists_come_a_page_at_a_time() {
+    let lab = demo_lab();
+    lab.ok(&[
+        "item",
+        "add",
+        "ESC-1",
+        "--name",
+        "<script>alert('x')</script> & co",
+    ]);
+    let server = Server::start(&lab);
+    for (path, kind) in [
+        ("/static/htmx.min.js", "text/javascript"),
+        ("/static/labstock.js", "text/javascript"),
+        ("/static/labstock.css", "text/css"),
+    ] {
+        let r = server.request("GET", path, &[], None);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.header("content-type")
+                .is_some_and(|t| t.starts_with(kind)),
+            "{path}"
+        );
+    }
+    let s = server.sign_in("manager", PASSWORD);
+    let item = page(&server, "/items/ESC-1", &s).body;
+    assert!(!item.contains("<script>alert"), "unescaped: {item}");
+    assert!(item.contains("&#60;script&#62;"), "{item}");
+    let audit = page(&server, "/audit", &s).body;
+    assert!(audit.contains("Page 1 of"), "the audit trail is paged");
+    let rows = audit.matches("<tr>").count() + audit.matches("<tr class").count();
+    assert!(rows <= 51, "{rows} rows on one page");
+    let second = page(&server, "/audit?page=2", &s).body;
+    assert!(second.contains("Page 2 of"));
+    let _ = Lab::empty;
+}
+
+#[test]
+fn every_page_form_by_every_role_follows_the_permission_table() {
+    // (path, form body, lowest rank allowed: 1 assistant, 2 supervisor, 3 manager)
+    let forms: [(&str, &str, i32); 6] = [
+        ("/items/CON-MARKER", "kind=receive&quantity=1", 1),
+        (
+            "/items/CON-MARKER",
+            "kind=adjust&quantity=1&reason=found",
+            2,
+        ),
+        (
+            "/lots/RGT-CRP/615560",
+            "action=quarantine&reason=fridge+alarm",
+            2,
+        ),
+        (
+            "/equipment/EQ-0001",
+            "date=2026-11-20&result=pass&by=Acme",
+            1,
+        ),
+        ("/waste", "stream=18+01+04&quantity=1.5&unit=kg", 1),
+        (
+            "/users",
+            "do=add&name=new.person&role=viewer&password=a+long+password",
+            3,
+        ),
+    ];
+    let rank = |role: &str| match role {
+        "viewer" => 0,
+        "assistant" => 1,
+        "supervisor" => 2,
+        "manager" => 3,
+        _ => -1,
+    };
+    for role in ["viewer", "assistant", "supervisor", "manager", "auditor"] {
+        let lab = demo_lab();
+        let server = Server::start(&lab);
+        let s = server.sign_in(role, PASSWORD);
+        for (path, body, lowest) in forms {
+            let by_role = |lab: &Lab| {
+                lab.ok(&["audit", "--format", "csv"])
+                    .lines()
+                    .filter(|l| l.contains(&format!(",{role},")))
+                    .count()
+            };
+            let all = |lab: &Lab| lab.ok(&["audit", "--format", "csv"]).lines().count();
+            let (before, mine_before) = (all(&lab), by_role(&lab));
+            let r = form_post(&server, path, &s, body);
+            let after = all(&lab);
+            if rank(role) >= lowest {
+                assert!(
+                    r.status == 200 || r.status == 201,
+                    "{role} {path} {body}: {}",
+                    r.status
+                );
+                assert!(
+                    r.body.contains("class=\"notice\""),
+                    "{role} {path}: {}",
+                    r.body
+                );
+                assert!(
+                    by_role(&lab) > mine_before,
+                    "{role} {path}: not recorded as {role}"
+                );
+            } else {
+                assert_eq!(r.status, 403, "{role} {path} {body}");
+                assert_eq!(after, before, "{role} {path} wrote");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_barcode_no_item_has_can_be_linked_by_a_manager_then_scanned() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let scan = |session: &str| {
+        let c = cookie(session);
+        server.request(
+            "POST",
+            "/scan",
+            &[
+                ("Cookie", &c),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Accept", "application/json"),
+            ],
+            Some("kind=receive&scan=%2801%2909501101530003%2817%29270630%2810%29NEW-1"),
+        )
+    };
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let r = scan(&assistant);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(
+        r.json()["link"],
+        serde_json::Value::Null,
+        "only a manager links"
+    );
+    let manager = server.sign_in("manager", PASSWORD);
+    let r = scan(&manager);
+    assert_eq!(
+        r.json()["link"],
+        "/scan/link?gtin=09501101530003",
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        page(&server, "/scan/link?gtin=09501101530003", &assistant).status,
+        403
+    );
+    let linked = form_post(
+        &server,
+        "/scan/link",
+        &manager,
+        "gtin=09501101530003&item=RGT-GLU",
+    );
+    assert_eq!(linked.status, 200, "{}", linked.body);
+    assert!(
+        linked.body.contains("RGT-GLU now has GTIN 09501101530003"),
+        "{}",
+        linked.body
+    );
+    let r = scan(&assistant);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.json()["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("RGT-GLU lot NEW-1"))
+    );
+}
+
+#[test]
+fn stocktakes_are_listed_and_counted_from_the_sheet_page() {
+    let lab = demo_lab();
+    let list = lab.csv(&["stocktake", "list"]);
+    let status_col = list[0].iter().position(|h| h == "status").expect("status");
+    let open = list[1..]
+        .iter()
+        .find(|r| r[status_col] != "applied" && r[status_col] != "cancelled")
+        .expect("an open stocktake in the demo lab")[0]
+        .clone();
+    let sheet = lab.csv(&["stocktake", "sheet", &open]);
+    let line = &sheet[1];
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    assert_eq!(page(&server, "/stocktakes", &assistant).status, 200);
+    let shown = page(&server, &format!("/stocktakes/{open}"), &assistant);
+    assert_eq!(shown.status, 200);
+    assert!(shown.body.contains("Record a count"));
+    let body = format!("item={}&lot={}&quantity=2", line[0], line[2]);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let refused = form_post(&server, &format!("/stocktakes/{open}"), &viewer, &body);
+    assert_eq!(refused.status, 403);
+    let r = form_post(&server, &format!("/stocktakes/{open}"), &assistant, &body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body.contains(&format!("counted 2 of {}", line[0])),
+        "{}",
+        r.body
+    );
+    let after = lab.csv(&["stocktake", "sheet", &open]);
+    let counted = after[1..]
+        .iter()
+        .find(|r| r[0] == line[0] && r[2] == line[2])
+        .expect("line");
+    assert_eq!(counted[6], "2");
+}
+
+#[test]
+fn a_supervisor_accepts_a_pending_lot_from_its_page() {
+    let lab = demo_lab();
+    let pending = lab.csv(&["report", "acceptance"]);
+    let (item, lot) = (pending[1][0].clone(), pending[1][2].clone());
+    let server = Server::start(&lab);
+    let path = format!("/lots/{item}/{lot}");
+    let assistant = server.sign_in("assistant", PASSWORD);
+    assert!(
+        !page(&server, &path, &assistant)
+            .body
+            .contains("Record acceptance")
+    );
+    let r = form_post(&server, &path, &assistant, "action=accept&result=pass");
+    assert_eq!(r.status, 403);
+    let supervisor = server.sign_in("supervisor", PASSWORD);
+    assert!(
+        page(&server, &path, &supervisor)
+            .body
+            .contains("Record acceptance")
+    );
+    let r = form_post(
+        &server,
+        &path,
+        &supervisor,
+        "action=accept&result=pass&reference=QC-1",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("acceptance recorded"), "{}", r.body);
+    assert_eq!(lab.csv(&["report", "acceptance"]).len(), pending.len() - 1);
+    let trail = lab.ok(&["audit", "--entity", "acceptance", "--format", "csv"]);
+    assert!(
+        trail
+            .lines()
+            .any(|l| l.contains("supervisor") && l.contains("QC-1")),
+        "{trail}"
+    );
+}
