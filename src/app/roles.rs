@@ -32,6 +32,12 @@ pub enum Action {
     RecordWaste,
     WasteContainer,
     StocktakeCount,
+    /// Make up a batch (SPEC §14).
+    Prepare,
+    /// Print a lot's label (SPEC §14).
+    Label,
+    /// Record a storage temperature (SPEC §15).
+    RecordTemperature,
     // Supervisor writes.
     Adjust,
     Dispose,
@@ -44,6 +50,8 @@ pub enum Action {
     Consign,
     ApplyStocktake,
     Orders,
+    /// Release or quarantine after a temperature excursion (SPEC §15).
+    DecideExcursion,
     // Manager writes.
     Catalogue,
     Locations,
@@ -68,7 +76,10 @@ pub fn lowest_role(action: Action) -> Role {
         | A::Calibrate
         | A::RecordWaste
         | A::WasteContainer
-        | A::StocktakeCount => Role::Assistant,
+        | A::StocktakeCount
+        | A::Prepare
+        | A::Label
+        | A::RecordTemperature => Role::Assistant,
         A::Adjust
         | A::Dispose
         | A::Reverse
@@ -79,7 +90,8 @@ pub fn lowest_role(action: Action) -> Role {
         | A::CorrectWaste
         | A::Consign
         | A::ApplyStocktake
-        | A::Orders => Role::Supervisor,
+        | A::Orders
+        | A::DecideExcursion => Role::Supervisor,
         A::ReadAudit
         | A::ReadAccounts
         | A::Catalogue

@@ -28,7 +28,7 @@ use crate::app::{self, listing, roles::Action};
 use crate::audit::{AUDIT_HEADERS, AuditFilter};
 use crate::calibration::EQUIPMENT_LIST_HEADERS;
 use crate::error::Error;
-use crate::model::{Money, MovementKind, parse_date};
+use crate::model::{Money, MovementKind, Quantity, parse_date};
 use crate::report::render;
 use crate::waste::{LIST_COLUMNS, WasteFilter};
 
@@ -47,7 +47,9 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/scan/link", get(link_page).post(link_submit))
         .route("/items", get(items_page))
         .route("/items/{code}", get(item_page).post(item_move))
+        .route("/items/{code}/prepare", post(item_prepare))
         .route("/lots/{item}/{lot}", get(lot_page).post(lot_action))
+        .route("/lots/{item}/{lot}/label", get(lot_label))
         .route("/reports/{name}", get(report_page))
         .route("/equipment", get(equipment_list))
         .route(
@@ -255,6 +257,19 @@ impl PageForm {
             title: title.into(),
             button: "Record",
             button_class: "primary",
+            hidden: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
+    /// A form that asks for a document (a GET: nothing is written).
+    fn get(id: &'static str, action: impl Into<String>, title: impl Into<String>) -> PageForm {
+        PageForm {
+            id,
+            method: "get",
+            action: action.into(),
+            title: title.into(),
+            button: "Show",
+            button_class: "secondary",
             hidden: Vec::new(),
             fields: Vec::new(),
         }
@@ -1174,6 +1189,23 @@ async fn item_view(
             ]),
         );
     }
+    // A prepared item (one with a shelf life) is made here (SPEC §14).
+    if item.shelf_life_days.is_some() && app::roles::allows(who.who.role, Action::Prepare) {
+        page.forms.push(
+            PageForm::post("prepare", format!("{base}/prepare"), "Make up a batch")
+                .fields(vec![
+                    Field::text("quantity", "Quantity made").required().kind("number"),
+                    Field::text("batch", "Batch number").required(),
+                    Field::text("components", "Components").hint(
+                        "ITEM[:LOT][=QTY] separated by ; (=QTY is issued, without it traced only). Empty: the item's recipe",
+                    ),
+                    Field::text("location", "Made at").hint("Empty: MAIN. Components are issued from here"),
+                    Field::text("date", "Made on").kind("date"),
+                    Field::text("note", "Note"),
+                ])
+                .button("Prepare", "primary"),
+        );
+    }
     html(status, &page)
 }
 
@@ -1316,7 +1348,153 @@ async fn lot_view(
             .button("Change status", "warning"),
         );
     }
+    if app::roles::allows(who.who.role, Action::Label) {
+        page.forms.push(
+            PageForm::get(
+                "label",
+                format!("/lots/{}/{}/label", enc(&item), enc(&lot)),
+                "Print a label (SPEC §14: GS1 DataMatrix, expiry, hazards)",
+            )
+            .fields(vec![
+                Field::text("format", "Format").options(&[
+                    ("svg", "One label (SVG)"),
+                    ("pdf", "A4 sheet of labels (PDF)"),
+                ]),
+                Field::text("copies", "Copies (PDF)")
+                    .value("1")
+                    .kind("number"),
+            ])
+            .button("Print label", "secondary"),
+        );
+    }
     html(status, &page)
+}
+
+/// A lot's label as a document: SVG (one label) or PDF (an A4 sheet).
+async fn lot_label(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path((item, lot)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = who.require(Action::Label) {
+        return error_page(Some(&who), &e);
+    }
+    let pdf = match q.get("format").map(String::as_str) {
+        None | Some("" | "svg") => false,
+        Some("pdf") => true,
+        Some(other) => {
+            let e = ApiError::from(Error::invalid("format", other, "svg or pdf"));
+            return error_page(Some(&who), &e);
+        }
+    };
+    let copies = match q.get("copies").map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        None => 1,
+        Some(c) => match c.parse::<u32>() {
+            Ok(n @ 1..=500) => n,
+            _ => {
+                let e = ApiError::from(Error::invalid(
+                    "copies",
+                    c,
+                    "a number of labels from 1 to 500",
+                ));
+                return error_page(Some(&who), &e);
+            }
+        },
+    };
+    let name = who.who.name.clone();
+    let read = state
+        .read(move |store, clock| {
+            let actor = app::Actor {
+                user: &name,
+                now: clock.timestamp(),
+                today: clock.today(),
+            };
+            let req = app::label::LabelRequest {
+                item,
+                lot,
+                format: if pdf {
+                    app::label::LabelFormat::Pdf
+                } else {
+                    app::label::LabelFormat::Svg
+                },
+                copies,
+            };
+            app::label::label(store, &req, actor)
+        })
+        .await;
+    match read {
+        Ok((_, bytes)) => {
+            let kind = if pdf {
+                "application/pdf"
+            } else {
+                "image/svg+xml"
+            };
+            ([(axum::http::header::CONTENT_TYPE, kind)], bytes).into_response()
+        }
+        Err(e) => error_page(Some(&who), &e),
+    }
+}
+
+const PREPARE_FIELDS: &[&str] = &[
+    "quantity",
+    "batch",
+    "components",
+    "location",
+    "date",
+    "note",
+];
+
+/// Make up a batch of a prepared item from the item page.
+async fn item_prepare(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(code): Path<String>,
+    form: FormBody,
+) -> Response {
+    let item = code.clone();
+    let made = async {
+        who.require(Action::Prepare)?;
+        let (fields, _) = form_fields(form, PREPARE_FIELDS, &who.who.name)?;
+        let quantity = Quantity::parse_positive(&fields.required("quantity")?)?;
+        let batch = fields.required("batch")?;
+        let components = fields
+            .text("components")?
+            .unwrap_or_default()
+            .split(['\n', ';'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(crate::prepare::ComponentSpec::parse)
+            .collect::<crate::error::Result<Vec<_>>>()?;
+        let date = fields
+            .text("date")?
+            .map(|d| crate::model::parse_date("date", &d))
+            .transpose()?;
+        let req = crate::prepare::PrepareRequest {
+            item,
+            quantity,
+            batch,
+            components,
+            location: fields.text("location")?,
+            date,
+            note: fields.text("note")?,
+        };
+        let p = state
+            .write(Some(&who.who), move |store, actor| {
+                app::prepare::prepare(store, &req, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!(
+            "prepared {} of {} batch {} at {} on {}; expires {} ({})",
+            p.quantity, p.item, p.batch, p.location, p.prepared_on, p.expiry, p.expiry_because
+        ))
+    };
+    let result = made.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    item_view(&state, &who, &code, &HashMap::new(), Some(result), status).await
 }
 
 async fn lot_action(

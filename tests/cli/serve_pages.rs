@@ -526,3 +526,79 @@ fn a_supervisor_accepts_a_pending_lot_from_its_page() {
         "{trail}"
     );
 }
+
+#[test]
+fn a_batch_is_made_and_its_label_printed_from_the_pages_by_an_assistant_not_a_viewer() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    // A prepared item's page offers the batch form to an assistant only.
+    let item = page(&server, "/items/PRP-PBS", &assistant);
+    assert!(item.body.contains("Make up a batch"), "{}", item.body);
+    assert!(
+        !page(&server, "/items/PRP-PBS", &viewer)
+            .body
+            .contains("Make up a batch")
+    );
+    // The recipe makes it when no components are given.
+    let made = form_post(
+        &server,
+        "/items/PRP-PBS/prepare",
+        &assistant,
+        "quantity=2&batch=PBS-WEB-1&components=&location=BENCH-HAEM&date=&note=",
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert!(
+        made.body.contains("prepared 2 of PRP-PBS batch PBS-WEB-1"),
+        "{}",
+        made.body
+    );
+    let audit = lab.ok(&["audit", "--entity", "item:PRP-PBS", "--format", "csv"]);
+    assert!(audit.contains("assistant,batch"), "{audit}");
+    // A viewer is refused and nothing is written.
+    let refused = form_post(
+        &server,
+        "/items/PRP-PBS/prepare",
+        &viewer,
+        "quantity=1&batch=PBS-WEB-2&components=&location=BENCH-HAEM&date=&note=",
+    );
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(!lab.ok(&["lot", "list", "PRP-PBS"]).contains("PBS-WEB-2"));
+    // A bad component is the CLI's refusal, nothing written.
+    let bad = form_post(
+        &server,
+        "/items/PRP-PBS/prepare",
+        &assistant,
+        "quantity=1&batch=PBS-WEB-3&components=NO-SUCH-ITEM%3D1&location=BENCH-HAEM&date=&note=",
+    );
+    assert_eq!(bad.status, 404, "{}", bad.body);
+    assert!(!lab.ok(&["lot", "list", "PRP-PBS"]).contains("PBS-WEB-3"));
+    // The lot page offers the label; the label is the CLI's document.
+    let lot = page(&server, "/lots/PRP-PBS/PBS-WEB-1", &assistant);
+    assert!(lot.body.contains("Print label"), "{}", lot.body);
+    let svg = page(&server, "/lots/PRP-PBS/PBS-WEB-1/label", &assistant);
+    assert_eq!(svg.status, 200);
+    assert_eq!(svg.header("content-type"), Some("image/svg+xml"));
+    assert!(
+        svg.body.starts_with("<svg") || svg.body.starts_with("<?xml"),
+        "{}",
+        svg.body
+    );
+    assert_eq!(
+        svg.body,
+        lab.ok(&["label", "PRP-PBS", "PBS-WEB-1", "--user", "assistant"])
+    );
+    let pdf = page(
+        &server,
+        "/lots/PRP-PBS/PBS-WEB-1/label?format=pdf&copies=3",
+        &assistant,
+    );
+    assert_eq!(pdf.status, 200);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    assert!(pdf.body.starts_with("%PDF-"));
+    assert_eq!(
+        page(&server, "/lots/PRP-PBS/PBS-WEB-1/label", &viewer).status,
+        403
+    );
+}
