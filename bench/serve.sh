@@ -58,7 +58,7 @@ head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$WORK/pw"
 
 # A lot-tracked item for the scans, given a GTIN; a busy item for the reads.
 ITEM=$("$BIN" export items | awk -F, 'NR > 1 && $15 == "true" { print $1; exit }')
-GTIN=05099999000017
+GTIN=05099999000011
 "$BIN" item edit "$ITEM" --gtin "$GTIN" >/dev/null
 BUSY=$("$BIN" report usage --format csv | awk -F, 'NR > 1 { print $1; exit }')
 

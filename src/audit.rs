@@ -321,4 +321,9 @@ impl Store {
     pub fn chain_heads(&self) -> Result<Vec<Head>> {
         chain::heads(&self.conn)
     }
+
+    /// [`chain::change_marks`]: equal marks, the same data.
+    pub fn change_marks(&self) -> Result<Vec<i64>> {
+        chain::change_marks(&self.conn)
+    }
 }

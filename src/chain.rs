@@ -551,6 +551,34 @@ pub fn heads(conn: &Connection) -> Result<Vec<Head>> {
     Ok(out)
 }
 
+/// Marks that move whenever anything the reports read is written: the
+/// last id of every chain (every change of stock, status, setting or
+/// record is a chained row) and of the tables whose rows are added without
+/// one (items, locations, lots, orders, equipment). Equal marks mean the
+/// same data, so a summary computed for them may be reused (the server's
+/// dashboard). One index probe each.
+pub fn change_marks(conn: &Connection) -> Result<Vec<i64>> {
+    let mut out = Vec::with_capacity(TABLES.len() + 5);
+    for table in TABLES {
+        let last: Option<i64> = conn
+            .prepare_cached(table.last)?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        out.push(last.unwrap_or(0));
+    }
+    for sql in [
+        "SELECT max(id) FROM items",
+        "SELECT max(id) FROM locations",
+        "SELECT max(id) FROM lots",
+        "SELECT max(id) FROM orders",
+        "SELECT max(id) FROM equipment",
+    ] {
+        let last: Option<i64> = conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?;
+        out.push(last.unwrap_or(0));
+    }
+    Ok(out)
+}
+
 /// Recompute every chain from the rows as they now stand.
 pub fn verify(conn: &Connection) -> Result<Verified> {
     let mut out = Verified::default();

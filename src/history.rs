@@ -60,6 +60,17 @@ pub mod sql {
          FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
          LEFT JOIN locations tl ON tl.id = m.to_location_id \
          WHERE m.item_id = ?1 ORDER BY m.id";
+    /// How many movements an item has (`movements_item`).
+    pub const ITEM_MOVEMENT_COUNT: &str = "SELECT count(*) FROM movements WHERE item_id = ?1";
+    /// The `?2` newest movements of an item: what they changed.
+    pub const ITEM_NEWEST_CHANGES: &str = "SELECT quantity, to_location_id FROM movements \
+         WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2";
+    /// A page of an item's movements, newest first.
+    pub const ITEM_MOVEMENTS_NEWEST: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
+         m.counted, m.reason, m.reference, m.user, m.note \
+         FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
+         LEFT JOIN locations tl ON tl.id = m.to_location_id \
+         WHERE m.item_id = ?1 ORDER BY m.id DESC LIMIT ?2 OFFSET ?3";
     /// The movements of one lot of an item, in ledger order.
     pub const LOT_MOVEMENTS: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
          m.counted, m.reason, m.reference, m.user, m.note \
@@ -194,6 +205,90 @@ impl Store {
             });
         }
         Ok(rows)
+    }
+
+    /// One page of an item's bin card, newest first: `limit` rows after
+    /// the `offset` newest, with the running balance each left, and how
+    /// many movements the card has. Reads only the rows of the page (and
+    /// the newer ones, for the balance): the item's balance now, less what
+    /// the newer movements changed, is the balance after each row, so a
+    /// page costs the same however long the history.
+    pub fn history_page(
+        &self,
+        item: &str,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<HistoryRow>, usize)> {
+        let item = find_item(&self.conn, item)?;
+        let total: i64 = self
+            .conn
+            .prepare_cached(sql::ITEM_MOVEMENT_COUNT)?
+            .query_row(params![item.id], |r| r.get(0))?;
+        let now: i64 = self
+            .conn
+            .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM balances WHERE item_id = ?1")?
+            .query_row(params![item.id], |r| r.get(0))?;
+        // A transfer leaves the item's total as it was.
+        let change =
+            |quantity: i64, to: Option<LocationId>| if to.is_some() { 0 } else { quantity };
+        let newer: i64 = self
+            .conn
+            .prepare_cached(sql::ITEM_NEWEST_CHANGES)?
+            .query_map(
+                params![item.id, i64::try_from(offset).unwrap_or(i64::MAX)],
+                |r| Ok(change(r.get(0)?, r.get(1)?)),
+            )?
+            .sum::<rusqlite::Result<i64>>()?;
+        let mut balance = now - newer;
+        let mut stmt = self.conn.prepare_cached(sql::ITEM_MOVEMENTS_NEWEST)?;
+        let rows = stmt.query_map(
+            params![
+                item.id,
+                i64::try_from(limit).unwrap_or(i64::MAX),
+                i64::try_from(offset).unwrap_or(i64::MAX)
+            ],
+            |r| {
+                Ok(Raw {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    kind: r.get(2)?,
+                    lot: r.get(3)?,
+                    location_id: r.get(4)?,
+                    location: r.get(5)?,
+                    to_location_id: r.get(6)?,
+                    to_location: r.get(7)?,
+                    quantity: r.get(8)?,
+                    counted: r.get(9)?,
+                    reason: r.get(10)?,
+                    reference: r.get(11)?,
+                    user: r.get(12)?,
+                    note: r.get(13)?,
+                })
+            },
+        )?;
+        let mut out = Vec::new();
+        for m in rows {
+            let m = m?;
+            let c = change(m.quantity, m.to_location_id);
+            out.push(HistoryRow {
+                id: m.id,
+                at: m.at,
+                kind: m.kind,
+                lot: m.lot,
+                location: m.location,
+                to_location: m.to_location,
+                quantity: m.quantity,
+                change: c,
+                balance,
+                counted: m.counted,
+                reason: m.reason,
+                reference: m.reference,
+                user: m.user,
+                note: m.note,
+            });
+            balance -= c;
+        }
+        Ok((out, usize::try_from(total).unwrap_or(0)))
     }
 
     /// Trace one lot for a recall: every movement of its units, and a summary.

@@ -26,6 +26,13 @@ pub struct Dashboard {
     pub unconsigned_hazardous: usize,
 }
 
+/// The marks that change whenever the dashboard's answer may (see
+/// [`crate::chain::change_marks`]): a summary kept with its date and marks
+/// is still the answer while they are equal.
+pub fn change_marks(store: &Store) -> Result<Vec<i64>> {
+    store.change_marks()
+}
+
 pub fn summary(store: &Store, as_of: NaiveDate) -> Result<Dashboard> {
     let reorder = store.reorder_report(&ReorderQuery {
         as_of,

@@ -67,6 +67,17 @@ pub fn history(store: &Store, q: &HistoryQuery) -> Result<Vec<HistoryRow>> {
     store.history(&q.item, q.lot.as_deref(), q.location.as_deref())
 }
 
+/// One page of an item's bin card, newest first, and how many movements
+/// it has (the server's item page).
+pub fn history_page(
+    store: &Store,
+    item: &str,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<HistoryRow>, usize)> {
+    store.history_page(item, offset, limit)
+}
+
 /// `trace ITEM LOT`.
 #[derive(Debug, Clone)]
 pub struct TraceQuery {

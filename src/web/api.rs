@@ -205,6 +205,11 @@ pub(super) async fn start_session(
     name: String,
     password: Password,
 ) -> Result<SignIn, ApiError> {
+    let permit = state
+        .password_checks
+        .acquire()
+        .await
+        .map_err(|_| ApiError::internal("the server is stopping"))?;
     let checked = state
         .read(move |store, clock| {
             let actor = app::Actor {
@@ -215,6 +220,7 @@ pub(super) async fn start_session(
             app::accounts::check_sign_in(store, &name, &password, actor)
         })
         .await?;
+    drop(permit);
     state
         .write(None, move |store, actor| {
             app::accounts::record_sign_in(store, checked, actor)

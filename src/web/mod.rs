@@ -69,6 +69,7 @@ impl
 pub fn serve(options: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let state = ServerState::open(options)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(state::BLOCKING_THREADS)
         .enable_all()
         .build()
         .map_err(|source| Error::Io {

@@ -626,9 +626,7 @@ async fn sign_out(
 // ---- dashboard -----------------------------------------------------------
 
 async fn dashboard(State(state): Shared, PageUser(who): PageUser) -> Response {
-    let summary = state
-        .read(|store, clock| app::dashboard::summary(store, clock.today()))
-        .await;
+    let summary = state.dashboard().await;
     let d = match summary {
         Ok(d) => d,
         Err(e) => return error_page(Some(&who), &e),
@@ -1034,6 +1032,10 @@ async fn item_view(
     status: StatusCode,
 ) -> Response {
     let c = code.to_owned();
+    let asked = q
+        .get("page")
+        .and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1);
     let read = state
         .read(move |store, clock| {
             let card = app::catalogue::show_item(store, &c, clock.today())?;
@@ -1047,18 +1049,18 @@ async fn item_view(
                 },
             )?;
             let levels = app::orders::levels(store, &c)?;
-            let history = app::stock::history(
-                store,
-                &app::stock::HistoryQuery {
-                    item: c.clone(),
-                    lot: None,
-                    location: None,
-                },
-            )?;
-            Ok((card, history, orders, levels))
+            // Only the page asked for is read; past the end, the last page
+            // (as the pager clamps it).
+            let offset = (asked.max(1) - 1).saturating_mul(PAGE_SIZE);
+            let (mut rows, total) = app::stock::history_page(store, &c, offset, PAGE_SIZE)?;
+            if rows.is_empty() && total > 0 {
+                let last = (total.div_ceil(PAGE_SIZE) - 1) * PAGE_SIZE;
+                rows = app::stock::history_page(store, &c, last, PAGE_SIZE)?.0;
+            }
+            Ok((card, (rows, total), orders, levels))
         })
         .await;
-    let (card, mut history, orders, levels) = match read {
+    let (card, (history, total), orders, levels) = match read {
         Ok(r) => r,
         Err(e) => return error_page(Some(who), &e),
     };
@@ -1136,12 +1138,11 @@ async fn item_view(
         }
     }
     // The bin card, newest first, a page at a time.
-    history.reverse();
     let base = format!("/items/{}", enc(&item.code));
-    let (rows, pager) = page_of(&history, &base, q, "page");
+    let pager = pager_for(total, &base, q, "page");
     match table(
         listing::HISTORY_HEADERS,
-        rows,
+        &history,
         "No movements yet.",
         &|col, o| {
             let lot = o

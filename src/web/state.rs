@@ -5,15 +5,25 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 use super::ServeOptions;
 use super::error::ApiError;
 use crate::accounts::Principal;
 use crate::app::Actor;
+use crate::app::dashboard::Dashboard;
 use crate::clock::Clock;
 use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Result};
+
+/// Password checks run at once (see `ServerState::password_checks`).
+const PASSWORD_CHECKS: usize = 2;
+
+/// Threads for database work off the async threads: enough to keep the
+/// cores busy and the one writer fed, few enough that memory stays small
+/// (each thread keeps its own allocator arena).
+pub(super) const BLOCKING_THREADS: usize = 16;
 
 /// Reader connections kept open between requests.
 const READERS_KEPT: usize = 8;
@@ -29,6 +39,14 @@ pub(crate) struct ServerState {
     pub(super) tls: bool,
     writer: Mutex<Store>,
     readers: Mutex<Vec<Store>>,
+    /// The dashboard last computed, with the date and change marks it was
+    /// computed for; held while one is computed, so sixteen benches asking
+    /// at once compute it once.
+    dashboard: Mutex<Option<(NaiveDate, Vec<i64>, Dashboard)>>,
+    /// Password checks at once: argon2id takes 19 MiB and tens of
+    /// milliseconds each, so a shift signing in together queues here
+    /// rather than holding hundreds of megabytes at once.
+    pub(super) password_checks: tokio::sync::Semaphore,
 }
 
 impl ServerState {
@@ -50,7 +68,30 @@ impl ServerState {
             tls: options.tls.is_some(),
             writer: Mutex::new(writer),
             readers: Mutex::new(Vec::new()),
+            dashboard: Mutex::new(None),
+            password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
         })
+    }
+
+    /// The dashboard as of today: the one computed before while nothing
+    /// has been written since (the change marks are equal), else anew.
+    pub(super) async fn dashboard(self: &Arc<Self>) -> Result<Dashboard, ApiError> {
+        let me = Arc::clone(self);
+        self.read(move |store, clock| {
+            let today = clock.today();
+            let marks = crate::app::dashboard::change_marks(store)?;
+            let mut kept = me.dashboard.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((day, m, d)) = kept.as_ref()
+                && *day == today
+                && *m == marks
+            {
+                return Ok(d.clone());
+            }
+            let d = crate::app::dashboard::summary(store, today)?;
+            *kept = Some((today, marks, d.clone()));
+            Ok(d)
+        })
+        .await
     }
 
     /// The clock of this request (`LABSTOCK_NOW` pins it, as for the CLI),

@@ -868,3 +868,33 @@ fn a_malformed_pinned_clock_is_refused_before_anything_is_written() {
     );
     assert_eq!(lab.db_bytes(), before);
 }
+
+#[test]
+fn a_page_of_the_bin_card_newest_first_has_the_running_balances_of_the_whole_card() {
+    let lab = Lab::empty();
+    lab.ok(&["demo"]);
+    let store = lab.store();
+    for item in ["RGT-CRP", "PPE-GLV-M", "CHM-ETOH70", "PLS-TIP-200F"] {
+        let mut all = store.history(item, None, None).unwrap();
+        all.reverse();
+        for (offset, limit) in [
+            (0, 5),
+            (3, 7),
+            (0, 1000),
+            (all.len().saturating_sub(2), 10),
+            (all.len() + 5, 10),
+        ] {
+            let (page, total) = store.history_page(item, offset, limit).unwrap();
+            assert_eq!(total, all.len(), "{item}");
+            let expected: Vec<_> = all.iter().skip(offset).take(limit).collect();
+            assert_eq!(page.len(), expected.len(), "{item} {offset} {limit}");
+            for (got, want) in page.iter().zip(expected) {
+                assert_eq!(
+                    (got.id, got.change, got.balance),
+                    (want.id, want.change, want.balance),
+                    "{item} at offset {offset}"
+                );
+            }
+        }
+    }
+}
