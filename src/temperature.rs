@@ -504,6 +504,32 @@ pub fn parse_logger_time(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc
     }
 }
 
+/// The columns of `report temperatures`.
+pub const DAY_HEADERS: &[&str] = &[
+    "location",
+    "date",
+    "readings",
+    "min",
+    "max",
+    "out_of_range",
+    "missing",
+];
+
+/// The columns of `report excursions` (SPEC §15).
+pub const EXCURSION_HEADERS: &[&str] = &[
+    "id",
+    "location",
+    "from",
+    "to",
+    "readings",
+    "peak",
+    "minutes",
+    "lots",
+    "status",
+    "decided_by",
+    "reason",
+];
+
 /// One row of `temp list`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReadingRow {

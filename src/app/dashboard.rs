@@ -24,6 +24,10 @@ pub struct Dashboard {
     pub calibration_due: usize,
     pub pending_acceptance: usize,
     pub unconsigned_hazardous: usize,
+    /// Temperature excursions awaiting a decision (SPEC §15).
+    pub open_excursions: usize,
+    /// Monitored locations with no reading the day before `as_of`.
+    pub missing_readings: usize,
 }
 
 /// The marks that change whenever the dashboard's answer may (see
@@ -67,5 +71,14 @@ pub fn summary(store: &Store, as_of: NaiveDate) -> Result<Dashboard> {
         calibration_due: due.iter().filter(|r| r.state == DueState::Due).count(),
         pending_acceptance: store.acceptance_report(as_of, None)?.len(),
         unconsigned_hazardous: store.unconsigned_hazardous(as_of)?.len(),
+        open_excursions: store.open_excursions()?,
+        missing_readings: {
+            let yesterday = as_of.pred_opt().unwrap_or(as_of);
+            store
+                .temperature_days(None, yesterday, yesterday)?
+                .iter()
+                .filter(|d| d.missing)
+                .count()
+        },
     })
 }

@@ -67,3 +67,12 @@ pub fn consignments(store: &Store, filter: &WasteFilter) -> Result<Vec<Consignme
 pub fn unconsigned_hazardous(store: &Store, as_of: NaiveDate) -> Result<Vec<Unconsigned>> {
     store.unconsigned_hazardous(as_of)
 }
+
+/// `report acceptance`: stock in lots awaiting acceptance (SPEC §13).
+pub fn acceptance(
+    store: &Store,
+    as_of: NaiveDate,
+    location: Option<&str>,
+) -> Result<Vec<crate::acceptance::AcceptanceRow>> {
+    store.acceptance_report(as_of, location)
+}

@@ -246,7 +246,7 @@ fn expiry(ctx: &Ctx, a: ExpiryArgs) -> Result<i32> {
 fn acceptance(ctx: &Ctx, a: AcceptanceArgs) -> Result<i32> {
     let store = ctx.open()?;
     let as_of = ctx.as_of(a.as_of.as_deref())?;
-    let rows = store.acceptance_report(as_of, a.location.as_deref())?;
+    let rows = app::reports::acceptance(&store, as_of, a.location.as_deref())?;
     ctx.emit(crate::acceptance::ACCEPTANCE_HEADERS, &rows)?;
     Ok(0)
 }

@@ -267,18 +267,7 @@ pub(super) fn temperatures(ctx: &Ctx, a: TemperaturesArgs) -> Result<i32> {
         return Ok(0);
     }
     let (rows, failing) = app::temperature::days(&store, a.location.as_deref(), from, to)?;
-    ctx.emit(
-        &[
-            "location",
-            "date",
-            "readings",
-            "min",
-            "max",
-            "out_of_range",
-            "missing",
-        ],
-        &rows,
-    )?;
+    ctx.emit(crate::temperature::DAY_HEADERS, &rows)?;
     if failing && a.fail_on_missing {
         ctx.say("a day has no reading or an excursion awaits a decision (`labstock report excursions --open`)");
         return Ok(3);
@@ -289,21 +278,6 @@ pub(super) fn temperatures(ctx: &Ctx, a: TemperaturesArgs) -> Result<i32> {
 pub(super) fn excursions(ctx: &Ctx, a: ExcursionsArgs) -> Result<i32> {
     let store = ctx.open()?;
     let rows = app::temperature::excursions(&store, a.location.as_deref(), a.open)?;
-    ctx.emit(
-        &[
-            "id",
-            "location",
-            "from",
-            "to",
-            "readings",
-            "peak",
-            "minutes",
-            "lots",
-            "status",
-            "decided_by",
-            "reason",
-        ],
-        &rows,
-    )?;
+    ctx.emit(crate::temperature::EXCURSION_HEADERS, &rows)?;
     Ok(0)
 }

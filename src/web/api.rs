@@ -533,6 +533,9 @@ async fn report(
         "usage" => &["as_of", "weeks", "location"],
         "calibration-due" => &["as_of", "within"],
         "waste" | "consignments" => &["as_of", "from", "to", "stream"],
+        "acceptance" => &["as_of", "location"],
+        "temperatures" => &["location", "from", "to"],
+        "excursions" => &["location", "open"],
         _ => {
             return Err(Error::NotFound {
                 entity: "report",
@@ -545,6 +548,9 @@ async fn report(
                     "calibration-due".into(),
                     "waste".into(),
                     "consignments".into(),
+                    "acceptance".into(),
+                    "temperatures".into(),
+                    "excursions".into(),
                 ],
             }
             .into());
@@ -606,6 +612,45 @@ pub(super) async fn report_response(
                     let headers = report.headers();
                     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
                     listing(&headers, &report.records(), csv, "usage")
+                }
+                "acceptance" => {
+                    let rows =
+                        app::reports::acceptance(store, as_of, p.get("location").as_deref())?;
+                    listing(
+                        crate::acceptance::ACCEPTANCE_HEADERS,
+                        &rows,
+                        csv,
+                        "acceptance",
+                    )
+                }
+                "temperatures" => {
+                    // The 7 days ending yesterday unless named, as the CLI.
+                    let to = match p.get("to") {
+                        Some(t) => parse_date("to date", &t)?,
+                        None => clock.today().pred_opt().unwrap_or(clock.today()),
+                    };
+                    let from = match p.get("from") {
+                        Some(f) => parse_date("from date", &f)?,
+                        None => to.checked_sub_days(chrono::Days::new(6)).unwrap_or(to),
+                    };
+                    let (rows, _) =
+                        app::temperature::days(store, p.get("location").as_deref(), from, to)?;
+                    listing(crate::temperature::DAY_HEADERS, &rows, csv, "temperatures")
+                }
+                "excursions" => {
+                    let open = p
+                        .get("open")
+                        .map(|o| crate::model::parse_bool("open", &o))
+                        .transpose()?
+                        .unwrap_or(false);
+                    let rows =
+                        app::temperature::excursions(store, p.get("location").as_deref(), open)?;
+                    listing(
+                        crate::temperature::EXCURSION_HEADERS,
+                        &rows,
+                        csv,
+                        "excursions",
+                    )
                 }
                 "calibration-due" => {
                     let within = match p.get("within") {

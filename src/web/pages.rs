@@ -688,8 +688,22 @@ async fn dashboard(State(state): Shared, PageUser(who): PageUser) -> Response {
         Card {
             label: "lots awaiting acceptance".into(),
             count: d.pending_acceptance.to_string(),
-            href: "/reports/expiry".into(),
+            href: "/reports/acceptance".into(),
             tone: tone(d.pending_acceptance, "warn"),
+            detail: String::new(),
+        },
+        Card {
+            label: "temperature excursions awaiting a decision".into(),
+            count: d.open_excursions.to_string(),
+            href: "/reports/excursions?open=true".into(),
+            tone: tone(d.open_excursions, "bad"),
+            detail: String::new(),
+        },
+        Card {
+            label: "monitored fridges and freezers not read yesterday".into(),
+            count: d.missing_readings.to_string(),
+            href: "/reports/temperatures".into(),
+            tone: tone(d.missing_readings, "warn"),
             detail: String::new(),
         },
         Card {
@@ -1625,6 +1639,25 @@ async fn report_page(
                 Field::text("stream", "Stream"),
             ],
         ),
+        "acceptance" => (
+            "Awaiting acceptance",
+            vec![Field::text("location", "Location")],
+        ),
+        "temperatures" => (
+            "Temperatures by day",
+            vec![
+                Field::text("location", "Location"),
+                Field::text("from", "From").kind("date"),
+                Field::text("to", "To").kind("date"),
+            ],
+        ),
+        "excursions" => (
+            "Temperature excursions",
+            vec![
+                Field::text("location", "Location"),
+                Field::text("open", "Only undecided").options(&[("false", "no"), ("true", "yes")]),
+            ],
+        ),
         _ => {
             return error_page(
                 Some(&who),
@@ -1659,6 +1692,9 @@ async fn report_page(
         ("calibration-due", "Calibration due"),
         ("waste", "Waste"),
         ("consignments", "Consignments"),
+        ("acceptance", "Acceptance"),
+        ("temperatures", "Temperatures"),
+        ("excursions", "Excursions"),
     ]
     .iter()
     .filter(|(n, _)| *n != name)

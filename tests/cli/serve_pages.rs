@@ -602,3 +602,76 @@ fn a_batch_is_made_and_its_label_printed_from_the_pages_by_an_assistant_not_a_vi
         403
     );
 }
+
+#[test]
+fn acceptance_temperatures_and_excursions_are_reports_on_the_api_and_the_pages() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    for (name, cli) in [
+        (
+            "acceptance",
+            vec!["report", "acceptance", "--format", "csv"],
+        ),
+        (
+            "temperatures",
+            vec!["report", "temperatures", "--format", "csv"],
+        ),
+        (
+            "excursions",
+            vec!["report", "excursions", "--format", "csv"],
+        ),
+    ] {
+        let csv = page(
+            &server,
+            &format!("/api/v1/reports/{name}?format=csv"),
+            &viewer,
+        );
+        assert_eq!(csv.status, 200, "{name}: {}", csv.body);
+        assert_eq!(csv.body, lab.ok(&cli), "{name}: the API's CSV is the CLI's");
+        let html = page(&server, &format!("/reports/{name}"), &viewer);
+        assert_eq!(html.status, 200, "{name}");
+        assert!(html.body.contains("Download CSV"), "{name}");
+    }
+    let open = page(
+        &server,
+        "/api/v1/reports/excursions?open=true&format=csv",
+        &viewer,
+    );
+    assert_eq!(
+        open.body,
+        lab.ok(&["report", "excursions", "--open", "--format", "csv"])
+    );
+    let dash = page(&server, "/", &viewer);
+    assert!(dash.body.contains("/reports/acceptance"), "{}", dash.body);
+}
+
+#[test]
+fn the_dashboard_counts_open_excursions_and_fridges_not_read_yesterday() {
+    let lab = demo_lab();
+    // The demo's FRIDGE-1 was read on the 20th; give the freezer an
+    // excursion awaiting a decision and no reading on the 20th.
+    lab.ok(&[
+        "temp",
+        "record",
+        "FREEZER-1",
+        "-8",
+        "--at",
+        "2026-11-21T08:45:00Z",
+    ]);
+    let server = Server::start(&lab);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let dash = page(&server, "/", &viewer);
+    assert!(
+        dash.body
+            .contains("temperature excursions awaiting a decision"),
+        "{}",
+        dash.body
+    );
+    assert!(dash.body.contains("/reports/excursions?open=true"));
+    let text = dash.body.replace('\n', " ");
+    assert!(
+        text.contains("<span class=\"count\">1</span> <span class=\"label\">temperature excursions awaiting a decision"),
+        "{text}"
+    );
+}
