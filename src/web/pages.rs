@@ -57,6 +57,12 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
             get(equipment_page).post(equipment_calibrate),
         )
         .route("/waste", get(waste_page).post(waste_record))
+        .route(
+            "/temperatures",
+            get(temperatures_page).post(temperature_record),
+        )
+        .route("/temperatures/decide", post(temperature_decide))
+        .route("/temperatures/{location}/chart", get(temperature_chart))
         .route("/stocktakes", get(stocktakes_page))
         .route(
             "/stocktakes/{id}",
@@ -113,13 +119,14 @@ impl Layout {
         let mut nav = Vec::new();
         if let Some(who) = who {
             let role = who.who.role;
-            let links: [(&str, &str, Action); 9] = [
+            let links: [(&str, &str, Action); 10] = [
                 ("/", "Dashboard", Action::ReadStock),
                 ("/scan", "Scan station", Action::Receive),
                 ("/items", "Items", Action::ReadStock),
                 ("/reports/reorder", "Reports", Action::ReadReports),
                 ("/equipment", "Equipment", Action::ReadEquipment),
                 ("/waste", "Waste", Action::ReadReports),
+                ("/temperatures", "Temperatures", Action::ReadReports),
                 ("/stocktakes", "Stocktakes", Action::ReadStock),
                 ("/audit", "Audit", Action::ReadAudit),
                 ("/users", "Users", Action::ReadAccounts),
@@ -2516,5 +2523,221 @@ mod tests {
         assert_eq!((pager.page, pager.pages, slice.len()), (3, 3, 20));
         assert_eq!(pager.prev.as_deref(), Some("/items?q=a%20b&page=2"));
         assert!(pager.next.is_none());
+    }
+}
+
+// ---- storage temperatures (SPEC §15) -------------------------------------
+
+async fn temperatures_page(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    temperatures_view(&state, &who, &q, None, StatusCode::OK).await
+}
+
+async fn temperatures_view(
+    state: &Arc<ServerState>,
+    who: &Authed,
+    q: &HashMap<String, String>,
+    outcome: Option<Result<String, ApiError>>,
+    status: StatusCode,
+) -> Response {
+    let read = state
+        .read(|store, clock| {
+            let to = clock.today().pred_opt().unwrap_or(clock.today());
+            let from = to.checked_sub_days(chrono::Days::new(6)).unwrap_or(to);
+            let (days, _) = app::temperature::days(store, None, from, to)?;
+            let open = app::temperature::excursions(store, None, true)?;
+            Ok((days, open))
+        })
+        .await;
+    let (days, open) = match read {
+        Ok(r) => r,
+        Err(e) => return error_page(Some(who), &e),
+    };
+    let mut page = ListPage::new(Layout::new(
+        Some(who),
+        "Storage temperatures",
+        "/temperatures",
+    ));
+    match outcome {
+        Some(Ok(message)) => page.layout.message = Some(message),
+        Some(Err(e)) => page.layout.failed(&e),
+        None => {}
+    }
+    if app::roles::allows(who.who.role, Action::RecordTemperature) {
+        page.forms.push(
+            PageForm::post("reading", "/temperatures", "Record a reading").fields(vec![
+                Field::text("location", "Fridge or freezer").required(),
+                Field::text("value", "Temperature now (°C)").required(),
+                Field::text("min", "Thermometer minimum since last reading (°C)"),
+                Field::text("max", "Thermometer maximum since last reading (°C)"),
+                Field::text("note", "Note"),
+            ]),
+        );
+    }
+    if app::roles::allows(who.who.role, Action::DecideExcursion) && !open.is_empty() {
+        page.forms.push(
+            PageForm::post("decide", "/temperatures/decide", "Decide an excursion")
+                .fields(vec![
+                    Field::text("id", "Excursion").required(),
+                    Field::text("decision", "Decision").options(&[
+                        ("release", "Release: the stock is fit for use"),
+                        ("quarantine", "Quarantine the lots held"),
+                    ]),
+                    Field::text("reason", "Reason").required(),
+                ])
+                .button("Record decision", "warning"),
+        );
+    }
+    let chart = |col: &str, o: &Map<String, Value>| {
+        let loc = o.get("location").and_then(Value::as_str)?;
+        (col == "location").then(|| format!("/temperatures/{}/chart", enc(loc)))
+    };
+    let sections = [
+        (
+            "Excursions awaiting a decision",
+            table(
+                crate::temperature::EXCURSION_HEADERS,
+                &open,
+                "No excursion awaits a decision.",
+                &no_link,
+                &|_| "bad",
+            ),
+            None,
+        ),
+        (
+            "The last 7 days (a location links to its chart)",
+            {
+                let (rows, _) = page_of(&days, "/temperatures", q, "page");
+                table(
+                    crate::temperature::DAY_HEADERS,
+                    rows,
+                    "No monitored locations: give one a range with `labstock location edit LOC --range MIN..MAX`.",
+                    &chart,
+                    &|o| match o.get("missing").and_then(Value::as_bool) {
+                        Some(true) => "warn",
+                        _ => "",
+                    },
+                )
+            },
+            Some(pager_for(days.len(), "/temperatures", q, "page")),
+        ),
+    ];
+    for (title, made, pager) in sections {
+        match made {
+            Ok(t) => page.sections.push(Section {
+                title: title.into(),
+                table: t,
+                pager,
+            }),
+            Err(e) => return error_page(Some(who), &e),
+        }
+    }
+    html(status, &page)
+}
+
+async fn temperature_record(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::RecordTemperature)?;
+        let (fields, _) = form_fields(
+            form,
+            &["location", "value", "min", "max", "note"],
+            &who.who.name,
+        )?;
+        let celsius = |what: &'static str, t: Option<String>| {
+            t.map(|t| crate::temperature::parse_celsius(what, &t))
+                .transpose()
+        };
+        let clock = crate::clock::Clock::from_env()?;
+        let req = app::temperature::ReadingRequest {
+            location: fields.required("location")?,
+            at: clock.timestamp(),
+            value: crate::temperature::parse_celsius("temperature", &fields.required("value")?)?,
+            min: celsius("min", fields.text("min")?)?,
+            max: celsius("max", fields.text("max")?)?,
+            note: fields.text("note")?,
+        };
+        let r = state
+            .write(Some(&who.who), move |store, actor| {
+                app::temperature::record(store, &req, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(match r.excursion {
+            Some(e) => format!(
+                "recorded {} °C at {}: OUT OF RANGE, excursion {e}",
+                r.value, r.location
+            ),
+            None => format!("recorded {} °C at {}", r.value, r.location),
+        })
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    temperatures_view(&state, &who, &HashMap::new(), Some(result), status).await
+}
+
+async fn temperature_decide(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::DecideExcursion)?;
+        let (fields, _) = form_fields(form, &["id", "decision", "reason"], &who.who.name)?;
+        let id = crate::model::parse_count("excursion", &fields.required("id")?)?;
+        let quarantine = match fields.required("decision")?.as_str() {
+            "quarantine" => true,
+            "release" => false,
+            other => {
+                return Err(ApiError::from(Error::invalid(
+                    "decision",
+                    other,
+                    "release or quarantine",
+                )));
+            }
+        };
+        let reason = fields.required("reason")?;
+        let d = state
+            .write(Some(&who.who), move |store, actor| {
+                app::temperature::decide(store, id, quarantine, &reason, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!("excursion {} {}", d.id, d.decision))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    temperatures_view(&state, &who, &HashMap::new(), Some(result), status).await
+}
+
+/// A location's chart of the last 7 days (SVG).
+async fn temperature_chart(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(location): Path<String>,
+) -> Response {
+    if let Err(e) = who.require(Action::ReadReports) {
+        return error_page(Some(&who), &e);
+    }
+    let read = state
+        .read(move |store, clock| {
+            let to = clock.today().pred_opt().unwrap_or(clock.today());
+            let from = to.checked_sub_days(chrono::Days::new(6)).unwrap_or(to);
+            app::temperature::chart(store, &location, from, to)
+        })
+        .await;
+    match read {
+        Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        Err(e) => error_page(Some(&who), &e),
     }
 }

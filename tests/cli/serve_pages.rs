@@ -675,3 +675,66 @@ fn the_dashboard_counts_open_excursions_and_fridges_not_read_yesterday() {
         "{text}"
     );
 }
+
+#[test]
+fn readings_are_recorded_and_excursions_decided_from_the_temperatures_page_by_role() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let supervisor = server.sign_in("supervisor", PASSWORD);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let shown = page(&server, "/temperatures", &viewer);
+    assert_eq!(shown.status, 200);
+    assert!(
+        shown.body.contains("/temperatures/FRIDGE-1/chart"),
+        "{}",
+        shown.body
+    );
+    assert!(!shown.body.contains("Record a reading"));
+    let refused = form_post(
+        &server,
+        "/temperatures",
+        &viewer,
+        "location=FRIDGE-1&value=5&min=&max=&note=",
+    );
+    assert_eq!(refused.status, 403);
+    let out = form_post(
+        &server,
+        "/temperatures",
+        &assistant,
+        "location=FRIDGE-1&value=11.5&min=&max=&note=door",
+    );
+    assert_eq!(out.status, 201, "{}", out.body);
+    assert!(out.body.contains("OUT OF RANGE, excursion"), "{}", out.body);
+    let list = lab.ok(&["temp", "list", "--location", "FRIDGE-1", "--format", "csv"]);
+    assert!(
+        list.contains("2026-11-21T09:00:00Z,11.5,,,2..8,true,assistant,door"),
+        "{list}"
+    );
+    let open =
+        crate::common::parse_csv(&lab.ok(&["report", "excursions", "--open", "--format", "csv"]));
+    let id = open[1][0].clone();
+    // An assistant may not decide; a supervisor quarantines while it runs.
+    let body = format!("id={id}&decision=quarantine&reason=fridge+failing");
+    assert_eq!(
+        form_post(&server, "/temperatures/decide", &assistant, &body).status,
+        403
+    );
+    let decided = form_post(&server, "/temperatures/decide", &supervisor, &body);
+    assert_eq!(decided.status, 201, "{}", decided.body);
+    assert!(
+        decided
+            .body
+            .contains(&format!("excursion {id} quarantined")),
+        "{}",
+        decided.body
+    );
+    let rows = lab.ok(&["report", "excursions", "--format", "csv"]);
+    assert!(
+        rows.contains("quarantined,supervisor,fridge failing"),
+        "{rows}"
+    );
+    let chart = page(&server, "/temperatures/FRIDGE-1/chart", &viewer);
+    assert_eq!(chart.header("content-type"), Some("image/svg+xml"));
+    assert!(chart.body.starts_with("<svg"));
+}
