@@ -2499,33 +2499,6 @@ async fn users_action(State(state): Shared, PageUser(who): PageUser, form: FormB
     users_view(&state, &who, Some(result), status).await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_escape_what_they_show() {
-        let mut layout = Layout::new(None, "<script>alert(1)</script>", "");
-        layout.error = Some("\"><img src=x onerror=alert(1)>".into());
-        let text = ListPage::new(layout).render().unwrap_or_default();
-        assert!(!text.contains("<script>alert"), "{text}");
-        assert!(!text.contains("<img src=x"), "{text}");
-        assert!(text.contains("&#60;script&#62;"), "{text}");
-    }
-
-    #[test]
-    fn the_pager_keeps_the_other_parameters_and_clamps_the_page() {
-        let rows: Vec<usize> = (0..120).collect();
-        let mut q = HashMap::new();
-        q.insert("q".to_owned(), "a b".to_owned());
-        q.insert("page".to_owned(), "9".to_owned());
-        let (slice, pager) = page_of(&rows, "/items", &q, "page");
-        assert_eq!((pager.page, pager.pages, slice.len()), (3, 3, 20));
-        assert_eq!(pager.prev.as_deref(), Some("/items?q=a%20b&page=2"));
-        assert!(pager.next.is_none());
-    }
-}
-
 // ---- storage temperatures (SPEC §15) -------------------------------------
 
 async fn temperatures_page(
@@ -2739,5 +2712,32 @@ async fn temperature_chart(
     match read {
         Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
         Err(e) => error_page(Some(&who), &e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_escape_what_they_show() {
+        let mut layout = Layout::new(None, "<script>alert(1)</script>", "");
+        layout.error = Some("\"><img src=x onerror=alert(1)>".into());
+        let text = ListPage::new(layout).render().unwrap_or_default();
+        assert!(!text.contains("<script>alert"), "{text}");
+        assert!(!text.contains("<img src=x"), "{text}");
+        assert!(text.contains("&#60;script&#62;"), "{text}");
+    }
+
+    #[test]
+    fn the_pager_keeps_the_other_parameters_and_clamps_the_page() {
+        let rows: Vec<usize> = (0..120).collect();
+        let mut q = HashMap::new();
+        q.insert("q".to_owned(), "a b".to_owned());
+        q.insert("page".to_owned(), "9".to_owned());
+        let (slice, pager) = page_of(&rows, "/items", &q, "page");
+        assert_eq!((pager.page, pager.pages, slice.len()), (3, 3, 20));
+        assert_eq!(pager.prev.as_deref(), Some("/items?q=a%20b&page=2"));
+        assert!(pager.next.is_none());
     }
 }
