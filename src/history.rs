@@ -79,6 +79,26 @@ pub mod sql {
          WHERE m.item_id = ?1 AND m.lot_id = ?2 ORDER BY m.id";
 }
 
+/// A movement as the bin-card queries select it.
+fn raw_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
+    Ok(Raw {
+        id: r.get(0)?,
+        at: r.get(1)?,
+        kind: r.get(2)?,
+        lot: r.get(3)?,
+        location_id: r.get(4)?,
+        location: r.get(5)?,
+        to_location_id: r.get(6)?,
+        to_location: r.get(7)?,
+        quantity: r.get(8)?,
+        counted: r.get(9)?,
+        reason: r.get(10)?,
+        reference: r.get(11)?,
+        user: r.get(12)?,
+        note: r.get(13)?,
+    })
+}
+
 fn movements_of(store: &Store, item_id: ItemId, lot_id: Option<LotId>) -> Result<Vec<Raw>> {
     let (mut stmt, lot) = match lot_id {
         None => (store.conn.prepare_cached(sql::ITEM_MOVEMENTS)?, None),
@@ -92,24 +112,7 @@ fn movements_of(store: &Store, item_id: ItemId, lot_id: Option<LotId>) -> Result
         item_only
     };
     let rows = stmt
-        .query_map(params, |r| {
-            Ok(Raw {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                kind: r.get(2)?,
-                lot: r.get(3)?,
-                location_id: r.get(4)?,
-                location: r.get(5)?,
-                to_location_id: r.get(6)?,
-                to_location: r.get(7)?,
-                quantity: r.get(8)?,
-                counted: r.get(9)?,
-                reason: r.get(10)?,
-                reference: r.get(11)?,
-                user: r.get(12)?,
-                note: r.get(13)?,
-            })
-        })?
+        .query_map(params, raw_from)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
@@ -247,24 +250,7 @@ impl Store {
                 i64::try_from(limit).unwrap_or(i64::MAX),
                 i64::try_from(offset).unwrap_or(i64::MAX)
             ],
-            |r| {
-                Ok(Raw {
-                    id: r.get(0)?,
-                    at: r.get(1)?,
-                    kind: r.get(2)?,
-                    lot: r.get(3)?,
-                    location_id: r.get(4)?,
-                    location: r.get(5)?,
-                    to_location_id: r.get(6)?,
-                    to_location: r.get(7)?,
-                    quantity: r.get(8)?,
-                    counted: r.get(9)?,
-                    reason: r.get(10)?,
-                    reference: r.get(11)?,
-                    user: r.get(12)?,
-                    note: r.get(13)?,
-                })
-            },
+            raw_from,
         )?;
         let mut out = Vec::new();
         for m in rows {
