@@ -338,3 +338,82 @@ fn the_reorder_csv_the_browser_downloads_is_the_clis() {
         - 1;
     assert_eq!(rows, lines.min(50));
 }
+
+/// axe-core (npm `axe-core`, MPL-2.0, vendored under tests/cli/axe/),
+/// injected into each page to check it against WCAG 2.2 A and AA.
+const AXE: &str = include_str!("axe/axe.min.js");
+
+/// The WCAG 2.2 A/AA violations axe finds on the page now shown.
+fn axe_violations(browser: &Browser) -> Vec<String> {
+    browser.js(AXE);
+    let found = browser.js_async(
+        "var done = arguments[arguments.length - 1];
+         axe.run(document, {runOnly: {type: 'tag', values:
+             ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']}})
+           .then(function (r) {
+             done(r.violations.map(function (v) {
+               return v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
+                 v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(' | ');
+             }));
+           }, function (e) { done(['axe failed: ' + e]); });",
+    );
+    found
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_else(|| vec![format!("axe gave no answer: {found}")])
+}
+
+#[test]
+fn every_page_meets_wcag_2_2_aa_by_axe_core() {
+    if !browser_available("every_page_meets_wcag_2_2_aa_by_axe_core") {
+        return;
+    }
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let browser = Browser::start();
+    let mut failures = Vec::new();
+    browser.go(&format!("http://{}/sign-in", server.addr));
+    for v in axe_violations(&browser) {
+        failures.push(format!("/sign-in: {v}"));
+    }
+    browser.sign_in(&server, "manager");
+    let pages = [
+        "/",
+        "/scan",
+        "/items?q=crp",
+        "/items/RGT-CRP",
+        "/items/PRP-PBS",
+        "/lots/RGT-CRP/615560",
+        "/reports/reorder",
+        "/reports/expiry",
+        "/reports/usage",
+        "/reports/calibration-due",
+        "/reports/waste",
+        "/reports/consignments",
+        "/reports/acceptance",
+        "/reports/temperatures",
+        "/reports/excursions",
+        "/equipment",
+        "/equipment/EQ-0001",
+        "/waste",
+        "/temperatures",
+        "/stocktakes",
+        "/audit",
+        "/users",
+    ];
+    for path in pages {
+        browser.go(&format!("http://{}{path}", server.addr));
+        for v in axe_violations(&browser) {
+            failures.push(format!("{path}: {v}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "WCAG 2.2 AA violations:\n{}",
+        failures.join("\n")
+    );
+}
