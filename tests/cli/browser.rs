@@ -357,14 +357,14 @@ fn axe_violations(browser: &Browser) -> Vec<String> {
              }));
            }, function (e) { done(['axe failed: ' + e]); });",
     );
-    found
-        .as_array()
-        .map(|a| {
+    found.as_array().map_or_else(
+        || vec![format!("axe gave no answer: {found}")],
+        |a| {
             a.iter()
                 .filter_map(|v| v.as_str().map(str::to_owned))
                 .collect()
-        })
-        .unwrap_or_else(|| vec![format!("axe gave no answer: {found}")])
+        },
+    )
 }
 
 #[test]
