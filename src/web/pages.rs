@@ -48,6 +48,7 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/items", get(items_page))
         .route("/items/{code}", get(item_page).post(item_move))
         .route("/items/{code}/prepare", post(item_prepare))
+        .route("/items/{code}/label", get(item_label))
         .route("/lots/{item}/{lot}", get(lot_page).post(lot_action))
         .route("/lots/{item}/{lot}/label", get(lot_label))
         .route("/reports/{name}", get(report_page))
@@ -1228,6 +1229,22 @@ async fn item_view(
                 .button("Prepare", "primary"),
         );
     }
+    if item.lot_tracked && app::roles::allows(who.who.role, Action::Label) {
+        page.forms.push(
+            PageForm::get("label", format!("{base}/label"), "Print a label")
+                .fields(vec![
+                    Field::text("lot", "Lot or batch").required(),
+                    Field::text("format", "Format").options(&[
+                        ("svg", "One label (SVG)"),
+                        ("pdf", "A4 sheet of labels (PDF)"),
+                    ]),
+                    Field::text("copies", "Copies (PDF)")
+                        .value("1")
+                        .kind("number"),
+                ])
+                .button("Print label", "secondary"),
+        );
+    }
     html(status, &page)
 }
 
@@ -1456,6 +1473,31 @@ async fn lot_label(
         }
         Err(e) => error_page(Some(&who), &e),
     }
+}
+
+/// The item page's label form: the lot's label (see [`lot_label`]).
+async fn item_label(
+    PageUser(who): PageUser,
+    Path(code): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = who.require(Action::Label) {
+        return error_page(Some(&who), &e);
+    }
+    let Some(lot) = q.get("lot").map(|l| l.trim()).filter(|l| !l.is_empty()) else {
+        let e = ApiError::from(Error::missing("lot", "the label of which lot (batch)"));
+        return error_page(Some(&who), &e);
+    };
+    let mut to = format!("/lots/{}/{}/label", enc(&code), enc(lot));
+    let keep: Vec<String> = ["format", "copies"]
+        .iter()
+        .filter_map(|k| q.get(*k).map(|v| format!("{k}={}", enc(v))))
+        .collect();
+    if !keep.is_empty() {
+        to.push('?');
+        to.push_str(&keep.join("&"));
+    }
+    Redirect::to(&to).into_response()
 }
 
 const PREPARE_FIELDS: &[&str] = &[

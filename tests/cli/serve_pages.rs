@@ -738,3 +738,37 @@ fn readings_are_recorded_and_excursions_decided_from_the_temperatures_page_by_ro
     assert_eq!(chart.header("content-type"), Some("image/svg+xml"));
     assert!(chart.body.starts_with("<svg"));
 }
+
+#[test]
+fn a_label_is_printed_from_the_item_page_by_naming_the_batch() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let item = page(&server, "/items/PRP-PBS", &assistant);
+    assert!(
+        item.body.contains("action=\"/items/PRP-PBS/label\""),
+        "{}",
+        item.body
+    );
+    let r = page(
+        &server,
+        "/items/PRP-PBS/label?lot=PBS-261118&format=pdf&copies=2",
+        &assistant,
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        r.header("location"),
+        Some("/lots/PRP-PBS/PBS-261118/label?format=pdf&copies=2")
+    );
+    let pdf = page(
+        &server,
+        "/lots/PRP-PBS/PBS-261118/label?format=pdf&copies=2",
+        &assistant,
+    );
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+    let viewer = server.sign_in("viewer", PASSWORD);
+    assert_eq!(
+        page(&server, "/items/PRP-PBS/label?lot=PBS-261118", &viewer).status,
+        403
+    );
+}
