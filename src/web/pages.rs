@@ -58,6 +58,8 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
             get(equipment_page).post(equipment_calibrate),
         )
         .route("/waste", get(waste_page).post(waste_record))
+        .route("/waste/containers", post(waste_container))
+        .route("/waste/consign", post(waste_consign))
         .route(
             "/temperatures",
             get(temperatures_page).post(temperature_record),
@@ -2049,6 +2051,73 @@ async fn waste_view(
             ]),
         );
     }
+    if app::roles::allows(who.who.role, Action::WasteContainer) {
+        page.forms.push(
+            PageForm::post("container", "/waste/containers", "Open or seal a container").fields(
+                vec![
+                    Field::text("action", "Action").options(&[
+                        ("open", "Open a new container"),
+                        ("seal", "Seal a container"),
+                    ]),
+                    Field::text("code", "Container")
+                        .required()
+                        .hint("e.g. SB-0042"),
+                    Field::text("stream", "Stream (open)").hint("e.g. 18 01 03*"),
+                    Field::text("type", "Type (open)").hint("e.g. sharps bin, yellow bag"),
+                    Field::text("location", "Location (open)"),
+                    Field::text("weight", "Weight in kg (seal)"),
+                    Field::text("date", "Date")
+                        .kind("date")
+                        .hint("Empty: today"),
+                ],
+            ),
+        );
+    }
+    if app::roles::allows(who.who.role, Action::Consign) {
+        page.forms.push(
+            PageForm::post(
+                "consign",
+                "/waste/consign",
+                "Consign sealed containers to a carrier",
+            )
+            .fields(vec![
+                Field::text("note", "Consignment note").required(),
+                Field::text("carrier", "Carrier").required(),
+                Field::text("carrier_registration", "Carrier registration"),
+                Field::text("containers", "Containers")
+                    .required()
+                    .hint("Codes separated by spaces or commas"),
+                Field::text("destination", "Destination"),
+                Field::text("date", "Collected on")
+                    .kind("date")
+                    .hint("Empty: today"),
+            ])
+            .button("Consign", "warning"),
+        );
+    }
+    let containers = state
+        .read(|store, _| app::waste::containers(store, None))
+        .await;
+    match containers.and_then(|rows| {
+        let open: Vec<_> = rows
+            .into_iter()
+            .filter(|r| r.state != "consigned")
+            .collect();
+        table(
+            crate::waste::CONTAINER_COLUMNS,
+            &open,
+            "No open or sealed containers.",
+            &no_link,
+            &no_class,
+        )
+    }) {
+        Ok(t) => page.sections.push(Section {
+            title: "Containers not yet consigned".into(),
+            table: t,
+            pager: None,
+        }),
+        Err(e) => page.layout.failed(&e),
+    }
     let read = state
         .read(|store, _| app::waste::records(store, &WasteFilter::default()))
         .await;
@@ -2074,6 +2143,137 @@ async fn waste_view(
         Err(e) => page.layout.failed(&e),
     }
     html(status, &page)
+}
+
+/// Open or seal a waste container (an assistant's).
+async fn waste_container(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::WasteContainer)?;
+        let (fields, _) = form_fields(
+            form,
+            &[
+                "action", "code", "stream", "type", "location", "weight", "date",
+            ],
+            &who.who.name,
+        )?;
+        let clock = crate::clock::Clock::from_env()?;
+        let date = match fields.text("date")? {
+            Some(d) => parse_date("date", &d)?,
+            None => clock.today(),
+        };
+        let code = fields.required("code")?;
+        match fields.required("action")?.as_str() {
+            "open" => {
+                let req = crate::waste::OpenContainer {
+                    code,
+                    stream: fields.required("stream")?,
+                    container_type: fields.text("type")?,
+                    location: fields.text("location")?,
+                    date,
+                    user: who.who.name.clone(),
+                };
+                let opened = state
+                    .write(Some(&who.who), move |store, actor| {
+                        app::waste::open_container(store, &req, actor)
+                    })
+                    .await?;
+                Ok::<_, ApiError>(format!(
+                    "container {} opened for {}",
+                    opened.code, opened.stream
+                ))
+            }
+            "seal" => {
+                let weight = fields
+                    .text("weight")?
+                    .map(|w| crate::waste::Quantity::parse("weight", &w))
+                    .transpose()?;
+                let req = app::waste::SealRequest {
+                    container: code.clone(),
+                    date,
+                    weight,
+                };
+                state
+                    .write(Some(&who.who), move |store, actor| {
+                        app::waste::seal_container(store, &req, actor)
+                    })
+                    .await?;
+                Ok(format!("container {code} sealed"))
+            }
+            other => Err(ApiError::from(Error::invalid(
+                "action",
+                other,
+                "open or seal",
+            ))),
+        }
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    waste_view(&state, &who, &HashMap::new(), Some(result), status).await
+}
+
+/// Consign sealed containers to a carrier (a supervisor's).
+async fn waste_consign(State(state): Shared, PageUser(who): PageUser, form: FormBody) -> Response {
+    let done = async {
+        who.require(Action::Consign)?;
+        let (fields, _) = form_fields(
+            form,
+            &[
+                "note",
+                "carrier",
+                "carrier_registration",
+                "containers",
+                "destination",
+                "date",
+            ],
+            &who.who.name,
+        )?;
+        let clock = crate::clock::Clock::from_env()?;
+        let collected_on = match fields.text("date")? {
+            Some(d) => parse_date("date", &d)?,
+            None => clock.today(),
+        };
+        let containers: Vec<String> = fields
+            .required("containers")?
+            .split([',', ' ', ';'])
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let req = crate::waste::ConsignRequest {
+            note: fields.required("note")?,
+            carrier: fields.required("carrier")?,
+            carrier_registration: fields.text("carrier_registration")?,
+            collected_on,
+            destination: fields.text("destination")?,
+            containers,
+            records: Vec::new(),
+            user: who.who.name.clone(),
+        };
+        let done = state
+            .write(Some(&who.who), move |store, actor| {
+                app::waste::consign(store, &req, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!(
+            "consignment {} recorded: {} container(s), {} record(s)",
+            done.note,
+            done.containers.len(),
+            done.records.len()
+        ))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    waste_view(&state, &who, &HashMap::new(), Some(result), status).await
 }
 
 async fn waste_record(State(state): Shared, PageUser(who): PageUser, form: FormBody) -> Response {

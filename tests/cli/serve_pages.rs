@@ -772,3 +772,70 @@ fn a_label_is_printed_from_the_item_page_by_naming_the_batch() {
         403
     );
 }
+
+#[test]
+fn waste_containers_are_opened_sealed_and_consigned_from_the_waste_page_by_role() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let supervisor = server.sign_in("supervisor", PASSWORD);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let shown = page(&server, "/waste", &assistant);
+    assert!(
+        shown.body.contains("Open or seal a container"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        !shown.body.contains("Consign sealed containers"),
+        "assistants do not consign"
+    );
+    assert!(
+        !page(&server, "/waste", &viewer)
+            .body
+            .contains("Open or seal a container")
+    );
+    let open = "action=open&code=SB-WEB-1&stream=18+01+03*&type=sharps+bin&location=BENCH-HAEM&weight=&date=2026-11-20";
+    assert_eq!(
+        form_post(&server, "/waste/containers", &viewer, open).status,
+        403
+    );
+    let opened = form_post(&server, "/waste/containers", &assistant, open);
+    assert_eq!(opened.status, 201, "{}", opened.body);
+    assert!(
+        opened.body.contains("container SB-WEB-1 opened"),
+        "{}",
+        opened.body
+    );
+    let rec = "stream=18+01+03*&quantity=1.5&unit=kg&date=2026-11-20&container=SB-WEB-1&consignment_note=&carrier=&notes=";
+    assert_eq!(form_post(&server, "/waste", &assistant, rec).status, 201);
+    let seal = "action=seal&code=SB-WEB-1&stream=&type=&location=&weight=1.6&date=2026-11-21";
+    let sealed = form_post(&server, "/waste/containers", &assistant, seal);
+    assert_eq!(sealed.status, 201, "{}", sealed.body);
+    let consign = "note=LABST/00042&carrier=Veolia&carrier_registration=CBDU1234&containers=SB-WEB-1&destination=&date=2026-11-21";
+    assert_eq!(
+        form_post(&server, "/waste/consign", &assistant, consign).status,
+        403
+    );
+    let done = form_post(&server, "/waste/consign", &supervisor, consign);
+    assert_eq!(done.status, 201, "{}", done.body);
+    assert!(
+        done.body
+            .contains("consignment LABST/00042 recorded: 1 container(s)"),
+        "{}",
+        done.body
+    );
+    let list = lab.ok(&["waste", "container", "list", "--format", "csv"]);
+    assert!(
+        list.contains("SB-WEB-1,18 01 03*,true,sharps bin,BENCH-HAEM,2026-11-20,2026-11-21"),
+        "{list}"
+    );
+    assert!(list.contains("consigned,LABST/00042"), "{list}");
+    // A refusal is the CLI's message, nothing written.
+    let again = form_post(&server, "/waste/consign", &supervisor, consign);
+    assert!(
+        again.status == 422 || again.status == 409,
+        "{}",
+        again.status
+    );
+}
