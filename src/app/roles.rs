@@ -60,6 +60,9 @@ pub enum Action {
     Accounts,
     Import,
     Settings,
+    /// Start or cancel a stocktake (SPEC §11: a write the role table does
+    /// not name is a manager's; counting and applying are named).
+    ManageStocktake,
 }
 
 /// The lowest role that may take `action` (the auditor aside: see
@@ -100,7 +103,8 @@ pub fn lowest_role(action: Action) -> Role {
         | A::WasteStreams
         | A::Accounts
         | A::Import
-        | A::Settings => Role::Manager,
+        | A::Settings
+        | A::ManageStocktake => Role::Manager,
     }
 }
 

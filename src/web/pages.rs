@@ -67,10 +67,13 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/temperatures/decide", post(temperature_decide))
         .route("/temperatures/{location}/chart", get(temperature_chart))
         .route("/stocktakes", get(stocktakes_page))
+        .route("/stocktakes", post(stocktake_start))
         .route(
             "/stocktakes/{id}",
             get(stocktake_page).post(stocktake_count),
         )
+        .route("/stocktakes/{id}/apply", post(stocktake_apply))
+        .route("/stocktakes/{id}/cancel", post(stocktake_cancel))
         .route("/audit", get(audit_page))
         .route("/users", get(users_page).post(users_action))
         .route("/static/{file}", get(static_file))
@@ -2329,7 +2332,33 @@ async fn waste_record(State(state): Shared, PageUser(who): PageUser, form: FormB
 // ---- stocktakes ----------------------------------------------------------
 
 async fn stocktakes_page(State(state): Shared, PageUser(who): PageUser) -> Response {
-    let mut page = ListPage::new(Layout::new(Some(&who), "Stocktakes", "/stocktakes"));
+    stocktakes_view(&state, &who, None, StatusCode::OK).await
+}
+
+async fn stocktakes_view(
+    state: &Arc<ServerState>,
+    who: &Authed,
+    outcome: Option<Result<String, ApiError>>,
+    status: StatusCode,
+) -> Response {
+    let mut page = ListPage::new(Layout::new(Some(who), "Stocktakes", "/stocktakes"));
+    match outcome {
+        Some(Ok(message)) => page.layout.message = Some(message),
+        Some(Err(e)) => page.layout.failed(&e),
+        None => {}
+    }
+    if app::roles::allows(who.who.role, Action::ManageStocktake) {
+        page.forms.push(
+            PageForm::post("start", "/stocktakes", "Start a stocktake")
+                .fields(vec![
+                    Field::text("location", "Location").required(),
+                    Field::text("blind", "Blind count (the sheet shows no book)")
+                        .options(&[("no", "no"), ("yes", "yes")]),
+                    Field::text("category", "Only this category"),
+                ])
+                .button("Start", "primary"),
+        );
+    }
     match state.read(|store, _| app::stocktake::list(store)).await {
         Ok(mut rows) => {
             rows.reverse();
@@ -2365,7 +2394,7 @@ async fn stocktakes_page(State(state): Shared, PageUser(who): PageUser) -> Respo
         }
         Err(e) => page.layout.failed(&e),
     }
-    html(StatusCode::OK, &page)
+    html(status, &page)
 }
 
 async fn stocktake_page(
@@ -2442,7 +2471,146 @@ async fn stocktake_view(
         }),
         Err(e) => return error_page(Some(who), &e),
     }
+    // Variances, and applying them, for supervisors; cancelling for managers.
+    if app::roles::allows(who.who.role, Action::ApplyStocktake) {
+        match state
+            .read(move |store, _| app::stocktake::review(store, number))
+            .await
+        {
+            Ok(review) => match table(
+                &[
+                    "item",
+                    "name",
+                    "lot",
+                    "location",
+                    "book",
+                    "counted",
+                    "variance",
+                    "unit_cost",
+                    "variance_value",
+                ],
+                &review.lines,
+                "Nothing counted yet.",
+                &item_links,
+                &|o| match o.get("variance").and_then(Value::as_i64) {
+                    Some(0) | None => "",
+                    Some(_) => "warn",
+                },
+            ) {
+                Ok(t) => page.sections.push(Section {
+                    title: format!(
+                        "Review: {} counted, {} uncounted, variance value £{}",
+                        review.counted_lines, review.uncounted_lines, review.total_variance_value
+                    ),
+                    table: t,
+                    pager: None,
+                }),
+                Err(e) => page.layout.failed(&e),
+            },
+            Err(e) => page.layout.failed(&e),
+        }
+        page.forms.push(
+            PageForm::post("apply", format!("{base}/apply"), "Apply the counts")
+                .fields(vec![
+                    Field::text("zero_uncounted", "Uncounted lines").options(&[
+                        ("no", "refuse while any line is uncounted"),
+                        ("yes", "count them as 0 (found empty)"),
+                    ]),
+                ])
+                .button("Apply", "warning"),
+        );
+    }
+    if app::roles::allows(who.who.role, Action::ManageStocktake) {
+        page.forms.push(
+            PageForm::post("cancel", format!("{base}/cancel"), "Cancel this stocktake")
+                .button("Cancel stocktake", "warning"),
+        );
+    }
     html(status, &page)
+}
+
+async fn stocktake_start(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::ManageStocktake)?;
+        let (fields, _) = form_fields(form, &["location", "blind", "category"], &who.who.name)?;
+        let req = app::stocktake::StartRequest {
+            location: fields.required("location")?,
+            blind: fields.text("blind")?.as_deref() == Some("yes"),
+            category: fields.text("category")?,
+        };
+        let id = state
+            .write(Some(&who.who), move |store, actor| {
+                app::stocktake::start(store, &req, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!("stocktake {id} started"))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    stocktakes_view(&state, &who, Some(result), status).await
+}
+
+async fn stocktake_apply(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::ApplyStocktake)?;
+        let number = crate::model::parse_count("stocktake id", &id)?;
+        let (fields, _) = form_fields(form, &["zero_uncounted"], &who.who.name)?;
+        let zero = fields.text("zero_uncounted")?.as_deref() == Some("yes");
+        let applied = state
+            .write(Some(&who.who), move |store, actor| {
+                app::stocktake::apply(store, number, zero, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!(
+            "stocktake {} applied: {} count movement(s), {} line(s) zeroed",
+            applied.stocktake,
+            applied.movements.len(),
+            applied.zeroed
+        ))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    stocktake_view(&state, &who, &id, &HashMap::new(), Some(result), status).await
+}
+
+async fn stocktake_cancel(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(id): Path<String>,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::ManageStocktake)?;
+        let number = crate::model::parse_count("stocktake id", &id)?;
+        form_fields(form, &[], &who.who.name)?;
+        state
+            .write(Some(&who.who), move |store, actor| {
+                app::stocktake::cancel(store, number, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!("stocktake {number} cancelled"))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    stocktake_view(&state, &who, &id, &HashMap::new(), Some(result), status).await
 }
 
 async fn stocktake_count(

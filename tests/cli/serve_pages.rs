@@ -839,3 +839,117 @@ fn waste_containers_are_opened_sealed_and_consigned_from_the_waste_page_by_role(
         again.status
     );
 }
+
+#[test]
+fn stocktakes_are_started_reviewed_applied_and_cancelled_from_the_pages_by_role() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let supervisor = server.sign_in("supervisor", PASSWORD);
+    let manager = server.sign_in("manager", PASSWORD);
+    let start = "location=FRIDGE-1&blind=no&category=";
+    assert_eq!(
+        form_post(&server, "/stocktakes", &assistant, start).status,
+        403
+    );
+    assert_eq!(
+        form_post(&server, "/stocktakes", &supervisor, start).status,
+        403
+    );
+    let started = form_post(&server, "/stocktakes", &manager, start);
+    assert_eq!(started.status, 201, "{}", started.body);
+    let list = crate::common::parse_csv(&lab.ok(&["stocktake", "list", "--format", "csv"]));
+    let id = list
+        .iter()
+        .find(|r| r[1] == "FRIDGE-1" && r.contains(&"open".to_owned()))
+        .map(|r| r[0].clone())
+        .expect("the new stocktake");
+    assert!(started.body.contains(&format!("stocktake {id} started")));
+    // An assistant counts one line; the supervisor reviews and applies.
+    let sheet = crate::common::parse_csv(&lab.ok(&["stocktake", "sheet", &id, "--format", "csv"]));
+    let (item, lot, book) = (
+        sheet[1][0].clone(),
+        sheet[1][2].clone(),
+        sheet[1][5].clone(),
+    );
+    let counted: i64 = book.parse::<i64>().unwrap() + 1;
+    let count = format!("item={item}&lot={lot}&quantity={counted}&expiry=");
+    assert_eq!(
+        form_post(&server, &format!("/stocktakes/{id}"), &assistant, &count).status,
+        201
+    );
+    let page_ = page(&server, &format!("/stocktakes/{id}"), &supervisor);
+    assert!(page_.body.contains("Review: 1 counted"), "{}", page_.body);
+    assert!(
+        !page(&server, &format!("/stocktakes/{id}"), &assistant)
+            .body
+            .contains("Apply the counts")
+    );
+    let apply = "zero_uncounted=no";
+    assert_eq!(
+        form_post(
+            &server,
+            &format!("/stocktakes/{id}/apply"),
+            &assistant,
+            apply
+        )
+        .status,
+        403
+    );
+    if sheet.len() > 2 {
+        // Uncounted lines are refused unless zeroed: the CLI's refusal.
+        let refused = form_post(
+            &server,
+            &format!("/stocktakes/{id}/apply"),
+            &supervisor,
+            apply,
+        );
+        assert_eq!(refused.status, 422, "{}", refused.body);
+    }
+    let applied = form_post(
+        &server,
+        &format!("/stocktakes/{id}/apply"),
+        &supervisor,
+        "zero_uncounted=yes",
+    );
+    assert_eq!(applied.status, 201, "{}", applied.body);
+    assert!(
+        applied.body.contains(&format!("stocktake {id} applied")),
+        "{}",
+        applied.body
+    );
+    // Another one, cancelled by the manager (not the supervisor).
+    assert_eq!(
+        form_post(
+            &server,
+            "/stocktakes",
+            &manager,
+            "location=FLAM-CAB&blind=yes&category="
+        )
+        .status,
+        201
+    );
+    let list = crate::common::parse_csv(&lab.ok(&["stocktake", "list", "--format", "csv"]));
+    let other = list
+        .iter()
+        .find(|r| r[1] == "FLAM-CAB" && r.contains(&"open".to_owned()))
+        .map(|r| r[0].clone())
+        .expect("the FLAM-CAB stocktake");
+    assert_eq!(
+        form_post(
+            &server,
+            &format!("/stocktakes/{other}/cancel"),
+            &supervisor,
+            ""
+        )
+        .status,
+        403
+    );
+    let cancelled = form_post(
+        &server,
+        &format!("/stocktakes/{other}/cancel"),
+        &manager,
+        "",
+    );
+    assert_eq!(cancelled.status, 201, "{}", cancelled.body);
+}
