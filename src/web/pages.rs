@@ -57,6 +57,8 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
             "/equipment/{tag}",
             get(equipment_page).post(equipment_calibrate),
         )
+        .route("/equipment/{tag}/status", post(equipment_status))
+        .route("/equipment/{tag}/extend", post(equipment_extend))
         .route("/waste", get(waste_page).post(waste_record))
         .route("/waste/containers", post(waste_container))
         .route("/waste/consign", post(waste_consign))
@@ -1965,7 +1967,109 @@ async fn equipment_view(
             ]),
         );
     }
+    let base = format!("/equipment/{}", enc(&eq.asset_tag));
+    if app::roles::allows(who.who.role, Action::EquipmentStatus) {
+        page.forms.push(
+            PageForm::post("status", format!("{base}/status"), "Change the status")
+                .fields(vec![
+                    Field::text("status", "New status").options(&[
+                        ("in_service", "in service"),
+                        ("out_of_service", "out of service"),
+                        ("quarantined", "quarantined"),
+                        ("condemned", "condemned"),
+                    ]),
+                    Field::text("reason", "Reason").required(),
+                ])
+                .button("Change status", "warning"),
+        );
+    }
+    if app::roles::allows(who.who.role, Action::ExtendCalibration) {
+        page.forms.push(
+            PageForm::post(
+                "extend",
+                format!("{base}/extend"),
+                "Extend the calibration due date",
+            )
+            .fields(vec![
+                Field::text("extend_to", "New due date")
+                    .kind("date")
+                    .required(),
+                Field::text("reason", "Reason").required(),
+                Field::text("approved_by", "Approved by").required(),
+            ])
+            .button("Record extension", "warning"),
+        );
+    }
     html(status, &page)
+}
+
+/// Change an asset's status (a supervisor's).
+async fn equipment_status(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(tag): Path<String>,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::EquipmentStatus)?;
+        let (fields, _) = form_fields(form, &["status", "reason"], &who.who.name)?;
+        let to: crate::calibration::Status = fields.required("status")?.parse()?;
+        let req = app::equipment::StatusChange {
+            tag: tag.clone(),
+            to,
+            reason: fields.required("reason")?,
+        };
+        let (before, after) = state
+            .write(Some(&who.who), move |store, actor| {
+                app::equipment::set_status(store, &req, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!(
+            "{} is now {} (was {})",
+            after.asset_tag,
+            to.words(),
+            before.words()
+        ))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    equipment_view(&state, &who, tag, Some(result), status).await
+}
+
+/// Extend a calibration's due date (a supervisor's, with who approved it).
+async fn equipment_extend(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(tag): Path<String>,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::ExtendCalibration)?;
+        let (fields, _) =
+            form_fields(form, &["extend_to", "reason", "approved_by"], &who.who.name)?;
+        let input = crate::calibration::ExtensionInput {
+            extend_to: parse_date("new due date", &fields.required("extend_to")?)?,
+            reason: fields.required("reason")?,
+            approved_by: fields.required("approved_by")?,
+            granted_on: None,
+        };
+        let t = tag.clone();
+        state
+            .write(Some(&who.who), move |store, actor| {
+                app::equipment::extend(store, &t, &input, actor)
+            })
+            .await?;
+        Ok::<_, ApiError>(format!("calibration of {tag} extended"))
+    };
+    let result = done.await;
+    let status = match &result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
+    };
+    equipment_view(&state, &who, tag, Some(result), status).await
 }
 
 async fn equipment_calibrate(

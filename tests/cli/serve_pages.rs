@@ -953,3 +953,56 @@ fn stocktakes_are_started_reviewed_applied_and_cancelled_from_the_pages_by_role(
     );
     assert_eq!(cancelled.status, 201, "{}", cancelled.body);
 }
+
+#[test]
+fn an_asset_status_change_and_a_calibration_extension_are_supervisors_actions_on_its_page() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let supervisor = server.sign_in("supervisor", PASSWORD);
+    assert!(
+        !page(&server, "/equipment/EQ-0033", &assistant)
+            .body
+            .contains("Change the status")
+    );
+    assert!(
+        page(&server, "/equipment/EQ-0033", &supervisor)
+            .body
+            .contains("Extend the calibration due date")
+    );
+    let status = "status=out_of_service&reason=channel+8+leaking";
+    assert_eq!(
+        form_post(&server, "/equipment/EQ-0033/status", &assistant, status).status,
+        403
+    );
+    let changed = form_post(&server, "/equipment/EQ-0033/status", &supervisor, status);
+    assert_eq!(changed.status, 201, "{}", changed.body);
+    assert!(
+        changed
+            .body
+            .contains("EQ-0033 is now out of service (was in service)"),
+        "{}",
+        changed.body
+    );
+    let extend = "extend_to=2026-12-04&reason=engineer+booked+for+3+December&approved_by=Dr+Q+Lead";
+    assert_eq!(
+        form_post(&server, "/equipment/EQ-0018/extend", &assistant, extend).status,
+        403
+    );
+    let extended = form_post(&server, "/equipment/EQ-0018/extend", &supervisor, extend);
+    assert_eq!(extended.status, 201, "{}", extended.body);
+    let due = lab.ok(&["report", "calibration-due", "--format", "csv"]);
+    assert!(
+        due.lines()
+            .any(|l| l.starts_with("EQ-0018") && l.contains("2026-12-04")),
+        "{due}"
+    );
+    // A bad status is the CLI's refusal, nothing written.
+    let bad = form_post(
+        &server,
+        "/equipment/EQ-0018/status",
+        &supervisor,
+        "status=broken&reason=x",
+    );
+    assert!(bad.status == 422 || bad.status == 400, "{}", bad.status);
+}
