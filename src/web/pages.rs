@@ -1049,7 +1049,30 @@ async fn item_page(
     Path(code): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    item_view(&state, &who, &code, &q, None, StatusCode::OK).await
+    // The page of an item is served again, as rendered, while nothing has
+    // been written since (the change marks) and the day is the same; it
+    // names the signed-in user and shows the forms of their role, so it is
+    // kept per user and page.
+    let Ok(fresh) = state.freshness().await else {
+        return item_view(&state, &who, &code, &q, None, StatusCode::OK).await;
+    };
+    let page_no = q.get("page").map_or("1", String::as_str);
+    let key = format!("item\u{0}{}\u{0}{}\u{0}{page_no}", who.who.name, code);
+    if let Some(body) = state.kept_page(&key, &fresh) {
+        return (StatusCode::OK, Html(body)).into_response();
+    }
+    let response = item_view(&state, &who, &code, &q, None, StatusCode::OK).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            state.keep_page(key, fresh, bytes.clone());
+            Response::from_parts(parts, axum::body::Body::from(bytes))
+        }
+        Err(_) => ApiError::internal("a page could not be read back").into_response(),
+    }
 }
 
 async fn item_view(

@@ -2,6 +2,7 @@
 //! lock, a pool of reader connections), the lab's time zone and whether
 //! the server speaks TLS. Every call runs on tokio's blocking pool.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -47,6 +48,20 @@ pub(crate) struct ServerState {
     /// milliseconds each, so a shift signing in together queues here
     /// rather than holding hundreds of megabytes at once.
     pub(super) password_checks: tokio::sync::Semaphore,
+    /// Pages rendered for a key (page, user, query), with the date and
+    /// change marks they were rendered for; served again while those are
+    /// equal. Bounded: cleared when it reaches [`PAGES_KEPT`].
+    pages: Mutex<HashMap<String, (NaiveDate, Vec<i64>, axum::body::Bytes)>>,
+}
+
+/// Rendered pages kept (see `ServerState::pages`).
+const PAGES_KEPT: usize = 512;
+
+/// What a kept page is valid for: the lab's date and the change marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Freshness {
+    pub(super) today: NaiveDate,
+    pub(super) marks: Vec<i64>,
 }
 
 impl ServerState {
@@ -70,6 +85,7 @@ impl ServerState {
             readers: Mutex::new(Vec::new()),
             dashboard: Mutex::new(None),
             password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
+            pages: Mutex::new(HashMap::new()),
         })
     }
 
@@ -92,6 +108,35 @@ impl ServerState {
             Ok(d)
         })
         .await
+    }
+
+    /// The date and change marks now (a few index probes).
+    pub(super) async fn freshness(self: &Arc<Self>) -> Result<Freshness, ApiError> {
+        self.read(|store, clock| {
+            Ok(Freshness {
+                today: clock.today(),
+                marks: crate::app::dashboard::change_marks(store)?,
+            })
+        })
+        .await
+    }
+
+    /// A page kept for `key` that is still fresh.
+    pub(super) fn kept_page(&self, key: &str, fresh: &Freshness) -> Option<axum::body::Bytes> {
+        let pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        pages
+            .get(key)
+            .filter(|(day, marks, _)| *day == fresh.today && *marks == fresh.marks)
+            .map(|(_, _, body)| body.clone())
+    }
+
+    /// Keep a page rendered for `key` at `fresh`.
+    pub(super) fn keep_page(&self, key: String, fresh: Freshness, body: axum::body::Bytes) {
+        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        if pages.len() >= PAGES_KEPT {
+            pages.clear();
+        }
+        pages.insert(key, (fresh.today, fresh.marks, body));
     }
 
     /// The clock of this request (`LABSTOCK_NOW` pins it, as for the CLI),
