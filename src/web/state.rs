@@ -51,7 +51,7 @@ pub(crate) struct ServerState {
     /// Pages rendered for a key (page, user, query), with the date and
     /// change marks they were rendered for; served again while those are
     /// equal. Bounded: cleared when it reaches [`PAGES_KEPT`].
-    pages: Mutex<HashMap<String, (NaiveDate, Vec<i64>, axum::body::Bytes)>>,
+    pages: Mutex<HashMap<String, (Freshness, axum::body::Bytes)>>,
 }
 
 /// Rendered pages kept (see `ServerState::pages`).
@@ -126,8 +126,8 @@ impl ServerState {
         let pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
         pages
             .get(key)
-            .filter(|(day, marks, _)| *day == fresh.today && *marks == fresh.marks)
-            .map(|(_, _, body)| body.clone())
+            .filter(|(kept, _)| kept == fresh)
+            .map(|(_, body)| body.clone())
     }
 
     /// Keep a page rendered for `key` at `fresh`.
@@ -136,7 +136,7 @@ impl ServerState {
         if pages.len() >= PAGES_KEPT {
             pages.clear();
         }
-        pages.insert(key, (fresh.today, fresh.marks, body));
+        pages.insert(key, (fresh, body));
     }
 
     /// The clock of this request (`LABSTOCK_NOW` pins it, as for the CLI),
