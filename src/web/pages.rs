@@ -164,6 +164,15 @@ impl Layout {
         self.error = Some(e.error.clone());
         self.hint.clone_from(&e.hint);
     }
+
+    /// What a write just did: its message, or its refusal.
+    fn show(&mut self, outcome: Option<Result<String, ApiError>>) {
+        match outcome {
+            Some(Ok(message)) => self.message = Some(message),
+            Some(Err(e)) => self.failed(&e),
+            None => {}
+        }
+    }
 }
 
 pub(super) struct Cell {
@@ -387,6 +396,15 @@ fn html<T: Template>(status: StatusCode, page: &T) -> Response {
     match page.render() {
         Ok(text) => (status, Html(text)).into_response(),
         Err(e) => ApiError::internal(&format!("template: {e}")).into_response(),
+    }
+}
+
+/// The status of a page answering a write: 201 when it was written, else
+/// the refusal's.
+fn written_status(result: &Result<String, ApiError>) -> StatusCode {
+    match result {
+        Ok(_) => StatusCode::CREATED,
+        Err(e) => e.status,
     }
 }
 
@@ -939,11 +957,7 @@ fn link_view(
         return error_page(Some(who), &e);
     }
     let mut page = ListPage::new(Layout::new(Some(who), "Link a barcode to an item", "/scan"));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     page.facts = vec![("GTIN".into(), gtin.clone())];
     page.forms.push(
         PageForm::post("link", "/scan/link", "")
@@ -1122,11 +1136,7 @@ async fn item_view(
         format!("{} – {}", item.code, item.name),
         "/items",
     ));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
     page.facts = vec![
         ("unit".into(), item.unit.clone()),
@@ -1294,10 +1304,7 @@ async fn item_move(
         Ok::<_, ApiError>(scan_text(&outcome))
     };
     let result = recorded.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     item_view(&state, &who, &code, &HashMap::new(), Some(result), status).await
 }
 
@@ -1334,11 +1341,7 @@ async fn lot_view(
         format!("Lot {lot} of {item}"),
         "/items",
     ));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     if let Some(row) = lots.iter().find(|r| r.lot == lot) {
         page.panel = Some(Panel {
             ok: row.status == "available",
@@ -1584,10 +1587,7 @@ async fn item_prepare(
         ))
     };
     let result = made.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     item_view(&state, &who, &code, &HashMap::new(), Some(result), status).await
 }
 
@@ -1911,11 +1911,7 @@ async fn equipment_view(
         None => eq.asset_tag.clone(),
     };
     let mut page = ListPage::new(Layout::new(Some(who), title, "/equipment"));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     page.panel = Some(Panel {
         ok: fitness.is_fit(),
         title: if fitness.is_fit() {
@@ -2055,10 +2051,7 @@ async fn equipment_status(
         ))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     equipment_view(&state, &who, tag, Some(result), status).await
 }
 
@@ -2088,10 +2081,7 @@ async fn equipment_extend(
         Ok::<_, ApiError>(format!("calibration of {tag} extended"))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     equipment_view(&state, &who, tag, Some(result), status).await
 }
 
@@ -2128,10 +2118,7 @@ async fn equipment_calibrate(
         Ok::<_, ApiError>("calibration recorded".to_owned())
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     equipment_view(&state, &who, tag, Some(result), status).await
 }
 
@@ -2153,11 +2140,7 @@ async fn waste_view(
     status: StatusCode,
 ) -> Response {
     let mut page = ListPage::new(Layout::new(Some(who), "Waste register", "/waste"));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     if app::roles::allows(who.who.role, Action::RecordWaste) {
         page.forms.push(
             PageForm::post("waste", "/waste", "Record waste").fields(vec![
@@ -2341,10 +2324,7 @@ async fn waste_container(
         }
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     waste_view(&state, &who, &HashMap::new(), Some(result), status).await
 }
 
@@ -2399,10 +2379,7 @@ async fn waste_consign(State(state): Shared, PageUser(who): PageUser, form: Form
         ))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     waste_view(&state, &who, &HashMap::new(), Some(result), status).await
 }
 
@@ -2449,10 +2426,7 @@ async fn waste_record(State(state): Shared, PageUser(who): PageUser, form: FormB
         Ok::<_, ApiError>(format!("waste record {} written", recorded.id))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     waste_view(&state, &who, &HashMap::new(), Some(result), status).await
 }
 
@@ -2469,11 +2443,7 @@ async fn stocktakes_view(
     status: StatusCode,
 ) -> Response {
     let mut page = ListPage::new(Layout::new(Some(who), "Stocktakes", "/stocktakes"));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     if app::roles::allows(who.who.role, Action::ManageStocktake) {
         page.forms.push(
             PageForm::post("start", "/stocktakes", "Start a stocktake")
@@ -2557,11 +2527,7 @@ async fn stocktake_view(
         format!("Stocktake {number}"),
         "/stocktakes",
     ));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     if app::roles::allows(who.who.role, Action::StocktakeCount) {
         page.forms.push(
             PageForm::post("count", format!("/stocktakes/{number}"), "Record a count").fields(
@@ -2677,10 +2643,7 @@ async fn stocktake_start(
         Ok::<_, ApiError>(format!("stocktake {id} started"))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     stocktakes_view(&state, &who, Some(result), status).await
 }
 
@@ -2708,10 +2671,7 @@ async fn stocktake_apply(
         ))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     stocktake_view(&state, &who, &id, &HashMap::new(), Some(result), status).await
 }
 
@@ -2733,10 +2693,7 @@ async fn stocktake_cancel(
         Ok::<_, ApiError>(format!("stocktake {number} cancelled"))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     stocktake_view(&state, &who, &id, &HashMap::new(), Some(result), status).await
 }
 
@@ -2779,10 +2736,7 @@ async fn stocktake_count(
         ))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     stocktake_view(&state, &who, &id, &HashMap::new(), Some(result), status).await
 }
 
@@ -2906,11 +2860,7 @@ async fn users_view(
         return error_page(Some(who), &e);
     }
     let mut page = ListPage::new(Layout::new(Some(who), "Users", "/users"));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     let roles: Vec<(&str, &str)> = Role::ALL.iter().map(|r| (r.as_str(), r.as_str())).collect();
     if app::roles::allows(who.who.role, Action::Accounts) {
         page.forms.push(
@@ -3071,11 +3021,7 @@ async fn temperatures_view(
         "Storage temperatures",
         "/temperatures",
     ));
-    match outcome {
-        Some(Ok(message)) => page.layout.message = Some(message),
-        Some(Err(e)) => page.layout.failed(&e),
-        None => {}
-    }
+    page.layout.show(outcome);
     if app::roles::allows(who.who.role, Action::RecordTemperature) {
         page.forms.push(
             PageForm::post("reading", "/temperatures", "Record a reading").fields(vec![
@@ -3187,10 +3133,7 @@ async fn temperature_record(
         })
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     temperatures_view(&state, &who, &HashMap::new(), Some(result), status).await
 }
 
@@ -3223,10 +3166,7 @@ async fn temperature_decide(
         Ok::<_, ApiError>(format!("excursion {} {}", d.id, d.decision))
     };
     let result = done.await;
-    let status = match &result {
-        Ok(_) => StatusCode::CREATED,
-        Err(e) => e.status,
-    };
+    let status = written_status(&result);
     temperatures_view(&state, &who, &HashMap::new(), Some(result), status).await
 }
 
