@@ -409,6 +409,12 @@ fn a_bad_logger_file_is_refused_whole_naming_the_row() {
             "line 3",
             "happened twice",
         ),
+        // 01:30 on 29 March 2026 never happened in London.
+        (
+            "2026-03-29 00:30:00,4\n2026-03-29 01:30:00,4\n",
+            "line 3",
+            "clocks went forward",
+        ),
         (
             "2026-11-19 08:00:00,4\n2026-11-19 09:00:00,cold\n",
             "line 3",
