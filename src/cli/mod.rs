@@ -298,7 +298,7 @@ enum Command {
     /// Purchase order lines: add, list, cancel, close
     #[command(subcommand)]
     Order(order::OrderCommand),
-    /// Reports: reorder, expiry, usage, calibration-due, waste, consignments
+    /// Reports: reorder, expiry, usage, acceptance, calibration-due, waste, consignments, temperatures, excursions
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
