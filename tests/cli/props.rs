@@ -350,7 +350,7 @@ fn predict(model: &Model, lots: &HashSet<(String, String)>, op: &Op) -> Result<V
         MovementKind::Receive | MovementKind::Adjust => qty,
         MovementKind::Issue | MovementKind::Transfer | MovementKind::Dispose => -qty,
         MovementKind::Count => qty - model.balance_at(&k, at),
-        MovementKind::Reverse => unreachable!(),
+        MovementKind::Reverse | MovementKind::Open => unreachable!(),
     };
     Ok(vec![Mv {
         kind,
