@@ -2535,6 +2535,8 @@ async fn stocktake_view(
                     Field::text("item", "Item").required(),
                     Field::text("lot", "Lot"),
                     Field::text("quantity", "Counted").required(),
+                    Field::text("opened_on", "Opened on (opened units; empty: sealed)")
+                        .kind("date"),
                     Field::text("expiry", "Expiry (a lot not on the sheet)").kind("date"),
                 ],
             ),
@@ -2544,7 +2546,14 @@ async fn stocktake_view(
     let (rows, pager) = page_of(&sheet, &base, q, "page");
     match table(
         &[
-            "item", "name", "lot", "expiry", "location", "book", "counted",
+            "item",
+            "name",
+            "lot",
+            "expiry",
+            "opened_on",
+            "location",
+            "book",
+            "counted",
         ],
         rows,
         "The sheet is empty.",
@@ -2575,6 +2584,7 @@ async fn stocktake_view(
                     "item",
                     "name",
                     "lot",
+                    "opened_on",
                     "location",
                     "book",
                     "counted",
@@ -2706,7 +2716,11 @@ async fn stocktake_count(
     let done = async {
         who.require(Action::StocktakeCount)?;
         let number = crate::model::parse_count("stocktake id", &id)?;
-        let (fields, _) = form_fields(form, &["item", "lot", "quantity", "expiry"], &who.who.name)?;
+        let (fields, _) = form_fields(
+            form,
+            &["item", "lot", "quantity", "expiry", "opened_on"],
+            &who.who.name,
+        )?;
         let req = crate::stocktake::CountRequest {
             item: Some(fields.required("item")?),
             gtin: None,
@@ -2717,6 +2731,10 @@ async fn stocktake_count(
                 .transpose()?,
             location: None,
             quantity: Some(crate::model::parse_quantity(&fields.required("quantity")?)?),
+            opened: fields
+                .text("opened_on")?
+                .map(|d| parse_date("opened_on", &d))
+                .transpose()?,
         };
         let counted = state
             .write(Some(&who.who), move |store, actor| {
