@@ -1,6 +1,8 @@
 //! What every request shares: the database (one writer connection behind a
-//! lock, a pool of reader connections), the lab's time zone and whether
-//! the server speaks TLS. Every call runs on tokio's blocking pool.
+//! lock, a pool of reader connections) and whether the server speaks TLS.
+//! Every call runs on tokio's blocking pool. The lab's time zone is read
+//! from the database by every request (one indexed row), so a change of
+//! the `timezone` setting applies at once, not at the next start.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -36,7 +38,6 @@ pub(crate) struct ServerState {
     /// which would drop this process's locks on the file).
     opener: Mutex<Store>,
     open_options: OpenOptions,
-    zone: Tz,
     pub(super) tls: bool,
     writer: Mutex<Store>,
     readers: Mutex<Vec<Store>>,
@@ -71,14 +72,12 @@ impl ServerState {
         if !crate::app::accounts::has_active_manager(&writer)? {
             return Err(Error::NoManager);
         }
-        let zone = writer.lab_zone()?;
         let opener = writer.open_again()?;
         // Fail at start, not at the first request, on a bad LABSTOCK_NOW.
         Clock::from_env()?;
         Ok(ServerState {
             db: options.db.clone(),
             open_options: options.open_options,
-            zone,
             opener: Mutex::new(opener),
             tls: options.tls.is_some(),
             writer: Mutex::new(writer),
@@ -140,9 +139,10 @@ impl ServerState {
     }
 
     /// The clock of this request (`LABSTOCK_NOW` pins it, as for the CLI),
-    /// with dates in the lab's zone.
-    fn clock(&self) -> Result<Clock> {
-        Ok(Clock::from_env()?.in_zone(self.zone))
+    /// with dates in the lab's zone as the database says it now.
+    fn clock(store: &Store) -> Result<Clock> {
+        let zone: Tz = store.lab_zone()?;
+        Ok(Clock::from_env()?.in_zone(zone))
     }
 
     fn reader(&self) -> Result<Store> {
@@ -176,9 +176,8 @@ impl ServerState {
     {
         let me = Arc::clone(self);
         let ran = tokio::task::spawn_blocking(move || {
-            let clock = me.clock()?;
             let store = me.reader()?;
-            let result = f(&store, &clock);
+            let result = Self::clock(&store).and_then(|clock| f(&store, &clock));
             me.give_back(store);
             result.map_err(|e| e.in_database(&me.db, me.open_options.busy_timeout))
         })
@@ -204,13 +203,13 @@ impl ServerState {
         let me = Arc::clone(self);
         let user = who.map(|p| p.name.clone()).unwrap_or_default();
         let ran = tokio::task::spawn_blocking(move || {
-            let clock = me.clock()?;
+            let mut store = me.writer.lock().unwrap_or_else(PoisonError::into_inner);
+            let clock = Self::clock(&store)?;
             let actor = Actor {
                 user: &user,
                 now: clock.timestamp(),
                 today: clock.today(),
             };
-            let mut store = me.writer.lock().unwrap_or_else(PoisonError::into_inner);
             f(&mut store, actor).map_err(|e| e.in_database(&me.db, me.open_options.busy_timeout))
         })
         .await;
