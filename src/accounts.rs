@@ -810,6 +810,43 @@ impl Store {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_password_is_checked_in_a_kept_workspace_as_argon2_checks_it() {
+        use argon2::password_hash::PasswordVerifier;
+        let right = Password("correct horse battery staple".into());
+        let stored = right.hash().expect("hash");
+        let parsed = PasswordHash::new(&stored).expect("PHC string");
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery staple", &parsed)
+                .is_ok()
+        );
+        // Twice: the second check runs in the workspace the first kept.
+        assert!(right.matches(&stored));
+        assert!(right.matches(&stored));
+        assert!(!Password("correct horse battery stapl".into()).matches(&stored));
+        assert!(!right.matches("not a hash"));
+        assert!(!right.matches(""));
+        // A hash with other parameters (a smaller m) is checked with its own.
+        let small = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(1024, 1, 1, None).expect("params"),
+        )
+        .hash_password(b"another long password", &SaltString::generate(&mut OsRng))
+        .expect("hash")
+        .to_string();
+        assert!(Password("another long password".into()).matches(&small));
+        assert!(!Password("another long passwore".into()).matches(&small));
+        assert!(
+            WORKSPACES
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .len()
+                <= WORKSPACES_KEPT
+        );
+    }
+
     fn t(min: i64) -> DateTime<Utc> {
         DateTime::<Utc>::UNIX_EPOCH + TimeDelta::minutes(min)
     }
