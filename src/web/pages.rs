@@ -3292,33 +3292,6 @@ async fn temperature_chart(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_escape_what_they_show() {
-        let mut layout = Layout::new(None, "<script>alert(1)</script>", "");
-        layout.error = Some("\"><img src=x onerror=alert(1)>".into());
-        let text = ListPage::new(layout).render().unwrap_or_default();
-        assert!(!text.contains("<script>alert"), "{text}");
-        assert!(!text.contains("<img src=x"), "{text}");
-        assert!(text.contains("&#60;script&#62;"), "{text}");
-    }
-
-    #[test]
-    fn the_pager_keeps_the_other_parameters_and_clamps_the_page() {
-        let rows: Vec<usize> = (0..120).collect();
-        let mut q = HashMap::new();
-        q.insert("q".to_owned(), "a b".to_owned());
-        q.insert("page".to_owned(), "9".to_owned());
-        let (slice, pager) = page_of(&rows, "/items", &q, "page");
-        assert_eq!((pager.page, pager.pages, slice.len()), (3, 3, 20));
-        assert_eq!(pager.prev.as_deref(), Some("/items?q=a%20b&page=2"));
-        assert!(pager.next.is_none());
-    }
-}
-
 // ---- orders --------------------------------------------------------------
 
 /// Order lines, awaited ones unless `state=all`, filtered by item and
@@ -3545,4 +3518,31 @@ async fn order_receive(
     let result = recorded.await;
     let status = written_status(&result);
     order_view(&state, &who, reference, Some(result), status).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_escape_what_they_show() {
+        let mut layout = Layout::new(None, "<script>alert(1)</script>", "");
+        layout.error = Some("\"><img src=x onerror=alert(1)>".into());
+        let text = ListPage::new(layout).render().unwrap_or_default();
+        assert!(!text.contains("<script>alert"), "{text}");
+        assert!(!text.contains("<img src=x"), "{text}");
+        assert!(text.contains("&#60;script&#62;"), "{text}");
+    }
+
+    #[test]
+    fn the_pager_keeps_the_other_parameters_and_clamps_the_page() {
+        let rows: Vec<usize> = (0..120).collect();
+        let mut q = HashMap::new();
+        q.insert("q".to_owned(), "a b".to_owned());
+        q.insert("page".to_owned(), "9".to_owned());
+        let (slice, pager) = page_of(&rows, "/items", &q, "page");
+        assert_eq!((pager.page, pager.pages, slice.len()), (3, 3, 20));
+        assert_eq!(pager.prev.as_deref(), Some("/items?q=a%20b&page=2"));
+        assert!(pager.next.is_none());
+    }
 }
