@@ -380,6 +380,26 @@ chained!(
     ["account_id", "action", "detail", "at", "user"]
 );
 
+chained!(
+    SDS_REVISIONS,
+    "sds_revisions",
+    [
+        "item_id", "revised", "supplier", "sha256", "bytes", "filename", "at", "user"
+    ]
+);
+chained!(
+    SDS_CONFIRMATIONS,
+    "sds_confirmations",
+    [
+        "item_id",
+        "revision_id",
+        "confirmed_on",
+        "note",
+        "at",
+        "user"
+    ]
+);
+
 /// Every chained table, in the order `check` reports them.
 pub const TABLES: &[&Chained] = &[
     &MOVEMENTS,
@@ -411,6 +431,8 @@ pub const TABLES: &[&Chained] = &[
     &EXCURSION_DECISIONS,
     &BATCHES,
     &BATCH_COMPONENTS,
+    &SDS_REVISIONS,
+    &SDS_CONFIRMATIONS,
 ];
 
 /// The hash before a table's first row.
@@ -694,6 +716,8 @@ pub(crate) fn record_name(table: &str) -> &'static str {
         "imports" => "import",
         "batches" => "batch",
         "batch_components" => "batch_component",
+        "sds_revisions" => "sds",
+        "sds_confirmations" => "sds_confirmation",
         _ => "consigned_record",
     }
 }

@@ -104,6 +104,10 @@ pub const ITEMS: Format = Format {
         "in_use_days",
         "acceptance_required",
         "shelf_life_days",
+        "ghs",
+        "signal_word",
+        "h_statements",
+        "p_statements",
     ],
     required: &["code", "name"],
 };
@@ -630,6 +634,10 @@ pub fn item_from_row(row: &CsvRow<'_>) -> Result<Item> {
         .unwrap_or(false);
     item.gtin = row.get("gtin").map(str::to_owned);
     item.waste_stream = row.get("waste_stream").map(str::to_owned);
+    item.ghs = row.get("ghs").map(str::to_owned);
+    item.signal_word = row.get("signal_word").map(str::to_owned);
+    item.h_statements = row.get("h_statements").map(str::to_owned);
+    item.p_statements = row.get("p_statements").map(str::to_owned);
     item.acceptance_required = row
         .parse("acceptance_required", |v| {
             parse_bool("acceptance_required", v)

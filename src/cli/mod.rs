@@ -67,7 +67,7 @@ Environment:
 /// Records stock movements in an append-only ledger, keeps balances by
 /// item, lot and location, and produces the lab's stock reports.
 #[derive(Debug, Parser)]
-#[command(name = "labstock", version, after_long_help = EXIT_CODES, after_help = EXIT_CODES)]
+#[command(name = "labstock", version, long_version = crate::hazard::LONG_VERSION, after_long_help = EXIT_CODES, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     global: GlobalArgs,

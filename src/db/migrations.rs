@@ -61,6 +61,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "accounts: accounts and roles, chained account changes, API tokens, sessions",
         run: |tx| sql(tx, include_str!("migrations/accounts.sql")),
     },
+    Migration {
+        name: "hazards: GHS/CLP item fields, safety data sheets and their confirmations",
+        run: |tx| sql(tx, include_str!("migrations/hazards.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

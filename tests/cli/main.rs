@@ -12,6 +12,7 @@ mod dbfiles;
 mod export;
 mod find;
 mod gs1;
+mod hazards;
 mod hostile;
 mod import;
 mod import_props;
