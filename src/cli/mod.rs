@@ -20,6 +20,7 @@ mod progress;
 mod report;
 mod report_calibration;
 mod report_waste;
+mod sds;
 mod serve;
 mod stock;
 mod stocktake;
@@ -259,6 +260,9 @@ enum Command {
     /// Stocktakes: start, sheet, count, enter, review, apply, cancel, list
     #[command(subcommand)]
     Stocktake(stocktake::StocktakeCommand),
+    /// Safety data sheets kept in the database: add, confirm, get, list
+    #[command(subcommand)]
+    Sds(sds::SdsCommand),
     /// Storage temperatures: record, import a logger's file, list, decide an excursion
     #[command(subcommand)]
     Temp(temp::TempCommand),
@@ -298,7 +302,7 @@ enum Command {
     /// Purchase order lines: add, list, cancel, close
     #[command(subcommand)]
     Order(order::OrderCommand),
-    /// Reports: reorder, expiry, usage, acceptance, calibration-due, waste, consignments, temperatures, excursions
+    /// Reports: reorder, expiry, usage, acceptance, calibration-due, waste, consignments, temperatures, excursions, sds, coshh
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
@@ -855,6 +859,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Stock(a) => stock::stock(&ctx, a),
         Command::Stocktake(c) => stocktake::run(&ctx, c),
         Command::Temp(c) => temp::run(&ctx, c),
+        Command::Sds(c) => sds::run(&ctx, c),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut command = Cli::command();

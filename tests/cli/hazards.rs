@@ -223,3 +223,379 @@ fn disposing_of_a_ghs_hazardous_item_without_a_waste_stream_is_refused() {
         "16 05 06*",
     ]);
 }
+
+/// A small PDF (only its first bytes matter to labstock).
+fn pdf(lab: &Lab, name: &str, body: &str) -> String {
+    let path = lab.path().join(name);
+    std::fs::write(&path, format!("%PDF-1.7\n{body}\n%%EOF\n")).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn sds_revisions_are_stored_kept_and_the_newest_is_current() {
+    let lab = Lab::new();
+    acetone(&lab);
+    let old = pdf(&lab, "ace-2021.pdf", "revision 2021");
+    let new = pdf(&lab, "ace-2024.pdf", "revision 2024");
+    lab.ok(&[
+        "sds",
+        "add",
+        "ACE",
+        &old,
+        "--revised",
+        "2021-05-01",
+        "--supplier",
+        "Fisher",
+    ]);
+    lab.ok(&[
+        "sds",
+        "add",
+        "ACE",
+        &new,
+        "--revised",
+        "2024-02-01",
+        "--supplier",
+        "Fisher",
+    ]);
+    let out = lab.path().join("got.pdf");
+    lab.ok(&["sds", "get", "ACE", "--output", out.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&new).unwrap());
+    // To standard output too, byte for byte.
+    let got = lab.cmd().args(["sds", "get", "ace"]).output().unwrap();
+    assert_eq!(got.stdout, std::fs::read(&new).unwrap());
+
+    let list = lab.csv(&["sds", "list", "ACE"]);
+    assert_eq!(
+        list[0],
+        [
+            "item",
+            "revised",
+            "supplier",
+            "sha256",
+            "bytes",
+            "filename",
+            "added_at",
+            "added_by",
+            "confirmed",
+            "current"
+        ]
+    );
+    assert_eq!(list.len(), 3, "every revision kept: {list:?}");
+    assert_eq!(list[1][1], "2021-05-01");
+    assert_eq!(list[1][9], "false");
+    assert_eq!(list[2][1], "2024-02-01");
+    assert_eq!(list[2][9], "true");
+    assert_eq!(list[2][2], "Fisher");
+    assert_eq!(list[2][5], "ace-2024.pdf");
+    assert_eq!(list[2][7], "a.tester");
+    // The SHA-256 is the document's.
+    use sha2::Digest;
+    let expected = sha2::Sha256::digest(std::fs::read(&new).unwrap());
+    let hex: String = expected.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(list[2][3], hex);
+    assert_eq!(
+        list[2][4],
+        std::fs::metadata(&new).unwrap().len().to_string()
+    );
+
+    let audit = lab.ok(&["audit", "--entity", "item:ACE"]);
+    assert!(
+        audit.contains("safety data sheet revised 2024-02-01 from Fisher"),
+        "{audit}"
+    );
+    // `check` proves them.
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn sds_refusals_name_the_problem_and_write_nothing() {
+    let lab = Lab::new();
+    acetone(&lab);
+    let current = pdf(&lab, "current.pdf", "current");
+    lab.ok(&["sds", "add", "ACE", &current, "--revised", "2024-02-01"]);
+    let before = lab.db_bytes();
+
+    let text = lab.file("sheet.txt", "Safety data sheet (typed up)");
+    let err = lab.fails(
+        &[
+            "sds",
+            "add",
+            "ACE",
+            text.to_str().unwrap(),
+            "--revised",
+            "2025-01-01",
+        ],
+        65,
+    );
+    assert!(err.contains("sheet.txt") && err.contains("PDF"), "{err}");
+
+    let big = lab.path().join("big.pdf");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(20_000_001).unwrap();
+    let err = lab.fails(
+        &[
+            "sds",
+            "add",
+            "ACE",
+            big.to_str().unwrap(),
+            "--revised",
+            "2025-01-01",
+        ],
+        65,
+    );
+    assert!(err.contains("big.pdf") && err.contains("20000000"), "{err}");
+
+    let later = pdf(&lab, "later.pdf", "later");
+    let err = lab.fails(
+        &["sds", "add", "ACE", &later, "--revised", "2026-11-22"],
+        65,
+    );
+    assert!(
+        err.contains("2026-11-22") && err.contains("after today"),
+        "{err}"
+    );
+    let err = lab.fails(
+        &["sds", "add", "ACE", &later, "--revised", "2023-12-31"],
+        65,
+    );
+    assert!(
+        err.contains("2023-12-31") && err.contains("older than"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2024-02-01"),
+        "names the current revision: {err}"
+    );
+    let err = lab.fails(
+        &["sds", "add", "ACE", &current, "--revised", "2024-02-01"],
+        65,
+    );
+    assert!(err.contains("already exists"), "{err}");
+    let err = lab.fails(
+        &["sds", "add", "NOPE", &later, "--revised", "2024-02-01"],
+        65,
+    );
+    assert!(err.contains("NOPE"), "{err}");
+    let err = lab.fails(&["sds", "confirm", "ACE", "--date", "2024-01-01"], 65);
+    assert!(err.contains("2024-01-01"), "{err}");
+    assert_eq!(lab.db_bytes(), before, "a refused SDS writes nothing");
+
+    lab.ok(&[
+        "item", "add", "NONE", "--name", "No sheet", "--ghs", "GHS07",
+    ]);
+    let err = lab.fails(&["sds", "get", "NONE"], 65);
+    assert!(err.contains("NONE has no safety data sheet"), "{err}");
+    assert!(
+        err.contains("hint: add the supplier's sheet with `labstock sds add NONE"),
+        "{err}"
+    );
+    lab.fails(&["sds", "confirm", "NONE"], 65);
+}
+
+#[test]
+fn check_proves_every_sds_document_against_its_hash() {
+    let lab = Lab::new();
+    acetone(&lab);
+    let sheet = pdf(&lab, "sheet.pdf", "the real sheet");
+    lab.ok(&["sds", "add", "ACE", &sheet, "--revised", "2024-02-01"]);
+    lab.raw()
+        .execute_batch(
+            "DROP TRIGGER sds_documents_no_update;
+             UPDATE sds_documents SET document = CAST('%PDF-1.7 forged' AS BLOB);",
+        )
+        .unwrap();
+    let out = lab.run(&["check"]);
+    assert_eq!(out.status.code(), Some(3));
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("safety data sheet document 1"), "{text}");
+    // A revision record edited is named by its hash chain.
+    let lab = Lab::new();
+    acetone(&lab);
+    lab.ok(&[
+        "sds",
+        "add",
+        "ACE",
+        &pdf(&lab, "s.pdf", "s"),
+        "--revised",
+        "2024-02-01",
+    ]);
+    lab.raw()
+        .execute_batch(
+            "DROP TRIGGER sds_revisions_no_update;
+             UPDATE sds_revisions SET revised = '2026-01-01';",
+        )
+        .unwrap();
+    let out = lab.run(&["check"]);
+    assert_eq!(out.status.code(), Some(3));
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("sds_revisions row 1 no longer matches its hash"),
+        "{text}"
+    );
+}
+
+#[test]
+fn report_sds_lists_missing_and_review_and_a_confirmation_clears_a_review() {
+    let lab = Lab::new();
+    acetone(&lab);
+    lab.ok(&[
+        "item",
+        "add",
+        "NONE",
+        "--name",
+        "No sheet",
+        "--h-statements",
+        "H315",
+    ]);
+    lab.ok(&["item", "add", "SAFE", "--name", "Gloves"]);
+    lab.ok(&["item", "add", "FRESH", "--name", "Fresh", "--ghs", "GHS07"]);
+    lab.ok(&[
+        "sds",
+        "add",
+        "ACE",
+        &pdf(&lab, "a.pdf", "a"),
+        "--revised",
+        "2022-06-01",
+    ]);
+    lab.ok(&[
+        "sds",
+        "add",
+        "FRESH",
+        &pdf(&lab, "f.pdf", "f"),
+        "--revised",
+        "2025-06-01",
+    ]);
+    let rows = lab.csv(&["report", "sds"]);
+    assert_eq!(
+        rows,
+        [
+            vec![
+                "item",
+                "name",
+                "ghs",
+                "signal_word",
+                "sds_revised",
+                "sds_confirmed",
+                "state"
+            ],
+            vec![
+                "ACE",
+                "Acetone",
+                "GHS02 GHS07",
+                "Danger",
+                "2022-06-01",
+                "",
+                "review"
+            ],
+            vec!["NONE", "No sheet", "", "", "", "", "missing"],
+        ]
+    );
+    // Four years is not yet due.
+    let rows = lab.csv(&["report", "sds", "--older-than-years", "5"]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    lab.ok(&[
+        "sds",
+        "confirm",
+        "ACE",
+        "--date",
+        "2026-11-01",
+        "--note",
+        "supplier e-mail",
+    ]);
+    let rows = lab.csv(&["report", "sds"]);
+    assert_eq!(
+        rows.len(),
+        2,
+        "the confirmation clears the review: {rows:?}"
+    );
+    assert_eq!(rows[1][0], "NONE");
+    let audit = lab.ok(&["audit", "--entity", "item:ACE"]);
+    assert!(
+        audit.contains("confirmed current on 2026-11-01; supplier e-mail"),
+        "{audit}"
+    );
+    // Three years after the confirmation it is due again.
+    let rows = lab.csv(&["report", "sds", "--as-of", "2029-11-02"]);
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "ACE" && r[5] == "2026-11-01" && r[6] == "review"),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn report_coshh_is_the_hazardous_inventory_by_location() {
+    let lab = Lab::new();
+    acetone(&lab);
+    lab.ok(&["location", "add", "FLAM-1", "--name", "Flammables cabinet"]);
+    lab.ok(&["item", "add", "SAFE", "--name", "Gloves"]);
+    lab.ok(&[
+        "item",
+        "add",
+        "AQ",
+        "--name",
+        "Aquatic",
+        "--ghs",
+        "GHS09",
+        "--h-statements",
+        "H411",
+    ]);
+    lab.ok(&["receive", "ACE", "4", "--location", "FLAM-1"]);
+    lab.ok(&["receive", "ACE", "2"]);
+    lab.ok(&["receive", "SAFE", "10"]);
+    lab.ok(&["receive", "AQ", "1"]);
+    lab.ok(&["issue", "AQ", "1"]);
+    lab.ok(&[
+        "sds",
+        "add",
+        "ACE",
+        &pdf(&lab, "a.pdf", "a"),
+        "--revised",
+        "2024-02-01",
+    ]);
+    let rows = lab.csv(&["report", "coshh"]);
+    assert_eq!(
+        rows,
+        [
+            vec![
+                "item",
+                "name",
+                "location",
+                "quantity",
+                "unit",
+                "ghs",
+                "signal_word",
+                "h_statements",
+                "sds_revised"
+            ],
+            vec![
+                "ACE",
+                "Acetone",
+                "FLAM-1",
+                "4",
+                "each",
+                "GHS02 GHS07",
+                "Danger",
+                "H225 H319 EUH066",
+                "2024-02-01"
+            ],
+            vec![
+                "ACE",
+                "Acetone",
+                "MAIN",
+                "2",
+                "each",
+                "GHS02 GHS07",
+                "Danger",
+                "H225 H319 EUH066",
+                "2024-02-01"
+            ],
+        ],
+        "no row for a non-hazardous item or for a location holding none"
+    );
+    let rows = lab.csv(&["report", "coshh", "--location", "flam-1"]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    lab.fails(&["report", "coshh", "--location", "NOWHERE"], 65);
+}

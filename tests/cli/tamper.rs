@@ -13,6 +13,18 @@ fn full_lab() -> Lab {
     let lab = Lab::empty();
     lab.ok(&["demo"]);
     lab.ok(&["item", "edit", "RGT-GLU", "--reorder-level", "5"]);
+    // A safety data sheet and its confirmation (SPEC §16).
+    let sheet = lab.path().join("sds.pdf");
+    std::fs::write(&sheet, "%PDF-1.7\nsheet\n%%EOF\n").unwrap();
+    lab.ok(&[
+        "sds",
+        "add",
+        "CHM-GIEMSA",
+        sheet.to_str().unwrap(),
+        "--revised",
+        "2025-01-10",
+    ]);
+    lab.ok(&["sds", "confirm", "CHM-GIEMSA"]);
     let added = lab.run_stdin(
         &[
             "user",
