@@ -44,6 +44,7 @@ pub mod ledger;
 pub mod lots;
 pub mod model;
 pub mod orders;
+pub mod pictogram;
 pub mod prepare;
 pub mod reorder;
 pub mod report;

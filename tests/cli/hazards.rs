@@ -599,3 +599,97 @@ fn report_coshh_is_the_hazardous_inventory_by_location() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     lab.fails(&["report", "coshh", "--location", "NOWHERE"], 65);
 }
+
+#[test]
+fn labels_of_hazardous_items_draw_the_pictograms_the_signal_word_and_the_h_statements() {
+    let lab = Lab::new();
+    acetone(&lab);
+    lab.ok(&["item", "edit", "ACE", "--lot-tracked", "true"]);
+    lab.ok(&[
+        "receive",
+        "ACE",
+        "2",
+        "--lot",
+        "A1",
+        "--expiry",
+        "2027-06-30",
+    ]);
+    lab.ok(&["item", "add", "SAFE", "--name", "Saline", "--lot-tracked"]);
+    lab.ok(&[
+        "receive",
+        "SAFE",
+        "2",
+        "--lot",
+        "S1",
+        "--expiry",
+        "2027-06-30",
+    ]);
+
+    let svg = lab.ok(&["label", "ACE", "A1"]);
+    let codes: Vec<&str> = svg
+        .split("class=\"ghs\" data-code=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(
+        codes,
+        ["GHS02", "GHS07"],
+        "one drawing per pictogram, in order"
+    );
+    for group in svg.split("class=\"ghs\"").skip(1) {
+        let group = group.split("</g>").next().unwrap();
+        assert!(
+            group.contains("stroke=\"rgb(226,0,0)\""),
+            "a red border: {group}"
+        );
+        assert!(
+            group.matches("fill=\"#000\"").count() >= 2,
+            "a black symbol drawn in paths: {group}"
+        );
+        assert!(!group.contains("href"), "drawn, never fetched: {group}");
+    }
+    assert!(svg.contains(">DANGER</text>"), "{svg}");
+    assert!(svg.contains(">H225 H319 EUH066</text>"), "{svg}");
+    // Every pictogram has a drawing of its own.
+    lab.ok(&[
+        "item",
+        "edit",
+        "ACE",
+        "--ghs",
+        "GHS01,GHS02,GHS03,GHS04,GHS05,GHS06,GHS07,GHS08,GHS09",
+    ]);
+    let svg = lab.ok(&["label", "ACE", "A1"]);
+    let groups: Vec<&str> = svg
+        .split("class=\"ghs\"")
+        .skip(1)
+        .map(|g| g.split("</g>").next().unwrap())
+        .collect();
+    assert_eq!(groups.len(), 9);
+    for (i, a) in groups.iter().enumerate() {
+        let drawing = |g: &str| g.split("/>").skip(1).collect::<Vec<_>>().join("");
+        for b in &groups[i + 1..] {
+            assert_ne!(drawing(a), drawing(b), "two pictograms drawn alike");
+        }
+    }
+
+    let plain = lab.ok(&["label", "SAFE", "S1"]);
+    assert!(
+        !plain.contains("class=\"ghs\""),
+        "no pictogram without GHS data"
+    );
+
+    let out = lab.run(&["label", "ACE", "A1", "--format", "pdf", "--output", "a.pdf"]);
+    assert!(out.status.success(), "{out:?}");
+    let pdf = std::fs::read(lab.path().join("a.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("(DANGER)"), "the signal word in the page");
+    assert!(
+        text.contains("(H225 H319 EUH066)"),
+        "the H statements in the page"
+    );
+    assert!(
+        text.contains("0.89 0 0 RG"),
+        "the red border of the pictograms"
+    );
+    assert!(text.contains("f*"), "the symbols filled even-odd");
+}
