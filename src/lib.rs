@@ -42,6 +42,7 @@ pub mod import;
 pub mod label;
 pub mod ledger;
 pub mod lots;
+pub mod mail;
 pub mod model;
 pub mod orders;
 pub mod pictogram;

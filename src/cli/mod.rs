@@ -8,6 +8,7 @@ mod backup;
 mod catalogue;
 mod check;
 mod demo;
+mod digest;
 mod equipment;
 mod gs1;
 mod io;
@@ -95,10 +96,10 @@ pub struct GlobalArgs {
     /// Who is recording [default: $LABSTOCK_USER, else the login name, else the account name of the user id]
     #[arg(long, global = true, help_heading = "Global options", value_name = "NAME", value_parser = user_arg)]
     user: Option<String>,
-    /// Output format [default: table on a terminal, csv otherwise; svg for `label`]
+    /// Output format [default: table on a terminal, csv otherwise; svg for `label`; text for `digest`]
     ///
     /// csv, json and table are for listings and reports; svg and pdf for
-    /// documents (`label`).
+    /// documents (`label`); text, html and json for `digest`.
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
     format: Option<FormatArg>,
     /// Write the listing or report to FILE instead of standard output
@@ -156,6 +157,10 @@ pub enum FormatArg {
     Table,
     Svg,
     Pdf,
+    /// Plain text (`digest`).
+    Text,
+    /// An HTML document (`digest`).
+    Html,
 }
 
 impl FormatArg {
@@ -165,7 +170,7 @@ impl FormatArg {
             FormatArg::Csv => Some(OutputFormat::Csv),
             FormatArg::Json => Some(OutputFormat::Json),
             FormatArg::Table => Some(OutputFormat::Table),
-            FormatArg::Svg | FormatArg::Pdf => None,
+            FormatArg::Svg | FormatArg::Pdf | FormatArg::Text | FormatArg::Html => None,
         }
     }
 }
@@ -263,6 +268,8 @@ enum Command {
     /// Safety data sheets kept in the database: add, confirm, get, list
     #[command(subcommand)]
     Sds(sds::SdsCommand),
+    /// Everything that needs someone today, for a person or a morning mail (exit 3 when something does)
+    Digest(digest::DigestArgs),
     /// Storage temperatures: record, import a logger's file, list, decide an excursion
     #[command(subcommand)]
     Temp(temp::TempCommand),
@@ -788,7 +795,24 @@ impl Cli {
             cli.command,
             Command::Report(report::ReportCommand::Temperatures(_))
         );
+        let digest = matches!(cli.command, Command::Digest(_));
         match cli.global.format {
+            Some(FormatArg::Text | FormatArg::Html | FormatArg::Json) if digest => {}
+            Some(_) if digest => {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::InvalidValue,
+                    "the digest is written as --format text (the default), html or json",
+                ));
+            }
+            Some(f @ (FormatArg::Text | FormatArg::Html)) => {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!(
+                        "--format {} is for `labstock digest`; listings and reports take csv, json or table",
+                        if f == FormatArg::Text { "text" } else { "html" }
+                    ),
+                ));
+            }
             Some(FormatArg::Svg) if chart => {}
             Some(f @ (FormatArg::Svg | FormatArg::Pdf)) if !document => {
                 return Err(Cli::command().error(
@@ -860,6 +884,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Stocktake(c) => stocktake::run(&ctx, c),
         Command::Temp(c) => temp::run(&ctx, c),
         Command::Sds(c) => sds::run(&ctx, c),
+        Command::Digest(a) => digest::run(&ctx, a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut command = Cli::command();

@@ -9,6 +9,7 @@ mod common;
 mod concurrency;
 mod crash;
 mod dbfiles;
+mod digest;
 mod export;
 mod find;
 mod gs1;
