@@ -50,17 +50,19 @@ Exit codes:
   0   success
   2   usage error (unknown command or flag)
   3   a check found a problem (check, equipment check, --fail-on-…,
-      a backup copy that failed its check)
+      a backup copy that failed its check), or digest found something to do
   65  invalid input data (validation, CSV, GS1, insufficient stock)
   66  a named input file or the database is missing
   75  the database stayed locked past the busy timeout
-  1   anything else (a damaged, foreign, newer or read-only database, …)
+  1   anything else (a damaged, foreign, newer or read-only database,
+      a mail server that refused the digest, …)
 
 Environment:
   LABSTOCK_DB    database path (instead of --db)
   LABSTOCK_USER  who is recording (instead of --user)
   LABSTOCK_BUSY_TIMEOUT  how long a write waits for another (instead of --busy-timeout)
   LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)
+  LABSTOCK_SMTP_PASSWORD  the mail server's password for `digest --send` (never stored)
   COLUMNS        the width tables are fitted to (else the terminal's)
   NO_COLOR       set: no colour, even on a terminal";
 

@@ -447,3 +447,57 @@ fn a_refused_or_unreachable_mail_server_exits_1_naming_it_and_writes_nothing() {
     assert!(err.contains(&format!("smtp://127.0.0.1:{port}")), "{err}");
     assert_eq!(lab.db_bytes(), before);
 }
+
+#[test]
+fn the_dashboard_counts_the_same_digest() {
+    use crate::serve::{PASSWORD, Server, cookie, demo_lab};
+    let page = |server: &Server, path: &str, session: &str| {
+        server.request("GET", path, &[("Cookie", &cookie(session))], None)
+    };
+    let lab = demo_lab();
+    let digest: serde_json::Value = serde_json::from_slice(
+        &lab.run(&["digest", "--within", "30", "--format", "json"])
+            .stdout,
+    )
+    .unwrap();
+    let count = |key: &str, state: &str| {
+        digest["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["key"] == key)
+            .flat_map(|s| s["lines"].as_array().unwrap())
+            .filter(|l| l["state"] == state)
+            .count()
+    };
+    let server = Server::start(&lab);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let text = page(&server, "/", &viewer).body.replace('\n', " ");
+    let card = |n: usize, label: &str| {
+        format!("<span class=\"count\">{n}</span> <span class=\"label\">{label}")
+    };
+    let sds = count("sds", "missing") + count("sds", "review");
+    assert_eq!(sds, 2, "the demo's two Giemsa items: {digest}");
+    assert!(
+        text.contains(&card(
+            sds,
+            "hazardous items without a current safety data sheet"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&card(count("stocktakes", "open"), "open stocktakes")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&card(count("expiry", "expired"), "lots expired")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&card(
+            count("waste", "unconsigned"),
+            "hazardous waste records"
+        )),
+        "{text}"
+    );
+}
