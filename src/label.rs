@@ -384,7 +384,7 @@ fn pictogram_places(label: &Label) -> Vec<(&str, f32, f32, f32)> {
 }
 
 /// The SVG of one pictogram: white diamond, red border, black symbol.
-fn svg_pictogram(out: &mut String, code: &str, x: f32, y: f32, side: f32) {
+fn svg_pictogram(out: &mut String, code: &str, left: f32, top: f32, side: f32) {
     let points = |poly: &[(f32, f32)]| {
         let mut d = String::new();
         for (i, (px, py)) in poly.iter().enumerate() {
@@ -398,17 +398,17 @@ fn svg_pictogram(out: &mut String, code: &str, x: f32, y: f32, side: f32) {
         d.push('Z');
         d
     };
-    let (r, g, b) = crate::pictogram::RED;
+    let (red, green, blue) = crate::pictogram::RED;
     out.push_str(&format!(
-        "<g class=\"ghs\" data-code=\"{}\" transform=\"translate({x:.3} {y:.3}) scale({side:.3})\">\n",
+        "<g class=\"ghs\" data-code=\"{}\" transform=\"translate({left:.3} {top:.3}) scale({side:.3})\">\n",
         xml_escape(code)
     ));
     out.push_str(&format!(
         "<path d=\"{}\" fill=\"#fff\" stroke=\"rgb({},{},{})\" stroke-width=\"{}\" stroke-linejoin=\"miter\"/>\n",
         points(&crate::pictogram::diamond()),
-        (r * 255.0) as u8,
-        (g * 255.0) as u8,
-        (b * 255.0) as u8,
+        (red * 255.0) as u8,
+        (green * 255.0) as u8,
+        (blue * 255.0) as u8,
         crate::pictogram::BORDER
     ));
     for path in crate::pictogram::symbol(code).unwrap_or_default() {
@@ -579,9 +579,9 @@ pub fn pdf(label: &Label, copies: u32) -> Result<Vec<u8>> {
                     }
                     c.close_path();
                 };
-                let (r, g, b) = crate::pictogram::RED;
+                let (red, green, blue) = crate::pictogram::RED;
                 c.set_fill_rgb(1.0, 1.0, 1.0);
-                c.set_stroke_rgb(r, g, b);
+                c.set_stroke_rgb(red, green, blue);
                 c.set_line_width(crate::pictogram::BORDER * side * PT);
                 trace(&mut c, &crate::pictogram::diamond());
                 c.fill_nonzero_and_stroke();

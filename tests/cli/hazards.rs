@@ -291,7 +291,11 @@ fn sds_revisions_are_stored_kept_and_the_newest_is_current() {
     // The SHA-256 is the document's.
     use sha2::Digest;
     let expected = sha2::Sha256::digest(std::fs::read(&new).unwrap());
-    let hex: String = expected.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = expected.iter().fold(String::new(), |mut s, b| {
+        use std::fmt::Write;
+        let _ = write!(s, "{b:02x}");
+        s
+    });
     assert_eq!(list[2][3], hex);
     assert_eq!(
         list[2][4],
