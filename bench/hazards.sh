@@ -41,7 +41,7 @@ say() { echo "bench/hazards.sh: $*" >&2; }
 
 # Open once: the migration adds the hazard columns and SDS tables.
 "$BIN" config list >/dev/null
-"$BIN" export items | tail -n +2 | cut -d, -f1 | head -n "$ITEMS" > "$WORK/codes"
+"$BIN" export items | awk -F, -v n="$ITEMS" 'NR > 1 && NR <= n + 1 { print $1 }' > "$WORK/codes"
 size_db() { sqlite3 "$LABSTOCK_DB" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; stat -c %s "$LABSTOCK_DB"; }
 before=$(size_db)
 

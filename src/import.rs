@@ -680,6 +680,17 @@ pub fn import_items(
     let now = stamp(ctx.now);
     run(store, &ITEMS, source, &ctx, |conn, row, summary| {
         let mut item = item_from_row(row)?;
+        // Hazard codes the GB CLP list lacks are kept with a warning
+        // (SPEC §16), as `item add` warns.
+        let hazards = item.normalize_hazards().map_err(|e| {
+            let column = item_error_column(&e);
+            e.at_row(row.line, column)
+        })?;
+        summary.warnings.extend(
+            hazards
+                .into_iter()
+                .map(|w| format!("line {}: {}: {w}", row.line, item.code)),
+        );
         insert_item(conn, &mut item, &now, ctx.user).map_err(|e| {
             let column = match &e {
                 Error::AlreadyExists { .. } => Some("code"),

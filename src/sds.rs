@@ -54,13 +54,15 @@ pub mod sql {
          WHERE (i.ghs IS NOT NULL OR i.h_statements IS NOT NULL) AND i.active = 1 \
          ORDER BY i.code COLLATE BINARY";
     /// The COSHH inventory: each hazardous item's stock by location, with
-    /// its current SDS's revision date (`items_hazardous`, `balances_item`).
+    /// its current SDS's revision date. The CROSS JOIN keeps the order:
+    /// the hazardous items first (`items_hazardous`, a partial index), then
+    /// their balances (`balances_item`), never every balance of the lab.
     pub const COSHH: &str = "SELECT i.code, i.name, loc.code, sum(b.quantity), i.unit, i.ghs, i.signal_word, \
          i.h_statements, (SELECT r2.revised FROM sds_revisions r2 WHERE r2.item_id = i.id \
                           ORDER BY r2.revised DESC, r2.id DESC LIMIT 1) \
-         FROM items i JOIN balances b ON b.item_id = i.id JOIN locations loc ON loc.id = b.location_id \
+         FROM items i CROSS JOIN balances b ON b.item_id = i.id JOIN locations loc ON loc.id = b.location_id \
          WHERE (i.ghs IS NOT NULL OR i.h_statements IS NOT NULL) AND (?1 IS NULL OR b.location_id = ?1) \
-         GROUP BY i.id, b.location_id HAVING sum(b.quantity) <> 0 \
+         GROUP BY b.item_id, b.location_id HAVING sum(b.quantity) <> 0 \
          ORDER BY loc.code COLLATE BINARY, i.code COLLATE BINARY";
     /// Every stored document, for `check`.
     pub const DOCUMENTS: &str = "SELECT id, sha256, bytes, document FROM sds_documents ORDER BY id";

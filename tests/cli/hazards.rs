@@ -163,6 +163,12 @@ fn a_un_only_code_is_kept_with_a_warning() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("warning: H303"), "{stderr}");
     assert_eq!(item_field(&lab, "UN", "h_statements"), "H303");
+    // An import warns too, naming the line.
+    let file = lab.file("un.csv", "code,name,h_statements\nUN2,Other,H303 H225\n");
+    let out = lab.run(&["import", "items", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2: UN2: H303"), "{stderr}");
 }
 
 #[test]
