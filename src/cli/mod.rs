@@ -149,6 +149,10 @@ pub struct GlobalArgs {
     /// Start CSV output with a UTF-8 byte order mark, so Excel shows `µL` and `—` right
     #[arg(long, global = true, help_heading = "Global options")]
     bom: bool,
+    /// `labstock --verbose --version` as `--version --verbose` (SPEC §16):
+    /// the long version, which names the hazard-code list, either way.
+    #[arg(long, global = true, hide = true)]
+    verbose: bool,
 }
 
 /// `--format`: a listing's or report's format, or a document's.
