@@ -221,7 +221,7 @@ fn ledger_insert_floor(c: &mut Criterion) {
     group.finish();
 }
 
-fn lots(n: usize) -> Vec<(Lot, i64)> {
+fn lots(n: usize) -> Vec<labstock::ledger::Held> {
     let first = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
     (0..n)
         .map(|i| {
@@ -235,9 +235,10 @@ fn lots(n: usize) -> Vec<(Lot, i64)> {
                 } else {
                     LotStatus::Available
                 },
-                opened_on: None,
             };
-            (lot, 1 + (i as i64 % 9))
+            // Every fifth lot has an opened portion.
+            let opened = (i % 5 == 0).then(|| first + chrono::Days::new((i % 300) as u64));
+            (lot, opened, 1 + (i as i64 % 9))
         })
         .collect()
 }

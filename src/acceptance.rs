@@ -219,9 +219,7 @@ impl Store {
             lot: current.lot.clone(),
             expiry: current.expiry,
             status,
-            opened_on: current.opened_on,
-            previous_opening: None,
-            effective_expiry: current.effective_expiry(&item),
+            effective_expiry: current.expiry,
         })
     }
 

@@ -730,9 +730,9 @@ impl Store {
             }));
         }
         let mut stmt = tx.prepare(
-            "SELECT i.code, l.lot, b.quantity FROM balances b JOIN lots l ON l.id = b.lot_id \
+            "SELECT i.code, l.lot, sum(b.quantity) FROM balances b JOIN lots l ON l.id = b.lot_id \
              JOIN items i ON i.id = b.item_id WHERE b.location_id = ?1 AND b.quantity <> 0 \
-             ORDER BY i.code COLLATE BINARY, l.lot",
+             GROUP BY b.lot_id ORDER BY i.code COLLATE BINARY, l.lot",
         )?;
         let held: Vec<(String, String, i64)> = stmt
             .query_map([loc.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

@@ -36,6 +36,11 @@ use crate::error::{Error, Refusal, Result};
 pub struct Chained {
     table: &'static str,
     columns: &'static [&'static str],
+    /// How many of `columns` are always hashed. Columns after them were
+    /// added by a later migration: they are hashed only when one of them
+    /// holds a value, so a row sealed before they existed (all NULL)
+    /// still verifies, and a row that uses them is sealed with them.
+    base: usize,
     last: &'static str,
     insert: &'static str,
     rows: &'static str,
@@ -51,6 +56,16 @@ impl Chained {
     /// query-plan tests and the insert-floor benchmark).
     pub fn insert_sql(&self) -> &'static str {
         self.insert
+    }
+
+    /// How many leading columns a row's hash covers: every column when
+    /// any added column holds a value, else the base columns.
+    fn hashed(&self, is_null: impl Fn(usize) -> bool) -> usize {
+        if (self.base..self.columns.len()).all(is_null) {
+            self.base
+        } else {
+            self.columns.len()
+        }
     }
 
     /// The query [`append`] reads the chain's last row with (for the
@@ -71,15 +86,19 @@ macro_rules! placeholder {
 /// Declare a chained table; the SQL is written once, at compile time.
 macro_rules! chained {
     ($name:ident, $table:literal, [$($col:literal),+ $(,)?]) => {
+        chained!($name, $table, [$($col),+], added []);
+    };
+    ($name:ident, $table:literal, [$($col:literal),+ $(,)?], added [$($add:literal),* $(,)?]) => {
         pub const $name: Chained = Chained {
             table: $table,
-            columns: &[$($col),+],
+            columns: &[$($col,)+ $($add),*],
+            base: [$($col),+].len(),
             last: concat!("SELECT id, hash FROM ", $table, " ORDER BY id DESC LIMIT 1"),
             insert: concat!(
-                "INSERT INTO ", $table, " (id", $(", ", $col,)+ ", hash) VALUES (?",
-                $(placeholder!($col),)+ ", ?)"
+                "INSERT INTO ", $table, " (id", $(", ", $col,)+ $(", ", $add,)* ", hash) VALUES (?",
+                $(placeholder!($col),)+ $(placeholder!($add),)* ", ?)"
             ),
-            rows: concat!("SELECT id", $(", ", $col,)+ ", hash FROM ", $table, " ORDER BY id"),
+            rows: concat!("SELECT id", $(", ", $col,)+ $(", ", $add,)* ", hash FROM ", $table, " ORDER BY id"),
         };
     };
 }
@@ -103,7 +122,10 @@ chained!(
         "reverses",
         "user",
         "recorded_at"
-    ]
+    ],
+    // SPEC §15: the opened portion a movement acts on, and the portion an
+    // `open` moves units into (migration `opening`).
+    added["opened_on", "to_opened_on"]
 );
 chained!(
     ITEM_CHANGES,
@@ -456,7 +478,8 @@ pub(crate) fn append(conn: &Connection, table: &Chained, values: &[&dyn ToSql]) 
         bound.push(v.to_sql()?);
     }
     let refs = bound.iter().map(value_of).collect::<Result<Vec<_>>>()?;
-    let hash = digest(table.table, id, &last_hash, &refs);
+    let hashed = table.hashed(|i| matches!(refs[i], ValueRef::Null));
+    let hash = digest(table.table, id, &last_hash, &refs[..hashed]);
     let mut params: Vec<&dyn ToSql> = Vec::with_capacity(values.len() + 2);
     params.push(&id);
     params.extend_from_slice(values);
@@ -614,7 +637,7 @@ pub fn verify(conn: &Connection) -> Result<Verified> {
 /// of the row before it, so one edited row shows as exactly one bad row
 /// rather than breaking everything after it.
 fn verify_table(conn: &Connection, table: &Chained, out: &mut Verified) -> Result<()> {
-    let n = table.columns.len();
+    let all = table.columns.len();
     let mut stmt = conn.prepare(table.rows)?;
     let mut rows = stmt.query([])?;
     let mut prev_id = 0_i64;
@@ -625,12 +648,13 @@ fn verify_table(conn: &Connection, table: &Chained, out: &mut Verified) -> Resul
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         // Hashed straight from the row: no copy of its values.
+        let n = table.hashed(|i| matches!(r.get_ref(i + 1), Ok(ValueRef::Null)));
         let mut h = begin(table.table, id, &prev_hash, n);
         for i in 1..=n {
             put_value(&mut h, r.get_ref(i)?);
         }
         let computed: [u8; 32] = h.finalize().into();
-        let stored = match r.get_ref(n + 1)? {
+        let stored = match r.get_ref(all + 1)? {
             ValueRef::Blob(b) => Some(b.to_vec()),
             _ => None,
         };

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::chain::{self, Head};
 use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Refusal, Result};
-use crate::ledger::{FastMap, FastSet};
+use crate::ledger::{FastMap, FastSet, Portion, legs, portion_at};
 
 /// A balance that disagrees with its ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -21,6 +21,9 @@ pub struct Discrepancy {
     pub item: String,
     pub lot: String,
     pub location: String,
+    /// The opened portion (SPEC §15); absent for sealed units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opened_on: Option<chrono::NaiveDate>,
     pub ledger: i64,
     pub balance: i64,
     pub difference: i64,
@@ -37,8 +40,12 @@ impl Discrepancy {
                 format!(" --lot {}", self.lot),
             )
         };
+        let portion = self
+            .opened_on
+            .map(|d| format!(" (units opened {d})"))
+            .unwrap_or_default();
         format!(
-            "{what} at {}: ledger sums to {}, balance says {} (difference {:+}); run `labstock history {}{lot_flag}`",
+            "{what}{portion} at {}: ledger sums to {}, balance says {} (difference {:+}); run `labstock history {}{lot_flag}`",
             self.location, self.ledger, self.balance, self.difference, self.item
         )
     }
@@ -78,7 +85,7 @@ type RefCounts = FastMap<i64, i64>;
 #[derive(Default)]
 struct LedgerPass {
     movements: i64,
-    sums: FastMap<(i64, i64), i64>,
+    sums: FastMap<(i64, i64, Portion), i64>,
     items: RefCounts,
     lots: RefCounts,
     locations: RefCounts,
@@ -91,7 +98,7 @@ struct LedgerPass {
     backdated: FastSet<i64>,
     /// The first movement after which a (lot, location) stood below zero,
     /// in storage order (which is time order for lots never backdated).
-    dipped: FastMap<(i64, i64), i64>,
+    dipped: FastMap<(i64, i64, Portion), i64>,
     /// Movements dated after they were recorded: (id, at, recorded_at).
     future: Vec<(i64, String, String)>,
 }
@@ -112,7 +119,7 @@ impl LedgerPass {
     fn read(conn: &Connection) -> Result<LedgerPass> {
         let mut pass = LedgerPass::default();
         let mut stmt = conn.prepare(
-            "SELECT item_id, lot_id, location_id, to_location_id, quantity, order_id, reverses, at, recorded_at, id FROM movements",
+            "SELECT item_id, lot_id, location_id, to_location_id, quantity, order_id, reverses, at, recorded_at, id, opened_on, to_opened_on FROM movements",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -140,20 +147,22 @@ impl LedgerPass {
                 }
             }
             pass.movements += 1;
-            let sum = pass.sums.entry((lot, at)).or_default();
-            *sum += quantity;
-            if *sum < 0 {
-                pass.dipped.entry((lot, at)).or_insert(id);
+            let opened = portion_at(r, 10)?;
+            let to_opened = portion_at(r, 11)?;
+            for (place, portion, change) in legs(at, to, opened, to_opened, quantity)
+                .into_iter()
+                .flatten()
+            {
+                let sum = pass.sums.entry((lot, place, portion)).or_default();
+                *sum += change;
+                if *sum < 0 {
+                    pass.dipped.entry((lot, place, portion)).or_insert(id);
+                }
             }
             *pass.items.entry(item).or_default() += 1;
             *pass.lots.entry(lot).or_default() += 1;
             *pass.locations.entry(at).or_default() += 1;
             if let Some(to) = to {
-                let sum = pass.sums.entry((lot, to)).or_default();
-                *sum -= quantity;
-                if *sum < 0 {
-                    pass.dipped.entry((lot, to)).or_insert(id);
-                }
                 *pass.locations.entry(to).or_default() += 1;
             }
             if let Some(order) = order {
@@ -255,35 +264,38 @@ fn verify_chains_apart(
 /// backdated lots are replayed here in time order through
 /// `movements_lot_at`.
 fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>> {
-    let mut first: Vec<((i64, i64), i64)> = pass
+    let mut first: Vec<((i64, i64, Portion), i64)> = pass
         .dipped
         .iter()
-        .filter(|((lot, _), _)| !pass.backdated.contains(lot))
+        .filter(|((lot, _, _), _)| !pass.backdated.contains(lot))
         .map(|(k, id)| (*k, *id))
         .collect();
     let mut stmt = conn.prepare_cached(
-        "SELECT id, location_id, to_location_id, quantity FROM movements WHERE lot_id = ?1 ORDER BY at, id",
+        "SELECT id, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements WHERE lot_id = ?1 ORDER BY at, id",
     )?;
     for lot in &pass.backdated {
-        let mut running: FastMap<i64, i64> = FastMap::default();
-        let mut seen: FastSet<i64> = FastSet::default();
+        let mut running: FastMap<(i64, Portion), i64> = FastMap::default();
+        let mut seen: FastSet<(i64, Portion)> = FastSet::default();
         let mut rows = stmt.query([lot])?;
         while let Some(r) = rows.next()? {
             let (id, loc, to, q): (i64, i64, Option<i64>, i64) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            for (place, change) in [(Some(loc), q), (to, -q)] {
-                let Some(place) = place else { continue };
-                let sum = running.entry(place).or_default();
+            let opened = portion_at(r, 4)?;
+            let to_opened = portion_at(r, 5)?;
+            for (place, portion, change) in
+                legs(loc, to, opened, to_opened, q).into_iter().flatten()
+            {
+                let sum = running.entry((place, portion)).or_default();
                 *sum += change;
-                if *sum < 0 && seen.insert(place) {
-                    first.push(((*lot, place), id));
+                if *sum < 0 && seen.insert((place, portion)) {
+                    first.push(((*lot, place, portion), id));
                 }
             }
         }
     }
     first.sort_by_key(|(_, id)| *id);
     let mut problems = Vec::new();
-    for ((lot, location), id) in first {
+    for ((lot, location, portion), id) in first {
         // A row pointing at a lot or location that is gone is reported by
         // the dangling-reference check; here it is named by its ids.
         let (item, lot_name, loc): (String, String, String) = conn
@@ -293,7 +305,7 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
             .query_row([lot, location], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
             .unwrap_or_else(|| (format!("item of lot id {lot}"), String::new(), format!("location id {location}")));
-        let (what, flag) = if lot_name.is_empty() {
+        let (mut what, flag) = if lot_name.is_empty() {
             (format!("{item} (no lot)"), String::new())
         } else {
             (
@@ -301,6 +313,9 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
                 format!(" --lot {lot_name}"),
             )
         };
+        if let Some(d) = portion {
+            what.push_str(&format!(" (units opened {d})"));
+        }
         problems.push(format!(
             "{what} at {loc} stood below zero in time after movement #{id}: the balance may never be negative at any point; run `labstock history {item}{flag}`"
         ));
@@ -318,22 +333,24 @@ impl Store {
         };
         // Every balance row against its ledger sum; what is left of the
         // sums has no balance row (balance 0).
-        let mut differ: Vec<(i64, i64, i64, i64)> = Vec::new();
-        let mut stmt = conn.prepare("SELECT lot_id, location_id, quantity FROM balances")?;
+        let mut differ: Vec<(i64, i64, Portion, i64, i64)> = Vec::new();
+        let mut stmt =
+            conn.prepare("SELECT lot_id, location_id, opened_on, quantity FROM balances")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let (lot, at, balance): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let (lot, at, balance): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(3)?);
+            let portion = portion_at(r, 2)?;
             report.balances += 1;
-            let ledger = pass.sums.remove(&(lot, at)).unwrap_or(0);
+            let ledger = pass.sums.remove(&(lot, at, portion)).unwrap_or(0);
             if ledger != balance {
-                differ.push((lot, at, ledger, balance));
+                differ.push((lot, at, portion, ledger, balance));
             }
         }
         differ.extend(
             pass.sums
                 .drain()
                 .filter(|(_, q)| *q != 0)
-                .map(|((lot, at), q)| (lot, at, q, 0)),
+                .map(|((lot, at, portion), q)| (lot, at, portion, q, 0)),
         );
         report.discrepancies = name_discrepancies(conn, &differ)?;
         report.problems.extend(negative_in_time(conn, &pass)?);
@@ -604,14 +621,14 @@ fn order_ends_disagreeing(conn: &Connection) -> Result<Vec<String>> {
 /// named; the foreign-key check reports those rows.
 fn name_discrepancies(
     conn: &Connection,
-    differ: &[(i64, i64, i64, i64)],
+    differ: &[(i64, i64, Portion, i64, i64)],
 ) -> Result<Vec<Discrepancy>> {
     let mut lot = conn.prepare_cached(
         "SELECT i.code, lo.lot FROM lots lo JOIN items i ON i.id = lo.item_id WHERE lo.id = ?1",
     )?;
     let mut location = conn.prepare_cached("SELECT code FROM locations WHERE id = ?1")?;
     let mut found = Vec::with_capacity(differ.len());
-    for &(lot_id, at, ledger, balance) in differ {
+    for &(lot_id, at, portion, ledger, balance) in differ {
         let named = lot
             .query_row([lot_id], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
@@ -625,6 +642,7 @@ fn name_discrepancies(
                 item,
                 lot,
                 location,
+                opened_on: portion,
                 ledger,
                 balance,
                 difference: ledger - balance,

@@ -52,6 +52,7 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
         "movements",
         import::import_movements(store, MOVEMENTS.as_bytes(), ctx)?,
     ));
+    openings(store, now)?;
     // Reagent acceptance (SPEC §13): RGT-FERR's new lot was verified
     // and passed; RGT-TSH's, received on the 19th, still awaits it.
     let stamp = now.format("%Y-%m-%dT%H:%M:%SZ").to_string();
@@ -108,6 +109,32 @@ pub fn load(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<DemoLoa
 /// a recipe. The supplier then recalls the tablet lot the first buffer
 /// batch was made from: the recall cascades to that buffer batch and to
 /// the stain made from it, both quarantined.
+/// Opened containers (SPEC §15): one kit of the PT reagent was opened on
+/// the coagulation analyser on 14 November (10 days in use), so it expires
+/// on the 24th while the three sealed kits of the lot keep their expiry.
+fn openings(store: &mut Store, now: DateTime<Utc>) -> Result<()> {
+    use crate::ledger::MovementRequest;
+    use crate::model::{MovementKind, Quantity};
+    use crate::values::Timestamp;
+
+    let recorded = Timestamp::new("demo timestamp", now)?;
+    let mut req = MovementRequest::new(
+        MovementKind::Open,
+        "RGT-PT",
+        Quantity::bounded("demo quantity", 1)?,
+        Timestamp::new(
+            "demo timestamp",
+            crate::model::parse_stamp("2026-11-14T08:40:00Z")?,
+        )?,
+        "r.chen",
+    );
+    req.lot = Some("569099".into());
+    req.location = Some("FRIDGE-1".into());
+    req.note = Some("loaded on CS-2500".into());
+    store.record(&req, recorded)?;
+    Ok(())
+}
+
 fn prepared(store: &mut Store, now: DateTime<Utc>) -> Result<ImportSummary> {
     use crate::catalogue::Item;
     use crate::ledger::MovementRequest;

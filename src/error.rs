@@ -165,18 +165,6 @@ pub enum Error {
         limit: String,
         unit: &'static str,
     },
-    /// `lot open` on a lot whose opening is already recorded.
-    #[error("lot {lot} of {item} was already opened on {opened_on}")]
-    LotAlreadyOpened {
-        item: String,
-        lot: String,
-        opened_on: chrono::NaiveDate,
-    },
-
-    /// `lot open --correct` on a lot with no opening to correct.
-    #[error("lot {lot} of {item} has no recorded opening to correct")]
-    LotNotOpened { item: String, lot: String },
-
     /// A second open stocktake of one location (SPEC §13).
     #[error(
         "stocktake {id} of {location} is still open: apply or cancel it before starting another"
@@ -400,8 +388,6 @@ impl Error {
             | Error::InsufficientStock { .. }
             | Error::NegativeLater { .. }
             | Error::TooLarge { .. }
-            | Error::LotAlreadyOpened { .. }
-            | Error::LotNotOpened { .. }
             | Error::StocktakeAlreadyOpen { .. }
             | Error::StocktakeClosed { .. }
             | Error::StocktakeElsewhere { .. }
@@ -458,8 +444,6 @@ impl Error {
             | Error::InsufficientStock { .. }
             | Error::NegativeLater { .. }
             | Error::TooLarge { .. }
-            | Error::LotAlreadyOpened { .. }
-            | Error::LotNotOpened { .. }
             | Error::ScannedLotExpired { .. }
             | Error::StocktakeAlreadyOpen { .. }
             | Error::StocktakeClosed { .. }
@@ -575,12 +559,6 @@ impl Error {
             Error::NegativeLater { .. } => Some(
                 "nothing was written; date the movement later, or see the balance over time with `labstock history ITEM`".into(),
             ),
-            Error::LotAlreadyOpened { item, lot, .. } => Some(format!(
-                "nothing was changed; if that date is wrong, record the right one with `labstock lot open {item} {lot} --date DATE --correct --reason WHY`"
-            )),
-            Error::LotNotOpened { item, lot } => Some(format!(
-                "nothing was changed; record its opening with `labstock lot open {item} {lot} --date DATE`"
-            )),
             Error::LotPending { item, lot } => Some(format!(
                 "nothing was written; record its verification with `labstock lot accept {item} {lot} --result pass|fail`, or issue from an accepted lot"
             )),

@@ -31,6 +31,9 @@ pub struct HistoryRow {
     pub reference: Option<String>,
     pub user: String,
     pub note: Option<String>,
+    /// The opened portion it acted on (an `open`: the portion it opened
+    /// units into); empty for sealed units (SPEC §15).
+    pub opened_on: Option<String>,
 }
 
 struct Raw {
@@ -42,6 +45,9 @@ struct Raw {
     location: String,
     to_location_id: Option<LocationId>,
     to_location: Option<String>,
+    opened_on: Option<String>,
+    /// An `open` or its reversal: units change portion, not place.
+    opens: bool,
     quantity: i64,
     counted: Option<i64>,
     reason: Option<String>,
@@ -56,24 +62,24 @@ struct Raw {
 pub mod sql {
     /// The movements of one item, in ledger order.
     pub const ITEM_MOVEMENTS: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
-         m.counted, m.reason, m.reference, m.user, m.note \
+         m.counted, m.reason, m.reference, m.user, m.note, coalesce(m.to_opened_on, m.opened_on), m.to_opened_on IS NOT NULL \
          FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
          LEFT JOIN locations tl ON tl.id = m.to_location_id \
          WHERE m.item_id = ?1 ORDER BY m.id";
     /// How many movements an item has (`movements_item`).
     pub const ITEM_MOVEMENT_COUNT: &str = "SELECT count(*) FROM movements WHERE item_id = ?1";
     /// The `?2` newest movements of an item: what they changed.
-    pub const ITEM_NEWEST_CHANGES: &str = "SELECT quantity, to_location_id FROM movements \
+    pub const ITEM_NEWEST_CHANGES: &str = "SELECT quantity, to_location_id, to_opened_on FROM movements \
          WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2";
     /// A page of an item's movements, newest first.
     pub const ITEM_MOVEMENTS_NEWEST: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
-         m.counted, m.reason, m.reference, m.user, m.note \
+         m.counted, m.reason, m.reference, m.user, m.note, coalesce(m.to_opened_on, m.opened_on), m.to_opened_on IS NOT NULL \
          FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
          LEFT JOIN locations tl ON tl.id = m.to_location_id \
          WHERE m.item_id = ?1 ORDER BY m.id DESC LIMIT ?2 OFFSET ?3";
     /// The movements of one lot of an item, in ledger order.
     pub const LOT_MOVEMENTS: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
-         m.counted, m.reason, m.reference, m.user, m.note \
+         m.counted, m.reason, m.reference, m.user, m.note, coalesce(m.to_opened_on, m.opened_on), m.to_opened_on IS NOT NULL \
          FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
          LEFT JOIN locations tl ON tl.id = m.to_location_id \
          WHERE m.item_id = ?1 AND m.lot_id = ?2 ORDER BY m.id";
@@ -96,6 +102,8 @@ fn raw_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
         reference: r.get(11)?,
         user: r.get(12)?,
         note: r.get(13)?,
+        opened_on: r.get(14)?,
+        opens: r.get(15)?,
     })
 }
 
@@ -169,11 +177,17 @@ impl Store {
         for m in movements_of(self, item.id, lot_id)? {
             let change = match loc_id {
                 None => {
-                    if m.to_location_id.is_some() {
+                    if m.to_location_id.is_some() || m.opens {
                         0
                     } else {
                         m.quantity
                     }
+                }
+                Some(at) if m.opens => {
+                    if m.location_id != at {
+                        continue;
+                    }
+                    0
                 }
                 Some(at) => {
                     let mut c = 0;
@@ -197,6 +211,7 @@ impl Store {
                 lot: m.lot,
                 location: m.location,
                 to_location: m.to_location,
+                opened_on: m.opened_on,
                 quantity: m.quantity,
                 change,
                 balance,
@@ -231,15 +246,22 @@ impl Store {
             .conn
             .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM balances WHERE item_id = ?1")?
             .query_row(params![item.id], |r| r.get(0))?;
-        // A transfer leaves the item's total as it was.
-        let change =
-            |quantity: i64, to: Option<LocationId>| if to.is_some() { 0 } else { quantity };
+        // A transfer, or an opening, leaves the item's total as it was.
+        let change = |quantity: i64, to: Option<LocationId>, opens: bool| {
+            if to.is_some() || opens { 0 } else { quantity }
+        };
         let newer: i64 = self
             .conn
             .prepare_cached(sql::ITEM_NEWEST_CHANGES)?
             .query_map(
                 params![item.id, i64::try_from(offset).unwrap_or(i64::MAX)],
-                |r| Ok(change(r.get(0)?, r.get(1)?)),
+                |r| {
+                    Ok(change(
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get::<_, Option<String>>(2)?.is_some(),
+                    ))
+                },
             )?
             .sum::<rusqlite::Result<i64>>()?;
         let mut balance = now - newer;
@@ -255,7 +277,7 @@ impl Store {
         let mut out = Vec::new();
         for m in rows {
             let m = m?;
-            let c = change(m.quantity, m.to_location_id);
+            let c = change(m.quantity, m.to_location_id, m.opens);
             out.push(HistoryRow {
                 id: m.id,
                 at: m.at,
@@ -263,6 +285,7 @@ impl Store {
                 lot: m.lot,
                 location: m.location,
                 to_location: m.to_location,
+                opened_on: m.opened_on,
                 quantity: m.quantity,
                 change: c,
                 balance,
@@ -292,10 +315,25 @@ impl Store {
             let (from, to, q) = match &m.to_location {
                 Some(to) if m.quantity < 0 => (m.location.clone(), to.clone(), -m.quantity),
                 Some(to) => (to.clone(), m.location.clone(), m.quantity),
+                // An opening moves units from sealed to opened in place.
+                None if m.opens => {
+                    let opened = format!(
+                        "{} (opened {})",
+                        m.location,
+                        m.opened_on.as_deref().unwrap_or("")
+                    );
+                    if m.quantity < 0 {
+                        (m.location.clone(), opened, -m.quantity)
+                    } else {
+                        (opened, m.location.clone(), m.quantity)
+                    }
+                }
                 None if m.quantity >= 0 => (source_of(&m), m.location.clone(), m.quantity),
                 None => (m.location.clone(), sink_of(&m), -m.quantity),
             };
-            bump(&m.location, m.quantity);
+            if !m.opens {
+                bump(&m.location, m.quantity);
+            }
             if let Some(to) = &m.to_location {
                 bump(to, -m.quantity);
             }
@@ -303,7 +341,8 @@ impl Store {
                 "receive" => summary.received += m.quantity,
                 "issue" => summary.issued -= m.quantity,
                 "dispose" => summary.disposed -= m.quantity,
-                "transfer" => {}
+                "transfer" | "open" => {}
+                _ if m.opens => {}
                 _ if m.to_location.is_none() => summary.adjusted += m.quantity,
                 _ => {}
             }

@@ -127,6 +127,7 @@ pub const MOVEMENTS: Format = Format {
         "reference",
         "user",
         "note",
+        "opened_on",
     ],
     required: &["kind", "item", "quantity"],
 };
@@ -734,6 +735,7 @@ pub fn movement_from_row(row: &CsvRow<'_>, ctx: &ImportContext<'_>) -> Result<Mo
     req.reason = row.get("reason").map(str::to_owned);
     req.reference = row.get("reference").map(str::to_owned);
     req.note = row.get("note").map(str::to_owned);
+    req.opened = row.parse("opened_on", |v| parse_date("opened_on", v))?;
     req.allow_expired = ctx.allow_expired;
     req.write_waste = false;
     if req.to_location.is_some() && kind != MovementKind::Transfer {
@@ -762,6 +764,7 @@ fn movement_error_column(e: &Error) -> Option<&'static str> {
             "lot" => Some("lot"),
             "reason" => Some("reason"),
             "destination location" => Some("to_location"),
+            "opened_on" => Some("opened_on"),
             _ => None,
         },
         _ => None,
@@ -827,7 +830,8 @@ pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
     let mut stmt = store.conn.prepare(
         "SELECT m.id, m.at, m.kind, i.code, m.quantity, m.counted, l.lot, l.expiry, loc.code, tl.code, \
          m.reason, m.reference, m.user, m.note, m.reverses, \
-         coalesce(o.reference, CASE WHEN om.kind = 'receive' OR om.kind = 'adjust' THEN om.reference END) \
+         coalesce(o.reference, CASE WHEN om.kind = 'receive' OR om.kind = 'adjust' THEN om.reference END), \
+         coalesce(m.to_opened_on, m.opened_on), m.to_opened_on IS NOT NULL \
          FROM movements m JOIN items i ON i.id = m.item_id JOIN lots l ON l.id = m.lot_id \
          JOIN locations loc ON loc.id = m.location_id LEFT JOIN locations tl ON tl.id = m.to_location_id \
          LEFT JOIN orders o ON o.id = m.order_id LEFT JOIN movements om ON om.id = m.reverses \
@@ -855,7 +859,21 @@ pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
                 None,
             ),
             "adjust" => (kind.clone(), quantity, location, None, reason, None),
-            "transfer" => (kind.clone(), -quantity, location, to, reason, None),
+            "transfer" | "open" => (kind.clone(), -quantity, location, to, reason, None),
+            // A reversed opening returns the units to sealed: an `open` of
+            // the opened portion with a negative quantity.
+            "reverse" if r.get::<_, bool>(17)? => (
+                "open".into(),
+                -quantity,
+                location,
+                None,
+                Some(format!(
+                    "reversal of movement {}{}",
+                    reverses.unwrap_or(0),
+                    reason.map(|r| format!(": {r}")).unwrap_or_default()
+                )),
+                None,
+            ),
             "reverse" => {
                 let why = format!(
                     "reversal of movement {}{}",
@@ -894,6 +912,7 @@ pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
             text(reference.unwrap_or_default()),
             text(r.get::<_, String>(12)?),
             text(note.unwrap_or_default()),
+            r.get::<_, Option<String>>(16)?.unwrap_or_default(),
         ])?;
         n += 1;
     }

@@ -37,31 +37,37 @@ pub mod sql {
     pub const LOT_BY_NAME: &str = concat!(
         "SELECT l.id, l.lot, l.expiry, ",
         crate::lot_status_sql!("l"),
-        ", l.opened_on FROM lots l WHERE l.item_id = ?1 AND l.lot = ?2"
+        " FROM lots l WHERE l.item_id = ?1 AND l.lot = ?2"
     );
     /// A new lot (?4: it awaits acceptance, SPEC §13).
     pub const INSERT_LOT: &str =
         "INSERT INTO lots (item_id, lot, expiry, created_at, pending) VALUES (?1, ?2, ?3, ?4, ?5)";
-    /// One maintained balance (`balances` primary key).
+    /// One maintained balance: a portion of a lot at a location
+    /// (`balances` primary key; ?3 '' for the sealed portion).
     pub const BALANCE: &str =
-        "SELECT quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2";
+        "SELECT quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2 AND opened_on = ?3";
     /// Change a maintained balance that has a row.
-    pub const UPDATE_BALANCE: &str =
-        "UPDATE balances SET quantity = ?3 WHERE lot_id = ?1 AND location_id = ?2";
-    /// The first balance of a lot at a location.
-    pub const INSERT_BALANCE: &str =
-        "INSERT INTO balances (lot_id, location_id, item_id, quantity) VALUES (?1, ?2, ?3, ?4)";
+    pub const UPDATE_BALANCE: &str = "UPDATE balances SET quantity = ?4 WHERE lot_id = ?1 AND location_id = ?2 AND opened_on = ?3";
+    /// The first balance of a portion of a lot at a location.
+    pub const INSERT_BALANCE: &str = "INSERT INTO balances (lot_id, location_id, opened_on, item_id, quantity) VALUES (?1, ?2, ?3, ?4, ?5)";
+    /// The portions of one lot at one location (`balances` primary key).
+    pub const PORTIONS: &str =
+        "SELECT opened_on, quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2";
     /// The order line a receipt counts against (`orders` UNIQUE (reference, item_id)).
     pub const ORDER_LINE: &str = "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2";
     /// Lots of an item with a balance row at one location, empty or not: a
     /// backdated FEFO issue weighs each by its balance at the issue's time.
-    pub const LOTS_AT_LOCATION: &str = "SELECT l.id, l.lot, l.expiry, l.status, l.opened_on, b.quantity FROM balances b \
-         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2";
+    pub const LOTS_AT_LOCATION: &str = concat!(
+        "SELECT l.id, l.lot, l.expiry, ",
+        crate::lot_status_sql!("l"),
+        ", b.opened_on, b.quantity FROM balances b \
+         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2"
+    );
     /// Lots of an item with stock at one location, for FEFO (`balances_item`).
     pub const LOTS_WITH_STOCK: &str = concat!(
         "SELECT l.id, l.lot, l.expiry, ",
         crate::lot_status_sql!("l"),
-        ", l.opened_on, b.quantity FROM balances b \
+        ", b.opened_on, b.quantity FROM balances b \
          JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0"
     );
     /// The maintained balances `stock_as_of` starts from, by the most
@@ -78,7 +84,7 @@ pub mod sql {
             concat!(
                 "SELECT b.item_id, i.code, i.name, b.lot_id, l.lot, l.expiry, ",
                 crate::lot_status_sql!("l"),
-                ", l.opened_on, i.in_use_days, \
+                ", b.opened_on, i.in_use_days, \
                  b.location_id, loc.code, b.quantity \
                  FROM ",
                 $from,
@@ -102,11 +108,11 @@ pub mod sql {
     /// The movements of a lot stamped after a moment, latest first: what a
     /// backdated movement must not take below zero (`movements_lot_at`;
     /// nothing to read for a movement dated now).
-    pub const LATER_OF_LOT: &str = "SELECT id, kind, at, location_id, to_location_id, quantity FROM movements \
+    pub const LATER_OF_LOT: &str = "SELECT id, kind, at, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements \
          WHERE lot_id = ?1 AND at > ?2 ORDER BY at DESC, id DESC";
     /// Movements stamped after a moment, which `stock_as_of` takes back
     /// off the balances (`movements_at`: an empty range for today).
-    pub const MOVEMENTS_AFTER: &str = "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
+    pub const MOVEMENTS_AFTER: &str = "SELECT lot_id, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements \
          WHERE at >= ?1 AND (?2 IS NULL OR item_id = ?2) AND (?3 IS NULL OR lot_id = ?3) \
          AND (?4 IS NULL OR location_id = ?4 OR to_location_id = ?4)";
 }
@@ -130,7 +136,7 @@ pub(crate) struct Lookups {
     locations: FastMap<String, Rc<Location>>,
     lots: FastMap<ItemId, FastMap<String, Lot>>,
     lot_count: usize,
-    balances: FastMap<(LotId, LocationId), Balance>,
+    balances: FastMap<(LotId, LocationId, Portion), Balance>,
     /// The lab's time zone, read once per transaction.
     zone: Option<chrono_tz::Tz>,
 }
@@ -277,15 +283,18 @@ impl Lookups {
         Ok(lot)
     }
 
-    /// The balance of a lot at a location (0 when it has none), remembered;
-    /// [`apply`] keeps it current.
+    /// The balance of a portion of a lot at a location (0 when it has
+    /// none), remembered; [`apply`] keeps it current.
     fn balance(
         &mut self,
         conn: &Connection,
         lot_id: LotId,
         location_id: LocationId,
+        portion: Portion,
     ) -> Result<i64> {
-        Ok(self.stored_balance(conn, lot_id, location_id)?.quantity)
+        Ok(self
+            .stored_balance(conn, lot_id, location_id, portion)?
+            .quantity)
     }
 
     fn stored_balance(
@@ -293,27 +302,37 @@ impl Lookups {
         conn: &Connection,
         lot_id: LotId,
         location_id: LocationId,
+        portion: Portion,
     ) -> Result<Balance> {
-        if let Some(b) = self.balances.get(&(lot_id, location_id)) {
+        if let Some(b) = self.balances.get(&(lot_id, location_id, portion)) {
             return Ok(*b);
         }
         let found: Option<i64> = conn
             .prepare_cached(sql::BALANCE)?
-            .query_row(params![lot_id, location_id], |r| r.get(0))
+            .query_row(params![lot_id, location_id, portion_key(portion)], |r| {
+                r.get(0)
+            })
             .optional()?;
         let b = Balance {
             quantity: found.unwrap_or(0),
             stored: found.is_some(),
         };
-        self.set_balance(lot_id, location_id, b);
+        self.set_balance(lot_id, location_id, portion, b);
         Ok(b)
     }
 
-    fn set_balance(&mut self, lot_id: LotId, location_id: LocationId, balance: Balance) {
+    fn set_balance(
+        &mut self,
+        lot_id: LotId,
+        location_id: LocationId,
+        portion: Portion,
+        balance: Balance,
+    ) {
         if self.balances.len() >= LOOKUPS_LIMIT {
             self.balances.clear();
         }
-        self.balances.insert((lot_id, location_id), balance);
+        self.balances
+            .insert((lot_id, location_id, portion), balance);
     }
 }
 
@@ -345,6 +364,8 @@ pub struct MovementRequest {
     /// For a `count` applied by a stocktake: the book recorded when it was
     /// counted (SPEC §13), so movements made since are kept.
     pub book: Option<Quantity>,
+    /// `--opened DATE`: the opened portion the movement acts on (SPEC §15).
+    pub opened: Portion,
 }
 
 impl MovementRequest {
@@ -374,6 +395,7 @@ impl MovementRequest {
             waste_stream: None,
             write_waste: true,
             book: None,
+            opened: None,
         }
     }
 }
@@ -389,7 +411,11 @@ pub struct Posted {
     pub to_location: Option<String>,
     /// Signed change at `location` (a transfer adds the opposite at `to_location`).
     pub quantity: Quantity,
-    /// Balance of this lot at `location` after the movement.
+    /// The opened portion it acted on (an `open`: the portion it opened
+    /// units into); `None` for sealed units.
+    pub opened_on: Portion,
+    /// Balance of this portion of the lot at `location` after the movement
+    /// (an `open`: of the opened portion).
     pub balance: Quantity,
 }
 
@@ -401,6 +427,46 @@ pub struct Outcome {
     pub warnings: Vec<String>,
 }
 
+/// A portion of a lot's balance at a location (SPEC §15): the date its
+/// units were opened, or `None` for the sealed units.
+pub type Portion = Option<NaiveDate>;
+
+/// A portion as `balances.opened_on` stores it ('' for sealed).
+pub(crate) fn portion_key(portion: Portion) -> String {
+    portion.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// A stored portion ('' or NULL for sealed).
+pub(crate) fn portion_of(text: Option<&str>) -> Portion {
+    text.filter(|t| !t.is_empty()).and_then(parse_stored_date)
+}
+
+/// The portion stored in column `i` of a row ('' or NULL for sealed).
+pub(crate) fn portion_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Portion> {
+    Ok(portion_of(r.get_ref(i)?.as_str_or_null()?))
+}
+
+/// The balance changes one ledger row makes (SPEC §2, §15): the one
+/// definition every reader of the ledger uses (posting, backdating,
+/// `stock --as-of`, reports, `check`). `quantity` is the signed change at
+/// (`location`, `opened`); a transfer changes `to_location` by the
+/// opposite in the same portion; an `open` (and its reversal) changes the
+/// portion `to_opened` at the same location by the opposite.
+pub(crate) fn legs<L: Copy>(
+    location: L,
+    to_location: Option<L>,
+    opened: Portion,
+    to_opened: Portion,
+    quantity: i64,
+) -> [Option<(L, Portion, i64)>; 2] {
+    let second = match (to_location, to_opened) {
+        (Some(to), _) => Some((to, opened, quantity.saturating_neg())),
+        (None, Some(portion)) => Some((location, Some(portion), quantity.saturating_neg())),
+        (None, None) => None,
+    };
+    [Some((location, opened, quantity)), second]
+}
+
 /// A lot as the ledger needs it.
 #[derive(Debug, Clone)]
 pub struct Lot {
@@ -408,18 +474,19 @@ pub struct Lot {
     pub lot: String,
     pub expiry: Option<NaiveDate>,
     pub status: LotStatus,
-    pub opened_on: Option<NaiveDate>,
 }
 
 impl Lot {
-    pub fn effective_expiry(&self, item: &Item) -> Option<NaiveDate> {
-        effective_expiry(self.expiry, self.opened_on, item.in_use_days)
+    /// The effective expiry of one portion: the lot's expiry for sealed
+    /// units, the earlier of it and opening + in-use days for opened ones.
+    pub fn effective_expiry(&self, item: &Item, portion: Portion) -> Option<NaiveDate> {
+        effective_expiry(self.expiry, portion, item.in_use_days)
     }
 
     /// Usable stock: available (not pending, quarantined or recalled), and
-    /// not past its effective expiry on `as_of`.
-    pub fn usable(&self, item: &Item, as_of: NaiveDate) -> bool {
-        Usability::of(self.status, self.effective_expiry(item), as_of).is_usable()
+    /// the portion not past its effective expiry on `as_of`.
+    pub fn usable(&self, item: &Item, portion: Portion, as_of: NaiveDate) -> bool {
+        Usability::of(self.status, self.effective_expiry(item, portion), as_of).is_usable()
     }
 
     fn label(&self) -> String {
@@ -444,7 +511,6 @@ pub(crate) fn find_lot(conn: &Connection, item_id: ItemId, lot: &str) -> Result<
                 lot: r.get(1)?,
                 expiry: parse_opt_date(r.get(2)?),
                 status: LotStatus::from_db(&r.get::<_, String>(3)?),
-                opened_on: parse_opt_date(r.get(4)?),
             })
         })
         .optional()?)
@@ -502,7 +568,6 @@ pub(crate) fn create_lot(
         lot: lot.to_owned(),
         expiry,
         status: LotStatus::Available.with_acceptance(pending),
-        opened_on: None,
     })
 }
 
@@ -557,24 +622,27 @@ fn check_expiry_matches(item: &Item, lot: &Lot, given: Option<NaiveDate>) -> Res
 
 /// Change one maintained balance. Refuses to go below zero: the callers
 /// check first to word a helpful message; this is the last line of defence.
+#[allow(clippy::too_many_arguments)]
 fn apply(
     conn: &Connection,
     lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
     location: &Location,
+    portion: Portion,
     delta: i64,
     at: &str,
 ) -> Result<i64> {
-    let stored = lk.stored_balance(conn, lot.id, location.id)?;
+    let stored = lk.stored_balance(conn, lot.id, location.id, portion)?;
     let current = stored.quantity;
     let new = current.checked_add(delta).unwrap_or(i64::MAX);
     if new > MAX_QUANTITY {
         return Err(Error::TooLarge {
             what: format!(
-                "balance of {}{} at {}",
+                "balance of {}{}{} at {}",
                 item.code,
                 lot_text(lot),
+                portion_text(portion),
                 location.code
             ),
             value: format!("{current} + {delta}"),
@@ -585,8 +653,8 @@ fn apply(
     // Only a reduction can take a later point below zero; adding stock
     // never walks the later movements (an import of receipts in any
     // order stays linear).
-    if new >= 0 && delta < 0 {
-        never_negative_later(conn, item, lot, location, delta, current, at)?;
+    if delta < 0 {
+        never_negative_later(conn, item, lot, location, portion, delta, current, at)?;
     }
     if new < 0 {
         return Err(Error::InsufficientStock {
@@ -595,16 +663,22 @@ fn apply(
             what: "",
             requested: -delta,
             available: current,
-            detail: format!(" in {}", lot.label()),
+            detail: format!(" in {}{}", lot.label(), portion_text(portion)),
         });
     }
+    let key = portion_key(portion);
     if stored.stored {
-        conn.prepare_cached(sql::UPDATE_BALANCE)?
-            .execute(params![lot.id, location.id, new])?;
+        conn.prepare_cached(sql::UPDATE_BALANCE)?.execute(params![
+            lot.id,
+            location.id,
+            key,
+            new
+        ])?;
     } else {
         conn.prepare_cached(sql::INSERT_BALANCE)?.execute(params![
             lot.id,
             location.id,
+            key,
             item.id,
             new
         ])?;
@@ -612,6 +686,7 @@ fn apply(
     lk.set_balance(
         lot.id,
         location.id,
+        portion,
         Balance {
             quantity: new,
             stored: true,
@@ -629,6 +704,31 @@ fn lot_text(lot: &Lot) -> String {
     }
 }
 
+/// `" (opened D)"` for an opened portion, nothing for sealed units.
+fn portion_text(portion: Portion) -> String {
+    portion
+        .map(|d| format!(" (opened {d})"))
+        .unwrap_or_default()
+}
+
+/// The change one later ledger row (a row of [`sql::LATER_OF_LOT`]) made to
+/// a portion at a location.
+fn later_change(
+    r: &rusqlite::Row<'_>,
+    location: LocationId,
+    portion: Portion,
+) -> rusqlite::Result<i64> {
+    let (loc, to, q): (LocationId, Option<LocationId>, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
+    let opened = portion_of(r.get_ref(6)?.as_str_or_null()?);
+    let to_opened = portion_of(r.get_ref(7)?.as_str_or_null()?);
+    Ok(legs(loc, to, opened, to_opened, q)
+        .into_iter()
+        .flatten()
+        .filter(|(l, p, _)| *l == location && *p == portion)
+        .map(|(_, _, q)| q)
+        .sum())
+}
+
 /// SPEC §10 "Time": a movement dated `at` changes the balance at `at` and
 /// at every later point of the ledger. For a reduction, walk the lot's
 /// later movements back from the maintained balance `current`, and refuse
@@ -636,11 +736,13 @@ fn lot_text(lot: &Lot) -> String {
 /// `delta` would be below zero, naming the first such point. (The upper
 /// bound is checked on the maintained balance, by the caller.) A movement
 /// dated now has no later movements: one index probe that finds nothing.
+#[allow(clippy::too_many_arguments)]
 fn never_negative_later(
     conn: &Connection,
     item: &Item,
     lot: &Lot,
     location: &Location,
+    portion: Portion,
     delta: i64,
     current: i64,
     at: &str,
@@ -651,15 +753,10 @@ fn never_negative_later(
     let mut points: Vec<(i64, String, String, i64)> = Vec::new();
     let mut running = current;
     while let Some(r) = rows.next()? {
-        let (loc, to): (LocationId, Option<LocationId>) = (r.get(3)?, r.get(4)?);
-        let q: i64 = r.get(5)?;
-        let change = if loc == location.id {
-            q
-        } else if to == Some(location.id) {
-            -q
-        } else {
+        let change = later_change(r, location.id, portion)?;
+        if change == 0 {
             continue;
-        };
+        }
         points.push((r.get(0)?, r.get(1)?, r.get(2)?, running));
         running -= change;
     }
@@ -675,12 +772,13 @@ fn never_negative_later(
             requested: -delta,
             available: running,
             detail: format!(
-                "{} at {at}, the time the movement is dated",
+                "{}{} at {at}, the time the movement is dated",
                 if lot.lot.is_empty() {
                     String::new()
                 } else {
                     format!(" in lot {}", lot.lot)
-                }
+                },
+                portion_text(portion)
             ),
         });
     }
@@ -689,7 +787,7 @@ fn never_negative_later(
         if !(0..=MAX_QUANTITY).contains(&balance) {
             return Err(Error::NegativeLater {
                 item: item.code.clone(),
-                lot: lot_text(lot),
+                lot: format!("{}{}", lot_text(lot), portion_text(portion)),
                 location: location.code.clone(),
                 at: at.to_owned(),
                 later: Box::new(crate::error::LaterMovement { id, kind, at: when }),
@@ -708,18 +806,14 @@ fn balance_at(
     lk: &mut Lookups,
     lot: &Lot,
     location: &Location,
+    portion: Portion,
     at: &str,
 ) -> Result<i64> {
-    let mut balance = lk.balance(conn, lot.id, location.id)?;
+    let mut balance = lk.balance(conn, lot.id, location.id, portion)?;
     let mut stmt = conn.prepare_cached(sql::LATER_OF_LOT)?;
     let mut rows = stmt.query(params![lot.id, at])?;
     while let Some(r) = rows.next()? {
-        let (loc, to, q): (LocationId, Option<LocationId>, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
-        if loc == location.id {
-            balance -= q;
-        } else if to == Some(location.id) {
-            balance += q;
-        }
+        balance -= later_change(r, location.id, portion)?;
     }
     Ok(balance)
 }
@@ -734,6 +828,10 @@ struct Row<'a> {
     order_id: Option<i64>,
     note: Option<&'a str>,
     reverses: Option<i64>,
+    /// The portion the row acts on (`movements.opened_on`).
+    opened: Portion,
+    /// An `open` (or its reversal): the portion the units move into.
+    to_opened: Portion,
 }
 
 impl<'a> Row<'a> {
@@ -749,6 +847,8 @@ impl<'a> Row<'a> {
             order_id: None,
             note: non_empty(req.note.as_ref()),
             reverses: None,
+            opened: req.opened,
+            to_opened: None,
         }
     }
 }
@@ -768,9 +868,11 @@ fn post(
     recorded_at: &str,
 ) -> Result<Posted> {
     let at = req.at.stamp();
-    let after = apply(conn, lk, item, lot, from, row.quantity, &at)?;
+    let mut after = apply(conn, lk, item, lot, from, row.opened, row.quantity, &at)?;
     if let Some(to) = to {
-        apply(conn, lk, item, lot, to, -row.quantity, &at)?;
+        apply(conn, lk, item, lot, to, row.opened, -row.quantity, &at)?;
+    } else if let Some(portion) = row.to_opened {
+        after = apply(conn, lk, item, lot, from, Some(portion), -row.quantity, &at)?;
     }
     // An adjust naming an order line's reference corrects what was
     // received on it (an exported reversal of a receipt comes back so).
@@ -801,6 +903,8 @@ fn post(
             row.reverses,
             req.user,
             recorded_at,
+            row.opened.map(|d| d.to_string()),
+            row.to_opened.map(|d| d.to_string()),
         ],
     )?;
     if let Some(order_id) = order_id {
@@ -815,6 +919,7 @@ fn post(
         location: from.code.clone(),
         to_location: to.map(|l| l.code.clone()),
         quantity: Quantity::bounded("quantity", row.quantity)?,
+        opened_on: row.to_opened.or(row.opened),
         balance: Quantity::bounded("balance", after)?,
     })
 }
@@ -863,6 +968,7 @@ pub(crate) fn record_with(
         MovementKind::Adjust => adjust(conn, lk, item, req, recorded_at),
         MovementKind::Count => count(conn, lk, item, req, recorded_at),
         MovementKind::Dispose => dispose(conn, lk, item, req, recorded_at),
+        MovementKind::Open => open(conn, lk, item, req, recorded_at),
         MovementKind::Reverse => Err(Error::Refused(Refusal::ReverseInImport)),
     }
 }
@@ -1025,7 +1131,10 @@ fn receive(
             lot.status.as_str()
         ));
     }
-    if is_expired(lot.effective_expiry(item), lk.lab_date(conn, req.at.get())?) {
+    if is_expired(
+        lot.effective_expiry(item, None),
+        lk.lab_date(conn, req.at.get())?,
+    ) {
         warnings.push(format!(
             "{} of {} is already past its expiry",
             lot.label(),
@@ -1090,13 +1199,16 @@ fn order_line(
     Ok(None)
 }
 
-/// Usable lots of an item at a location with stock, first expiry first
-/// (no expiry last, then oldest lot), as FEFO allocates them.
+/// Stock of an item at a location by lot and portion, as FEFO weighs it.
+pub type Held = (Lot, Portion, i64);
+
+/// Usable lots of an item at a location with stock, by portion, as FEFO
+/// allocates them.
 pub(crate) fn lots_with_stock(
     conn: &Connection,
     item: &Item,
     location_id: LocationId,
-) -> Result<Vec<(Lot, i64)>> {
+) -> Result<Vec<Held>> {
     lots_at(conn, item, location_id, sql::LOTS_WITH_STOCK)
 }
 
@@ -1105,7 +1217,7 @@ fn lots_at(
     item: &Item,
     location_id: LocationId,
     query: &str,
-) -> Result<Vec<(Lot, i64)>> {
+) -> Result<Vec<Held>> {
     let mut stmt = conn.prepare_cached(query)?;
     let rows = stmt
         .query_map(params![item.id, location_id], |r| {
@@ -1115,8 +1227,8 @@ fn lots_at(
                     lot: r.get(1)?,
                     expiry: parse_opt_date(r.get(2)?),
                     status: LotStatus::from_db(&r.get::<_, String>(3)?),
-                    opened_on: parse_opt_date(r.get(4)?),
                 },
+                portion_of(r.get_ref(4)?.as_str_or_null()?),
                 r.get(5)?,
             ))
         })?
@@ -1124,38 +1236,169 @@ fn lots_at(
     Ok(rows)
 }
 
-/// Allocate `quantity` first-expiry-first-out over the usable lots.
+/// FEFO's order of two portions (SPEC §15): the earlier effective expiry
+/// first (none last), opened before sealed at equal expiry, then the
+/// older lot, then the earlier opening.
+fn fefo_order(item: &Item, a: (&Lot, Portion), b: (&Lot, Portion)) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (ea, eb) = (
+        a.0.effective_expiry(item, a.1),
+        b.0.effective_expiry(item, b.1),
+    );
+    match (ea, eb) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then(b.1.is_some().cmp(&a.1.is_some()))
+    .then(a.0.id.cmp(&b.0.id))
+    .then(a.1.cmp(&b.1))
+}
+
+/// Allocate `quantity` first-expiry-first-out over the usable portions.
 pub fn fefo_plan(
-    lots: &[(Lot, i64)],
+    held: &[Held],
     item: &Item,
     as_of: NaiveDate,
     quantity: i64,
 ) -> Option<Vec<(usize, i64)>> {
-    let mut order: Vec<usize> = (0..lots.len())
-        .filter(|&i| lots[i].0.usable(item, as_of))
+    let mut order: Vec<usize> = (0..held.len())
+        .filter(|&i| held[i].0.usable(item, held[i].1, as_of))
         .collect();
-    order.sort_by(|&a, &b| {
-        let (la, lb) = (&lots[a].0, &lots[b].0);
-        let (ea, eb) = (la.effective_expiry(item), lb.effective_expiry(item));
-        match (ea, eb) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-        .then(la.id.cmp(&lb.id))
-    });
+    order.sort_by(|&a, &b| fefo_order(item, (&held[a].0, held[a].1), (&held[b].0, held[b].1)));
     let mut left = quantity;
     let mut plan = Vec::new();
     for i in order {
         if left == 0 {
             break;
         }
-        let take = left.min(lots[i].1);
-        plan.push((i, take));
-        left -= take;
+        let take = left.min(held[i].2);
+        if take > 0 {
+            plan.push((i, take));
+            left -= take;
+        }
     }
     (left == 0).then_some(plan)
+}
+
+/// What a reduction of a named lot may take, besides usable units.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Take {
+    /// An issue: usable portions only (expired ones with `--allow-expired`).
+    Usable { allow_expired: bool },
+    /// A transfer: any portion, opened first.
+    Any,
+    /// A disposal: unusable (expired) portions first, then opened, then sealed.
+    UnusableFirst,
+}
+
+/// The portions of a named lot at a location that a reduction of
+/// `quantity` takes, as they stood at the movement's time: the portion
+/// named by `--opened`, else the lot's opened units first (SPEC §15).
+#[allow(clippy::too_many_arguments)]
+fn take_from_lot(
+    conn: &Connection,
+    lk: &mut Lookups,
+    item: &Item,
+    lot: &Lot,
+    location: &Location,
+    req: &MovementRequest,
+    quantity: i64,
+    take: Take,
+) -> Result<Vec<(Portion, i64)>> {
+    let at = req.at.stamp();
+    if let Some(portion) = req.opened {
+        let have = balance_at(conn, lk, lot, location, Some(portion), &at)?;
+        if have < quantity {
+            return Err(short_in_lot(
+                item,
+                lot,
+                location,
+                quantity,
+                have,
+                Some(portion),
+            ));
+        }
+        return Ok(vec![(Some(portion), quantity)]);
+    }
+    let as_of = lk.lab_date(conn, req.at.get())?;
+    let mut portions: Vec<(Portion, i64)> = {
+        let mut stmt = conn.prepare_cached(sql::PORTIONS)?;
+        stmt.query_map(params![lot.id, location.id], |r| {
+            Ok((
+                portion_of(r.get_ref(0)?.as_str_or_null()?),
+                r.get::<_, i64>(1)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    for (portion, held) in &mut portions {
+        *held = balance_at(conn, lk, lot, location, *portion, &at)?;
+    }
+    portions.retain(|(_, held)| *held > 0);
+    let usable = |p: Portion| !is_expired(lot.effective_expiry(item, p), as_of);
+    // Units past their effective expiry, left out of an issue: if the
+    // rest is not enough, the refusal says they expired.
+    let mut expired_on = None;
+    if let Take::Usable {
+        allow_expired: false,
+    } = take
+    {
+        expired_on = portions
+            .iter()
+            .filter(|(p, _)| !usable(*p))
+            .filter_map(|(p, _)| lot.effective_expiry(item, *p))
+            .min();
+        portions.retain(|(p, _)| usable(*p));
+    }
+    portions.sort_by(|a, b| {
+        let first = match take {
+            Take::UnusableFirst => usable(a.0).cmp(&usable(b.0)),
+            _ => std::cmp::Ordering::Equal,
+        };
+        first.then_with(|| fefo_order(item, (lot, a.0), (lot, b.0)))
+    });
+    let mut left = quantity;
+    let mut plan = Vec::new();
+    for (portion, held) in &portions {
+        if left == 0 {
+            break;
+        }
+        let q = left.min(*held);
+        plan.push((*portion, q));
+        left -= q;
+    }
+    if left > 0 {
+        if let Some(expired_on) = expired_on {
+            return Err(Error::Refused(Refusal::LotExpired {
+                item: item.code.clone(),
+                lot: lot.lot.clone(),
+                expired_on,
+            }));
+        }
+        let have: i64 = portions.iter().map(|(_, q)| q).sum();
+        return Err(short_in_lot(item, lot, location, quantity, have, None));
+    }
+    Ok(plan)
+}
+
+fn short_in_lot(
+    item: &Item,
+    lot: &Lot,
+    location: &Location,
+    requested: i64,
+    available: i64,
+    portion: Portion,
+) -> Error {
+    Error::InsufficientStock {
+        item: item.code.clone(),
+        location: location.code.clone(),
+        what: "",
+        requested,
+        available,
+        detail: format!(" in {}{}", lot.label(), portion_text(portion)),
+    }
 }
 
 fn issue(
@@ -1169,45 +1412,54 @@ fn issue(
     let location = location_of(conn, lk, req.location.as_ref())?;
     let as_of = lk.lab_date(conn, req.at.get())?;
     let named = non_empty(req.lot.as_ref());
-    let allocation: Vec<(Lot, i64)> = if named.is_some() {
+    let allocation: Vec<(Lot, Portion, i64)> = if named.is_some() || req.opened.is_some() {
         let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
-        check_issuable(item, &lot, as_of, req.allow_expired)?;
-        let have = balance_at(conn, lk, &lot, &location, &req.at.stamp())?;
-        if have < req.quantity.get() {
-            return Err(Error::InsufficientStock {
-                item: item.code.clone(),
-                location: location.code.clone(),
-                what: "",
-                requested: req.quantity.get(),
-                available: have,
-                detail: format!(" in {}", lot.label()),
-            });
+        check_issuable(item, &lot, req.opened, as_of, req.allow_expired)?;
+        let take = Take::Usable {
+            allow_expired: req.allow_expired,
+        };
+        match take_from_lot(
+            conn,
+            lk,
+            item,
+            &lot,
+            &location,
+            req,
+            req.quantity.get(),
+            take,
+        ) {
+            Ok(plan) => plan.into_iter().map(|(p, q)| (lot.clone(), p, q)).collect(),
+            // Nothing usable left but units past their in-use date: say so.
+            Err(err) if !req.allow_expired && req.opened.is_none() => {
+                check_issuable(item, &lot, None, as_of, false)?;
+                return Err(err);
+            }
+            Err(err) => return Err(err),
         }
-        vec![(lot, req.quantity.get())]
     } else {
         // A backdated issue allocates over the stock as it stood then,
         // including lots emptied since.
         let at = req.at.stamp();
         let backdated = at.as_str() < recorded_at;
-        let mut lots = if backdated {
+        let mut held = if backdated {
             lots_at(conn, item, location.id, sql::LOTS_AT_LOCATION)?
         } else {
             lots_with_stock(conn, item, location.id)?
         };
         if backdated {
-            for (lot, held) in &mut lots {
-                *held = balance_at(conn, lk, lot, &location, &at)?;
+            for (lot, portion, q) in &mut held {
+                *q = balance_at(conn, lk, lot, &location, *portion, &at)?;
             }
         }
-        lots.retain(|(_, held)| *held > 0);
-        match fefo_plan(&lots, item, as_of, req.quantity.get()) {
+        held.retain(|(_, _, q)| *q > 0);
+        match fefo_plan(&held, item, as_of, req.quantity.get()) {
             Some(plan) => plan
                 .into_iter()
-                .map(|(i, q)| (lots[i].0.clone(), q))
+                .map(|(i, q)| (held[i].0.clone(), held[i].1, q))
                 .collect(),
             None => {
                 let mut err =
-                    short_of_usable(conn, item, &location, &lots, as_of, req.quantity.get())?;
+                    short_of_usable(conn, item, &location, &held, as_of, req.quantity.get())?;
                 // A backdated issue was judged against the stock of its time.
                 if at.as_str() < recorded_at
                     && let Error::InsufficientStock { detail, .. } = &mut err
@@ -1219,8 +1471,11 @@ fn issue(
         }
     };
     let mut movements = Vec::with_capacity(allocation.len());
-    for (lot, q) in &allocation {
-        let row = Row::of(req, -q);
+    for (lot, portion, q) in &allocation {
+        let row = Row {
+            opened: *portion,
+            ..Row::of(req, -q)
+        };
         movements.push(post(
             conn,
             lk,
@@ -1240,7 +1495,13 @@ fn issue(
     })
 }
 
-fn check_issuable(item: &Item, lot: &Lot, as_of: NaiveDate, allow_expired: bool) -> Result<()> {
+fn check_issuable(
+    item: &Item,
+    lot: &Lot,
+    portion: Portion,
+    as_of: NaiveDate,
+    allow_expired: bool,
+) -> Result<()> {
     match lot.status {
         LotStatus::Available => {}
         LotStatus::Pending => {
@@ -1257,7 +1518,7 @@ fn check_issuable(item: &Item, lot: &Lot, as_of: NaiveDate, allow_expired: bool)
             }));
         }
     }
-    if let Some(eff) = lot.effective_expiry(item).filter(|e| *e < as_of)
+    if let Some(eff) = lot.effective_expiry(item, portion).filter(|e| *e < as_of)
         && !allow_expired
     {
         return Err(Error::Refused(Refusal::LotExpired {
@@ -1276,24 +1537,24 @@ fn short_of_usable(
     conn: &Connection,
     item: &Item,
     location: &Location,
-    lots: &[(Lot, i64)],
+    held: &[Held],
     as_of: NaiveDate,
     requested: i64,
 ) -> Result<Error> {
-    let usable: i64 = lots
+    let usable: i64 = held
         .iter()
-        .filter(|(l, _)| l.usable(item, as_of))
-        .map(|(_, q)| q)
+        .filter(|(l, p, _)| l.usable(item, *p, as_of))
+        .map(|(_, _, q)| q)
         .sum();
-    let pending: i64 = lots
+    let pending: i64 = held
         .iter()
-        .filter(|(l, _)| l.status == LotStatus::Pending)
-        .map(|(_, q)| q)
+        .filter(|(l, _, _)| l.status == LotStatus::Pending)
+        .map(|(_, _, q)| q)
         .sum();
-    let unusable: i64 = lots
+    let unusable: i64 = held
         .iter()
-        .filter(|(l, _)| !l.usable(item, as_of) && l.status != LotStatus::Pending)
-        .map(|(_, q)| q)
+        .filter(|(l, p, _)| !l.usable(item, *p, as_of) && l.status != LotStatus::Pending)
+        .map(|(_, _, q)| q)
         .sum();
     let mut detail = String::new();
     if pending > 0 {
@@ -1319,8 +1580,8 @@ fn short_of_usable(
     for (loc_id, code) in others {
         let q: i64 = lots_with_stock(conn, item, loc_id)?
             .iter()
-            .filter(|(l, _)| l.usable(item, as_of))
-            .map(|(_, q)| q)
+            .filter(|(l, p, _)| l.usable(item, *p, as_of))
+            .map(|(_, _, q)| q)
             .sum();
         if q > 0 {
             elsewhere.push(format!("{q} at {code}"));
@@ -1339,24 +1600,19 @@ fn short_of_usable(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn require_stock(
     conn: &Connection,
     lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
     location: &Location,
+    portion: Portion,
     quantity: i64,
 ) -> Result<()> {
-    let have = lk.balance(conn, lot.id, location.id)?;
+    let have = lk.balance(conn, lot.id, location.id, portion)?;
     if have < quantity {
-        return Err(Error::InsufficientStock {
-            item: item.code.clone(),
-            location: location.code.clone(),
-            what: "",
-            requested: quantity,
-            available: have,
-            detail: format!(" in {}", lot.label()),
-        });
+        return Err(short_in_lot(item, lot, location, quantity, have, portion));
     }
     Ok(())
 }
@@ -1389,21 +1645,36 @@ fn transfer(
         ));
     }
     let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
-    require_stock(conn, lk, item, &lot, &from, req.quantity.get())?;
-    let row = Row::of(req, -req.quantity.get());
-    let posted = post(
+    let plan = take_from_lot(
         conn,
         lk,
         item,
         &lot,
         &from,
-        Some(&*to),
-        &row,
         req,
-        recorded_at,
+        req.quantity.get(),
+        Take::Any,
     )?;
+    let mut movements = Vec::with_capacity(plan.len());
+    for (portion, q) in plan {
+        let row = Row {
+            opened: portion,
+            ..Row::of(req, -q)
+        };
+        movements.push(post(
+            conn,
+            lk,
+            item,
+            &lot,
+            &from,
+            Some(&*to),
+            &row,
+            req,
+            recorded_at,
+        )?);
+    }
     Ok(Outcome {
-        movements: vec![posted],
+        movements,
         ..Outcome::default()
     })
 }
@@ -1426,7 +1697,15 @@ fn adjust(
     let location = location_of(conn, lk, req.location.as_ref())?;
     let lot = named_lot(conn, lk, item, req, req.quantity.get() > 0, recorded_at)?;
     if req.quantity.get() < 0 {
-        require_stock(conn, lk, item, &lot, &location, -req.quantity.get())?;
+        require_stock(
+            conn,
+            lk,
+            item,
+            &lot,
+            &location,
+            req.opened,
+            -req.quantity.get(),
+        )?;
     }
     let row = Row {
         reason: Some(reason),
@@ -1467,9 +1746,10 @@ fn count(
     let lot = named_lot(conn, lk, item, req, true, recorded_at)?;
     // The book is what the ledger held at the count's time: a count dated
     // earlier than later movements records the difference as it was then.
+    // A count counts the sealed units unless it names an opened portion.
     let book = match req.book {
         Some(book) => book.get(),
-        None => balance_at(conn, lk, &lot, &location, &req.at.stamp())?,
+        None => balance_at(conn, lk, &lot, &location, req.opened, &req.at.stamp())?,
     };
     let row = Row {
         counted: Some(req.quantity.get()),
@@ -1512,7 +1792,16 @@ fn dispose(
     let reason = require_reason(req)?;
     let location = location_of(conn, lk, req.location.as_ref())?;
     let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
-    require_stock(conn, lk, item, &lot, &location, req.quantity.get())?;
+    let plan = take_from_lot(
+        conn,
+        lk,
+        item,
+        &lot,
+        &location,
+        req,
+        req.quantity.get(),
+        Take::UnusableFirst,
+    )?;
     let stream = if req.write_waste {
         match non_empty(req.waste_stream.as_ref()).or(item.waste_stream.as_deref()) {
             Some(code) => Some(waste::find_stream(conn, code)?),
@@ -1531,9 +1820,155 @@ fn dispose(
     } else {
         None
     };
+    let mut movements = Vec::with_capacity(plan.len());
+    for (portion, q) in plan {
+        let row = Row {
+            reason: Some(reason),
+            opened: portion,
+            ..Row::of(req, -q)
+        };
+        movements.push(post(
+            conn,
+            lk,
+            item,
+            &lot,
+            &location,
+            None,
+            &row,
+            req,
+            recorded_at,
+        )?);
+    }
+    // One waste record for the whole disposal, linked to its first movement.
+    let waste_record = match (stream, movements.first()) {
+        (Some(stream), Some(first)) => {
+            let lot_text = if lot.lot.is_empty() {
+                String::new()
+            } else {
+                format!(" lot {}", lot.lot)
+            };
+            let ids = movements
+                .iter()
+                .map(|m| format!("#{}", m.id))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let notes = format!(
+                "disposed from stock: {} {}{lot_text} ({reason}), movement {ids}",
+                item.code, item.name
+            );
+            Some(waste::record_disposal(
+                conn,
+                &waste::DisposalRecord {
+                    date: &lk.lab_date(conn, req.at.get())?.to_string(),
+                    stream: &stream.code,
+                    quantity: req.quantity.get(),
+                    notes,
+                    movement_id: first.id.get(),
+                    user: &req.user,
+                    recorded_at,
+                },
+            )?)
+        }
+        _ => None,
+    };
+    Ok(Outcome {
+        movements,
+        waste_record,
+        warnings: Vec::new(),
+    })
+}
+
+/// Open units of a lot (SPEC §15): move QTY from the sealed portion to the
+/// portion opened on the movement's date, at one location. Without a lot,
+/// the sealed lot with the earliest expiry there is opened (FEFO); the
+/// lot must be usable; the sealed units must be there at the time the
+/// opening is dated (never before they were received, never in the future).
+fn open(
+    conn: &Connection,
+    lk: &mut Lookups,
+    item: &Item,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    if req.quantity.get() < 0 {
+        return close(conn, lk, item, req, recorded_at);
+    }
+    require_positive(req)?;
+    let as_of = lk.lab_date(conn, req.at.get())?;
+    // The portion: the day the units were opened, which is the opening's
+    // own date unless an import row names an earlier one (a lot opened
+    // under the old lot-wide rule keeps its date).
+    if let Some(given) = req.opened.filter(|d| *d > as_of) {
+        return Err(Error::invalid(
+            "opened_on",
+            given.to_string(),
+            format!("a date on or before the opening's timestamp ({as_of})"),
+        ));
+    }
+    let opened_on = req.opened.unwrap_or(as_of);
+    let at = req.at.stamp();
+    let quantity = req.quantity.get();
+    let named = non_empty(req.lot.as_ref()).is_some();
+    let location = match non_empty(req.location.as_ref()) {
+        Some(code) => lk.location(conn, code)?,
+        None if named => {
+            let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
+            sole_location_of(conn, lk, item, &lot)?
+        }
+        None => lk.location(conn, DEFAULT_LOCATION)?,
+    };
+    let lot = if named || !item.lot_tracked {
+        let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
+        check_issuable(item, &lot, None, as_of, false)?;
+        lot
+    } else {
+        let mut held = lots_at(conn, item, location.id, sql::LOTS_AT_LOCATION)?;
+        held.retain(|(_, p, _)| p.is_none());
+        for (lot, _, q) in &mut held {
+            *q = balance_at(conn, lk, lot, &location, None, &at)?;
+        }
+        held.retain(|(l, p, q)| *q > 0 && l.usable(item, *p, as_of));
+        held.sort_by(|a, b| fefo_order(item, (&a.0, a.1), (&b.0, b.1)));
+        match held.into_iter().next() {
+            Some((lot, _, _)) => lot,
+            None => {
+                return Err(Error::InsufficientStock {
+                    item: item.code.clone(),
+                    location: location.code.clone(),
+                    what: "usable sealed",
+                    requested: quantity,
+                    available: 0,
+                    detail: String::new(),
+                });
+            }
+        }
+    };
+    // Never before the lot's first receipt (named as such), never in the
+    // future (refused for every movement by `record_with`).
+    crate::lots::validate_opening(conn, &item.code, item.id, lot.id, opened_on, as_of)?;
+    let sealed = balance_at(conn, lk, &lot, &location, None, &at)?;
+    if sealed < quantity {
+        return Err(Error::InsufficientStock {
+            item: item.code.clone(),
+            location: location.code.clone(),
+            what: "sealed",
+            requested: quantity,
+            available: sealed,
+            detail: format!(
+                " in {}{}",
+                lot.label(),
+                if at.as_str() < recorded_at {
+                    format!(" at {at}, the time the opening is dated")
+                } else {
+                    String::new()
+                }
+            ),
+        });
+    }
     let row = Row {
-        reason: Some(reason),
-        ..Row::of(req, -req.quantity.get())
+        opened: None,
+        to_opened: Some(opened_on),
+        ..Row::of(req, -quantity)
     };
     let posted = post(
         conn,
@@ -1546,37 +1981,95 @@ fn dispose(
         req,
         recorded_at,
     )?;
-    let waste_record = match stream {
-        Some(stream) => {
-            let lot_text = if lot.lot.is_empty() {
-                String::new()
-            } else {
-                format!(" lot {}", lot.lot)
-            };
-            let notes = format!(
-                "disposed from stock: {} {}{lot_text} ({reason}), movement #{}",
-                item.code, item.name, posted.id
-            );
-            Some(waste::record_disposal(
-                conn,
-                &waste::DisposalRecord {
-                    date: &lk.lab_date(conn, req.at.get())?.to_string(),
-                    stream: &stream.code,
-                    quantity: req.quantity.get(),
-                    notes,
-                    movement_id: posted.id.get(),
-                    user: &req.user,
-                    recorded_at,
-                },
-            )?)
-        }
-        None => None,
-    };
+    let mut warnings = Vec::new();
+    if let Some(eff) = lot.effective_expiry(item, Some(opened_on))
+        && item.in_use_days.is_some()
+    {
+        warnings.push(format!(
+            "opened units of {} of {} are fit for use until {eff}",
+            lot.label(),
+            item.code
+        ));
+    }
     Ok(Outcome {
         movements: vec![posted],
-        waste_record,
-        warnings: Vec::new(),
+        waste_record: None,
+        warnings,
     })
+}
+
+/// An `open` with a negative quantity (an import row only: what an
+/// exported reversal of an opening becomes): units of the opened portion
+/// `opened_on` go back to sealed, with a reason.
+fn close(
+    conn: &Connection,
+    lk: &mut Lookups,
+    item: &Item,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    let reason = require_reason(req)?;
+    let Some(portion) = req.opened else {
+        return Err(Error::missing(
+            "opened_on",
+            "an open with a negative quantity returns opened units to sealed: name the opened portion (opened_on)",
+        ));
+    };
+    let location = location_of(conn, lk, req.location.as_ref())?;
+    let lot = named_lot(conn, lk, item, req, false, recorded_at)?;
+    let quantity = req.quantity.get().saturating_neg();
+    require_stock(conn, lk, item, &lot, &location, Some(portion), quantity)?;
+    let row = Row {
+        reason: Some(reason),
+        opened: None,
+        to_opened: Some(portion),
+        ..Row::of(req, quantity)
+    };
+    let posted = post(
+        conn,
+        lk,
+        item,
+        &lot,
+        &location,
+        None,
+        &row,
+        req,
+        recorded_at,
+    )?;
+    Ok(Outcome {
+        movements: vec![posted],
+        ..Outcome::default()
+    })
+}
+
+/// The one location where a lot has sealed stock, for `open --lot` without
+/// `--location`; more than one needs `--location`.
+fn sole_location_of(
+    conn: &Connection,
+    lk: &mut Lookups,
+    item: &Item,
+    lot: &Lot,
+) -> Result<Rc<Location>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT loc.code FROM balances b JOIN locations loc ON loc.id = b.location_id \
+         WHERE b.lot_id = ?1 AND b.opened_on = '' AND b.quantity > 0 ORDER BY loc.code",
+    )?;
+    let codes = stmt
+        .query_map([lot.id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    match codes.as_slice() {
+        [] => lk.location(conn, DEFAULT_LOCATION),
+        [one] => lk.location(conn, one),
+        many => Err(Error::missing(
+            "location",
+            format!(
+                "{} of {} has sealed units at {}: name one with --location",
+                lot.label(),
+                item.code,
+                many.join(", ")
+            ),
+        )),
+    }
 }
 
 /// Negate an earlier movement exactly (SPEC §2). The original stays; a
@@ -1605,22 +2098,31 @@ pub(crate) fn reverse(
             "SELECT m.kind, m.item_id, m.lot_id, m.location_id, m.to_location_id, m.quantity, \
              coalesce(m.order_id, CASE WHEN m.kind = 'receive' OR m.kind = 'adjust' THEN \
                (SELECT o.id FROM orders o WHERE o.reference = m.reference AND o.item_id = m.item_id) END), \
-             (SELECT r.id FROM movements r WHERE r.reverses = m.id) FROM movements m WHERE m.id = ?1",
+             (SELECT r.id FROM movements r WHERE r.reverses = m.id), m.opened_on, m.to_opened_on \
+             FROM movements m WHERE m.id = ?1",
         )?
         .query_row([id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, ItemId>(1)?,
-                r.get::<_, LotId>(2)?,
-                r.get::<_, LocationId>(3)?,
-                r.get::<_, Option<LocationId>>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, Option<i64>>(6)?,
-                r.get::<_, Option<i64>>(7)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, ItemId>(1)?,
+                    r.get::<_, LotId>(2)?,
+                    r.get::<_, LocationId>(3)?,
+                    r.get::<_, Option<LocationId>>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                    r.get::<_, Option<i64>>(7)?,
+                ),
+                portion_of(r.get_ref(8)?.as_str_or_null()?),
+                portion_of(r.get_ref(9)?.as_str_or_null()?),
             ))
         })
         .optional()?;
-    let Some((kind, item_id, lot_id, loc_id, to_id, quantity, order_id, reversed_by)) = original
+    let Some((
+        (kind, item_id, lot_id, loc_id, to_id, quantity, order_id, reversed_by),
+        opened,
+        to_opened,
+    )) = original
     else {
         return Err(Error::NotFound {
             entity: "movement",
@@ -1640,10 +2142,13 @@ pub(crate) fn reverse(
     // The reversal takes back what the original added: check each place it
     // would reduce has the stock.
     if quantity > 0 {
-        require_stock(conn, &mut lk, &item, &lot, &from, quantity)?;
+        require_stock(conn, &mut lk, &item, &lot, &from, opened, quantity)?;
     }
     if let (Some(to), true) = (&to, quantity < 0) {
-        require_stock(conn, &mut lk, &item, &lot, to, -quantity)?;
+        require_stock(conn, &mut lk, &item, &lot, to, opened, -quantity)?;
+    }
+    if let (Some(portion), true) = (to_opened, quantity < 0) {
+        require_stock(conn, &mut lk, &item, &lot, &from, Some(portion), -quantity)?;
     }
     let note = format!("reverses movement {id} ({kind})");
     let row = Row {
@@ -1655,6 +2160,8 @@ pub(crate) fn reverse(
         order_id,
         note: Some(&note),
         reverses: Some(id),
+        opened,
+        to_opened,
     };
     let req = MovementRequest::new(
         MovementKind::Reverse,
@@ -1752,6 +2259,8 @@ pub struct StockLine {
     pub lot_id: LotId,
     pub lot: String,
     pub expiry: Option<NaiveDate>,
+    /// The opened portion (SPEC §15); `None` for sealed units.
+    pub opened_on: Portion,
     pub effective_expiry: Option<NaiveDate>,
     pub status: LotStatus,
     pub location_id: LocationId,
@@ -1781,23 +2290,26 @@ pub fn stock_as_of(
     // What came after the as-of date, taken back off the balances below.
     // Usually nothing (as of today): then a zero balance stays zero and
     // is skipped in SQL before any join.
-    let mut undo: HashMap<(LotId, LocationId), i64> = HashMap::new();
+    let mut undo: HashMap<(LotId, LocationId, Portion), i64> = HashMap::new();
     let rows = later.query_map(
         params![after, filter.item_id, filter.lot_id, filter.location_id],
         |r| {
             Ok((
                 r.get::<_, LotId>(0)?,
-                r.get::<_, LocationId>(1)?,
-                r.get::<_, Option<LocationId>>(2)?,
-                r.get::<_, i64>(3)?,
+                legs(
+                    r.get::<_, LocationId>(1)?,
+                    r.get::<_, Option<LocationId>>(2)?,
+                    portion_of(r.get_ref(4)?.as_str_or_null()?),
+                    portion_of(r.get_ref(5)?.as_str_or_null()?),
+                    r.get::<_, i64>(3)?,
+                ),
             ))
         },
     )?;
     for row in rows {
-        let (lot, loc, to, q) = row?;
-        *undo.entry((lot, loc)).or_default() += q;
-        if let Some(to) = to {
-            *undo.entry((lot, to)).or_default() -= q;
+        let (lot, legs) = row?;
+        for (loc, portion, q) in legs.into_iter().flatten() {
+            *undo.entry((lot, loc, portion)).or_default() += q;
         }
     }
     let query = if filter.lot_id.is_some() {
@@ -1820,8 +2332,7 @@ pub fn stock_as_of(
             ],
             |r| {
                 let expiry = parse_opt_date(r.get(5)?);
-                // An opening counts from its own date (`lots::opening_as_of`).
-                let opened = crate::lots::opening_as_of(parse_opt_date(r.get(7)?), Some(as_of));
+                let opened = portion_of(r.get_ref(7)?.as_str_or_null()?);
                 let in_use: Option<i64> = r.get(8)?;
                 Ok(StockLine {
                     item_id: r.get(0)?,
@@ -1830,6 +2341,7 @@ pub fn stock_as_of(
                     lot_id: r.get(3)?,
                     lot: r.get(4)?,
                     expiry,
+                    opened_on: opened,
                     effective_expiry: effective_expiry(expiry, opened, in_use),
                     status: LotStatus::from_db(&r.get::<_, String>(6)?),
                     location_id: r.get(9)?,
@@ -1852,7 +2364,7 @@ pub fn stock_as_of(
     }
     if !undo.is_empty() {
         for line in &mut lines {
-            if let Some(q) = undo.get(&(line.lot_id, line.location_id)) {
+            if let Some(q) = undo.get(&(line.lot_id, line.location_id, line.opened_on)) {
                 line.quantity -= q;
             }
         }
@@ -1863,6 +2375,7 @@ pub fn stock_as_of(
             .cmp(&b.item)
             .then_with(|| a.lot.cmp(&b.lot))
             .then_with(|| a.location.cmp(&b.location))
+            .then_with(|| a.opened_on.cmp(&b.opened_on))
     });
     Ok(lines)
 }

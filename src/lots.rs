@@ -37,11 +37,6 @@ pub enum LotAction {
     Quarantine,
     Release,
     Recall,
-    /// Opened on a date: starts the in-use period.
-    Open(NaiveDate),
-    /// The recorded opening was wrong: the lot was opened on this date.
-    /// Needs a reason; recorded as a new `open` event after the first.
-    CorrectOpening(NaiveDate),
 }
 
 impl LotAction {
@@ -51,7 +46,6 @@ impl LotAction {
             LotAction::Quarantine => "quarantine",
             LotAction::Release => "release",
             LotAction::Recall => "recall",
-            LotAction::Open(_) | LotAction::CorrectOpening(_) => "open",
         }
     }
 }
@@ -74,9 +68,7 @@ pub struct LotState {
     pub lot: String,
     pub expiry: Option<NaiveDate>,
     pub status: LotStatus,
-    pub opened_on: Option<NaiveDate>,
-    /// The opening date a correction replaced.
-    pub previous_opening: Option<NaiveDate>,
+    /// The expiry of its sealed units.
     pub effective_expiry: Option<NaiveDate>,
 }
 
@@ -269,7 +261,8 @@ impl Store {
         let conn = &self.conn;
         let item = find_item(conn, code)?;
         let mut stmt = conn.prepare(concat!(
-            "SELECT l.lot, l.expiry, l.opened_on, ",
+            "SELECT l.lot, l.expiry, \
+             (SELECT min(b.opened_on) FROM balances b WHERE b.lot_id = l.id AND b.opened_on <> '' AND b.quantity > 0), ",
             crate::lot_status_sql!("l"),
             ", (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
              FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot"
@@ -339,7 +332,7 @@ pub(crate) fn act_on_lot(
     lot: &str,
     action: LotAction,
     reason: Option<&str>,
-    today: NaiveDate,
+    _today: NaiveDate,
     now: &str,
     user: &str,
 ) -> Result<LotState> {
@@ -358,7 +351,6 @@ pub(crate) fn act_on_lot(
                 LotAction::Recall,
                 LotStatus::Available | LotStatus::Pending | LotStatus::Quarantined,
             ) => Some(LotStatus::Recalled),
-            (LotAction::Open(_) | LotAction::CorrectOpening(_), _) => None,
             (LotAction::Release, LotStatus::Recalled) => {
                 return Err(Error::Refused(Refusal::RecalledNotReleased {
                     item: item.code.clone(),
@@ -386,66 +378,17 @@ pub(crate) fn act_on_lot(
             )?;
             current.status = status.with_acceptance(pending);
         }
-        let mut previous_opening = None;
-        let on_date = match action {
-            LotAction::Open(date) | LotAction::CorrectOpening(date) => {
-                let correcting = matches!(action, LotAction::CorrectOpening(_));
-                match (current.opened_on, correcting) {
-                    (Some(already), false) => {
-                        return Err(Error::LotAlreadyOpened {
-                            item: item.code.clone(),
-                            lot: current.lot.clone(),
-                            opened_on: already,
-                        });
-                    }
-                    (None, true) => {
-                        return Err(Error::LotNotOpened {
-                            item: item.code.clone(),
-                            lot: current.lot.clone(),
-                        });
-                    }
-                    (Some(already), true) if already == date => {
-                        return Err(Error::invalid(
-                            "--date",
-                            date.to_string(),
-                            format!(
-                                "a date other than {already}: lot {} of {} is already recorded as opened on {already}",
-                                current.lot, item.code
-                            ),
-                        ));
-                    }
-                    (Some(_), true) if reason.is_none() => {
-                        return Err(Error::missing(
-                            "--reason",
-                            "a correction of an opening date is evidence and records why",
-                        ));
-                    }
-                    _ => {}
-                }
-                validate_opening(tx, &item.code, item.id, current.id, date, today)?;
-                tx.execute(
-                    "UPDATE lots SET opened_on = ?2 WHERE id = ?1",
-                    params![current.id, date.to_string()],
-                )?;
-                previous_opening = current.opened_on;
-                current.opened_on = Some(date);
-                Some(date.to_string())
-            }
-            _ => None,
-        };
         chain::append(
             tx,
             &chain::LOT_EVENTS,
-            params![current.id, action.name(), on_date, reason, now, user],
+            params![current.id, action.name(), None::<String>, reason, now, user],
         )?;
         Ok(LotState {
             item: item.code.clone(),
             lot: current.lot.clone(),
             expiry: current.expiry,
             status: current.status,
-            opened_on: current.opened_on,
-            previous_opening,
-            effective_expiry: current.effective_expiry(&item),
+            effective_expiry: current.expiry,
         })
     }
 }
@@ -484,7 +427,7 @@ pub(crate) fn quarantine_available(
 
 /// An opening date must have happened: not after today, not before the
 /// lot first came into stock.
-fn validate_opening(
+pub(crate) fn validate_opening(
     conn: &Connection,
     item_code: &str,
     item_id: ItemId,

@@ -306,10 +306,12 @@ pub enum MovementKind {
     Count,
     Dispose,
     Reverse,
+    /// Units move from a lot's sealed portion to an opened one (SPEC §15).
+    Open,
 }
 
 impl MovementKind {
-    pub const ALL: [MovementKind; 7] = [
+    pub const ALL: [MovementKind; 8] = [
         MovementKind::Receive,
         MovementKind::Issue,
         MovementKind::Transfer,
@@ -317,6 +319,7 @@ impl MovementKind {
         MovementKind::Count,
         MovementKind::Dispose,
         MovementKind::Reverse,
+        MovementKind::Open,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -328,6 +331,7 @@ impl MovementKind {
             MovementKind::Count => "count",
             MovementKind::Dispose => "dispose",
             MovementKind::Reverse => "reverse",
+            MovementKind::Open => "open",
         }
     }
 }
@@ -349,7 +353,7 @@ impl FromStr for MovementKind {
                 Error::invalid(
                     "movement kind",
                     s,
-                    "expected receive, issue, transfer, adjust, count, dispose or reverse",
+                    "expected receive, issue, transfer, adjust, count, dispose, open or reverse",
                 )
             })
     }

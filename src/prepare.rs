@@ -134,7 +134,7 @@ fn batch_reference(item: &str, batch: &str) -> String {
 /// Usable stock of an item, for a refusal: "lot A (expires …): 5 at MAIN; …".
 fn usable_stock(conn: &Connection, item: &Item, as_of: NaiveDate) -> Result<String> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.lot, l.expiry, l.opened_on, l.status, l.pending, loc.code, b.quantity \
+        "SELECT l.lot, l.expiry, nullif(b.opened_on, ''), l.status, l.pending, loc.code, b.quantity \
          FROM balances b JOIN lots l ON l.id = b.lot_id JOIN locations loc ON loc.id = b.location_id \
          WHERE b.item_id = ?1 AND b.quantity > 0 ORDER BY l.expiry, l.lot, loc.code",
     )?;
@@ -229,8 +229,8 @@ fn recipe_uses(conn: &Connection, component: ItemId, target: ItemId) -> Result<b
 /// One component resolved to the lots it takes.
 struct Resolved {
     item: Item,
-    /// (lot, quantity issued, issue movement id).
-    lots: Vec<(ledger::Lot, Option<i64>, Option<i64>)>,
+    /// (lot, the portion taken (SPEC §15), quantity issued, issue movement id).
+    lots: Vec<(ledger::Lot, ledger::Portion, Option<i64>, Option<i64>)>,
 }
 
 impl Store {
@@ -347,7 +347,7 @@ impl Store {
             let lots = match (&spec.lot, spec.quantity) {
                 (Some(name), q) => {
                     let lot = ledger::existing_lot(&tx, &citem, name)?;
-                    let eff = lot.effective_expiry(&citem);
+                    let eff = lot.effective_expiry(&citem, None);
                     let usability = Usability::of(lot.status, eff, date);
                     if !usability.is_usable() {
                         return Err(Error::Refused(Refusal::ComponentNotUsable {
@@ -388,11 +388,21 @@ impl Store {
                                 user,
                                 &recorded_at,
                             )?;
-                            let id = out.first().map(|p| p.id.get());
+                            let taken = out
+                                .iter()
+                                .map(|p| {
+                                    (
+                                        lot.clone(),
+                                        p.opened_on,
+                                        Some(-p.quantity.get()),
+                                        Some(p.id.get()),
+                                    )
+                                })
+                                .collect();
                             movements.extend(out);
-                            vec![(lot, Some(q.get()), id)]
+                            taken
                         }
-                        None => vec![(lot, None, None)],
+                        None => vec![(lot, None, None, None)],
                     }
                 }
                 (None, Some(q)) => {
@@ -400,8 +410,8 @@ impl Store {
                     if ledger::fefo_plan(&lots, &citem, date, q.get()).is_none() {
                         let here: i64 = lots
                             .iter()
-                            .filter(|(l, _)| l.usable(&citem, date))
-                            .map(|(_, q)| q)
+                            .filter(|(l, p, _)| l.usable(&citem, *p, date))
+                            .map(|(_, _, q)| q)
                             .sum();
                         return Err(Error::Refused(Refusal::ComponentNotInStock {
                             item: citem.code.clone(),
@@ -429,7 +439,7 @@ impl Store {
                     let mut taken = Vec::with_capacity(out.len());
                     for p in &out {
                         let lot = ledger::existing_lot(&tx, &citem, &p.lot)?;
-                        taken.push((lot, Some(-p.quantity.get()), Some(p.id.get())));
+                        taken.push((lot, p.opened_on, Some(-p.quantity.get()), Some(p.id.get())));
                     }
                     movements.extend(out);
                     taken
@@ -444,7 +454,7 @@ impl Store {
                         plan = ledger::fefo_plan(&lots, &citem, date, 1);
                     }
                     match plan.as_deref() {
-                        Some([(i, _), ..]) => vec![(lots[*i].0.clone(), None, None)],
+                        Some([(i, _), ..]) => vec![(lots[*i].0.clone(), lots[*i].1, None, None)],
                         _ => {
                             return Err(Error::Refused(Refusal::ComponentNotInStock {
                                 item: citem.code.clone(),
@@ -472,8 +482,8 @@ impl Store {
         let mut expiry: Option<(NaiveDate, String)> = None;
         let mut components = Vec::new();
         for r in &resolved {
-            for (lot, q, _) in &r.lots {
-                let eff = lot.effective_expiry(&r.item);
+            for (lot, portion, q, _) in &r.lots {
+                let eff = lot.effective_expiry(&r.item, *portion);
                 components.push(UsedComponent {
                     item: r.item.code.clone(),
                     lot: lot.lot.clone(),
@@ -483,7 +493,7 @@ impl Store {
                 if let Some(e) = eff
                     && expiry.as_ref().is_none_or(|(x, _)| e < *x)
                 {
-                    let opened = match (lot.opened_on, r.item.in_use_days) {
+                    let opened = match (*portion, r.item.in_use_days) {
                         (Some(o), Some(d)) if lot.expiry != Some(e) => {
                             format!(", opened {o}, {d} days in use")
                         }
@@ -552,7 +562,7 @@ impl Store {
             ],
         )?;
         for r in &resolved {
-            for (lot, q, movement) in &r.lots {
+            for (lot, portion, q, movement) in &r.lots {
                 chain::append(
                     &tx,
                     &chain::BATCH_COMPONENTS,
@@ -562,7 +572,8 @@ impl Store {
                         lot.id,
                         q,
                         movement,
-                        lot.effective_expiry(&r.item).map(|d| d.to_string())
+                        lot.effective_expiry(&r.item, *portion)
+                            .map(|d| d.to_string())
                     ],
                 )?;
             }
@@ -863,19 +874,23 @@ fn lot_held(conn: &Connection, lot: LotId, at: Option<crate::values::LocationId>
 }
 
 /// Every lot of an item with stock anywhere, as (lot, total held).
-fn all_lots_with_stock(conn: &Connection, item: &Item) -> Result<Vec<(ledger::Lot, i64)>> {
+fn all_lots_with_stock(conn: &Connection, item: &Item) -> Result<Vec<ledger::Held>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.lot, SUM(b.quantity) FROM balances b JOIN lots l ON l.id = b.lot_id \
-         WHERE b.item_id = ?1 AND b.quantity > 0 GROUP BY l.id ORDER BY l.id",
+        "SELECT l.lot, b.opened_on, SUM(b.quantity) FROM balances b JOIN lots l ON l.id = b.lot_id \
+         WHERE b.item_id = ?1 AND b.quantity > 0 GROUP BY l.id, b.opened_on ORDER BY l.id, b.opened_on",
     )?;
     let names = stmt
         .query_map([item.id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                ledger::portion_of(r.get_ref(1)?.as_str_or_null()?),
+                r.get::<_, i64>(2)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     names
         .into_iter()
-        .map(|(name, q)| Ok((ledger::existing_lot(conn, item, &name)?, q)))
+        .map(|(name, portion, q)| Ok((ledger::existing_lot(conn, item, &name)?, portion, q)))
         .collect()
 }
 

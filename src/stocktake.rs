@@ -273,7 +273,8 @@ fn counted_lot(
 fn balance(conn: &Connection, lot_id: LotId, location_id: LocationId) -> Result<i64> {
     Ok(conn
         .prepare_cached(ledger::sql::BALANCE)?
-        .query_row(params![lot_id, location_id], |r| r.get(0))
+        // A stocktake counts the sealed units (SPEC §15).
+        .query_row(params![lot_id, location_id, ""], |r| r.get(0))
         .optional()?
         .unwrap_or(0))
 }
@@ -454,7 +455,7 @@ impl Store {
         )?;
         let mut stmt = tx.prepare_cached(
             "SELECT b.lot_id, b.item_id, b.quantity, i.category FROM balances b JOIN items i ON i.id = b.item_id \
-             WHERE b.location_id = ?1 AND b.quantity <> 0 ORDER BY b.item_id, b.lot_id",
+             WHERE b.location_id = ?1 AND b.opened_on = '' AND b.quantity <> 0 ORDER BY b.item_id, b.lot_id",
         )?;
         let book: Vec<(i64, i64, i64, Option<String>)> = stmt
             .query_map([location.id], |r| {

@@ -635,15 +635,15 @@ fn held_during(
         return Ok(out);
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT b.lot_id, b.quantity, i.code, l.lot FROM balances b JOIN lots l ON l.id = b.lot_id \
-         JOIN items i ON i.id = b.item_id WHERE b.location_id = ?1",
+        "SELECT b.lot_id, sum(b.quantity), i.code, l.lot FROM balances b JOIN lots l ON l.id = b.lot_id \
+         JOIN items i ON i.id = b.item_id WHERE b.location_id = ?1 GROUP BY b.lot_id",
     )?;
     let lots: Vec<(i64, i64, String, String)> = stmt
         .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut later = conn.prepare_cached(
         "SELECT at, location_id, to_location_id, quantity FROM movements \
-         WHERE lot_id = ?1 AND at > ?2 ORDER BY at, id",
+         WHERE lot_id = ?1 AND at > ?2 AND to_opened_on IS NULL ORDER BY at, id",
     )?;
     for (lot_id, now_held, item, lot) in lots {
         // This lot's changes at the location since the first period.

@@ -8,7 +8,15 @@ use super::stock::StockRow;
 
 /// `stock`: `item,name,lot,expiry,location,quantity,status`.
 pub const STOCK_HEADERS: &[&str] = &[
-    "item", "name", "lot", "expiry", "location", "quantity", "status",
+    "item",
+    "name",
+    "lot",
+    "expiry",
+    "location",
+    "quantity",
+    "opened_on",
+    "expires",
+    "status",
 ];
 
 /// One line of `stock` as printed.
@@ -20,6 +28,10 @@ pub struct StockListRow<'a> {
     pub expiry: Option<String>,
     pub location: &'a str,
     pub quantity: i64,
+    /// The opened portion (SPEC §15); empty for sealed units.
+    pub opened_on: Option<String>,
+    /// That portion's effective expiry.
+    pub expires: Option<String>,
     pub status: &'static str,
 }
 
@@ -34,6 +46,8 @@ pub fn stock_rows(lines: &[StockRow]) -> Vec<StockListRow<'_>> {
             expiry: l.expiry.map(|d| d.to_string()),
             location: &l.location,
             quantity: l.quantity,
+            opened_on: l.opened_on.map(|d| d.to_string()),
+            expires: l.effective_expiry.map(|d| d.to_string()),
             status: l.status.as_str(),
         })
         .collect()
@@ -55,6 +69,7 @@ pub const HISTORY_HEADERS: &[&str] = &[
     "reference",
     "user",
     "note",
+    "opened_on",
 ];
 
 /// `trace ITEM LOT`.

@@ -14,6 +14,50 @@ pub fn record(store: &mut Store, req: &MovementRequest, actor: Actor<'_>) -> Res
     store.record(req, actor.now)
 }
 
+/// What `open` and `lot open` ask (SPEC §15).
+#[derive(Debug, Clone, Default)]
+pub struct OpenRequest {
+    pub item: String,
+    /// Units opened [1].
+    pub quantity: Option<Quantity>,
+    pub lot: Option<String>,
+    pub location: Option<String>,
+    /// The day they were opened [today]: not after today.
+    pub date: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// Open units of a lot: an `open` movement from the sealed portion to the
+/// portion opened on `date`. A past date is recorded at the end of that
+/// day (so units received that day can be opened on it), today's at now.
+pub fn open(store: &mut Store, req: &OpenRequest, actor: Actor<'_>) -> Result<Outcome> {
+    let date = req.date.unwrap_or(actor.today);
+    if date > actor.today {
+        return Err(Error::invalid(
+            "--date",
+            date.to_string(),
+            format!(
+                "a date on or before today ({}): an opening is recorded once it has happened",
+                actor.today
+            ),
+        ));
+    }
+    let at = if date == actor.today {
+        actor.now
+    } else {
+        let zone = store.lab_zone()?;
+        let next = date.succ_opt().unwrap_or(date);
+        let end = crate::clock::start_of_day(next, zone) - chrono::Duration::seconds(1);
+        crate::model::Timestamp::new("--date", end)?
+    };
+    let quantity = req.quantity.unwrap_or(Quantity::bounded("quantity", 1)?);
+    let mut m = MovementRequest::new(MovementKind::Open, &req.item, quantity, at, actor.user);
+    m.lot = req.lot.clone();
+    m.location = req.location.clone();
+    m.note = req.note.clone();
+    store.record(&m, actor.now)
+}
+
 /// How a scanned code names its item (SPEC §6, §14).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScannedItem {

@@ -147,6 +147,7 @@ pub fn movement_action(kind: MovementKind) -> Action {
         MovementKind::Adjust => Action::Adjust,
         MovementKind::Dispose => Action::Dispose,
         MovementKind::Reverse => Action::Reverse,
+        MovementKind::Open => Action::OpenLot,
     }
 }
 

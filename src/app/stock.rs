@@ -26,6 +26,8 @@ pub struct StockRow {
     pub name: String,
     pub lot: String,
     pub expiry: Option<NaiveDate>,
+    /// The opened portion (SPEC §15); `None` for sealed units.
+    pub opened_on: Option<NaiveDate>,
     /// The printed expiry, or the end of the in-use period if earlier.
     pub effective_expiry: Option<NaiveDate>,
     pub location: String,
@@ -48,6 +50,7 @@ pub(crate) fn rows(lines: Vec<StockLine>, as_of: NaiveDate) -> Vec<StockRow> {
             name: l.name,
             lot: l.lot,
             expiry: l.expiry,
+            opened_on: l.opened_on,
             effective_expiry: l.effective_expiry,
             location: l.location,
             quantity: l.quantity,

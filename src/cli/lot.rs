@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::app::{self, lots::LotRequest};
 use crate::error::Result;
 use crate::lots::{LotAction, LotState};
-use crate::model::parse_date;
+use crate::model::{Quantity, parse_date};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum LotCommand {
@@ -44,29 +44,29 @@ pub(crate) enum LotCommand {
         #[arg(long)]
         cascade: bool,
     },
-    /// Record that a lot was opened (starts its in-use period), or correct
-    /// the recorded date
+    /// Open units of a lot (starts their in-use period): `open` with the
+    /// lot named
     ///
-    /// The date may not be after today nor before the lot was first
-    /// received (exit 65). A lot is opened once; if the recorded date is
-    /// wrong, `--correct --reason WHY` records the right one as a new,
-    /// chained record (the first stays, and `audit` lists both); the lot's
-    /// opening is then the latest date recorded.
+    /// Opens QTY units (default 1) of the lot's sealed stock: they become
+    /// an opened portion whose effective expiry is the earlier of the
+    /// lot's expiry and the opening date + the item's in_use_days; the
+    /// other units stay sealed. The date may not be after today nor before
+    /// the units were received (exit 65). A wrong opening is corrected by
+    /// reversing its movement (`labstock reverse ID --reason …`).
     #[command(
-        after_help = "Examples:\n  labstock lot open RGT-CRP 611802 --date 2026-11-20\n  labstock lot open RGT-CRP 611802 --date 2026-11-18 --correct --reason \"entered late\""
+        after_help = "Examples:\n  labstock lot open RGT-CRP 611802\n  labstock lot open RGT-CRP 611802 2 --location FRIDGE-A --date 2026-11-20"
     )]
     Open {
         item: String,
         lot: String,
+        /// Units opened [default: 1]
+        qty: Option<String>,
+        /// Where the units are (needed when the lot is at several locations)
+        #[arg(long)]
+        location: Option<String>,
         /// Date opened [default: today]
         #[arg(long)]
         date: Option<String>,
-        /// Correct the recorded opening date (needs --reason)
-        #[arg(long)]
-        correct: bool,
-        /// Why (required with --correct)
-        #[arg(long)]
-        reason: Option<String>,
     },
     /// Record the acceptance (verification before use) of a pending lot
     ///
@@ -186,20 +186,22 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
         LotCommand::Open {
             item,
             lot,
+            qty,
+            location,
             date,
-            correct,
-            reason,
         } => {
-            let date = match date {
-                Some(d) => parse_date("--date", &d)?,
-                None => ctx.clock().today(),
+            let req = app::movements::OpenRequest {
+                item,
+                quantity: qty.as_deref().map(Quantity::parse_positive).transpose()?,
+                lot: Some(lot),
+                location,
+                date: date.map(|d| parse_date("--date", &d)).transpose()?,
+                note: None,
             };
-            let action = if correct {
-                LotAction::CorrectOpening(date)
-            } else {
-                LotAction::Open(date)
-            };
-            (item, lot, action, reason)
+            let mut store = ctx.open()?;
+            let outcome = app::movements::open(&mut store, &req, ctx.actor())?;
+            super::movement::report(ctx, &outcome);
+            return Ok(0);
         }
         LotCommand::Accept {
             item,
@@ -250,12 +252,6 @@ pub(super) fn run(ctx: &Ctx, c: LotCommand) -> Result<i32> {
 }
 
 fn say_state(ctx: &Ctx, s: &LotState) {
-    if let (Some(was), Some(now)) = (s.previous_opening, s.opened_on) {
-        ctx.say(&format!(
-            "lot {} of {}: opening corrected from {was} to {now}",
-            s.lot, s.item
-        ));
-    }
     let eff = s
         .effective_expiry
         .map(|d| format!(", usable until {d}"))

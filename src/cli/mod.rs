@@ -259,6 +259,8 @@ enum Command {
     Count(movement::CountArgs),
     /// Dispose of stock (expired, damaged, recalled, contaminated, …)
     Dispose(movement::DisposeArgs),
+    /// Open units of a lot: they keep an in-use period of their own (the rest stay sealed)
+    Open(movement::OpenArgs),
     /// Reverse a movement exactly, with a reason (the original stays); --last: your own latest
     Reverse(movement::ReverseArgs),
     /// Lots: quarantine, release, recall, open, list
@@ -878,6 +880,7 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Item(c) => catalogue::run_item(&ctx, c),
         Command::Receive(a) => movement::receive(&ctx, a),
         Command::Issue(a) => movement::issue(&ctx, a),
+        Command::Open(a) => movement::open(&ctx, a),
         Command::Transfer(a) => movement::transfer(&ctx, a),
         Command::Adjust(a) => movement::adjust(&ctx, a),
         Command::Count(a) => movement::count(&ctx, a),

@@ -85,6 +85,9 @@ pub(crate) struct IssueArgs {
     /// Free-text note
     #[arg(long)]
     note: Option<String>,
+    /// The opened portion acted on: the date its units were opened (§15)
+    #[arg(long, value_name = "DATE")]
+    opened: Option<String>,
 }
 
 /// Move stock between locations.
@@ -110,6 +113,9 @@ pub(crate) struct TransferArgs {
     /// Free-text note
     #[arg(long)]
     note: Option<String>,
+    /// The opened portion acted on: the date its units were opened (§15)
+    #[arg(long, value_name = "DATE")]
+    opened: Option<String>,
 }
 
 /// Correct a balance up (positive) or down (negative).
@@ -132,6 +138,9 @@ pub(crate) struct AdjustArgs {
     /// Free-text note
     #[arg(long)]
     note: Option<String>,
+    /// The opened portion acted on: the date its units were opened (§15)
+    #[arg(long, value_name = "DATE")]
+    opened: Option<String>,
 }
 
 /// Record a stocktake count.
@@ -151,6 +160,9 @@ pub(crate) struct CountArgs {
     /// Free-text note
     #[arg(long)]
     note: Option<String>,
+    /// The opened portion acted on: the date its units were opened (§15)
+    #[arg(long, value_name = "DATE")]
+    opened: Option<String>,
 }
 
 /// Dispose of stock; a hazardous item's disposal also writes a waste record.
@@ -176,6 +188,9 @@ pub(crate) struct DisposeArgs {
     /// Free-text note
     #[arg(long)]
     note: Option<String>,
+    /// The opened portion acted on: the date its units were opened (§15)
+    #[arg(long, value_name = "DATE")]
+    opened: Option<String>,
 }
 
 /// Reverse an earlier movement.
@@ -206,6 +221,49 @@ fn parse_expiry(text: Option<&String>) -> Result<Option<chrono::NaiveDate>> {
     text.map(|t| parse_date("expiry", t)).transpose()
 }
 
+fn parse_opened(text: Option<&String>) -> Result<Option<chrono::NaiveDate>> {
+    text.map(|t| parse_date("--opened", t)).transpose()
+}
+
+/// Open units of a lot (SPEC §15).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  labstock open RGT-CRP                 # one unit of the sealed lot that expires first, at MAIN\n  labstock open RGT-CRP 2 --lot 611802 --location FRIDGE-A --date 2026-11-20"
+)]
+pub(crate) struct OpenArgs {
+    /// Item code
+    item: String,
+    /// Units opened [default: 1]
+    qty: Option<String>,
+    /// Lot opened [default: the sealed lot that expires first (FEFO)]
+    #[arg(long)]
+    lot: Option<String>,
+    /// Location [default: MAIN, or the one place a named lot has sealed units]
+    #[arg(long)]
+    location: Option<String>,
+    /// Date opened [default: today]; not after today, not before the units were received
+    #[arg(long)]
+    date: Option<String>,
+    /// Free-text note
+    #[arg(long)]
+    note: Option<String>,
+}
+
+pub(super) fn open(ctx: &Ctx, a: OpenArgs) -> Result<i32> {
+    let req = app::movements::OpenRequest {
+        item: a.item,
+        quantity: a.qty.as_deref().map(Quantity::parse_positive).transpose()?,
+        lot: a.lot,
+        location: a.location,
+        date: a.date.map(|d| parse_date("--date", &d)).transpose()?,
+        note: a.note,
+    };
+    let mut store = ctx.open()?;
+    let outcome = app::movements::open(&mut store, &req, ctx.actor())?;
+    report(ctx, &outcome);
+    Ok(0)
+}
+
 fn record(ctx: &Ctx, req: &MovementRequest) -> Result<i32> {
     let mut store = ctx.open()?;
     let outcome = app::movements::record(&mut store, req, ctx.actor())?;
@@ -214,7 +272,7 @@ fn record(ctx: &Ctx, req: &MovementRequest) -> Result<i32> {
 }
 
 /// Tell the user what was written: one line per ledger row.
-fn report(ctx: &Ctx, outcome: &Outcome) {
+pub(super) fn report(ctx: &Ctx, outcome: &Outcome) {
     for m in &outcome.movements {
         let lot = if m.lot.is_empty() {
             String::new()
@@ -232,8 +290,24 @@ fn report(ctx: &Ctx, outcome: &Outcome) {
         } else {
             format!("lot {}", m.lot)
         };
+        let portion = match m.opened_on {
+            Some(d) => format!(" (opened {d})"),
+            None => String::new(),
+        };
+        if m.kind == MovementKind::Open {
+            ctx.say(&format!(
+                "movement {}: open {} {}{lot} at {place}, opened {}; opened units of {holder} at {} now {}",
+                m.id,
+                m.item,
+                -m.quantity.get(),
+                portion.trim_start_matches(" (opened ").trim_end_matches(')'),
+                m.location,
+                m.balance
+            ));
+            continue;
+        }
         ctx.say(&format!(
-            "movement {}: {} {} {:+}{lot} at {place}; {holder} at {} now holds {}",
+            "movement {}: {} {} {:+}{lot}{portion} at {place}; {holder}{portion} at {} now holds {}",
             m.id, m.kind, m.item, m.quantity, m.location, m.balance
         ));
     }
@@ -372,6 +446,7 @@ pub(super) fn issue(ctx: &Ctx, a: IssueArgs) -> Result<i32> {
     req.allow_expired = a.allow_expired;
     req.reference = a.reference;
     req.note = a.note;
+    req.opened = parse_opened(a.opened.as_ref())?;
     record(ctx, &req)
 }
 
@@ -387,6 +462,7 @@ pub(super) fn transfer(ctx: &Ctx, a: TransferArgs) -> Result<i32> {
     req.lot = a.lot;
     req.reference = a.reference;
     req.note = a.note;
+    req.opened = parse_opened(a.opened.as_ref())?;
     record(ctx, &req)
 }
 
@@ -396,6 +472,7 @@ pub(super) fn adjust(ctx: &Ctx, a: AdjustArgs) -> Result<i32> {
     req.lot = a.lot;
     req.location = a.location;
     req.note = a.note;
+    req.opened = parse_opened(a.opened.as_ref())?;
     record(ctx, &req)
 }
 
@@ -404,6 +481,7 @@ pub(super) fn count(ctx: &Ctx, a: CountArgs) -> Result<i32> {
     req.lot = a.lot;
     req.location = a.location;
     req.note = a.note;
+    req.opened = parse_opened(a.opened.as_ref())?;
     record(ctx, &req)
 }
 
@@ -419,6 +497,7 @@ pub(super) fn dispose(ctx: &Ctx, a: DisposeArgs) -> Result<i32> {
     req.location = a.location;
     req.waste_stream = a.waste_stream;
     req.note = a.note;
+    req.opened = parse_opened(a.opened.as_ref())?;
     record(ctx, &req)
 }
 

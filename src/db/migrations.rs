@@ -62,6 +62,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         run: |tx| sql(tx, include_str!("migrations/accounts.sql")),
     },
     Migration {
+        name: "opening: opened containers by units; balances by portion; the `open` movement",
+        run: opening,
+    },
+    Migration {
         name: "hazards: GHS/CLP item fields, safety data sheets and their confirmations",
         run: |tx| sql(tx, include_str!("migrations/hazards.sql")),
     },
@@ -128,5 +132,115 @@ fn lot_evidence(tx: &Transaction<'_>) -> Result<()> {
 /// (issue 12, defects 5, 12, 18).
 fn orders_imports(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(include_str!("migrations/orders_imports.sql"))?;
+    Ok(())
+}
+
+/// Opened containers by units (SPEC §15). The SQL half adds the portion
+/// columns and rebuilds `balances` by portion; this half lets the ledger
+/// hold `open` movements and carries over lots opened under the old
+/// lot-wide rule.
+///
+/// Under the old rule `lot open` stamped the whole lot: every unit of it,
+/// wherever it was, counted as opened from that date. Such a lot keeps
+/// that meaning as an opened portion of its whole balance at each
+/// location: an `open` movement of the balance as it stands, into the
+/// portion of the old opening date, dated at that date or, when the
+/// balance moved after it, just after its last movement (so no earlier
+/// point of the ledger changes and none can go below zero). The movement
+/// is recorded by `labstock` and says why in its reason.
+fn opening(tx: &Transaction<'_>) -> Result<()> {
+    widen_movement_kinds(tx)?;
+    tx.execute_batch(include_str!("migrations/opening.sql"))?;
+    let zone = crate::settings::lab_zone(tx)?;
+    let now = crate::clock::Clock::from_env()?.timestamp().stamp();
+    let mut stmt = tx.prepare(
+        "SELECT b.lot_id, b.location_id, b.item_id, b.quantity, l.opened_on, \
+         (SELECT max(m.at) FROM movements m WHERE m.lot_id = b.lot_id \
+            AND (m.location_id = b.location_id OR m.to_location_id = b.location_id)) \
+         FROM balances b JOIN lots l ON l.id = b.lot_id \
+         WHERE l.opened_on IS NOT NULL AND b.quantity > 0 ORDER BY b.lot_id, b.location_id",
+    )?;
+    let legacy = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (lot, location, item, quantity, opened, last) in legacy {
+        let Some(date) = crate::model::parse_stored_date(&opened) else {
+            continue;
+        };
+        let start = crate::model::stamp(crate::clock::start_of_day(date, zone));
+        // Ties in time are ordered by id: this row comes after `last`.
+        let at = last.filter(|l| *l > start).unwrap_or(start);
+        chain::append(
+            tx,
+            &chain::MOVEMENTS,
+            params![
+                at,
+                "open",
+                item,
+                lot,
+                location,
+                Option::<i64>::None,
+                -quantity,
+                Option::<i64>::None,
+                "opened under the old lot-wide rule (upgrade to opening by units)",
+                Option::<String>::None,
+                Option::<i64>::None,
+                Option::<String>::None,
+                Option::<i64>::None,
+                "labstock",
+                now,
+                Option::<String>::None,
+                opened,
+            ],
+        )?;
+        tx.execute(
+            "UPDATE balances SET quantity = 0 WHERE lot_id = ?1 AND location_id = ?2 AND opened_on = ''",
+            params![lot, location],
+        )?;
+        tx.execute(
+            "INSERT INTO balances (lot_id, location_id, opened_on, item_id, quantity) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![lot, location, opened, item, quantity],
+        )?;
+    }
+    Ok(())
+}
+
+/// The movements table's CHECK on `kind` gains `open`: its definition is
+/// edited in place (no stored row changes, and every row that passed the
+/// narrower CHECK passes the wider one), with the schema cookie bumped so
+/// every connection reloads it.
+fn widen_movement_kinds(tx: &Transaction<'_>) -> Result<()> {
+    let old = "OR kind = 'count' OR kind = 'dispose' OR kind = 'reverse')";
+    let new = "OR kind = 'count' OR kind = 'dispose' OR kind = 'reverse' OR kind = 'open')";
+    let definition: String = tx.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'movements'",
+        [],
+        |r| r.get(0),
+    )?;
+    if definition.contains(new) {
+        return Ok(());
+    }
+    if !definition.contains(old) {
+        return Err(crate::error::Error::Sqlite {
+            detail: "the movements table's CHECK on its kind is not the one labstock wrote: the schema was changed outside labstock".into(),
+        });
+    }
+    let version: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", true)?;
+    tx.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'movements'",
+        [definition.replacen(old, new, 1)],
+    )?;
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", false)?;
     Ok(())
 }

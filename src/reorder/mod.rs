@@ -28,8 +28,8 @@ pub mod sql {
             concat!(
                 "SELECT b.item_id, b.lot_id, b.location_id, b.quantity, l.lot, l.expiry, ",
                 crate::lot_status_sql!("l"),
-                ", l.opened_on, \
-             CASE WHEN l.opened_on IS NULL THEN NULL \
+                ", b.opened_on, \
+             CASE WHEN b.opened_on = '' THEN NULL \
                   ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END \
              FROM balances b JOIN lots l ON l.id = b.lot_id "
             )
@@ -47,13 +47,13 @@ pub mod sql {
     /// as-of date).
     pub const BALANCE_OF_LOT: &str = concat!(
         balance_columns!(),
-        "WHERE b.lot_id = ?1 AND b.location_id = ?2"
+        "WHERE b.lot_id = ?1 AND b.location_id = ?2 AND b.opened_on = ?3"
     );
 
     /// Movements recorded after the as-of date (?1 = the end of that day),
     /// undone from the balances: an empty range of `movements_at` as of
     /// today.
-    pub const LATER_MOVEMENTS: &str = "SELECT lot_id, location_id, to_location_id, quantity FROM movements \
+    pub const LATER_MOVEMENTS: &str = "SELECT lot_id, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements \
          WHERE at >= ?1 AND (?2 IS NULL OR location_id = ?2 OR to_location_id = ?2)";
 }
 

@@ -14,6 +14,7 @@ use rusqlite::{Connection, Row, params};
 
 use crate::clock::end_of_day;
 use crate::error::Result;
+use crate::ledger::{Portion, legs, portion_of};
 use crate::lots;
 use crate::model::{LotStatus, Usability, effective_expiry};
 use crate::values::{ItemId, LocationId, LotId};
@@ -24,13 +25,15 @@ pub(crate) struct Balance<'r> {
     pub item_id: ItemId,
     pub lot_id: LotId,
     pub location_id: LocationId,
+    /// The opened portion (SPEC §15); `None` for sealed units.
+    pub opened_on: Portion,
     pub quantity: i64,
     /// The lot number (empty for an item that is not lot-tracked).
     pub lot: &'r str,
     /// The printed expiry.
     pub expiry: Option<NaiveDate>,
-    /// The earlier of `expiry` and opening + in-use days (opening only
-    /// when it happened on or before the as-of date).
+    /// The earlier of `expiry` and opening + in-use days for an opened
+    /// portion; `expiry` for sealed units.
     pub effective_expiry: Option<NaiveDate>,
     /// Status as it stood at the end of the as-of date.
     pub status: LotStatus,
@@ -65,27 +68,30 @@ fn date(text: Option<&str>) -> Option<NaiveDate> {
 /// What is needed to judge stock as of a date: the changes stamped after
 /// it, and lot statuses that changed after it.
 struct Later {
-    /// Quantity recorded after the as-of date, per (lot, location).
-    undo: HashMap<(LotId, LocationId), i64>,
+    /// Quantity recorded after the as-of date, per (lot, location, portion).
+    undo: HashMap<(LotId, LocationId, Portion), i64>,
     statuses: HashMap<LotId, LotStatus>,
 }
 
 impl Later {
     fn read(conn: &Connection, location_id: Option<LocationId>, as_of: NaiveDate) -> Result<Later> {
         let after = end_of_day(as_of, crate::settings::lab_zone(conn)?);
-        let mut undo: HashMap<(LotId, LocationId), i64> = HashMap::new();
+        let mut undo: HashMap<(LotId, LocationId, Portion), i64> = HashMap::new();
         let mut later = conn.prepare_cached(super::sql::LATER_MOVEMENTS)?;
         let mut rows = later.query(params![after, location_id])?;
         while let Some(r) = rows.next()? {
             let (lot, loc, to, q): (LotId, LocationId, Option<LocationId>, i64) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            *undo.entry((lot, loc)).or_default() += q;
-            if let Some(to) = to {
-                *undo.entry((lot, to)).or_default() -= q;
+            let opened = portion_of(text(r, 4)?);
+            let to_opened = portion_of(text(r, 5)?);
+            for (place, portion, change) in
+                legs(loc, to, opened, to_opened, q).into_iter().flatten()
+            {
+                *undo.entry((lot, place, portion)).or_default() += change;
             }
         }
         if let Some(only) = location_id {
-            undo.retain(|(_, loc), _| *loc == only);
+            undo.retain(|(_, loc, _), _| *loc == only);
         }
         undo.retain(|_, q| *q != 0);
         Ok(Later {
@@ -97,11 +103,11 @@ impl Later {
 
 /// One row of [`super::sql::BALANCES_HELD`]: the balance, then its lot
 /// (in-use days only looked up for opened lots).
-fn balance<'r>(r: &'r Row<'_>, later: &Later, as_of: NaiveDate) -> rusqlite::Result<Balance<'r>> {
+fn balance<'r>(r: &'r Row<'_>, later: &Later) -> rusqlite::Result<Balance<'r>> {
     let lot_id: LotId = r.get(1)?;
     let location_id: LocationId = r.get(2)?;
     let expiry = date(text(r, 5)?);
-    let opened = lots::opening_as_of(date(text(r, 7)?), Some(as_of));
+    let opened = portion_of(text(r, 7)?);
     let changed = if later.statuses.is_empty() {
         None
     } else {
@@ -114,12 +120,17 @@ fn balance<'r>(r: &'r Row<'_>, later: &Later, as_of: NaiveDate) -> rusqlite::Res
     let undo = if later.undo.is_empty() {
         0
     } else {
-        later.undo.get(&(lot_id, location_id)).copied().unwrap_or(0)
+        later
+            .undo
+            .get(&(lot_id, location_id, opened))
+            .copied()
+            .unwrap_or(0)
     };
     Ok(Balance {
         item_id: r.get(0)?,
         lot_id,
         location_id,
+        opened_on: opened,
         quantity: r.get::<_, i64>(3)? - undo,
         lot: text(r, 4)?.unwrap_or_default(),
         expiry,
@@ -139,12 +150,12 @@ pub(crate) fn for_each_balance(
     let later = Later::read(conn, location_id, as_of)?;
     // Balances with stock now, through the partial index balances_in_stock.
     let mut stmt = conn.prepare_cached(super::sql::BALANCES_HELD)?;
-    let mut seen: HashSet<(LotId, LocationId)> = HashSet::new();
+    let mut seen: HashSet<(LotId, LocationId, Portion)> = HashSet::new();
     let mut rows = stmt.query(params![location_id])?;
     while let Some(r) = rows.next()? {
-        let b = balance(r, &later, as_of)?;
+        let b = balance(r, &later)?;
         if !later.undo.is_empty() {
-            seen.insert((b.lot_id, b.location_id));
+            seen.insert((b.lot_id, b.location_id, b.opened_on));
         }
         if b.quantity != 0 {
             f(&b)?;
@@ -153,10 +164,10 @@ pub(crate) fn for_each_balance(
     // For a past date: balances empty now that held stock then.
     if later.undo.keys().any(|k| !seen.contains(k)) {
         let mut one = conn.prepare_cached(super::sql::BALANCE_OF_LOT)?;
-        for (lot, loc) in later.undo.keys().filter(|k| !seen.contains(k)) {
-            let mut rows = one.query(params![lot, loc])?;
+        for (lot, loc, portion) in later.undo.keys().filter(|k| !seen.contains(k)) {
+            let mut rows = one.query(params![lot, loc, crate::ledger::portion_key(*portion)])?;
             while let Some(r) = rows.next()? {
-                let b = balance(r, &later, as_of)?;
+                let b = balance(r, &later)?;
                 if b.quantity != 0 {
                     f(&b)?;
                 }

@@ -33,6 +33,7 @@ pub const EXPIRY_HEADERS: &[&str] = &[
     "state",
     "status",
     "printed_expiry",
+    "opened_on",
 ];
 
 /// `expired` or `expiring`.
@@ -78,6 +79,8 @@ pub struct ExpiryRow {
     pub status: LotStatus,
     /// The expiry printed on the lot, when opening brought the effective one forward.
     pub printed_expiry: Option<NaiveDate>,
+    /// The opened portion (SPEC §15); empty for sealed units.
+    pub opened_on: Option<NaiveDate>,
 }
 
 impl Store {
@@ -126,6 +129,7 @@ impl Store {
                 state,
                 status: b.status,
                 printed_expiry: b.expiry.filter(|p| *p != eff),
+                opened_on: b.opened_on,
             });
             Ok(())
         })?;
@@ -135,6 +139,7 @@ impl Store {
                 .then_with(|| a.item.cmp(&b.item))
                 .then_with(|| a.lot.cmp(&b.lot))
                 .then_with(|| a.location.cmp(&b.location))
+                .then_with(|| a.opened_on.cmp(&b.opened_on))
         });
         Ok(rows)
     }

@@ -180,7 +180,15 @@ pub(crate) fn downgrade_to_version_1(conn: &rusqlite::Connection) {
             && base_objects
                 .iter()
                 .any(|(k, n, _)| *k == kind && *n == name);
-        if !same && base_table {
+        if !same && name == "balances" && kind == "table" {
+            // Balances by portion (migration `opening`) back to one row
+            // per lot and location, kept aside while the table is rebuilt.
+            conn.execute_batch(
+                "CREATE TABLE balances_v1 AS SELECT lot_id, location_id, item_id, sum(quantity) AS quantity \
+                 FROM balances GROUP BY lot_id, location_id; DROP TABLE balances;",
+            )
+            .unwrap();
+        } else if !same && base_table {
             // A base table a migration added columns to: drop those
             // columns, keeping its rows.
             let columns = |c: &rusqlite::Connection| -> Vec<String> {
@@ -207,12 +215,22 @@ pub(crate) fn downgrade_to_version_1(conn: &rusqlite::Connection) {
         }
     }
     let now: Vec<(String, String)> = objects(conn).into_iter().map(|(k, n, _)| (k, n)).collect();
-    for (kind, name, sql) in base_objects.iter().rev() {
+    // Tables before the indexes and triggers on them.
+    let mut missing: Vec<&(String, String, Option<String>)> = base_objects.iter().collect();
+    missing.sort_by_key(|(kind, _, _)| kind != "table");
+    for (kind, name, sql) in missing {
         if !now.contains(&(kind.clone(), name.clone()))
             && let Some(sql) = sql
         {
             conn.execute_batch(sql).unwrap();
         }
+    }
+    if now.iter().any(|(k, n)| k == "table" && n == "balances_v1") {
+        conn.execute_batch(
+            "INSERT INTO balances (lot_id, location_id, item_id, quantity) \
+             SELECT lot_id, location_id, item_id, quantity FROM balances_v1; DROP TABLE balances_v1;",
+        )
+        .unwrap();
     }
     conn.execute_batch("PRAGMA user_version = 1").unwrap();
 }

@@ -38,7 +38,7 @@ fn exporting_everything_and_importing_it_into_a_fresh_database_keeps_every_repor
     // recalled or quarantined (a recall cascaded to the batches made from
     // the lot, SPEC §14) are so again in the copy.
     for row in &demo.csv(&["stock"])[1..] {
-        let action = match row[6].as_str() {
+        let action = match row[8].as_str() {
             "recalled" => "recall",
             "quarantined" => "quarantine",
             _ => continue,

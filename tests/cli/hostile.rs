@@ -126,6 +126,8 @@ fn a_lims_export_keeps_multiline_notes_and_doubled_quotes_without_carriage_retur
             "2027-05-31".into(),
             "MAIN".into(),
             "5".into(),
+            String::new(),
+            "2027-05-31".into(),
             "available".into()
         ]),
         "{stock:?}"

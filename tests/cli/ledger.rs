@@ -238,7 +238,7 @@ fn quarantined_recalled_and_opened_past_in_use_lots_are_not_usable() {
     ]);
     lab.ok(&["lot", "recall", "RGT-CRP", "R1", "--reason", "FSN 2026-117"]);
     // Opened 30 days ago with 28 in-use days: past its effective expiry.
-    lab.ok(&["lot", "open", "RGT-CRP", "O1", "--date", "2026-10-22"]);
+    lab.ok(&["lot", "open", "RGT-CRP", "O1", "2", "--date", "2026-10-22"]);
     let err = lab.fails(&["issue", "RGT-CRP", "1"], 65);
     assert!(err.contains("0 available"), "{err}");
     assert!(
@@ -624,7 +624,15 @@ fn lists_come_in_every_format_and_csv_survives_commas_and_quotes() {
     assert_eq!(
         rows[0],
         [
-            "item", "name", "lot", "expiry", "location", "quantity", "status"
+            "item",
+            "name",
+            "lot",
+            "expiry",
+            "location",
+            "quantity",
+            "opened_on",
+            "expires",
+            "status"
         ]
     );
     assert_eq!(rows[1][1], "Tips, filtered 200 µL \"low retention\"");

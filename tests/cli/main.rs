@@ -20,6 +20,7 @@ mod import_props;
 mod layering;
 mod ledger;
 mod locations;
+mod opening;
 mod orders;
 mod plans;
 mod prepare;

@@ -235,7 +235,9 @@ fn the_hot_queries_answer_like_the_commands() {
         .query_row(catalogue::LOCATION_BY_CODE, ["fridge-1"], |r| r.get(0))
         .unwrap();
     let q: i64 = conn
-        .query_row(ledger::BALANCE, rusqlite::params![id, fridge], |r| r.get(0))
+        .query_row(ledger::BALANCE, rusqlite::params![id, fridge, ""], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert_eq!(q, 4);
 }

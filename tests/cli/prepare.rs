@@ -743,7 +743,7 @@ fn a_recall_warns_of_batches_in_stock_and_cascade_quarantines_them() {
         "{said}"
     );
     // Nothing else changed yet.
-    assert_eq!(lab.csv(&["stock", "--item", "STAIN"])[1][6], "available");
+    assert_eq!(lab.csv(&["stock", "--item", "STAIN"])[1][8], "available");
     // The cascade, on the lot already recalled.
     let said = stderr(&lab, &["lot", "recall", "NACL", "S2", "--cascade"]);
     assert!(
@@ -755,8 +755,8 @@ fn a_recall_warns_of_batches_in_stock_and_cascade_quarantines_them() {
         "{said}"
     );
     assert!(!said.contains("warning"), "{said}");
-    assert_eq!(lab.csv(&["stock", "--item", "PBS"])[1][6], "quarantined");
-    assert_eq!(lab.csv(&["stock", "--item", "STAIN"])[1][6], "quarantined");
+    assert_eq!(lab.csv(&["stock", "--item", "PBS"])[1][8], "quarantined");
+    assert_eq!(lab.csv(&["stock", "--item", "STAIN"])[1][8], "quarantined");
     let audit = lab.ok(&["audit", "--entity", "item:STAIN"]);
     assert!(
         audit.contains("made from lot S2 of NACL, recalled"),
@@ -774,7 +774,7 @@ fn a_recall_warns_of_batches_in_stock_and_cascade_quarantines_them() {
         said.contains("batch ST-1 of STAIN is now quarantined"),
         "{said}"
     );
-    assert_eq!(lab.csv(&["stock", "--item", "NACL"])[2][6], "available");
+    assert_eq!(lab.csv(&["stock", "--item", "NACL"])[2][8], "available");
 }
 
 /// The DataMatrix of a rendered SVG label, rasterised (8 pixels a module,
@@ -1019,16 +1019,40 @@ fn the_demo_has_two_prepared_items_with_recipes_and_a_recall_that_cascaded() {
     let pbs = lab.csv(&["stock", "--item", "PRP-PBS"]);
     assert_eq!(
         pbs[1][2..],
-        ["PBS-261105", "2026-12-03", "BENCH-HAEM", "2", "quarantined"]
+        [
+            "PBS-261105",
+            "2026-12-03",
+            "BENCH-HAEM",
+            "2",
+            "",
+            "2026-12-03",
+            "quarantined"
+        ]
     );
     assert_eq!(
         pbs[2][2..],
-        ["PBS-261118", "2026-12-16", "BENCH-HAEM", "4", "available"]
+        [
+            "PBS-261118",
+            "2026-12-16",
+            "BENCH-HAEM",
+            "4",
+            "",
+            "2026-12-16",
+            "available"
+        ]
     );
     let stain = lab.csv(&["stock", "--item", "PRP-GIEMSA-WS"]);
     assert_eq!(
         stain[1][2..],
-        ["GWS-261119", "2026-11-26", "BENCH-HAEM", "2", "quarantined"]
+        [
+            "GWS-261119",
+            "2026-11-26",
+            "BENCH-HAEM",
+            "2",
+            "",
+            "2026-11-26",
+            "quarantined"
+        ]
     );
     let said = stderr(&lab, &["trace", "CHM-PBS-TAB", "PT-2609B"]);
     assert!(

@@ -44,7 +44,7 @@ fn stock(lab: &Lab, item: &str) -> Vec<(String, String, String)> {
     lab.csv(&["stock", "--item", item])
         .into_iter()
         .skip(1)
-        .map(|r| (r[2].clone(), r[5].clone(), r[6].clone()))
+        .map(|r| (r[2].clone(), r[5].clone(), r[8].clone()))
         .collect()
 }
 
@@ -322,7 +322,7 @@ fn stock_expiry_and_the_acceptance_report_show_pending_as_of_a_date() {
     let earlier = lab.csv(&["report", "acceptance", "--as-of", "2026-11-12"]);
     assert_eq!(earlier.len(), 2, "L2 not yet received: {earlier:?}");
     let stock_then = lab.csv(&["stock", "--item", "RGT", "--as-of", "2026-11-16"]);
-    assert_eq!(stock_then[1][6], "pending");
+    assert_eq!(stock_then[1][8], "pending");
     assert_eq!(
         stock(&lab, "RGT"),
         [row("L1", "5", "available"), row("L2", "3", "pending")]

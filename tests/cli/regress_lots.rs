@@ -1,8 +1,8 @@
 //! Issue 12, defects 6 and 8: lots are evidence. A lot's creation (item,
 //! number, expiry) and every change of its status or opening are chained
 //! records that `check` proves the lot row against; `lot open --date` is
-//! validated, and a wrong opening is corrected by a new record with a
-//! reason.
+//! validated, and a wrong opening (an `open` movement, SPEC §15) is
+//! corrected by reversing it with a reason.
 
 use chrono::NaiveDate;
 
@@ -81,14 +81,6 @@ fn lots(lab: &Lab, item: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-fn lot_events(lab: &Lab) -> Vec<Vec<String>> {
-    lab.csv(&["audit", "--entity", "item:RGT"])[1..]
-        .iter()
-        .filter(|r| r[2] == "lot_event" || r[2] == "lot_creation")
-        .cloned()
-        .collect()
-}
-
 #[test]
 fn defect_06_check_catches_tampered_lot() {
     let lab = reagent_lab();
@@ -116,10 +108,15 @@ fn defect_06_check_catches_tampered_lot() {
 #[test]
 fn defect_06_check_catches_a_tampered_opening_and_lot_number() {
     let lab = reagent_lab();
-    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-10"]);
+    lab.ok(&["lot", "open", "RGT", "L-1", "2", "--date", "2026-11-10"]);
+    lab.ok(&["check"]);
+    // The opened units moved to the sealed portion beneath labstock, the
+    // lot renumbered and an expiry given to the unnamed lot.
     tamper(
         &lab,
-        "UPDATE lots SET opened_on = NULL, lot = 'L-9' WHERE lot = 'L-1';
+        "UPDATE balances SET quantity = 0 WHERE opened_on = '2026-11-10';
+         UPDATE balances SET quantity = 5 WHERE lot_id = 1 AND opened_on = '';
+         UPDATE lots SET lot = 'L-9' WHERE lot = 'L-1';
          UPDATE lots SET expiry = '2027-01-01' WHERE lot = '' ",
     );
     let lines = check_fails(&lab);
@@ -132,11 +129,15 @@ fn defect_06_check_catches_a_tampered_opening_and_lot_number() {
         "{lines:#?}"
     );
     assert!(
-        lines.contains(
-            &"lot L-9 of RGT: its lot events say opened on 2026-11-10, the lot says not opened; \
-              run `labstock audit --entity item:RGT`"
-                .to_owned()
-        ),
+        lines.iter().any(|l| l.starts_with(
+            "lot L-9 of RGT (units opened 2026-11-10) at MAIN: ledger sums to 2, balance says 0"
+        )),
+        "{lines:#?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("lot L-9 of RGT at MAIN: ledger sums to 3, balance says 5")),
         "{lines:#?}"
     );
     assert!(
@@ -147,7 +148,6 @@ fn defect_06_check_catches_a_tampered_opening_and_lot_number() {
         ),
         "{lines:#?}"
     );
-    assert_eq!(lines.len(), 3, "{lines:#?}");
 }
 
 #[test]
@@ -242,91 +242,53 @@ fn defect_08_open_correction_is_recorded() {
     lab.now = "2026-11-15T10:00:00Z".into();
     lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-14"]);
     lab.now = crate::common::NOW.into();
-    // Opening again is refused, with the way to correct it.
+    // Opening is by units (SPEC §15): a wrong opening is corrected by
+    // reversing its movement, with the reason, and opening again.
     let before = lab.db_bytes();
-    let err = lab.fails(&["lot", "open", "RGT", "L-1", "--date", "2026-11-03"], 65);
-    assert!(
-        err.starts_with("error: lot L-1 of RGT was already opened on 2026-11-14\n"),
-        "{err}"
-    );
-    assert!(
-        err.contains("`labstock lot open RGT L-1 --date DATE --correct --reason WHY`"),
-        "{err}"
-    );
+    let err = lab.fails(&["reverse", "3"], 2);
+    assert!(err.contains("--reason"), "{err}");
     assert_eq!(lab.db_bytes(), before);
-
-    let out = lab.run(&[
-        "lot",
-        "open",
-        "RGT",
-        "L-1",
-        "--date",
-        "2026-11-03",
-        "--correct",
+    lab.ok(&[
+        "reverse",
+        "3",
         "--reason",
         "opened on the 3rd, entered late",
     ]);
-    assert!(out.status.success(), "{out:?}");
-    let out = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.contains("lot L-1 of RGT: opening corrected from 2026-11-14 to 2026-11-03"),
-        "{out}"
-    );
+    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-03"]);
     assert_eq!(
         lots(&lab, "RGT"),
         [["L-1", "2027-06-30", "2026-11-03", "2026-12-01", "available"]]
     );
-    // Both records stay, the correction with its reason; check agrees.
-    let events = lot_events(&lab);
-    let brief: Vec<String> = events
+    // Every record stays: the opening, its reversal with the reason, the
+    // opening again; check agrees.
+    let card = lab.csv(&["history", "RGT"]);
+    let brief: Vec<String> = card[1..]
         .iter()
-        .map(|r| format!("{} {} {} {}", r[0], r[2], r[4], r[6]))
+        .map(|r| format!("{} {} {} {}", r[2], r[6], r[10], r[14]))
         .collect();
     assert_eq!(
         brief,
         [
-            "2026-11-01T10:00:00Z lot_creation created lot L-1; expiry 2027-06-30",
-            "2026-11-15T10:00:00Z lot_event open lot L-1 on 2026-11-14",
-            "2026-11-21T09:00:00Z lot_event correct_open lot L-1 on 2026-11-03 \
-             (recorded before as 2026-11-14); opened on the 3rd, entered late",
+            "receive 5  ",
+            "open -1  2026-11-14",
+            "reverse 1 opened on the 3rd, entered late 2026-11-14",
+            "open -1  2026-11-03",
         ],
-        "{events:#?}"
+        "{card:#?}"
     );
     lab.ok(&["check"]);
-    // The opening as of a date follows the latest record: opened from the
-    // 3rd, so in use until 1 December.
-    let raw = lab.raw();
-    let conn = &raw;
-    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-    let at = |day: &str| {
-        labstock::lots::status_as_of(conn, labstock::model::LotId::new(1), d(day)).unwrap()
+    // As of a date, the units count as opened from the day they were.
+    let stock = |day: &str| -> Vec<String> {
+        lab.csv(&["stock", "--item", "RGT", "--as-of", day])[1..]
+            .iter()
+            .map(|r| format!("{} {} {}", r[5], r[6], r[7]))
+            .collect()
     };
-    assert_eq!(at("2026-11-02").opened_on, None);
-    assert_eq!(at("2026-11-05").opened_on, Some(d("2026-11-03")));
-    // A correction is validated like an opening.
-    for (date, says) in [
-        ("2026-12-01", "a date on or before today"),
-        ("2026-10-01", "a date on or after 2026-11-01"),
-        ("2026-11-03", "a date other than 2026-11-03"),
-    ] {
-        let before = lab.db_bytes();
-        let err = lab.fails(
-            &[
-                "lot",
-                "open",
-                "RGT",
-                "L-1",
-                "--date",
-                date,
-                "--correct",
-                "--reason",
-                "typo",
-            ],
-            65,
-        );
-        assert!(err.contains(says), "{date}: {err}");
-        assert_eq!(lab.db_bytes(), before, "{date}: nothing written");
-    }
+    assert_eq!(stock("2026-11-02"), ["5  2027-06-30"]);
+    assert_eq!(
+        stock("2026-11-21"),
+        ["4  2027-06-30", "1 2026-11-03 2026-12-01"]
+    );
 }
 
 #[test]
@@ -343,44 +305,16 @@ fn defect_08_bad_input_exits_65_and_writes_nothing() {
         ),
         (&["lot", "open", "RGT", "L-2"], "unknown lot"),
         (
-            &[
-                "lot",
-                "open",
-                "RGT",
-                "L-1",
-                "--date",
-                "2026-11-02",
-                "--correct",
-                "--reason",
-                "x",
-            ],
-            "lot L-1 of RGT has no recorded opening to correct",
+            &["lot", "open", "RGT", "L-1", "6"],
+            "not enough sealed stock",
         ),
+        (&["open", "RGT", "0"], "quantity"),
     ];
     for (args, says) in cases {
         let before = lab.db_bytes();
         let err = lab.fails(args, 65);
         assert!(err.contains(says), "{args:?}: {err}");
         assert_eq!(lab.db_bytes(), before, "{args:?}: nothing written");
-    }
-    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-02"]);
-    for reason in [None, Some(""), Some("   ")] {
-        let mut args = vec![
-            "lot",
-            "open",
-            "RGT",
-            "L-1",
-            "--date",
-            "2026-11-04",
-            "--correct",
-        ];
-        if let Some(r) = reason {
-            args.extend(["--reason", r]);
-        }
-        let before = lab.db_bytes();
-        let err = lab.fails(&args, 65);
-        assert!(err.starts_with("error: --reason is required"), "{err}");
-        assert_eq!(lab.db_bytes(), before, "{reason:?}: nothing written");
     }
 }
 
@@ -467,7 +401,6 @@ fn status_as_of_reads_lot_events_through_indexes() {
 fn migration_gives_every_existing_lot_a_creation_record() {
     let mut lab = reagent_lab();
     lab.now = "2026-11-15T10:00:00Z".into();
-    lab.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-14"]);
     lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC"]);
     lab.now = crate::common::NOW.into();
     // Take the database back to version 1: drop what the migration adds.
@@ -534,16 +467,4 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     );
     let lines = check_fails(&lab);
     assert_eq!(lines.len(), 3, "{lines:#?}");
-    // And a correction needs its reason in the upgraded database too.
-    let lab2 = reagent_lab();
-    lab2.ok(&["lot", "open", "RGT", "L-1", "--date", "2026-11-02"]);
-    let err = lab2
-        .raw()
-        .execute(
-            "INSERT INTO lot_events (lot_id, action, on_date, at, user, hash) \
-             VALUES (1, 'open', '2026-11-03', '2026-11-21T09:00:00Z', 'x', zeroblob(32))",
-            [],
-        )
-        .unwrap_err();
-    assert!(err.to_string().contains("needs a reason"), "{err}");
 }

@@ -258,9 +258,9 @@ fn an_opened_lot_past_its_in_use_days_does_not_count() {
     receive(&lab, "CRP", "3", &["--lot", "B", "--expiry", "2027-12-31"]);
     lab.now = crate::common::NOW.into();
     // A was opened 2026-10-01: in use until 2026-10-29, long past.
-    lab.ok(&["lot", "open", "CRP", "A", "--date", "2026-10-01"]);
+    lab.ok(&["lot", "open", "CRP", "A", "3", "--date", "2026-10-01"]);
     // B was opened last week: in use until 2026-12-12, still good.
-    lab.ok(&["lot", "open", "CRP", "B", "--date", "2026-11-14"]);
+    lab.ok(&["lot", "open", "CRP", "B", "3", "--date", "2026-11-14"]);
     let rows = reorder(&lab, &[]);
     assert_eq!(cell(&rows, "CRP", "on_hand").unwrap(), "3");
     assert_eq!(suggested(&rows, "CRP"), Some(7));
@@ -1053,7 +1053,7 @@ fn expiry_report_lists_expired_and_expiring_lots_by_effective_expiry() {
         [
             "RGT L-OLD FRIDGE-1 5 2026-11-20 -1 expired",
             "RGT L-TODAY MAIN 1 2026-11-21 0 expiring",
-            "RGT L-OPEN MAIN 6 2026-11-29 8 expiring",
+            "RGT L-OPEN MAIN 1 2026-11-29 8 expiring",
             "QC Q-HELD MAIN 2 2026-11-30 9 expiring",
             "QC Q-30 MAIN 4 2026-12-21 30 expiring",
             "RGT L-30 MAIN 2 2026-12-21 30 expiring",
@@ -1188,7 +1188,7 @@ fn as_of_judges_lot_status_and_opening_as_they_stood_then() {
         "--reason",
         "cold-chain breach",
     ]);
-    lab.ok(&["lot", "open", "RGT", "OPENED", "--date", "2026-11-18"]);
+    lab.ok(&["lot", "open", "RGT", "OPENED", "6", "--date", "2026-11-18"]);
     // Today: HELD is quarantined, OPENED expired on the 19th (in use 1 day).
     let today = reorder(&lab, &[]);
     assert_eq!(cell(&today, "RGT", "on_hand").unwrap(), "0");

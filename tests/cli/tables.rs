@@ -170,7 +170,7 @@ fn an_unknown_column_is_a_usage_error_listing_the_valid_ones() {
         let err = lab.fails(&["stock", "--columns", "item,qty", "--format", format], 2);
         assert!(err.contains("\"qty\"") || err.contains("qty"), "{err}");
         assert!(
-            err.contains("item,name,lot,expiry,location,quantity,status"),
+            err.contains("item,name,lot,expiry,location,quantity,opened_on,expires,status"),
             "{err}"
         );
     }
