@@ -66,6 +66,8 @@ pub const ENTITY_KINDS: &[&str] = &[
     "batch_component",
     "account",
     "account_change",
+    "sds",
+    "sds_confirmation",
 ];
 
 /// Which records to list; every field narrows.
@@ -226,7 +228,17 @@ SELECT 5.6, b.at, b.user, 'batch_component', c.id, CASE WHEN c.quantity IS NULL 
   JOIN lots cl ON cl.id = c.lot_id JOIN items bi ON bi.id = b.item_id JOIN lots bl ON bl.id = b.lot_id
 UNION ALL
 SELECT 25, c.at, c.user, 'account_change', c.id, c.action, 'account', a.name, c.detail
-  FROM account_changes c JOIN accounts a ON a.id = c.account_id";
+  FROM account_changes c JOIN accounts a ON a.id = c.account_id
+UNION ALL
+SELECT 26, r.at, r.user, 'sds', r.id, 'added', 'item', i.code,
+       'safety data sheet revised ' || r.revised || coalesce(' from ' || r.supplier, '')
+       || coalesce('; file ' || r.filename, '') || '; ' || r.bytes || ' bytes; sha256 ' || lower(hex(r.sha256))
+  FROM sds_revisions r JOIN items i ON i.id = r.item_id
+UNION ALL
+SELECT 27, c.at, c.user, 'sds_confirmation', c.id, 'confirmed', 'item', i.code,
+       'safety data sheet revised ' || r.revised || ' confirmed current on ' || c.confirmed_on
+       || coalesce('; ' || c.note, '')
+  FROM sds_confirmations c JOIN sds_revisions r ON r.id = c.revision_id JOIN items i ON i.id = c.item_id";
 
 impl Store {
     /// The audit trail, oldest first, narrowed by `filter`.

@@ -42,6 +42,15 @@ pub struct Item {
     /// Stability of an in-house batch in days (SPEC §14): a batch made
     /// by `prepare` expires at most this long after it was made.
     pub shelf_life_days: Option<i64>,
+    /// GHS pictograms (SPEC §16), e.g. `GHS02 GHS07`, as the GB CLP list
+    /// writes them, separated by spaces.
+    pub ghs: Option<String>,
+    /// `Danger`, `Warning`, or none.
+    pub signal_word: Option<String>,
+    /// Hazard statements, H and EUH, e.g. `H225 H319 EUH066`.
+    pub h_statements: Option<String>,
+    /// Precautionary statements, e.g. `P210 P305+P351+P338`.
+    pub p_statements: Option<String>,
     pub active: bool,
 }
 
@@ -78,8 +87,46 @@ impl Item {
             in_use_days: None,
             acceptance_required: false,
             shelf_life_days: None,
+            ghs: None,
+            signal_word: None,
+            h_statements: None,
+            p_statements: None,
             active: true,
         }
+    }
+
+    /// Hazardous in the sense of SPEC §16: a pictogram or an H statement.
+    pub fn has_ghs_hazard(&self) -> bool {
+        self.ghs.is_some() || self.h_statements.is_some()
+    }
+
+    /// Hazardous for a disposal (SPEC §2 `dispose`): hazard text or GHS
+    /// data.
+    pub fn is_hazardous(&self) -> bool {
+        self.has_ghs_hazard() || self.hazard.as_deref().is_some_and(|h| !h.trim().is_empty())
+    }
+
+    /// Check the hazard codes and the signal word against the GB CLP
+    /// lists and write them as the list does; the warnings name the codes
+    /// the GB list lacks (kept as given).
+    pub fn normalize_hazards(&mut self) -> Result<Vec<String>> {
+        use crate::hazard::{Kind, normalize, signal_word};
+        let mut warnings = Vec::new();
+        for (kind, field) in [
+            (Kind::Pictogram, &mut self.ghs),
+            (Kind::Hazard, &mut self.h_statements),
+            (Kind::Precaution, &mut self.p_statements),
+        ] {
+            if let Some(text) = field.take() {
+                let (codes, w) = normalize(kind, &text)?;
+                *field = codes;
+                warnings.extend(w);
+            }
+        }
+        if let Some(word) = self.signal_word.take() {
+            self.signal_word = signal_word(&word)?;
+        }
+        Ok(warnings)
     }
 
     /// Check the rules between fields (SPEC §10: `max_level` above
@@ -194,7 +241,8 @@ macro_rules! item_columns {
     () => {
         "id, code, name, category, unit, pack_size, reorder_level, max_level, \
          reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
-         lot_tracked, gtin, waste_stream, in_use_days, active, acceptance_required, shelf_life_days"
+         lot_tracked, gtin, waste_stream, in_use_days, active, acceptance_required, shelf_life_days, \
+         ghs, signal_word, h_statements, p_statements"
     };
 }
 
@@ -237,6 +285,10 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         active: r.get(19)?,
         acceptance_required: r.get(20)?,
         shelf_life_days: r.get(21)?,
+        ghs: r.get(22)?,
+        signal_word: r.get(23)?,
+        h_statements: r.get(24)?,
+        p_statements: r.get(25)?,
     })
 }
 
@@ -343,6 +395,7 @@ fn all_codes(conn: &Connection, sql: &str) -> Result<Vec<String>> {
 /// waste stream exists) before it is written.
 fn prepare_item(conn: &Connection, item: &mut Item) -> Result<()> {
     item.validate()?;
+    item.normalize_hazards()?;
     if let Some(g) = item.gtin.take() {
         item.gtin = Some(
             crate::gs1::normalize_gtin(&g)
@@ -392,8 +445,9 @@ pub(crate) fn insert_item(
         "INSERT INTO items (code, name, category, unit, pack_size, reorder_level, max_level, \
          reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
          lot_tracked, gtin, waste_stream, in_use_days, active, created_at, created_by, acceptance_required, \
-         shelf_life_days) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+         shelf_life_days, ghs, signal_word, h_statements, p_statements) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, \
+         ?24, ?25, ?26, ?27)",
     )?
     .execute(params![
         item.code,
@@ -419,6 +473,10 @@ pub(crate) fn insert_item(
         user,
         item.acceptance_required,
         item.shelf_life_days,
+        item.ghs,
+        item.signal_word,
+        item.h_statements,
+        item.p_statements,
     ])?;
     item.id = ItemId::new(conn.last_insert_rowid());
     Ok(item.id)
@@ -571,7 +629,8 @@ impl Store {
              max_level = ?7, reorder_qty = ?8, lead_time_days = ?9, supplier = ?10, supplier_ref = ?11, \
              unit_cost_pence = ?12, storage = ?13, hazard = ?14, lot_tracked = ?15, gtin = ?16, \
              waste_stream = ?17, in_use_days = ?18, active = ?19, acceptance_required = ?20, \
-             shelf_life_days = ?21 WHERE id = ?1",
+             shelf_life_days = ?21, ghs = ?22, signal_word = ?23, h_statements = ?24, \
+             p_statements = ?25 WHERE id = ?1",
             params![
                 edited.id,
                 edited.name,
@@ -594,6 +653,10 @@ impl Store {
                 edited.active,
                 edited.acceptance_required,
                 edited.shelf_life_days,
+                edited.ghs,
+                edited.signal_word,
+                edited.h_statements,
+                edited.p_statements,
             ],
         )?;
         tx.commit()?;

@@ -416,6 +416,9 @@ impl Store {
         report
             .problems
             .extend(crate::prepare::batches_disagreeing(conn)?);
+        report
+            .problems
+            .extend(crate::sds::documents_disagreeing(conn)?);
         // The ledger's references were proven from its distinct ids above;
         // every other table is checked by SQLite itself.
         let mut broken = dangling_ledger_rows;

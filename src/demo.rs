@@ -173,6 +173,11 @@ fn prepared(store: &mut Store, now: DateTime<Utc>) -> Result<ImportSummary> {
     giemsa.category = Some("chemical".into());
     giemsa.hazard = Some("H225 H301 H311 H331 H370; COSHH CR-011".into());
     giemsa.waste_stream = Some("16 05 06*".into());
+    // Its GHS/CLP classification (SPEC §16), as the supplier's sheet says.
+    giemsa.ghs = Some("GHS02 GHS06 GHS08".into());
+    giemsa.signal_word = Some("Danger".into());
+    giemsa.h_statements = Some("H225 H301+H311+H331 H370".into());
+    giemsa.p_statements = Some("P210 P280 P301+P310 P308+P311".into());
     let mut pbs = item(
         "PRP-PBS",
         "PBS pH 7.4, 500 mL (made in-house)",
@@ -189,9 +194,26 @@ fn prepared(store: &mut Store, now: DateTime<Utc>) -> Result<ImportSummary> {
     stain.shelf_life_days = Some(7);
     stain.hazard = Some("H370; COSHH CR-011".into());
     stain.waste_stream = Some("16 05 06*".into());
+    stain.ghs = Some("GHS08".into());
+    stain.signal_word = Some("Danger".into());
+    stain.h_statements = Some("H370".into());
     for i in [tablets, giemsa, pbs, stain] {
         store.add_item(i, &at, "s.murray")?;
     }
+    // The stock solution's safety data sheet; the working stain's is
+    // still missing (`report sds`).
+    store.add_sds(
+        &crate::sds::NewSds {
+            item: "CHM-GIEMSA",
+            document: &demo_sheet("Giemsa stain solution: safety data sheet (demonstration)"),
+            filename: Some("giemsa-sds.pdf"),
+            revised: date("2022-03-14")?,
+            supplier: Some("Merck Life Science UK"),
+        },
+        now.date_naive(),
+        &at,
+        "s.murray",
+    )?;
     let receive = |store: &mut Store,
                    code: &str,
                    qty: i64,
@@ -343,4 +365,34 @@ fn stocktakes(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<()> {
         store.stocktake_count(open, &count(first, book), now, user)?;
     }
     Ok(())
+}
+
+/// A one-page PDF standing in for a supplier's safety data sheet.
+fn demo_sheet(title: &str) -> Vec<u8> {
+    use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+    let mut pdf = Pdf::new();
+    let (catalog, tree, page, font, content) = (
+        Ref::new(1),
+        Ref::new(2),
+        Ref::new(3),
+        Ref::new(4),
+        Ref::new(5),
+    );
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids([page]).count(1);
+    let mut p = pdf.page(page);
+    p.media_box(Rect::new(0.0, 0.0, 595.0, 842.0))
+        .parent(tree)
+        .contents(content);
+    p.resources().fonts().pair(Name(b"F1"), font);
+    p.finish();
+    pdf.type1_font(font).base_font(Name(b"Helvetica"));
+    let mut c = Content::new();
+    c.begin_text();
+    c.set_font(Name(b"F1"), 14.0);
+    c.next_line(56.0, 780.0);
+    c.show(Str(title.as_bytes()));
+    c.end_text();
+    pdf.stream(content, &c.finish());
+    pdf.finish()
 }

@@ -77,6 +77,15 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The digest could not be mailed (SPEC §16): the server refused it
+    /// or could not be reached. Nothing was written.
+    #[error("cannot send the digest through {server}: {reason}")]
+    Mail { server: String, reason: String },
+
+    /// An item has no safety data sheet where one was asked for.
+    #[error("{item} has no safety data sheet")]
+    NoSds { item: String },
+
     /// A code that names nothing. `within` names the record the key was
     /// looked up in (the item of a lot), so each key is quoted on its own.
     #[error("unknown {entity} {key:?}{}{}", within_text(.within.as_ref()), suggestion_text(.suggestions))]
@@ -389,6 +398,7 @@ impl Error {
             | Error::PasswordTooShort { .. }
             | Error::AccountDisabled { .. }
             | Error::LastManager { .. }
+            | Error::NoSds { .. }
             | Error::Refused(_)
             | Error::WrongSeparator { .. }
             | Error::Csv(_) => 65,
@@ -407,6 +417,7 @@ impl Error {
             | Error::OutputExists { .. }
             | Error::NoManager
             | Error::Listen { .. }
+            | Error::Mail { .. }
             | Error::Io { .. }
             | Error::Sqlite { .. } => 1,
         }
@@ -423,7 +434,7 @@ impl Error {
     pub fn http_status(&self) -> u16 {
         match self {
             Error::Missing { .. } | Error::UnknownColumns { .. } | Error::Usage(_) => 400,
-            Error::NotFound { .. } | Error::FileNotFound { .. } => 404,
+            Error::NotFound { .. } | Error::FileNotFound { .. } | Error::NoSds { .. } => 404,
             Error::AlreadyExists { .. }
             | Error::AlreadyImported { .. }
             | Error::Csv(_)
@@ -462,6 +473,7 @@ impl Error {
             | Error::Listen { .. }
             | Error::Io { .. }
             | Error::Sqlite { .. } => 500,
+            Error::Mail { .. } => 502,
         }
     }
 
@@ -487,6 +499,12 @@ impl Error {
                 Some("nothing was changed; use --db to create a database elsewhere".into())
             }
             Error::TooNew { .. } => Some("upgrade labstock to open this database".into()),
+            Error::NoSds { item } => Some(format!(
+                "add the supplier's sheet with `labstock sds add {item} FILE.pdf --revised DATE`; `labstock report sds` lists every hazardous item without one"
+            )),
+            Error::Mail { .. } => Some(
+                "nothing was sent; check `labstock config get digest.smtp` and that the server is up (the password comes only from LABSTOCK_SMTP_PASSWORD)".into(),
+            ),
             Error::NoManager => Some(
                 "create one first: `labstock user add NAME --role manager` (it asks for the password, or reads it with --password-stdin)".into(),
             ),

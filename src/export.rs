@@ -67,7 +67,7 @@ impl Kind {
                  lead_time_days, supplier, supplier_ref, unit_cost_pence AS unit_cost, storage, hazard, \
                  CASE WHEN lot_tracked THEN 'true' ELSE 'false' END AS lot_tracked, gtin, waste_stream, \
                  in_use_days, CASE WHEN acceptance_required THEN 'true' ELSE 'false' END AS acceptance_required, \
-                 shelf_life_days FROM items ORDER BY id"
+                 shelf_life_days, ghs, signal_word, h_statements, p_statements FROM items ORDER BY id"
             }
             Kind::Orders => {
                 "SELECT o.reference, o.supplier, i.code AS item, o.quantity, o.ordered_on, o.expected_on, \

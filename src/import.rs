@@ -104,6 +104,10 @@ pub const ITEMS: Format = Format {
         "in_use_days",
         "acceptance_required",
         "shelf_life_days",
+        "ghs",
+        "signal_word",
+        "h_statements",
+        "p_statements",
     ],
     required: &["code", "name"],
 };
@@ -631,6 +635,10 @@ pub fn item_from_row(row: &CsvRow<'_>) -> Result<Item> {
         .unwrap_or(false);
     item.gtin = row.get("gtin").map(str::to_owned);
     item.waste_stream = row.get("waste_stream").map(str::to_owned);
+    item.ghs = row.get("ghs").map(str::to_owned);
+    item.signal_word = row.get("signal_word").map(str::to_owned);
+    item.h_statements = row.get("h_statements").map(str::to_owned);
+    item.p_statements = row.get("p_statements").map(str::to_owned);
     item.acceptance_required = row
         .parse("acceptance_required", |v| {
             parse_bool("acceptance_required", v)
@@ -673,6 +681,17 @@ pub fn import_items(
     let now = stamp(ctx.now);
     run(store, &ITEMS, source, &ctx, |conn, row, summary| {
         let mut item = item_from_row(row)?;
+        // Hazard codes the GB CLP list lacks are kept with a warning
+        // (SPEC §16), as `item add` warns.
+        let hazards = item.normalize_hazards().map_err(|e| {
+            let column = item_error_column(&e);
+            e.at_row(row.line, column)
+        })?;
+        summary.warnings.extend(
+            hazards
+                .into_iter()
+                .map(|w| format!("line {}: {}: {w}", row.line, item.code)),
+        );
         insert_item(conn, &mut item, &now, ctx.user).map_err(|e| {
             let column = match &e {
                 Error::AlreadyExists { .. } => Some("code"),

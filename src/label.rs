@@ -30,6 +30,10 @@ pub struct Label {
     pub expiry: Option<NaiveDate>,
     pub storage: Option<String>,
     pub hazard: Option<String>,
+    /// GHS pictogram codes (SPEC §16), drawn on the label.
+    pub ghs: Vec<String>,
+    pub signal_word: Option<String>,
+    pub h_statements: Option<String>,
     /// `prepared` (a batch made here) or `received`.
     pub origin: &'static str,
     pub on: Option<NaiveDate>,
@@ -194,6 +198,15 @@ impl Store {
             expiry: lot.expiry,
             storage: item.storage,
             hazard: item.hazard,
+            ghs: item
+                .ghs
+                .as_deref()
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            signal_word: item.signal_word,
+            h_statements: item.h_statements,
             origin,
             on,
             by,
@@ -223,6 +236,12 @@ fn text_lines(label: &Label) -> Vec<(String, f32, bool)> {
     ));
     if let Some(s) = &label.storage {
         lines.push((format!("Storage {s}"), 2.8, false));
+    }
+    if let Some(w) = &label.signal_word {
+        lines.push((w.to_uppercase(), 3.4, true));
+    }
+    if let Some(h) = &label.h_statements {
+        lines.push((h.clone(), 2.8, true));
     }
     if let Some(h) = &label.hazard {
         lines.push((format!("Hazard {h}"), 2.8, false));
@@ -287,6 +306,13 @@ fn wrap(text: &str, size: f32, room: f32) -> Vec<String> {
 /// the label's width. Everything is shrunk until it fits: a hazard
 /// statement is never cut off.
 fn layout(label: &Label) -> Vec<(String, f32, bool, f32)> {
+    let bottom = HEIGHT
+        - 1.5
+        - if label.ghs.is_empty() {
+            0.0
+        } else {
+            PICTOGRAM + 1.0
+        };
     let mut shrink = 1.0_f32;
     loop {
         let mut placed = Vec::new();
@@ -300,7 +326,7 @@ fn layout(label: &Label) -> Vec<(String, f32, bool, f32)> {
                 y += size * 1.35;
             }
         }
-        if y - 1.0 <= HEIGHT - 1.5 || shrink < 0.35 {
+        if y - 1.0 <= bottom || shrink < 0.35 {
             return placed;
         }
         shrink *= 0.9;
@@ -332,6 +358,68 @@ const CODE_X: f32 = WIDTH - CODE - 2.0;
 const CODE_Y: f32 = 4.0;
 /// Room for text to the left of the code.
 const TEXT_ROOM: f32 = CODE_X - 5.0;
+/// A GHS pictogram's side (the diamond's bounding square); they stand in
+/// a row along the label's foot, from the right.
+const PICTOGRAM: f32 = 12.0;
+
+/// Where each pictogram's square goes: its code and top-left corner (mm).
+/// Up to nine fit in a row at 12 mm, side by side from the right; more
+/// than fit would overlap, so the side shrinks to fit them all.
+fn pictogram_places(label: &Label) -> Vec<(&str, f32, f32, f32)> {
+    let n = label.ghs.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let side = PICTOGRAM.min((WIDTH - 4.0) / n as f32);
+    let y = HEIGHT - 1.0 - side;
+    label
+        .ghs
+        .iter()
+        .enumerate()
+        .map(|(i, code)| {
+            let x = WIDTH - 2.0 - (n - i) as f32 * side;
+            (code.as_str(), x, y, side)
+        })
+        .collect()
+}
+
+/// The SVG of one pictogram: white diamond, red border, black symbol.
+fn svg_pictogram(out: &mut String, code: &str, left: f32, top: f32, side: f32) {
+    let points = |poly: &[(f32, f32)]| {
+        let mut d = String::new();
+        for (i, (px, py)) in poly.iter().enumerate() {
+            d.push_str(&format!(
+                "{}{:.3} {:.3} ",
+                if i == 0 { "M" } else { "L" },
+                px,
+                py
+            ));
+        }
+        d.push('Z');
+        d
+    };
+    let (red, green, blue) = crate::pictogram::RED;
+    out.push_str(&format!(
+        "<g class=\"ghs\" data-code=\"{}\" transform=\"translate({left:.3} {top:.3}) scale({side:.3})\">\n",
+        xml_escape(code)
+    ));
+    out.push_str(&format!(
+        "<path d=\"{}\" fill=\"#fff\" stroke=\"rgb({},{},{})\" stroke-width=\"{}\" stroke-linejoin=\"miter\"/>\n",
+        points(&crate::pictogram::diamond()),
+        (red * 255.0) as u8,
+        (green * 255.0) as u8,
+        (blue * 255.0) as u8,
+        crate::pictogram::BORDER
+    ));
+    for path in crate::pictogram::symbol(code).unwrap_or_default() {
+        let d: Vec<String> = path.iter().map(|p| points(p)).collect();
+        out.push_str(&format!(
+            "<path d=\"{}\" fill=\"#000\" fill-rule=\"evenodd\"/>\n",
+            d.join(" ")
+        ));
+    }
+    out.push_str(&format!("<title>{}</title>\n</g>\n", xml_escape(code)));
+}
 
 /// One label as an SVG document (90 × 50 mm). The DataMatrix is the group
 /// `datamatrix`, one 1×1 `rect` per dark module, scaled into place.
@@ -374,6 +462,9 @@ pub fn svg(label: &Label) -> Result<String> {
         ));
     }
     out.push_str("</g>\n");
+    for (code, x, y, side) in pictogram_places(label) {
+        svg_pictogram(&mut out, code, x, y, side);
+    }
     out.push_str(&format!(
         "<text x=\"{:.1}\" y=\"{:.1}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"1.8\" text-anchor=\"middle\">{}</text>\n",
         CODE_X + CODE / 2.0,
@@ -472,6 +563,38 @@ pub fn pdf(label: &Label, copies: u32) -> Result<Vec<u8>> {
                 );
             }
             c.fill_nonzero();
+            for (code, px, py, side) in pictogram_places(label) {
+                // Label mm (y down) to page points (y up).
+                let at = |(ux, uy): (f32, f32)| {
+                    (x0 + (px + ux * side) * PT, top - (py + uy * side) * PT)
+                };
+                let trace = |c: &mut Content, poly: &[(f32, f32)]| {
+                    for (i, p) in poly.iter().enumerate() {
+                        let (x, y) = at(*p);
+                        if i == 0 {
+                            c.move_to(x, y);
+                        } else {
+                            c.line_to(x, y);
+                        }
+                    }
+                    c.close_path();
+                };
+                let (red, green, blue) = crate::pictogram::RED;
+                c.set_fill_rgb(1.0, 1.0, 1.0);
+                c.set_stroke_rgb(red, green, blue);
+                c.set_line_width(crate::pictogram::BORDER * side * PT);
+                trace(&mut c, &crate::pictogram::diamond());
+                c.fill_nonzero_and_stroke();
+                c.set_fill_rgb(0.0, 0.0, 0.0);
+                for path in crate::pictogram::symbol(code).unwrap_or_default() {
+                    for poly in &path {
+                        trace(&mut c, poly);
+                    }
+                    c.fill_even_odd();
+                }
+                c.set_stroke_rgb(0.0, 0.0, 0.0);
+                c.set_line_width(0.5);
+            }
             c.begin_text();
             c.set_font(Name(b"F1"), 1.8 * PT);
             c.next_line(x0 + CODE_X * PT, top - (CODE_Y + CODE + 3.0) * PT);

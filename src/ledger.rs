@@ -1805,7 +1805,8 @@ fn dispose(
     let stream = if req.write_waste {
         match non_empty(req.waste_stream.as_ref()).or(item.waste_stream.as_deref()) {
             Some(code) => Some(waste::find_stream(conn, code)?),
-            None if item.hazard.as_deref().is_some_and(|h| !h.trim().is_empty()) => {
+            // Hazard text or GHS data (SPEC §2 `dispose`, §16).
+            None if item.is_hazardous() => {
                 return Err(Error::missing(
                     "waste stream",
                     format!(

@@ -17,11 +17,38 @@ use crate::model::stamp;
 /// The lab's IANA time zone.
 pub const TIMEZONE: &str = "timezone";
 
+/// Who the digest is mailed to (SPEC §16).
+pub const DIGEST_TO: &str = "digest.to";
+/// Who the digest is mailed from.
+pub const DIGEST_FROM: &str = "digest.from";
+/// The mail server the digest goes through.
+pub const DIGEST_SMTP: &str = "digest.smtp";
+/// Whether `smtp://` upgrades with STARTTLS.
+pub const DIGEST_STARTTLS: &str = "digest.starttls";
+
 /// Every key `config set` accepts, with what it holds.
-pub const KEYS: &[(&str, &str)] = &[(
-    TIMEZONE,
-    "the lab's IANA time zone (e.g. Europe/London): today, dates of timestamps and the end of a day",
-)];
+pub const KEYS: &[(&str, &str)] = &[
+    (
+        TIMEZONE,
+        "the lab's IANA time zone (e.g. Europe/London): today, dates of timestamps and the end of a day",
+    ),
+    (
+        DIGEST_TO,
+        "who `digest --send` mails: e-mail addresses, separated by commas",
+    ),
+    (
+        DIGEST_FROM,
+        "the sender of `digest --send` (default labstock@localhost)",
+    ),
+    (
+        DIGEST_SMTP,
+        "the mail server of `digest --send`: smtp://[user@]host:port or smtps://[user@]host:port (the password only from LABSTOCK_SMTP_PASSWORD)",
+    ),
+    (
+        DIGEST_STARTTLS,
+        "STARTTLS on smtp://: opportunistic (default), required or never",
+    ),
+];
 
 /// One setting as it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,6 +71,17 @@ mod sql {
 fn validate(key: &str, value: &str) -> Result<String> {
     match key {
         TIMEZONE => Ok(parse_zone(value)?.name().to_owned()),
+        DIGEST_TO => Ok(crate::mail::parse_addresses(key, value)?
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")),
+        DIGEST_FROM => Ok(crate::mail::parse_address(key, value)?.to_string()),
+        DIGEST_SMTP => {
+            crate::mail::parse_server(value)?;
+            Ok(value.trim().to_owned())
+        }
+        DIGEST_STARTTLS => Ok(crate::mail::parse_starttls(value)?.to_owned()),
         _ => Err(Error::invalid(
             "setting",
             key,

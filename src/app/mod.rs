@@ -17,6 +17,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod dashboard;
 pub mod equipment;
+pub mod hazards;
 pub mod imports;
 pub mod label;
 pub mod listing;

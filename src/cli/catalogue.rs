@@ -154,6 +154,18 @@ pub(crate) struct ItemSettings {
     /// Days a batch made in-house stays usable (`prepare`)
     #[arg(long)]
     shelf_life_days: Option<String>,
+    /// GHS pictograms, e.g. GHS02,GHS07 (checked against the GB CLP list)
+    #[arg(long, value_name = "CODES")]
+    ghs: Option<String>,
+    /// CLP signal word: Danger, Warning, or empty for none
+    #[arg(long, value_name = "WORD")]
+    signal_word: Option<String>,
+    /// Hazard statements, e.g. H225,H319,EUH066 (H360Fd and H360FD differ)
+    #[arg(long, value_name = "CODES")]
+    h_statements: Option<String>,
+    /// Precautionary statements, e.g. P210,P305+P351+P338
+    #[arg(long, value_name = "CODES")]
+    p_statements: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -215,7 +227,17 @@ fn number(field: &mut Option<i64>, what: &str, value: Option<&String>) -> Result
     Ok(())
 }
 
-fn apply_settings(item: &mut Item, s: ItemSettings) -> Result<()> {
+/// Apply the settings given; returns the warnings about hazard codes the
+/// GB CLP list lacks (when any hazard setting was given).
+fn apply_settings(item: &mut Item, s: ItemSettings) -> Result<Vec<String>> {
+    let hazards_given = s.ghs.is_some()
+        || s.signal_word.is_some()
+        || s.h_statements.is_some()
+        || s.p_statements.is_some();
+    text(&mut item.ghs, s.ghs);
+    text(&mut item.signal_word, s.signal_word);
+    text(&mut item.h_statements, s.h_statements);
+    text(&mut item.p_statements, s.p_statements);
     text(&mut item.category, s.category);
     if let Some(unit) = s.unit {
         item.unit = unit.trim().to_owned();
@@ -254,7 +276,11 @@ fn apply_settings(item: &mut Item, s: ItemSettings) -> Result<()> {
     text(&mut item.hazard, s.hazard);
     text(&mut item.gtin, s.gtin);
     text(&mut item.waste_stream, s.waste_stream);
-    Ok(())
+    if hazards_given {
+        item.normalize_hazards()
+    } else {
+        Ok(Vec::new())
+    }
 }
 
 pub(super) fn run_location(ctx: &Ctx, c: LocationCommand) -> Result<i32> {
@@ -328,9 +354,12 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             let mut item = Item::new(&a.code, &a.name);
             item.lot_tracked = a.lot_tracked;
             item.acceptance_required = a.acceptance_required;
-            apply_settings(&mut item, a.settings)?;
+            let warnings = apply_settings(&mut item, a.settings)?;
             let item = app::catalogue::add_item(&mut store, item, ctx.actor())?;
             ctx.say(&format!("added item {} ({})", item.code, item.name));
+            for w in warnings {
+                ctx.say(&format!("warning: {w}"));
+            }
         }
         ItemCommand::List { all } => {
             let items = app::catalogue::items(&store, all)?;
@@ -384,8 +413,11 @@ pub(super) fn run_item(ctx: &Ctx, c: ItemCommand) -> Result<i32> {
             if a.no_acceptance_required {
                 item.acceptance_required = false;
             }
-            apply_settings(&mut item, a.settings)?;
+            let warnings = apply_settings(&mut item, a.settings)?;
             let (item, changes) = app::catalogue::update_item(&mut store, item, ctx.actor())?;
+            for w in warnings {
+                ctx.say(&format!("warning: {w}"));
+            }
             if changes.is_empty() {
                 ctx.say(&format!("item {}: nothing to change", item.code));
             }

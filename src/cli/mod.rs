@@ -8,6 +8,7 @@ mod backup;
 mod catalogue;
 mod check;
 mod demo;
+mod digest;
 mod equipment;
 mod gs1;
 mod io;
@@ -20,6 +21,7 @@ mod progress;
 mod report;
 mod report_calibration;
 mod report_waste;
+mod sds;
 mod serve;
 mod stock;
 mod stocktake;
@@ -48,17 +50,19 @@ Exit codes:
   0   success
   2   usage error (unknown command or flag)
   3   a check found a problem (check, equipment check, --fail-on-…,
-      a backup copy that failed its check)
+      a backup copy that failed its check), or digest found something to do
   65  invalid input data (validation, CSV, GS1, insufficient stock)
   66  a named input file or the database is missing
   75  the database stayed locked past the busy timeout
-  1   anything else (a damaged, foreign, newer or read-only database, …)
+  1   anything else (a damaged, foreign, newer or read-only database,
+      a mail server that refused the digest, …)
 
 Environment:
   LABSTOCK_DB    database path (instead of --db)
   LABSTOCK_USER  who is recording (instead of --user)
   LABSTOCK_BUSY_TIMEOUT  how long a write waits for another (instead of --busy-timeout)
   LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)
+  LABSTOCK_SMTP_PASSWORD  the mail server's password for `digest --send` (never stored)
   COLUMNS        the width tables are fitted to (else the terminal's)
   NO_COLOR       set: no colour, even on a terminal";
 
@@ -67,7 +71,7 @@ Environment:
 /// Records stock movements in an append-only ledger, keeps balances by
 /// item, lot and location, and produces the lab's stock reports.
 #[derive(Debug, Parser)]
-#[command(name = "labstock", version, after_long_help = EXIT_CODES, after_help = EXIT_CODES)]
+#[command(name = "labstock", version, long_version = crate::hazard::LONG_VERSION, after_long_help = EXIT_CODES, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     global: GlobalArgs,
@@ -94,10 +98,10 @@ pub struct GlobalArgs {
     /// Who is recording [default: $LABSTOCK_USER, else the login name, else the account name of the user id]
     #[arg(long, global = true, help_heading = "Global options", value_name = "NAME", value_parser = user_arg)]
     user: Option<String>,
-    /// Output format [default: table on a terminal, csv otherwise; svg for `label`]
+    /// Output format [default: table on a terminal, csv otherwise; svg for `label`; text for `digest`]
     ///
     /// csv, json and table are for listings and reports; svg and pdf for
-    /// documents (`label`).
+    /// documents (`label`); text, html and json for `digest`.
     #[arg(long, global = true, help_heading = "Global options", value_enum)]
     format: Option<FormatArg>,
     /// Write the listing or report to FILE instead of standard output
@@ -145,6 +149,10 @@ pub struct GlobalArgs {
     /// Start CSV output with a UTF-8 byte order mark, so Excel shows `µL` and `—` right
     #[arg(long, global = true, help_heading = "Global options")]
     bom: bool,
+    /// `labstock --verbose --version` as `--version --verbose` (SPEC §16):
+    /// the long version, which names the hazard-code list, either way.
+    #[arg(long, global = true, hide = true)]
+    verbose: bool,
 }
 
 /// `--format`: a listing's or report's format, or a document's.
@@ -155,6 +163,10 @@ pub enum FormatArg {
     Table,
     Svg,
     Pdf,
+    /// Plain text (`digest`).
+    Text,
+    /// An HTML document (`digest`).
+    Html,
 }
 
 impl FormatArg {
@@ -164,7 +176,7 @@ impl FormatArg {
             FormatArg::Csv => Some(OutputFormat::Csv),
             FormatArg::Json => Some(OutputFormat::Json),
             FormatArg::Table => Some(OutputFormat::Table),
-            FormatArg::Svg | FormatArg::Pdf => None,
+            FormatArg::Svg | FormatArg::Pdf | FormatArg::Text | FormatArg::Html => None,
         }
     }
 }
@@ -261,6 +273,11 @@ enum Command {
     /// Stocktakes: start, sheet, count, enter, review, apply, cancel, list
     #[command(subcommand)]
     Stocktake(stocktake::StocktakeCommand),
+    /// Safety data sheets kept in the database: add, confirm, get, list
+    #[command(subcommand)]
+    Sds(sds::SdsCommand),
+    /// Everything that needs someone today, for a person or a morning mail (exit 3 when something does)
+    Digest(digest::DigestArgs),
     /// Storage temperatures: record, import a logger's file, list, decide an excursion
     #[command(subcommand)]
     Temp(temp::TempCommand),
@@ -300,7 +317,7 @@ enum Command {
     /// Purchase order lines: add, list, cancel, close
     #[command(subcommand)]
     Order(order::OrderCommand),
-    /// Reports: reorder, expiry, usage, acceptance, calibration-due, waste, consignments, temperatures, excursions
+    /// Reports: reorder, expiry, usage, acceptance, calibration-due, waste, consignments, temperatures, excursions, sds, coshh
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
@@ -786,7 +803,24 @@ impl Cli {
             cli.command,
             Command::Report(report::ReportCommand::Temperatures(_))
         );
+        let digest = matches!(cli.command, Command::Digest(_));
         match cli.global.format {
+            Some(FormatArg::Text | FormatArg::Html | FormatArg::Json) if digest => {}
+            Some(_) if digest => {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::InvalidValue,
+                    "the digest is written as --format text (the default), html or json",
+                ));
+            }
+            Some(f @ (FormatArg::Text | FormatArg::Html)) => {
+                return Err(Cli::command().error(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!(
+                        "--format {} is for `labstock digest`; listings and reports take csv, json or table",
+                        if f == FormatArg::Text { "text" } else { "html" }
+                    ),
+                ));
+            }
             Some(FormatArg::Svg) if chart => {}
             Some(f @ (FormatArg::Svg | FormatArg::Pdf)) if !document => {
                 return Err(Cli::command().error(
@@ -858,6 +892,8 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Stock(a) => stock::stock(&ctx, a),
         Command::Stocktake(c) => stocktake::run(&ctx, c),
         Command::Temp(c) => temp::run(&ctx, c),
+        Command::Sds(c) => sds::run(&ctx, c),
+        Command::Digest(a) => digest::run(&ctx, a),
         Command::Completions { shell } => {
             use clap::CommandFactory;
             let mut command = Cli::command();

@@ -36,6 +36,14 @@ pub(crate) enum ReportCommand {
     Temperatures(super::temp::TemperaturesArgs),
     /// Temperature excursions, the lots held during each, and their decisions
     Excursions(super::temp::ExcursionsArgs),
+    /// Hazardous items with no safety data sheet, or whose sheet is due for review
+    ///
+    /// `missing`: no SDS stored. `review`: the current SDS was revised, and
+    /// last confirmed (`sds confirm`), more than N years before the as-of
+    /// date. Exit 0 either way.
+    Sds(SdsArgs),
+    /// The COSHH inventory: each hazardous item and location holding it, with its GHS data and SDS
+    Coshh(CoshhArgs),
     /// `report waste|consignments|calibration-due`
     #[command(flatten)]
     Registers(super::report_waste::ReportCommand),
@@ -78,6 +86,23 @@ pub(crate) struct AcceptanceArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct SdsArgs {
+    /// Review a sheet revised and last confirmed more than N years before the as-of date
+    #[arg(long, value_name = "N", default_value_t = crate::sds::DEFAULT_REVIEW_YEARS.to_string())]
+    older_than_years: String,
+    /// Judge reviews against DATE [default: today]
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CoshhArgs {
+    /// Only stock at this location
+    #[arg(long)]
+    location: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct UsageArgs {
     /// Number of whole ISO weeks to show
     #[arg(long, value_name = "N", default_value_t = DEFAULT_WEEKS.to_string())]
@@ -99,6 +124,27 @@ pub(super) fn run(ctx: &Ctx, c: ReportCommand) -> Result<i32> {
         ReportCommand::Temperatures(a) => super::temp::temperatures(ctx, a),
         ReportCommand::Excursions(a) => super::temp::excursions(ctx, a),
         ReportCommand::Registers(c) => super::report_waste::run(ctx, c),
+        ReportCommand::Sds(a) => {
+            let years = u32::try_from(parse_count("--older-than-years", &a.older_than_years)?)
+                .map_err(|_| {
+                    crate::error::Error::invalid(
+                        "--older-than-years",
+                        &a.older_than_years,
+                        "expected a number of years",
+                    )
+                })?;
+            let store = ctx.open()?;
+            let as_of = ctx.as_of(a.as_of.as_deref())?;
+            let rows = app::hazards::sds_report(&store, as_of, years)?;
+            ctx.emit(crate::sds::SDS_REPORT_HEADERS, &rows)?;
+            Ok(0)
+        }
+        ReportCommand::Coshh(a) => {
+            let store = ctx.open()?;
+            let rows = app::hazards::coshh_report(&store, a.location.as_deref())?;
+            ctx.emit(crate::sds::COSHH_HEADERS, &rows)?;
+            Ok(0)
+        }
     }
 }
 

@@ -65,6 +65,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "opening: opened containers by units; balances by portion; the `open` movement",
         run: opening,
     },
+    Migration {
+        name: "hazards: GHS/CLP item fields, safety data sheets and their confirmations",
+        run: |tx| sql(tx, include_str!("migrations/hazards.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

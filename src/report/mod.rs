@@ -3,6 +3,7 @@
 //! JSON or a table. Keeping the two apart means every report gets every
 //! format, and the CSV header is the struct's field order.
 
+pub mod digest;
 pub mod expiry;
 mod render;
 pub mod table;

@@ -744,6 +744,23 @@ async fn dashboard(State(state): Shared, PageUser(who): PageUser) -> Response {
             detail: String::new(),
         },
         Card {
+            label: "hazardous items without a current safety data sheet".into(),
+            count: (d.sds_missing + d.sds_review).to_string(),
+            href: "/items".into(),
+            tone: tone(d.sds_missing + d.sds_review, "warn"),
+            detail: format!(
+                "{} missing, {} due for review (labstock report sds)",
+                d.sds_missing, d.sds_review
+            ),
+        },
+        Card {
+            label: "open stocktakes".into(),
+            count: d.open_stocktakes.to_string(),
+            href: "/stocktakes".into(),
+            tone: tone(d.open_stocktakes, "warn"),
+            detail: String::new(),
+        },
+        Card {
             label: "hazardous waste records without a consignment note".into(),
             count: d.unconsigned_hazardous.to_string(),
             href: "/waste".into(),

@@ -158,7 +158,8 @@ pub(crate) fn fixture(name: &str) -> String {
 pub(crate) fn downgrade_to_version_1(conn: &rusqlite::Connection) {
     let objects = |c: &rusqlite::Connection| -> Vec<(String, String, Option<String>)> {
         c.prepare(
-            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type DESC, name",
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' \
+             ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name",
         )
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

@@ -635,3 +635,43 @@ fn a_readings_excursion_refresh_seeks_its_bounds_by_index() {
         "sqlite_autoindex_temperature_readings_1",
     );
 }
+
+/// Issue 20: `report coshh`, `report sds` and the digest start from the
+/// hazardous items (a partial index), never from every item or every
+/// balance, and find each item's current sheet by index.
+#[test]
+fn hazard_reports_start_from_the_hazardous_items_and_find_sheets_by_index() {
+    use labstock::sds::sql as sds;
+    let lab = lab();
+    lab.ok(&[
+        "item",
+        "edit",
+        "REAG-1",
+        "--ghs",
+        "GHS07",
+        "--h-statements",
+        "H315",
+    ]);
+    let conn = lab.raw();
+    assert_searches(&conn, sds::CURRENT, "sds_revisions_item");
+    for sql in [sds::COSHH, sds::HAZARDOUS_WITH_SDS] {
+        let lines = plan(&conn, sql);
+        let scans: Vec<&String> = lines.iter().filter(|l| l.starts_with("SCAN ")).collect();
+        assert_eq!(
+            scans,
+            ["SCAN i USING INDEX items_hazardous"],
+            "only the hazardous items are walked:\n{sql}\n{lines:#?}"
+        );
+        assert!(
+            lines.iter().any(|l| l.contains("sds_revisions_item")),
+            "{lines:#?}"
+        );
+    }
+    let coshh = plan(&conn, sds::COSHH);
+    assert!(
+        coshh
+            .iter()
+            .any(|l| l == "SEARCH b USING INDEX balances_item (item_id=?)"),
+        "{coshh:#?}"
+    );
+}

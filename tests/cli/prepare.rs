@@ -33,8 +33,12 @@ fn shelf_life_days_is_a_recorded_item_setting_that_round_trips() {
         "28",
     ]);
     let items = lab.csv(&["item", "list"]);
+    let acc = items[0]
+        .iter()
+        .position(|h| h == "acceptance_required")
+        .unwrap();
     assert_eq!(
-        items[0].last().map(String::as_str),
+        items[0].get(acc + 1).map(String::as_str),
         Some("shelf_life_days"),
         "the column after acceptance_required (SPEC §7): {:?}",
         items[0]

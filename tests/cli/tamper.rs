@@ -13,6 +13,18 @@ fn full_lab() -> Lab {
     let lab = Lab::empty();
     lab.ok(&["demo"]);
     lab.ok(&["item", "edit", "RGT-GLU", "--reorder-level", "5"]);
+    // A safety data sheet and its confirmation (SPEC §16).
+    let sheet = lab.path().join("sds.pdf");
+    std::fs::write(&sheet, "%PDF-1.7\nsheet\n%%EOF\n").unwrap();
+    lab.ok(&[
+        "sds",
+        "add",
+        "CHM-GIEMSA",
+        sheet.to_str().unwrap(),
+        "--revised",
+        "2025-01-10",
+    ]);
+    lab.ok(&["sds", "confirm", "CHM-GIEMSA"]);
     let added = lab.run_stdin(
         &[
             "user",
@@ -179,7 +191,7 @@ fn check_fails(lab: &Lab) -> Vec<String> {
 fn every_evidence_table_is_chained_and_check_proves_the_chains() {
     let lab = full_lab();
     let heads = heads(&lab);
-    assert_eq!(heads.len(), 29, "{heads:?}");
+    assert_eq!(heads.len(), 31, "{heads:?}");
     for (table, (rows, hash)) in &heads {
         assert!(*rows > 0, "{table} has no rows in the test lab");
         assert_eq!(hash.len(), 64, "{table}: {hash}");
