@@ -48,6 +48,7 @@ pub mod reorder;
 pub mod report;
 pub mod settings;
 pub mod stocktake;
+pub mod store;
 pub mod temperature;
 pub mod values;
 pub mod waste;

@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod catalogue;
 mod check;
+mod copy;
 mod demo;
 mod equipment;
 mod gs1;
@@ -55,7 +56,7 @@ Exit codes:
   1   anything else (a damaged, foreign, newer or read-only database, …)
 
 Environment:
-  LABSTOCK_DB    database path (instead of --db)
+  LABSTOCK_DB    database path, or postgres://USER@HOST/DB (instead of --db)
   LABSTOCK_USER  who is recording (instead of --user)
   LABSTOCK_BUSY_TIMEOUT  how long a write waits for another (instead of --busy-timeout)
   LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)
@@ -83,7 +84,10 @@ pub struct Cli {
 /// `--db <PATH> --user <NAME>` in every usage line as if they were required.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Database file [default: $LABSTOCK_DB, else the platform data directory]
+    /// Database file, or postgres://USER[:PASSWORD]@HOST[:PORT]/DB [default: $LABSTOCK_DB, else the platform data directory]
+    ///
+    /// A `postgres://` or `postgresql://` URL selects PostgreSQL; for now
+    /// only `init` and `copy` run on it (README: PostgreSQL).
     #[arg(
         long,
         global = true,
@@ -314,6 +318,8 @@ enum Command {
     Man,
     /// Copy the database to FILE while others keep working, and verify the copy
     Backup(backup::BackupArgs),
+    /// Copy the whole database to an empty TARGET of either engine (SQLite file or postgres:// URL), verified
+    Copy(copy::CopyArgs),
 }
 
 /// `labstock init`.
@@ -819,6 +825,9 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
+    if let crate::store::Db::Postgres(url) = crate::store::Db::from_arg(ctx.db_path())? {
+        return on_postgres(ctx, command, &url);
+    }
     match command {
         Command::Init(a) => {
             let zone = match a.timezone.as_deref() {
@@ -891,7 +900,53 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Order(c) => order::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
         Command::Backup(a) => backup::run(&ctx, a),
+        Command::Copy(a) => copy::run(&ctx, &a),
     }
+}
+
+/// A command on a PostgreSQL database (issue 15): `init` and `copy` run;
+/// the commands that need no database run as ever; every other one
+/// connects (so a wrong URL, a missing or foreign database is named as
+/// such) and then refuses with [`Error::NotOnPostgres`] (exit 1).
+fn on_postgres(ctx: Ctx, command: Command, url: &crate::store::postgres::Url) -> Result<i32> {
+    use crate::store::postgres::PgStore;
+    match command {
+        Command::Init(a) => {
+            let zone = match a.timezone.as_deref() {
+                Some(text) => parse_zone(text)?,
+                None => system_zone(),
+            };
+            PgStore::init(url, &ctx.now_stamp(), &ctx.user, zone)?;
+            ctx.say(&format!(
+                "created labstock database at {url} (location MAIN, waste streams seeded; time zone {})",
+                zone.name()
+            ));
+            Ok(0)
+        }
+        Command::Copy(a) => copy::run(&ctx, &a),
+        command @ (Command::Completions { .. } | Command::Man | Command::Gs1(_)) => {
+            dispatch(ctx_without_db(ctx), command)
+        }
+        other => {
+            PgStore::open(url)?;
+            let name = format!("{other:?}");
+            let name = name
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            Err(Error::NotOnPostgres {
+                command: name,
+                database: url.to_string(),
+            })
+        }
+    }
+}
+
+/// A context for the commands that open no database.
+fn ctx_without_db(mut ctx: Ctx) -> Ctx {
+    ctx.db = PathBuf::new();
+    ctx
 }
 
 #[cfg(test)]
