@@ -20,6 +20,7 @@ mod ledger;
 mod locations;
 mod orders;
 mod plans;
+mod postgres;
 mod prepare;
 mod props;
 mod regress_acceptance;
