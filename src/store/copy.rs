@@ -114,7 +114,9 @@ fn schema_tables() -> Result<Vec<Table>> {
         for (col, declared) in cols {
             let kind = Kind::from_sqlite(&declared).ok_or_else(|| Error::CopyFailed {
                 target: String::new(),
-                detail: format!("column {name}.{col} has type {declared:?}, which copy does not know"),
+                detail: format!(
+                    "column {name}.{col} has type {declared:?}, which copy does not know"
+                ),
             })?;
             columns.push((col, kind));
         }
@@ -132,7 +134,9 @@ fn schema_tables() -> Result<Vec<Table>> {
 fn only_init_rows(counts: &[(String, i64)]) -> bool {
     counts.iter().all(|(table, n)| match table.as_str() {
         "locations" | "settings" => *n <= 1,
-        "waste_streams" => usize::try_from(*n).is_ok_and(|n| n <= crate::db::seed::WASTE_STREAMS.len()),
+        "waste_streams" => {
+            usize::try_from(*n).is_ok_and(|n| n <= crate::db::seed::WASTE_STREAMS.len())
+        }
         _ => *n == 0,
     })
 }
@@ -217,7 +221,10 @@ impl Reader<'_> {
             Reader::Postgres(tx, url) => {
                 let err = |e: postgres::Error| url.driver(&e);
                 let reader = tx
-                    .copy_out(&format!("COPY ({}) TO STDOUT (FORMAT binary)", table.select()))
+                    .copy_out(&format!(
+                        "COPY ({}) TO STDOUT (FORMAT binary)",
+                        table.select()
+                    ))
                     .map_err(err)?;
                 let types = table.pg_types();
                 let mut rows = BinaryCopyOutIter::new(reader, &types);
@@ -264,10 +271,7 @@ fn count(end: End<'_, '_>, table: &Table) -> Result<i64> {
     let sql = format!("SELECT count(*) FROM {}", quote(&table.name));
     match end {
         End::Sqlite(tx) => Ok(tx.query_row(&sql, [], |r| r.get(0))?),
-        End::Postgres(tx, url) => Ok(tx
-            .query_one(&sql, &[])
-            .map_err(|e| url.driver(&e))?
-            .get(0)),
+        End::Postgres(tx, url) => Ok(tx.query_one(&sql, &[]).map_err(|e| url.driver(&e))?.get(0)),
     }
 }
 
@@ -415,11 +419,7 @@ fn load_and_verify(
         copied.push((table.name.clone(), streamed));
     }
     let (source_heads, target_heads) = (reader.heads()?, writer.heads()?);
-    if let Some((s, t)) = source_heads
-        .iter()
-        .zip(&target_heads)
-        .find(|(s, t)| s != t)
-    {
+    if let Some((s, t)) = source_heads.iter().zip(&target_heads).find(|(s, t)| s != t) {
         return Err(Error::CopyFailed {
             target: target.to_owned(),
             detail: format!(
@@ -628,7 +628,8 @@ fn load_postgres(
             .map_err(err)?;
         }
     }
-    tx.batch_execute("SET CONSTRAINTS ALL DEFERRED").map_err(err)?;
+    tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")
+        .map_err(err)?;
     let mut writer = Writer::Postgres(tx, url.clone());
     let copied = load_and_verify(reader, &mut writer, tables, &url.to_string())?;
     let Writer::Postgres(mut tx, _url) = writer else {
