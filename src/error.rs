@@ -729,7 +729,7 @@ impl PgProblem {
         Some(match self {
             PgProblem::Unreachable { .. } => "nothing was written; check that the server runs and that host and port in --db / LABSTOCK_DB are right".into(),
             PgProblem::Authentication { .. } => "nothing was written; check the role and its password in the URL (`postgres://ROLE:PASSWORD@HOST/DB`)".into(),
-            PgProblem::Missing => format!("create it first (`createdb NAME` as a role allowed to, README: PostgreSQL), then `labstock --db {database} init`"),
+            PgProblem::Missing => format!("nothing was written; create it first (e.g. `createdb --owner ROLE NAME` as a PostgreSQL superuser; README: PostgreSQL), then `labstock --db {database} init`"),
             PgProblem::Empty => format!("nothing was changed; create labstock's schema in it with `labstock --db {database} init`"),
             PgProblem::Foreign { .. } => "nothing was changed; point --db (or LABSTOCK_DB) at a labstock database, or at an empty database to `init`".into(),
             PgProblem::TooNew { .. } => "nothing was changed; upgrade labstock to open this database".into(),

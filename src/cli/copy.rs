@@ -17,9 +17,10 @@ use crate::store::Db;
 /// freshly initialised (`labstock init` and nothing since). All or
 /// nothing: the copy is verified (every table's row count and every
 /// chain's head equal the source's) before it is committed, and a target
-/// that fails is left as it was. Every chain of the copy is then
-/// recomputed, as `check` does: a row changed outside labstock in the
-/// source is carried over as evidence, named, and the command exits 3.
+/// that fails is left as it was. The copy is then checked (a SQLite copy
+/// by `check` itself; on PostgreSQL every chain is recomputed): a row
+/// changed outside labstock in the source is carried over as evidence,
+/// named, and the command exits 3.
 #[derive(Debug, Args)]
 pub(crate) struct CopyArgs {
     /// Where to copy to: a SQLite file, or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE
@@ -60,7 +61,7 @@ pub(super) fn run(ctx: &Ctx, a: &CopyArgs) -> Result<i32> {
         ctx.say(&format!("problem: {p}"));
     }
     ctx.say(&format!(
-        "the copy keeps these rows exactly as the source holds them ({} chain(s) do not verify); run `labstock check` on a SQLite copy for the full report",
+        "the copy holds these rows exactly as the source does ({} problem(s) found by checking the copy); nothing was hidden or repaired",
         copied.problems.len()
     ));
     Ok(3)

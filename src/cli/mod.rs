@@ -116,6 +116,9 @@ pub struct GlobalArgs {
     /// `LABSTOCK_USER`): `audit --user NAME` then means "what NAME did".
     #[arg(skip)]
     user_on_command_line: bool,
+    /// The subcommand as typed, e.g. `report expiry` (for messages).
+    #[arg(skip)]
+    command_path: String,
     /// How long a write waits while another process is writing, then exits 75 [default: $LABSTOCK_BUSY_TIMEOUT, else 60s]
     ///
     /// Seconds (`5`, `2.5`) or with a unit (`500ms`, `30s`); `0` fails at once.
@@ -380,6 +383,8 @@ pub(crate) struct Ctx {
     db: PathBuf,
     /// Whether the database path was named (`--db` or `LABSTOCK_DB`).
     pub db_given: bool,
+    /// The subcommand as typed, e.g. `report expiry`.
+    command_path: String,
     pub user: String,
     /// `--user` was given on the command line.
     pub user_on_command_line: bool,
@@ -413,6 +418,7 @@ impl Ctx {
         Ok(Ctx {
             db,
             db_given,
+            command_path: global.command_path,
             user,
             user_on_command_line,
             base_clock: Clock::from_env()?,
@@ -781,6 +787,13 @@ impl Cli {
         let command: &'static mut clap::Command = Box::leak(Box::new(Cli::command()));
         let matches = command.try_get_matches_from_mut(std::env::args_os())?;
         let mut cli = Cli::from_arg_matches(&matches)?;
+        let mut path = Vec::new();
+        let mut level = &matches;
+        while let Some((name, sub)) = level.subcommand() {
+            path.push(name);
+            level = sub;
+        }
+        cli.global.command_path = path.join(" ");
         // The matches, likewise (a few thousand instructions more).
         std::mem::forget(matches);
         // A document format for a listing, or a listing format for a
@@ -927,16 +940,10 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::store::postgres::Url) ->
         command @ (Command::Completions { .. } | Command::Man | Command::Gs1(_)) => {
             dispatch(ctx_without_db(ctx), command)
         }
-        other => {
+        _ => {
             PgStore::open(url)?;
-            let name = format!("{other:?}");
-            let name = name
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase();
             Err(Error::NotOnPostgres {
-                command: name,
+                command: ctx.command_path.clone(),
                 database: url.to_string(),
             })
         }

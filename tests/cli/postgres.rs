@@ -433,19 +433,18 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     };
     let lab = Lab::empty();
     lab.ok(&["--db", &db.url, "init"]);
-    for args in [
-        vec!["stock"],
-        vec!["receive", "X", "1"],
-        vec!["report", "reorder"],
-        vec!["check"],
+    for (args, command) in [
+        (vec!["stock"], "stock"),
+        (vec!["receive", "X", "1"], "receive"),
+        (vec!["report", "reorder"], "report reorder"),
+        (vec!["check"], "check"),
     ] {
         let mut full = vec!["--db", db.url.as_str()];
         full.extend(args.iter().copied());
         let err = lab.fails(&full, 1);
         assert!(
             err.contains(&format!(
-                "`labstock {}` does not yet run on PostgreSQL",
-                args[0]
+                "`labstock {command}` does not yet run on PostgreSQL"
             )),
             "{err}"
         );
@@ -572,7 +571,9 @@ fn a_row_tampered_with_on_postgres_is_found_when_copied_back_and_checked() {
     db.client()
         .batch_execute(
             "DROP TRIGGER movements_no_update ON movements; \
-             UPDATE movements SET quantity = quantity + 1 WHERE id = 5;",
+             UPDATE movements SET quantity = quantity + 1 WHERE id = 5; \
+             UPDATE balances SET quantity = quantity + 7 \
+              WHERE (lot_id, location_id) = (SELECT lot_id, location_id FROM movements WHERE id = 900);",
         )
         .unwrap();
     let back = Lab::empty();
@@ -583,6 +584,8 @@ fn a_row_tampered_with_on_postgres_is_found_when_copied_back_and_checked() {
         said.contains("movements row 5 no longer matches its hash"),
         "{said}"
     );
+    // The copy was checked by `check` itself: the edited balance too.
+    assert!(said.contains("balance says"), "{said}");
     let check = back.run(&["check"]);
     assert_eq!(check.status.code(), Some(3));
     let found = format!("{}{}", stdout(&check), stderr(&check));
@@ -590,4 +593,47 @@ fn a_row_tampered_with_on_postgres_is_found_when_copied_back_and_checked() {
         found.contains("movements row 5 no longer matches its hash"),
         "{found}"
     );
+}
+
+/// What a user sees for each refusal, exactly (the database's unique
+/// name and the server's address replaced).
+#[test]
+fn postgres_refusals_as_a_user_sees_them() {
+    let Some(db) = PgDb::new("messages") else {
+        return;
+    };
+    let lab = Lab::empty();
+    let server = server();
+    // The URL as labstock shows it (user, host and port always), without
+    // the database's name: that prefix is the server, whatever it is.
+    let shown = labstock::store::postgres::Url::parse(&db.url)
+        .unwrap()
+        .to_string();
+    let shown_server = shown
+        .trim_end_matches(&db.name)
+        .trim_end_matches('/')
+        .to_owned();
+    let normalise = |text: String| {
+        text.replace(&shown_server, "postgres://SERVER")
+            .replace(&db.name, "DB")
+    };
+    let missing = format!("{server}/{}_gone", db.name);
+    let mut seen = String::new();
+    let mut show = |title: &str, args: &[&str], code: i32| {
+        let err = lab.fails(args, code);
+        seen.push_str(&format!(
+            "$ labstock {title}  (exit {code})\n{}\n",
+            normalise(err)
+        ));
+    };
+    show("--db MISSING stock", &["--db", &missing, "stock"], 66);
+    show("--db EMPTY stock", &["--db", &db.url, "stock"], 1);
+    lab.ok(&["--db", &db.url, "init", "--timezone", "UTC"]);
+    show(
+        "--db LAB report expiry",
+        &["--db", &db.url, "report", "expiry"],
+        1,
+    );
+    show("--db LAB init", &["--db", &db.url, "init"], 1);
+    insta::assert_snapshot!(seen);
 }
