@@ -216,6 +216,86 @@ fn postgres_init_creates_the_schema_and_seeds_what_sqlite_init_seeds() {
         .collect();
     pg_columns.sort();
     assert_eq!(pg_columns, sqlite_columns);
+    // Every index SQLite's reports rely on, by name (not counting the
+    // ones PostgreSQL makes for primary keys and UNIQUE constraints).
+    let named = |sql: &str| -> Vec<String> {
+        let mut v: Vec<String> = sqlite
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        v.sort();
+        v
+    };
+    let sqlite_indexes =
+        named("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL");
+    let mut pg_indexes: Vec<String> = c
+        .query(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid \
+              JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE n.nspname = 'public' \
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    pg_indexes.sort();
+    assert_eq!(pg_indexes, sqlite_indexes);
+    // Every SQLite trigger has its namesake (PostgreSQL adds a TRUNCATE
+    // refusal beside each DELETE refusal).
+    let pg_triggers: Vec<String> = c
+        .query(
+            "SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for t in named("SELECT name FROM sqlite_master WHERE type = 'trigger'") {
+        assert!(
+            pg_triggers.contains(&t),
+            "trigger {t} is missing on PostgreSQL"
+        );
+    }
+    // A sample of CHECK constraints, each refused as on SQLite.
+    for (sql, what) in [
+        (
+            "INSERT INTO items (code, name, pack_size, created_at, created_by) VALUES ('P', 'p', 0, 'x', 'y')",
+            "pack size ≥ 1",
+        ),
+        (
+            "INSERT INTO items (code, name, gtin, created_at, created_by) VALUES ('G', 'g', '0950600013435A', 'x', 'y')",
+            "GTIN digits",
+        ),
+        (
+            "INSERT INTO items (code, name, reorder_level, max_level, created_at, created_by) VALUES ('M', 'm', 5, 5, 'x', 'y')",
+            "max above reorder level",
+        ),
+        (
+            "INSERT INTO locations (code, created_at, created_by) VALUES ('  ', 'x', 'y')",
+            "blank code",
+        ),
+        (
+            "INSERT INTO waste_streams (code, name, hazardous) VALUES ('99 99 99', 'n', 1)",
+            "hazardous has an asterisk",
+        ),
+        (
+            "INSERT INTO equipment (asset_tag, calibration_interval, created_at, created_by) VALUES ('A', '0m', 'x', 'y')",
+            "interval form",
+        ),
+    ] {
+        let e = c.batch_execute(sql).expect_err(what);
+        assert_eq!(
+            e.code(),
+            Some(&postgres::error::SqlState::CHECK_VIOLATION),
+            "{what}: {e:?}"
+        );
+    }
     // A second init is refused, nothing changed.
     let again = lab.fails(&["--db", &db.url, "init"], 1);
     assert!(
@@ -450,6 +530,19 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
         );
         assert!(err.contains("copy --to"), "{err}");
     }
+    // LABSTOCK_DB selects PostgreSQL as --db does.
+    let out = lab
+        .cmd()
+        .env("LABSTOCK_DB", &db.url)
+        .args(["stock"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("`labstock stock` does not yet run on PostgreSQL"),
+        "{}",
+        stderr(&out)
+    );
     // Commands that need no database still run.
     let out = lab.run(&["--db", &db.url, "gs1", "decode", "(01)09506000134352(10)A1"]);
     assert!(out.status.success(), "{}", stderr(&out));
