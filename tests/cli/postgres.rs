@@ -649,8 +649,11 @@ fn copy_to_a_non_empty_target_is_refused_with_nothing_written() {
     assert!(err.contains("it already holds data"), "{err}");
     assert_eq!(other.db_bytes(), before);
     assert!(!other.path().join("lab.db.copy-partial").exists());
-    // Nor is the source its own target.
+    // Nor is the source its own target, however it is spelt.
     let err = lab.fails(&["copy", "--to", lab.db.to_str().unwrap()], 1);
+    assert!(err.contains("the source itself"), "{err}");
+    let same = db.url.replace("postgres://", "PostgreSQL://");
+    let err = lab.fails(&["--db", &db.url, "copy", "--to", &same], 1);
     assert!(err.contains("the source itself"), "{err}");
 }
 

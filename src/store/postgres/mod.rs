@@ -62,24 +62,20 @@ pub fn is_url(text: &str) -> bool {
 }
 
 /// A PostgreSQL connection URL, parsed, with what people are shown of it:
-/// `postgres://USER@HOST:PORT/DATABASE`, never the password.
-#[derive(Clone, PartialEq, Eq)]
+/// `postgres://USER@HOST:PORT/DATABASE`, never the password. Two URLs are
+/// equal when they name the same role, host, port and database.
+#[derive(Clone)]
 pub struct Url {
-    config: ConfigEq,
+    config: Config,
     shown: String,
 }
 
-/// `postgres::Config` has no `PartialEq`; two URLs are equal when they
-/// are the same text.
-#[derive(Clone)]
-struct ConfigEq(Config, String);
-
-impl PartialEq for ConfigEq {
+impl PartialEq for Url {
     fn eq(&self, other: &Self) -> bool {
-        self.1 == other.1
+        self.shown == other.shown
     }
 }
-impl Eq for ConfigEq {}
+impl Eq for Url {}
 
 impl fmt::Debug for Url {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -98,6 +94,15 @@ impl Url {
     /// Parse a `postgres://` URL (the libpq form: user, password, host,
     /// port, database, and `?key=value` options).
     pub fn parse(text: &str) -> Result<Url> {
+        // The scheme in any case (SPEC §12); the driver reads lower case.
+        let lowered;
+        let text = match text.find("://") {
+            Some(i) if is_url(text) => {
+                lowered = format!("{}{}", text[..i].to_ascii_lowercase(), &text[i..]);
+                lowered.as_str()
+            }
+            _ => text,
+        };
         let mut config = Config::from_str(text).map_err(|_| {
             Error::invalid(
                 "PostgreSQL URL",
@@ -126,10 +131,7 @@ impl Url {
             Some(u) => format!("postgres://{u}@{host}:{port}/{database}"),
             None => format!("postgres://{host}:{port}/{database}"),
         };
-        Ok(Url {
-            config: ConfigEq(config, text.to_owned()),
-            shown,
-        })
+        Ok(Url { config, shown })
     }
 
     /// The error for `problem` with this database.
@@ -143,12 +145,12 @@ impl Url {
     /// An error from the driver, classified (never with the password: the
     /// URL is not part of any driver message).
     pub(crate) fn driver(&self, e: &postgres::Error) -> Error {
-        self.error(classify(e, self.config.0.get_user()))
+        self.error(classify(e, self.config.get_user()))
     }
 
     /// Connect, classifying every failure (unreachable, refused, missing).
     pub(crate) fn connect(&self) -> Result<Client> {
-        self.config.0.connect(NoTls).map_err(|e| self.driver(&e))
+        self.config.connect(NoTls).map_err(|e| self.driver(&e))
     }
 }
 
