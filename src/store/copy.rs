@@ -371,13 +371,7 @@ pub fn copy(source: &Db, target: &Db, options: OpenOptions) -> Result<Copied> {
         }
         Db::Postgres(url) => {
             pg_source = PgStore::open(url)?;
-            let mut tx = pg_source
-                .client
-                .build_transaction()
-                .isolation_level(postgres::IsolationLevel::RepeatableRead)
-                .read_only(true)
-                .start()
-                .map_err(|e| url.driver(&e))?;
+            let mut tx = pg_source.snapshot()?;
             check_pg_columns(&mut tx, url, &tables)?;
             Reader::Postgres(tx, url.clone())
         }

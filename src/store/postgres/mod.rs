@@ -324,6 +324,18 @@ impl PgStore {
         })
     }
 
+    /// A read-only transaction that sees one snapshot throughout
+    /// (REPEATABLE READ): what a report or a copy reads.
+    pub(crate) fn snapshot(&mut self) -> Result<Transaction<'_>> {
+        let url = &self.url;
+        self.client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| url.driver(&e))
+    }
+
     /// The URL, as people are shown it.
     pub fn url(&self) -> &Url {
         &self.url
@@ -356,13 +368,7 @@ impl PgStore {
     /// `check` does on SQLite), in one snapshot.
     pub fn verify_chains(&mut self) -> Result<Verified> {
         let url = self.url.clone();
-        let mut tx = self
-            .client
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(|e| url.driver(&e))?;
+        let mut tx = self.snapshot()?;
         let out = verify(&mut tx, &url)?;
         tx.commit().map_err(|e| url.driver(&e))?;
         Ok(out)
@@ -453,19 +459,8 @@ pub(crate) fn chain_append(
         &[&LOCK_CLASS, &chain_key(table)],
     )
     .map_err(err)?;
-    let last = tx
-        .query_opt(
-            &format!(
-                "SELECT id, hash FROM {} ORDER BY id DESC LIMIT 1",
-                quote(table.table())
-            ),
-            &[],
-        )
-        .map_err(err)?;
-    let (last_id, last_hash): (i64, Vec<u8>) = match last {
-        Some(row) => (row.get(0), row.get(1)),
-        None => (0, chain::GENESIS.to_vec()),
-    };
+    let (last_id, last_hash) =
+        last_row(tx, url, table)?.unwrap_or_else(|| (0, chain::GENESIS.to_vec()));
     let id = last_id.checked_add(1).ok_or_else(|| {
         url.error(PgProblem::Failed {
             detail: format!("{} has run out of ids", table.table()),
@@ -552,6 +547,24 @@ pub(crate) fn with_retries<T>(
     }
 }
 
+/// The id and hash of a chain's last row (one index probe).
+fn last_row(
+    tx: &mut Transaction<'_>,
+    url: &Url,
+    table: &Chained,
+) -> Result<Option<(i64, Vec<u8>)>> {
+    let row = tx
+        .query_opt(
+            &format!(
+                "SELECT id, hash FROM {} ORDER BY id DESC LIMIT 1",
+                quote(table.table())
+            ),
+            &[],
+        )
+        .map_err(|e| url.driver(&e))?;
+    Ok(row.map(|r| (r.get(0), r.get(1))))
+}
+
 /// The `SELECT` of every column of a chained table, quoted, in hash order.
 fn rows_sql(table: &Chained) -> String {
     let columns: Vec<String> = table.columns().iter().map(|c| quote(c)).collect();
@@ -591,20 +604,10 @@ pub(crate) fn verify(tx: &mut Transaction<'_>, url: &Url) -> Result<Verified> {
 /// The last row of every chain, read without verifying (as `chain::heads`
 /// does on SQLite).
 pub(crate) fn heads(tx: &mut Transaction<'_>, url: &Url) -> Result<Vec<Head>> {
-    let err = |e: postgres::Error| url.driver(&e);
     let mut out = Vec::with_capacity(chain::TABLES.len());
     for table in chain::TABLES {
-        let last = tx
-            .query_opt(
-                &format!(
-                    "SELECT id, hash FROM {} ORDER BY id DESC LIMIT 1",
-                    quote(table.table())
-                ),
-                &[],
-            )
-            .map_err(err)?;
-        let (id, hash) = match last {
-            Some(row) => (row.get::<_, i64>(0), chain::hex(&row.get::<_, Vec<u8>>(1))),
+        let (id, hash) = match last_row(tx, url, table)? {
+            Some((id, hash)) => (id, chain::hex(&hash)),
             None => (0, String::new()),
         };
         out.push(Head {
