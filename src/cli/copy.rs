@@ -18,7 +18,7 @@ use crate::store::Db;
 /// nothing: the copy is verified (every table's row count and every
 /// chain's head equal the source's) before it is committed, and a target
 /// that fails is left as it was. The copy is then checked (a SQLite copy
-/// by `check` itself; on PostgreSQL every chain is recomputed): a row
+/// by `check` itself; on PostgreSQL every balance against the ledger and every chain): a row
 /// changed outside labstock in the source is carried over as evidence,
 /// named, and the command exits 3.
 #[derive(Debug, Args)]

@@ -23,7 +23,7 @@
 //! the row count of every table and the head (last id and hash) of every
 //! chain must equal the source's. Then the target is checked: a SQLite
 //! target by `check` itself (its quick form), a PostgreSQL one by every
-//! chain recomputed. A row that no longer matches its hash was so in the
+//! balance proven against the ledger and every chain recomputed. A row that no longer matches its hash was so in the
 //! source, and the copy keeps that evidence as it found it and reports it
 //! (`labstock copy` then exits 3, like `check`). After
 //! loading PostgreSQL, identity sequences are set past the highest id and
@@ -337,12 +337,20 @@ impl Writer<'_> {
         }
     }
 
-    /// Every chain recomputed. A SQLite target is proven by the whole
-    /// `check` instead, after its commit ([`to_sqlite`]).
+    /// Every balance against the ledger and every chain recomputed. A
+    /// SQLite target is proven by the whole `check` instead, after its
+    /// commit ([`to_sqlite`]).
     fn verify(&mut self) -> Result<Vec<String>> {
         match self {
             Writer::Sqlite(_) => Ok(Vec::new()),
-            Writer::Postgres(tx, url) => Ok(pg::verify(tx, url)?.problems),
+            Writer::Postgres(tx, url) => {
+                let mut problems: Vec<String> = pg::balance_discrepancies(tx, url)?
+                    .iter()
+                    .map(crate::check::Discrepancy::describe)
+                    .collect();
+                problems.extend(pg::verify(tx, url)?.problems);
+                Ok(problems)
+            }
         }
     }
 }

@@ -658,6 +658,25 @@ fn copy_to_a_non_empty_target_is_refused_with_nothing_written() {
 }
 
 #[test]
+fn a_balance_tampered_with_in_sqlite_is_found_when_copied_to_postgres() {
+    let Some(db) = PgDb::new("balance") else {
+        return;
+    };
+    let lab = demo();
+    lab.raw()
+        .execute_batch(
+            "UPDATE balances SET quantity = quantity + 7 \
+              WHERE (lot_id, location_id) = (SELECT lot_id, location_id FROM balances WHERE quantity > 0 LIMIT 1)",
+        )
+        .expect("edit a balance");
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("balance says"), "{said}");
+    assert!(said.contains("(difference -7)"), "{said}");
+}
+
+#[test]
 fn a_row_tampered_with_on_postgres_is_found_when_copied_back_and_checked() {
     let Some(db) = PgDb::new("tamper") else {
         return;

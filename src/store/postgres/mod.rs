@@ -601,6 +601,56 @@ pub(crate) fn verify(tx: &mut Transaction<'_>, url: &Url) -> Result<Verified> {
     Ok(out)
 }
 
+/// Every balance proven against the ledger, as `check` does first on
+/// SQLite: a balance is the sum of the movements at its location plus the
+/// negated transfers to it. One discrepancy per balance that differs (or
+/// that the ledger implies and the table lacks), in item, lot, location
+/// order.
+pub(crate) fn balance_discrepancies(
+    tx: &mut Transaction<'_>,
+    url: &Url,
+) -> Result<Vec<crate::check::Discrepancy>> {
+    let rows = tx
+        .query(
+            "WITH ledger AS ( \
+                 SELECT lot_id, location_id, sum(quantity)::bigint AS quantity FROM ( \
+                     SELECT lot_id, location_id, quantity FROM movements \
+                     UNION ALL \
+                     SELECT lot_id, to_location_id, -quantity FROM movements WHERE to_location_id IS NOT NULL \
+                 ) m GROUP BY lot_id, location_id \
+             ), compared AS ( \
+                 SELECT coalesce(l.lot_id, b.lot_id) AS lot_id, \
+                        coalesce(l.location_id, b.location_id) AS location_id, \
+                        coalesce(l.quantity, 0) AS ledger, coalesce(b.quantity, 0) AS balance \
+                   FROM ledger l FULL JOIN balances b \
+                     ON b.lot_id = l.lot_id AND b.location_id = l.location_id \
+             ) \
+             SELECT coalesce(i.code, '?'), coalesce(lo.lot, '?'), coalesce(loc.code, '?'), c.ledger, c.balance \
+               FROM compared c \
+               LEFT JOIN lots lo ON lo.id = c.lot_id \
+               LEFT JOIN items i ON i.id = lo.item_id \
+               LEFT JOIN locations loc ON loc.id = c.location_id \
+              WHERE c.ledger <> c.balance \
+              ORDER BY 1, 2, 3",
+            &[],
+        )
+        .map_err(|e| url.driver(&e))?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let (ledger, balance): (i64, i64) = (r.get(3), r.get(4));
+            crate::check::Discrepancy {
+                item: r.get(0),
+                lot: r.get(1),
+                location: r.get(2),
+                ledger,
+                balance,
+                difference: ledger.saturating_sub(balance),
+            }
+        })
+        .collect())
+}
+
 /// The last row of every chain, read without verifying (as `chain::heads`
 /// does on SQLite).
 pub(crate) fn heads(tx: &mut Transaction<'_>, url: &Url) -> Result<Vec<Head>> {
