@@ -60,12 +60,18 @@ impl Chained {
 
     /// How many leading columns a row's hash covers: every column when
     /// any added column holds a value, else the base columns.
-    fn hashed(&self, is_null: impl Fn(usize) -> bool) -> usize {
+    pub(crate) fn hashed(&self, is_null: impl Fn(usize) -> bool) -> usize {
         if (self.base..self.columns.len()).all(is_null) {
             self.base
         } else {
             self.columns.len()
         }
+    }
+
+    /// Every column but `id` and `hash`, in the order they are hashed
+    /// (the PostgreSQL engine reads and hashes rows by these names).
+    pub fn columns(&self) -> &'static [&'static str] {
+        self.columns
     }
 
     /// The query [`append`] reads the chain's last row with (for the
@@ -460,7 +466,7 @@ pub const TABLES: &[&Chained] = &[
 ];
 
 /// The hash before a table's first row.
-const GENESIS: [u8; 32] = [0; 32];
+pub(crate) const GENESIS: [u8; 32] = [0; 32];
 
 /// Append one row to a chained table in the caller's transaction and
 /// return its id. `values` are the table's columns in [`Chained`] order.
@@ -499,8 +505,9 @@ fn value_of<'a>(out: &'a ToSqlOutput<'a>) -> Result<ValueRef<'a>> {
     }
 }
 
-/// SHA-256 over the canonical encoding of one row.
-fn digest(table: &str, id: i64, prev: &[u8], values: &[ValueRef<'_>]) -> [u8; 32] {
+/// SHA-256 over the canonical encoding of one row (any engine: the
+/// PostgreSQL engine hashes the same typed values).
+pub(crate) fn digest(table: &str, id: i64, prev: &[u8], values: &[ValueRef<'_>]) -> [u8; 32] {
     let mut h = begin(table, id, prev, values.len());
     for v in values {
         put_value(&mut h, *v);
@@ -509,7 +516,7 @@ fn digest(table: &str, id: i64, prev: &[u8], values: &[ValueRef<'_>]) -> [u8; 32
 }
 
 /// The hash of a row so far: everything but its columns.
-fn begin(table: &str, id: i64, prev: &[u8], columns: usize) -> Sha256 {
+pub(crate) fn begin(table: &str, id: i64, prev: &[u8], columns: usize) -> Sha256 {
     let mut h = Sha256::new();
     h.update(b"labstock chain 1\0");
     put_bytes(&mut h, table.as_bytes());
@@ -520,7 +527,7 @@ fn begin(table: &str, id: i64, prev: &[u8], columns: usize) -> Sha256 {
 }
 
 /// One column: its type, then its value.
-fn put_value(h: &mut Sha256, v: ValueRef<'_>) {
+pub(crate) fn put_value(h: &mut Sha256, v: ValueRef<'_>) {
     match v {
         ValueRef::Null => h.update([0]),
         ValueRef::Integer(i) => {
@@ -642,71 +649,106 @@ fn verify_table(conn: &Connection, table: &Chained, out: &mut Verified) -> Resul
     let all = table.columns.len();
     let mut stmt = conn.prepare(table.rows)?;
     let mut rows = stmt.query([])?;
-    let mut prev_id = 0_i64;
-    let mut prev_hash = GENESIS.to_vec();
-    let mut first: Option<String> = None;
-    let mut broken = 0_i64;
-    let mut count = 0_i64;
+    let mut walk = Walk::new(table);
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         // Hashed straight from the row: no copy of its values.
         let n = table.hashed(|i| matches!(r.get_ref(i + 1), Ok(ValueRef::Null)));
-        let mut h = begin(table.table, id, &prev_hash, n);
+        let mut h = begin(table.table, id, walk.prev_hash(), n);
         for i in 1..=n {
             put_value(&mut h, r.get_ref(i)?);
         }
-        let computed: [u8; 32] = h.finalize().into();
         let stored = match r.get_ref(all + 1)? {
-            ValueRef::Blob(b) => Some(b.to_vec()),
+            ValueRef::Blob(b) => Some(b),
             _ => None,
         };
-        count += 1;
-        let problem = if id == prev_id + 1 {
-            match &stored {
+        walk.row(id, h.finalize().into(), stored);
+    }
+    walk.finish(out);
+    Ok(())
+}
+
+/// The walk of one chain in id order, whatever engine the rows come
+/// from: feed it each row's id, recomputed hash and stored hash.
+pub(crate) struct Walk<'t> {
+    table: &'t Chained,
+    prev_id: i64,
+    prev_hash: Vec<u8>,
+    first: Option<String>,
+    broken: i64,
+    count: i64,
+}
+
+impl<'t> Walk<'t> {
+    pub(crate) fn new(table: &'t Chained) -> Walk<'t> {
+        Walk {
+            table,
+            prev_id: 0,
+            prev_hash: GENESIS.to_vec(),
+            first: None,
+            broken: 0,
+            count: 0,
+        }
+    }
+
+    /// The stored hash of the row before the next one: what the next
+    /// row's hash chains to.
+    pub(crate) fn prev_hash(&self) -> &[u8] {
+        &self.prev_hash
+    }
+
+    /// One row: its id, the hash recomputed from its values (chained to
+    /// [`Walk::prev_hash`]) and the hash stored with it.
+    pub(crate) fn row(&mut self, id: i64, computed: [u8; 32], stored: Option<&[u8]>) {
+        let table = self.table.table;
+        self.count += 1;
+        let problem = if id == self.prev_id + 1 {
+            match stored {
                 None => Some(format!(
-                    "{} row {id} has no hash: it was written outside labstock",
-                    table.table
+                    "{table} row {id} has no hash: it was written outside labstock"
                 )),
                 Some(h) if h[..] != computed[..] => Some(format!(
-                    "{} row {id} no longer matches its hash: it was changed outside labstock (run `labstock audit --entity {}:{id}`)",
-                    table.table,
-                    record_name(table.table)
+                    "{table} row {id} no longer matches its hash: it was changed outside labstock (run `labstock audit --entity {}:{id}`)",
+                    record_name(table)
                 )),
                 Some(_) => None,
             }
         } else {
-            Some(gap(table.table, prev_id, id))
+            Some(gap(table, self.prev_id, id))
         };
         if let Some(p) = problem {
-            broken += 1;
-            first.get_or_insert(p);
+            self.broken += 1;
+            self.first.get_or_insert(p);
         }
-        prev_id = id;
-        prev_hash = stored.unwrap_or_default();
+        self.prev_id = id;
+        self.prev_hash = stored.map(<[u8]>::to_vec).unwrap_or_default();
     }
-    out.rows += count;
-    out.heads.push(Head {
-        table: table.table.to_owned(),
-        rows: count,
-        last_id: prev_id,
-        hash: if count == 0 {
-            String::new()
-        } else {
-            hex(&prev_hash)
-        },
-    });
-    if let Some(first) = first {
-        out.problems.push(if broken > 1 {
-            format!(
-                "{first}; {} later row(s) of {} also fail",
-                broken - 1,
-                table.table
-            )
-        } else {
-            first
+
+    /// The chain's head and its problem, if any, added to `out`.
+    pub(crate) fn finish(self, out: &mut Verified) {
+        let table = self.table.table;
+        out.rows += self.count;
+        out.heads.push(Head {
+            table: table.to_owned(),
+            rows: self.count,
+            last_id: self.prev_id,
+            hash: if self.count == 0 {
+                String::new()
+            } else {
+                hex(&self.prev_hash)
+            },
         });
+        if let Some(first) = self.first {
+            out.problems.push(if self.broken > 1 {
+                format!(
+                    "{first}; {} later row(s) of {table} also fail",
+                    self.broken - 1
+                )
+            } else {
+                first
+            });
+        }
     }
-    Ok(())
 }
 
 fn gap(table: &str, prev_id: i64, id: i64) -> String {

@@ -36,6 +36,33 @@ pub enum Error {
         supported: i64,
     },
 
+    /// A PostgreSQL database labstock cannot use (SPEC §12). `database`
+    /// is `postgres://USER@HOST:PORT/NAME`: host and database, never the
+    /// password.
+    #[error("PostgreSQL database {database}: {problem}")]
+    Postgres {
+        database: String,
+        problem: PgProblem,
+    },
+
+    /// A command that does not run on PostgreSQL yet (issue 15): only
+    /// `init` and `copy` do.
+    #[error(
+        "`labstock {command}` does not yet run on PostgreSQL ({database}); only `init` and `copy` do"
+    )]
+    NotOnPostgres { command: String, database: String },
+
+    /// `copy --to TARGET` where TARGET holds data (SPEC §12: the target is
+    /// empty, or holds only what `init` writes).
+    #[error("cannot copy to {target}: {found}; the target must be empty or freshly initialised")]
+    CopyTargetNotEmpty { target: String, found: String },
+
+    /// `copy` found the target different from the source after loading
+    /// it (row counts, chain heads), or the two schemas differ: nothing
+    /// was kept.
+    #[error("copy to {target} failed: {detail}")]
+    CopyFailed { target: String, detail: String },
+
     /// A named input file is missing.
     #[error("cannot open {}: no such file", path.display())]
     FileNotFound { path: PathBuf },
@@ -404,6 +431,7 @@ impl Error {
             | Error::Csv(_) => 65,
             Error::Import { source, .. } => source.exit_code(),
             Error::NoDatabase { .. } | Error::FileNotFound { .. } => 66,
+            Error::Postgres { problem, .. } => problem.exit_code(),
             Error::CheckFailed(_) => 3,
             Error::UnknownColumns { .. } | Error::Usage(_) => 2,
             Error::Locked { .. } => 75,
@@ -412,6 +440,9 @@ impl Error {
             Error::DatabaseExists { .. }
             | Error::NotLabstock { .. }
             | Error::TooNew { .. }
+            | Error::NotOnPostgres { .. }
+            | Error::CopyTargetNotEmpty { .. }
+            | Error::CopyFailed { .. }
             | Error::Corrupt { .. }
             | Error::ReadOnly { .. }
             | Error::OutputExists { .. }
@@ -461,7 +492,12 @@ impl Error {
                 _ => 422,
             },
             Error::Locked { .. } => 503,
+            Error::Postgres { problem, .. } if problem.exit_code() == 75 => 503,
             Error::CheckFailed(_)
+            | Error::Postgres { .. }
+            | Error::NotOnPostgres { .. }
+            | Error::CopyTargetNotEmpty { .. }
+            | Error::CopyFailed { .. }
             | Error::DatabaseExists { .. }
             | Error::OutputExists { .. }
             | Error::NoDatabase { .. }
@@ -504,6 +540,14 @@ impl Error {
             )),
             Error::Mail { .. } => Some(
                 "nothing was sent; check `labstock config get digest.smtp` and that the server is up (the password comes only from LABSTOCK_SMTP_PASSWORD)".into(),
+            ),
+            Error::Postgres { database, problem } => problem.hint(database),
+            Error::NotOnPostgres { command, database } => Some(format!(
+                "nothing was read or written; for now the lab runs on SQLite: `labstock --db {database} copy --to lab.db` makes a SQLite copy to run `{command}` on (README: PostgreSQL)"
+            )),
+            Error::CopyFailed { .. } => Some("nothing was written to the target".into()),
+            Error::CopyTargetNotEmpty { .. } => Some(
+                "nothing was written; copy to a new file, or to a PostgreSQL database that is empty or was just made by `labstock init`".into(),
             ),
             Error::NoManager => Some(
                 "create one first: `labstock user add NAME --role manager` (it asks for the password, or reads it with --password-stdin)".into(),
@@ -636,6 +680,83 @@ impl Error {
                 column: column.map(str::to_owned),
                 source: Box::new(other),
             },
+        }
+    }
+}
+
+/// What stops labstock using a PostgreSQL database. Plain data: the
+/// PostgreSQL engine (src/store/postgres/) classifies the driver's errors
+/// into these, so nothing outside it knows the `postgres` crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PgProblem {
+    /// No server answered (down, wrong host or port, a firewall).
+    Unreachable { detail: String },
+    /// The server refused the role or its password.
+    Authentication { user: String },
+    /// The server runs, but has no database of that name.
+    Missing,
+    /// The database holds nothing yet (`init` creates the schema).
+    Empty,
+    /// The database holds tables, none of them labstock's.
+    Foreign { tables: i64 },
+    /// A labstock schema newer than this binary.
+    TooNew { found: i64, supported: i64 },
+    /// `init` on a database that already holds a labstock schema.
+    AlreadyInitialised,
+    /// Another transaction kept a lock (or a serialization conflict kept
+    /// recurring) past the retries: busy, like SQLite's exit 75.
+    Busy { detail: String },
+    /// What the server or the driver reported, in its words.
+    Failed { detail: String },
+}
+
+impl PgProblem {
+    /// 66 for a missing database (like a missing SQLite file), 75 busy,
+    /// 1 for everything else (SPEC §8, issue 15 "Bad input").
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            PgProblem::Missing => 66,
+            PgProblem::Busy { .. } => 75,
+            _ => 1,
+        }
+    }
+
+    fn hint(&self, database: &str) -> Option<String> {
+        Some(match self {
+            PgProblem::Unreachable { .. } => "nothing was written; check that the server runs and that host and port in --db / LABSTOCK_DB are right".into(),
+            PgProblem::Authentication { .. } => "nothing was written; check the role and its password in the URL (`postgres://ROLE:PASSWORD@HOST/DB`)".into(),
+            PgProblem::Missing => format!("nothing was written; create it first (e.g. `createdb --owner ROLE NAME` as a PostgreSQL superuser; README: PostgreSQL), then `labstock --db {database} init`"),
+            PgProblem::Empty => format!("nothing was changed; create labstock's schema in it with `labstock --db {database} init`"),
+            PgProblem::Foreign { .. } => "nothing was changed; point --db (or LABSTOCK_DB) at a labstock database, or at an empty database to `init`".into(),
+            PgProblem::TooNew { .. } => "nothing was changed; upgrade labstock to open this database".into(),
+            PgProblem::AlreadyInitialised => "nothing was changed; use --db to name another database".into(),
+            PgProblem::Busy { .. } => "try again, or wait longer with --busy-timeout".into(),
+            PgProblem::Failed { .. } => "nothing was written".into(),
+        })
+    }
+}
+
+impl std::fmt::Display for PgProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PgProblem::Unreachable { detail } => write!(f, "cannot reach the server ({detail})"),
+            PgProblem::Authentication { user } => write!(
+                f,
+                "the server refused role {user:?}: wrong password, or the role may not connect"
+            ),
+            PgProblem::Missing => f.write_str("no such database on the server"),
+            PgProblem::Empty => f.write_str("it is empty: no labstock schema"),
+            PgProblem::Foreign { tables } => write!(
+                f,
+                "it is not a labstock database: it holds {tables} table(s) of another application and no labstock schema"
+            ),
+            PgProblem::TooNew { found, supported } => write!(
+                f,
+                "labstock schema version {found}, newer than this labstock understands ({supported})"
+            ),
+            PgProblem::AlreadyInitialised => f.write_str("it already holds a labstock database"),
+            PgProblem::Busy { detail } => write!(f, "busy: {detail}"),
+            PgProblem::Failed { detail } => f.write_str(detail),
         }
     }
 }

@@ -52,6 +52,7 @@ pub mod report;
 pub mod sds;
 pub mod settings;
 pub mod stocktake;
+pub mod store;
 pub mod temperature;
 pub mod values;
 pub mod waste;

@@ -7,6 +7,7 @@ mod audit;
 mod backup;
 mod catalogue;
 mod check;
+mod copy;
 mod demo;
 mod digest;
 mod equipment;
@@ -58,7 +59,7 @@ Exit codes:
       a mail server that refused the digest, …)
 
 Environment:
-  LABSTOCK_DB    database path (instead of --db)
+  LABSTOCK_DB    database path, or postgres://USER@HOST/DB (instead of --db)
   LABSTOCK_USER  who is recording (instead of --user)
   LABSTOCK_BUSY_TIMEOUT  how long a write waits for another (instead of --busy-timeout)
   LABSTOCK_NOW   pin the clock to an RFC 3339 timestamp (tests, reproducible runs)
@@ -87,7 +88,10 @@ pub struct Cli {
 /// `--db <PATH> --user <NAME>` in every usage line as if they were required.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Database file [default: $LABSTOCK_DB, else the platform data directory]
+    /// Database file, or postgres://USER[:PASSWORD]@HOST[:PORT]/DB [default: $LABSTOCK_DB, else the platform data directory]
+    ///
+    /// A `postgres://` or `postgresql://` URL selects PostgreSQL; for now
+    /// only `init` and `copy` run on it (README: PostgreSQL).
     #[arg(
         long,
         global = true,
@@ -116,6 +120,9 @@ pub struct GlobalArgs {
     /// `LABSTOCK_USER`): `audit --user NAME` then means "what NAME did".
     #[arg(skip)]
     user_on_command_line: bool,
+    /// The subcommand as typed, e.g. `report expiry` (for messages).
+    #[arg(skip)]
+    command_path: String,
     /// How long a write waits while another process is writing, then exits 75 [default: $LABSTOCK_BUSY_TIMEOUT, else 60s]
     ///
     /// Seconds (`5`, `2.5`) or with a unit (`500ms`, `30s`); `0` fails at once.
@@ -333,6 +340,8 @@ enum Command {
     Man,
     /// Copy the database to FILE while others keep working, and verify the copy
     Backup(backup::BackupArgs),
+    /// Copy the whole database to an empty TARGET of either engine (SQLite file or postgres:// URL), verified
+    Copy(copy::CopyArgs),
 }
 
 /// `labstock init`.
@@ -393,6 +402,8 @@ pub(crate) struct Ctx {
     db: PathBuf,
     /// Whether the database path was named (`--db` or `LABSTOCK_DB`).
     pub db_given: bool,
+    /// The subcommand as typed, e.g. `report expiry`.
+    command_path: String,
     pub user: String,
     /// `--user` was given on the command line.
     pub user_on_command_line: bool,
@@ -426,6 +437,7 @@ impl Ctx {
         Ok(Ctx {
             db,
             db_given,
+            command_path: global.command_path,
             user,
             user_on_command_line,
             base_clock: Clock::from_env()?,
@@ -794,6 +806,13 @@ impl Cli {
         let command: &'static mut clap::Command = Box::leak(Box::new(Cli::command()));
         let matches = command.try_get_matches_from_mut(std::env::args_os())?;
         let mut cli = Cli::from_arg_matches(&matches)?;
+        let mut path = Vec::new();
+        let mut level = &matches;
+        while let Some((name, sub)) = level.subcommand() {
+            path.push(name);
+            level = sub;
+        }
+        cli.global.command_path = path.join(" ");
         // The matches, likewise (a few thousand instructions more).
         std::mem::forget(matches);
         // A document format for a listing, or a listing format for a
@@ -855,6 +874,9 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
+    if let crate::store::Db::Postgres(url) = crate::store::Db::from_arg(ctx.db_path())? {
+        return on_postgres(ctx, command, &url);
+    }
     match command {
         Command::Init(a) => {
             let zone = match a.timezone.as_deref() {
@@ -930,7 +952,47 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
         Command::Order(c) => order::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
         Command::Backup(a) => backup::run(&ctx, a),
+        Command::Copy(a) => copy::run(&ctx, &a),
     }
+}
+
+/// A command on a PostgreSQL database (issue 15): `init` and `copy` run;
+/// the commands that need no database run as ever; every other one
+/// connects (so a wrong URL, a missing or foreign database is named as
+/// such) and then refuses with [`Error::NotOnPostgres`] (exit 1).
+fn on_postgres(ctx: Ctx, command: Command, url: &crate::store::postgres::Url) -> Result<i32> {
+    use crate::store::postgres::PgStore;
+    match command {
+        Command::Init(a) => {
+            let zone = match a.timezone.as_deref() {
+                Some(text) => parse_zone(text)?,
+                None => system_zone(),
+            };
+            PgStore::init(url, &ctx.now_stamp(), &ctx.user, zone)?;
+            ctx.say(&format!(
+                "created labstock database at {url} (location MAIN, waste streams seeded; time zone {})",
+                zone.name()
+            ));
+            Ok(0)
+        }
+        Command::Copy(a) => copy::run(&ctx, &a),
+        command @ (Command::Completions { .. } | Command::Man | Command::Gs1(_)) => {
+            dispatch(ctx_without_db(ctx), command)
+        }
+        _ => {
+            PgStore::open(url)?;
+            Err(Error::NotOnPostgres {
+                command: ctx.command_path.clone(),
+                database: url.to_string(),
+            })
+        }
+    }
+}
+
+/// A context for the commands that open no database.
+fn ctx_without_db(mut ctx: Ctx) -> Ctx {
+    ctx.db = PathBuf::new();
+    ctx
 }
 
 #[cfg(test)]

@@ -193,6 +193,25 @@ impl Store {
         options: OpenOptions,
         zone: chrono_tz::Tz,
     ) -> Result<Store> {
+        Store::build(path, options, |tx| {
+            seed::seed(tx, now, user)?;
+            crate::settings::set(tx, crate::settings::TIMEZONE, zone.name(), now, user)?;
+            Ok(())
+        })
+    }
+
+    /// A new database at `path` with the schema and no rows at all, not
+    /// even `init`'s (the target `labstock copy` fills).
+    pub fn create(path: &Path, options: OpenOptions) -> Result<Store> {
+        Store::build(path, options, |_| Ok(()))
+    }
+
+    /// The schema, every migration and then `fill`, in one transaction.
+    fn build(
+        path: &Path,
+        options: OpenOptions,
+        fill: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    ) -> Result<Store> {
         if path.exists() && std::fs::metadata(path).map_or(true, |m| m.len() > 0) {
             return Err(Error::DatabaseExists {
                 path: path.to_owned(),
@@ -220,8 +239,7 @@ impl Store {
             (migration.run)(&tx)?;
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        seed::seed(&tx, now, user)?;
-        crate::settings::set(&tx, crate::settings::TIMEZONE, zone.name(), now, user)?;
+        fill(&tx)?;
         tx.commit()?;
         Ok(store)
     }

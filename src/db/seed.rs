@@ -7,6 +7,9 @@ use rusqlite::{Transaction, params};
 
 use crate::error::Result;
 
+/// The location every new database starts with: (code, name).
+pub const MAIN_LOCATION: (&str, &str) = ("MAIN", "Main store");
+
 /// (code, official description, container, route). Hazardous streams are
 /// the ones whose code ends in `*`.
 pub const WASTE_STREAMS: &[(&str, &str, &str, &str)] = &[
@@ -98,8 +101,8 @@ pub const WASTE_STREAMS: &[(&str, &str, &str, &str)] = &[
 
 pub(super) fn seed(tx: &Transaction<'_>, now: &str, user: &str) -> Result<()> {
     tx.execute(
-        "INSERT INTO locations (code, name, created_at, created_by) VALUES ('MAIN', 'Main store', ?1, ?2)",
-        params![now, user],
+        "INSERT INTO locations (code, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
+        params![MAIN_LOCATION.0, MAIN_LOCATION.1, now, user],
     )?;
     let mut insert = tx.prepare(
         "INSERT INTO waste_streams (code, name, hazardous, container, route) VALUES (?1, ?2, ?3, ?4, ?5)",

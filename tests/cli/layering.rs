@@ -8,6 +8,9 @@ fn no_sql_or_rusqlite_in_the_faces_or_the_services() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let forbidden = [
         "rusqlite",
+        // The PostgreSQL engine's driver stays in src/store/postgres/.
+        "postgres::Client",
+        "postgres::Transaction",
         "connection()",
         "Connection",
         "SELECT ",

@@ -23,6 +23,7 @@ mod locations;
 mod opening;
 mod orders;
 mod plans;
+mod postgres;
 mod prepare;
 mod props;
 mod regress_acceptance;

@@ -1,0 +1,82 @@
+//! The storage seam (issue 15, SPEC §12): which engine a `--db` names, the
+//! PostgreSQL engine, and `copy` between engines.
+//!
+//! Today only the foundation stands: the SQLite engine is still
+//! `crate::db::Store` and the domain modules still hold its SQL; the
+//! PostgreSQL engine ([`postgres`]) creates and identifies a database,
+//! appends to a hash chain, locks a balance, and verifies every chain; and
+//! [`copy`] moves a whole lab between the two. Every other command refuses
+//! a PostgreSQL database with [`crate::Error::NotOnPostgres`] until the
+//! domain modules reach storage through one trait with an implementation
+//! per engine (`store/sqlite/`, `store/postgres/`).
+//!
+//! # Concurrency on PostgreSQL (the design the seam will follow)
+//!
+//! SQLite has one writer: an IMMEDIATE transaction holds the database's
+//! write lock from its first statement, so `chain::append` may take "last
+//! id + 1" and `apply` may read a balance, check it and write it back.
+//! Under PostgreSQL's READ COMMITTED, two sessions doing that at once
+//! would both read the same last row (two rows with one id, or two rows
+//! chained to one predecessor: a forked chain) and both read the same
+//! balance (a lost update, or an overdraft two issues together allow).
+//!
+//! * A chain is appended under `pg_advisory_xact_lock(CHAIN_LOCK, n)`,
+//!   `n` the table's place in `chain::TABLES`
+//!   ([`postgres::chain_append`]): appenders of one chain queue for the
+//!   lock, which is held to commit or rollback, so each reads the row the
+//!   previous one committed. Appenders of different chains never wait for
+//!   each other. The primary key on `id` remains the backstop: a writer
+//!   that forgot the lock fails with a duplicate key, never forks the
+//!   chain silently. (The BEFORE INSERT rules that read earlier rows of
+//!   their own table, a lot's second opening and its acceptance order, run
+//!   under the same lock, so they too see every committed row.)
+//! * A balance is read with `SELECT … FOR UPDATE`
+//!   ([`postgres::balance_for_update`]), creating the row at 0 first (`ON
+//!   CONFLICT DO NOTHING`) so that two writers of a new balance also meet
+//!   on one row lock. The check "never below zero" then runs on a value
+//!   no one else can change before commit. Locks are taken in a fixed
+//!   order (lot id, then location id) so a transfer and its reverse cannot
+//!   deadlock; a deadlock or serialization failure the server still
+//!   reports is retried a bounded number of times
+//!   ([`postgres::with_retries`]) and then reported as busy (exit 75,
+//!   HTTP 503), never shown while a retry may still succeed.
+//!
+//! READ COMMITTED with these explicit locks was chosen over SERIALIZABLE:
+//! the conflicts are known in advance (one chain head, a few balance
+//! rows), so explicit locks make writers wait briefly instead of failing
+//! and retrying whole transactions, and reports keep reading without
+//! predicate locks.
+
+pub mod copy;
+pub mod postgres;
+
+use std::path::{Path, PathBuf};
+
+/// The database a `--db` / `LABSTOCK_DB` value names (SPEC §12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Db {
+    /// A SQLite file, the embedded default.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database, by its `postgres://` or `postgresql://` URL.
+    Postgres(postgres::Url),
+}
+
+impl Db {
+    /// `postgres://…` or `postgresql://…` (scheme in any case) is
+    /// PostgreSQL; anything else is a SQLite file.
+    pub fn from_arg(db: &Path) -> crate::Result<Db> {
+        match db.to_str() {
+            Some(text) if postgres::is_url(text) => Ok(Db::Postgres(postgres::Url::parse(text)?)),
+            _ => Ok(Db::Sqlite(db.to_owned())),
+        }
+    }
+
+    /// How the database is named to people: a path, or a URL without its
+    /// password.
+    pub fn display(&self) -> String {
+        match self {
+            Db::Sqlite(path) => path.display().to_string(),
+            Db::Postgres(url) => url.to_string(),
+        }
+    }
+}

@@ -1,0 +1,754 @@
+//! PostgreSQL as a storage engine (SPEC §12, issue 15): `init` on
+//! PostgreSQL, its append-only triggers, a newer schema refused, bad
+//! connections named (missing database exit 66), `copy` SQLite →
+//! PostgreSQL → SQLite of the demo lab keeping every export and chain
+//! head, a non-empty target refused, and a row tampered with on
+//! PostgreSQL found when the lab is copied back.
+//!
+//! Each test makes its own database with a unique name on the server at
+//! `$LABSTOCK_TEST_PG` (default `postgres://postgres@127.0.0.1:5432`, a
+//! role allowed to create databases) and drops it afterwards. Without a
+//! server each test says plainly on standard error that it was NOT run and
+//! how to run it; with `LABSTOCK_TEST_PG_REQUIRED=1` (as `.ci/run` sets) a
+//! missing server fails them instead.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::common::Lab;
+
+const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
+
+/// The export kinds (SPEC §7), each compared across a round trip.
+const KINDS: [&str; 8] = [
+    "locations",
+    "items",
+    "orders",
+    "movements",
+    "equipment",
+    "calibrations",
+    "waste",
+    "temperatures",
+];
+
+fn server() -> String {
+    std::env::var("LABSTOCK_TEST_PG")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| DEFAULT_SERVER.to_owned())
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// A fresh database of its own for one test, dropped at the end.
+struct PgDb {
+    name: String,
+    url: String,
+}
+
+impl PgDb {
+    /// A new empty database, or `None` (having said so on stderr) when no
+    /// server answers.
+    fn new(test: &str) -> Option<PgDb> {
+        static SEQ: AtomicU32 = AtomicU32::new(0);
+        let server = server();
+        let mut admin = match postgres::Client::connect(
+            &format!("{server}/postgres"),
+            postgres::NoTls,
+        ) {
+            Ok(c) => c,
+            Err(e) => {
+                assert!(
+                    std::env::var_os("LABSTOCK_TEST_PG_REQUIRED").is_none(),
+                    "LABSTOCK_TEST_PG_REQUIRED is set but no PostgreSQL server answers at {server}: {e}"
+                );
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "PostgreSQL test {test} NOT RUN: no server at {server} ({e}); start one that lets \
+                     this role create databases (e.g. Debian's `postgresql` with trust auth on 127.0.0.1, \
+                     as .ci/run does) or set LABSTOCK_TEST_PG=postgres://USER@HOST:PORT, then run \
+                     `cargo test --test cli postgres`"
+                );
+                return None;
+            }
+        };
+        let name = format!(
+            "labstock_test_{}_{}_{}",
+            test.chars().take(30).collect::<String>(),
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        );
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+            .expect("drop a leftover test database");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create test database");
+        Some(PgDb {
+            url: format!("{server}/{name}"),
+            name,
+        })
+    }
+
+    fn client(&self) -> postgres::Client {
+        postgres::Client::connect(&self.url, postgres::NoTls).expect("connect to test database")
+    }
+
+    fn count(&self, table: &str) -> i64 {
+        self.client()
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .expect("count")
+            .get(0)
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut admin) =
+            postgres::Client::connect(&format!("{}/postgres", server()), postgres::NoTls)
+        {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The demo lab in SQLite.
+fn demo() -> Lab {
+    let lab = Lab::empty();
+    lab.ok(&["demo"]);
+    lab
+}
+
+/// The chained tables of a PostgreSQL database: those with an
+/// append-only trigger.
+fn append_only_tables(db: &PgDb) -> Vec<String> {
+    let mut tables: Vec<String> = db
+        .client()
+        .query(
+            "SELECT DISTINCT c.relname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+              WHERE NOT t.tgisinternal AND t.tgname LIKE '%\\_no\\_update' ORDER BY 1",
+            &[],
+        )
+        .expect("triggers")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    tables.sort();
+    tables
+}
+
+#[test]
+fn postgres_init_creates_the_schema_and_seeds_what_sqlite_init_seeds() {
+    let Some(db) = PgDb::new("init") else { return };
+    let lab = Lab::new();
+    let out = lab.run(&["--db", &db.url, "init", "--timezone", "Europe/London"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("created labstock database at"));
+    // The URL shown never carries a password; this one has none anyway.
+    let mut c = db.client();
+    let version: i64 = c
+        .query_one("SELECT version FROM labstock_schema", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, 1);
+    // The same rows as SQLite's init: MAIN, every waste stream, the zone.
+    let sqlite = lab.raw();
+    for table in ["locations", "waste_streams", "settings"] {
+        let here: i64 = sqlite
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(db.count(table), here, "{table}");
+    }
+    let zone: String = c
+        .query_one("SELECT value FROM settings WHERE key = 'timezone'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(zone, "Europe/London");
+    // Every table and column of the SQLite schema (schema.sql and every
+    // migration), with the same storage class, and nothing else.
+    let mut sqlite_columns: Vec<(String, String, String)> = Vec::new();
+    let tables: Vec<String> = sqlite
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for t in tables {
+        let cols: Vec<(String, String)> = sqlite
+            .prepare("SELECT name, type FROM pragma_table_info(?1)")
+            .unwrap()
+            .query_map([&t], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (c, ty) in cols {
+            let pg = match ty.as_str() {
+                "INTEGER" => "bigint",
+                "TEXT" => "text",
+                "BLOB" => "bytea",
+                other => panic!("{t}.{c}: unexpected type {other}"),
+            };
+            sqlite_columns.push((t.clone(), c, pg.to_owned()));
+        }
+    }
+    sqlite_columns.sort();
+    let mut pg_columns: Vec<(String, String, String)> = c
+        .query(
+            "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns \
+              WHERE table_schema = 'public' AND table_name <> 'labstock_schema'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    pg_columns.sort();
+    assert_eq!(pg_columns, sqlite_columns);
+    // Every index SQLite's reports rely on, by name (not counting the
+    // ones PostgreSQL makes for primary keys and UNIQUE constraints).
+    let named = |sql: &str| -> Vec<String> {
+        let mut v: Vec<String> = sqlite
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        v.sort();
+        v
+    };
+    let sqlite_indexes =
+        named("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL");
+    let mut pg_indexes: Vec<String> = c
+        .query(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid \
+              JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE n.nspname = 'public' \
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    pg_indexes.sort();
+    assert_eq!(pg_indexes, sqlite_indexes);
+    // Every SQLite trigger has its namesake (PostgreSQL adds a TRUNCATE
+    // refusal beside each DELETE refusal).
+    let pg_triggers: Vec<String> = c
+        .query(
+            "SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for t in named("SELECT name FROM sqlite_master WHERE type = 'trigger'") {
+        assert!(
+            pg_triggers.contains(&t),
+            "trigger {t} is missing on PostgreSQL"
+        );
+    }
+    // A sample of CHECK constraints, each refused as on SQLite.
+    for (sql, what) in [
+        (
+            "INSERT INTO items (code, name, pack_size, created_at, created_by) VALUES ('P', 'p', 0, 'x', 'y')",
+            "pack size ≥ 1",
+        ),
+        (
+            "INSERT INTO items (code, name, gtin, created_at, created_by) VALUES ('G', 'g', '0950600013435A', 'x', 'y')",
+            "GTIN digits",
+        ),
+        (
+            "INSERT INTO items (code, name, reorder_level, max_level, created_at, created_by) VALUES ('M', 'm', 5, 5, 'x', 'y')",
+            "max above reorder level",
+        ),
+        (
+            "INSERT INTO locations (code, created_at, created_by) VALUES ('  ', 'x', 'y')",
+            "blank code",
+        ),
+        (
+            "INSERT INTO waste_streams (code, name, hazardous) VALUES ('99 99 99', 'n', 1)",
+            "hazardous has an asterisk",
+        ),
+        (
+            "INSERT INTO equipment (asset_tag, calibration_interval, created_at, created_by) VALUES ('A', '0m', 'x', 'y')",
+            "interval form",
+        ),
+    ] {
+        let e = c.batch_execute(sql).expect_err(what);
+        assert_eq!(
+            e.code(),
+            Some(&postgres::error::SqlState::CHECK_VIOLATION),
+            "{what}: {e:?}"
+        );
+    }
+    // A second init is refused, nothing changed.
+    let again = lab.fails(&["--db", &db.url, "init"], 1);
+    assert!(
+        again.contains("already holds a labstock database"),
+        "{again}"
+    );
+    assert_eq!(db.count("settings"), 1);
+}
+
+#[test]
+fn postgres_codes_are_unique_ignoring_case_for_every_letter() {
+    let Some(db) = PgDb::new("nocase") else {
+        return;
+    };
+    let lab = Lab::empty();
+    lab.ok(&["--db", &db.url, "init"]);
+    let mut c = db.client();
+    let insert = "INSERT INTO locations (code, created_at, created_by) VALUES ($1, 'x', 'y')";
+    c.execute(insert, &[&"ÉTUVE-1"]).unwrap();
+    for code in ["étuve-1", "main"] {
+        let e = c.execute(insert, &[&code]).unwrap_err();
+        assert_eq!(
+            e.code(),
+            Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+            "{code}: {e:?}"
+        );
+    }
+}
+
+#[test]
+fn postgres_triggers_refuse_update_delete_and_truncate_on_every_chained_table() {
+    let Some(db) = PgDb::new("triggers") else {
+        return;
+    };
+    let lab = demo();
+    lab.ok(&["copy", "--to", &db.url]);
+    let tables = append_only_tables(&db);
+    // Every chain of `audit --heads` is append-only on PostgreSQL too.
+    let mut chains: Vec<String> = lab.csv(&["audit", "--heads"])[1..]
+        .iter()
+        .map(|r| r[0].clone())
+        .collect();
+    chains.sort();
+    assert_eq!(tables, chains);
+    let mut c = db.client();
+    let mut exercised = 0;
+    for t in &tables {
+        // Each has its three triggers (rows, rows, statement) calling the
+        // one refusal function.
+        let triggers: Vec<String> = c
+            .query(
+                "SELECT t.tgname::text FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid \
+                   JOIN pg_proc p ON p.oid = t.tgfoid \
+                  WHERE c.relname = $1 AND p.proname = 'labstock_refuse' ORDER BY 1",
+                &[t],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(
+            triggers,
+            [
+                format!("{t}_no_delete"),
+                format!("{t}_no_truncate"),
+                format!("{t}_no_update")
+            ],
+            "{t}"
+        );
+        // Row triggers fire on rows: the chains the demo fills are
+        // updated and deleted for real (and refused); TRUNCATE, a
+        // statement trigger, is refused on every one.
+        let mut statements = vec![format!("TRUNCATE {t} CASCADE")];
+        if db.count(t) > 0 {
+            exercised += 1;
+            statements.push(format!("UPDATE {t} SET id = id"));
+            statements.push(format!("DELETE FROM {t}"));
+        }
+        for sql in statements {
+            let e = c
+                .batch_execute(&sql)
+                .expect_err(&format!("{sql} must be refused"));
+            let db_error = e.as_db_error().expect("a server error");
+            assert_eq!(db_error.code().code(), "23001", "{sql}: {e}");
+        }
+    }
+    assert!(
+        exercised >= 15,
+        "only {exercised} chains hold rows in the demo"
+    );
+    assert_eq!(
+        db.count("movements"),
+        lab.raw()
+            .query_row("SELECT count(*) FROM movements", [], |r| r.get::<_, i64>(0))
+            .unwrap()
+    );
+    // A second opening without a reason is refused as on SQLite.
+    let mut tx = c.transaction().unwrap();
+    let open = "INSERT INTO lot_events (id, lot_id, action, at, \"user\", hash) \
+                SELECT coalesce(max(id), 0) + 1, (SELECT min(id) FROM lots), 'open', 'x', 'y', \
+                       decode(repeat('00', 32), 'hex') FROM lot_events";
+    tx.batch_execute(open).expect("a first opening");
+    let e = tx
+        .batch_execute(open)
+        .expect_err("a second opening needs a reason");
+    let message = e
+        .as_db_error()
+        .map(|d| d.message().to_owned())
+        .unwrap_or_default();
+    assert!(message.contains("opened once"), "{e:?}");
+}
+
+#[test]
+fn postgres_newer_schema_is_refused_with_nothing_written() {
+    let Some(db) = PgDb::new("newer") else { return };
+    let lab = Lab::empty();
+    lab.ok(&["--db", &db.url, "init"]);
+    db.client()
+        .batch_execute("UPDATE labstock_schema SET version = 99")
+        .unwrap();
+    let err = lab.fails(&["--db", &db.url, "stock"], 1);
+    assert!(
+        err.contains("version 99, newer than this labstock understands (1)"),
+        "{err}"
+    );
+    assert!(err.contains(&db.url.replace("postgres://", "")), "{err}");
+    let copy = lab.path().join("copy.db");
+    let err = lab.fails(
+        &["--db", &db.url, "copy", "--to", copy.to_str().unwrap()],
+        1,
+    );
+    assert!(err.contains("newer"), "{err}");
+    assert!(!copy.exists());
+    // Nor is a newer database a target.
+    let demo = demo();
+    let err = demo.fails(&["copy", "--to", &db.url], 1);
+    assert!(err.contains("newer"), "{err}");
+    assert_eq!(db.count("movements"), 0);
+}
+
+#[test]
+fn postgres_bad_connections_name_host_and_database_never_the_password() {
+    let Some(db) = PgDb::new("badconn") else {
+        return;
+    };
+    let lab = Lab::empty();
+    // Unreachable: a port nobody listens on.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("postgres://lab:s3cret@127.0.0.1:{port}/stock");
+    let err = lab.fails(&["--db", &url, "stock"], 1);
+    assert!(
+        err.contains(&format!("postgres://lab@127.0.0.1:{port}/stock")),
+        "{err}"
+    );
+    assert!(err.contains("cannot reach the server"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
+    let err = lab.fails(&["--db", &url, "init"], 1);
+    assert!(!err.contains("s3cret"), "{err}");
+    // A malformed URL is named without its password either.
+    let err = lab.fails(
+        &[
+            "--db",
+            "postgres://lab:s3cret@127.0.0.1:notaport/x",
+            "stock",
+        ],
+        65,
+    );
+    assert!(!err.contains("s3cret"), "{err}");
+
+    // Missing database: exit 66, as a missing SQLite file.
+    let server = server();
+    let missing = format!("{server}/{}_missing", db.name);
+    let err = lab.fails(&["--db", &missing, "stock"], 66);
+    assert!(err.contains("no such database"), "{err}");
+    assert!(err.contains(&format!("{}_missing", db.name)), "{err}");
+    let err = lab.fails(&["--db", &missing, "init"], 66);
+    assert!(err.contains("createdb"), "{err}");
+
+    // An empty database: not labstock's yet; `init` is the way.
+    let err = lab.fails(&["--db", &db.url, "stock"], 1);
+    assert!(err.contains("it is empty"), "{err}");
+
+    // Another application's database: refused by init, by every command
+    // and as a copy target, nothing written.
+    db.client()
+        .batch_execute("CREATE TABLE patients (id bigint PRIMARY KEY, name text)")
+        .unwrap();
+    for args in [vec!["init"], vec!["stock"], vec!["copy", "--to", "x.db"]] {
+        let mut full = vec!["--db", db.url.as_str()];
+        full.extend(args);
+        let err = lab.fails(&full, 1);
+        assert!(err.contains("another application"), "{err}");
+    }
+    let demo = demo();
+    let err = demo.fails(&["copy", "--to", &db.url], 1);
+    assert!(err.contains("another application"), "{err}");
+    let tables: i64 = db
+        .client()
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 1);
+}
+
+#[test]
+fn postgres_other_commands_refuse_plainly_until_they_run_there() {
+    let Some(db) = PgDb::new("notyet") else {
+        return;
+    };
+    let lab = Lab::empty();
+    lab.ok(&["--db", &db.url, "init"]);
+    for (args, command) in [
+        (vec!["stock"], "stock"),
+        (vec!["receive", "X", "1"], "receive"),
+        (vec!["report", "reorder"], "report reorder"),
+        (vec!["check"], "check"),
+    ] {
+        let mut full = vec!["--db", db.url.as_str()];
+        full.extend(args.iter().copied());
+        let err = lab.fails(&full, 1);
+        assert!(
+            err.contains(&format!(
+                "`labstock {command}` does not yet run on PostgreSQL"
+            )),
+            "{err}"
+        );
+        assert!(err.contains("copy --to"), "{err}");
+    }
+    // LABSTOCK_DB selects PostgreSQL as --db does.
+    let out = lab
+        .cmd()
+        .env("LABSTOCK_DB", &db.url)
+        .args(["stock"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("`labstock stock` does not yet run on PostgreSQL"),
+        "{}",
+        stderr(&out)
+    );
+    // Commands that need no database still run.
+    let out = lab.run(&["--db", &db.url, "gs1", "decode", "(01)09506000134352(10)A1"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(db.count("movements"), 0);
+}
+
+#[test]
+fn copy_round_trip_of_the_demo_lab_keeps_every_export_and_chain_head() {
+    let Some(db) = PgDb::new("roundtrip") else {
+        return;
+    };
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("every chain's head (29) equal the source's"),
+        "{said}"
+    );
+    assert!(said.contains(&db.url.replace("postgres://", "")), "{said}");
+    // Identity sequences continue after the copied ids.
+    let next: i64 = db
+        .client()
+        .query_one(
+            "INSERT INTO locations (code, created_at, created_by) VALUES ('NEW-ONE', 'x', 'y') RETURNING id",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let max_sqlite: i64 = lab
+        .raw()
+        .query_row("SELECT max(id) FROM locations", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(next, max_sqlite + 1);
+    db.client()
+        .batch_execute("DELETE FROM locations WHERE code = 'NEW-ONE'")
+        .unwrap();
+
+    let back = Lab::empty();
+    let out = back.run(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for kind in KINDS {
+        assert_eq!(
+            stdout(&back.run(&["export", kind])),
+            stdout(&lab.run(&["export", kind])),
+            "export {kind}"
+        );
+    }
+    assert_eq!(
+        back.csv(&["audit", "--heads"]),
+        lab.csv(&["audit", "--heads"])
+    );
+    assert_eq!(back.csv(&["stock"]), lab.csv(&["stock"]));
+    let check = back.run(&["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(!back.path().join("lab.db.copy-partial").exists());
+}
+
+#[test]
+fn copy_to_a_freshly_initialised_target_replaces_its_init_rows() {
+    let Some(db) = PgDb::new("initonly") else {
+        return;
+    };
+    let lab = demo();
+    lab.ok(&["--db", &db.url, "init"]);
+    lab.ok(&["copy", "--to", &db.url]);
+    let back = Lab::new();
+    back.ok(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
+    assert_eq!(
+        back.csv(&["audit", "--heads"]),
+        lab.csv(&["audit", "--heads"])
+    );
+    assert_eq!(back.run(&["check"]).status.code(), Some(0));
+}
+
+#[test]
+fn copy_to_a_non_empty_target_is_refused_with_nothing_written() {
+    let Some(db) = PgDb::new("nonempty") else {
+        return;
+    };
+    let lab = demo();
+    lab.ok(&["copy", "--to", &db.url]);
+    let movements = db.count("movements");
+    // PostgreSQL target in use.
+    let other = Lab::new();
+    other.ok(&["location", "add", "FRIDGE-9"]);
+    let err = other.fails(&["copy", "--to", &db.url], 1);
+    assert!(err.contains("it already holds data"), "{err}");
+    assert!(
+        err.contains("must be empty or freshly initialised"),
+        "{err}"
+    );
+    assert_eq!(db.count("movements"), movements);
+    assert_eq!(
+        db.count("locations"),
+        i64::try_from(lab.csv(&["location", "list"]).len() - 1).unwrap()
+    );
+    // SQLite target in use.
+    let before = other.db_bytes();
+    let err = lab.fails(
+        &["--db", &db.url, "copy", "--to", other.db.to_str().unwrap()],
+        1,
+    );
+    assert!(err.contains("it already holds data"), "{err}");
+    assert_eq!(other.db_bytes(), before);
+    assert!(!other.path().join("lab.db.copy-partial").exists());
+    // Nor is the source its own target, however it is spelt.
+    let err = lab.fails(&["copy", "--to", lab.db.to_str().unwrap()], 1);
+    assert!(err.contains("the source itself"), "{err}");
+    let same = db.url.replace("postgres://", "PostgreSQL://");
+    let err = lab.fails(&["--db", &db.url, "copy", "--to", &same], 1);
+    assert!(err.contains("the source itself"), "{err}");
+}
+
+#[test]
+fn a_balance_tampered_with_in_sqlite_is_found_when_copied_to_postgres() {
+    let Some(db) = PgDb::new("balance") else {
+        return;
+    };
+    let lab = demo();
+    lab.raw()
+        .execute_batch(
+            "UPDATE balances SET quantity = quantity + 7 \
+              WHERE (lot_id, location_id) = (SELECT lot_id, location_id FROM balances WHERE quantity > 0 LIMIT 1)",
+        )
+        .expect("edit a balance");
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("balance says"), "{said}");
+    assert!(said.contains("(difference -7)"), "{said}");
+}
+
+#[test]
+fn a_row_tampered_with_on_postgres_is_found_when_copied_back_and_checked() {
+    let Some(db) = PgDb::new("tamper") else {
+        return;
+    };
+    let lab = demo();
+    lab.ok(&["copy", "--to", &db.url]);
+    db.client()
+        .batch_execute(
+            "DROP TRIGGER movements_no_update ON movements; \
+             UPDATE movements SET quantity = quantity + 1 WHERE id = 5; \
+             UPDATE balances SET quantity = quantity + 7 \
+              WHERE (lot_id, location_id) = (SELECT lot_id, location_id FROM movements WHERE id = 900);",
+        )
+        .unwrap();
+    let back = Lab::empty();
+    let out = back.run(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(
+        said.contains("movements row 5 no longer matches its hash"),
+        "{said}"
+    );
+    // The copy was checked by `check` itself: the edited balance too.
+    assert!(said.contains("balance says"), "{said}");
+    let check = back.run(&["check"]);
+    assert_eq!(check.status.code(), Some(3));
+    let found = format!("{}{}", stdout(&check), stderr(&check));
+    assert!(
+        found.contains("movements row 5 no longer matches its hash"),
+        "{found}"
+    );
+}
+
+/// What a user sees for each refusal, exactly (the database's unique
+/// name and the server's address replaced).
+#[test]
+fn postgres_refusals_as_a_user_sees_them() {
+    let Some(db) = PgDb::new("messages") else {
+        return;
+    };
+    let lab = Lab::empty();
+    let server = server();
+    // The URL as labstock shows it (user, host and port always), without
+    // the database's name: that prefix is the server, whatever it is.
+    let shown = labstock::store::postgres::Url::parse(&db.url)
+        .unwrap()
+        .to_string();
+    let shown_server = shown
+        .trim_end_matches(&db.name)
+        .trim_end_matches('/')
+        .to_owned();
+    let normalise = |text: String| {
+        text.replace(&shown_server, "postgres://SERVER")
+            .replace(&db.name, "DB")
+    };
+    let missing = format!("{server}/{}_gone", db.name);
+    let mut seen = String::new();
+    let mut show = |title: &str, args: &[&str], code: i32| {
+        let err = lab.fails(args, code);
+        seen.push_str(&format!(
+            "$ labstock {title}  (exit {code})\n{}\n",
+            normalise(err)
+        ));
+    };
+    show("--db MISSING stock", &["--db", &missing, "stock"], 66);
+    show("--db EMPTY stock", &["--db", &db.url, "stock"], 1);
+    lab.ok(&["--db", &db.url, "init", "--timezone", "UTC"]);
+    show(
+        "--db LAB report expiry",
+        &["--db", &db.url, "report", "expiry"],
+        1,
+    );
+    show("--db LAB init", &["--db", &db.url, "init"], 1);
+    insta::assert_snapshot!(seen);
+}
