@@ -13,8 +13,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rand_core::{OsRng, RngCore};
 use rusqlite::{OptionalExtension, params};
@@ -168,13 +168,69 @@ impl Password {
             .map_err(|_| Error::Refused(crate::error::Refusal::Unhashable))
     }
 
+    /// Whether this is the password of the PHC string `stored`, with the
+    /// parameters the string names, computed in a kept workspace (see
+    /// [`with_workspace`]); the comparison takes constant time.
     fn matches(&self, stored: &str) -> bool {
-        PasswordHash::new(stored).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(self.0.as_bytes(), &h)
-                .is_ok()
-        })
+        let Ok(h) = PasswordHash::new(stored) else {
+            return false;
+        };
+        let (Ok(params), Ok(algorithm)) = (Params::try_from(&h), Algorithm::try_from(h.algorithm))
+        else {
+            return false;
+        };
+        let version = match h.version.map(Version::try_from).transpose() {
+            Ok(v) => v.unwrap_or_default(),
+            Err(_) => return false,
+        };
+        let (Some(salt), Some(expected)) = (h.salt, h.hash) else {
+            return false;
+        };
+        let mut salt_bytes = [0u8; 64];
+        let Ok(raw_salt) = salt.decode_b64(&mut salt_bytes) else {
+            return false;
+        };
+        let mut out = vec![0u8; expected.len()];
+        let argon = Argon2::new(algorithm, version, params.clone());
+        let done = with_workspace(params.block_count(), |blocks| {
+            argon.hash_password_into_with_memory(self.0.as_bytes(), raw_salt, &mut out, blocks)
+        });
+        // `Output`'s equality is constant-time.
+        done.is_ok() && Output::new(&out).is_ok_and(|o| o == expected)
     }
+}
+
+/// Argon2 workspaces kept for the next hash (19 MiB each with the default
+/// parameters): at most [`WORKSPACES_KEPT`].
+static WORKSPACES: std::sync::Mutex<Vec<Vec<Block>>> = std::sync::Mutex::new(Vec::new());
+
+/// Workspaces kept between hashes: as many as the server checks passwords
+/// at once.
+pub const WORKSPACES_KEPT: usize = 2;
+
+/// Run `f` with an argon2 workspace of `blocks` blocks: one kept from an
+/// earlier hash, else a new one, kept afterwards up to
+/// [`WORKSPACES_KEPT`]. A long-running server so holds a fixed few
+/// workspaces instead of allocating 19 MiB per sign-in, which the C
+/// allocator keeps after a free (it raises its mmap threshold to the size
+/// freed), scattered over its arenas.
+fn with_workspace<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
+    let kept = WORKSPACES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .pop();
+    let mut space = match kept {
+        Some(space) if space.len() == blocks => space,
+        _ => vec![Block::default(); blocks],
+    };
+    let result = f(&mut space);
+    let mut kept = WORKSPACES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if kept.len() < WORKSPACES_KEPT {
+        kept.push(space);
+    }
+    result
 }
 
 /// A hash the verifier runs against when no account has the name, so an
@@ -753,6 +809,43 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_is_checked_in_a_kept_workspace_as_argon2_checks_it() {
+        use argon2::password_hash::PasswordVerifier;
+        let right = Password("correct horse battery staple".into());
+        let stored = right.hash().expect("hash");
+        let parsed = PasswordHash::new(&stored).expect("PHC string");
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery staple", &parsed)
+                .is_ok()
+        );
+        // Twice: the second check runs in the workspace the first kept.
+        assert!(right.matches(&stored));
+        assert!(right.matches(&stored));
+        assert!(!Password("correct horse battery stapl".into()).matches(&stored));
+        assert!(!right.matches("not a hash"));
+        assert!(!right.matches(""));
+        // A hash with other parameters (a smaller m) is checked with its own.
+        let small = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(1024, 1, 1, None).expect("params"),
+        )
+        .hash_password(b"another long password", &SaltString::generate(&mut OsRng))
+        .expect("hash")
+        .to_string();
+        assert!(Password("another long password".into()).matches(&small));
+        assert!(!Password("another long passwore".into()).matches(&small));
+        assert!(
+            WORKSPACES
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .len()
+                <= WORKSPACES_KEPT
+        );
+    }
 
     fn t(min: i64) -> DateTime<Utc> {
         DateTime::<Utc>::UNIX_EPOCH + TimeDelta::minutes(min)

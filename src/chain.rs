@@ -312,7 +312,8 @@ chained!(
 chained!(
     STOCKTAKE_LINES,
     "stocktake_lines",
-    ["stocktake_id", "item_id", "lot_id", "book"]
+    ["stocktake_id", "item_id", "lot_id", "book"],
+    added["opened_on"]
 );
 chained!(
     STOCKTAKE_COUNTS,
@@ -325,7 +326,8 @@ chained!(
         "counted",
         "at",
         "user"
-    ]
+    ],
+    added["opened_on"]
 );
 chained!(
     STOCKTAKE_EVENTS,

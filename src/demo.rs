@@ -337,6 +337,7 @@ fn stocktakes(store: &mut Store, now: DateTime<Utc>, user: &str) -> Result<()> {
         lot: (!line.lot.is_empty()).then(|| line.lot.clone()),
         location: None,
         quantity: Some(quantity),
+        opened: line.opened_on,
     };
     let done = store.stocktake_start("FLAM-CAB", false, None, now, user)?;
     let sheet = store.stocktake_sheet(done)?;

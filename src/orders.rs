@@ -216,6 +216,60 @@ pub const LINES_AS_OF: &str = concat!(
 /// what `order add` and each `import orders` row read back (primary key).
 pub const LINE_BY_ID: &str = concat!(line_columns!(), "WHERE o.id = ?2");
 
+/// The lines of one order (reference ?2), with what was received on each
+/// by the moment ?1 (`orders` UNIQUE (reference, item_id)).
+pub const LINES_OF_ORDER: &str = concat!(
+    line_columns!(),
+    "WHERE o.reference = ?2 ORDER BY i.code COLLATE BINARY"
+);
+
+/// The movements that count against the lines of order ?1, by the same
+/// definition as `received_by!`: linked to a line by `order_id`
+/// (`movements_order`), or unlinked receipts and receipt corrections
+/// naming a line's (reference, item) (`movements_unlinked_order_refs`),
+/// and the unlinked reversals of these; oldest first.
+pub const ORDER_RECEIPTS: &str = "WITH line AS (SELECT id, item_id, reference FROM orders WHERE reference = ?1), \
+     counted AS ( \
+       SELECT m.id FROM line o JOIN movements m ON m.order_id = o.id \
+       UNION \
+       SELECT m.id FROM line o JOIN movements m ON m.item_id = o.item_id \
+              AND m.reference = o.reference COLLATE NOCASE \
+        WHERE m.order_id IS NULL AND m.reference IS NOT NULL \
+          AND (m.kind = 'receive' OR m.kind = 'adjust')), \
+     reversals AS ( \
+       SELECT r.id FROM counted c JOIN movements r ON r.reverses = c.id WHERE r.order_id IS NULL) \
+     SELECT m.id, m.at, m.kind, i.code, l.lot, loc.code, m.quantity, m.user \
+       FROM movements m JOIN items i ON i.id = m.item_id JOIN lots l ON l.id = m.lot_id \
+       JOIN locations loc ON loc.id = m.location_id \
+      WHERE m.id IN (SELECT id FROM counted UNION SELECT id FROM reversals) \
+      ORDER BY m.id";
+
+/// A movement that counts against an order's lines (the order's page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderReceipt {
+    pub movement: i64,
+    pub at: String,
+    pub kind: String,
+    pub item: String,
+    pub lot: Option<String>,
+    pub location: String,
+    pub quantity: i64,
+    pub user: String,
+}
+
+/// Columns of an order's receipts.
+pub const ORDER_RECEIPT_HEADERS: &[&str] = &[
+    "movement", "at", "kind", "item", "lot", "location", "quantity", "user",
+];
+
+/// One order: its lines as of a date and the movements received on them.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub reference: String,
+    pub lines: Vec<OrderLine>,
+    pub receipts: Vec<OrderReceipt>,
+}
+
 /// `orders.received` of every line beside what the ledger says it is
 /// (the definition over the whole ledger), for `check`.
 pub const RECEIVED_DISAGREEING: &str = concat!(
@@ -559,6 +613,52 @@ impl Store {
             lines.retain(|l| l.outstanding > 0);
         }
         Ok(lines)
+    }
+
+    /// One order by reference: every line (ended ones too) with what was
+    /// received as of the end of `as_of`, and the movements received on it.
+    pub fn order(&self, reference: &str, as_of: NaiveDate) -> Result<Order> {
+        let reference = reference.trim();
+        let end = end_of_day(as_of, crate::settings::lab_zone(&self.conn)?);
+        let day = as_of.to_string();
+        let lines = self
+            .conn
+            .prepare_cached(LINES_OF_ORDER)?
+            .query_map(params![end, reference], |r| line_from_row(r, &day))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        if lines.is_empty() {
+            let mut known = self.conn.prepare("SELECT DISTINCT reference FROM orders")?;
+            let known = known
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            return Err(Error::NotFound {
+                entity: "order",
+                key: reference.to_owned(),
+                within: None,
+                suggestions: closest(reference, known),
+            });
+        }
+        let receipts = self
+            .conn
+            .prepare_cached(ORDER_RECEIPTS)?
+            .query_map([reference], |r| {
+                Ok(OrderReceipt {
+                    movement: r.get(0)?,
+                    at: r.get(1)?,
+                    kind: r.get(2)?,
+                    item: r.get(3)?,
+                    lot: r.get::<_, Option<String>>(4)?.filter(|l| !l.is_empty()),
+                    location: r.get(5)?,
+                    quantity: r.get(6)?,
+                    user: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Order {
+            reference: reference.to_owned(),
+            lines,
+            receipts,
+        })
     }
 
     /// End the open lines of an order (all of them, or the one for `item`)

@@ -18,6 +18,7 @@ use crate::catalogue::{Item, Location, find_item, find_item_by_gtin, find_locati
 use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result, Within};
+use crate::ledger::Portion;
 use crate::ledger::{self, MovementRequest};
 use crate::model::{
     Money, MovementKind, Quantity, Timestamp, check_quantity, parse_stored_date, stamp,
@@ -59,7 +60,9 @@ pub struct Summary {
     pub ended_by: Option<String>,
 }
 
-/// A line of the count sheet (`item,name,lot,expiry,location,book,counted`).
+/// A line of the count sheet
+/// (`item,name,lot,expiry,location,book,counted,opened_on`): one portion
+/// of a lot, the sealed units or those opened on a day (SPEC §15).
 #[derive(Debug, Clone, Serialize)]
 pub struct SheetLine {
     pub item: String,
@@ -70,6 +73,8 @@ pub struct SheetLine {
     /// Empty on a blind sheet.
     pub book: Option<i64>,
     pub counted: Option<i64>,
+    /// The opened portion; empty for the sealed units.
+    pub opened_on: Option<NaiveDate>,
 }
 
 /// A line of the variance review.
@@ -79,6 +84,8 @@ pub struct ReviewLine {
     pub name: String,
     pub lot: String,
     pub location: String,
+    /// The opened portion; empty for the sealed units.
+    pub opened_on: Option<NaiveDate>,
     /// The book recorded at counting (at the start while uncounted).
     pub book: i64,
     pub counted: Option<i64>,
@@ -106,6 +113,7 @@ pub struct Counted {
     pub stocktake: i64,
     pub item: String,
     pub lot: String,
+    pub opened_on: Option<NaiveDate>,
     pub counted: i64,
     pub book: i64,
 }
@@ -132,6 +140,9 @@ pub struct CountRequest {
     /// stocktake's.
     pub location: Option<String>,
     pub quantity: Option<i64>,
+    /// The opened portion counted (`--opened DATE`); the sealed units
+    /// unless given.
+    pub opened: Option<NaiveDate>,
 }
 
 struct Header {
@@ -270,43 +281,64 @@ fn counted_lot(
     })
 }
 
-fn balance(conn: &Connection, lot_id: LotId, location_id: LocationId) -> Result<i64> {
+fn balance(
+    conn: &Connection,
+    lot_id: LotId,
+    location_id: LocationId,
+    portion: Portion,
+) -> Result<i64> {
     Ok(conn
         .prepare_cached(ledger::sql::BALANCE)?
-        // A stocktake counts the sealed units (SPEC §15).
-        .query_row(params![lot_id, location_id, ""], |r| r.get(0))
+        .query_row(
+            params![lot_id, location_id, ledger::portion_key(portion)],
+            |r| r.get(0),
+        )
         .optional()?
         .unwrap_or(0))
 }
 
-/// The latest count of each lot of a stocktake: lot id → (item id, book, counted).
+/// A line of a stocktake: one portion of a lot at its location.
+type LineKey = (LotId, Portion);
+
+/// The latest count of each line of a stocktake: (line, item id, book,
+/// counted).
 fn latest_counts(
     conn: &Connection,
     id: i64,
-) -> Result<Vec<(LotId, crate::values::ItemId, i64, i64)>> {
+) -> Result<Vec<(LineKey, crate::values::ItemId, i64, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.lot_id, c.item_id, c.book, c.counted FROM stocktake_counts c \
+        "SELECT c.lot_id, c.opened_on, c.item_id, c.book, c.counted FROM stocktake_counts c \
          WHERE c.stocktake_id = ?1 AND c.id = (SELECT max(id) FROM stocktake_counts d \
-               WHERE d.stocktake_id = c.stocktake_id AND d.lot_id = c.lot_id) ORDER BY c.lot_id",
+               WHERE d.stocktake_id = c.stocktake_id AND d.lot_id = c.lot_id \
+               AND d.opened_on IS c.opened_on) ORDER BY c.lot_id, c.opened_on",
     )?;
     let rows = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map([id], |r| {
+            Ok((
+                (r.get(0)?, ledger::portion_at(r, 1)?),
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+            ))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
-/// Every line: the sheet's (lot id, item id, book at start) and lots
+/// Every line: the sheet's (line, item id, book at start) and lines
 /// counted that the sheet did not have (book at start 0).
-fn lines(conn: &Connection, id: i64) -> Result<Vec<(LotId, crate::values::ItemId, i64)>> {
+fn lines(conn: &Connection, id: i64) -> Result<Vec<(LineKey, crate::values::ItemId, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT lot_id, item_id, book FROM stocktake_lines WHERE stocktake_id = ?1 ORDER BY id",
+        "SELECT lot_id, opened_on, item_id, book FROM stocktake_lines WHERE stocktake_id = ?1 ORDER BY id",
     )?;
     let mut rows = stmt
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([id], |r| {
+            Ok(((r.get(0)?, ledger::portion_at(r, 1)?), r.get(2)?, r.get(3)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (lot, item, _, _) in latest_counts(conn, id)? {
-        if !rows.iter().any(|(l, ..)| *l == lot) {
-            rows.push((lot, item, 0));
+    for (line, item, _, _) in latest_counts(conn, id)? {
+        if !rows.iter().any(|(l, ..)| *l == line) {
+            rows.push((line, item, 0));
         }
     }
     Ok(rows)
@@ -334,7 +366,7 @@ fn describe(conn: &Connection, lot_id: LotId) -> Result<LotText> {
         })?)
 }
 
-fn sort_lines<T>(rows: &mut [T], key: impl Fn(&T) -> (&str, &str)) {
+fn sort_lines<T>(rows: &mut [T], key: impl Fn(&T) -> (&str, &str, Option<NaiveDate>)) {
     rows.sort_by(|a, b| key(a).cmp(&key(b)));
 }
 
@@ -396,9 +428,13 @@ fn record_count(
         None => {
             let previous: Option<i64> = conn
                 .prepare_cached(
-                    "SELECT counted FROM stocktake_counts WHERE stocktake_id = ?1 AND lot_id = ?2 ORDER BY id DESC LIMIT 1",
+                    "SELECT counted FROM stocktake_counts WHERE stocktake_id = ?1 AND lot_id = ?2 \
+                     AND opened_on IS ?3 ORDER BY id DESC LIMIT 1",
                 )?
-                .query_row(params![h.id, lot.id], |r| r.get(0))
+                .query_row(
+                    params![h.id, lot.id, req.opened.map(|d| d.to_string())],
+                    |r| r.get(0),
+                )
                 .optional()?;
             // Counts are bounded (SPEC §10), so one more cannot overflow.
             let next = previous.unwrap_or(0) + 1;
@@ -406,16 +442,26 @@ fn record_count(
             next
         }
     };
-    let book = balance(conn, lot.id, h.location.id)?;
+    let book = balance(conn, lot.id, h.location.id, req.opened)?;
     chain::append(
         conn,
         &chain::STOCKTAKE_COUNTS,
-        params![h.id, item.id, lot.id, book, counted, now, user],
+        params![
+            h.id,
+            item.id,
+            lot.id,
+            book,
+            counted,
+            now,
+            user,
+            req.opened.map(|d| d.to_string())
+        ],
     )?;
     Ok(Counted {
         stocktake: h.id,
         item: item.code,
         lot: lot.lot,
+        opened_on: req.opened,
         counted,
         book,
     })
@@ -454,16 +500,23 @@ impl Store {
             params![location.id, category, blind, stamp(now), user],
         )?;
         let mut stmt = tx.prepare_cached(
-            "SELECT b.lot_id, b.item_id, b.quantity, i.category FROM balances b JOIN items i ON i.id = b.item_id \
-             WHERE b.location_id = ?1 AND b.opened_on = '' AND b.quantity <> 0 ORDER BY b.item_id, b.lot_id",
+            "SELECT b.lot_id, b.item_id, b.quantity, i.category, b.opened_on FROM balances b \
+             JOIN items i ON i.id = b.item_id \
+             WHERE b.location_id = ?1 AND b.quantity <> 0 ORDER BY b.item_id, b.lot_id, b.opened_on",
         )?;
-        let book: Vec<(i64, i64, i64, Option<String>)> = stmt
+        let book: Vec<(i64, i64, i64, Option<String>, Portion)> = stmt
             .query_map([location.id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    ledger::portion_at(r, 4)?,
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         drop(stmt);
-        for (lot, item, quantity, item_category) in book {
+        for (lot, item, quantity, item_category, portion) in book {
             let matches = category.is_none_or(|c| {
                 item_category
                     .as_deref()
@@ -473,7 +526,7 @@ impl Store {
                 chain::append(
                     &tx,
                     &chain::STOCKTAKE_LINES,
-                    params![id, item, lot, quantity],
+                    params![id, item, lot, quantity, portion.map(|d| d.to_string())],
                 )?;
             }
         }
@@ -486,9 +539,9 @@ impl Store {
         let h = header(&self.conn, id)?;
         let counts = latest_counts(&self.conn, id)?;
         let mut rows = Vec::new();
-        for (lot_id, _, book) in lines(&self.conn, id)? {
-            let (item, name, lot, expiry, _) = describe(&self.conn, lot_id)?;
-            let counted = counts.iter().find(|c| c.0 == lot_id).map(|c| c.3);
+        for (line, _, book) in lines(&self.conn, id)? {
+            let (item, name, lot, expiry, _) = describe(&self.conn, line.0)?;
+            let counted = counts.iter().find(|c| c.0 == line).map(|c| c.3);
             rows.push(SheetLine {
                 item,
                 name,
@@ -497,9 +550,12 @@ impl Store {
                 location: h.location.code.clone(),
                 book: (!h.blind).then_some(book),
                 counted,
+                opened_on: line.1,
             });
         }
-        sort_lines(&mut rows, |r| (r.item.as_str(), r.lot.as_str()));
+        sort_lines(&mut rows, |r| {
+            (r.item.as_str(), r.lot.as_str(), r.opened_on)
+        });
         Ok(rows)
     }
 
@@ -549,9 +605,9 @@ impl Store {
             total_variance: 0,
             total_variance_value: Money(0),
         };
-        for (lot_id, _, start_book) in lines(&self.conn, id)? {
-            let (item, name, lot, _, unit_cost) = describe(&self.conn, lot_id)?;
-            let count = counts.iter().find(|c| c.0 == lot_id);
+        for (line, _, start_book) in lines(&self.conn, id)? {
+            let (item, name, lot, _, unit_cost) = describe(&self.conn, line.0)?;
+            let count = counts.iter().find(|c| c.0 == line);
             let (book, counted) = match count {
                 Some(c) => (c.2, Some(c.3)),
                 None => (start_book, None),
@@ -581,6 +637,7 @@ impl Store {
                 name,
                 lot,
                 location: h.location.code.clone(),
+                opened_on: line.1,
                 book,
                 counted,
                 variance,
@@ -588,7 +645,9 @@ impl Store {
                 variance_value,
             });
         }
-        sort_lines(&mut review.lines, |r| (r.item.as_str(), r.lot.as_str()));
+        sort_lines(&mut review.lines, |r| {
+            (r.item.as_str(), r.lot.as_str(), r.opened_on)
+        });
         Ok(review)
     }
 
@@ -606,19 +665,22 @@ impl Store {
         require_open(&h)?;
         let counts = latest_counts(&tx, id)?;
         let all = lines(&tx, id)?;
-        let uncounted: Vec<LotId> = all
+        let uncounted: Vec<LineKey> = all
             .iter()
-            .filter(|(lot, ..)| !counts.iter().any(|c| c.0 == *lot))
-            .map(|(lot, ..)| *lot)
+            .filter(|(line, ..)| !counts.iter().any(|c| c.0 == *line))
+            .map(|(line, ..)| *line)
             .collect();
         if !uncounted.is_empty() && !zero_uncounted {
             let mut names = Vec::new();
-            for lot in uncounted.iter().take(10) {
+            for (lot, portion) in uncounted.iter().take(10) {
                 let (item, _, lot, ..) = describe(&tx, *lot)?;
+                let opened = portion
+                    .map(|d| format!(" (opened {d})"))
+                    .unwrap_or_default();
                 names.push(if lot.is_empty() {
-                    item
+                    format!("{item}{opened}")
                 } else {
-                    format!("{item} lot {lot}")
+                    format!("{item} lot {lot}{opened}")
                 });
             }
             return Err(Error::StocktakeUncounted {
@@ -634,9 +696,9 @@ impl Store {
             zeroed: 0,
         };
         let mut lk = ledger::Lookups::default();
-        for (lot_id, _, _) in &all {
+        for ((lot_id, portion), _, _) in &all {
             let (item, _, lot, ..) = describe(&tx, *lot_id)?;
-            let (book, counted, note) = match counts.iter().find(|c| c.0 == *lot_id) {
+            let (book, counted, note) = match counts.iter().find(|c| c.0 == (*lot_id, *portion)) {
                 Some(c) => (
                     c.2,
                     c.3,
@@ -644,7 +706,7 @@ impl Store {
                 ),
                 None => {
                     applied.zeroed += 1;
-                    let book = balance(&tx, *lot_id, h.location.id)?;
+                    let book = balance(&tx, *lot_id, h.location.id, *portion)?;
                     (book, 0, format!("stocktake {id}: not counted, zeroed"))
                 }
             };
@@ -660,6 +722,7 @@ impl Store {
             req.reference = Some(format!("stocktake {id}"));
             req.note = Some(note);
             req.book = Some(Quantity::bounded("book quantity", book)?);
+            req.opened = *portion;
             let outcome = ledger::record_with(&tx, &mut lk, &req, &stamp_now)?;
             applied.movements.extend(outcome.movements);
         }
@@ -691,9 +754,11 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, loc.code, s.category, s.blind, s.at, s.user, e.action, e.at, e.user, \
                     (SELECT count(*) FROM stocktake_lines l WHERE l.stocktake_id = s.id), \
-                    (SELECT count(DISTINCT lot_id) FROM stocktake_counts c WHERE c.stocktake_id = s.id), \
-                    (SELECT count(*) FROM (SELECT DISTINCT c.lot_id FROM stocktake_counts c WHERE c.stocktake_id = s.id \
-                       AND NOT EXISTS (SELECT 1 FROM stocktake_lines l WHERE l.stocktake_id = s.id AND l.lot_id = c.lot_id))) \
+                    (SELECT count(*) FROM (SELECT DISTINCT c.lot_id, c.opened_on FROM stocktake_counts c \
+                       WHERE c.stocktake_id = s.id)), \
+                    (SELECT count(*) FROM (SELECT DISTINCT c.lot_id, c.opened_on FROM stocktake_counts c WHERE c.stocktake_id = s.id \
+                       AND NOT EXISTS (SELECT 1 FROM stocktake_lines l WHERE l.stocktake_id = s.id AND l.lot_id = c.lot_id \
+                       AND l.opened_on IS c.opened_on))) \
              FROM stocktakes s JOIN locations loc ON loc.id = s.location_id \
              LEFT JOIN stocktake_events e ON e.stocktake_id = s.id ORDER BY s.id DESC",
         )?;
@@ -736,13 +801,13 @@ pub fn read_counts(source: impl std::io::Read) -> Result<Vec<(u64, CountRequest)
         .headers()
         .map_err(|e| Error::Csv(format!("cannot read the header row: {e}")))?
         .clone();
-    let known = ["item", "lot", "location", "counted", "expiry"];
+    let known = ["item", "lot", "location", "counted", "expiry", "opened_on"];
     for h in &headers {
         if !known.contains(&h.trim()) {
             return Err(Error::invalid(
                 "column",
                 h,
-                "a counts file has the columns item,lot,location,counted (and expiry for a lot not yet known)",
+                "a counts file has the columns item,lot,location,counted (and expiry for a lot not yet known, opened_on for opened units)",
             ));
         }
     }
@@ -753,7 +818,8 @@ pub fn read_counts(source: impl std::io::Read) -> Result<Vec<(u64, CountRequest)
             "a counts file needs at least the columns item and counted",
         ));
     };
-    let (lot_col, location_col, expiry_col) = (col("lot"), col("location"), col("expiry"));
+    let (lot_col, location_col, expiry_col, opened_col) =
+        (col("lot"), col("location"), col("expiry"), col("opened_on"));
     let mut counts = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| Error::Csv(format!("{e}")))?;
@@ -786,6 +852,12 @@ pub fn read_counts(source: impl std::io::Read) -> Result<Vec<(u64, CountRequest)
                     .transpose()?,
                 location: cell(location_col),
                 quantity: Some(counted),
+                opened: cell(opened_col)
+                    .map(|d| {
+                        crate::model::parse_date("opened_on", &d)
+                            .map_err(|err| err.at_row(line, Some("opened_on")))
+                    })
+                    .transpose()?,
             },
         ));
     }

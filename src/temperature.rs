@@ -462,6 +462,125 @@ pub const LOGGER: Format = Format {
     required: &["timestamp", "temperature"],
 };
 
+/// A logger download as `temp import` reads it: the plain
+/// `timestamp,temperature` form as it is, or a Lascar EasyLog USB export
+/// (EL-USB-1, EL-USB-2, EL-USB-TC…, the EasyLog USB software's "Export to
+/// CSV") rewritten to the plain form, line for line so that an error names
+/// the line of the file given. An EasyLog export's first line is
+/// `NAME,Time,Celsius(°C)[,Humidity(%rh),Dew Point(°C)…],Serial Number`
+/// (the name is the logger's, written in the ° sign of the PC's code page),
+/// then one row per reading: its index, the PC's local date and time
+/// (`DD/MM/YYYY HH:MM:SS` on a UK PC, or `YYYY-MM-DD HH:MM:SS`), the
+/// temperature, the other channels, and the serial number on the first row
+/// only. A Fahrenheit export is refused: readings are °C.
+pub fn logger_csv(source: impl Read) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut source = source;
+    source.read_to_end(&mut bytes).map_err(|e| {
+        Error::invalid(
+            "logger file",
+            e.to_string(),
+            "a readable CSV file: timestamp,temperature or an EasyLog USB export",
+        )
+    })?;
+    let header_end = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(bytes.len());
+    // The header alone may be in a Windows code page (its ° sign); the
+    // readings are ASCII.
+    let header = String::from_utf8_lossy(&bytes[..header_end]);
+    let fields: Vec<&str> = header
+        .trim_start_matches('\u{feff}')
+        .trim_end()
+        .split(',')
+        .map(str::trim)
+        .collect();
+    let easylog = fields.len() >= 3
+        && fields[1].eq_ignore_ascii_case("time")
+        && fields
+            .last()
+            .is_some_and(|f| f.eq_ignore_ascii_case("serial number"));
+    if !easylog {
+        return Ok(bytes);
+    }
+    if !fields[2].to_ascii_lowercase().starts_with("celsius") {
+        return Err(Error::invalid(
+            "logger file",
+            fields[2].to_owned(),
+            "an EasyLog export in Celsius (set the logger's or the software's unit to \u{b0}C and export again)",
+        ));
+    }
+    let body = std::str::from_utf8(&bytes[header_end.saturating_add(1).min(bytes.len())..])
+        .map_err(|_| {
+            Error::invalid(
+                "logger file",
+                "(not text)",
+                "an EasyLog export whose readings are plain text",
+            )
+        })?;
+    let mut out = String::with_capacity(body.len().saturating_add(32));
+    out.push_str("timestamp,temperature\n");
+    // The logger records at a fixed interval: a gap other than the first
+    // one (give or take the hour of a clock change) means a date read the
+    // wrong way round, e.g. a PC set to month-first dates.
+    let mut previous: Option<NaiveDateTime> = None;
+    let mut interval: Option<chrono::TimeDelta> = None;
+    for (i, line) in body.lines().enumerate() {
+        let row = u64::try_from(i).unwrap_or(u64::MAX).saturating_add(2);
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            out.push('\n');
+            continue;
+        }
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let (Some(time), Some(value)) = (cells.get(1), cells.get(2)) else {
+            return Err(Error::invalid(
+                "logger file",
+                line.to_owned(),
+                "an EasyLog row: index,date and time,temperature[,…]",
+            )
+            .at_row(row, None));
+        };
+        if let Some(at) = EASYLOG_TIMES
+            .iter()
+            .find_map(|f| NaiveDateTime::parse_from_str(time, f).ok())
+        {
+            if let Some(before) = previous {
+                let gap = at - before;
+                match interval {
+                    None => interval = Some(gap),
+                    Some(every) => {
+                        let hour = chrono::TimeDelta::hours(1);
+                        if gap != every && gap != every + hour && gap != every - hour {
+                            return Err(Error::invalid(
+                                "timestamp",
+                                (*time).to_owned(),
+                                format!(
+                                    "the logger's interval of {} minutes after the reading before ({before}); a date read the wrong way round? EasyLog dates are taken day first (DD/MM/YYYY) or as YYYY-MM-DD",
+                                    every.num_minutes()
+                                ),
+                            )
+                            .at_row(row, Some("timestamp")));
+                        }
+                    }
+                }
+            }
+            previous = Some(at);
+        }
+        let _ = writeln!(out, "{time},{value}");
+    }
+    Ok(out.into_bytes())
+}
+
+/// The date-time forms of an EasyLog export (the PC's local time).
+const EASYLOG_TIMES: [&str; 4] = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+];
+
 /// A logger's timestamp: RFC 3339 with an offset, or a local date-time in
 /// the lab's zone (`2026-11-20 09:00[:00]`, `T` or space); a local time a
 /// clock change makes ambiguous or impossible is refused.
@@ -1040,8 +1159,9 @@ impl Store {
         })
     }
 
-    /// `temp import LOC FILE`: a logger's `timestamp,temperature` rows,
-    /// all or nothing; rows identical to readings on record are skipped.
+    /// `temp import LOC FILE`: a logger's `timestamp,temperature` rows (or
+    /// an EasyLog USB export: [`logger_csv`]), all or nothing; rows
+    /// identical to readings on record are skipped.
     pub fn import_logger(
         &mut self,
         location: &str,
@@ -1049,6 +1169,7 @@ impl Store {
         ctx: ImportContext<'_>,
     ) -> Result<ImportSummary> {
         let now = Timestamp::new("now", ctx.now)?;
+        let source = std::io::Cursor::new(logger_csv(source)?);
         // Shared by the row step and the final step of the one transaction.
         let loc: RefCell<Option<Monitored>> = RefCell::new(None);
         let span: RefCell<Option<(String, String)>> = RefCell::new(None);

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::Actor;
 use crate::db::Store;
 use crate::error::Result;
-use crate::orders::{NewOrder, OrderEnd, OrderLine};
+use crate::orders::{NewOrder, Order, OrderEnd, OrderLine};
 use crate::reorder::LocationLevels;
 
 /// An order line as added, with the item's unit for saying so.
@@ -34,6 +34,14 @@ pub struct OrderQuery {
 
 pub fn lines(store: &Store, q: &OrderQuery) -> Result<Vec<OrderLine>> {
     store.order_lines(q.item.as_deref(), q.supplier.as_deref(), q.all, q.as_of)
+}
+
+/// One order by reference (the server's order page): every line with what
+/// was received as of `as_of`, and the movements received on them.
+/// Receiving against a line is `movements::record` with `order` set, as
+/// `receive ITEM QTY --order REF` does.
+pub fn order(store: &Store, reference: &str, as_of: NaiveDate) -> Result<Order> {
+    store.order(reference, as_of)
 }
 
 /// `order cancel|close`: the lines ended.

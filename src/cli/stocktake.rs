@@ -25,7 +25,10 @@ pub(crate) enum StocktakeCommand {
         #[arg(long)]
         category: Option<String>,
     },
-    /// The count sheet: item,name,lot,expiry,location,book,counted
+    /// The count sheet: item,name,lot,expiry,location,book,counted,opened_on
+    ///
+    /// One line per portion of a lot: its sealed units, and the units
+    /// opened on each day (opened_on).
     Sheet { id: String },
     /// Record a count (the book at this moment is recorded with it)
     ///
@@ -33,9 +36,9 @@ pub(crate) enum StocktakeCommand {
     /// --scan the barcode names the item (GTIN) and lot; without a quantity
     /// each scan counts one more unit.
     Count(CountArgs),
-    /// Record the counts of a file: item,lot,location,counted (all or nothing)
+    /// Record the counts of a file: item,lot,location,counted[,opened_on] (all or nothing)
     Enter { id: String, file: String },
-    /// Variances: item,name,lot,location,book,counted,variance,unit_cost,variance_value
+    /// Variances: item,name,lot,location,book,counted,variance,unit_cost,variance_value,opened_on
     Review { id: String },
     /// Apply the counts: one count movement per line, in one transaction
     ///
@@ -73,6 +76,9 @@ pub(crate) struct CountArgs {
     /// GS1 data as scanned: the item by its GTIN, the lot from AI 10
     #[arg(long, value_name = "DATA")]
     scan: Option<String>,
+    /// Count the units of the lot opened on DATE (default: the sealed units)
+    #[arg(long, value_name = "DATE")]
+    opened: Option<String>,
 }
 
 fn stocktake_id(text: &str) -> Result<i64> {
@@ -119,7 +125,14 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
             let rows = app::stocktake::sheet(&store, stocktake_id(&id)?)?;
             ctx.emit(
                 &[
-                    "item", "name", "lot", "expiry", "location", "book", "counted",
+                    "item",
+                    "name",
+                    "lot",
+                    "expiry",
+                    "location",
+                    "book",
+                    "counted",
+                    "opened_on",
                 ],
                 &rows,
             )?;
@@ -131,6 +144,11 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                 .expiry
                 .as_deref()
                 .map(|e| crate::model::parse_date("--expiry", e))
+                .transpose()?;
+            let opened = a
+                .opened
+                .as_deref()
+                .map(|d| crate::model::parse_date("--opened", d))
                 .transpose()?;
             let req = match &a.scan {
                 Some(data) => {
@@ -157,6 +175,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                             .as_deref()
                             .map(|q| parse_count("counted quantity", q))
                             .transpose()?,
+                        opened,
                     }
                 }
                 None => {
@@ -174,6 +193,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                         expiry,
                         location: a.location.clone(),
                         quantity: Some(quantity),
+                        opened,
                     }
                 }
             };
@@ -184,8 +204,12 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
             } else {
                 format!(" lot {}", c.lot)
             };
+            let opened = c
+                .opened_on
+                .map(|d| format!(" (opened {d})"))
+                .unwrap_or_default();
             ctx.say(&format!(
-                "stocktake {}: {}{lot} counted {} (book {})",
+                "stocktake {}: {}{lot}{opened} counted {} (book {})",
                 c.stocktake, c.item, c.counted, c.book
             ));
             Ok(0)
@@ -212,6 +236,7 @@ pub(crate) fn run(ctx: &Ctx, command: StocktakeCommand) -> Result<i32> {
                     "variance",
                     "unit_cost",
                     "variance_value",
+                    "opened_on",
                 ],
                 &review.lines,
             )?;

@@ -18,7 +18,7 @@ pub(crate) enum TempCommand {
     /// previous reading; recording them means it was reset. A reading
     /// outside the location's range starts (or continues) an excursion.
     Record(RecordArgs),
-    /// Import a data logger's CSV: timestamp,temperature (all or nothing)
+    /// Import a data logger's CSV: timestamp,temperature, or an EasyLog USB export (all or nothing)
     ///
     /// Timestamps with an offset are taken as given; without one they are
     /// the lab's local time (a time a clock change makes ambiguous is

@@ -273,6 +273,13 @@ impl Store {
         })
     }
 
+    /// Bound this connection's page cache to `kib` KiB (SQLite's
+    /// `cache_size`; a long-running server keeps several connections).
+    pub fn limit_page_cache(&self, kib: i64) -> Result<()> {
+        self.conn.pragma_update(None, "cache_size", -kib.abs())?;
+        Ok(())
+    }
+
     /// Pass the text of every statement this store runs to `sink` (or stop,
     /// with `None`): for diagnosing a slow command, and for the plan tests
     /// that prove every statement an import runs searches by an index.

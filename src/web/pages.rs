@@ -52,7 +52,10 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/lots/{item}/{lot}", get(lot_page).post(lot_action))
         .route("/lots/{item}/{lot}/label", get(lot_label))
         .route("/reports/{name}", get(report_page))
-        .route("/equipment", get(equipment_list))
+        .route("/orders", get(orders_page))
+        .route("/orders/{reference}", get(order_page))
+        .route("/orders/{reference}/receive", post(order_receive))
+        .route("/equipment", get(equipment_list).post(equipment_add))
         .route(
             "/equipment/{tag}",
             get(equipment_page).post(equipment_calibrate),
@@ -127,10 +130,11 @@ impl Layout {
         let mut nav = Vec::new();
         if let Some(who) = who {
             let role = who.who.role;
-            let links: [(&str, &str, Action); 10] = [
+            let links: [(&str, &str, Action); 11] = [
                 ("/", "Dashboard", Action::ReadStock),
                 ("/scan", "Scan station", Action::Receive),
                 ("/items", "Items", Action::ReadStock),
+                ("/orders", "Orders", Action::ReadStock),
                 ("/reports/reorder", "Reports", Action::ReadReports),
                 ("/equipment", "Equipment", Action::ReadEquipment),
                 ("/waste", "Waste", Action::ReadReports),
@@ -1193,7 +1197,7 @@ async fn item_view(
             crate::orders::ORDER_LIST_HEADERS,
             &orders,
             "No open order lines.",
-            &no_link,
+            &order_links,
             &no_class,
         )
         .map(|t| ("Open orders", t)),
@@ -1857,6 +1861,16 @@ async fn equipment_list(
     PageUser(who): PageUser,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    equipment_list_view(&state, &who, &q, None, StatusCode::OK).await
+}
+
+async fn equipment_list_view(
+    state: &Arc<ServerState>,
+    who: &Authed,
+    q: &HashMap<String, String>,
+    outcome: Option<Result<String, ApiError>>,
+    status: StatusCode,
+) -> Response {
     let list = state
         .read(|store, _| {
             app::equipment::list(
@@ -1868,10 +1882,37 @@ async fn equipment_list(
             )
         })
         .await;
-    let mut page = ListPage::new(Layout::new(Some(&who), "Equipment", "/equipment"));
+    let mut page = ListPage::new(Layout::new(Some(who), "Equipment", "/equipment"));
+    page.layout.show(outcome);
+    if app::roles::allows(who.who.role, Action::EquipmentRegister) {
+        page.forms.push(
+            PageForm::post("register", "/equipment", "Register an asset")
+                .fields(vec![
+                    Field::text("tag", "Asset tag")
+                        .required()
+                        .hint("Unique, e.g. EQ-0042"),
+                    Field::text("description", "Description"),
+                    Field::text("manufacturer", "Manufacturer"),
+                    Field::text("model", "Model"),
+                    Field::text("serial", "Serial number"),
+                    Field::text("location", "Where it is"),
+                    Field::text("category", "Category"),
+                    Field::text("calibration_interval", "Calibration interval")
+                        .hint("90d, 6w, 6m or 1y; empty: needs no calibration"),
+                    Field::text("in_service_date", "In service since").kind("date"),
+                    Field::text("status", "Registered as").options(&[
+                        ("in_service", "in service"),
+                        ("out_of_service", "out of service"),
+                        ("quarantined", "quarantined"),
+                        ("condemned", "condemned"),
+                    ]),
+                ])
+                .button("Register", "primary"),
+        );
+    }
     match list {
         Ok(list) => {
-            let (rows, pager) = page_of(&list, "/equipment", &q, "page");
+            let (rows, pager) = page_of(&list, "/equipment", q, "page");
             match table(
                 &EQUIPMENT_LIST_HEADERS,
                 rows,
@@ -1892,7 +1933,66 @@ async fn equipment_list(
         }
         Err(e) => page.layout.failed(&e),
     }
-    html(StatusCode::OK, &page)
+    html(status, &page)
+}
+
+/// Register an asset (a manager's: the equipment register), as
+/// `equipment add` does.
+async fn equipment_add(State(state): Shared, PageUser(who): PageUser, form: FormBody) -> Response {
+    let done = async {
+        who.require(Action::EquipmentRegister)?;
+        let (fields, _) = form_fields(
+            form,
+            &[
+                "tag",
+                "description",
+                "manufacturer",
+                "model",
+                "serial",
+                "location",
+                "category",
+                "calibration_interval",
+                "in_service_date",
+                "status",
+            ],
+            &who.who.name,
+        )?;
+        let mut eq = crate::calibration::Equipment::new(&fields.required("tag")?);
+        if let Some(s) = fields.text("status")? {
+            eq.registered_status = s.parse()?;
+        }
+        eq.description = fields.text("description")?;
+        eq.manufacturer = fields.text("manufacturer")?;
+        eq.model = fields.text("model")?;
+        eq.serial = fields.text("serial")?;
+        eq.location = fields.text("location")?;
+        eq.category = fields.text("category")?;
+        eq.calibration_interval = fields
+            .text("calibration_interval")?
+            .map(|i| crate::calibration::Interval::parse(&i))
+            .transpose()?;
+        eq.in_service_date = fields
+            .text("in_service_date")?
+            .map(|d| parse_date("in service date", &d))
+            .transpose()?;
+        let eq = state
+            .write(Some(&who.who), move |store, actor| {
+                app::equipment::add(store, eq, actor)
+            })
+            .await?;
+        let interval = eq.calibration_interval.map_or_else(
+            || "needs no calibration".to_owned(),
+            |i| format!("calibration every {i}"),
+        );
+        Ok::<_, ApiError>(format!(
+            "added asset {} ({}, {interval})",
+            eq.asset_tag,
+            eq.status.as_str()
+        ))
+    };
+    let result = done.await;
+    let status = written_status(&result);
+    equipment_list_view(&state, &who, &HashMap::new(), Some(result), status).await
 }
 
 async fn equipment_page(
@@ -2552,6 +2652,8 @@ async fn stocktake_view(
                     Field::text("item", "Item").required(),
                     Field::text("lot", "Lot"),
                     Field::text("quantity", "Counted").required(),
+                    Field::text("opened_on", "Opened on (opened units; empty: sealed)")
+                        .kind("date"),
                     Field::text("expiry", "Expiry (a lot not on the sheet)").kind("date"),
                 ],
             ),
@@ -2561,7 +2663,14 @@ async fn stocktake_view(
     let (rows, pager) = page_of(&sheet, &base, q, "page");
     match table(
         &[
-            "item", "name", "lot", "expiry", "location", "book", "counted",
+            "item",
+            "name",
+            "lot",
+            "expiry",
+            "opened_on",
+            "location",
+            "book",
+            "counted",
         ],
         rows,
         "The sheet is empty.",
@@ -2592,6 +2701,7 @@ async fn stocktake_view(
                     "item",
                     "name",
                     "lot",
+                    "opened_on",
                     "location",
                     "book",
                     "counted",
@@ -2723,7 +2833,11 @@ async fn stocktake_count(
     let done = async {
         who.require(Action::StocktakeCount)?;
         let number = crate::model::parse_count("stocktake id", &id)?;
-        let (fields, _) = form_fields(form, &["item", "lot", "quantity", "expiry"], &who.who.name)?;
+        let (fields, _) = form_fields(
+            form,
+            &["item", "lot", "quantity", "expiry", "opened_on"],
+            &who.who.name,
+        )?;
         let req = crate::stocktake::CountRequest {
             item: Some(fields.required("item")?),
             gtin: None,
@@ -2734,6 +2848,10 @@ async fn stocktake_count(
                 .transpose()?,
             location: None,
             quantity: Some(crate::model::parse_quantity(&fields.required("quantity")?)?),
+            opened: fields
+                .text("opened_on")?
+                .map(|d| parse_date("opened_on", &d))
+                .transpose()?,
         };
         let counted = state
             .write(Some(&who.who), move |store, actor| {
@@ -3207,6 +3325,234 @@ async fn temperature_chart(
         Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
         Err(e) => error_page(Some(&who), &e),
     }
+}
+
+// ---- orders --------------------------------------------------------------
+
+/// Order lines, awaited ones unless `state=all`, filtered by item and
+/// supplier as `order list` filters them, a page at a time.
+async fn orders_page(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let item = param(&q, "item");
+    let supplier = param(&q, "supplier");
+    let all = param(&q, "state").as_deref() == Some("all");
+    let mut page = ListPage::new(Layout::new(Some(&who), "Orders", "/orders"));
+    page.filter = Some(PageForm::filter(
+        "/orders",
+        vec![
+            Field::text("item", "Item").value(item.clone().unwrap_or_default()),
+            Field::text("supplier", "Supplier").value(supplier.clone().unwrap_or_default()),
+            Field::text("state", "Lines")
+                .options(&[
+                    ("open", "awaited (open and part-received)"),
+                    ("all", "all, received and ended too"),
+                ])
+                .value(if all { "all" } else { "open" }),
+        ],
+    ));
+    let lines = state
+        .read(move |store, clock| {
+            app::orders::lines(
+                store,
+                &app::orders::OrderQuery {
+                    item,
+                    supplier,
+                    all,
+                    as_of: clock.today(),
+                },
+            )
+        })
+        .await;
+    match lines {
+        Ok(lines) => {
+            let (rows, pager) = page_of(&lines, "/orders", &q, "page");
+            match table(
+                crate::orders::ORDER_LIST_HEADERS,
+                rows,
+                if all {
+                    "No order lines."
+                } else {
+                    "No order lines awaited."
+                },
+                &order_links,
+                &no_class,
+            ) {
+                Ok(t) => page.sections.push(Section {
+                    title: String::new(),
+                    table: t,
+                    pager: Some(pager),
+                }),
+                Err(e) => page.layout.failed(&e),
+            }
+        }
+        Err(e) => page.layout.failed(&e),
+    }
+    html(StatusCode::OK, &page)
+}
+
+/// Links an order line's reference to its order and its item to the item.
+fn order_links(col: &str, obj: &Map<String, Value>) -> Option<String> {
+    match col {
+        "reference" => {
+            let reference = obj.get("reference").and_then(Value::as_str)?;
+            Some(format!("/orders/{}", enc(reference)))
+        }
+        _ => item_links(col, obj),
+    }
+}
+
+async fn order_page(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(reference): Path<String>,
+) -> Response {
+    order_view(&state, &who, reference, None, StatusCode::OK).await
+}
+
+async fn order_view(
+    state: &Arc<ServerState>,
+    who: &Authed,
+    reference: String,
+    outcome: Option<Result<String, ApiError>>,
+    status: StatusCode,
+) -> Response {
+    let r = reference.clone();
+    let order = match state
+        .read(move |store, clock| app::orders::order(store, &r, clock.today()))
+        .await
+    {
+        Ok(o) => o,
+        Err(e) => return error_page(Some(who), &e),
+    };
+    let mut page = ListPage::new(Layout::new(
+        Some(who),
+        format!("Order {}", order.reference),
+        "/orders",
+    ));
+    page.layout.show(outcome);
+    let supplier = order
+        .lines
+        .iter()
+        .find_map(|l| l.supplier.clone())
+        .unwrap_or_default();
+    let ordered_on = order
+        .lines
+        .iter()
+        .map(|l| l.ordered_on.clone())
+        .min()
+        .unwrap_or_default();
+    page.facts = vec![
+        ("reference".into(), order.reference.clone()),
+        ("supplier".into(), supplier),
+        ("ordered_on".into(), ordered_on),
+        ("lines".into(), order.lines.len().to_string()),
+    ];
+    let sections = [
+        table(
+            crate::orders::ORDER_LIST_HEADERS,
+            &order.lines,
+            "No lines.",
+            &item_links,
+            &|o| match o.get("state").and_then(Value::as_str) {
+                Some("over-received") => "bad",
+                Some("part-received") => "warn",
+                _ => "",
+            },
+        )
+        .map(|t| ("Lines", t)),
+        table(
+            crate::orders::ORDER_RECEIPT_HEADERS,
+            &order.receipts,
+            "Nothing received on this order yet.",
+            &item_links,
+            &no_class,
+        )
+        .map(|t| ("Received", t)),
+    ];
+    for made in sections {
+        match made {
+            Ok((title, t)) => page.sections.push(Section {
+                title: title.into(),
+                table: t,
+                pager: None,
+            }),
+            Err(e) => return error_page(Some(who), &e),
+        }
+    }
+    let awaited: Vec<(String, String)> = order
+        .lines
+        .iter()
+        .filter(|l| l.outstanding > 0)
+        .map(|l| {
+            (
+                l.item.clone(),
+                format!(
+                    "{} – {} ({} of {} outstanding, to {})",
+                    l.item, l.name, l.outstanding, l.quantity, l.location
+                ),
+            )
+        })
+        .collect();
+    if !awaited.is_empty() && app::roles::allows(who.who.role, Action::Receive) {
+        let mut item = Field::text("item", "Line");
+        item.options = awaited;
+        page.forms.push(
+            PageForm::post(
+                "receive",
+                format!("/orders/{}/receive", enc(&order.reference)),
+                "Receive against a line",
+            )
+            .fields(vec![
+                item,
+                Field::text("quantity", "Quantity")
+                    .required()
+                    .kind("number"),
+                Field::text("lot", "Lot"),
+                Field::text("expiry", "Expiry").kind("date"),
+                Field::text("location", "Location").hint("Empty: the line's delivery location"),
+                Field::text("note", "Note"),
+            ])
+            .button("Receive", "primary"),
+        );
+    }
+    html(status, &page)
+}
+
+/// Receive against a line of the order: the same movement as `receive ITEM
+/// QTY --order REF` (an assistant's, like any receipt), delivered to the
+/// line's location unless another is named.
+async fn order_receive(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(reference): Path<String>,
+    form: FormBody,
+) -> Response {
+    let recorded = async {
+        who.require(Action::Receive)?;
+        let form = form.map(|Form(mut map)| {
+            map.insert("kind".into(), "receive".into());
+            map.insert("order".into(), reference.clone());
+            Form(map)
+        });
+        let (fields, _) = form_fields(
+            form,
+            &[
+                "kind", "order", "item", "quantity", "lot", "expiry", "location", "note",
+            ],
+            &who.who.name,
+        )?;
+        let item = fields.required("item")?;
+        let clock = crate::clock::Clock::from_env()?;
+        let body = api::parse_movement_for_item(&fields, &item, &who.who.name, &clock)?;
+        let outcome = api::record_movement(&state, &who, body).await?;
+        Ok::<_, ApiError>(scan_text(&outcome))
+    };
+    let result = recorded.await;
+    let status = written_status(&result);
+    order_view(&state, &who, reference, Some(result), status).await
 }
 
 #[cfg(test)]

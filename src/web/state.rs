@@ -1,6 +1,8 @@
 //! What every request shares: the database (one writer connection behind a
-//! lock, a pool of reader connections), the lab's time zone and whether
-//! the server speaks TLS. Every call runs on tokio's blocking pool.
+//! lock, a pool of reader connections) and whether the server speaks TLS.
+//! Every call runs on tokio's blocking pool. The lab's time zone is read
+//! from the database by every request (one indexed row), so a change of
+//! the `timezone` setting applies at once, not at the next start.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -18,16 +20,29 @@ use crate::clock::Clock;
 use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Result};
 
-/// Password checks run at once (see `ServerState::password_checks`).
-const PASSWORD_CHECKS: usize = 2;
+/// Password checks run at once (see `ServerState::password_checks`): as
+/// many as argon2 workspaces are kept ([`crate::accounts::WORKSPACES_KEPT`]).
+const PASSWORD_CHECKS: usize = crate::accounts::WORKSPACES_KEPT;
 
-/// Threads for database work off the async threads: enough to keep the
-/// cores busy and the one writer fed, few enough that memory stays small
-/// (each thread keeps its own allocator arena).
-pub(super) const BLOCKING_THREADS: usize = 16;
+/// Reads at once, each on a reader connection of its own; the pool never
+/// holds more connections than this. Reads are index probes of a few
+/// milliseconds, so a few per core keep the cores busy; more only add
+/// connections, each with its own parsed schema and page cache.
+const READERS: usize = 4;
 
-/// Reader connections kept open between requests.
-const READERS_KEPT: usize = 8;
+/// Page cache of each of the server's connections, in KiB (SQLite's
+/// `cache_size`): the readers, the writer and the opener together hold at
+/// most (READERS + 2) × this. The file's pages beyond it come from the
+/// operating system's file cache, which is not the server's memory.
+/// `mmap_size` stays 0: mapped pages of a 500 MB file would count in the
+/// server's resident size.
+pub(super) const CACHE_KIB: i64 = 2048;
+
+/// Threads for database work off the async threads: the reads and the
+/// one write that may run at once (each waits for its turn on a semaphore
+/// before it takes a thread), with room to spare. Few, because each thread
+/// may keep an allocator arena.
+pub(super) const BLOCKING_THREADS: usize = READERS + 4;
 
 pub(crate) struct ServerState {
     db: PathBuf,
@@ -36,10 +51,14 @@ pub(crate) struct ServerState {
     /// which would drop this process's locks on the file).
     opener: Mutex<Store>,
     open_options: OpenOptions,
-    zone: Tz,
     pub(super) tls: bool,
     writer: Mutex<Store>,
+    /// A write's turn: taken before its thread, so writes waiting for the
+    /// writer wait without holding a thread.
+    writes: Arc<tokio::sync::Semaphore>,
     readers: Mutex<Vec<Store>>,
+    /// A read's turn on one of at most [`READERS`] reader connections.
+    reads: Arc<tokio::sync::Semaphore>,
     /// The dashboard last computed, with the date and change marks it was
     /// computed for; held while one is computed, so sixteen benches asking
     /// at once compute it once.
@@ -50,12 +69,22 @@ pub(crate) struct ServerState {
     pub(super) password_checks: tokio::sync::Semaphore,
     /// Pages rendered for a key (page, user, query), with the date and
     /// change marks they were rendered for; served again while those are
-    /// equal. Bounded: cleared when it reaches [`PAGES_KEPT`].
-    pages: Mutex<HashMap<String, (Freshness, axum::body::Bytes)>>,
+    /// equal. Bounded: cleared when it would pass [`PAGES_KEPT`] pages or
+    /// [`PAGES_KEPT_BYTES`].
+    pages: Mutex<KeptPages>,
 }
 
 /// Rendered pages kept (see `ServerState::pages`).
 const PAGES_KEPT: usize = 512;
+
+/// Bytes of rendered pages kept (see `ServerState::pages`).
+const PAGES_KEPT_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Default)]
+struct KeptPages {
+    pages: HashMap<String, (Freshness, axum::body::Bytes)>,
+    bytes: usize,
+}
 
 /// What a kept page is valid for: the lab's date and the change marks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,21 +100,23 @@ impl ServerState {
         if !crate::app::accounts::has_active_manager(&writer)? {
             return Err(Error::NoManager);
         }
-        let zone = writer.lab_zone()?;
+        writer.limit_page_cache(CACHE_KIB)?;
         let opener = writer.open_again()?;
+        opener.limit_page_cache(CACHE_KIB)?;
         // Fail at start, not at the first request, on a bad LABSTOCK_NOW.
         Clock::from_env()?;
         Ok(ServerState {
             db: options.db.clone(),
             open_options: options.open_options,
-            zone,
             opener: Mutex::new(opener),
             tls: options.tls.is_some(),
             writer: Mutex::new(writer),
+            writes: Arc::new(tokio::sync::Semaphore::new(1)),
             readers: Mutex::new(Vec::new()),
+            reads: Arc::new(tokio::sync::Semaphore::new(READERS)),
             dashboard: Mutex::new(None),
             password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
-            pages: Mutex::new(HashMap::new()),
+            pages: Mutex::new(KeptPages::default()),
         })
     }
 
@@ -123,8 +154,8 @@ impl ServerState {
 
     /// A page kept for `key` that is still fresh.
     pub(super) fn kept_page(&self, key: &str, fresh: &Freshness) -> Option<axum::body::Bytes> {
-        let pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
-        pages
+        let kept = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.pages
             .get(key)
             .filter(|(kept, _)| kept == fresh)
             .map(|(_, body)| body.clone())
@@ -132,17 +163,27 @@ impl ServerState {
 
     /// Keep a page rendered for `key` at `fresh`.
     pub(super) fn keep_page(&self, key: String, fresh: Freshness, body: axum::body::Bytes) {
-        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
-        if pages.len() >= PAGES_KEPT {
-            pages.clear();
+        let mut kept = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        let size = key.len().saturating_add(body.len());
+        if size > PAGES_KEPT_BYTES {
+            return;
         }
-        pages.insert(key, (fresh, body));
+        if kept.pages.len() >= PAGES_KEPT || kept.bytes.saturating_add(size) > PAGES_KEPT_BYTES {
+            kept.pages.clear();
+            kept.bytes = 0;
+        }
+        if let Some((old_key, (_, old))) = kept.pages.remove_entry(&key) {
+            kept.bytes = kept.bytes.saturating_sub(old_key.len() + old.len());
+        }
+        kept.bytes = kept.bytes.saturating_add(size);
+        kept.pages.insert(key, (fresh, body));
     }
 
     /// The clock of this request (`LABSTOCK_NOW` pins it, as for the CLI),
-    /// with dates in the lab's zone.
-    fn clock(&self) -> Result<Clock> {
-        Ok(Clock::from_env()?.in_zone(self.zone))
+    /// with dates in the lab's zone as the database says it now.
+    fn clock(store: &Store) -> Result<Clock> {
+        let zone: Tz = store.lab_zone()?;
+        Ok(Clock::from_env()?.in_zone(zone))
     }
 
     fn reader(&self) -> Result<Store> {
@@ -153,17 +194,21 @@ impl ServerState {
             .pop();
         match pooled {
             Some(store) => Ok(store),
-            None => self
-                .opener
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .open_again(),
+            None => {
+                let store = self
+                    .opener
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .open_again()?;
+                store.limit_page_cache(CACHE_KIB)?;
+                Ok(store)
+            }
         }
     }
 
     fn give_back(&self, store: Store) {
         let mut readers = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
-        if readers.len() < READERS_KEPT {
+        if readers.len() < READERS {
             readers.push(store);
         }
     }
@@ -174,11 +219,15 @@ impl ServerState {
         T: Send + 'static,
         F: FnOnce(&Store, &Clock) -> Result<T> + Send + 'static,
     {
+        let turn = Arc::clone(&self.reads)
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal("the server is stopping"))?;
         let me = Arc::clone(self);
         let ran = tokio::task::spawn_blocking(move || {
-            let clock = me.clock()?;
+            let _turn = turn;
             let store = me.reader()?;
-            let result = f(&store, &clock);
+            let result = Self::clock(&store).and_then(|clock| f(&store, &clock));
             me.give_back(store);
             result.map_err(|e| e.in_database(&me.db, me.open_options.busy_timeout))
         })
@@ -201,16 +250,21 @@ impl ServerState {
         T: Send + 'static,
         F: FnOnce(&mut Store, Actor<'_>) -> Result<T> + Send + 'static,
     {
+        let turn = Arc::clone(&self.writes)
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal("the server is stopping"))?;
         let me = Arc::clone(self);
         let user = who.map(|p| p.name.clone()).unwrap_or_default();
         let ran = tokio::task::spawn_blocking(move || {
-            let clock = me.clock()?;
+            let _turn = turn;
+            let mut store = me.writer.lock().unwrap_or_else(PoisonError::into_inner);
+            let clock = Self::clock(&store)?;
             let actor = Actor {
                 user: &user,
                 now: clock.timestamp(),
                 today: clock.today(),
             };
-            let mut store = me.writer.lock().unwrap_or_else(PoisonError::into_inner);
             f(&mut store, actor).map_err(|e| e.in_database(&me.db, me.open_options.busy_timeout))
         })
         .await;

@@ -578,3 +578,65 @@ fn a_database_from_the_lot_wide_rule_keeps_its_meaning_as_opened_portions() {
     assert_eq!((last[3].as_str(), last[14].as_str()), ("C2", ""));
     lab.ok(&["check"]);
 }
+
+#[test]
+fn a_stocktake_counts_each_portion_and_applies_to_it() {
+    let lab = reagent_lab();
+    lab.ok(&["lot", "open", "RGT", "A", "2", "--date", "2026-11-18"]);
+    lab.ok(&["stocktake", "start", "--location", "FRIDGE-1"]);
+    let sheet = lab.csv(&["stocktake", "sheet", "1"]);
+    assert_eq!(
+        sheet[0],
+        [
+            "item",
+            "name",
+            "lot",
+            "expiry",
+            "location",
+            "book",
+            "counted",
+            "opened_on"
+        ]
+    );
+    let lines: Vec<String> = sheet[1..]
+        .iter()
+        .map(|r| format!("{} {} {}", r[2], r[5], r[7]))
+        .collect();
+    assert_eq!(lines, ["A 8 ", "A 2 2026-11-18", "B 4 "]);
+    // One opened kit was used up; the sealed kits are all there.
+    lab.ok(&["stocktake", "count", "1", "RGT", "8", "--lot", "A"]);
+    let said = lab.run(&[
+        "stocktake",
+        "count",
+        "1",
+        "RGT",
+        "1",
+        "--lot",
+        "A",
+        "--opened",
+        "2026-11-18",
+    ]);
+    assert!(said.status.success(), "{said:?}");
+    assert!(
+        String::from_utf8_lossy(&said.stderr)
+            .contains("RGT lot A (opened 2026-11-18) counted 1 (book 2)"),
+        "{said:?}"
+    );
+    lab.ok(&["stocktake", "count", "1", "RGT", "4", "--lot", "B"]);
+    let review = lab.csv(&["stocktake", "review", "1"]);
+    let variances: Vec<String> = review[1..]
+        .iter()
+        .map(|r| format!("{} {} {}", r[2], r[6], r[9]))
+        .collect();
+    assert_eq!(variances, ["A 0 ", "A -1 2026-11-18", "B 0 "]);
+    lab.ok(&["stocktake", "apply", "1"]);
+    assert_eq!(
+        stock(&lab, &[]),
+        [
+            "A FRIDGE-1 8  2027-06-30 available",
+            "A FRIDGE-1 1 2026-11-18 2026-12-16 available",
+            "B FRIDGE-1 4  2027-03-31 available",
+        ]
+    );
+    lab.ok(&["check"]);
+}

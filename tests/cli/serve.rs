@@ -1074,3 +1074,92 @@ fn concurrent_writes_through_the_server_never_overdraw_and_never_fail_as_busy() 
     assert!(held >= 0);
     lab.ok(&["check"]);
 }
+
+#[test]
+fn a_write_while_another_process_holds_the_database_gets_503_with_retry_after_and_writes_nothing() {
+    let lab = demo_lab();
+    // The global --busy-timeout (or LABSTOCK_BUSY_TIMEOUT) is how long the
+    // server's writes wait, as the CLI's do.
+    let (server, _) = Server::start_with(&lab, &["--busy-timeout", "300ms"]);
+    let session = cookie(&server.sign_in("assistant", PASSWORD));
+    let before = movements(&lab);
+    let receipt = r#"{"kind":"receive","item":"CON-MARKER","quantity":1}"#;
+    let holder = lab.raw();
+    holder
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    let r = server.request(
+        "POST",
+        "/api/v1/movements",
+        &[("Cookie", &session)],
+        Some(receipt),
+    );
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.header("retry-after"), Some("1"), "{:?}", r.headers);
+    let body = r.json();
+    assert_eq!(body["exit_code"], 75, "{body}");
+    let message = body["error"].as_str().expect("error");
+    assert!(
+        message.contains("busy") && message.contains("nothing was written"),
+        "{message}"
+    );
+    // A page's form gets the same status and message.
+    let form = server.request(
+        "POST",
+        "/items/CON-MARKER",
+        &[
+            ("Cookie", &session),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Origin", &format!("http://{}", server.addr)),
+        ],
+        Some("kind=receive&quantity=1"),
+    );
+    assert_eq!(form.status, 503, "{}", form.body);
+    assert!(form.body.contains("is busy"), "{}", form.body);
+    holder.execute_batch("ROLLBACK").expect("release");
+    drop(holder);
+    assert_eq!(movements(&lab), before, "nothing written while busy");
+    // Released, the same write goes through.
+    let r = server.request(
+        "POST",
+        "/api/v1/movements",
+        &[("Cookie", &session)],
+        Some(receipt),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(movements(&lab), before + 1);
+}
+
+#[test]
+fn a_change_of_the_labs_time_zone_applies_to_the_running_server() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let session = cookie(&server.sign_in("viewer", PASSWORD));
+    // LABSTOCK_NOW is 2026-11-21T09:00:00Z: the 21st in UTC, still the
+    // 20th in Pago Pago (UTC-11).
+    let days = || {
+        let r = server.request(
+            "GET",
+            "/api/v1/reports/expiry?within=3650",
+            &[("Cookie", &session)],
+            None,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        let rows = r.json();
+        let first = &rows.as_array().expect("rows")[0];
+        (
+            first["item"].as_str().expect("item").to_owned(),
+            first["lot"].as_str().unwrap_or_default().to_owned(),
+            first["days_until_expiry"].as_i64().expect("days"),
+        )
+    };
+    let (item, lot, in_utc) = days();
+    lab.ok(&["config", "set", "timezone", "Pacific/Pago_Pago"]);
+    let (item_after, lot_after, in_pago_pago) = days();
+    assert_eq!((item_after, lot_after), (item, lot));
+    assert_eq!(
+        in_pago_pago,
+        in_utc + 1,
+        "today is a day earlier in the new zone, without a restart"
+    );
+}

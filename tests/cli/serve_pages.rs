@@ -1006,3 +1006,232 @@ fn an_asset_status_change_and_a_calibration_extension_are_supervisors_actions_on
     );
     assert!(bad.status == 422 || bad.status == 400, "{}", bad.status);
 }
+
+#[test]
+fn orders_are_listed_a_page_at_a_time_and_an_order_shows_its_lines_and_receipts() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let list = page(&server, "/orders", &viewer);
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_no_inline_script(&list.body, "/orders");
+    assert!(
+        list.body.contains("href=\"/orders/PO-2026-0412\""),
+        "{}",
+        list.body
+    );
+    // Filters as `order list` takes them.
+    let roche = page(&server, "/orders?supplier=Roche+Diagnostics", &viewer).body;
+    assert!(roche.contains("PO-2026-0415"), "{roche}");
+    assert!(!roche.contains("PO-2026-0419"), "{roche}");
+    let one = page(&server, "/orders?item=RGT-CRP", &viewer).body;
+    assert!(
+        one.contains("PO-2026-0412") && !one.contains("PO-2026-0415"),
+        "{one}"
+    );
+    let unknown = page(&server, "/orders?item=NO-SUCH-ITEM", &viewer);
+    assert!(
+        unknown.body.contains("NO-SUCH-ITEM"),
+        "the CLI's refusal: {}",
+        unknown.body
+    );
+    // The order's page: every line, what was received, and no receive form
+    // for a viewer.
+    let order = page(&server, "/orders/PO-2026-0412", &viewer);
+    assert_eq!(order.status, 200, "{}", order.body);
+    assert!(order.body.contains("CAL-CFAS") && order.body.contains("RGT-CRP"));
+    assert!(!order.body.contains("Receive against a line"));
+    let missing = page(&server, "/orders/PO-NOPE", &viewer);
+    assert_eq!(missing.status, 404, "{}", missing.body);
+
+    // An assistant receives against a line: the same receipt as
+    // `receive --order`, delivered where the line says.
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let form = page(&server, "/orders/PO-2026-0419", &assistant).body;
+    assert!(form.contains("Receive against a line"), "{form}");
+    assert!(
+        form.contains("Nothing received on this order yet."),
+        "{form}"
+    );
+    let r = form_post(
+        &server,
+        "/orders/PO-2026-0419/receive",
+        &assistant,
+        "item=PPE-GLV-S&quantity=5",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body.contains("PPE-GLV-S"), "{}", r.body);
+    let lines = lab.csv(&["order", "list", "--item", "PPE-GLV-S"]);
+    let line = lines.iter().find(|l| l[0] == "PO-2026-0419").expect("line");
+    assert_eq!(
+        (line[8].as_str(), line[9].as_str(), line[10].as_str()),
+        ("5", "15", "part-received"),
+        "{line:?}"
+    );
+    let after = page(&server, "/orders/PO-2026-0419", &assistant).body;
+    assert!(
+        !after.contains("Nothing received on this order yet."),
+        "{after}"
+    );
+    assert!(
+        after.contains("assistant"),
+        "the receipt and who made it: {after}"
+    );
+
+    // A refusal is the CLI's message, nothing written.
+    let before = lab.ok(&["audit", "--format", "csv"]).lines().count();
+    let bad = form_post(
+        &server,
+        "/orders/PO-2026-0412/receive",
+        &assistant,
+        "item=RGT-CRP&quantity=2",
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(
+        bad.body.contains("a receipt needs --lot and --expiry"),
+        "{}",
+        bad.body
+    );
+    let zero = form_post(
+        &server,
+        "/orders/PO-2026-0419/receive",
+        &assistant,
+        "item=PPE-GLV-S&quantity=0",
+    );
+    assert!(zero.status == 422 || zero.status == 400, "{}", zero.body);
+    assert_eq!(
+        lab.ok(&["audit", "--format", "csv"]).lines().count(),
+        before
+    );
+}
+
+#[test]
+fn receiving_against_an_order_and_registering_an_asset_by_every_role() {
+    // (path, body, lowest rank allowed: 1 assistant, 3 manager)
+    let forms: [(&str, &str, i32); 2] = [
+        (
+            "/orders/PO-2026-0419/receive",
+            "item=PPE-GLV-S&quantity=1",
+            1,
+        ),
+        (
+            "/equipment",
+            "tag=EQ-NEW-1&description=Benchtop+centrifuge&calibration_interval=1y&category=centrifuge",
+            3,
+        ),
+    ];
+    let rank = |role: &str| match role {
+        "viewer" => 0,
+        "assistant" => 1,
+        "supervisor" => 2,
+        "manager" => 3,
+        _ => -1,
+    };
+    for role in ["viewer", "assistant", "supervisor", "manager", "auditor"] {
+        let lab = demo_lab();
+        let server = Server::start(&lab);
+        let s = server.sign_in(role, PASSWORD);
+        let offered = page(&server, "/equipment", &s).body;
+        assert_eq!(
+            offered.contains("Register an asset"),
+            rank(role) >= 3,
+            "{role}"
+        );
+        for (path, body, lowest) in forms {
+            let all = |lab: &Lab| lab.ok(&["audit", "--format", "csv"]);
+            let mine = |trail: &str| {
+                trail
+                    .lines()
+                    .filter(|l| l.contains(&format!(",{role},")))
+                    .count()
+            };
+            let before = all(&lab);
+            let r = form_post(&server, path, &s, body);
+            let after = all(&lab);
+            if rank(role) >= lowest {
+                assert_eq!(r.status, 201, "{role} {path}: {}", r.body);
+                assert!(r.body.contains("class=\"notice\""), "{role} {path}");
+                assert_eq!(
+                    after.lines().count() - before.lines().count(),
+                    mine(&after) - mine(&before),
+                    "{role} {path}: everything written is recorded as {role}"
+                );
+                assert!(mine(&after) > mine(&before), "{role} {path}");
+            } else {
+                assert_eq!(r.status, 403, "{role} {path}");
+                assert_eq!(after, before, "{role} {path} wrote");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_asset_registered_from_the_page_is_the_one_equipment_add_makes() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let manager = server.sign_in("manager", PASSWORD);
+    let r = form_post(
+        &server,
+        "/equipment",
+        &manager,
+        "tag=EQ-0900&description=Refrigerated+centrifuge&manufacturer=Hettich&model=Rotina+380R\
+         &serial=0012345&location=Room+2.14&category=centrifuge&calibration_interval=6m\
+         &in_service_date=2026-11-01",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body
+            .contains("added asset EQ-0900 (in_service, calibration every 6m)"),
+        "{}",
+        r.body
+    );
+    lab.ok(&[
+        "equipment",
+        "add",
+        "EQ-0901",
+        "--description",
+        "Refrigerated centrifuge",
+        "--manufacturer",
+        "Hettich",
+        "--model",
+        "Rotina 380R",
+        "--serial",
+        "0012345",
+        "--location",
+        "Room 2.14",
+        "--category",
+        "centrifuge",
+        "--calibration-interval",
+        "6m",
+        "--in-service-date",
+        "2026-11-01",
+    ]);
+    let list = lab.csv(&["equipment", "list"]);
+    let row = |tag: &str| {
+        list.iter()
+            .find(|r| r[0] == tag)
+            .unwrap_or_else(|| panic!("{tag} listed"))[1..]
+            .to_vec()
+    };
+    assert_eq!(row("EQ-0900"), row("EQ-0901"));
+    assert_eq!(page(&server, "/equipment/EQ-0900", &manager).status, 200);
+    // The CLI's refusals, nothing written.
+    let before = lab.csv(&["equipment", "list"]).len();
+    for (body, says) in [
+        ("tag=EQ-0900", "EQ-0900"),
+        ("tag=EQ-0902&calibration_interval=sometimes", "sometimes"),
+        ("tag=EQ-0903&in_service_date=2026-13-01", "2026-13-01"),
+        ("tag=EQ-0904&status=broken", "broken"),
+        ("description=no+tag", "tag"),
+    ] {
+        let r = form_post(&server, "/equipment", &manager, body);
+        assert!(
+            r.status == 422 || r.status == 400 || r.status == 409,
+            "{body}: {} {}",
+            r.status,
+            r.body
+        );
+        assert!(r.body.contains(says), "{body}: {}", r.body);
+    }
+    assert_eq!(lab.csv(&["equipment", "list"]).len(), before);
+}

@@ -79,7 +79,14 @@ fn the_sheet_lists_every_balance_with_its_book_and_a_blind_sheet_hides_it() {
     assert_eq!(
         sheet[0],
         [
-            "item", "name", "lot", "expiry", "location", "book", "counted"
+            "item",
+            "name",
+            "lot",
+            "expiry",
+            "location",
+            "book",
+            "counted",
+            "opened_on"
         ]
     );
     assert_eq!(
@@ -91,6 +98,7 @@ fn the_sheet_lists_every_balance_with_its_book_and_a_blind_sheet_hides_it() {
             "2027-06-30",
             "FRIDGE-1",
             "10",
+            "",
             ""
         ]
     );
@@ -207,20 +215,21 @@ fn review_values_each_variance_and_totals_them() {
             "counted",
             "variance",
             "unit_cost",
-            "variance_value"
+            "variance_value",
+            "opened_on"
         ]
     );
     assert_eq!(
         rows[1][2..],
-        ["A1", "FRIDGE-1", "10", "9", "-1", "12.50", "-12.50"].map(String::from)
+        ["A1", "FRIDGE-1", "10", "9", "-1", "12.50", "-12.50", ""].map(String::from)
     );
     assert_eq!(
         rows[2][2..],
-        ["B2", "FRIDGE-1", "4", "", "", "12.50", ""].map(String::from)
+        ["B2", "FRIDGE-1", "4", "", "", "12.50", "", ""].map(String::from)
     );
     assert_eq!(
         rows[3][4..],
-        ["20", "23", "3", "2.00", "6.00"].map(String::from)
+        ["20", "23", "3", "2.00", "6.00", ""].map(String::from)
     );
     let totals = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -734,3 +734,77 @@ fn the_lots_of_an_excursion_are_those_held_at_any_moment_of_it_from_the_ledger()
     assert_eq!(status("A1"), "available", "{lots:?}");
     assert_eq!(status("D4"), "available", "{lots:?}");
 }
+
+#[test]
+fn an_easylog_usb_export_imports_as_its_readings_and_a_misread_date_is_refused() {
+    let lab = fridge_lab();
+    lab.ok(&["config", "set", "timezone", "Europe/London"]);
+    // The fixture is an EL-USB-1 export as the EasyLog USB software writes
+    // it (CRLF, day-first dates of a UK PC, the serial on the first row).
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/easylog-fridge-1.csv");
+    let out = lab.run(&["temp", "import", "FRIDGE-1", fixture]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("imported 12 readings"), "{said}");
+    let list = lab.csv(&["temp", "list", "--location", "FRIDGE-1"]);
+    assert_eq!(list.len(), 13, "{list:?}");
+    // 19/11/2026 08:00 in London (UTC+0 in November), day first.
+    assert_eq!(list[1][1], "2026-11-19T08:00:00Z");
+    assert_eq!(list[12][1], "2026-11-19T08:55:00Z");
+    assert_eq!(
+        excursions(&lab)[1][2..4],
+        ["2026-11-19T08:25:00Z", "2026-11-19T08:35:00Z"]
+    );
+    // The same download again skips every row (with --again: the file is
+    // the same).
+    let again = lab.run(&["temp", "import", "FRIDGE-1", fixture, "--again"]);
+    assert!(again.status.success(), "{again:?}");
+    assert_eq!(readings(&lab), 12);
+
+    // An EL-USB-2 export (humidity and dew point beside the temperature),
+    // its header in the Windows code page (° as the byte B0).
+    let mut two =
+        b"FREEZER logger,Time,Celsius(\xb0C),Humidity(%rh),Dew Point(\xb0C),Serial Number\r\n"
+            .to_vec();
+    two.extend_from_slice(
+        b"1,20/11/2026 10:00:00,5.5,41.5,-6.9,020304050\r\n2,20/11/2026 10:10:00,5.0,40.0,-7.5\r\n",
+    );
+    let path = lab.path().join("el-usb-2.csv");
+    std::fs::write(&path, &two).expect("write");
+    lab.ok(&["temp", "import", "FRIDGE-1", path.to_str().unwrap()]);
+    let list = lab.csv(&["temp", "list", "--location", "FRIDGE-1"]);
+    let last = list.last().expect("row");
+    assert_eq!(last[1], "2026-11-20T10:10:00Z", "{last:?}");
+    assert!(list.iter().any(|r| r[1] == "2026-11-20T10:00:00Z"));
+    let before = readings(&lab);
+
+    // Refused whole, nothing written: a Fahrenheit export, and a file from
+    // a PC set to month-first dates (11/01 read as 11 January jumps a month
+    // between two readings five minutes apart).
+    let fahrenheit = lab.file(
+        "f.csv",
+        "F logger,Time,Fahrenheit(°F),Serial Number\n1,20/11/2026 11:00:00,41.0,1\n",
+    );
+    let err = lab.fails(
+        &["temp", "import", "FRIDGE-1", fahrenheit.to_str().unwrap()],
+        65,
+    );
+    assert!(
+        err.contains("Fahrenheit") && err.contains("Celsius"),
+        "{err}"
+    );
+    let us = lab.file(
+        "us.csv",
+        "US logger,Time,Celsius(°C),Serial Number\n\
+         1,11/01/2026 23:50:00,4.0,1\n\
+         2,11/01/2026 23:55:00,4.0\n\
+         3,11/02/2026 00:00:00,4.0\n",
+    );
+    let err = lab.fails(&["temp", "import", "FRIDGE-1", us.to_str().unwrap()], 65);
+    assert!(
+        err.contains("line 4") && err.contains("11/02/2026 00:00:00") && err.contains("day first"),
+        "{err}"
+    );
+    assert_eq!(readings(&lab), before);
+    lab.ok(&["check"]);
+}

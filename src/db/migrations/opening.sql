@@ -36,3 +36,10 @@ ALTER TABLE balances_by_portion RENAME TO balances;
 CREATE INDEX balances_item ON balances (item_id, location_id);
 CREATE INDEX balances_location ON balances (location_id);
 CREATE INDEX balances_in_stock ON balances (lot_id, location_id, quantity) WHERE quantity <> 0;
+
+-- A stocktake counts portions too: each sheet line and each count names
+-- the opened portion it is of (NULL: the sealed units).
+ALTER TABLE stocktake_lines ADD COLUMN opened_on TEXT
+    CHECK (opened_on IS NULL OR length(opened_on) = 10);
+ALTER TABLE stocktake_counts ADD COLUMN opened_on TEXT
+    CHECK (opened_on IS NULL OR length(opened_on) = 10);
