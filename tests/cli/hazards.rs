@@ -386,6 +386,25 @@ fn sds_refusals_name_the_problem_and_write_nothing() {
         65,
     );
     assert!(err.contains("NOPE"), "{err}");
+    let err = lab.fails(
+        &[
+            "sds",
+            "add",
+            "ACE",
+            "missing.pdf",
+            "--revised",
+            "2024-02-01",
+        ],
+        66,
+    );
+    assert!(err.contains("missing.pdf"), "{err}");
+    let err = lab.fails(
+        &["sds", "add", "ACE", &later, "--revised", "14/03/2025"],
+        65,
+    );
+    assert!(err.contains("14/03/2025"), "{err}");
+    let err = lab.fails(&["report", "sds", "--older-than-years", "three"], 65);
+    assert!(err.contains("three"), "{err}");
     let err = lab.fails(&["sds", "confirm", "ACE", "--date", "2024-01-01"], 65);
     assert!(err.contains("2024-01-01"), "{err}");
     assert_eq!(lab.db_bytes(), before, "a refused SDS writes nothing");
