@@ -489,11 +489,12 @@ pub(crate) fn chain_append(
     Ok(id)
 }
 
-/// The balance of a lot at a location, locked until the transaction ends
-/// (`SELECT … FOR UPDATE`), the row created at 0 first if there was none,
-/// so that two writers of one balance take turns and the second sees the
-/// first's result (SPEC §12: never trust READ COMMITTED alone). Lock
-/// several balances in (lot, location) order.
+/// The balance of a portion of a lot at a location ('' for the sealed
+/// units, SPEC §15), locked until the transaction ends (`SELECT … FOR
+/// UPDATE`), the row created at 0 first if there was none, so that two
+/// writers of one balance take turns and the second sees the first's
+/// result (SPEC §12: never trust READ COMMITTED alone). Lock several
+/// balances in (lot, location, portion) order.
 #[cfg_attr(not(test), allow(dead_code))] // the seam's `apply` will use it
 pub(crate) fn balance_for_update(
     tx: &mut Transaction<'_>,
@@ -501,18 +502,19 @@ pub(crate) fn balance_for_update(
     item_id: i64,
     lot_id: i64,
     location_id: i64,
+    opened_on: &str,
 ) -> Result<i64> {
     let err = |e: postgres::Error| url.driver(&e);
     tx.execute(
-        "INSERT INTO balances (lot_id, location_id, item_id, quantity) VALUES ($1, $2, $3, 0) \
-         ON CONFLICT (lot_id, location_id) DO NOTHING",
-        &[&lot_id, &location_id, &item_id],
+        "INSERT INTO balances (lot_id, location_id, opened_on, item_id, quantity) VALUES ($1, $2, $3, $4, 0) \
+         ON CONFLICT (lot_id, location_id, opened_on) DO NOTHING",
+        &[&lot_id, &location_id, &opened_on, &item_id],
     )
     .map_err(err)?;
     let row = tx
         .query_one(
-            "SELECT quantity FROM balances WHERE lot_id = $1 AND location_id = $2 FOR UPDATE",
-            &[&lot_id, &location_id],
+            "SELECT quantity FROM balances WHERE lot_id = $1 AND location_id = $2 AND opened_on = $3 FOR UPDATE",
+            &[&lot_id, &location_id, &opened_on],
         )
         .map_err(err)?;
     Ok(row.get(0))
@@ -766,7 +768,7 @@ mod tests {
                                     Value::Text("t".into()),
                                 ],
                             )?;
-                            let q = balance_for_update(tx, &url, 1, 1, 1)?;
+                            let q = balance_for_update(tx, &url, 1, 1, 1, "")?;
                             tx.execute(
                                 "UPDATE balances SET quantity = $1 WHERE lot_id = 1 AND location_id = 1",
                                 &[&(q + 1)],
