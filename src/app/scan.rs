@@ -5,7 +5,7 @@
 //!
 //! `receive` goes through [`super::movements::receive_scan`], exactly as
 //! `labstock receive --scan`; `issue` and `count` record the scanned lot
-//! of the scanned item.
+//! of the scanned item; `open` opens units of it as `labstock open` does.
 
 use super::Actor;
 use super::movements::{ScanReceipt, ScannedItem, receive_scan, scanned_item};
@@ -83,10 +83,28 @@ pub fn record(store: &mut Store, scan: &Scan, actor: Actor<'_>) -> Result<Outcom
                 .extend(decoded.warnings.iter().map(ToString::to_string));
             Ok(outcome)
         }
+        // Open a container by scanning it (SPEC §15): the scanned lot,
+        // one unit unless given, today, as `labstock open` does.
+        MovementKind::Open => {
+            let item = scanned_item(store, &key)?;
+            let req = super::movements::OpenRequest {
+                item: item.code,
+                quantity,
+                lot: decoded.lot().map(str::to_owned),
+                location: scan.location.clone(),
+                date: None,
+                note: None,
+            };
+            let mut outcome = super::movements::open(store, &req, actor)?;
+            outcome
+                .warnings
+                .extend(decoded.warnings.iter().map(ToString::to_string));
+            Ok(outcome)
+        }
         other => Err(Error::invalid(
             "scan kind",
             other.to_string(),
-            "receive, issue or count",
+            "receive, issue, count or open",
         )),
     }
 }

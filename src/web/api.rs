@@ -286,6 +286,7 @@ const MOVEMENT_FIELDS: &[&str] = &[
     "note",
     "order",
     "allow_expired",
+    "opened_on",
     "waste_stream",
     "scan",
 ];
@@ -303,7 +304,7 @@ pub(super) fn movement_kind(text: &str) -> Result<MovementKind> {
         return Err(Error::invalid(
             "kind",
             text,
-            "receive, issue, transfer, adjust, count or dispose (a reversal is POST /api/v1/movements/ID/reverse)",
+            "receive, issue, transfer, adjust, count, dispose or open (a reversal is POST /api/v1/movements/ID/reverse)",
         ));
     }
     Ok(kind)
@@ -363,6 +364,11 @@ fn parse_movement_of(
     req.note = fields.text("note")?;
     req.order = fields.text("order")?;
     req.allow_expired = fields.flag("allow_expired")?;
+    // SPEC §15: the opened portion acted on (an open: the day opened).
+    req.opened = fields
+        .text("opened_on")?
+        .map(|t| parse_date("opened_on", &t))
+        .transpose()?;
     if let Some(stream) = fields.text("waste_stream")? {
         req.waste_stream = Some(stream);
     }

@@ -776,10 +776,11 @@ async fn dashboard(State(state): Shared, PageUser(who): PageUser) -> Response {
 
 // ---- scan station --------------------------------------------------------
 
-const SCAN_KINDS: [(&str, &str); 3] = [
+const SCAN_KINDS: [(&str, &str); 4] = [
     ("receive", "Receive"),
     ("issue", "Issue"),
     ("count", "Count"),
+    ("open", "Open a container"),
 ];
 
 async fn scan_page(
@@ -851,8 +852,22 @@ fn scan_text(outcome: &crate::ledger::Outcome) -> String {
             } else {
                 format!(" lot {}", m.lot)
             };
+            if m.kind == MovementKind::Open {
+                return format!(
+                    "opened {} {}{lot} at {}: {} opened on {} there",
+                    -m.quantity.get(),
+                    m.item,
+                    m.location,
+                    m.balance,
+                    m.opened_on.map(|d| d.to_string()).unwrap_or_default()
+                );
+            }
+            let portion = m
+                .opened_on
+                .map(|d| format!(" (opened {d})"))
+                .unwrap_or_default();
             format!(
-                "{} {}{lot} {:+} at {}: now {} there",
+                "{} {}{lot}{portion} {:+} at {}: now {} there",
                 m.kind, m.item, m.quantity, m.location, m.balance
             )
         })
@@ -889,12 +904,12 @@ async fn scan_submit(
         let kind = api::movement_kind(&fields.required("kind")?)?;
         if !matches!(
             kind,
-            MovementKind::Receive | MovementKind::Issue | MovementKind::Count
+            MovementKind::Receive | MovementKind::Issue | MovementKind::Count | MovementKind::Open
         ) {
             return Err(ApiError::from(Error::invalid(
                 "scan kind",
                 kind.to_string(),
-                "receive, issue or count",
+                "receive, issue, count or open",
             )));
         }
         let data = fields.required("scan")?;
@@ -1076,6 +1091,7 @@ const MOVE_FIELDS: &[&str] = &[
     "reason",
     "reference",
     "note",
+    "opened_on",
 ];
 
 async fn item_page(
@@ -1251,6 +1267,7 @@ async fn item_view(
         ("count", "Count", Action::Count),
         ("adjust", "Adjust", Action::Adjust),
         ("dispose", "Dispose", Action::Dispose),
+        ("open", "Open units", Action::OpenLot),
     ]
     .into_iter()
     .filter(|(_, _, a)| app::roles::allows(who.who.role, *a))
@@ -1268,6 +1285,9 @@ async fn item_view(
                 Field::text("location", "Location").hint("Empty: MAIN. For a transfer, where it comes from"),
                 Field::text("to_location", "To location (transfer)"),
                 Field::text("reason", "Reason (adjust, dispose)"),
+                Field::text("opened_on", "Opened on").kind("date").hint(
+                    "Open: the day the units were opened (empty: today). Others: which opened units (empty: opened first, counts the sealed)",
+                ),
                 Field::text("reference", "Reference"),
                 Field::text("note", "Note"),
             ]),

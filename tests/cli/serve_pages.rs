@@ -1235,3 +1235,58 @@ fn an_asset_registered_from_the_page_is_the_one_equipment_add_makes() {
     }
     assert_eq!(lab.csv(&["equipment", "list"]).len(), before);
 }
+
+#[test]
+fn a_container_is_opened_by_scanning_it_or_from_the_item_page_and_the_portions_show() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let assistant = server.sign_in("assistant", PASSWORD);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    // The scan station's "open" mode opens one unit of the scanned lot.
+    let scan = "kind=open&location=FRIDGE-1&scan=%2801%2904015630198436%2810%29615560";
+    let before = lab.db_bytes();
+    let refused = form_post(&server, "/scan", &viewer, scan);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(lab.db_bytes(), before, "a viewer opens nothing");
+    let r = form_post(&server, "/scan", &assistant, scan);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body
+            .contains("opened 1 RGT-CRP lot 615560 at FRIDGE-1: 1 opened on 2026-11-21 there"),
+        "{}",
+        r.body
+    );
+    // The item page shows each portion with its own effective expiry and
+    // offers opening to an assistant; the form names the day opened.
+    let item = page(&server, "/items/RGT-CRP", &assistant);
+    assert_eq!(item.status, 200);
+    assert!(item.body.contains("opened_on") && item.body.contains("expires"));
+    assert!(item.body.contains("Open units"), "{}", item.body);
+    let r = form_post(
+        &server,
+        "/items/RGT-CRP",
+        &assistant,
+        "kind=open&quantity=1&lot=615560&location=FRIDGE-1&opened_on=2026-11-20",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rows: Vec<String> = lab.csv(&["stock", "--item", "RGT-CRP"])[1..]
+        .iter()
+        .map(|r| format!("{} {} {} {}", r[2], r[5], r[6], r[7]))
+        .collect();
+    assert!(
+        rows.contains(&"615560 1 2026-11-20 2027-02-12".to_owned())
+            && rows.contains(&"615560 1 2026-11-21 2027-02-13".to_owned())
+            && rows.contains(&"615560 2  2027-03-31".to_owned()),
+        "{rows:?}"
+    );
+    // An issue from a named opened portion, from the same form.
+    let r = form_post(
+        &server,
+        "/items/RGT-CRP",
+        &assistant,
+        "kind=issue&quantity=1&lot=615560&location=FRIDGE-1&opened_on=2026-11-20",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(r.body.contains("(opened 2026-11-20)"), "{}", r.body);
+    lab.ok(&["check"]);
+}
