@@ -1103,16 +1103,62 @@ fn orders_are_listed_a_page_at_a_time_and_an_order_shows_its_lines_and_receipts(
         lab.ok(&["audit", "--format", "csv"]).lines().count(),
         before
     );
+
+    // A supervisor cancels one line (as `order cancel REF --item I`); an
+    // assistant is not offered it.
+    assert!(
+        !page(&server, "/orders/PO-2026-0412", &assistant)
+            .body
+            .contains("Cancel or close")
+    );
+    let supervisor = server.sign_in("supervisor", PASSWORD);
+    let r = form_post(
+        &server,
+        "/orders/PO-2026-0412/end",
+        &supervisor,
+        "how=cancel&item=CAL-CFAS&reason=discontinued",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body
+            .contains("cancelled order PO-2026-0412 line CAL-CFAS"),
+        "{}",
+        r.body
+    );
+    let all = lab.csv(&["order", "list", "--all", "--item", "CAL-CFAS"]);
+    assert_eq!(all[1][10], "cancelled", "{all:?}");
+    let crp = lab.csv(&["order", "list", "--all", "--item", "RGT-CRP"]);
+    assert_ne!(crp[1][10], "cancelled", "only the line named: {crp:?}");
+    let again = form_post(
+        &server,
+        "/orders/PO-2026-0412/end",
+        &supervisor,
+        "how=cancel&item=CAL-CFAS",
+    );
+    assert_eq!(again.status, 422, "ended already: {}", again.body);
+    let how = form_post(
+        &server,
+        "/orders/PO-2026-0412/end",
+        &supervisor,
+        "how=forget",
+    );
+    assert_eq!(how.status, 422, "{}", how.body);
+    assert!(how.body.contains("forget"), "{}", how.body);
 }
 
 #[test]
 fn receiving_against_an_order_and_registering_an_asset_by_every_role() {
-    // (path, body, lowest rank allowed: 1 assistant, 3 manager)
-    let forms: [(&str, &str, i32); 2] = [
+    // (path, body, lowest rank allowed: 1 assistant, 2 supervisor, 3 manager)
+    let forms: [(&str, &str, i32); 3] = [
         (
             "/orders/PO-2026-0419/receive",
             "item=PPE-GLV-S&quantity=1",
             1,
+        ),
+        (
+            "/orders/PO-2026-0421/end",
+            "how=cancel&reason=supplier+discontinued",
+            2,
         ),
         (
             "/equipment",
