@@ -1281,3 +1281,35 @@ fn an_asset_registered_from_the_page_is_the_one_equipment_add_makes() {
     }
     assert_eq!(lab.csv(&["equipment", "list"]).len(), before);
 }
+
+#[test]
+fn the_kept_dashboard_is_computed_again_after_a_write() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let count = |body: &str| {
+        let text = body.replace('\n', " ");
+        let label = "</span> <span class=\"label\">temperature excursions awaiting a decision";
+        let end = text.find(label).expect("the excursions card");
+        let start = text[..end].rfind('>').expect("count") + 1;
+        text[start..end].to_owned()
+    };
+    let before = count(&page(&server, "/", &viewer).body);
+    assert_eq!(count(&page(&server, "/", &viewer).body), before, "kept");
+    // A reading out of range, recorded by another process while the
+    // server runs, starts an excursion.
+    lab.ok(&[
+        "temp",
+        "record",
+        "FREEZER-1",
+        "-8",
+        "--at",
+        "2026-11-21T08:45:00Z",
+    ]);
+    let after = count(&page(&server, "/", &viewer).body);
+    assert_eq!(
+        after.parse::<u32>().expect("number"),
+        before.parse::<u32>().expect("number") + 1,
+        "the dashboard after the write"
+    );
+}
