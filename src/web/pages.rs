@@ -55,6 +55,7 @@ pub(super) fn routes() -> Router<Arc<ServerState>> {
         .route("/orders", get(orders_page))
         .route("/orders/{reference}", get(order_page))
         .route("/orders/{reference}/receive", post(order_receive))
+        .route("/orders/{reference}/end", post(order_end))
         .route("/equipment", get(equipment_list).post(equipment_add))
         .route(
             "/equipment/{tag}",
@@ -3538,7 +3539,89 @@ async fn order_view(
             .button("Receive", "primary"),
         );
     }
+    let open: Vec<(String, String)> = order
+        .lines
+        .iter()
+        .filter(|l| l.closed_on.is_none() && l.state != "cancelled" && l.state != "closed")
+        .map(|l| (l.item.clone(), format!("{} – {}", l.item, l.name)))
+        .collect();
+    if !open.is_empty() && app::roles::allows(who.who.role, Action::Orders) {
+        let mut item = Field::text("item", "Line");
+        item.options = std::iter::once((String::new(), "every open line".to_owned()))
+            .chain(open)
+            .collect();
+        page.forms.push(
+            PageForm::post(
+                "end",
+                format!("/orders/{}/end", enc(&order.reference)),
+                "Cancel or close",
+            )
+            .fields(vec![
+                Field::text("how", "How").options(&[
+                    ("cancel", "cancel: what is not delivered will not come"),
+                    (
+                        "close",
+                        "close: complete as it stands (a short delivery accepted)",
+                    ),
+                ]),
+                item,
+                Field::text("reason", "Reason"),
+            ])
+            .button("End the line(s)", "warning"),
+        );
+    }
     html(status, &page)
+}
+
+/// Cancel or close the order, or one line of it, as `order cancel|close
+/// REF [--item I] [--reason R]` does (a supervisor's: orders).
+async fn order_end(
+    State(state): Shared,
+    PageUser(who): PageUser,
+    Path(reference): Path<String>,
+    form: FormBody,
+) -> Response {
+    let done = async {
+        who.require(Action::Orders)?;
+        let (fields, _) = form_fields(form, &["how", "item", "reason"], &who.who.name)?;
+        let how = match fields.required("how")?.as_str() {
+            "cancel" => crate::orders::EndAs::Cancelled,
+            "close" => crate::orders::EndAs::Closed,
+            other => {
+                return Err(
+                    Error::invalid("how", other, "cancel or close (an order line's end)").into(),
+                );
+            }
+        };
+        let item = fields.text("item")?;
+        let reason = fields.text("reason")?;
+        let r = reference.clone();
+        let ended = state
+            .write(Some(&who.who), move |store, actor| {
+                let end = crate::orders::OrderEnd {
+                    reference: &r,
+                    item: item.as_deref(),
+                    how,
+                    reason: reason.as_deref(),
+                    on: actor.today,
+                };
+                app::orders::end(store, &end, actor)
+            })
+            .await?;
+        let said: Vec<String> = ended
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} order {} line {}: {} received of {} ordered",
+                    l.state, l.reference, l.item, l.received, l.quantity
+                )
+            })
+            .collect();
+        Ok::<_, ApiError>(said.join("; "))
+    };
+    let result = done.await;
+    let status = written_status(&result);
+    order_view(&state, &who, reference, Some(result), status).await
 }
 
 /// Receive against a line of the order: the same movement as `receive ITEM

@@ -60,9 +60,12 @@ pub(crate) struct ServerState {
     /// A read's turn on one of at most [`READERS`] reader connections.
     reads: Arc<tokio::sync::Semaphore>,
     /// The dashboard last computed, with the date and change marks it was
-    /// computed for; held while one is computed, so sixteen benches asking
-    /// at once compute it once.
+    /// computed for.
     dashboard: Mutex<Option<(NaiveDate, Vec<i64>, Dashboard)>>,
+    /// Held while a dashboard is computed, so sixteen benches asking at
+    /// once compute it once; waited for without a thread or a read turn,
+    /// so the other reads go on meanwhile.
+    computing_dashboard: tokio::sync::Mutex<()>,
     /// Password checks at once: argon2id takes 19 MiB and tens of
     /// milliseconds each, so a shift signing in together queues here
     /// rather than holding hundreds of megabytes at once.
@@ -115,6 +118,7 @@ impl ServerState {
             readers: Mutex::new(Vec::new()),
             reads: Arc::new(tokio::sync::Semaphore::new(READERS)),
             dashboard: Mutex::new(None),
+            computing_dashboard: tokio::sync::Mutex::new(()),
             password_checks: tokio::sync::Semaphore::new(PASSWORD_CHECKS),
             pages: Mutex::new(KeptPages::default()),
         })
@@ -123,22 +127,36 @@ impl ServerState {
     /// The dashboard as of today: the one computed before while nothing
     /// has been written since (the change marks are equal), else anew.
     pub(super) async fn dashboard(self: &Arc<Self>) -> Result<Dashboard, ApiError> {
-        let me = Arc::clone(self);
-        self.read(move |store, clock| {
-            let today = clock.today();
-            let marks = crate::app::dashboard::change_marks(store)?;
-            let mut kept = me.dashboard.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some((day, m, d)) = kept.as_ref()
-                && *day == today
-                && *m == marks
-            {
-                return Ok(d.clone());
-            }
-            let d = crate::app::dashboard::summary(store, today)?;
-            *kept = Some((today, marks, d.clone()));
-            Ok(d)
-        })
-        .await
+        let fresh = self.freshness().await?;
+        if let Some(d) = self.kept_dashboard(&fresh) {
+            return Ok(d);
+        }
+        let _computing = self.computing_dashboard.lock().await;
+        // Another request may have computed it while this one waited.
+        if let Some(d) = self.kept_dashboard(&fresh) {
+            return Ok(d);
+        }
+        let today = fresh.today;
+        let d = self
+            .read(move |store, _| crate::app::dashboard::summary(store, today))
+            .await?;
+        // Kept for the marks read before it was computed: a write since
+        // then has newer marks, so the next request computes it again.
+        *self
+            .dashboard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some((fresh.today, fresh.marks, d.clone()));
+        Ok(d)
+    }
+
+    fn kept_dashboard(&self, fresh: &Freshness) -> Option<Dashboard> {
+        let kept = self
+            .dashboard
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        kept.as_ref()
+            .filter(|(day, marks, _)| *day == fresh.today && *marks == fresh.marks)
+            .map(|(_, _, d)| d.clone())
     }
 
     /// The date and change marks now (a few index probes).

@@ -1103,16 +1103,62 @@ fn orders_are_listed_a_page_at_a_time_and_an_order_shows_its_lines_and_receipts(
         lab.ok(&["audit", "--format", "csv"]).lines().count(),
         before
     );
+
+    // A supervisor cancels one line (as `order cancel REF --item I`); an
+    // assistant is not offered it.
+    assert!(
+        !page(&server, "/orders/PO-2026-0412", &assistant)
+            .body
+            .contains("Cancel or close")
+    );
+    let supervisor = server.sign_in("supervisor", PASSWORD);
+    let r = form_post(
+        &server,
+        "/orders/PO-2026-0412/end",
+        &supervisor,
+        "how=cancel&item=CAL-CFAS&reason=discontinued",
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert!(
+        r.body
+            .contains("cancelled order PO-2026-0412 line CAL-CFAS"),
+        "{}",
+        r.body
+    );
+    let all = lab.csv(&["order", "list", "--all", "--item", "CAL-CFAS"]);
+    assert_eq!(all[1][10], "cancelled", "{all:?}");
+    let crp = lab.csv(&["order", "list", "--all", "--item", "RGT-CRP"]);
+    assert_ne!(crp[1][10], "cancelled", "only the line named: {crp:?}");
+    let again = form_post(
+        &server,
+        "/orders/PO-2026-0412/end",
+        &supervisor,
+        "how=cancel&item=CAL-CFAS",
+    );
+    assert_eq!(again.status, 422, "ended already: {}", again.body);
+    let how = form_post(
+        &server,
+        "/orders/PO-2026-0412/end",
+        &supervisor,
+        "how=forget",
+    );
+    assert_eq!(how.status, 422, "{}", how.body);
+    assert!(how.body.contains("forget"), "{}", how.body);
 }
 
 #[test]
 fn receiving_against_an_order_and_registering_an_asset_by_every_role() {
-    // (path, body, lowest rank allowed: 1 assistant, 3 manager)
-    let forms: [(&str, &str, i32); 2] = [
+    // (path, body, lowest rank allowed: 1 assistant, 2 supervisor, 3 manager)
+    let forms: [(&str, &str, i32); 3] = [
         (
             "/orders/PO-2026-0419/receive",
             "item=PPE-GLV-S&quantity=1",
             1,
+        ),
+        (
+            "/orders/PO-2026-0421/end",
+            "how=cancel&reason=supplier+discontinued",
+            2,
         ),
         (
             "/equipment",
@@ -1289,4 +1335,36 @@ fn a_container_is_opened_by_scanning_it_or_from_the_item_page_and_the_portions_s
     assert_eq!(r.status, 201, "{}", r.body);
     assert!(r.body.contains("(opened 2026-11-20)"), "{}", r.body);
     lab.ok(&["check"]);
+}
+
+#[test]
+fn the_kept_dashboard_is_computed_again_after_a_write() {
+    let lab = demo_lab();
+    let server = Server::start(&lab);
+    let viewer = server.sign_in("viewer", PASSWORD);
+    let count = |body: &str| {
+        let text = body.replace('\n', " ");
+        let label = "</span> <span class=\"label\">temperature excursions awaiting a decision";
+        let end = text.find(label).expect("the excursions card");
+        let start = text[..end].rfind('>').expect("count") + 1;
+        text[start..end].to_owned()
+    };
+    let before = count(&page(&server, "/", &viewer).body);
+    assert_eq!(count(&page(&server, "/", &viewer).body), before, "kept");
+    // A reading out of range, recorded by another process while the
+    // server runs, starts an excursion.
+    lab.ok(&[
+        "temp",
+        "record",
+        "FREEZER-1",
+        "-8",
+        "--at",
+        "2026-11-21T08:45:00Z",
+    ]);
+    let after = count(&page(&server, "/", &viewer).body);
+    assert_eq!(
+        after.parse::<u32>().expect("number"),
+        before.parse::<u32>().expect("number") + 1,
+        "the dashboard after the write"
+    );
 }
