@@ -932,6 +932,26 @@ fn location_of(conn: &Connection, lk: &mut Lookups, code: Option<&String>) -> Re
     lk.location(conn, non_empty(code).unwrap_or(DEFAULT_LOCATION))
 }
 
+/// Write one ledger row at one place (no transfer) and say so: the
+/// outcome of a movement that is a single row.
+#[allow(clippy::too_many_arguments)]
+fn post_one(
+    conn: &Connection,
+    lk: &mut Lookups,
+    item: &Item,
+    lot: &Lot,
+    location: &Location,
+    row: &Row<'_>,
+    req: &MovementRequest,
+    recorded_at: &str,
+) -> Result<Outcome> {
+    let posted = post(conn, lk, item, lot, location, None, row, req, recorded_at)?;
+    Ok(Outcome {
+        movements: vec![posted],
+        ..Outcome::default()
+    })
+}
+
 /// Record one movement inside an open transaction: the shared path of
 /// every command and every import row.
 pub(crate) fn record(
@@ -1711,21 +1731,7 @@ fn adjust(
         reason: Some(reason),
         ..Row::of(req, req.quantity.get())
     };
-    let posted = post(
-        conn,
-        lk,
-        item,
-        &lot,
-        &location,
-        None,
-        &row,
-        req,
-        recorded_at,
-    )?;
-    Ok(Outcome {
-        movements: vec![posted],
-        ..Outcome::default()
-    })
+    post_one(conn, lk, item, &lot, &location, &row, req, recorded_at)
 }
 
 fn count(
@@ -2025,21 +2031,7 @@ fn close(
         to_opened: Some(portion),
         ..Row::of(req, quantity)
     };
-    let posted = post(
-        conn,
-        lk,
-        item,
-        &lot,
-        &location,
-        None,
-        &row,
-        req,
-        recorded_at,
-    )?;
-    Ok(Outcome {
-        movements: vec![posted],
-        ..Outcome::default()
-    })
+    post_one(conn, lk, item, &lot, &location, &row, req, recorded_at)
 }
 
 /// The one location where a lot has sealed stock, for `open --lot` without
