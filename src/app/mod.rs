@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod dashboard;
+pub mod engine;
 pub mod equipment;
 pub mod hazards;
 pub mod imports;

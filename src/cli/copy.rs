@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Ctx;
+use crate::app::engine;
 use crate::error::Result;
-use crate::store::Db;
 
 /// Copy the whole database to an empty TARGET, of either engine, and verify it
 ///
@@ -29,14 +29,14 @@ pub(crate) struct CopyArgs {
 }
 
 pub(super) fn run(ctx: &Ctx, a: &CopyArgs) -> Result<i32> {
-    let source = Db::from_arg(ctx.db_path())?;
-    let target = Db::from_arg(&a.to)?;
+    let source = engine::database(ctx.db_path())?;
+    let target = engine::database(&a.to)?;
     let bar = super::progress::spinner(format!(
         "copy: {} to {}",
         source.display(),
         target.display()
     ));
-    let copied = crate::store::copy::copy(&source, &target, ctx.open_options);
+    let copied = engine::copy(&source, &target, ctx.open_options);
     super::progress::clear(bar.as_ref());
     let copied = copied?;
     let movements = copied

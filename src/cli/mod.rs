@@ -874,7 +874,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 }
 
 fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
-    if let crate::store::Db::Postgres(url) = crate::store::Db::from_arg(ctx.db_path())? {
+    if let crate::app::engine::Db::Postgres(url) = crate::app::engine::database(ctx.db_path())? {
         return on_postgres(ctx, command, &url);
     }
     match command {
@@ -960,15 +960,14 @@ fn dispatch(ctx: Ctx, command: Command) -> Result<i32> {
 /// the commands that need no database run as ever; every other one
 /// connects (so a wrong URL, a missing or foreign database is named as
 /// such) and then refuses with [`Error::NotOnPostgres`] (exit 1).
-fn on_postgres(ctx: Ctx, command: Command, url: &crate::store::postgres::Url) -> Result<i32> {
-    use crate::store::postgres::PgStore;
+fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl) -> Result<i32> {
     match command {
         Command::Init(a) => {
             let zone = match a.timezone.as_deref() {
                 Some(text) => parse_zone(text)?,
                 None => system_zone(),
             };
-            PgStore::init(url, &ctx.now_stamp(), &ctx.user, zone)?;
+            crate::app::engine::init_postgres(url, &ctx.now_stamp(), &ctx.user, zone)?;
             ctx.say(&format!(
                 "created labstock database at {url} (location MAIN, waste streams seeded; time zone {})",
                 zone.name()
@@ -980,7 +979,7 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::store::postgres::Url) ->
             dispatch(ctx_without_db(ctx), command)
         }
         _ => {
-            PgStore::open(url)?;
+            crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {
                 command: ctx.command_path.clone(),
                 database: url.to_string(),
