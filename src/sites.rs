@@ -64,17 +64,12 @@ pub struct LocationAtSite {
 /// A site code as typed: trimmed, not empty, one line of printable text.
 pub fn parse_site(given: &str) -> Result<String> {
     let code = given.trim();
-    if code.is_empty() {
-        return Err(Error::missing(
-            "site",
-            "a site is a code naming a hospital of the network, e.g. HUB (omit --site for MAIN)",
-        ));
-    }
-    if code.chars().any(char::is_control) || code.chars().count() > 64 {
+    if code.is_empty() || code.chars().any(char::is_control) || code.chars().count() > 64 {
         return Err(Error::invalid(
             "site",
             given,
-            "a site code of at most 64 characters on one line, e.g. HUB or SPOKE-N",
+            "a site code naming a hospital of the network, at most 64 characters on one line, \
+             e.g. HUB or SPOKE-N",
         ));
     }
     Ok(code.to_owned())
