@@ -179,7 +179,8 @@ fn fully_quoted_files_after_a_bom_import() {
     let list = lab.csv(&["location", "list"]);
     assert!(list.contains(&vec![
         "BENCH-BIO".to_owned(),
-        "Biochemistry bench, \"hot\" lab".to_owned()
+        "Biochemistry bench, \"hot\" lab".to_owned(),
+        "MAIN".to_owned()
     ]));
 }
 

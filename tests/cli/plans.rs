@@ -488,7 +488,7 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
         (
             "locations",
             |s, f, c| import::import_locations(s, f, c),
-            "code,name,min_temp,max_temp,tolerance_minutes\nSHELF-1,Shelf,,,\nSHELF-2,Shelf,,,\nFRIDGE-1,,,,\nFREEZER-9,,-25,-15,30\n",
+            "code,name,min_temp,max_temp,tolerance_minutes,site\nSHELF-1,Shelf,,,,HUB\nSHELF-2,Shelf,,,,hub\nFRIDGE-1,,,,,\nFREEZER-9,,-25,-15,30,SPOKE-N\n",
         ),
         (
             "items",
