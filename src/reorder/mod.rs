@@ -421,8 +421,7 @@ fn settings_as_of(
         // For one location or site, an item is listed only when it
         // relates to it (its own levels there, stock or orders): kept as
         // found above.
-        let related =
-            (location_id.is_none() && !site) || overridden || items.contains_key(&id);
+        let related = (location_id.is_none() && !site) || overridden || items.contains_key(&id);
         match level.filter(|_| active && supplier_matches && related) {
             Some(reorder_level) => {
                 items.insert(

@@ -255,7 +255,10 @@ fn a_change_of_site_is_recorded_and_shown_by_audit() {
     let spoke = lab.csv(&["stock", "--site", "SPOKE-N", "--item", "GLOVES"]);
     assert_eq!(column(&spoke, "quantity"), ["3", "25"]);
     let list = lab.csv(&["location", "list"]);
-    assert!(list.iter().any(|r| r[0] == "HUB-FRIDGE" && r[2] == "SPOKE-N"));
+    assert!(
+        list.iter()
+            .any(|r| r[0] == "HUB-FRIDGE" && r[2] == "SPOKE-N")
+    );
     // A change of site and name together.
     lab.ok(&[
         "location",

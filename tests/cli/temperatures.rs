@@ -601,7 +601,10 @@ fn readings_and_ranges_export_and_import_back_with_the_same_excursions() {
         locations.starts_with("code,name,min_temp,max_temp,tolerance_minutes,site\n"),
         "{locations}"
     );
-    assert!(locations.contains("FREEZER-1,,-25,-15,20,MAIN\n"), "{locations}");
+    assert!(
+        locations.contains("FREEZER-1,,-25,-15,20,MAIN\n"),
+        "{locations}"
+    );
     assert!(locations.contains("FRIDGE-1,,2,8,0,MAIN\n"), "{locations}");
     let readings = lab.ok(&["export", "temperatures"]);
     assert!(
