@@ -279,6 +279,10 @@ commands() {
     # SQL_EXPIRY, SQL_CALIBRATION_DUE and SQL_WASTE_TOTALS beside
     # SQL_STOCK_ALL and the ratio column fills in.
     bench "report reorder" "report reorder --format csv" "$SQL_REORDER"
+    # Sites (SPEC §12): every generated location is at MAIN, so this is
+    # the worst case, a site holding the whole network.
+    bench "report reorder --site" "report reorder --site MAIN --format csv" ""
+    bench "stock --site (all balances)" "stock --site MAIN --format csv" ""
     bench "report expiry" "report expiry --format csv" "$SQL_EXPIRY"
     bench "report calibration-due" "report calibration-due --format csv" "$SQL_CALIBRATION_DUE"
     bench "report waste --totals" "report waste --totals --format csv" "$SQL_WASTE_TOTALS"

@@ -485,14 +485,17 @@ pub(crate) fn insert_item(
 /// Insert a location inside an open transaction. Returns false when the
 /// code already exists (imports skip it; `location add` reports it).
 /// Add a location in the caller's transaction; an existing code is refused.
+///
+/// `site`: the site of the network it is at (SPEC §12), `MAIN` if `None`.
 pub(crate) fn add_location_in(
     conn: &Connection,
     code: &str,
     name: Option<&str>,
+    site: Option<&str>,
     now: &str,
     user: &str,
 ) -> Result<Location> {
-    if !insert_location(conn, code, name, now, user)? {
+    if !insert_location(conn, code, name, site, now, user)? {
         let existing = find_location(conn, code)?;
         return Err(Error::AlreadyExists {
             entity: "location",
@@ -532,6 +535,7 @@ pub(crate) fn insert_location(
     conn: &Connection,
     code: &str,
     name: Option<&str>,
+    site: Option<&str>,
     now: &str,
     user: &str,
 ) -> Result<bool> {
@@ -542,6 +546,10 @@ pub(crate) fn insert_location(
             "every location needs a code",
         ));
     }
+    let site = match site {
+        Some(s) => crate::sites::spelled(conn, s)?,
+        None => crate::sites::DEFAULT_SITE.to_owned(),
+    };
     let exists: Option<i64> = conn
         .prepare_cached("SELECT id FROM locations WHERE code = ?1")?
         .query_row([code], |r| r.get(0))
@@ -550,9 +558,9 @@ pub(crate) fn insert_location(
         return Ok(false);
     }
     conn.prepare_cached(
-        "INSERT INTO locations (code, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO locations (code, name, created_at, created_by, site) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![code, name, now, user])?;
+    .execute(params![code, name, now, user, site])?;
     Ok(true)
 }
 
@@ -690,8 +698,20 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<Location> {
+        self.add_location_at_site(code, name, None, now, user)
+    }
+
+    /// Add a location at a site of the network (`MAIN` if `None`).
+    pub fn add_location_at_site(
+        &mut self,
+        code: &str,
+        name: Option<&str>,
+        site: Option<&str>,
+        now: &str,
+        user: &str,
+    ) -> Result<Location> {
         let tx = self.write()?;
-        let loc = add_location_in(&tx, code, name, now, user)?;
+        let loc = add_location_in(&tx, code, name, site, now, user)?;
         tx.commit()?;
         Ok(loc)
     }

@@ -55,7 +55,7 @@ impl Kind {
             Kind::Locations => {
                 "SELECT code, name, min_temp, max_temp, \
                  CASE WHEN min_temp IS NULL AND tolerance_minutes = 0 THEN NULL ELSE tolerance_minutes END \
-                 AS tolerance_minutes FROM locations ORDER BY id"
+                 AS tolerance_minutes, site FROM locations ORDER BY id"
             }
             // In the order recorded, each with who recorded it.
             Kind::Temperatures => {

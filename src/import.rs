@@ -77,7 +77,14 @@ pub struct Format {
 
 pub const LOCATIONS: Format = Format {
     kind: "locations",
-    columns: &["code", "name", "min_temp", "max_temp", "tolerance_minutes"],
+    columns: &[
+        "code",
+        "name",
+        "min_temp",
+        "max_temp",
+        "tolerance_minutes",
+        "site",
+    ],
     required: &["code"],
 };
 
@@ -598,7 +605,7 @@ pub fn import_locations(
     run(store, &LOCATIONS, source, &ctx, |conn, row, summary| {
         let code = row.need("code")?;
         let monitoring = crate::temperature::monitoring_of_row(row)?;
-        if insert_location(conn, code, row.get("name"), &now, ctx.user)? {
+        if insert_location(conn, code, row.get("name"), row.get("site"), &now, ctx.user)? {
             crate::temperature::monitor_new_location(conn, code, monitoring, &now, ctx.user)?;
             summary.written += 1;
         } else {

@@ -51,6 +51,7 @@ pub mod reorder;
 pub mod report;
 pub mod sds;
 pub mod settings;
+pub mod sites;
 pub mod stocktake;
 pub mod store;
 pub mod temperature;

@@ -366,9 +366,12 @@ pub(crate) fn lines_as_of(
 
 /// What is on order per item as of a date: the lines that count and what
 /// each still has outstanding (lines with nothing outstanding left out).
+///
+/// With `site`, only the lines ordered to that site's locations.
 pub(crate) fn on_order(
     conn: &Connection,
     location_id: Option<LocationId>,
+    site: Option<&crate::sites::Site>,
     as_of: NaiveDate,
 ) -> Result<HashMap<ItemId, Vec<(String, i64)>>> {
     let lines = lines_as_of(
@@ -381,7 +384,11 @@ pub(crate) fn on_order(
         as_of,
     )?;
     let mut by_item: HashMap<ItemId, Vec<(String, i64)>> = HashMap::new();
-    for line in lines.into_iter().filter(|l| l.outstanding > 0) {
+    for line in lines
+        .into_iter()
+        .filter(|l| l.outstanding > 0)
+        .filter(|l| site.is_none_or(|s| s.holds_code(&l.location)))
+    {
         by_item
             .entry(line.item_id)
             .or_default()

@@ -1094,12 +1094,13 @@ impl Store {
         &mut self,
         code: &str,
         name: Option<&str>,
+        site: Option<&str>,
         m: Monitoring,
         now: &str,
         user: &str,
     ) -> Result<crate::catalogue::Location> {
         let tx = self.write()?;
-        let loc = crate::catalogue::add_location_in(&tx, code, name, now, user)?;
+        let loc = crate::catalogue::add_location_in(&tx, code, name, site, now, user)?;
         set_monitoring_in(&tx, &loc, m, now, user)?;
         tx.commit()?;
         Ok(loc)
@@ -1111,6 +1112,7 @@ impl Store {
         &mut self,
         code: &str,
         name: Option<&str>,
+        site: Option<&str>,
         m: Monitoring,
         now: &str,
         user: &str,
@@ -1121,9 +1123,13 @@ impl Store {
             Some(_) => crate::catalogue::rename_location_in(&tx, &loc, name, now, user)?,
             None => false,
         };
+        let moved = match site {
+            Some(site) => crate::sites::set_site_in(&tx, &loc, site, now, user)?,
+            None => false,
+        };
         let monitored = set_monitoring_in(&tx, &loc, m, now, user)?;
         tx.commit()?;
-        Ok(renamed || monitored)
+        Ok(renamed || moved || monitored)
     }
 
     /// `temp record`: one reading, in one transaction with its excursion.

@@ -9,15 +9,41 @@ use crate::db::Store;
 use crate::error::Result;
 use crate::ledger::StockFilter;
 
-/// `location add CODE [--name NAME]`.
+/// `location add CODE [--name NAME] [--site SITE]`.
 #[derive(Debug, Clone)]
 pub struct NewLocation {
     pub code: String,
     pub name: Option<String>,
+    /// The site of the network (SPEC §12); `MAIN` when `None`.
+    pub site: Option<String>,
 }
 
 pub fn add_location(store: &mut Store, req: &NewLocation, actor: Actor<'_>) -> Result<Location> {
-    store.add_location(&req.code, req.name.as_deref(), &actor.stamp(), actor.user)
+    store.add_location_at_site(
+        &req.code,
+        req.name.as_deref(),
+        req.site.as_deref(),
+        &actor.stamp(),
+        actor.user,
+    )
+}
+
+/// `location edit CODE --site SITE [--name NAME]`: the site (and name)
+/// changed in one transaction, each change a chained record; whether
+/// anything changed.
+pub fn move_location_to_site(
+    store: &mut Store,
+    code: &str,
+    name: Option<&str>,
+    site: &str,
+    actor: Actor<'_>,
+) -> Result<bool> {
+    store.edit_location_site(code, name, site, &actor.stamp(), actor.user)
+}
+
+/// `location list`: every location with its site.
+pub fn locations_with_sites(store: &Store) -> Result<Vec<crate::sites::LocationAtSite>> {
+    store.locations_with_sites()
 }
 
 /// `location edit CODE --name NAME`; whether anything changed.

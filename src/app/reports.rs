@@ -15,6 +15,16 @@ pub fn reorder(store: &Store, q: &ReorderQuery) -> Result<ReorderReport> {
     store.reorder_report(q)
 }
 
+/// `report reorder --site SITE`: the site's locations as one pool (SPEC
+/// §12); the whole lab's list with `None`.
+pub fn reorder_at_site(
+    store: &Store,
+    q: &ReorderQuery,
+    site: Option<&str>,
+) -> Result<ReorderReport> {
+    store.reorder_report_at_site(q, site)
+}
+
 /// `report expiry [--within N] [--location L] [--as-of D]`.
 #[derive(Debug, Clone)]
 pub struct ExpiryQuery {
@@ -27,6 +37,15 @@ pub fn expiry(store: &Store, q: &ExpiryQuery) -> Result<Vec<ExpiryRow>> {
     store.expiry_report(q.as_of, q.within, q.location.as_deref())
 }
 
+/// `report expiry --site SITE`: only stock at that site's locations.
+pub fn expiry_at_site(
+    store: &Store,
+    q: &ExpiryQuery,
+    site: Option<&str>,
+) -> Result<Vec<ExpiryRow>> {
+    store.expiry_report_at_site(q.as_of, q.within, q.location.as_deref(), site)
+}
+
 /// `report usage [--weeks N] [--location L] [--as-of D]`.
 #[derive(Debug, Clone)]
 pub struct UsageQuery {
@@ -37,6 +56,12 @@ pub struct UsageQuery {
 
 pub fn usage(store: &Store, q: &UsageQuery) -> Result<UsageReport> {
     store.usage_report(q.as_of, q.weeks, q.location.as_deref())
+}
+
+/// `report usage --site SITE`: issues from, and stock at, that site's
+/// locations.
+pub fn usage_at_site(store: &Store, q: &UsageQuery, site: Option<&str>) -> Result<UsageReport> {
+    store.usage_report_at_site(q.as_of, q.weeks, q.location.as_deref(), site)
 }
 
 /// `report calibration-due [--within N] [--as-of D]`.

@@ -36,8 +36,19 @@ pub struct StockRow {
 }
 
 pub fn stock(store: &Store, q: &StockQuery) -> Result<Vec<StockRow>> {
+    stock_at_site(store, q, None)
+}
+
+/// `stock --site SITE`: only the balances at that site's locations (SPEC
+/// §12); every balance the query selects with `None`.
+pub fn stock_at_site(store: &Store, q: &StockQuery, site: Option<&str>) -> Result<Vec<StockRow>> {
+    let site = site.map(|s| store.site(s)).transpose()?;
     let filter = store.stock_filter(q.item.as_deref(), q.location.as_deref(), q.lot.as_deref())?;
-    Ok(rows(store.stock(filter, q.as_of)?, q.as_of))
+    let mut lines = store.stock(filter, q.as_of)?;
+    if let Some(site) = &site {
+        lines.retain(|l| site.holds(l.location_id));
+    }
+    Ok(rows(lines, q.as_of))
 }
 
 /// Balance lines as rows, each with its usability on `as_of`.

@@ -14,26 +14,28 @@ pub use crate::temperature::{
     DayRow, Decided, ExcursionRow, Monitoring, ReadingRequest, ReadingRow, Recorded,
 };
 
-/// `location add CODE [--name N] --range MIN..MAX [--tolerance MINUTES]`.
+/// `location add CODE [--name N] [--site S] --range MIN..MAX [--tolerance MINUTES]`.
 pub fn add_location(
     store: &mut Store,
     code: &str,
     name: Option<&str>,
+    site: Option<&str>,
     monitoring: Monitoring,
     actor: Actor<'_>,
 ) -> Result<Location> {
-    store.add_monitored_location(code, name, monitoring, &actor.stamp(), actor.user)
+    store.add_monitored_location(code, name, site, monitoring, &actor.stamp(), actor.user)
 }
 
-/// `location edit CODE [--name N] [--range MIN..MAX] [--tolerance M]`.
+/// `location edit CODE [--name N] [--site S] [--range MIN..MAX] [--tolerance M]`.
 pub fn edit_location(
     store: &mut Store,
     code: &str,
     name: Option<&str>,
+    site: Option<&str>,
     monitoring: Monitoring,
     actor: Actor<'_>,
 ) -> Result<bool> {
-    store.edit_location_and_monitoring(code, name, monitoring, &actor.stamp(), actor.user)
+    store.edit_location_and_monitoring(code, name, site, monitoring, &actor.stamp(), actor.user)
 }
 
 /// `temp record LOC VALUE [--min] [--max] [--at] [--note]`.

@@ -19,6 +19,9 @@ pub(crate) enum LocationCommand {
         /// Descriptive name
         #[arg(long)]
         name: Option<String>,
+        /// The site of the network it is at, e.g. HUB or SPOKE-N (default MAIN)
+        #[arg(long)]
+        site: Option<String>,
         /// Monitor its temperature: the range in °C, e.g. 2..8 or --range=-25..-15
         #[arg(long, value_name = "MIN..MAX")]
         range: Option<String>,
@@ -26,12 +29,15 @@ pub(crate) enum LocationCommand {
         #[arg(long, value_name = "MINUTES")]
         tolerance: Option<String>,
     },
-    /// Rename a location or change its temperature range (old values stay in `audit`)
+    /// Rename a location, move it to another site or change its temperature range (old values stay in `audit`)
     Edit {
         code: String,
         /// New descriptive name (empty clears it)
         #[arg(long)]
         name: Option<String>,
+        /// Move it to this site of the network, e.g. HUB or SPOKE-N
+        #[arg(long)]
+        site: Option<String>,
         /// Monitor its temperature: the range in °C, e.g. 2..8 or --range=-25..-15
         #[arg(long, value_name = "MIN..MAX")]
         range: Option<String>,
@@ -289,16 +295,24 @@ pub(super) fn run_location(ctx: &Ctx, c: LocationCommand) -> Result<i32> {
         LocationCommand::Add {
             code,
             name,
+            site,
             range,
             tolerance,
         } => {
             let m = super::temp::monitoring(range.as_deref(), tolerance.as_deref())?;
             let loc = if m.range.is_some() || m.tolerance.is_some() {
-                app::temperature::add_location(&mut store, &code, name.as_deref(), m, ctx.actor())?
+                app::temperature::add_location(
+                    &mut store,
+                    &code,
+                    name.as_deref(),
+                    site.as_deref(),
+                    m,
+                    ctx.actor(),
+                )?
             } else {
                 app::catalogue::add_location(
                     &mut store,
-                    &app::catalogue::NewLocation { code, name },
+                    &app::catalogue::NewLocation { code, name, site },
                     ctx.actor(),
                 )?
             };
@@ -307,18 +321,38 @@ pub(super) fn run_location(ctx: &Ctx, c: LocationCommand) -> Result<i32> {
         LocationCommand::Edit {
             code,
             name,
+            site,
             range,
             tolerance,
         } => {
             let m = super::temp::monitoring(range.as_deref(), tolerance.as_deref())?;
             let monitoring = m.range.is_some() || m.tolerance.is_some();
             let changed = if monitoring {
-                app::temperature::edit_location(&mut store, &code, name.as_deref(), m, ctx.actor())?
+                app::temperature::edit_location(
+                    &mut store,
+                    &code,
+                    name.as_deref(),
+                    site.as_deref(),
+                    m,
+                    ctx.actor(),
+                )?
+            } else if let Some(site) = site.as_deref() {
+                app::catalogue::move_location_to_site(
+                    &mut store,
+                    &code,
+                    name.as_deref(),
+                    site,
+                    ctx.actor(),
+                )?
             } else {
                 app::catalogue::edit_location(&mut store, &code, name.as_deref(), ctx.actor())?
             };
             if changed {
-                let what = if monitoring { "changed" } else { "renamed" };
+                let what = if monitoring || site.is_some() {
+                    "changed"
+                } else {
+                    "renamed"
+                };
                 ctx.say(&format!("location {} {what}", code.trim()));
             } else {
                 ctx.say(&format!("location {} unchanged", code.trim()));
@@ -332,7 +366,10 @@ pub(super) fn run_location(ctx: &Ctx, c: LocationCommand) -> Result<i32> {
             ));
         }
         LocationCommand::List => {
-            ctx.emit(&["code", "name"], &app::catalogue::locations(&store)?)?;
+            ctx.emit(
+                &["code", "name", "site"],
+                &app::catalogue::locations_with_sites(&store)?,
+            )?;
         }
     }
     Ok(0)

@@ -83,7 +83,7 @@ pub(super) fn run(ctx: &Ctx) -> Result<i32> {
         supplier: None,
         location: None,
     };
-    super::report::print_reorder(ctx, &store, &query, true)?;
+    super::report::print_reorder(ctx, &store, &query, None, true)?;
     section(ctx, "Expired or expiring within 30 days")?;
     let expiry = app::reports::expiry(
         &store,

@@ -60,6 +60,9 @@ pub(crate) struct ReorderArgs {
     /// Only stock at (and orders to) this location, with its own levels where set
     #[arg(long)]
     location: Option<String>,
+    /// Only stock at (and orders to) this site's locations, as one pool, with the items' own levels
+    #[arg(long, conflicts_with = "location")]
+    site: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +76,9 @@ pub(crate) struct ExpiryArgs {
     /// Only stock at this location
     #[arg(long)]
     location: Option<String>,
+    /// Only stock at this site's locations (a site of the network, e.g. HUB)
+    #[arg(long, conflicts_with = "location")]
+    site: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +119,9 @@ pub(crate) struct UsageArgs {
     /// Only issues from, and stock at, this location
     #[arg(long)]
     location: Option<String>,
+    /// Only issues from, and stock at, this site's locations (e.g. HUB)
+    #[arg(long, conflicts_with = "location")]
+    site: Option<String>,
 }
 
 pub(super) fn run(ctx: &Ctx, c: ReportCommand) -> Result<i32> {
@@ -155,7 +164,7 @@ fn reorder(ctx: &Ctx, a: ReorderArgs) -> Result<i32> {
         supplier: a.supplier,
         location: a.location,
     };
-    print_reorder(ctx, &store, &query, false)?;
+    print_reorder(ctx, &store, &query, a.site.as_deref(), false)?;
     Ok(0)
 }
 
@@ -167,9 +176,10 @@ pub(crate) fn print_reorder(
     ctx: &Ctx,
     store: &Store,
     query: &ReorderQuery,
+    site: Option<&str>,
     for_people: bool,
 ) -> Result<()> {
-    let report = app::reports::reorder(store, query)?;
+    let report = app::reports::reorder_at_site(store, query, site)?;
     let format = if for_people {
         ctx.format.unwrap_or(OutputFormat::Table)
     } else {
@@ -279,7 +289,7 @@ fn expiry(ctx: &Ctx, a: ExpiryArgs) -> Result<i32> {
         within,
         location: a.location,
     };
-    let rows = app::reports::expiry(&store, &query)?;
+    let rows = app::reports::expiry_at_site(&store, &query, a.site.as_deref())?;
     // Narrow: the state (expired, expiring) says what the days say.
     let fit = super::Fit {
         last_resort: &["days_until_expiry"],
@@ -306,7 +316,7 @@ fn usage(ctx: &Ctx, a: UsageArgs) -> Result<i32> {
         weeks,
         location: a.location,
     };
-    let report = app::reports::usage(&store, &query)?;
+    let report = app::reports::usage_at_site(&store, &query, a.site.as_deref())?;
     let headers = report.headers();
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     // Narrow: the oldest weeks go first; the latest, the partial week and

@@ -19,6 +19,9 @@ pub(crate) struct StockArgs {
     /// Only this lot (with --item)
     #[arg(long, requires = "item")]
     lot: Option<String>,
+    /// Only this site's locations (a site of the network, e.g. HUB)
+    #[arg(long, conflicts_with = "location")]
+    site: Option<String>,
     /// Balances as they stood at the end of DATE
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
@@ -52,7 +55,7 @@ pub(super) fn stock(ctx: &Ctx, a: StockArgs) -> Result<i32> {
         lot: a.lot,
         as_of: ctx.as_of(a.as_of.as_deref())?,
     };
-    let lines = app::stock::stock(&store, &query)?;
+    let lines = app::stock::stock_at_site(&store, &query, a.site.as_deref())?;
     ctx.emit(STOCK_HEADERS, &stock_rows(&lines))?;
     Ok(0)
 }

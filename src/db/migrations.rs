@@ -69,6 +69,10 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "hazards: GHS/CLP item fields, safety data sheets and their confirmations",
         run: |tx| sql(tx, include_str!("migrations/hazards.sql")),
     },
+    Migration {
+        name: "sites: every location at a site of the network (default MAIN)",
+        run: |tx| sql(tx, include_str!("migrations/sites.sql")),
+    },
 ];
 
 /// Calibration interval changes as dated, chained records (issue 12,

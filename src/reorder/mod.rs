@@ -10,6 +10,11 @@
 //! With `--location L` the list covers the items kept at L — those with
 //! levels of their own there, stock there (now or before), or orders to
 //! it — so a bench fridge's list is not every item of the catalogue at 0.
+//! With `--site S` (SPEC §12) the site's locations are one pool, as one
+//! location is: the items kept at any of them (levels of their own at one
+//! of them, stock or orders), their stock and orders summed, judged
+//! against the item's own (catalogue) levels — per-site levels are not
+//! kept.
 //!
 //! Stock that expires before the delivery arrives: the SPEC formula counts
 //! all usable stock, so the numbers stay as SPEC §3 defines them; a row
@@ -248,6 +253,7 @@ struct Held {
 fn item_settings(
     conn: &Connection,
     location_id: Option<LocationId>,
+    site: Option<&str>,
     supplier: Option<&str>,
 ) -> Result<IdMap<ItemSettings>> {
     let mut stmt = conn.prepare_cached(
@@ -260,7 +266,14 @@ fn item_settings(
            AND (i.reorder_level IS NOT NULL OR il.item_id IS NOT NULL) \
            AND (?1 IS NULL OR il.item_id IS NOT NULL \
                 OR EXISTS (SELECT 1 FROM balances b WHERE b.item_id = i.id AND b.location_id = ?1) \
-                OR EXISTS (SELECT 1 FROM orders o WHERE o.item_id = i.id AND o.location_id = ?1))",
+                OR EXISTS (SELECT 1 FROM orders o WHERE o.item_id = i.id AND o.location_id = ?1)) \
+           AND (?3 IS NULL \
+                OR EXISTS (SELECT 1 FROM item_levels sl JOIN locations s ON s.id = sl.location_id \
+                           WHERE sl.item_id = i.id AND s.site = ?3) \
+                OR EXISTS (SELECT 1 FROM balances b JOIN locations s ON s.id = b.location_id \
+                           WHERE b.item_id = i.id AND s.site = ?3) \
+                OR EXISTS (SELECT 1 FROM orders o JOIN locations s ON s.id = o.location_id \
+                           WHERE o.item_id = i.id AND s.site = ?3))",
     )?;
     // Item ids are dense row ids: the largest sizes the map once.
     let max_id: i64 = conn
@@ -270,7 +283,7 @@ fn item_settings(
         usize::try_from(max_id).unwrap_or(0).min(1 << 20),
         BuildHasherDefault::default(),
     );
-    let rows = stmt.query_map(params![location_id, supplier], |r| {
+    let rows = stmt.query_map(params![location_id, supplier, site], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             ItemSettings {
@@ -303,6 +316,7 @@ fn settings_as_of(
     conn: &Connection,
     items: &mut IdMap<ItemSettings>,
     location_id: Option<LocationId>,
+    site: bool,
     supplier: Option<&str>,
     as_of: NaiveDate,
 ) -> Result<()> {
@@ -404,9 +418,10 @@ fn settings_as_of(
         } else {
             (level, max)
         };
-        // For one location, an item is listed only when it relates to it
-        // (its own levels there, stock or orders): kept as found above.
-        let related = location_id.is_none() || overridden || items.contains_key(&id);
+        // For one location or site, an item is listed only when it
+        // relates to it (its own levels there, stock or orders): kept as
+        // found above.
+        let related = (location_id.is_none() && !site) || overridden || items.contains_key(&id);
         match level.filter(|_| active && supplier_matches && related) {
             Some(reorder_level) => {
                 items.insert(
@@ -466,8 +481,14 @@ pub(crate) fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
         })
 }
 
-/// The reorder list of SPEC §3 as of `q.as_of`.
-pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<ReorderReport> {
+/// The reorder list of SPEC §3 as of `q.as_of`, for the whole lab or,
+/// with `site`, the locations of one site as one pool (SPEC §12).
+pub(crate) fn reorder_report(
+    conn: &Connection,
+    q: &ReorderQuery,
+    site: Option<&str>,
+) -> Result<ReorderReport> {
+    let site = site.map(|s| crate::sites::find_site(conn, s)).transpose()?;
     let location = q
         .location
         .as_deref()
@@ -479,14 +500,25 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         .map(|s| known_supplier(conn, s))
         .transpose()?;
     let location_id = location.as_ref().map(|l| l.id);
-    let mut items = item_settings(conn, location_id, supplier.as_deref())?;
-    settings_as_of(conn, &mut items, location_id, supplier.as_deref(), q.as_of)?;
+    let site_code = site.as_ref().map(|s| s.code.as_str());
+    let mut items = item_settings(conn, location_id, site_code, supplier.as_deref())?;
+    settings_as_of(
+        conn,
+        &mut items,
+        location_id,
+        site.is_some(),
+        supplier.as_deref(),
+        q.as_of,
+    )?;
     let mut held: IdMap<Held> =
         IdMap::with_capacity_and_hasher(items.len(), BuildHasherDefault::default());
     for_each_balance(conn, location_id, q.as_of, |b| {
         let Some(settings) = items.get(&b.item_id.get()) else {
             return Ok(());
         };
+        if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
+            return Ok(());
+        }
         let h = held.entry(b.item_id.get()).or_default();
         match b.usability(q.as_of) {
             Usability::Usable => {
@@ -515,7 +547,7 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
         }
         Ok(())
     })?;
-    let on_order = orders::on_order(conn, location_id, q.as_of)?;
+    let on_order = orders::on_order(conn, location_id, site.as_ref(), q.as_of)?;
     let none = Held::default();
     let mut report = ReorderReport::default();
     // Rows and warnings are built with numbers first; names are read after,
@@ -652,7 +684,17 @@ pub(crate) fn reorder_report(conn: &Connection, q: &ReorderQuery) -> Result<Reor
 impl Store {
     /// The reorder list (SPEC §3).
     pub fn reorder_report(&self, q: &ReorderQuery) -> Result<ReorderReport> {
-        reorder_report(&self.conn, q)
+        reorder_report(&self.conn, q, None)
+    }
+
+    /// The reorder list of one site's locations as one pool (SPEC §12);
+    /// the whole lab's with `None`.
+    pub fn reorder_report_at_site(
+        &self,
+        q: &ReorderQuery,
+        site: Option<&str>,
+    ) -> Result<ReorderReport> {
+        reorder_report(&self.conn, q, site)
     }
 
     /// Give an item its own reorder levels at a location (`item level`).

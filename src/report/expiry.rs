@@ -93,6 +93,21 @@ impl Store {
         within: i64,
         location: Option<&str>,
     ) -> Result<Vec<ExpiryRow>> {
+        self.expiry_report_at_site(as_of, within, location, None)
+    }
+
+    /// The expiry report of one site's locations (SPEC §12); the whole
+    /// lab's (or one location's) with `site` `None`.
+    pub fn expiry_report_at_site(
+        &self,
+        as_of: NaiveDate,
+        within: i64,
+        location: Option<&str>,
+        site: Option<&str>,
+    ) -> Result<Vec<ExpiryRow>> {
+        let site = site
+            .map(|s| crate::sites::find_site(&self.conn, s))
+            .transpose()?;
         let location_id = location
             .map(|l| find_location(&self.conn, l))
             .transpose()?
@@ -108,6 +123,9 @@ impl Store {
             .prepare_cached("SELECT code, name FROM items WHERE id = ?1")?;
         let mut rows = Vec::new();
         for_each_balance(&self.conn, location_id, as_of, |b| {
+            if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
+                return Ok(());
+            }
             let Some((eff, (state, days))) = b
                 .effective_expiry
                 .and_then(|e| classify(e, as_of, within).map(|c| (e, c)))

@@ -179,6 +179,18 @@ impl Store {
         weeks: i64,
         location: Option<&str>,
     ) -> Result<UsageReport> {
+        self.usage_report_at_site(as_of, weeks, location, None)
+    }
+
+    /// The usage report of one site's locations (SPEC §12): issues from
+    /// and stock at any of them; the whole lab's with `site` `None`.
+    pub fn usage_report_at_site(
+        &self,
+        as_of: NaiveDate,
+        weeks: i64,
+        location: Option<&str>,
+        site: Option<&str>,
+    ) -> Result<UsageReport> {
         if !(1..=520).contains(&weeks) {
             return Err(Error::invalid(
                 "--weeks",
@@ -186,6 +198,9 @@ impl Store {
                 "expected a number of weeks from 1 to 520",
             ));
         }
+        let site = site
+            .map(|s| crate::sites::find_site(&self.conn, s))
+            .transpose()?;
         let location_id = location
             .map(|l| find_location(&self.conn, l))
             .transpose()?
@@ -200,7 +215,7 @@ impl Store {
         };
         let mut used: HashMap<ItemId, Vec<i64>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "SELECT m.item_id, m.at, m.quantity FROM movements m \
+            "SELECT m.item_id, m.at, m.quantity, m.location_id FROM movements m \
              WHERE m.at >= ?1 AND m.at < ?2 AND m.kind = 'issue' AND (?3 IS NULL OR m.location_id = ?3) \
                AND NOT EXISTS (SELECT 1 FROM movements r WHERE r.reverses = m.id AND r.at < ?4)",
         )?;
@@ -220,6 +235,11 @@ impl Store {
             let item_id: ItemId = r.get(0)?;
             let at: String = r.get(1)?;
             let quantity: i64 = r.get(2)?;
+            if let Some(site) = &site
+                && !site.holds(r.get(3)?)
+            {
+                continue;
+            }
             let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) else {
                 continue;
             };
@@ -233,6 +253,9 @@ impl Store {
         }
         let mut on_hand: HashMap<ItemId, i64> = HashMap::new();
         for_each_balance(&self.conn, location_id, as_of, |b| {
+            if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
+                return Ok(());
+            }
             if b.usability(as_of) == Usability::Usable {
                 *on_hand.entry(b.item_id).or_default() += b.quantity;
             }

@@ -179,7 +179,8 @@ fn fully_quoted_files_after_a_bom_import() {
     let list = lab.csv(&["location", "list"]);
     assert!(list.contains(&vec![
         "BENCH-BIO".to_owned(),
-        "Biochemistry bench, \"hot\" lab".to_owned()
+        "Biochemistry bench, \"hot\" lab".to_owned(),
+        "MAIN".to_owned()
     ]));
 }
 
@@ -465,7 +466,11 @@ fn csv_reports_escape_formulas_and_keep_numbers_numbers() {
 
     let locations = lab.csv(&["location", "list"]);
     assert!(
-        locations.contains(&vec!["BENCH-3".to_owned(), "'\tBench 3".to_owned()]),
+        locations.contains(&vec![
+            "BENCH-3".to_owned(),
+            "'\tBench 3".to_owned(),
+            "MAIN".to_owned()
+        ]),
         "{locations:?}"
     );
     // No cell of any of them starts with a trigger unless it is a number.

@@ -35,6 +35,7 @@ mod regress_orders;
 mod reorder;
 mod serve;
 mod serve_pages;
+mod sites;
 mod stocktake;
 mod tables;
 mod tamper;

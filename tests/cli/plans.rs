@@ -9,6 +9,7 @@ use labstock::chain;
 use labstock::history::sql as history;
 use labstock::ledger::sql as ledger;
 use labstock::reorder::sql as reorder;
+use labstock::sites::sql as sites;
 use labstock::waste::report as waste;
 use rusqlite::Connection;
 
@@ -97,6 +98,16 @@ fn catalogue_lookups_use_their_unique_indexes() {
         catalogue::LOCATION_BY_CODE,
         "sqlite_autoindex_locations",
     );
+}
+
+/// `--site` (SPEC §12) finds a site's locations through `locations_site`,
+/// whose NOCASE collation is the column's, so `--site hub` finds `HUB`.
+#[test]
+fn a_sites_locations_are_found_by_index() {
+    let lab = lab();
+    lab.ok(&["location", "add", "HUB-1", "--site", "HUB"]);
+    let raw = lab.raw();
+    assert_searches(&raw, sites::LOCATIONS_OF_SITE, "locations_site");
 }
 
 #[test]
@@ -477,7 +488,7 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
         (
             "locations",
             |s, f, c| import::import_locations(s, f, c),
-            "code,name,min_temp,max_temp,tolerance_minutes\nSHELF-1,Shelf,,,\nSHELF-2,Shelf,,,\nFRIDGE-1,,,,\nFREEZER-9,,-25,-15,30\n",
+            "code,name,min_temp,max_temp,tolerance_minutes,site\nSHELF-1,Shelf,,,,HUB\nSHELF-2,Shelf,,,,hub\nFRIDGE-1,,,,,\nFREEZER-9,,-25,-15,30,SPOKE-N\n",
         ),
         (
             "items",

@@ -755,3 +755,43 @@ fn postgres_refusals_as_a_user_sees_them() {
     show("--db LAB init", &["--db", &db.url, "init"], 1);
     insta::assert_snapshot!(seen);
 }
+
+/// Sites (SPEC §12) go to PostgreSQL and back with `copy`: each location's
+/// site, and the chained record of a change of site.
+#[test]
+fn copy_keeps_each_locations_site_and_its_changes() {
+    let Some(db) = PgDb::new("sites") else {
+        return;
+    };
+    let lab = Lab::new();
+    lab.ok(&["location", "add", "HUB-STORE", "--site", "HUB"]);
+    lab.ok(&["location", "add", "SPOKE-1", "--site", "SPOKE-N"]);
+    lab.ok(&["location", "edit", "HUB-STORE", "--site", "SPOKE-N"]);
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sites: Vec<(String, String)> = db
+        .client()
+        .query("SELECT code, site FROM locations ORDER BY id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(
+        sites,
+        [
+            ("MAIN".to_owned(), "MAIN".to_owned()),
+            ("HUB-STORE".to_owned(), "SPOKE-N".to_owned()),
+            ("SPOKE-1".to_owned(), "SPOKE-N".to_owned()),
+        ]
+    );
+    let back = Lab::empty();
+    let out = back.run(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&back.run(&["export", "locations"])),
+        stdout(&lab.run(&["export", "locations"]))
+    );
+    let audit = stdout(&back.run(&["audit", "--format", "csv"]));
+    assert!(audit.contains("site: HUB -> SPOKE-N"), "{audit}");
+    back.ok(&["check"]);
+}

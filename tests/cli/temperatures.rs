@@ -598,11 +598,14 @@ fn readings_and_ranges_export_and_import_back_with_the_same_excursions() {
     ]);
     let locations = lab.ok(&["export", "locations"]);
     assert!(
-        locations.starts_with("code,name,min_temp,max_temp,tolerance_minutes\n"),
+        locations.starts_with("code,name,min_temp,max_temp,tolerance_minutes,site\n"),
         "{locations}"
     );
-    assert!(locations.contains("FREEZER-1,,-25,-15,20\n"), "{locations}");
-    assert!(locations.contains("FRIDGE-1,,2,8,0\n"), "{locations}");
+    assert!(
+        locations.contains("FREEZER-1,,-25,-15,20,MAIN\n"),
+        "{locations}"
+    );
+    assert!(locations.contains("FRIDGE-1,,2,8,0,MAIN\n"), "{locations}");
     let readings = lab.ok(&["export", "temperatures"]);
     assert!(
         readings.contains("FRIDGE-1,2026-11-20T10:00:00Z,7.5,,9.25,a.tester,\"door, goods in\""),
