@@ -1761,18 +1761,8 @@ fn count(
         counted: Some(req.quantity.get()),
         ..Row::of(req, req.quantity.get() - book)
     };
-    let posted = post(
-        conn,
-        lk,
-        item,
-        &lot,
-        &location,
-        None,
-        &row,
-        req,
-        recorded_at,
-    )?;
-    let mut warnings = Vec::new();
+    let mut outcome = post_one(conn, lk, item, &lot, &location, &row, req, recorded_at)?;
+    let warnings = &mut outcome.warnings;
     if book != req.quantity.get() {
         warnings.push(format!(
             "count differs from book: counted {}, book said {book} (difference {:+})",
@@ -1780,11 +1770,7 @@ fn count(
             req.quantity.get() - book
         ));
     }
-    Ok(Outcome {
-        movements: vec![posted],
-        waste_record: None,
-        warnings,
-    })
+    Ok(outcome)
 }
 
 fn dispose(
@@ -1976,18 +1962,8 @@ fn open(
         to_opened: Some(opened_on),
         ..Row::of(req, -quantity)
     };
-    let posted = post(
-        conn,
-        lk,
-        item,
-        &lot,
-        &location,
-        None,
-        &row,
-        req,
-        recorded_at,
-    )?;
-    let mut warnings = Vec::new();
+    let mut outcome = post_one(conn, lk, item, &lot, &location, &row, req, recorded_at)?;
+    let warnings = &mut outcome.warnings;
     if let Some(eff) = lot.effective_expiry(item, Some(opened_on))
         && item.in_use_days.is_some()
     {
@@ -1997,11 +1973,7 @@ fn open(
             item.code
         ));
     }
-    Ok(Outcome {
-        movements: vec![posted],
-        waste_record: None,
-        warnings,
-    })
+    Ok(outcome)
 }
 
 /// An `open` with a negative quantity (an import row only: what an
