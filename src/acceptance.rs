@@ -230,7 +230,7 @@ impl Store {
         as_of: NaiveDate,
         location: Option<&str>,
     ) -> Result<Vec<AcceptanceRow>> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let location_id = location
             .map(|l| find_location(conn, l))
             .transpose()?

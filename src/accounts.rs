@@ -468,7 +468,7 @@ impl Store {
 
     /// `user list`: every account, by name.
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sqlite()?.prepare(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name COLLATE NOCASE"
         ))?;
         let rows = stmt
@@ -479,12 +479,12 @@ impl Store {
 
     /// One account by name (case-insensitive).
     pub fn account(&self, name: &str) -> Result<Account> {
-        find_account(&self.conn, name)
+        find_account(self.sqlite()?, name)
     }
 
     /// Whether any active manager exists (the server needs one).
     pub fn has_active_manager(&self) -> Result<bool> {
-        Ok(self.conn.query_row(
+        Ok(self.sqlite()?.query_row(
             "SELECT EXISTS (SELECT 1 FROM accounts WHERE role = 'manager' AND disabled_at IS NULL)",
             [],
             |r| r.get(0),
@@ -642,8 +642,7 @@ impl Store {
     ) -> Result<SignInCheck> {
         let folded = name.trim().to_lowercase();
         let since = stamp(now - LOCKOUT_WINDOW - LOCKOUT_FOR);
-        let failures: Vec<String> = self
-            .conn
+        let failures: Vec<String> = self.sqlite()?
             .prepare_cached(
                 "SELECT at FROM login_failures WHERE name = ?1 AND at >= ?2 ORDER BY at",
             )?
@@ -653,8 +652,7 @@ impl Store {
         if let Some(until) = locked_until(&failures, now) {
             return Ok(SignInCheck(Checked::Locked(until)));
         }
-        let found: Option<(i64, String, String, String, bool)> = self
-            .conn
+        let found: Option<(i64, String, String, String, bool)> = self.sqlite()?
             .prepare_cached(
                 "SELECT id, name, role, password_hash, disabled_at IS NULL FROM accounts WHERE name = ?1",
             )?
@@ -727,8 +725,7 @@ impl Store {
         session: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(Principal, bool)>> {
-        let row: Option<(i64, String, String, String)> = self
-            .conn
+        let row: Option<(i64, String, String, String)> = self.sqlite()?
             .prepare_cached(
                 "SELECT a.id, a.name, a.role, s.last_seen FROM sessions s \
                  JOIN accounts a ON a.id = s.account_id \
@@ -783,8 +780,7 @@ impl Store {
     /// The account an API token belongs to, if the token is unexpired and
     /// the account active.
     pub fn token_principal(&self, token: &str, today: NaiveDate) -> Result<Option<Principal>> {
-        let row: Option<(i64, String, String)> = self
-            .conn
+        let row: Option<(i64, String, String)> = self.sqlite()?
             .prepare_cached(
                 "SELECT a.id, a.name, a.role FROM api_tokens t \
                  JOIN accounts a ON a.id = t.account_id \

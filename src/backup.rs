@@ -94,7 +94,7 @@ impl Store {
         let io = |e: rusqlite::Error| Error::from(e).in_database(temp, self.busy_timeout());
         let mut dst = Connection::open(temp).map_err(io)?;
         {
-            let backup = Backup::new(&self.conn, &mut dst)?;
+            let backup = Backup::new(self.sqlite()?, &mut dst)?;
             let started = Instant::now();
             loop {
                 match backup.step(-1)? {

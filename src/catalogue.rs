@@ -575,17 +575,17 @@ impl Store {
 
     /// Look an item up by code.
     pub fn item(&self, code: &str) -> Result<Item> {
-        find_item(&self.conn, code)
+        find_item(self.sqlite()?, code)
     }
 
     /// The item a scanned GTIN names.
     pub fn item_by_gtin(&self, gtin: &str) -> Result<Item> {
-        find_item_by_gtin(&self.conn, gtin)
+        find_item_by_gtin(self.sqlite()?, gtin)
     }
 
     /// All items, by code; retired ones only when asked.
     pub fn items(&self, include_retired: bool) -> Result<Vec<Item>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sqlite()?.prepare(&format!(
             "SELECT {ITEM_COLUMNS} FROM items WHERE active = 1 OR ?1 ORDER BY code COLLATE BINARY"
         ))?;
         let items = stmt
@@ -673,7 +673,7 @@ impl Store {
 
     /// Every recorded change to an item's settings, oldest first.
     pub fn item_history(&self, item: &Item) -> Result<Vec<ItemChange>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sqlite()?.prepare(
             "SELECT field, old_value, new_value, at, user FROM item_changes WHERE item_id = ?1 ORDER BY id",
         )?;
         let rows = stmt
@@ -794,8 +794,7 @@ impl Store {
 
     /// All locations, by code.
     pub fn locations(&self) -> Result<Vec<Location>> {
-        let mut stmt = self
-            .conn
+        let mut stmt = self.sqlite()?
             .prepare("SELECT id, code, name FROM locations ORDER BY code COLLATE BINARY")?;
         let locs = stmt
             .query_map([], |r| {
@@ -811,6 +810,6 @@ impl Store {
 
     /// Look a location up by code.
     pub fn location(&self, code: &str) -> Result<Location> {
-        find_location(&self.conn, code)
+        find_location(self.sqlite()?, code)
     }
 }

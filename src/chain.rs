@@ -811,7 +811,7 @@ mod tests {
     #[test]
     fn column_lists_match_the_schema() {
         let (_dir, store) = store();
-        let conn = store.connection();
+        let conn = store.connection().expect("a SQLite store");
         for table in TABLES {
             let mut stmt = conn
                 .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
@@ -835,7 +835,7 @@ mod tests {
     #[test]
     fn every_append_only_table_is_chained() {
         let (_dir, store) = store();
-        let conn = store.connection();
+        let conn = store.connection().expect("a SQLite store");
         let mut stmt = conn
             .prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'")
             .unwrap();

@@ -113,7 +113,7 @@ impl Store {
         let mut writer = csv::Writer::from_writer(out);
         let columns = kind.columns();
         writer.write_record(columns)?;
-        let mut stmt = self.conn.prepare(kind.query())?;
+        let mut stmt = self.sqlite()?.prepare(kind.query())?;
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
         let at: Vec<Option<usize>> = columns
             .iter()

@@ -234,14 +234,12 @@ where
     F: FnMut(&Connection, &CsvRow<'_>, &mut ImportSummary) -> Result<()>,
     G: FnOnce(&Connection, &mut ImportSummary) -> Result<()>,
 {
-    let before: i64 = store
-        .conn
+    let before: i64 = store.sqlite()?
         .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-    store
-        .conn
+    store.sqlite()?
         .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
     let result = run_in_transaction(store, format, source, ctx, apply, finish);
-    store.conn.pragma_update(None, "cache_size", before)?;
+    store.sqlite()?.pragma_update(None, "cache_size", before)?;
     result
 }
 
@@ -267,7 +265,7 @@ where
         // its rows now fails (nothing was written either way).
         Err(e) => match reader.get_mut().inner_mut().finish() {
             Some((sha256, _)) => {
-                log::refuse_repeat(&store.conn, format.kind, &sha256, ctx.again)?;
+                log::refuse_repeat(store.sqlite()?, format.kind, &sha256, ctx.again)?;
                 Err(e)
             }
             None => Err(e),
@@ -834,7 +832,7 @@ fn order_reference(
 pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(MOVEMENTS.columns)?;
-    let mut stmt = store.conn.prepare(
+    let mut stmt = store.sqlite()?.prepare(
         "SELECT m.id, m.at, m.kind, i.code, m.quantity, m.counted, l.lot, l.expiry, loc.code, tl.code, \
          m.reason, m.reference, m.user, m.note, m.reverses, \
          coalesce(o.reference, CASE WHEN om.kind = 'receive' OR om.kind = 'adjust' THEN om.reference END), \

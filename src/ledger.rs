@@ -2386,7 +2386,7 @@ impl Store {
 
     /// Stock lines as of a date, filtered.
     pub fn stock(&self, filter: StockFilter, as_of: NaiveDate) -> Result<Vec<StockLine>> {
-        stock_as_of(&self.conn, filter, as_of)
+        stock_as_of(self.sqlite()?, filter, as_of)
     }
 
     /// The filter for `stock`: an item, a location and a lot of that item,
@@ -2397,17 +2397,17 @@ impl Store {
         location: Option<&str>,
         lot: Option<&str>,
     ) -> Result<StockFilter> {
-        let item = item.map(|c| find_item(&self.conn, c)).transpose()?;
+        let item = item.map(|c| find_item(self.sqlite()?, c)).transpose()?;
         let mut filter = StockFilter {
             item_id: item.as_ref().map(|i| i.id),
             location_id: location
-                .map(|l| find_location(&self.conn, l))
+                .map(|l| find_location(self.sqlite()?, l))
                 .transpose()?
                 .map(|l| l.id),
             lot_id: None,
         };
         if let (Some(item), Some(lot)) = (&item, lot) {
-            filter.lot_id = Some(existing_lot(&self.conn, item, lot)?.id);
+            filter.lot_id = Some(existing_lot(self.sqlite()?, item, lot)?.id);
         }
         Ok(filter)
     }

@@ -258,7 +258,7 @@ impl Store {
     /// An item's lots with expiry, opening, effective expiry, status and
     /// stock, earliest expiry first.
     pub fn lot_list(&self, code: &str) -> Result<Vec<LotListRow>> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let item = find_item(conn, code)?;
         let mut stmt = conn.prepare(concat!(
             "SELECT l.lot, l.expiry, \

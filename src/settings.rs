@@ -118,18 +118,18 @@ pub(crate) fn lab_zone(conn: &Connection) -> Result<Tz> {
 impl Store {
     /// The lab's time zone.
     pub fn lab_zone(&self) -> Result<Tz> {
-        lab_zone(&self.conn)
+        lab_zone(self.sqlite()?)
     }
 
     /// The value in force for `key`.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         validate_key(key)?;
-        get(&self.conn, key)
+        get(self.sqlite()?, key)
     }
 
     /// Every setting in force, by key.
     pub fn settings(&self) -> Result<Vec<Setting>> {
-        let mut stmt = self.conn.prepare(sql::ALL)?;
+        let mut stmt = self.sqlite()?.prepare(sql::ALL)?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(Setting {

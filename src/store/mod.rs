@@ -47,8 +47,12 @@
 //! and retrying whole transactions, and reports keep reading without
 //! predicate locks.
 
+pub mod conn;
 pub mod copy;
 pub mod postgres;
+pub mod sqlite;
+
+pub use conn::{Cell, Conn, EngineKind, FromCell, Row, Sql, ToCell};
 
 use std::path::{Path, PathBuf};
 

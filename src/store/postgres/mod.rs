@@ -13,6 +13,7 @@
 //! underneath.)
 
 mod cell;
+pub(crate) mod conn;
 
 use std::fmt;
 use std::str::FromStr;
@@ -334,6 +335,46 @@ impl PgStore {
             .read_only(true)
             .start()
             .map_err(|e| url.driver(&e))
+    }
+
+    /// Run `work` in one write transaction (READ COMMITTED, with the
+    /// locks of src/store/mod.rs), again after a deadlock or
+    /// serialization failure up to [`RETRIES`] times, then reported as
+    /// busy.
+    pub(crate) fn transact<T>(
+        &mut self,
+        work: &mut dyn FnMut(crate::store::Conn<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let url = self.url.clone();
+        let mut attempt = 0;
+        loop {
+            let tx = self.client.transaction().map_err(|e| url.driver(&e))?;
+            let conn = conn::PgConn::new(tx, &url);
+            let outcome = work(crate::store::Conn::new(&conn)).and_then(|t| {
+                conn.commit()?;
+                Ok(t)
+            });
+            match outcome {
+                Err(Error::Postgres {
+                    problem: PgProblem::Busy { .. },
+                    ..
+                }) if attempt < RETRIES => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(5 << attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Run `work` on one snapshot, reading only.
+    pub(crate) fn read<T>(&mut self, work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>) -> Result<T> {
+        let url = self.url.clone();
+        let tx = self.snapshot()?;
+        let conn = conn::PgConn::new(tx, &url);
+        let out = work(crate::store::Conn::new(&conn))?;
+        conn.commit()?;
+        Ok(out)
     }
 
     /// The URL, as people are shown it.
