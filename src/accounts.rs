@@ -642,7 +642,8 @@ impl Store {
     ) -> Result<SignInCheck> {
         let folded = name.trim().to_lowercase();
         let since = stamp(now - LOCKOUT_WINDOW - LOCKOUT_FOR);
-        let failures: Vec<String> = self.sqlite()?
+        let failures: Vec<String> = self
+            .sqlite()?
             .prepare_cached(
                 "SELECT at FROM login_failures WHERE name = ?1 AND at >= ?2 ORDER BY at",
             )?
@@ -725,7 +726,8 @@ impl Store {
         session: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(Principal, bool)>> {
-        let row: Option<(i64, String, String, String)> = self.sqlite()?
+        let row: Option<(i64, String, String, String)> = self
+            .sqlite()?
             .prepare_cached(
                 "SELECT a.id, a.name, a.role, s.last_seen FROM sessions s \
                  JOIN accounts a ON a.id = s.account_id \
@@ -780,7 +782,8 @@ impl Store {
     /// The account an API token belongs to, if the token is unexpired and
     /// the account active.
     pub fn token_principal(&self, token: &str, today: NaiveDate) -> Result<Option<Principal>> {
-        let row: Option<(i64, String, String)> = self.sqlite()?
+        let row: Option<(i64, String, String)> = self
+            .sqlite()?
             .prepare_cached(
                 "SELECT a.id, a.name, a.role FROM api_tokens t \
                  JOIN accounts a ON a.id = t.account_id \

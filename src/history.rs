@@ -110,7 +110,10 @@ fn raw_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
 fn movements_of(store: &Store, item_id: ItemId, lot_id: Option<LotId>) -> Result<Vec<Raw>> {
     let (mut stmt, lot) = match lot_id {
         None => (store.sqlite()?.prepare_cached(sql::ITEM_MOVEMENTS)?, None),
-        Some(lot_id) => (store.sqlite()?.prepare_cached(sql::LOT_MOVEMENTS)?, Some(lot_id)),
+        Some(lot_id) => (
+            store.sqlite()?.prepare_cached(sql::LOT_MOVEMENTS)?,
+            Some(lot_id),
+        ),
     };
     let item_only = params![item_id];
     let item_and_lot = params![item_id, lot];
@@ -238,17 +241,20 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<HistoryRow>, usize)> {
         let item = find_item(self.sqlite()?, item)?;
-        let total: i64 = self.sqlite()?
+        let total: i64 = self
+            .sqlite()?
             .prepare_cached(sql::ITEM_MOVEMENT_COUNT)?
             .query_row(params![item.id], |r| r.get(0))?;
-        let now: i64 = self.sqlite()?
+        let now: i64 = self
+            .sqlite()?
             .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM balances WHERE item_id = ?1")?
             .query_row(params![item.id], |r| r.get(0))?;
         // A transfer, or an opening, leaves the item's total as it was.
         let change = |quantity: i64, to: Option<LocationId>, opens: bool| {
             if to.is_some() || opens { 0 } else { quantity }
         };
-        let newer: i64 = self.sqlite()?
+        let newer: i64 = self
+            .sqlite()?
             .prepare_cached(sql::ITEM_NEWEST_CHANGES)?
             .query_map(
                 params![item.id, i64::try_from(offset).unwrap_or(i64::MAX)],

@@ -234,9 +234,11 @@ where
     F: FnMut(&Connection, &CsvRow<'_>, &mut ImportSummary) -> Result<()>,
     G: FnOnce(&Connection, &mut ImportSummary) -> Result<()>,
 {
-    let before: i64 = store.sqlite()?
+    let before: i64 = store
+        .sqlite()?
         .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-    store.sqlite()?
+    store
+        .sqlite()?
         .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
     let result = run_in_transaction(store, format, source, ctx, apply, finish);
     store.sqlite()?.pragma_update(None, "cache_size", before)?;

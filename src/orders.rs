@@ -628,12 +628,15 @@ impl Store {
         let reference = reference.trim();
         let end = end_of_day(as_of, crate::settings::lab_zone(self.sqlite()?)?);
         let day = as_of.to_string();
-        let lines = self.sqlite()?
+        let lines = self
+            .sqlite()?
             .prepare_cached(LINES_OF_ORDER)?
             .query_map(params![end, reference], |r| line_from_row(r, &day))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         if lines.is_empty() {
-            let mut known = self.sqlite()?.prepare("SELECT DISTINCT reference FROM orders")?;
+            let mut known = self
+                .sqlite()?
+                .prepare("SELECT DISTINCT reference FROM orders")?;
             let known = known
                 .query_map([], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -644,7 +647,8 @@ impl Store {
                 suggestions: closest(reference, known),
             });
         }
-        let receipts = self.sqlite()?
+        let receipts = self
+            .sqlite()?
             .prepare_cached(ORDER_RECEIPTS)?
             .query_map([reference], |r| {
                 Ok(OrderReceipt {

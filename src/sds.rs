@@ -386,7 +386,8 @@ impl Store {
         let Some((rev, hash)) = current(self.sqlite()?, item.id, &item.code)? else {
             return Err(Error::NoSds { item: item.code });
         };
-        let doc: Vec<u8> = self.sqlite()?
+        let doc: Vec<u8> = self
+            .sqlite()?
             .prepare_cached(sql::DOCUMENT)?
             .query_row([&hash[..]], |r| r.get(0))?;
         Ok((rev, doc))

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use crate::chain;
@@ -61,8 +61,6 @@ pub struct Setting {
 }
 
 mod sql {
-    pub(super) const CURRENT: &str =
-        "SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1";
     pub(super) const ALL: &str = "SELECT s.key, s.value, s.at, s.user FROM settings s \
          WHERE s.id = (SELECT max(id) FROM settings t WHERE t.key = s.key) ORDER BY s.key";
 }
@@ -94,11 +92,15 @@ fn validate(key: &str, value: &str) -> Result<String> {
 }
 
 /// The value in force for `key`.
-pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(sql::CURRENT)?
-        .query_row([key], |r| r.get(0))
-        .optional()?)
+pub(crate) fn get<'c>(
+    conn: impl Into<crate::store::Conn<'c>>,
+    key: &str,
+) -> Result<Option<String>> {
+    conn.into().query_opt(
+        &crate::store::sql::ledger::SETTING,
+        crate::args![key],
+        |r| r.get(0),
+    )
 }
 
 /// Record a new value of `key` in the caller's transaction.
@@ -109,7 +111,7 @@ pub(crate) fn set(conn: &Connection, key: &str, value: &str, at: &str, user: &st
 }
 
 /// The lab's time zone (UTC for a database that names none).
-pub(crate) fn lab_zone(conn: &Connection) -> Result<Tz> {
+pub(crate) fn lab_zone<'c>(conn: impl Into<crate::store::Conn<'c>>) -> Result<Tz> {
     Ok(get(conn, TIMEZONE)?
         .and_then(|z| z.parse::<Tz>().ok())
         .unwrap_or(Tz::UTC))
@@ -118,7 +120,7 @@ pub(crate) fn lab_zone(conn: &Connection) -> Result<Tz> {
 impl Store {
     /// The lab's time zone.
     pub fn lab_zone(&self) -> Result<Tz> {
-        lab_zone(self.sqlite()?)
+        self.read(|conn| lab_zone(conn))
     }
 
     /// The value in force for `key`.

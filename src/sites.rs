@@ -175,7 +175,8 @@ impl Store {
 
     /// Every location with its site, by code.
     pub fn locations_with_sites(&self) -> Result<Vec<LocationAtSite>> {
-        let mut stmt = self.sqlite()?
+        let mut stmt = self
+            .sqlite()?
             .prepare("SELECT code, name, site FROM locations ORDER BY code COLLATE BINARY")?;
         let rows = stmt
             .query_map([], |r| {

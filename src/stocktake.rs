@@ -288,7 +288,7 @@ fn balance(
     portion: Portion,
 ) -> Result<i64> {
     Ok(conn
-        .prepare_cached(ledger::sql::BALANCE)?
+        .prepare_cached(ledger::sql::BALANCE.sqlite())?
         .query_row(
             params![lot_id, location_id, ledger::portion_key(portion)],
             |r| r.get(0),

@@ -1238,7 +1238,9 @@ impl Store {
         to: Option<NaiveDate>,
     ) -> Result<Vec<ReadingRow>> {
         let zone = crate::settings::lab_zone(self.sqlite()?)?;
-        let loc = location.map(|l| find_location(self.sqlite()?, l)).transpose()?;
+        let loc = location
+            .map(|l| find_location(self.sqlite()?, l))
+            .transpose()?;
         let lo = from.map(|d| stamp(start_of_day(d, zone)));
         let hi = to.map(|d| crate::clock::end_of_day(d, zone));
         let mut stmt = self.sqlite()?.prepare_cached(
@@ -1286,7 +1288,9 @@ impl Store {
     /// `report excursions`: every excursion (or only the undecided ones
     /// that need a decision), with the lots held during it.
     pub fn excursions(&self, location: Option<&str>, only_open: bool) -> Result<Vec<ExcursionRow>> {
-        let loc = location.map(|l| find_location(self.sqlite()?, l)).transpose()?;
+        let loc = location
+            .map(|l| find_location(self.sqlite()?, l))
+            .transpose()?;
         let listed: Vec<Stored> = self
             .stored_excursions(loc.map(|l| l.id))?
             .into_iter()

@@ -358,9 +358,7 @@ impl Store {
     pub fn close(self) -> Result<()> {
         let path = self.path;
         match self.engine {
-            Engine::Sqlite(conn) => conn
-                .close()
-                .map_err(|(_, e)| classify_open_error(&path, e)),
+            Engine::Sqlite(conn) => conn.close().map_err(|(_, e)| classify_open_error(&path, e)),
             Engine::Postgres(_) => Ok(()),
         }
     }
@@ -387,7 +385,10 @@ impl Store {
 
     /// Run `work` on one consistent snapshot, reading only (SQLite: a
     /// deferred read transaction; PostgreSQL: REPEATABLE READ, read only).
-    pub(crate) fn read<T>(&self, work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn read<T>(
+        &self,
+        work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
+    ) -> Result<T> {
         match &self.engine {
             Engine::Sqlite(conn) => {
                 let tx = conn.unchecked_transaction()?;

@@ -118,7 +118,8 @@ impl Store {
             .map(|l| (l.id, l.code))
             .collect();
         let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
-        let mut item_stmt = self.sqlite()?
+        let mut item_stmt = self
+            .sqlite()?
             .prepare_cached("SELECT code, name FROM items WHERE id = ?1")?;
         let mut rows = Vec::new();
         for_each_balance(self.sqlite()?, location_id, as_of, |b| {

@@ -336,6 +336,29 @@ pub(crate) trait Engine {
 
     /// Run a statement that returns no rows; the number of rows changed.
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize>;
+
+    /// Make the appenders of one hash chain take turns until the
+    /// transaction ends (SQLite: nothing to do, its one writer already
+    /// holds the database; PostgreSQL: an advisory lock).
+    fn lock_chain(&self, table: &crate::chain::Chained) -> Result<()>;
+
+    /// Insert one row of a chained table: `id`, its columns, `hash`.
+    fn insert_chained(
+        &self,
+        table: &crate::chain::Chained,
+        id: i64,
+        values: &[&dyn ToCell],
+        hash: &[u8],
+    ) -> Result<()>;
+
+    /// The database, as people are shown it (never a password).
+    fn database(&self) -> String;
+
+    /// The SQLite connection underneath, for code not yet ported to the
+    /// seam (issue 15); `None` on PostgreSQL. Goes when the port is done.
+    fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        None
+    }
 }
 
 /// A connection inside a transaction, on either engine: what the rules
@@ -381,9 +404,10 @@ impl<'c> Conn<'c> {
         params: &[&dyn ToCell],
         f: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<T> {
-        self.query_opt(sql, params, f)?.ok_or_else(|| Error::Sqlite {
-            detail: format!("no row for {}", sql.sqlite()),
-        })
+        self.query_opt(sql, params, f)?
+            .ok_or_else(|| Error::Sqlite {
+                detail: format!("no row for {}", sql.sqlite()),
+            })
     }
 
     /// Every row, mapped.
@@ -417,6 +441,29 @@ impl<'c> Conn<'c> {
     /// Run a statement that returns no rows; the number of rows changed.
     pub fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {
         self.engine.execute(sql, params)
+    }
+
+    pub(crate) fn lock_chain(&self, table: &crate::chain::Chained) -> Result<()> {
+        self.engine.lock_chain(table)
+    }
+
+    pub(crate) fn insert_chained(
+        &self,
+        table: &crate::chain::Chained,
+        id: i64,
+        values: &[&dyn ToCell],
+        hash: &[u8],
+    ) -> Result<()> {
+        self.engine.insert_chained(table, id, values, hash)
+    }
+
+    /// The SQLite connection underneath, for code not yet ported to the
+    /// seam (issue 15): on PostgreSQL, [`Error::NotOnPostgres`].
+    pub(crate) fn sqlite(&self) -> Result<&'c rusqlite::Connection> {
+        self.engine.sqlite().ok_or_else(|| Error::NotOnPostgres {
+            command: String::new(),
+            database: self.engine.database(),
+        })
     }
 }
 

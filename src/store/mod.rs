@@ -50,6 +50,7 @@
 pub mod conn;
 pub mod copy;
 pub mod postgres;
+pub mod sql;
 pub mod sqlite;
 
 pub use conn::{Cell, Conn, EngineKind, FromCell, Row, Sql, ToCell};

@@ -40,13 +40,6 @@ impl<'t> PgConn<'t> {
         self.tx.into_inner().commit().map_err(|e| url.driver(&e))
     }
 
-    /// The transaction itself, for the engine's own work (advisory locks,
-    /// chain appends).
-    pub(crate) fn with_tx<T>(&self, f: impl FnOnce(&mut Transaction<'t>, &Url) -> Result<T>) -> Result<T> {
-        let mut tx = self.tx.borrow_mut();
-        f(&mut tx, &self.url)
-    }
-
     fn statement(&self, sql: &Sql) -> Result<Statement> {
         if let Some(s) = self.prepared.borrow().get(sql.postgres()) {
             return Ok(s.clone());
@@ -80,11 +73,14 @@ impl ToSql for Param<'_> {
             #[allow(clippy::cast_precision_loss)]
             (Cell::Integer(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
             (Cell::Real(r), &Type::FLOAT8) => r.to_sql(ty, out),
-            (Cell::Text(t), &Type::TEXT | &Type::VARCHAR | &Type::NAME | &Type::BPCHAR | &Type::UNKNOWN) => {
-                t.as_ref().to_sql(ty, out)
-            }
+            (
+                Cell::Text(t),
+                &Type::TEXT | &Type::VARCHAR | &Type::NAME | &Type::BPCHAR | &Type::UNKNOWN,
+            ) => t.as_ref().to_sql(ty, out),
             (Cell::Blob(b), &Type::BYTEA) => b.as_ref().to_sql(ty, out),
-            (v, ty) => Err(format!("{} cannot be bound where PostgreSQL expects {ty}", v.kind()).into()),
+            (v, ty) => {
+                Err(format!("{} cannot be bound where PostgreSQL expects {ty}", v.kind()).into())
+            }
         }
     }
 
@@ -129,7 +125,9 @@ impl<'a> FromSql<'a> for Numeric {
         }
         // Digits above the last stored one count as zeros.
         let stored_whole = (0..ndigits).filter(|d| weight - *d as i32 >= 0).count();
-        let missing = usize::try_from(weight + 1).unwrap_or(0).saturating_sub(stored_whole);
+        let missing = usize::try_from(weight + 1)
+            .unwrap_or(0)
+            .saturating_sub(stored_whole);
         for _ in 0..missing {
             whole = whole.checked_mul(10_000).ok_or("NUMERIC too large")?;
         }
@@ -161,7 +159,10 @@ impl RowSource for PgRow<'_> {
         };
         let ty = column.type_();
         Ok(match *ty {
-            Type::INT8 => row.try_get::<_, Option<i64>>(i).map_err(bad)?.map_or(Cell::Null, Cell::Integer),
+            Type::INT8 => row
+                .try_get::<_, Option<i64>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, Cell::Integer),
             Type::INT4 => row
                 .try_get::<_, Option<i32>>(i)
                 .map_err(bad)?
@@ -174,12 +175,18 @@ impl RowSource for PgRow<'_> {
                 .try_get::<_, Option<bool>>(i)
                 .map_err(bad)?
                 .map_or(Cell::Null, |v| Cell::Integer(i64::from(v))),
-            Type::FLOAT8 => row.try_get::<_, Option<f64>>(i).map_err(bad)?.map_or(Cell::Null, Cell::Real),
+            Type::FLOAT8 => row
+                .try_get::<_, Option<f64>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, Cell::Real),
             Type::FLOAT4 => row
                 .try_get::<_, Option<f32>>(i)
                 .map_err(bad)?
                 .map_or(Cell::Null, |v| Cell::Real(f64::from(v))),
-            Type::NUMERIC => row.try_get::<_, Option<Numeric>>(i).map_err(bad)?.map_or(Cell::Null, |n| n.0),
+            Type::NUMERIC => row
+                .try_get::<_, Option<Numeric>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, |n| n.0),
             Type::BYTEA => row
                 .try_get::<_, Option<&[u8]>>(i)
                 .map_err(bad)?
@@ -205,7 +212,8 @@ impl Engine for PgConn<'_> {
     ) -> Result<()> {
         let stmt = self.statement(sql)?;
         let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
         let rows = self
             .tx
             .borrow_mut()
@@ -223,12 +231,56 @@ impl Engine for PgConn<'_> {
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {
         let stmt = self.statement(sql)?;
         let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
         let n = self
             .tx
             .borrow_mut()
             .execute(&stmt, &refs)
             .map_err(|e| self.url.driver(&e))?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    fn lock_chain(&self, table: &crate::chain::Chained) -> Result<()> {
+        let mut tx = self.tx.borrow_mut();
+        super::lock_chain(&mut tx, &self.url, table)
+    }
+
+    fn insert_chained(
+        &self,
+        table: &crate::chain::Chained,
+        id: i64,
+        values: &[&dyn ToCell],
+        hash: &[u8],
+    ) -> Result<()> {
+        let key = table.insert_sql();
+        let cached = self.prepared.borrow().get(key).cloned();
+        let stmt = match cached {
+            Some(s) => s,
+            None => {
+                let s = self
+                    .tx
+                    .borrow_mut()
+                    .prepare(&super::insert_chained_sql(table))
+                    .map_err(|e| self.url.driver(&e))?;
+                self.prepared.borrow_mut().insert(key, s.clone());
+                s
+            }
+        };
+        let mut bound: Vec<Param<'_>> = Vec::with_capacity(values.len() + 2);
+        bound.push(Param(Cell::Integer(id)));
+        bound.extend(values.iter().map(|v| Param(v.to_cell())));
+        bound.push(Param(Cell::Blob(Cow::Borrowed(hash))));
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        self.tx
+            .borrow_mut()
+            .execute(&stmt, &refs)
+            .map_err(|e| self.url.driver(&e))?;
+        Ok(())
+    }
+
+    fn database(&self) -> String {
+        self.url.to_string()
     }
 }

@@ -86,6 +86,49 @@ impl Engine for Connection {
         let refs: Vec<&dyn ToSql> = bound.iter().map(|b| b as &dyn ToSql).collect();
         Ok(stmt.execute(&*refs)?)
     }
+
+    fn lock_chain(&self, _: &crate::chain::Chained) -> Result<()> {
+        // The IMMEDIATE transaction already holds the database's one
+        // write lock.
+        Ok(())
+    }
+
+    fn insert_chained(
+        &self,
+        table: &crate::chain::Chained,
+        id: i64,
+        values: &[&dyn ToCell],
+        hash: &[u8],
+    ) -> Result<()> {
+        let mut stmt = self.prepare_cached(table.insert_sql())?;
+        let mut bound = Vec::with_capacity(values.len() + 2);
+        bound.push(Bound(Cell::Integer(id)));
+        bound.extend(values.iter().map(|v| Bound(v.to_cell())));
+        bound.push(Bound(Cell::Blob(Cow::Borrowed(hash))));
+        let refs: Vec<&dyn ToSql> = bound.iter().map(|b| b as &dyn ToSql).collect();
+        stmt.execute(&*refs)?;
+        Ok(())
+    }
+
+    fn database(&self) -> String {
+        self.path().unwrap_or("").to_owned()
+    }
+
+    fn sqlite(&self) -> Option<&Connection> {
+        Some(self)
+    }
+}
+
+impl<'c> From<&'c Connection> for crate::store::Conn<'c> {
+    fn from(c: &'c Connection) -> Self {
+        crate::store::Conn::new(c)
+    }
+}
+
+impl<'c> From<&'c rusqlite::Transaction<'_>> for crate::store::Conn<'c> {
+    fn from(t: &'c rusqlite::Transaction<'_>) -> Self {
+        crate::store::Conn::new(&**t)
+    }
 }
 
 /// The seam's connection over a SQLite connection or transaction.
