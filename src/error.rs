@@ -48,7 +48,7 @@ pub enum Error {
     /// A command that does not run on PostgreSQL yet (issue 15): only
     /// `init` and `copy` do.
     #[error(
-        "`labstock {command}` does not yet run on PostgreSQL ({database}); only `init` and `copy` do"
+        "`labstock {command}` does not yet run on PostgreSQL ({database}); there only `init`, `copy`, the stock movements and `stock` run so far"
     )]
     NotOnPostgres { command: String, database: String },
 

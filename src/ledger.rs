@@ -469,11 +469,10 @@ pub(crate) fn create_lot<'c>(
     let conn = conn.into();
     let expiry_text = expiry.map(|d| d.to_string());
     let pending = item.acceptance_required;
-    let id: LotId = conn.query_one(
+    let id = LotId::new(conn.insert(
         &sql::INSERT_LOT,
         args![item.id, lot, expiry_text, now, pending],
-        |r| r.get(0),
-    )?;
+    )?);
     crate::lots::record_creation(conn, id, item.id, lot, expiry_text.as_deref(), now, user)?;
     if pending {
         // SPEC §13: a new lot of such an item awaits acceptance.

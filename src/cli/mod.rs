@@ -91,7 +91,8 @@ pub struct GlobalArgs {
     /// Database file, or postgres://USER[:PASSWORD]@HOST[:PORT]/DB [default: $LABSTOCK_DB, else the platform data directory]
     ///
     /// A `postgres://` or `postgresql://` URL selects PostgreSQL; for now
-    /// only `init` and `copy` run on it (README: PostgreSQL).
+    /// `init`, `copy`, the stock movements and `stock` run on it (README:
+    /// PostgreSQL).
     #[arg(
         long,
         global = true,

@@ -337,6 +337,9 @@ pub(crate) trait Engine {
     /// Run a statement that returns no rows; the number of rows changed.
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize>;
 
+    /// Insert one row and return the id the database gave it.
+    fn insert(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<i64>;
+
     /// Make the appenders of one hash chain take turns until the
     /// transaction ends (SQLite: nothing to do, its one writer already
     /// holds the database; PostgreSQL: an advisory lock).
@@ -441,6 +444,14 @@ impl<'c> Conn<'c> {
     /// Run a statement that returns no rows; the number of rows changed.
     pub fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {
         self.engine.execute(sql, params)
+    }
+
+    /// Insert one row and return the id the database gave it. The
+    /// statement's PostgreSQL text ends `RETURNING id`; SQLite's does not
+    /// (its RETURNING buffers rows in a temporary table: the rowid of the
+    /// last insert is read instead).
+    pub fn insert(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<i64> {
+        self.engine.insert(sql, params)
     }
 
     pub(crate) fn lock_chain(&self, table: &crate::chain::Chained) -> Result<()> {

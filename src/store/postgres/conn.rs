@@ -241,6 +241,17 @@ impl Engine for PgConn<'_> {
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
+    fn insert(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<i64> {
+        let mut id = None;
+        self.query(sql, params, &mut |r| {
+            id = Some(r.get::<i64>(0)?);
+            Ok(false)
+        })?;
+        id.ok_or_else(|| Error::Sqlite {
+            detail: format!("no id returned by {}", sql.postgres()),
+        })
+    }
+
     fn lock_chain(&self, table: &crate::chain::Chained) -> Result<()> {
         let mut tx = self.tx.borrow_mut();
         super::lock_chain(&mut tx, &self.url, table)

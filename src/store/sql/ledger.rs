@@ -22,8 +22,10 @@ pub const LOT_NAMES: Sql = Sql::each(
     "SELECT lot FROM lots WHERE item_id = ?1 AND lot <> '' ORDER BY lot",
     "SELECT lot FROM lots WHERE item_id = ?1 AND lot <> '' ORDER BY lot COLLATE \"C\"",
 );
-/// A new lot (?5: it awaits acceptance, SPEC §13), and its id.
-pub const INSERT_LOT: Sql = Sql::both(
+/// A new lot (?5: it awaits acceptance, SPEC §13), and its id
+/// (`Conn::insert`).
+pub const INSERT_LOT: Sql = Sql::each(
+    "INSERT INTO lots (item_id, lot, expiry, created_at, pending) VALUES (?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO lots (item_id, lot, expiry, created_at, pending) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
 );
 /// One maintained balance: a portion of a lot at a location

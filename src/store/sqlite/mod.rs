@@ -87,6 +87,11 @@ impl Engine for Connection {
         Ok(stmt.execute(&*refs)?)
     }
 
+    fn insert(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<i64> {
+        Engine::execute(self, sql, params)?;
+        Ok(self.last_insert_rowid())
+    }
+
     fn lock_chain(&self, _: &crate::chain::Chained) -> Result<()> {
         // The IMMEDIATE transaction already holds the database's one
         // write lock.
