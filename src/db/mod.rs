@@ -179,7 +179,6 @@ impl Store {
                 &url,
                 OpenOptions {
                     busy_timeout: self.busy_timeout,
-                    ..OpenOptions::default()
                 },
             );
         }
