@@ -334,6 +334,20 @@ pub(crate) trait Engine {
         each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<()>;
 
+    /// Run `sql` for its first row only (one round trip where the engine
+    /// has them).
+    fn query_first(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.query(sql, params, &mut |row| {
+            first(row)?;
+            Ok(false)
+        })
+    }
+
     /// Run a statement that returns no rows; the number of rows changed.
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize>;
 
@@ -390,11 +404,11 @@ impl<'c> Conn<'c> {
     ) -> Result<Option<T>> {
         let mut f = Some(f);
         let mut out = None;
-        self.engine.query(sql, params, &mut |row| {
+        self.engine.query_first(sql, params, &mut |row| {
             if let Some(f) = f.take() {
                 out = Some(f(row)?);
             }
-            Ok(false)
+            Ok(())
         })?;
         Ok(out)
     }

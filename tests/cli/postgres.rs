@@ -1021,3 +1021,28 @@ fn postgres_concurrent_writers_lose_and_double_nothing() {
         lab.csv(&["--db", &db.url, "stock", "--item", "GLV"])
     );
 }
+
+/// `config` and `export movements` on PostgreSQL say what they say on
+/// SQLite; a setting changed on one is a chained record on both.
+#[test]
+fn postgres_config_and_movement_export_match_sqlite() {
+    let Some(db) = PgDb::new("configexport") else {
+        return;
+    };
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [
+        &["config", "list"][..],
+        &["config", "get", "timezone"],
+        &["config", "set", "timezone", "Europe/London"],
+        &["config", "set", "timezone", "Europe/London"],
+        &["config", "get", "timezone"],
+        &["config", "set", "timezone", "Mars/Olympus"],
+        &["config", "get", "no.such.key"],
+        &["export", "movements"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
+    assert_eq!(db.count("settings WHERE value = 'Europe/London'"), 1);
+}

@@ -6,4 +6,6 @@
 //! same text.
 
 pub mod catalogue;
+pub mod export;
 pub mod ledger;
+pub mod settings;
