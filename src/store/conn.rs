@@ -294,6 +294,9 @@ impl FromCell for chrono::NaiveDate {
 pub(crate) trait RowSource {
     /// The value of column `i` (from 0).
     fn cell(&self, i: usize) -> Result<Cell<'_>>;
+
+    /// The names of the columns, in order.
+    fn column_names(&self) -> Vec<String>;
 }
 
 /// One result row.
@@ -317,6 +320,11 @@ impl<'r> Row<'r> {
     /// Column `i` as it is stored.
     pub fn cell(&self, i: usize) -> Result<Cell<'_>> {
         self.source.cell(i)
+    }
+
+    /// The names of the columns, in order (as the statement names them).
+    pub fn column_names(&self) -> Vec<String> {
+        self.source.column_names()
     }
 }
 

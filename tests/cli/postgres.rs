@@ -1022,10 +1022,10 @@ fn postgres_concurrent_writers_lose_and_double_nothing() {
     );
 }
 
-/// `config` and `export movements` on PostgreSQL say what they say on
+/// `config` and `export` of every kind on PostgreSQL say what they say on
 /// SQLite; a setting changed on one is a chained record on both.
 #[test]
-fn postgres_config_and_movement_export_match_sqlite() {
+fn postgres_config_and_every_export_match_sqlite() {
     let Some(db) = PgDb::new("configexport") else {
         return;
     };
@@ -1040,9 +1040,11 @@ fn postgres_config_and_movement_export_match_sqlite() {
         &["config", "get", "timezone"],
         &["config", "set", "timezone", "Mars/Olympus"],
         &["config", "get", "no.such.key"],
-        &["export", "movements"],
     ] {
         same_on_both(&lab, &db, args);
+    }
+    for kind in KINDS {
+        same_on_both(&lab, &db, &["export", kind]);
     }
     assert_eq!(db.count("settings WHERE value = 'Europe/London'"), 1);
 }

@@ -153,6 +153,14 @@ impl<'a> FromSql<'a> for Numeric {
 struct PgRow<'a>(&'a postgres::Row);
 
 impl RowSource for PgRow<'_> {
+    fn column_names(&self) -> Vec<String> {
+        self.0
+            .columns()
+            .iter()
+            .map(|c| c.name().to_owned())
+            .collect()
+    }
+
     fn cell(&self, i: usize) -> Result<Cell<'_>> {
         let row = self.0;
         let column = row.columns().get(i).ok_or_else(|| Error::Sqlite {
