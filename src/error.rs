@@ -47,9 +47,7 @@ pub enum Error {
 
     /// A command that does not run on PostgreSQL yet (issue 15): only
     /// `init` and `copy` do.
-    #[error(
-        "`labstock {command}` does not yet run on PostgreSQL ({database})"
-    )]
+    #[error("`labstock {command}` does not yet run on PostgreSQL ({database})")]
     NotOnPostgres { command: String, database: String },
 
     /// `copy --to TARGET` where TARGET holds data (SPEC §12: the target is

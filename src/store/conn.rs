@@ -47,6 +47,12 @@ impl Sql {
     pub fn postgres(&self) -> &'static str {
         self.postgres
     }
+
+    /// The text PostgreSQL is sent, placeholders `$N` (for the plan
+    /// tests).
+    pub fn postgres_numbered(&self) -> String {
+        numbered_dollars(self.postgres)
+    }
 }
 
 /// Which engine a connection is on.
