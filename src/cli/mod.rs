@@ -1005,7 +1005,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Reverse(_)
         | Command::Stock(_)
         | Command::Config(_)
-        | Command::Export(_)) => run_command(ctx, command),
+        | Command::Export(_)
+        | Command::Backup(_)) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

@@ -1048,3 +1048,47 @@ fn postgres_config_and_every_export_match_sqlite() {
     }
     assert_eq!(db.count("settings WHERE value = 'Europe/London'"), 1);
 }
+
+/// `backup FILE` on PostgreSQL writes a verified SQLite copy of the whole
+/// lab (SPEC §12; README: PostgreSQL): `check` passes on it, it holds
+/// every movement, and an existing FILE is refused as on SQLite.
+#[test]
+fn postgres_backup_writes_a_verified_sqlite_copy() {
+    let Some(db) = PgDb::new("backup") else {
+        return;
+    };
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    lab.ok(&[
+        "--db",
+        &db.url,
+        "receive",
+        "CHM-ETOH70",
+        "5",
+        "--location",
+        "FLAM-CAB",
+    ]);
+    let file = lab.path().join("pg-backup.db");
+    let file_arg = file.to_str().unwrap();
+    let out = lab.run(&["--db", &db.url, "backup", file_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("verified: integrity_check ok"),
+        "{}",
+        stderr(&out)
+    );
+    let copy = Lab::empty();
+    let check = copy.run(&["--db", file_arg, "check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert_eq!(
+        stdout(&copy.run(&["--db", file_arg, "export", "movements"])),
+        stdout(&lab.run(&["--db", &db.url, "export", "movements"]))
+    );
+    // An existing file is refused without --force, as on SQLite.
+    let sqlite = lab.run(&["backup", file_arg]);
+    let pg = lab.run(&["--db", &db.url, "backup", file_arg]);
+    assert_eq!(pg.status.code(), sqlite.status.code());
+    assert_ne!(pg.status.code(), Some(0));
+    lab.ok(&["--db", &db.url, "backup", file_arg, "--force"]);
+}
