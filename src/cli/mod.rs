@@ -1006,7 +1006,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Stock(_)
         | Command::Config(_)
         | Command::Export(_)
-        | Command::Backup(_)) => run_command(ctx, command),
+        | Command::Backup(_)
+        | Command::User(_)) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

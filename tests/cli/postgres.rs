@@ -1092,3 +1092,74 @@ fn postgres_backup_writes_a_verified_sqlite_copy() {
     assert_ne!(pg.status.code(), Some(0));
     lab.ok(&["--db", &db.url, "backup", file_arg, "--force"]);
 }
+
+/// Accounts on PostgreSQL (SPEC §11): `user add|list|role|disable|token`
+/// say what they say on SQLite, refusals included, and each change is a
+/// chained record.
+#[test]
+fn postgres_accounts_match_sqlite() {
+    let Some(db) = PgDb::new("accounts") else {
+        return;
+    };
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let both_stdin = |args: &[&str], input: &str| {
+        let sqlite = lab.run_stdin(args, input);
+        let mut on_pg = vec!["--db", db.url.as_str()];
+        on_pg.extend(args.iter().copied());
+        let pg = lab.run_stdin(&on_pg, input);
+        assert_eq!(
+            pg.status.code(),
+            sqlite.status.code(),
+            "{args:?}: {}",
+            stderr(&pg)
+        );
+        assert_eq!(stdout(&pg), stdout(&sqlite), "{args:?}");
+        assert_eq!(stderr(&pg), stderr(&sqlite), "{args:?}");
+    };
+    let changes = db.count("account_changes");
+    both_stdin(
+        &[
+            "user",
+            "add",
+            "j.okafor",
+            "--role",
+            "assistant",
+            "--password-stdin",
+        ],
+        "a long enough password\n",
+    );
+    both_stdin(
+        &[
+            "user",
+            "add",
+            "J.OKAFOR",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        "a long enough password\n",
+    );
+    both_stdin(
+        &["user", "add", "x", "--role", "viewer", "--password-stdin"],
+        "short\n",
+    );
+    for args in [
+        &["user", "list"][..],
+        &["user", "role", "j.okafor", "supervisor"],
+        &["user", "role", "j.okafor", "supervisor"],
+        &["user", "disable", "j.okafor"],
+        &["user", "disable", "nobody"],
+        &["user", "list"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
+    assert_eq!(db.count("account_changes"), changes + 3);
+    // A token is a secret of its own on each engine: issued on both.
+    let out = lab.run(&["--db", &db.url, "user", "token", "j.okafor"]);
+    assert_eq!(
+        out.status.code(),
+        lab.run(&["user", "token", "j.okafor"]).status.code()
+    );
+}

@@ -5,6 +5,7 @@
 //! query-plan tests (tests/cli/plans.rs, tests/cli/postgres.rs) use the
 //! same text.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod export;
 pub mod ledger;
