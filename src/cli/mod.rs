@@ -1007,7 +1007,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Config(_)
         | Command::Export(_)
         | Command::Backup(_)
-        | Command::User(_)) => run_command(ctx, command),
+        | Command::User(_)
+        | Command::Label(_)) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

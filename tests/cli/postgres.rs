@@ -1022,7 +1022,7 @@ fn postgres_concurrent_writers_lose_and_double_nothing() {
     );
 }
 
-/// `config` and `export` of every kind on PostgreSQL say what they say on
+/// `config`, `export` of every kind and `label` on PostgreSQL say what they say on
 /// SQLite; a setting changed on one is a chained record on both.
 #[test]
 fn postgres_config_and_every_export_match_sqlite() {
@@ -1045,6 +1045,14 @@ fn postgres_config_and_every_export_match_sqlite() {
     }
     for kind in KINDS {
         same_on_both(&lab, &db, &["export", kind]);
+    }
+    // Labels: a received lot and a made-up batch, and an unknown lot.
+    for args in [
+        &["label", "RGT-PT", "569099"][..],
+        &["label", "PRP-PBS", "PBS-261118"],
+        &["label", "RGT-PT", "NO-SUCH"],
+    ] {
+        same_on_both(&lab, &db, args);
     }
     assert_eq!(db.count("settings WHERE value = 'Europe/London'"), 1);
 }

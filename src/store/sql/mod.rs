@@ -8,5 +8,6 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod export;
+pub mod label;
 pub mod ledger;
 pub mod settings;
