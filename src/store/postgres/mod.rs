@@ -234,6 +234,25 @@ pub enum Found {
 /// Identify the database `client` is connected to.
 pub(crate) fn identify(client: &mut impl postgres::GenericClient, url: &Url) -> Result<Found> {
     let err = |e: postgres::Error| url.driver(&e);
+    // The usual case first, in one statement and no catalogue scan: a
+    // labstock database names its version (every command connects).
+    let ours: bool = client
+        .query_one("SELECT to_regclass('labstock_schema') IS NOT NULL", &[])
+        .map_err(err)?
+        .get(0);
+    if ours {
+        let row = client
+            .query_opt(
+                "SELECT version FROM labstock_schema WHERE application = 'labstock'",
+                &[],
+            )
+            .map_err(err)?;
+        if let Some(row) = row {
+            return Ok(Found::Labstock {
+                version: row.get(0),
+            });
+        }
+    }
     let relations: i64 = client
         .query_one(
             "SELECT count(*) FROM pg_catalog.pg_class c \
@@ -247,33 +266,18 @@ pub(crate) fn identify(client: &mut impl postgres::GenericClient, url: &Url) -> 
     if relations == 0 {
         return Ok(Found::Empty);
     }
-    let ours: bool = client
-        .query_one("SELECT to_regclass('labstock_schema') IS NOT NULL", &[])
-        .map_err(err)?
-        .get(0);
-    if !ours {
-        let tables: i64 = client
-            .query_one(
-                "SELECT count(*) FROM pg_catalog.pg_tables \
-                  WHERE schemaname <> 'information_schema' AND schemaname NOT LIKE 'pg\\_%'",
-                &[],
-            )
-            .map_err(err)?
-            .get(0);
-        return Ok(Found::Foreign { tables });
+    if ours {
+        return Ok(Found::Foreign { tables: relations });
     }
-    let row = client
-        .query_opt(
-            "SELECT version FROM labstock_schema WHERE application = 'labstock'",
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_catalog.pg_tables \
+              WHERE schemaname <> 'information_schema' AND schemaname NOT LIKE 'pg\\_%'",
             &[],
         )
-        .map_err(err)?;
-    match row {
-        Some(row) => Ok(Found::Labstock {
-            version: row.get(0),
-        }),
-        None => Ok(Found::Foreign { tables: relations }),
-    }
+        .map_err(err)?
+        .get(0);
+    Ok(Found::Foreign { tables })
 }
 
 /// An open labstock database on PostgreSQL.
