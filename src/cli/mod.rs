@@ -1008,7 +1008,11 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Export(_)
         | Command::Backup(_)
         | Command::User(_)
-        | Command::Label(_)) => run_command(ctx, command),
+        | Command::Label(_)
+        | Command::Sds(_)
+        | Command::Report(
+            report::ReportCommand::Sds(_) | report::ReportCommand::Coshh(_),
+        )) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

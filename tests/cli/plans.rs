@@ -682,8 +682,8 @@ fn hazard_reports_start_from_the_hazardous_items_and_find_sheets_by_index() {
         "H315",
     ]);
     let conn = lab.raw();
-    assert_searches(&conn, sds::CURRENT, "sds_revisions_item");
-    for sql in [sds::COSHH, sds::HAZARDOUS_WITH_SDS] {
+    assert_searches(&conn, sds::CURRENT.sqlite(), "sds_revisions_item");
+    for sql in [sds::COSHH.sqlite(), sds::HAZARDOUS_WITH_SDS.sqlite()] {
         let lines = plan(&conn, sql);
         let scans: Vec<&String> = lines.iter().filter(|l| l.starts_with("SCAN ")).collect();
         assert_eq!(
@@ -696,7 +696,7 @@ fn hazard_reports_start_from_the_hazardous_items_and_find_sheets_by_index() {
             "{lines:#?}"
         );
     }
-    let coshh = plan(&conn, sds::COSHH);
+    let coshh = plan(&conn, sds::COSHH.sqlite());
     assert!(
         coshh
             .iter()

@@ -1171,3 +1171,74 @@ fn postgres_accounts_match_sqlite() {
         lab.run(&["user", "token", "j.okafor"]).status.code()
     );
 }
+
+/// Safety data sheets on PostgreSQL (SPEC §16): `sds add|confirm|list|get`,
+/// `report sds` and `report coshh` say what they say on SQLite, refusals
+/// included; the document is stored once and read back byte for byte.
+#[test]
+fn postgres_safety_data_sheets_match_sqlite() {
+    let Some(db) = PgDb::new("sds") else {
+        return;
+    };
+    let lab = demo();
+    lab.ok(&[
+        "item",
+        "edit",
+        "CHM-ETOH70",
+        "--ghs",
+        "GHS02",
+        "--h-statements",
+        "H225",
+    ]);
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sheet = lab.path().join("etoh.pdf");
+    std::fs::write(&sheet, "%PDF-1.7\nethanol sheet\n%%EOF\n").unwrap();
+    let sheet = sheet.to_str().unwrap();
+    let documents = db.count("sds_documents");
+    let not_pdf = lab.path().join("etoh.txt");
+    std::fs::write(&not_pdf, "not a pdf").unwrap();
+    for args in [
+        &["report", "sds"][..],
+        &[
+            "sds",
+            "add",
+            "CHM-ETOH70",
+            sheet,
+            "--revised",
+            "2024-02-01",
+            "--supplier",
+            "Fisher",
+        ],
+        &["sds", "add", "CHM-ETOH70", sheet, "--revised", "2024-02-01"],
+        &[
+            "sds",
+            "add",
+            "CHM-ETOH70",
+            not_pdf.to_str().unwrap(),
+            "--revised",
+            "2024-02-01",
+        ],
+        &["sds", "confirm", "CHM-ETOH70", "--date", "2026-11-01"],
+        &["sds", "confirm", "CHM-ETOH70", "--date", "2023-01-01"],
+        &["sds", "list"],
+        &["sds", "list", "CHM-ETOH70"],
+        &["report", "sds"],
+        &["report", "coshh"],
+        &["report", "coshh", "--location", "FLAM-CAB"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
+    let sqlite = lab
+        .cmd()
+        .args(["sds", "get", "CHM-ETOH70"])
+        .output()
+        .unwrap();
+    let pg = lab
+        .cmd()
+        .args(["--db", &db.url, "sds", "get", "CHM-ETOH70"])
+        .output()
+        .unwrap();
+    assert_eq!(pg.stdout, sqlite.stdout);
+    assert_eq!(db.count("sds_documents"), documents + 1);
+}

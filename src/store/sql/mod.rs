@@ -10,4 +10,5 @@ pub mod catalogue;
 pub mod export;
 pub mod label;
 pub mod ledger;
+pub mod sds;
 pub mod settings;
