@@ -478,7 +478,12 @@ impl Ctx {
     /// database on first use; UTC when there is no database yet).
     pub(crate) fn clock(&self) -> Clock {
         let zone = *self.zone.get_or_init(|| {
-            if self.db.exists() || crate::store::postgres::is_url(&self.db.to_string_lossy()) {
+            if self.db.exists()
+                || matches!(
+                    crate::app::engine::database(&self.db),
+                    Ok(crate::app::engine::Db::Postgres(_))
+                )
+            {
                 let Ok(store) = Store::open_any(&self.db, self.open_options) else {
                     return chrono_tz::Tz::UTC;
                 };

@@ -79,6 +79,8 @@ pub mod sql;
 pub mod sqlite;
 
 pub use conn::{Cell, Conn, EngineKind, FromCell, Row, Sql, ToCell};
+/// The PostgreSQL engine's database, by URL, and its open store.
+pub use postgres::{PgStore, Url as PostgresUrl};
 
 use std::path::{Path, PathBuf};
 
