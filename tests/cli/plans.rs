@@ -115,7 +115,7 @@ fn a_sites_locations_are_found_by_index() {
     let lab = lab();
     lab.ok(&["location", "add", "HUB-1", "--site", "HUB"]);
     let raw = lab.raw();
-    assert_searches(&raw, sites::LOCATIONS_OF_SITE, "locations_site");
+    assert_searches(&raw, sites::LOCATIONS_OF_SITE.sqlite(), "locations_site");
 }
 
 #[test]

@@ -6,4 +6,6 @@
 //! same text.
 
 pub mod catalogue;
+pub mod find;
 pub mod ledger;
+pub mod sites;
