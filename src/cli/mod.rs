@@ -1005,6 +1005,7 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Reverse(_)
         | Command::Stock(_)
         | Command::Location(_)
+        | Command::History(_)
         | Command::Item(
             catalogue::ItemCommand::Add(_)
             | catalogue::ItemCommand::List { .. }

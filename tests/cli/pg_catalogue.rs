@@ -246,3 +246,63 @@ fn pg_catalogue_locations_and_sites_as_on_sqlite() {
         );
     }
 }
+
+#[test]
+fn pg_catalogue_history_bin_cards_as_on_sqlite() {
+    let Some((lab, db)) = lab_and_copy("pghistory") else {
+        return;
+    };
+    let cards: &[&[&str]] = &[
+        &["history", "RGT-PT"],
+        &["history", "rgt-pt", "--format", "csv"],
+        &["history", "RGT-PT", "--lot", "569099"],
+        &[
+            "history",
+            "RGT-PT",
+            "--location",
+            "FRIDGE-1",
+            "--format",
+            "json",
+        ],
+        &["history", "CHM-ETOH70"],
+        &["history", "CHM-ETOH70", "--location", "MAIN"],
+        &[
+            "history",
+            "CHM-FORMALIN",
+            "--lot",
+            "26B2359",
+            "--location",
+            "MAIN",
+        ],
+        &["history", "CHM-PBS-TAB", "--format", "csv"],
+        &["history", "PPE-VISOR"],
+    ];
+    script(&lab, &db, cards);
+    // Movements recorded on each engine then show on each card alike.
+    script(
+        &lab,
+        &db,
+        &[
+            &[
+                "transfer",
+                "CHM-ETOH70",
+                "2",
+                "--from",
+                "FLAM-CAB",
+                "--to",
+                "MAIN",
+            ],
+            &["open", "RGT-PT", "1", "--location", "FRIDGE-1"],
+            &["reverse", "--last", "--reason", "opened in error"],
+        ],
+    );
+    script(&lab, &db, cards);
+    for args in [
+        &["history", "NOPE"][..],
+        &["history", "Glucose"],
+        &["history", "RGT-PT", "--lot", "NOLOT"],
+        &["history", "RGT-PT", "--location", "NOWHERE"],
+    ] {
+        refused_on_both(&lab, &db, args, &["movements"]);
+    }
+}

@@ -7,5 +7,6 @@
 
 pub mod catalogue;
 pub mod find;
+pub mod history;
 pub mod ledger;
 pub mod sites;
