@@ -1006,6 +1006,13 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Stock(_)
         | Command::Location(_)
         | Command::History(_)
+        | Command::Lot(
+            lot::LotCommand::Find { .. }
+            | lot::LotCommand::Quarantine { .. }
+            | lot::LotCommand::Release { .. }
+            | lot::LotCommand::Open { .. }
+            | lot::LotCommand::List { .. },
+        )
         | Command::Item(
             catalogue::ItemCommand::Add(_)
             | catalogue::ItemCommand::List { .. }

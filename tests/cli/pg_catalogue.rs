@@ -306,3 +306,118 @@ fn pg_catalogue_history_bin_cards_as_on_sqlite() {
         refused_on_both(&lab, &db, args, &["movements"]);
     }
 }
+
+#[test]
+fn pg_catalogue_lots_list_status_and_open_as_on_sqlite() {
+    let Some((lab, db)) = lab_and_copy("pglots") else {
+        return;
+    };
+    script(
+        &lab,
+        &db,
+        &[
+            &["lot", "list", "RGT-PT"],
+            &["lot", "list", "chm-pbs-tab", "--format", "csv"],
+            &["lot", "list", "CHM-ETOH70", "--format", "json"],
+            &[
+                "lot",
+                "quarantine",
+                "RGT-PT",
+                "569099",
+                "--reason",
+                "cold chain",
+            ],
+            &["lot", "list", "RGT-PT"],
+            &["lot", "release", "RGT-PT", "569099"],
+            &["lot", "quarantine", "CHM-FORMALIN", "26B2359"],
+            &["lot", "open", "RGT-PT", "569099"],
+            &[
+                "lot",
+                "open",
+                "CAL-CFAS",
+                "630893",
+                "2",
+                "--location",
+                "FRIDGE-1",
+            ],
+            &["lot", "list", "CAL-CFAS"],
+            &["lot", "list", "CHM-FORMALIN"],
+            &["history", "RGT-PT", "--lot", "569099"],
+            &["stock", "--item", "CHM-FORMALIN"],
+            // A lot pending acceptance: quarantined, released, pending again.
+            &["lot", "list", "RGT-TSH"],
+            &[
+                "lot",
+                "quarantine",
+                "RGT-TSH",
+                "TSH-2611",
+                "--reason",
+                "leaking",
+            ],
+            &["lot", "release", "RGT-TSH", "TSH-2611"],
+            &["lot", "list", "RGT-TSH"],
+        ],
+    );
+    for args in [
+        &["lot", "release", "RGT-PT", "569099"][..],
+        &["lot", "quarantine", "CHM-FORMALIN", "26B2359"],
+        &["lot", "release", "CHM-PBS-TAB", "PT-2609B"],
+        &["lot", "quarantine", "RGT-PT", "NOLOT"],
+        &["lot", "quarantine", "NOPE", "1"],
+        &["lot", "list", "NOPE"],
+        &["lot", "open", "RGT-PT", "569099", "99"],
+        &["lot", "open", "RGT-PT", "569099", "--date", "2030-01-01"],
+        &["lot", "open", "RGT-PT", "569099", "--date", "2020-01-01"],
+    ] {
+        refused_on_both(&lab, &db, args, &["lot_events", "movements"]);
+    }
+    let back = Lab::empty();
+    let out = back.run(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        back.csv(&["audit", "--heads"]),
+        lab.csv(&["audit", "--heads"])
+    );
+    back.ok(&["check"]);
+}
+
+#[test]
+fn pg_catalogue_item_find_and_lot_find_as_on_sqlite() {
+    let Some((lab, db)) = lab_and_copy("pgfind") else {
+        return;
+    };
+    script(
+        &lab,
+        &db,
+        &[
+            &[
+                "item",
+                "add",
+                "RGT-ACC",
+                "--name",
+                "Glucosé oxidase reagent",
+                "--supplier-ref",
+                "GOX-77",
+            ][..],
+            &["item", "find", "glucose"],
+            &["item", "find", "GLUCOSE OXIDASE", "--format", "csv"],
+            &["item", "find", "gox"],
+            &["item", "find", "tips", "--limit", "2"],
+            &["item", "find", "pls-tip"],
+            &["item", "find", "nothing-like-it"],
+            &["item", "find", "  "],
+            &["lot", "find", "569099"],
+            &["lot", "find", " 26B2359 ", "--format", "json"],
+            &["lot", "find", "565391"],
+            &["lot", "find", "NO-SUCH-LOT"],
+        ],
+    );
+    // A name typed for a code is suggested by name, on both engines.
+    refused_on_both(&lab, &db, &["issue", "glucose", "1"], &["movements"]);
+    refused_on_both(
+        &lab,
+        &db,
+        &["item", "find", "x", "--limit", "-1"],
+        &["items"],
+    );
+}

@@ -9,4 +9,5 @@ pub mod catalogue;
 pub mod find;
 pub mod history;
 pub mod ledger;
+pub mod lots;
 pub mod sites;
