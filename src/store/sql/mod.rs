@@ -5,9 +5,13 @@
 //! query-plan tests (tests/cli/plans.rs, tests/cli/postgres.rs) use the
 //! same text.
 
+pub mod accounts;
 pub mod catalogue;
+pub mod export;
 pub mod find;
 pub mod history;
+pub mod label;
 pub mod ledger;
 pub mod lots;
+pub mod settings;
 pub mod sites;
