@@ -1017,6 +1017,23 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Sds(_)
         | Command::Report(
             report::ReportCommand::Sds(_) | report::ReportCommand::Coshh(_),
+        )
+        | Command::Location(_)
+        | Command::History(_)
+        | Command::Lot(
+            lot::LotCommand::Find { .. }
+            | lot::LotCommand::Quarantine { .. }
+            | lot::LotCommand::Release { .. }
+            | lot::LotCommand::Open { .. }
+            | lot::LotCommand::List { .. },
+        )
+        | Command::Item(
+            catalogue::ItemCommand::Add(_)
+            | catalogue::ItemCommand::List { .. }
+            | catalogue::ItemCommand::Find { .. }
+            | catalogue::ItemCommand::Show { .. }
+            | catalogue::ItemCommand::Edit(_)
+            | catalogue::ItemCommand::Retire { .. },
         )) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;

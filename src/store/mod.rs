@@ -32,7 +32,9 @@
 //!
 //! Ported so far: the ledger (every movement, `reverse`, `stock` as of any
 //! date), the catalogue lookups, lot creation and statuses as of a date,
-//! settings. Every other command refuses a PostgreSQL database with
+//! settings; the catalogue (items and their chained changes, locations),
+//! sites, the bin card, lot statuses and `lot list`, `item find` and
+//! `lot find`. Every other command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL

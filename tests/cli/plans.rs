@@ -115,7 +115,7 @@ fn a_sites_locations_are_found_by_index() {
     let lab = lab();
     lab.ok(&["location", "add", "HUB-1", "--site", "HUB"]);
     let raw = lab.raw();
-    assert_searches(&raw, sites::LOCATIONS_OF_SITE, "locations_site");
+    assert_searches(&raw, sites::LOCATIONS_OF_SITE.sqlite(), "locations_site");
 }
 
 #[test]
@@ -232,9 +232,9 @@ fn bin_card_of_an_item_or_a_lot_searches_the_ledger_by_index() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, history::ITEM_MOVEMENTS, "movements_item");
-    assert_searches(conn, history::LOT_MOVEMENTS, "movements_item");
-    let lot = plan(conn, history::LOT_MOVEMENTS);
+    assert_searches(conn, history::ITEM_MOVEMENTS.sqlite(), "movements_item");
+    assert_searches(conn, history::LOT_MOVEMENTS.sqlite(), "movements_item");
+    let lot = plan(conn, history::LOT_MOVEMENTS.sqlite());
     assert!(
         !lot.iter().any(|l| l.contains("TEMP B-TREE")),
         "a lot's movements come in ledger order from the index: {lot:#?}"

@@ -536,8 +536,8 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let lab = Lab::empty();
     lab.ok(&["--db", &db.url, "init"]);
     for (args, command) in [
-        (vec!["history", "X"], "history"),
-        (vec!["item", "list"], "item list"),
+        (vec!["trace", "X", "L"], "trace"),
+        (vec!["item", "recipe", "X"], "item recipe"),
         (vec!["report", "reorder"], "report reorder"),
         (vec!["check"], "check"),
     ] {

@@ -185,10 +185,21 @@ fn classify(e: &postgres::Error, user: Option<&str>) -> PgProblem {
     }
     // Two writers creating the same new balance or lot at once: the second
     // fails on the key, and run again it finds the row (src/store/sql/ledger.rs).
+    // So too two writers adding the same item code, GTIN or location code:
+    // run again, the second is refused as SQLite refuses it ("already exists").
     if code == Some(&SqlState::UNIQUE_VIOLATION)
         && e.as_db_error()
             .and_then(|d| d.constraint())
-            .is_some_and(|c| c == "balances_pkey" || c == "lots_item_id_lot_key")
+            .is_some_and(|c| {
+                matches!(
+                    c,
+                    "balances_pkey"
+                        | "lots_item_id_lot_key"
+                        | "items_code_key"
+                        | "items_gtin_key"
+                        | "locations_code_key"
+                )
+            })
     {
         return PgProblem::Busy {
             detail: "another writer created the same balance or lot at the same moment".into(),

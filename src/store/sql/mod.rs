@@ -8,7 +8,11 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod export;
+pub mod find;
+pub mod history;
 pub mod label;
 pub mod ledger;
+pub mod lots;
 pub mod sds;
 pub mod settings;
+pub mod sites;
