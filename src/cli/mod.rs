@@ -1003,7 +1003,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Count(_)
         | Command::Dispose(_)
         | Command::Reverse(_)
-        | Command::Stock(_)) => run_command(ctx, command),
+        | Command::Stock(_)
+        | Command::Order(_)) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

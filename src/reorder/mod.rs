@@ -75,6 +75,7 @@ use crate::error::{Error, Result};
 use crate::model::Money;
 use crate::model::Usability;
 use crate::orders;
+use crate::store::Conn;
 use crate::values::{ItemId, LocationId};
 use rule::{Evidence, ExpiringBeforeDelivery, Levels, NotUsable, OnOrderPart};
 use stock::for_each_balance;
@@ -161,13 +162,12 @@ pub struct LocationLevels {
 
 /// The supplier as spelled in the catalogue, matched case-insensitively;
 /// an unknown one is refused with the known suppliers suggested.
-pub(crate) fn known_supplier(conn: &Connection, given: &str) -> Result<String> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT supplier FROM items WHERE supplier IS NOT NULL ORDER BY supplier COLLATE BINARY",
+pub(crate) fn known_supplier<'c>(conn: impl Into<Conn<'c>>, given: &str) -> Result<String> {
+    let known = conn.into().query_all(
+        &crate::store::sql::reorder::SUPPLIERS,
+        crate::args![],
+        |r| r.get::<String>(0),
     )?;
-    let known = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     let wanted = given.trim();
     if let Some(found) = known
         .iter()

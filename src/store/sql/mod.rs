@@ -7,3 +7,5 @@
 
 pub mod catalogue;
 pub mod ledger;
+pub mod orders;
+pub mod reorder;
