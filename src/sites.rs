@@ -25,10 +25,14 @@ pub const DEFAULT_SITE: &str = "MAIN";
 
 /// The SQL of the site lookups, for the plan tests.
 pub mod sql {
+    use crate::store::Sql;
+
     /// The locations of one site (index `locations_site`, NOCASE).
-    pub const LOCATIONS_OF_SITE: &str = "SELECT id, site, code FROM locations WHERE site = ?1";
-    /// Every site named by a location, each once (index `locations_site`).
-    pub const SITES: &str = "SELECT DISTINCT site FROM locations ORDER BY site";
+    pub const LOCATIONS_OF_SITE: Sql =
+        Sql::both("SELECT id, site, code FROM locations WHERE site = ?1");
+    /// Every site named by a location, each once (index `locations_site`),
+    /// case-insensitive order (the column's collation on each engine).
+    pub const SITES: Sql = Sql::both("SELECT DISTINCT site FROM locations ORDER BY site");
 }
 
 /// A site's locations, as a filter for `stock` and the reports.
@@ -87,30 +91,27 @@ pub(crate) fn spelled(conn: &Connection, given: &str) -> Result<String> {
 }
 
 /// Every site a location names, in code order.
-pub(crate) fn known_sites(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(sql::SITES)?;
-    let sites = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(sites)
+pub(crate) fn known_sites<'c>(conn: impl Into<crate::store::Conn<'c>>) -> Result<Vec<String>> {
+    conn.into()
+        .query_all(&sql::SITES, crate::args![], |r| r.get::<String>(0))
 }
 
 /// The site `given` names with its locations; an unknown site is refused
 /// naming the known ones (exit 65).
-pub(crate) fn find_site(conn: &Connection, given: &str) -> Result<Site> {
+pub(crate) fn find_site<'c>(conn: impl Into<crate::store::Conn<'c>>, given: &str) -> Result<Site> {
+    let conn = conn.into();
     let code = parse_site(given)?;
-    let mut stmt = conn.prepare_cached(sql::LOCATIONS_OF_SITE)?;
     let mut stored = None;
     let mut locations = HashSet::new();
     let mut location_codes = HashSet::new();
-    let mut rows = stmt.query([&code])?;
-    while let Some(r) = rows.next()? {
-        locations.insert(r.get::<_, LocationId>(0)?);
-        location_codes.insert(r.get::<_, String>(2)?);
+    conn.for_each(&sql::LOCATIONS_OF_SITE, crate::args![code], |r| {
+        locations.insert(r.get::<LocationId>(0)?);
+        location_codes.insert(r.get::<String>(2)?);
         if stored.is_none() {
-            stored = Some(r.get::<_, String>(1)?);
+            stored = Some(r.get::<String>(1)?);
         }
-    }
+        Ok(())
+    })?;
     match stored {
         Some(code) => Ok(Site {
             code,

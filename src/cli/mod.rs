@@ -1004,7 +1004,9 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Dispose(_)
         | Command::Reverse(_)
         | Command::Stock(_)
-        | Command::Order(_)) => run_command(ctx, command),
+        | Command::Order(_)
+        | Command::Report(report::ReportCommand::Reorder(_))
+        | Command::Item(catalogue::ItemCommand::Level(_))) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

@@ -4,7 +4,7 @@
 //! a fresh PostgreSQL database, then every command runs on the SQLite
 //! file and on the copy and their output is compared.
 
-use crate::postgres::{PgDb, demo, same_on_both, stderr};
+use crate::postgres::{PgDb, demo, same_on_both, stderr, stdout};
 
 /// Run a refusal on both engines: the same exit code and message, and
 /// nothing written to `table` on PostgreSQL.
@@ -14,6 +14,22 @@ fn refused_on_both(lab: &crate::common::Lab, db: &PgDb, table: &str, args: &[&st
     assert!(!sqlite.status.success(), "{args:?} should be refused");
     same_on_both(lab, db, args);
     assert_eq!(db.count(table), before, "{args:?} wrote to {table}");
+}
+
+/// Run a command that must succeed on both engines, with the same output.
+fn ok_on_both(lab: &crate::common::Lab, db: &PgDb, args: &[&str]) {
+    let sqlite = lab.run(args);
+    assert!(sqlite.status.success(), "{args:?}: {}", stderr(&sqlite));
+    let mut on_pg = vec!["--db", db.url.as_str()];
+    on_pg.extend(args.iter().copied());
+    let pg = lab.run(&on_pg);
+    assert!(
+        pg.status.success(),
+        "{args:?} on PostgreSQL: {}",
+        stderr(&pg)
+    );
+    assert_eq!(stdout(&pg), stdout(&sqlite), "{args:?}");
+    assert_eq!(stderr(&pg), stderr(&sqlite), "{args:?}");
 }
 
 fn copied_demo(name: &str) -> Option<(crate::common::Lab, PgDb)> {
@@ -36,7 +52,7 @@ fn pg_orders_add_list_receive_cancel_close_as_on_sqlite() {
         vec!["order", "list", "--item", "rgt-crp"],
         vec!["order", "list", "--all", "--supplier", "roche diagnostics"],
     ] {
-        same_on_both(&lab, &db, &args);
+        ok_on_both(&lab, &db, &args);
     }
     // Refusals: unknown item, supplier, order; nothing written.
     refused_on_both(
@@ -212,7 +228,7 @@ fn pg_orders_add_list_receive_cancel_close_as_on_sqlite() {
         &["order", "list", "--all"],
     ];
     for args in script {
-        same_on_both(&lab, &db, args);
+        ok_on_both(&lab, &db, args);
     }
     // A line already ended is refused the same way, writing nothing.
     refused_on_both(
@@ -254,4 +270,151 @@ fn pg_orders_add_list_receive_cancel_close_as_on_sqlite() {
         .expect("rows");
     assert_eq!(stored, on_sqlite);
     lab.ok(&["check"]);
+}
+
+#[test]
+fn pg_reorder_report_and_item_levels_as_on_sqlite() {
+    let Some(db) = PgDb::new("reorder") else {
+        return;
+    };
+    let lab = demo();
+    // Another site, so that --site has something to leave out.
+    lab.ok(&["location", "add", "SPOKE-FRIDGE", "--site", "SPOKE"]);
+    lab.ok(&[
+        "receive",
+        "RGT-CRP",
+        "3",
+        "--lot",
+        "SPK-1",
+        "--expiry",
+        "2027-02-28",
+        "--location",
+        "SPOKE-FRIDGE",
+    ]);
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reads: &[&[&str]] = &[
+        &["report", "reorder"],
+        &["report", "reorder", "--format", "json"],
+        &["report", "reorder", "--format", "table"],
+        &["report", "reorder", "--location", "FRIDGE-1"],
+        &[
+            "report",
+            "reorder",
+            "--location",
+            "fridge-1",
+            "--format",
+            "json",
+        ],
+        &["report", "reorder", "--site", "main"],
+        &["report", "reorder", "--site", "SPOKE", "--format", "csv"],
+        &["report", "reorder", "--supplier", "roche diagnostics"],
+        &["report", "reorder", "--as-of", "2026-11-01"],
+        &[
+            "report",
+            "reorder",
+            "--as-of",
+            "2026-10-15",
+            "--location",
+            "MAIN",
+        ],
+        &["item", "level", "RGT-CRP"],
+    ];
+    for args in reads {
+        ok_on_both(&lab, &db, args);
+    }
+    refused_on_both(
+        &lab,
+        &db,
+        "item_levels",
+        &["report", "reorder", "--site", "NOWHERE"],
+    );
+    refused_on_both(
+        &lab,
+        &db,
+        "item_levels",
+        &["report", "reorder", "--supplier", "Rosh"],
+    );
+    refused_on_both(
+        &lab,
+        &db,
+        "item_levels",
+        &[
+            "item",
+            "level",
+            "RGT-CRP",
+            "--location",
+            "FRIDGE-1",
+            "--reorder-level",
+            "5",
+            "--max-level",
+            "4",
+        ],
+    );
+    // A location's own levels change its list, on both engines alike.
+    let script: &[&[&str]] = &[
+        &[
+            "item",
+            "level",
+            "RGT-CRP",
+            "--location",
+            "FRIDGE-1",
+            "--reorder-level",
+            "30",
+            "--max-level",
+            "40",
+        ],
+        &[
+            "item",
+            "level",
+            "RGT-GLU",
+            "--location",
+            "fridge-1",
+            "--reorder-level",
+            "9",
+        ],
+        &["item", "level", "RGT-CRP"],
+        &["report", "reorder", "--location", "FRIDGE-1"],
+        &[
+            "item",
+            "level",
+            "RGT-GLU",
+            "--location",
+            "FRIDGE-1",
+            "--clear",
+        ],
+        &[
+            "item",
+            "level",
+            "RGT-GLU",
+            "--location",
+            "FRIDGE-1",
+            "--clear",
+        ],
+        &[
+            "report",
+            "reorder",
+            "--location",
+            "FRIDGE-1",
+            "--format",
+            "json",
+        ],
+        &[
+            "order",
+            "add",
+            "PO-2026-0600",
+            "--item",
+            "RGT-CRP",
+            "--quantity",
+            "12",
+            "--location",
+            "SPOKE-FRIDGE",
+        ],
+        &["report", "reorder", "--site", "SPOKE"],
+        &["report", "reorder"],
+    ];
+    for args in script {
+        ok_on_both(&lab, &db, args);
+    }
+    assert_eq!(db.count("item_levels"), 1);
 }

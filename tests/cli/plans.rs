@@ -115,7 +115,7 @@ fn a_sites_locations_are_found_by_index() {
     let lab = lab();
     lab.ok(&["location", "add", "HUB-1", "--site", "HUB"]);
     let raw = lab.raw();
-    assert_searches(&raw, sites::LOCATIONS_OF_SITE, "locations_site");
+    assert_searches(&raw, sites::LOCATIONS_OF_SITE.sqlite(), "locations_site");
 }
 
 #[test]
@@ -420,9 +420,13 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
     let raw = lab.raw();
     let conn = &raw;
     // Reorder and expiry: the balances in stock, from their partial index.
-    assert_no_history_scan(conn, reorder::BALANCES_HELD, &["balances_in_stock"]);
-    assert_searches(conn, reorder::BALANCE_OF_LOT, "PRIMARY KEY");
-    assert_searches(conn, reorder::LATER_MOVEMENTS, "movements_at");
+    assert_no_history_scan(
+        conn,
+        reorder::BALANCES_HELD.sqlite(),
+        &["balances_in_stock"],
+    );
+    assert_searches(conn, reorder::BALANCE_OF_LOT.sqlite(), "PRIMARY KEY");
+    assert_searches(conn, reorder::LATER_MOVEMENTS.sqlite(), "movements_at");
     // On order: receipts against each line by index, never the ledger.
     assert_no_history_scan(
         conn,

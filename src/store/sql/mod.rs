@@ -9,3 +9,4 @@ pub mod catalogue;
 pub mod ledger;
 pub mod orders;
 pub mod reorder;
+pub mod acceptance;
