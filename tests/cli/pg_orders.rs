@@ -418,3 +418,87 @@ fn pg_reorder_report_and_item_levels_as_on_sqlite() {
     }
     assert_eq!(db.count("item_levels"), 1);
 }
+
+#[test]
+fn pg_lot_accept_and_acceptance_report_as_on_sqlite() {
+    let Some((lab, db)) = copied_demo("acceptance") else {
+        return;
+    };
+    let script: &[&[&str]] = &[
+        &["report", "acceptance"],
+        &[
+            "receive",
+            "RGT-TSH",
+            "2",
+            "--lot",
+            "TSH-NEW",
+            "--expiry",
+            "2027-08-31",
+            "--location",
+            "FRIDGE-1",
+        ],
+        &[
+            "receive",
+            "RGT-FERR",
+            "3",
+            "--lot",
+            "FERR-NEW",
+            "--expiry",
+            "2027-09-30",
+            "--location",
+            "FRIDGE-1",
+        ],
+        &[
+            "transfer", "RGT-FERR", "1", "--lot", "FERR-NEW", "--from", "FRIDGE-1", "--to", "MAIN",
+        ],
+        &["report", "acceptance"],
+        &["report", "acceptance", "--format", "json"],
+        &["report", "acceptance", "--location", "main"],
+        &["report", "acceptance", "--as-of", "2026-11-01"],
+        &["report", "reorder"],
+        &[
+            "lot",
+            "accept",
+            "RGT-TSH",
+            "TSH-NEW",
+            "--result",
+            "pass",
+            "--reference",
+            "QC-1",
+        ],
+        &[
+            "lot",
+            "accept",
+            "rgt-ferr",
+            "FERR-NEW",
+            "--result",
+            "fail",
+            "--reference",
+            "QC-2",
+            "--notes",
+            "controls out of range",
+        ],
+        &["report", "acceptance"],
+        &["stock", "--item", "RGT-FERR"],
+        &["stock", "--item", "RGT-TSH"],
+    ];
+    for args in script {
+        ok_on_both(&lab, &db, args);
+    }
+    // A decided lot, an unknown lot: refused alike, nothing written.
+    for table in ["lot_acceptances", "lot_events"] {
+        refused_on_both(
+            &lab,
+            &db,
+            table,
+            &["lot", "accept", "RGT-TSH", "TSH-NEW", "--result", "fail"],
+        );
+        refused_on_both(
+            &lab,
+            &db,
+            table,
+            &["lot", "accept", "RGT-TSH", "TSH-NEWX", "--result", "pass"],
+        );
+    }
+    lab.ok(&["check"]);
+}

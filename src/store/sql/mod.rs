@@ -5,8 +5,8 @@
 //! query-plan tests (tests/cli/plans.rs, tests/cli/postgres.rs) use the
 //! same text.
 
+pub mod acceptance;
 pub mod catalogue;
 pub mod ledger;
 pub mod orders;
 pub mod reorder;
-pub mod acceptance;
