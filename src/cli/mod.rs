@@ -1008,7 +1008,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Report(report::ReportCommand::Reorder(_))
         | Command::Item(catalogue::ItemCommand::Level(_))
         | Command::Lot(lot::LotCommand::Accept { .. })
-        | Command::Report(report::ReportCommand::Acceptance(_))) => run_command(ctx, command),
+        | Command::Report(report::ReportCommand::Acceptance(_))
+        | Command::Stocktake(_)) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

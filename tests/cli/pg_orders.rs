@@ -502,3 +502,179 @@ fn pg_lot_accept_and_acceptance_report_as_on_sqlite() {
     }
     lab.ok(&["check"]);
 }
+
+#[test]
+fn pg_stocktakes_as_on_sqlite() {
+    let Some((lab, db)) = copied_demo("stocktake") else {
+        return;
+    };
+    let reads: &[&[&str]] = &[
+        &["stocktake", "list"],
+        &["stocktake", "sheet", "1"],
+        &["stocktake", "sheet", "2"],
+        &["stocktake", "review", "1"],
+        &["stocktake", "review", "2", "--format", "json"],
+    ];
+    for args in reads {
+        ok_on_both(&lab, &db, args);
+    }
+    refused_on_both(
+        &lab,
+        &db,
+        "stocktakes",
+        &["stocktake", "start", "--location", "freezer-1"],
+    );
+    refused_on_both(&lab, &db, "stocktake_events", &["stocktake", "apply", "2"]);
+    refused_on_both(&lab, &db, "stocktake_events", &["stocktake", "cancel", "1"]);
+    refused_on_both(&lab, &db, "stocktake_counts", &["stocktake", "sheet", "99"]);
+    refused_on_both(
+        &lab,
+        &db,
+        "stocktake_counts",
+        &[
+            "stocktake",
+            "count",
+            "2",
+            "RGT-TAQ",
+            "3",
+            "--lot",
+            "2380228",
+            "--location",
+            "MAIN",
+        ],
+    );
+    refused_on_both(
+        &lab,
+        &db,
+        "stocktake_counts",
+        &[
+            "stocktake",
+            "count",
+            "1",
+            "RGT-TAQ",
+            "3",
+            "--lot",
+            "2380228",
+        ],
+    );
+    let counts = lab.file(
+        "counts.csv",
+        "item,lot,location,counted\nCHM-PBS-TAB,PT-2609B,BENCH-HAEM,70\nPRP-PBS,PBS-261118,,4\n",
+    );
+    let bad = lab.file(
+        "bad.csv",
+        "item,lot,location,counted\nCHM-PBS-TAB,PT-2611A,BENCH-HAEM,70\nPRP-PBS,PBS-261118,MAIN,4\n",
+    );
+    let script: &[&[&str]] = &[
+        &["open", "CHM-GIEMSA", "1", "--location", "BENCH-HAEM"],
+        &["stocktake", "start", "--location", "bench-haem"],
+        &[
+            "stocktake",
+            "start",
+            "--location",
+            "MAIN",
+            "--category",
+            "chemical",
+            "--blind",
+        ],
+        &["stocktake", "list"],
+        &["stocktake", "sheet", "3"],
+        &["stocktake", "sheet", "4"],
+        &[
+            "stocktake",
+            "count",
+            "3",
+            "CHM-GIEMSA",
+            "480",
+            "--lot",
+            "GS-8841",
+        ],
+        &[
+            "stocktake",
+            "count",
+            "3",
+            "CHM-GIEMSA",
+            "488",
+            "--lot",
+            "GS-8841",
+        ],
+        &[
+            "stocktake",
+            "count",
+            "3",
+            "CHM-PBS-TAB",
+            "80",
+            "--lot",
+            "PT-2611A",
+            "--location",
+            "BENCH-HAEM",
+        ],
+        &[
+            "stocktake",
+            "count",
+            "3",
+            "PRP-PBS",
+            "1",
+            "--lot",
+            "PBS-NEW",
+            "--expiry",
+            "2026-12-20",
+        ],
+        &[
+            "stocktake",
+            "enter",
+            "3",
+            counts.to_str().unwrap_or_default(),
+        ],
+        &["stocktake", "review", "3"],
+        &["stocktake", "sheet", "3"],
+        &["stocktake", "list"],
+    ];
+    for args in script {
+        ok_on_both(&lab, &db, args);
+    }
+    refused_on_both(
+        &lab,
+        &db,
+        "stocktake_counts",
+        &["stocktake", "enter", "3", bad.to_str().unwrap_or_default()],
+    );
+    refused_on_both(&lab, &db, "movements", &["stocktake", "apply", "3"]);
+    let script: &[&[&str]] = &[
+        &["stocktake", "apply", "3", "--zero-uncounted"],
+        &["stocktake", "cancel", "4"],
+        &[
+            "stocktake",
+            "count",
+            "2",
+            "RGT-TAQ",
+            "2",
+            "--lot",
+            "2380228",
+        ],
+        &["stocktake", "review", "2"],
+        &["stocktake", "apply", "2", "--zero-uncounted"],
+        &["stocktake", "list"],
+        &["stocktake", "review", "3"],
+        &["stock", "--location", "BENCH-HAEM"],
+        &["stock", "--location", "FREEZER-1"],
+    ];
+    for args in script {
+        ok_on_both(&lab, &db, args);
+    }
+    refused_on_both(
+        &lab,
+        &db,
+        "stocktake_counts",
+        &[
+            "stocktake",
+            "count",
+            "3",
+            "CHM-GIEMSA",
+            "1",
+            "--lot",
+            "GS-8841",
+        ],
+    );
+    lab.ok(&["check"]);
+}

@@ -10,3 +10,4 @@ pub mod catalogue;
 pub mod ledger;
 pub mod orders;
 pub mod reorder;
+pub mod stocktake;
