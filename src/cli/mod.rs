@@ -1005,10 +1005,11 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Reverse(_)
         | Command::Stock(_)
         | Command::Order(_)
-        | Command::Report(report::ReportCommand::Reorder(_))
+        | Command::Report(
+            report::ReportCommand::Reorder(_) | report::ReportCommand::Acceptance(_),
+        )
         | Command::Item(catalogue::ItemCommand::Level(_))
         | Command::Lot(lot::LotCommand::Accept { .. })
-        | Command::Report(report::ReportCommand::Acceptance(_))
         | Command::Stocktake(_)) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;

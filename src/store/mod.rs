@@ -32,7 +32,8 @@
 //!
 //! Ported so far: the ledger (every movement, `reverse`, `stock` as of any
 //! date), the catalogue lookups, lot creation and statuses as of a date,
-//! settings. Every other command refuses a PostgreSQL database with
+//! settings; orders, the reorder list and per-location levels, reagent
+//! acceptance and stocktakes. Every other command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL
