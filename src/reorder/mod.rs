@@ -130,11 +130,9 @@ pub struct LocationLevels {
 /// The supplier as spelled in the catalogue, matched case-insensitively;
 /// an unknown one is refused with the known suppliers suggested.
 pub(crate) fn known_supplier<'c>(conn: impl Into<Conn<'c>>, given: &str) -> Result<String> {
-    let known = conn.into().query_all(
-        &crate::store::sql::reorder::SUPPLIERS,
-        crate::args![],
-        |r| r.get::<String>(0),
-    )?;
+    let known = conn
+        .into()
+        .query_all(&sql::SUPPLIERS, args![], |r| r.get::<String>(0))?;
     let wanted = given.trim();
     if let Some(found) = known
         .iter()
