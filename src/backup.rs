@@ -63,7 +63,21 @@ impl Store {
         refuse_unsafe_destination(self.path(), &dest, force)?;
         let temp = TempCopy::beside(&dest)?;
         stage(BackupStage::Copying);
-        self.copy_into(&temp.path)?;
+        match self.postgres_url() {
+            // On PostgreSQL the backup is a `copy` of the whole lab into a
+            // SQLite file (one REPEATABLE READ snapshot, every table, ids and
+            // hash chains kept), verified below like any backup.
+            Some(url) => {
+                crate::store::copy::copy(
+                    &crate::store::Db::Postgres(url),
+                    &crate::store::Db::Sqlite(temp.path.clone()),
+                    crate::db::OpenOptions {
+                        busy_timeout: self.busy_timeout(),
+                    },
+                )?;
+            }
+            None => self.copy_into(&temp.path)?,
+        }
         stage(BackupStage::Verifying);
         let check = verify(&temp.path, self.busy_timeout())?;
         if !check.is_clean() {

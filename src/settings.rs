@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use crate::chain;
@@ -60,10 +59,7 @@ pub struct Setting {
     pub set_by: String,
 }
 
-mod sql {
-    pub(super) const ALL: &str = "SELECT s.key, s.value, s.at, s.user FROM settings s \
-         WHERE s.id = (SELECT max(id) FROM settings t WHERE t.key = s.key) ORDER BY s.key";
-}
+use crate::store::sql::settings as sql;
 
 /// Check a key and its value, returning the value as stored.
 fn validate(key: &str, value: &str) -> Result<String> {
@@ -96,17 +92,24 @@ pub(crate) fn get<'c>(
     conn: impl Into<crate::store::Conn<'c>>,
     key: &str,
 ) -> Result<Option<String>> {
-    conn.into().query_opt(
-        &crate::store::sql::ledger::SETTING,
-        crate::args![key],
-        |r| r.get(0),
-    )
+    conn.into()
+        .query_opt(&sql::CURRENT, crate::args![key], |r| r.get(0))
 }
 
 /// Record a new value of `key` in the caller's transaction.
-pub(crate) fn set(conn: &Connection, key: &str, value: &str, at: &str, user: &str) -> Result<()> {
+pub(crate) fn set<'c>(
+    conn: impl Into<crate::store::Conn<'c>>,
+    key: &str,
+    value: &str,
+    at: &str,
+    user: &str,
+) -> Result<()> {
     let value = validate(key, value)?;
-    chain::append(conn, &chain::SETTINGS, params![key, value, at, user])?;
+    chain::append_cells(
+        conn.into(),
+        &chain::SETTINGS,
+        crate::args![key, value, at, user],
+    )?;
     Ok(())
 }
 
@@ -126,23 +129,21 @@ impl Store {
     /// The value in force for `key`.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         validate_key(key)?;
-        get(self.sqlite()?, key)
+        self.read(|conn| get(conn, key))
     }
 
     /// Every setting in force, by key.
     pub fn settings(&self) -> Result<Vec<Setting>> {
-        let mut stmt = self.sqlite()?.prepare(sql::ALL)?;
-        let rows = stmt
-            .query_map([], |r| {
+        self.read(|conn| {
+            conn.query_all(&sql::ALL, crate::args![], |r| {
                 Ok(Setting {
                     key: r.get(0)?,
                     value: r.get(1)?,
                     set_at: r.get(2)?,
                     set_by: r.get(3)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 
     /// Set `key` to `value` as a new dated record; unchanged values are
@@ -154,14 +155,14 @@ impl Store {
         now: DateTime<Utc>,
         user: &str,
     ) -> Result<bool> {
-        let tx = self.write()?;
         let stored = validate(key, value)?;
-        if get(&tx, key)?.as_deref() == Some(stored.as_str()) {
-            return Ok(false);
-        }
-        set(&tx, key, &stored, &stamp(now), user)?;
-        tx.commit()?;
-        Ok(true)
+        self.transact(|conn| {
+            if get(conn, key)?.as_deref() == Some(stored.as_str()) {
+                return Ok(false);
+            }
+            set(conn, key, &stored, &stamp(now), user)?;
+            Ok(true)
+        })
     }
 }
 

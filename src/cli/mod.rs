@@ -1004,6 +1004,11 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Dispose(_)
         | Command::Reverse(_)
         | Command::Stock(_)
+        | Command::Config(_)
+        | Command::Export(_)
+        | Command::Backup(_)
+        | Command::User(_)
+        | Command::Label(_)
         | Command::Order(_)
         | Command::Report(
             report::ReportCommand::Reorder(_) | report::ReportCommand::Acceptance(_),

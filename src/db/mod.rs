@@ -304,6 +304,14 @@ impl Store {
         }
     }
 
+    /// The PostgreSQL database this store is on, if it is.
+    pub(crate) fn postgres_url(&self) -> Option<crate::store::postgres::Url> {
+        match &self.engine {
+            Engine::Sqlite(_) => None,
+            Engine::Postgres(pg) => Some(pg.borrow().url().clone()),
+        }
+    }
+
     /// Which engine the database is on.
     pub fn engine_kind(&self) -> crate::store::EngineKind {
         match self.engine {

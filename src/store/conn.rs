@@ -47,6 +47,12 @@ impl Sql {
     pub fn postgres(&self) -> &'static str {
         self.postgres
     }
+
+    /// The text PostgreSQL is sent, placeholders `$N` (for the plan
+    /// tests).
+    pub fn postgres_numbered(&self) -> String {
+        numbered_dollars(self.postgres)
+    }
 }
 
 /// Which engine a connection is on.
@@ -294,6 +300,9 @@ impl FromCell for chrono::NaiveDate {
 pub(crate) trait RowSource {
     /// The value of column `i` (from 0).
     fn cell(&self, i: usize) -> Result<Cell<'_>>;
+
+    /// The names of the columns, in order.
+    fn column_names(&self) -> Vec<String>;
 }
 
 /// One result row.
@@ -318,6 +327,11 @@ impl<'r> Row<'r> {
     pub fn cell(&self, i: usize) -> Result<Cell<'_>> {
         self.source.cell(i)
     }
+
+    /// The names of the columns, in order (as the statement names them).
+    pub fn column_names(&self) -> Vec<String> {
+        self.source.column_names()
+    }
 }
 
 /// What an engine does for [`Conn`]: run a statement in the transaction
@@ -333,6 +347,20 @@ pub(crate) trait Engine {
         params: &[&dyn ToCell],
         each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<()>;
+
+    /// Run `sql` for its first row only (one round trip where the engine
+    /// has them).
+    fn query_first(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.query(sql, params, &mut |row| {
+            first(row)?;
+            Ok(false)
+        })
+    }
 
     /// Run a statement that returns no rows; the number of rows changed.
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize>;
@@ -390,11 +418,11 @@ impl<'c> Conn<'c> {
     ) -> Result<Option<T>> {
         let mut f = Some(f);
         let mut out = None;
-        self.engine.query(sql, params, &mut |row| {
+        self.engine.query_first(sql, params, &mut |row| {
             if let Some(f) = f.take() {
                 out = Some(f(row)?);
             }
-            Ok(false)
+            Ok(())
         })?;
         Ok(out)
     }

@@ -1021,3 +1021,153 @@ fn postgres_concurrent_writers_lose_and_double_nothing() {
         lab.csv(&["--db", &db.url, "stock", "--item", "GLV"])
     );
 }
+
+/// `config`, `export` of every kind and `label` on PostgreSQL say what they say on
+/// SQLite; a setting changed on one is a chained record on both.
+#[test]
+fn postgres_config_and_every_export_match_sqlite() {
+    let Some(db) = PgDb::new("configexport") else {
+        return;
+    };
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [
+        &["config", "list"][..],
+        &["config", "get", "timezone"],
+        &["config", "set", "timezone", "Europe/London"],
+        &["config", "set", "timezone", "Europe/London"],
+        &["config", "get", "timezone"],
+        &["config", "set", "timezone", "Mars/Olympus"],
+        &["config", "get", "no.such.key"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
+    for kind in KINDS {
+        same_on_both(&lab, &db, &["export", kind]);
+    }
+    // Labels: a received lot and a made-up batch, and an unknown lot.
+    for args in [
+        &["label", "RGT-PT", "569099"][..],
+        &["label", "PRP-PBS", "PBS-261118"],
+        &["label", "RGT-PT", "NO-SUCH"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
+    assert_eq!(db.count("settings WHERE value = 'Europe/London'"), 1);
+}
+
+/// `backup FILE` on PostgreSQL writes a verified SQLite copy of the whole
+/// lab (SPEC §12; README: PostgreSQL): `check` passes on it, it holds
+/// every movement, and an existing FILE is refused as on SQLite.
+#[test]
+fn postgres_backup_writes_a_verified_sqlite_copy() {
+    let Some(db) = PgDb::new("backup") else {
+        return;
+    };
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    lab.ok(&[
+        "--db",
+        &db.url,
+        "receive",
+        "CHM-ETOH70",
+        "5",
+        "--location",
+        "FLAM-CAB",
+    ]);
+    let file = lab.path().join("pg-backup.db");
+    let file_arg = file.to_str().unwrap();
+    let out = lab.run(&["--db", &db.url, "backup", file_arg]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("verified: integrity_check ok"),
+        "{}",
+        stderr(&out)
+    );
+    let copy = Lab::empty();
+    let check = copy.run(&["--db", file_arg, "check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert_eq!(
+        stdout(&copy.run(&["--db", file_arg, "export", "movements"])),
+        stdout(&lab.run(&["--db", &db.url, "export", "movements"]))
+    );
+    // An existing file is refused without --force, as on SQLite.
+    let sqlite = lab.run(&["backup", file_arg]);
+    let pg = lab.run(&["--db", &db.url, "backup", file_arg]);
+    assert_eq!(pg.status.code(), sqlite.status.code());
+    assert_ne!(pg.status.code(), Some(0));
+    lab.ok(&["--db", &db.url, "backup", file_arg, "--force"]);
+}
+
+/// Accounts on PostgreSQL (SPEC §11): `user add|list|role|disable|token`
+/// say what they say on SQLite, refusals included, and each change is a
+/// chained record.
+#[test]
+fn postgres_accounts_match_sqlite() {
+    let Some(db) = PgDb::new("accounts") else {
+        return;
+    };
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let both_stdin = |args: &[&str], input: &str| {
+        let sqlite = lab.run_stdin(args, input);
+        let mut on_pg = vec!["--db", db.url.as_str()];
+        on_pg.extend(args.iter().copied());
+        let pg = lab.run_stdin(&on_pg, input);
+        assert_eq!(
+            pg.status.code(),
+            sqlite.status.code(),
+            "{args:?}: {}",
+            stderr(&pg)
+        );
+        assert_eq!(stdout(&pg), stdout(&sqlite), "{args:?}");
+        assert_eq!(stderr(&pg), stderr(&sqlite), "{args:?}");
+    };
+    let changes = db.count("account_changes");
+    both_stdin(
+        &[
+            "user",
+            "add",
+            "j.okafor",
+            "--role",
+            "assistant",
+            "--password-stdin",
+        ],
+        "a long enough password\n",
+    );
+    both_stdin(
+        &[
+            "user",
+            "add",
+            "J.OKAFOR",
+            "--role",
+            "viewer",
+            "--password-stdin",
+        ],
+        "a long enough password\n",
+    );
+    both_stdin(
+        &["user", "add", "x", "--role", "viewer", "--password-stdin"],
+        "short\n",
+    );
+    for args in [
+        &["user", "list"][..],
+        &["user", "role", "j.okafor", "supervisor"],
+        &["user", "role", "j.okafor", "supervisor"],
+        &["user", "disable", "j.okafor"],
+        &["user", "disable", "nobody"],
+        &["user", "list"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
+    assert_eq!(db.count("account_changes"), changes + 3);
+    // A token is a secret of its own on each engine: issued on both.
+    let out = lab.run(&["--db", &db.url, "user", "token", "j.okafor"]);
+    assert_eq!(
+        out.status.code(),
+        lab.run(&["user", "token", "j.okafor"]).status.code()
+    );
+}

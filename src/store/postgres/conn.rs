@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::error::Error as StdError;
 
 use bytes::BytesMut;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Statement, Transaction};
 
@@ -17,6 +18,9 @@ use crate::error::{Error, Result};
 use crate::store::conn::{Cell, Engine, EngineKind, Row, RowSource, Sql, ToCell, numbered_dollars};
 
 type BoxError = Box<dyn StdError + Sync + Send>;
+
+/// Rows fetched from a portal at a time.
+const BATCH: i32 = 1000;
 
 /// A transaction on PostgreSQL, as the seam's [`Engine`].
 pub(crate) struct PgConn<'t> {
@@ -149,6 +153,14 @@ impl<'a> FromSql<'a> for Numeric {
 struct PgRow<'a>(&'a postgres::Row);
 
 impl RowSource for PgRow<'_> {
+    fn column_names(&self) -> Vec<String> {
+        self.0
+            .columns()
+            .iter()
+            .map(|c| c.name().to_owned())
+            .collect()
+    }
+
     fn cell(&self, i: usize) -> Result<Cell<'_>> {
         let row = self.0;
         let column = row.columns().get(i).ok_or_else(|| Error::Sqlite {
@@ -214,18 +226,57 @@ impl Engine for PgConn<'_> {
         let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
             bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        let rows = self
+        // Rows are fetched a batch at a time through a portal: memory stays
+        // bounded on a long export, and `each` may run statements of its own
+        // on this transaction between batches.
+        let portal = self
             .tx
             .borrow_mut()
-            .query(&stmt, &refs)
+            .bind(&stmt, &refs)
             .map_err(|e| self.url.driver(&e))?;
-        for r in &rows {
-            let source = PgRow(r);
-            if !each(&Row::new(&source))? {
-                break;
+        loop {
+            let rows = self
+                .tx
+                .borrow_mut()
+                .query_portal(&portal, BATCH)
+                .map_err(|e| self.url.driver(&e))?;
+            for r in &rows {
+                let source = PgRow(r);
+                if !each(&Row::new(&source))? {
+                    return Ok(());
+                }
+            }
+            if rows.len() < BATCH as usize {
+                return Ok(());
             }
         }
-        Ok(())
+    }
+
+    fn query_first(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
+        let row = {
+            let mut tx = self.tx.borrow_mut();
+            let mut rows = tx
+                .query_raw(&stmt, bound.iter().map(|b| b as &(dyn ToSql + Sync)))
+                .map_err(|e| self.url.driver(&e))?;
+            let row = rows.next().map_err(|e| self.url.driver(&e))?;
+            // The rest of the rows, if any, are read and dropped here (an
+            // iterator that has ended must not be asked again).
+            if row.is_some() {
+                while rows.next().map_err(|e| self.url.driver(&e))?.is_some() {}
+            }
+            row
+        };
+        match row {
+            Some(r) => first(&Row::new(&PgRow(&r))),
+            None => Ok(()),
+        }
     }
 
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {

@@ -167,9 +167,6 @@ pub const MOVEMENTS_AFTER: Sql = Sql::both(
      AND (CAST(?4 AS BIGINT) IS NULL OR location_id = ?4 OR to_location_id = ?4)",
 );
 
-/// The value in force for a setting: its latest record.
-pub const SETTING: Sql =
-    Sql::both("SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1");
 /// The lot's first stock-in (`movements_item`).
 pub const FIRST_RECEIVED: Sql =
     Sql::both("SELECT min(at) FROM movements WHERE item_id = ?1 AND lot_id = ?2 AND quantity > 0");

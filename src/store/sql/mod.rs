@@ -6,8 +6,12 @@
 //! same text.
 
 pub mod acceptance;
+pub mod accounts;
 pub mod catalogue;
+pub mod export;
+pub mod label;
 pub mod ledger;
 pub mod orders;
 pub mod reorder;
+pub mod settings;
 pub mod stocktake;

@@ -50,6 +50,15 @@ impl RowSource for SqliteRow<'_, '_> {
     fn cell(&self, i: usize) -> Result<Cell<'_>> {
         cell_of(self.0.get_ref(i)?)
     }
+
+    fn column_names(&self) -> Vec<String> {
+        self.0
+            .as_ref()
+            .column_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
 }
 
 fn bind<'a>(params: &'a [&'a dyn ToCell]) -> Vec<Bound<'a>> {
