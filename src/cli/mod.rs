@@ -1016,16 +1016,22 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Label(_)
         | Command::Sds(_)
         | Command::Report(
-            report::ReportCommand::Sds(_) | report::ReportCommand::Coshh(_),
+            report::ReportCommand::Sds(_)
+            | report::ReportCommand::Coshh(_)
+            | report::ReportCommand::Reorder(_)
+            | report::ReportCommand::Acceptance(_),
         )
         | Command::Location(_)
         | Command::History(_)
+        | Command::Order(_)
+        | Command::Stocktake(_)
         | Command::Lot(
             lot::LotCommand::Find { .. }
             | lot::LotCommand::Quarantine { .. }
             | lot::LotCommand::Release { .. }
             | lot::LotCommand::Open { .. }
-            | lot::LotCommand::List { .. },
+            | lot::LotCommand::List { .. }
+            | lot::LotCommand::Accept { .. },
         )
         | Command::Item(
             catalogue::ItemCommand::Add(_)
@@ -1033,7 +1039,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | catalogue::ItemCommand::Find { .. }
             | catalogue::ItemCommand::Show { .. }
             | catalogue::ItemCommand::Edit(_)
-            | catalogue::ItemCommand::Retire { .. },
+            | catalogue::ItemCommand::Retire { .. }
+            | catalogue::ItemCommand::Level(_),
         )) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;

@@ -34,7 +34,9 @@
 //! date), the catalogue lookups, lot creation and statuses as of a date,
 //! settings; the catalogue (items and their chained changes, locations),
 //! sites, the bin card, lot statuses and `lot list`, `item find` and
-//! `lot find`. Every other command refuses a PostgreSQL database with
+//! `lot find`; orders, the reorder list and per-location levels, reagent
+//! acceptance and stocktakes; accounts, labels, safety data sheets, the
+//! exports and `backup`. Every other command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL

@@ -420,13 +420,17 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
     let raw = lab.raw();
     let conn = &raw;
     // Reorder and expiry: the balances in stock, from their partial index.
-    assert_no_history_scan(conn, reorder::BALANCES_HELD, &["balances_in_stock"]);
-    assert_searches(conn, reorder::BALANCE_OF_LOT, "PRIMARY KEY");
-    assert_searches(conn, reorder::LATER_MOVEMENTS, "movements_at");
+    assert_no_history_scan(
+        conn,
+        reorder::BALANCES_HELD.sqlite(),
+        &["balances_in_stock"],
+    );
+    assert_searches(conn, reorder::BALANCE_OF_LOT.sqlite(), "PRIMARY KEY");
+    assert_searches(conn, reorder::LATER_MOVEMENTS.sqlite(), "movements_at");
     // On order: receipts against each line by index, never the ledger.
     assert_no_history_scan(
         conn,
-        labstock::orders::LINES_AS_OF,
+        labstock::orders::sql::LINES_AS_OF.sqlite(),
         &["movements_order", "movements_unlinked_order_refs"],
     );
     // Calibration due: the maintained state on `equipment` only.
@@ -593,15 +597,19 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
     );
     // The import log's own probe, and the order lookups, by name.
     assert_searches(conn, import::log::EARLIER_IMPORT, "imports_content");
-    assert_searches(conn, labstock::orders::LINE_BY_ID, "PRIMARY KEY");
     assert_searches(
         conn,
-        labstock::orders::LINE_EXISTS,
+        labstock::orders::sql::LINE_BY_ID.sqlite(),
+        "PRIMARY KEY",
+    );
+    assert_searches(
+        conn,
+        labstock::orders::sql::LINE_EXISTS.sqlite(),
         "sqlite_autoindex_orders",
     );
     assert_searches(
         conn,
-        labstock::orders::REFERENCE_SUPPLIER,
+        labstock::orders::sql::REFERENCE_SUPPLIER.sqlite(),
         "sqlite_autoindex_orders",
     );
 }
@@ -612,8 +620,8 @@ fn defect_05_received_on_an_order_line_reads_two_index_ranges() {
     let raw = lab.raw();
     let conn = &raw;
     for sql in [
-        labstock::orders::LINE_BY_ID,
-        labstock::orders::RECEIVED_DISAGREEING,
+        labstock::orders::sql::LINE_BY_ID.sqlite(),
+        labstock::orders::sql::RECEIVED_DISAGREEING.sqlite(),
     ] {
         let lines = plan(conn, sql);
         assert!(

@@ -538,7 +538,7 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     for (args, command) in [
         (vec!["trace", "X", "L"], "trace"),
         (vec!["item", "recipe", "X"], "item recipe"),
-        (vec!["report", "reorder"], "report reorder"),
+        (vec!["report", "usage"], "report usage"),
         (vec!["check"], "check"),
     ] {
         let mut full = vec!["--db", db.url.as_str()];

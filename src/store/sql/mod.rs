@@ -5,6 +5,7 @@
 //! query-plan tests (tests/cli/plans.rs, tests/cli/postgres.rs) use the
 //! same text.
 
+pub mod acceptance;
 pub mod accounts;
 pub mod catalogue;
 pub mod export;
@@ -13,6 +14,9 @@ pub mod history;
 pub mod label;
 pub mod ledger;
 pub mod lots;
+pub mod orders;
+pub mod reorder;
 pub mod sds;
 pub mod settings;
 pub mod sites;
+pub mod stocktake;
