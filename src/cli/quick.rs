@@ -23,11 +23,12 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use super::{Cli, Command, GlobalArgs, movement};
 
-/// The global flags and one subcommand `C`: the root of [`Cli`] without the
-/// other subcommands. Only parses; never prints help (a line that asks for
-/// help is parsed again by [`Cli`]).
+/// The global flags and one subcommand `C`: the root of [`Cli`] (the same
+/// arguments, `--version` included) without the other subcommands. Only
+/// parses; never prints help or the version (a line that asks for either
+/// is parsed again by [`Cli`]).
 #[derive(Debug, Parser)]
-#[command(name = "labstock")]
+#[command(name = "labstock", version, long_version = crate::hazard::LONG_VERSION)]
 struct One<C: Subcommand> {
     #[command(flatten)]
     global: GlobalArgs,
