@@ -1237,11 +1237,13 @@ impl Store {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<ReadingRow>> {
-        let zone = crate::settings::lab_zone(&self.conn)?;
-        let loc = location.map(|l| find_location(&self.conn, l)).transpose()?;
+        let zone = crate::settings::lab_zone(self.sqlite()?)?;
+        let loc = location
+            .map(|l| find_location(self.sqlite()?, l))
+            .transpose()?;
         let lo = from.map(|d| stamp(start_of_day(d, zone)));
         let hi = to.map(|d| crate::clock::end_of_day(d, zone));
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT loc.code, r.at, r.value, r.min, r.max, r.range_min, r.range_max, r.user, r.note \
              FROM temperature_readings r JOIN locations loc ON loc.id = r.location_id \
              WHERE (?1 IS NULL OR r.location_id = ?1) AND (?2 IS NULL OR r.at >= ?2) AND (?3 IS NULL OR r.at < ?3) \
@@ -1276,7 +1278,7 @@ impl Store {
         let sql = format!(
             "{STORED} WHERE (?1 IS NULL OR e.location_id = ?1) ORDER BY loc.code, e.first_at"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
         let rows = stmt
             .query_map([location], stored_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1286,7 +1288,9 @@ impl Store {
     /// `report excursions`: every excursion (or only the undecided ones
     /// that need a decision), with the lots held during it.
     pub fn excursions(&self, location: Option<&str>, only_open: bool) -> Result<Vec<ExcursionRow>> {
-        let loc = location.map(|l| find_location(&self.conn, l)).transpose()?;
+        let loc = location
+            .map(|l| find_location(self.sqlite()?, l))
+            .transpose()?;
         let listed: Vec<Stored> = self
             .stored_excursions(loc.map(|l| l.id))?
             .into_iter()
@@ -1307,7 +1311,7 @@ impl Store {
                 .collect();
             for (e, held) in es
                 .iter()
-                .zip(held_during(&self.conn, location_id, &periods)?)
+                .zip(held_during(self.sqlite()?, location_id, &periods)?)
             {
                 live.insert(e.id, lots_text(&held));
             }
@@ -1443,13 +1447,13 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<ChartData> {
-        let zone = crate::settings::lab_zone(&self.conn)?;
-        let loc = monitored(&self.conn, location)?;
+        let zone = crate::settings::lab_zone(self.sqlite()?)?;
+        let loc = monitored(self.sqlite()?, location)?;
         let start = start_of_day(from, zone);
         let end = to
             .succ_opt()
             .map_or_else(|| start_of_day(to, zone), |d| start_of_day(d, zone));
-        let rows = read_rows(&self.conn, loc.id, &stamp(start), None)?;
+        let rows = read_rows(self.sqlite()?, loc.id, &stamp(start), None)?;
         let end_stamp = stamp(end);
         let points = rows
             .into_iter()
@@ -1481,9 +1485,9 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DayRow>> {
-        let zone = crate::settings::lab_zone(&self.conn)?;
-        let only = location.map(|l| monitored(&self.conn, l)).transpose()?;
-        let mut stmt = self.conn.prepare_cached(
+        let zone = crate::settings::lab_zone(self.sqlite()?)?;
+        let only = location.map(|l| monitored(self.sqlite()?, l)).transpose()?;
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT id, code FROM locations WHERE min_temp IS NOT NULL AND (?1 IS NULL OR id = ?1) ORDER BY code",
         )?;
         let locations: Vec<(LocationId, String)> = stmt
@@ -1495,7 +1499,7 @@ impl Store {
         );
         let mut out = Vec::new();
         for (id, code) in locations {
-            let rows = read_rows(&self.conn, id, &lo, Some(&hi))?;
+            let rows = read_rows(self.sqlite()?, id, &lo, Some(&hi))?;
             let mut days: Vec<DayRow> = Vec::new();
             let mut date = from;
             while date <= to {
