@@ -465,8 +465,7 @@ impl Store {
         // chains: refuse it by name rather than fail later on a missing
         // table. (`table_info` looks the table up in the schema SQLite has
         // just read, instead of scanning `sqlite_master` a second time.)
-        let current = self
-            .conn
+        let current = conn
             .prepare("PRAGMA table_info(order_events)")
             .and_then(|mut columns| columns.exists([]))
             .map_err(|e| classify_open_error(&self.path, e))?;
