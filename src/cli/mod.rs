@@ -19,6 +19,7 @@ mod movement;
 mod order;
 mod prepare;
 mod progress;
+mod quick;
 mod report;
 mod report_calibration;
 mod report_waste;
@@ -809,18 +810,27 @@ impl Cli {
         // until the process ends, so it is not freed: taking it apart cost
         // a tenth of a `receive` or `issue` (BENCHMARKS.md, "What a
         // movement command spends"). Built once per process, never grown.
-        let command: &'static mut clap::Command = Box::leak(Box::new(Cli::command()));
-        let matches = command.try_get_matches_from_mut(std::env::args_os())?;
-        let mut cli = Cli::from_arg_matches(&matches)?;
-        let mut path = Vec::new();
-        let mut level = &matches;
-        while let Some((name, sub)) = level.subcommand() {
-            path.push(name);
-            level = sub;
-        }
-        cli.global.command_path = path.join(" ");
-        // The matches, likewise (a few thousand instructions more).
-        std::mem::forget(matches);
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        // A movement command is parsed against the global flags and its own
+        // subcommand alone (`quick`); everything else, and every line that
+        // does not parse there, against the whole tree.
+        let mut cli = if let Some(cli) = quick::parse(&args) {
+            cli
+        } else {
+            let command: &'static mut clap::Command = Box::leak(Box::new(Cli::command()));
+            let matches = command.try_get_matches_from_mut(&args)?;
+            let mut cli = Cli::from_arg_matches(&matches)?;
+            let mut path = Vec::new();
+            let mut level = &matches;
+            while let Some((name, sub)) = level.subcommand() {
+                path.push(name);
+                level = sub;
+            }
+            cli.global.command_path = path.join(" ");
+            // The matches, likewise (a few thousand instructions more).
+            std::mem::forget(matches);
+            cli
+        };
         // A document format for a listing, or a listing format for a
         // document, is a usage error (exit 2).
         let document = matches!(cli.command, Command::Label(_));
