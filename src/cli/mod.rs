@@ -1029,6 +1029,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             report::ReportCommand::Sds(_)
             | report::ReportCommand::Coshh(_)
             | report::ReportCommand::Reorder(_)
+            | report::ReportCommand::Expiry(_)
+            | report::ReportCommand::Usage(_)
             | report::ReportCommand::Acceptance(_),
         )
         | Command::Location(_)

@@ -16,6 +16,7 @@ use crate::error::Result;
 use crate::model::LotStatus;
 use crate::reorder::add_days;
 use crate::reorder::stock::for_each_balance;
+use crate::store::sql::reports as sql;
 use crate::values::{ItemId, LocationId};
 
 /// Days ahead `report expiry` looks by default.
@@ -105,51 +106,52 @@ impl Store {
         location: Option<&str>,
         site: Option<&str>,
     ) -> Result<Vec<ExpiryRow>> {
-        let site = site
-            .map(|s| crate::sites::find_site(self.sqlite()?, s))
-            .transpose()?;
-        let location_id = location
-            .map(|l| find_location(self.sqlite()?, l))
-            .transpose()?
-            .map(|l| l.id);
         let locations: HashMap<LocationId, String> = self
             .locations()?
             .into_iter()
             .map(|l| (l.id, l.code))
             .collect();
-        let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
-        let mut item_stmt = self
-            .sqlite()?
-            .prepare_cached("SELECT code, name FROM items WHERE id = ?1")?;
         let mut rows = Vec::new();
-        for_each_balance(self.sqlite()?, location_id, as_of, |b| {
-            if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
-                return Ok(());
-            }
-            let Some((eff, (state, days))) = b
-                .effective_expiry
-                .and_then(|e| classify(e, as_of, within).map(|c| (e, c)))
-            else {
-                return Ok(());
-            };
-            if let Entry::Vacant(slot) = items.entry(b.item_id) {
-                slot.insert(item_stmt.query_row([b.item_id], |r| Ok((r.get(0)?, r.get(1)?)))?);
-            }
-            let (item, name) = items.get(&b.item_id).cloned().unwrap_or_default();
-            rows.push(ExpiryRow {
-                item,
-                name,
-                lot: b.lot.to_owned(),
-                location: locations.get(&b.location_id).cloned().unwrap_or_default(),
-                quantity: b.quantity,
-                expiry: eff,
-                days_until_expiry: days,
-                state,
-                status: b.status,
-                printed_expiry: b.expiry.filter(|p| *p != eff),
-                opened_on: b.opened_on,
-            });
-            Ok(())
+        self.read(|conn| {
+            let site = site.map(|s| crate::sites::find_site(conn, s)).transpose()?;
+            let location_id = location
+                .map(|l| find_location(conn, l))
+                .transpose()?
+                .map(|l| l.id);
+            let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
+            for_each_balance(conn, location_id, as_of, |b| {
+                if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
+                    return Ok(());
+                }
+                let Some((eff, (state, days))) = b
+                    .effective_expiry
+                    .and_then(|e| classify(e, as_of, within).map(|c| (e, c)))
+                else {
+                    return Ok(());
+                };
+                if let Entry::Vacant(slot) = items.entry(b.item_id) {
+                    slot.insert(
+                        conn.query_one(&sql::ITEM_NAME, crate::args![b.item_id], |r| {
+                            Ok((r.get(0)?, r.get(1)?))
+                        })?,
+                    );
+                }
+                let (item, name) = items.get(&b.item_id).cloned().unwrap_or_default();
+                rows.push(ExpiryRow {
+                    item,
+                    name,
+                    lot: b.lot.to_owned(),
+                    location: locations.get(&b.location_id).cloned().unwrap_or_default(),
+                    quantity: b.quantity,
+                    expiry: eff,
+                    days_until_expiry: days,
+                    state,
+                    status: b.status,
+                    printed_expiry: b.expiry.filter(|p| *p != eff),
+                    opened_on: b.opened_on,
+                });
+                Ok(())
+            })
         })?;
         rows.sort_by(|a, b| {
             a.expiry

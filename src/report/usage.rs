@@ -15,7 +15,6 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use rusqlite::params;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -27,6 +26,7 @@ use crate::model::Usability;
 use crate::model::stamp;
 use crate::reorder::add_days;
 use crate::reorder::stock::for_each_balance;
+use crate::store::sql::reports as sql;
 use crate::values::ItemId;
 
 /// Weeks `report usage` covers by default.
@@ -198,11 +198,21 @@ impl Store {
                 "expected a number of weeks from 1 to 520",
             ));
         }
-        let site = site
-            .map(|s| crate::sites::find_site(self.sqlite()?, s))
-            .transpose()?;
+        self.read(|conn| usage_in(conn, as_of, weeks, location, site))
+    }
+}
+
+fn usage_in(
+    conn: crate::store::Conn<'_>,
+    as_of: NaiveDate,
+    weeks: i64,
+    location: Option<&str>,
+    site: Option<&str>,
+) -> Result<UsageReport> {
+    {
+        let site = site.map(|s| crate::sites::find_site(conn, s)).transpose()?;
         let location_id = location
-            .map(|l| find_location(self.sqlite()?, l))
+            .map(|l| find_location(conn, l))
             .transpose()?
             .map(|l| l.id);
         let starts = week_starts(as_of, weeks);
@@ -214,45 +224,44 @@ impl Store {
             None => starts.last().map_or(as_of, |s| add_days(*s, 7)),
         };
         let mut used: HashMap<ItemId, Vec<i64>> = HashMap::new();
-        let mut stmt = self.sqlite()?.prepare_cached(
-            "SELECT m.item_id, m.at, m.quantity, m.location_id FROM movements m \
-             WHERE m.at >= ?1 AND m.at < ?2 AND m.kind = 'issue' AND (?3 IS NULL OR m.location_id = ?3) \
-               AND NOT EXISTS (SELECT 1 FROM movements r WHERE r.reverses = m.id AND r.at < ?4)",
-        )?;
         // Weeks are weeks of the lab's calendar: a night shift's issue at
         // 00:30 BST on Monday counts in Monday's week.
-        let zone = crate::settings::lab_zone(self.sqlite()?)?;
-        let mut rows = stmt.query(params![
-            stamp(start_of_day(first, zone)),
-            stamp(start_of_day(end, zone)),
-            location_id,
-            end_of_day(as_of, zone)
-        ])?;
+        let zone = crate::settings::lab_zone(conn)?;
         let n = starts.len();
         // One slot per whole week, then one for the partial week.
         let slots = n + usize::from(partial.is_some());
-        while let Some(r) = rows.next()? {
-            let item_id: ItemId = r.get(0)?;
-            let at: String = r.get(1)?;
-            let quantity: i64 = r.get(2)?;
-            if let Some(site) = &site
-                && !site.holds(r.get(3)?)
-            {
-                continue;
-            }
-            let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) else {
-                continue;
-            };
-            let day = lab_date(at.with_timezone(&chrono::Utc), zone);
-            let week = (day - first).num_days() / 7;
-            if let Ok(week) = usize::try_from(week)
-                && week < slots
-            {
-                used.entry(item_id).or_insert_with(|| vec![0; slots])[week] -= quantity;
-            }
-        }
+        conn.for_each(
+            &sql::ISSUES_BETWEEN,
+            crate::args![
+                stamp(start_of_day(first, zone)),
+                stamp(start_of_day(end, zone)),
+                location_id,
+                end_of_day(as_of, zone)
+            ],
+            |r| {
+                let item_id: ItemId = r.get(0)?;
+                let at: String = r.get(1)?;
+                let quantity: i64 = r.get(2)?;
+                if let Some(site) = &site
+                    && !site.holds(r.get(3)?)
+                {
+                    return Ok(());
+                }
+                let Ok(at) = chrono::DateTime::parse_from_rfc3339(&at) else {
+                    return Ok(());
+                };
+                let day = lab_date(at.with_timezone(&chrono::Utc), zone);
+                let week = (day - first).num_days() / 7;
+                if let Ok(week) = usize::try_from(week)
+                    && week < slots
+                {
+                    used.entry(item_id).or_insert_with(|| vec![0; slots])[week] -= quantity;
+                }
+                Ok(())
+            },
+        )?;
         let mut on_hand: HashMap<ItemId, i64> = HashMap::new();
-        for_each_balance(self.sqlite()?, location_id, as_of, |b| {
+        for_each_balance(conn, location_id, as_of, |b| {
             if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
                 return Ok(());
             }
@@ -261,23 +270,18 @@ impl Store {
             }
             Ok(())
         })?;
-        let mut items = self.sqlite()?.prepare_cached(
-            "SELECT id, code, name, unit, reorder_level, lead_time_days FROM items \
-             WHERE active = 1 ORDER BY code COLLATE BINARY",
-        )?;
         let mut report = UsageReport {
             weeks: starts.iter().map(|s| week_label(*s)).collect(),
             partial_week: partial.map(partial_week_label),
             rows: Vec::new(),
         };
-        let mut rows = items.query([])?;
-        while let Some(r) = rows.next()? {
+        conn.for_each(&sql::ACTIVE_ITEMS, crate::args![], |r| {
             let id: ItemId = r.get(0)?;
             let reorder_level: Option<i64> = r.get(4)?;
             let mut weekly = match used.remove(&id) {
                 Some(w) => w,
                 None if reorder_level.is_some() => vec![0; slots],
-                None => continue,
+                None => return Ok(()),
             };
             let partial_week = partial.map(|_| weekly.pop().unwrap_or(0));
             let stock = on_hand.get(&id).copied().unwrap_or(0);
@@ -298,7 +302,8 @@ impl Store {
                 lead_time_days,
                 usage_in_lead_time,
             });
-        }
+            Ok(())
+        })?;
         Ok(report)
     }
 }

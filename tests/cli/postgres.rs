@@ -538,7 +538,7 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     for (args, command) in [
         (vec!["trace", "X", "L"], "trace"),
         (vec!["item", "recipe", "X"], "item recipe"),
-        (vec!["report", "usage"], "report usage"),
+        (vec!["report", "temperatures"], "report temperatures"),
         (vec!["check"], "check"),
     ] {
         let mut full = vec!["--db", db.url.as_str()];
@@ -556,12 +556,12 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let out = lab
         .cmd()
         .env("LABSTOCK_DB", &db.url)
-        .args(["report", "expiry"])
+        .args(["waste", "list"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("`labstock report expiry` does not yet run on PostgreSQL"),
+        stderr(&out).contains("`labstock waste list` does not yet run on PostgreSQL"),
         "{}",
         stderr(&out)
     );
@@ -770,8 +770,8 @@ fn postgres_refusals_as_a_user_sees_them() {
     show("--db EMPTY stock", &["--db", &db.url, "stock"], 1);
     lab.ok(&["--db", &db.url, "init", "--timezone", "UTC"]);
     show(
-        "--db LAB report expiry",
-        &["--db", &db.url, "report", "expiry"],
+        "--db LAB report excursions",
+        &["--db", &db.url, "report", "excursions"],
         1,
     );
     show("--db LAB init", &["--db", &db.url, "init"], 1);
@@ -1241,4 +1241,39 @@ fn postgres_safety_data_sheets_match_sqlite() {
         .unwrap();
     assert_eq!(pg.stdout, sqlite.stdout);
     assert_eq!(db.count("sds_documents"), documents + 1);
+}
+
+/// `report expiry` and `report usage` on PostgreSQL (SPEC §5) say what
+/// they say on SQLite, at every as-of date, location and site asked.
+#[test]
+fn postgres_expiry_and_usage_reports_match_sqlite() {
+    let Some(db) = PgDb::new("reports") else {
+        return;
+    };
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [
+        &["report", "expiry"][..],
+        &["report", "expiry", "--within", "365"],
+        &[
+            "report",
+            "expiry",
+            "--as-of",
+            "2026-10-01",
+            "--within",
+            "60",
+        ],
+        &["report", "expiry", "--location", "FRIDGE-1"],
+        &["report", "expiry", "--location", "NOWHERE"],
+        &["report", "expiry", "--site", "MAIN"],
+        &["report", "expiry", "--format", "json"],
+        &["report", "usage"],
+        &["report", "usage", "--weeks", "8", "--location", "MAIN"],
+        &["report", "usage", "--as-of", "2026-11-01"],
+        &["report", "usage", "--weeks", "0"],
+        &["report", "usage", "--format", "csv"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
 }

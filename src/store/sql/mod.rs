@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod lots;
 pub mod orders;
 pub mod reorder;
+pub mod reports;
 pub mod sds;
 pub mod settings;
 pub mod sites;
