@@ -52,7 +52,6 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How often a transaction that met a deadlock or serialization failure
 /// is run again before it is reported as busy.
-#[cfg_attr(not(test), allow(dead_code))] // the seam's writes will use it
 const RETRIES: u32 = 5;
 
 /// Whether a `--db` value names PostgreSQL: `postgres://` or
@@ -372,25 +371,14 @@ impl PgStore {
         work: &mut dyn FnMut(crate::store::Conn<'_>) -> Result<T>,
     ) -> Result<T> {
         let url = self.url.clone();
-        let mut attempt = 0;
-        loop {
-            let tx = self.client.transaction().map_err(|e| url.driver(&e))?;
+        let client = &mut self.client;
+        retrying(|| {
+            let tx = client.transaction().map_err(|e| url.driver(&e))?;
             let conn = conn::PgConn::new(tx, &url);
-            let outcome = work(crate::store::Conn::new(&conn)).and_then(|t| {
-                conn.commit()?;
-                Ok(t)
-            });
-            match outcome {
-                Err(Error::Postgres {
-                    problem: PgProblem::Busy { .. },
-                    ..
-                }) if attempt < RETRIES => {
-                    attempt += 1;
-                    std::thread::sleep(Duration::from_millis(5 << attempt));
-                }
-                other => return other,
-            }
-        }
+            let t = work(crate::store::Conn::new(&conn))?;
+            conn.commit()?;
+            Ok(t)
+        })
     }
 
     /// Run `work` on one snapshot, reading only.
@@ -624,20 +612,27 @@ pub(crate) fn with_retries<T>(
     url: &Url,
     mut work: impl FnMut(&mut Transaction<'_>) -> Result<T>,
 ) -> Result<T> {
-    let mut attempt = 0;
-    loop {
+    retrying(|| {
         let mut tx = client.transaction().map_err(|e| url.driver(&e))?;
-        let outcome = work(&mut tx).and_then(|t| {
-            tx.commit().map_err(|e| url.driver(&e))?;
-            Ok(t)
-        });
-        match outcome {
+        let t = work(&mut tx)?;
+        tx.commit().map_err(|e| url.driver(&e))?;
+        Ok(t)
+    })
+}
+
+/// Run `attempt` (one whole transaction) again after a deadlock,
+/// serialization failure or racing insert, up to [`RETRIES`] times, with
+/// a growing pause; then its failure stands (busy: exit 75, HTTP 503).
+fn retrying<T>(mut attempt: impl FnMut() -> Result<T>) -> Result<T> {
+    let mut tried = 0;
+    loop {
+        match attempt() {
             Err(Error::Postgres {
                 problem: PgProblem::Busy { .. },
                 ..
-            }) if attempt < RETRIES => {
-                attempt += 1;
-                std::thread::sleep(Duration::from_millis(5 << attempt));
+            }) if tried < RETRIES => {
+                tried += 1;
+                std::thread::sleep(Duration::from_millis(5 << tried));
             }
             other => return other,
         }
