@@ -1,0 +1,35 @@
+-- The lots held during each ended excursion (SPEC §15 `report excursions`,
+-- column `lots`), kept so that the report reads them instead of sweeping
+-- the ledger of every location at every run. Maintained state, not
+-- evidence: derived from the ledger, rebuildable, proven by `check`.
+--
+-- One row per excursion that has ended, written when the excursion gets
+-- its end (src/temperature.rs, `keep_lots`): the text of the report's
+-- column for its window `from_at..=to_at`. A row is only valid for that
+-- window: it goes with its excursion (ON DELETE CASCADE; an excursion is
+-- replaced, never updated, when readings move it).
+--
+-- What the ledger held at a location during a window depends on the
+-- movements at or into that location dated at or before the window's
+-- end. So a movement posted with such a date (a backdated one) drops the
+-- rows of the excursions at its location and its destination that ended
+-- at or after its time: one probe of `excursion_lots_end`, which a
+-- movement dated now never matches. The report computes a missing row
+-- from the ledger, as it does for a running excursion; the next reading
+-- at that location keeps it again. An `open` (and its reversal) moves
+-- units between portions of one balance and changes no lot's holding, so
+-- it drops nothing.
+CREATE TABLE excursion_lots (
+    excursion_id  INTEGER PRIMARY KEY REFERENCES excursions (id) ON DELETE CASCADE,
+    location_id   INTEGER NOT NULL REFERENCES locations (id),
+    from_at       TEXT NOT NULL,
+    to_at         TEXT NOT NULL CHECK (to_at >= from_at),
+    lots          TEXT NOT NULL
+) STRICT;
+CREATE INDEX excursion_lots_end ON excursion_lots (location_id, to_at);
+CREATE TRIGGER movements_unkeep_excursion_lots AFTER INSERT ON movements
+WHEN NEW.to_opened_on IS NULL
+BEGIN
+    DELETE FROM excursion_lots WHERE location_id = NEW.location_id AND to_at >= NEW.at;
+    DELETE FROM excursion_lots WHERE location_id = NEW.to_location_id AND to_at >= NEW.at;
+END;
