@@ -1337,6 +1337,15 @@ impl Store {
     /// `report excursions`: every excursion (or only the undecided ones
     /// that need a decision), with the lots held during it.
     pub fn excursions(&self, location: Option<&str>, only_open: bool) -> Result<Vec<ExcursionRow>> {
+        // One reading: the excursions, their kept lots and the ledger as
+        // they stand together (a movement committed meanwhile would drop a
+        // kept row after it was read). It also saves each of the thousands
+        // of look-ups below its own lock and WAL check.
+        let _snapshot = if self.conn.is_autocommit() {
+            Some(self.conn.unchecked_transaction()?)
+        } else {
+            None
+        };
         let loc = location.map(|l| find_location(&self.conn, l)).transpose()?;
         let listed: Vec<Stored> = self
             .stored_excursions(loc.map(|l| l.id))?
