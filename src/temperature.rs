@@ -460,6 +460,17 @@ const UNKEPT: &str = "SELECT e.from_at, e.to_at, e.id FROM excursions e \
 /// the location were written, so a row that a backdated movement dropped
 /// is kept again by the next reading there.
 fn keep_lots(conn: &Connection, loc: LocationId) -> Result<()> {
+    // Every kept row is of an ended excursion of its location (it goes
+    // with its excursion), so equal counts mean nothing is missing.
+    let missing: i64 = conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM excursions WHERE location_id = ?1 AND to_at IS NOT NULL) \
+                  - (SELECT count(*) FROM excursion_lots WHERE location_id = ?1)",
+        )?
+        .query_row([loc], |r| r.get(0))?;
+    if missing == 0 {
+        return Ok(());
+    }
     let unkept: Vec<(String, String, i64)> = conn
         .prepare_cached(UNKEPT)?
         .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -495,7 +506,8 @@ pub(crate) fn keep_all_lots(conn: &Connection) -> Result<()> {
 }
 
 /// The kept lots of an excursion, if kept for its window as it stands.
-const KEPT: &str = "SELECT lots FROM excursion_lots WHERE excursion_id = ?1 AND from_at = ?2 AND to_at = ?3";
+const KEPT: &str =
+    "SELECT lots FROM excursion_lots WHERE excursion_id = ?1 AND from_at = ?2 AND to_at = ?3";
 
 fn excursion_of(conn: &Connection, loc: LocationId, at: &str) -> Result<Option<i64>> {
     Ok(conn

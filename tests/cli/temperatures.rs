@@ -891,7 +891,10 @@ fn a_backdated_movement_into_an_ended_excursions_window_changes_its_lots() {
     assert_eq!(lots_by_id(&lab)[0].1, "RGT:A1=5;RGT:B2=5");
     assert_eq!(kept(&lab), 1);
     // A receipt recorded the next day, dated during the excursion.
-    import_moves(&lab, "2026-11-20T11:30:00Z,receive,RGT,2,C3,2027-12-31,FRIDGE-1,\n");
+    import_moves(
+        &lab,
+        "2026-11-20T11:30:00Z,receive,RGT,2,C3,2027-12-31,FRIDGE-1,\n",
+    );
     assert_eq!(kept(&lab), 0, "the backdated movement drops the kept lots");
     assert_eq!(lots_by_id(&lab)[0].1, "RGT:A1=5;RGT:B2=5;RGT:C3=2");
     // One dated before it began changes what was there at its start.
@@ -922,7 +925,10 @@ fn a_transfer_in_or_out_of_the_location_during_an_ended_excursion_changes_its_lo
     record(&lab, "5", "2026-11-20T13:00:00Z");
     // Out of the fridge before the excursion: the fridge's row (the
     // movement's location) is dropped, A1 was not there.
-    import_moves(&lab, "2026-11-20T09:00:00Z,transfer,RGT,5,A1,,FRIDGE-1,MAIN\n");
+    import_moves(
+        &lab,
+        "2026-11-20T09:00:00Z,transfer,RGT,5,A1,,FRIDGE-1,MAIN\n",
+    );
     assert_eq!(kept(&lab), 0);
     assert_eq!(lots_by_id(&lab)[0].1, "RGT:B2=5");
     record(&lab, "5", "2026-11-20T14:00:00Z");
@@ -946,7 +952,10 @@ fn a_transfer_in_or_out_of_the_location_during_an_ended_excursion_changes_its_lo
 #[test]
 fn a_reversal_at_an_excursions_end_drops_its_kept_lots_and_the_report_follows_the_ledger() {
     let lab = fridge_lab();
-    import_moves(&lab, "2026-11-21T07:00:00Z,transfer,RGT,5,A1,,FRIDGE-1,MAIN\n");
+    import_moves(
+        &lab,
+        "2026-11-21T07:00:00Z,transfer,RGT,5,A1,,FRIDGE-1,MAIN\n",
+    );
     record(&lab, "5", "2026-11-21T06:00:00Z");
     record(&lab, "9", "2026-11-21T08:00:00Z");
     // The excursion ends now: a reversal, dated now, is at its end.
@@ -1023,7 +1032,10 @@ fn check_names_the_excursion_whose_kept_lots_were_tampered_with() {
         ),
         "{said}"
     );
-    assert!(said.contains("run `labstock history RGT --lot A1`"), "{said}");
+    assert!(
+        said.contains("run `labstock history RGT --lot A1`"),
+        "{said}"
+    );
     assert!(!said.contains("excursion 2 "), "{said}");
     // A lot listed that the ledger never had there is named too.
     lab.raw()
@@ -1041,7 +1053,10 @@ fn check_names_the_excursion_whose_kept_lots_were_tampered_with() {
 #[test]
 fn an_upgraded_database_keeps_the_lots_of_the_excursions_it_already_has() {
     let lab = fridge_lab();
-    import_moves(&lab, "2026-11-20T11:00:00Z,receive,RGT,3,C3,2027-12-31,FRIDGE-1,\n");
+    import_moves(
+        &lab,
+        "2026-11-20T11:00:00Z,receive,RGT,3,C3,2027-12-31,FRIDGE-1,\n",
+    );
     record(&lab, "5", "2026-11-20T08:00:00Z");
     record(&lab, "9", "2026-11-20T10:00:00Z");
     record(&lab, "5", "2026-11-20T13:00:00Z");
@@ -1050,7 +1065,8 @@ fn an_upgraded_database_keeps_the_lots_of_the_excursions_it_already_has() {
     // The database as the binary before `excursion_lots` left it.
     let raw = lab.raw();
     raw.execute_batch(
-        "DROP TRIGGER movements_unkeep_excursion_lots; DROP TABLE excursion_lots;",
+        "DROP TRIGGER movements_unkeep_excursion_lots; DROP TABLE excursion_lots; \
+         DROP INDEX excursions_ended;",
     )
     .unwrap();
     raw.pragma_update(None, "user_version", labstock::db::SCHEMA_VERSION - 1)

@@ -27,6 +27,11 @@ CREATE TABLE excursion_lots (
     lots          TEXT NOT NULL
 ) STRICT;
 CREATE INDEX excursion_lots_end ON excursion_lots (location_id, to_at);
+-- Whether a location has an ended excursion without kept lots is two
+-- index-only counts (this one and `excursion_lots_end`), so a reading
+-- that changes nothing pays two short index walks, not a probe per
+-- excursion.
+CREATE INDEX excursions_ended ON excursions (location_id) WHERE to_at IS NOT NULL;
 CREATE TRIGGER movements_unkeep_excursion_lots AFTER INSERT ON movements
 WHEN NEW.to_opened_on IS NULL
 BEGIN

@@ -771,6 +771,7 @@ CREATE TABLE excursion_lots (
     lots          text COLLATE "C" NOT NULL
 );
 CREATE INDEX excursion_lots_end ON excursion_lots (location_id, to_at);
+CREATE INDEX excursions_ended ON excursions (location_id) WHERE to_at IS NOT NULL;
 CREATE FUNCTION movements_unkeep_excursion_lots() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
