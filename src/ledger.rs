@@ -911,6 +911,11 @@ fn post(
         conn.prepare_cached("UPDATE orders SET received = received + ?2 WHERE id = ?1")?
             .execute(params![order_id, row.quantity])?;
     }
+    // The lots kept for ended excursions this movement reaches back into
+    // (maintained state, src/db/migrations/excursion_lots.sql).
+    if row.to_opened.is_none() {
+        crate::temperature::unkeep_lots(conn, from.id, to.map(|l| l.id), &at)?;
+    }
     Ok(Posted {
         id: MovementId::new(id),
         kind: row.kind,

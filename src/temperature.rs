@@ -449,10 +449,38 @@ fn refresh(conn: &Connection, loc: &Monitored, lo: &str, hi: &str) -> Result<()>
 /// The ended excursions of a location whose held lots are not kept (just
 /// ended, moved by a reading, or dropped by a backdated movement), in time
 /// order.
-const UNKEPT: &str = "SELECT e.from_at, e.to_at, e.id FROM excursions e \
+pub const UNKEPT: &str = "SELECT e.from_at, e.to_at, e.id FROM excursions e \
      WHERE e.location_id = ?1 AND e.to_at IS NOT NULL \
        AND NOT EXISTS (SELECT 1 FROM excursion_lots k WHERE k.excursion_id = e.id) \
      ORDER BY e.from_at, e.first_at";
+
+/// How many ended excursions of a location have no kept lots.
+pub const UNKEPT_COUNT: &str = "SELECT (SELECT count(*) FROM excursions WHERE location_id = ?1 AND to_at IS NOT NULL) \
+     - (SELECT count(*) FROM excursion_lots WHERE location_id = ?1)";
+
+/// Drop the kept lots of a location's excursions that ended at or after a
+/// time.
+pub const UNKEEP: &str = "DELETE FROM excursion_lots WHERE location_id = ?1 AND to_at >= ?2";
+
+/// A movement dated `at` was posted at `location` (and into `to`): what
+/// those locations held during the excursions that ended at or after `at`
+/// may have changed, so their kept lots are dropped (the report computes
+/// them from the ledger until the next reading there keeps them again).
+/// A movement dated now matches none: one index probe per location. The
+/// ledger calls this for every movement it posts except an `open` and its
+/// reversal, which move units between portions of one balance.
+pub(crate) fn unkeep_lots(
+    conn: &Connection,
+    location: LocationId,
+    to: Option<LocationId>,
+    at: &str,
+) -> Result<()> {
+    let mut unkeep = conn.prepare_cached(UNKEEP)?;
+    for place in std::iter::once(location).chain(to) {
+        unkeep.execute(params![place, at])?;
+    }
+    Ok(())
+}
 
 /// Keep the lots held during every ended excursion of `loc` that has none
 /// kept (`excursion_lots`, maintained state): one sweep of the ledger for
@@ -463,10 +491,7 @@ fn keep_lots(conn: &Connection, loc: LocationId) -> Result<()> {
     // Every kept row is of an ended excursion of its location (it goes
     // with its excursion), so equal counts mean nothing is missing.
     let missing: i64 = conn
-        .prepare_cached(
-            "SELECT (SELECT count(*) FROM excursions WHERE location_id = ?1 AND to_at IS NOT NULL) \
-                  - (SELECT count(*) FROM excursion_lots WHERE location_id = ?1)",
-        )?
+        .prepare_cached(UNKEPT_COUNT)?
         .query_row([loc], |r| r.get(0))?;
     if missing == 0 {
         return Ok(());
@@ -506,7 +531,7 @@ pub(crate) fn keep_all_lots(conn: &Connection) -> Result<()> {
 }
 
 /// The kept lots of an excursion, if kept for its window as it stands.
-const KEPT: &str =
+pub const KEPT: &str =
     "SELECT lots FROM excursion_lots WHERE excursion_id = ?1 AND from_at = ?2 AND to_at = ?3";
 
 fn excursion_of(conn: &Connection, loc: LocationId, at: &str) -> Result<Option<i64>> {

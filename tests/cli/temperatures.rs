@@ -1064,11 +1064,8 @@ fn an_upgraded_database_keeps_the_lots_of_the_excursions_it_already_has() {
     let before = lots_by_id(&lab);
     // The database as the binary before `excursion_lots` left it.
     let raw = lab.raw();
-    raw.execute_batch(
-        "DROP TRIGGER movements_unkeep_excursion_lots; DROP TABLE excursion_lots; \
-         DROP INDEX excursions_ended;",
-    )
-    .unwrap();
+    raw.execute_batch("DROP TABLE excursion_lots; DROP INDEX excursions_ended;")
+        .unwrap();
     raw.pragma_update(None, "user_version", labstock::db::SCHEMA_VERSION - 1)
         .unwrap();
     drop(raw);
@@ -1082,7 +1079,7 @@ fn an_upgraded_database_keeps_the_lots_of_the_excursions_it_already_has() {
         .unwrap();
     assert_eq!(version, labstock::db::SCHEMA_VERSION);
     lab.ok(&["check"]);
-    // And the trigger is there: a backdated movement drops the row.
+    // And a backdated movement drops the row.
     import_moves(&lab, "2026-11-20T12:00:00Z,issue,RGT,1,C3,,FRIDGE-1,\n");
     assert_eq!(kept(&lab), 0);
     assert_eq!(lots_by_id(&lab), lots_from_the_ledger(&lab));

@@ -14,11 +14,16 @@
 -- end. So a movement posted with such a date (a backdated one) drops the
 -- rows of the excursions at its location and its destination that ended
 -- at or after its time: one probe of `excursion_lots_end`, which a
--- movement dated now never matches. The report computes a missing row
--- from the ledger, as it does for a running excursion; the next reading
--- at that location keeps it again. An `open` (and its reversal) moves
--- units between portions of one balance and changes no lot's holding, so
--- it drops nothing.
+-- movement dated now never matches. The ledger's posting code does it, in
+-- the movement's transaction (src/ledger.rs `post`, the only code that
+-- inserts into `movements`, calls `temperature::unkeep_lots`), rather than
+-- an AFTER INSERT trigger: a trigger on `movements` makes every ledger
+-- insert a multi-row write, for which SQLite compiles the scans of the
+-- tables that refer to `movements` into its program, and it is parsed at
+-- every open. An `open` (and its reversal) moves units between portions of
+-- one balance and changes no lot's holding, so it drops nothing. The
+-- report computes a missing row from the ledger, as it does for a running
+-- excursion; the next reading at that location keeps it again.
 CREATE TABLE excursion_lots (
     excursion_id  INTEGER PRIMARY KEY REFERENCES excursions (id) ON DELETE CASCADE,
     location_id   INTEGER NOT NULL REFERENCES locations (id),
@@ -32,9 +37,3 @@ CREATE INDEX excursion_lots_end ON excursion_lots (location_id, to_at);
 -- that changes nothing pays two short index walks, not a probe per
 -- excursion.
 CREATE INDEX excursions_ended ON excursions (location_id) WHERE to_at IS NOT NULL;
-CREATE TRIGGER movements_unkeep_excursion_lots AFTER INSERT ON movements
-WHEN NEW.to_opened_on IS NULL
-BEGIN
-    DELETE FROM excursion_lots WHERE location_id = NEW.location_id AND to_at >= NEW.at;
-    DELETE FROM excursion_lots WHERE location_id = NEW.to_location_id AND to_at >= NEW.at;
-END;

@@ -762,7 +762,8 @@ CREATE TRIGGER excursion_decisions_no_truncate BEFORE TRUNCATE ON excursion_deci
 
 -- The lots held during each ended excursion, kept (maintained state, see
 -- src/db/migrations/excursion_lots.sql): a movement dated at or before an
--- ended excursion's end at its location or destination drops that row.
+-- ended excursion's end at its location or destination drops that row
+-- (the ledger's posting code does it, not a trigger).
 CREATE TABLE excursion_lots (
     excursion_id  bigint PRIMARY KEY REFERENCES excursions (id) ON DELETE CASCADE DEFERRABLE,
     location_id   bigint NOT NULL REFERENCES locations (id) DEFERRABLE,
@@ -772,15 +773,6 @@ CREATE TABLE excursion_lots (
 );
 CREATE INDEX excursion_lots_end ON excursion_lots (location_id, to_at);
 CREATE INDEX excursions_ended ON excursions (location_id) WHERE to_at IS NOT NULL;
-CREATE FUNCTION movements_unkeep_excursion_lots() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    DELETE FROM excursion_lots WHERE location_id = NEW.location_id AND to_at >= NEW.at;
-    DELETE FROM excursion_lots WHERE location_id = NEW.to_location_id AND to_at >= NEW.at;
-    RETURN NULL;
-END $$;
-CREATE TRIGGER movements_unkeep_excursion_lots AFTER INSERT ON movements
-    FOR EACH ROW WHEN (NEW.to_opened_on IS NULL) EXECUTE FUNCTION movements_unkeep_excursion_lots();
 
 CREATE TABLE batches (
     id           bigint PRIMARY KEY,
