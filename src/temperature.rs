@@ -1719,6 +1719,10 @@ pub(crate) fn excursions_disagreeing(conn: &Connection) -> Result<Vec<String>> {
     Ok(problems)
 }
 
+/// A kept `excursion_lots` row as `check` reads it: excursion id, from,
+/// to, lots.
+type KeptRow = (i64, String, String, String);
+
 /// Every kept `excursion_lots` row that is not what the ledger held
 /// (`check`): the kept lots are proven like the balances. Per location,
 /// the first disagreeing excursion is named with its first differing lot
@@ -1765,7 +1769,7 @@ pub(crate) fn excursion_lots_disagreeing(conn: &Connection) -> Result<Vec<String
          ORDER BY k.from_at, e.first_at",
     )?;
     for (loc, code) in locations {
-        let kept: Vec<(i64, String, String, String)> = kept_rows
+        let kept: Vec<KeptRow> = kept_rows
             .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let periods: Vec<(String, Option<String>)> = kept
@@ -1773,7 +1777,7 @@ pub(crate) fn excursion_lots_disagreeing(conn: &Connection) -> Result<Vec<String
             .map(|(_, from, to, _)| (from.clone(), Some(to.clone())))
             .collect();
         let ledger = held_during(conn, loc, &periods)?;
-        let wrong: Vec<(&(i64, String, String, String), String)> = kept
+        let wrong: Vec<(&KeptRow, String)> = kept
             .iter()
             .zip(ledger.iter().map(|h| lots_text(h)))
             .filter(|(k, l)| k.3 != *l)
