@@ -114,16 +114,38 @@ pub(crate) fn records_by_lot(
 /// Record that a new lot awaits acceptance, in the caller's transaction
 /// (the ledger's `create_lot`).
 pub(crate) fn record_pending(
-    conn: &Connection,
+    conn: crate::store::Conn<'_>,
     lot_id: LotId,
     at: &str,
     user: &str,
 ) -> Result<i64> {
-    chain::append(
+    chain::append_cells(
         conn,
         &chain::LOT_ACCEPTANCES,
-        params![lot_id, "pending", None::<String>, None::<String>, at, user],
+        crate::args![lot_id, "pending", None::<String>, None::<String>, at, user],
     )
+}
+
+/// The acceptance records of some lots, by lot, in the order recorded
+/// (through the index `lot_acceptances_lot`), on either engine.
+pub(crate) fn records_of_lots(
+    conn: crate::store::Conn<'_>,
+    lot_ids: &[LotId],
+) -> Result<HashMap<LotId, Vec<(String, String)>>> {
+    let mut out: HashMap<LotId, Vec<(String, String)>> = HashMap::new();
+    for id in lot_ids {
+        conn.for_each(
+            &crate::store::sql::ledger::LOT_ACCEPTANCES,
+            crate::args![id],
+            |r| {
+                out.entry(r.get(0)?)
+                    .or_default()
+                    .push((r.get(1)?, r.get(2)?));
+                Ok(())
+            },
+        )?;
+    }
+    Ok(out)
 }
 
 /// One lot awaiting acceptance at one location (`report acceptance`).
@@ -230,7 +252,7 @@ impl Store {
         as_of: NaiveDate,
         location: Option<&str>,
     ) -> Result<Vec<AcceptanceRow>> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let location_id = location
             .map(|l| find_location(conn, l))
             .transpose()?

@@ -13,11 +13,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::args;
+use crate::store::Conn;
+use crate::store::sql::accounts as sql;
 use argon2::password_hash::{Output, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use rand_core::{OsRng, RngCore};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -332,10 +334,7 @@ pub struct IssuedToken {
     pub expires_on: Option<NaiveDate>,
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, name, full_name, role, disabled_at IS NOT NULL, created_at, created_by";
-
-fn account_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Account, String)> {
+fn account_row(r: &crate::store::Row<'_>) -> Result<(Account, String)> {
     let role: String = r.get(3)?;
     let disabled: bool = r.get(4)?;
     Ok((
@@ -357,14 +356,8 @@ fn with_role((mut account, role): (Account, String)) -> Result<Account> {
     Ok(account)
 }
 
-fn find_account(conn: &rusqlite::Connection, name: &str) -> Result<Account> {
-    let found = conn
-        .prepare_cached(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE name = ?1"
-        ))?
-        .query_row([name.trim()], account_row)
-        .optional()?;
-    match found {
+fn find_account(conn: Conn<'_>, name: &str) -> Result<Account> {
+    match conn.query_opt(&sql::ACCOUNT_BY_NAME, args![name.trim()], account_row)? {
         Some(row) => with_role(row),
         None => Err(Error::NotFound {
             entity: "account",
@@ -376,15 +369,11 @@ fn find_account(conn: &rusqlite::Connection, name: &str) -> Result<Account> {
 }
 
 /// Refuse to leave the lab without an active manager.
-fn keep_a_manager(conn: &rusqlite::Connection, account: &Account) -> Result<()> {
+fn keep_a_manager(conn: Conn<'_>, account: &Account) -> Result<()> {
     if account.role != Role::Manager || !account.is_active() {
         return Ok(());
     }
-    let others: i64 = conn.query_row(
-        "SELECT count(*) FROM accounts WHERE role = 'manager' AND disabled_at IS NULL AND id <> ?1",
-        [account.id],
-        |r| r.get(0),
-    )?;
+    let others: i64 = conn.query_one(&sql::OTHER_MANAGERS, args![account.id], |r| r.get(0))?;
     if others == 0 {
         return Err(Error::LastManager {
             name: account.name.clone(),
@@ -394,17 +383,17 @@ fn keep_a_manager(conn: &rusqlite::Connection, account: &Account) -> Result<()> 
 }
 
 fn record_change(
-    conn: &rusqlite::Connection,
+    conn: Conn<'_>,
     account_id: i64,
     action: &str,
     detail: &str,
     now: &str,
     user: &str,
 ) -> Result<()> {
-    chain::append(
+    chain::append_cells(
         conn,
         &chain::ACCOUNT_CHANGES,
-        params![account_id, action, detail, now, user],
+        args![account_id, action, detail, now, user],
     )?;
     Ok(())
 }
@@ -441,54 +430,47 @@ impl Store {
         let full_name = full_name.map(str::trim).filter(|f| !f.is_empty());
         let hash = password.hash()?;
         let now = stamp(now);
-        let tx = self.write()?;
-        tx.execute(
-            "INSERT INTO accounts (name, full_name, role, password_hash, created_at, created_by) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![name, full_name, role.as_str(), hash, now, user],
-        )
-        .map_err(|e| match Error::from(e) {
-            Error::AlreadyExists { .. } => Error::AlreadyExists {
-                entity: "account",
-                key: name.clone(),
-                within: None,
-            },
-            other => other,
-        })?;
-        let id = tx.last_insert_rowid();
-        let detail = match full_name {
-            Some(f) => format!("role {role}; full name {f}"),
-            None => format!("role {role}"),
-        };
-        record_change(&tx, id, "added", &detail, &now, user)?;
-        let account = find_account(&tx, &name)?;
-        tx.commit()?;
-        Ok(account)
+        self.transact(|conn| {
+            if conn
+                .query_opt(&sql::ACCOUNT_BY_NAME, args![name], |_| Ok(()))?
+                .is_some()
+            {
+                return Err(Error::AlreadyExists {
+                    entity: "account",
+                    key: name.clone(),
+                    within: None,
+                });
+            }
+            let id = conn.insert(
+                &sql::INSERT_ACCOUNT,
+                args![name, full_name, role.as_str(), hash, now, user],
+            )?;
+            let detail = match full_name {
+                Some(f) => format!("role {role}; full name {f}"),
+                None => format!("role {role}"),
+            };
+            record_change(conn, id, "added", &detail, &now, user)?;
+            find_account(conn, &name)
+        })
     }
 
     /// `user list`: every account, by name.
     pub fn accounts(&self) -> Result<Vec<Account>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name COLLATE NOCASE"
-        ))?;
-        let rows = stmt
-            .query_map([], account_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter().map(with_role).collect()
+        self.read(|conn| conn.query_all(&sql::ACCOUNTS, args![], account_row))?
+            .into_iter()
+            .map(with_role)
+            .collect()
     }
 
     /// One account by name (case-insensitive).
     pub fn account(&self, name: &str) -> Result<Account> {
-        find_account(&self.conn, name)
+        self.read(|conn| find_account(conn, name))
     }
 
     /// Whether any active manager exists (the server needs one).
     pub fn has_active_manager(&self) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM accounts WHERE role = 'manager' AND disabled_at IS NULL)",
-            [],
-            |r| r.get(0),
-        )?)
+        let n: i64 = self.read(|conn| conn.query_one(&sql::ANY_MANAGER, args![], |r| r.get(0)))?;
+        Ok(n > 0)
     }
 
     /// `user role NAME ROLE`: whether it changed.
@@ -500,20 +482,17 @@ impl Store {
         user: &str,
     ) -> Result<bool> {
         let now = stamp(now);
-        let tx = self.write()?;
-        let account = find_account(&tx, name)?;
-        if account.role == role {
-            return Ok(false);
-        }
-        keep_a_manager(&tx, &account)?;
-        tx.execute(
-            "UPDATE accounts SET role = ?2 WHERE id = ?1",
-            params![account.id, role.as_str()],
-        )?;
-        let detail = format!("role {} -> {role}", account.role);
-        record_change(&tx, account.id, "role", &detail, &now, user)?;
-        tx.commit()?;
-        Ok(true)
+        self.transact(|conn| {
+            let account = find_account(conn, name)?;
+            if account.role == role {
+                return Ok(false);
+            }
+            keep_a_manager(conn, &account)?;
+            conn.execute(&sql::SET_ROLE, args![account.id, role.as_str()])?;
+            let detail = format!("role {} -> {role}", account.role);
+            record_change(conn, account.id, "role", &detail, &now, user)?;
+            Ok(true)
+        })
     }
 
     /// `user password NAME`: a new hash; every session of the account ends.
@@ -526,50 +505,43 @@ impl Store {
     ) -> Result<()> {
         let hash = password.hash()?;
         let now = stamp(now);
-        let tx = self.write()?;
-        let account = find_account(&tx, name)?;
-        tx.execute(
-            "UPDATE accounts SET password_hash = ?2 WHERE id = ?1",
-            params![account.id, hash],
-        )?;
-        tx.execute("DELETE FROM sessions WHERE account_id = ?1", [account.id])?;
-        record_change(
-            &tx,
-            account.id,
-            "password",
-            "password changed; sessions ended",
-            &now,
-            user,
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.transact(|conn| {
+            let account = find_account(conn, name)?;
+            conn.execute(&sql::SET_PASSWORD, args![account.id, hash])?;
+            conn.execute(&sql::END_SESSIONS_OF, args![account.id])?;
+            record_change(
+                conn,
+                account.id,
+                "password",
+                "password changed; sessions ended",
+                &now,
+                user,
+            )
+        })
     }
 
     /// `user disable NAME`: no more sign-ins, sessions or tokens. Returns
     /// whether it changed (a disabled account stays disabled).
     pub fn disable_account(&mut self, name: &str, now: DateTime<Utc>, user: &str) -> Result<bool> {
         let now = stamp(now);
-        let tx = self.write()?;
-        let account = find_account(&tx, name)?;
-        if !account.is_active() {
-            return Ok(false);
-        }
-        keep_a_manager(&tx, &account)?;
-        tx.execute(
-            "UPDATE accounts SET disabled_at = ?2 WHERE id = ?1",
-            params![account.id, now],
-        )?;
-        tx.execute("DELETE FROM sessions WHERE account_id = ?1", [account.id])?;
-        record_change(
-            &tx,
-            account.id,
-            "disabled",
-            "disabled; sessions and tokens ended",
-            &now,
-            user,
-        )?;
-        tx.commit()?;
-        Ok(true)
+        self.transact(|conn| {
+            let account = find_account(conn, name)?;
+            if !account.is_active() {
+                return Ok(false);
+            }
+            keep_a_manager(conn, &account)?;
+            conn.execute(&sql::DISABLE, args![account.id, now])?;
+            conn.execute(&sql::END_SESSIONS_OF, args![account.id])?;
+            record_change(
+                conn,
+                account.id,
+                "disabled",
+                "disabled; sessions and tokens ended",
+                &now,
+                user,
+            )?;
+            Ok(true)
+        })
     }
 
     /// `user token NAME [--expires DATE]`: a new API token, returned once.
@@ -590,29 +562,27 @@ impl Store {
         }
         let now = stamp(now);
         let token = random_secret("lst_");
-        let tx = self.write()?;
-        let account = find_account(&tx, name)?;
-        if !account.is_active() {
-            return Err(Error::AccountDisabled { name: account.name });
-        }
-        tx.execute(
-            "INSERT INTO api_tokens (account_id, token_hash, expires_on, created_at, created_by) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                account.id,
-                secret_hash(&token),
-                expires_on.map(|d| d.to_string()),
-                now,
-                user
-            ],
-        )?;
-        let token_id = tx.last_insert_rowid();
-        let detail = match expires_on {
-            Some(d) => format!("API token {token_id} issued, expires {d}"),
-            None => format!("API token {token_id} issued, no expiry"),
-        };
-        record_change(&tx, account.id, "token", &detail, &now, user)?;
-        tx.commit()?;
+        self.transact(|conn| {
+            let account = find_account(conn, name)?;
+            if !account.is_active() {
+                return Err(Error::AccountDisabled { name: account.name });
+            }
+            let token_id = conn.insert(
+                &sql::INSERT_TOKEN,
+                args![
+                    account.id,
+                    secret_hash(&token),
+                    expires_on.map(|d| d.to_string()),
+                    now,
+                    user
+                ],
+            )?;
+            let detail = match expires_on {
+                Some(d) => format!("API token {token_id} issued, expires {d}"),
+                None => format!("API token {token_id} issued, no expiry"),
+            };
+            record_change(conn, account.id, "token", &detail, &now, user)
+        })?;
         Ok(IssuedToken { token, expires_on })
     }
 
@@ -642,26 +612,19 @@ impl Store {
     ) -> Result<SignInCheck> {
         let folded = name.trim().to_lowercase();
         let since = stamp(now - LOCKOUT_WINDOW - LOCKOUT_FOR);
-        let failures: Vec<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT at FROM login_failures WHERE name = ?1 AND at >= ?2 ORDER BY at",
-            )?
-            .query_map(params![folded, since], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let (failures, found) = self.read(|conn| {
+            let failures: Vec<String> =
+                conn.query_all(&sql::FAILURES, args![folded, since], |r| r.get(0))?;
+            let found: Option<(i64, String, String, String, bool)> =
+                conn.query_opt(&sql::SIGN_IN, args![name.trim()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?;
+            Ok((failures, found))
+        })?;
         let failures: Vec<DateTime<Utc>> = failures.iter().filter_map(|t| parse_stamp(t)).collect();
         if let Some(until) = locked_until(&failures, now) {
             return Ok(SignInCheck(Checked::Locked(until)));
         }
-        let found: Option<(i64, String, String, String, bool)> = self
-            .conn
-            .prepare_cached(
-                "SELECT id, name, role, password_hash, disabled_at IS NULL FROM accounts WHERE name = ?1",
-            )?
-            .query_row([name.trim()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .optional()?;
         Ok(SignInCheck(match found {
             Some((id, name, role, hash, active)) if password.matches(&hash) && active => {
                 Checked::Matched(Principal {
@@ -692,28 +655,24 @@ impl Store {
             }
             Checked::Matched(who) => {
                 let session = random_secret("");
-                let tx = self.write()?;
-                tx.execute(
-                    "INSERT INTO sessions (id_hash, account_id, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
-                    params![secret_hash(&session), who.account_id, now_text],
-                )?;
-                // Earlier failures of this name no longer count.
-                tx.execute(
-                    "DELETE FROM login_failures WHERE name = ?1",
-                    [who.name.to_lowercase()],
-                )?;
-                tx.commit()?;
+                self.transact(|conn| {
+                    conn.execute(
+                        &sql::INSERT_SESSION,
+                        args![secret_hash(&session), who.account_id, now_text],
+                    )?;
+                    // Earlier failures of this name no longer count.
+                    conn.execute(&sql::CLEAR_FAILURES, args![who.name.to_lowercase()])?;
+                    Ok(())
+                })?;
                 SignIn::Started { session, who }
             }
             Checked::Failed(folded) => {
-                let tx = self.write()?;
-                tx.execute(
-                    "INSERT INTO login_failures (name, at) VALUES (?1, ?2)",
-                    params![folded, now_text],
-                )?;
-                // Keep the table small: failures older than any lock.
-                tx.execute("DELETE FROM login_failures WHERE at < ?1", [since])?;
-                tx.commit()?;
+                self.transact(|conn| {
+                    conn.execute(&sql::INSERT_FAILURE, args![folded, now_text])?;
+                    // Keep the table small: failures older than any lock.
+                    conn.execute(&sql::FORGET_OLD_FAILURES, args![since])?;
+                    Ok(())
+                })?;
                 SignIn::Refused
             }
         };
@@ -727,17 +686,11 @@ impl Store {
         session: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(Principal, bool)>> {
-        let row: Option<(i64, String, String, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.name, a.role, s.last_seen FROM sessions s \
-                 JOIN accounts a ON a.id = s.account_id \
-                 WHERE s.id_hash = ?1 AND a.disabled_at IS NULL",
-            )?
-            .query_row([secret_hash(session)], |r| {
+        let row: Option<(i64, String, String, String)> = self.read(|conn| {
+            conn.query_opt(&sql::SESSION, args![secret_hash(session)], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
-            .optional()?;
+        })?;
         let Some((id, name, role, last_seen)) = row else {
             return Ok(None);
         };
@@ -760,41 +713,30 @@ impl Store {
 
     /// Refresh a session's idle clock.
     pub fn touch_session(&mut self, session: &str, now: DateTime<Utc>) -> Result<()> {
-        let tx = self.write()?;
-        tx.execute(
-            "UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1",
-            params![secret_hash(session), stamp(now)],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.transact(|conn| {
+            conn.execute(&sql::TOUCH_SESSION, args![secret_hash(session), stamp(now)])?;
+            Ok(())
+        })
     }
 
     /// Sign out: the session ends.
     pub fn end_session(&mut self, session: &str) -> Result<()> {
-        let tx = self.write()?;
-        tx.execute(
-            "DELETE FROM sessions WHERE id_hash = ?1",
-            [secret_hash(session)],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.transact(|conn| {
+            conn.execute(&sql::END_SESSION, args![secret_hash(session)])?;
+            Ok(())
+        })
     }
 
     /// The account an API token belongs to, if the token is unexpired and
     /// the account active.
     pub fn token_principal(&self, token: &str, today: NaiveDate) -> Result<Option<Principal>> {
-        let row: Option<(i64, String, String)> = self
-            .conn
-            .prepare_cached(
-                "SELECT a.id, a.name, a.role FROM api_tokens t \
-                 JOIN accounts a ON a.id = t.account_id \
-                 WHERE t.token_hash = ?1 AND a.disabled_at IS NULL \
-                   AND (t.expires_on IS NULL OR t.expires_on >= ?2)",
-            )?
-            .query_row(params![secret_hash(token), today.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
+        let row: Option<(i64, String, String)> = self.read(|conn| {
+            conn.query_opt(
+                &sql::TOKEN,
+                args![secret_hash(token), today.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+        })?;
         row.map(|(id, name, role)| {
             Ok(Principal {
                 account_id: id,

@@ -305,7 +305,7 @@ impl Store {
                                  OR (record = ?4 AND (?5 IS NULL OR CAST(id AS TEXT) = ?5)))) \
              ORDER BY at, ord, id"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.sqlite()?.prepare(&sql)?;
         let mut rows = stmt.query(params![
             filter.user.as_deref().map(str::trim),
             from,
@@ -331,11 +331,11 @@ impl Store {
     /// auditor writes down so that a later rewrite of a whole chain shows.
     /// (`check` verifies the chains.)
     pub fn chain_heads(&self) -> Result<Vec<Head>> {
-        chain::heads(&self.conn)
+        chain::heads(self.sqlite()?)
     }
 
     /// [`chain::change_marks`]: equal marks, the same data.
     pub fn change_marks(&self) -> Result<Vec<i64>> {
-        chain::change_marks(&self.conn)
+        chain::change_marks(self.sqlite()?)
     }
 }

@@ -63,7 +63,21 @@ impl Store {
         refuse_unsafe_destination(self.path(), &dest, force)?;
         let temp = TempCopy::beside(&dest)?;
         stage(BackupStage::Copying);
-        self.copy_into(&temp.path)?;
+        match self.postgres_url() {
+            // On PostgreSQL the backup is a `copy` of the whole lab into a
+            // SQLite file (one REPEATABLE READ snapshot, every table, ids and
+            // hash chains kept), verified below like any backup.
+            Some(url) => {
+                crate::store::copy::copy(
+                    &crate::store::Db::Postgres(url),
+                    &crate::store::Db::Sqlite(temp.path.clone()),
+                    crate::db::OpenOptions {
+                        busy_timeout: self.busy_timeout(),
+                    },
+                )?;
+            }
+            None => self.copy_into(&temp.path)?,
+        }
         stage(BackupStage::Verifying);
         let check = verify(&temp.path, self.busy_timeout())?;
         if !check.is_clean() {
@@ -94,7 +108,7 @@ impl Store {
         let io = |e: rusqlite::Error| Error::from(e).in_database(temp, self.busy_timeout());
         let mut dst = Connection::open(temp).map_err(io)?;
         {
-            let backup = Backup::new(&self.conn, &mut dst)?;
+            let backup = Backup::new(self.sqlite()?, &mut dst)?;
             let started = Instant::now();
             loop {
                 match backup.step(-1)? {

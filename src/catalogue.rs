@@ -3,13 +3,15 @@
 //! and `import items` apply exactly the same rules (SPEC §1, §10).
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::chain;
 use crate::db::{Store, closest};
 use crate::error::{Error, Refusal, Result};
 use crate::model::{ItemId, LocationId, Money};
+use crate::store::{Conn, Sql};
 use crate::waste;
 
 /// One stock line as the catalogue holds it.
@@ -236,32 +238,9 @@ pub struct Location {
     pub name: Option<String>,
 }
 
-/// The columns of `items` that make an [`Item`], in `item_from_row` order.
-macro_rules! item_columns {
-    () => {
-        "id, code, name, category, unit, pack_size, reorder_level, max_level, \
-         reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
-         lot_tracked, gtin, waste_stream, in_use_days, active, acceptance_required, shelf_life_days, \
-         ghs, signal_word, h_statements, p_statements"
-    };
-}
+pub use crate::store::sql::catalogue as sql;
 
-const ITEM_COLUMNS: &str = item_columns!();
-
-/// The SQL of the catalogue lookups every movement makes, shared with the
-/// query-plan tests (tests/cli/plans.rs).
-pub mod sql {
-    /// An item by code (`items` UNIQUE code, NOCASE).
-    pub const ITEM_BY_CODE: &str =
-        concat!("SELECT ", item_columns!(), " FROM items WHERE code = ?1");
-    /// An item by GTIN (`items` UNIQUE gtin).
-    pub const ITEM_BY_GTIN: &str =
-        concat!("SELECT ", item_columns!(), " FROM items WHERE gtin = ?1");
-    /// A location by code (`locations` UNIQUE code, NOCASE).
-    pub const LOCATION_BY_CODE: &str = "SELECT id, code, name FROM locations WHERE code = ?1";
-}
-
-fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
+fn item_of(r: &crate::store::Row<'_>) -> Result<Item> {
     Ok(Item {
         id: r.get(0)?,
         code: r.get(1)?,
@@ -275,7 +254,7 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
         lead_time_days: r.get(9)?,
         supplier: r.get(10)?,
         supplier_ref: r.get(11)?,
-        unit_cost: r.get::<_, Option<i64>>(12)?.map(Money),
+        unit_cost: r.get::<Option<i64>>(12)?.map(Money),
         storage: r.get(13)?,
         hazard: r.get(14)?,
         lot_tracked: r.get(15)?,
@@ -294,20 +273,20 @@ fn item_from_row(r: &Row<'_>) -> rusqlite::Result<Item> {
 
 /// Find an item by code, case-insensitively; unknown codes get the closest
 /// known ones as suggestions.
-pub(crate) fn find_item(conn: &Connection, code: &str) -> Result<Item> {
-    let found = conn
-        .prepare_cached(sql::ITEM_BY_CODE)?
-        .query_row([code.trim()], item_from_row)
-        .optional()?;
+pub(crate) fn find_item<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Item> {
+    let conn = conn.into();
+    let found = conn.query_opt(&sql::ITEM_BY_CODE, args![code.trim()], item_of)?;
     match found {
         Some(item) => Ok(item),
         None => {
-            let known = all_codes(conn, "SELECT code FROM items")?;
+            let known = all_codes(conn, &sql::ITEM_CODES)?;
             let mut suggestions = closest(code, known);
             // A name typed for a code: `issue Glucose 1` suggests
-            // `RGT-GLU (Glucose reagent…)`.
-            if suggestions.is_empty() {
-                suggestions = crate::find::suggest_by_name(conn, code)?;
+            // `RGT-GLU (Glucose reagent…)` (not yet on PostgreSQL).
+            if suggestions.is_empty()
+                && let Ok(sqlite) = conn.sqlite()
+            {
+                suggestions = crate::find::suggest_by_name(sqlite, code)?;
             }
             Err(Error::NotFound {
                 entity: "item",
@@ -320,12 +299,11 @@ pub(crate) fn find_item(conn: &Connection, code: &str) -> Result<Item> {
 }
 
 /// Find the item a scanned GTIN names.
-pub fn find_item_by_gtin(conn: &Connection, gtin: &str) -> Result<Item> {
+pub fn find_item_by_gtin<'c>(conn: impl Into<Conn<'c>>, gtin: &str) -> Result<Item> {
     let normal = crate::gs1::normalize_gtin(gtin)
         .map_err(|e| Error::invalid("gtin", gtin, e.to_string()))?;
-    conn.prepare_cached(sql::ITEM_BY_GTIN)?
-        .query_row([&normal], item_from_row)
-        .optional()?
+    conn.into()
+        .query_opt(&sql::ITEM_BY_GTIN, args![normal], item_of)?
         .ok_or_else(|| {
             Error::Refused(Refusal::UnknownGtin {
                 gtin: normal.clone(),
@@ -333,18 +311,21 @@ pub fn find_item_by_gtin(conn: &Connection, gtin: &str) -> Result<Item> {
         })
 }
 
-/// Find a location by code, case-insensitively.
 /// When a location was retired, if it was.
-pub(crate) fn retired_on(conn: &Connection, location_id: LocationId) -> Result<Option<String>> {
+pub(crate) fn retired_on<'c>(
+    conn: impl Into<Conn<'c>>,
+    location_id: LocationId,
+) -> Result<Option<String>> {
     Ok(conn
-        .prepare_cached("SELECT retired_on FROM locations WHERE id = ?1")?
-        .query_row([location_id], |r| r.get::<_, Option<String>>(0))
-        .optional()?
+        .into()
+        .query_opt(&sql::LOCATION_RETIRED_ON, args![location_id], |r| {
+            r.get::<Option<String>>(0)
+        })?
         .flatten())
 }
 
 /// Refuse new stock into a retired location.
-pub(crate) fn require_open_location(conn: &Connection, loc: &Location) -> Result<()> {
+pub(crate) fn require_open_location<'c>(conn: impl Into<Conn<'c>>, loc: &Location) -> Result<()> {
     match retired_on(conn, loc.id)? {
         Some(on) => Err(Error::Refused(Refusal::LocationRetired {
             location: loc.code.clone(),
@@ -354,21 +335,20 @@ pub(crate) fn require_open_location(conn: &Connection, loc: &Location) -> Result
     }
 }
 
-pub(crate) fn find_location(conn: &Connection, code: &str) -> Result<Location> {
-    let found = conn
-        .prepare_cached(sql::LOCATION_BY_CODE)?
-        .query_row([code.trim()], |r| {
-            Ok(Location {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                name: r.get(2)?,
-            })
+/// Find a location by code, case-insensitively.
+pub(crate) fn find_location<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Location> {
+    let conn = conn.into();
+    let found = conn.query_opt(&sql::LOCATION_BY_CODE, args![code.trim()], |r| {
+        Ok(Location {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
         })
-        .optional()?;
+    })?;
     match found {
         Some(l) => Ok(l),
         None => {
-            let known = all_codes(conn, "SELECT code FROM locations")?;
+            let known = all_codes(conn, &sql::LOCATION_CODES)?;
             let mut suggestions = closest(code, known.clone());
             if suggestions.is_empty() && known.len() <= 12 {
                 suggestions = known;
@@ -383,12 +363,8 @@ pub(crate) fn find_location(conn: &Connection, code: &str) -> Result<Location> {
     }
 }
 
-fn all_codes(conn: &Connection, sql: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(sql)?;
-    let codes = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(codes)
+fn all_codes(conn: Conn<'_>, sql: &Sql) -> Result<Vec<String>> {
+    conn.query_all(sql, args![], |r| r.get::<String>(0))
 }
 
 /// Normalise and check the cross-table parts of an item (GTIN form,
@@ -575,23 +551,17 @@ impl Store {
 
     /// Look an item up by code.
     pub fn item(&self, code: &str) -> Result<Item> {
-        find_item(&self.conn, code)
+        self.read(|conn| find_item(conn, code))
     }
 
     /// The item a scanned GTIN names.
     pub fn item_by_gtin(&self, gtin: &str) -> Result<Item> {
-        find_item_by_gtin(&self.conn, gtin)
+        self.read(|conn| find_item_by_gtin(conn, gtin))
     }
 
     /// All items, by code; retired ones only when asked.
     pub fn items(&self, include_retired: bool) -> Result<Vec<Item>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {ITEM_COLUMNS} FROM items WHERE active = 1 OR ?1 ORDER BY code COLLATE BINARY"
-        ))?;
-        let items = stmt
-            .query_map([include_retired], item_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(items)
+        self.read(|conn| conn.query_all(&sql::ITEMS, args![include_retired], item_of))
     }
 
     /// Replace an item's settings with `edited` (its code stays), recording
@@ -673,7 +643,7 @@ impl Store {
 
     /// Every recorded change to an item's settings, oldest first.
     pub fn item_history(&self, item: &Item) -> Result<Vec<ItemChange>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sqlite()?.prepare(
             "SELECT field, old_value, new_value, at, user FROM item_changes WHERE item_id = ?1 ORDER BY id",
         )?;
         let rows = stmt
@@ -795,7 +765,7 @@ impl Store {
     /// All locations, by code.
     pub fn locations(&self) -> Result<Vec<Location>> {
         let mut stmt = self
-            .conn
+            .sqlite()?
             .prepare("SELECT id, code, name FROM locations ORDER BY code COLLATE BINARY")?;
         let locs = stmt
             .query_map([], |r| {
@@ -811,6 +781,6 @@ impl Store {
 
     /// Look a location up by code.
     pub fn location(&self, code: &str) -> Result<Location> {
-        find_location(&self.conn, code)
+        find_location(self.sqlite()?, code)
     }
 }

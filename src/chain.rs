@@ -21,6 +21,7 @@
 //! head hashes (`labstock audit --heads`; `check` names the ledger's) are
 //! written down outside the database, e.g. in the lab's weekly sign-off.
 
+use crate::store::{Cell, Conn, Sql, ToCell};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, ToSql};
 use serde::Serialize;
@@ -470,29 +471,43 @@ pub(crate) const GENESIS: [u8; 32] = [0; 32];
 
 /// Append one row to a chained table in the caller's transaction and
 /// return its id. `values` are the table's columns in [`Chained`] order.
-/// The id is the last row's + 1, so the chain has no gaps; the caller's
-/// IMMEDIATE transaction holds the write lock, so no other writer can take
-/// the same id.
+/// (The form for code not yet ported to the storage seam: rusqlite
+/// parameters, converted and passed to [`append_cells`].)
 pub(crate) fn append(conn: &Connection, table: &Chained, values: &[&dyn ToSql]) -> Result<i64> {
-    debug_assert_eq!(values.len(), table.columns.len(), "{}", table.table);
-    let (last_id, last_hash) = conn
-        .prepare_cached(table.last)?
-        .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
-        .optional()?
-        .unwrap_or((0, GENESIS.to_vec()));
-    let id = last_id + 1;
     let mut bound = Vec::with_capacity(values.len());
     for v in values {
         bound.push(v.to_sql()?);
     }
-    let refs = bound.iter().map(value_of).collect::<Result<Vec<_>>>()?;
-    let hashed = table.hashed(|i| matches!(refs[i], ValueRef::Null));
-    let hash = digest(table.table, id, &last_hash, &refs[..hashed]);
-    let mut params: Vec<&dyn ToSql> = Vec::with_capacity(values.len() + 2);
-    params.push(&id);
-    params.extend_from_slice(values);
-    params.push(&hash);
-    conn.prepare_cached(table.insert)?.execute(&*params)?;
+    let cells = bound
+        .iter()
+        .map(|b| value_of(b).and_then(crate::store::sqlite::cell_of))
+        .collect::<Result<Vec<_>>>()?;
+    let refs: Vec<&dyn ToCell> = cells.iter().map(|c| c as &dyn ToCell).collect();
+    append_cells(conn.into(), table, &refs)
+}
+
+/// Append one row to a chained table in the caller's transaction, on
+/// either engine, and return its id. The id is the last row's + 1, so the
+/// chain has no gaps: on SQLite the IMMEDIATE transaction holds the write
+/// lock, on PostgreSQL the chain's advisory lock (src/store/mod.rs), so no
+/// other writer can take the same id or chain to the same row.
+pub(crate) fn append_cells(conn: Conn<'_>, table: &Chained, values: &[&dyn ToCell]) -> Result<i64> {
+    debug_assert_eq!(values.len(), table.columns.len(), "{}", table.table);
+    conn.lock_chain(table)?;
+    let (last_id, last_hash) = conn
+        .query_opt(&Sql::both(table.last), crate::args![], |r| {
+            Ok((r.get::<i64>(0)?, r.get::<Vec<u8>>(1)?))
+        })?
+        .unwrap_or((0, GENESIS.to_vec()));
+    let id = last_id + 1;
+    let cells: Vec<Cell<'_>> = values.iter().map(|v| v.to_cell()).collect();
+    let hashed = table.hashed(|i| matches!(cells[i], Cell::Null));
+    let mut h = begin(table.table, id, &last_hash, hashed);
+    for c in &cells[..hashed] {
+        put_cell(&mut h, c);
+    }
+    let hash: [u8; 32] = h.finalize().into();
+    conn.insert_chained(table, id, values, &hash)?;
     Ok(id)
 }
 
@@ -546,6 +561,18 @@ pub(crate) fn put_value(h: &mut Sha256, v: ValueRef<'_>) {
             h.update([4]);
             put_bytes(h, b);
         }
+    }
+}
+
+/// One column as the seam carries it, encoded exactly as [`put_value`]
+/// encodes the same stored value.
+pub(crate) fn put_cell(h: &mut Sha256, c: &Cell<'_>) {
+    match c {
+        Cell::Null => put_value(h, ValueRef::Null),
+        Cell::Integer(i) => put_value(h, ValueRef::Integer(*i)),
+        Cell::Real(f) => put_value(h, ValueRef::Real(*f)),
+        Cell::Text(t) => put_value(h, ValueRef::Text(t.as_bytes())),
+        Cell::Blob(b) => put_value(h, ValueRef::Blob(b)),
     }
 }
 
@@ -811,7 +838,7 @@ mod tests {
     #[test]
     fn column_lists_match_the_schema() {
         let (_dir, store) = store();
-        let conn = store.connection();
+        let conn = store.connection().expect("a SQLite store");
         for table in TABLES {
             let mut stmt = conn
                 .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
@@ -835,7 +862,7 @@ mod tests {
     #[test]
     fn every_append_only_table_is_chained() {
         let (_dir, store) = store();
-        let conn = store.connection();
+        let conn = store.connection().expect("a SQLite store");
         let mut stmt = conn
             .prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'")
             .unwrap();

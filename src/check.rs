@@ -214,7 +214,7 @@ impl Store {
     /// [`Store::check`], with SQLite's `quick_check` instead of the full
     /// `integrity_check` when `quick`.
     pub fn check_with(&self, quick: bool) -> Result<CheckReport> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         conn.pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
         let report = self.check_all(quick);
@@ -253,9 +253,9 @@ fn verify_chains_apart(
     // side files), then only read.
     let store = Store::open_with(path, OpenOptions { busy_timeout })?;
     store
-        .connection()
+        .connection()?
         .pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
-    chain::verify(store.connection())
+    chain::verify(store.connection()?)
 }
 
 /// Balances that stood below zero at some point in time (SPEC §10
@@ -325,7 +325,7 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
 
 impl Store {
     fn check_balances(&self) -> Result<CheckReport> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let mut pass = LedgerPass::read(conn)?;
         let mut report = CheckReport {
             movements: pass.movements,
@@ -375,7 +375,7 @@ impl Store {
     }
 
     fn check_side_tables(&self, report: &mut CheckReport, dangling_ledger_rows: i64) -> Result<()> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let mut negative = conn.prepare(
             "SELECT i.code, l.lot, loc.code, b.quantity FROM balances b JOIN lots l ON l.id = b.lot_id \
              JOIN items i ON i.id = l.item_id JOIN locations loc ON loc.id = b.location_id WHERE b.quantity < 0",
@@ -457,7 +457,7 @@ fn integrity_problems(
     quick: bool,
 ) -> Result<Vec<String>> {
     let store = Store::open_with(path, OpenOptions { busy_timeout })?;
-    let conn = store.connection();
+    let conn = store.connection()?;
     let mut problems = Vec::new();
     // integrity_check does its own, fuller checking of every cell; with
     // cell_size_check on it would stop at the first damaged cell.
@@ -502,7 +502,7 @@ impl Store {
     /// because checking millions of movements row by row would double the
     /// time `check` takes.
     fn database_file_problems(&self, ledger_has_dangling: bool) -> Result<Vec<String>> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let mut problems = Vec::new();
         let mut tables = conn.prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",

@@ -47,9 +47,7 @@ pub enum Error {
 
     /// A command that does not run on PostgreSQL yet (issue 15): only
     /// `init` and `copy` do.
-    #[error(
-        "`labstock {command}` does not yet run on PostgreSQL ({database}); only `init` and `copy` do"
-    )]
+    #[error("`labstock {command}` does not yet run on PostgreSQL ({database})")]
     NotOnPostgres { command: String, database: String },
 
     /// `copy --to TARGET` where TARGET holds data (SPEC §12: the target is
@@ -543,7 +541,7 @@ impl Error {
             ),
             Error::Postgres { database, problem } => problem.hint(database),
             Error::NotOnPostgres { command, database } => Some(format!(
-                "nothing was read or written; for now the lab runs on SQLite: `labstock --db {database} copy --to lab.db` makes a SQLite copy to run `{command}` on (README: PostgreSQL)"
+                "nothing was read or written; README: PostgreSQL lists what runs there so far, and `labstock --db {database} copy --to lab.db` makes a SQLite copy to run `{command}` on"
             )),
             Error::CopyFailed { .. } => Some("nothing was written to the target".into()),
             Error::CopyTargetNotEmpty { .. } => Some(

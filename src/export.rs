@@ -14,12 +14,12 @@
 
 use std::io::Write;
 
-use rusqlite::types::ValueRef;
-
 use crate::db::Store;
 use crate::error::Result;
 use crate::model::Money;
 use crate::report::csv_escape;
+use crate::store::sql::export as sql;
+use crate::store::{Cell, Sql};
 
 /// One kind to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,49 +47,16 @@ impl Kind {
         }
     }
 
-    /// What each column is read from: a SELECT whose result columns are
-    /// named as the format's, in any order (a column it lacks is written
-    /// empty).
-    fn query(self) -> &'static str {
+    /// What each column is read from (src/store/sql/export.rs).
+    fn query(self) -> &'static Sql {
         match self {
-            Kind::Locations => {
-                "SELECT code, name, min_temp, max_temp, \
-                 CASE WHEN min_temp IS NULL AND tolerance_minutes = 0 THEN NULL ELSE tolerance_minutes END \
-                 AS tolerance_minutes, site FROM locations ORDER BY id"
-            }
-            // In the order recorded, each with who recorded it.
-            Kind::Temperatures => {
-                "SELECT loc.code AS location, r.at AS timestamp, r.value, r.min, r.max, r.user AS recorded_by, \
-                 r.note FROM temperature_readings r JOIN locations loc ON loc.id = r.location_id ORDER BY r.id"
-            }
-            Kind::Items => {
-                "SELECT code, name, category, unit, pack_size, reorder_level, max_level, reorder_qty, \
-                 lead_time_days, supplier, supplier_ref, unit_cost_pence AS unit_cost, storage, hazard, \
-                 CASE WHEN lot_tracked THEN 'true' ELSE 'false' END AS lot_tracked, gtin, waste_stream, \
-                 in_use_days, CASE WHEN acceptance_required THEN 'true' ELSE 'false' END AS acceptance_required, \
-                 shelf_life_days, ghs, signal_word, h_statements, p_statements FROM items ORDER BY id"
-            }
-            Kind::Orders => {
-                "SELECT o.reference, o.supplier, i.code AS item, o.quantity, o.ordered_on, o.expected_on, \
-                 loc.code AS location FROM orders o JOIN items i ON i.id = o.item_id \
-                 JOIN locations loc ON loc.id = o.location_id ORDER BY o.id"
-            }
-            Kind::Equipment => {
-                "SELECT asset_tag, description, manufacturer, model, serial, location, category, \
-                 calibration_interval, registered_status AS status, in_service_date FROM equipment ORDER BY id"
-            }
-            Kind::Calibrations => {
-                "SELECT e.asset_tag, c.performed_on, c.result, c.performed_by, c.certificate, c.next_due, c.notes \
-                 FROM calibrations c JOIN equipment e ON e.id = c.equipment_id ORDER BY c.id"
-            }
-            // The register as it stands: every record not replaced by a
-            // correction, withdrawn ones (quantity 0) left out.
-            Kind::Waste => {
-                "SELECT w.date, w.stream, w.quantity_milli AS quantity, w.unit, w.container, w.consignment_note, \
-                 w.carrier, w.recorded_by, w.notes, w.physical_form, w.hp_codes FROM waste_records w \
-                 WHERE w.quantity_milli > 0 AND NOT EXISTS (SELECT 1 FROM waste_records c WHERE c.corrects = w.id) \
-                 ORDER BY w.date, w.id"
-            }
+            Kind::Locations => &sql::LOCATIONS,
+            Kind::Temperatures => &sql::TEMPERATURES,
+            Kind::Items => &sql::ITEMS,
+            Kind::Orders => &sql::ORDERS,
+            Kind::Equipment => &sql::EQUIPMENT,
+            Kind::Calibrations => &sql::CALIBRATIONS,
+            Kind::Waste => &sql::WASTE,
         }
     }
 }
@@ -113,39 +80,48 @@ impl Store {
         let mut writer = csv::Writer::from_writer(out);
         let columns = kind.columns();
         writer.write_record(columns)?;
-        let mut stmt = self.conn.prepare(kind.query())?;
-        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
-        let at: Vec<Option<usize>> = columns
-            .iter()
-            .map(|c| names.iter().position(|n| n == c))
-            .collect();
-        let mut rows = stmt.query([])?;
+        let mut at: Option<Vec<Option<usize>>> = None;
         let mut n = 0u64;
-        while let Some(r) = rows.next()? {
-            let mut record = Vec::with_capacity(columns.len());
-            for (column, index) in columns.iter().zip(&at) {
-                let cell = match index {
-                    None => String::new(),
-                    Some(i) => match r.get_ref(*i)? {
-                        ValueRef::Integer(v) => match (kind, *column) {
-                            (Kind::Items, "unit_cost") => Money(v).to_string(),
-                            (Kind::Waste, "quantity") => milli(v),
-                            (Kind::Temperatures, "value" | "min" | "max")
-                            | (Kind::Locations, "min_temp" | "max_temp") => {
-                                crate::temperature::show(v)
-                            }
-                            _ => v.to_string(),
-                        },
-                        ValueRef::Real(v) => v.to_string(),
-                        ValueRef::Text(t) => csv_escape(&String::from_utf8_lossy(t)).into_owned(),
-                        ValueRef::Null | ValueRef::Blob(_) => String::new(),
-                    },
+        self.read(|conn| {
+            conn.for_each(kind.query(), crate::args![], |r| {
+                let at = match &mut at {
+                    Some(at) => &*at,
+                    None => {
+                        let names = r.column_names();
+                        at.insert(
+                            columns
+                                .iter()
+                                .map(|c| names.iter().position(|n| n == c))
+                                .collect(),
+                        )
+                    }
                 };
-                record.push(cell);
-            }
-            writer.write_record(&record)?;
-            n += 1;
-        }
+                let mut record = Vec::with_capacity(columns.len());
+                for (column, index) in columns.iter().zip(at) {
+                    let cell = match index {
+                        None => String::new(),
+                        Some(i) => match r.cell(*i)? {
+                            Cell::Integer(v) => match (kind, *column) {
+                                (Kind::Items, "unit_cost") => Money(v).to_string(),
+                                (Kind::Waste, "quantity") => milli(v),
+                                (Kind::Temperatures, "value" | "min" | "max")
+                                | (Kind::Locations, "min_temp" | "max_temp") => {
+                                    crate::temperature::show(v)
+                                }
+                                _ => v.to_string(),
+                            },
+                            Cell::Real(v) => v.to_string(),
+                            Cell::Text(t) => csv_escape(&t).into_owned(),
+                            Cell::Null | Cell::Blob(_) => String::new(),
+                        },
+                    };
+                    record.push(cell);
+                }
+                writer.write_record(&record)?;
+                n += 1;
+                Ok(())
+            })
+        })?;
         writer.flush().map_err(|source| crate::error::Error::Io {
             path: "<output>".into(),
             source,

@@ -171,14 +171,14 @@ pub(crate) fn suggest_by_name(conn: &Connection, text: &str) -> Result<Vec<Strin
 impl Store {
     /// `item find TEXT`: best match first, at most `limit`.
     pub fn find_items(&self, text: &str, limit: usize) -> Result<Vec<FoundItem>> {
-        items(&self.conn, text, limit)
+        items(self.sqlite()?, text, limit)
     }
 
     /// `lot find LOT`: the lot number across every item (exact, as lots
     /// match), with each location's balance; a lot with no stock anywhere
     /// is listed once with quantity 0.
     pub fn find_lots(&self, lot: &str) -> Result<Vec<FoundLot>> {
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT i.code, i.name, l.lot, l.expiry, l.status, loc.code, coalesce(b.quantity, 0) \
              FROM lots l JOIN items i ON i.id = l.item_id \
              LEFT JOIN balances b ON b.lot_id = l.id AND b.quantity <> 0 \

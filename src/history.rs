@@ -109,8 +109,11 @@ fn raw_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
 
 fn movements_of(store: &Store, item_id: ItemId, lot_id: Option<LotId>) -> Result<Vec<Raw>> {
     let (mut stmt, lot) = match lot_id {
-        None => (store.conn.prepare_cached(sql::ITEM_MOVEMENTS)?, None),
-        Some(lot_id) => (store.conn.prepare_cached(sql::LOT_MOVEMENTS)?, Some(lot_id)),
+        None => (store.sqlite()?.prepare_cached(sql::ITEM_MOVEMENTS)?, None),
+        Some(lot_id) => (
+            store.sqlite()?.prepare_cached(sql::LOT_MOVEMENTS)?,
+            Some(lot_id),
+        ),
     };
     let item_only = params![item_id];
     let item_and_lot = params![item_id, lot];
@@ -163,13 +166,13 @@ impl Store {
         lot: Option<&str>,
         location: Option<&str>,
     ) -> Result<Vec<HistoryRow>> {
-        let item = find_item(&self.conn, item)?;
+        let item = find_item(self.sqlite()?, item)?;
         let lot_id = lot
-            .map(|l| existing_lot(&self.conn, &item, l))
+            .map(|l| existing_lot(self.sqlite()?, &item, l))
             .transpose()?
             .map(|l| l.id);
         let loc_id = location
-            .map(|l| find_location(&self.conn, l))
+            .map(|l| find_location(self.sqlite()?, l))
             .transpose()?
             .map(|l| l.id);
         let mut balance = 0;
@@ -237,13 +240,13 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<HistoryRow>, usize)> {
-        let item = find_item(&self.conn, item)?;
+        let item = find_item(self.sqlite()?, item)?;
         let total: i64 = self
-            .conn
+            .sqlite()?
             .prepare_cached(sql::ITEM_MOVEMENT_COUNT)?
             .query_row(params![item.id], |r| r.get(0))?;
         let now: i64 = self
-            .conn
+            .sqlite()?
             .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM balances WHERE item_id = ?1")?
             .query_row(params![item.id], |r| r.get(0))?;
         // A transfer, or an opening, leaves the item's total as it was.
@@ -251,7 +254,7 @@ impl Store {
             if to.is_some() || opens { 0 } else { quantity }
         };
         let newer: i64 = self
-            .conn
+            .sqlite()?
             .prepare_cached(sql::ITEM_NEWEST_CHANGES)?
             .query_map(
                 params![item.id, i64::try_from(offset).unwrap_or(i64::MAX)],
@@ -265,7 +268,7 @@ impl Store {
             )?
             .sum::<rusqlite::Result<i64>>()?;
         let mut balance = now - newer;
-        let mut stmt = self.conn.prepare_cached(sql::ITEM_MOVEMENTS_NEWEST)?;
+        let mut stmt = self.sqlite()?.prepare_cached(sql::ITEM_MOVEMENTS_NEWEST)?;
         let rows = stmt.query_map(
             params![
                 item.id,
@@ -302,8 +305,8 @@ impl Store {
 
     /// Trace one lot for a recall: every movement of its units, and a summary.
     pub fn trace(&self, item: &str, lot: &str) -> Result<(Vec<TraceRow>, TraceSummary)> {
-        let item = find_item(&self.conn, item)?;
-        let lot = existing_lot(&self.conn, &item, lot)?;
+        let item = find_item(self.sqlite()?, item)?;
+        let lot = existing_lot(self.sqlite()?, &item, lot)?;
         let mut rows = Vec::new();
         let mut summary = TraceSummary::default();
         let mut on_hand: Vec<(String, i64)> = Vec::new();
@@ -362,8 +365,8 @@ impl Store {
         on_hand.retain(|(_, q)| *q != 0);
         on_hand.sort();
         summary.on_hand = on_hand;
-        summary.made_from = crate::prepare::made_from(&self.conn, lot.id)?;
-        summary.made_into = crate::prepare::made_into(&self.conn, lot.id)?;
+        summary.made_from = crate::prepare::made_from(self.sqlite()?, lot.id)?;
+        summary.made_into = crate::prepare::made_into(self.sqlite()?, lot.id)?;
         Ok((rows, summary))
     }
 }

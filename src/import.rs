@@ -13,7 +13,7 @@ use std::io::{BufReader, Read, Write};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::catalogue::{Item, insert_item, insert_location};
@@ -235,13 +235,13 @@ where
     G: FnOnce(&Connection, &mut ImportSummary) -> Result<()>,
 {
     let before: i64 = store
-        .conn
+        .sqlite()?
         .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     store
-        .conn
+        .sqlite()?
         .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
     let result = run_in_transaction(store, format, source, ctx, apply, finish);
-    store.conn.pragma_update(None, "cache_size", before)?;
+    store.sqlite()?.pragma_update(None, "cache_size", before)?;
     result
 }
 
@@ -267,7 +267,7 @@ where
         // its rows now fails (nothing was written either way).
         Err(e) => match reader.get_mut().inner_mut().finish() {
             Some((sha256, _)) => {
-                log::refuse_repeat(&store.conn, format.kind, &sha256, ctx.again)?;
+                log::refuse_repeat(store.sqlite()?, format.kind, &sha256, ctx.again)?;
                 Err(e)
             }
             None => Err(e),
@@ -834,95 +834,87 @@ fn order_reference(
 pub fn export_movements(store: &Store, out: impl Write) -> Result<u64> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(MOVEMENTS.columns)?;
-    let mut stmt = store.conn.prepare(
-        "SELECT m.id, m.at, m.kind, i.code, m.quantity, m.counted, l.lot, l.expiry, loc.code, tl.code, \
-         m.reason, m.reference, m.user, m.note, m.reverses, \
-         coalesce(o.reference, CASE WHEN om.kind = 'receive' OR om.kind = 'adjust' THEN om.reference END), \
-         coalesce(m.to_opened_on, m.opened_on), m.to_opened_on IS NOT NULL \
-         FROM movements m JOIN items i ON i.id = m.item_id JOIN lots l ON l.id = m.lot_id \
-         JOIN locations loc ON loc.id = m.location_id LEFT JOIN locations tl ON tl.id = m.to_location_id \
-         LEFT JOIN orders o ON o.id = m.order_id LEFT JOIN movements om ON om.id = m.reverses \
-         ORDER BY m.id",
-    )?;
-    let mut rows = stmt.query(params![])?;
     let mut n = 0u64;
-    while let Some(r) = rows.next()? {
-        let kind: String = r.get(2)?;
-        let quantity: i64 = r.get(4)?;
-        let counted: Option<i64> = r.get(5)?;
-        let expiry: Option<String> = r.get(7)?;
-        let location: String = r.get(8)?;
-        let to: Option<String> = r.get(9)?;
-        let reason: Option<String> = r.get(10)?;
-        let reverses: Option<i64> = r.get(14)?;
-        let (kind, qty, from, to, reason, expiry) = match kind.as_str() {
-            "receive" => (kind.clone(), quantity, location, None, reason, expiry),
-            "count" => (
-                kind.clone(),
-                counted.unwrap_or(0),
-                location,
-                None,
-                reason,
-                None,
-            ),
-            "adjust" => (kind.clone(), quantity, location, None, reason, None),
-            "transfer" | "open" => (kind.clone(), -quantity, location, to, reason, None),
-            // A reversed opening returns the units to sealed: an `open` of
-            // the opened portion with a negative quantity.
-            "reverse" if r.get::<_, bool>(17)? => (
-                "open".into(),
-                -quantity,
-                location,
-                None,
-                Some(format!(
-                    "reversal of movement {}{}",
-                    reverses.unwrap_or(0),
-                    reason.map(|r| format!(": {r}")).unwrap_or_default()
-                )),
-                None,
-            ),
-            "reverse" => {
-                let why = format!(
-                    "reversal of movement {}{}",
-                    reverses.unwrap_or(0),
-                    reason.map(|r| format!(": {r}")).unwrap_or_default()
-                );
-                match to {
-                    // A reversed transfer moves the stock back.
-                    Some(to) => (
-                        "transfer".into(),
-                        quantity,
-                        to,
-                        Some(location),
-                        Some(why),
-                        None,
-                    ),
-                    None => ("adjust".into(), quantity, location, None, Some(why), None),
+    store.read(|conn| {
+        conn.for_each(&crate::store::sql::export::MOVEMENTS, crate::args![], |r| {
+            let kind: String = r.get(2)?;
+            let quantity: i64 = r.get(4)?;
+            let counted: Option<i64> = r.get(5)?;
+            let expiry: Option<String> = r.get(7)?;
+            let location: String = r.get(8)?;
+            let to: Option<String> = r.get(9)?;
+            let reason: Option<String> = r.get(10)?;
+            let reverses: Option<i64> = r.get(14)?;
+            let (kind, qty, from, to, reason, expiry) = match kind.as_str() {
+                "receive" => (kind.clone(), quantity, location, None, reason, expiry),
+                "count" => (
+                    kind.clone(),
+                    counted.unwrap_or(0),
+                    location,
+                    None,
+                    reason,
+                    None,
+                ),
+                "adjust" => (kind.clone(), quantity, location, None, reason, None),
+                "transfer" | "open" => (kind.clone(), -quantity, location, to, reason, None),
+                // A reversed opening returns the units to sealed: an `open` of
+                // the opened portion with a negative quantity.
+                "reverse" if r.get::<bool>(17)? => (
+                    "open".into(),
+                    -quantity,
+                    location,
+                    None,
+                    Some(format!(
+                        "reversal of movement {}{}",
+                        reverses.unwrap_or(0),
+                        reason.map(|r| format!(": {r}")).unwrap_or_default()
+                    )),
+                    None,
+                ),
+                "reverse" => {
+                    let why = format!(
+                        "reversal of movement {}{}",
+                        reverses.unwrap_or(0),
+                        reason.map(|r| format!(": {r}")).unwrap_or_default()
+                    );
+                    match to {
+                        // A reversed transfer moves the stock back.
+                        Some(to) => (
+                            "transfer".into(),
+                            quantity,
+                            to,
+                            Some(location),
+                            Some(why),
+                            None,
+                        ),
+                        None => ("adjust".into(), quantity, location, None, Some(why), None),
+                    }
                 }
-            }
-            _ => (kind.clone(), -quantity, location, None, reason, None),
-        };
-        let lot: String = r.get(6)?;
-        let (reference, note) = order_reference(r.get(11)?, r.get(13)?, r.get(15)?);
-        let text = |s: String| csv_escape(&s).into_owned();
-        writer.write_record([
-            text(r.get::<_, String>(1)?),
-            kind,
-            text(r.get::<_, String>(3)?),
-            // A number, never escaped: `-3` stays a number in a spreadsheet.
-            qty.to_string(),
-            text(lot),
-            text(expiry.unwrap_or_default()),
-            text(from),
-            text(to.unwrap_or_default()),
-            text(reason.unwrap_or_default()),
-            text(reference.unwrap_or_default()),
-            text(r.get::<_, String>(12)?),
-            text(note.unwrap_or_default()),
-            r.get::<_, Option<String>>(16)?.unwrap_or_default(),
-        ])?;
-        n += 1;
-    }
+                _ => (kind.clone(), -quantity, location, None, reason, None),
+            };
+            let lot: String = r.get(6)?;
+            let (reference, note) = order_reference(r.get(11)?, r.get(13)?, r.get(15)?);
+            let text = |s: String| csv_escape(&s).into_owned();
+            writer.write_record([
+                text(r.get::<String>(1)?),
+                kind,
+                text(r.get::<String>(3)?),
+                // A number, never escaped: `-3` stays a number in a spreadsheet.
+                qty.to_string(),
+                text(lot),
+                text(expiry.unwrap_or_default()),
+                text(from),
+                text(to.unwrap_or_default()),
+                text(reason.unwrap_or_default()),
+                text(reference.unwrap_or_default()),
+                text(r.get::<String>(12)?),
+                text(note.unwrap_or_default()),
+                r.get::<Option<String>>(16)?.unwrap_or_default(),
+            ])?;
+            n += 1;
+            Ok(())
+        })
+    })?;
     writer.flush().map_err(|source| Error::Io {
         path: Path::new("-").into(),
         source,

@@ -129,7 +129,7 @@ impl Store {
     /// What the label of lot `lot` of `item` says; `today` resolves the
     /// GS1 century of the expiry when the element string is checked.
     pub fn label(&self, item: &str, lot: &str, today: NaiveDate) -> Result<Label> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let item = find_item(conn, item)?;
         let lot = existing_lot(conn, &item, lot)?;
         let batch: Option<(String, String, i64)> = conn

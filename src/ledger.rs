@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
+use crate::args;
+use crate::store::{Conn, Sql};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::catalogue::{Item, Location, find_item, find_location};
@@ -29,93 +30,7 @@ use crate::waste;
 /// The location a command uses when none is named (SPEC §1).
 pub const DEFAULT_LOCATION: &str = "MAIN";
 
-/// The SQL of the ledger's hot paths, named so that the code and the
-/// query-plan tests (tests/cli/plans.rs) use the same text: each of these
-/// must find its rows through an index, never by scanning `movements`.
-pub mod sql {
-    /// One lot of an item by its exact number (`lots` UNIQUE (item_id, lot)).
-    pub const LOT_BY_NAME: &str = concat!(
-        "SELECT l.id, l.lot, l.expiry, ",
-        crate::lot_status_sql!("l"),
-        " FROM lots l WHERE l.item_id = ?1 AND l.lot = ?2"
-    );
-    /// A new lot (?4: it awaits acceptance, SPEC §13).
-    pub const INSERT_LOT: &str =
-        "INSERT INTO lots (item_id, lot, expiry, created_at, pending) VALUES (?1, ?2, ?3, ?4, ?5)";
-    /// One maintained balance: a portion of a lot at a location
-    /// (`balances` primary key; ?3 '' for the sealed portion).
-    pub const BALANCE: &str =
-        "SELECT quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2 AND opened_on = ?3";
-    /// Change a maintained balance that has a row.
-    pub const UPDATE_BALANCE: &str = "UPDATE balances SET quantity = ?4 WHERE lot_id = ?1 AND location_id = ?2 AND opened_on = ?3";
-    /// The first balance of a portion of a lot at a location.
-    pub const INSERT_BALANCE: &str = "INSERT INTO balances (lot_id, location_id, opened_on, item_id, quantity) VALUES (?1, ?2, ?3, ?4, ?5)";
-    /// The portions of one lot at one location (`balances` primary key).
-    pub const PORTIONS: &str =
-        "SELECT opened_on, quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2";
-    /// The order line a receipt counts against (`orders` UNIQUE (reference, item_id)).
-    pub const ORDER_LINE: &str = "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2";
-    /// Lots of an item with a balance row at one location, empty or not: a
-    /// backdated FEFO issue weighs each by its balance at the issue's time.
-    pub const LOTS_AT_LOCATION: &str = concat!(
-        "SELECT l.id, l.lot, l.expiry, ",
-        crate::lot_status_sql!("l"),
-        ", b.opened_on, b.quantity FROM balances b \
-         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2"
-    );
-    /// Lots of an item with stock at one location, for FEFO (`balances_item`).
-    pub const LOTS_WITH_STOCK: &str = concat!(
-        "SELECT l.id, l.lot, l.expiry, ",
-        crate::lot_status_sql!("l"),
-        ", b.opened_on, b.quantity FROM balances b \
-         JOIN lots l ON l.id = b.lot_id WHERE b.item_id = ?1 AND b.location_id = ?2 AND b.quantity > 0"
-    );
-    /// The maintained balances `stock_as_of` starts from, by the most
-    /// selective filter given (?1 item, ?2 location, ?3 lot): a condition
-    /// written `?1 IS NULL OR b.item_id = ?1` cannot use an index, so each
-    /// filter leads its own statement and the others ride along. ?4 true
-    /// skips zero balances (as of today they are zero; as of an earlier
-    /// date they may not be).
-    macro_rules! stock_balances {
-        ($lead:literal) => {
-            stock_balances!("balances b", $lead)
-        };
-        ($from:literal, $lead:literal) => {
-            concat!(
-                "SELECT b.item_id, i.code, i.name, b.lot_id, l.lot, l.expiry, ",
-                crate::lot_status_sql!("l"),
-                ", b.opened_on, i.in_use_days, \
-                 b.location_id, loc.code, b.quantity \
-                 FROM ",
-                $from,
-                " JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id \
-                 JOIN locations loc ON loc.id = b.location_id WHERE ",
-                $lead,
-                " AND (?1 IS NULL OR b.item_id = ?1) AND (?2 IS NULL OR b.location_id = ?2) \
-                 AND (?3 IS NULL OR b.lot_id = ?3) AND (NOT ?4 OR b.quantity <> 0)"
-            )
-        };
-    }
-    /// Balances of one lot (`balances` primary key).
-    pub const STOCK_OF_LOT: &str = stock_balances!("b.lot_id = ?3");
-    /// Balances of one item (`balances_item`).
-    pub const STOCK_OF_ITEM: &str = stock_balances!("b.item_id = ?1");
-    /// Balances at one location (`balances_location`).
-    pub const STOCK_AT_LOCATION: &str = stock_balances!("b.location_id = ?2");
-    /// Every balance, in the table's own (lot, location) order: walking an
-    /// index instead would fetch each row from a random place.
-    pub const STOCK_ALL: &str = stock_balances!("balances b NOT INDEXED", "1");
-    /// The movements of a lot stamped after a moment, latest first: what a
-    /// backdated movement must not take below zero (`movements_lot_at`;
-    /// nothing to read for a movement dated now).
-    pub const LATER_OF_LOT: &str = "SELECT id, kind, at, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements \
-         WHERE lot_id = ?1 AND at > ?2 ORDER BY at DESC, id DESC";
-    /// Movements stamped after a moment, which `stock_as_of` takes back
-    /// off the balances (`movements_at`: an empty range for today).
-    pub const MOVEMENTS_AFTER: &str = "SELECT lot_id, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements \
-         WHERE at >= ?1 AND (?2 IS NULL OR item_id = ?2) AND (?3 IS NULL OR lot_id = ?3) \
-         AND (?4 IS NULL OR location_id = ?4 OR to_location_id = ?4)";
-}
+pub use crate::store::sql::ledger as sql;
 
 /// Most entries a [`Lookups`] map holds before it starts again empty, so
 /// an import's memory stays bounded whatever the size of its file.
@@ -202,7 +117,7 @@ impl FastHasher {
 
 impl Lookups {
     /// The date of `at` in the lab's time zone (SPEC §10 "Time").
-    pub(crate) fn lab_date(&mut self, conn: &Connection, at: DateTime<Utc>) -> Result<NaiveDate> {
+    pub(crate) fn lab_date(&mut self, conn: Conn<'_>, at: DateTime<Utc>) -> Result<NaiveDate> {
         let zone = match self.zone {
             Some(z) => z,
             None => {
@@ -214,7 +129,7 @@ impl Lookups {
         Ok(lab_date(at, zone))
     }
 
-    fn item(&mut self, conn: &Connection, code: &str) -> Result<Rc<Item>> {
+    fn item(&mut self, conn: Conn<'_>, code: &str) -> Result<Rc<Item>> {
         if let Some(item) = self.items.get(code) {
             return Ok(Rc::clone(item));
         }
@@ -226,7 +141,7 @@ impl Lookups {
         Ok(item)
     }
 
-    fn location(&mut self, conn: &Connection, code: &str) -> Result<Rc<Location>> {
+    fn location(&mut self, conn: Conn<'_>, code: &str) -> Result<Rc<Location>> {
         if let Some(loc) = self.locations.get(code) {
             return Ok(Rc::clone(loc));
         }
@@ -250,7 +165,7 @@ impl Lookups {
     }
 
     /// [`find_lot`], remembered.
-    fn lot(&mut self, conn: &Connection, item_id: ItemId, name: &str) -> Result<Option<Lot>> {
+    fn lot(&mut self, conn: Conn<'_>, item_id: ItemId, name: &str) -> Result<Option<Lot>> {
         if let Some(lot) = self.lots.get(&item_id).and_then(|l| l.get(name)) {
             return Ok(Some(lot.clone()));
         }
@@ -262,7 +177,7 @@ impl Lookups {
     }
 
     /// [`existing_lot`], remembered.
-    fn existing_lot(&mut self, conn: &Connection, item: &Item, name: &str) -> Result<Lot> {
+    fn existing_lot(&mut self, conn: Conn<'_>, item: &Item, name: &str) -> Result<Lot> {
         match self.lot(conn, item.id, name)? {
             Some(lot) => Ok(lot),
             None => existing_lot(conn, item, name),
@@ -271,7 +186,7 @@ impl Lookups {
 
     fn create_lot(
         &mut self,
-        conn: &Connection,
+        conn: Conn<'_>,
         item: &Item,
         name: &str,
         expiry: Option<NaiveDate>,
@@ -287,7 +202,7 @@ impl Lookups {
     /// none), remembered; [`apply`] keeps it current.
     fn balance(
         &mut self,
-        conn: &Connection,
+        conn: Conn<'_>,
         lot_id: LotId,
         location_id: LocationId,
         portion: Portion,
@@ -299,7 +214,7 @@ impl Lookups {
 
     fn stored_balance(
         &mut self,
-        conn: &Connection,
+        conn: Conn<'_>,
         lot_id: LotId,
         location_id: LocationId,
         portion: Portion,
@@ -307,12 +222,11 @@ impl Lookups {
         if let Some(b) = self.balances.get(&(lot_id, location_id, portion)) {
             return Ok(*b);
         }
-        let found: Option<i64> = conn
-            .prepare_cached(sql::BALANCE)?
-            .query_row(params![lot_id, location_id, portion_key(portion)], |r| {
-                r.get(0)
-            })
-            .optional()?;
+        let found: Option<i64> = conn.query_opt(
+            &sql::BALANCE,
+            args![lot_id, location_id, portion_key(portion)],
+            |r| r.get(0),
+        )?;
         let b = Balance {
             quantity: found.unwrap_or(0),
             stored: found.is_some(),
@@ -446,6 +360,11 @@ pub(crate) fn portion_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Po
     Ok(portion_of(r.get_ref(i)?.as_str_or_null()?))
 }
 
+/// The portion stored in column `i` of a seam row ('' or NULL for sealed).
+pub(crate) fn portion_in(r: &crate::store::Row<'_>, i: usize) -> Result<Portion> {
+    Ok(portion_of(r.get::<Option<String>>(i)?.as_deref()))
+}
+
 /// The balance changes one ledger row makes (SPEC §2, §15): the one
 /// definition every reader of the ledger uses (posting, backdating,
 /// `stock --as-of`, reports, `check`). `quantity` is the signed change at
@@ -502,30 +421,29 @@ fn parse_opt_date(s: Option<String>) -> Option<NaiveDate> {
     s.and_then(|s| parse_stored_date(&s))
 }
 
-pub(crate) fn find_lot(conn: &Connection, item_id: ItemId, lot: &str) -> Result<Option<Lot>> {
-    Ok(conn
-        .prepare_cached(sql::LOT_BY_NAME)?
-        .query_row(params![item_id, lot], |r| {
-            Ok(Lot {
-                id: r.get(0)?,
-                lot: r.get(1)?,
-                expiry: parse_opt_date(r.get(2)?),
-                status: LotStatus::from_db(&r.get::<_, String>(3)?),
-            })
+pub(crate) fn find_lot<'c>(
+    conn: impl Into<Conn<'c>>,
+    item_id: ItemId,
+    lot: &str,
+) -> Result<Option<Lot>> {
+    let conn = conn.into();
+    conn.query_opt(&sql::LOT_BY_NAME, args![item_id, lot], |r| {
+        Ok(Lot {
+            id: r.get(0)?,
+            lot: r.get(1)?,
+            expiry: parse_opt_date(r.get(2)?),
+            status: LotStatus::from_db(&r.get::<String>(3)?),
         })
-        .optional()?)
+    })
 }
 
 /// A lot that must already exist; unknown lots list the item's lots.
-pub(crate) fn existing_lot(conn: &Connection, item: &Item, lot: &str) -> Result<Lot> {
+pub(crate) fn existing_lot<'c>(conn: impl Into<Conn<'c>>, item: &Item, lot: &str) -> Result<Lot> {
+    let conn = conn.into();
     if let Some(found) = find_lot(conn, item.id, lot)? {
         return Ok(found);
     }
-    let mut stmt =
-        conn.prepare_cached("SELECT lot FROM lots WHERE item_id = ?1 AND lot <> '' ORDER BY lot")?;
-    let known = stmt
-        .query_map([item.id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let known = conn.query_all(&sql::LOT_NAMES, args![item.id], |r| r.get::<String>(0))?;
     let mut suggestions = crate::db::closest(lot, known.clone());
     if suggestions.is_empty() && known.len() <= 6 {
         suggestions = known;
@@ -540,24 +458,21 @@ pub(crate) fn existing_lot(conn: &Connection, item: &Item, lot: &str) -> Result<
 
 /// A new lot, and its creation record: the chained evidence of its item,
 /// number and expiry that `check` proves the lot row against.
-pub(crate) fn create_lot(
-    conn: &Connection,
+pub(crate) fn create_lot<'c>(
+    conn: impl Into<Conn<'c>>,
     item: &Item,
     lot: &str,
     expiry: Option<NaiveDate>,
     now: &str,
     user: &str,
 ) -> Result<Lot> {
+    let conn = conn.into();
     let expiry_text = expiry.map(|d| d.to_string());
     let pending = item.acceptance_required;
-    conn.prepare_cached(sql::INSERT_LOT)?.execute(params![
-        item.id,
-        lot,
-        expiry_text,
-        now,
-        pending
-    ])?;
-    let id = LotId::new(conn.last_insert_rowid());
+    let id = LotId::new(conn.insert(
+        &sql::INSERT_LOT,
+        args![item.id, lot, expiry_text, now, pending],
+    )?);
     crate::lots::record_creation(conn, id, item.id, lot, expiry_text.as_deref(), now, user)?;
     if pending {
         // SPEC §13: a new lot of such an item awaits acceptance.
@@ -575,7 +490,7 @@ pub(crate) fn create_lot(
 /// is not lot-tracked its single unnamed lot. A lot-tracked item must name
 /// its lot (SPEC §10).
 fn named_lot(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -624,7 +539,7 @@ fn check_expiry_matches(item: &Item, lot: &Lot, given: Option<NaiveDate>) -> Res
 /// check first to word a helpful message; this is the last line of defence.
 #[allow(clippy::too_many_arguments)]
 fn apply(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
@@ -668,20 +583,12 @@ fn apply(
     }
     let key = portion_key(portion);
     if stored.stored {
-        conn.prepare_cached(sql::UPDATE_BALANCE)?.execute(params![
-            lot.id,
-            location.id,
-            key,
-            new
-        ])?;
+        conn.execute(&sql::UPDATE_BALANCE, args![lot.id, location.id, key, new])?;
     } else {
-        conn.prepare_cached(sql::INSERT_BALANCE)?.execute(params![
-            lot.id,
-            location.id,
-            key,
-            item.id,
-            new
-        ])?;
+        conn.execute(
+            &sql::INSERT_BALANCE,
+            args![lot.id, location.id, key, item.id, new],
+        )?;
     }
     lk.set_balance(
         lot.id,
@@ -713,14 +620,10 @@ fn portion_text(portion: Portion) -> String {
 
 /// The change one later ledger row (a row of [`sql::LATER_OF_LOT`]) made to
 /// a portion at a location.
-fn later_change(
-    r: &rusqlite::Row<'_>,
-    location: LocationId,
-    portion: Portion,
-) -> rusqlite::Result<i64> {
+fn later_change(r: &crate::store::Row<'_>, location: LocationId, portion: Portion) -> Result<i64> {
     let (loc, to, q): (LocationId, Option<LocationId>, i64) = (r.get(3)?, r.get(4)?, r.get(5)?);
-    let opened = portion_of(r.get_ref(6)?.as_str_or_null()?);
-    let to_opened = portion_of(r.get_ref(7)?.as_str_or_null()?);
+    let opened = portion_in(r, 6)?;
+    let to_opened = portion_in(r, 7)?;
     Ok(legs(loc, to, opened, to_opened, q)
         .into_iter()
         .flatten()
@@ -738,7 +641,7 @@ fn later_change(
 /// dated now has no later movements: one index probe that finds nothing.
 #[allow(clippy::too_many_arguments)]
 fn never_negative_later(
-    conn: &Connection,
+    conn: Conn<'_>,
     item: &Item,
     lot: &Lot,
     location: &Location,
@@ -747,19 +650,17 @@ fn never_negative_later(
     current: i64,
     at: &str,
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(sql::LATER_OF_LOT)?;
-    let mut rows = stmt.query(params![lot.id, at])?;
     // (movement, its kind, its time, the balance just after it), latest first.
     let mut points: Vec<(i64, String, String, i64)> = Vec::new();
     let mut running = current;
-    while let Some(r) = rows.next()? {
+    conn.for_each(&sql::LATER_OF_LOT, args![lot.id, at], |r| {
         let change = later_change(r, location.id, portion)?;
-        if change == 0 {
-            continue;
+        if change != 0 {
+            points.push((r.get(0)?, r.get(1)?, r.get(2)?, running));
+            running -= change;
         }
-        points.push((r.get(0)?, r.get(1)?, r.get(2)?, running));
-        running -= change;
-    }
+        Ok(())
+    })?;
     if points.is_empty() {
         return Ok(());
     }
@@ -802,7 +703,7 @@ fn never_negative_later(
 /// movement stamped at or before it): the maintained balance less the
 /// lot's later movements there.
 fn balance_at(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     lot: &Lot,
     location: &Location,
@@ -810,11 +711,10 @@ fn balance_at(
     at: &str,
 ) -> Result<i64> {
     let mut balance = lk.balance(conn, lot.id, location.id, portion)?;
-    let mut stmt = conn.prepare_cached(sql::LATER_OF_LOT)?;
-    let mut rows = stmt.query(params![lot.id, at])?;
-    while let Some(r) = rows.next()? {
+    conn.for_each(&sql::LATER_OF_LOT, args![lot.id, at], |r| {
         balance -= later_change(r, location.id, portion)?;
-    }
+        Ok(())
+    })?;
     Ok(balance)
 }
 
@@ -857,7 +757,7 @@ impl<'a> Row<'a> {
 /// inserts into `movements`.
 #[allow(clippy::too_many_arguments)]
 fn post(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
@@ -878,16 +778,17 @@ fn post(
     // received on it (an exported reversal of a receipt comes back so).
     let order_id = match (row.order_id, row.kind, row.reference) {
         (Some(id), _, _) => Some(id),
-        (None, MovementKind::Adjust, Some(reference)) => conn
-            .prepare_cached(sql::ORDER_LINE)?
-            .query_row(params![reference, item.id], |r| r.get::<_, i64>(0))
-            .optional()?,
+        (None, MovementKind::Adjust, Some(reference)) => {
+            conn.query_opt(&sql::ORDER_LINE, args![reference, item.id], |r| {
+                r.get::<i64>(0)
+            })?
+        }
         _ => None,
     };
-    let id = chain::append(
+    let id = chain::append_cells(
         conn,
         &chain::MOVEMENTS,
-        params![
+        args![
             at,
             row.kind.as_str(),
             item.id,
@@ -908,8 +809,7 @@ fn post(
         ],
     )?;
     if let Some(order_id) = order_id {
-        conn.prepare_cached("UPDATE orders SET received = received + ?2 WHERE id = ?1")?
-            .execute(params![order_id, row.quantity])?;
+        conn.execute(&sql::ORDER_RECEIVED, args![order_id, row.quantity])?;
     }
     // The lots kept for ended excursions this movement reaches back into
     // (maintained state, src/db/migrations/excursion_lots.sql).
@@ -933,7 +833,7 @@ fn non_empty(s: Option<&String>) -> Option<&str> {
     s.map(|s| s.trim()).filter(|s| !s.is_empty())
 }
 
-fn location_of(conn: &Connection, lk: &mut Lookups, code: Option<&String>) -> Result<Rc<Location>> {
+fn location_of(conn: Conn<'_>, lk: &mut Lookups, code: Option<&String>) -> Result<Rc<Location>> {
     lk.location(conn, non_empty(code).unwrap_or(DEFAULT_LOCATION))
 }
 
@@ -941,7 +841,7 @@ fn location_of(conn: &Connection, lk: &mut Lookups, code: Option<&String>) -> Re
 /// outcome of a movement that is a single row.
 #[allow(clippy::too_many_arguments)]
 fn post_one(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
@@ -959,22 +859,24 @@ fn post_one(
 
 /// Record one movement inside an open transaction: the shared path of
 /// every command and every import row.
-pub(crate) fn record(
-    conn: &Connection,
+pub(crate) fn record<'c>(
+    conn: impl Into<Conn<'c>>,
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
+    let conn = conn.into();
     record_with(conn, &mut Lookups::default(), req, recorded_at)
 }
 
 /// [`record`] with the lookups of earlier movements in the same
 /// transaction: an import keeps one [`Lookups`] for the whole file.
-pub(crate) fn record_with(
-    conn: &Connection,
+pub(crate) fn record_with<'c>(
+    conn: impl Into<Conn<'c>>,
     lk: &mut Lookups,
     req: &MovementRequest,
     recorded_at: &str,
 ) -> Result<Outcome> {
+    let conn = conn.into();
     if req.at.stamp().as_str() > recorded_at {
         return Err(Error::invalid(
             "timestamp",
@@ -1019,7 +921,7 @@ fn require_reason(req: &MovementRequest) -> Result<&str> {
 }
 
 fn receive(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -1098,10 +1000,9 @@ fn receive(
     // (a 2-8 C reagent ordered to a fridge), unless a location is named.
     // (Imports link by reference and keep SPEC §10's empty location = MAIN.)
     let ordered_to: Option<LocationId> = match &order {
-        Some((order_id, ..)) if non_empty(req.order.as_ref()).is_some() => conn
-            .prepare_cached("SELECT location_id FROM orders WHERE id = ?1")?
-            .query_row([order_id], |r| r.get(0))
-            .optional()?,
+        Some((order_id, ..)) if non_empty(req.order.as_ref()).is_some() => {
+            conn.query_opt(&sql::ORDER_LOCATION, args![order_id], |r| r.get(0))?
+        }
         _ => None,
     };
     let location = match (non_empty(req.location.as_ref()), ordered_to) {
@@ -1119,12 +1020,10 @@ fn receive(
         ));
     }
     if let Some((order_id, reference, ordered, received)) = &order {
-        let ended: Option<(String, Option<String>)> = conn
-            .prepare_cached(
-                "SELECT status, closed_on FROM orders WHERE id = ?1 AND status <> 'open'",
-            )?
-            .query_row([order_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let ended: Option<(String, Option<String>)> =
+            conn.query_opt(&sql::ORDER_ENDED, args![order_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         if let Some((status, on)) = ended {
             warnings.push(format!(
                 "order {reference} line for {} was {status}{}; the receipt is recorded against it but nothing more is expected on it",
@@ -1193,17 +1092,14 @@ fn receive(
 /// The order line a receipt counts against: `--order REF` must name a line
 /// for this item; a `reference` that names one links quietly.
 fn order_line(
-    conn: &Connection,
+    conn: Conn<'_>,
     item: &Item,
     req: &MovementRequest,
 ) -> Result<Option<(i64, String, i64, i64)>> {
     let lookup = |reference: &str| -> Result<Option<(i64, String, i64, i64)>> {
-        Ok(conn
-            .prepare_cached(sql::ORDER_LINE)?
-            .query_row(params![reference, item.id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?)
+        conn.query_opt(&sql::ORDER_LINE, args![reference, item.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
     };
     if let Some(reference) = non_empty(req.order.as_ref()) {
         return match lookup(reference)? {
@@ -1229,36 +1125,28 @@ pub type Held = (Lot, Portion, i64);
 
 /// Usable lots of an item at a location with stock, by portion, as FEFO
 /// allocates them.
-pub(crate) fn lots_with_stock(
-    conn: &Connection,
+pub(crate) fn lots_with_stock<'c>(
+    conn: impl Into<Conn<'c>>,
     item: &Item,
     location_id: LocationId,
 ) -> Result<Vec<Held>> {
-    lots_at(conn, item, location_id, sql::LOTS_WITH_STOCK)
+    let conn = conn.into();
+    lots_at(conn, item, location_id, &sql::LOTS_WITH_STOCK)
 }
 
-fn lots_at(
-    conn: &Connection,
-    item: &Item,
-    location_id: LocationId,
-    query: &str,
-) -> Result<Vec<Held>> {
-    let mut stmt = conn.prepare_cached(query)?;
-    let rows = stmt
-        .query_map(params![item.id, location_id], |r| {
-            Ok((
-                Lot {
-                    id: r.get(0)?,
-                    lot: r.get(1)?,
-                    expiry: parse_opt_date(r.get(2)?),
-                    status: LotStatus::from_db(&r.get::<_, String>(3)?),
-                },
-                portion_of(r.get_ref(4)?.as_str_or_null()?),
-                r.get(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+fn lots_at(conn: Conn<'_>, item: &Item, location_id: LocationId, query: &Sql) -> Result<Vec<Held>> {
+    conn.query_all(query, args![item.id, location_id], |r| {
+        Ok((
+            Lot {
+                id: r.get(0)?,
+                lot: r.get(1)?,
+                expiry: parse_opt_date(r.get(2)?),
+                status: LotStatus::from_db(&r.get::<String>(3)?),
+            },
+            portion_in(r, 4)?,
+            r.get(5)?,
+        ))
+    })
 }
 
 /// FEFO's order of two portions (SPEC §15): the earlier effective expiry
@@ -1323,7 +1211,7 @@ enum Take {
 /// named by `--opened`, else the lot's opened units first (SPEC §15).
 #[allow(clippy::too_many_arguments)]
 fn take_from_lot(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
@@ -1349,14 +1237,9 @@ fn take_from_lot(
     }
     let as_of = lk.lab_date(conn, req.at.get())?;
     let mut portions: Vec<(Portion, i64)> = {
-        let mut stmt = conn.prepare_cached(sql::PORTIONS)?;
-        stmt.query_map(params![lot.id, location.id], |r| {
-            Ok((
-                portion_of(r.get_ref(0)?.as_str_or_null()?),
-                r.get::<_, i64>(1)?,
-            ))
+        conn.query_all(&sql::PORTIONS, args![lot.id, location.id], |r| {
+            Ok((portion_in(r, 0)?, r.get::<i64>(1)?))
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?
     };
     for (portion, held) in &mut portions {
         *held = balance_at(conn, lk, lot, location, *portion, &at)?;
@@ -1427,7 +1310,7 @@ fn short_in_lot(
 }
 
 fn issue(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -1467,7 +1350,7 @@ fn issue(
         let at = req.at.stamp();
         let backdated = at.as_str() < recorded_at;
         let mut held = if backdated {
-            lots_at(conn, item, location.id, sql::LOTS_AT_LOCATION)?
+            lots_at(conn, item, location.id, &sql::LOTS_AT_LOCATION)?
         } else {
             lots_with_stock(conn, item, location.id)?
         };
@@ -1559,7 +1442,7 @@ fn check_issuable(
 /// how much is usable here, what is held but unusable, and where else
 /// usable stock is.
 fn short_of_usable(
-    conn: &Connection,
+    conn: Conn<'_>,
     item: &Item,
     location: &Location,
     held: &[Held],
@@ -1593,15 +1476,11 @@ fn short_of_usable(
         ));
     }
     let mut elsewhere = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT b.location_id, loc.code FROM balances b JOIN locations loc ON loc.id = b.location_id \
-         WHERE b.item_id = ?1 AND b.location_id <> ?2 AND b.quantity > 0 GROUP BY b.location_id ORDER BY loc.code",
+    let others = conn.query_all(
+        &sql::OTHER_LOCATIONS_WITH_STOCK,
+        args![item.id, location.id],
+        |r| Ok((r.get::<LocationId>(0)?, r.get::<String>(1)?)),
     )?;
-    let others = stmt
-        .query_map(params![item.id, location.id], |r| {
-            Ok((r.get::<_, LocationId>(0)?, r.get::<_, String>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     for (loc_id, code) in others {
         let q: i64 = lots_with_stock(conn, item, loc_id)?
             .iter()
@@ -1627,7 +1506,7 @@ fn short_of_usable(
 
 #[allow(clippy::too_many_arguments)]
 fn require_stock(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
@@ -1643,7 +1522,7 @@ fn require_stock(
 }
 
 fn transfer(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -1705,7 +1584,7 @@ fn transfer(
 }
 
 fn adjust(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -1740,7 +1619,7 @@ fn adjust(
 }
 
 fn count(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -1779,7 +1658,7 @@ fn count(
 }
 
 fn dispose(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -1801,7 +1680,7 @@ fn dispose(
     )?;
     let stream = if req.write_waste {
         match non_empty(req.waste_stream.as_ref()).or(item.waste_stream.as_deref()) {
-            Some(code) => Some(waste::find_stream(conn, code)?),
+            Some(code) => Some(waste::find_stream(conn.sqlite()?, code)?),
             // Hazard text or GHS data (SPEC §2 `dispose`, §16).
             None if item.is_hazardous() => {
                 return Err(Error::missing(
@@ -1854,7 +1733,7 @@ fn dispose(
                 item.code, item.name
             );
             Some(waste::record_disposal(
-                conn,
+                conn.sqlite()?,
                 &waste::DisposalRecord {
                     date: &lk.lab_date(conn, req.at.get())?.to_string(),
                     stream: &stream.code,
@@ -1881,7 +1760,7 @@ fn dispose(
 /// lot must be usable; the sealed units must be there at the time the
 /// opening is dated (never before they were received, never in the future).
 fn open(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -1919,7 +1798,7 @@ fn open(
         check_issuable(item, &lot, None, as_of, false)?;
         lot
     } else {
-        let mut held = lots_at(conn, item, location.id, sql::LOTS_AT_LOCATION)?;
+        let mut held = lots_at(conn, item, location.id, &sql::LOTS_AT_LOCATION)?;
         held.retain(|(_, p, _)| p.is_none());
         for (lot, _, q) in &mut held {
             *q = balance_at(conn, lk, lot, &location, None, &at)?;
@@ -1985,7 +1864,7 @@ fn open(
 /// exported reversal of an opening becomes): units of the opened portion
 /// `opened_on` go back to sealed, with a reason.
 fn close(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     req: &MovementRequest,
@@ -2014,18 +1893,14 @@ fn close(
 /// The one location where a lot has sealed stock, for `open --lot` without
 /// `--location`; more than one needs `--location`.
 fn sole_location_of(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     lot: &Lot,
 ) -> Result<Rc<Location>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT loc.code FROM balances b JOIN locations loc ON loc.id = b.location_id \
-         WHERE b.lot_id = ?1 AND b.opened_on = '' AND b.quantity > 0 ORDER BY loc.code",
-    )?;
-    let codes = stmt
-        .query_map([lot.id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let codes = conn.query_all(&sql::SEALED_LOCATIONS_OF_LOT, args![lot.id], |r| {
+        r.get::<String>(0)
+    })?;
     match codes.as_slice() {
         [] => lk.location(conn, DEFAULT_LOCATION),
         [one] => lk.location(conn, one),
@@ -2045,14 +1920,15 @@ fn sole_location_of(
 /// movement is reversed at most once, and a reversal is not reversed
 /// (record the movement again instead). Every reversal says why (SPEC §9
 /// `reverse … --reason R`): the reason is stored on the reversal.
-pub(crate) fn reverse(
-    conn: &Connection,
+pub(crate) fn reverse<'c>(
+    conn: impl Into<Conn<'c>>,
     id: i64,
     reason: Option<&str>,
     at: Timestamp,
     user: &str,
     recorded_at: &str,
 ) -> Result<Outcome> {
+    let conn = conn.into();
     let reason = reason
         .map(str::trim)
         .filter(|r| !r.is_empty())
@@ -2062,31 +1938,22 @@ pub(crate) fn reverse(
                 "every reversal records why the movement is reversed (--reason)",
             )
         })?;
-    let original = conn
-        .prepare_cached(
-            "SELECT m.kind, m.item_id, m.lot_id, m.location_id, m.to_location_id, m.quantity, \
-             coalesce(m.order_id, CASE WHEN m.kind = 'receive' OR m.kind = 'adjust' THEN \
-               (SELECT o.id FROM orders o WHERE o.reference = m.reference AND o.item_id = m.item_id) END), \
-             (SELECT r.id FROM movements r WHERE r.reverses = m.id), m.opened_on, m.to_opened_on \
-             FROM movements m WHERE m.id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok((
-                (
-                    r.get::<_, String>(0)?,
-                    r.get::<_, ItemId>(1)?,
-                    r.get::<_, LotId>(2)?,
-                    r.get::<_, LocationId>(3)?,
-                    r.get::<_, Option<LocationId>>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, Option<i64>>(6)?,
-                    r.get::<_, Option<i64>>(7)?,
-                ),
-                portion_of(r.get_ref(8)?.as_str_or_null()?),
-                portion_of(r.get_ref(9)?.as_str_or_null()?),
-            ))
-        })
-        .optional()?;
+    let original = conn.query_opt(&sql::MOVEMENT_TO_REVERSE, args![id], |r| {
+        Ok((
+            (
+                r.get::<String>(0)?,
+                r.get::<ItemId>(1)?,
+                r.get::<LotId>(2)?,
+                r.get::<LocationId>(3)?,
+                r.get::<Option<LocationId>>(4)?,
+                r.get::<i64>(5)?,
+                r.get::<Option<i64>>(6)?,
+                r.get::<Option<i64>>(7)?,
+            ),
+            portion_in(r, 8)?,
+            portion_in(r, 9)?,
+        ))
+    })?;
     let Some((
         (kind, item_id, lot_id, loc_id, to_id, quantity, order_id, reversed_by),
         opened,
@@ -2152,10 +2019,8 @@ pub(crate) fn reverse(
     )?;
     let mut warnings = Vec::new();
     if kind == "dispose" {
-        let waste: Option<i64> = conn
-            .prepare_cached("SELECT id FROM waste_records WHERE movement_id = ?1")?
-            .query_row([id], |r| r.get(0))
-            .optional()?;
+        let waste: Option<i64> =
+            conn.query_opt(&sql::WASTE_OF_MOVEMENT, args![id], |r| r.get(0))?;
         if let Some(w) = waste {
             warnings.push(format!(
                 "waste record {w} written by that disposal stays in the register; if the waste was not produced, withdraw it with `labstock waste correct {w} --withdraw --reason …`"
@@ -2173,49 +2038,38 @@ pub(crate) fn reverse(
 /// that `user` recorded and that is neither a reversal nor reversed.
 /// Walks the ledger back from its newest row (the rowid), so a user's
 /// recent work is found at once.
-pub(crate) fn last_reversible(conn: &Connection, user: &str) -> Result<i64> {
-    conn.prepare_cached(
-        "SELECT m.id FROM movements m WHERE m.user = ?1 AND m.kind <> 'reverse' \
-         AND NOT EXISTS (SELECT 1 FROM movements r WHERE r.reverses = m.id) \
-         ORDER BY m.id DESC LIMIT 1",
-    )?
-    .query_row([user], |r| r.get(0))
-    .optional()?
-    .ok_or_else(|| Error::NothingToReverse {
-        user: user.to_owned(),
-    })
+pub(crate) fn last_reversible<'c>(conn: impl Into<Conn<'c>>, user: &str) -> Result<i64> {
+    let conn = conn.into();
+    conn.query_opt(&sql::LAST_REVERSIBLE, args![user], |r| r.get(0))?
+        .ok_or_else(|| Error::NothingToReverse {
+            user: user.to_owned(),
+        })
 }
 
 fn movement_parts(
-    conn: &Connection,
+    conn: Conn<'_>,
     item_id: ItemId,
     lot_id: LotId,
     loc_id: LocationId,
     to_id: Option<LocationId>,
 ) -> Result<(Item, Lot, Location, Option<Location>)> {
-    let code: String = conn
-        .prepare_cached("SELECT code FROM items WHERE id = ?1")?
-        .query_row([item_id], |r| r.get(0))?;
+    let code: String = conn.query_one(&sql::ITEM_CODE, args![item_id], |r| r.get(0))?;
     let item = find_item(conn, &code)?;
-    let lot_name: String = conn
-        .prepare_cached("SELECT lot FROM lots WHERE id = ?1")?
-        .query_row([lot_id], |r| r.get(0))?;
+    let lot_name: String = conn.query_one(&sql::LOT_NAME, args![lot_id], |r| r.get(0))?;
     let lot = existing_lot(conn, &item, &lot_name)?;
     let location = location_by_id(conn, loc_id)?;
     let to = to_id.map(|id| location_by_id(conn, id)).transpose()?;
     Ok((item, lot, location, to))
 }
 
-fn location_by_id(conn: &Connection, id: LocationId) -> Result<Location> {
-    Ok(conn
-        .prepare_cached("SELECT id, code, name FROM locations WHERE id = ?1")?
-        .query_row([id], |r| {
-            Ok(Location {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                name: r.get(2)?,
-            })
-        })?)
+fn location_by_id(conn: Conn<'_>, id: LocationId) -> Result<Location> {
+    conn.query_one(&sql::LOCATION_BY_ID, args![id], |r| {
+        Ok(Location {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
+        })
+    })
 }
 
 /// One (item, lot, location) balance as of a date, with what reports need
@@ -2249,77 +2103,72 @@ pub struct StockFilter {
 /// balances, less the movements stamped after that moment. For today this
 /// reads the balances and an empty index range, so its cost grows with the
 /// number of balances, never with the length of the ledger.
-pub fn stock_as_of(
-    conn: &Connection,
+pub fn stock_as_of<'c>(
+    conn: impl Into<Conn<'c>>,
     filter: StockFilter,
     as_of: NaiveDate,
 ) -> Result<Vec<StockLine>> {
+    let conn = conn.into();
     let after = end_of_day(as_of, crate::settings::lab_zone(conn)?);
-    let mut later = conn.prepare_cached(sql::MOVEMENTS_AFTER)?;
     // What came after the as-of date, taken back off the balances below.
     // Usually nothing (as of today): then a zero balance stays zero and
     // is skipped in SQL before any join.
     let mut undo: HashMap<(LotId, LocationId, Portion), i64> = HashMap::new();
-    let rows = later.query_map(
-        params![after, filter.item_id, filter.lot_id, filter.location_id],
+    conn.for_each(
+        &sql::MOVEMENTS_AFTER,
+        args![after, filter.item_id, filter.lot_id, filter.location_id],
         |r| {
-            Ok((
-                r.get::<_, LotId>(0)?,
-                legs(
-                    r.get::<_, LocationId>(1)?,
-                    r.get::<_, Option<LocationId>>(2)?,
-                    portion_of(r.get_ref(4)?.as_str_or_null()?),
-                    portion_of(r.get_ref(5)?.as_str_or_null()?),
-                    r.get::<_, i64>(3)?,
-                ),
-            ))
+            let lot = r.get::<LotId>(0)?;
+            let legs = legs(
+                r.get::<LocationId>(1)?,
+                r.get::<Option<LocationId>>(2)?,
+                portion_in(r, 4)?,
+                portion_in(r, 5)?,
+                r.get::<i64>(3)?,
+            );
+            for (loc, portion, q) in legs.into_iter().flatten() {
+                *undo.entry((lot, loc, portion)).or_default() += q;
+            }
+            Ok(())
         },
     )?;
-    for row in rows {
-        let (lot, legs) = row?;
-        for (loc, portion, q) in legs.into_iter().flatten() {
-            *undo.entry((lot, loc, portion)).or_default() += q;
-        }
-    }
     let query = if filter.lot_id.is_some() {
-        sql::STOCK_OF_LOT
+        &sql::STOCK_OF_LOT
     } else if filter.item_id.is_some() {
-        sql::STOCK_OF_ITEM
+        &sql::STOCK_OF_ITEM
     } else if filter.location_id.is_some() {
-        sql::STOCK_AT_LOCATION
+        &sql::STOCK_AT_LOCATION
     } else {
-        sql::STOCK_ALL
+        &sql::STOCK_ALL
     };
-    let mut stmt = conn.prepare_cached(query)?;
-    let mut lines: Vec<StockLine> = stmt
-        .query_map(
-            params![
-                filter.item_id,
-                filter.location_id,
-                filter.lot_id,
-                undo.is_empty()
-            ],
-            |r| {
-                let expiry = parse_opt_date(r.get(5)?);
-                let opened = portion_of(r.get_ref(7)?.as_str_or_null()?);
-                let in_use: Option<i64> = r.get(8)?;
-                Ok(StockLine {
-                    item_id: r.get(0)?,
-                    item: r.get(1)?,
-                    name: r.get(2)?,
-                    lot_id: r.get(3)?,
-                    lot: r.get(4)?,
-                    expiry,
-                    opened_on: opened,
-                    effective_expiry: effective_expiry(expiry, opened, in_use),
-                    status: LotStatus::from_db(&r.get::<_, String>(6)?),
-                    location_id: r.get(9)?,
-                    location: r.get(10)?,
-                    quantity: r.get(11)?,
-                })
-            },
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut lines: Vec<StockLine> = conn.query_all(
+        query,
+        args![
+            filter.item_id,
+            filter.location_id,
+            filter.lot_id,
+            undo.is_empty()
+        ],
+        |r| {
+            let expiry = parse_opt_date(r.get(5)?);
+            let opened = portion_in(r, 7)?;
+            let in_use: Option<i64> = r.get(8)?;
+            Ok(StockLine {
+                item_id: r.get(0)?,
+                item: r.get(1)?,
+                name: r.get(2)?,
+                lot_id: r.get(3)?,
+                lot: r.get(4)?,
+                expiry,
+                opened_on: opened,
+                effective_expiry: effective_expiry(expiry, opened, in_use),
+                status: LotStatus::from_db(&r.get::<String>(6)?),
+                location_id: r.get(9)?,
+                location: r.get(10)?,
+                quantity: r.get(11)?,
+            })
+        },
+    )?;
     // Lot status as it stood at the end of the date: the one definition
     // every report uses (`lots::statuses_changed_after`; an empty index
     // range for today).
@@ -2352,10 +2201,8 @@ pub fn stock_as_of(
 impl Store {
     /// Record one movement as its own transaction.
     pub fn record(&mut self, req: &MovementRequest, now: Timestamp) -> Result<Outcome> {
-        let tx = self.write()?;
-        let outcome = record(&tx, req, &now.stamp())?;
-        tx.commit()?;
-        Ok(outcome)
+        let stamp = now.stamp();
+        self.transact(|conn| record(conn, req, &stamp))
     }
 
     /// Reverse movement `id` as its own transaction.
@@ -2366,10 +2213,8 @@ impl Store {
         now: Timestamp,
         user: &str,
     ) -> Result<Outcome> {
-        let tx = self.write()?;
-        let outcome = reverse(&tx, id.get(), reason, now, user, &now.stamp())?;
-        tx.commit()?;
-        Ok(outcome)
+        let stamp = now.stamp();
+        self.transact(|conn| reverse(conn, id.get(), reason, now, user, &stamp))
     }
 
     /// Reverse the latest movement `user` recorded that can still be
@@ -2382,16 +2227,17 @@ impl Store {
         now: Timestamp,
         user: &str,
     ) -> Result<(MovementId, Outcome)> {
-        let tx = self.write()?;
-        let id = last_reversible(&tx, user)?;
-        let outcome = reverse(&tx, id, reason, now, user, &now.stamp())?;
-        tx.commit()?;
-        Ok((MovementId::new(id), outcome))
+        let stamp = now.stamp();
+        self.transact(|conn| {
+            let id = last_reversible(conn, user)?;
+            let outcome = reverse(conn, id, reason, now, user, &stamp)?;
+            Ok((MovementId::new(id), outcome))
+        })
     }
 
     /// Stock lines as of a date, filtered.
     pub fn stock(&self, filter: StockFilter, as_of: NaiveDate) -> Result<Vec<StockLine>> {
-        stock_as_of(&self.conn, filter, as_of)
+        self.read(|conn| stock_as_of(conn, filter, as_of))
     }
 
     /// The filter for `stock`: an item, a location and a lot of that item,
@@ -2402,18 +2248,20 @@ impl Store {
         location: Option<&str>,
         lot: Option<&str>,
     ) -> Result<StockFilter> {
-        let item = item.map(|c| find_item(&self.conn, c)).transpose()?;
-        let mut filter = StockFilter {
-            item_id: item.as_ref().map(|i| i.id),
-            location_id: location
-                .map(|l| find_location(&self.conn, l))
-                .transpose()?
-                .map(|l| l.id),
-            lot_id: None,
-        };
-        if let (Some(item), Some(lot)) = (&item, lot) {
-            filter.lot_id = Some(existing_lot(&self.conn, item, lot)?.id);
-        }
-        Ok(filter)
+        self.read(|conn| {
+            let item = item.map(|c| find_item(conn, c)).transpose()?;
+            let mut filter = StockFilter {
+                item_id: item.as_ref().map(|i| i.id),
+                location_id: location
+                    .map(|l| find_location(conn, l))
+                    .transpose()?
+                    .map(|l| l.id),
+                lot_id: None,
+            };
+            if let (Some(item), Some(lot)) = (&item, lot) {
+                filter.lot_id = Some(existing_lot(conn, item, lot)?.id);
+            }
+            Ok(filter)
+        })
     }
 }

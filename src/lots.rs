@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use crate::acceptance;
@@ -179,34 +179,26 @@ pub fn status_as_of(conn: &Connection, lot_id: LotId, as_of: NaiveDate) -> Resul
 /// records through `lot_events_lot` and `lot_acceptances_lot`, so the cost
 /// grows with the changes since `as_of`, not with the number of lots.
 /// (Openings are dated: see [`opening_as_of`].)
-pub fn statuses_changed_after(
-    conn: &Connection,
+pub fn statuses_changed_after<'c>(
+    conn: impl Into<crate::store::Conn<'c>>,
     as_of: NaiveDate,
 ) -> Result<HashMap<LotId, LotStatus>> {
+    use crate::store::sql::ledger as sql;
+    let conn = conn.into();
     let zone = crate::settings::lab_zone(conn)?;
     let end = end_of_day(as_of, zone);
-    let mut changed: Vec<LotId> = conn
-        .prepare_cached(
-            "SELECT lot_id FROM lot_events WHERE at >= ?1 AND action <> 'open' \
-             UNION SELECT lot_id FROM lot_acceptances WHERE at >= ?1 AND result <> 'pending'",
-        )?
-        .query_map([&end], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut changed: Vec<LotId> =
+        conn.query_all(&sql::LOTS_CHANGED_AFTER, crate::args![end], |r| r.get(0))?;
     if changed.is_empty() {
         return Ok(HashMap::new());
     }
     changed.sort_unstable();
-    let mut stmt = conn.prepare_cached(
-        "SELECT action, at FROM lot_events WHERE lot_id = ?1 AND action <> 'open' ORDER BY id",
-    )?;
-    let records = acceptance::records_by_lot(conn, Some(&changed))?;
+    let records = acceptance::records_of_lots(conn, &changed)?;
     let mut out = HashMap::with_capacity(changed.len());
     for lot in changed {
-        let events = stmt
-            .query_map([lot], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let events = conn.query_all(&sql::LOT_STATUS_EVENTS, crate::args![lot], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+        })?;
         let state = LotAsOf::replay(
             events.iter().map(|(a, at)| (a.as_str(), None, at.as_str())),
             Some(as_of),
@@ -226,7 +218,7 @@ pub fn statuses_changed_after(
 /// Write a lot's creation record in the caller's transaction (the
 /// ledger's `create_lot` and the migration that backfills old lots).
 pub(crate) fn record_creation(
-    conn: &Connection,
+    conn: crate::store::Conn<'_>,
     lot_id: LotId,
     item_id: ItemId,
     lot: &str,
@@ -234,22 +226,27 @@ pub(crate) fn record_creation(
     at: &str,
     user: &str,
 ) -> Result<i64> {
-    chain::append(
+    chain::append_cells(
         conn,
         &chain::LOT_CREATIONS,
-        params![lot_id, item_id, lot, expiry, at, user],
+        crate::args![lot_id, item_id, lot, expiry, at, user],
     )
 }
 
 /// The date of the lot's first stock-in (receipt, or a positive count or
 /// adjustment) at any location, through the index `movements_item`.
-fn first_received(conn: &Connection, item_id: ItemId, lot_id: LotId) -> Result<Option<NaiveDate>> {
+fn first_received<'c>(
+    conn: impl Into<crate::store::Conn<'c>>,
+    item_id: ItemId,
+    lot_id: LotId,
+) -> Result<Option<NaiveDate>> {
     let at: Option<String> = conn
-        .prepare_cached(
-            "SELECT min(at) FROM movements WHERE item_id = ?1 AND lot_id = ?2 AND quantity > 0",
+        .into()
+        .query_opt(
+            &crate::store::sql::ledger::FIRST_RECEIVED,
+            crate::args![item_id, lot_id],
+            |r| r.get(0),
         )?
-        .query_row(params![item_id, lot_id], |r| r.get(0))
-        .optional()?
         .flatten();
     Ok(at.and_then(|t| t.get(..10).and_then(parse_stored_date)))
 }
@@ -258,7 +255,7 @@ impl Store {
     /// An item's lots with expiry, opening, effective expiry, status and
     /// stock, earliest expiry first.
     pub fn lot_list(&self, code: &str) -> Result<Vec<LotListRow>> {
-        let conn = &self.conn;
+        let conn = self.sqlite()?;
         let item = find_item(conn, code)?;
         let mut stmt = conn.prepare(concat!(
             "SELECT l.lot, l.expiry, \
@@ -427,8 +424,8 @@ pub(crate) fn quarantine_available(
 
 /// An opening date must have happened: not after today, not before the
 /// lot first came into stock.
-pub(crate) fn validate_opening(
-    conn: &Connection,
+pub(crate) fn validate_opening<'c>(
+    conn: impl Into<crate::store::Conn<'c>>,
     item_code: &str,
     item_id: ItemId,
     lot_id: LotId,

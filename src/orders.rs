@@ -597,11 +597,11 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<Vec<OrderLine>> {
         let item_id = item
-            .map(|c| find_item(&self.conn, c))
+            .map(|c| find_item(self.sqlite()?, c))
             .transpose()?
             .map(|i| i.id);
         let mut lines = lines_as_of(
-            &self.conn,
+            self.sqlite()?,
             LineFilter {
                 item_id,
                 ..LineFilter::default()
@@ -609,7 +609,7 @@ impl Store {
             as_of,
         )?;
         if let Some(s) = supplier {
-            let s = crate::reorder::known_supplier(&self.conn, s)?;
+            let s = crate::reorder::known_supplier(self.sqlite()?, s)?;
             lines.retain(|l| {
                 l.supplier
                     .as_deref()
@@ -626,15 +626,17 @@ impl Store {
     /// received as of the end of `as_of`, and the movements received on it.
     pub fn order(&self, reference: &str, as_of: NaiveDate) -> Result<Order> {
         let reference = reference.trim();
-        let end = end_of_day(as_of, crate::settings::lab_zone(&self.conn)?);
+        let end = end_of_day(as_of, crate::settings::lab_zone(self.sqlite()?)?);
         let day = as_of.to_string();
         let lines = self
-            .conn
+            .sqlite()?
             .prepare_cached(LINES_OF_ORDER)?
             .query_map(params![end, reference], |r| line_from_row(r, &day))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         if lines.is_empty() {
-            let mut known = self.conn.prepare("SELECT DISTINCT reference FROM orders")?;
+            let mut known = self
+                .sqlite()?
+                .prepare("SELECT DISTINCT reference FROM orders")?;
             let known = known
                 .query_map([], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -646,7 +648,7 @@ impl Store {
             });
         }
         let receipts = self
-            .conn
+            .sqlite()?
             .prepare_cached(ORDER_RECEIPTS)?
             .query_map([reference], |r| {
                 Ok(OrderReceipt {

@@ -683,8 +683,8 @@ impl Store {
 
     /// An item's recipe: (component, quantity) in order.
     pub fn recipe(&self, code: &str) -> Result<Vec<(String, i64)>> {
-        let item = find_item(&self.conn, code)?;
-        recipe_of(&self.conn, item.id)
+        let item = find_item(self.sqlite()?, code)?;
+        recipe_of(self.sqlite()?, item.id)
     }
 }
 
@@ -853,8 +853,7 @@ impl Store {
 impl Store {
     /// Whether lot `lot` of `item` is a batch made by `prepare`.
     pub fn is_batch(&self, item: &Item, lot: &str) -> Result<bool> {
-        Ok(self
-            .conn
+        Ok(self.sqlite()?
             .prepare_cached(
                 "SELECT 1 FROM batches b JOIN lots l ON l.id = b.lot_id WHERE l.item_id = ?1 AND l.lot = ?2",
             )?

@@ -382,12 +382,12 @@ impl Store {
 
     /// `sds get`: the current revision of an item's SDS and its document.
     pub fn sds_document(&self, item: &str) -> Result<(Revision, Vec<u8>)> {
-        let item = find_item(&self.conn, item)?;
-        let Some((rev, hash)) = current(&self.conn, item.id, &item.code)? else {
+        let item = find_item(self.sqlite()?, item)?;
+        let Some((rev, hash)) = current(self.sqlite()?, item.id, &item.code)? else {
             return Err(Error::NoSds { item: item.code });
         };
         let doc: Vec<u8> = self
-            .conn
+            .sqlite()?
             .prepare_cached(sql::DOCUMENT)?
             .query_row([&hash[..]], |r| r.get(0))?;
         Ok((rev, doc))
@@ -396,10 +396,10 @@ impl Store {
     /// `sds list [ITEM]`: every revision, oldest first per item.
     pub fn sds_list(&self, item: Option<&str>) -> Result<Vec<Revision>> {
         let item_id = item
-            .map(|c| find_item(&self.conn, c))
+            .map(|c| find_item(self.sqlite()?, c))
             .transpose()?
             .map(|i| i.id);
-        let mut stmt = self.conn.prepare_cached(sql::LIST)?;
+        let mut stmt = self.sqlite()?.prepare_cached(sql::LIST)?;
         let rows = stmt
             .query_map([item_id], |r| {
                 let code: String = r.get(9)?;
@@ -415,7 +415,7 @@ impl Store {
     /// before `as_of` (`review`).
     pub fn sds_report(&self, as_of: NaiveDate, years: u32) -> Result<Vec<SdsReportRow>> {
         let cutoff = years_before(as_of, years).to_string();
-        let mut stmt = self.conn.prepare_cached(sql::HAZARDOUS_WITH_SDS)?;
+        let mut stmt = self.sqlite()?.prepare_cached(sql::HAZARDOUS_WITH_SDS)?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -448,10 +448,10 @@ impl Store {
     /// `report coshh [--location LOC]`: the hazardous-substance inventory.
     pub fn coshh_report(&self, location: Option<&str>) -> Result<Vec<CoshhRow>> {
         let loc = location
-            .map(|l| crate::catalogue::find_location(&self.conn, l))
+            .map(|l| crate::catalogue::find_location(self.sqlite()?, l))
             .transpose()?
             .map(|l| l.id);
-        let mut stmt = self.conn.prepare_cached(sql::COSHH)?;
+        let mut stmt = self.sqlite()?.prepare_cached(sql::COSHH)?;
         let rows = stmt
             .query_map([loc], |r| {
                 Ok(CoshhRow {

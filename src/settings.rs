@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::chain;
@@ -60,12 +59,7 @@ pub struct Setting {
     pub set_by: String,
 }
 
-mod sql {
-    pub(super) const CURRENT: &str =
-        "SELECT value FROM settings WHERE key = ?1 ORDER BY id DESC LIMIT 1";
-    pub(super) const ALL: &str = "SELECT s.key, s.value, s.at, s.user FROM settings s \
-         WHERE s.id = (SELECT max(id) FROM settings t WHERE t.key = s.key) ORDER BY s.key";
-}
+use crate::store::sql::settings as sql;
 
 /// Check a key and its value, returning the value as stored.
 fn validate(key: &str, value: &str) -> Result<String> {
@@ -94,22 +88,33 @@ fn validate(key: &str, value: &str) -> Result<String> {
 }
 
 /// The value in force for `key`.
-pub(crate) fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(sql::CURRENT)?
-        .query_row([key], |r| r.get(0))
-        .optional()?)
+pub(crate) fn get<'c>(
+    conn: impl Into<crate::store::Conn<'c>>,
+    key: &str,
+) -> Result<Option<String>> {
+    conn.into()
+        .query_opt(&sql::CURRENT, crate::args![key], |r| r.get(0))
 }
 
 /// Record a new value of `key` in the caller's transaction.
-pub(crate) fn set(conn: &Connection, key: &str, value: &str, at: &str, user: &str) -> Result<()> {
+pub(crate) fn set<'c>(
+    conn: impl Into<crate::store::Conn<'c>>,
+    key: &str,
+    value: &str,
+    at: &str,
+    user: &str,
+) -> Result<()> {
     let value = validate(key, value)?;
-    chain::append(conn, &chain::SETTINGS, params![key, value, at, user])?;
+    chain::append_cells(
+        conn.into(),
+        &chain::SETTINGS,
+        crate::args![key, value, at, user],
+    )?;
     Ok(())
 }
 
 /// The lab's time zone (UTC for a database that names none).
-pub(crate) fn lab_zone(conn: &Connection) -> Result<Tz> {
+pub(crate) fn lab_zone<'c>(conn: impl Into<crate::store::Conn<'c>>) -> Result<Tz> {
     Ok(get(conn, TIMEZONE)?
         .and_then(|z| z.parse::<Tz>().ok())
         .unwrap_or(Tz::UTC))
@@ -118,29 +123,27 @@ pub(crate) fn lab_zone(conn: &Connection) -> Result<Tz> {
 impl Store {
     /// The lab's time zone.
     pub fn lab_zone(&self) -> Result<Tz> {
-        lab_zone(&self.conn)
+        self.read(|conn| lab_zone(conn))
     }
 
     /// The value in force for `key`.
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         validate_key(key)?;
-        get(&self.conn, key)
+        self.read(|conn| get(conn, key))
     }
 
     /// Every setting in force, by key.
     pub fn settings(&self) -> Result<Vec<Setting>> {
-        let mut stmt = self.conn.prepare(sql::ALL)?;
-        let rows = stmt
-            .query_map([], |r| {
+        self.read(|conn| {
+            conn.query_all(&sql::ALL, crate::args![], |r| {
                 Ok(Setting {
                     key: r.get(0)?,
                     value: r.get(1)?,
                     set_at: r.get(2)?,
                     set_by: r.get(3)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 
     /// Set `key` to `value` as a new dated record; unchanged values are
@@ -152,14 +155,14 @@ impl Store {
         now: DateTime<Utc>,
         user: &str,
     ) -> Result<bool> {
-        let tx = self.write()?;
         let stored = validate(key, value)?;
-        if get(&tx, key)?.as_deref() == Some(stored.as_str()) {
-            return Ok(false);
-        }
-        set(&tx, key, &stored, &stamp(now), user)?;
-        tx.commit()?;
-        Ok(true)
+        self.transact(|conn| {
+            if get(conn, key)?.as_deref() == Some(stored.as_str()) {
+                return Ok(false);
+            }
+            set(conn, key, &stored, &stamp(now), user)?;
+            Ok(true)
+        })
     }
 }
 

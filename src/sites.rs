@@ -165,18 +165,18 @@ pub(crate) fn set_site_in(
 impl Store {
     /// The site `given` names, with its locations.
     pub fn site(&self, given: &str) -> Result<Site> {
-        find_site(&self.conn, given)
+        find_site(self.sqlite()?, given)
     }
 
     /// Every site a location names.
     pub fn sites(&self) -> Result<Vec<String>> {
-        known_sites(&self.conn)
+        known_sites(self.sqlite()?)
     }
 
     /// Every location with its site, by code.
     pub fn locations_with_sites(&self) -> Result<Vec<LocationAtSite>> {
         let mut stmt = self
-            .conn
+            .sqlite()?
             .prepare("SELECT code, name, site FROM locations ORDER BY code COLLATE BINARY")?;
         let rows = stmt
             .query_map([], |r| {

@@ -288,7 +288,7 @@ fn balance(
     portion: Portion,
 ) -> Result<i64> {
     Ok(conn
-        .prepare_cached(ledger::sql::BALANCE)?
+        .prepare_cached(ledger::sql::BALANCE.sqlite())?
         .query_row(
             params![lot_id, location_id, ledger::portion_key(portion)],
             |r| r.get(0),
@@ -536,11 +536,11 @@ impl Store {
 
     /// The count sheet: every line, sorted by item, lot.
     pub fn stocktake_sheet(&self, id: i64) -> Result<Vec<SheetLine>> {
-        let h = header(&self.conn, id)?;
-        let counts = latest_counts(&self.conn, id)?;
+        let h = header(self.sqlite()?, id)?;
+        let counts = latest_counts(self.sqlite()?, id)?;
         let mut rows = Vec::new();
-        for (line, _, book) in lines(&self.conn, id)? {
-            let (item, name, lot, expiry, _) = describe(&self.conn, line.0)?;
+        for (line, _, book) in lines(self.sqlite()?, id)? {
+            let (item, name, lot, expiry, _) = describe(self.sqlite()?, line.0)?;
             let counted = counts.iter().find(|c| c.0 == line).map(|c| c.3);
             rows.push(SheetLine {
                 item,
@@ -595,8 +595,8 @@ impl Store {
 
     /// Variances by line, with their value, and the totals.
     pub fn stocktake_review(&self, id: i64) -> Result<Review> {
-        let h = header(&self.conn, id)?;
-        let counts = latest_counts(&self.conn, id)?;
+        let h = header(self.sqlite()?, id)?;
+        let counts = latest_counts(self.sqlite()?, id)?;
         let mut review = Review {
             id,
             lines: Vec::new(),
@@ -605,8 +605,8 @@ impl Store {
             total_variance: 0,
             total_variance_value: Money(0),
         };
-        for (line, _, start_book) in lines(&self.conn, id)? {
-            let (item, name, lot, _, unit_cost) = describe(&self.conn, line.0)?;
+        for (line, _, start_book) in lines(self.sqlite()?, id)? {
+            let (item, name, lot, _, unit_cost) = describe(self.sqlite()?, line.0)?;
             let count = counts.iter().find(|c| c.0 == line);
             let (book, counted) = match count {
                 Some(c) => (c.2, Some(c.3)),
@@ -751,7 +751,7 @@ impl Store {
 
     /// Every stocktake, newest first.
     pub fn stocktakes(&self) -> Result<Vec<Summary>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.sqlite()?.prepare(
             "SELECT s.id, loc.code, s.category, s.blind, s.at, s.user, e.action, e.at, e.user, \
                     (SELECT count(*) FROM stocktake_lines l WHERE l.stocktake_id = s.id), \
                     (SELECT count(*) FROM (SELECT DISTINCT c.lot_id, c.opened_on FROM stocktake_counts c \

@@ -458,9 +458,7 @@ pub const UNKEPT: &str = "SELECT e.from_at, e.to_at, e.id FROM excursions e \
 pub const UNKEPT_COUNT: &str = "SELECT (SELECT count(*) FROM excursions WHERE location_id = ?1 AND to_at IS NOT NULL) \
      - (SELECT count(*) FROM excursion_lots WHERE location_id = ?1)";
 
-/// Drop the kept lots of a location's excursions that ended at or after a
-/// time.
-pub const UNKEEP: &str = "DELETE FROM excursion_lots WHERE location_id = ?1 AND to_at >= ?2";
+pub use crate::store::sql::temperature::UNKEEP;
 
 /// A movement dated `at` was posted at `location` (and into `to`): what
 /// those locations held during the excursions that ended at or after `at`
@@ -470,14 +468,13 @@ pub const UNKEEP: &str = "DELETE FROM excursion_lots WHERE location_id = ?1 AND 
 /// ledger calls this for every movement it posts except an `open` and its
 /// reversal, which move units between portions of one balance.
 pub(crate) fn unkeep_lots(
-    conn: &Connection,
+    conn: crate::store::Conn<'_>,
     location: LocationId,
     to: Option<LocationId>,
     at: &str,
 ) -> Result<()> {
-    let mut unkeep = conn.prepare_cached(UNKEEP)?;
     for place in std::iter::once(location).chain(to) {
-        unkeep.execute(params![place, at])?;
+        conn.execute(&UNKEEP, crate::args![place, at])?;
     }
     Ok(())
 }
@@ -1325,11 +1322,13 @@ impl Store {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<ReadingRow>> {
-        let zone = crate::settings::lab_zone(&self.conn)?;
-        let loc = location.map(|l| find_location(&self.conn, l)).transpose()?;
+        let zone = crate::settings::lab_zone(self.sqlite()?)?;
+        let loc = location
+            .map(|l| find_location(self.sqlite()?, l))
+            .transpose()?;
         let lo = from.map(|d| stamp(start_of_day(d, zone)));
         let hi = to.map(|d| crate::clock::end_of_day(d, zone));
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT loc.code, r.at, r.value, r.min, r.max, r.range_min, r.range_max, r.user, r.note \
              FROM temperature_readings r JOIN locations loc ON loc.id = r.location_id \
              WHERE (?1 IS NULL OR r.location_id = ?1) AND (?2 IS NULL OR r.at >= ?2) AND (?3 IS NULL OR r.at < ?3) \
@@ -1364,7 +1363,7 @@ impl Store {
         let sql = format!(
             "{STORED} WHERE (?1 IS NULL OR e.location_id = ?1) ORDER BY loc.code, e.first_at"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
         let rows = stmt
             .query_map([location], stored_from)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -1374,16 +1373,17 @@ impl Store {
     /// `report excursions`: every excursion (or only the undecided ones
     /// that need a decision), with the lots held during it.
     pub fn excursions(&self, location: Option<&str>, only_open: bool) -> Result<Vec<ExcursionRow>> {
+        let conn = self.sqlite()?;
         // One reading: the excursions, their kept lots and the ledger as
         // they stand together (a movement committed meanwhile would drop a
         // kept row after it was read). It also saves each of the thousands
         // of look-ups below its own lock and WAL check.
-        let _snapshot = if self.conn.is_autocommit() {
-            Some(self.conn.unchecked_transaction()?)
+        let _snapshot = if conn.is_autocommit() {
+            Some(conn.unchecked_transaction()?)
         } else {
             None
         };
-        let loc = location.map(|l| find_location(&self.conn, l)).transpose()?;
+        let loc = location.map(|l| find_location(conn, l)).transpose()?;
         let listed: Vec<Stored> = self
             .stored_excursions(loc.map(|l| l.id))?
             .into_iter()
@@ -1395,7 +1395,7 @@ impl Store {
         // the ledger, one sweep per location.
         let mut live: HashMap<i64, String> = HashMap::new();
         let mut by_location: HashMap<LocationId, Vec<&Stored>> = HashMap::new();
-        let mut kept = self.conn.prepare_cached(KEPT)?;
+        let mut kept = conn.prepare_cached(KEPT)?;
         for e in listed.iter().filter(|e| e.decided_lots.is_none()) {
             if let Some(to) = &e.to_at
                 && let Some(lots) = kept
@@ -1415,7 +1415,7 @@ impl Store {
                 .collect();
             for (e, held) in es
                 .iter()
-                .zip(held_during(&self.conn, location_id, &periods)?)
+                .zip(held_during(self.sqlite()?, location_id, &periods)?)
             {
                 live.insert(e.id, lots_text(&held));
             }
@@ -1551,13 +1551,13 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<ChartData> {
-        let zone = crate::settings::lab_zone(&self.conn)?;
-        let loc = monitored(&self.conn, location)?;
+        let zone = crate::settings::lab_zone(self.sqlite()?)?;
+        let loc = monitored(self.sqlite()?, location)?;
         let start = start_of_day(from, zone);
         let end = to
             .succ_opt()
             .map_or_else(|| start_of_day(to, zone), |d| start_of_day(d, zone));
-        let rows = read_rows(&self.conn, loc.id, &stamp(start), None)?;
+        let rows = read_rows(self.sqlite()?, loc.id, &stamp(start), None)?;
         let end_stamp = stamp(end);
         let points = rows
             .into_iter()
@@ -1589,9 +1589,9 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DayRow>> {
-        let zone = crate::settings::lab_zone(&self.conn)?;
-        let only = location.map(|l| monitored(&self.conn, l)).transpose()?;
-        let mut stmt = self.conn.prepare_cached(
+        let zone = crate::settings::lab_zone(self.sqlite()?)?;
+        let only = location.map(|l| monitored(self.sqlite()?, l)).transpose()?;
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT id, code FROM locations WHERE min_temp IS NOT NULL AND (?1 IS NULL OR id = ?1) ORDER BY code",
         )?;
         let locations: Vec<(LocationId, String)> = stmt
@@ -1603,7 +1603,7 @@ impl Store {
         );
         let mut out = Vec::new();
         for (id, code) in locations {
-            let rows = read_rows(&self.conn, id, &lo, Some(&hi))?;
+            let rows = read_rows(self.sqlite()?, id, &lo, Some(&hi))?;
             let mut days: Vec<DayRow> = Vec::new();
             let mut date = from;
             while date <= to {

@@ -149,7 +149,7 @@ impl Store {
         let limit_text = limit.to_string();
         // Rows whose maintained state is as of a day on or before `as_of`
         // are filtered here; later ones are replayed below.
-        let mut stmt = self.conn.prepare_cached(DUE_CANDIDATES)?;
+        let mut stmt = self.sqlite()?.prepare_cached(DUE_CANDIDATES)?;
         let candidates = stmt
             .query_map(params![as_of_text, limit_text], |r| {
                 let interval: Option<String> = r.get(6)?;
@@ -179,7 +179,7 @@ impl Store {
             .map(|c| c.id)
             .collect();
         let mut bulk = if to_replay.len() > BULK_REPLAY {
-            load_events_bulk(&self.conn, as_of, &to_replay)?
+            load_events_bulk(self.sqlite()?, as_of, &to_replay)?
         } else {
             HashMap::new()
         };
@@ -189,7 +189,7 @@ impl Store {
                 let mut events = if to_replay.len() > BULK_REPLAY {
                     bulk.remove(&c.id).unwrap_or_default()
                 } else {
-                    load_events(&self.conn, c.id, Some(as_of))?
+                    load_events(self.sqlite()?, c.id, Some(as_of))?
                 };
                 let s = state::replay(c.registered, &mut events, Some(as_of));
                 c.interval = s.interval;
@@ -208,7 +208,7 @@ impl Store {
                 continue;
             }
             let extension = match c.extension_id {
-                Some(id) => extension_note(&self.conn, id)?,
+                Some(id) => extension_note(self.sqlite()?, id)?,
                 None => None,
             };
             rows.push(CalibrationDueRow {
@@ -237,8 +237,8 @@ impl Store {
     /// The pre-use check (duty D2): is the asset in service and in
     /// calibration on `today`? Every reason it is not is given.
     pub fn equipment_check(&self, tag: &str, today: NaiveDate) -> Result<Fitness> {
-        let eq = find_equipment(&self.conn, tag)?;
-        let h = history(&self.conn, eq, Some(today))?;
+        let eq = find_equipment(self.sqlite()?, tag)?;
+        let h = history(self.sqlite()?, eq, Some(today))?;
         let s = &h.state;
         let tag = h.equipment.asset_tag.clone();
         let mut reasons = Vec::new();

@@ -296,7 +296,7 @@ impl Store {
 
     /// Look an asset up by tag.
     pub fn equipment(&self, tag: &str) -> Result<Equipment> {
-        find_equipment(&self.conn, tag)
+        find_equipment(self.sqlite()?, tag)
     }
 
     /// The register, by asset tag; optionally only one status or category.
@@ -305,7 +305,7 @@ impl Store {
         status: Option<Status>,
         category: Option<&str>,
     ) -> Result<Vec<Equipment>> {
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sqlite()?.prepare(&format!(
             "SELECT {EQUIPMENT_COLUMNS} FROM equipment \
              WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR category = ?2 COLLATE NOCASE) \
              ORDER BY asset_tag COLLATE BINARY"

@@ -906,8 +906,8 @@ impl Store {
     /// Everything recorded about an asset, replayed as of `as_of` (or to
     /// the end of its history).
     pub fn equipment_history(&self, tag: &str, as_of: Option<NaiveDate>) -> Result<AssetHistory> {
-        let eq = find_equipment(&self.conn, tag)?;
-        history(&self.conn, eq, as_of)
+        let eq = find_equipment(self.sqlite()?, tag)?;
+        history(self.sqlite()?, eq, as_of)
     }
 
     /// Prove the maintained calibration columns against a replay of every
@@ -915,7 +915,7 @@ impl Store {
     /// sentence per disagreement; empty when all agree.
     pub fn verify_equipment_state(&self) -> Result<Vec<String>> {
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare(&format!(
+        let mut stmt = self.sqlite()?.prepare(&format!(
             "SELECT {} FROM equipment ORDER BY asset_tag COLLATE BINARY",
             super::EQUIPMENT_COLUMNS
         ))?;
@@ -923,7 +923,7 @@ impl Store {
             .query_map([], super::equipment_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         for eq in list {
-            let mut events = load_events(&self.conn, eq.id, None)?;
+            let mut events = load_events(self.sqlite()?, eq.id, None)?;
             let s = state::replay(eq.registered_status, &mut events, None);
             let stored = (
                 eq.status,
@@ -961,7 +961,7 @@ impl Store {
                 ));
             }
         }
-        problems.extend(super::interval_changes::verify_intervals(&self.conn)?);
+        problems.extend(super::interval_changes::verify_intervals(self.sqlite()?)?);
         Ok(problems)
     }
 }

@@ -98,9 +98,15 @@ pub fn parse_busy_timeout(text: &str) -> Result<Duration> {
     Ok(Duration::from_millis(millis as u64))
 }
 
+/// The engine a [`Store`] is on.
+enum Engine {
+    Sqlite(Connection),
+    Postgres(std::cell::RefCell<crate::store::postgres::PgStore>),
+}
+
 /// An open labstock database.
 pub struct Store {
-    pub(crate) conn: Connection,
+    engine: Engine,
     path: PathBuf,
     read_only: bool,
     busy_timeout: Duration,
@@ -138,7 +144,7 @@ impl Store {
         let read_only = meta.permissions().readonly();
         let conn = connect(path, read_only, &before)?;
         let mut store = Store {
-            conn,
+            engine: Engine::Sqlite(conn),
             path: path.to_owned(),
             read_only,
             busy_timeout: options.busy_timeout,
@@ -167,9 +173,18 @@ impl Store {
     /// process may take the file as unused, checkpoint and delete the WAL
     /// under them.
     pub fn open_again(&self) -> Result<Store> {
+        if let Engine::Postgres(pg) = &self.engine {
+            let url = pg.borrow().url().clone();
+            return Store::open_postgres(
+                &url,
+                OpenOptions {
+                    busy_timeout: self.busy_timeout,
+                },
+            );
+        }
         let conn = connect(&self.path, self.read_only, &Sidecars::default())?;
         let mut store = Store {
-            conn,
+            engine: Engine::Sqlite(conn),
             path: self.path.clone(),
             read_only: self.read_only,
             busy_timeout: self.busy_timeout,
@@ -225,7 +240,7 @@ impl Store {
         }
         let conn = Connection::open(path).map_err(|e| classify_open_error(path, e))?;
         let mut store = Store {
-            conn,
+            engine: Engine::Sqlite(conn),
             path: path.to_owned(),
             read_only: false,
             busy_timeout: options.busy_timeout,
@@ -262,22 +277,56 @@ impl Store {
     /// Raw connection, for the integrity checks that must look beneath
     /// the domain API. Not public: nothing outside the library may reach
     /// SQL through the store.
-    pub(crate) fn connection(&self) -> &Connection {
-        &self.conn
+    pub(crate) fn connection(&self) -> Result<&Connection> {
+        self.sqlite()
+    }
+
+    /// The SQLite connection, or [`Error::NotOnPostgres`] on PostgreSQL:
+    /// what the code not yet ported to the storage seam (issue 15) reaches
+    /// storage through.
+    pub(crate) fn sqlite(&self) -> Result<&Connection> {
+        match &self.engine {
+            Engine::Sqlite(conn) => Ok(conn),
+            Engine::Postgres(pg) => Err(Error::NotOnPostgres {
+                command: String::new(),
+                database: pg.borrow().url().to_string(),
+            }),
+        }
+    }
+
+    pub(crate) fn sqlite_mut(&mut self) -> Result<&mut Connection> {
+        match &mut self.engine {
+            Engine::Sqlite(conn) => Ok(conn),
+            Engine::Postgres(pg) => Err(Error::NotOnPostgres {
+                command: String::new(),
+                database: pg.borrow().url().to_string(),
+            }),
+        }
+    }
+
+    /// The PostgreSQL database this store is on, if it is.
+    pub(crate) fn postgres_url(&self) -> Option<crate::store::postgres::Url> {
+        match &self.engine {
+            Engine::Sqlite(_) => None,
+            Engine::Postgres(pg) => Some(pg.borrow().url().clone()),
+        }
+    }
+
+    /// Which engine the database is on.
+    pub fn engine_kind(&self) -> crate::store::EngineKind {
+        match self.engine {
+            Engine::Sqlite(_) => crate::store::EngineKind::Sqlite,
+            Engine::Postgres(_) => crate::store::EngineKind::Postgres,
+        }
     }
 
     /// The connection settings a recorded movement's durability rests on
     /// (SPEC §2): foreign keys enforced, the WAL journal, synchronous FULL.
     pub fn durability(&self) -> Result<Durability> {
-        let foreign_keys: bool = self
-            .conn
-            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
-        let journal_mode: String = self
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-        let synchronous: i64 = self
-            .conn
-            .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        let conn = self.sqlite()?;
+        let foreign_keys: bool = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?;
+        let journal_mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        let synchronous: i64 = conn.query_row("PRAGMA synchronous", [], |r| r.get(0))?;
         let synchronous = match synchronous {
             0 => "off",
             1 => "normal",
@@ -294,7 +343,8 @@ impl Store {
     /// Bound this connection's page cache to `kib` KiB (SQLite's
     /// `cache_size`; a long-running server keeps several connections).
     pub fn limit_page_cache(&self, kib: i64) -> Result<()> {
-        self.conn.pragma_update(None, "cache_size", -kib.abs())?;
+        self.sqlite()?
+            .pragma_update(None, "cache_size", -kib.abs())?;
         Ok(())
     }
 
@@ -304,7 +354,9 @@ impl Store {
     /// The sink is process-wide (SQLite calls a plain function), so one
     /// traced store at a time.
     pub fn trace_statements(&mut self, sink: Option<fn(&str)>) {
-        trace::set(&mut self.conn, sink);
+        if let Engine::Sqlite(conn) = &mut self.engine {
+            trace::set(conn, sink);
+        }
     }
 
     /// Close the connection, reporting what SQLite reports (dropping a
@@ -312,9 +364,67 @@ impl Store {
     /// checkpoints the WAL into the file and removes `-wal` and `-shm`.
     pub fn close(self) -> Result<()> {
         let path = self.path;
-        self.conn
-            .close()
-            .map_err(|(_, e)| classify_open_error(&path, e))
+        match self.engine {
+            Engine::Sqlite(conn) => conn.close().map_err(|(_, e)| classify_open_error(&path, e)),
+            Engine::Postgres(_) => Ok(()),
+        }
+    }
+
+    /// Run `work` in one write transaction on either engine, committed
+    /// when it returns `Ok` (SQLite: IMMEDIATE, holding the write lock
+    /// from the start; PostgreSQL: READ COMMITTED with the row and
+    /// advisory locks of src/store/mod.rs, run again after a deadlock or
+    /// serialization failure a bounded number of times).
+    pub(crate) fn transact<T>(
+        &mut self,
+        mut work: impl FnMut(crate::store::Conn<'_>) -> Result<T>,
+    ) -> Result<T> {
+        match &mut self.engine {
+            Engine::Sqlite(_) => {
+                let tx = self.write()?;
+                let out = work(crate::store::sqlite::conn(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Engine::Postgres(pg) => pg.get_mut().transact(&mut work),
+        }
+    }
+
+    /// Run `work` on one consistent snapshot, reading only (SQLite: a
+    /// deferred read transaction; PostgreSQL: REPEATABLE READ, read only).
+    pub(crate) fn read<T>(
+        &self,
+        work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
+    ) -> Result<T> {
+        match &self.engine {
+            Engine::Sqlite(conn) => {
+                let tx = conn.unchecked_transaction()?;
+                let out = work(crate::store::sqlite::conn(&tx))?;
+                tx.finish()?;
+                Ok(out)
+            }
+            Engine::Postgres(pg) => pg.borrow_mut().read(work),
+        }
+    }
+
+    /// Open a labstock database on PostgreSQL (SPEC §12).
+    pub fn open_postgres(url: &crate::store::postgres::Url, options: OpenOptions) -> Result<Store> {
+        let pg = crate::store::postgres::PgStore::open(url)?;
+        Ok(Store {
+            engine: Engine::Postgres(std::cell::RefCell::new(pg)),
+            path: PathBuf::from(url.to_string()),
+            read_only: false,
+            busy_timeout: options.busy_timeout,
+        })
+    }
+
+    /// Open a database named by `--db`: a SQLite file, or a `postgres://`
+    /// URL.
+    pub fn open_any(db: &Path, options: OpenOptions) -> Result<Store> {
+        match crate::store::Db::from_arg(db)? {
+            crate::store::Db::Sqlite(path) => Store::open_with(&path, options),
+            crate::store::Db::Postgres(url) => Store::open_postgres(&url, options),
+        }
     }
 
     /// Begin the one IMMEDIATE transaction of a write command. Taking the
@@ -329,7 +439,7 @@ impl Store {
             });
         }
         let (path, waited) = (self.path.clone(), self.busy_timeout);
-        self.conn
+        self.sqlite_mut()?
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| Error::from(e).in_database(&path, waited))
     }
@@ -338,10 +448,10 @@ impl Store {
     /// wait in the WAL), then configure the connection, then migrate.
     /// Nothing before `configure` writes.
     fn identify_and_configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(self.busy_timeout)?;
+        let conn = self.sqlite()?;
+        conn.busy_timeout(self.busy_timeout)?;
         let read = |sql: &str| -> Result<i64> {
-            self.conn
-                .query_row(sql, [], |r| r.get(0))
+            conn.query_row(sql, [], |r| r.get(0))
                 .map_err(|e| classify_open_error(&self.path, e))
         };
         let app_id = read("PRAGMA application_id")?;
@@ -371,21 +481,21 @@ impl Store {
     /// reported as damage instead of read as wrong or missing rows (a few
     /// per cent on a full scan).
     fn configure(&mut self) -> Result<()> {
-        self.conn.busy_timeout(self.busy_timeout)?;
-        self.conn.pragma_update(None, "foreign_keys", true)?;
-        self.conn.pragma_update(None, "cell_size_check", true)?;
+        let conn = self.sqlite()?;
+        conn.busy_timeout(self.busy_timeout)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "cell_size_check", true)?;
         if self.read_only {
             return Ok(());
         }
-        let mode: String = self
-            .conn
+        let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| classify_open_error(&self.path, e))?;
         let _ = mode; // an in-memory file may refuse WAL; it still works
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
         // SQLite may still have opened the file read-only (a read-only
         // file system or directory, another owner's file).
-        self.read_only = self.conn.is_readonly(rusqlite::MAIN_DB)?;
+        self.read_only = conn.is_readonly(rusqlite::MAIN_DB)?;
         Ok(())
     }
 

@@ -684,7 +684,7 @@ pub(crate) fn reorder_report(
 impl Store {
     /// The reorder list (SPEC §3).
     pub fn reorder_report(&self, q: &ReorderQuery) -> Result<ReorderReport> {
-        reorder_report(&self.conn, q, None)
+        reorder_report(self.sqlite()?, q, None)
     }
 
     /// The reorder list of one site's locations as one pool (SPEC §12);
@@ -694,7 +694,7 @@ impl Store {
         q: &ReorderQuery,
         site: Option<&str>,
     ) -> Result<ReorderReport> {
-        reorder_report(&self.conn, q, site)
+        reorder_report(self.sqlite()?, q, site)
     }
 
     /// Give an item its own reorder levels at a location (`item level`).
@@ -753,8 +753,8 @@ impl Store {
 
     /// An item's own levels by location.
     pub fn location_levels(&self, item: &str) -> Result<Vec<LocationLevels>> {
-        let item = find_item(&self.conn, item)?;
-        let mut stmt = self.conn.prepare(
+        let item = find_item(self.sqlite()?, item)?;
+        let mut stmt = self.sqlite()?.prepare(
             "SELECT loc.code, il.reorder_level, il.max_level FROM item_levels il \
              JOIN locations loc ON loc.id = il.location_id WHERE il.item_id = ?1 ORDER BY loc.code COLLATE BINARY",
         )?;

@@ -106,10 +106,10 @@ impl Store {
         site: Option<&str>,
     ) -> Result<Vec<ExpiryRow>> {
         let site = site
-            .map(|s| crate::sites::find_site(&self.conn, s))
+            .map(|s| crate::sites::find_site(self.sqlite()?, s))
             .transpose()?;
         let location_id = location
-            .map(|l| find_location(&self.conn, l))
+            .map(|l| find_location(self.sqlite()?, l))
             .transpose()?
             .map(|l| l.id);
         let locations: HashMap<LocationId, String> = self
@@ -119,10 +119,10 @@ impl Store {
             .collect();
         let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
         let mut item_stmt = self
-            .conn
+            .sqlite()?
             .prepare_cached("SELECT code, name FROM items WHERE id = ?1")?;
         let mut rows = Vec::new();
-        for_each_balance(&self.conn, location_id, as_of, |b| {
+        for_each_balance(self.sqlite()?, location_id, as_of, |b| {
             if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
                 return Ok(());
             }

@@ -199,10 +199,10 @@ impl Store {
             ));
         }
         let site = site
-            .map(|s| crate::sites::find_site(&self.conn, s))
+            .map(|s| crate::sites::find_site(self.sqlite()?, s))
             .transpose()?;
         let location_id = location
-            .map(|l| find_location(&self.conn, l))
+            .map(|l| find_location(self.sqlite()?, l))
             .transpose()?
             .map(|l| l.id);
         let starts = week_starts(as_of, weeks);
@@ -214,14 +214,14 @@ impl Store {
             None => starts.last().map_or(as_of, |s| add_days(*s, 7)),
         };
         let mut used: HashMap<ItemId, Vec<i64>> = HashMap::new();
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.sqlite()?.prepare_cached(
             "SELECT m.item_id, m.at, m.quantity, m.location_id FROM movements m \
              WHERE m.at >= ?1 AND m.at < ?2 AND m.kind = 'issue' AND (?3 IS NULL OR m.location_id = ?3) \
                AND NOT EXISTS (SELECT 1 FROM movements r WHERE r.reverses = m.id AND r.at < ?4)",
         )?;
         // Weeks are weeks of the lab's calendar: a night shift's issue at
         // 00:30 BST on Monday counts in Monday's week.
-        let zone = crate::settings::lab_zone(&self.conn)?;
+        let zone = crate::settings::lab_zone(self.sqlite()?)?;
         let mut rows = stmt.query(params![
             stamp(start_of_day(first, zone)),
             stamp(start_of_day(end, zone)),
@@ -252,7 +252,7 @@ impl Store {
             }
         }
         let mut on_hand: HashMap<ItemId, i64> = HashMap::new();
-        for_each_balance(&self.conn, location_id, as_of, |b| {
+        for_each_balance(self.sqlite()?, location_id, as_of, |b| {
             if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
                 return Ok(());
             }
@@ -261,7 +261,7 @@ impl Store {
             }
             Ok(())
         })?;
-        let mut items = self.conn.prepare_cached(
+        let mut items = self.sqlite()?.prepare_cached(
             "SELECT id, code, name, unit, reorder_level, lead_time_days FROM items \
              WHERE active = 1 ORDER BY code COLLATE BINARY",
         )?;

@@ -98,7 +98,7 @@ impl Copied {
 /// The tables of the schema this binary creates, in creation order.
 fn schema_tables() -> Result<Vec<Table>> {
     let scratch = Store::create(Path::new(":memory:"), OpenOptions::default())?;
-    let conn = scratch.connection();
+    let conn = scratch.connection()?;
     let names: Vec<String> = conn
         .prepare(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
@@ -375,7 +375,7 @@ pub fn copy(source: &Db, target: &Db, options: OpenOptions) -> Result<Copied> {
     let mut reader = match source {
         Db::Sqlite(path) => {
             sqlite_source = Store::open_with(path, options)?;
-            Reader::Sqlite(sqlite_source.conn.transaction()?)
+            Reader::Sqlite(sqlite_source.sqlite_mut()?.transaction()?)
         }
         Db::Postgres(url) => {
             pg_source = PgStore::open(url)?;
@@ -518,7 +518,7 @@ fn sqlite_target_state(path: &Path, tables: &[Table], options: OpenOptions) -> R
     for table in tables {
         counts.push((
             table.name.clone(),
-            store.connection().query_row(
+            store.connection()?.query_row(
                 &format!("SELECT count(*) FROM {}", quote(&table.name)),
                 [],
                 |r| r.get::<_, i64>(0),

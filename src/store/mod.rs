@@ -1,16 +1,41 @@
 //! The storage seam (issue 15, SPEC §12): which engine a `--db` names, the
-//! PostgreSQL engine, and `copy` between engines.
+//! connection the rules reach storage through on either engine, each
+//! engine's implementation, and `copy` between engines.
 //!
-//! Today only the foundation stands: the SQLite engine is still
-//! `crate::db::Store` and the domain modules still hold its SQL; the
-//! PostgreSQL engine ([`postgres`]) creates and identifies a database,
-//! appends to a hash chain, locks a balance, and verifies every chain; and
-//! [`copy`] moves a whole lab between the two. Every other command refuses
-//! a PostgreSQL database with [`crate::Error::NotOnPostgres`] until the
-//! domain modules reach storage through one trait with an implementation
-//! per engine (`store/sqlite/`, `store/postgres/`).
+//! * [`Conn`] ([`conn`]) is a connection inside a transaction, on either
+//!   engine: `query_opt`, `query_one`, `query_all`, `for_each`, `execute`,
+//!   with parameters as `args![…]` ([`ToCell`]) and columns read with
+//!   `row.get::<T>(i)` ([`FromCell`]). No engine type crosses it.
+//! * Each statement is a [`Sql`] constant in [`sql`], one file per area:
+//!   the text both engines run, or one per engine side by side where the
+//!   dialects differ ([`Sql::each`]). Placeholders are `?N`.
+//! * [`sqlite`] and [`postgres`] implement the engine underneath
+//!   (`conn::Engine`): statements prepared once per connection, a chain's
+//!   append lock, its INSERT.
+//! * `crate::db::Store` holds either engine. `Store::transact` runs a
+//!   write (SQLite: IMMEDIATE; PostgreSQL: READ COMMITTED with the locks
+//!   below, retried); `Store::read` a consistent snapshot.
 //!
-//! # Concurrency on PostgreSQL (the design the seam will follow)
+//! **Porting an area** (the domain modules still holding rusqlite code):
+//! move its statements into `sql/<area>.rs` as `Sql` constants (quote
+//! identifiers PostgreSQL reserves, e.g. `"user"`; `COALESCE`, not
+//! `IFNULL`; `CAST(?N AS BIGINT) IS NULL` where a parameter is only tested
+//! for NULL; a collation in ORDER BY per engine: SQLite `COLLATE BINARY` /
+//! `NOCASE`, PostgreSQL `COLLATE "C"` / `labstock_nocase`); take
+//! `conn: Conn<'_>` (or `impl Into<Conn<'c>>` where unported callers still
+//! pass a rusqlite connection); write chained rows with
+//! `chain::append_cells`; make the `impl Store` methods use
+//! `self.transact`/`self.read`; add the command to the list in
+//! `cli::on_postgres`; test it on both engines (tests/cli/postgres.rs).
+//! Code that calls a part not yet ported reaches it with `conn.sqlite()?`,
+//! which on PostgreSQL refuses with [`crate::Error::NotOnPostgres`].
+//!
+//! Ported so far: the ledger (every movement, `reverse`, `stock` as of any
+//! date), the catalogue lookups, lot creation and statuses as of a date,
+//! settings. Every other command refuses a PostgreSQL database with
+//! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
+//!
+//! # Concurrency on PostgreSQL
 //!
 //! SQLite has one writer: an IMMEDIATE transaction holds the database's
 //! write lock from its first statement, so `chain::append` may take "last
@@ -47,8 +72,13 @@
 //! and retrying whole transactions, and reports keep reading without
 //! predicate locks.
 
+pub mod conn;
 pub mod copy;
 pub mod postgres;
+pub mod sql;
+pub mod sqlite;
+
+pub use conn::{Cell, Conn, EngineKind, FromCell, Row, Sql, ToCell};
 
 use std::path::{Path, PathBuf};
 

@@ -389,6 +389,6 @@ impl Store {
         &self,
         state: Option<ContainerStateFilter>,
     ) -> Result<Vec<ContainerRow>> {
-        list(&self.conn, state)
+        list(self.sqlite()?, state)
     }
 }

@@ -319,12 +319,12 @@ fn edit_stream(tx: &Transaction<'_>, code: &str, edit: &StreamEdit) -> Result<Wa
 impl Store {
     /// The waste streams, by code.
     pub fn waste_streams(&self) -> Result<Vec<WasteStream>> {
-        list_streams(&self.conn)
+        list_streams(self.sqlite()?)
     }
 
     /// One stream, by code in any spacing.
     pub fn waste_stream(&self, code: &str) -> Result<WasteStream> {
-        find_stream(&self.conn, code)
+        find_stream(self.sqlite()?, code)
     }
 
     /// Add a stream (`waste stream add`).

@@ -517,28 +517,28 @@ fn unconsigned(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Unconsigned>> 
 impl Store {
     /// The register: live records, by date (`report waste`).
     pub fn waste_report(&self, filter: &WasteFilter) -> Result<Vec<WasteRow>> {
-        rows(&self.conn, filter, true)
+        rows(self.sqlite()?, filter, true)
     }
 
     /// Every record, corrected ones and withdrawals included (`waste list`).
     pub fn waste_records(&self, filter: &WasteFilter) -> Result<Vec<WasteRow>> {
-        rows(&self.conn, filter, false)
+        rows(self.sqlite()?, filter, false)
     }
 
     /// Totals by stream, month and unit (`report waste --totals`).
     pub fn waste_totals(&self, filter: &WasteFilter) -> Result<Vec<TotalRow>> {
-        totals(&self.conn, filter)
+        totals(self.sqlite()?, filter)
     }
 
     /// The consignment register (`report consignments`); `from`/`to`
     /// select by collection date.
     pub fn consignment_register(&self, filter: &WasteFilter) -> Result<Vec<ConsignmentRow>> {
-        consignments(&self.conn, filter)
+        consignments(self.sqlite()?, filter)
     }
 
     /// Hazardous live records older than 30 days on `as_of` with no
     /// consignment note.
     pub fn unconsigned_hazardous(&self, as_of: NaiveDate) -> Result<Vec<Unconsigned>> {
-        unconsigned(&self.conn, as_of)
+        unconsigned(self.sqlite()?, as_of)
     }
 }

@@ -22,6 +22,7 @@ mod ledger;
 mod locations;
 mod opening;
 mod orders;
+mod pg_plans;
 mod plans;
 mod postgres;
 mod prepare;

@@ -4,12 +4,12 @@
 //! bytecode for the very SQL the library runs (its `sql` constants), not on
 //! time, so they hold on any machine.
 
-use labstock::catalogue::sql as catalogue;
 use labstock::chain;
 use labstock::history::sql as history;
-use labstock::ledger::sql as ledger;
 use labstock::reorder::sql as reorder;
 use labstock::sites::sql as sites;
+use labstock::store::sql::catalogue;
+use labstock::store::sql::ledger;
 use labstock::temperature;
 use labstock::waste::report as waste;
 use rusqlite::Connection;
@@ -92,11 +92,19 @@ fn catalogue_lookups_use_their_unique_indexes() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, catalogue::ITEM_BY_CODE, "sqlite_autoindex_items");
-    assert_searches(conn, catalogue::ITEM_BY_GTIN, "sqlite_autoindex_items");
     assert_searches(
         conn,
-        catalogue::LOCATION_BY_CODE,
+        catalogue::ITEM_BY_CODE.sqlite(),
+        "sqlite_autoindex_items",
+    );
+    assert_searches(
+        conn,
+        catalogue::ITEM_BY_GTIN.sqlite(),
+        "sqlite_autoindex_items",
+    );
+    assert_searches(
+        conn,
+        catalogue::LOCATION_BY_CODE.sqlite(),
         "sqlite_autoindex_locations",
     );
 }
@@ -116,11 +124,11 @@ fn single_movement_lookups_use_indexes() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, ledger::LOT_BY_NAME, "sqlite_autoindex_lots");
-    assert_searches(conn, ledger::BALANCE, "PRIMARY KEY");
-    assert_searches(conn, ledger::UPDATE_BALANCE, "PRIMARY KEY");
-    assert_searches(conn, ledger::ORDER_LINE, "sqlite_autoindex_orders");
-    assert_searches(conn, ledger::LOTS_WITH_STOCK, "balances_item");
+    assert_searches(conn, ledger::LOT_BY_NAME.sqlite(), "sqlite_autoindex_lots");
+    assert_searches(conn, ledger::BALANCE.sqlite(), "PRIMARY KEY");
+    assert_searches(conn, ledger::UPDATE_BALANCE.sqlite(), "PRIMARY KEY");
+    assert_searches(conn, ledger::ORDER_LINE.sqlite(), "sqlite_autoindex_orders");
+    assert_searches(conn, ledger::LOTS_WITH_STOCK.sqlite(), "balances_item");
 }
 
 #[test]
@@ -133,9 +141,9 @@ fn writes_of_one_movement_run_no_loop_and_no_temporary_table() {
     let conn = &raw;
     for sql in [
         chain::MOVEMENTS.insert_sql(),
-        ledger::INSERT_BALANCE,
-        ledger::UPDATE_BALANCE,
-        ledger::INSERT_LOT,
+        ledger::INSERT_BALANCE.sqlite(),
+        ledger::UPDATE_BALANCE.sqlite(),
+        ledger::INSERT_LOT.sqlite(),
     ] {
         let ops = opcodes(conn, sql);
         for bad in [
@@ -193,7 +201,7 @@ fn a_backdated_movement_reads_only_the_later_movements_of_its_lot() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, ledger::LATER_OF_LOT, "movements_lot_at");
+    assert_searches(conn, ledger::LATER_OF_LOT.sqlite(), "movements_lot_at");
 }
 
 #[test]
@@ -201,14 +209,18 @@ fn stock_as_of_reads_balances_by_index_and_only_later_movements() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, ledger::STOCK_OF_ITEM, "balances_item");
-    assert_searches(conn, ledger::STOCK_OF_LOT, "PRIMARY KEY");
-    assert_searches(conn, ledger::STOCK_AT_LOCATION, "balances_location");
+    assert_searches(conn, ledger::STOCK_OF_ITEM.sqlite(), "balances_item");
+    assert_searches(conn, ledger::STOCK_OF_LOT.sqlite(), "PRIMARY KEY");
+    assert_searches(
+        conn,
+        ledger::STOCK_AT_LOCATION.sqlite(),
+        "balances_location",
+    );
     // Today's balances: an empty range of movements_at, never a scan.
-    assert_searches(conn, ledger::MOVEMENTS_AFTER, "movements_at");
+    assert_searches(conn, ledger::MOVEMENTS_AFTER.sqlite(), "movements_at");
     // The whole stock list reads every balance (that is its answer), but
     // still never the ledger.
-    let all = plan(conn, ledger::STOCK_ALL);
+    let all = plan(conn, ledger::STOCK_ALL.sqlite());
     assert!(
         !all.iter()
             .any(|l| l.starts_with("SCAN m") || l.contains("movements")),
@@ -238,18 +250,24 @@ fn the_hot_queries_answer_like_the_commands() {
     let raw = lab.raw();
     let conn = &raw;
     let (id, lot): (i64, String) = conn
-        .query_row(ledger::LOT_BY_NAME, rusqlite::params![2, "A1"], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            ledger::LOT_BY_NAME.sqlite(),
+            rusqlite::params![2, "A1"],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!(lot, "A1");
     let fridge: i64 = conn
-        .query_row(catalogue::LOCATION_BY_CODE, ["fridge-1"], |r| r.get(0))
-        .unwrap();
-    let q: i64 = conn
-        .query_row(ledger::BALANCE, rusqlite::params![id, fridge, ""], |r| {
+        .query_row(catalogue::LOCATION_BY_CODE.sqlite(), ["fridge-1"], |r| {
             r.get(0)
         })
+        .unwrap();
+    let q: i64 = conn
+        .query_row(
+            ledger::BALANCE.sqlite(),
+            rusqlite::params![id, fridge, ""],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(q, 4);
 }
@@ -697,7 +715,7 @@ fn kept_excursion_lots_are_dropped_counted_and_read_by_index() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, temperature::UNKEEP, "excursion_lots_end");
+    assert_searches(conn, temperature::UNKEEP.sqlite(), "excursion_lots_end");
     assert_searches(conn, temperature::KEPT, "PRIMARY KEY");
     let lines = plan(conn, temperature::UNKEPT_COUNT);
     assert!(

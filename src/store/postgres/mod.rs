@@ -13,6 +13,7 @@
 //! underneath.)
 
 mod cell;
+pub(crate) mod conn;
 
 use std::fmt;
 use std::str::FromStr;
@@ -182,6 +183,17 @@ fn classify(e: &postgres::Error, user: Option<&str>) -> PgProblem {
             user: user.unwrap_or("").to_owned(),
         };
     }
+    // Two writers creating the same new balance or lot at once: the second
+    // fails on the key, and run again it finds the row (src/store/sql/ledger.rs).
+    if code == Some(&SqlState::UNIQUE_VIOLATION)
+        && e.as_db_error()
+            .and_then(|d| d.constraint())
+            .is_some_and(|c| c == "balances_pkey" || c == "lots_item_id_lot_key")
+    {
+        return PgProblem::Busy {
+            detail: "another writer created the same balance or lot at the same moment".into(),
+        };
+    }
     if code == Some(&SqlState::T_R_SERIALIZATION_FAILURE)
         || code == Some(&SqlState::T_R_DEADLOCK_DETECTED)
         || code == Some(&SqlState::LOCK_NOT_AVAILABLE)
@@ -336,6 +348,49 @@ impl PgStore {
             .map_err(|e| url.driver(&e))
     }
 
+    /// Run `work` in one write transaction (READ COMMITTED, with the
+    /// locks of src/store/mod.rs), again after a deadlock or
+    /// serialization failure up to [`RETRIES`] times, then reported as
+    /// busy.
+    pub(crate) fn transact<T>(
+        &mut self,
+        work: &mut dyn FnMut(crate::store::Conn<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let url = self.url.clone();
+        let mut attempt = 0;
+        loop {
+            let tx = self.client.transaction().map_err(|e| url.driver(&e))?;
+            let conn = conn::PgConn::new(tx, &url);
+            let outcome = work(crate::store::Conn::new(&conn)).and_then(|t| {
+                conn.commit()?;
+                Ok(t)
+            });
+            match outcome {
+                Err(Error::Postgres {
+                    problem: PgProblem::Busy { .. },
+                    ..
+                }) if attempt < RETRIES => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(5 << attempt));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Run `work` on one snapshot, reading only.
+    pub(crate) fn read<T>(
+        &mut self,
+        work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let url = self.url.clone();
+        let tx = self.snapshot()?;
+        let conn = conn::PgConn::new(tx, &url);
+        let out = work(crate::store::Conn::new(&conn))?;
+        conn.commit()?;
+        Ok(out)
+    }
+
     /// The URL, as people are shown it.
     pub fn url(&self) -> &Url {
         &self.url
@@ -439,6 +494,31 @@ fn chain_key(table: &Chained) -> i32 {
         .position(|t| t.table() == table.table())
         .and_then(|i| i32::try_from(i).ok())
         .unwrap_or(i32::MAX)
+}
+
+/// Take a chain's advisory lock, held to the end of the transaction.
+pub(crate) fn lock_chain(tx: &mut Transaction<'_>, url: &Url, table: &Chained) -> Result<()> {
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, $2)",
+        &[&LOCK_CLASS, &chain_key(table)],
+    )
+    .map_err(|e| url.driver(&e))?;
+    Ok(())
+}
+
+/// The INSERT of one row of a chained table, every column quoted.
+pub(crate) fn insert_chained_sql(table: &Chained) -> String {
+    let columns: Vec<String> = table.columns().iter().map(|c| quote(c)).collect();
+    let placeholders: Vec<String> = (2..=table.columns().len() + 1)
+        .map(|i| format!("${i}"))
+        .collect();
+    format!(
+        "INSERT INTO {} (id, {}, hash) VALUES ($1, {}, ${})",
+        quote(table.table()),
+        columns.join(", "),
+        placeholders.join(", "),
+        table.columns().len() + 2
+    )
 }
 
 /// Append one row to a chained table in the caller's transaction and

@@ -1,0 +1,348 @@
+//! The PostgreSQL engine of the storage seam: [`Engine`] over one
+//! transaction. Statements are written with SQLite's `?N` placeholders
+//! (src/store/conn.rs); they become `$N` once and stay prepared for the
+//! transaction's connection.
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::error::Error as StdError;
+
+use bytes::BytesMut;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Statement, Transaction};
+
+use super::Url;
+use crate::error::{Error, Result};
+use crate::store::conn::{Cell, Engine, EngineKind, Row, RowSource, Sql, ToCell, numbered_dollars};
+
+type BoxError = Box<dyn StdError + Sync + Send>;
+
+/// Rows fetched from a portal at a time.
+const BATCH: i32 = 1000;
+
+/// A transaction on PostgreSQL, as the seam's [`Engine`].
+pub(crate) struct PgConn<'t> {
+    tx: RefCell<Transaction<'t>>,
+    url: Url,
+    prepared: RefCell<HashMap<&'static str, Statement>>,
+}
+
+impl<'t> PgConn<'t> {
+    pub(crate) fn new(tx: Transaction<'t>, url: &Url) -> PgConn<'t> {
+        PgConn {
+            tx: RefCell::new(tx),
+            url: url.clone(),
+            prepared: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Commit the transaction.
+    pub(crate) fn commit(self) -> Result<()> {
+        let url = self.url;
+        self.tx.into_inner().commit().map_err(|e| url.driver(&e))
+    }
+
+    fn statement(&self, sql: &Sql) -> Result<Statement> {
+        if let Some(s) = self.prepared.borrow().get(sql.postgres()) {
+            return Ok(s.clone());
+        }
+        let text = numbered_dollars(sql.postgres());
+        let stmt = self
+            .tx
+            .borrow_mut()
+            .prepare(&text)
+            .map_err(|e| self.url.driver(&e))?;
+        self.prepared
+            .borrow_mut()
+            .insert(sql.postgres(), stmt.clone());
+        Ok(stmt)
+    }
+}
+
+/// A bound parameter as the driver takes it: whatever type the server
+/// inferred for its placeholder, within reason.
+#[derive(Debug)]
+struct Param<'a>(Cell<'a>);
+
+impl ToSql for Param<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
+        match (&self.0, ty) {
+            (Cell::Null, _) => Ok(IsNull::Yes),
+            (Cell::Integer(i), &Type::INT8) => i.to_sql(ty, out),
+            (Cell::Integer(i), &Type::INT4) => i32::try_from(*i)?.to_sql(ty, out),
+            (Cell::Integer(i), &Type::INT2) => i16::try_from(*i)?.to_sql(ty, out),
+            (Cell::Integer(i), &Type::BOOL) => (*i != 0).to_sql(ty, out),
+            #[allow(clippy::cast_precision_loss)]
+            (Cell::Integer(i), &Type::FLOAT8) => (*i as f64).to_sql(ty, out),
+            (Cell::Real(r), &Type::FLOAT8) => r.to_sql(ty, out),
+            (
+                Cell::Text(t),
+                &Type::TEXT | &Type::VARCHAR | &Type::NAME | &Type::BPCHAR | &Type::UNKNOWN,
+            ) => t.as_ref().to_sql(ty, out),
+            (Cell::Blob(b), &Type::BYTEA) => b.as_ref().to_sql(ty, out),
+            (v, ty) => {
+                Err(format!("{} cannot be bound where PostgreSQL expects {ty}", v.kind()).into())
+            }
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// A NUMERIC (what `sum` of bigints gives) read as an integer when it is
+/// whole, else as a real.
+struct Numeric(Cell<'static>);
+
+impl<'a> FromSql<'a> for Numeric {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> std::result::Result<Self, BoxError> {
+        let word = |i: usize| -> std::result::Result<i16, BoxError> {
+            let b = raw.get(i..i + 2).ok_or("short NUMERIC")?;
+            Ok(i16::from_be_bytes([b[0], b[1]]))
+        };
+        let ndigits = usize::try_from(word(0)?)?;
+        let weight = i32::from(word(2)?);
+        let sign = word(4)? as u16;
+        if sign == 0xC000 {
+            return Ok(Numeric(Cell::Real(f64::NAN)));
+        }
+        let mut whole: i128 = 0;
+        let mut fraction = 0.0f64;
+        for d in 0..ndigits {
+            let digit = i128::from(word(8 + 2 * d)?);
+            let power = weight - i32::try_from(d)?;
+            if power >= 0 {
+                whole = whole
+                    .checked_mul(10_000)
+                    .and_then(|w| w.checked_add(digit))
+                    .ok_or("NUMERIC too large")?;
+            } else {
+                #[allow(clippy::cast_precision_loss)]
+                let f = digit as f64 * 10_000f64.powi(power);
+                fraction += f;
+            }
+        }
+        // Digits above the last stored one count as zeros.
+        let stored_whole = (0..ndigits).filter(|d| weight - *d as i32 >= 0).count();
+        let missing = usize::try_from(weight + 1)
+            .unwrap_or(0)
+            .saturating_sub(stored_whole);
+        for _ in 0..missing {
+            whole = whole.checked_mul(10_000).ok_or("NUMERIC too large")?;
+        }
+        let negative = sign == 0x4000;
+        if fraction == 0.0 {
+            let n = i64::try_from(whole)?;
+            return Ok(Numeric(Cell::Integer(if negative { -n } else { n })));
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let value = whole as f64 + fraction;
+        Ok(Numeric(Cell::Real(if negative { -value } else { value })))
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::NUMERIC
+    }
+}
+
+struct PgRow<'a>(&'a postgres::Row);
+
+impl RowSource for PgRow<'_> {
+    fn column_names(&self) -> Vec<String> {
+        self.0
+            .columns()
+            .iter()
+            .map(|c| c.name().to_owned())
+            .collect()
+    }
+
+    fn cell(&self, i: usize) -> Result<Cell<'_>> {
+        let row = self.0;
+        let column = row.columns().get(i).ok_or_else(|| Error::Sqlite {
+            detail: format!("no column {i}"),
+        })?;
+        let bad = |e: postgres::Error| Error::Sqlite {
+            detail: format!("column {}: {e}", column.name()),
+        };
+        let ty = column.type_();
+        Ok(match *ty {
+            Type::INT8 => row
+                .try_get::<_, Option<i64>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, Cell::Integer),
+            Type::INT4 => row
+                .try_get::<_, Option<i32>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, |v| Cell::Integer(i64::from(v))),
+            Type::INT2 => row
+                .try_get::<_, Option<i16>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, |v| Cell::Integer(i64::from(v))),
+            Type::BOOL => row
+                .try_get::<_, Option<bool>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, |v| Cell::Integer(i64::from(v))),
+            Type::FLOAT8 => row
+                .try_get::<_, Option<f64>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, Cell::Real),
+            Type::FLOAT4 => row
+                .try_get::<_, Option<f32>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, |v| Cell::Real(f64::from(v))),
+            Type::NUMERIC => row
+                .try_get::<_, Option<Numeric>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, |n| n.0),
+            Type::BYTEA => row
+                .try_get::<_, Option<&[u8]>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, |b| Cell::Blob(Cow::Borrowed(b))),
+            _ => row
+                .try_get::<_, Option<&str>>(i)
+                .map_err(bad)?
+                .map_or(Cell::Null, |t| Cell::Text(Cow::Borrowed(t))),
+        })
+    }
+}
+
+impl Engine for PgConn<'_> {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Postgres
+    }
+
+    fn query(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        // Rows are fetched a batch at a time through a portal: memory stays
+        // bounded on a long export, and `each` may run statements of its own
+        // on this transaction between batches.
+        let portal = self
+            .tx
+            .borrow_mut()
+            .bind(&stmt, &refs)
+            .map_err(|e| self.url.driver(&e))?;
+        loop {
+            let rows = self
+                .tx
+                .borrow_mut()
+                .query_portal(&portal, BATCH)
+                .map_err(|e| self.url.driver(&e))?;
+            for r in &rows {
+                let source = PgRow(r);
+                if !each(&Row::new(&source))? {
+                    return Ok(());
+                }
+            }
+            if rows.len() < BATCH as usize {
+                return Ok(());
+            }
+        }
+    }
+
+    fn query_first(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
+        let row = {
+            let mut tx = self.tx.borrow_mut();
+            let mut rows = tx
+                .query_raw(&stmt, bound.iter().map(|b| b as &(dyn ToSql + Sync)))
+                .map_err(|e| self.url.driver(&e))?;
+            let row = rows.next().map_err(|e| self.url.driver(&e))?;
+            // The rest of the rows, if any, are read and dropped here (an
+            // iterator that has ended must not be asked again).
+            if row.is_some() {
+                while rows.next().map_err(|e| self.url.driver(&e))?.is_some() {}
+            }
+            row
+        };
+        match row {
+            Some(r) => first(&Row::new(&PgRow(&r))),
+            None => Ok(()),
+        }
+    }
+
+    fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {
+        let stmt = self.statement(sql)?;
+        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        let n = self
+            .tx
+            .borrow_mut()
+            .execute(&stmt, &refs)
+            .map_err(|e| self.url.driver(&e))?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    fn insert(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<i64> {
+        let mut id = None;
+        self.query(sql, params, &mut |r| {
+            id = Some(r.get::<i64>(0)?);
+            Ok(false)
+        })?;
+        id.ok_or_else(|| Error::Sqlite {
+            detail: format!("no id returned by {}", sql.postgres()),
+        })
+    }
+
+    fn lock_chain(&self, table: &crate::chain::Chained) -> Result<()> {
+        let mut tx = self.tx.borrow_mut();
+        super::lock_chain(&mut tx, &self.url, table)
+    }
+
+    fn insert_chained(
+        &self,
+        table: &crate::chain::Chained,
+        id: i64,
+        values: &[&dyn ToCell],
+        hash: &[u8],
+    ) -> Result<()> {
+        let key = table.insert_sql();
+        let cached = self.prepared.borrow().get(key).cloned();
+        let stmt = match cached {
+            Some(s) => s,
+            None => {
+                let s = self
+                    .tx
+                    .borrow_mut()
+                    .prepare(&super::insert_chained_sql(table))
+                    .map_err(|e| self.url.driver(&e))?;
+                self.prepared.borrow_mut().insert(key, s.clone());
+                s
+            }
+        };
+        let mut bound: Vec<Param<'_>> = Vec::with_capacity(values.len() + 2);
+        bound.push(Param(Cell::Integer(id)));
+        bound.extend(values.iter().map(|v| Param(v.to_cell())));
+        bound.push(Param(Cell::Blob(Cow::Borrowed(hash))));
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        self.tx
+            .borrow_mut()
+            .execute(&stmt, &refs)
+            .map_err(|e| self.url.driver(&e))?;
+        Ok(())
+    }
+
+    fn database(&self) -> String {
+        self.url.to_string()
+    }
+}

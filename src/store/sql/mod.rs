@@ -1,0 +1,13 @@
+//! Every statement of the areas ported to the storage seam (issue 15),
+//! one file per area, in the SQL both engines share; where the dialects
+//! differ a statement names each engine's text side by side
+//! ([`Sql::each`](crate::store::Sql::each)). Named so that the code and the
+//! query-plan tests (tests/cli/plans.rs, tests/cli/postgres.rs) use the
+//! same text.
+
+pub mod accounts;
+pub mod catalogue;
+pub mod export;
+pub mod ledger;
+pub mod settings;
+pub mod temperature;

@@ -1,0 +1,151 @@
+//! The SQLite engine of the storage seam: [`Engine`] over a rusqlite
+//! connection (or a transaction on it, which derefs to one). Statements are
+//! prepared once per connection (`prepare_cached`).
+//!
+//! The rest of today's SQLite code (opening, migrations, the domain
+//! modules' own statements) still lives in `crate::db` and the domain
+//! modules; it moves here as each area is ported to the seam (issue 15).
+
+use std::borrow::Cow;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ToSql};
+
+use crate::error::Result;
+use crate::store::conn::{Cell, Engine, EngineKind, Row, RowSource, Sql, ToCell};
+
+/// A bound parameter as rusqlite takes it.
+struct Bound<'a>(Cell<'a>);
+
+impl ToSql for Bound<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match &self.0 {
+            Cell::Null => ValueRef::Null,
+            Cell::Integer(i) => ValueRef::Integer(*i),
+            Cell::Real(r) => ValueRef::Real(*r),
+            Cell::Text(t) => ValueRef::Text(t.as_bytes()),
+            Cell::Blob(b) => ValueRef::Blob(b),
+        }))
+    }
+}
+
+/// The value of a column as the seam carries it.
+pub(crate) fn cell_of(v: ValueRef<'_>) -> Result<Cell<'_>> {
+    Ok(match v {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(i) => Cell::Integer(i),
+        ValueRef::Real(r) => Cell::Real(r),
+        ValueRef::Text(t) => Cell::Text(Cow::Borrowed(std::str::from_utf8(t).map_err(|e| {
+            crate::error::Error::Sqlite {
+                detail: format!("stored text is not UTF-8: {e}"),
+            }
+        })?)),
+        ValueRef::Blob(b) => Cell::Blob(Cow::Borrowed(b)),
+    })
+}
+
+struct SqliteRow<'a, 'stmt>(&'a rusqlite::Row<'stmt>);
+
+impl RowSource for SqliteRow<'_, '_> {
+    fn cell(&self, i: usize) -> Result<Cell<'_>> {
+        cell_of(self.0.get_ref(i)?)
+    }
+
+    fn column_names(&self) -> Vec<String> {
+        self.0
+            .as_ref()
+            .column_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+fn bind<'a>(params: &'a [&'a dyn ToCell]) -> Vec<Bound<'a>> {
+    params.iter().map(|p| Bound(p.to_cell())).collect()
+}
+
+impl Engine for Connection {
+    fn kind(&self) -> EngineKind {
+        EngineKind::Sqlite
+    }
+
+    fn query(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        let mut stmt = self.prepare_cached(sql.sqlite())?;
+        let bound = bind(params);
+        let refs: Vec<&dyn ToSql> = bound.iter().map(|b| b as &dyn ToSql).collect();
+        let mut rows = stmt.query(&*refs)?;
+        while let Some(r) = rows.next()? {
+            let source = SqliteRow(r);
+            if !each(&Row::new(&source))? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {
+        let mut stmt = self.prepare_cached(sql.sqlite())?;
+        let bound = bind(params);
+        let refs: Vec<&dyn ToSql> = bound.iter().map(|b| b as &dyn ToSql).collect();
+        Ok(stmt.execute(&*refs)?)
+    }
+
+    fn insert(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<i64> {
+        Engine::execute(self, sql, params)?;
+        Ok(self.last_insert_rowid())
+    }
+
+    fn lock_chain(&self, _: &crate::chain::Chained) -> Result<()> {
+        // The IMMEDIATE transaction already holds the database's one
+        // write lock.
+        Ok(())
+    }
+
+    fn insert_chained(
+        &self,
+        table: &crate::chain::Chained,
+        id: i64,
+        values: &[&dyn ToCell],
+        hash: &[u8],
+    ) -> Result<()> {
+        let mut stmt = self.prepare_cached(table.insert_sql())?;
+        let mut bound = Vec::with_capacity(values.len() + 2);
+        bound.push(Bound(Cell::Integer(id)));
+        bound.extend(values.iter().map(|v| Bound(v.to_cell())));
+        bound.push(Bound(Cell::Blob(Cow::Borrowed(hash))));
+        let refs: Vec<&dyn ToSql> = bound.iter().map(|b| b as &dyn ToSql).collect();
+        stmt.execute(&*refs)?;
+        Ok(())
+    }
+
+    fn database(&self) -> String {
+        self.path().unwrap_or("").to_owned()
+    }
+
+    fn sqlite(&self) -> Option<&Connection> {
+        Some(self)
+    }
+}
+
+impl<'c> From<&'c Connection> for crate::store::Conn<'c> {
+    fn from(c: &'c Connection) -> Self {
+        crate::store::Conn::new(c)
+    }
+}
+
+impl<'c> From<&'c rusqlite::Transaction<'_>> for crate::store::Conn<'c> {
+    fn from(t: &'c rusqlite::Transaction<'_>) -> Self {
+        crate::store::Conn::new(&**t)
+    }
+}
+
+/// The seam's connection over a SQLite connection or transaction.
+pub(crate) fn conn(c: &Connection) -> crate::store::Conn<'_> {
+    crate::store::Conn::new(c)
+}
