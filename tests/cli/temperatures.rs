@@ -1084,3 +1084,49 @@ fn an_upgraded_database_keeps_the_lots_of_the_excursions_it_already_has() {
     assert_eq!(kept(&lab), 0);
     assert_eq!(lots_by_id(&lab), lots_from_the_ledger(&lab));
 }
+
+/// The drop is the ledger's, through the storage seam: a movement posted
+/// on PostgreSQL drops the kept lots it reaches there too, and the lab
+/// copied back reports and proves what the ledger says.
+#[test]
+fn a_movement_posted_on_postgres_drops_the_kept_lots_it_reaches() {
+    let Some(db) = crate::postgres::PgDb::new("unkeep") else {
+        return;
+    };
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-21T07:00:00Z");
+    record(&lab, "9", "2026-11-21T08:00:00Z");
+    // It ends now: a movement recorded now is at its end.
+    record(&lab, "5", common_now());
+    assert_eq!(kept(&lab), 1);
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", crate::postgres::stderr(&out));
+    assert_eq!(db.count("excursion_lots"), 1);
+    let on_pg = |args: &[&str]| {
+        let mut all = vec!["--db", db.url.as_str()];
+        all.extend(args.iter().copied());
+        let out = lab.run(&all);
+        assert!(out.status.success(), "{}", crate::postgres::stderr(&out));
+    };
+    // A movement elsewhere, or an opening, drops nothing.
+    on_pg(&[
+        "receive",
+        "RGT",
+        "1",
+        "--lot",
+        "M1",
+        "--expiry",
+        "2027-12-31",
+    ]);
+    on_pg(&["open", "RGT", "1", "--lot", "A1", "--location", "FRIDGE-1"]);
+    assert_eq!(db.count("excursion_lots"), 1);
+    on_pg(&[
+        "transfer", "RGT", "1", "--lot", "M1", "--from", "MAIN", "--to", "FRIDGE-1",
+    ]);
+    assert_eq!(db.count("excursion_lots"), 0);
+    let back = Lab::empty();
+    let out = back.run(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", crate::postgres::stderr(&out));
+    assert_eq!(lots_by_id(&back)[0].1, "RGT:A1=5;RGT:B2=5;RGT:M1=1");
+    back.ok(&["check"]);
+}
