@@ -33,7 +33,7 @@ CREATE TABLE excursion_lots (
 ) STRICT;
 CREATE INDEX excursion_lots_end ON excursion_lots (location_id, to_at);
 -- Whether a location has an ended excursion without kept lots is two
--- index-only counts (this one and `excursion_lots_end`), so a reading
--- that changes nothing pays two short index walks, not a probe per
--- excursion.
+-- counts over one location's entries of this index and of
+-- `excursion_lots_end`, so a reading that changes nothing pays two short
+-- index walks, not a probe of `excursion_lots` per excursion.
 CREATE INDEX excursions_ended ON excursions (location_id) WHERE to_at IS NOT NULL;
