@@ -20,9 +20,9 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::{find_item, find_location};
 use crate::chain;
 use crate::clock::lab_date;
@@ -32,6 +32,8 @@ use crate::ledger::existing_lot;
 use crate::lots::LotState;
 use crate::model::LotStatus;
 use crate::reorder::stock::for_each_balance;
+use crate::store::Conn;
+use crate::store::sql::acceptance as sql;
 use crate::values::{ItemId, LocationId, LotId};
 
 /// The verdict of a lot's verification.
@@ -75,50 +77,30 @@ pub fn pending_as_of<'a>(
 
 /// The acceptance records of the lots `lot_ids` (every lot when `None`),
 /// as `(result, at)` in recording order, by lot.
-pub(crate) fn records_by_lot(
-    conn: &Connection,
+pub(crate) fn records_by_lot<'c>(
+    conn: impl Into<Conn<'c>>,
     lot_ids: Option<&[LotId]>,
 ) -> Result<HashMap<LotId, Vec<(String, String)>>> {
-    let mut out: HashMap<LotId, Vec<(String, String)>> = HashMap::new();
-    let mut push = |r: &rusqlite::Row<'_>| -> rusqlite::Result<()> {
-        out.entry(r.get(0)?)
-            .or_default()
-            .push((r.get(1)?, r.get(2)?));
-        Ok(())
-    };
+    let conn = conn.into();
     match lot_ids {
         None => {
-            let mut stmt =
-                conn.prepare("SELECT lot_id, result, at FROM lot_acceptances ORDER BY lot_id, id")?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                push(r)?;
-            }
+            let mut out: HashMap<LotId, Vec<(String, String)>> = HashMap::new();
+            conn.for_each(&sql::ALL_RECORDS, args![], |r| {
+                out.entry(r.get(0)?)
+                    .or_default()
+                    .push((r.get(1)?, r.get(2)?));
+                Ok(())
+            })?;
+            Ok(out)
         }
-        Some(ids) => {
-            // Through the index `lot_acceptances_lot`.
-            let mut stmt = conn.prepare_cached(
-                "SELECT lot_id, result, at FROM lot_acceptances WHERE lot_id = ?1 ORDER BY id",
-            )?;
-            for id in ids {
-                let mut rows = stmt.query([id])?;
-                while let Some(r) = rows.next()? {
-                    push(r)?;
-                }
-            }
-        }
+        // Through the index `lot_acceptances_lot`.
+        Some(ids) => records_of_lots(conn, ids),
     }
-    Ok(out)
 }
 
 /// Record that a new lot awaits acceptance, in the caller's transaction
 /// (the ledger's `create_lot`).
-pub(crate) fn record_pending(
-    conn: crate::store::Conn<'_>,
-    lot_id: LotId,
-    at: &str,
-    user: &str,
-) -> Result<i64> {
+pub(crate) fn record_pending(conn: Conn<'_>, lot_id: LotId, at: &str, user: &str) -> Result<i64> {
     chain::append_cells(
         conn,
         &chain::LOT_ACCEPTANCES,
@@ -129,7 +111,7 @@ pub(crate) fn record_pending(
 /// The acceptance records of some lots, by lot, in the order recorded
 /// (through the index `lot_acceptances_lot`), on either engine.
 pub(crate) fn records_of_lots(
-    conn: crate::store::Conn<'_>,
+    conn: Conn<'_>,
     lot_ids: &[LotId],
 ) -> Result<HashMap<LotId, Vec<(String, String)>>> {
     let mut out: HashMap<LotId, Vec<(String, String)>> = HashMap::new();
@@ -193,55 +175,56 @@ impl Store {
         user: &str,
     ) -> Result<LotState> {
         let (reference, notes) = (trimmed(reference), trimmed(notes));
-        let tx = self.write()?;
-        let item = find_item(&tx, item)?;
-        let current = existing_lot(&tx, &item, lot)?;
-        if current.status != LotStatus::Pending {
-            return Err(Error::LotNotPending {
+        self.transact(|conn| {
+            let item = find_item(conn, item)?;
+            let found = existing_lot(conn, &item, lot)?;
+            // Decided once: a verdict recorded meanwhile is seen after
+            // the lot's lock (PostgreSQL), so the lot is read again.
+            conn.query_opt(&sql::LOCK_LOT, args![found.id], |_| Ok(()))?;
+            let current = existing_lot(conn, &item, &found.lot)?;
+            if current.status != LotStatus::Pending {
+                return Err(Error::LotNotPending {
+                    item: item.code.clone(),
+                    lot: current.lot.clone(),
+                    status: current.status.as_str(),
+                });
+            }
+            chain::append_cells(
+                conn,
+                &chain::LOT_ACCEPTANCES,
+                args![current.id, result.as_str(), reference, notes, now, user],
+            )?;
+            let status = match result {
+                AcceptanceResult::Pass => {
+                    conn.execute(&sql::PASSED, args![current.id])?;
+                    LotStatus::Available
+                }
+                AcceptanceResult::Fail => {
+                    conn.execute(&sql::FAILED, args![current.id])?;
+                    let mut reason = "failed acceptance".to_owned();
+                    if let Some(r) = reference {
+                        reason.push_str(&format!("; reference {r}"));
+                    }
+                    if let Some(n) = notes {
+                        reason.push_str(&format!("; {n}"));
+                    }
+                    // Recorded as `lot quarantine` records it, so the lot's
+                    // status stays proven by its events.
+                    chain::append_cells(
+                        conn,
+                        &chain::LOT_EVENTS,
+                        args![current.id, "quarantine", None::<String>, reason, now, user],
+                    )?;
+                    LotStatus::Quarantined
+                }
+            };
+            Ok(LotState {
                 item: item.code.clone(),
                 lot: current.lot.clone(),
-                status: current.status.as_str(),
-            });
-        }
-        chain::append(
-            &tx,
-            &chain::LOT_ACCEPTANCES,
-            params![current.id, result.as_str(), reference, notes, now, user],
-        )?;
-        let status = match result {
-            AcceptanceResult::Pass => {
-                tx.execute("UPDATE lots SET pending = 0 WHERE id = ?1", [current.id])?;
-                LotStatus::Available
-            }
-            AcceptanceResult::Fail => {
-                tx.execute(
-                    "UPDATE lots SET pending = 0, status = 'quarantined' WHERE id = ?1",
-                    [current.id],
-                )?;
-                let mut reason = "failed acceptance".to_owned();
-                if let Some(r) = reference {
-                    reason.push_str(&format!("; reference {r}"));
-                }
-                if let Some(n) = notes {
-                    reason.push_str(&format!("; {n}"));
-                }
-                // Recorded as `lot quarantine` records it, so the lot's
-                // status stays proven by its events.
-                chain::append(
-                    &tx,
-                    &chain::LOT_EVENTS,
-                    params![current.id, "quarantine", None::<String>, reason, now, user],
-                )?;
-                LotStatus::Quarantined
-            }
-        };
-        tx.commit()?;
-        Ok(LotState {
-            item: item.code.clone(),
-            lot: current.lot.clone(),
-            expiry: current.expiry,
-            status,
-            effective_expiry: current.expiry,
+                expiry: current.expiry,
+                status,
+                effective_expiry: current.expiry,
+            })
         })
     }
 
@@ -252,60 +235,69 @@ impl Store {
         as_of: NaiveDate,
         location: Option<&str>,
     ) -> Result<Vec<AcceptanceRow>> {
-        let conn = self.sqlite()?;
-        let location_id = location
-            .map(|l| find_location(conn, l))
-            .transpose()?
-            .map(|l| l.id);
-        let zone = crate::settings::lab_zone(conn)?;
-        let locations: HashMap<LocationId, String> = self
-            .locations()?
-            .into_iter()
-            .map(|l| (l.id, l.code))
-            .collect();
-        let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
-        let mut received: HashMap<LotId, Option<NaiveDate>> = HashMap::new();
-        let mut item_stmt = conn.prepare_cached("SELECT code, name FROM items WHERE id = ?1")?;
-        // The lot's first stock-in, through the index `movements_lot_at`.
-        let mut first_in = conn
-            .prepare_cached("SELECT min(at) FROM movements WHERE lot_id = ?1 AND quantity > 0")?;
-        let mut rows = Vec::new();
-        for_each_balance(conn, location_id, as_of, |b| {
-            if b.status != LotStatus::Pending {
-                return Ok(());
-            }
-            if let Entry::Vacant(slot) = items.entry(b.item_id) {
-                slot.insert(item_stmt.query_row([b.item_id], |r| Ok((r.get(0)?, r.get(1)?)))?);
-            }
-            if let Entry::Vacant(slot) = received.entry(b.lot_id) {
-                let at: Option<String> = first_in.query_row([b.lot_id], |r| r.get(0))?;
-                slot.insert(
-                    at.and_then(|t| t.parse::<DateTime<Utc>>().ok())
-                        .map(|t| lab_date(t, zone)),
-                );
-            }
-            let (item, name) = items.get(&b.item_id).cloned().unwrap_or_default();
-            let received_on = received.get(&b.lot_id).copied().flatten();
-            rows.push(AcceptanceRow {
-                item,
-                name,
-                lot: b.lot.to_owned(),
-                location: locations.get(&b.location_id).cloned().unwrap_or_default(),
-                quantity: b.quantity,
-                received_on,
-                days_pending: received_on.map(|r| (as_of - r).num_days()),
-            });
-            Ok(())
-        })?;
-        rows.sort_by(|a, b| {
-            a.received_on
-                .cmp(&b.received_on)
-                .then_with(|| a.item.cmp(&b.item))
-                .then_with(|| a.lot.cmp(&b.lot))
-                .then_with(|| a.location.cmp(&b.location))
-        });
-        Ok(rows)
+        self.read(|conn| acceptance_report(conn, as_of, location))
     }
+}
+
+/// See [`Store::acceptance_report`].
+fn acceptance_report(
+    conn: Conn<'_>,
+    as_of: NaiveDate,
+    location: Option<&str>,
+) -> Result<Vec<AcceptanceRow>> {
+    let location_id = location
+        .map(|l| find_location(conn, l))
+        .transpose()?
+        .map(|l| l.id);
+    let zone = crate::settings::lab_zone(conn)?;
+    let locations: HashMap<LocationId, String> = conn
+        .query_all(&sql::LOCATION_CODES, args![], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .into_iter()
+        .collect();
+    let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
+    let mut received: HashMap<LotId, Option<NaiveDate>> = HashMap::new();
+    let mut rows = Vec::new();
+    for_each_balance(conn, location_id, as_of, |b| {
+        if b.status != LotStatus::Pending {
+            return Ok(());
+        }
+        if let Entry::Vacant(slot) = items.entry(b.item_id) {
+            slot.insert(conn.query_one(&sql::ITEM_WORDS, args![b.item_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?);
+        }
+        if let Entry::Vacant(slot) = received.entry(b.lot_id) {
+            // The lot's first stock-in, through the index `movements_lot_at`.
+            let at: Option<String> =
+                conn.query_one(&sql::FIRST_IN, args![b.lot_id], |r| r.get(0))?;
+            slot.insert(
+                at.and_then(|t| t.parse::<DateTime<Utc>>().ok())
+                    .map(|t| lab_date(t, zone)),
+            );
+        }
+        let (item, name) = items.get(&b.item_id).cloned().unwrap_or_default();
+        let received_on = received.get(&b.lot_id).copied().flatten();
+        rows.push(AcceptanceRow {
+            item,
+            name,
+            lot: b.lot.to_owned(),
+            location: locations.get(&b.location_id).cloned().unwrap_or_default(),
+            quantity: b.quantity,
+            received_on,
+            days_pending: received_on.map(|r| (as_of - r).num_days()),
+        });
+        Ok(())
+    })?;
+    rows.sort_by(|a, b| {
+        a.received_on
+            .cmp(&b.received_on)
+            .then_with(|| a.item.cmp(&b.item))
+            .then_with(|| a.lot.cmp(&b.lot))
+            .then_with(|| a.location.cmp(&b.location))
+    });
+    Ok(rows)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! and `import items` apply exactly the same rules (SPEC §1, §10).
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use crate::args;
@@ -282,11 +281,9 @@ pub(crate) fn find_item<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Ite
             let known = all_codes(conn, &sql::ITEM_CODES)?;
             let mut suggestions = closest(code, known);
             // A name typed for a code: `issue Glucose 1` suggests
-            // `RGT-GLU (Glucose reagent…)` (not yet on PostgreSQL).
-            if suggestions.is_empty()
-                && let Ok(sqlite) = conn.sqlite()
-            {
-                suggestions = crate::find::suggest_by_name(sqlite, code)?;
+            // `RGT-GLU (Glucose reagent…)`.
+            if suggestions.is_empty() {
+                suggestions = crate::find::suggest_by_name(conn, code)?;
             }
             Err(Error::NotFound {
                 entity: "item",
@@ -338,13 +335,7 @@ pub(crate) fn require_open_location<'c>(conn: impl Into<Conn<'c>>, loc: &Locatio
 /// Find a location by code, case-insensitively.
 pub(crate) fn find_location<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Location> {
     let conn = conn.into();
-    let found = conn.query_opt(&sql::LOCATION_BY_CODE, args![code.trim()], |r| {
-        Ok(Location {
-            id: r.get(0)?,
-            code: r.get(1)?,
-            name: r.get(2)?,
-        })
-    })?;
+    let found = conn.query_opt(&sql::LOCATION_BY_CODE, args![code.trim()], location_of)?;
     match found {
         Some(l) => Ok(l),
         None => {
@@ -369,7 +360,7 @@ fn all_codes(conn: Conn<'_>, sql: &Sql) -> Result<Vec<String>> {
 
 /// Normalise and check the cross-table parts of an item (GTIN form,
 /// waste stream exists) before it is written.
-fn prepare_item(conn: &Connection, item: &mut Item) -> Result<()> {
+fn prepare_item(conn: Conn<'_>, item: &mut Item) -> Result<()> {
     item.validate()?;
     item.normalize_hazards()?;
     if let Some(g) = item.gtin.take() {
@@ -382,10 +373,10 @@ fn prepare_item(conn: &Connection, item: &mut Item) -> Result<()> {
         item.waste_stream = Some(waste::find_stream(conn, &s)?.code);
     }
     if let Some(gtin) = &item.gtin {
-        let other: Option<String> = conn
-            .prepare_cached("SELECT code FROM items WHERE gtin = ?1 AND id <> ?2")?
-            .query_row(params![gtin, item.id], |r| r.get(0))
-            .optional()?;
+        let other: Option<String> =
+            conn.query_opt(&sql::ITEM_WITH_GTIN_OTHER_THAN, args![gtin, item.id], |r| {
+                r.get(0)
+            })?;
         if let Some(other) = other {
             return Err(Error::invalid(
                 "gtin",
@@ -399,17 +390,15 @@ fn prepare_item(conn: &Connection, item: &mut Item) -> Result<()> {
 
 /// Insert a new item inside an open transaction (shared by `item add` and
 /// `import items`).
-pub(crate) fn insert_item(
-    conn: &Connection,
+pub(crate) fn insert_item<'c>(
+    conn: impl Into<Conn<'c>>,
     item: &mut Item,
     now: &str,
     user: &str,
 ) -> Result<ItemId> {
+    let conn = conn.into();
     prepare_item(conn, item)?;
-    let exists: Option<String> = conn
-        .prepare_cached("SELECT code FROM items WHERE code = ?1")?
-        .query_row([&item.code], |r| r.get(0))
-        .optional()?;
+    let exists: Option<String> = conn.query_opt(&sql::ITEM_CODE, args![item.code], |r| r.get(0))?;
     if let Some(existing) = exists {
         return Err(Error::AlreadyExists {
             entity: "item",
@@ -417,60 +406,54 @@ pub(crate) fn insert_item(
             within: None,
         });
     }
-    conn.prepare_cached(
-        "INSERT INTO items (code, name, category, unit, pack_size, reorder_level, max_level, \
-         reorder_qty, lead_time_days, supplier, supplier_ref, unit_cost_pence, storage, hazard, \
-         lot_tracked, gtin, waste_stream, in_use_days, active, created_at, created_by, acceptance_required, \
-         shelf_life_days, ghs, signal_word, h_statements, p_statements) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, \
-         ?24, ?25, ?26, ?27)",
-    )?
-    .execute(params![
-        item.code,
-        item.name,
-        item.category,
-        item.unit,
-        item.pack_size,
-        item.reorder_level,
-        item.max_level,
-        item.reorder_qty,
-        item.lead_time_days,
-        item.supplier,
-        item.supplier_ref,
-        item.unit_cost.map(Money::pence),
-        item.storage,
-        item.hazard,
-        item.lot_tracked,
-        item.gtin,
-        item.waste_stream,
-        item.in_use_days,
-        item.active,
-        now,
-        user,
-        item.acceptance_required,
-        item.shelf_life_days,
-        item.ghs,
-        item.signal_word,
-        item.h_statements,
-        item.p_statements,
-    ])?;
-    item.id = ItemId::new(conn.last_insert_rowid());
+    let id = conn.insert(
+        &sql::INSERT_ITEM,
+        args![
+            item.code,
+            item.name,
+            item.category,
+            item.unit,
+            item.pack_size,
+            item.reorder_level,
+            item.max_level,
+            item.reorder_qty,
+            item.lead_time_days,
+            item.supplier,
+            item.supplier_ref,
+            item.unit_cost.map(Money::pence),
+            item.storage,
+            item.hazard,
+            item.lot_tracked,
+            item.gtin,
+            item.waste_stream,
+            item.in_use_days,
+            item.active,
+            now,
+            user,
+            item.acceptance_required,
+            item.shelf_life_days,
+            item.ghs,
+            item.signal_word,
+            item.h_statements,
+            item.p_statements,
+        ],
+    )?;
+    item.id = ItemId::new(id);
     Ok(item.id)
 }
 
-/// Insert a location inside an open transaction. Returns false when the
-/// code already exists (imports skip it; `location add` reports it).
 /// Add a location in the caller's transaction; an existing code is refused.
 ///
 /// `site`: the site of the network it is at (SPEC §12), `MAIN` if `None`.
-pub(crate) fn add_location_in(
-    conn: &Connection,
+pub(crate) fn add_location_in<'c>(
+    conn: impl Into<Conn<'c>>,
     code: &str,
     name: Option<&str>,
     site: Option<&str>,
     now: &str,
     user: &str,
 ) -> Result<Location> {
+    let conn = conn.into();
     if !insert_location(conn, code, name, site, now, user)? {
         let existing = find_location(conn, code)?;
         return Err(Error::AlreadyExists {
@@ -484,37 +467,38 @@ pub(crate) fn add_location_in(
 
 /// Rename a location in the caller's transaction, the change a chained
 /// record; whether the name changed.
-pub(crate) fn rename_location_in(
-    conn: &Connection,
+pub(crate) fn rename_location_in<'c>(
+    conn: impl Into<Conn<'c>>,
     loc: &Location,
     name: Option<&str>,
     now: &str,
     user: &str,
 ) -> Result<bool> {
+    let conn = conn.into();
     let new = name.map(str::trim).filter(|n| !n.is_empty());
     if new == loc.name.as_deref() {
         return Ok(false);
     }
-    conn.execute(
-        "UPDATE locations SET name = ?2 WHERE id = ?1",
-        params![loc.id, new],
-    )?;
-    chain::append(
+    conn.execute(&sql::RENAME_LOCATION, args![loc.id, new])?;
+    chain::append_cells(
         conn,
         &chain::LOCATION_CHANGES,
-        params![loc.id, "name", loc.name, new, now, user],
+        args![loc.id, "name", loc.name, new, now, user],
     )?;
     Ok(true)
 }
 
-pub(crate) fn insert_location(
-    conn: &Connection,
+/// Insert a location inside an open transaction. Returns false when the
+/// code already exists (imports skip it; `location add` reports it).
+pub(crate) fn insert_location<'c>(
+    conn: impl Into<Conn<'c>>,
     code: &str,
     name: Option<&str>,
     site: Option<&str>,
     now: &str,
     user: &str,
 ) -> Result<bool> {
+    let conn = conn.into();
     let code = code.trim();
     if code.is_empty() {
         return Err(Error::missing(
@@ -526,27 +510,54 @@ pub(crate) fn insert_location(
         Some(s) => crate::sites::spelled(conn, s)?,
         None => crate::sites::DEFAULT_SITE.to_owned(),
     };
-    let exists: Option<i64> = conn
-        .prepare_cached("SELECT id FROM locations WHERE code = ?1")?
-        .query_row([code], |r| r.get(0))
-        .optional()?;
+    let exists: Option<i64> = conn.query_opt(&sql::LOCATION_ID, args![code], |r| r.get(0))?;
     if exists.is_some() {
         return Ok(false);
     }
-    conn.prepare_cached(
-        "INSERT INTO locations (code, name, created_at, created_by, site) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![code, name, now, user, site])?;
+    conn.execute(&sql::INSERT_LOCATION, args![code, name, now, user, site])?;
     Ok(true)
+}
+
+/// What a location holds (`location retire` refuses while it holds
+/// anything): up to five lots and how many more, as text.
+fn holdings(conn: Conn<'_>, loc: LocationId) -> Result<Vec<String>> {
+    let held: Vec<(String, String, i64)> =
+        conn.query_all(&sql::LOCATION_HOLDINGS, args![loc], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    let mut stock: Vec<String> = held
+        .iter()
+        .take(5)
+        .map(|(item, lot, q)| {
+            if lot.is_empty() {
+                format!("{item}: {q}")
+            } else {
+                format!("{item} lot {lot}: {q}")
+            }
+        })
+        .collect();
+    if held.len() > 5 {
+        stock.push(format!("{} more", held.len() - 5));
+    }
+    Ok(stock)
+}
+
+fn location_of(r: &crate::store::Row<'_>) -> Result<Location> {
+    Ok(Location {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+    })
 }
 
 impl Store {
     /// Add an item to the catalogue.
-    pub fn add_item(&mut self, mut item: Item, now: &str, user: &str) -> Result<Item> {
-        let tx = self.write()?;
-        insert_item(&tx, &mut item, now, user)?;
-        tx.commit()?;
-        Ok(item)
+    pub fn add_item(&mut self, item: Item, now: &str, user: &str) -> Result<Item> {
+        self.transact(|conn| {
+            let mut item = item.clone();
+            insert_item(conn, &mut item, now, user)?;
+            Ok(item)
+        })
     }
 
     /// Look an item up by code.
@@ -568,86 +579,75 @@ impl Store {
     /// each changed setting with its old and new value, who and when.
     pub fn update_item(
         &mut self,
-        mut edited: Item,
+        edited: Item,
         now: &str,
         user: &str,
     ) -> Result<(Item, Vec<ItemChange>)> {
-        let tx = self.write()?;
-        let before = find_item(&tx, &edited.code)?;
-        prepare_item(&tx, &mut edited)?;
-        let changes = item_changes(&before, &edited, now, user);
-        if changes.is_empty() {
-            return Ok((edited, changes));
-        }
-        for c in &changes {
-            chain::append(
-                &tx,
-                &chain::ITEM_CHANGES,
-                params![before.id, c.field, c.old_value, c.new_value, c.at, c.user],
-            )?;
-        }
-        if edited.lot_tracked {
-            // Stock held without a lot cannot become lot-tracked silently:
-            // every later movement of it would need a lot it never had.
-            let unlotted: i64 = tx.query_row(
-                "SELECT coalesce(SUM(b.quantity), 0) FROM balances b JOIN lots l ON l.id = b.lot_id \
-                 WHERE b.item_id = ?1 AND l.lot = ''",
-                [edited.id],
-                |r| r.get(0),
-            )?;
-            if unlotted > 0 {
-                return Err(Error::Refused(Refusal::UnlottedStock {
-                    item: edited.code.clone(),
-                    quantity: unlotted,
-                }));
+        self.transact(|conn| {
+            let mut edited = edited.clone();
+            let before = find_item(conn, &edited.code)?;
+            prepare_item(conn, &mut edited)?;
+            let changes = item_changes(&before, &edited, now, user);
+            if changes.is_empty() {
+                return Ok((edited, changes));
             }
-        }
-        tx.execute(
-            "UPDATE items SET name = ?2, category = ?3, unit = ?4, pack_size = ?5, reorder_level = ?6, \
-             max_level = ?7, reorder_qty = ?8, lead_time_days = ?9, supplier = ?10, supplier_ref = ?11, \
-             unit_cost_pence = ?12, storage = ?13, hazard = ?14, lot_tracked = ?15, gtin = ?16, \
-             waste_stream = ?17, in_use_days = ?18, active = ?19, acceptance_required = ?20, \
-             shelf_life_days = ?21, ghs = ?22, signal_word = ?23, h_statements = ?24, \
-             p_statements = ?25 WHERE id = ?1",
-            params![
-                edited.id,
-                edited.name,
-                edited.category,
-                edited.unit,
-                edited.pack_size,
-                edited.reorder_level,
-                edited.max_level,
-                edited.reorder_qty,
-                edited.lead_time_days,
-                edited.supplier,
-                edited.supplier_ref,
-                edited.unit_cost.map(Money::pence),
-                edited.storage,
-                edited.hazard,
-                edited.lot_tracked,
-                edited.gtin,
-                edited.waste_stream,
-                edited.in_use_days,
-                edited.active,
-                edited.acceptance_required,
-                edited.shelf_life_days,
-                edited.ghs,
-                edited.signal_word,
-                edited.h_statements,
-                edited.p_statements,
-            ],
-        )?;
-        tx.commit()?;
-        Ok((edited, changes))
+            for c in &changes {
+                chain::append_cells(
+                    conn,
+                    &chain::ITEM_CHANGES,
+                    args![before.id, c.field, c.old_value, c.new_value, c.at, c.user],
+                )?;
+            }
+            if edited.lot_tracked {
+                // Stock held without a lot cannot become lot-tracked silently:
+                // every later movement of it would need a lot it never had.
+                let unlotted: i64 =
+                    conn.query_one(&sql::UNLOTTED_STOCK, args![edited.id], |r| r.get(0))?;
+                if unlotted > 0 {
+                    return Err(Error::Refused(Refusal::UnlottedStock {
+                        item: edited.code.clone(),
+                        quantity: unlotted,
+                    }));
+                }
+            }
+            conn.execute(
+                &sql::UPDATE_ITEM,
+                args![
+                    edited.id,
+                    edited.name,
+                    edited.category,
+                    edited.unit,
+                    edited.pack_size,
+                    edited.reorder_level,
+                    edited.max_level,
+                    edited.reorder_qty,
+                    edited.lead_time_days,
+                    edited.supplier,
+                    edited.supplier_ref,
+                    edited.unit_cost.map(Money::pence),
+                    edited.storage,
+                    edited.hazard,
+                    edited.lot_tracked,
+                    edited.gtin,
+                    edited.waste_stream,
+                    edited.in_use_days,
+                    edited.active,
+                    edited.acceptance_required,
+                    edited.shelf_life_days,
+                    edited.ghs,
+                    edited.signal_word,
+                    edited.h_statements,
+                    edited.p_statements,
+                ],
+            )?;
+            Ok((edited, changes))
+        })
     }
 
     /// Every recorded change to an item's settings, oldest first.
     pub fn item_history(&self, item: &Item) -> Result<Vec<ItemChange>> {
-        let mut stmt = self.sqlite()?.prepare(
-            "SELECT field, old_value, new_value, at, user FROM item_changes WHERE item_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map([item.id], |r| {
+        self.read(|conn| {
+            conn.query_all(&sql::ITEM_CHANGES, args![item.id], |r| {
                 Ok(ItemChange {
                     at: r.get(3)?,
                     user: r.get(4)?,
@@ -655,9 +655,8 @@ impl Store {
                     old_value: r.get(1)?,
                     new_value: r.get(2)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 
     /// Add a location. Refuses a code that exists.
@@ -680,10 +679,7 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<Location> {
-        let tx = self.write()?;
-        let loc = add_location_in(&tx, code, name, site, now, user)?;
-        tx.commit()?;
-        Ok(loc)
+        self.transact(|conn| add_location_in(conn, code, name, site, now, user))
     }
 
     /// `location edit CODE --name NAME`: a changed name, recorded with the
@@ -695,11 +691,10 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<bool> {
-        let tx = self.write()?;
-        let loc = find_location(&tx, code)?;
-        let changed = rename_location_in(&tx, &loc, name, now, user)?;
-        tx.commit()?;
-        Ok(changed)
+        self.transact(|conn| {
+            let loc = find_location(conn, code)?;
+            rename_location_in(conn, &loc, name, now, user)
+        })
     }
 
     /// `location retire CODE`: refused while the location holds stock;
@@ -711,76 +706,39 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<()> {
-        let tx = self.write()?;
-        let loc = find_location(&tx, code)?;
-        if let Some(on) = retired_on(&tx, loc.id)? {
-            return Err(Error::Refused(Refusal::LocationRetired {
-                location: loc.code,
-                on,
-            }));
-        }
-        let mut stmt = tx.prepare(
-            "SELECT i.code, l.lot, sum(b.quantity) FROM balances b JOIN lots l ON l.id = b.lot_id \
-             JOIN items i ON i.id = b.item_id WHERE b.location_id = ?1 AND b.quantity <> 0 \
-             GROUP BY b.lot_id ORDER BY i.code COLLATE BINARY, l.lot",
-        )?;
-        let held: Vec<(String, String, i64)> = stmt
-            .query_map([loc.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(stmt);
-        if !held.is_empty() {
-            let mut stock: Vec<String> = held
-                .iter()
-                .take(5)
-                .map(|(item, lot, q)| {
-                    if lot.is_empty() {
-                        format!("{item}: {q}")
-                    } else {
-                        format!("{item} lot {lot}: {q}")
-                    }
-                })
-                .collect();
-            if held.len() > 5 {
-                stock.push(format!("{} more", held.len() - 5));
+        self.transact(|conn| {
+            let loc = find_location(conn, code)?;
+            if let Some(on) = retired_on(conn, loc.id)? {
+                return Err(Error::Refused(Refusal::LocationRetired {
+                    location: loc.code,
+                    on,
+                }));
             }
-            return Err(Error::Refused(Refusal::LocationHoldsStock {
-                location: loc.code,
-                stock: stock.join(", "),
-            }));
-        }
-        let on = today.to_string();
-        tx.execute(
-            "UPDATE locations SET retired_on = ?2 WHERE id = ?1",
-            params![loc.id, on],
-        )?;
-        chain::append(
-            &tx,
-            &chain::LOCATION_CHANGES,
-            params![loc.id, "retired_on", None::<String>, Some(on), now, user],
-        )?;
-        tx.commit()?;
-        Ok(())
+            let stock = holdings(conn, loc.id)?;
+            if !stock.is_empty() {
+                return Err(Error::Refused(Refusal::LocationHoldsStock {
+                    location: loc.code,
+                    stock: stock.join(", "),
+                }));
+            }
+            let on = today.to_string();
+            conn.execute(&sql::RETIRE_LOCATION, args![loc.id, on])?;
+            chain::append_cells(
+                conn,
+                &chain::LOCATION_CHANGES,
+                args![loc.id, "retired_on", None::<String>, Some(&on), now, user],
+            )?;
+            Ok(())
+        })
     }
 
     /// All locations, by code.
     pub fn locations(&self) -> Result<Vec<Location>> {
-        let mut stmt = self
-            .sqlite()?
-            .prepare("SELECT id, code, name FROM locations ORDER BY code COLLATE BINARY")?;
-        let locs = stmt
-            .query_map([], |r| {
-                Ok(Location {
-                    id: r.get(0)?,
-                    code: r.get(1)?,
-                    name: r.get(2)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(locs)
+        self.read(|conn| conn.query_all(&sql::LOCATIONS, args![], location_of))
     }
 
     /// Look a location up by code.
     pub fn location(&self, code: &str) -> Result<Location> {
-        find_location(self.sqlite()?, code)
+        self.read(|conn| find_location(conn, code))
     }
 }

@@ -4,12 +4,14 @@
 //! recall notice names a lot number, not an item); and the names a "did
 //! you mean" suggests when a code names nothing.
 
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::db::Store;
 use crate::error::Result;
 use crate::model::parse_stored_date;
+use crate::store::Conn;
+use crate::store::sql::find as sql;
 
 /// One item found, with why it matched.
 #[derive(Debug, Clone, Serialize)]
@@ -84,18 +86,14 @@ fn rank(field: &str, needle: &str) -> Option<u8> {
 /// Items whose code, GTIN, supplier reference or name match `text`, best
 /// first: by how well, then which field (code, GTIN, reference, name),
 /// then code. Every word of a several-word text must match the name.
-pub(crate) fn items(conn: &Connection, text: &str, limit: usize) -> Result<Vec<FoundItem>> {
+pub(crate) fn items(conn: Conn<'_>, text: &str, limit: usize) -> Result<Vec<FoundItem>> {
     let needle = fold(text.trim());
     if needle.is_empty() {
         return Ok(Vec::new());
     }
     let words: Vec<&str> = needle.split_whitespace().collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT code, name, supplier, supplier_ref, gtin FROM items ORDER BY code COLLATE BINARY",
-    )?;
-    let mut rows = stmt.query([])?;
     let mut found: Vec<(u8, u8, FoundItem)> = Vec::new();
-    while let Some(r) = rows.next()? {
+    conn.for_each(&sql::ITEM_FIELDS, args![], |r| {
         let (code, name): (String, String) = (r.get(0)?, r.get(1)?);
         let (supplier, supplier_ref, gtin): (Option<String>, Option<String>, Option<String>) =
             (r.get(2)?, r.get(3)?, r.get(4)?);
@@ -145,14 +143,15 @@ pub(crate) fn items(conn: &Connection, text: &str, limit: usize) -> Result<Vec<F
                 },
             ));
         }
-    }
+        Ok(())
+    })?;
     found.sort_by(|a, b| (a.0, a.1, &a.2.item).cmp(&(b.0, b.1, &b.2.item)));
     Ok(found.into_iter().take(limit).map(|(_, _, f)| f).collect())
 }
 
 /// "Did you mean" by name: up to three items whose name matches `text`,
 /// as `CODE (Name)`.
-pub(crate) fn suggest_by_name(conn: &Connection, text: &str) -> Result<Vec<String>> {
+pub(crate) fn suggest_by_name(conn: Conn<'_>, text: &str) -> Result<Vec<String>> {
     Ok(items(conn, text, 3)?
         .into_iter()
         .filter(|f| f.matched == "name")
@@ -171,37 +170,29 @@ pub(crate) fn suggest_by_name(conn: &Connection, text: &str) -> Result<Vec<Strin
 impl Store {
     /// `item find TEXT`: best match first, at most `limit`.
     pub fn find_items(&self, text: &str, limit: usize) -> Result<Vec<FoundItem>> {
-        items(self.sqlite()?, text, limit)
+        self.read(|conn| items(conn, text, limit))
     }
 
     /// `lot find LOT`: the lot number across every item (exact, as lots
     /// match), with each location's balance; a lot with no stock anywhere
     /// is listed once with quantity 0.
     pub fn find_lots(&self, lot: &str) -> Result<Vec<FoundLot>> {
-        let mut stmt = self.sqlite()?.prepare_cached(
-            "SELECT i.code, i.name, l.lot, l.expiry, l.status, loc.code, coalesce(b.quantity, 0) \
-             FROM lots l JOIN items i ON i.id = l.item_id \
-             LEFT JOIN balances b ON b.lot_id = l.id AND b.quantity <> 0 \
-             LEFT JOIN locations loc ON loc.id = b.location_id \
-             WHERE l.lot = ?1 ORDER BY i.code COLLATE BINARY, loc.code COLLATE BINARY",
-        )?;
-        let rows = stmt
-            .query_map(params![lot.trim()], |r| {
+        self.read(|conn| {
+            conn.query_all(&sql::LOTS_NUMBERED, args![lot.trim()], |r| {
                 Ok(FoundLot {
                     item: r.get(0)?,
                     name: r.get(1)?,
                     lot: r.get(2)?,
                     expiry: r
-                        .get::<_, Option<String>>(3)?
+                        .get::<Option<String>>(3)?
                         .as_deref()
                         .and_then(parse_stored_date),
                     status: r.get(4)?,
                     location: r.get(5)?,
                     quantity: r.get(6)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 }
 

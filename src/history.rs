@@ -1,7 +1,6 @@
 //! The bin card and the recall trace: reading the ledger of one item or
 //! one lot back, in the order it was recorded, with running balances.
 
-use rusqlite::params;
 use serde::Serialize;
 
 use crate::catalogue::{find_item, find_location};
@@ -9,7 +8,9 @@ use crate::db::Store;
 use crate::error::Result;
 use crate::ledger::existing_lot;
 use crate::model::MovementId;
+use crate::store::Conn;
 use crate::values::{ItemId, LocationId, LotId};
+use crate::{args, store::Row};
 
 /// One line of the bin card.
 #[derive(Debug, Clone, Serialize)]
@@ -57,36 +58,11 @@ struct Raw {
 }
 
 /// The SQL of the bin card, shared with the query-plan tests
-/// (tests/cli/plans.rs): both read one item's or one lot's movements
-/// through an index, never the whole ledger.
-pub mod sql {
-    /// The movements of one item, in ledger order.
-    pub const ITEM_MOVEMENTS: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
-         m.counted, m.reason, m.reference, m.user, m.note, coalesce(m.to_opened_on, m.opened_on), m.to_opened_on IS NOT NULL \
-         FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
-         LEFT JOIN locations tl ON tl.id = m.to_location_id \
-         WHERE m.item_id = ?1 ORDER BY m.id";
-    /// How many movements an item has (`movements_item`).
-    pub const ITEM_MOVEMENT_COUNT: &str = "SELECT count(*) FROM movements WHERE item_id = ?1";
-    /// The `?2` newest movements of an item: what they changed.
-    pub const ITEM_NEWEST_CHANGES: &str = "SELECT quantity, to_location_id, to_opened_on FROM movements \
-         WHERE item_id = ?1 ORDER BY id DESC LIMIT ?2";
-    /// A page of an item's movements, newest first.
-    pub const ITEM_MOVEMENTS_NEWEST: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
-         m.counted, m.reason, m.reference, m.user, m.note, coalesce(m.to_opened_on, m.opened_on), m.to_opened_on IS NOT NULL \
-         FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
-         LEFT JOIN locations tl ON tl.id = m.to_location_id \
-         WHERE m.item_id = ?1 ORDER BY m.id DESC LIMIT ?2 OFFSET ?3";
-    /// The movements of one lot of an item, in ledger order.
-    pub const LOT_MOVEMENTS: &str = "SELECT m.id, m.at, m.kind, l.lot, m.location_id, loc.code, m.to_location_id, tl.code, m.quantity, \
-         m.counted, m.reason, m.reference, m.user, m.note, coalesce(m.to_opened_on, m.opened_on), m.to_opened_on IS NOT NULL \
-         FROM movements m JOIN lots l ON l.id = m.lot_id JOIN locations loc ON loc.id = m.location_id \
-         LEFT JOIN locations tl ON tl.id = m.to_location_id \
-         WHERE m.item_id = ?1 AND m.lot_id = ?2 ORDER BY m.id";
-}
+/// (tests/cli/plans.rs).
+pub use crate::store::sql::history as sql;
 
 /// A movement as the bin-card queries select it.
-fn raw_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
+fn raw_from(r: &Row<'_>) -> Result<Raw> {
     Ok(Raw {
         id: r.get(0)?,
         at: r.get(1)?,
@@ -107,25 +83,11 @@ fn raw_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
     })
 }
 
-fn movements_of(store: &Store, item_id: ItemId, lot_id: Option<LotId>) -> Result<Vec<Raw>> {
-    let (mut stmt, lot) = match lot_id {
-        None => (store.sqlite()?.prepare_cached(sql::ITEM_MOVEMENTS)?, None),
-        Some(lot_id) => (
-            store.sqlite()?.prepare_cached(sql::LOT_MOVEMENTS)?,
-            Some(lot_id),
-        ),
-    };
-    let item_only = params![item_id];
-    let item_and_lot = params![item_id, lot];
-    let params = if lot.is_some() {
-        item_and_lot
-    } else {
-        item_only
-    };
-    let rows = stmt
-        .query_map(params, raw_from)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+fn movements_of(conn: Conn<'_>, item_id: ItemId, lot_id: Option<LotId>) -> Result<Vec<Raw>> {
+    match lot_id {
+        None => conn.query_all(&sql::ITEM_MOVEMENTS, args![item_id], raw_from),
+        Some(lot_id) => conn.query_all(&sql::LOT_MOVEMENTS, args![item_id, lot_id], raw_from),
+    }
 }
 
 /// Direction of a lot's units in one movement, for the recall trace.
@@ -166,66 +128,7 @@ impl Store {
         lot: Option<&str>,
         location: Option<&str>,
     ) -> Result<Vec<HistoryRow>> {
-        let item = find_item(self.sqlite()?, item)?;
-        let lot_id = lot
-            .map(|l| existing_lot(self.sqlite()?, &item, l))
-            .transpose()?
-            .map(|l| l.id);
-        let loc_id = location
-            .map(|l| find_location(self.sqlite()?, l))
-            .transpose()?
-            .map(|l| l.id);
-        let mut balance = 0;
-        let mut rows = Vec::new();
-        for m in movements_of(self, item.id, lot_id)? {
-            let change = match loc_id {
-                None => {
-                    if m.to_location_id.is_some() || m.opens {
-                        0
-                    } else {
-                        m.quantity
-                    }
-                }
-                Some(at) if m.opens => {
-                    if m.location_id != at {
-                        continue;
-                    }
-                    0
-                }
-                Some(at) => {
-                    let mut c = 0;
-                    if m.location_id == at {
-                        c += m.quantity;
-                    }
-                    if m.to_location_id == Some(at) {
-                        c -= m.quantity;
-                    }
-                    if c == 0 && m.location_id != at && m.to_location_id != Some(at) {
-                        continue;
-                    }
-                    c
-                }
-            };
-            balance += change;
-            rows.push(HistoryRow {
-                id: m.id,
-                at: m.at,
-                kind: m.kind,
-                lot: m.lot,
-                location: m.location,
-                to_location: m.to_location,
-                opened_on: m.opened_on,
-                quantity: m.quantity,
-                change,
-                balance,
-                counted: m.counted,
-                reason: m.reason,
-                reference: m.reference,
-                user: m.user,
-                note: m.note,
-            });
-        }
-        Ok(rows)
+        self.read(|conn| bin_card(conn, item, lot, location))
     }
 
     /// One page of an item's bin card, newest first: `limit` rows after
@@ -240,73 +143,22 @@ impl Store {
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<HistoryRow>, usize)> {
-        let item = find_item(self.sqlite()?, item)?;
-        let total: i64 = self
-            .sqlite()?
-            .prepare_cached(sql::ITEM_MOVEMENT_COUNT)?
-            .query_row(params![item.id], |r| r.get(0))?;
-        let now: i64 = self
-            .sqlite()?
-            .prepare_cached("SELECT coalesce(sum(quantity), 0) FROM balances WHERE item_id = ?1")?
-            .query_row(params![item.id], |r| r.get(0))?;
-        // A transfer, or an opening, leaves the item's total as it was.
-        let change = |quantity: i64, to: Option<LocationId>, opens: bool| {
-            if to.is_some() || opens { 0 } else { quantity }
-        };
-        let newer: i64 = self
-            .sqlite()?
-            .prepare_cached(sql::ITEM_NEWEST_CHANGES)?
-            .query_map(
-                params![item.id, i64::try_from(offset).unwrap_or(i64::MAX)],
-                |r| {
-                    Ok(change(
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get::<_, Option<String>>(2)?.is_some(),
-                    ))
-                },
-            )?
-            .sum::<rusqlite::Result<i64>>()?;
-        let mut balance = now - newer;
-        let mut stmt = self.sqlite()?.prepare_cached(sql::ITEM_MOVEMENTS_NEWEST)?;
-        let rows = stmt.query_map(
-            params![
-                item.id,
-                i64::try_from(limit).unwrap_or(i64::MAX),
-                i64::try_from(offset).unwrap_or(i64::MAX)
-            ],
-            raw_from,
-        )?;
-        let mut out = Vec::new();
-        for m in rows {
-            let m = m?;
-            let c = change(m.quantity, m.to_location_id, m.opens);
-            out.push(HistoryRow {
-                id: m.id,
-                at: m.at,
-                kind: m.kind,
-                lot: m.lot,
-                location: m.location,
-                to_location: m.to_location,
-                opened_on: m.opened_on,
-                quantity: m.quantity,
-                change: c,
-                balance,
-                counted: m.counted,
-                reason: m.reason,
-                reference: m.reference,
-                user: m.user,
-                note: m.note,
-            });
-            balance -= c;
-        }
-        Ok((out, usize::try_from(total).unwrap_or(0)))
+        self.read(|conn| bin_card_page(conn, item, offset, limit))
     }
 
     /// Trace one lot for a recall: every movement of its units, and a summary.
     pub fn trace(&self, item: &str, lot: &str) -> Result<(Vec<TraceRow>, TraceSummary)> {
-        let item = find_item(self.sqlite()?, item)?;
-        let lot = existing_lot(self.sqlite()?, &item, lot)?;
+        self.read(|conn| trace_lot(conn, item, lot))
+    }
+}
+
+/// [`Store::trace`] in the caller's transaction. The batch links of a
+/// prepared lot are read through SQLite only (`prepare`, not yet on the
+/// seam): on PostgreSQL the trace refuses with `NotOnPostgres`.
+fn trace_lot(conn: Conn<'_>, item: &str, lot: &str) -> Result<(Vec<TraceRow>, TraceSummary)> {
+    {
+        let item = find_item(conn, item)?;
+        let lot = existing_lot(conn, &item, lot)?;
         let mut rows = Vec::new();
         let mut summary = TraceSummary::default();
         let mut on_hand: Vec<(String, i64)> = Vec::new();
@@ -314,7 +166,7 @@ impl Store {
             Some(e) => e.1 += q,
             None => on_hand.push((loc.to_owned(), q)),
         };
-        for m in movements_of(self, item.id, Some(lot.id))? {
+        for m in movements_of(conn, item.id, Some(lot.id))? {
             let (from, to, q) = match &m.to_location {
                 Some(to) if m.quantity < 0 => (m.location.clone(), to.clone(), -m.quantity),
                 Some(to) => (to.clone(), m.location.clone(), m.quantity),
@@ -365,10 +217,138 @@ impl Store {
         on_hand.retain(|(_, q)| *q != 0);
         on_hand.sort();
         summary.on_hand = on_hand;
-        summary.made_from = crate::prepare::made_from(self.sqlite()?, lot.id)?;
-        summary.made_into = crate::prepare::made_into(self.sqlite()?, lot.id)?;
+        summary.made_from = crate::prepare::made_from(conn.sqlite()?, lot.id)?;
+        summary.made_into = crate::prepare::made_into(conn.sqlite()?, lot.id)?;
         Ok((rows, summary))
     }
+}
+
+/// The bin card of an item, or of one lot, optionally at one location,
+/// read in the caller's transaction.
+fn bin_card(
+    conn: Conn<'_>,
+    item: &str,
+    lot: Option<&str>,
+    location: Option<&str>,
+) -> Result<Vec<HistoryRow>> {
+    let item = find_item(conn, item)?;
+    let lot_id = lot
+        .map(|l| existing_lot(conn, &item, l))
+        .transpose()?
+        .map(|l| l.id);
+    let loc_id = location
+        .map(|l| find_location(conn, l))
+        .transpose()?
+        .map(|l| l.id);
+    let mut balance = 0;
+    let mut rows = Vec::new();
+    for m in movements_of(conn, item.id, lot_id)? {
+        let change = match loc_id {
+            None => {
+                if m.to_location_id.is_some() || m.opens {
+                    0
+                } else {
+                    m.quantity
+                }
+            }
+            Some(at) if m.opens => {
+                if m.location_id != at {
+                    continue;
+                }
+                0
+            }
+            Some(at) => {
+                let mut c = 0;
+                if m.location_id == at {
+                    c += m.quantity;
+                }
+                if m.to_location_id == Some(at) {
+                    c -= m.quantity;
+                }
+                if c == 0 && m.location_id != at && m.to_location_id != Some(at) {
+                    continue;
+                }
+                c
+            }
+        };
+        balance += change;
+        rows.push(HistoryRow {
+            id: m.id,
+            at: m.at,
+            kind: m.kind,
+            lot: m.lot,
+            location: m.location,
+            to_location: m.to_location,
+            opened_on: m.opened_on,
+            quantity: m.quantity,
+            change,
+            balance,
+            counted: m.counted,
+            reason: m.reason,
+            reference: m.reference,
+            user: m.user,
+            note: m.note,
+        });
+    }
+    Ok(rows)
+}
+
+/// [`Store::history_page`] in the caller's transaction.
+fn bin_card_page(
+    conn: Conn<'_>,
+    item: &str,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<HistoryRow>, usize)> {
+    let item = find_item(conn, item)?;
+    let total: i64 = conn.query_one(&sql::ITEM_MOVEMENT_COUNT, args![item.id], |r| r.get(0))?;
+    let now: i64 = conn.query_one(&sql::ITEM_BALANCE, args![item.id], |r| r.get(0))?;
+    // A transfer, or an opening, leaves the item's total as it was.
+    let change = |quantity: i64, to: Option<LocationId>, opens: bool| {
+        if to.is_some() || opens { 0 } else { quantity }
+    };
+    let mut newer: i64 = 0;
+    conn.for_each(
+        &sql::ITEM_NEWEST_CHANGES,
+        args![item.id, i64::try_from(offset).unwrap_or(i64::MAX)],
+        |r| {
+            newer += change(r.get(0)?, r.get(1)?, r.get::<Option<String>>(2)?.is_some());
+            Ok(())
+        },
+    )?;
+    let mut balance = now - newer;
+    let rows = conn.query_all(
+        &sql::ITEM_MOVEMENTS_NEWEST,
+        args![
+            item.id,
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            i64::try_from(offset).unwrap_or(i64::MAX)
+        ],
+        raw_from,
+    )?;
+    let mut out = Vec::new();
+    for m in rows {
+        let c = change(m.quantity, m.to_location_id, m.opens);
+        out.push(HistoryRow {
+            id: m.id,
+            at: m.at,
+            kind: m.kind,
+            lot: m.lot,
+            location: m.location,
+            to_location: m.to_location,
+            opened_on: m.opened_on,
+            quantity: m.quantity,
+            change: c,
+            balance,
+            counted: m.counted,
+            reason: m.reason,
+            reference: m.reference,
+            user: m.user,
+            note: m.note,
+        });
+        balance -= c;
+    }
+    Ok((out, usize::try_from(total).unwrap_or(0)))
 }
 
 fn source_of(m: &Raw) -> String {

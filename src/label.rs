@@ -11,14 +11,16 @@
 //! field) and the PDF written by `pdf-writer`; neither is hand-made here.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::find_item;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::existing_lot;
 use crate::model::parse_stored_date;
+use crate::store::Conn;
+use crate::store::sql::label as sql;
 
 /// What one label says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -129,39 +131,35 @@ impl Store {
     /// What the label of lot `lot` of `item` says; `today` resolves the
     /// GS1 century of the expiry when the element string is checked.
     pub fn label(&self, item: &str, lot: &str, today: NaiveDate) -> Result<Label> {
-        let conn = self.sqlite()?;
+        self.read(|conn| label_of(conn, item, lot, today))
+    }
+}
+
+fn label_of(conn: Conn<'_>, item: &str, lot: &str, today: NaiveDate) -> Result<Label> {
+    {
         let item = find_item(conn, item)?;
         let lot = existing_lot(conn, &item, lot)?;
-        let batch: Option<(String, String, i64)> = conn
-            .prepare_cached("SELECT prepared_on, user, id FROM batches WHERE lot_id = ?1")?
-            .query_row([lot.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
+        let batch: Option<(String, String, i64)> =
+            conn.query_opt(&sql::BATCH_OF_LOT, args![lot.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         let (origin, on, by, contents) = match batch {
             Some((on, by, id)) => {
-                let mut stmt = conn.prepare_cached(
-                    "SELECT i.code, l.lot FROM batch_components c JOIN items i ON i.id = c.item_id \
-                     JOIN lots l ON l.id = c.lot_id WHERE c.batch_id = ?1 ORDER BY c.id",
-                )?;
-                let contents = stmt
-                    .query_map([id], |r| {
-                        let (code, lot): (String, String) = (r.get(0)?, r.get(1)?);
-                        Ok(if lot.is_empty() {
-                            code
-                        } else {
-                            format!("{code} {lot}")
-                        })
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let contents = conn.query_all(&sql::BATCH_CONTENTS, args![id], |r| {
+                    let (code, lot): (String, String) = (r.get(0)?, r.get(1)?);
+                    Ok(if lot.is_empty() {
+                        code
+                    } else {
+                        format!("{code} {lot}")
+                    })
+                })?;
                 ("prepared", parse_stored_date(&on), Some(by), contents)
             }
             None => {
-                let received: Option<(String, String)> = conn
-                    .prepare_cached(
-                        "SELECT at, user FROM movements WHERE item_id = ?1 AND lot_id = ?2 AND kind = 'receive' \
-                         ORDER BY id LIMIT 1",
-                    )?
-                    .query_row(params![item.id, lot.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
+                let received: Option<(String, String)> =
+                    conn.query_opt(&sql::FIRST_RECEIPT, args![item.id, lot.id], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })?;
                 let zone = crate::settings::lab_zone(conn)?;
                 let (on, by) = match received {
                     Some((at, by)) => (

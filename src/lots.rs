@@ -18,10 +18,11 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::acceptance;
+use crate::args;
 use crate::catalogue::find_item;
 use crate::chain;
 use crate::clock::end_of_day;
@@ -29,6 +30,8 @@ use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::existing_lot;
 use crate::model::{LotStatus, parse_stored_date};
+use crate::store::Conn;
+use crate::store::sql::lots as sql;
 use crate::values::{ItemId, LotId};
 
 /// What is done to a lot.
@@ -134,19 +137,19 @@ pub fn opening_as_of(opened_on: Option<NaiveDate>, as_of: Option<NaiveDate>) -> 
 /// One lot's status and opening at the end of `as_of`, from its events
 /// (through the index `lot_events_lot`) and its acceptance records
 /// (`acceptance::pending_as_of`).
-pub fn status_as_of(conn: &Connection, lot_id: LotId, as_of: NaiveDate) -> Result<LotAsOf> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT action, on_date, at FROM lot_events WHERE lot_id = ?1 ORDER BY id",
-    )?;
-    let events = stmt
-        .query_map([lot_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+pub fn status_as_of<'c>(
+    conn: impl Into<Conn<'c>>,
+    lot_id: LotId,
+    as_of: NaiveDate,
+) -> Result<LotAsOf> {
+    let conn = conn.into();
+    let events = conn.query_all(&sql::LOT_EVENTS, args![lot_id], |r| {
+        Ok((
+            r.get::<String>(0)?,
+            r.get::<Option<String>>(1)?,
+            r.get::<String>(2)?,
+        ))
+    })?;
     let zone = crate::settings::lab_zone(conn)?;
     let mut state = LotAsOf::replay(
         events.iter().map(|(a, d, at)| {
@@ -159,7 +162,7 @@ pub fn status_as_of(conn: &Connection, lot_id: LotId, as_of: NaiveDate) -> Resul
         Some(as_of),
         zone,
     );
-    let records = acceptance::records_by_lot(conn, Some(&[lot_id]))?;
+    let records = acceptance::records_of_lots(conn, &[lot_id])?;
     let end = end_of_day(as_of, zone);
     let pending = records.get(&lot_id).is_some_and(|r| {
         acceptance::pending_as_of(
@@ -255,26 +258,19 @@ impl Store {
     /// An item's lots with expiry, opening, effective expiry, status and
     /// stock, earliest expiry first.
     pub fn lot_list(&self, code: &str) -> Result<Vec<LotListRow>> {
-        let conn = self.sqlite()?;
-        let item = find_item(conn, code)?;
-        let mut stmt = conn.prepare(concat!(
-            "SELECT l.lot, l.expiry, \
-             (SELECT min(b.opened_on) FROM balances b WHERE b.lot_id = l.id AND b.opened_on <> '' AND b.quantity > 0), ",
-            crate::lot_status_sql!("l"),
-            ", (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
-             FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot"
-        ))?;
-        let rows = stmt
-            .query_map([item.id], |r| {
+        let (item, rows) = self.read(|conn| {
+            let item = find_item(conn, code)?;
+            let rows = conn.query_all(&sql::LOT_LIST, args![item.id], |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, i64>(4)?,
+                    r.get::<String>(0)?,
+                    r.get::<Option<String>>(1)?,
+                    r.get::<Option<String>>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<i64>(4)?,
                 ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            })?;
+            Ok((item, rows))
+        })?;
         let parse = |s: &Option<String>| {
             s.as_deref()
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -313,18 +309,15 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<LotState> {
-        let tx = self.write()?;
-        let state = act_on_lot(&tx, item, lot, action, reason, today, now, user)?;
-        tx.commit()?;
-        Ok(state)
+        self.transact(|conn| act_on_lot(conn, item, lot, action, reason, today, now, user))
     }
 }
 
 /// [`Store::lot_action`] inside the caller's transaction (a recall that
 /// cascades to the batches made from the lot is one transaction).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn act_on_lot(
-    tx: &Connection,
+pub(crate) fn act_on_lot<'c>(
+    tx: impl Into<Conn<'c>>,
     item: &str,
     lot: &str,
     action: LotAction,
@@ -333,6 +326,7 @@ pub(crate) fn act_on_lot(
     now: &str,
     user: &str,
 ) -> Result<LotState> {
+    let tx = tx.into();
     {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let item = find_item(tx, item)?;
@@ -364,21 +358,14 @@ pub(crate) fn act_on_lot(
             }
         };
         if let Some(status) = new_status {
-            tx.execute(
-                "UPDATE lots SET status = ?2 WHERE id = ?1",
-                params![current.id, status.as_str()],
-            )?;
-            let pending: bool = tx.query_row(
-                "SELECT pending FROM lots WHERE id = ?1",
-                [current.id],
-                |r| r.get(0),
-            )?;
+            tx.execute(&sql::SET_LOT_STATUS, args![current.id, status.as_str()])?;
+            let pending: bool = tx.query_one(&sql::LOT_PENDING, args![current.id], |r| r.get(0))?;
             current.status = status.with_acceptance(pending);
         }
-        chain::append(
+        chain::append_cells(
             tx,
             &chain::LOT_EVENTS,
-            params![current.id, action.name(), None::<String>, reason, now, user],
+            args![current.id, action.name(), None::<String>, reason, now, user],
         )?;
         Ok(LotState {
             item: item.code.clone(),
@@ -393,24 +380,22 @@ pub(crate) fn act_on_lot(
 /// Quarantine a lot that is available (not pending, quarantined or
 /// recalled) in the caller's transaction, recorded like `lot quarantine`
 /// with `reason`. Returns whether it was quarantined.
-pub(crate) fn quarantine_available(
-    conn: &Connection,
+pub(crate) fn quarantine_available<'c>(
+    conn: impl Into<Conn<'c>>,
     lot_id: i64,
     reason: &str,
     now: &str,
     user: &str,
 ) -> Result<bool> {
-    let changed = conn.execute(
-        "UPDATE lots SET status = 'quarantined' WHERE id = ?1 AND status = 'available' AND NOT pending",
-        [lot_id],
-    )?;
+    let conn = conn.into();
+    let changed = conn.execute(&sql::QUARANTINE_AVAILABLE, args![lot_id])?;
     if changed == 0 {
         return Ok(false);
     }
-    chain::append(
+    chain::append_cells(
         conn,
         &chain::LOT_EVENTS,
-        params![
+        args![
             lot_id,
             "quarantine",
             None::<String>,

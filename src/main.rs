@@ -2,6 +2,12 @@
 
 use std::io::Write;
 
+/// mimalloc for every allocation of the process, SQLite's included (the
+/// `override` feature in Cargo.toml): fewer instructions per allocation
+/// than the C library's, where a command spent a seventh of its work.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = match labstock::cli::Cli::parse_args() {
         Ok(cli) => cli,

@@ -17,9 +17,9 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::{Item, find_item, find_location};
 use crate::chain;
 use crate::clock::end_of_day;
@@ -28,6 +28,7 @@ use crate::error::{Error, Refusal, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
 use crate::ledger::DEFAULT_LOCATION;
 use crate::model::{parse_date, positive_quantity, stamp};
+use crate::store::{Conn, Row};
 use crate::values::{ItemId, LocationId};
 
 /// The `orders` import format (SPEC §7).
@@ -155,94 +156,9 @@ fn state_of(status: &str, quantity: i64, received: i64) -> &'static str {
     }
 }
 
-/// What was received on order line `o` by the moment ?1: THE definition
-/// of "received on an order line" (SPEC §10: receipts match the line on
-/// (reference, item)), used by `order list`, reorder's `on_order`, the
-/// over-receipt warning (through `orders.received`, maintained from it)
-/// and `check`, which proves `orders.received` against it.
-///
-/// A movement counts against a line when it is linked to it by
-/// `order_id` (a receipt naming the line's reference, `--order`, an
-/// imported receipt correction, or the reversal of any of these), or,
-/// recorded before the line existed and so unlinked (the ledger is
-/// append-only), when it is a receipt or receipt correction (`adjust`)
-/// naming the line's (reference, item), or the unlinked reversal of one.
-/// Each half is one index range (`movements_order`,
-/// `movements_unlinked_order_refs`).
-macro_rules! received_by {
-    ($end:literal) => {
-        concat!(
-            "((SELECT coalesce(SUM(m.quantity), 0) FROM movements m \
-               WHERE m.order_id = o.id AND m.at < ",
-            $end,
-            ") \
-             + (SELECT coalesce(SUM(m.quantity + coalesce( \
-                     (SELECT r.quantity FROM movements r WHERE r.reverses = m.id AND r.order_id IS NULL AND r.at < ",
-            $end,
-            "), 0)), 0) \
-                  FROM movements m \
-                 WHERE m.item_id = o.item_id AND m.reference = o.reference COLLATE NOCASE \
-                   AND m.order_id IS NULL AND m.reference IS NOT NULL \
-                   AND (m.kind = 'receive' OR m.kind = 'adjust') AND m.at < ",
-            $end,
-            "))"
-        )
-    };
-}
-
-/// The columns of an [`OrderLine`], with `received` by the moment ?1.
-macro_rules! line_columns {
-    () => {
-        concat!(
-            "SELECT o.id, o.item_id, o.reference, o.supplier, i.code, i.name, loc.code, o.ordered_on, \
-                    o.expected_on, o.quantity, o.status, o.closed_on, ",
-            received_by!("?1"),
-            " FROM orders o JOIN items i ON i.id = o.item_id JOIN locations loc ON loc.id = o.location_id "
-        )
-    };
-}
-
-/// Order lines with what was received against them by the end of a day
-/// (?1), by item (?2), location (?3), and only those counting as on
-/// order on ?5 (?4).
-pub const LINES_AS_OF: &str = concat!(
-    line_columns!(),
-    "WHERE (?2 IS NULL OR o.item_id = ?2) AND (?3 IS NULL OR o.location_id = ?3) \
-       AND (NOT ?4 OR (o.ordered_on <= ?5 AND (o.closed_on IS NULL OR o.closed_on > ?5))) \
-     ORDER BY o.reference COLLATE BINARY, i.code COLLATE BINARY"
-);
-
-/// One order line by id (?2), with what was received by the moment ?1:
-/// what `order add` and each `import orders` row read back (primary key).
-pub const LINE_BY_ID: &str = concat!(line_columns!(), "WHERE o.id = ?2");
-
-/// The lines of one order (reference ?2), with what was received on each
-/// by the moment ?1 (`orders` UNIQUE (reference, item_id)).
-pub const LINES_OF_ORDER: &str = concat!(
-    line_columns!(),
-    "WHERE o.reference = ?2 ORDER BY i.code COLLATE BINARY"
-);
-
-/// The movements that count against the lines of order ?1, by the same
-/// definition as `received_by!`: linked to a line by `order_id`
-/// (`movements_order`), or unlinked receipts and receipt corrections
-/// naming a line's (reference, item) (`movements_unlinked_order_refs`),
-/// and the unlinked reversals of these; oldest first.
-pub const ORDER_RECEIPTS: &str = "WITH line AS (SELECT id, item_id, reference FROM orders WHERE reference = ?1), \
-     counted AS ( \
-       SELECT m.id FROM line o JOIN movements m ON m.order_id = o.id \
-       UNION \
-       SELECT m.id FROM line o JOIN movements m ON m.item_id = o.item_id \
-              AND m.reference = o.reference COLLATE NOCASE \
-        WHERE m.order_id IS NULL AND m.reference IS NOT NULL \
-          AND (m.kind = 'receive' OR m.kind = 'adjust')), \
-     reversals AS ( \
-       SELECT r.id FROM counted c JOIN movements r ON r.reverses = c.id WHERE r.order_id IS NULL) \
-     SELECT m.id, m.at, m.kind, i.code, l.lot, loc.code, m.quantity, m.user \
-       FROM movements m JOIN items i ON i.id = m.item_id JOIN lots l ON l.id = m.lot_id \
-       JOIN locations loc ON loc.id = m.location_id \
-      WHERE m.id IN (SELECT id FROM counted UNION SELECT id FROM reversals) \
-      ORDER BY m.id";
+/// The statements of this area (`crate::store::sql::orders`), where
+/// `received_by!`, THE definition of what was received on a line, lives.
+pub use crate::store::sql::orders as sql;
 
 /// A movement that counts against an order's lines (the order's page).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -270,37 +186,19 @@ pub struct Order {
     pub receipts: Vec<OrderReceipt>,
 }
 
-/// `orders.received` of every line beside what the ledger says it is
-/// (the definition over the whole ledger), for `check`.
-pub const RECEIVED_DISAGREEING: &str = concat!(
-    "SELECT o.reference, i.code, o.received, ",
-    received_by!("?1"),
-    " AS ledger FROM orders o JOIN items i ON i.id = o.item_id WHERE o.received <> ledger ORDER BY o.id"
-);
-
 /// Order lines whose maintained `received` differs from the ledger's
 /// (the definition over every movement): (reference, item, stored, ledger).
-pub(crate) fn received_disagreeing(conn: &Connection) -> Result<Vec<(String, String, i64, i64)>> {
-    let mut stmt = conn.prepare(RECEIVED_DISAGREEING)?;
-    let rows = stmt.query_map([end_of_day(everything(), chrono_tz::Tz::UTC)], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+pub(crate) fn received_disagreeing<'c>(
+    conn: impl Into<Conn<'c>>,
+) -> Result<Vec<(String, String, i64, i64)>> {
+    conn.into().query_all(
+        &sql::RECEIVED_DISAGREEING,
+        args![end_of_day(everything(), chrono_tz::Tz::UTC)],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
 }
 
-/// The supplier of a reference's first line that names one
-/// (`orders` UNIQUE (reference, item_id), then the line's item by key).
-pub const REFERENCE_SUPPLIER: &str = "SELECT o.supplier, i.code FROM orders o JOIN items i ON i.id = o.item_id \
-     WHERE o.reference = ?1 AND o.supplier IS NOT NULL ORDER BY o.reference, o.item_id LIMIT 1";
-
-/// Whether the (reference, item) line exists (`orders` UNIQUE (reference, item_id)).
-pub const LINE_EXISTS: &str = "SELECT reference FROM orders WHERE reference = ?1 AND item_id = ?2";
-
-/// A new order line, with what was already received on it.
-pub const INSERT_LINE: &str = "INSERT INTO orders (reference, supplier, item_id, quantity, ordered_on, expected_on, location_id, \
-     created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-
-fn line_from_row(r: &rusqlite::Row<'_>, day: &str) -> rusqlite::Result<OrderLine> {
+fn line_from_row(r: &Row<'_>, day: &str) -> Result<OrderLine> {
     let quantity: i64 = r.get(9)?;
     let status: String = r.get(10)?;
     let closed_on: Option<String> = r.get(11)?;
@@ -312,7 +210,12 @@ fn line_from_row(r: &rusqlite::Row<'_>, day: &str) -> rusqlite::Result<OrderLine
         0
     } else {
         let left = (i128::from(quantity) - i128::from(received)).max(0);
-        i64::try_from(left).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(12, received))?
+        i64::try_from(left).map_err(|_| Error::TooLarge {
+            what: "outstanding quantity".into(),
+            value: left.to_string(),
+            limit: i64::MAX.to_string(),
+            unit: "units",
+        })?
     };
     Ok(OrderLine {
         id: r.get(0)?,
@@ -333,26 +236,24 @@ fn line_from_row(r: &rusqlite::Row<'_>, day: &str) -> rusqlite::Result<OrderLine
 }
 
 /// One order line as of the end of `as_of`.
-fn line_by_id(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Option<OrderLine>> {
+fn line_by_id(conn: Conn<'_>, id: i64, as_of: NaiveDate) -> Result<Option<OrderLine>> {
     let end = end_of_day(as_of, crate::settings::lab_zone(conn)?);
     let day = as_of.to_string();
-    Ok(conn
-        .prepare_cached(LINE_BY_ID)?
-        .query_row(params![end, id], |r| line_from_row(r, &day))
-        .optional()?)
+    conn.query_opt(&sql::LINE_BY_ID, args![end, id], |r| line_from_row(r, &day))
 }
 
 /// Order lines with `received` as of the end of `as_of`, by reference then item.
-pub(crate) fn lines_as_of(
-    conn: &Connection,
+pub(crate) fn lines_as_of<'c>(
+    conn: impl Into<Conn<'c>>,
     filter: LineFilter,
     as_of: NaiveDate,
 ) -> Result<Vec<OrderLine>> {
+    let conn = conn.into();
     let end = end_of_day(as_of, crate::settings::lab_zone(conn)?);
     let day = as_of.to_string();
-    let mut stmt = conn.prepare_cached(LINES_AS_OF)?;
-    let rows = stmt.query_map(
-        params![
+    conn.query_all(
+        &sql::LINES_AS_OF,
+        args![
             end,
             filter.item_id,
             filter.location_id,
@@ -360,16 +261,15 @@ pub(crate) fn lines_as_of(
             day
         ],
         |r| line_from_row(r, &day),
-    )?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    )
 }
 
 /// What is on order per item as of a date: the lines that count and what
 /// each still has outstanding (lines with nothing outstanding left out).
 ///
 /// With `site`, only the lines ordered to that site's locations.
-pub(crate) fn on_order(
-    conn: &Connection,
+pub(crate) fn on_order<'c>(
+    conn: impl Into<Conn<'c>>,
     location_id: Option<LocationId>,
     site: Option<&crate::sites::Site>,
     as_of: NaiveDate,
@@ -423,12 +323,13 @@ fn order_error_column(e: &Error) -> Option<&'static str> {
 /// and `import orders`). Refuses an unknown or retired item, an unknown
 /// location, a (reference, item) line that exists, and a supplier that
 /// differs from the reference's other lines.
-pub(crate) fn insert_order(
-    conn: &Connection,
+pub(crate) fn insert_order<'c>(
+    conn: impl Into<Conn<'c>>,
     order: &NewOrder,
     now: &str,
     user: &str,
 ) -> Result<OrderLine> {
+    let conn = conn.into();
     let reference = order.reference.trim();
     if reference.is_empty() {
         return Err(Error::missing(
@@ -477,10 +378,8 @@ pub(crate) fn insert_order(
             .filter(|l| !l.is_empty())
             .unwrap_or(DEFAULT_LOCATION),
     )?;
-    let existing: Option<String> = conn
-        .prepare_cached(LINE_EXISTS)?
-        .query_row(params![reference, item.id], |r| r.get(0))
-        .optional()?;
+    let existing: Option<String> =
+        conn.query_opt(&sql::LINE_EXISTS, args![reference, item.id], |r| r.get(0))?;
     if let Some(existing) = existing {
         return Err(Error::AlreadyExists {
             entity: "order line",
@@ -488,10 +387,10 @@ pub(crate) fn insert_order(
             within: crate::error::Within::for_("item", &item.code),
         });
     }
-    let reference_supplier: Option<(String, String)> = conn
-        .prepare_cached(REFERENCE_SUPPLIER)?
-        .query_row([reference], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let reference_supplier: Option<(String, String)> =
+        conn.query_opt(&sql::REFERENCE_SUPPLIER, args![reference], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     let given = order
         .supplier
         .as_deref()
@@ -511,18 +410,20 @@ pub(crate) fn insert_order(
         (None, Some((theirs, _))) => Some(theirs.clone()),
         (None, None) => item.supplier.clone(),
     };
-    conn.prepare_cached(INSERT_LINE)?.execute(params![
-        reference,
-        supplier,
-        item.id,
-        order.quantity,
-        order.ordered_on.to_string(),
-        order.expected_on.map(|d| d.to_string()),
-        location.id,
-        now,
-        user,
-    ])?;
-    let id = conn.last_insert_rowid();
+    let id = conn.insert(
+        &sql::INSERT_LINE,
+        args![
+            reference,
+            supplier,
+            item.id,
+            order.quantity,
+            order.ordered_on,
+            order.expected_on,
+            location.id,
+            now,
+            user,
+        ],
+    )?;
     // Receipts recorded before the line (movements imported before
     // orders) were received on it: `orders.received` starts from them.
     let line = line_by_id(conn, id, everything())?.ok_or_else(|| {
@@ -531,8 +432,7 @@ pub(crate) fn insert_order(
         })
     })?;
     if line.received != 0 {
-        conn.prepare_cached("UPDATE orders SET received = ?2 WHERE id = ?1")?
-            .execute(params![id, line.received])?;
+        conn.execute(&sql::SET_RECEIVED, args![id, line.received])?;
     }
     Ok(line)
 }
@@ -578,13 +478,103 @@ fn order_from_row(row: &CsvRow<'_>, today: NaiveDate) -> Result<NewOrder> {
     })
 }
 
+/// An unknown order reference, with the closest known ones.
+fn unknown_order(conn: Conn<'_>, reference: &str) -> Result<Error> {
+    let known = conn.query_all(&sql::REFERENCES, args![], |r| r.get::<String>(0))?;
+    Ok(Error::NotFound {
+        entity: "order",
+        key: reference.to_owned(),
+        within: None,
+        suggestions: closest(reference, known),
+    })
+}
+
+/// A line of an order as `order cancel|close` reads it.
+struct LineToEnd {
+    id: i64,
+    item: String,
+    status: String,
+    closed_on: Option<String>,
+    reference: String,
+}
+
+/// End the open lines of an order inside a transaction (see
+/// [`Store::end_order`]).
+fn end_order_in(
+    conn: Conn<'_>,
+    end: &OrderEnd<'_>,
+    now: &str,
+    user: &str,
+) -> Result<Vec<OrderLine>> {
+    let OrderEnd {
+        reference,
+        item,
+        how,
+        reason,
+        on,
+    } = *end;
+    let reference = reference.trim();
+    let lines = conn.query_all(&sql::LINES_TO_END, args![reference], |r| {
+        Ok(LineToEnd {
+            id: r.get(0)?,
+            item: r.get(1)?,
+            status: r.get(2)?,
+            closed_on: r.get(3)?,
+            reference: r.get(4)?,
+        })
+    })?;
+    if lines.is_empty() {
+        return Err(unknown_order(conn, reference)?);
+    }
+    let chosen: Vec<&LineToEnd> = match item {
+        Some(code) => {
+            let item = find_item(conn, code)?;
+            let line: Vec<&LineToEnd> = lines.iter().filter(|l| l.item == item.code).collect();
+            if line.is_empty() {
+                return Err(Error::NotFound {
+                    entity: "order line",
+                    key: reference.to_owned(),
+                    within: crate::error::Within::for_("item", &item.code),
+                    suggestions: lines.iter().map(|l| l.item.clone()).collect(),
+                });
+            }
+            line
+        }
+        None => lines.iter().collect(),
+    };
+    let open: Vec<&&LineToEnd> = chosen.iter().filter(|l| l.status == "open").collect();
+    if let (true, Some(done)) = (open.is_empty(), chosen.first()) {
+        return Err(Error::Refused(Refusal::OrderLineEnded {
+            reference: done.reference.clone(),
+            item: done.item.clone(),
+            status: done.status.clone(),
+            closed_on: done.closed_on.clone(),
+            action: match how {
+                EndAs::Cancelled => "cancel",
+                EndAs::Closed => "close",
+            },
+        }));
+    }
+    let ids: Vec<i64> = open.iter().map(|l| l.id).collect();
+    for id in &ids {
+        conn.execute(&sql::END_LINE, args![id, how.as_str(), on, user, reason])?;
+        chain::append_cells(
+            conn,
+            &chain::ORDER_EVENTS,
+            args![id, how.as_str(), on, reason, now, user],
+        )?;
+    }
+    let mut ended = Vec::with_capacity(ids.len());
+    for id in &ids {
+        ended.extend(line_by_id(conn, *id, everything())?);
+    }
+    Ok(ended)
+}
+
 impl Store {
     /// Add one order line (`order add`).
     pub fn add_order(&mut self, order: &NewOrder, now: &str, user: &str) -> Result<OrderLine> {
-        let tx = self.write()?;
-        let line = insert_order(&tx, order, now, user)?;
-        tx.commit()?;
-        Ok(line)
+        self.transact(|conn| insert_order(conn, order, now, user))
     }
 
     /// Order lines as of a date. Unless `all`, only lines with something
@@ -596,77 +586,61 @@ impl Store {
         all: bool,
         as_of: NaiveDate,
     ) -> Result<Vec<OrderLine>> {
-        let item_id = item
-            .map(|c| find_item(self.sqlite()?, c))
-            .transpose()?
-            .map(|i| i.id);
-        let mut lines = lines_as_of(
-            self.sqlite()?,
-            LineFilter {
-                item_id,
-                ..LineFilter::default()
-            },
-            as_of,
-        )?;
-        if let Some(s) = supplier {
-            let s = crate::reorder::known_supplier(self.sqlite()?, s)?;
-            lines.retain(|l| {
-                l.supplier
-                    .as_deref()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(&s))
-            });
-        }
-        if !all {
-            lines.retain(|l| l.outstanding > 0);
-        }
-        Ok(lines)
+        self.read(|conn| {
+            let item_id = item.map(|c| find_item(conn, c)).transpose()?.map(|i| i.id);
+            let mut lines = lines_as_of(
+                conn,
+                LineFilter {
+                    item_id,
+                    ..LineFilter::default()
+                },
+                as_of,
+            )?;
+            if let Some(s) = supplier {
+                let s = crate::reorder::known_supplier(conn, s)?;
+                lines.retain(|l| {
+                    l.supplier
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(&s))
+                });
+            }
+            if !all {
+                lines.retain(|l| l.outstanding > 0);
+            }
+            Ok(lines)
+        })
     }
 
     /// One order by reference: every line (ended ones too) with what was
     /// received as of the end of `as_of`, and the movements received on it.
     pub fn order(&self, reference: &str, as_of: NaiveDate) -> Result<Order> {
         let reference = reference.trim();
-        let end = end_of_day(as_of, crate::settings::lab_zone(self.sqlite()?)?);
-        let day = as_of.to_string();
-        let lines = self
-            .sqlite()?
-            .prepare_cached(LINES_OF_ORDER)?
-            .query_map(params![end, reference], |r| line_from_row(r, &day))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        if lines.is_empty() {
-            let mut known = self
-                .sqlite()?
-                .prepare("SELECT DISTINCT reference FROM orders")?;
-            let known = known
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            return Err(Error::NotFound {
-                entity: "order",
-                key: reference.to_owned(),
-                within: None,
-                suggestions: closest(reference, known),
-            });
-        }
-        let receipts = self
-            .sqlite()?
-            .prepare_cached(ORDER_RECEIPTS)?
-            .query_map([reference], |r| {
+        self.read(|conn| {
+            let end = end_of_day(as_of, crate::settings::lab_zone(conn)?);
+            let day = as_of.to_string();
+            let lines = conn.query_all(&sql::LINES_OF_ORDER, args![end, reference], |r| {
+                line_from_row(r, &day)
+            })?;
+            if lines.is_empty() {
+                return Err(unknown_order(conn, reference)?);
+            }
+            let receipts = conn.query_all(&sql::ORDER_RECEIPTS, args![reference], |r| {
                 Ok(OrderReceipt {
                     movement: r.get(0)?,
                     at: r.get(1)?,
                     kind: r.get(2)?,
                     item: r.get(3)?,
-                    lot: r.get::<_, Option<String>>(4)?.filter(|l| !l.is_empty()),
+                    lot: r.get::<Option<String>>(4)?.filter(|l| !l.is_empty()),
                     location: r.get(5)?,
                     quantity: r.get(6)?,
                     user: r.get(7)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(Order {
-            reference: reference.to_owned(),
-            lines,
-            receipts,
+            })?;
+            Ok(Order {
+                reference: reference.to_owned(),
+                lines,
+                receipts,
+            })
         })
     }
 
@@ -679,96 +653,6 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<Vec<OrderLine>> {
-        let OrderEnd {
-            reference,
-            item,
-            how,
-            reason,
-            on,
-        } = *end;
-        let tx = self.write()?;
-        let reference = reference.trim();
-        struct Line {
-            id: i64,
-            item: String,
-            status: String,
-            closed_on: Option<String>,
-            reference: String,
-        }
-        let mut stmt = tx.prepare(
-            "SELECT o.id, i.code, o.status, o.closed_on, o.reference FROM orders o \
-             JOIN items i ON i.id = o.item_id WHERE o.reference = ?1 ORDER BY i.code COLLATE BINARY",
-        )?;
-        let lines = stmt
-            .query_map([reference], |r| {
-                Ok(Line {
-                    id: r.get(0)?,
-                    item: r.get(1)?,
-                    status: r.get(2)?,
-                    closed_on: r.get(3)?,
-                    reference: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        drop(stmt);
-        if lines.is_empty() {
-            let mut known = tx.prepare("SELECT DISTINCT reference FROM orders")?;
-            let known = known
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            return Err(Error::NotFound {
-                entity: "order",
-                key: reference.to_owned(),
-                within: None,
-                suggestions: closest(reference, known),
-            });
-        }
-        let chosen: Vec<&Line> = match item {
-            Some(code) => {
-                let item = find_item(&tx, code)?;
-                let line: Vec<&Line> = lines.iter().filter(|l| l.item == item.code).collect();
-                if line.is_empty() {
-                    return Err(Error::NotFound {
-                        entity: "order line",
-                        key: reference.to_owned(),
-                        within: crate::error::Within::for_("item", &item.code),
-                        suggestions: lines.iter().map(|l| l.item.clone()).collect(),
-                    });
-                }
-                line
-            }
-            None => lines.iter().collect(),
-        };
-        let open: Vec<&&Line> = chosen.iter().filter(|l| l.status == "open").collect();
-        if let (true, Some(done)) = (open.is_empty(), chosen.first()) {
-            return Err(Error::Refused(Refusal::OrderLineEnded {
-                reference: done.reference.clone(),
-                item: done.item.clone(),
-                status: done.status.clone(),
-                closed_on: done.closed_on.clone(),
-                action: match how {
-                    EndAs::Cancelled => "cancel",
-                    EndAs::Closed => "close",
-                },
-            }));
-        }
-        let ids: Vec<i64> = open.iter().map(|l| l.id).collect();
-        for id in &ids {
-            tx.execute(
-                "UPDATE orders SET status = ?2, closed_on = ?3, closed_by = ?4, close_reason = ?5 WHERE id = ?1",
-                params![id, how.as_str(), on.to_string(), user, reason],
-            )?;
-            chain::append(
-                &tx,
-                &chain::ORDER_EVENTS,
-                params![id, how.as_str(), on.to_string(), reason, now, user],
-            )?;
-        }
-        let mut ended = Vec::with_capacity(ids.len());
-        for id in &ids {
-            ended.extend(line_by_id(&tx, *id, everything())?);
-        }
-        tx.commit()?;
-        Ok(ended)
+        self.transact(|conn| end_order_in(conn, end, now, user))
     }
 }

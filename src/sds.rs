@@ -8,8 +8,9 @@
 //! `sds confirm` records that the supplier confirmed a revision is still
 //! current (`sds_confirmations`, chained), which clears its review.
 
+use crate::args;
+use crate::store::Conn;
 use chrono::{Months, NaiveDate};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -24,49 +25,7 @@ pub const MAX_BYTES: usize = 20 * 1000 * 1000;
 /// `report sds --older-than-years` when not given.
 pub const DEFAULT_REVIEW_YEARS: u32 = 3;
 
-/// The statements of this module, each in one place (and for the
-/// query-plan tests).
-pub mod sql {
-    /// The current revision of an item: newest revision date, then the
-    /// latest added (`sds_revisions_item`).
-    pub const CURRENT: &str = "SELECT r.id, r.revised, r.supplier, r.sha256, r.bytes, r.filename, r.at, r.user, \
-         (SELECT max(c.confirmed_on) FROM sds_confirmations c WHERE c.revision_id = r.id) \
-         FROM sds_revisions r WHERE r.item_id = ?1 ORDER BY r.revised DESC, r.id DESC LIMIT 1";
-    /// Every revision of one item, or of every item (?1 NULL), oldest first.
-    pub const LIST: &str = "SELECT r.id, r.revised, r.supplier, r.sha256, r.bytes, r.filename, r.at, r.user, \
-         (SELECT max(c.confirmed_on) FROM sds_confirmations c WHERE c.revision_id = r.id), i.code, \
-         r.id = (SELECT r2.id FROM sds_revisions r2 WHERE r2.item_id = r.item_id \
-                 ORDER BY r2.revised DESC, r2.id DESC LIMIT 1) \
-         FROM sds_revisions r JOIN items i ON i.id = r.item_id \
-         WHERE ?1 IS NULL OR r.item_id = ?1 ORDER BY i.code COLLATE BINARY, r.revised, r.id";
-    /// A document by its hash.
-    pub const DOCUMENT: &str = "SELECT document FROM sds_documents WHERE sha256 = ?1";
-    pub const HAS_DOCUMENT: &str = "SELECT 1 FROM sds_documents WHERE sha256 = ?1";
-    pub const INSERT_DOCUMENT: &str =
-        "INSERT INTO sds_documents (sha256, bytes, document) VALUES (?1, ?2, ?3)";
-    /// The hazardous items (a pictogram or an H statement) with their
-    /// current SDS's revision date and last confirmation, for `report sds`
-    /// and the digest (`items_hazardous`, `sds_revisions_item`).
-    pub const HAZARDOUS_WITH_SDS: &str = "SELECT i.code, i.name, i.ghs, i.signal_word, r.revised, \
-         (SELECT max(c.confirmed_on) FROM sds_confirmations c WHERE c.revision_id = r.id) \
-         FROM items i LEFT JOIN sds_revisions r ON r.id = \
-           (SELECT r2.id FROM sds_revisions r2 WHERE r2.item_id = i.id ORDER BY r2.revised DESC, r2.id DESC LIMIT 1) \
-         WHERE (i.ghs IS NOT NULL OR i.h_statements IS NOT NULL) AND i.active = 1 \
-         ORDER BY i.code COLLATE BINARY";
-    /// The COSHH inventory: each hazardous item's stock by location, with
-    /// its current SDS's revision date. The CROSS JOIN keeps the order:
-    /// the hazardous items first (`items_hazardous`, a partial index), then
-    /// their balances (`balances_item`), never every balance of the lab.
-    pub const COSHH: &str = "SELECT i.code, i.name, loc.code, sum(b.quantity), i.unit, i.ghs, i.signal_word, \
-         i.h_statements, (SELECT r2.revised FROM sds_revisions r2 WHERE r2.item_id = i.id \
-                          ORDER BY r2.revised DESC, r2.id DESC LIMIT 1) \
-         FROM items i CROSS JOIN balances b ON b.item_id = i.id JOIN locations loc ON loc.id = b.location_id \
-         WHERE (i.ghs IS NOT NULL OR i.h_statements IS NOT NULL) AND (?1 IS NULL OR b.location_id = ?1) \
-         GROUP BY b.item_id, b.location_id HAVING sum(b.quantity) <> 0 \
-         ORDER BY loc.code COLLATE BINARY, i.code COLLATE BINARY";
-    /// Every stored document, for `check`.
-    pub const DOCUMENTS: &str = "SELECT id, sha256, bytes, document FROM sds_documents ORDER BY id";
-}
+pub use crate::store::sql::sds as sql;
 
 /// One revision of an item's SDS, as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -150,17 +109,13 @@ pub const COSHH_HEADERS: &[&str] = &[
     "sds_revised",
 ];
 
-fn revision_from_row(
-    r: &rusqlite::Row<'_>,
-    item: String,
-    current: bool,
-) -> rusqlite::Result<Revision> {
+fn revision_from_row(r: &crate::store::Row<'_>, item: String, current: bool) -> Result<Revision> {
     Ok(Revision {
         id: r.get(0)?,
         item,
         revised: r.get(1)?,
         supplier: r.get(2)?,
-        sha256: chain::hex(&r.get::<_, Vec<u8>>(3)?),
+        sha256: chain::hex(&r.get::<Vec<u8>>(3)?),
         bytes: r.get(4)?,
         filename: r.get(5)?,
         added_at: r.get(6)?,
@@ -172,20 +127,16 @@ fn revision_from_row(
 
 /// The current revision of an item, if it has one.
 fn current(
-    conn: &Connection,
+    conn: Conn<'_>,
     item_id: crate::model::ItemId,
     code: &str,
 ) -> Result<Option<(Revision, Vec<u8>)>> {
-    let found = conn
-        .prepare_cached(sql::CURRENT)?
-        .query_row([item_id], |r| {
-            Ok((
-                revision_from_row(r, code.to_owned(), true)?,
-                r.get::<_, Vec<u8>>(3)?,
-            ))
-        })
-        .optional()?;
-    Ok(found)
+    conn.query_opt(&sql::CURRENT, args![item_id], |r| {
+        Ok((
+            revision_from_row(r, code.to_owned(), true)?,
+            r.get::<Vec<u8>>(3)?,
+        ))
+    })
 }
 
 /// Check a document is what an SDS may be: a PDF of at most 20 MB.
@@ -215,23 +166,25 @@ pub fn sha256(document: &[u8]) -> [u8; 32] {
 }
 
 /// Stored documents that no longer match their SHA-256 or size (`check`).
-pub(crate) fn documents_disagreeing(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(sql::DOCUMENTS)?;
-    let mut rows = stmt.query([])?;
+pub(crate) fn documents_disagreeing<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<String>> {
     let mut problems = Vec::new();
-    while let Some(r) = rows.next()? {
+    conn.into().for_each(&sql::DOCUMENTS, args![], |r| {
         let id: i64 = r.get(0)?;
         let stored: Vec<u8> = r.get(1)?;
         let bytes: i64 = r.get(2)?;
-        let doc = r.get_ref(3)?.as_blob().unwrap_or_default();
+        let doc = match r.cell(3)? {
+            crate::store::Cell::Blob(b) => b.into_owned(),
+            _ => Vec::new(),
+        };
         let len_ok = i64::try_from(doc.len()).is_ok_and(|n| n == bytes);
-        if !len_ok || sha256(doc)[..] != stored[..] {
+        if !len_ok || sha256(&doc)[..] != stored[..] {
             problems.push(format!(
                 "safety data sheet document {id} (sha256 {}) no longer matches its hash or size: it was changed outside labstock (run `labstock sds list`)",
                 chain::hex(&stored)
             ));
         }
-    }
+        Ok(())
+    })?;
     Ok(problems)
 }
 
@@ -261,10 +214,22 @@ impl Store {
                 format!("a revision date cannot be after today ({today})"),
             ));
         }
-        let tx = self.write()?;
-        let item = find_item(&tx, new.item)?;
         let hash = sha256(new.document);
-        if let Some((cur, cur_hash)) = current(&tx, item.id, &item.code)? {
+        self.transact(|conn| add_sds_in(conn, new, &hash, now, user))
+    }
+}
+
+fn add_sds_in(
+    conn: Conn<'_>,
+    new: &NewSds<'_>,
+    hash: &[u8; 32],
+    now: &str,
+    user: &str,
+) -> Result<Revision> {
+    {
+        let hash = *hash;
+        let item = find_item(conn, new.item)?;
+        if let Some((cur, cur_hash)) = current(conn, item.id, &item.code)? {
             if new.revised.to_string() < cur.revised {
                 return Err(Error::invalid(
                     "--revised date",
@@ -289,24 +254,21 @@ impl Store {
             limit: MAX_BYTES.to_string(),
             unit: "bytes",
         })?;
-        let stored: Option<i64> = tx
-            .prepare_cached(sql::HAS_DOCUMENT)?
-            .query_row([&hash[..]], |r| r.get(0))
-            .optional()?;
+        // The document store takes its next id under the SDS chain's
+        // lock (SQLite: its one writer already holds the database).
+        conn.lock_chain(&chain::SDS_REVISIONS)?;
+        let stored: Option<i64> =
+            conn.query_opt(&sql::HAS_DOCUMENT, args![&hash[..]], |r| r.get(0))?;
         if stored.is_none() {
-            tx.prepare_cached(sql::INSERT_DOCUMENT)?.execute(params![
-                &hash[..],
-                bytes,
-                new.document
-            ])?;
+            conn.execute(&sql::INSERT_DOCUMENT, args![&hash[..], bytes, new.document])?;
         }
         let supplier = new.supplier.map(str::trim).filter(|s| !s.is_empty());
         let filename = new.filename.map(str::trim).filter(|s| !s.is_empty());
         let revised = new.revised.to_string();
-        let id = chain::append(
-            &tx,
+        let id = chain::append_cells(
+            conn,
             &chain::SDS_REVISIONS,
-            params![
+            args![
                 item.id,
                 revised,
                 supplier,
@@ -317,7 +279,6 @@ impl Store {
                 user
             ],
         )?;
-        tx.commit()?;
         Ok(Revision {
             id,
             item: item.code,
@@ -332,7 +293,9 @@ impl Store {
             current: true,
         })
     }
+}
 
+impl Store {
     /// `sds confirm`: the supplier confirmed the current revision is still
     /// current on `on` (not after today, not before the revision date).
     pub fn confirm_sds(
@@ -351,28 +314,29 @@ impl Store {
                 format!("a confirmation cannot be dated after today ({today})"),
             ));
         }
-        let tx = self.write()?;
-        let item = find_item(&tx, item)?;
-        let Some((mut cur, _)) = current(&tx, item.id, &item.code)? else {
-            return Err(Error::NoSds { item: item.code });
-        };
-        if on.to_string() < cur.revised {
-            return Err(Error::invalid(
-                "--date",
-                on.to_string(),
-                format!(
-                    "before the current safety data sheet's revision date ({})",
-                    cur.revised
-                ),
-            ));
-        }
         let note = note.map(str::trim).filter(|n| !n.is_empty());
-        chain::append(
-            &tx,
-            &chain::SDS_CONFIRMATIONS,
-            params![item.id, cur.id, on.to_string(), note, now, user],
-        )?;
-        tx.commit()?;
+        let mut cur = self.transact(|conn| {
+            let item = find_item(conn, item)?;
+            let Some((cur, _)) = current(conn, item.id, &item.code)? else {
+                return Err(Error::NoSds { item: item.code });
+            };
+            if on.to_string() < cur.revised {
+                return Err(Error::invalid(
+                    "--date",
+                    on.to_string(),
+                    format!(
+                        "before the current safety data sheet's revision date ({})",
+                        cur.revised
+                    ),
+                ));
+            }
+            chain::append_cells(
+                conn,
+                &chain::SDS_CONFIRMATIONS,
+                args![item.id, cur.id, on.to_string(), note, now, user],
+            )?;
+            Ok(cur)
+        })?;
         let on = on.to_string();
         if cur.confirmed.as_deref().is_none_or(|c| c < on.as_str()) {
             cur.confirmed = Some(on);
@@ -382,32 +346,26 @@ impl Store {
 
     /// `sds get`: the current revision of an item's SDS and its document.
     pub fn sds_document(&self, item: &str) -> Result<(Revision, Vec<u8>)> {
-        let item = find_item(self.sqlite()?, item)?;
-        let Some((rev, hash)) = current(self.sqlite()?, item.id, &item.code)? else {
-            return Err(Error::NoSds { item: item.code });
-        };
-        let doc: Vec<u8> = self
-            .sqlite()?
-            .prepare_cached(sql::DOCUMENT)?
-            .query_row([&hash[..]], |r| r.get(0))?;
-        Ok((rev, doc))
+        self.read(|conn| {
+            let item = find_item(conn, item)?;
+            let Some((rev, hash)) = current(conn, item.id, &item.code)? else {
+                return Err(Error::NoSds { item: item.code });
+            };
+            let doc: Vec<u8> = conn.query_one(&sql::DOCUMENT, args![&hash[..]], |r| r.get(0))?;
+            Ok((rev, doc))
+        })
     }
 
     /// `sds list [ITEM]`: every revision, oldest first per item.
     pub fn sds_list(&self, item: Option<&str>) -> Result<Vec<Revision>> {
-        let item_id = item
-            .map(|c| find_item(self.sqlite()?, c))
-            .transpose()?
-            .map(|i| i.id);
-        let mut stmt = self.sqlite()?.prepare_cached(sql::LIST)?;
-        let rows = stmt
-            .query_map([item_id], |r| {
+        self.read(|conn| {
+            let item_id = item.map(|c| find_item(conn, c)).transpose()?.map(|i| i.id);
+            conn.query_all(&sql::LIST, args![item_id], |r| {
                 let code: String = r.get(9)?;
                 let current: bool = r.get(10)?;
                 revision_from_row(r, code, current)
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 
     /// `report sds`: hazardous items with no SDS (`missing`) or whose
@@ -415,45 +373,45 @@ impl Store {
     /// before `as_of` (`review`).
     pub fn sds_report(&self, as_of: NaiveDate, years: u32) -> Result<Vec<SdsReportRow>> {
         let cutoff = years_before(as_of, years).to_string();
-        let mut stmt = self.sqlite()?.prepare_cached(sql::HAZARDOUS_WITH_SDS)?;
-        let mut rows = stmt.query([])?;
         let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let revised: Option<String> = r.get(4)?;
-            let confirmed: Option<String> = r.get(5)?;
-            let state = match (&revised, &confirmed) {
-                (None, _) => "missing",
-                (Some(rev), conf) => {
-                    let latest = conf.as_ref().filter(|c| *c > rev).unwrap_or(rev);
-                    if latest.as_str() < cutoff.as_str() {
-                        "review"
-                    } else {
-                        continue;
+        self.read(|conn| {
+            conn.for_each(&sql::HAZARDOUS_WITH_SDS, args![], |r| {
+                let revised: Option<String> = r.get(4)?;
+                let confirmed: Option<String> = r.get(5)?;
+                let state = match (&revised, &confirmed) {
+                    (None, _) => "missing",
+                    (Some(rev), conf) => {
+                        let latest = conf.as_ref().filter(|c| *c > rev).unwrap_or(rev);
+                        if latest.as_str() < cutoff.as_str() {
+                            "review"
+                        } else {
+                            return Ok(());
+                        }
                     }
-                }
-            };
-            out.push(SdsReportRow {
-                item: r.get(0)?,
-                name: r.get(1)?,
-                ghs: r.get(2)?,
-                signal_word: r.get(3)?,
-                sds_revised: revised,
-                sds_confirmed: confirmed,
-                state,
-            });
-        }
+                };
+                out.push(SdsReportRow {
+                    item: r.get(0)?,
+                    name: r.get(1)?,
+                    ghs: r.get(2)?,
+                    signal_word: r.get(3)?,
+                    sds_revised: revised,
+                    sds_confirmed: confirmed,
+                    state,
+                });
+                Ok(())
+            })
+        })?;
         Ok(out)
     }
 
     /// `report coshh [--location LOC]`: the hazardous-substance inventory.
     pub fn coshh_report(&self, location: Option<&str>) -> Result<Vec<CoshhRow>> {
-        let loc = location
-            .map(|l| crate::catalogue::find_location(self.sqlite()?, l))
-            .transpose()?
-            .map(|l| l.id);
-        let mut stmt = self.sqlite()?.prepare_cached(sql::COSHH)?;
-        let rows = stmt
-            .query_map([loc], |r| {
+        self.read(|conn| {
+            let loc = location
+                .map(|l| crate::catalogue::find_location(conn, l))
+                .transpose()?
+                .map(|l| l.id);
+            conn.query_all(&sql::COSHH, args![loc], |r| {
                 Ok(CoshhRow {
                     item: r.get(0)?,
                     name: r.get(1)?,
@@ -465,8 +423,7 @@ impl Store {
                     h_statements: r.get(7)?,
                     sds_revised: r.get(8)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 }

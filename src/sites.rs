@@ -11,25 +11,21 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::{Location, find_location};
 use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::store::Conn;
 use crate::values::LocationId;
 
 /// The site of a location nobody placed: a single lab's one site.
 pub const DEFAULT_SITE: &str = "MAIN";
 
-/// The SQL of the site lookups, for the plan tests.
-pub mod sql {
-    /// The locations of one site (index `locations_site`, NOCASE).
-    pub const LOCATIONS_OF_SITE: &str = "SELECT id, site, code FROM locations WHERE site = ?1";
-    /// Every site named by a location, each once (index `locations_site`).
-    pub const SITES: &str = "SELECT DISTINCT site FROM locations ORDER BY site";
-}
+/// The SQL of the site lookups (also for the plan tests).
+pub use crate::store::sql::sites as sql;
 
 /// A site's locations, as a filter for `stock` and the reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,40 +73,35 @@ pub fn parse_site(given: &str) -> Result<String> {
 
 /// The site `given` names, spelled as a location already stores it
 /// (case-insensitive), or as given for a new site.
-pub(crate) fn spelled(conn: &Connection, given: &str) -> Result<String> {
+pub(crate) fn spelled<'c>(conn: impl Into<Conn<'c>>, given: &str) -> Result<String> {
     let code = parse_site(given)?;
     let stored: Option<String> = conn
-        .prepare_cached("SELECT site FROM locations WHERE site = ?1 LIMIT 1")?
-        .query_row([&code], |r| r.get(0))
-        .optional()?;
+        .into()
+        .query_opt(&sql::SITE_SPELLED, args![code], |r| r.get(0))?;
     Ok(stored.unwrap_or(code))
 }
 
 /// Every site a location names, in code order.
-pub(crate) fn known_sites(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(sql::SITES)?;
-    let sites = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(sites)
+pub(crate) fn known_sites<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<String>> {
+    conn.into().query_all(&sql::SITES, args![], |r| r.get(0))
 }
 
 /// The site `given` names with its locations; an unknown site is refused
 /// naming the known ones (exit 65).
-pub(crate) fn find_site(conn: &Connection, given: &str) -> Result<Site> {
+pub(crate) fn find_site<'c>(conn: impl Into<Conn<'c>>, given: &str) -> Result<Site> {
+    let conn = conn.into();
     let code = parse_site(given)?;
-    let mut stmt = conn.prepare_cached(sql::LOCATIONS_OF_SITE)?;
     let mut stored = None;
     let mut locations = HashSet::new();
     let mut location_codes = HashSet::new();
-    let mut rows = stmt.query([&code])?;
-    while let Some(r) = rows.next()? {
-        locations.insert(r.get::<_, LocationId>(0)?);
-        location_codes.insert(r.get::<_, String>(2)?);
+    conn.for_each(&sql::LOCATIONS_OF_SITE, args![code], |r| {
+        locations.insert(r.get::<LocationId>(0)?);
+        location_codes.insert(r.get::<String>(2)?);
         if stored.is_none() {
-            stored = Some(r.get::<_, String>(1)?);
+            stored = Some(r.get::<String>(1)?);
         }
-    }
+        Ok(())
+    })?;
     match stored {
         Some(code) => Ok(Site {
             code,
@@ -130,34 +121,31 @@ pub(crate) fn find_site(conn: &Connection, given: &str) -> Result<Site> {
 }
 
 /// The site of one location.
-pub(crate) fn site_of(conn: &Connection, location: LocationId) -> Result<String> {
-    Ok(conn
-        .prepare_cached("SELECT site FROM locations WHERE id = ?1")?
-        .query_row([location], |r| r.get(0))?)
+pub(crate) fn site_of<'c>(conn: impl Into<Conn<'c>>, location: LocationId) -> Result<String> {
+    conn.into()
+        .query_one(&sql::SITE_OF, args![location], |r| r.get(0))
 }
 
 /// Move a location to `site` in the caller's transaction, the change a
 /// chained record; whether the site changed.
-pub(crate) fn set_site_in(
-    conn: &Connection,
+pub(crate) fn set_site_in<'c>(
+    conn: impl Into<Conn<'c>>,
     loc: &Location,
     site: &str,
     now: &str,
     user: &str,
 ) -> Result<bool> {
+    let conn = conn.into();
     let new = spelled(conn, site)?;
     let old = site_of(conn, loc.id)?;
     if old == new {
         return Ok(false);
     }
-    conn.execute(
-        "UPDATE locations SET site = ?2 WHERE id = ?1",
-        params![loc.id, new],
-    )?;
-    chain::append(
+    conn.execute(&sql::SET_SITE, args![loc.id, new])?;
+    chain::append_cells(
         conn,
         &chain::LOCATION_CHANGES,
-        params![loc.id, "site", old, new, now, user],
+        args![loc.id, "site", old, new, now, user],
     )?;
     Ok(true)
 }
@@ -165,29 +153,25 @@ pub(crate) fn set_site_in(
 impl Store {
     /// The site `given` names, with its locations.
     pub fn site(&self, given: &str) -> Result<Site> {
-        find_site(self.sqlite()?, given)
+        self.read(|conn| find_site(conn, given))
     }
 
     /// Every site a location names.
     pub fn sites(&self) -> Result<Vec<String>> {
-        known_sites(self.sqlite()?)
+        self.read(|conn| known_sites(conn))
     }
 
     /// Every location with its site, by code.
     pub fn locations_with_sites(&self) -> Result<Vec<LocationAtSite>> {
-        let mut stmt = self
-            .sqlite()?
-            .prepare("SELECT code, name, site FROM locations ORDER BY code COLLATE BINARY")?;
-        let rows = stmt
-            .query_map([], |r| {
+        self.read(|conn| {
+            conn.query_all(&sql::LOCATIONS_WITH_SITES, args![], |r| {
                 Ok(LocationAtSite {
                     code: r.get(0)?,
                     name: r.get(1)?,
                     site: r.get(2)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 
     /// `location edit CODE --site SITE` (with `--name`, in the same
@@ -200,14 +184,14 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<bool> {
-        let tx = self.write()?;
-        let loc = find_location(&tx, code)?;
-        let renamed = match name {
-            Some(_) => crate::catalogue::rename_location_in(&tx, &loc, name, now, user)?,
-            None => false,
-        };
-        let moved = set_site_in(&tx, &loc, site, now, user)?;
-        tx.commit()?;
-        Ok(renamed || moved)
+        self.transact(|conn| {
+            let loc = find_location(conn, code)?;
+            let renamed = match name {
+                Some(_) => crate::catalogue::rename_location_in(conn, &loc, name, now, user)?,
+                None => false,
+            };
+            let moved = set_site_in(conn, &loc, site, now, user)?;
+            Ok(renamed || moved)
+        })
     }
 }

@@ -11,9 +11,9 @@
 //! is its one ending event (applied or cancelled), or open without one.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::{Item, Location, find_item, find_item_by_gtin, find_location};
 use crate::chain;
 use crate::db::Store;
@@ -23,6 +23,8 @@ use crate::ledger::{self, MovementRequest};
 use crate::model::{
     Money, MovementKind, Quantity, Timestamp, check_quantity, parse_stored_date, stamp,
 };
+use crate::store::Conn;
+use crate::store::sql::stocktake as sql;
 use crate::values::{LocationId, LotId};
 
 /// Where a stocktake stands.
@@ -153,14 +155,11 @@ struct Header {
     status: Status,
 }
 
-fn header(conn: &Connection, id: i64) -> Result<Header> {
-    let row: Option<(i64, Option<String>, bool, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT s.location_id, s.category, s.blind, e.action FROM stocktakes s \
-             LEFT JOIN stocktake_events e ON e.stocktake_id = s.id WHERE s.id = ?1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .optional()?;
+fn header(conn: Conn<'_>, id: i64) -> Result<Header> {
+    let row: Option<(i64, Option<String>, bool, Option<String>)> =
+        conn.query_opt(&sql::HEADER, args![id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
     let Some((location_id, category, blind, action)) = row else {
         return Err(Error::NotFound {
             entity: "stocktake",
@@ -169,15 +168,13 @@ fn header(conn: &Connection, id: i64) -> Result<Header> {
             suggestions: Vec::new(),
         });
     };
-    let location = conn
-        .prepare_cached("SELECT id, code, name FROM locations WHERE id = ?1")?
-        .query_row([location_id], |r| {
-            Ok(Location {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                name: r.get(2)?,
-            })
-        })?;
+    let location = conn.query_one(&ledger::sql::LOCATION_BY_ID, args![location_id], |r| {
+        Ok(Location {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
+        })
+    })?;
     let status = match action.as_deref() {
         Some("applied") => Status::Applied,
         Some(_) => Status::Cancelled,
@@ -215,7 +212,7 @@ fn in_category(item: &Item, category: Option<&str>) -> bool {
 /// lot (a lot the book does not have at this location may be counted);
 /// other items count their one unnamed lot.
 fn counted_lot(
-    conn: &Connection,
+    conn: Conn<'_>,
     item: &Item,
     lot: Option<&str>,
     expiry: Option<NaiveDate>,
@@ -282,18 +279,17 @@ fn counted_lot(
 }
 
 fn balance(
-    conn: &Connection,
+    conn: Conn<'_>,
     lot_id: LotId,
     location_id: LocationId,
     portion: Portion,
 ) -> Result<i64> {
     Ok(conn
-        .prepare_cached(ledger::sql::BALANCE.sqlite())?
-        .query_row(
-            params![lot_id, location_id, ledger::portion_key(portion)],
+        .query_opt(
+            &ledger::sql::BALANCE,
+            args![lot_id, location_id, ledger::portion_key(portion)],
             |r| r.get(0),
-        )
-        .optional()?
+        )?
         .unwrap_or(0))
 }
 
@@ -303,39 +299,25 @@ type LineKey = (LotId, Portion);
 /// The latest count of each line of a stocktake: (line, item id, book,
 /// counted).
 fn latest_counts(
-    conn: &Connection,
+    conn: Conn<'_>,
     id: i64,
 ) -> Result<Vec<(LineKey, crate::values::ItemId, i64, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT c.lot_id, c.opened_on, c.item_id, c.book, c.counted FROM stocktake_counts c \
-         WHERE c.stocktake_id = ?1 AND c.id = (SELECT max(id) FROM stocktake_counts d \
-               WHERE d.stocktake_id = c.stocktake_id AND d.lot_id = c.lot_id \
-               AND d.opened_on IS c.opened_on) ORDER BY c.lot_id, c.opened_on",
-    )?;
-    let rows = stmt
-        .query_map([id], |r| {
-            Ok((
-                (r.get(0)?, ledger::portion_at(r, 1)?),
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    conn.query_all(&sql::LATEST_COUNTS, args![id], |r| {
+        Ok((
+            (r.get(0)?, ledger::portion_in(r, 1)?),
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+        ))
+    })
 }
 
 /// Every line: the sheet's (line, item id, book at start) and lines
 /// counted that the sheet did not have (book at start 0).
-fn lines(conn: &Connection, id: i64) -> Result<Vec<(LineKey, crate::values::ItemId, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT lot_id, opened_on, item_id, book FROM stocktake_lines WHERE stocktake_id = ?1 ORDER BY id",
-    )?;
-    let mut rows = stmt
-        .query_map([id], |r| {
-            Ok(((r.get(0)?, ledger::portion_at(r, 1)?), r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+fn lines(conn: Conn<'_>, id: i64) -> Result<Vec<(LineKey, crate::values::ItemId, i64)>> {
+    let mut rows = conn.query_all(&sql::SHEET_LINES, args![id], |r| {
+        Ok(((r.get(0)?, ledger::portion_in(r, 1)?), r.get(2)?, r.get(3)?))
+    })?;
     for (line, item, _, _) in latest_counts(conn, id)? {
         if !rows.iter().any(|(l, ..)| *l == line) {
             rows.push((line, item, 0));
@@ -347,23 +329,18 @@ fn lines(conn: &Connection, id: i64) -> Result<Vec<(LineKey, crate::values::Item
 /// (item code, item name, lot, expiry, unit cost) of a lot.
 type LotText = (String, String, String, Option<NaiveDate>, Option<Money>);
 
-fn describe(conn: &Connection, lot_id: LotId) -> Result<LotText> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT i.code, i.name, l.lot, l.expiry, i.unit_cost_pence FROM lots l \
-             JOIN items i ON i.id = l.item_id WHERE l.id = ?1",
-        )?
-        .query_row([lot_id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, Option<String>>(3)?
-                    .as_deref()
-                    .and_then(parse_stored_date),
-                r.get::<_, Option<i64>>(4)?.map(Money),
-            ))
-        })?)
+fn describe(conn: Conn<'_>, lot_id: LotId) -> Result<LotText> {
+    conn.query_one(&sql::DESCRIBE_LOT, args![lot_id], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get::<Option<String>>(3)?
+                .as_deref()
+                .and_then(parse_stored_date),
+            r.get::<Option<i64>>(4)?.map(Money),
+        ))
+    })
 }
 
 fn sort_lines<T>(rows: &mut [T], key: impl Fn(&T) -> (&str, &str, Option<NaiveDate>)) {
@@ -371,7 +348,7 @@ fn sort_lines<T>(rows: &mut [T], key: impl Fn(&T) -> (&str, &str, Option<NaiveDa
 }
 
 fn record_count(
-    conn: &Connection,
+    conn: Conn<'_>,
     h: &Header,
     req: &CountRequest,
     now: &str,
@@ -426,16 +403,11 @@ fn record_count(
         }
         // A scan without a quantity counts one more unit of the line.
         None => {
-            let previous: Option<i64> = conn
-                .prepare_cached(
-                    "SELECT counted FROM stocktake_counts WHERE stocktake_id = ?1 AND lot_id = ?2 \
-                     AND opened_on IS ?3 ORDER BY id DESC LIMIT 1",
-                )?
-                .query_row(
-                    params![h.id, lot.id, req.opened.map(|d| d.to_string())],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let previous: Option<i64> = conn.query_opt(
+                &sql::PREVIOUS_COUNT,
+                args![h.id, lot.id, req.opened.map(|d| d.to_string())],
+                |r| r.get(0),
+            )?;
             // Counts are bounded (SPEC §10), so one more cannot overflow.
             let next = previous.unwrap_or(0) + 1;
             check_quantity("counted quantity", next, &next.to_string())?;
@@ -443,10 +415,10 @@ fn record_count(
         }
     };
     let book = balance(conn, lot.id, h.location.id, req.opened)?;
-    chain::append(
+    chain::append_cells(
         conn,
         &chain::STOCKTAKE_COUNTS,
-        params![
+        args![
             h.id,
             item.id,
             lot.id,
@@ -478,85 +450,78 @@ impl Store {
         now: DateTime<Utc>,
         user: &str,
     ) -> Result<i64> {
-        let tx = self.write()?;
-        let location = find_location(&tx, location)?;
-        let open: Option<i64> = tx
-            .prepare_cached(
-                "SELECT s.id FROM stocktakes s WHERE s.location_id = ?1 \
-                 AND NOT EXISTS (SELECT 1 FROM stocktake_events e WHERE e.stocktake_id = s.id)",
-            )?
-            .query_row([location.id], |r| r.get(0))
-            .optional()?;
-        if let Some(open) = open {
-            return Err(Error::StocktakeAlreadyOpen {
-                id: open,
-                location: location.code,
-            });
-        }
-        let category = category.map(str::trim).filter(|c| !c.is_empty());
-        let id = chain::append(
-            &tx,
-            &chain::STOCKTAKES,
-            params![location.id, category, blind, stamp(now), user],
-        )?;
-        let mut stmt = tx.prepare_cached(
-            "SELECT b.lot_id, b.item_id, b.quantity, i.category, b.opened_on FROM balances b \
-             JOIN items i ON i.id = b.item_id \
-             WHERE b.location_id = ?1 AND b.quantity <> 0 ORDER BY b.item_id, b.lot_id, b.opened_on",
-        )?;
-        let book: Vec<(i64, i64, i64, Option<String>, Portion)> = stmt
-            .query_map([location.id], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    ledger::portion_at(r, 4)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        drop(stmt);
-        for (lot, item, quantity, item_category, portion) in book {
-            let matches = category.is_none_or(|c| {
-                item_category
-                    .as_deref()
-                    .is_some_and(|mine| mine.to_lowercase() == c.to_lowercase())
-            });
-            if matches {
-                chain::append(
-                    &tx,
-                    &chain::STOCKTAKE_LINES,
-                    params![id, item, lot, quantity, portion.map(|d| d.to_string())],
-                )?;
+        self.transact(|conn| {
+            let location = find_location(conn, location)?;
+            // Starters take turns (PostgreSQL: the chain's lock), so the
+            // second sees the first's stocktake open.
+            conn.lock_chain(&chain::STOCKTAKES)?;
+            let open: Option<i64> =
+                conn.query_opt(&sql::OPEN_AT, args![location.id], |r| r.get(0))?;
+            if let Some(open) = open {
+                return Err(Error::StocktakeAlreadyOpen {
+                    id: open,
+                    location: location.code,
+                });
             }
-        }
-        tx.commit()?;
-        Ok(id)
+            let category = category.map(str::trim).filter(|c| !c.is_empty());
+            let id = chain::append_cells(
+                conn,
+                &chain::STOCKTAKES,
+                args![location.id, category, blind, stamp(now), user],
+            )?;
+            let book: Vec<(i64, i64, i64, Option<String>, Portion)> =
+                conn.query_all(&sql::BOOK_AT, args![location.id], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        ledger::portion_in(r, 4)?,
+                    ))
+                })?;
+            for (lot, item, quantity, item_category, portion) in book {
+                let matches = category.is_none_or(|c| {
+                    item_category
+                        .as_deref()
+                        .is_some_and(|mine| mine.to_lowercase() == c.to_lowercase())
+                });
+                if matches {
+                    chain::append_cells(
+                        conn,
+                        &chain::STOCKTAKE_LINES,
+                        args![id, item, lot, quantity, portion.map(|d| d.to_string())],
+                    )?;
+                }
+            }
+            Ok(id)
+        })
     }
 
     /// The count sheet: every line, sorted by item, lot.
     pub fn stocktake_sheet(&self, id: i64) -> Result<Vec<SheetLine>> {
-        let h = header(self.sqlite()?, id)?;
-        let counts = latest_counts(self.sqlite()?, id)?;
-        let mut rows = Vec::new();
-        for (line, _, book) in lines(self.sqlite()?, id)? {
-            let (item, name, lot, expiry, _) = describe(self.sqlite()?, line.0)?;
-            let counted = counts.iter().find(|c| c.0 == line).map(|c| c.3);
-            rows.push(SheetLine {
-                item,
-                name,
-                lot,
-                expiry,
-                location: h.location.code.clone(),
-                book: (!h.blind).then_some(book),
-                counted,
-                opened_on: line.1,
+        self.read(|conn| {
+            let h = header(conn, id)?;
+            let counts = latest_counts(conn, id)?;
+            let mut rows = Vec::new();
+            for (line, _, book) in lines(conn, id)? {
+                let (item, name, lot, expiry, _) = describe(conn, line.0)?;
+                let counted = counts.iter().find(|c| c.0 == line).map(|c| c.3);
+                rows.push(SheetLine {
+                    item,
+                    name,
+                    lot,
+                    expiry,
+                    location: h.location.code.clone(),
+                    book: (!h.blind).then_some(book),
+                    counted,
+                    opened_on: line.1,
+                });
+            }
+            sort_lines(&mut rows, |r| {
+                (r.item.as_str(), r.lot.as_str(), r.opened_on)
             });
-        }
-        sort_lines(&mut rows, |r| {
-            (r.item.as_str(), r.lot.as_str(), r.opened_on)
-        });
-        Ok(rows)
+            Ok(rows)
+        })
     }
 
     /// Record one count (SPEC §13: with the book at this moment).
@@ -567,11 +532,10 @@ impl Store {
         now: DateTime<Utc>,
         user: &str,
     ) -> Result<Counted> {
-        let tx = self.write()?;
-        let h = header(&tx, id)?;
-        let counted = record_count(&tx, &h, req, &stamp(now), user)?;
-        tx.commit()?;
-        Ok(counted)
+        self.transact(|conn| {
+            let h = open_header(conn, id)?;
+            record_count(conn, &h, req, &stamp(now), user)
+        })
     }
 
     /// Record many counts, all or none (`stocktake enter FILE`).
@@ -582,73 +546,78 @@ impl Store {
         now: DateTime<Utc>,
         user: &str,
     ) -> Result<Vec<Counted>> {
-        let tx = self.write()?;
-        let h = header(&tx, id)?;
         let now = stamp(now);
-        let mut done = Vec::with_capacity(counts.len());
-        for (line, req) in counts {
-            done.push(record_count(&tx, &h, req, &now, user).map_err(|e| e.at_row(*line, None))?);
-        }
-        tx.commit()?;
-        Ok(done)
+        self.transact(|conn| {
+            let h = open_header(conn, id)?;
+            let mut done = Vec::with_capacity(counts.len());
+            for (line, req) in counts {
+                done.push(
+                    record_count(conn, &h, req, &now, user).map_err(|e| e.at_row(*line, None))?,
+                );
+            }
+            Ok(done)
+        })
     }
 
     /// Variances by line, with their value, and the totals.
     pub fn stocktake_review(&self, id: i64) -> Result<Review> {
-        let h = header(self.sqlite()?, id)?;
-        let counts = latest_counts(self.sqlite()?, id)?;
-        let mut review = Review {
-            id,
-            lines: Vec::new(),
-            counted_lines: 0,
-            uncounted_lines: 0,
-            total_variance: 0,
-            total_variance_value: Money(0),
-        };
-        for (line, _, start_book) in lines(self.sqlite()?, id)? {
-            let (item, name, lot, _, unit_cost) = describe(self.sqlite()?, line.0)?;
-            let count = counts.iter().find(|c| c.0 == line);
-            let (book, counted) = match count {
-                Some(c) => (c.2, Some(c.3)),
-                None => (start_book, None),
+        self.read(|conn| {
+            let h = header(conn, id)?;
+            let counts = latest_counts(conn, id)?;
+            let mut review = Review {
+                id,
+                lines: Vec::new(),
+                counted_lines: 0,
+                uncounted_lines: 0,
+                total_variance: 0,
+                total_variance_value: Money(0),
             };
-            let variance = counted.map(|c| c - book);
-            let variance_value = match (variance, unit_cost) {
-                (Some(v), Some(cost)) => Some(Money(cost.pence().checked_mul(v).ok_or(
-                    Error::TooLarge {
-                        what: "variance value".into(),
-                        value: format!("{v} x {cost}"),
-                        limit: i64::MAX.to_string(),
-                        unit: "pence",
-                    },
-                )?)),
-                _ => None,
-            };
-            if counted.is_some() {
-                review.counted_lines += 1;
-            } else {
-                review.uncounted_lines += 1;
+            for (line, _, start_book) in lines(conn, id)? {
+                let (item, name, lot, _, unit_cost) = describe(conn, line.0)?;
+                let count = counts.iter().find(|c| c.0 == line);
+                let (book, counted) = match count {
+                    Some(c) => (c.2, Some(c.3)),
+                    None => (start_book, None),
+                };
+                let variance = counted.map(|c| c - book);
+                let variance_value = match (variance, unit_cost) {
+                    (Some(v), Some(cost)) => Some(Money(cost.pence().checked_mul(v).ok_or(
+                        Error::TooLarge {
+                            what: "variance value".into(),
+                            value: format!("{v} x {cost}"),
+                            limit: i64::MAX.to_string(),
+                            unit: "pence",
+                        },
+                    )?)),
+                    _ => None,
+                };
+                if counted.is_some() {
+                    review.counted_lines += 1;
+                } else {
+                    review.uncounted_lines += 1;
+                }
+                review.total_variance += variance.unwrap_or(0);
+                review.total_variance_value = Money(
+                    review.total_variance_value.pence() + variance_value.map_or(0, Money::pence),
+                );
+                review.lines.push(ReviewLine {
+                    item,
+                    name,
+                    lot,
+                    location: h.location.code.clone(),
+                    opened_on: line.1,
+                    book,
+                    counted,
+                    variance,
+                    unit_cost,
+                    variance_value,
+                });
             }
-            review.total_variance += variance.unwrap_or(0);
-            review.total_variance_value =
-                Money(review.total_variance_value.pence() + variance_value.map_or(0, Money::pence));
-            review.lines.push(ReviewLine {
-                item,
-                name,
-                lot,
-                location: h.location.code.clone(),
-                opened_on: line.1,
-                book,
-                counted,
-                variance,
-                unit_cost,
-                variance_value,
+            sort_lines(&mut review.lines, |r| {
+                (r.item.as_str(), r.lot.as_str(), r.opened_on)
             });
-        }
-        sort_lines(&mut review.lines, |r| {
-            (r.item.as_str(), r.lot.as_str(), r.opened_on)
-        });
-        Ok(review)
+            Ok(review)
+        })
     }
 
     /// Apply a stocktake: one `count` movement per line, in one
@@ -660,110 +629,27 @@ impl Store {
         now: DateTime<Utc>,
         user: &str,
     ) -> Result<Applied> {
-        let tx = self.write()?;
-        let h = header(&tx, id)?;
-        require_open(&h)?;
-        let counts = latest_counts(&tx, id)?;
-        let all = lines(&tx, id)?;
-        let uncounted: Vec<LineKey> = all
-            .iter()
-            .filter(|(line, ..)| !counts.iter().any(|c| c.0 == *line))
-            .map(|(line, ..)| *line)
-            .collect();
-        if !uncounted.is_empty() && !zero_uncounted {
-            let mut names = Vec::new();
-            for (lot, portion) in uncounted.iter().take(10) {
-                let (item, _, lot, ..) = describe(&tx, *lot)?;
-                let opened = portion
-                    .map(|d| format!(" (opened {d})"))
-                    .unwrap_or_default();
-                names.push(if lot.is_empty() {
-                    format!("{item}{opened}")
-                } else {
-                    format!("{item} lot {lot}{opened}")
-                });
-            }
-            return Err(Error::StocktakeUncounted {
-                id,
-                count: uncounted.len(),
-                lines: names.join(", "),
-            });
-        }
-        let stamp_now = stamp(now);
-        let mut applied = Applied {
-            stocktake: id,
-            movements: Vec::new(),
-            zeroed: 0,
-        };
-        let mut lk = ledger::Lookups::default();
-        for ((lot_id, portion), _, _) in &all {
-            let (item, _, lot, ..) = describe(&tx, *lot_id)?;
-            let (book, counted, note) = match counts.iter().find(|c| c.0 == (*lot_id, *portion)) {
-                Some(c) => (
-                    c.2,
-                    c.3,
-                    format!("stocktake {id}: counted {} against book {}", c.3, c.2),
-                ),
-                None => {
-                    applied.zeroed += 1;
-                    let book = balance(&tx, *lot_id, h.location.id, *portion)?;
-                    (book, 0, format!("stocktake {id}: not counted, zeroed"))
-                }
-            };
-            let mut req = MovementRequest::new(
-                MovementKind::Count,
-                &item,
-                Quantity::bounded("counted quantity", counted)?,
-                Timestamp::new("now", now)?,
-                user,
-            );
-            req.lot = (!lot.is_empty()).then_some(lot);
-            req.location = Some(h.location.code.clone());
-            req.reference = Some(format!("stocktake {id}"));
-            req.note = Some(note);
-            req.book = Some(Quantity::bounded("book quantity", book)?);
-            req.opened = *portion;
-            let outcome = ledger::record_with(&tx, &mut lk, &req, &stamp_now)?;
-            applied.movements.extend(outcome.movements);
-        }
-        chain::append(
-            &tx,
-            &chain::STOCKTAKE_EVENTS,
-            params![id, "applied", zero_uncounted, stamp_now, user],
-        )?;
-        tx.commit()?;
-        Ok(applied)
+        self.transact(|conn| apply(conn, id, zero_uncounted, now, user))
     }
 
     /// Cancel an open stocktake: its counts stay as evidence; nothing moves.
     pub fn stocktake_cancel(&mut self, id: i64, now: DateTime<Utc>, user: &str) -> Result<()> {
-        let tx = self.write()?;
-        let h = header(&tx, id)?;
-        require_open(&h)?;
-        chain::append(
-            &tx,
-            &chain::STOCKTAKE_EVENTS,
-            params![id, "cancelled", false, stamp(now), user],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.transact(|conn| {
+            let h = open_header(conn, id)?;
+            require_open(&h)?;
+            chain::append_cells(
+                conn,
+                &chain::STOCKTAKE_EVENTS,
+                args![id, "cancelled", false, stamp(now), user],
+            )?;
+            Ok(())
+        })
     }
 
     /// Every stocktake, newest first.
     pub fn stocktakes(&self) -> Result<Vec<Summary>> {
-        let mut stmt = self.sqlite()?.prepare(
-            "SELECT s.id, loc.code, s.category, s.blind, s.at, s.user, e.action, e.at, e.user, \
-                    (SELECT count(*) FROM stocktake_lines l WHERE l.stocktake_id = s.id), \
-                    (SELECT count(*) FROM (SELECT DISTINCT c.lot_id, c.opened_on FROM stocktake_counts c \
-                       WHERE c.stocktake_id = s.id)), \
-                    (SELECT count(*) FROM (SELECT DISTINCT c.lot_id, c.opened_on FROM stocktake_counts c WHERE c.stocktake_id = s.id \
-                       AND NOT EXISTS (SELECT 1 FROM stocktake_lines l WHERE l.stocktake_id = s.id AND l.lot_id = c.lot_id \
-                       AND l.opened_on IS c.opened_on))) \
-             FROM stocktakes s JOIN locations loc ON loc.id = s.location_id \
-             LEFT JOIN stocktake_events e ON e.stocktake_id = s.id ORDER BY s.id DESC",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
+        self.read(|conn| {
+            conn.query_all(&sql::SUMMARIES, args![], |r| {
                 let action: Option<String> = r.get(6)?;
                 let sheet: i64 = r.get(9)?;
                 let extra: i64 = r.get(11)?;
@@ -784,10 +670,98 @@ impl Store {
                     lines: sheet + extra,
                     counted: r.get(10)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
+}
+
+/// A stocktake's header for a write: its writers (counts, apply, cancel)
+/// take turns on PostgreSQL (the ending events' chain lock), so a count
+/// never lands on a stocktake another session has just applied.
+fn open_header(conn: Conn<'_>, id: i64) -> Result<Header> {
+    conn.lock_chain(&chain::STOCKTAKE_EVENTS)?;
+    header(conn, id)
+}
+
+/// See [`Store::stocktake_apply`].
+fn apply(
+    conn: Conn<'_>,
+    id: i64,
+    zero_uncounted: bool,
+    now: DateTime<Utc>,
+    user: &str,
+) -> Result<Applied> {
+    let h = open_header(conn, id)?;
+    require_open(&h)?;
+    let counts = latest_counts(conn, id)?;
+    let all = lines(conn, id)?;
+    let uncounted: Vec<LineKey> = all
+        .iter()
+        .filter(|(line, ..)| !counts.iter().any(|c| c.0 == *line))
+        .map(|(line, ..)| *line)
+        .collect();
+    if !uncounted.is_empty() && !zero_uncounted {
+        let mut names = Vec::new();
+        for (lot, portion) in uncounted.iter().take(10) {
+            let (item, _, lot, ..) = describe(conn, *lot)?;
+            let opened = portion
+                .map(|d| format!(" (opened {d})"))
+                .unwrap_or_default();
+            names.push(if lot.is_empty() {
+                format!("{item}{opened}")
+            } else {
+                format!("{item} lot {lot}{opened}")
+            });
+        }
+        return Err(Error::StocktakeUncounted {
+            id,
+            count: uncounted.len(),
+            lines: names.join(", "),
+        });
+    }
+    let stamp_now = stamp(now);
+    let mut applied = Applied {
+        stocktake: id,
+        movements: Vec::new(),
+        zeroed: 0,
+    };
+    let mut lk = ledger::Lookups::default();
+    for ((lot_id, portion), _, _) in &all {
+        let (item, _, lot, ..) = describe(conn, *lot_id)?;
+        let (book, counted, note) = match counts.iter().find(|c| c.0 == (*lot_id, *portion)) {
+            Some(c) => (
+                c.2,
+                c.3,
+                format!("stocktake {id}: counted {} against book {}", c.3, c.2),
+            ),
+            None => {
+                applied.zeroed += 1;
+                let book = balance(conn, *lot_id, h.location.id, *portion)?;
+                (book, 0, format!("stocktake {id}: not counted, zeroed"))
+            }
+        };
+        let mut req = MovementRequest::new(
+            MovementKind::Count,
+            &item,
+            Quantity::bounded("counted quantity", counted)?,
+            Timestamp::new("now", now)?,
+            user,
+        );
+        req.lot = (!lot.is_empty()).then_some(lot);
+        req.location = Some(h.location.code.clone());
+        req.reference = Some(format!("stocktake {id}"));
+        req.note = Some(note);
+        req.book = Some(Quantity::bounded("book quantity", book)?);
+        req.opened = *portion;
+        let outcome = ledger::record_with(conn, &mut lk, &req, &stamp_now)?;
+        applied.movements.extend(outcome.movements);
+    }
+    chain::append_cells(
+        conn,
+        &chain::STOCKTAKE_EVENTS,
+        args![id, "applied", zero_uncounted, stamp_now, user],
+    )?;
+    Ok(applied)
 }
 
 /// Read a counts file (`item,lot,location,counted`, header first; `lot`

@@ -7,9 +7,9 @@ use std::path::Path;
 use crate::db::OpenOptions;
 use crate::error::Result;
 pub use crate::store::Db;
-pub use crate::store::copy::Copied;
 /// A PostgreSQL database named by its URL (the password never shown).
-pub use crate::store::postgres::Url as PostgresUrl;
+pub use crate::store::PostgresUrl;
+pub use crate::store::copy::Copied;
 
 /// The engine and database a `--db` value names.
 pub fn database(arg: &Path) -> Result<Db> {
@@ -18,14 +18,14 @@ pub fn database(arg: &Path) -> Result<Db> {
 
 /// Create the labstock schema on an empty PostgreSQL database (`init`).
 pub fn init_postgres(url: &PostgresUrl, now: &str, user: &str, zone: chrono_tz::Tz) -> Result<()> {
-    crate::store::postgres::PgStore::init(url, now, user, zone)?;
+    crate::store::PgStore::init(url, now, user, zone)?;
     Ok(())
 }
 
 /// Connect to a PostgreSQL database and prove it is labstock's, of a
 /// version this binary knows.
 pub fn open_postgres(url: &PostgresUrl) -> Result<()> {
-    crate::store::postgres::PgStore::open(url)?;
+    crate::store::PgStore::open(url)?;
     Ok(())
 }
 

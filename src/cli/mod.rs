@@ -19,6 +19,7 @@ mod movement;
 mod order;
 mod prepare;
 mod progress;
+mod quick;
 mod report;
 mod report_calibration;
 mod report_waste;
@@ -478,7 +479,12 @@ impl Ctx {
     /// database on first use; UTC when there is no database yet).
     pub(crate) fn clock(&self) -> Clock {
         let zone = *self.zone.get_or_init(|| {
-            if self.db.exists() || crate::store::postgres::is_url(&self.db.to_string_lossy()) {
+            if self.db.exists()
+                || matches!(
+                    crate::app::engine::database(&self.db),
+                    Ok(crate::app::engine::Db::Postgres(_))
+                )
+            {
                 let Ok(store) = Store::open_any(&self.db, self.open_options) else {
                     return chrono_tz::Tz::UTC;
                 };
@@ -804,18 +810,27 @@ impl Cli {
         // until the process ends, so it is not freed: taking it apart cost
         // a tenth of a `receive` or `issue` (BENCHMARKS.md, "What a
         // movement command spends"). Built once per process, never grown.
-        let command: &'static mut clap::Command = Box::leak(Box::new(Cli::command()));
-        let matches = command.try_get_matches_from_mut(std::env::args_os())?;
-        let mut cli = Cli::from_arg_matches(&matches)?;
-        let mut path = Vec::new();
-        let mut level = &matches;
-        while let Some((name, sub)) = level.subcommand() {
-            path.push(name);
-            level = sub;
-        }
-        cli.global.command_path = path.join(" ");
-        // The matches, likewise (a few thousand instructions more).
-        std::mem::forget(matches);
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        // A movement command is parsed against the global flags and its own
+        // subcommand alone (`quick`); everything else, and every line that
+        // does not parse there, against the whole tree.
+        let mut cli = if let Some(cli) = quick::parse(&args) {
+            cli
+        } else {
+            let command: &'static mut clap::Command = Box::leak(Box::new(Cli::command()));
+            let matches = command.try_get_matches_from_mut(&args)?;
+            let mut cli = Cli::from_arg_matches(&matches)?;
+            let mut path = Vec::new();
+            let mut level = &matches;
+            while let Some((name, sub)) = level.subcommand() {
+                path.push(name);
+                level = sub;
+            }
+            cli.global.command_path = path.join(" ");
+            // The matches, likewise (a few thousand instructions more).
+            std::mem::forget(matches);
+            cli
+        };
         // A document format for a listing, or a listing format for a
         // document, is a usage error (exit 2).
         let document = matches!(cli.command, Command::Label(_));
@@ -1007,7 +1022,36 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Config(_)
         | Command::Export(_)
         | Command::Backup(_)
-        | Command::User(_)) => run_command(ctx, command),
+        | Command::User(_)
+        | Command::Label(_)
+        | Command::Sds(_)
+        | Command::Report(
+            report::ReportCommand::Sds(_)
+            | report::ReportCommand::Coshh(_)
+            | report::ReportCommand::Reorder(_)
+            | report::ReportCommand::Acceptance(_),
+        )
+        | Command::Location(_)
+        | Command::History(_)
+        | Command::Order(_)
+        | Command::Stocktake(_)
+        | Command::Lot(
+            lot::LotCommand::Find { .. }
+            | lot::LotCommand::Quarantine { .. }
+            | lot::LotCommand::Release { .. }
+            | lot::LotCommand::Open { .. }
+            | lot::LotCommand::List { .. }
+            | lot::LotCommand::Accept { .. },
+        )
+        | Command::Item(
+            catalogue::ItemCommand::Add(_)
+            | catalogue::ItemCommand::List { .. }
+            | catalogue::ItemCommand::Find { .. }
+            | catalogue::ItemCommand::Show { .. }
+            | catalogue::ItemCommand::Edit(_)
+            | catalogue::ItemCommand::Retire { .. }
+            | catalogue::ItemCommand::Level(_),
+        )) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

@@ -458,12 +458,18 @@ impl Store {
         let version = read("PRAGMA user_version")?;
         identity(&self.path, app_id, version)?;
         // Reading the schema proves the first pages readable before any
-        // command relies on them. A version-1 file without the newest
-        // table of version 1 (`order_events`) was made by a pre-release
-        // build, before the hash chains: refuse it by name rather than
-        // fail later on a missing table.
-        let current = read("SELECT count(*) FROM sqlite_master WHERE name = 'order_events'")?;
-        if current == 0 {
+        // command relies on them: SQLite reads the whole of `sqlite_master`
+        // when a statement first needs the schema, as this one does. A
+        // version-1 file without the newest table of version 1
+        // (`order_events`) was made by a pre-release build, before the hash
+        // chains: refuse it by name rather than fail later on a missing
+        // table. (`table_info` looks the table up in the schema SQLite has
+        // just read, instead of scanning `sqlite_master` a second time.)
+        let current = conn
+            .prepare("PRAGMA table_info(order_events)")
+            .and_then(|mut columns| columns.exists([]))
+            .map_err(|e| classify_open_error(&self.path, e))?;
+        if !current {
             return Err(not_labstock(&self.path, Foreign::PreRelease));
         }
         self.configure()?;

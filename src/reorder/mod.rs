@@ -27,54 +27,22 @@ pub mod rule;
 pub(crate) mod stock;
 
 /// The SQL the reorder and expiry reports run, for the plan tests.
-pub mod sql {
-    macro_rules! balance_columns {
-        () => {
-            concat!(
-                "SELECT b.item_id, b.lot_id, b.location_id, b.quantity, l.lot, l.expiry, ",
-                crate::lot_status_sql!("l"),
-                ", b.opened_on, \
-             CASE WHEN b.opened_on = '' THEN NULL \
-                  ELSE (SELECT i.in_use_days FROM items i WHERE i.id = l.item_id) END \
-             FROM balances b JOIN lots l ON l.id = b.lot_id "
-            )
-        };
-    }
-
-    /// Every balance in stock (at one location with ?1), with its lot:
-    /// read from the partial index `balances_in_stock`, never the ledger.
-    pub const BALANCES_HELD: &str = concat!(
-        balance_columns!(),
-        "WHERE b.quantity <> 0 AND (?1 IS NULL OR b.location_id = ?1)"
-    );
-
-    /// One balance row (a balance that is zero now but was not at the
-    /// as-of date).
-    pub const BALANCE_OF_LOT: &str = concat!(
-        balance_columns!(),
-        "WHERE b.lot_id = ?1 AND b.location_id = ?2 AND b.opened_on = ?3"
-    );
-
-    /// Movements recorded after the as-of date (?1 = the end of that day),
-    /// undone from the balances: an empty range of `movements_at` as of
-    /// today.
-    pub const LATER_MOVEMENTS: &str = "SELECT lot_id, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements \
-         WHERE at >= ?1 AND (?2 IS NULL OR location_id = ?2 OR to_location_id = ?2)";
-}
+pub use crate::store::sql::reorder as sql;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::{find_item, find_location};
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::model::Money;
 use crate::model::Usability;
 use crate::orders;
+use crate::store::{Conn, Row};
 use crate::values::{ItemId, LocationId};
 use rule::{Evidence, ExpiringBeforeDelivery, Levels, NotUsable, OnOrderPart};
 use stock::for_each_balance;
@@ -161,13 +129,10 @@ pub struct LocationLevels {
 
 /// The supplier as spelled in the catalogue, matched case-insensitively;
 /// an unknown one is refused with the known suppliers suggested.
-pub(crate) fn known_supplier(conn: &Connection, given: &str) -> Result<String> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT supplier FROM items WHERE supplier IS NOT NULL ORDER BY supplier COLLATE BINARY",
-    )?;
-    let known = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+pub(crate) fn known_supplier<'c>(conn: impl Into<Conn<'c>>, given: &str) -> Result<String> {
+    let known = conn
+        .into()
+        .query_all(&sql::SUPPLIERS, args![], |r| r.get::<String>(0))?;
     let wanted = given.trim();
     if let Some(found) = known
         .iter()
@@ -207,8 +172,8 @@ struct ItemText {
 
 /// The words of the items `ids` (sorted): a lookup each for a short list,
 /// one pass over the catalogue for a long one.
-fn item_texts(conn: &Connection, ids: &[i64]) -> Result<IdMap<ItemText>> {
-    let text = |r: &rusqlite::Row<'_>| -> rusqlite::Result<ItemText> {
+fn item_texts(conn: Conn<'_>, ids: &[i64]) -> Result<IdMap<ItemText>> {
+    let text = |r: &Row<'_>| -> Result<ItemText> {
         Ok(ItemText {
             code: r.get(1)?,
             name: r.get(2)?,
@@ -221,21 +186,16 @@ fn item_texts(conn: &Connection, ids: &[i64]) -> Result<IdMap<ItemText>> {
     if ids.len() > 500 {
         let wanted: std::collections::HashSet<i64, BuildHasherDefault<IdHasher>> =
             ids.iter().copied().collect();
-        let mut stmt =
-            conn.prepare_cached("SELECT id, code, name, unit, supplier, supplier_ref FROM items")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        conn.for_each(&sql::ITEM_TEXTS, args![], |r| {
             let id: i64 = r.get(0)?;
             if wanted.contains(&id) {
                 texts.insert(id, text(r)?);
             }
-        }
+            Ok(())
+        })?;
     } else {
-        let mut stmt = conn.prepare_cached(
-            "SELECT id, code, name, unit, supplier, supplier_ref FROM items WHERE id = ?1",
-        )?;
         for id in ids {
-            texts.insert(*id, stmt.query_row([id], text)?);
+            texts.insert(*id, conn.query_one(&sql::ITEM_TEXT, args![id], text)?);
         }
     }
     Ok(texts)
@@ -251,58 +211,38 @@ struct Held {
 }
 
 fn item_settings(
-    conn: &Connection,
+    conn: Conn<'_>,
     location_id: Option<LocationId>,
     site: Option<&str>,
     supplier: Option<&str>,
 ) -> Result<IdMap<ItemSettings>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.id, i.pack_size, \
-                CASE WHEN il.item_id IS NULL THEN i.reorder_level ELSE il.reorder_level END, \
-                CASE WHEN il.item_id IS NULL THEN i.max_level ELSE il.max_level END, \
-                il.item_id IS NOT NULL, i.reorder_qty, i.lead_time_days, i.unit_cost_pence \
-         FROM items i LEFT JOIN item_levels il ON il.item_id = i.id AND il.location_id = ?1 \
-         WHERE i.active = 1 AND (?2 IS NULL OR i.supplier = ?2 COLLATE NOCASE) \
-           AND (i.reorder_level IS NOT NULL OR il.item_id IS NOT NULL) \
-           AND (?1 IS NULL OR il.item_id IS NOT NULL \
-                OR EXISTS (SELECT 1 FROM balances b WHERE b.item_id = i.id AND b.location_id = ?1) \
-                OR EXISTS (SELECT 1 FROM orders o WHERE o.item_id = i.id AND o.location_id = ?1)) \
-           AND (?3 IS NULL \
-                OR EXISTS (SELECT 1 FROM item_levels sl JOIN locations s ON s.id = sl.location_id \
-                           WHERE sl.item_id = i.id AND s.site = ?3) \
-                OR EXISTS (SELECT 1 FROM balances b JOIN locations s ON s.id = b.location_id \
-                           WHERE b.item_id = i.id AND s.site = ?3) \
-                OR EXISTS (SELECT 1 FROM orders o JOIN locations s ON s.id = o.location_id \
-                           WHERE o.item_id = i.id AND s.site = ?3))",
-    )?;
     // Item ids are dense row ids: the largest sizes the map once.
-    let max_id: i64 = conn
-        .prepare_cached("SELECT coalesce(max(id), 0) FROM items")?
-        .query_row([], |r| r.get(0))?;
+    let max_id: i64 = conn.query_one(&sql::MAX_ITEM_ID, args![], |r| r.get(0))?;
     let mut settings = IdMap::with_capacity_and_hasher(
         usize::try_from(max_id).unwrap_or(0).min(1 << 20),
         BuildHasherDefault::default(),
     );
-    let rows = stmt.query_map(params![location_id, supplier, site], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            ItemSettings {
-                levels: Levels {
-                    pack_size: r.get(1)?,
-                    reorder_level: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
-                    max_level: r.get(3)?,
-                    reorder_qty: r.get(5)?,
+    conn.for_each(
+        &sql::ITEM_SETTINGS,
+        args![location_id, supplier, site],
+        |r| {
+            settings.insert(
+                r.get::<i64>(0)?,
+                ItemSettings {
+                    levels: Levels {
+                        pack_size: r.get(1)?,
+                        reorder_level: r.get::<Option<i64>>(2)?.unwrap_or(0),
+                        max_level: r.get(3)?,
+                        reorder_qty: r.get(5)?,
+                    },
+                    overridden: r.get(4)?,
+                    lead_time_days: r.get(6)?,
+                    unit_cost: r.get::<Option<i64>>(7)?.map(Money),
                 },
-                overridden: r.get(4)?,
-                lead_time_days: r.get(6)?,
-                unit_cost: r.get::<_, Option<i64>>(7)?.map(Money),
-            },
-        ))
-    })?;
-    for row in rows {
-        let (id, s) = row?;
-        settings.insert(id, s);
-    }
+            );
+            Ok(())
+        },
+    )?;
     Ok(settings)
 }
 
@@ -313,7 +253,7 @@ fn item_settings(
 /// index range is empty and nothing is read. Per-location levels
 /// (`item level`) and the supplier are taken as they are now.
 fn settings_as_of(
-    conn: &Connection,
+    conn: Conn<'_>,
     items: &mut IdMap<ItemSettings>,
     location_id: Option<LocationId>,
     site: bool,
@@ -321,12 +261,10 @@ fn settings_as_of(
     as_of: NaiveDate,
 ) -> Result<()> {
     let end = crate::clock::end_of_day(as_of, crate::settings::lab_zone(conn)?);
-    let mut stmt = conn.prepare_cached(
-        "SELECT item_id, field, old_value FROM item_changes WHERE at >= ?1 ORDER BY id DESC",
-    )?;
-    let mut later: Vec<(i64, String, Option<String>)> = stmt
-        .query_map([&end], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let mut later: Vec<(i64, String, Option<String>)> =
+        conn.query_all(&sql::ITEM_CHANGES_AFTER, args![end], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     later.retain(|(_, field, _)| {
         matches!(
             field.as_str(),
@@ -345,11 +283,6 @@ fn settings_as_of(
     let mut ids: Vec<i64> = later.iter().map(|(id, ..)| *id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut current = conn.prepare_cached(
-        "SELECT i.pack_size, i.reorder_level, i.max_level, i.reorder_qty, i.lead_time_days, i.unit_cost_pence, \
-                i.active, i.supplier, il.reorder_level, il.max_level \
-         FROM items i LEFT JOIN item_levels il ON il.item_id = i.id AND il.location_id = ?2 WHERE i.id = ?1",
-    )?;
     let number = |v: &Option<String>| v.as_deref().and_then(|t| t.trim().parse::<i64>().ok());
     for id in ids {
         type Row = (
@@ -364,7 +297,7 @@ fn settings_as_of(
             Option<i64>,
             Option<i64>,
         );
-        let row: Row = current.query_row(params![id, location_id], |r| {
+        let row: Row = conn.query_one(&sql::ITEM_SETTINGS_NOW, args![id, location_id], |r| {
             Ok((
                 r.get(0)?,
                 r.get(1)?,
@@ -484,7 +417,7 @@ pub(crate) fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
 /// The reorder list of SPEC §3 as of `q.as_of`, for the whole lab or,
 /// with `site`, the locations of one site as one pool (SPEC §12).
 pub(crate) fn reorder_report(
-    conn: &Connection,
+    conn: Conn<'_>,
     q: &ReorderQuery,
     site: Option<&str>,
 ) -> Result<ReorderReport> {
@@ -684,7 +617,7 @@ pub(crate) fn reorder_report(
 impl Store {
     /// The reorder list (SPEC §3).
     pub fn reorder_report(&self, q: &ReorderQuery) -> Result<ReorderReport> {
-        reorder_report(self.sqlite()?, q, None)
+        self.read(|conn| reorder_report(conn, q, None))
     }
 
     /// The reorder list of one site's locations as one pool (SPEC §12);
@@ -694,7 +627,7 @@ impl Store {
         q: &ReorderQuery,
         site: Option<&str>,
     ) -> Result<ReorderReport> {
-        reorder_report(self.sqlite()?, q, site)
+        self.read(|conn| reorder_report(conn, q, site))
     }
 
     /// Give an item its own reorder levels at a location (`item level`).
@@ -719,16 +652,15 @@ impl Store {
                 format!("must be greater than reorder_level {reorder_level}"),
             ));
         }
-        let tx = self.write()?;
-        let item = find_item(&tx, item)?;
-        let location = find_location(&tx, location)?;
-        tx.execute(
-            "INSERT INTO item_levels (item_id, location_id, reorder_level, max_level) VALUES (?1, ?2, ?3, ?4) \
-             ON CONFLICT (item_id, location_id) DO UPDATE SET reorder_level = excluded.reorder_level, \
-             max_level = excluded.max_level",
-            params![item.id, location.id, reorder_level, max_level],
-        )?;
-        tx.commit()?;
+        let (item, location) = self.transact(|conn| {
+            let item = find_item(conn, item)?;
+            let location = find_location(conn, location)?;
+            conn.execute(
+                &sql::SET_LEVELS,
+                args![item.id, location.id, reorder_level, max_level],
+            )?;
+            Ok((item, location))
+        })?;
         Ok(LocationLevels {
             item: item.code,
             location: location.code,
@@ -740,34 +672,26 @@ impl Store {
     /// Remove an item's own levels at a location; it falls back to the
     /// item's levels there. Returns whether there were any.
     pub fn clear_location_levels(&mut self, item: &str, location: &str) -> Result<bool> {
-        let tx = self.write()?;
-        let item = find_item(&tx, item)?;
-        let location = find_location(&tx, location)?;
-        let n = tx.execute(
-            "DELETE FROM item_levels WHERE item_id = ?1 AND location_id = ?2",
-            params![item.id, location.id],
-        )?;
-        tx.commit()?;
+        let n = self.transact(|conn| {
+            let item = find_item(conn, item)?;
+            let location = find_location(conn, location)?;
+            conn.execute(&sql::CLEAR_LEVELS, args![item.id, location.id])
+        })?;
         Ok(n > 0)
     }
 
     /// An item's own levels by location.
     pub fn location_levels(&self, item: &str) -> Result<Vec<LocationLevels>> {
-        let item = find_item(self.sqlite()?, item)?;
-        let mut stmt = self.sqlite()?.prepare(
-            "SELECT loc.code, il.reorder_level, il.max_level FROM item_levels il \
-             JOIN locations loc ON loc.id = il.location_id WHERE il.item_id = ?1 ORDER BY loc.code COLLATE BINARY",
-        )?;
-        let rows = stmt
-            .query_map([item.id], |r| {
+        self.read(|conn| {
+            let item = find_item(conn, item)?;
+            conn.query_all(&sql::LEVELS_OF_ITEM, args![item.id], |r| {
                 Ok(LocationLevels {
                     item: item.code.clone(),
                     location: r.get(0)?,
                     reorder_level: r.get(1)?,
                     max_level: r.get(2)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 }

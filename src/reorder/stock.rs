@@ -10,13 +10,14 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, Row, params};
 
+use crate::args;
 use crate::clock::end_of_day;
 use crate::error::Result;
 use crate::ledger::{Portion, legs, portion_of};
 use crate::lots;
 use crate::model::{LotStatus, Usability, effective_expiry};
+use crate::store::{Cell, Conn, Row};
 use crate::values::{ItemId, LocationId, LotId};
 
 /// One balance (lot at a location) as of a date.
@@ -46,8 +47,14 @@ impl Balance<'_> {
 }
 
 /// A text column without copying it (NULL as `None`).
-fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
-    Ok(r.get_ref(i)?.as_str_or_null()?)
+fn text<'c>(cell: &'c Cell<'_>) -> Result<Option<&'c str>> {
+    match cell {
+        Cell::Null => Ok(None),
+        Cell::Text(t) => Ok(Some(t)),
+        other => Err(crate::error::Error::Sqlite {
+            detail: format!("expected text, found {}", other.kind()),
+        }),
+    }
 }
 
 /// A stored `YYYY-MM-DD` date (read for every balance, so without the
@@ -74,22 +81,25 @@ struct Later {
 }
 
 impl Later {
-    fn read(conn: &Connection, location_id: Option<LocationId>, as_of: NaiveDate) -> Result<Later> {
+    fn read(conn: Conn<'_>, location_id: Option<LocationId>, as_of: NaiveDate) -> Result<Later> {
         let after = end_of_day(as_of, crate::settings::lab_zone(conn)?);
         let mut undo: HashMap<(LotId, LocationId, Portion), i64> = HashMap::new();
-        let mut later = conn.prepare_cached(super::sql::LATER_MOVEMENTS)?;
-        let mut rows = later.query(params![after, location_id])?;
-        while let Some(r) = rows.next()? {
-            let (lot, loc, to, q): (LotId, LocationId, Option<LocationId>, i64) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            let opened = portion_of(text(r, 4)?);
-            let to_opened = portion_of(text(r, 5)?);
-            for (place, portion, change) in
-                legs(loc, to, opened, to_opened, q).into_iter().flatten()
-            {
-                *undo.entry((lot, place, portion)).or_default() += change;
-            }
-        }
+        conn.for_each(
+            &super::sql::LATER_MOVEMENTS,
+            args![after, location_id],
+            |r| {
+                let (lot, loc, to, q): (LotId, LocationId, Option<LocationId>, i64) =
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+                let opened = portion_of(text(&r.cell(4)?)?);
+                let to_opened = portion_of(text(&r.cell(5)?)?);
+                for (place, portion, change) in
+                    legs(loc, to, opened, to_opened, q).into_iter().flatten()
+                {
+                    *undo.entry((lot, place, portion)).or_default() += change;
+                }
+                Ok(())
+            },
+        )?;
         if let Some(only) = location_id {
             undo.retain(|(_, loc, _), _| *loc == only);
         }
@@ -101,13 +111,24 @@ impl Later {
     }
 }
 
+/// The text columns of a balance row (lot, expiry, status, opening),
+/// held while its [`Balance`] borrows them.
+struct Texts<'r>([Cell<'r>; 4]);
+
+impl<'r> Texts<'r> {
+    fn of(r: &'r Row<'_>) -> Result<Texts<'r>> {
+        Ok(Texts([r.cell(4)?, r.cell(5)?, r.cell(6)?, r.cell(7)?]))
+    }
+}
+
 /// One row of [`super::sql::BALANCES_HELD`]: the balance, then its lot
 /// (in-use days only looked up for opened lots).
-fn balance<'r>(r: &'r Row<'_>, later: &Later) -> rusqlite::Result<Balance<'r>> {
+fn balance<'t>(r: &Row<'_>, texts: &'t Texts<'_>, later: &Later) -> Result<Balance<'t>> {
+    let [lot, expiry, status, opened] = &texts.0;
     let lot_id: LotId = r.get(1)?;
     let location_id: LocationId = r.get(2)?;
-    let expiry = date(text(r, 5)?);
-    let opened = portion_of(text(r, 7)?);
+    let expiry = date(text(expiry)?);
+    let opened = portion_of(text(opened)?);
     let changed = if later.statuses.is_empty() {
         None
     } else {
@@ -115,7 +136,7 @@ fn balance<'r>(r: &'r Row<'_>, later: &Later) -> rusqlite::Result<Balance<'r>> {
     };
     let status = match changed {
         Some(s) => s,
-        None => LotStatus::from_db(text(r, 6)?.unwrap_or_default()),
+        None => LotStatus::from_db(text(status)?.unwrap_or_default()),
     };
     let undo = if later.undo.is_empty() {
         0
@@ -131,8 +152,8 @@ fn balance<'r>(r: &'r Row<'_>, later: &Later) -> rusqlite::Result<Balance<'r>> {
         lot_id,
         location_id,
         opened_on: opened,
-        quantity: r.get::<_, i64>(3)? - undo,
-        lot: text(r, 4)?.unwrap_or_default(),
+        quantity: r.get::<i64>(3)? - undo,
+        lot: text(lot)?.unwrap_or_default(),
         expiry,
         effective_expiry: effective_expiry(expiry, opened, r.get(8)?),
         status,
@@ -141,37 +162,42 @@ fn balance<'r>(r: &'r Row<'_>, later: &Later) -> rusqlite::Result<Balance<'r>> {
 
 /// Call `f` with every balance that held stock at the end of `as_of`, at
 /// one location or everywhere.
-pub(crate) fn for_each_balance(
-    conn: &Connection,
+pub(crate) fn for_each_balance<'c>(
+    conn: impl Into<Conn<'c>>,
     location_id: Option<LocationId>,
     as_of: NaiveDate,
     mut f: impl FnMut(&Balance<'_>) -> Result<()>,
 ) -> Result<()> {
+    let conn = conn.into();
     let later = Later::read(conn, location_id, as_of)?;
     // Balances with stock now, through the partial index balances_in_stock.
-    let mut stmt = conn.prepare_cached(super::sql::BALANCES_HELD)?;
     let mut seen: HashSet<(LotId, LocationId, Portion)> = HashSet::new();
-    let mut rows = stmt.query(params![location_id])?;
-    while let Some(r) = rows.next()? {
-        let b = balance(r, &later)?;
+    conn.for_each(&super::sql::BALANCES_HELD, args![location_id], |r| {
+        let texts = Texts::of(r)?;
+        let b = balance(r, &texts, &later)?;
         if !later.undo.is_empty() {
             seen.insert((b.lot_id, b.location_id, b.opened_on));
         }
         if b.quantity != 0 {
             f(&b)?;
         }
-    }
+        Ok(())
+    })?;
     // For a past date: balances empty now that held stock then.
     if later.undo.keys().any(|k| !seen.contains(k)) {
-        let mut one = conn.prepare_cached(super::sql::BALANCE_OF_LOT)?;
         for (lot, loc, portion) in later.undo.keys().filter(|k| !seen.contains(k)) {
-            let mut rows = one.query(params![lot, loc, crate::ledger::portion_key(*portion)])?;
-            while let Some(r) = rows.next()? {
-                let b = balance(r, &later)?;
-                if b.quantity != 0 {
-                    f(&b)?;
-                }
-            }
+            conn.for_each(
+                &super::sql::BALANCE_OF_LOT,
+                args![lot, loc, crate::ledger::portion_key(*portion)],
+                |r| {
+                    let texts = Texts::of(r)?;
+                    let b = balance(r, &texts, &later)?;
+                    if b.quantity != 0 {
+                        f(&b)?;
+                    }
+                    Ok(())
+                },
+            )?;
         }
     }
     Ok(())

@@ -32,7 +32,11 @@
 //!
 //! Ported so far: the ledger (every movement, `reverse`, `stock` as of any
 //! date), the catalogue lookups, lot creation and statuses as of a date,
-//! settings. Every other command refuses a PostgreSQL database with
+//! settings; the catalogue (items and their chained changes, locations),
+//! sites, the bin card, lot statuses and `lot list`, `item find` and
+//! `lot find`; orders, the reorder list and per-location levels, reagent
+//! acceptance and stocktakes; accounts, labels, safety data sheets, the
+//! exports and `backup`. Every other command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL
@@ -79,6 +83,8 @@ pub mod sql;
 pub mod sqlite;
 
 pub use conn::{Cell, Conn, EngineKind, FromCell, Row, Sql, ToCell};
+/// The PostgreSQL engine's database, by URL, and its open store.
+pub use postgres::{PgStore, Url as PostgresUrl};
 
 use std::path::{Path, PathBuf};
 

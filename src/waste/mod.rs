@@ -22,7 +22,9 @@ pub mod report;
 
 use std::fmt;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction, params};
+
+use crate::store::{Conn, Sql};
 use serde::{Serialize, Serializer};
 
 use crate::db::{Store, closest};
@@ -90,20 +92,30 @@ fn stream_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<WasteStream> {
     })
 }
 
-fn stream_by_code(conn: &Connection, code: &str) -> Result<Option<WasteStream>> {
-    Ok(conn
-        .prepare_cached(
+fn stream_by_code<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Option<WasteStream>> {
+    conn.into().query_opt(
+        &Sql::both(
             "SELECT code, name, hazardous, container, route FROM waste_streams WHERE code = ?1",
-        )?
-        .query_row([code], stream_from_row)
-        .optional()?)
+        ),
+        crate::args![code],
+        |r| {
+            Ok(WasteStream {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                hazardous: r.get(2)?,
+                container: r.get(3)?,
+                route: r.get(4)?,
+            })
+        },
+    )
 }
 
 /// Find a stream by code in any spacing. A code that exists only with
 /// (or without) the asterisk is refused naming the real entry: in the List
 /// of Waste a code is either hazardous or not, so `18 01 03` is a mistake
 /// for `18 01 03*`. Other unknown codes suggest the closest.
-pub(crate) fn find_stream(conn: &Connection, text: &str) -> Result<WasteStream> {
+pub(crate) fn find_stream<'c>(conn: impl Into<Conn<'c>>, text: &str) -> Result<WasteStream> {
+    let conn = conn.into();
     let code = canonical_code(text)?;
     if let Some(s) = stream_by_code(conn, &code)? {
         return Ok(s);
@@ -123,10 +135,11 @@ pub(crate) fn find_stream(conn: &Connection, text: &str) -> Result<WasteStream> 
         };
         return Err(Error::invalid("waste stream", text, expected));
     }
-    let mut stmt = conn.prepare_cached("SELECT code FROM waste_streams")?;
-    let known = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let known = conn.query_all(
+        &Sql::both("SELECT code FROM waste_streams"),
+        crate::args![],
+        |r| r.get::<String>(0),
+    )?;
     Err(Error::NotFound {
         entity: "waste stream",
         key: text.to_owned(),

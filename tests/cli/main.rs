@@ -22,6 +22,8 @@ mod ledger;
 mod locations;
 mod opening;
 mod orders;
+mod pg_catalogue;
+mod pg_orders;
 mod pg_plans;
 mod plans;
 mod postgres;

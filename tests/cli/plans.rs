@@ -116,7 +116,7 @@ fn a_sites_locations_are_found_by_index() {
     let lab = lab();
     lab.ok(&["location", "add", "HUB-1", "--site", "HUB"]);
     let raw = lab.raw();
-    assert_searches(&raw, sites::LOCATIONS_OF_SITE, "locations_site");
+    assert_searches(&raw, sites::LOCATIONS_OF_SITE.sqlite(), "locations_site");
 }
 
 #[test]
@@ -233,9 +233,9 @@ fn bin_card_of_an_item_or_a_lot_searches_the_ledger_by_index() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, history::ITEM_MOVEMENTS, "movements_item");
-    assert_searches(conn, history::LOT_MOVEMENTS, "movements_item");
-    let lot = plan(conn, history::LOT_MOVEMENTS);
+    assert_searches(conn, history::ITEM_MOVEMENTS.sqlite(), "movements_item");
+    assert_searches(conn, history::LOT_MOVEMENTS.sqlite(), "movements_item");
+    let lot = plan(conn, history::LOT_MOVEMENTS.sqlite());
     assert!(
         !lot.iter().any(|l| l.contains("TEMP B-TREE")),
         "a lot's movements come in ledger order from the index: {lot:#?}"
@@ -421,13 +421,17 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
     let raw = lab.raw();
     let conn = &raw;
     // Reorder and expiry: the balances in stock, from their partial index.
-    assert_no_history_scan(conn, reorder::BALANCES_HELD, &["balances_in_stock"]);
-    assert_searches(conn, reorder::BALANCE_OF_LOT, "PRIMARY KEY");
-    assert_searches(conn, reorder::LATER_MOVEMENTS, "movements_at");
+    assert_no_history_scan(
+        conn,
+        reorder::BALANCES_HELD.sqlite(),
+        &["balances_in_stock"],
+    );
+    assert_searches(conn, reorder::BALANCE_OF_LOT.sqlite(), "PRIMARY KEY");
+    assert_searches(conn, reorder::LATER_MOVEMENTS.sqlite(), "movements_at");
     // On order: receipts against each line by index, never the ledger.
     assert_no_history_scan(
         conn,
-        labstock::orders::LINES_AS_OF,
+        labstock::orders::sql::LINES_AS_OF.sqlite(),
         &["movements_order", "movements_unlinked_order_refs"],
     );
     // Calibration due: the maintained state on `equipment` only.
@@ -594,15 +598,19 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
     );
     // The import log's own probe, and the order lookups, by name.
     assert_searches(conn, import::log::EARLIER_IMPORT, "imports_content");
-    assert_searches(conn, labstock::orders::LINE_BY_ID, "PRIMARY KEY");
     assert_searches(
         conn,
-        labstock::orders::LINE_EXISTS,
+        labstock::orders::sql::LINE_BY_ID.sqlite(),
+        "PRIMARY KEY",
+    );
+    assert_searches(
+        conn,
+        labstock::orders::sql::LINE_EXISTS.sqlite(),
         "sqlite_autoindex_orders",
     );
     assert_searches(
         conn,
-        labstock::orders::REFERENCE_SUPPLIER,
+        labstock::orders::sql::REFERENCE_SUPPLIER.sqlite(),
         "sqlite_autoindex_orders",
     );
 }
@@ -613,8 +621,8 @@ fn defect_05_received_on_an_order_line_reads_two_index_ranges() {
     let raw = lab.raw();
     let conn = &raw;
     for sql in [
-        labstock::orders::LINE_BY_ID,
-        labstock::orders::RECEIVED_DISAGREEING,
+        labstock::orders::sql::LINE_BY_ID.sqlite(),
+        labstock::orders::sql::RECEIVED_DISAGREEING.sqlite(),
     ] {
         let lines = plan(conn, sql);
         assert!(
@@ -683,8 +691,8 @@ fn hazard_reports_start_from_the_hazardous_items_and_find_sheets_by_index() {
         "H315",
     ]);
     let conn = lab.raw();
-    assert_searches(&conn, sds::CURRENT, "sds_revisions_item");
-    for sql in [sds::COSHH, sds::HAZARDOUS_WITH_SDS] {
+    assert_searches(&conn, sds::CURRENT.sqlite(), "sds_revisions_item");
+    for sql in [sds::COSHH.sqlite(), sds::HAZARDOUS_WITH_SDS.sqlite()] {
         let lines = plan(&conn, sql);
         let scans: Vec<&String> = lines.iter().filter(|l| l.starts_with("SCAN ")).collect();
         assert_eq!(
@@ -697,7 +705,7 @@ fn hazard_reports_start_from_the_hazardous_items_and_find_sheets_by_index() {
             "{lines:#?}"
         );
     }
-    let coshh = plan(&conn, sds::COSHH);
+    let coshh = plan(&conn, sds::COSHH.sqlite());
     assert!(
         coshh
             .iter()

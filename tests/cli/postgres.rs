@@ -536,9 +536,9 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let lab = Lab::empty();
     lab.ok(&["--db", &db.url, "init"]);
     for (args, command) in [
-        (vec!["history", "X"], "history"),
-        (vec!["item", "list"], "item list"),
-        (vec!["report", "reorder"], "report reorder"),
+        (vec!["trace", "X", "L"], "trace"),
+        (vec!["item", "recipe", "X"], "item recipe"),
+        (vec!["report", "usage"], "report usage"),
         (vec!["check"], "check"),
     ] {
         let mut full = vec!["--db", db.url.as_str()];
@@ -1022,7 +1022,7 @@ fn postgres_concurrent_writers_lose_and_double_nothing() {
     );
 }
 
-/// `config` and `export` of every kind on PostgreSQL say what they say on
+/// `config`, `export` of every kind and `label` on PostgreSQL say what they say on
 /// SQLite; a setting changed on one is a chained record on both.
 #[test]
 fn postgres_config_and_every_export_match_sqlite() {
@@ -1045,6 +1045,14 @@ fn postgres_config_and_every_export_match_sqlite() {
     }
     for kind in KINDS {
         same_on_both(&lab, &db, &["export", kind]);
+    }
+    // Labels: a received lot and a made-up batch, and an unknown lot.
+    for args in [
+        &["label", "RGT-PT", "569099"][..],
+        &["label", "PRP-PBS", "PBS-261118"],
+        &["label", "RGT-PT", "NO-SUCH"],
+    ] {
+        same_on_both(&lab, &db, args);
     }
     assert_eq!(db.count("settings WHERE value = 'Europe/London'"), 1);
 }
@@ -1162,4 +1170,75 @@ fn postgres_accounts_match_sqlite() {
         out.status.code(),
         lab.run(&["user", "token", "j.okafor"]).status.code()
     );
+}
+
+/// Safety data sheets on PostgreSQL (SPEC §16): `sds add|confirm|list|get`,
+/// `report sds` and `report coshh` say what they say on SQLite, refusals
+/// included; the document is stored once and read back byte for byte.
+#[test]
+fn postgres_safety_data_sheets_match_sqlite() {
+    let Some(db) = PgDb::new("sds") else {
+        return;
+    };
+    let lab = demo();
+    lab.ok(&[
+        "item",
+        "edit",
+        "CHM-ETOH70",
+        "--ghs",
+        "GHS02",
+        "--h-statements",
+        "H225",
+    ]);
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sheet = lab.path().join("etoh.pdf");
+    std::fs::write(&sheet, "%PDF-1.7\nethanol sheet\n%%EOF\n").unwrap();
+    let sheet = sheet.to_str().unwrap();
+    let documents = db.count("sds_documents");
+    let not_pdf = lab.path().join("etoh.txt");
+    std::fs::write(&not_pdf, "not a pdf").unwrap();
+    for args in [
+        &["report", "sds"][..],
+        &[
+            "sds",
+            "add",
+            "CHM-ETOH70",
+            sheet,
+            "--revised",
+            "2024-02-01",
+            "--supplier",
+            "Fisher",
+        ],
+        &["sds", "add", "CHM-ETOH70", sheet, "--revised", "2024-02-01"],
+        &[
+            "sds",
+            "add",
+            "CHM-ETOH70",
+            not_pdf.to_str().unwrap(),
+            "--revised",
+            "2024-02-01",
+        ],
+        &["sds", "confirm", "CHM-ETOH70", "--date", "2026-11-01"],
+        &["sds", "confirm", "CHM-ETOH70", "--date", "2023-01-01"],
+        &["sds", "list"],
+        &["sds", "list", "CHM-ETOH70"],
+        &["report", "sds"],
+        &["report", "coshh"],
+        &["report", "coshh", "--location", "FLAM-CAB"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
+    let sqlite = lab
+        .cmd()
+        .args(["sds", "get", "CHM-ETOH70"])
+        .output()
+        .unwrap();
+    let pg = lab
+        .cmd()
+        .args(["--db", &db.url, "sds", "get", "CHM-ETOH70"])
+        .output()
+        .unwrap();
+    assert_eq!(pg.stdout, sqlite.stdout);
+    assert_eq!(db.count("sds_documents"), documents + 1);
 }

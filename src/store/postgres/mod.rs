@@ -185,10 +185,21 @@ fn classify(e: &postgres::Error, user: Option<&str>) -> PgProblem {
     }
     // Two writers creating the same new balance or lot at once: the second
     // fails on the key, and run again it finds the row (src/store/sql/ledger.rs).
+    // So too two writers adding the same item code, GTIN or location code:
+    // run again, the second is refused as SQLite refuses it ("already exists").
     if code == Some(&SqlState::UNIQUE_VIOLATION)
         && e.as_db_error()
             .and_then(|d| d.constraint())
-            .is_some_and(|c| c == "balances_pkey" || c == "lots_item_id_lot_key")
+            .is_some_and(|c| {
+                matches!(
+                    c,
+                    "balances_pkey"
+                        | "lots_item_id_lot_key"
+                        | "items_code_key"
+                        | "items_gtin_key"
+                        | "locations_code_key"
+                )
+            })
     {
         return PgProblem::Busy {
             detail: "another writer created the same balance or lot at the same moment".into(),
@@ -234,6 +245,25 @@ pub enum Found {
 /// Identify the database `client` is connected to.
 pub(crate) fn identify(client: &mut impl postgres::GenericClient, url: &Url) -> Result<Found> {
     let err = |e: postgres::Error| url.driver(&e);
+    // The usual case first, in one statement and no catalogue scan: a
+    // labstock database names its version (every command connects).
+    let ours: bool = client
+        .query_one("SELECT to_regclass('labstock_schema') IS NOT NULL", &[])
+        .map_err(err)?
+        .get(0);
+    if ours {
+        let row = client
+            .query_opt(
+                "SELECT version FROM labstock_schema WHERE application = 'labstock'",
+                &[],
+            )
+            .map_err(err)?;
+        if let Some(row) = row {
+            return Ok(Found::Labstock {
+                version: row.get(0),
+            });
+        }
+    }
     let relations: i64 = client
         .query_one(
             "SELECT count(*) FROM pg_catalog.pg_class c \
@@ -247,33 +277,18 @@ pub(crate) fn identify(client: &mut impl postgres::GenericClient, url: &Url) -> 
     if relations == 0 {
         return Ok(Found::Empty);
     }
-    let ours: bool = client
-        .query_one("SELECT to_regclass('labstock_schema') IS NOT NULL", &[])
-        .map_err(err)?
-        .get(0);
-    if !ours {
-        let tables: i64 = client
-            .query_one(
-                "SELECT count(*) FROM pg_catalog.pg_tables \
-                  WHERE schemaname <> 'information_schema' AND schemaname NOT LIKE 'pg\\_%'",
-                &[],
-            )
-            .map_err(err)?
-            .get(0);
-        return Ok(Found::Foreign { tables });
+    if ours {
+        return Ok(Found::Foreign { tables: relations });
     }
-    let row = client
-        .query_opt(
-            "SELECT version FROM labstock_schema WHERE application = 'labstock'",
+    let tables: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_catalog.pg_tables \
+              WHERE schemaname <> 'information_schema' AND schemaname NOT LIKE 'pg\\_%'",
             &[],
         )
-        .map_err(err)?;
-    match row {
-        Some(row) => Ok(Found::Labstock {
-            version: row.get(0),
-        }),
-        None => Ok(Found::Foreign { tables: relations }),
-    }
+        .map_err(err)?
+        .get(0);
+    Ok(Found::Foreign { tables })
 }
 
 /// An open labstock database on PostgreSQL.

@@ -5,9 +5,19 @@
 //! query-plan tests (tests/cli/plans.rs, tests/cli/postgres.rs) use the
 //! same text.
 
+pub mod acceptance;
 pub mod accounts;
 pub mod catalogue;
 pub mod export;
+pub mod find;
+pub mod history;
+pub mod label;
 pub mod ledger;
+pub mod lots;
+pub mod orders;
+pub mod reorder;
+pub mod sds;
 pub mod settings;
+pub mod sites;
+pub mod stocktake;
 pub mod temperature;

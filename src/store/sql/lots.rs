@@ -1,0 +1,24 @@
+//! The SQL of lot statuses and `lot list` (src/lots.rs).
+
+use crate::store::Sql;
+
+/// An item's lots with expiry, first opening still held, status and
+/// stock, earliest expiry first (no expiry last).
+pub const LOT_LIST: Sql = Sql::both(concat!(
+    "SELECT l.lot, l.expiry, \
+     (SELECT min(b.opened_on) FROM balances b WHERE b.lot_id = l.id AND b.opened_on <> '' AND b.quantity > 0), ",
+    crate::lot_status_sql!("l"),
+    ", (SELECT coalesce(SUM(b.quantity), 0) FROM balances b WHERE b.lot_id = l.id) \
+     FROM lots l WHERE l.item_id = ?1 ORDER BY l.expiry IS NULL, l.expiry, l.lot"
+));
+/// A lot's status (its cache of its events).
+pub const SET_LOT_STATUS: Sql = Sql::both("UPDATE lots SET status = ?2 WHERE id = ?1");
+/// Whether a lot awaits acceptance.
+pub const LOT_PENDING: Sql = Sql::both("SELECT pending FROM lots WHERE id = ?1");
+/// Quarantine a lot only if it is available and not pending.
+pub const QUARANTINE_AVAILABLE: Sql = Sql::both(
+    "UPDATE lots SET status = 'quarantined' WHERE id = ?1 AND status = 'available' AND pending = 0",
+);
+/// A lot's events in recording order (`lot_events_lot`).
+pub const LOT_EVENTS: Sql =
+    Sql::both("SELECT action, on_date, at FROM lot_events WHERE lot_id = ?1 ORDER BY id");
