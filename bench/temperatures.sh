@@ -3,6 +3,7 @@
 #
 #   bench/temperatures.sh              50 locations, a reading every 5 minutes for a year
 #   bench/temperatures.sh --days 30    a shorter history (quicker to build)
+#   bench/temperatures.sh --keep DIR   leave the database with its readings in DIR
 #
 # On a copy of bench/run.sh's size-l database (20,000 items, 2,000,000
 # movements; run `bench/run.sh --sizes l --only receive` first): the four
@@ -20,10 +21,12 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 DATA=${LABSTOCK_BENCH_DATA:-$TARGET/bench-data}
 DAYS=365
+KEEP=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --days) DAYS=$2; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --keep) KEEP=$2; shift 2 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "bench/temperatures.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -101,6 +104,11 @@ rows=$(($(wc -l <"$WORK/year.csv") + $(wc -l <"$WORK/month.csv") - 2))
 sqlite3_size() { "$BIN" check --quick >/dev/null 2>&1 || true; stat -c %s "$WORK/lab.db"; }
 after=$(sqlite3_size)
 echo "history: $rows readings imported in $(((end - start) / 1000000)) ms; database +$(((after - before) / rows)) bytes per reading"
+if [ -n "$KEEP" ]; then
+    mkdir -p "$KEEP"
+    cp "$WORK/lab.db" "$KEEP/lab.db"
+    cp "$WORK/logger.csv" "$KEEP/logger.csv"
+fi
 
 median_ms() {
     local times=()

@@ -415,6 +415,9 @@ impl Store {
             .extend(crate::temperature::excursions_disagreeing(conn)?);
         report
             .problems
+            .extend(crate::temperature::excursion_lots_disagreeing(conn)?);
+        report
+            .problems
             .extend(crate::prepare::batches_disagreeing(conn)?);
         report
             .problems

@@ -811,6 +811,11 @@ fn post(
     if let Some(order_id) = order_id {
         conn.execute(&sql::ORDER_RECEIVED, args![order_id, row.quantity])?;
     }
+    // The lots kept for ended excursions this movement reaches back into
+    // (maintained state, src/db/migrations/excursion_lots.sql).
+    if row.to_opened.is_none() {
+        crate::temperature::unkeep_lots(conn, from.id, to.map(|l| l.id), &at)?;
+    }
     Ok(Posted {
         id: MovementId::new(id),
         kind: row.kind,

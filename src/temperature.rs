@@ -443,8 +443,93 @@ fn refresh(conn: &Connection, loc: &Monitored, lo: &str, hi: &str) -> Result<()>
             r.tolerance
         ])?;
     }
+    keep_lots(conn, loc.id)
+}
+
+/// The ended excursions of a location whose held lots are not kept (just
+/// ended, moved by a reading, or dropped by a backdated movement), in time
+/// order.
+pub const UNKEPT: &str = "SELECT e.from_at, e.to_at, e.id FROM excursions e \
+     WHERE e.location_id = ?1 AND e.to_at IS NOT NULL \
+       AND NOT EXISTS (SELECT 1 FROM excursion_lots k WHERE k.excursion_id = e.id) \
+     ORDER BY e.from_at, e.first_at";
+
+/// How many ended excursions of a location have no kept lots.
+pub const UNKEPT_COUNT: &str = "SELECT (SELECT count(*) FROM excursions WHERE location_id = ?1 AND to_at IS NOT NULL) \
+     - (SELECT count(*) FROM excursion_lots WHERE location_id = ?1)";
+
+pub use crate::store::sql::temperature::UNKEEP;
+
+/// A movement dated `at` was posted at `location` (and into `to`): what
+/// those locations held during the excursions that ended at or after `at`
+/// may have changed, so their kept lots are dropped (the report computes
+/// them from the ledger until the next reading there keeps them again).
+/// A movement dated now matches none: one index probe per location. The
+/// ledger calls this for every movement it posts except an `open` and its
+/// reversal, which move units between portions of one balance.
+pub(crate) fn unkeep_lots(
+    conn: crate::store::Conn<'_>,
+    location: LocationId,
+    to: Option<LocationId>,
+    at: &str,
+) -> Result<()> {
+    for place in std::iter::once(location).chain(to) {
+        conn.execute(&UNKEEP, crate::args![place, at])?;
+    }
     Ok(())
 }
+
+/// Keep the lots held during every ended excursion of `loc` that has none
+/// kept (`excursion_lots`, maintained state): one sweep of the ledger for
+/// all of them, in the caller's transaction. Called whenever readings of
+/// the location were written, so a row that a backdated movement dropped
+/// is kept again by the next reading there.
+fn keep_lots(conn: &Connection, loc: LocationId) -> Result<()> {
+    // Every kept row is of an ended excursion of its location (it goes
+    // with its excursion), so equal counts mean nothing is missing.
+    let missing: i64 = conn
+        .prepare_cached(UNKEPT_COUNT)?
+        .query_row([loc], |r| r.get(0))?;
+    if missing == 0 {
+        return Ok(());
+    }
+    let unkept: Vec<(String, String, i64)> = conn
+        .prepare_cached(UNKEPT)?
+        .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if unkept.is_empty() {
+        return Ok(());
+    }
+    let periods: Vec<(String, Option<String>)> = unkept
+        .iter()
+        .map(|(from, to, _)| (from.clone(), Some(to.clone())))
+        .collect();
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO excursion_lots (excursion_id, location_id, from_at, to_at, lots) \
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for ((from, to, id), held) in unkept.iter().zip(held_during(conn, loc, &periods)?) {
+        insert.execute(params![id, loc, from, to, lots_text(&held)])?;
+    }
+    Ok(())
+}
+
+/// Keep the lots of every ended excursion of every location (the
+/// migration that introduced `excursion_lots`).
+pub(crate) fn keep_all_lots(conn: &Connection) -> Result<()> {
+    let locations: Vec<LocationId> = conn
+        .prepare("SELECT DISTINCT location_id FROM excursions WHERE to_at IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for loc in locations {
+        keep_lots(conn, loc)?;
+    }
+    Ok(())
+}
+
+/// The kept lots of an excursion, if kept for its window as it stands.
+pub const KEPT: &str =
+    "SELECT lots FROM excursion_lots WHERE excursion_id = ?1 AND from_at = ?2 AND to_at = ?3";
 
 fn excursion_of(conn: &Connection, loc: LocationId, at: &str) -> Result<Option<i64>> {
     Ok(conn
@@ -1288,19 +1373,38 @@ impl Store {
     /// `report excursions`: every excursion (or only the undecided ones
     /// that need a decision), with the lots held during it.
     pub fn excursions(&self, location: Option<&str>, only_open: bool) -> Result<Vec<ExcursionRow>> {
-        let loc = location
-            .map(|l| find_location(self.sqlite()?, l))
-            .transpose()?;
+        let conn = self.sqlite()?;
+        // One reading: the excursions, their kept lots and the ledger as
+        // they stand together (a movement committed meanwhile would drop a
+        // kept row after it was read). It also saves each of the thousands
+        // of look-ups below its own lock and WAL check.
+        let _snapshot = if conn.is_autocommit() {
+            Some(conn.unchecked_transaction()?)
+        } else {
+            None
+        };
+        let loc = location.map(|l| find_location(conn, l)).transpose()?;
         let listed: Vec<Stored> = self
             .stored_excursions(loc.map(|l| l.id))?
             .into_iter()
             .filter(|e| !only_open || e.status() == "open")
             .collect();
-        // Lots from the ledger for the undecided, one sweep per location
-        // (a decided excursion lists the lots its decision recorded).
+        // A decided excursion lists the lots its decision recorded; an
+        // ended one the lots kept for it (`excursion_lots`); the running
+        // ones, and any whose kept row a backdated movement dropped, from
+        // the ledger, one sweep per location.
         let mut live: HashMap<i64, String> = HashMap::new();
         let mut by_location: HashMap<LocationId, Vec<&Stored>> = HashMap::new();
+        let mut kept = conn.prepare_cached(KEPT)?;
         for e in listed.iter().filter(|e| e.decided_lots.is_none()) {
+            if let Some(to) = &e.to_at
+                && let Some(lots) = kept
+                    .query_row(params![e.id, e.from_at, to], |r| r.get(0))
+                    .optional()?
+            {
+                live.insert(e.id, lots);
+                continue;
+            }
             by_location.entry(e.location_id).or_default().push(e);
         }
         for (location_id, mut es) in by_location {
@@ -1613,6 +1717,123 @@ pub(crate) fn excursions_disagreeing(conn: &Connection) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
+}
+
+/// A kept `excursion_lots` row as `check` reads it: excursion id, from,
+/// to, lots.
+type KeptRow = (i64, String, String, String);
+
+/// Every kept `excursion_lots` row that is not what the ledger held
+/// (`check`): the kept lots are proven like the balances. Per location,
+/// the first disagreeing excursion is named with its first differing lot
+/// (kept and ledger), and the others counted.
+pub(crate) fn excursion_lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    // A kept row for a window its excursion no longer has is never read
+    // by the report, but it is not what labstock writes.
+    let mut stale = conn.prepare(
+        "SELECT k.excursion_id, loc.code, k.from_at, k.to_at, e.from_at, e.to_at FROM excursion_lots k \
+         JOIN excursions e ON e.id = k.excursion_id JOIN locations loc ON loc.id = e.location_id \
+         WHERE k.from_at <> e.from_at OR e.to_at IS NULL OR k.to_at <> e.to_at OR k.location_id <> e.location_id \
+         ORDER BY k.excursion_id",
+    )?;
+    let rows = stale.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, code, kept_from, kept_to, from, to) = row?;
+        problems.push(format!(
+            "excursion {id} at {code}: its lots are kept for {kept_from} … {kept_to}, but the excursion runs {from} … {}; \
+             the readings are the evidence: run `labstock report excursions --location {code}`",
+            to.as_deref().unwrap_or("(still running)")
+        ));
+    }
+    let locations: Vec<(LocationId, String)> = conn
+        .prepare(
+            "SELECT DISTINCT k.location_id, loc.code FROM excursion_lots k \
+             JOIN locations loc ON loc.id = k.location_id ORDER BY loc.code",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut kept_rows = conn.prepare(
+        "SELECT k.excursion_id, k.from_at, k.to_at, k.lots FROM excursion_lots k \
+         JOIN excursions e ON e.id = k.excursion_id \
+         WHERE k.location_id = ?1 AND e.location_id = k.location_id AND e.from_at = k.from_at AND e.to_at = k.to_at \
+         ORDER BY k.from_at, e.first_at",
+    )?;
+    for (loc, code) in locations {
+        let kept: Vec<KeptRow> = kept_rows
+            .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let periods: Vec<(String, Option<String>)> = kept
+            .iter()
+            .map(|(_, from, to, _)| (from.clone(), Some(to.clone())))
+            .collect();
+        let ledger = held_during(conn, loc, &periods)?;
+        let wrong: Vec<(&KeptRow, String)> = kept
+            .iter()
+            .zip(ledger.iter().map(|h| lots_text(h)))
+            .filter(|(k, l)| k.3 != *l)
+            .collect();
+        let Some(((id, from, to, lots), held)) = wrong.first() else {
+            continue;
+        };
+        let (key, kept_entry, ledger_entry) = first_difference(lots, held);
+        let history = match key.split_once(':') {
+            Some((item, lot)) => format!("labstock history {item} --lot {lot}"),
+            None => format!("labstock history {key}"),
+        };
+        let others = match wrong.len() - 1 {
+            0 => String::new(),
+            1 => format!("; 1 more excursion at {code} disagrees"),
+            n => format!("; {n} more excursions at {code} disagree"),
+        };
+        problems.push(format!(
+            "excursion {id} at {code} ({from} … {to}): the lots kept for it disagree with the ledger: \
+             kept {}, the ledger held {}{others}; the ledger is the evidence: run `{history}`",
+            kept_entry.unwrap_or_else(|| format!("nothing of {key}")),
+            ledger_entry.unwrap_or_else(|| format!("nothing of {key}")),
+        ));
+    }
+    Ok(problems)
+}
+
+/// The first lot (`ITEM:LOT` or `ITEM`) on which two `lots` texts differ,
+/// with its entry in each (`None`: not listed there).
+fn first_difference(kept: &str, ledger: &str) -> (String, Option<String>, Option<String>) {
+    let entries = |text: &str| -> std::collections::BTreeMap<String, String> {
+        text.split(';')
+            .filter(|e| !e.is_empty())
+            .map(|e| {
+                let key = e.rsplit_once('=').map_or(e, |(k, _)| k);
+                (key.to_owned(), e.to_owned())
+            })
+            .collect()
+    };
+    let (kept, ledger) = (entries(kept), entries(ledger));
+    let mut keys: Vec<&String> = kept.keys().chain(ledger.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let (a, b) = (kept.get(key), ledger.get(key));
+        if a != b {
+            return (key.clone(), a.cloned(), b.cloned());
+        }
+    }
+    // The same entries in another order or spelling: name the first.
+    let first = kept.iter().next().or_else(|| ledger.iter().next());
+    (
+        first.map(|(k, _)| k.clone()).unwrap_or_default(),
+        kept.values().next().cloned(),
+        ledger.values().next().cloned(),
+    )
 }
 
 #[cfg(test)]

@@ -73,7 +73,21 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "sites: every location at a site of the network (default MAIN)",
         run: |tx| sql(tx, include_str!("migrations/sites.sql")),
     },
+    Migration {
+        name: "excursion_lots: the lots held during each ended excursion, kept",
+        run: excursion_lots,
+    },
 ];
+
+/// The lots held during each ended excursion, kept (maintained state, see
+/// the SQL file): the table, its index and the trigger that drops a row
+/// when a backdated movement reaches its window; then a row for every
+/// excursion that has already ended, computed from the ledger as
+/// `report excursions` computed it before.
+fn excursion_lots(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(include_str!("migrations/excursion_lots.sql"))?;
+    crate::temperature::keep_all_lots(tx)
+}
 
 /// Calibration interval changes as dated, chained records (issue 12,
 /// defect 4), with a baseline record for every asset that has an interval.

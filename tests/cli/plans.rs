@@ -10,6 +10,7 @@ use labstock::reorder::sql as reorder;
 use labstock::sites::sql as sites;
 use labstock::store::sql::catalogue;
 use labstock::store::sql::ledger;
+use labstock::temperature;
 use labstock::waste::report as waste;
 use rusqlite::Connection;
 
@@ -711,4 +712,32 @@ fn hazard_reports_start_from_the_hazardous_items_and_find_sheets_by_index() {
             .any(|l| l == "SEARCH b USING INDEX balances_item (item_id=?)"),
         "{coshh:#?}"
     );
+}
+
+/// The kept lots of excursions (`excursion_lots`): the ledger drops them
+/// for a backdated movement by a probe of `excursion_lots_end` (a movement
+/// dated now finds nothing there), a reading decides whether anything is
+/// to keep from two index walks, and the report reads each row by its key.
+#[test]
+fn kept_excursion_lots_are_dropped_counted_and_read_by_index() {
+    let lab = lab();
+    let raw = lab.raw();
+    let conn = &raw;
+    assert_searches(conn, temperature::UNKEEP.sqlite(), "excursion_lots_end");
+    assert_searches(conn, temperature::KEPT, "PRIMARY KEY");
+    let lines = plan(conn, temperature::UNKEPT_COUNT);
+    assert!(
+        lines.iter().any(|l| l.contains("excursions_ended"))
+            && lines
+                .iter()
+                .any(|l| l.contains("COVERING INDEX excursion_lots_end")),
+        "{lines:#?}"
+    );
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.starts_with("SCAN ") && l != "SCAN CONSTANT ROW"),
+        "{lines:#?}"
+    );
+    assert_searches(conn, temperature::UNKEPT, "excursions_ended");
 }

@@ -811,3 +811,322 @@ fn an_easylog_usb_export_imports_as_its_readings_and_a_misread_date_is_refused()
     assert_eq!(readings(&lab), before);
     lab.ok(&["check"]);
 }
+
+/// The `lots` column of every excursion, by id.
+fn lots_by_id(lab: &Lab) -> Vec<(String, String)> {
+    excursions(lab)[1..]
+        .iter()
+        .map(|r| (r[0].clone(), r[7].clone()))
+        .collect()
+}
+
+/// How many excursions have their lots kept (`excursion_lots`).
+fn kept(lab: &Lab) -> i64 {
+    lab.raw()
+        .query_row("SELECT count(*) FROM excursion_lots", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// The lots the report gives with nothing kept: every excursion's lots
+/// computed from the ledger at report time (the kept rows are dropped
+/// in a copy of the database, which is left as it was).
+fn lots_from_the_ledger(lab: &Lab) -> Vec<(String, String)> {
+    let copy = Lab::empty();
+    std::fs::write(&copy.db, lab.db_bytes()).unwrap();
+    copy.raw()
+        .execute_batch("DELETE FROM excursion_lots")
+        .unwrap();
+    assert_eq!(kept(&copy), 0);
+    lots_by_id(&copy)
+}
+
+fn import_moves(lab: &Lab, csv: &str) {
+    let moves = lab.file(
+        "moves.csv",
+        &format!("timestamp,kind,item,quantity,lot,expiry,location,to_location\n{csv}"),
+    );
+    lab.ok(&["import", "movements", moves.to_str().unwrap(), "--again"]);
+}
+
+#[test]
+fn kept_lots_of_ended_excursions_equal_the_lots_computed_from_the_ledger() {
+    let lab = fridge_lab();
+    import_moves(
+        &lab,
+        "2026-11-20T09:00:00Z,transfer,RGT,5,A1,,FRIDGE-1,MAIN\n\
+         2026-11-20T11:00:00Z,receive,RGT,3,C3,2027-12-31,FRIDGE-1,\n\
+         2026-11-20T12:00:00Z,issue,RGT,5,B2,,FRIDGE-1,\n\
+         2026-11-20T15:00:00Z,receive,RGT,4,D4,2027-12-31,FRIDGE-1,\n",
+    );
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T13:00:00Z");
+    record(&lab, "10", "2026-11-20T16:00:00Z");
+    record(&lab, "5", "2026-11-20T17:00:00Z");
+    // A third one still running: its lots always come from the ledger.
+    record(&lab, "11", "2026-11-20T18:00:00Z");
+    assert_eq!(kept(&lab), 2, "the two ended excursions are kept");
+    let lots = lots_by_id(&lab);
+    assert_eq!(
+        lots,
+        [
+            ("2".to_owned(), "RGT:B2=5;RGT:C3=3".to_owned()),
+            ("4".to_owned(), "RGT:C3=3;RGT:D4=4".to_owned()),
+            ("6".to_owned(), "RGT:C3=3;RGT:D4=4".to_owned()),
+        ]
+    );
+    assert_eq!(lots, lots_from_the_ledger(&lab));
+    // The same through every renderer that shows the lots.
+    let json = lab.ok(&["report", "excursions", "--format", "json"]);
+    assert!(json.contains("RGT:B2=5;RGT:C3=3"), "{json}");
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn a_backdated_movement_into_an_ended_excursions_window_changes_its_lots() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T13:00:00Z");
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:A1=5;RGT:B2=5");
+    assert_eq!(kept(&lab), 1);
+    // A receipt recorded the next day, dated during the excursion.
+    import_moves(
+        &lab,
+        "2026-11-20T11:30:00Z,receive,RGT,2,C3,2027-12-31,FRIDGE-1,\n",
+    );
+    assert_eq!(kept(&lab), 0, "the backdated movement drops the kept lots");
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:A1=5;RGT:B2=5;RGT:C3=2");
+    // One dated before it began changes what was there at its start.
+    import_moves(&lab, "2026-11-20T09:30:00Z,issue,RGT,5,A1,,FRIDGE-1,\n");
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:B2=5;RGT:C3=2");
+    assert_eq!(lots_by_id(&lab), lots_from_the_ledger(&lab));
+    // The next reading at the fridge keeps them again, as the ledger says.
+    record(&lab, "5", "2026-11-20T14:00:00Z");
+    assert_eq!(kept(&lab), 1);
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:B2=5;RGT:C3=2");
+    assert_eq!(lots_by_id(&lab), lots_from_the_ledger(&lab));
+    // A movement after the end, or at another location, keeps them.
+    import_moves(
+        &lab,
+        "2026-11-20T13:30:00Z,receive,RGT,1,E5,2027-12-31,FRIDGE-1,\n\
+         2026-11-20T11:00:00Z,receive,RGT,1,F6,2027-12-31,MAIN,\n",
+    );
+    assert_eq!(kept(&lab), 1);
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:B2=5;RGT:C3=2");
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn a_transfer_in_or_out_of_the_location_during_an_ended_excursion_changes_its_lots() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T13:00:00Z");
+    // Out of the fridge before the excursion: the fridge's row (the
+    // movement's location) is dropped, A1 was not there.
+    import_moves(
+        &lab,
+        "2026-11-20T09:00:00Z,transfer,RGT,5,A1,,FRIDGE-1,MAIN\n",
+    );
+    assert_eq!(kept(&lab), 0);
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:B2=5");
+    record(&lab, "5", "2026-11-20T14:00:00Z");
+    assert_eq!(kept(&lab), 1);
+    // Into the fridge during it (the fridge is the destination).
+    let moves = lab.file(
+        "into.csv",
+        "timestamp,kind,item,quantity,lot,expiry,location,to_location\n\
+         2026-11-20T12:00:00Z,transfer,RGT,3,A1,,MAIN,FRIDGE-1\n",
+    );
+    lab.ok(&["import", "movements", moves.to_str().unwrap()]);
+    assert_eq!(kept(&lab), 0);
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:A1=3;RGT:B2=5");
+    assert_eq!(lots_by_id(&lab), lots_from_the_ledger(&lab));
+    record(&lab, "5", "2026-11-20T15:00:00Z");
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:A1=3;RGT:B2=5");
+    assert_eq!(kept(&lab), 1);
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn a_reversal_at_an_excursions_end_drops_its_kept_lots_and_the_report_follows_the_ledger() {
+    let lab = fridge_lab();
+    import_moves(
+        &lab,
+        "2026-11-21T07:00:00Z,transfer,RGT,5,A1,,FRIDGE-1,MAIN\n",
+    );
+    record(&lab, "5", "2026-11-21T06:00:00Z");
+    record(&lab, "9", "2026-11-21T08:00:00Z");
+    // The excursion ends now: a reversal, dated now, is at its end.
+    record(&lab, "5", common_now());
+    assert_eq!(kept(&lab), 1);
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:B2=5");
+    let card = lab.csv(&["history", "RGT", "--lot", "A1"]);
+    let transfer = card[1..]
+        .iter()
+        .find(|r| r[2] == "transfer")
+        .map(|r| r[0].clone())
+        .unwrap();
+    lab.ok(&["reverse", &transfer, "--reason", "never left the fridge"]);
+    assert_eq!(kept(&lab), 0);
+    // The ledger now has A1 back in the fridge at the excursion's end.
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:A1=5;RGT:B2=5");
+    assert_eq!(lots_by_id(&lab), lots_from_the_ledger(&lab));
+    lab.ok(&["check"]);
+}
+
+fn common_now() -> &'static str {
+    crate::common::NOW
+}
+
+#[test]
+fn opening_units_during_an_ended_excursion_keeps_its_lots() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T13:00:00Z");
+    lab.ok(&[
+        "open",
+        "RGT",
+        "2",
+        "--lot",
+        "A1",
+        "--location",
+        "FRIDGE-1",
+        "--date",
+        "2026-11-20",
+    ]);
+    // An opening moves units between portions of one balance: what the
+    // fridge held is unchanged, so the kept row stays.
+    assert_eq!(kept(&lab), 1);
+    assert_eq!(lots_by_id(&lab)[0].1, "RGT:A1=5;RGT:B2=5");
+    assert_eq!(lots_by_id(&lab), lots_from_the_ledger(&lab));
+    lab.ok(&["check"]);
+}
+
+#[test]
+fn check_names_the_excursion_whose_kept_lots_were_tampered_with() {
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T13:00:00Z");
+    record(&lab, "9", "2026-11-20T15:00:00Z");
+    record(&lab, "5", "2026-11-20T16:00:00Z");
+    lab.ok(&["check"]);
+    lab.raw()
+        .execute_batch(
+            "UPDATE excursion_lots SET lots = 'RGT:A1=9;RGT:B2=5' WHERE excursion_id = 4",
+        )
+        .unwrap();
+    // The report reads the kept row (it is the cache) ...
+    assert_eq!(lots_by_id(&lab)[1].1, "RGT:A1=9;RGT:B2=5");
+    // ... and check proves it against the ledger.
+    let out = lab.run(&["check"]);
+    assert_eq!(out.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(
+            "excursion 4 at FRIDGE-1 (2026-11-20T15:00:00Z … 2026-11-20T16:00:00Z): the lots kept for it disagree with the ledger: \
+             kept RGT:A1=9, the ledger held RGT:A1=5"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("run `labstock history RGT --lot A1`"),
+        "{said}"
+    );
+    assert!(!said.contains("excursion 2 "), "{said}");
+    // A lot listed that the ledger never had there is named too.
+    lab.raw()
+        .execute_batch(
+            "UPDATE excursion_lots SET lots = 'RGT:A1=5;RGT:B2=5;RGT:Z9=1' WHERE excursion_id = 4",
+        )
+        .unwrap();
+    let said = String::from_utf8_lossy(&lab.run(&["check"]).stdout).into_owned();
+    assert!(
+        said.contains("kept RGT:Z9=1, the ledger held nothing of RGT:Z9"),
+        "{said}"
+    );
+}
+
+#[test]
+fn an_upgraded_database_keeps_the_lots_of_the_excursions_it_already_has() {
+    let lab = fridge_lab();
+    import_moves(
+        &lab,
+        "2026-11-20T11:00:00Z,receive,RGT,3,C3,2027-12-31,FRIDGE-1,\n",
+    );
+    record(&lab, "5", "2026-11-20T08:00:00Z");
+    record(&lab, "9", "2026-11-20T10:00:00Z");
+    record(&lab, "5", "2026-11-20T13:00:00Z");
+    record(&lab, "10", "2026-11-20T16:00:00Z");
+    let before = lots_by_id(&lab);
+    // The database as the binary before `excursion_lots` left it.
+    let raw = lab.raw();
+    raw.execute_batch("DROP TABLE excursion_lots; DROP INDEX excursions_ended;")
+        .unwrap();
+    raw.pragma_update(None, "user_version", labstock::db::SCHEMA_VERSION - 1)
+        .unwrap();
+    drop(raw);
+    // The first command upgrades it: the ended excursion's lots are kept
+    // as the ledger says, the running one's stay computed.
+    assert_eq!(lots_by_id(&lab), before);
+    assert_eq!(kept(&lab), 1);
+    let version: i64 = lab
+        .raw()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+    lab.ok(&["check"]);
+    // And a backdated movement drops the row.
+    import_moves(&lab, "2026-11-20T12:00:00Z,issue,RGT,1,C3,,FRIDGE-1,\n");
+    assert_eq!(kept(&lab), 0);
+    assert_eq!(lots_by_id(&lab), lots_from_the_ledger(&lab));
+}
+
+/// The drop is the ledger's, through the storage seam: a movement posted
+/// on PostgreSQL drops the kept lots it reaches there too, and the lab
+/// copied back reports and proves what the ledger says.
+#[test]
+fn a_movement_posted_on_postgres_drops_the_kept_lots_it_reaches() {
+    let Some(db) = crate::postgres::PgDb::new("unkeep") else {
+        return;
+    };
+    let lab = fridge_lab();
+    record(&lab, "5", "2026-11-21T07:00:00Z");
+    record(&lab, "9", "2026-11-21T08:00:00Z");
+    // It ends now: a movement recorded now is at its end.
+    record(&lab, "5", common_now());
+    assert_eq!(kept(&lab), 1);
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", crate::postgres::stderr(&out));
+    assert_eq!(db.count("excursion_lots"), 1);
+    let on_pg = |args: &[&str]| {
+        let mut all = vec!["--db", db.url.as_str()];
+        all.extend(args.iter().copied());
+        let out = lab.run(&all);
+        assert!(out.status.success(), "{}", crate::postgres::stderr(&out));
+    };
+    // A movement elsewhere, or an opening, drops nothing.
+    on_pg(&[
+        "receive",
+        "RGT",
+        "1",
+        "--lot",
+        "M1",
+        "--expiry",
+        "2027-12-31",
+    ]);
+    on_pg(&["open", "RGT", "1", "--lot", "A1", "--location", "FRIDGE-1"]);
+    assert_eq!(db.count("excursion_lots"), 1);
+    on_pg(&[
+        "transfer", "RGT", "1", "--lot", "M1", "--from", "MAIN", "--to", "FRIDGE-1",
+    ]);
+    assert_eq!(db.count("excursion_lots"), 0);
+    let back = Lab::empty();
+    let out = back.run(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", crate::postgres::stderr(&out));
+    assert_eq!(lots_by_id(&back)[0].1, "RGT:A1=5;RGT:B2=5;RGT:M1=1");
+    back.ok(&["check"]);
+}

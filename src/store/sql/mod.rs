@@ -21,3 +21,4 @@ pub mod sds;
 pub mod settings;
 pub mod sites;
 pub mod stocktake;
+pub mod temperature;
