@@ -180,7 +180,7 @@ fn postgres_init_creates_the_schema_and_seeds_what_sqlite_init_seeds() {
         .query_one("SELECT version FROM labstock_schema", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 1);
+    assert_eq!(version, labstock::store::postgres::SCHEMA_VERSION);
     // The same rows as SQLite's init: MAIN, every waste stream, the zone.
     let sqlite = lab.raw();
     for table in ["locations", "waste_streams", "settings"] {
@@ -440,7 +440,10 @@ fn postgres_newer_schema_is_refused_with_nothing_written() {
         .unwrap();
     let err = lab.fails(&["--db", &db.url, "stock"], 1);
     assert!(
-        err.contains("version 99, newer than this labstock understands (1)"),
+        err.contains(&format!(
+            "version 99, newer than this labstock understands ({})",
+            labstock::store::postgres::SCHEMA_VERSION
+        )),
         "{err}"
     );
     assert!(err.contains(&db.url.replace("postgres://", "")), "{err}");
@@ -1276,4 +1279,30 @@ fn postgres_expiry_and_usage_reports_match_sqlite() {
     ] {
         same_on_both(&lab, &db, args);
     }
+}
+
+/// A PostgreSQL database of an older schema version is brought up to date
+/// by the first command that opens it, in one transaction: version 1
+/// (before the kept excursion lots) gains `excursion_lots`.
+#[test]
+fn postgres_an_older_schema_is_migrated_on_open() {
+    let Some(db) = PgDb::new("migrate") else {
+        return;
+    };
+    let lab = Lab::empty();
+    lab.ok(&["--db", &db.url, "init"]);
+    db.client()
+        .batch_execute(
+            "DROP TABLE excursion_lots; DROP INDEX excursions_ended; \
+             UPDATE labstock_schema SET version = 1",
+        )
+        .unwrap();
+    lab.ok(&["--db", &db.url, "stock"]);
+    let version: i64 = db
+        .client()
+        .query_one("SELECT version FROM labstock_schema", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(version, labstock::store::postgres::SCHEMA_VERSION);
+    assert_eq!(db.count("excursion_lots"), 0);
 }

@@ -36,8 +36,8 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 
 /// Later schema changes, in order, each one SQL text applied in the
 /// transaction that opens or creates the database. Append only; the
-/// version is 1 + the number applied. (None yet.)
-const MIGRATIONS: &[&str] = &[];
+/// version is 1 + the number applied.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/excursion_lots.sql")];
 
 /// The schema version this binary writes and understands.
 #[allow(clippy::cast_possible_wrap)]

@@ -4,7 +4,7 @@
 -- applies it to an empty database, then every file of migrations/ in
 -- order, and records the version in `labstock_schema`; later changes are
 -- appended there, never made by editing this file once released. Its
--- version 1 holds what the SQLite schema holds at SQLite version 15
+-- version 1 holds what the SQLite schema holds at SQLite version 14
 -- (schema.sql plus every migration of src/db/migrations.rs): the same
 -- tables, columns, CHECK constraints, foreign keys, indexes and
 -- append-only triggers, so `labstock copy` moves a lab between the two
@@ -759,20 +759,6 @@ CREATE TRIGGER excursion_decisions_no_delete BEFORE DELETE ON excursion_decision
     FOR EACH ROW EXECUTE FUNCTION labstock_refuse('excursion decisions are append-only');
 CREATE TRIGGER excursion_decisions_no_truncate BEFORE TRUNCATE ON excursion_decisions
     FOR EACH STATEMENT EXECUTE FUNCTION labstock_refuse('excursion decisions are append-only');
-
--- The lots held during each ended excursion, kept (maintained state, see
--- src/db/migrations/excursion_lots.sql): a movement dated at or before an
--- ended excursion's end at its location or destination drops that row
--- (the ledger's posting code does it, not a trigger).
-CREATE TABLE excursion_lots (
-    excursion_id  bigint PRIMARY KEY REFERENCES excursions (id) ON DELETE CASCADE DEFERRABLE,
-    location_id   bigint NOT NULL REFERENCES locations (id) DEFERRABLE,
-    from_at       text COLLATE "C" NOT NULL,
-    to_at         text COLLATE "C" NOT NULL CHECK (to_at >= from_at),
-    lots          text COLLATE "C" NOT NULL
-);
-CREATE INDEX excursion_lots_end ON excursion_lots (location_id, to_at);
-CREATE INDEX excursions_ended ON excursions (location_id) WHERE to_at IS NOT NULL;
 
 CREATE TABLE batches (
     id           bigint PRIMARY KEY,
