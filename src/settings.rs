@@ -123,7 +123,7 @@ pub(crate) fn lab_zone<'c>(conn: impl Into<crate::store::Conn<'c>>) -> Result<Tz
 impl Store {
     /// The lab's time zone.
     pub fn lab_zone(&self) -> Result<Tz> {
-        self.read(|conn| lab_zone(conn))
+        self.read_one(|conn| lab_zone(conn))
     }
 
     /// The value in force for `key`.
