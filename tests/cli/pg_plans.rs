@@ -10,7 +10,7 @@ use labstock::store::Sql;
 use labstock::store::sql::{catalogue, ledger};
 use postgres::types::ToSql;
 
-use crate::postgres::{PgDb, demo, stderr};
+use crate::postgres::demo_on_postgres;
 
 /// The plan of `sql` with `params`, one line per node.
 fn plan(client: &mut postgres::Client, sql: &Sql, params: &[&(dyn ToSql + Sync)]) -> String {
@@ -42,12 +42,9 @@ fn assert_uses(
 
 #[test]
 fn postgres_hot_statements_search_by_index() {
-    let Some(db) = PgDb::new("plans") else {
+    let Some((_lab, db)) = demo_on_postgres("plans") else {
         return;
     };
-    let lab = demo();
-    let out = lab.run(&["copy", "--to", &db.url]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let mut client = db.client();
     client
         .batch_execute("SET enable_seqscan = off")

@@ -123,6 +123,16 @@ pub(crate) fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The demo lab in SQLite and a PostgreSQL copy of it (`copy --to`), or
+/// `None` (said on stderr) when no server answers.
+pub(crate) fn demo_on_postgres(test: &str) -> Option<(Lab, PgDb)> {
+    let db = PgDb::new(test)?;
+    let lab = demo();
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    Some((lab, db))
+}
+
 /// The demo lab in SQLite.
 pub(crate) fn demo() -> Lab {
     let lab = Lab::empty();
@@ -828,12 +838,9 @@ fn copy_keeps_each_locations_site_and_its_changes() {
 /// chain head equals the SQLite lab's.
 #[test]
 fn postgres_movements_leave_the_same_ledger_stock_and_chains_as_sqlite() {
-    let Some(db) = PgDb::new("samemoves") else {
+    let Some((lab, db)) = demo_on_postgres("samemoves") else {
         return;
     };
-    let lab = demo();
-    let out = lab.run(&["copy", "--to", &db.url]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let script: &[&[&str]] = &[
         &["receive", "CHM-ETOH70", "5", "--location", "FLAM-CAB"],
         &["issue", "CHM-FORMALIN", "2", "--location", "MAIN"],
@@ -1029,12 +1036,9 @@ fn postgres_concurrent_writers_lose_and_double_nothing() {
 /// SQLite; a setting changed on one is a chained record on both.
 #[test]
 fn postgres_config_and_every_export_match_sqlite() {
-    let Some(db) = PgDb::new("configexport") else {
+    let Some((lab, db)) = demo_on_postgres("configexport") else {
         return;
     };
-    let lab = demo();
-    let out = lab.run(&["copy", "--to", &db.url]);
-    assert!(out.status.success(), "{}", stderr(&out));
     for args in [
         &["config", "list"][..],
         &["config", "get", "timezone"],
@@ -1065,12 +1069,9 @@ fn postgres_config_and_every_export_match_sqlite() {
 /// every movement, and an existing FILE is refused as on SQLite.
 #[test]
 fn postgres_backup_writes_a_verified_sqlite_copy() {
-    let Some(db) = PgDb::new("backup") else {
+    let Some((lab, db)) = demo_on_postgres("backup") else {
         return;
     };
-    let lab = demo();
-    let out = lab.run(&["copy", "--to", &db.url]);
-    assert!(out.status.success(), "{}", stderr(&out));
     lab.ok(&[
         "--db",
         &db.url,
@@ -1109,12 +1110,9 @@ fn postgres_backup_writes_a_verified_sqlite_copy() {
 /// chained record.
 #[test]
 fn postgres_accounts_match_sqlite() {
-    let Some(db) = PgDb::new("accounts") else {
+    let Some((lab, db)) = demo_on_postgres("accounts") else {
         return;
     };
-    let lab = demo();
-    let out = lab.run(&["copy", "--to", &db.url]);
-    assert!(out.status.success(), "{}", stderr(&out));
     let both_stdin = |args: &[&str], input: &str| {
         let sqlite = lab.run_stdin(args, input);
         let mut on_pg = vec!["--db", db.url.as_str()];
@@ -1250,12 +1248,9 @@ fn postgres_safety_data_sheets_match_sqlite() {
 /// they say on SQLite, at every as-of date, location and site asked.
 #[test]
 fn postgres_expiry_and_usage_reports_match_sqlite() {
-    let Some(db) = PgDb::new("reports") else {
+    let Some((lab, db)) = demo_on_postgres("reports") else {
         return;
     };
-    let lab = demo();
-    let out = lab.run(&["copy", "--to", &db.url]);
-    assert!(out.status.success(), "{}", stderr(&out));
     for args in [
         &["report", "expiry"][..],
         &["report", "expiry", "--within", "365"],
