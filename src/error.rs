@@ -672,7 +672,9 @@ impl Error {
     /// Attach a column name to an error raised while reading one import row.
     pub(crate) fn at_row(self, line: u64, column: Option<&str>) -> Self {
         match self {
-            already @ Error::Import { .. } => already,
+            // Neither is about the row's data: a part of the command that
+            // does not run on this engine yet names the command (issue 15).
+            already @ (Error::Import { .. } | Error::NotOnPostgres { .. }) => already,
             other => Error::Import {
                 line,
                 column: column.map(str::to_owned),

@@ -1064,6 +1064,8 @@ pub fn import_temperatures(
         source,
         &ctx,
         |conn, row, summary| {
+            // Not on the storage seam yet (issue 15): SQLite only.
+            let conn = conn.sqlite()?;
             let code = row.need("location")?;
             let loc = match seen.borrow().get(code) {
                 Some((l, ..)) => l.clone(),
@@ -1103,6 +1105,7 @@ pub fn import_temperatures(
             Ok(())
         },
         |conn, _| {
+            let conn = conn.sqlite()?;
             for (loc, lo, hi) in seen.borrow().values() {
                 refresh(conn, loc, lo, hi)?;
             }
@@ -1270,6 +1273,8 @@ impl Store {
             source,
             &ctx,
             |conn, row, summary| {
+                // Not on the storage seam yet (issue 15): SQLite only.
+                let conn = conn.sqlite()?;
                 if loc.borrow().is_none() {
                     *loc.borrow_mut() = Some(monitored(conn, location)?);
                 }
@@ -1309,7 +1314,7 @@ impl Store {
                 Ok(())
             },
             |conn, _summary| match (&*loc.borrow(), &*span.borrow()) {
-                (Some(l), Some((lo, hi))) => refresh(conn, l, lo, hi),
+                (Some(l), Some((lo, hi))) => refresh(conn.sqlite()?, l, lo, hi),
                 _ => Ok(()),
             },
         )

@@ -1054,6 +1054,7 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | catalogue::ItemCommand::Retire { .. }
             | catalogue::ItemCommand::Level(_),
         )) => run_command(ctx, command),
+        Command::Import(a) if a.on_postgres() => run_command(ctx, Command::Import(a)),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

@@ -390,6 +390,44 @@ impl Store {
         }
     }
 
+    /// [`Store::transact`] for work that cannot be run twice: an import,
+    /// which streams its file through the transaction as it reads it. On
+    /// PostgreSQL a deadlock or serialization failure is then reported as
+    /// busy (exit 75) at once, as SQLite reports a write lock held past the
+    /// busy timeout, instead of being retried.
+    pub(crate) fn transact_once<T>(
+        &mut self,
+        work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
+    ) -> Result<T> {
+        match &mut self.engine {
+            Engine::Sqlite(_) => {
+                let tx = self.write()?;
+                let out = work(crate::store::sqlite::conn(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Engine::Postgres(pg) => pg.get_mut().transact_once(work),
+        }
+    }
+
+    /// Run `work` with SQLite's page cache at `kib` KiB, then put it back
+    /// as it was (a bulk load's cache: see `import`). PostgreSQL's buffers
+    /// are the server's: nothing to do there.
+    pub(crate) fn with_page_cache<T>(
+        &mut self,
+        kib: i64,
+        work: impl FnOnce(&mut Store) -> Result<T>,
+    ) -> Result<T> {
+        let Engine::Sqlite(conn) = &self.engine else {
+            return work(self);
+        };
+        let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", -kib.abs())?;
+        let out = work(self);
+        self.sqlite()?.pragma_update(None, "cache_size", before)?;
+        out
+    }
+
     /// Run `work` on one consistent snapshot, reading only (SQLite: a
     /// deferred read transaction; PostgreSQL: REPEATABLE READ, read only).
     pub(crate) fn read<T>(

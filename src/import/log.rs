@@ -12,15 +12,15 @@
 
 use std::io::Read;
 
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
+use crate::args;
 use crate::chain;
 use crate::error::{Error, Result};
+use crate::store::Conn;
 
 /// The earlier import of identical content (`imports_content`).
-pub const EARLIER_IMPORT: &str =
-    "SELECT at, user, rows FROM imports WHERE kind = ?1 AND sha256 = ?2 ORDER BY id LIMIT 1";
+pub use crate::store::sql::imports::EARLIER_IMPORT;
 
 /// A reader that hashes every byte read through it.
 pub(crate) struct Hashing<R> {
@@ -59,7 +59,7 @@ impl<R: Read> Read for Hashing<R> {
 
 /// Refuse content imported before as the same kind, unless `again`.
 pub(crate) fn refuse_repeat(
-    conn: &Connection,
+    conn: Conn<'_>,
     kind: &'static str,
     sha256: &[u8; 32],
     again: bool,
@@ -67,12 +67,10 @@ pub(crate) fn refuse_repeat(
     if again {
         return Ok(());
     }
-    let earlier: Option<(String, String, i64)> = conn
-        .prepare_cached(EARLIER_IMPORT)?
-        .query_row(params![kind, sha256.as_slice()], |r| {
+    let earlier: Option<(String, String, i64)> =
+        conn.query_opt(&EARLIER_IMPORT, args![kind, sha256.as_slice()], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
+        })?;
     match earlier {
         Some((at, user, rows)) => Err(Error::AlreadyImported {
             kind,
@@ -96,15 +94,15 @@ pub(crate) struct Imported<'a> {
 }
 
 /// Record an import in its transaction.
-pub(crate) fn record(conn: &Connection, i: &Imported<'_>) -> Result<i64> {
+pub(crate) fn record(conn: Conn<'_>, i: &Imported<'_>) -> Result<i64> {
     let bytes = i64::try_from(i.bytes)
         .map_err(|_| Error::invalid("file", i.bytes.to_string(), "a file under 8 EiB"))?;
     let rows = i64::try_from(i.rows)
         .map_err(|_| Error::invalid("file", i.rows.to_string(), "fewer rows"))?;
-    chain::append(
+    chain::append_cells(
         conn,
         &chain::IMPORTS,
-        params![
+        args![
             i.kind,
             i.sha256.as_slice(),
             bytes,

@@ -381,6 +381,20 @@ impl PgStore {
         })
     }
 
+    /// [`PgStore::transact`] without retrying: for work that cannot be
+    /// run twice (an import streaming its file).
+    pub(crate) fn transact_once<T>(
+        &mut self,
+        work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let url = self.url.clone();
+        let tx = self.client.transaction().map_err(|e| url.driver(&e))?;
+        let conn = conn::PgConn::new(tx, &url);
+        let t = work(crate::store::Conn::new(&conn))?;
+        conn.commit()?;
+        Ok(t)
+    }
+
     /// Run `work` on one snapshot, reading only.
     pub(crate) fn read<T>(
         &mut self,

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod export;
 pub mod find;
 pub mod history;
+pub mod imports;
 pub mod label;
 pub mod ledger;
 pub mod lots;
