@@ -21,7 +21,7 @@
 //! head hashes (`labstock audit --heads`; `check` names the ledger's) are
 //! written down outside the database, e.g. in the lab's weekly sign-off.
 
-use crate::store::{Cell, Conn, Sql, ToCell};
+use crate::store::{Cell, Conn, ToCell};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, ToSql};
 use serde::Serialize;
@@ -495,9 +495,7 @@ pub(crate) fn append_cells(conn: Conn<'_>, table: &Chained, values: &[&dyn ToCel
     debug_assert_eq!(values.len(), table.columns.len(), "{}", table.table);
     conn.lock_chain(table)?;
     let (last_id, last_hash) = conn
-        .query_opt(&Sql::both(table.last), crate::args![], |r| {
-            Ok((r.get::<i64>(0)?, r.get::<Vec<u8>>(1)?))
-        })?
+        .chain_head(table)?
         .unwrap_or((0, GENESIS.to_vec()));
     let id = last_id + 1;
     let cells: Vec<Cell<'_>> = values.iter().map(|v| v.to_cell()).collect();

@@ -792,10 +792,21 @@ pub fn import_movements(
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
-    let mut lookups = Lookups::default();
+    let mut lookups: Option<Lookups> = None;
     run(store, &MOVEMENTS, source, &ctx, |conn, row, summary| {
         let req = movement_from_row(row, &ctx)?;
-        let outcome = record_with(conn, &mut lookups, &req, &now).map_err(|e| {
+        // The import holds the ledger to itself from its first row to its
+        // commit (the movements chain's lock), so what it reads of the
+        // ledger stays true; on PostgreSQL its rows are then written in
+        // bulk (`Conn::bulk_load`).
+        let lookups = match &mut lookups {
+            Some(lk) => lk,
+            None => {
+                conn.bulk_load()?;
+                lookups.insert(Lookups::exclusive(conn)?)
+            }
+        };
+        let outcome = record_with(conn, lookups, &req, &now).map_err(|e| {
             let column = movement_error_column(&e);
             e.at_row(row.line, column)
         })?;

@@ -54,6 +54,16 @@ pub(crate) struct Lookups {
     balances: FastMap<(LotId, LocationId, Portion), Balance>,
     /// The lab's time zone, read once per transaction.
     zone: Option<chrono_tz::Tz>,
+    /// Set by [`Lookups::exclusive`] (an import holding the ledger to
+    /// itself): the time of the latest movement in the ledger, kept as
+    /// rows are posted. A movement dated at or after it has no later
+    /// movements to walk.
+    latest: Option<String>,
+    /// With `latest`: the portions of a lot at a location (rows of
+    /// `balances`), and the (lot, portion) rows of an item at a location,
+    /// as read once and then kept as new balance rows are written.
+    portions: FastMap<(LotId, LocationId), Vec<Portion>>,
+    held: FastMap<(ItemId, LocationId), Vec<(Lot, Portion)>>,
 }
 
 /// A balance as this transaction knows it: its quantity, and whether its
@@ -116,6 +126,121 @@ impl FastHasher {
 }
 
 impl Lookups {
+    /// Lookups for a transaction that holds the ledger to itself (an
+    /// import): the movements chain is locked for the rest of the
+    /// transaction (on SQLite the write lock already is), so no other
+    /// writer adds a movement or changes a balance until it ends, and what
+    /// is read of the ledger once stays true but for this transaction's
+    /// own writes, which are kept here as they are made. Spares the
+    /// per-row reads of later movements and of a location's lots, which
+    /// would otherwise stop the PostgreSQL bulk load at every row.
+    pub(crate) fn exclusive(conn: Conn<'_>) -> Result<Lookups> {
+        conn.lock_chain(&chain::MOVEMENTS)?;
+        let latest: Option<String> = conn.query_one(&sql::LATEST_AT, args![], |r| r.get(0))?;
+        Ok(Lookups {
+            latest: Some(latest.unwrap_or_default()),
+            ..Lookups::default()
+        })
+    }
+
+    /// Whether no movement in the ledger is dated after `at` (known only
+    /// when exclusive).
+    fn nothing_after(&self, at: &str) -> bool {
+        self.latest.as_deref().is_some_and(|l| l <= at)
+    }
+
+    /// A movement dated `at` was posted.
+    fn posted_at(&mut self, at: &str) {
+        if let Some(l) = &mut self.latest
+            && at > l.as_str()
+        {
+            at.clone_into(l);
+        }
+    }
+
+    /// The portions of a lot at a location that have a balance row.
+    fn portions(
+        &mut self,
+        conn: Conn<'_>,
+        lot_id: LotId,
+        location_id: LocationId,
+    ) -> Result<Vec<Portion>> {
+        if let Some(p) = self.portions.get(&(lot_id, location_id)) {
+            return Ok(p.clone());
+        }
+        let found = conn.query_all(&sql::PORTIONS, args![lot_id, location_id], |r| {
+            portion_in(r, 0)
+        })?;
+        if self.latest.is_some() {
+            if self.portions.len() >= LOOKUPS_LIMIT {
+                self.portions.clear();
+            }
+            self.portions.insert((lot_id, location_id), found.clone());
+        }
+        Ok(found)
+    }
+
+    /// [`lots_at`]: every lot row of the item at the location
+    /// (`LOTS_AT_LOCATION`), or only those with stock (`LOTS_WITH_STOCK`),
+    /// from what this transaction knows when exclusive.
+    fn lots_at(
+        &mut self,
+        conn: Conn<'_>,
+        item: &Item,
+        location_id: LocationId,
+        with_stock: bool,
+    ) -> Result<Vec<Held>> {
+        if self.latest.is_none() {
+            let query = if with_stock {
+                &sql::LOTS_WITH_STOCK
+            } else {
+                &sql::LOTS_AT_LOCATION
+            };
+            return lots_at(conn, item, location_id, query);
+        }
+        let rows = match self.held.get(&(item.id, location_id)) {
+            Some(rows) => rows.clone(),
+            None => {
+                let rows: Vec<(Lot, Portion)> =
+                    lots_at(conn, item, location_id, &sql::LOTS_AT_LOCATION)?
+                        .into_iter()
+                        .map(|(lot, portion, _)| (lot, portion))
+                        .collect();
+                if self.held.len() >= LOOKUPS_LIMIT {
+                    self.held.clear();
+                }
+                self.held.insert((item.id, location_id), rows.clone());
+                rows
+            }
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (lot, portion) in rows {
+            let q = self.balance(conn, lot.id, location_id, portion)?;
+            if q > 0 || !with_stock {
+                out.push((lot, portion, q));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A balance row was written for the first time: the lists above
+    /// gain it.
+    fn new_balance_row(&mut self, item: &Item, lot: &Lot, location_id: LocationId, portion: Portion) {
+        if self.latest.is_none() {
+            return;
+        }
+        if let Some(p) = self.portions.get_mut(&(lot.id, location_id))
+            && !p.contains(&portion)
+        {
+            p.push(portion);
+        }
+        if let Some(rows) = self.held.get_mut(&(item.id, location_id))
+            && !rows.iter().any(|(l, p)| l.id == lot.id && *p == portion)
+        {
+            rows.push((lot.clone(), portion));
+        }
+    }
+
     /// The date of `at` in the lab's time zone (SPEC §10 "Time").
     pub(crate) fn lab_date(&mut self, conn: Conn<'_>, at: DateTime<Utc>) -> Result<NaiveDate> {
         let zone = match self.zone {
@@ -568,7 +693,7 @@ fn apply(
     // Only a reduction can take a later point below zero; adding stock
     // never walks the later movements (an import of receipts in any
     // order stays linear).
-    if delta < 0 {
+    if delta < 0 && !lk.nothing_after(at) {
         never_negative_later(conn, item, lot, location, portion, delta, current, at)?;
     }
     if new < 0 {
@@ -589,6 +714,7 @@ fn apply(
             &sql::INSERT_BALANCE,
             args![lot.id, location.id, key, item.id, new],
         )?;
+        lk.new_balance_row(item, lot, location.id, portion);
     }
     lk.set_balance(
         lot.id,
@@ -711,6 +837,9 @@ fn balance_at(
     at: &str,
 ) -> Result<i64> {
     let mut balance = lk.balance(conn, lot.id, location.id, portion)?;
+    if lk.nothing_after(at) {
+        return Ok(balance);
+    }
     conn.for_each(&sql::LATER_OF_LOT, args![lot.id, at], |r| {
         balance -= later_change(r, location.id, portion)?;
         Ok(())
@@ -785,6 +914,7 @@ fn post(
         }
         _ => None,
     };
+    lk.posted_at(&at);
     let id = chain::append_cells(
         conn,
         &chain::MOVEMENTS,
@@ -1236,11 +1366,11 @@ fn take_from_lot(
         return Ok(vec![(Some(portion), quantity)]);
     }
     let as_of = lk.lab_date(conn, req.at.get())?;
-    let mut portions: Vec<(Portion, i64)> = {
-        conn.query_all(&sql::PORTIONS, args![lot.id, location.id], |r| {
-            Ok((portion_in(r, 0)?, r.get::<i64>(1)?))
-        })?
-    };
+    let mut portions: Vec<(Portion, i64)> = lk
+        .portions(conn, lot.id, location.id)?
+        .into_iter()
+        .map(|p| (p, 0))
+        .collect();
     for (portion, held) in &mut portions {
         *held = balance_at(conn, lk, lot, location, *portion, &at)?;
     }
@@ -1350,9 +1480,9 @@ fn issue(
         let at = req.at.stamp();
         let backdated = at.as_str() < recorded_at;
         let mut held = if backdated {
-            lots_at(conn, item, location.id, &sql::LOTS_AT_LOCATION)?
+            lk.lots_at(conn, item, location.id, false)?
         } else {
-            lots_with_stock(conn, item, location.id)?
+            lk.lots_at(conn, item, location.id, true)?
         };
         if backdated {
             for (lot, portion, q) in &mut held {
@@ -1798,7 +1928,7 @@ fn open(
         check_issuable(item, &lot, None, as_of, false)?;
         lot
     } else {
-        let mut held = lots_at(conn, item, location.id, &sql::LOTS_AT_LOCATION)?;
+        let mut held = lk.lots_at(conn, item, location.id, false)?;
         held.retain(|(_, p, _)| p.is_none());
         for (lot, _, q) in &mut held {
             *q = balance_at(conn, lk, lot, &location, None, &at)?;

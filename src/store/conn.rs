@@ -382,6 +382,27 @@ pub(crate) trait Engine {
         hash: &[u8],
     ) -> Result<()>;
 
+    /// The id and hash of a chain's last row, read while its lock is
+    /// held ([`Engine::lock_chain`]). An engine may remember it for the
+    /// rest of the transaction: no one else appends to the chain then.
+    fn chain_head(&self, table: &crate::chain::Chained) -> Result<Option<(i64, Vec<u8>)>> {
+        let mut head = None;
+        self.query_first(&Sql::both(table.last_sql()), &[], &mut |r| {
+            head = Some((r.get::<i64>(0)?, r.get::<Vec<u8>>(1)?));
+            Ok(())
+        })?;
+        Ok(head)
+    }
+
+    /// From here to the end of the transaction the ledger's writes may be
+    /// held back and sent in bulk, as long as every statement that could
+    /// see them runs after they are sent (PostgreSQL: ledger rows by COPY,
+    /// balances in set-based statements; SQLite writes through, its
+    /// statements cost no round trip).
+    fn bulk_load(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// The database, as people are shown it (never a password).
     fn database(&self) -> String;
 
@@ -494,6 +515,20 @@ impl<'c> Conn<'c> {
         hash: &[u8],
     ) -> Result<()> {
         self.engine.insert_chained(table, id, values, hash)
+    }
+
+    pub(crate) fn chain_head(
+        &self,
+        table: &crate::chain::Chained,
+    ) -> Result<Option<(i64, Vec<u8>)>> {
+        self.engine.chain_head(table)
+    }
+
+    /// Let the engine hold the ledger's writes back and send them in bulk
+    /// until the transaction ends ([`Engine::bulk_load`]): for an import
+    /// that holds the ledger to itself.
+    pub(crate) fn bulk_load(&self) -> Result<()> {
+        self.engine.bulk_load()
     }
 
     /// The SQLite connection underneath, for code not yet ported to the

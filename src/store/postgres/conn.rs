@@ -27,6 +27,11 @@ pub(crate) struct PgConn<'t> {
     tx: RefCell<Transaction<'t>>,
     url: Url,
     prepared: RefCell<HashMap<&'static str, Statement>>,
+    /// The chains whose advisory lock this transaction holds (to its end:
+    /// taken once), with their last row once read or written.
+    locked: RefCell<HashMap<&'static str, Option<Option<(i64, Vec<u8>)>>>>,
+    /// The ledger's writes held back by [`Engine::bulk_load`].
+    bulk: RefCell<Option<super::bulk::Pending>>,
 }
 
 impl<'t> PgConn<'t> {
@@ -35,13 +40,38 @@ impl<'t> PgConn<'t> {
             tx: RefCell::new(tx),
             url: url.clone(),
             prepared: RefCell::new(HashMap::new()),
+            locked: RefCell::new(HashMap::new()),
+            bulk: RefCell::new(None),
         }
     }
 
-    /// Commit the transaction.
+    /// Commit the transaction (sending any writes held back first).
     pub(crate) fn commit(self) -> Result<()> {
+        self.flush()?;
+        if self
+            .bulk
+            .borrow()
+            .as_ref()
+            .is_some_and(super::bulk::Pending::loaded)
+        {
+            // The server's autovacuum may be off or far behind a bulk load:
+            // fresh statistics for the tables it grew.
+            super::bulk::analyze(&mut self.tx.borrow_mut(), &self.url)?;
+        }
         let url = self.url;
         self.tx.into_inner().commit().map_err(|e| url.driver(&e))
+    }
+
+    /// Send the writes held back, if any, before a statement that could
+    /// see them.
+    fn flush(&self) -> Result<()> {
+        let mut bulk = self.bulk.borrow_mut();
+        match bulk.as_mut() {
+            Some(pending) if !pending.is_empty() => {
+                pending.flush(&mut self.tx.borrow_mut(), &self.url)
+            }
+            _ => Ok(()),
+        }
     }
 
     fn statement(&self, sql: &Sql) -> Result<Statement> {
@@ -222,6 +252,7 @@ impl Engine for PgConn<'_> {
         params: &[&dyn ToCell],
         each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<()> {
+        self.flush()?;
         let stmt = self.statement(sql)?;
         let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
@@ -258,6 +289,7 @@ impl Engine for PgConn<'_> {
         params: &[&dyn ToCell],
         first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
+        self.flush()?;
         let stmt = self.statement(sql)?;
         let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
         let row = {
@@ -280,6 +312,12 @@ impl Engine for PgConn<'_> {
     }
 
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {
+        if let Some(pending) = self.bulk.borrow_mut().as_mut()
+            && let Some(n) = pending.hold(sql, params)?
+        {
+            return Ok(n);
+        }
+        self.flush()?;
         let stmt = self.statement(sql)?;
         let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
         let refs: Vec<&(dyn ToSql + Sync)> =
@@ -304,8 +342,37 @@ impl Engine for PgConn<'_> {
     }
 
     fn lock_chain(&self, table: &crate::chain::Chained) -> Result<()> {
-        let mut tx = self.tx.borrow_mut();
-        super::lock_chain(&mut tx, &self.url, table)
+        if self.locked.borrow().contains_key(table.table()) {
+            return Ok(());
+        }
+        self.flush()?;
+        super::lock_chain(&mut self.tx.borrow_mut(), &self.url, table)?;
+        self.locked.borrow_mut().insert(table.table(), None);
+        Ok(())
+    }
+
+    fn chain_head(&self, table: &crate::chain::Chained) -> Result<Option<(i64, Vec<u8>)>> {
+        if let Some(Some(head)) = self.locked.borrow().get(table.table()) {
+            return Ok(head.clone());
+        }
+        let mut head = None;
+        self.query_first(&Sql::both(table.last_sql()), &[], &mut |r| {
+            head = Some((r.get::<i64>(0)?, r.get::<Vec<u8>>(1)?));
+            Ok(())
+        })?;
+        // Remembered only under the chain's lock: then no one else appends.
+        if let Some(known) = self.locked.borrow_mut().get_mut(table.table()) {
+            *known = Some(head.clone());
+        }
+        Ok(head)
+    }
+
+    fn bulk_load(&self) -> Result<()> {
+        let mut bulk = self.bulk.borrow_mut();
+        if bulk.is_none() {
+            *bulk = Some(super::bulk::Pending::default());
+        }
+        Ok(())
     }
 
     fn insert_chained(
@@ -315,6 +382,21 @@ impl Engine for PgConn<'_> {
         values: &[&dyn ToCell],
         hash: &[u8],
     ) -> Result<()> {
+        if let Some(known) = self.locked.borrow_mut().get_mut(table.table()) {
+            *known = Some(Some((id, hash.to_vec())));
+        }
+        let held = match self.bulk.borrow_mut().as_mut() {
+            Some(pending) => pending
+                .hold_chained(table, id, values, hash)
+                .then(|| pending.full()),
+            None => None,
+        };
+        match held {
+            Some(true) => return self.flush(),
+            Some(false) => return Ok(()),
+            None => {}
+        }
+        self.flush()?;
         let key = table.insert_sql();
         let cached = self.prepared.borrow().get(key).cloned();
         let stmt = match cached {

@@ -12,6 +12,7 @@
 //! both faces. (The blocking client runs its own small tokio runtime
 //! underneath.)
 
+mod bulk;
 mod cell;
 pub(crate) mod conn;
 

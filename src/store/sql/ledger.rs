@@ -159,6 +159,9 @@ pub const LATER_OF_LOT: Sql = Sql::both(
     "SELECT id, kind, at, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements \
      WHERE lot_id = ?1 AND at > ?2 ORDER BY at DESC, id DESC",
 );
+/// The time of the latest movement (`movements_at`): an import that holds
+/// the ledger to itself walks no later movements of rows dated after it.
+pub const LATEST_AT: Sql = Sql::both("SELECT max(at) FROM movements");
 /// Movements stamped after a moment, which `stock_as_of` takes back
 /// off the balances (`movements_at`: an empty range for today).
 pub const MOVEMENTS_AFTER: Sql = Sql::both(

@@ -1,0 +1,308 @@
+//! An import's bulk load on PostgreSQL (issue 15: "import ≥ 50,000
+//! rows/s, COPY-based"). Every row is still checked and computed in Rust
+//! by the ledger's own code, one row after another, as on SQLite: the
+//! kind's rules, balances never negative at any point, the hash chain.
+//! What changes is only when the writes reach the server. With
+//! [`Conn::bulk_load`](crate::store::Conn::bulk_load) the transaction's
+//! ledger writes are held back here:
+//!
+//! * ledger rows (their ids and hashes already computed under the
+//!   movements chain's advisory lock, held to the end of the transaction)
+//!   are streamed with one `COPY movements … FROM STDIN`;
+//! * balance changes keep only each balance's latest quantity, and are
+//!   sent as one set-based INSERT and one set-based UPDATE;
+//! * the kept excursion lots a movement reaches back into are dropped
+//!   once per location, from the earliest time any movement reached.
+//!
+//! They are sent before any other statement of the transaction runs
+//! (`PgConn` flushes first), so every read, a rule's or the server's
+//! (constraints, triggers), sees every write before it, exactly as if
+//! each had been sent at once; and before the commit. An import that
+//! holds the ledger to itself ([`crate::ledger`] `Lookups::exclusive`)
+//! reads almost nothing while it posts, so most of a file is sent in a
+//! few large batches. A refused row rolls the whole transaction back,
+//! held writes included.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use postgres::Transaction;
+
+use super::{Url, quote};
+use crate::chain::{self, Chained};
+use crate::error::Result;
+use crate::store::conn::{Cell, Sql, ToCell};
+use crate::store::sql::{ledger, temperature};
+
+/// Rows held back before they are sent even without a reader: bounds
+/// the memory of a long file (a few hundred bytes a row).
+const MAX_HELD: usize = 200_000;
+
+/// Rows loaded in one transaction from which the planner's statistics
+/// are refreshed before the commit (`ANALYZE`; autovacuum may be off or
+/// far behind a bulk load).
+const ANALYZE_FROM: u64 = 10_000;
+
+/// A balance's latest quantity, and whether its row is new.
+#[derive(Clone, Copy)]
+enum Change {
+    /// A new row (with its item).
+    Insert { item_id: i64, quantity: i64 },
+    /// A row that exists.
+    Update { quantity: i64 },
+}
+
+/// The writes held back.
+#[derive(Default)]
+pub(crate) struct Pending {
+    /// Ledger rows in COPY's text format.
+    movements: Vec<u8>,
+    rows: usize,
+    balances: HashMap<(i64, i64, String), Change>,
+    /// Per location, the earliest time a movement there reached back to.
+    unkeep: HashMap<i64, String>,
+    /// Rows sent so far.
+    loaded: u64,
+}
+
+impl Pending {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rows == 0 && self.balances.is_empty() && self.unkeep.is_empty()
+    }
+
+    /// Whether so many rows were loaded that the statistics are stale.
+    pub(crate) fn loaded(&self) -> bool {
+        self.loaded >= ANALYZE_FROM
+    }
+
+    /// Hold `sql` back if it is one of the ledger's blind writes (its
+    /// result unused but for the count returned): `Some(rows changed)`.
+    pub(crate) fn hold(&mut self, sql: &Sql, params: &[&dyn ToCell]) -> Result<Option<usize>> {
+        let text = sql.postgres();
+        let int = |i: usize| match params.get(i).map(|p| p.to_cell()) {
+            Some(Cell::Integer(n)) => Some(n),
+            _ => None,
+        };
+        let string = |i: usize| match params.get(i).map(|p| p.to_cell()) {
+            Some(Cell::Text(t)) => Some(t.into_owned()),
+            _ => None,
+        };
+        if text == ledger::UPDATE_BALANCE.postgres() {
+            let (Some(lot), Some(loc), Some(key), Some(quantity)) =
+                (int(0), int(1), string(2), int(3))
+            else {
+                return Ok(None);
+            };
+            self.balances
+                .entry((lot, loc, key))
+                .and_modify(|c| match c {
+                    Change::Insert { quantity: q, .. } | Change::Update { quantity: q } => {
+                        *q = quantity;
+                    }
+                })
+                .or_insert(Change::Update { quantity });
+            return Ok(Some(1));
+        }
+        if text == ledger::INSERT_BALANCE.postgres() {
+            let (Some(lot), Some(loc), Some(key), Some(item_id), Some(quantity)) =
+                (int(0), int(1), string(2), int(3), int(4))
+            else {
+                return Ok(None);
+            };
+            if self.balances.contains_key(&(lot, loc, key.clone())) {
+                // Not a new row after all: let the server say so.
+                return Ok(None);
+            }
+            self.balances
+                .insert((lot, loc, key), Change::Insert { item_id, quantity });
+            return Ok(Some(1));
+        }
+        if text == temperature::UNKEEP.postgres() {
+            let (Some(loc), Some(at)) = (int(0), string(1)) else {
+                return Ok(None);
+            };
+            self.unkeep
+                .entry(loc)
+                .and_modify(|earliest| {
+                    if at < *earliest {
+                        earliest.clone_from(&at);
+                    }
+                })
+                .or_insert(at);
+            // How many kept rows go is not known until they are sent; the
+            // ledger does not ask.
+            return Ok(Some(0));
+        }
+        Ok(None)
+    }
+
+    /// Hold back one ledger row; `false` for a row of another chain.
+    pub(crate) fn hold_chained(
+        &mut self,
+        table: &Chained,
+        id: i64,
+        values: &[&dyn ToCell],
+        hash: &[u8],
+    ) -> bool {
+        if table.table() != chain::MOVEMENTS.table() {
+            return false;
+        }
+        let out = &mut self.movements;
+        let _ = write!(Text(out), "{id}");
+        for v in values {
+            out.push(b'\t');
+            put(out, &v.to_cell());
+        }
+        out.push(b'\t');
+        put(out, &Cell::Blob(hash.into()));
+        out.push(b'\n');
+        self.rows += 1;
+        true
+    }
+
+    /// Whether so much is held that it should go now.
+    pub(crate) fn full(&self) -> bool {
+        self.rows >= MAX_HELD || self.balances.len() >= MAX_HELD
+    }
+
+    /// Send everything held, in the caller's transaction.
+    pub(crate) fn flush(&mut self, tx: &mut Transaction<'_>, url: &Url) -> Result<()> {
+        let err = |e: postgres::Error| url.driver(&e);
+        if self.rows > 0 {
+            let columns: Vec<String> = chain::MOVEMENTS
+                .columns()
+                .iter()
+                .map(|c| quote(c))
+                .collect();
+            let mut sink = tx
+                .copy_in(&format!(
+                    "COPY movements (id, {}, hash) FROM STDIN",
+                    columns.join(", ")
+                ))
+                .map_err(err)?;
+            sink.write_all(&self.movements)
+                .map_err(|e| url.error(crate::error::PgProblem::Failed {
+                    detail: format!("sending ledger rows: {e}"),
+                }))?;
+            sink.finish().map_err(err)?;
+            self.loaded += self.rows as u64;
+            self.rows = 0;
+            self.movements.clear();
+        }
+        if !self.balances.is_empty() {
+            let mut new: (Vec<i64>, Vec<i64>, Vec<String>, Vec<i64>, Vec<i64>) = Default::default();
+            let mut changed: (Vec<i64>, Vec<i64>, Vec<String>, Vec<i64>) = Default::default();
+            for ((lot, loc, key), change) in self.balances.drain() {
+                match change {
+                    Change::Insert { item_id, quantity } => {
+                        new.0.push(lot);
+                        new.1.push(loc);
+                        new.2.push(key);
+                        new.3.push(item_id);
+                        new.4.push(quantity);
+                    }
+                    Change::Update { quantity } => {
+                        changed.0.push(lot);
+                        changed.1.push(loc);
+                        changed.2.push(key);
+                        changed.3.push(quantity);
+                    }
+                }
+            }
+            if !new.0.is_empty() {
+                tx.execute(
+                    "INSERT INTO balances (lot_id, location_id, opened_on, item_id, quantity) \
+                     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[])",
+                    &[&new.0, &new.1, &new.2, &new.3, &new.4],
+                )
+                .map_err(err)?;
+            }
+            if !changed.0.is_empty() {
+                tx.execute(
+                    "UPDATE balances b SET quantity = u.quantity \
+                       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) \
+                            AS u (lot_id, location_id, opened_on, quantity) \
+                      WHERE b.lot_id = u.lot_id AND b.location_id = u.location_id \
+                        AND b.opened_on = u.opened_on",
+                    &[&changed.0, &changed.1, &changed.2, &changed.3],
+                )
+                .map_err(err)?;
+            }
+        }
+        for (loc, at) in self.unkeep.drain() {
+            tx.execute(
+                &crate::store::conn::numbered_dollars(temperature::UNKEEP.postgres()),
+                &[&loc, &at],
+            )
+            .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+/// Refresh the statistics of the tables a bulk load grew, in its
+/// transaction (ANALYZE counts the transaction's own new rows).
+pub(crate) fn analyze(tx: &mut Transaction<'_>, url: &Url) -> Result<()> {
+    tx.batch_execute("ANALYZE movements, balances, lots")
+        .map_err(|e| url.driver(&e))
+}
+
+/// One value in COPY's text format: `\N` for NULL, text with backslash,
+/// tab, newline and carriage return escaped, bytes as `\\x` and hex.
+fn put(out: &mut Vec<u8>, cell: &Cell<'_>) {
+    match cell {
+        Cell::Null => out.extend_from_slice(b"\\N"),
+        Cell::Integer(i) => {
+            let _ = write!(Text(out), "{i}");
+        }
+        Cell::Real(r) => {
+            let _ = write!(Text(out), "{r:?}");
+        }
+        Cell::Text(t) => {
+            for b in t.bytes() {
+                match b {
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    b'\t' => out.extend_from_slice(b"\\t"),
+                    b'\n' => out.extend_from_slice(b"\\n"),
+                    b'\r' => out.extend_from_slice(b"\\r"),
+                    _ => out.push(b),
+                }
+            }
+        }
+        Cell::Blob(b) => {
+            out.extend_from_slice(b"\\\\x");
+            for byte in b.iter() {
+                let _ = write!(Text(out), "{byte:02x}");
+            }
+        }
+    }
+}
+
+/// `fmt::Write` into a byte buffer.
+struct Text<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Text<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_text_escapes_what_copy_reads_specially() {
+        let mut out = Vec::new();
+        put(&mut out, &Cell::Text("a\\b\tc\nd\re".into()));
+        assert_eq!(out, b"a\\\\b\\tc\\nd\\re");
+        out.clear();
+        put(&mut out, &Cell::Blob(vec![0u8, 0xab].into()));
+        assert_eq!(out, b"\\\\x00ab");
+        out.clear();
+        put(&mut out, &Cell::Null);
+        assert_eq!(out, b"\\N");
+    }
+}
