@@ -494,9 +494,7 @@ pub(crate) fn append(conn: &Connection, table: &Chained, values: &[&dyn ToSql]) 
 pub(crate) fn append_cells(conn: Conn<'_>, table: &Chained, values: &[&dyn ToCell]) -> Result<i64> {
     debug_assert_eq!(values.len(), table.columns.len(), "{}", table.table);
     conn.lock_chain(table)?;
-    let (last_id, last_hash) = conn
-        .chain_head(table)?
-        .unwrap_or((0, GENESIS.to_vec()));
+    let (last_id, last_hash) = conn.chain_head(table)?.unwrap_or((0, GENESIS.to_vec()));
     let id = last_id + 1;
     let cells: Vec<Cell<'_>> = values.iter().map(|v| v.to_cell()).collect();
     let hashed = table.hashed(|i| matches!(cells[i], Cell::Null));

@@ -225,7 +225,13 @@ impl Lookups {
 
     /// A balance row was written for the first time: the lists above
     /// gain it.
-    fn new_balance_row(&mut self, item: &Item, lot: &Lot, location_id: LocationId, portion: Portion) {
+    fn new_balance_row(
+        &mut self,
+        item: &Item,
+        lot: &Lot,
+        location_id: LocationId,
+        portion: Portion,
+    ) {
         if self.latest.is_none() {
             return;
         }

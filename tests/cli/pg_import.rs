@@ -109,7 +109,9 @@ fn pg_import_builds_the_same_lab_from_the_fixtures() {
         .raw()
         .prepare(log_sql)
         .expect("prepare")
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .expect("query")
         .collect::<Result<_, _>>()
         .expect("rows");
@@ -160,13 +162,7 @@ fn pg_movements_imported_again_with_again_record_every_row_twice() {
     // third import is refused again without --again.
     refused_on_both(&lab, &db, &["import", "movements", &file]);
     let stock = stdout(&lab.run(&[
-        "--db",
-        &db.url,
-        "stock",
-        "--item",
-        "RGT-GLU",
-        "--format",
-        "csv",
+        "--db", &db.url, "stock", "--item", "RGT-GLU", "--format", "csv",
     ]));
     assert!(stock.contains(",6,") || stock.contains(",6\n"), "{stock}");
 }
@@ -177,20 +173,54 @@ fn pg_import_refuses_bad_rows_as_sqlite_does_and_writes_nothing() {
         return;
     };
     same_on_both(&lab, &db, &["import", "items", &fixture("items.csv")]);
-    let header = "timestamp,kind,item,quantity,lot,expiry,location,to_location,reason,reference,user,note\n";
+    let header =
+        "timestamp,kind,item,quantity,lot,expiry,location,to_location,reason,reference,user,note\n";
     let good = "2026-11-01T09:00:00Z,receive,RGT-GLU,10,G-7,2027-01-31,,,,,,\n";
     let cases: Vec<(&str, String)> = vec![
-        ("unknown column", "kind,item,quantity,colour\nreceive,RGT-GLU,1,red\n".into()),
-        ("bad quantity", format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-GLU,lots,G-7,,,,,,,\n")),
-        ("unknown item", format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-NOPE,1,G-7,,,,,,,\n")),
-        ("unknown location", format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-GLU,1,G-7,,NOWHERE,,,,,\n")),
-        ("insufficient stock", format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-GLU,11,G-7,,,,,,,\n")),
-        ("negative earlier", format!("{header}{good}2026-10-02T09:00:00Z,issue,RGT-GLU,1,G-7,,,,,,,\n")),
-        ("future", format!("{header}2026-12-01T09:00:00Z,receive,RGT-GLU,10,G-8,2027-01-31,,,,,,\n")),
-        ("no expiry", format!("{header}2026-11-01T09:00:00Z,receive,RGT-GLU,10,G-9,,,,,,,\n")),
-        ("reverse", format!("{header}{good}2026-11-02T09:00:00Z,reverse,RGT-GLU,1,G-7,,,,,,,\n")),
-        ("adjust without reason", format!("{header}{good}2026-11-02T09:00:00Z,adjust,RGT-GLU,-1,G-7,,,,,,,\n")),
-        ("too few cells", format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-GLU\n")),
+        (
+            "unknown column",
+            "kind,item,quantity,colour\nreceive,RGT-GLU,1,red\n".into(),
+        ),
+        (
+            "bad quantity",
+            format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-GLU,lots,G-7,,,,,,,\n"),
+        ),
+        (
+            "unknown item",
+            format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-NOPE,1,G-7,,,,,,,\n"),
+        ),
+        (
+            "unknown location",
+            format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-GLU,1,G-7,,NOWHERE,,,,,\n"),
+        ),
+        (
+            "insufficient stock",
+            format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-GLU,11,G-7,,,,,,,\n"),
+        ),
+        (
+            "negative earlier",
+            format!("{header}{good}2026-10-02T09:00:00Z,issue,RGT-GLU,1,G-7,,,,,,,\n"),
+        ),
+        (
+            "future",
+            format!("{header}2026-12-01T09:00:00Z,receive,RGT-GLU,10,G-8,2027-01-31,,,,,,\n"),
+        ),
+        (
+            "no expiry",
+            format!("{header}2026-11-01T09:00:00Z,receive,RGT-GLU,10,G-9,,,,,,,\n"),
+        ),
+        (
+            "reverse",
+            format!("{header}{good}2026-11-02T09:00:00Z,reverse,RGT-GLU,1,G-7,,,,,,,\n"),
+        ),
+        (
+            "adjust without reason",
+            format!("{header}{good}2026-11-02T09:00:00Z,adjust,RGT-GLU,-1,G-7,,,,,,,\n"),
+        ),
+        (
+            "too few cells",
+            format!("{header}{good}2026-11-02T09:00:00Z,issue,RGT-GLU\n"),
+        ),
         ("empty", String::new()),
     ];
     for (what, text) in &cases {
@@ -207,16 +237,26 @@ fn pg_import_refuses_bad_rows_as_sqlite_does_and_writes_nothing() {
         ("twice in file", "code,name\nRGT-A,a\nrgt-a,b\n"),
         ("bad cost", "code,name,unit_cost\nRGT-B,b,12.345\n"),
         ("bad bool", "code,name,lot_tracked\nRGT-C,c,perhaps\n"),
-        ("unknown stream", "code,name,waste_stream\nRGT-D,d,99 99 99\n"),
+        (
+            "unknown stream",
+            "code,name,waste_stream\nRGT-D,d,99 99 99\n",
+        ),
     ] {
         let file = lab.file(&format!("items-{}.csv", what.replace(' ', "-")), text);
         refused_on_both(&lab, &db, &["import", "items", &file.to_string_lossy()]);
     }
-    let orders = lab.file("orders-bad.csv", "reference,item,quantity\nPO-1,RGT-NOPE,3\n");
+    let orders = lab.file(
+        "orders-bad.csv",
+        "reference,item,quantity\nPO-1,RGT-NOPE,3\n",
+    );
     refused_on_both(&lab, &db, &["import", "orders", &orders.to_string_lossy()]);
     // A header and no rows: said alike, nothing logged.
     let empty = lab.file("header-only.csv", header);
-    same_on_both(&lab, &db, &["import", "movements", &empty.to_string_lossy()]);
+    same_on_both(
+        &lab,
+        &db,
+        &["import", "movements", &empty.to_string_lossy()],
+    );
     assert_eq!(db.count("imports"), 1);
 }
 
@@ -240,8 +280,83 @@ fn pg_import_kinds_not_on_the_seam_yet_are_refused_before_writing() {
     // A location with a temperature range (monitoring): refused, the
     // whole file with it.
     let before = counts(&db);
-    let out = lab.run(&["--db", &db.url, "import", "locations", &fixture("locations.csv")]);
+    let out = lab.run(&[
+        "--db",
+        &db.url,
+        "import",
+        "locations",
+        &fixture("locations.csv"),
+    ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("does not yet run on PostgreSQL"));
     assert_eq!(counts(&db), before);
+}
+
+/// The statements an import runs per row on PostgreSQL, beyond those of
+/// the commands (tests/cli/pg_plans.rs), and the bulk load's set-based
+/// balance writes, find their rows by index (sequential scans off: a
+/// statement that still scans has no index it can use).
+#[test]
+fn pg_import_per_row_queries_search_by_index() {
+    use labstock::store::Sql;
+    use labstock::store::sql::{catalogue, imports, ledger, orders, temperature};
+
+    use crate::pg_plans::{assert_uses, plan};
+
+    let Some((_lab, db)) = crate::postgres::demo_on_postgres("import_plans") else {
+        return;
+    };
+    let mut client = db.client();
+    client
+        .batch_execute("SET enable_seqscan = off")
+        .expect("disable sequential scans");
+    let (item, location): (i64, i64) = (1, 1);
+    let kind = "movements";
+    let sha = vec![0u8; 32];
+    assert_uses(
+        &mut client,
+        &imports::EARLIER_IMPORT,
+        &[&kind, &sha],
+        &["imports_content"],
+    );
+    assert_uses(&mut client, &ledger::LATEST_AT, &[], &["movements_at"]);
+    assert_uses(
+        &mut client,
+        &ledger::LOTS_AT_LOCATION,
+        &[&item, &location],
+        &["balances_item", "balances_pkey"],
+    );
+    assert_uses(
+        &mut client,
+        &temperature::UNKEEP,
+        &[&location, &"2026-11-21T09:00:00Z"],
+        &["excursion_lots_end"],
+    );
+    assert_uses(
+        &mut client,
+        &orders::LINE_EXISTS,
+        &[&"PO-1", &item],
+        &["orders_reference_item_id_key", "orders_"],
+    );
+    assert_uses(
+        &mut client,
+        &catalogue::ITEM_BY_GTIN,
+        &[&"05012345678900"],
+        &["items_gtin_key"],
+    );
+    let (lots, locations, portions, quantities) =
+        (vec![1i64], vec![1i64], vec![String::new()], vec![5i64]);
+    assert_uses(
+        &mut client,
+        &Sql::both(imports::BULK_BALANCES),
+        &[&lots, &locations, &portions, &quantities],
+        &["balances_pkey"],
+    );
+    // The new rows' INSERT reads no table at all.
+    let insert = plan(
+        &mut client,
+        &Sql::both(imports::BULK_NEW_BALANCES),
+        &[&lots, &locations, &portions, &vec![1i64], &quantities],
+    );
+    assert!(!insert.contains("Seq Scan"), "{insert}");
 }

@@ -13,7 +13,11 @@ use postgres::types::ToSql;
 use crate::postgres::demo_on_postgres;
 
 /// The plan of `sql` with `params`, one line per node.
-fn plan(client: &mut postgres::Client, sql: &Sql, params: &[&(dyn ToSql + Sync)]) -> String {
+pub(crate) fn plan(
+    client: &mut postgres::Client,
+    sql: &Sql,
+    params: &[&(dyn ToSql + Sync)],
+) -> String {
     let rows = client
         .query(&format!("EXPLAIN {}", sql.postgres_numbered()), params)
         .unwrap_or_else(|e| panic!("EXPLAIN {}: {e}", sql.postgres()));
@@ -26,7 +30,7 @@ fn plan(client: &mut postgres::Client, sql: &Sql, params: &[&(dyn ToSql + Sync)]
 /// `sql` searches by an index (one of `indexes`: on a small database the
 /// planner may prefer another index to the one a large lab needs, but
 /// never a scan of a whole table).
-fn assert_uses(
+pub(crate) fn assert_uses(
     client: &mut postgres::Client,
     sql: &Sql,
     params: &[&(dyn ToSql + Sync)],

@@ -597,7 +597,11 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
         failures.join("\n")
     );
     // The import log's own probe, and the order lookups, by name.
-    assert_searches(conn, import::log::EARLIER_IMPORT.sqlite(), "imports_content");
+    assert_searches(
+        conn,
+        import::log::EARLIER_IMPORT.sqlite(),
+        "imports_content",
+    );
     assert_searches(
         conn,
         labstock::orders::sql::LINE_BY_ID.sqlite(),

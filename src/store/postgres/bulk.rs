@@ -33,7 +33,7 @@ use super::{Url, quote};
 use crate::chain::{self, Chained};
 use crate::error::Result;
 use crate::store::conn::{Cell, Sql, ToCell};
-use crate::store::sql::{ledger, temperature};
+use crate::store::sql::{imports, ledger, temperature};
 
 /// Rows held back before they are sent even without a reader: bounds
 /// the memory of a long file (a few hundred bytes a row).
@@ -51,6 +51,25 @@ enum Change {
     Insert { item_id: i64, quantity: i64 },
     /// A row that exists.
     Update { quantity: i64 },
+}
+
+/// Balances as arrays, one per column, for `unnest`.
+#[derive(Default)]
+struct Columns {
+    lots: Vec<i64>,
+    locations: Vec<i64>,
+    portions: Vec<String>,
+    items: Vec<i64>,
+    quantities: Vec<i64>,
+}
+
+impl Columns {
+    fn push(&mut self, lot: i64, location: i64, portion: String, quantity: i64) {
+        self.lots.push(lot);
+        self.locations.push(location);
+        self.portions.push(portion);
+        self.quantities.push(quantity);
+    }
 }
 
 /// The writes held back.
@@ -181,51 +200,50 @@ impl Pending {
                     columns.join(", ")
                 ))
                 .map_err(err)?;
-            sink.write_all(&self.movements)
-                .map_err(|e| url.error(crate::error::PgProblem::Failed {
+            sink.write_all(&self.movements).map_err(|e| {
+                url.error(crate::error::PgProblem::Failed {
                     detail: format!("sending ledger rows: {e}"),
-                }))?;
+                })
+            })?;
             sink.finish().map_err(err)?;
             self.loaded += self.rows as u64;
             self.rows = 0;
             self.movements.clear();
         }
         if !self.balances.is_empty() {
-            let mut new: (Vec<i64>, Vec<i64>, Vec<String>, Vec<i64>, Vec<i64>) = Default::default();
-            let mut changed: (Vec<i64>, Vec<i64>, Vec<String>, Vec<i64>) = Default::default();
+            let mut new = Columns::default();
+            let mut changed = Columns::default();
             for ((lot, loc, key), change) in self.balances.drain() {
                 match change {
                     Change::Insert { item_id, quantity } => {
-                        new.0.push(lot);
-                        new.1.push(loc);
-                        new.2.push(key);
-                        new.3.push(item_id);
-                        new.4.push(quantity);
+                        new.push(lot, loc, key, quantity);
+                        new.items.push(item_id);
                     }
-                    Change::Update { quantity } => {
-                        changed.0.push(lot);
-                        changed.1.push(loc);
-                        changed.2.push(key);
-                        changed.3.push(quantity);
-                    }
+                    Change::Update { quantity } => changed.push(lot, loc, key, quantity),
                 }
             }
-            if !new.0.is_empty() {
+            if !new.lots.is_empty() {
                 tx.execute(
-                    "INSERT INTO balances (lot_id, location_id, opened_on, item_id, quantity) \
-                     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[])",
-                    &[&new.0, &new.1, &new.2, &new.3, &new.4],
+                    imports::BULK_NEW_BALANCES,
+                    &[
+                        &new.lots,
+                        &new.locations,
+                        &new.portions,
+                        &new.items,
+                        &new.quantities,
+                    ],
                 )
                 .map_err(err)?;
             }
-            if !changed.0.is_empty() {
+            if !changed.lots.is_empty() {
                 tx.execute(
-                    "UPDATE balances b SET quantity = u.quantity \
-                       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) \
-                            AS u (lot_id, location_id, opened_on, quantity) \
-                      WHERE b.lot_id = u.lot_id AND b.location_id = u.location_id \
-                        AND b.opened_on = u.opened_on",
-                    &[&changed.0, &changed.1, &changed.2, &changed.3],
+                    imports::BULK_BALANCES,
+                    &[
+                        &changed.lots,
+                        &changed.locations,
+                        &changed.portions,
+                        &changed.quantities,
+                    ],
                 )
                 .map_err(err)?;
             }

@@ -22,6 +22,9 @@ type BoxError = Box<dyn StdError + Sync + Send>;
 /// Rows fetched from a portal at a time.
 const BATCH: i32 = 1000;
 
+/// A chain's last row (id and hash), `None` while the chain is empty.
+type Head = Option<(i64, Vec<u8>)>;
+
 /// A transaction on PostgreSQL, as the seam's [`Engine`].
 pub(crate) struct PgConn<'t> {
     tx: RefCell<Transaction<'t>>,
@@ -29,7 +32,7 @@ pub(crate) struct PgConn<'t> {
     prepared: RefCell<HashMap<&'static str, Statement>>,
     /// The chains whose advisory lock this transaction holds (to its end:
     /// taken once), with their last row once read or written.
-    locked: RefCell<HashMap<&'static str, Option<Option<(i64, Vec<u8>)>>>>,
+    locked: RefCell<HashMap<&'static str, Option<Head>>>,
     /// The ledger's writes held back by [`Engine::bulk_load`].
     bulk: RefCell<Option<super::bulk::Pending>>,
 }

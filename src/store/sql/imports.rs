@@ -7,3 +7,17 @@ use crate::store::Sql;
 pub const EARLIER_IMPORT: Sql = Sql::both(
     "SELECT at, \"user\", rows FROM imports WHERE kind = ?1 AND sha256 = ?2 ORDER BY id LIMIT 1",
 );
+
+/// PostgreSQL's bulk load of an import (src/store/postgres/bulk.rs): the
+/// new balance rows, from arrays (lot, location, portion, item, quantity).
+pub const BULK_NEW_BALANCES: &str = "INSERT INTO balances (lot_id, location_id, opened_on, item_id, quantity) \
+     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[])";
+
+/// PostgreSQL's bulk load: the latest quantity of balances that have a
+/// row, from arrays (lot, location, portion, quantity), each found by
+/// `balances_pkey`.
+pub const BULK_BALANCES: &str = "UPDATE balances b SET quantity = u.quantity \
+       FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) \
+            AS u (lot_id, location_id, opened_on, quantity) \
+      WHERE b.lot_id = u.lot_id AND b.location_id = u.location_id \
+        AND b.opened_on = u.opened_on";
