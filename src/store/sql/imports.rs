@@ -20,4 +20,4 @@ pub const BULK_BALANCES: &str = "UPDATE balances b SET quantity = u.quantity \
        FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[]) \
             AS u (lot_id, location_id, opened_on, quantity) \
       WHERE b.lot_id = u.lot_id AND b.location_id = u.location_id \
-        AND b.opened_on = u.opened_on";
+        AND b.opened_on = u.opened_on COLLATE \"C\"";
