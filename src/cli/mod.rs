@@ -1038,6 +1038,7 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Order(_)
         | Command::Stocktake(_)
         | Command::Serve(_)
+        | Command::Demo
         | Command::Lot(
             lot::LotCommand::Find { .. }
             | lot::LotCommand::Quarantine { .. }
