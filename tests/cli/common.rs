@@ -9,8 +9,9 @@
 //! against PostgreSQL (`.ci/run` runs the suite once per engine). Tests
 //! that are about the SQLite file itself (its bytes, its locks, its
 //! pages, tampering through a raw SQLite connection) say so with
-//! [`sqlite_only`] and are listed by `.ci/run`'s PostgreSQL pass; one
-//! that reaches for the file without saying so fails loudly there.
+//! [`sqlite_file_test`] or [`Lab::new_sqlite`] and run on a SQLite file on
+//! either pass; one that reaches for the file without saying so fails
+//! loudly on the PostgreSQL pass.
 
 #![allow(dead_code)]
 
@@ -26,14 +27,28 @@ use tempfile::TempDir;
 pub(crate) const NOW: &str = "2026-11-21T09:00:00Z";
 
 /// The engine the suite runs on: `LABSTOCK_TEST_ENGINE` (`sqlite`, the
-/// default, or `postgres`).
+/// default, or `postgres`), unless this test is about the SQLite file
+/// itself ([`sqlite_file_test`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Engine {
     Sqlite,
     Postgres,
 }
 
+thread_local! {
+    /// Set by [`sqlite_file_test`] for the test running on this thread.
+    static SQLITE_FILE_TEST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 pub(crate) fn engine() -> Engine {
+    if SQLITE_FILE_TEST.with(std::cell::Cell::get) {
+        return Engine::Sqlite;
+    }
+    suite_engine()
+}
+
+/// The engine the whole suite was asked to run on.
+fn suite_engine() -> Engine {
     match std::env::var("LABSTOCK_TEST_ENGINE").as_deref() {
         Ok("postgres" | "postgresql") => Engine::Postgres,
         Ok("" | "sqlite") | Err(_) => Engine::Sqlite,
@@ -41,25 +56,24 @@ pub(crate) fn engine() -> Engine {
     }
 }
 
-/// `true` when the suite runs on PostgreSQL.
+/// `true` when this test's labs are PostgreSQL databases.
 pub(crate) fn on_postgres() -> bool {
     engine() == Engine::Postgres
 }
 
-/// A test about the SQLite file itself (its bytes, locks, pages, or a raw
-/// SQLite connection beneath the store): returns `true`, having said so on
-/// stderr, when the suite runs on PostgreSQL, so the test returns at once.
-/// Each such test is also named in `.ci/run`'s PostgreSQL pass, so that
-/// pass does not even start it; this is the guard when run by hand.
-pub(crate) fn sqlite_only(why: &str) -> bool {
-    if on_postgres() {
+/// Declare, at its start, a test about the SQLite file itself (its bytes,
+/// locks, pages, migrations of an older file, or tampering through a raw
+/// SQLite connection beneath the store): its labs are SQLite files on
+/// either pass, and on the PostgreSQL pass it says so on stderr. What it
+/// proves on PostgreSQL is proven by the `pg_*` and `postgres` modules.
+pub(crate) fn sqlite_file_test(why: &str) {
+    if suite_engine() == Engine::Postgres {
         let _ = writeln!(
             std::io::stderr(),
-            "SQLite-only test NOT RUN on PostgreSQL: {why}"
+            "note: this test runs on a SQLite file on the PostgreSQL pass too: {why}"
         );
-        return true;
     }
-    false
+    SQLITE_FILE_TEST.with(|flag| flag.set(true));
 }
 
 const DEFAULT_PG_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
@@ -206,10 +220,31 @@ impl Lab {
         lab
     }
 
+    /// A lab whose database is a SQLite file `init`ed, whatever engine the
+    /// suite runs on: for the tests about the SQLite file itself (its
+    /// bytes, locks, pages, migrations, or tampering through a raw SQLite
+    /// connection). Their PostgreSQL counterparts are the `pg_*` and
+    /// `postgres` modules.
+    pub(crate) fn new_sqlite() -> Lab {
+        let lab = Lab::empty_sqlite();
+        lab.ok(&["init"]);
+        lab
+    }
+
+    /// A lab with no database yet, which will be a SQLite file whatever
+    /// engine the suite runs on (see [`Lab::new_sqlite`]).
+    pub(crate) fn empty_sqlite() -> Lab {
+        Lab::empty_on(Engine::Sqlite)
+    }
+
     /// A lab with no database yet.
     pub(crate) fn empty() -> Lab {
+        Lab::empty_on(engine())
+    }
+
+    fn empty_on(engine: Engine) -> Lab {
         let dir = tempfile::tempdir().expect("temp dir");
-        let pg = if on_postgres() {
+        let pg = if engine == Engine::Postgres {
             Some(PgDb::new("lab").expect("a PostgreSQL database for the lab"))
         } else {
             None
@@ -313,13 +348,24 @@ impl Lab {
     pub(crate) fn raw(&self) -> rusqlite::Connection {
         assert!(
             self.pg.is_none(),
-            "a raw SQLite connection in a test run on PostgreSQL: mark the test `sqlite_only` \
-             (and list it in .ci/run's PostgreSQL pass) or use Lab::pg"
+            "a raw SQLite connection in a test run on PostgreSQL: begin the test with \
+             `sqlite_file_test(why)` if it is about the SQLite file, else use Lab::pg"
         );
         let conn = rusqlite::Connection::open(&self.db).expect("open raw connection");
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .expect("busy timeout");
         conn
+    }
+
+    /// The rows of `table`, on either engine.
+    pub(crate) fn count(&self, table: &str) -> i64 {
+        match &self.pg {
+            Some(pg) => pg.count(table),
+            None => self
+                .raw()
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+                .expect("count rows"),
+        }
     }
 
     pub(crate) fn store(&self) -> labstock::Store {

@@ -242,7 +242,7 @@ fn postgres_init_creates_the_schema_and_seeds_what_sqlite_init_seeds() {
     // A second init is refused, nothing changed.
     let again = lab.fails(&["--db", &db.url, "init"], 1);
     assert!(
-        again.contains("already holds a labstock database"),
+        again.contains("a labstock database already exists in it"),
         "{again}"
     );
     assert_eq!(db.count("settings"), 1);
@@ -426,8 +426,9 @@ fn postgres_bad_connections_name_host_and_database_never_the_password() {
     let err = lab.fails(&["--db", &missing, "init"], 66);
     assert!(err.contains("createdb"), "{err}");
 
-    // An empty database: not labstock's yet; `init` is the way.
-    let err = lab.fails(&["--db", &db.url, "stock"], 1);
+    // An empty database: no labstock database yet (exit 66, as a missing
+    // SQLite file); `init` is the way.
+    let err = lab.fails(&["--db", &db.url, "stock"], 66);
     assert!(err.contains("it is empty"), "{err}");
 
     // Another application's database: refused by init, by every command
