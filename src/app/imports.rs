@@ -111,10 +111,8 @@ impl ScratchFile {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let path = std::env::temp_dir().join(format!(
-            "labstock-demo-{}-{nanos}.db",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("labstock-demo-{}-{nanos}.db", std::process::id()));
         let scratch = ScratchFile(path);
         scratch.remove();
         scratch

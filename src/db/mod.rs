@@ -503,6 +503,7 @@ impl Store {
     /// per cent on a full scan).
     fn configure(&mut self) -> Result<()> {
         let conn = self.sqlite()?;
+        crate::store::sqlite::register_nocase(conn)?;
         conn.busy_timeout(self.busy_timeout)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "cell_size_check", true)?;

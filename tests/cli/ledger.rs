@@ -577,7 +577,9 @@ fn a_file_that_is_not_a_labstock_database_is_refused() {
 
 #[test]
 fn a_database_newer_than_the_binary_is_refused() {
-    crate::common::sqlite_file_test("it writes a newer schema version into the SQLite file (PostgreSQL: postgres::)");
+    crate::common::sqlite_file_test(
+        "it writes a newer schema version into the SQLite file (PostgreSQL: postgres::)",
+    );
     let lab = Lab::new();
     rusqlite::Connection::open(&lab.db)
         .unwrap()
