@@ -1084,10 +1084,7 @@ fn a_write_while_another_process_holds_the_database_gets_503_with_retry_after_an
     let session = cookie(&server.sign_in("assistant", PASSWORD));
     let before = movements(&lab);
     let receipt = r#"{"kind":"receive","item":"CON-MARKER","quantity":1}"#;
-    let holder = lab.raw();
-    holder
-        .execute_batch("BEGIN IMMEDIATE")
-        .expect("take the write lock");
+    let holder = lab.hold_write_lock();
     let r = server.request(
         "POST",
         "/api/v1/movements",
@@ -1116,7 +1113,6 @@ fn a_write_while_another_process_holds_the_database_gets_503_with_retry_after_an
     );
     assert_eq!(form.status, 503, "{}", form.body);
     assert!(form.body.contains("is busy"), "{}", form.body);
-    holder.execute_batch("ROLLBACK").expect("release");
     drop(holder);
     assert_eq!(movements(&lab), before, "nothing written while busy");
     // Released, the same write goes through.
