@@ -1,7 +1,8 @@
 //! The PostgreSQL engine of the storage seam: [`Engine`] over one
 //! transaction. Statements are written with SQLite's `?N` placeholders
-//! (src/store/conn.rs); they become `$N` once and stay prepared for the
-//! transaction's connection.
+//! (src/store/conn.rs); they become `$N` once and stay prepared on the
+//! connection ([`Prepared`], kept by the store across its transactions: a
+//! server's connection prepares each statement once, not per request).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -25,11 +26,17 @@ const BATCH: i32 = 1000;
 /// A chain's last row (id and hash), `None` while the chain is empty.
 type Head = Option<(i64, Vec<u8>)>;
 
+/// The statements prepared on one connection, by their text. A named
+/// prepared statement belongs to the session, not to the transaction it
+/// was prepared in (a rollback keeps it), so the store keeps these for as
+/// long as its connection.
+pub(crate) type Prepared = RefCell<HashMap<&'static str, Statement>>;
+
 /// A transaction on PostgreSQL, as the seam's [`Engine`].
 pub(crate) struct PgConn<'t> {
     tx: RefCell<Transaction<'t>>,
     url: Url,
-    prepared: RefCell<HashMap<&'static str, Statement>>,
+    prepared: &'t Prepared,
     /// The chains whose advisory lock this transaction holds (to its end:
     /// taken once), with their last row once read or written.
     locked: RefCell<HashMap<&'static str, Option<Head>>>,
@@ -38,11 +45,11 @@ pub(crate) struct PgConn<'t> {
 }
 
 impl<'t> PgConn<'t> {
-    pub(crate) fn new(tx: Transaction<'t>, url: &Url) -> PgConn<'t> {
+    pub(crate) fn new(tx: Transaction<'t>, url: &Url, prepared: &'t Prepared) -> PgConn<'t> {
         PgConn {
             tx: RefCell::new(tx),
             url: url.clone(),
-            prepared: RefCell::new(HashMap::new()),
+            prepared,
             locked: RefCell::new(HashMap::new()),
             bulk: RefCell::new(None),
         }
