@@ -18,8 +18,8 @@ use serde::Serialize;
 use super::{Quantity, WasteUnit, find_stream, sql};
 use crate::args;
 use crate::db::Store;
-use crate::store::{Cell, Conn, Row};
 use crate::error::{Error, Result};
+use crate::store::{Cell, Conn, Row};
 
 /// Which records a report or listing covers.
 #[derive(Debug, Clone, Default)]

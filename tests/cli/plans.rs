@@ -393,7 +393,11 @@ fn unconsigned_waste_warning_reads_only_records_without_a_note() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, waste::UNCONSIGNED.sqlite(), "waste_records_unconsigned");
+    assert_searches(
+        conn,
+        waste::UNCONSIGNED.sqlite(),
+        "waste_records_unconsigned",
+    );
 }
 
 /// The plan of `sql` never scans the ledger (`movements`) or the

@@ -16,9 +16,8 @@ pub const STREAM_BY_CODE: Sql =
 /// Every stream code, for suggestions.
 pub const STREAM_CODES: Sql = Sql::both("SELECT code FROM waste_streams");
 /// Every stream, by code (byte order: `code` is BINARY / "C").
-pub const STREAMS: Sql = Sql::both(
-    "SELECT code, name, hazardous, container, route FROM waste_streams ORDER BY code",
-);
+pub const STREAMS: Sql =
+    Sql::both("SELECT code, name, hazardous, container, route FROM waste_streams ORDER BY code");
 /// A new stream (`waste stream add`).
 pub const INSERT_STREAM: Sql = Sql::both(
     "INSERT INTO waste_streams (code, name, hazardous, container, route) VALUES (?1, ?2, ?3, ?4, ?5)",
