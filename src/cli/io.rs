@@ -45,7 +45,11 @@ impl ImportArgs {
     pub(crate) fn on_postgres(&self) -> bool {
         matches!(
             self.kind,
-            ImportKind::Locations | ImportKind::Items | ImportKind::Movements | ImportKind::Orders
+            ImportKind::Locations
+                | ImportKind::Items
+                | ImportKind::Movements
+                | ImportKind::Orders
+                | ImportKind::Waste
         )
     }
 }

@@ -588,10 +588,8 @@ pub fn import_waste(
     ctx: ImportContext<'_>,
 ) -> Result<ImportSummary> {
     import::run(store, &WASTE, source, &ctx, |conn, row, summary| {
-        // Not on the storage seam yet (issue 15): SQLite only.
-        let conn = conn.sqlite()?;
         let rec = record_from_row(row, &ctx)?;
-        write(conn.into(), &rec, RecordOrigin::Import, None, ctx.now).map_err(|e| {
+        write(conn, &rec, RecordOrigin::Import, None, ctx.now).map_err(|e| {
             let column = record_error_column(&e);
             e.at_row(row.line, column)
         })?;

@@ -19,7 +19,7 @@ fn both_initialised(name: &str) -> Option<(Lab, PgDb)> {
 }
 
 /// Every table an import may write, counted on PostgreSQL.
-const TABLES: [&str; 8] = [
+const TABLES: [&str; 9] = [
     "locations",
     "items",
     "item_changes",
@@ -28,6 +28,7 @@ const TABLES: [&str; 8] = [
     "balances",
     "orders",
     "imports",
+    "waste_records",
 ];
 
 fn counts(db: &PgDb) -> Vec<(&'static str, i64)> {
@@ -77,13 +78,18 @@ fn pg_import_builds_the_same_lab_from_the_fixtures() {
         ("items", fixture("items.csv")),
         ("movements", fixture("movements.csv")),
         ("orders", fixture("orders.csv")),
+        ("waste", fixture("waste.csv")),
     ];
     for (kind, file) in &files {
         same_on_both(&lab, &db, &["import", kind, file]);
         let out = lab.run(&["--db", &db.url, "export", kind]);
         assert!(out.status.success(), "{}", stderr(&out));
     }
-    same_exports(&lab, &db, &["locations", "items", "movements", "orders"]);
+    same_exports(
+        &lab,
+        &db,
+        &["locations", "items", "movements", "orders", "waste"],
+    );
     // Every file again: identical content is refused, naming the first
     // import; nothing is written.
     for (kind, file) in &files {
@@ -95,14 +101,18 @@ fn pg_import_builds_the_same_lab_from_the_fixtures() {
     same_on_both(&lab, &db, &["import", "locations", &files[0].1, "--again"]);
     refused_on_both(&lab, &db, &["import", "items", &files[1].1, "--again"]);
     refused_on_both(&lab, &db, &["import", "orders", &files[3].1, "--again"]);
-    same_exports(&lab, &db, &["locations", "items", "movements", "orders"]);
+    same_exports(
+        &lab,
+        &db,
+        &["locations", "items", "movements", "orders", "waste"],
+    );
     // The import log: one row per import that wrote, on both.
     let sqlite: i64 = lab
         .raw()
         .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
         .expect("imports");
     assert_eq!(db.count("imports"), sqlite);
-    assert_eq!(sqlite, 5);
+    assert_eq!(sqlite, 6);
     // The same log rows (kind, content, size, rows, --again) on both.
     let log_sql = "SELECT kind, sha256, bytes, rows, again FROM imports ORDER BY id";
     let sqlite_log: Vec<(String, Vec<u8>, i64, i64, i64)> = lab
@@ -265,7 +275,7 @@ fn pg_import_kinds_not_on_the_seam_yet_are_refused_before_writing() {
     let Some((lab, db)) = both_initialised("import_not_yet") else {
         return;
     };
-    for kind in ["waste", "equipment", "calibrations", "temperatures"] {
+    for kind in ["equipment", "calibrations", "temperatures"] {
         let file = fixture(&format!("{kind}.csv"));
         let before = counts(&db);
         let out = lab.run(&["--db", &db.url, "import", kind, &file]);
