@@ -64,6 +64,9 @@ pub(crate) struct Lookups {
     /// as read once and then kept as new balance rows are written.
     portions: FastMap<(LotId, LocationId), Vec<Portion>>,
     held: FastMap<(ItemId, LocationId), Vec<(Lot, Portion)>>,
+    /// With `latest`: locations found open (not retired) once; the
+    /// import's view of them, as SQLite's one writer has it.
+    open_locations: FastSet<LocationId>,
 }
 
 /// A balance as this transaction knows it: its quantity, and whether its
@@ -221,6 +224,19 @@ impl Lookups {
             }
         }
         Ok(out)
+    }
+
+    /// [`crate::catalogue::require_open_location`], once per location when
+    /// exclusive.
+    fn require_open_location(&mut self, conn: Conn<'_>, location: &Location) -> Result<()> {
+        if self.open_locations.contains(&location.id) {
+            return Ok(());
+        }
+        crate::catalogue::require_open_location(conn, location)?;
+        if self.latest.is_some() {
+            self.open_locations.insert(location.id);
+        }
+        Ok(())
     }
 
     /// A balance row was written for the first time: the lists above
@@ -1145,7 +1161,7 @@ fn receive(
         (None, Some(to)) => Rc::new(location_by_id(conn, to)?),
         (named, _) => lk.location(conn, named.unwrap_or(DEFAULT_LOCATION))?,
     };
-    crate::catalogue::require_open_location(conn, &location)?;
+    lk.require_open_location(conn, &location)?;
     if let (Some(to), Some((_, reference, ..))) = (ordered_to, &order)
         && to != location.id
     {
@@ -1673,7 +1689,7 @@ fn transfer(
         )
     })?;
     let to = lk.location(conn, to_code)?;
-    crate::catalogue::require_open_location(conn, &to)?;
+    lk.require_open_location(conn, &to)?;
     if to.id == from.id {
         return Err(Error::invalid(
             "destination location",

@@ -11,8 +11,11 @@ use crate::postgres::{PgDb, same_on_both, stderr, stdout};
 
 /// An initialised SQLite lab and an initialised PostgreSQL database.
 fn both_initialised(name: &str) -> Option<(Lab, PgDb)> {
+    // The lab is SQLite on either pass of the suite: it is what the
+    // PostgreSQL database is compared with.
+    crate::common::sqlite_file_test("compares a SQLite lab with a PostgreSQL database");
     let db = PgDb::new(name)?;
-    let lab = Lab::new();
+    let lab = Lab::new_sqlite();
     let out = lab.run(&["--db", &db.url, "init"]);
     assert!(out.status.success(), "{}", stderr(&out));
     Some((lab, db))
