@@ -316,6 +316,8 @@ fn pg_import_per_row_queries_search_by_index() {
 
     use crate::pg_plans::{assert_uses, plan};
 
+    // The demo lab is built on SQLite and copied, on either pass.
+    crate::common::sqlite_file_test("the demo lab is copied from a SQLite file");
     let Some((_lab, db)) = crate::postgres::demo_on_postgres("import_plans") else {
         return;
     };
