@@ -16,16 +16,18 @@
 //! replaced whole, each replacement recorded in `item_changes`.
 
 use chrono::{Duration, NaiveDate};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::{Item, find_item, find_location, require_open_location};
 use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Refusal, Result, Within};
 use crate::ledger::{self, Lookups, MovementRequest, Posted};
 use crate::model::{LotStatus, MovementKind, Quantity, Usability};
-use crate::values::{ItemId, LotId, Timestamp};
+use crate::store::Conn;
+use crate::store::sql::prepare as sql;
+use crate::values::{ItemId, LocationId, LotId, Timestamp};
 
 /// One `--component ITEM[:LOT][=QTY]` as given.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,25 +134,18 @@ fn batch_reference(item: &str, batch: &str) -> String {
 }
 
 /// Usable stock of an item, for a refusal: "lot A (expires …): 5 at MAIN; …".
-fn usable_stock(conn: &Connection, item: &Item, as_of: NaiveDate) -> Result<String> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.lot, l.expiry, nullif(b.opened_on, ''), l.status, l.pending, loc.code, b.quantity \
-         FROM balances b JOIN lots l ON l.id = b.lot_id JOIN locations loc ON loc.id = b.location_id \
-         WHERE b.item_id = ?1 AND b.quantity > 0 ORDER BY l.expiry, l.lot, loc.code",
-    )?;
-    let rows = stmt
-        .query_map([item.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, bool>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, i64>(6)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+fn usable_stock(conn: Conn<'_>, item: &Item, as_of: NaiveDate) -> Result<String> {
+    let rows = conn.query_all(&sql::USABLE_STOCK, args![item.id], |r| {
+        Ok((
+            r.get::<String>(0)?,
+            r.get::<Option<String>>(1)?,
+            r.get::<Option<String>>(2)?,
+            r.get::<String>(3)?,
+            r.get::<bool>(4)?,
+            r.get::<String>(5)?,
+            r.get::<i64>(6)?,
+        ))
+    })?;
     let mut usable = Vec::new();
     for (lot, expiry, opened, status, pending, location, quantity) in rows {
         let parse = |s: Option<String>| s.and_then(|s| crate::model::parse_stored_date(&s));
@@ -176,29 +171,13 @@ fn usable_stock(conn: &Connection, item: &Item, as_of: NaiveDate) -> Result<Stri
 /// The first lot of a batch's ancestry (the batches its lot was made
 /// from, recursively) that is a lot of `item`: making `item` from it
 /// would close a cycle of batches.
-fn cycle_through(conn: &Connection, lot_id: LotId, item_id: ItemId) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached(
-            "WITH RECURSIVE up(lot_id) AS ( \
-                 SELECT ?1 \
-                 UNION SELECT c.lot_id FROM up JOIN batches b ON b.lot_id = up.lot_id \
-                       JOIN batch_components c ON c.batch_id = b.id) \
-             SELECT l.lot FROM up JOIN lots l ON l.id = up.lot_id WHERE l.item_id = ?2 LIMIT 1",
-        )?
-        .query_row(params![lot_id, item_id], |r| r.get::<_, String>(0))
-        .optional()?)
+fn cycle_through(conn: Conn<'_>, lot_id: LotId, item_id: ItemId) -> Result<Option<String>> {
+    conn.query_opt(&sql::CYCLE_THROUGH, args![lot_id, item_id], |r| r.get(0))
 }
 
 /// The stored recipe of an item: (component item code, quantity), in order.
-pub(crate) fn recipe_of(conn: &Connection, item_id: ItemId) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.code, r.quantity FROM recipes r JOIN items i ON i.id = r.component_item_id \
-         WHERE r.item_id = ?1 ORDER BY r.position",
-    )?;
-    let rows = stmt
-        .query_map([item_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub(crate) fn recipe_of(conn: Conn<'_>, item_id: ItemId) -> Result<Vec<(String, i64)>> {
+    conn.query_all(&sql::RECIPE_OF, args![item_id], |r| Ok((r.get(0)?, r.get(1)?)))
 }
 
 /// A recipe as the one line `item_changes` records.
@@ -213,16 +192,9 @@ fn recipe_text(recipe: &[(String, i64)]) -> Option<String> {
 }
 
 /// Items whose recipe (recursively) uses `item_id`.
-fn recipe_uses(conn: &Connection, component: ItemId, target: ItemId) -> Result<bool> {
+fn recipe_uses(conn: Conn<'_>, component: ItemId, target: ItemId) -> Result<bool> {
     Ok(conn
-        .prepare_cached(
-            "WITH RECURSIVE down(item_id) AS ( \
-                 SELECT ?1 \
-                 UNION SELECT r.component_item_id FROM down JOIN recipes r ON r.item_id = down.item_id) \
-             SELECT 1 FROM down WHERE item_id = ?2 LIMIT 1",
-        )?
-        .query_row(params![component, target], |_| Ok(()))
-        .optional()?
+        .query_opt(&sql::RECIPE_USES, args![component, target], |_| Ok(()))?
         .is_some())
 }
 
@@ -241,11 +213,18 @@ impl Store {
         now: Timestamp,
         user: &str,
     ) -> Result<Prepared> {
+        self.transact(|conn| prepare_in(conn, req, now, user))
+    }
+}
+
+/// [`Store::prepare_batch`] in the caller's transaction.
+#[allow(clippy::too_many_lines)]
+fn prepare_in(tx: Conn<'_>, req: &PrepareRequest, now: Timestamp, user: &str) -> Result<Prepared> {
+    {
         let recorded_at = now.stamp();
-        let tx = self.write()?;
-        let zone = crate::settings::lab_zone(&tx)?;
+        let zone = crate::settings::lab_zone(tx)?;
         let today = crate::clock::lab_date(now.get(), zone);
-        let item = find_item(&tx, &req.item)?;
+        let item = find_item(tx, &req.item)?;
         if !item.lot_tracked {
             return Err(Error::invalid(
                 "item",
@@ -263,7 +242,7 @@ impl Store {
                 "every batch has a batch (lot) number",
             ));
         }
-        if ledger::find_lot(&tx, item.id, batch)?.is_some() {
+        if ledger::find_lot(tx, item.id, batch)?.is_some() {
             return Err(Error::AlreadyExists {
                 entity: "batch",
                 key: batch.to_owned(),
@@ -271,10 +250,10 @@ impl Store {
             });
         }
         let location = find_location(
-            &tx,
+            tx,
             req.location.as_deref().unwrap_or(ledger::DEFAULT_LOCATION),
         )?;
-        require_open_location(&tx, &location)?;
+        require_open_location(tx, &location)?;
         let date = req.date.unwrap_or(today);
         if date > today {
             return Err(Error::invalid(
@@ -289,7 +268,7 @@ impl Store {
             Timestamp::new("--date", crate::clock::noon_of(date, zone, now.get()))?
         };
         let specs: Vec<ComponentSpec> = if req.components.is_empty() {
-            let recipe = recipe_of(&tx, item.id)?;
+            let recipe = recipe_of(tx, item.id)?;
             if recipe.is_empty() {
                 return Err(Error::missing(
                     "--component",
@@ -325,7 +304,7 @@ impl Store {
         let mut movements = Vec::new();
         let mut resolved: Vec<Resolved> = Vec::new();
         for spec in &specs {
-            let citem = find_item(&tx, &spec.item)?;
+            let citem = find_item(tx, &spec.item)?;
             if citem.id == item.id {
                 return Err(Error::Refused(Refusal::ComponentIsItself {
                     item: item.code.clone(),
@@ -346,7 +325,7 @@ impl Store {
             }
             let lots = match (&spec.lot, spec.quantity) {
                 (Some(name), q) => {
-                    let lot = ledger::existing_lot(&tx, &citem, name)?;
+                    let lot = ledger::existing_lot(tx, &citem, name)?;
                     let eff = lot.effective_expiry(&citem, None);
                     let usability = Usability::of(lot.status, eff, date);
                     if !usability.is_usable() {
@@ -357,10 +336,10 @@ impl Store {
                                 (Usability::Expired, Some(e)) => format!("expired on {e}"),
                                 (u, _) => u.as_str().to_owned(),
                             },
-                            usable: usable_stock(&tx, &citem, date)?,
+                            usable: usable_stock(tx, &citem, date)?,
                         }));
                     }
-                    let held = lot_held(&tx, lot.id, q.map(|_| location.id))?;
+                    let held = lot_held(tx, lot.id, q.map(|_| location.id))?;
                     let need = q.map_or(1, Quantity::get);
                     if held < need {
                         let place = if q.is_some() {
@@ -371,13 +350,13 @@ impl Store {
                         return Err(Error::Refused(Refusal::ComponentNotInStock {
                             item: citem.code.clone(),
                             what: format!("lot {} ({place}, {need} needed)", lot.lot),
-                            usable: usable_stock(&tx, &citem, date)?,
+                            usable: usable_stock(tx, &citem, date)?,
                         }));
                     }
                     match q {
                         Some(q) => {
                             let out = issue(
-                                &tx,
+                                tx,
                                 &mut lk,
                                 &citem,
                                 Some(&lot.lot),
@@ -406,7 +385,7 @@ impl Store {
                     }
                 }
                 (None, Some(q)) => {
-                    let lots = ledger::lots_with_stock(&tx, &citem, location.id)?;
+                    let lots = ledger::lots_with_stock(tx, &citem, location.id)?;
                     if ledger::fefo_plan(&lots, &citem, date, q.get()).is_none() {
                         let here: i64 = lots
                             .iter()
@@ -421,11 +400,11 @@ impl Store {
                                 location.code,
                                 q.get()
                             ),
-                            usable: usable_stock(&tx, &citem, date)?,
+                            usable: usable_stock(tx, &citem, date)?,
                         }));
                     }
                     let out = issue(
-                        &tx,
+                        tx,
                         &mut lk,
                         &citem,
                         None,
@@ -438,7 +417,7 @@ impl Store {
                     )?;
                     let mut taken = Vec::with_capacity(out.len());
                     for p in &out {
-                        let lot = ledger::existing_lot(&tx, &citem, &p.lot)?;
+                        let lot = ledger::existing_lot(tx, &citem, &p.lot)?;
                         taken.push((lot, p.opened_on, Some(-p.quantity.get()), Some(p.id.get())));
                     }
                     movements.extend(out);
@@ -447,10 +426,10 @@ impl Store {
                 (None, None) => {
                     // Traced only, no lot named: the lot FEFO would take,
                     // here, else anywhere.
-                    let mut lots = ledger::lots_with_stock(&tx, &citem, location.id)?;
+                    let mut lots = ledger::lots_with_stock(tx, &citem, location.id)?;
                     let mut plan = ledger::fefo_plan(&lots, &citem, date, 1);
                     if plan.is_none() {
-                        lots = all_lots_with_stock(&tx, &citem)?;
+                        lots = all_lots_with_stock(tx, &citem)?;
                         plan = ledger::fefo_plan(&lots, &citem, date, 1);
                     }
                     match plan.as_deref() {
@@ -459,14 +438,14 @@ impl Store {
                             return Err(Error::Refused(Refusal::ComponentNotInStock {
                                 item: citem.code.clone(),
                                 what: "nothing usable".to_owned(),
-                                usable: usable_stock(&tx, &citem, date)?,
+                                usable: usable_stock(tx, &citem, date)?,
                             }));
                         }
                     }
                 }
             };
             for (lot, ..) in &lots {
-                if let Some(via) = cycle_through(&tx, lot.id, item.id)? {
+                if let Some(via) = cycle_through(tx, lot.id, item.id)? {
                     return Err(Error::Refused(Refusal::BatchCycle {
                         item: item.code.clone(),
                         component: citem.code.clone(),
@@ -536,7 +515,7 @@ impl Store {
                 None => "prepared".to_owned(),
             },
         );
-        let received = ledger::record_with(&tx, &mut lk, &receive, &recorded_at)?;
+        let received = ledger::record_with(tx, &mut lk, &receive, &recorded_at)?;
         let mut warnings = received.warnings;
         let Some(receipt) = received.movements.first().cloned() else {
             return Err(Error::Refused(Refusal::BatchNotReceived {
@@ -544,11 +523,11 @@ impl Store {
                 lot: batch.to_owned(),
             }));
         };
-        let lot = ledger::existing_lot(&tx, &item, batch)?;
-        let batch_id = chain::append(
-            &tx,
+        let lot = ledger::existing_lot(tx, &item, batch)?;
+        let batch_id = chain::append_cells(
+            tx,
             &chain::BATCHES,
-            params![
+            args![
                 item.id,
                 lot.id,
                 location.id,
@@ -563,10 +542,10 @@ impl Store {
         )?;
         for r in &resolved {
             for (lot, portion, q, movement) in &r.lots {
-                chain::append(
-                    &tx,
+                chain::append_cells(
+                    tx,
                     &chain::BATCH_COMPONENTS,
-                    params![
+                    args![
                         batch_id,
                         r.item.id,
                         lot.id,
@@ -585,7 +564,6 @@ impl Store {
             ));
         }
         movements.insert(0, receipt);
-        tx.commit()?;
         Ok(Prepared {
             item: item.code,
             batch: batch.to_owned(),
@@ -613,12 +591,15 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<(Option<String>, Option<String>)> {
-        let tx = self.write()?;
-        let item = find_item(&tx, code)?;
-        let before = recipe_text(&recipe_of(&tx, item.id)?);
+        self.transact(|tx| {
+        // Writers of a recipe take turns (the chain of item changes' lock
+        // on PostgreSQL), so each reads the recipe the last one left.
+        tx.lock_chain(&chain::ITEM_CHANGES)?;
+        let item = find_item(tx, code)?;
+        let before = recipe_text(&recipe_of(tx, item.id)?);
         let mut recipe: Vec<(Item, i64)> = Vec::with_capacity(components.len());
         for spec in components {
-            let citem = find_item(&tx, &spec.item)?;
+            let citem = find_item(tx, &spec.item)?;
             if spec.lot.is_some() {
                 return Err(Error::invalid(
                     "--component",
@@ -638,7 +619,7 @@ impl Store {
                     item: item.code.clone(),
                 }));
             }
-            if recipe_uses(&tx, citem.id, item.id)? {
+            if recipe_uses(tx, citem.id, item.id)? {
                 return Err(Error::invalid(
                     "--component",
                     &citem.code,
@@ -657,11 +638,14 @@ impl Store {
             }
             recipe.push((citem, q.get()));
         }
-        tx.execute("DELETE FROM recipes WHERE item_id = ?1", [item.id])?;
+        tx.execute(&sql::DELETE_RECIPE, args![item.id])?;
         for (position, (citem, q)) in recipe.iter().enumerate() {
+            let position = i64::try_from(position).map_err(|_| {
+                Error::invalid("--component", &citem.code, "fewer components")
+            })?;
             tx.execute(
-                "INSERT INTO recipes (item_id, position, component_item_id, quantity) VALUES (?1, ?2, ?3, ?4)",
-                params![item.id, position as i64, citem.id, q],
+                &sql::INSERT_RECIPE_LINE,
+                args![item.id, position, citem.id, q],
             )?;
         }
         let after = recipe_text(
@@ -671,20 +655,22 @@ impl Store {
                 .collect::<Vec<_>>(),
         );
         if before != after {
-            chain::append(
-                &tx,
+            chain::append_cells(
+                tx,
                 &chain::ITEM_CHANGES,
-                params![item.id, "recipe", before, after, now, user],
+                args![item.id, "recipe", before, after, now, user],
             )?;
         }
-        tx.commit()?;
         Ok((before, after))
+        })
     }
 
     /// An item's recipe: (component, quantity) in order.
     pub fn recipe(&self, code: &str) -> Result<Vec<(String, i64)>> {
-        let item = find_item(self.sqlite()?, code)?;
-        recipe_of(self.sqlite()?, item.id)
+        self.read(|conn| {
+            let item = find_item(conn, code)?;
+            recipe_of(conn, item.id)
+        })
     }
 }
 
@@ -706,61 +692,30 @@ pub struct BatchLink {
     pub prepared_on: Option<String>,
 }
 
-/// The far end of each link: the batches made from the lot (`down`), or
-/// the component lots it was made from (`up`), recursively.
-macro_rules! links_sql {
-    ($recurse:literal) => {
-        concat!(
-            "WITH RECURSIVE walk(lot_id, depth, qty) AS (SELECT ?1, 0, NULL UNION ",
-            $recurse,
-            " WHERE walk.depth < 64) \
-             SELECT walk.depth, i.code, l.lot, walk.qty, l.expiry, ",
-            crate::lot_status_sql!("l"),
-            ", (SELECT coalesce(SUM(x.quantity), 0) FROM balances x WHERE x.lot_id = l.id), bt.prepared_on \
-             FROM walk JOIN lots l ON l.id = walk.lot_id JOIN items i ON i.id = l.item_id \
-             LEFT JOIN batches bt ON bt.lot_id = l.id \
-             WHERE walk.depth > 0 ORDER BY walk.depth, i.code COLLATE BINARY, l.lot"
-        )
-    };
-}
-
-const MADE_INTO: &str = links_sql!(
-    "SELECT b.lot_id, walk.depth + 1, c.quantity FROM walk JOIN batch_components c ON c.lot_id = walk.lot_id \
-     JOIN batches b ON b.id = c.batch_id"
-);
-const MADE_FROM: &str = links_sql!(
-    "SELECT c.lot_id, walk.depth + 1, c.quantity FROM walk JOIN batches b ON b.lot_id = walk.lot_id \
-     JOIN batch_components c ON c.batch_id = b.id"
-);
-
-fn links(conn: &Connection, sql: &str, lot: LotId) -> Result<Vec<BatchLink>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map([lot], |r| {
-            Ok(BatchLink {
-                depth: r.get(0)?,
-                item: r.get(1)?,
-                lot: r.get(2)?,
-                quantity: r.get(3)?,
-                expiry: r.get(4)?,
-                status: r.get(5)?,
-                on_hand: r.get(6)?,
-                prepared_on: r.get(7)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+fn links(conn: Conn<'_>, sql: &crate::store::Sql, lot: LotId) -> Result<Vec<BatchLink>> {
+    conn.query_all(sql, args![lot], |r| {
+        Ok(BatchLink {
+            depth: r.get(0)?,
+            item: r.get(1)?,
+            lot: r.get(2)?,
+            quantity: r.get(3)?,
+            expiry: r.get(4)?,
+            status: r.get(5)?,
+            on_hand: r.get(6)?,
+            prepared_on: r.get(7)?,
+        })
+    })
 }
 
 /// Every batch made from `lot`, and from those batches, nearest first.
-pub(crate) fn made_into(conn: &Connection, lot: LotId) -> Result<Vec<BatchLink>> {
-    links(conn, MADE_INTO, lot)
+pub(crate) fn made_into(conn: Conn<'_>, lot: LotId) -> Result<Vec<BatchLink>> {
+    links(conn, &sql::MADE_INTO, lot)
 }
 
 /// Every component lot `lot` was made from, and theirs, nearest first
 /// (empty for a lot that is not a batch).
-pub(crate) fn made_from(conn: &Connection, lot: LotId) -> Result<Vec<BatchLink>> {
-    links(conn, MADE_FROM, lot)
+pub(crate) fn made_from(conn: Conn<'_>, lot: LotId) -> Result<Vec<BatchLink>> {
+    links(conn, &sql::MADE_FROM, lot)
 }
 
 /// What a recall did, and the batches made from the recalled lot.
@@ -792,14 +747,33 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<Recalled> {
-        let tx = self.write()?;
-        let found = find_item(&tx, item)?;
-        let current = ledger::existing_lot(&tx, &found, lot)?;
+        self.transact(|tx| recall_in(tx, item, lot, reason, cascade, today, now, user))
+    }
+}
+
+/// [`Store::recall_lot`] in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+fn recall_in(
+    tx: Conn<'_>,
+    item: &str,
+    lot: &str,
+    reason: Option<&str>,
+    cascade: bool,
+    today: NaiveDate,
+    now: &str,
+    user: &str,
+) -> Result<Recalled> {
+    {
+        // Writers of lot events take turns on PostgreSQL, so the status
+        // read here is the one the recall changes.
+        tx.lock_chain(&chain::LOT_EVENTS)?;
+        let found = find_item(tx, item)?;
+        let current = ledger::existing_lot(tx, &found, lot)?;
         let state = if cascade && current.status == LotStatus::Recalled {
             None
         } else {
             Some(crate::lots::act_on_lot(
-                &tx,
+                tx,
                 item,
                 lot,
                 crate::lots::LotAction::Recall,
@@ -810,7 +784,7 @@ impl Store {
             )?)
         };
         let mut in_stock: Vec<BatchLink> = Vec::new();
-        for link in made_into(&tx, current.id)? {
+        for link in made_into(tx, current.id)? {
             if link.on_hand > 0
                 && !in_stock
                     .iter()
@@ -825,7 +799,7 @@ impl Store {
             for link in &in_stock {
                 if link.status == "available" || link.status == "pending" {
                     crate::lots::act_on_lot(
-                        &tx,
+                        tx,
                         &link.item,
                         &link.lot,
                         crate::lots::LotAction::Quarantine,
@@ -841,7 +815,6 @@ impl Store {
                 }
             }
         }
-        tx.commit()?;
         Ok(Recalled {
             state,
             in_stock,
@@ -853,40 +826,28 @@ impl Store {
 impl Store {
     /// Whether lot `lot` of `item` is a batch made by `prepare`.
     pub fn is_batch(&self, item: &Item, lot: &str) -> Result<bool> {
-        Ok(self.sqlite()?
-            .prepare_cached(
-                "SELECT 1 FROM batches b JOIN lots l ON l.id = b.lot_id WHERE l.item_id = ?1 AND l.lot = ?2",
-            )?
-            .query_row(params![item.id, lot], |_| Ok(()))
-            .optional()?
-            .is_some())
+        self.read_one(|conn| {
+            Ok(conn
+                .query_opt(&sql::IS_BATCH, args![item.id, lot], |_| Ok(()))?
+                .is_some())
+        })
     }
 }
 
 /// Stock of one lot, at one location or everywhere.
-fn lot_held(conn: &Connection, lot: LotId, at: Option<crate::values::LocationId>) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT coalesce(SUM(quantity), 0) FROM balances WHERE lot_id = ?1 AND (?2 IS NULL OR location_id = ?2)",
-        )?
-        .query_row(params![lot, at], |r| r.get(0))?)
+fn lot_held(conn: Conn<'_>, lot: LotId, at: Option<LocationId>) -> Result<i64> {
+    conn.query_one(&sql::LOT_HELD, args![lot, at], |r| r.get(0))
 }
 
 /// Every lot of an item with stock anywhere, as (lot, total held).
-fn all_lots_with_stock(conn: &Connection, item: &Item) -> Result<Vec<ledger::Held>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.lot, b.opened_on, SUM(b.quantity) FROM balances b JOIN lots l ON l.id = b.lot_id \
-         WHERE b.item_id = ?1 AND b.quantity > 0 GROUP BY l.id, b.opened_on ORDER BY l.id, b.opened_on",
-    )?;
-    let names = stmt
-        .query_map([item.id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                ledger::portion_of(r.get_ref(1)?.as_str_or_null()?),
-                r.get::<_, i64>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+fn all_lots_with_stock(conn: Conn<'_>, item: &Item) -> Result<Vec<ledger::Held>> {
+    let names = conn.query_all(&sql::ALL_LOTS_WITH_STOCK, args![item.id], |r| {
+        Ok((
+            r.get::<String>(0)?,
+            ledger::portion_in(r, 1)?,
+            r.get::<i64>(2)?,
+        ))
+    })?;
     names
         .into_iter()
         .map(|(name, portion, q)| Ok((ledger::existing_lot(conn, item, &name)?, portion, q)))
@@ -896,7 +857,7 @@ fn all_lots_with_stock(conn: &Connection, item: &Item) -> Result<Vec<ledger::Hel
 /// Issue a component through the ledger's own rules.
 #[allow(clippy::too_many_arguments)]
 fn issue(
-    conn: &Connection,
+    conn: Conn<'_>,
     lk: &mut Lookups,
     item: &Item,
     lot: Option<&str>,
@@ -917,45 +878,23 @@ fn issue(
 /// Batches whose records disagree with the ledger or the lots: the lot
 /// is not the item's, its expiry is not the batch's, the receipt or an
 /// issue is not the movement recorded. For `check`.
-pub(crate) fn batches_disagreeing(conn: &Connection) -> Result<Vec<String>> {
+pub(crate) fn batches_disagreeing<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<String>> {
+    let conn = conn.into();
     let mut out = Vec::new();
-    let mut stmt = conn.prepare(
-        "SELECT b.id, i.code, l.lot FROM batches b JOIN items i ON i.id = b.item_id JOIN lots l ON l.id = b.lot_id \
-         LEFT JOIN movements m ON m.id = b.movement_id \
-         WHERE l.item_id <> b.item_id OR l.expiry IS NOT b.expiry \
-            OR m.id IS NULL OR m.kind <> 'receive' OR m.lot_id <> b.lot_id OR m.quantity <> b.quantity \
-            OR m.location_id <> b.location_id",
-    )?;
-    for row in stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })? {
-        let (id, item, lot) = row?;
+    conn.for_each(&sql::BATCHES_DISAGREEING, args![], |r| {
+        let (id, item, lot): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         out.push(format!(
             "batch record {id} (lot {lot} of {item}) disagrees with its lot or its receipt in the ledger; run `labstock audit --entity batch:{id}`"
         ));
-    }
-    let mut stmt = conn.prepare(
-        "SELECT c.id, i.code, l.lot FROM batch_components c JOIN items i ON i.id = c.item_id JOIN lots l ON l.id = c.lot_id \
-         LEFT JOIN movements m ON m.id = c.movement_id \
-         WHERE l.item_id <> c.item_id \
-            OR (c.movement_id IS NOT NULL AND (m.id IS NULL OR m.kind <> 'issue' OR m.lot_id <> c.lot_id OR m.quantity <> -c.quantity))",
-    )?;
-    for row in stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })? {
-        let (id, item, lot) = row?;
+        Ok(())
+    })?;
+    conn.for_each(&sql::COMPONENTS_DISAGREEING, args![], |r| {
+        let (id, item, lot): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         out.push(format!(
             "batch component record {id} (lot {lot} of {item}) disagrees with its lot or its issue in the ledger; run `labstock audit --entity batch_component:{id}`"
         ));
-    }
+        Ok(())
+    })?;
     Ok(out)
 }
 

@@ -1035,6 +1035,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         )
         | Command::Location(_)
         | Command::History(_)
+        | Command::Trace(_)
+        | Command::Prepare(_)
         | Command::Order(_)
         | Command::Stocktake(_)
         | Command::Lot(
@@ -1043,6 +1045,7 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | lot::LotCommand::Release { .. }
             | lot::LotCommand::Open { .. }
             | lot::LotCommand::List { .. }
+            | lot::LotCommand::Recall { .. }
             | lot::LotCommand::Accept { .. },
         )
         | Command::Item(
@@ -1052,7 +1055,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | catalogue::ItemCommand::Show { .. }
             | catalogue::ItemCommand::Edit(_)
             | catalogue::ItemCommand::Retire { .. }
-            | catalogue::ItemCommand::Level(_),
+            | catalogue::ItemCommand::Level(_)
+            | catalogue::ItemCommand::Recipe { .. },
         )) => run_command(ctx, command),
         _ => {
             crate::app::engine::open_postgres(url)?;

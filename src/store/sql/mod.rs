@@ -15,6 +15,7 @@ pub mod label;
 pub mod ledger;
 pub mod lots;
 pub mod orders;
+pub mod prepare;
 pub mod reorder;
 pub mod reports;
 pub mod sds;
