@@ -177,7 +177,9 @@ fn cycle_through(conn: Conn<'_>, lot_id: LotId, item_id: ItemId) -> Result<Optio
 
 /// The stored recipe of an item: (component item code, quantity), in order.
 pub(crate) fn recipe_of(conn: Conn<'_>, item_id: ItemId) -> Result<Vec<(String, i64)>> {
-    conn.query_all(&sql::RECIPE_OF, args![item_id], |r| Ok((r.get(0)?, r.get(1)?)))
+    conn.query_all(&sql::RECIPE_OF, args![item_id], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })
 }
 
 /// A recipe as the one line `item_changes` records.
@@ -220,363 +222,356 @@ impl Store {
 /// [`Store::prepare_batch`] in the caller's transaction.
 #[allow(clippy::too_many_lines)]
 fn prepare_in(tx: Conn<'_>, req: &PrepareRequest, now: Timestamp, user: &str) -> Result<Prepared> {
-    {
-        let recorded_at = now.stamp();
-        let zone = crate::settings::lab_zone(tx)?;
-        let today = crate::clock::lab_date(now.get(), zone);
-        let item = find_item(tx, &req.item)?;
-        if !item.lot_tracked {
-            return Err(Error::invalid(
-                "item",
-                &item.code,
+    let recorded_at = now.stamp();
+    let zone = crate::settings::lab_zone(tx)?;
+    let today = crate::clock::lab_date(now.get(), zone);
+    let item = find_item(tx, &req.item)?;
+    if !item.lot_tracked {
+        return Err(Error::invalid(
+            "item",
+            &item.code,
+            format!(
+                "a prepared item is lot-tracked: each batch is a lot; make it so with `labstock item edit {} --lot-tracked true`",
+                item.code
+            ),
+        ));
+    }
+    let batch = req.batch.trim();
+    if batch.is_empty() {
+        return Err(Error::missing(
+            "--batch",
+            "every batch has a batch (lot) number",
+        ));
+    }
+    if ledger::find_lot(tx, item.id, batch)?.is_some() {
+        return Err(Error::AlreadyExists {
+            entity: "batch",
+            key: batch.to_owned(),
+            within: Within::of("item", &item.code),
+        });
+    }
+    let location = find_location(
+        tx,
+        req.location.as_deref().unwrap_or(ledger::DEFAULT_LOCATION),
+    )?;
+    require_open_location(tx, &location)?;
+    let date = req.date.unwrap_or(today);
+    if date > today {
+        return Err(Error::invalid(
+            "--date",
+            date.to_string(),
+            format!("a date on or before today ({today}): a batch is recorded once it is made"),
+        ));
+    }
+    let at = if date == today {
+        now
+    } else {
+        Timestamp::new("--date", crate::clock::noon_of(date, zone, now.get()))?
+    };
+    let specs: Vec<ComponentSpec> = if req.components.is_empty() {
+        let recipe = recipe_of(tx, item.id)?;
+        if recipe.is_empty() {
+            return Err(Error::missing(
+                "--component",
                 format!(
-                    "a prepared item is lot-tracked: each batch is a lot; make it so with `labstock item edit {} --lot-tracked true`",
-                    item.code
+                    "{} has no recipe: name its components (--component ITEM[:LOT][=QTY]) or store them with `labstock item recipe {} --component ITEM=QTY …`",
+                    item.code, item.code
                 ),
             ));
         }
-        let batch = req.batch.trim();
-        if batch.is_empty() {
-            return Err(Error::missing(
-                "--batch",
-                "every batch has a batch (lot) number",
-            ));
-        }
-        if ledger::find_lot(tx, item.id, batch)?.is_some() {
-            return Err(Error::AlreadyExists {
-                entity: "batch",
-                key: batch.to_owned(),
-                within: Within::of("item", &item.code),
-            });
-        }
-        let location = find_location(
-            tx,
-            req.location.as_deref().unwrap_or(ledger::DEFAULT_LOCATION),
-        )?;
-        require_open_location(tx, &location)?;
-        let date = req.date.unwrap_or(today);
-        if date > today {
-            return Err(Error::invalid(
-                "--date",
-                date.to_string(),
-                format!("a date on or before today ({today}): a batch is recorded once it is made"),
-            ));
-        }
-        let at = if date == today {
-            now
-        } else {
-            Timestamp::new("--date", crate::clock::noon_of(date, zone, now.get()))?
-        };
-        let specs: Vec<ComponentSpec> = if req.components.is_empty() {
-            let recipe = recipe_of(tx, item.id)?;
-            if recipe.is_empty() {
-                return Err(Error::missing(
-                    "--component",
-                    format!(
-                        "{} has no recipe: name its components (--component ITEM[:LOT][=QTY]) or store them with `labstock item recipe {} --component ITEM=QTY …`",
-                        item.code, item.code
-                    ),
-                ));
-            }
-            recipe
-                .into_iter()
-                .map(|(code, per_unit)| {
-                    // A recipe gives the components of one unit made.
-                    let q = per_unit.checked_mul(req.quantity.get()).ok_or_else(|| {
-                        Error::invalid(
-                            "quantity",
-                            req.quantity.get().to_string(),
-                            "a batch whose recipe quantities stay within bounds",
-                        )
-                    })?;
-                    Ok(ComponentSpec {
-                        item: code,
-                        lot: None,
-                        quantity: Some(Quantity::bounded("component quantity", q)?),
-                    })
-                })
-                .collect::<Result<_>>()?
-        } else {
-            req.components.clone()
-        };
-        let reference = batch_reference(&item.code, batch);
-        let mut lk = Lookups::default();
-        let mut movements = Vec::new();
-        let mut resolved: Vec<Resolved> = Vec::new();
-        for spec in &specs {
-            let citem = find_item(tx, &spec.item)?;
-            if citem.id == item.id {
-                return Err(Error::Refused(Refusal::ComponentIsItself {
-                    item: item.code.clone(),
-                }));
-            }
-            if resolved
-                .iter()
-                .any(|r| r.item.id == citem.id && spec.lot.is_none())
-            {
-                return Err(Error::invalid(
-                    "--component",
-                    &spec.item,
-                    format!(
-                        "{} is named twice; name it once, or name each lot",
-                        citem.code
-                    ),
-                ));
-            }
-            let lots = match (&spec.lot, spec.quantity) {
-                (Some(name), q) => {
-                    let lot = ledger::existing_lot(tx, &citem, name)?;
-                    let eff = lot.effective_expiry(&citem, None);
-                    let usability = Usability::of(lot.status, eff, date);
-                    if !usability.is_usable() {
-                        return Err(Error::Refused(Refusal::ComponentNotUsable {
-                            item: citem.code.clone(),
-                            lot: lot.lot.clone(),
-                            why: match (usability, eff) {
-                                (Usability::Expired, Some(e)) => format!("expired on {e}"),
-                                (u, _) => u.as_str().to_owned(),
-                            },
-                            usable: usable_stock(tx, &citem, date)?,
-                        }));
-                    }
-                    let held = lot_held(tx, lot.id, q.map(|_| location.id))?;
-                    let need = q.map_or(1, Quantity::get);
-                    if held < need {
-                        let place = if q.is_some() {
-                            format!("{held} at {}", location.code)
-                        } else {
-                            "none in stock".to_owned()
-                        };
-                        return Err(Error::Refused(Refusal::ComponentNotInStock {
-                            item: citem.code.clone(),
-                            what: format!("lot {} ({place}, {need} needed)", lot.lot),
-                            usable: usable_stock(tx, &citem, date)?,
-                        }));
-                    }
-                    match q {
-                        Some(q) => {
-                            let out = issue(
-                                tx,
-                                &mut lk,
-                                &citem,
-                                Some(&lot.lot),
-                                q,
-                                &location.code,
-                                &reference,
-                                at,
-                                user,
-                                &recorded_at,
-                            )?;
-                            let taken = out
-                                .iter()
-                                .map(|p| {
-                                    (
-                                        lot.clone(),
-                                        p.opened_on,
-                                        Some(-p.quantity.get()),
-                                        Some(p.id.get()),
-                                    )
-                                })
-                                .collect();
-                            movements.extend(out);
-                            taken
-                        }
-                        None => vec![(lot, None, None, None)],
-                    }
-                }
-                (None, Some(q)) => {
-                    let lots = ledger::lots_with_stock(tx, &citem, location.id)?;
-                    if ledger::fefo_plan(&lots, &citem, date, q.get()).is_none() {
-                        let here: i64 = lots
-                            .iter()
-                            .filter(|(l, p, _)| l.usable(&citem, *p, date))
-                            .map(|(_, _, q)| q)
-                            .sum();
-                        return Err(Error::Refused(Refusal::ComponentNotInStock {
-                            item: citem.code.clone(),
-                            what: format!(
-                                "{} usable at {} ({} needed)",
-                                here,
-                                location.code,
-                                q.get()
-                            ),
-                            usable: usable_stock(tx, &citem, date)?,
-                        }));
-                    }
-                    let out = issue(
-                        tx,
-                        &mut lk,
-                        &citem,
-                        None,
-                        q,
-                        &location.code,
-                        &reference,
-                        at,
-                        user,
-                        &recorded_at,
-                    )?;
-                    let mut taken = Vec::with_capacity(out.len());
-                    for p in &out {
-                        let lot = ledger::existing_lot(tx, &citem, &p.lot)?;
-                        taken.push((lot, p.opened_on, Some(-p.quantity.get()), Some(p.id.get())));
-                    }
-                    movements.extend(out);
-                    taken
-                }
-                (None, None) => {
-                    // Traced only, no lot named: the lot FEFO would take,
-                    // here, else anywhere.
-                    let mut lots = ledger::lots_with_stock(tx, &citem, location.id)?;
-                    let mut plan = ledger::fefo_plan(&lots, &citem, date, 1);
-                    if plan.is_none() {
-                        lots = all_lots_with_stock(tx, &citem)?;
-                        plan = ledger::fefo_plan(&lots, &citem, date, 1);
-                    }
-                    match plan.as_deref() {
-                        Some([(i, _), ..]) => vec![(lots[*i].0.clone(), lots[*i].1, None, None)],
-                        _ => {
-                            return Err(Error::Refused(Refusal::ComponentNotInStock {
-                                item: citem.code.clone(),
-                                what: "nothing usable".to_owned(),
-                                usable: usable_stock(tx, &citem, date)?,
-                            }));
-                        }
-                    }
-                }
-            };
-            for (lot, ..) in &lots {
-                if let Some(via) = cycle_through(tx, lot.id, item.id)? {
-                    return Err(Error::Refused(Refusal::BatchCycle {
-                        item: item.code.clone(),
-                        component: citem.code.clone(),
-                        lot: lot.lot.clone(),
-                        via,
-                    }));
-                }
-            }
-            resolved.push(Resolved { item: citem, lots });
-        }
-        // The expiry: the earliest of every component lot's effective
-        // expiry and the date + shelf life.
-        let mut expiry: Option<(NaiveDate, String)> = None;
-        let mut components = Vec::new();
-        for r in &resolved {
-            for (lot, portion, q, _) in &r.lots {
-                let eff = lot.effective_expiry(&r.item, *portion);
-                components.push(UsedComponent {
-                    item: r.item.code.clone(),
-                    lot: lot.lot.clone(),
-                    quantity: *q,
-                    expires: eff,
-                });
-                if let Some(e) = eff
-                    && expiry.as_ref().is_none_or(|(x, _)| e < *x)
-                {
-                    let opened = match (*portion, r.item.in_use_days) {
-                        (Some(o), Some(d)) if lot.expiry != Some(e) => {
-                            format!(", opened {o}, {d} days in use")
-                        }
-                        _ => String::new(),
-                    };
-                    expiry = Some((
-                        e,
-                        format!("component {} lot {}{opened}", r.item.code, lot.lot),
-                    ));
-                }
-            }
-        }
-        if let Some(days) = item.shelf_life_days {
-            let end = date
-                .checked_add_signed(Duration::days(days))
-                .ok_or_else(|| {
+        recipe
+            .into_iter()
+            .map(|(code, per_unit)| {
+                // A recipe gives the components of one unit made.
+                let q = per_unit.checked_mul(req.quantity.get()).ok_or_else(|| {
                     Error::invalid(
-                        "shelf_life_days",
-                        days.to_string(),
-                        "a shelf life that ends before 9999",
+                        "quantity",
+                        req.quantity.get().to_string(),
+                        "a batch whose recipe quantities stay within bounds",
                     )
                 })?;
-            if expiry.as_ref().is_none_or(|(x, _)| end < *x) {
-                expiry = Some((end, format!("shelf life of {days} days from {date}")));
-            }
-        }
-        let Some((expiry, expiry_because)) = expiry else {
-            return Err(Error::Refused(Refusal::BatchWithoutExpiry {
+                Ok(ComponentSpec {
+                    item: code,
+                    lot: None,
+                    quantity: Some(Quantity::bounded("component quantity", q)?),
+                })
+            })
+            .collect::<Result<_>>()?
+    } else {
+        req.components.clone()
+    };
+    let reference = batch_reference(&item.code, batch);
+    let mut lk = Lookups::default();
+    let mut movements = Vec::new();
+    let mut resolved: Vec<Resolved> = Vec::new();
+    for spec in &specs {
+        let citem = find_item(tx, &spec.item)?;
+        if citem.id == item.id {
+            return Err(Error::Refused(Refusal::ComponentIsItself {
                 item: item.code.clone(),
             }));
-        };
-        let mut receive =
-            MovementRequest::new(MovementKind::Receive, &item.code, req.quantity, at, user);
-        receive.lot = Some(batch.to_owned());
-        receive.expiry = Some(expiry);
-        receive.location = Some(location.code.clone());
-        receive.note = Some(
-            match req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-                Some(n) => format!("prepared; {n}"),
-                None => "prepared".to_owned(),
-            },
-        );
-        let received = ledger::record_with(tx, &mut lk, &receive, &recorded_at)?;
-        let mut warnings = received.warnings;
-        let Some(receipt) = received.movements.first().cloned() else {
-            return Err(Error::Refused(Refusal::BatchNotReceived {
-                item: item.code.clone(),
-                lot: batch.to_owned(),
-            }));
-        };
-        let lot = ledger::existing_lot(tx, &item, batch)?;
-        let batch_id = chain::append_cells(
-            tx,
-            &chain::BATCHES,
-            args![
-                item.id,
-                lot.id,
-                location.id,
-                req.quantity.get(),
-                date.to_string(),
-                expiry.to_string(),
-                receipt.id,
-                req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
-                recorded_at,
-                user
-            ],
-        )?;
-        for r in &resolved {
-            for (lot, portion, q, movement) in &r.lots {
-                chain::append_cells(
-                    tx,
-                    &chain::BATCH_COMPONENTS,
-                    args![
-                        batch_id,
-                        r.item.id,
-                        lot.id,
-                        q,
-                        movement,
-                        lot.effective_expiry(&r.item, *portion)
-                            .map(|d| d.to_string())
-                    ],
-                )?;
-            }
         }
-        if expiry < today {
-            warnings.push(format!(
-                "batch {batch} of {} expired on {expiry}",
-                item.code
+        if resolved
+            .iter()
+            .any(|r| r.item.id == citem.id && spec.lot.is_none())
+        {
+            return Err(Error::invalid(
+                "--component",
+                &spec.item,
+                format!(
+                    "{} is named twice; name it once, or name each lot",
+                    citem.code
+                ),
             ));
         }
-        movements.insert(0, receipt);
-        Ok(Prepared {
-            item: item.code,
-            batch: batch.to_owned(),
-            quantity: req.quantity.get(),
-            location: location.code,
-            prepared_on: date,
-            expiry,
-            expiry_because,
-            components,
-            movements,
-            warnings,
-        })
+        let lots = match (&spec.lot, spec.quantity) {
+            (Some(name), q) => {
+                let lot = ledger::existing_lot(tx, &citem, name)?;
+                let eff = lot.effective_expiry(&citem, None);
+                let usability = Usability::of(lot.status, eff, date);
+                if !usability.is_usable() {
+                    return Err(Error::Refused(Refusal::ComponentNotUsable {
+                        item: citem.code.clone(),
+                        lot: lot.lot.clone(),
+                        why: match (usability, eff) {
+                            (Usability::Expired, Some(e)) => format!("expired on {e}"),
+                            (u, _) => u.as_str().to_owned(),
+                        },
+                        usable: usable_stock(tx, &citem, date)?,
+                    }));
+                }
+                let held = lot_held(tx, lot.id, q.map(|_| location.id))?;
+                let need = q.map_or(1, Quantity::get);
+                if held < need {
+                    let place = if q.is_some() {
+                        format!("{held} at {}", location.code)
+                    } else {
+                        "none in stock".to_owned()
+                    };
+                    return Err(Error::Refused(Refusal::ComponentNotInStock {
+                        item: citem.code.clone(),
+                        what: format!("lot {} ({place}, {need} needed)", lot.lot),
+                        usable: usable_stock(tx, &citem, date)?,
+                    }));
+                }
+                match q {
+                    Some(q) => {
+                        let out = issue(
+                            tx,
+                            &mut lk,
+                            &citem,
+                            Some(&lot.lot),
+                            q,
+                            &location.code,
+                            &reference,
+                            at,
+                            user,
+                            &recorded_at,
+                        )?;
+                        let taken = out
+                            .iter()
+                            .map(|p| {
+                                (
+                                    lot.clone(),
+                                    p.opened_on,
+                                    Some(-p.quantity.get()),
+                                    Some(p.id.get()),
+                                )
+                            })
+                            .collect();
+                        movements.extend(out);
+                        taken
+                    }
+                    None => vec![(lot, None, None, None)],
+                }
+            }
+            (None, Some(q)) => {
+                let lots = ledger::lots_with_stock(tx, &citem, location.id)?;
+                if ledger::fefo_plan(&lots, &citem, date, q.get()).is_none() {
+                    let here: i64 = lots
+                        .iter()
+                        .filter(|(l, p, _)| l.usable(&citem, *p, date))
+                        .map(|(_, _, q)| q)
+                        .sum();
+                    return Err(Error::Refused(Refusal::ComponentNotInStock {
+                        item: citem.code.clone(),
+                        what: format!("{} usable at {} ({} needed)", here, location.code, q.get()),
+                        usable: usable_stock(tx, &citem, date)?,
+                    }));
+                }
+                let out = issue(
+                    tx,
+                    &mut lk,
+                    &citem,
+                    None,
+                    q,
+                    &location.code,
+                    &reference,
+                    at,
+                    user,
+                    &recorded_at,
+                )?;
+                let mut taken = Vec::with_capacity(out.len());
+                for p in &out {
+                    let lot = ledger::existing_lot(tx, &citem, &p.lot)?;
+                    taken.push((lot, p.opened_on, Some(-p.quantity.get()), Some(p.id.get())));
+                }
+                movements.extend(out);
+                taken
+            }
+            (None, None) => {
+                // Traced only, no lot named: the lot FEFO would take,
+                // here, else anywhere.
+                let mut lots = ledger::lots_with_stock(tx, &citem, location.id)?;
+                let mut plan = ledger::fefo_plan(&lots, &citem, date, 1);
+                if plan.is_none() {
+                    lots = all_lots_with_stock(tx, &citem)?;
+                    plan = ledger::fefo_plan(&lots, &citem, date, 1);
+                }
+                match plan.as_deref() {
+                    Some([(i, _), ..]) => vec![(lots[*i].0.clone(), lots[*i].1, None, None)],
+                    _ => {
+                        return Err(Error::Refused(Refusal::ComponentNotInStock {
+                            item: citem.code.clone(),
+                            what: "nothing usable".to_owned(),
+                            usable: usable_stock(tx, &citem, date)?,
+                        }));
+                    }
+                }
+            }
+        };
+        for (lot, ..) in &lots {
+            if let Some(via) = cycle_through(tx, lot.id, item.id)? {
+                return Err(Error::Refused(Refusal::BatchCycle {
+                    item: item.code.clone(),
+                    component: citem.code.clone(),
+                    lot: lot.lot.clone(),
+                    via,
+                }));
+            }
+        }
+        resolved.push(Resolved { item: citem, lots });
     }
+    // The expiry: the earliest of every component lot's effective
+    // expiry and the date + shelf life.
+    let mut expiry: Option<(NaiveDate, String)> = None;
+    let mut components = Vec::new();
+    for r in &resolved {
+        for (lot, portion, q, _) in &r.lots {
+            let eff = lot.effective_expiry(&r.item, *portion);
+            components.push(UsedComponent {
+                item: r.item.code.clone(),
+                lot: lot.lot.clone(),
+                quantity: *q,
+                expires: eff,
+            });
+            if let Some(e) = eff
+                && expiry.as_ref().is_none_or(|(x, _)| e < *x)
+            {
+                let opened = match (*portion, r.item.in_use_days) {
+                    (Some(o), Some(d)) if lot.expiry != Some(e) => {
+                        format!(", opened {o}, {d} days in use")
+                    }
+                    _ => String::new(),
+                };
+                expiry = Some((
+                    e,
+                    format!("component {} lot {}{opened}", r.item.code, lot.lot),
+                ));
+            }
+        }
+    }
+    if let Some(days) = item.shelf_life_days {
+        let end = date
+            .checked_add_signed(Duration::days(days))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "shelf_life_days",
+                    days.to_string(),
+                    "a shelf life that ends before 9999",
+                )
+            })?;
+        if expiry.as_ref().is_none_or(|(x, _)| end < *x) {
+            expiry = Some((end, format!("shelf life of {days} days from {date}")));
+        }
+    }
+    let Some((expiry, expiry_because)) = expiry else {
+        return Err(Error::Refused(Refusal::BatchWithoutExpiry {
+            item: item.code.clone(),
+        }));
+    };
+    let mut receive =
+        MovementRequest::new(MovementKind::Receive, &item.code, req.quantity, at, user);
+    receive.lot = Some(batch.to_owned());
+    receive.expiry = Some(expiry);
+    receive.location = Some(location.code.clone());
+    receive.note = Some(
+        match req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            Some(n) => format!("prepared; {n}"),
+            None => "prepared".to_owned(),
+        },
+    );
+    let received = ledger::record_with(tx, &mut lk, &receive, &recorded_at)?;
+    let mut warnings = received.warnings;
+    let Some(receipt) = received.movements.first().cloned() else {
+        return Err(Error::Refused(Refusal::BatchNotReceived {
+            item: item.code.clone(),
+            lot: batch.to_owned(),
+        }));
+    };
+    let lot = ledger::existing_lot(tx, &item, batch)?;
+    let batch_id = chain::append_cells(
+        tx,
+        &chain::BATCHES,
+        args![
+            item.id,
+            lot.id,
+            location.id,
+            req.quantity.get(),
+            date.to_string(),
+            expiry.to_string(),
+            receipt.id,
+            req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()),
+            recorded_at,
+            user
+        ],
+    )?;
+    for r in &resolved {
+        for (lot, portion, q, movement) in &r.lots {
+            chain::append_cells(
+                tx,
+                &chain::BATCH_COMPONENTS,
+                args![
+                    batch_id,
+                    r.item.id,
+                    lot.id,
+                    q,
+                    movement,
+                    lot.effective_expiry(&r.item, *portion)
+                        .map(|d| d.to_string())
+                ],
+            )?;
+        }
+    }
+    if expiry < today {
+        warnings.push(format!(
+            "batch {batch} of {} expired on {expiry}",
+            item.code
+        ));
+    }
+    movements.insert(0, receipt);
+    Ok(Prepared {
+        item: item.code,
+        batch: batch.to_owned(),
+        quantity: req.quantity.get(),
+        location: location.code,
+        prepared_on: date,
+        expiry,
+        expiry_because,
+        components,
+        movements,
+        warnings,
+    })
 }
 
 impl Store {
@@ -591,78 +586,7 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<(Option<String>, Option<String>)> {
-        self.transact(|tx| {
-        // Writers of a recipe take turns (the chain of item changes' lock
-        // on PostgreSQL), so each reads the recipe the last one left.
-        tx.lock_chain(&chain::ITEM_CHANGES)?;
-        let item = find_item(tx, code)?;
-        let before = recipe_text(&recipe_of(tx, item.id)?);
-        let mut recipe: Vec<(Item, i64)> = Vec::with_capacity(components.len());
-        for spec in components {
-            let citem = find_item(tx, &spec.item)?;
-            if spec.lot.is_some() {
-                return Err(Error::invalid(
-                    "--component",
-                    format!("{}:{}", spec.item, spec.lot.as_deref().unwrap_or_default()),
-                    "a recipe names items and quantities (ITEM=QTY); lots are chosen first-expiry-first-out when a batch is made",
-                ));
-            }
-            let Some(q) = spec.quantity else {
-                return Err(Error::invalid(
-                    "--component",
-                    &spec.item,
-                    "ITEM=QTY: a recipe gives the quantity of each component",
-                ));
-            };
-            if citem.id == item.id {
-                return Err(Error::Refused(Refusal::ComponentIsItself {
-                    item: item.code.clone(),
-                }));
-            }
-            if recipe_uses(tx, citem.id, item.id)? {
-                return Err(Error::invalid(
-                    "--component",
-                    &citem.code,
-                    format!(
-                        "the recipe of {} uses {}: a recipe may not go round in a circle",
-                        citem.code, item.code
-                    ),
-                ));
-            }
-            if recipe.iter().any(|(i, _)| i.id == citem.id) {
-                return Err(Error::invalid(
-                    "--component",
-                    &citem.code,
-                    "each component once, with its whole quantity",
-                ));
-            }
-            recipe.push((citem, q.get()));
-        }
-        tx.execute(&sql::DELETE_RECIPE, args![item.id])?;
-        for (position, (citem, q)) in recipe.iter().enumerate() {
-            let position = i64::try_from(position).map_err(|_| {
-                Error::invalid("--component", &citem.code, "fewer components")
-            })?;
-            tx.execute(
-                &sql::INSERT_RECIPE_LINE,
-                args![item.id, position, citem.id, q],
-            )?;
-        }
-        let after = recipe_text(
-            &recipe
-                .iter()
-                .map(|(i, q)| (i.code.clone(), *q))
-                .collect::<Vec<_>>(),
-        );
-        if before != after {
-            chain::append_cells(
-                tx,
-                &chain::ITEM_CHANGES,
-                args![item.id, "recipe", before, after, now, user],
-            )?;
-        }
-        Ok((before, after))
-        })
+        self.transact(|tx| set_recipe_in(tx, code, components, now, user))
     }
 
     /// An item's recipe: (component, quantity) in order.
@@ -672,6 +596,85 @@ impl Store {
             recipe_of(conn, item.id)
         })
     }
+}
+
+/// [`Store::set_recipe`] in the caller's transaction.
+fn set_recipe_in(
+    tx: Conn<'_>,
+    code: &str,
+    components: &[ComponentSpec],
+    now: &str,
+    user: &str,
+) -> Result<(Option<String>, Option<String>)> {
+    // Writers of a recipe take turns (the lock of the chain of item
+    // changes, on PostgreSQL), so each reads the recipe the last one left.
+    tx.lock_chain(&chain::ITEM_CHANGES)?;
+    let item = find_item(tx, code)?;
+    let before = recipe_text(&recipe_of(tx, item.id)?);
+    let mut recipe: Vec<(Item, i64)> = Vec::with_capacity(components.len());
+    for spec in components {
+        let citem = find_item(tx, &spec.item)?;
+        if spec.lot.is_some() {
+            return Err(Error::invalid(
+                "--component",
+                format!("{}:{}", spec.item, spec.lot.as_deref().unwrap_or_default()),
+                "a recipe names items and quantities (ITEM=QTY); lots are chosen first-expiry-first-out when a batch is made",
+            ));
+        }
+        let Some(q) = spec.quantity else {
+            return Err(Error::invalid(
+                "--component",
+                &spec.item,
+                "ITEM=QTY: a recipe gives the quantity of each component",
+            ));
+        };
+        if citem.id == item.id {
+            return Err(Error::Refused(Refusal::ComponentIsItself {
+                item: item.code.clone(),
+            }));
+        }
+        if recipe_uses(tx, citem.id, item.id)? {
+            return Err(Error::invalid(
+                "--component",
+                &citem.code,
+                format!(
+                    "the recipe of {} uses {}: a recipe may not go round in a circle",
+                    citem.code, item.code
+                ),
+            ));
+        }
+        if recipe.iter().any(|(i, _)| i.id == citem.id) {
+            return Err(Error::invalid(
+                "--component",
+                &citem.code,
+                "each component once, with its whole quantity",
+            ));
+        }
+        recipe.push((citem, q.get()));
+    }
+    tx.execute(&sql::DELETE_RECIPE, args![item.id])?;
+    for (position, (citem, q)) in recipe.iter().enumerate() {
+        let position = i64::try_from(position)
+            .map_err(|_| Error::invalid("--component", &citem.code, "fewer components"))?;
+        tx.execute(
+            &sql::INSERT_RECIPE_LINE,
+            args![item.id, position, citem.id, q],
+        )?;
+    }
+    let after = recipe_text(
+        &recipe
+            .iter()
+            .map(|(i, q)| (i.code.clone(), *q))
+            .collect::<Vec<_>>(),
+    );
+    if before != after {
+        chain::append_cells(
+            tx,
+            &chain::ITEM_CHANGES,
+            args![item.id, "recipe", before, after, now, user],
+        )?;
+    }
+    Ok((before, after))
 }
 
 /// A batch made from a lot, or a component lot a batch was made from, for
@@ -763,64 +766,62 @@ fn recall_in(
     now: &str,
     user: &str,
 ) -> Result<Recalled> {
-    {
-        // Writers of lot events take turns on PostgreSQL, so the status
-        // read here is the one the recall changes.
-        tx.lock_chain(&chain::LOT_EVENTS)?;
-        let found = find_item(tx, item)?;
-        let current = ledger::existing_lot(tx, &found, lot)?;
-        let state = if cascade && current.status == LotStatus::Recalled {
-            None
-        } else {
-            Some(crate::lots::act_on_lot(
-                tx,
-                item,
-                lot,
-                crate::lots::LotAction::Recall,
-                reason,
-                today,
-                now,
-                user,
-            )?)
-        };
-        let mut in_stock: Vec<BatchLink> = Vec::new();
-        for link in made_into(tx, current.id)? {
-            if link.on_hand > 0
-                && !in_stock
-                    .iter()
-                    .any(|l| l.item == link.item && l.lot == link.lot)
-            {
-                in_stock.push(link);
-            }
+    // Writers of lot events take turns on PostgreSQL, so the status
+    // read here is the one the recall changes.
+    tx.lock_chain(&chain::LOT_EVENTS)?;
+    let found = find_item(tx, item)?;
+    let current = ledger::existing_lot(tx, &found, lot)?;
+    let state = if cascade && current.status == LotStatus::Recalled {
+        None
+    } else {
+        Some(crate::lots::act_on_lot(
+            tx,
+            item,
+            lot,
+            crate::lots::LotAction::Recall,
+            reason,
+            today,
+            now,
+            user,
+        )?)
+    };
+    let mut in_stock: Vec<BatchLink> = Vec::new();
+    for link in made_into(tx, current.id)? {
+        if link.on_hand > 0
+            && !in_stock
+                .iter()
+                .any(|l| l.item == link.item && l.lot == link.lot)
+        {
+            in_stock.push(link);
         }
-        let mut quarantined = Vec::new();
-        if cascade {
-            let why = format!("made from lot {} of {}, recalled", current.lot, found.code);
-            for link in &in_stock {
-                if link.status == "available" || link.status == "pending" {
-                    crate::lots::act_on_lot(
-                        tx,
-                        &link.item,
-                        &link.lot,
-                        crate::lots::LotAction::Quarantine,
-                        Some(&why),
-                        today,
-                        now,
-                        user,
-                    )?;
-                    quarantined.push(BatchLink {
-                        status: "quarantined".to_owned(),
-                        ..link.clone()
-                    });
-                }
-            }
-        }
-        Ok(Recalled {
-            state,
-            in_stock,
-            quarantined,
-        })
     }
+    let mut quarantined = Vec::new();
+    if cascade {
+        let why = format!("made from lot {} of {}, recalled", current.lot, found.code);
+        for link in &in_stock {
+            if link.status == "available" || link.status == "pending" {
+                crate::lots::act_on_lot(
+                    tx,
+                    &link.item,
+                    &link.lot,
+                    crate::lots::LotAction::Quarantine,
+                    Some(&why),
+                    today,
+                    now,
+                    user,
+                )?;
+                quarantined.push(BatchLink {
+                    status: "quarantined".to_owned(),
+                    ..link.clone()
+                });
+            }
+        }
+    }
+    Ok(Recalled {
+        state,
+        in_stock,
+        quarantined,
+    })
 }
 
 impl Store {

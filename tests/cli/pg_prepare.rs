@@ -8,8 +8,8 @@
 //! row) and `check` must pass on it.
 
 use labstock::store::Sql;
-use rusqlite::types::ValueRef;
 use labstock::store::sql::{lots, prepare};
+use rusqlite::types::ValueRef;
 
 use crate::common::Lab;
 use crate::postgres::{PgDb, demo_on_postgres, same_on_both, stderr, stdout};
@@ -146,7 +146,14 @@ fn pg_prepare_recipe_recall_and_trace_on_the_demo_as_on_sqlite() {
         &["item", "recipe", "PRP-PBS", "--component", "CHM-PBS-TAB=4"],
         &["item", "recipe", "PRP-PBS", "--component", "CHM-PBS-TAB=4"],
         &["item", "recipe", "PRP-PBS"],
-        &["lot", "recall", "CHM-GIEMSA", "GS-8841", "--reason", "FSN-9"],
+        &[
+            "lot",
+            "recall",
+            "CHM-GIEMSA",
+            "GS-8841",
+            "--reason",
+            "FSN-9",
+        ],
         &["lot", "recall", "CHM-GIEMSA", "GS-8841", "--cascade"],
         &["lot", "recall", "CHM-GIEMSA", "GS-8841", "--cascade"],
         &["trace", "CHM-GIEMSA", "GS-8841"],
@@ -204,13 +211,7 @@ fn pg_prepare_recipe_recall_and_trace_on_the_demo_as_on_sqlite() {
             "BENCH-HAEM",
         ],
         // A recipe round in a circle.
-        &[
-            "item",
-            "recipe",
-            "CHM-PBS-TAB",
-            "--component",
-            "PRP-PBS=1",
-        ],
+        &["item", "recipe", "CHM-PBS-TAB", "--component", "PRP-PBS=1"],
         // Recalled before, and no cascade asked for.
         &["lot", "recall", "CHM-GIEMSA", "GS-8841"],
         &["lot", "recall", "CHM-GIEMSA", "GS-0000"],
@@ -331,9 +332,33 @@ fn pg_prepare_refusals_and_expiries_as_on_sqlite() {
         ok_on_both(&lab, &db, args);
     }
     for args in [
-        &["prepare", "PBS", "1", "--batch", "X1", "--component", "NACL=50"][..],
-        &["prepare", "PBS", "1", "--batch", "X1", "--component", "NACL:S2=1"],
-        &["prepare", "PBS", "1", "--batch", "X1", "--component", "NACL:S9=1"],
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "X1",
+            "--component",
+            "NACL=50",
+        ][..],
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "X1",
+            "--component",
+            "NACL:S2=1",
+        ],
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "X1",
+            "--component",
+            "NACL:S9=1",
+        ],
         &[
             "prepare",
             "PBS",
@@ -345,8 +370,24 @@ fn pg_prepare_refusals_and_expiries_as_on_sqlite() {
             "--location",
             "FRIDGE-1",
         ],
-        &["prepare", "PBS", "1", "--batch", "X1", "--component", "SALT=1"],
-        &["prepare", "PBS", "1", "--batch", "X1", "--component", "PBS=1"],
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "X1",
+            "--component",
+            "SALT=1",
+        ],
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "X1",
+            "--component",
+            "PBS=1",
+        ],
         &[
             "prepare",
             "PBS",
@@ -358,8 +399,24 @@ fn pg_prepare_refusals_and_expiries_as_on_sqlite() {
             "--component",
             "water=1",
         ],
-        &["prepare", "PBS", "1", "--batch", "PB-1", "--component", "WATER=1"],
-        &["prepare", "PBS", "1", "--batch", " ", "--component", "WATER=1"],
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            "PB-1",
+            "--component",
+            "WATER=1",
+        ],
+        &[
+            "prepare",
+            "PBS",
+            "1",
+            "--batch",
+            " ",
+            "--component",
+            "WATER=1",
+        ],
         &[
             "prepare",
             "PBS",
@@ -371,7 +428,15 @@ fn pg_prepare_refusals_and_expiries_as_on_sqlite() {
             "--date",
             "2026-12-01",
         ],
-        &["prepare", "WATER", "1", "--batch", "X1", "--component", "NACL=1"],
+        &[
+            "prepare",
+            "WATER",
+            "1",
+            "--batch",
+            "X1",
+            "--component",
+            "NACL=1",
+        ],
         // A batch of PBS from a stain made from PBS: a cycle.
         &[
             "prepare",
