@@ -83,6 +83,7 @@ fn same_evidence(lab: &Lab, db: &PgDb) {
 /// The demo's batches: reads, then a script of writes and refusals.
 #[test]
 fn pg_prepare_recipe_recall_and_trace_on_the_demo_as_on_sqlite() {
+    crate::common::sqlite_file_test("it compares a SQLite lab with its PostgreSQL copy");
     let Some((lab, db)) = demo_on_postgres("prepare_demo") else {
         return;
     };
@@ -270,6 +271,7 @@ fn small_lab() -> Lab {
 /// capping a batch, a batch of a batch, and a cascade.
 #[test]
 fn pg_prepare_refusals_and_expiries_as_on_sqlite() {
+    crate::common::sqlite_file_test("it compares a SQLite lab with its PostgreSQL copy");
     let Some(db) = PgDb::new("prepare_small") else {
         return;
     };
@@ -474,6 +476,7 @@ fn pg_prepare_refusals_and_expiries_as_on_sqlite() {
 /// expiry is tampered with.
 #[test]
 fn pg_the_proofs_of_batches_and_lots_read_the_same_rows() {
+    crate::common::sqlite_file_test("it compares a SQLite lab with its PostgreSQL copy");
     let Some((lab, db)) = demo_on_postgres("prepare_proofs") else {
         return;
     };
