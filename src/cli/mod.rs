@@ -1031,12 +1031,19 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | report::ReportCommand::Reorder(_)
             | report::ReportCommand::Expiry(_)
             | report::ReportCommand::Usage(_)
-            | report::ReportCommand::Acceptance(_),
+            | report::ReportCommand::Acceptance(_)
+            | report::ReportCommand::Temperatures(_)
+            | report::ReportCommand::Excursions(_),
         )
         | Command::Location(_)
         | Command::History(_)
         | Command::Order(_)
         | Command::Stocktake(_)
+        | Command::Temp(
+            temp::TempCommand::Record(_)
+            | temp::TempCommand::List { .. }
+            | temp::TempCommand::Decide(_),
+        )
         | Command::Lot(
             lot::LotCommand::Find { .. }
             | lot::LotCommand::Quarantine { .. }
