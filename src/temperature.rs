@@ -11,6 +11,16 @@
 //! the ones just written (between the in-range readings that bound them,
 //! each one index seek), never recomputed from all readings for a report;
 //! `check` recomputes every location's runs and compares.
+//!
+//! Storage is reached through the seam (`Conn`, the statements in
+//! src/store/sql/temperature.rs), on SQLite or PostgreSQL alike. On
+//! PostgreSQL, where writers do not queue for one database lock, a writer
+//! of readings takes the readings chain's lock before it looks for the
+//! reading at its time and holds it to commit, so excursions are refreshed
+//! by one writer at a time from committed readings; a decision takes the
+//! same lock first; keeping an excursion's lots takes the movements
+//! chain's lock before it reads the ledger, so a movement is either in the
+//! sweep or drops the rows kept after it (`unkeep_lots`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -20,6 +30,7 @@ use std::io::Read;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::find_location;
 use crate::chain;
 use crate::clock::{lab_date, start_of_day};
@@ -29,7 +40,6 @@ use crate::import::{self, Format, ImportContext, ImportSummary};
 use crate::model::{parse_date, parse_stamp, stamp};
 use crate::store::{Conn, Row};
 use crate::values::{LocationId, Timestamp};
-use crate::args;
 
 pub use crate::store::sql::temperature as sql;
 
@@ -446,10 +456,9 @@ fn keep_lots(conn: Conn<'_>, loc: LocationId) -> Result<()> {
     // rows kept here (`unkeep_lots`, run under the same lock). SQLite's
     // one writer already has it so.
     conn.lock_chain(&chain::MOVEMENTS)?;
-    let unkept: Vec<(String, String, i64)> =
-        conn.query_all(&sql::UNKEPT, args![loc], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?;
+    let unkept: Vec<(String, String, i64)> = conn.query_all(&sql::UNKEPT, args![loc], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
     if unkept.is_empty() {
         return Ok(());
     }
@@ -786,22 +795,18 @@ fn held_during(
     for (lot_id, now_held, item, lot) in lots {
         // This lot's changes at the location since the first period.
         let mut events: Vec<(String, i64)> = Vec::new();
-        conn.for_each(
-            &sql::LOT_MOVEMENTS_AFTER,
-            args![lot_id, earliest],
-            |r| {
-                let (at_loc, to, q): (i64, Option<i64>, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
-                let delta = if at_loc == loc.get() {
-                    q
-                } else if to == Some(loc.get()) {
-                    -q
-                } else {
-                    return Ok(());
-                };
-                events.push((r.get(0)?, delta));
-                Ok(())
-            },
-        )?;
+        conn.for_each(&sql::LOT_MOVEMENTS_AFTER, args![lot_id, earliest], |r| {
+            let (at_loc, to, q): (i64, Option<i64>, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            let delta = if at_loc == loc.get() {
+                q
+            } else if to == Some(loc.get()) {
+                -q
+            } else {
+                return Ok(());
+            };
+            events.push((r.get(0)?, delta));
+            Ok(())
+        })?;
         // Held at the start of the first period: now, less what came since.
         let mut balance = now_held - events.iter().map(|e| e.1).sum::<i64>();
         let mut next = 0;
@@ -1475,10 +1480,7 @@ fn excursions_in(
             .iter()
             .map(|e| (e.from_at.clone(), e.to_at.clone()))
             .collect();
-        for (e, held) in es
-            .iter()
-            .zip(held_during(conn, location_id, &periods)?)
-        {
+        for (e, held) in es.iter().zip(held_during(conn, location_id, &periods)?) {
             live.insert(e.id, lots_text(&held));
         }
     }
@@ -1679,7 +1681,9 @@ pub(crate) fn excursion_lots_disagreeing<'c>(conn: impl Into<Conn<'c>>) -> Resul
         Ok(())
     })?;
     let locations: Vec<(LocationId, String)> =
-        conn.query_all(&sql::KEPT_LOCATIONS, args![], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        conn.query_all(&sql::KEPT_LOCATIONS, args![], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     for (loc, code) in locations {
         let kept: Vec<KeptRow> = conn.query_all(&sql::KEPT_ROWS, args![loc], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))

@@ -238,7 +238,15 @@ fn pg_catalogue_locations_and_sites_as_on_sqlite() {
         &[
             &["location", "add", "FRIDGE-9", "--range", "2..8"],
             &["location", "edit", "FRIDGE-1", "--range", "2..8"],
-            &["location", "edit", "FRIDGE-9", "--range", "3..7", "--tolerance", "20"],
+            &[
+                "location",
+                "edit",
+                "FRIDGE-9",
+                "--range",
+                "3..7",
+                "--tolerance",
+                "20",
+            ],
         ],
     );
     let back = Lab::empty();

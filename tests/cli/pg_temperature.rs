@@ -200,9 +200,23 @@ fn pg_temperature_reports_and_listings_as_on_sqlite() {
         vec!["report", "excursions", "--location", "FRIDGE-1"],
         vec!["report", "excursions", "--location", "FREEZER-1"],
         vec!["temp", "list"],
-        vec!["temp", "list", "--location", "FREEZER-1", "--format", "json"],
+        vec![
+            "temp",
+            "list",
+            "--location",
+            "FREEZER-1",
+            "--format",
+            "json",
+        ],
         vec!["temp", "list", "--from", "2026-11-18", "--to", "2026-11-18"],
-        vec!["temp", "list", "--location", "fridge-1", "--to", "2026-11-15"],
+        vec![
+            "temp",
+            "list",
+            "--location",
+            "fridge-1",
+            "--to",
+            "2026-11-15",
+        ],
     ] {
         exits_on_both(&lab, &db, 0, &args);
     }
@@ -223,7 +237,12 @@ fn pg_temperature_reports_and_listings_as_on_sqlite() {
     );
     // Refusals: a location that is not monitored, a period backwards, a
     // date that is not one, the chart without a location.
-    refused_on_both(&lab, &db, 65, &["report", "temperatures", "--location", "MAIN"]);
+    refused_on_both(
+        &lab,
+        &db,
+        65,
+        &["report", "temperatures", "--location", "MAIN"],
+    );
     refused_on_both(
         &lab,
         &db,
@@ -264,24 +283,36 @@ fn pg_temperature_readings_decisions_and_ranges_write_as_on_sqlite() {
             "30",
         ],
     );
-    exits_on_both(&lab, &db, 0, &["location", "edit", "FREEZER-1", "--tolerance", "45"]);
-    exits_on_both(&lab, &db, 0, &["location", "edit", "FREEZER-1", "--range=-25..-15"]);
-    refused_on_both(&lab, &db, 65, &["location", "edit", "MAIN", "--tolerance", "5"]);
-    refused_on_both(&lab, &db, 65, &["location", "add", "fridge-2", "--range", "2..8"]);
+    exits_on_both(
+        &lab,
+        &db,
+        0,
+        &["location", "edit", "FREEZER-1", "--tolerance", "45"],
+    );
+    exits_on_both(
+        &lab,
+        &db,
+        0,
+        &["location", "edit", "FREEZER-1", "--range=-25..-15"],
+    );
+    refused_on_both(
+        &lab,
+        &db,
+        65,
+        &["location", "edit", "MAIN", "--tolerance", "5"],
+    );
+    refused_on_both(
+        &lab,
+        &db,
+        65,
+        &["location", "add", "fridge-2", "--range", "2..8"],
+    );
     exits_on_both(
         &lab,
         &db,
         0,
         &[
-            "transfer",
-            "RGT-CRP",
-            "2",
-            "--lot",
-            "615560",
-            "--from",
-            "FRIDGE-1",
-            "--to",
-            "FRIDGE-2",
+            "transfer", "RGT-CRP", "2", "--lot", "615560", "--from", "FRIDGE-1", "--to", "FRIDGE-2",
         ],
     );
     // Readings: in range, out of range (an excursion begins), the same
@@ -307,8 +338,18 @@ fn pg_temperature_readings_decisions_and_ranges_write_as_on_sqlite() {
         &db,
         0,
         &[
-            "temp", "record", "fridge-2", "5", "--max", "11", "--min", "4.25", "--at", &at("07:00"),
-            "--note", "door",
+            "temp",
+            "record",
+            "fridge-2",
+            "5",
+            "--max",
+            "11",
+            "--min",
+            "4.25",
+            "--at",
+            &at("07:00"),
+            "--note",
+            "door",
         ],
     );
     refused_on_both(
@@ -335,7 +376,14 @@ fn pg_temperature_readings_decisions_and_ranges_write_as_on_sqlite() {
         &lab,
         &db,
         0,
-        &["temp", "decide", &id, "--quarantine", "--reason", "door open overnight"],
+        &[
+            "temp",
+            "decide",
+            &id,
+            "--quarantine",
+            "--reason",
+            "door open overnight",
+        ],
     );
     refused_on_both(
         &lab,
@@ -430,7 +478,15 @@ fn pg_temperature_concurrent_readings_keep_excursions_right() {
     lab.ok(&["--db", &db.url, "init", "--timezone", "UTC"]);
     for code in ["F-A", "F-B"] {
         lab.ok(&["--db", &db.url, "location", "add", code, "--range", "2..8"]);
-        lab.ok(&["--db", &db.url, "item", "add", &format!("R-{code}"), "--name", "Reagent"]);
+        lab.ok(&[
+            "--db",
+            &db.url,
+            "item",
+            "add",
+            &format!("R-{code}"),
+            "--name",
+            "Reagent",
+        ]);
         lab.ok(&[
             "--db",
             &db.url,
@@ -454,16 +510,91 @@ fn pg_temperature_concurrent_readings_keep_excursions_right() {
     });
     assert_eq!(db.count("temperature_readings"), 8);
     let back = Lab::empty();
-    back.ok(&[
-        "--db",
-        &db.url,
-        "copy",
-        "--to",
-        back.db.to_str().unwrap(),
-    ]);
+    back.ok(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
     back.ok(&["check"]);
     assert_eq!(
         back.ok(&["report", "excursions"]),
         lab.ok(&["--db", &db.url, "report", "excursions"])
     );
+}
+
+/// The statements a reading, a movement and the reports run at every
+/// call search by index on PostgreSQL too (tests/cli/plans.rs proves them
+/// on SQLite): the in-range bounds by the partial index of in-range
+/// readings (or, on a database as small as the demo's, the unique key the
+/// planner then prefers), the readings between them and the one at a time by the
+/// unique (location, time) key, the kept lots by their keys, a lot's
+/// later movements by `movements_lot_at`. (`UNKEPT`, run only when
+/// `UNKEPT_COUNT` finds an ended excursion without kept lots, is not
+/// asserted: on the demo's handful of excursions the planner walks the
+/// primary key for a merge anti-join, which says nothing of a large lab.)
+#[test]
+fn pg_temperature_hot_statements_search_by_index() {
+    use labstock::temperature::sql;
+
+    use crate::pg_plans::assert_uses;
+
+    let Some((_lab, db)) = demo_on_postgres("temp_plans") else {
+        return;
+    };
+    let mut client = db.client();
+    client
+        .batch_execute("SET enable_seqscan = off")
+        .expect("disable sequential scans");
+    let (location, lot, id): (i64, i64, i64) = (2, 1, 54);
+    let at = "2026-11-20T08:00:00Z";
+    let open: Option<&str> = None;
+    for (statement, params, indexes) in [
+        (
+            &sql::IN_RANGE_BEFORE,
+            vec![&location as &(dyn postgres::types::ToSql + Sync), &at],
+            &[
+                "temperature_readings_in_range",
+                "temperature_readings_location_id_at_key",
+            ][..],
+        ),
+        (
+            &sql::IN_RANGE_AFTER,
+            vec![&location, &at],
+            &[
+                "temperature_readings_in_range",
+                "temperature_readings_location_id_at_key",
+            ],
+        ),
+        (
+            &sql::READINGS_BETWEEN,
+            vec![&location, &at, &open],
+            &["temperature_readings_location_id_at_key"],
+        ),
+        (
+            &sql::READING_AT,
+            vec![&location, &at],
+            &["temperature_readings_location_id_at_key"],
+        ),
+        (
+            &sql::EXCURSIONS_WITHIN,
+            vec![&location, &at, &open],
+            &["excursions_location"],
+        ),
+        (
+            &sql::EXCURSION_AT,
+            vec![&location, &at],
+            &["excursions_location"],
+        ),
+        (&sql::UNKEEP, vec![&location, &at], &["excursion_lots_end"]),
+        (&sql::UNKEPT_COUNT, vec![&location], &["excursions_ended"]),
+        (&sql::KEPT, vec![&id, &at, &at], &["excursion_lots_pkey"]),
+        (
+            &sql::LOTS_AT,
+            vec![&location],
+            &["balances_location", "balances_pkey"],
+        ),
+        (
+            &sql::LOT_MOVEMENTS_AFTER,
+            vec![&lot, &at],
+            &["movements_lot_at"],
+        ),
+    ] {
+        assert_uses(&mut client, statement, &params, indexes);
+    }
 }

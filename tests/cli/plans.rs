@@ -723,7 +723,11 @@ fn kept_excursion_lots_are_dropped_counted_and_read_by_index() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, temperature::sql::UNKEEP.sqlite(), "excursion_lots_end");
+    assert_searches(
+        conn,
+        temperature::sql::UNKEEP.sqlite(),
+        "excursion_lots_end",
+    );
     assert_searches(conn, temperature::sql::KEPT.sqlite(), "PRIMARY KEY");
     let lines = plan(conn, temperature::sql::UNKEPT_COUNT.sqlite());
     assert!(
