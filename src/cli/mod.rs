@@ -1044,6 +1044,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | temp::TempCommand::List { .. }
             | temp::TempCommand::Decide(_),
         )
+        | Command::Serve(_)
+        | Command::Demo
         | Command::Lot(
             lot::LotCommand::Find { .. }
             | lot::LotCommand::Quarantine { .. }
