@@ -694,7 +694,7 @@ fn postgres_refusals_as_a_user_sees_them() {
         ));
     };
     show("--db MISSING stock", &["--db", &missing, "stock"], 66);
-    show("--db EMPTY stock", &["--db", &db.url, "stock"], 1);
+    show("--db EMPTY stock", &["--db", &db.url, "stock"], 66);
     lab.ok(&["--db", &db.url, "init", "--timezone", "UTC"]);
     show(
         "--db LAB trace X L",
