@@ -1032,6 +1032,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | report::ReportCommand::Expiry(_)
             | report::ReportCommand::Usage(_)
             | report::ReportCommand::Acceptance(_)
+            | report::ReportCommand::Temperatures(_)
+            | report::ReportCommand::Excursions(_)
             | report::ReportCommand::Registers(
                 report_waste::ReportCommand::Waste(_)
                 | report_waste::ReportCommand::Consignments(_),
@@ -1044,6 +1046,11 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Prepare(_)
         | Command::Order(_)
         | Command::Stocktake(_)
+        | Command::Temp(
+            temp::TempCommand::Record(_)
+            | temp::TempCommand::List { .. }
+            | temp::TempCommand::Decide(_),
+        )
         | Command::Serve(_)
         | Command::Demo
         | Command::Lot(

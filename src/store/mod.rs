@@ -39,7 +39,9 @@
 //! exports and `backup`; the hazardous-waste register (streams, records
 //! and corrections, containers, consignments, its reports, and the record
 //! `dispose` writes); made-up solutions (`prepare`, recipes), recalls and
-//! `trace`. Every other command refuses a PostgreSQL database with
+//! `trace`; storage temperatures (readings, excursions and their kept
+//! lots, decisions, monitoring ranges, both reports). Every other command
+//! refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL

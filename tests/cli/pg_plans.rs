@@ -26,7 +26,7 @@ fn plan(client: &mut postgres::Client, sql: &Sql, params: &[&(dyn ToSql + Sync)]
 /// `sql` searches by an index (one of `indexes`: on a small database the
 /// planner may prefer another index to the one a large lab needs, but
 /// never a scan of a whole table).
-fn assert_uses(
+pub(crate) fn assert_uses(
     client: &mut postgres::Client,
     sql: &Sql,
     params: &[&(dyn ToSql + Sync)],

@@ -466,7 +466,6 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     for (args, command) in [
         (vec!["audit"], "audit"),
         (vec!["equipment", "list"], "equipment list"),
-        (vec!["report", "temperatures"], "report temperatures"),
         (vec!["check"], "check"),
     ] {
         let mut full = vec!["--db", db.url.as_str()];
@@ -698,8 +697,8 @@ fn postgres_refusals_as_a_user_sees_them() {
     show("--db EMPTY stock", &["--db", &db.url, "stock"], 66);
     lab.ok(&["--db", &db.url, "init", "--timezone", "UTC"]);
     show(
-        "--db LAB report excursions",
-        &["--db", &db.url, "report", "excursions"],
+        "--db LAB trace X L",
+        &["--db", &db.url, "trace", "X", "L"],
         1,
     );
     show("--db LAB init", &["--db", &db.url, "init"], 1);
