@@ -1031,8 +1031,11 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | report::ReportCommand::Reorder(_)
             | report::ReportCommand::Expiry(_)
             | report::ReportCommand::Usage(_)
-            | report::ReportCommand::Acceptance(_),
+            | report::ReportCommand::Acceptance(_)
+            | report::ReportCommand::Registers(report_waste::ReportCommand::Calibration(_)),
         )
+        | Command::Equipment(_)
+        | Command::Calibrate(_)
         | Command::Location(_)
         | Command::History(_)
         | Command::Order(_)
