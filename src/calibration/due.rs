@@ -238,25 +238,27 @@ fn calibration_due_in(
         .unwrap_or(NaiveDate::MAX);
     // Rows whose maintained state is as of a day on or before `as_of`
     // are filtered here; later ones are replayed below.
-    let candidates = conn.query_all(&sql::DUE_CANDIDATES, args![as_of.to_string(), limit.to_string()], |r| {
-        let interval: Option<String> = r.get(6)?;
-        Ok(Candidate {
-            id: r.get(0)?,
-            asset_tag: r.get(1)?,
-            description: r.get(2)?,
-            location: r.get(3)?,
-            status: status_at(r, 4)?,
-            registered: status_at(r, 5)?,
-            interval: interval.and_then(|i| Interval::parse(&i).ok()),
-            last_calibrated: opt_date_at(r, 7)?,
-            last_result: r
-                .get::<Option<String>>(8)?
-                .map(|s| CalResult::from_db(&s)),
-            next_due: opt_date_at(r, 9)?,
-            extension_id: r.get(10)?,
-            replay: r.get(11)?,
-        })
-    })?;
+    let candidates = conn.query_all(
+        &sql::DUE_CANDIDATES,
+        args![as_of.to_string(), limit.to_string()],
+        |r| {
+            let interval: Option<String> = r.get(6)?;
+            Ok(Candidate {
+                id: r.get(0)?,
+                asset_tag: r.get(1)?,
+                description: r.get(2)?,
+                location: r.get(3)?,
+                status: status_at(r, 4)?,
+                registered: status_at(r, 5)?,
+                interval: interval.and_then(|i| Interval::parse(&i).ok()),
+                last_calibrated: opt_date_at(r, 7)?,
+                last_result: r.get::<Option<String>>(8)?.map(|s| CalResult::from_db(&s)),
+                next_due: opt_date_at(r, 9)?,
+                extension_id: r.get(10)?,
+                replay: r.get(11)?,
+            })
+        },
+    )?;
     // Assets with records after `as_of` are replayed from their records:
     // a few through the per-asset indexes, many in one pass per table.
     let to_replay: HashSet<i64> = candidates

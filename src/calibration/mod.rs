@@ -30,16 +30,16 @@ use crate::store::{Conn, Row};
 pub use crate::store::sql::calibration as sql;
 
 pub use due::{CALIBRATION_DUE_HEADERS, CalibrationDueRow, ExtensionNote, Fitness};
-pub use sql::DUE_CANDIDATES;
 pub use import::{CALIBRATIONS, EQUIPMENT, import_calibrations, import_equipment};
 pub use interval::{Interval, IntervalUnit};
 pub(crate) use interval_changes::backfill as backfill_interval_records;
-pub(crate) use records::equipment_state_disagreeing;
 pub use interval_changes::{IntervalChangeInput, IntervalChangeRecord};
+pub(crate) use records::equipment_state_disagreeing;
 pub use records::{
     AssetHistory, CalibrationInput, CalibrationOutcome, CalibrationRecord, ExtensionInput,
     ExtensionRecord, ServiceInput, ServiceKind, ServiceRecord, StatusChangeRecord, TimelineEntry,
 };
+pub use sql::DUE_CANDIDATES;
 pub use state::{CalResult, DueState, State, Status};
 
 /// One asset of the register, with its maintained calibration summary.
@@ -202,9 +202,7 @@ pub(crate) fn equipment_of(r: &Row<'_>) -> Result<Equipment> {
         in_service_date: opt_date_at(r, 10)?,
         registered_status: status_at(r, 11)?,
         last_calibrated: opt_date_at(r, 12)?,
-        last_result: r
-            .get::<Option<String>>(13)?
-            .map(|s| CalResult::from_db(&s)),
+        last_result: r.get::<Option<String>>(13)?.map(|s| CalResult::from_db(&s)),
         next_due: opt_date_at(r, 14)?,
         created_at: r.get(15)?,
         created_by: r.get(16)?,

@@ -337,7 +337,10 @@ pub(crate) fn load_events(
     let upto = upto.map(|d| d.to_string());
     let mut events = Vec::new();
     for (statement, event) in [
-        (&sql::EVENT_CALIBRATIONS, calibration_event as fn(&Row<'_>, usize) -> Result<Event>),
+        (
+            &sql::EVENT_CALIBRATIONS,
+            calibration_event as fn(&Row<'_>, usize) -> Result<Event>,
+        ),
         (&sql::EVENT_EXTENSIONS, extension_event),
         (&sql::EVENT_STATUS_CHANGES, status_event),
         (&sql::EVENT_INTERVALS, interval_event),
@@ -377,7 +380,10 @@ pub(crate) fn load_events_bulk(
     let upto = upto.to_string();
     let mut by_asset: HashMap<i64, Vec<Event>> = HashMap::with_capacity(ids.len());
     for (statement, event) in [
-        (&sql::BULK_CALIBRATIONS, calibration_event as fn(&Row<'_>, usize) -> Result<Event>),
+        (
+            &sql::BULK_CALIBRATIONS,
+            calibration_event as fn(&Row<'_>, usize) -> Result<Event>,
+        ),
         (&sql::BULK_EXTENSIONS, extension_event),
         (&sql::BULK_STATUS_CHANGES, status_event),
         (&sql::BULK_INTERVALS, interval_event),

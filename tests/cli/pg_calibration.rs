@@ -59,9 +59,7 @@ fn refused_on_both(lab: &Lab, db: &PgDb, args: &[&str]) {
 fn register_problems(db: &str) -> Vec<String> {
     let store = labstock::Store::open_any(Path::new(db), labstock::db::OpenOptions::default())
         .expect("open store");
-    store
-        .verify_equipment_state()
-        .expect("verify the register")
+    store.verify_equipment_state().expect("verify the register")
 }
 
 /// The writes compared: both exports of the register and its records,
@@ -99,14 +97,35 @@ fn pg_equipment_list_show_check_and_the_due_report_as_on_sqlite() {
         &["equipment", "list", "--status", "in_service"],
         &["equipment", "list", "--status", "quarantined"],
         &["equipment", "list", "--category", "PIPETTE"],
-        &["equipment", "list", "--category", "centrifuge", "--status", "in_service"],
+        &[
+            "equipment",
+            "list",
+            "--category",
+            "centrifuge",
+            "--status",
+            "in_service",
+        ],
         &["equipment", "show", "EQ-0001"],
         &["equipment", "show", "eq-0004", "--format", "json"],
         &["equipment", "show", "EQ-0002", "--format", "csv"],
         &["report", "calibration-due"],
         &["report", "calibration-due", "--within", "0"],
-        &["report", "calibration-due", "--within", "400", "--format", "json"],
-        &["report", "calibration-due", "--as-of", "2026-01-01", "--within", "90"],
+        &[
+            "report",
+            "calibration-due",
+            "--within",
+            "400",
+            "--format",
+            "json",
+        ],
+        &[
+            "report",
+            "calibration-due",
+            "--as-of",
+            "2026-01-01",
+            "--within",
+            "90",
+        ],
         &["report", "calibration-due", "--as-of", "2024-06-30"],
     ] {
         ok_on_both(&lab, &db, args);
@@ -123,7 +142,11 @@ fn pg_equipment_list_show_check_and_the_due_report_as_on_sqlite() {
     ] {
         refused_on_both(&lab, &db, args);
     }
-    same_on_both(&lab, &db, &["report", "calibration-due", "--fail-on-overdue"]);
+    same_on_both(
+        &lab,
+        &db,
+        &["report", "calibration-due", "--fail-on-overdue"],
+    );
     assert!(register_problems(&db.url).is_empty());
 }
 
@@ -148,9 +171,23 @@ fn pg_calibrate_extend_status_edit_service_and_add_write_as_on_sqlite() {
         ][..],
         &["equipment", "list", "--status", "quarantined"],
         // Back in service only through a passing calibration.
-        &["calibrate", "EQ-0004", "--date", "2026-11-21", "--result", "adjusted"],
+        &[
+            "calibrate",
+            "EQ-0004",
+            "--date",
+            "2026-11-21",
+            "--result",
+            "adjusted",
+        ],
         // Late paperwork: kept, the due date stays.
-        &["calibrate", "EQ-0004", "--date", "2026-11-10", "--result", "pass"],
+        &[
+            "calibrate",
+            "EQ-0004",
+            "--date",
+            "2026-11-10",
+            "--result",
+            "pass",
+        ],
         // An explicit next due date.
         &[
             "calibrate",
@@ -187,12 +224,47 @@ fn pg_calibrate_extend_status_edit_service_and_add_write_as_on_sqlite() {
             "--date",
             "2026-11-01",
         ],
-        &["calibrate", "EQ-0002", "--date", "2026-11-21", "--result", "pass"],
+        &[
+            "calibrate",
+            "EQ-0002",
+            "--date",
+            "2026-11-21",
+            "--result",
+            "pass",
+        ],
         // Status changes with reasons; condemned is final.
-        &["equipment", "status", "EQ-0003", "out_of_service", "--reason", "moved"],
-        &["equipment", "status", "eq-0003", "in_service", "--reason", "back"],
-        &["equipment", "status", "EQ-0006", "quarantined", "--reason", "dropped"],
-        &["equipment", "status", "EQ-0007", "condemned", "--reason", "cracked"],
+        &[
+            "equipment",
+            "status",
+            "EQ-0003",
+            "out_of_service",
+            "--reason",
+            "moved",
+        ],
+        &[
+            "equipment",
+            "status",
+            "eq-0003",
+            "in_service",
+            "--reason",
+            "back",
+        ],
+        &[
+            "equipment",
+            "status",
+            "EQ-0006",
+            "quarantined",
+            "--reason",
+            "dropped",
+        ],
+        &[
+            "equipment",
+            "status",
+            "EQ-0007",
+            "condemned",
+            "--reason",
+            "cracked",
+        ],
         // Interval changes: dated records that never move a due date later.
         &[
             "equipment",
@@ -205,8 +277,20 @@ fn pg_calibrate_extend_status_edit_service_and_add_write_as_on_sqlite() {
             "--reason",
             "audit finding",
         ],
-        &["equipment", "edit", "EQ-0008", "--calibration-interval", "6m"],
-        &["equipment", "edit", "EQ-0009", "--calibration-interval", "2y"],
+        &[
+            "equipment",
+            "edit",
+            "EQ-0008",
+            "--calibration-interval",
+            "6m",
+        ],
+        &[
+            "equipment",
+            "edit",
+            "EQ-0009",
+            "--calibration-interval",
+            "2y",
+        ],
         &["equipment", "edit", "EQ-0009", "--calibration-interval", ""],
         &[
             "equipment",
@@ -220,7 +304,15 @@ fn pg_calibrate_extend_status_edit_service_and_add_write_as_on_sqlite() {
             "2021-03-01",
         ],
         // The maintenance log.
-        &["equipment", "service", "EQ-0001", "--kind", "ppm", "--notes", "rotor checked"],
+        &[
+            "equipment",
+            "service",
+            "EQ-0001",
+            "--kind",
+            "ppm",
+            "--notes",
+            "rotor checked",
+        ],
         &[
             "equipment",
             "service",
@@ -248,9 +340,22 @@ fn pg_calibrate_extend_status_edit_service_and_add_write_as_on_sqlite() {
             "--in-service-date",
             "2026-11-01",
         ],
-        &["equipment", "add", "EQ-0101", "--description", "Vortex mixer"],
+        &[
+            "equipment",
+            "add",
+            "EQ-0101",
+            "--description",
+            "Vortex mixer",
+        ],
         &["equipment", "add", "EQ-0102", "--status", "out_of_service"],
-        &["calibrate", "EQ-0100", "--date", "2026-11-21", "--result", "pass"],
+        &[
+            "calibrate",
+            "EQ-0100",
+            "--date",
+            "2026-11-21",
+            "--result",
+            "pass",
+        ],
     ] {
         ok_on_both(&lab, &db, args);
     }
@@ -258,11 +363,38 @@ fn pg_calibrate_extend_status_edit_service_and_add_write_as_on_sqlite() {
     for args in [
         &["equipment", "add", "eq-0100"][..],
         &["equipment", "add", " "],
-        &["equipment", "add", "EQ-0103", "--calibration-interval", "0d"],
+        &[
+            "equipment",
+            "add",
+            "EQ-0103",
+            "--calibration-interval",
+            "0d",
+        ],
         &["equipment", "add", "EQ-0103", "--status", "lost"],
-        &["calibrate", "EQ-0104", "--date", "2026-11-20", "--result", "pass"],
-        &["calibrate", "EQ-0001", "--date", "2026-11-22", "--result", "pass"],
-        &["calibrate", "EQ-0001", "--date", "2026-11-20", "--result", "meh"],
+        &[
+            "calibrate",
+            "EQ-0104",
+            "--date",
+            "2026-11-20",
+            "--result",
+            "pass",
+        ],
+        &[
+            "calibrate",
+            "EQ-0001",
+            "--date",
+            "2026-11-22",
+            "--result",
+            "pass",
+        ],
+        &[
+            "calibrate",
+            "EQ-0001",
+            "--date",
+            "2026-11-20",
+            "--result",
+            "meh",
+        ],
         &[
             "calibrate",
             "EQ-0001",
@@ -313,9 +445,30 @@ fn pg_calibrate_extend_status_edit_service_and_add_write_as_on_sqlite() {
             "--approved-by",
             "QM",
         ],
-        &["equipment", "status", "EQ-0007", "in_service", "--reason", "x"],
-        &["equipment", "status", "EQ-0006", "quarantined", "--reason", "x"],
-        &["equipment", "status", "EQ-0006", "in_service", "--reason", " "],
+        &[
+            "equipment",
+            "status",
+            "EQ-0007",
+            "in_service",
+            "--reason",
+            "x",
+        ],
+        &[
+            "equipment",
+            "status",
+            "EQ-0006",
+            "quarantined",
+            "--reason",
+            "x",
+        ],
+        &[
+            "equipment",
+            "status",
+            "EQ-0006",
+            "in_service",
+            "--reason",
+            " ",
+        ],
         &[
             "equipment",
             "edit",
@@ -334,10 +487,32 @@ fn pg_calibrate_extend_status_edit_service_and_add_write_as_on_sqlite() {
             "--effective",
             "2026-12-01",
         ],
-        &["equipment", "edit", "EQ-0008", "--in-service-date", "yesterday"],
+        &[
+            "equipment",
+            "edit",
+            "EQ-0008",
+            "--in-service-date",
+            "yesterday",
+        ],
         &["equipment", "service", "EQ-0001", "--kind", "clean"],
-        &["equipment", "service", "EQ-0001", "--kind", "ppm", "--date", "2026-11-22"],
-        &["equipment", "service", "EQ-0001", "--kind", "ppm", "--by", " "],
+        &[
+            "equipment",
+            "service",
+            "EQ-0001",
+            "--kind",
+            "ppm",
+            "--date",
+            "2026-11-22",
+        ],
+        &[
+            "equipment",
+            "service",
+            "EQ-0001",
+            "--kind",
+            "ppm",
+            "--by",
+            " ",
+        ],
         &["equipment", "service", "EQ-01", "--kind", "ppm"],
     ] {
         refused_on_both(&lab, &db, args);
@@ -424,17 +599,35 @@ fn pg_a_report_in_the_past_replays_a_large_register_as_on_sqlite() {
             "2026-10-15",
         ]);
     }
-    lab.ok(&["equipment", "status", "EQ-005", "condemned", "--reason", "x"]);
+    lab.ok(&[
+        "equipment",
+        "status",
+        "EQ-005",
+        "condemned",
+        "--reason",
+        "x",
+    ]);
     let out = lab.run(&["copy", "--to", &db.url]);
     assert!(out.status.success(), "{}", stderr(&out));
     for as_of in ["2025-06-30", "2025-12-31", "2026-09-30", "2026-10-20"] {
         ok_on_both(
             &lab,
             &db,
-            &["report", "calibration-due", "--as-of", as_of, "--within", "60"],
+            &[
+                "report",
+                "calibration-due",
+                "--as-of",
+                as_of,
+                "--within",
+                "60",
+            ],
         );
     }
-    ok_on_both(&lab, &db, &["report", "calibration-due", "--within", "3650"]);
+    ok_on_both(
+        &lab,
+        &db,
+        &["report", "calibration-due", "--within", "3650"],
+    );
     assert!(register_problems(&db.url).is_empty());
 }
 
@@ -520,7 +713,10 @@ fn pg_concurrent_writers_of_one_asset_take_turns() {
         .collect();
     let mut distinct = seqs.clone();
     distinct.dedup();
-    assert_eq!(distinct, seqs, "two records share a place in the asset's order");
+    assert_eq!(
+        distinct, seqs,
+        "two records share a place in the asset's order"
+    );
     assert_eq!(register_problems(&db.url), Vec::<String>::new());
     // And the copy back proves every chain.
     let back = lab.path().join("race.db");

@@ -101,9 +101,8 @@ pub const UPDATE_EQUIPMENT: Sql = Sql::both(
 );
 
 /// The asset's next place in recording order.
-pub const NEXT_SEQ: Sql = Sql::both(
-    "UPDATE equipment SET event_seq = event_seq + 1 WHERE id = ?1 RETURNING event_seq",
-);
+pub const NEXT_SEQ: Sql =
+    Sql::both("UPDATE equipment SET event_seq = event_seq + 1 WHERE id = ?1 RETURNING event_seq");
 /// The status an asset was registered with (where its replay starts).
 pub const REGISTERED_STATUS: Sql =
     Sql::both("SELECT registered_status FROM equipment WHERE id = ?1");
@@ -199,9 +198,8 @@ pub const INTERVAL_CHANGES_OF: Sql = Sql::each(
      WHERE equipment_id = ?1 ORDER BY effective_on NULLS FIRST, seq",
 );
 /// The day an asset's latest dated interval change took effect.
-pub const LAST_INTERVAL_EFFECTIVE: Sql = Sql::both(
-    "SELECT max(effective_on) FROM calibration_interval_changes WHERE equipment_id = ?1",
-);
+pub const LAST_INTERVAL_EFFECTIVE: Sql =
+    Sql::both("SELECT max(effective_on) FROM calibration_interval_changes WHERE equipment_id = ?1");
 /// An asset's maintained calibration interval.
 pub const SET_INTERVAL: Sql =
     Sql::both("UPDATE equipment SET calibration_interval = ?2 WHERE id = ?1");
