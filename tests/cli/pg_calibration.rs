@@ -11,7 +11,19 @@
 use std::path::Path;
 
 use crate::common::Lab;
-use crate::postgres::{PgDb, demo_on_postgres, same_on_both, stderr, stdout};
+use crate::postgres::{PgDb, same_on_both, stderr, stdout};
+
+/// The demo lab in a SQLite file (on either pass of the suite: SQLite is
+/// what PostgreSQL is compared with) and a PostgreSQL copy of it, or
+/// `None` (said on stderr) when no server answers.
+fn demo_on_postgres(test: &str) -> Option<(Lab, PgDb)> {
+    let db = PgDb::new(test)?;
+    let lab = Lab::empty_sqlite();
+    lab.ok(&["demo"]);
+    let out = lab.run(&["copy", "--to", &db.url]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    Some((lab, db))
+}
 
 /// The tables an `equipment`/`calibrate` command may write.
 const TABLES: [&str; 6] = [
@@ -568,7 +580,7 @@ fn pg_a_report_in_the_past_replays_a_large_register_as_on_sqlite() {
     let Some(db) = PgDb::new("calbulk") else {
         return;
     };
-    let lab = Lab::new();
+    let lab = Lab::new_sqlite();
     let mut equipment = String::from("asset_tag,calibration_interval,status\n");
     let mut calibrations = String::from("asset_tag,performed_on,result\n");
     for n in 0..80 {
