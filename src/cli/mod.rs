@@ -1032,8 +1032,13 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | report::ReportCommand::Expiry(_)
             | report::ReportCommand::Usage(_)
             | report::ReportCommand::Acceptance(_)
-            | report::ReportCommand::Registers(report_waste::ReportCommand::Calibration(_)),
+            | report::ReportCommand::Registers(
+                report_waste::ReportCommand::Waste(_)
+                | report_waste::ReportCommand::Consignments(_)
+                | report_waste::ReportCommand::Calibration(_),
+            ),
         )
+        | Command::Waste(_)
         | Command::Equipment(_)
         | Command::Calibrate(_)
         | Command::Location(_)

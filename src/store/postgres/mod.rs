@@ -312,6 +312,8 @@ pub(crate) fn identify(client: &mut impl postgres::GenericClient, url: &Url) -> 
 pub struct PgStore {
     pub(crate) client: Client,
     pub(crate) url: Url,
+    /// Statements prepared on `client`, kept across transactions.
+    prepared: conn::Prepared,
 }
 
 impl PgStore {
@@ -333,6 +335,7 @@ impl PgStore {
                 let mut store = PgStore {
                     client,
                     url: url.clone(),
+                    prepared: conn::Prepared::default(),
                 };
                 if version < SCHEMA_VERSION {
                     store.migrate(version)?;
@@ -365,6 +368,7 @@ impl PgStore {
         Ok(PgStore {
             client,
             url: url.clone(),
+            prepared: conn::Prepared::default(),
         })
     }
 
@@ -390,9 +394,10 @@ impl PgStore {
     ) -> Result<T> {
         let url = self.url.clone();
         let client = &mut self.client;
+        let prepared = &self.prepared;
         retrying(|| {
             let tx = client.transaction().map_err(|e| url.driver(&e))?;
-            let conn = conn::PgConn::new(tx, &url);
+            let conn = conn::PgConn::new(tx, &url, prepared);
             let t = work(crate::store::Conn::new(&conn))?;
             conn.commit()?;
             Ok(t)
@@ -405,8 +410,14 @@ impl PgStore {
         work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
     ) -> Result<T> {
         let url = self.url.clone();
-        let tx = self.snapshot()?;
-        let conn = conn::PgConn::new(tx, &url);
+        let tx = self
+            .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| url.driver(&e))?;
+        let conn = conn::PgConn::new(tx, &url, &self.prepared);
         let out = work(crate::store::Conn::new(&conn))?;
         conn.commit()?;
         Ok(out)

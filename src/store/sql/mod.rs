@@ -24,3 +24,4 @@ pub mod settings;
 pub mod sites;
 pub mod stocktake;
 pub mod temperature;
+pub mod waste;
