@@ -370,7 +370,9 @@ impl Store {
         report
             .problems
             .extend(self.database_file_problems(dangling > 0)?);
-        report.problems.extend(self.verify_equipment_state()?);
+        report
+            .problems
+            .extend(crate::calibration::equipment_state_disagreeing(conn)?);
         Ok(report)
     }
 

@@ -1036,10 +1036,13 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | report::ReportCommand::Excursions(_)
             | report::ReportCommand::Registers(
                 report_waste::ReportCommand::Waste(_)
-                | report_waste::ReportCommand::Consignments(_),
+                | report_waste::ReportCommand::Consignments(_)
+                | report_waste::ReportCommand::Calibration(_),
             ),
         )
         | Command::Waste(_)
+        | Command::Equipment(_)
+        | Command::Calibrate(_)
         | Command::Location(_)
         | Command::History(_)
         | Command::Trace(_)

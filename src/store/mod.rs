@@ -40,8 +40,10 @@
 //! and corrections, containers, consignments, its reports, and the record
 //! `dispose` writes); made-up solutions (`prepare`, recipes), recalls and
 //! `trace`; storage temperatures (readings, excursions and their kept
-//! lots, decisions, monitoring ranges, both reports). Every other command
-//! refuses a PostgreSQL database with
+//! lots, decisions, monitoring ranges, both reports); the equipment
+//! register and its calibration (`equipment …`, `calibrate`, `report
+//! calibration-due`, and `check`'s proofs of the register). Every other
+//! command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL

@@ -22,6 +22,7 @@ mod ledger;
 mod locations;
 mod opening;
 mod orders;
+mod pg_calibration;
 mod pg_catalogue;
 mod pg_orders;
 mod pg_plans;

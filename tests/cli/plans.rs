@@ -439,7 +439,7 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
         &["movements_order", "movements_unlinked_order_refs"],
     );
     // Calibration due: the maintained state on `equipment` only.
-    let lines = plan(conn, labstock::calibration::DUE_CANDIDATES);
+    let lines = plan(conn, labstock::calibration::DUE_CANDIDATES.sqlite());
     assert!(
         lines.iter().all(|l| l.contains("equipment")),
         "calibration-due candidates read more than equipment: {lines:#?}"

@@ -7,6 +7,7 @@
 
 pub mod acceptance;
 pub mod accounts;
+pub mod calibration;
 pub mod catalogue;
 pub mod export;
 pub mod find;
