@@ -23,7 +23,7 @@
 
 use crate::store::{Cell, Conn, Sql, ToCell};
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OptionalExtension, ToSql};
+use rusqlite::{Connection, ToSql};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -105,7 +105,8 @@ macro_rules! chained {
                 "INSERT INTO ", $table, " (id", $(", ", $col,)+ $(", ", $add,)* ", hash) VALUES (?",
                 $(placeholder!($col),)+ $(placeholder!($add),)* ", ?)"
             ),
-            rows: concat!("SELECT id", $(", ", $col,)+ $(", ", $add,)* ", hash FROM ", $table, " ORDER BY id"),
+            // Every column quoted: PostgreSQL reserves `user`.
+            rows: concat!("SELECT id", $(", \"", $col, "\"",)+ $(", \"", $add, "\"",)* ", hash FROM ", $table, " ORDER BY id"),
         };
     };
 }
@@ -613,15 +614,15 @@ pub struct Verified {
 }
 
 /// The last row of every chain, read without verifying (one index probe
-/// each). Ids are consecutive, so the last id is the row count of an
-/// intact chain.
-pub fn heads(conn: &Connection) -> Result<Vec<Head>> {
+/// each), on either engine. Ids are consecutive, so the last id is the
+/// row count of an intact chain.
+pub fn heads<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<Head>> {
+    let conn = conn.into();
     let mut out = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        let last = conn
-            .prepare_cached(table.last)?
-            .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
-            .optional()?;
+        let last = conn.query_opt(&Sql::both(table.last), crate::args![], |r| {
+            Ok((r.get::<i64>(0)?, r.get::<Vec<u8>>(1)?))
+        })?;
         out.push(Head {
             table: table.table.to_owned(),
             rows: last.as_ref().map_or(0, |(id, _)| *id),
@@ -632,36 +633,39 @@ pub fn heads(conn: &Connection) -> Result<Vec<Head>> {
     Ok(out)
 }
 
+/// The last id of each table whose rows are added without a chain.
+const UNCHAINED_LAST: [Sql; 5] = [
+    Sql::both("SELECT max(id) FROM items"),
+    Sql::both("SELECT max(id) FROM locations"),
+    Sql::both("SELECT max(id) FROM lots"),
+    Sql::both("SELECT max(id) FROM orders"),
+    Sql::both("SELECT max(id) FROM equipment"),
+];
+
 /// Marks that move whenever anything the reports read is written: the
 /// last id of every chain (every change of stock, status, setting or
 /// record is a chained row) and of the tables whose rows are added without
 /// one (items, locations, lots, orders, equipment). Equal marks mean the
 /// same data, so a summary computed for them may be reused (the server's
 /// dashboard). One index probe each.
-pub fn change_marks(conn: &Connection) -> Result<Vec<i64>> {
-    let mut out = Vec::with_capacity(TABLES.len() + 5);
+pub fn change_marks<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<i64>> {
+    let conn = conn.into();
+    let mut out = Vec::with_capacity(TABLES.len() + UNCHAINED_LAST.len());
     for table in TABLES {
-        let last: Option<i64> = conn
-            .prepare_cached(table.last)?
-            .query_row([], |r| r.get(0))
-            .optional()?;
+        let last = conn.query_opt(&Sql::both(table.last), crate::args![], |r| r.get::<i64>(0))?;
         out.push(last.unwrap_or(0));
     }
-    for sql in [
-        "SELECT max(id) FROM items",
-        "SELECT max(id) FROM locations",
-        "SELECT max(id) FROM lots",
-        "SELECT max(id) FROM orders",
-        "SELECT max(id) FROM equipment",
-    ] {
-        let last: Option<i64> = conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?;
+    for sql in &UNCHAINED_LAST {
+        let last = conn.query_one(sql, crate::args![], |r| r.get::<Option<i64>>(0))?;
         out.push(last.unwrap_or(0));
     }
     Ok(out)
 }
 
-/// Recompute every chain from the rows as they now stand.
-pub fn verify(conn: &Connection) -> Result<Verified> {
+/// Recompute every chain from the rows as they now stand, on either
+/// engine (`check`, and `copy` proving its PostgreSQL target).
+pub fn verify<'c>(conn: impl Into<Conn<'c>>) -> Result<Verified> {
+    let conn = conn.into();
     let mut out = Verified::default();
     for table in TABLES {
         verify_table(conn, table, &mut out)?;
@@ -672,25 +676,25 @@ pub fn verify(conn: &Connection) -> Result<Verified> {
 /// Walk one table in id order. Each row is hashed against the stored hash
 /// of the row before it, so one edited row shows as exactly one bad row
 /// rather than breaking everything after it.
-fn verify_table(conn: &Connection, table: &Chained, out: &mut Verified) -> Result<()> {
+fn verify_table(conn: Conn<'_>, table: &Chained, out: &mut Verified) -> Result<()> {
     let all = table.columns.len();
-    let mut stmt = conn.prepare(table.rows)?;
-    let mut rows = stmt.query([])?;
     let mut walk = Walk::new(table);
-    while let Some(r) = rows.next()? {
+    conn.for_each(&Sql::both(table.rows), crate::args![], |r| {
         let id: i64 = r.get(0)?;
         // Hashed straight from the row: no copy of its values.
-        let n = table.hashed(|i| matches!(r.get_ref(i + 1), Ok(ValueRef::Null)));
+        let n = table.hashed(|i| matches!(r.cell(i + 1), Ok(Cell::Null)));
         let mut h = begin(table.table, id, walk.prev_hash(), n);
         for i in 1..=n {
-            put_value(&mut h, r.get_ref(i)?);
+            put_cell(&mut h, &r.cell(i)?);
         }
-        let stored = match r.get_ref(all + 1)? {
-            ValueRef::Blob(b) => Some(b),
+        let stored = r.cell(all + 1)?;
+        let stored = match &stored {
+            Cell::Blob(b) => Some(&b[..]),
             _ => None,
         };
         walk.row(id, h.finalize().into(), stored);
-    }
+        Ok(())
+    })?;
     walk.finish(out);
     Ok(())
 }

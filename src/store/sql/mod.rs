@@ -7,7 +7,9 @@
 
 pub mod acceptance;
 pub mod accounts;
+pub mod audit;
 pub mod catalogue;
+pub mod check;
 pub mod export;
 pub mod find;
 pub mod history;
