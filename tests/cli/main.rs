@@ -23,6 +23,7 @@ mod locations;
 mod opening;
 mod orders;
 mod pg_catalogue;
+mod pg_check;
 mod pg_orders;
 mod pg_plans;
 mod plans;
