@@ -552,7 +552,6 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
         (vec!["trace", "X", "L"], "trace"),
         (vec!["item", "recipe", "X"], "item recipe"),
         (vec!["report", "temperatures"], "report temperatures"),
-        (vec!["check"], "check"),
     ] {
         let mut full = vec!["--db", db.url.as_str()];
         full.extend(args.iter().copied());
