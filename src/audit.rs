@@ -168,8 +168,6 @@ impl Store {
 
     /// [`chain::change_marks`]: equal marks, the same data.
     pub fn change_marks(&self) -> Result<Vec<i64>> {
-        // As before the seam on SQLite: no BEGIN and COMMIT around the
-        // probes of a page the server renders often.
-        self.read_one(|conn| chain::change_marks(conn))
+        self.read(|conn| chain::change_marks(conn))
     }
 }

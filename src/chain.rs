@@ -21,6 +21,7 @@
 //! head hashes (`labstock audit --heads`; `check` names the ledger's) are
 //! written down outside the database, e.g. in the lab's weekly sign-off.
 
+use crate::store::sql::marks::MARKS;
 use crate::store::{Cell, Conn, Sql, ToCell};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql};
@@ -633,30 +634,20 @@ pub fn heads<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<Head>> {
     Ok(out)
 }
 
-/// The last id of each table whose rows are added without a chain.
-const UNCHAINED_LAST: [Sql; 5] = [
-    Sql::both("SELECT max(id) FROM items"),
-    Sql::both("SELECT max(id) FROM locations"),
-    Sql::both("SELECT max(id) FROM lots"),
-    Sql::both("SELECT max(id) FROM orders"),
-    Sql::both("SELECT max(id) FROM equipment"),
-];
-
 /// Marks that move whenever anything the reports read is written: the
 /// last id of every chain (every change of stock, status, setting or
 /// record is a chained row) and of the tables whose rows are added without
 /// one (items, locations, lots, orders, equipment). Equal marks mean the
 /// same data, so a summary computed for them may be reused (the server's
 /// dashboard). One index probe each.
-pub fn change_marks<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<i64>> {
-    let conn = conn.into();
-    let mut out = Vec::with_capacity(TABLES.len() + UNCHAINED_LAST.len());
+pub fn change_marks(conn: Conn<'_>) -> Result<Vec<i64>> {
+    let mut out = Vec::with_capacity(TABLES.len() + MARKS.len());
     for table in TABLES {
         let last = conn.query_opt(&Sql::both(table.last), crate::args![], |r| r.get::<i64>(0))?;
         out.push(last.unwrap_or(0));
     }
-    for sql in &UNCHAINED_LAST {
-        let last = conn.query_one(sql, crate::args![], |r| r.get::<Option<i64>>(0))?;
+    for sql in MARKS {
+        let last = conn.query_one(&sql, crate::args![], |r| r.get::<Option<i64>>(0))?;
         out.push(last.unwrap_or(0));
     }
     Ok(out)

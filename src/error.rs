@@ -709,11 +709,12 @@ pub enum PgProblem {
 }
 
 impl PgProblem {
-    /// 66 for a missing database (like a missing SQLite file), 75 busy,
-    /// 1 for everything else (SPEC §8, issue 15 "Bad input").
+    /// 66 for a missing database, or one holding no labstock database yet
+    /// (like a missing SQLite file: `init` makes it), 75 busy, 1 for
+    /// everything else (SPEC §8, issue 15 "Bad input").
     pub fn exit_code(&self) -> i32 {
         match self {
-            PgProblem::Missing => 66,
+            PgProblem::Missing | PgProblem::Empty => 66,
             PgProblem::Busy { .. } => 75,
             _ => 1,
         }
@@ -752,7 +753,9 @@ impl std::fmt::Display for PgProblem {
                 f,
                 "labstock schema version {found}, newer than this labstock understands ({supported})"
             ),
-            PgProblem::AlreadyInitialised => f.write_str("it already holds a labstock database"),
+            PgProblem::AlreadyInitialised => {
+                f.write_str("a labstock database already exists in it")
+            }
             PgProblem::Busy { detail } => write!(f, "busy: {detail}"),
             PgProblem::Failed { detail } => f.write_str(detail),
         }

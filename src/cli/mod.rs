@@ -1039,6 +1039,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::History(_)
         | Command::Order(_)
         | Command::Stocktake(_)
+        | Command::Serve(_)
+        | Command::Demo
         | Command::Lot(
             lot::LotCommand::Find { .. }
             | lot::LotCommand::Quarantine { .. }

@@ -354,8 +354,10 @@ impl Store {
     /// Bound this connection's page cache to `kib` KiB (SQLite's
     /// `cache_size`; a long-running server keeps several connections).
     pub fn limit_page_cache(&self, kib: i64) -> Result<()> {
-        self.sqlite()?
-            .pragma_update(None, "cache_size", -kib.abs())?;
+        // PostgreSQL's buffers are the server's, not this process's.
+        if let Engine::Sqlite(conn) = &self.engine {
+            conn.pragma_update(None, "cache_size", -kib.abs())?;
+        }
         Ok(())
     }
 
@@ -512,6 +514,7 @@ impl Store {
     /// per cent on a full scan).
     fn configure(&mut self) -> Result<()> {
         let conn = self.sqlite()?;
+        crate::store::sqlite::register_nocase(conn)?;
         conn.busy_timeout(self.busy_timeout)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "cell_size_check", true)?;

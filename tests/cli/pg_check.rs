@@ -7,13 +7,17 @@
 //! index, and the output says so when it cannot. The demo lab is copied
 //! to a fresh PostgreSQL database; each tampering is made on both.
 
-use crate::common::Lab;
+use crate::common::{Lab, sqlite_file_test};
 use crate::postgres::{PgDb, demo_on_postgres, same_on_both, stderr, stdout};
 
 /// The note `check` gives on PostgreSQL while some areas' proofs are not
 /// yet ported to the storage seam (issue 15); the only line in which the
 /// two engines' reports may differ until they are.
 const NOT_YET: &str = "check: not yet proven on PostgreSQL";
+
+/// Why these tests' labs are SQLite files on either pass of the suite:
+/// each compares a SQLite lab with its PostgreSQL copy.
+const BOTH: &str = "compares a SQLite lab with its PostgreSQL copy";
 
 fn without_note(text: &str) -> String {
     text.lines()
@@ -92,6 +96,7 @@ fn tampered_on_both(lab: &Lab, db: &PgDb, tables: &[&str], sql: &str) -> Vec<Str
 
 #[test]
 fn pg_check_a_clean_lab_says_what_sqlite_says() {
+    sqlite_file_test(BOTH);
     let Some((lab, db)) = demo_on_postgres("check_clean") else {
         return;
     };
@@ -115,6 +120,7 @@ fn pg_check_a_clean_lab_says_what_sqlite_says() {
 
 #[test]
 fn pg_check_names_a_ledger_row_edited_beneath_the_triggers() {
+    sqlite_file_test(BOTH);
     let Some((lab, db)) = demo_on_postgres("check_ledger_edit") else {
         return;
     };
@@ -136,6 +142,7 @@ fn pg_check_names_a_ledger_row_edited_beneath_the_triggers() {
 
 #[test]
 fn pg_check_names_a_deleted_chain_row_and_the_balance_it_leaves_wrong() {
+    sqlite_file_test(BOTH);
     let Some((lab, db)) = demo_on_postgres("check_chain_delete") else {
         return;
     };
@@ -173,6 +180,7 @@ fn pg_check_names_a_deleted_chain_row_and_the_balance_it_leaves_wrong() {
 
 #[test]
 fn pg_check_names_an_edited_balance_lot_and_order_line() {
+    sqlite_file_test(BOTH);
     let Some((lab, db)) = demo_on_postgres("check_caches") else {
         return;
     };
@@ -204,6 +212,7 @@ fn pg_check_names_an_edited_balance_lot_and_order_line() {
 
 #[test]
 fn pg_check_names_a_row_that_refers_to_nothing() {
+    sqlite_file_test(BOTH);
     let Some((lab, db)) = demo_on_postgres("check_foreign_key") else {
         return;
     };
@@ -231,6 +240,7 @@ fn pg_check_names_a_row_that_refers_to_nothing() {
 
 #[test]
 fn pg_check_names_a_dropped_or_disabled_trigger() {
+    sqlite_file_test(BOTH);
     let Some((lab, db)) = demo_on_postgres("check_triggers") else {
         return;
     };
@@ -272,6 +282,7 @@ fn pg_check_names_a_dropped_or_disabled_trigger() {
 
 #[test]
 fn pg_check_says_when_amcheck_is_not_available() {
+    sqlite_file_test(BOTH);
     let Some((lab, db)) = demo_on_postgres("check_no_amcheck") else {
         return;
     };
@@ -307,6 +318,7 @@ fn pg_check_says_when_amcheck_is_not_available() {
 
 #[test]
 fn pg_audit_lists_the_same_trail() {
+    sqlite_file_test(BOTH);
     let Some((lab, db)) = demo_on_postgres("audit") else {
         return;
     };

@@ -60,7 +60,7 @@ fn assert_searches(conn: &Connection, sql: &str, index: &str) {
 /// A lab with a few items, lots, locations and movements, so the schema
 /// is the one `init` makes and the tables are not empty.
 fn lab() -> Lab {
-    let lab = Lab::new();
+    let lab = Lab::new_sqlite();
     lab.ok(&["location", "add", "FRIDGE-1"]);
     lab.ok(&["item", "add", "GLOVES-M", "--name", "Nitrile gloves M"]);
     lab.ok(&[

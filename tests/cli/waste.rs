@@ -959,6 +959,7 @@ fn a_refused_dispose_writes_no_waste_record() {
 
 #[test]
 fn dispose_and_its_waste_record_are_one_transaction() {
+    crate::common::sqlite_file_test("it sabotages the waste table through a raw SQLite connection");
     let lab = stocked_lab();
     // Make the waste record's insert fail after the movement is posted: the
     // movement must go with it.

@@ -33,12 +33,13 @@ pub const ALL_LOT_CREATIONS: Sql = Sql::both(
     "SELECT c.lot_id, c.id, c.item_id, i.code, c.lot, c.expiry \
      FROM lot_creations c LEFT JOIN items i ON i.id = c.item_id",
 );
-/// Every lot as its row says, by item code (without regard to ASCII
-/// case), lot and id.
+/// Every lot as its row says, by item code (without regard to case:
+/// each character by its lowercase mapping, as NOCASE compares on
+/// SQLite), lot and id.
 pub const ALL_LOTS_TO_PROVE: Sql = Sql::each(
     "SELECT l.id, l.item_id, coalesce(i.code, '#' || l.item_id), l.lot, l.expiry, l.status, l.opened_on, l.pending \
      FROM lots l LEFT JOIN items i ON i.id = l.item_id ORDER BY i.code COLLATE NOCASE, l.lot, l.id",
     "SELECT l.id, l.item_id, coalesce(i.code COLLATE \"C\", '#' || l.item_id), l.lot, l.expiry, l.status, l.opened_on, l.pending \
      FROM lots l LEFT JOIN items i ON i.id = l.item_id \
-     ORDER BY lower(i.code COLLATE \"C\") COLLATE \"C\", l.lot COLLATE \"C\", l.id",
+     ORDER BY lower(i.code COLLATE labstock_nocase) COLLATE \"C\", l.lot COLLATE \"C\", l.id",
 );

@@ -16,6 +16,7 @@ pub mod history;
 pub mod label;
 pub mod ledger;
 pub mod lots;
+pub mod marks;
 pub mod orders;
 pub mod reorder;
 pub mod reports;
