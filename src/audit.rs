@@ -13,9 +13,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::args;
 use crate::chain::{self, Head};
 use crate::db::Store;
-use crate::args;
 use crate::error::{Error, Result};
 use crate::store::sql::audit as sql;
 
@@ -140,21 +140,17 @@ impl Store {
         };
         let user = filter.user.as_deref().map(str::trim);
         self.read(|conn| {
-            conn.for_each(
-                &sql::TRAIL,
-                args![user, from, before, kind, key],
-                |r| {
-                    each(AuditRow {
-                        at: r.get(0)?,
-                        user: r.get(1)?,
-                        record: r.get(2)?,
-                        id: r.get(3)?,
-                        action: r.get(4)?,
-                        entity: r.get(5)?,
-                        detail: r.get::<Option<String>>(6)?.unwrap_or_default(),
-                    })
-                },
-            )
+            conn.for_each(&sql::TRAIL, args![user, from, before, kind, key], |r| {
+                each(AuditRow {
+                    at: r.get(0)?,
+                    user: r.get(1)?,
+                    record: r.get(2)?,
+                    id: r.get(3)?,
+                    action: r.get(4)?,
+                    entity: r.get(5)?,
+                    detail: r.get::<Option<String>>(6)?.unwrap_or_default(),
+                })
+            })
         })?;
         Ok(())
     }
@@ -168,6 +164,6 @@ impl Store {
 
     /// [`chain::change_marks`]: equal marks, the same data.
     pub fn change_marks(&self) -> Result<Vec<i64>> {
-        self.read(|conn| chain::change_marks(conn))
+        self.read(chain::change_marks)
     }
 }

@@ -298,10 +298,15 @@ impl Store {
             let (path, timeout) = (self.path(), self.busy_timeout());
             let chains = scope.spawn(move || verify_chains_apart(path, timeout));
             let integrity = scope.spawn(move || {
-                let store = Store::open_with(path, OpenOptions { busy_timeout: timeout })?;
+                let store = Store::open_with(
+                    path,
+                    OpenOptions {
+                        busy_timeout: timeout,
+                    },
+                )?;
                 crate::store::sqlite::check::integrity_problems(store.sqlite()?, quick)
             });
-            let (mut report, dangling) = self.read(|conn| ledger_proofs(conn))?;
+            let (mut report, dangling) = self.read(ledger_proofs)?;
             let keys = crate::store::sqlite::check::foreign_keys(self.sqlite()?, dangling > 0)?;
             report.foreign_keys(dangling, keys);
             report.problems.extend(self.verify_equipment_state()?);
@@ -486,7 +491,11 @@ fn negative_in_time(conn: Conn<'_>, pass: &LedgerPass) -> Result<Vec<String>> {
         // the dangling-reference check; here it is named by its ids.
         let (item, lot_name, loc) = conn
             .query_opt(&sql::LOT_AND_LOCATION, args![lot, location], |r| {
-                Ok((r.get::<String>(0)?, r.get::<String>(1)?, r.get::<String>(2)?))
+                Ok((
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<String>(2)?,
+                ))
             })?
             .unwrap_or_else(|| {
                 (

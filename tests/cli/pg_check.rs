@@ -20,10 +20,12 @@ const NOT_YET: &str = "check: not yet proven on PostgreSQL";
 const BOTH: &str = "compares a SQLite lab with its PostgreSQL copy";
 
 fn without_note(text: &str) -> String {
-    text.lines()
-        .filter(|l| !l.starts_with(NOT_YET))
-        .map(|l| format!("{l}\n"))
-        .collect()
+    let mut out = String::new();
+    for line in text.lines().filter(|l| !l.starts_with(NOT_YET)) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// `check` (with `extra` arguments) on the SQLite lab and on its
@@ -135,8 +137,10 @@ fn pg_check_names_a_ledger_row_edited_beneath_the_triggers() {
     );
     assert_eq!(
         lines,
-        ["movements row 40 no longer matches its hash: it was changed outside labstock \
-          (run `labstock audit --entity movement:40`)"]
+        [
+            "movements row 40 no longer matches its hash: it was changed outside labstock \
+          (run `labstock audit --entity movement:40`)"
+        ]
     );
 }
 
@@ -232,8 +236,10 @@ fn pg_check_names_a_row_that_refers_to_nothing() {
         "{lines:?}"
     );
     assert!(
-        lines.iter().any(|l| l.starts_with("foreign key: lot_events row ")
-            && l.contains("(lot_id = 999999) refers to a row of lots that does not exist")),
+        lines
+            .iter()
+            .any(|l| l.starts_with("foreign key: lot_events row ")
+                && l.contains("(lot_id = 999999) refers to a row of lots that does not exist")),
         "{lines:?}"
     );
 }
@@ -263,9 +269,8 @@ fn pg_check_names_a_dropped_or_disabled_trigger() {
         "{lines:?}"
     );
     assert!(
-        lines[1].starts_with(
-            "lot_events: trigger(s) lot_events_no_delete disabled outside labstock"
-        ),
+        lines[1]
+            .starts_with("lot_events: trigger(s) lot_events_no_delete disabled outside labstock"),
         "{lines:?}"
     );
     assert!(
@@ -291,7 +296,9 @@ fn pg_check_says_when_amcheck_is_not_available() {
         return;
     };
     let Some(user_end) = db.url[at..].find('@').map(|i| at + i) else {
-        eprintln!("pg_check_says_when_amcheck_is_not_available NOT RUN: the test URL names no user");
+        eprintln!(
+            "pg_check_says_when_amcheck_is_not_available NOT RUN: the test URL names no user"
+        );
         return;
     };
     let role = format!("labstock_reader_{}", std::process::id());
@@ -303,9 +310,7 @@ fn pg_check_says_when_amcheck_is_not_available() {
         .unwrap();
     let url = format!("{}{role}{}", &db.url[..at], &db.url[user_end..]);
     let out = lab.run(&["--db", &url, "check"]);
-    admin
-        .batch_execute(&format!("DROP ROLE {role}"))
-        .unwrap();
+    admin.batch_execute(&format!("DROP ROLE {role}")).unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(
@@ -326,17 +331,45 @@ fn pg_audit_lists_the_same_trail() {
         &["audit", "--format", "csv"][..],
         &["audit", "--format", "json", "--entity", "item:rgt-alt"],
         &["audit", "--format", "csv", "--by", "S.MURRAY"],
-        &["audit", "--format", "csv", "--from", "2026-11-20", "--to", "2026-11-21"],
+        &[
+            "audit",
+            "--format",
+            "csv",
+            "--from",
+            "2026-11-20",
+            "--to",
+            "2026-11-21",
+        ],
         &["audit", "--format", "csv", "--entity", "movement:5"],
         &["audit", "--format", "csv", "--entity", "excursion"],
-        &["audit", "--format", "csv", "--entity", "temperature_reading"],
+        &[
+            "audit",
+            "--format",
+            "csv",
+            "--entity",
+            "temperature_reading",
+        ],
         &["audit", "--format", "csv", "--entity", "nonsense"],
-        &["audit", "--format", "csv", "--from", "2026-11-21", "--to", "2026-11-20"],
+        &[
+            "audit",
+            "--format",
+            "csv",
+            "--from",
+            "2026-11-21",
+            "--to",
+            "2026-11-20",
+        ],
         &["audit", "--heads", "--format", "csv"],
     ] {
         same_on_both(&lab, &db, args);
     }
     // A reading's min and max are named only when recorded.
-    let readings = lab.ok(&["audit", "--format", "csv", "--entity", "temperature_reading"]);
+    let readings = lab.ok(&[
+        "audit",
+        "--format",
+        "csv",
+        "--entity",
+        "temperature_reading",
+    ]);
     assert!(!readings.contains("min 0.00; max 0.00"), "{readings}");
 }

@@ -155,7 +155,10 @@ pub(crate) fn foreign_keys(
             continue;
         }
         let selected: Vec<String> = columns.iter().map(|c| format!("c.{}", quote(c))).collect();
-        let not_null: Vec<String> = selected.iter().map(|c| format!("{c} IS NOT NULL")).collect();
+        let not_null: Vec<String> = selected
+            .iter()
+            .map(|c| format!("{c} IS NOT NULL"))
+            .collect();
         let matches: Vec<String> = keys
             .iter()
             .zip(&selected)
@@ -177,10 +180,12 @@ pub(crate) fn foreign_keys(
                 let Cell(v) = row.try_get(i + 1).map_err(err)?;
                 values.push((c.clone(), shown(&v)));
             }
-            found
-                .entry(table.clone())
-                .or_default()
-                .push((id, columns.clone(), values, parent.clone()));
+            found.entry(table.clone()).or_default().push((
+                id,
+                columns.clone(),
+                values,
+                parent.clone(),
+            ));
         }
     }
     let mut out = ForeignKeys::default();
@@ -233,9 +238,7 @@ pub(crate) fn amcheck(client: &mut Client, url: &Url, quick: bool) -> Result<Eng
         )
         .map_err(err)?
         .is_some();
-    if !installed
-        && let Err(e) = client.batch_execute("CREATE EXTENSION IF NOT EXISTS amcheck")
-    {
+    if !installed && let Err(e) = client.batch_execute("CREATE EXTENSION IF NOT EXISTS amcheck") {
         let why = e
             .as_db_error()
             .map_or_else(|| e.to_string(), |d| d.message().to_owned());

@@ -438,7 +438,6 @@ impl PgStore {
         .map_err(|e| url.driver(&e))?;
         tx.commit().map_err(|e| url.driver(&e))
     }
-
 }
 
 /// The schema, every migration and the version row, in the caller's

@@ -327,16 +327,16 @@ pub const TRAIL: Sql = Sql::each(
     concat!(
         "SELECT at, \"user\", record, id, action, ekind || ':' || ekey, detail FROM (",
         trail!(
-        c: "",
-        signed: "printf('%+d', m.quantity)",
-        waste_qty: "printf('%g', w.quantity_milli / 1000.0)",
-        seal_kg: "printf('%g', s.weight_milli / 1000.0)",
-        temp_value: "printf('%.2f', r.value / 100.0)",
-        temp_min: "printf('%.2f', r.min / 100.0)",
-        temp_max: "printf('%.2f', r.max / 100.0)",
-        import_hash: "lower(hex(sha256))",
-        sds_hash: "lower(hex(r.sha256))",
-    ),
+            c: "",
+            signed: "printf('%+d', m.quantity)",
+            waste_qty: "printf('%g', w.quantity_milli / 1000.0)",
+            seal_kg: "printf('%g', s.weight_milli / 1000.0)",
+            temp_value: "printf('%.2f', r.value / 100.0)",
+            temp_min: "printf('%.2f', r.min / 100.0)",
+            temp_max: "printf('%.2f', r.max / 100.0)",
+            import_hash: "lower(hex(sha256))",
+            sds_hash: "lower(hex(r.sha256))",
+        ),
         ") t\n\
 WHERE (?1 IS NULL OR \"user\" = ?1 COLLATE NOCASE)\n\
   AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR at < ?3)\n\
@@ -347,16 +347,16 @@ ORDER BY at, ord, id"
     concat!(
         "SELECT at, \"user\", record, id, action, ekind || ':' || ekey, detail FROM (",
         trail!(
-        c: " COLLATE \"C\"",
-        signed: "CASE WHEN m.quantity >= 0 THEN '+' ELSE '' END || m.quantity",
-        waste_qty: "trim_scale(w.quantity_milli / 1000.0)",
-        seal_kg: "trim_scale(s.weight_milli / 1000.0)",
-        temp_value: "round(r.value / 100.0, 2)",
-        temp_min: "round(r.min / 100.0, 2)",
-        temp_max: "round(r.max / 100.0, 2)",
-        import_hash: "encode(sha256, 'hex')",
-        sds_hash: "encode(r.sha256, 'hex')",
-    ),
+            c: " COLLATE \"C\"",
+            signed: "CASE WHEN m.quantity >= 0 THEN '+' ELSE '' END || m.quantity",
+            waste_qty: "trim_scale(w.quantity_milli / 1000.0)",
+            seal_kg: "trim_scale(s.weight_milli / 1000.0)",
+            temp_value: "round(r.value / 100.0, 2)",
+            temp_min: "round(r.min / 100.0, 2)",
+            temp_max: "round(r.max / 100.0, 2)",
+            import_hash: "encode(sha256, 'hex')",
+            sds_hash: "encode(r.sha256, 'hex')",
+        ),
         ") t\n\
 WHERE (CAST(?1 AS TEXT) IS NULL OR \"user\" = ?1 COLLATE labstock_nocase)\n\
   AND (CAST(?2 AS TEXT) IS NULL OR at >= ?2) AND (CAST(?3 AS TEXT) IS NULL OR at < ?3)\n\
