@@ -704,6 +704,9 @@ pub enum PgProblem {
     /// Another transaction kept a lock (or a serialization conflict kept
     /// recurring) past the retries: busy, like SQLite's exit 75.
     Busy { detail: String },
+    /// A lock was not granted within the busy timeout (`lock_timeout`,
+    /// set from `--busy-timeout`): reported as SQLite's [`Error::Locked`].
+    LockTimeout,
     /// What the server or the driver reported, in its words.
     Failed { detail: String },
 }
@@ -715,7 +718,7 @@ impl PgProblem {
     pub fn exit_code(&self) -> i32 {
         match self {
             PgProblem::Missing | PgProblem::Empty => 66,
-            PgProblem::Busy { .. } => 75,
+            PgProblem::Busy { .. } | PgProblem::LockTimeout => 75,
             _ => 1,
         }
     }
@@ -729,7 +732,9 @@ impl PgProblem {
             PgProblem::Foreign { .. } => "nothing was changed; point --db (or LABSTOCK_DB) at a labstock database, or at an empty database to `init`".into(),
             PgProblem::TooNew { .. } => "nothing was changed; upgrade labstock to open this database".into(),
             PgProblem::AlreadyInitialised => "nothing was changed; use --db to name another database".into(),
-            PgProblem::Busy { .. } => "try again, or wait longer with --busy-timeout".into(),
+            PgProblem::Busy { .. } | PgProblem::LockTimeout => {
+                "try again, or wait longer with --busy-timeout".into()
+            }
             PgProblem::Failed { .. } => "nothing was written".into(),
         })
     }
@@ -757,6 +762,9 @@ impl std::fmt::Display for PgProblem {
                 f.write_str("a labstock database already exists in it")
             }
             PgProblem::Busy { detail } => write!(f, "busy: {detail}"),
+            PgProblem::LockTimeout => {
+                f.write_str("busy: a lock was not granted within the busy timeout")
+            }
             PgProblem::Failed { detail } => f.write_str(detail),
         }
     }

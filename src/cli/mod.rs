@@ -1033,8 +1033,13 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | report::ReportCommand::Reorder(_)
             | report::ReportCommand::Expiry(_)
             | report::ReportCommand::Usage(_)
-            | report::ReportCommand::Acceptance(_),
+            | report::ReportCommand::Acceptance(_)
+            | report::ReportCommand::Registers(
+                report_waste::ReportCommand::Waste(_)
+                | report_waste::ReportCommand::Consignments(_),
+            ),
         )
+        | Command::Waste(_)
         | Command::Location(_)
         | Command::History(_)
         | Command::Order(_)

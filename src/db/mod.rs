@@ -399,7 +399,25 @@ impl Store {
                 tx.commit()?;
                 Ok(out)
             }
-            Engine::Postgres(pg) => pg.get_mut().transact(&mut work),
+            Engine::Postgres(pg) => pg
+                .get_mut()
+                .transact(&mut work)
+                .map_err(|e| self.lock_timeout_as_locked(e)),
+        }
+    }
+
+    /// A PostgreSQL lock not granted within the busy timeout is the same
+    /// error as SQLite's busy database: exit 75, HTTP 503, same words.
+    fn lock_timeout_as_locked(&self, e: Error) -> Error {
+        match e {
+            Error::Postgres {
+                problem: crate::error::PgProblem::LockTimeout,
+                ..
+            } => Error::Locked {
+                path: Some(self.path.clone()),
+                waited: Some(self.busy_timeout),
+            },
+            other => other,
         }
     }
 
@@ -435,7 +453,8 @@ impl Store {
 
     /// Open a labstock database on PostgreSQL (SPEC §12).
     pub fn open_postgres(url: &crate::store::postgres::Url, options: OpenOptions) -> Result<Store> {
-        let pg = crate::store::postgres::PgStore::open(url)?;
+        let pg =
+            crate::store::postgres::PgStore::open(&url.with_lock_timeout(options.busy_timeout))?;
         Ok(Store {
             engine: Engine::Postgres(std::cell::RefCell::new(pg)),
             path: PathBuf::from(url.to_string()),

@@ -36,8 +36,10 @@
 //! sites, the bin card, lot statuses and `lot list`, `item find` and
 //! `lot find`; orders, the reorder list and per-location levels, reagent
 //! acceptance and stocktakes; accounts, labels, safety data sheets, the
-//! exports and `backup`; `check` (the same proofs on both engines, then
-//! each engine's own checks: `sqlite/check.rs`, `postgres/check.rs`) and
+//! exports and `backup`; the hazardous-waste register (streams, records
+//! and corrections, containers, consignments, its reports, and the record
+//! `dispose` writes); `check` (the same proofs on both engines, then each
+//! engine's own checks: `sqlite/check.rs`, `postgres/check.rs`) and
 //! `audit`. Every other command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!

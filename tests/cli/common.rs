@@ -201,6 +201,26 @@ impl Drop for PgDb {
     }
 }
 
+/// A lock held as another writer would ([`Lab::hold_write_lock`]),
+/// released when dropped.
+pub(crate) enum WriteLock {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        match self {
+            WriteLock::Sqlite(conn) => {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            WriteLock::Postgres(client) => {
+                let _ = client.batch_execute("ROLLBACK");
+            }
+        }
+    }
+}
+
 /// A scratch lab with its own database.
 pub(crate) struct Lab {
     /// Its PostgreSQL database when the suite runs on PostgreSQL (dropped
@@ -355,6 +375,28 @@ impl Lab {
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .expect("busy timeout");
         conn
+    }
+
+    /// Hold the lock every write of a movement needs, as another process
+    /// writing would, until the guard is dropped: SQLite's write lock
+    /// (`BEGIN IMMEDIATE`), or on PostgreSQL a transaction holding the
+    /// ledger table in EXCLUSIVE mode (reads go on; inserts wait).
+    pub(crate) fn hold_write_lock(&self) -> WriteLock {
+        match &self.pg {
+            Some(pg) => {
+                let mut client = pg.client();
+                client
+                    .batch_execute("BEGIN; LOCK TABLE movements IN EXCLUSIVE MODE")
+                    .expect("lock the ledger");
+                WriteLock::Postgres(client)
+            }
+            None => {
+                let conn = self.raw();
+                conn.execute_batch("BEGIN IMMEDIATE")
+                    .expect("take the write lock");
+                WriteLock::Sqlite(conn)
+            }
+        }
     }
 
     /// The rows of `table`, on either engine.

@@ -789,16 +789,20 @@ fn usage_errors_exit_2_and_help_lists_exit_codes() {
 
 #[test]
 fn a_write_blocked_by_another_process_past_the_busy_timeout_exits_75() {
-    crate::common::sqlite_file_test("it holds SQLite's write lock");
     let lab = stocked_lab();
-    let holder = rusqlite::Connection::open(&lab.db).unwrap();
-    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let before = lab.db_bytes();
+    let holder = lab.hold_write_lock();
     // A short timeout: the default (60 s) waits out a long import.
     let err = lab.fails(&["receive", "GLV-NIT-M", "1", "--busy-timeout", "1s"], 75);
-    assert!(err.contains("locked"), "{err}");
-    // Readers are not blocked by a writer (WAL).
+    assert!(
+        err.contains("is busy: it is locked by another process"),
+        "{err}"
+    );
+    assert!(err.contains("within 1 s"), "{err}");
+    // Readers are not blocked by a writer (SQLite: WAL).
     lab.ok(&["stock"]);
-    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert_eq!(lab.db_bytes(), before);
     lab.ok(&["receive", "GLV-NIT-M", "1"]);
 }
 

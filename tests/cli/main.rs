@@ -26,6 +26,7 @@ mod pg_catalogue;
 mod pg_check;
 mod pg_orders;
 mod pg_plans;
+mod pg_waste;
 mod plans;
 mod postgres;
 mod prepare;

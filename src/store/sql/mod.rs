@@ -25,3 +25,4 @@ pub mod settings;
 pub mod sites;
 pub mod stocktake;
 pub mod temperature;
+pub mod waste;
