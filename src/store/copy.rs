@@ -365,7 +365,8 @@ fn on_seam<T>(
     work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
 ) -> Result<T> {
     let savepoint = tx.transaction().map_err(|e| url.driver(&e))?;
-    let conn = pg::conn::PgConn::new(savepoint, url);
+    let prepared = pg::conn::Prepared::default();
+    let conn = pg::conn::PgConn::new(savepoint, url, &prepared);
     work(crate::store::Conn::new(&conn))
 }
 
