@@ -327,9 +327,6 @@ pub(crate) fn act_on_lot<'c>(
 ) -> Result<LotState> {
     let tx = tx.into();
     {
-        // Writers of lot events take turns on PostgreSQL (the chain's
-        // lock), so the status checked here is the one this changes.
-        tx.lock_chain(&chain::LOT_EVENTS)?;
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         let item = find_item(tx, item)?;
         let mut current = existing_lot(tx, &item, lot)?;
@@ -460,8 +457,7 @@ fn date_or(text: Option<&str>, none: &str) -> String {
 /// record says, a status or opening other than its events replay to.
 /// Each message says what the records say, what the row says, and the
 /// command that shows the records.
-pub(crate) fn lots_disagreeing<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<String>> {
-    let conn = conn.into();
+pub(crate) fn lots_disagreeing(conn: Conn<'_>) -> Result<Vec<String>> {
     // The events of every lot, replayed in recording order.
     let mut derived: HashMap<i64, LotAsOf> = HashMap::new();
     conn.for_each(&sql::ALL_LOT_EVENTS, args![], |r| {
@@ -485,7 +481,7 @@ pub(crate) fn lots_disagreeing<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<Stri
     // Every lot's acceptance records, replayed to now.
     let accepted = acceptance::records_by_lot(conn, None)?;
     let mut problems = Vec::new();
-    conn.for_each(&sql::ALL_LOTS, args![], |r| {
+    conn.for_each(&sql::ALL_LOTS_TO_PROVE, args![], |r| {
         let (id, item_id, code): (i64, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let (lot, expiry): (String, Option<String>) = (r.get(3)?, r.get(4)?);
         let (status, opened): (String, Option<String>) = (r.get(5)?, r.get(6)?);

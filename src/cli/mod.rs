@@ -1019,6 +1019,8 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Dispose(_)
         | Command::Reverse(_)
         | Command::Stock(_)
+        | Command::Check(_)
+        | Command::Audit(_)
         | Command::Config(_)
         | Command::Export(_)
         | Command::Backup(_)

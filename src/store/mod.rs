@@ -42,8 +42,9 @@
 //! `trace`; storage temperatures (readings, excursions and their kept
 //! lots, decisions, monitoring ranges, both reports); the equipment
 //! register and its calibration (`equipment …`, `calibrate`, `report
-//! calibration-due`, and `check`'s proofs of the register). Every other
-//! command refuses a PostgreSQL database with
+//! calibration-due`); `check` (the same proofs on both engines, then each
+//! engine's own checks: `sqlite/check.rs`, `postgres/check.rs`) and
+//! `audit`. Every other command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL

@@ -24,6 +24,7 @@ mod opening;
 mod orders;
 mod pg_calibration;
 mod pg_catalogue;
+mod pg_check;
 mod pg_orders;
 mod pg_plans;
 mod pg_prepare;

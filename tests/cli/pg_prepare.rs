@@ -485,7 +485,7 @@ fn pg_the_proofs_of_batches_and_lots_read_the_same_rows() {
         ("components", &prepare::COMPONENTS_DISAGREEING),
         ("lot events", &lots::ALL_LOT_EVENTS),
         ("lot creations", &lots::ALL_LOT_CREATIONS),
-        ("lots", &lots::ALL_LOTS),
+        ("lots", &lots::ALL_LOTS_TO_PROVE),
     ];
     let compare = |tampered: bool| {
         let sqlite = lab.raw();

@@ -463,11 +463,7 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     };
     let lab = Lab::empty();
     lab.ok(&["--db", &db.url, "init"]);
-    for (args, command) in [
-        (vec!["audit"], "audit"),
-        (vec!["equipment", "list"], "equipment list"),
-        (vec!["check"], "check"),
-    ] {
+    for (args, command) in [(vec!["import", "items", "items.csv"], "import")] {
         let mut full = vec!["--db", db.url.as_str()];
         full.extend(args.iter().copied());
         let err = lab.fails(&full, 1);
@@ -483,12 +479,12 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let out = lab
         .cmd()
         .env("LABSTOCK_DB", &db.url)
-        .args(["check"])
+        .args(["trace", "X", "L"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("`labstock check` does not yet run on PostgreSQL"),
+        stderr(&out).contains("`labstock trace` does not yet run on PostgreSQL"),
         "{}",
         stderr(&out)
     );

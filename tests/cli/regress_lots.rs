@@ -83,7 +83,9 @@ fn lots(lab: &Lab, item: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn defect_06_check_catches_tampered_lot() {
-    crate::common::sqlite_file_test("it tampers through a raw SQLite connection");
+    crate::common::sqlite_file_test(
+        "it tampers through a raw SQLite connection (on PostgreSQL: pg_check::)",
+    );
     let lab = reagent_lab();
     lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC failure"]);
     lab.ok(&["check"]);
@@ -108,7 +110,9 @@ fn defect_06_check_catches_tampered_lot() {
 
 #[test]
 fn defect_06_check_catches_a_tampered_opening_and_lot_number() {
-    crate::common::sqlite_file_test("it tampers through a raw SQLite connection");
+    crate::common::sqlite_file_test(
+        "it tampers through a raw SQLite connection (on PostgreSQL: pg_check::)",
+    );
     let lab = reagent_lab();
     lab.ok(&["lot", "open", "RGT", "L-1", "2", "--date", "2026-11-10"]);
     lab.ok(&["check"]);
@@ -323,7 +327,6 @@ fn defect_08_bad_input_exits_65_and_writes_nothing() {
 
 #[test]
 fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
-    crate::common::sqlite_file_test("it calls the library on a raw SQLite connection");
     let mut lab = reagent_lab();
     lab.now = "2026-11-10T10:00:00Z".into();
     lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC"]);

@@ -7,8 +7,10 @@
 
 pub mod acceptance;
 pub mod accounts;
+pub mod audit;
 pub mod calibration;
 pub mod catalogue;
+pub mod check;
 pub mod export;
 pub mod find;
 pub mod history;
