@@ -336,6 +336,6 @@ impl Store {
 
     /// [`chain::change_marks`]: equal marks, the same data.
     pub fn change_marks(&self) -> Result<Vec<i64>> {
-        chain::change_marks(self.sqlite()?)
+        self.read(chain::change_marks)
     }
 }

@@ -21,6 +21,7 @@
 //! head hashes (`labstock audit --heads`; `check` names the ledger's) are
 //! written down outside the database, e.g. in the lab's weekly sign-off.
 
+use crate::store::sql::marks::MARKS;
 use crate::store::{Cell, Conn, Sql, ToCell};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, ToSql};
@@ -638,23 +639,14 @@ pub fn heads(conn: &Connection) -> Result<Vec<Head>> {
 /// one (items, locations, lots, orders, equipment). Equal marks mean the
 /// same data, so a summary computed for them may be reused (the server's
 /// dashboard). One index probe each.
-pub fn change_marks(conn: &Connection) -> Result<Vec<i64>> {
-    let mut out = Vec::with_capacity(TABLES.len() + 5);
+pub fn change_marks(conn: Conn<'_>) -> Result<Vec<i64>> {
+    let mut out = Vec::with_capacity(TABLES.len() + MARKS.len());
     for table in TABLES {
-        let last: Option<i64> = conn
-            .prepare_cached(table.last)?
-            .query_row([], |r| r.get(0))
-            .optional()?;
+        let last = conn.query_opt(&Sql::both(table.last), crate::args![], |r| r.get::<i64>(0))?;
         out.push(last.unwrap_or(0));
     }
-    for sql in [
-        "SELECT max(id) FROM items",
-        "SELECT max(id) FROM locations",
-        "SELECT max(id) FROM lots",
-        "SELECT max(id) FROM orders",
-        "SELECT max(id) FROM equipment",
-    ] {
-        let last: Option<i64> = conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?;
+    for sql in MARKS {
+        let last = conn.query_one(&sql, crate::args![], |r| r.get::<Option<i64>>(0))?;
         out.push(last.unwrap_or(0));
     }
     Ok(out)

@@ -704,17 +704,21 @@ pub enum PgProblem {
     /// Another transaction kept a lock (or a serialization conflict kept
     /// recurring) past the retries: busy, like SQLite's exit 75.
     Busy { detail: String },
+    /// A lock was not granted within the busy timeout (`lock_timeout`,
+    /// set from `--busy-timeout`): reported as SQLite's [`Error::Locked`].
+    LockTimeout,
     /// What the server or the driver reported, in its words.
     Failed { detail: String },
 }
 
 impl PgProblem {
-    /// 66 for a missing database (like a missing SQLite file), 75 busy,
-    /// 1 for everything else (SPEC §8, issue 15 "Bad input").
+    /// 66 for a missing database, or one holding no labstock database yet
+    /// (like a missing SQLite file: `init` makes it), 75 busy, 1 for
+    /// everything else (SPEC §8, issue 15 "Bad input").
     pub fn exit_code(&self) -> i32 {
         match self {
-            PgProblem::Missing => 66,
-            PgProblem::Busy { .. } => 75,
+            PgProblem::Missing | PgProblem::Empty => 66,
+            PgProblem::Busy { .. } | PgProblem::LockTimeout => 75,
             _ => 1,
         }
     }
@@ -728,7 +732,9 @@ impl PgProblem {
             PgProblem::Foreign { .. } => "nothing was changed; point --db (or LABSTOCK_DB) at a labstock database, or at an empty database to `init`".into(),
             PgProblem::TooNew { .. } => "nothing was changed; upgrade labstock to open this database".into(),
             PgProblem::AlreadyInitialised => "nothing was changed; use --db to name another database".into(),
-            PgProblem::Busy { .. } => "try again, or wait longer with --busy-timeout".into(),
+            PgProblem::Busy { .. } | PgProblem::LockTimeout => {
+                "try again, or wait longer with --busy-timeout".into()
+            }
             PgProblem::Failed { .. } => "nothing was written".into(),
         })
     }
@@ -752,8 +758,13 @@ impl std::fmt::Display for PgProblem {
                 f,
                 "labstock schema version {found}, newer than this labstock understands ({supported})"
             ),
-            PgProblem::AlreadyInitialised => f.write_str("it already holds a labstock database"),
+            PgProblem::AlreadyInitialised => {
+                f.write_str("a labstock database already exists in it")
+            }
             PgProblem::Busy { detail } => write!(f, "busy: {detail}"),
+            PgProblem::LockTimeout => {
+                f.write_str("busy: a lock was not granted within the busy timeout")
+            }
             PgProblem::Failed { detail } => f.write_str(detail),
         }
     }

@@ -1680,7 +1680,7 @@ fn dispose(
     )?;
     let stream = if req.write_waste {
         match non_empty(req.waste_stream.as_ref()).or(item.waste_stream.as_deref()) {
-            Some(code) => Some(waste::find_stream(conn.sqlite()?, code)?),
+            Some(code) => Some(waste::find_stream(conn, code)?),
             // Hazard text or GHS data (SPEC §2 `dispose`, §16).
             None if item.is_hazardous() => {
                 return Err(Error::missing(
@@ -1733,7 +1733,7 @@ fn dispose(
                 item.code, item.name
             );
             Some(waste::record_disposal(
-                conn.sqlite()?,
+                conn,
                 &waste::DisposalRecord {
                     date: &lk.lab_date(conn, req.at.get())?.to_string(),
                     stream: &stream.code,

@@ -71,7 +71,64 @@ pub fn export(store: &Store, kind: crate::export::Kind, out: &mut dyn Write) -> 
 }
 
 pub fn build_demo(path: &Path, now: DateTime<Utc>, user: &str) -> Result<(Store, DemoLoad)> {
-    let mut store = Store::init(path, &stamp(now), user)?;
-    let load = crate::demo::load(&mut store, now, user)?;
+    let url = match crate::store::Db::from_arg(path)? {
+        crate::store::Db::Sqlite(_) => {
+            let mut store = Store::init(path, &stamp(now), user)?;
+            let load = crate::demo::load(&mut store, now, user)?;
+            return Ok((store, load));
+        }
+        crate::store::Db::Postgres(url) => url,
+    };
+    // On PostgreSQL the demo lab is built in a scratch SQLite file and
+    // copied whole (`copy --to`: ids, times and chains kept, verified),
+    // so both engines hold the very same demo; the target must be empty.
+    let scratch = ScratchFile::new();
+    let load = {
+        let mut store = Store::init(&scratch.0, &stamp(now), user)?;
+        crate::demo::load(&mut store, now, user)?
+    };
+    let copied = crate::store::copy::copy(
+        &crate::store::Db::Sqlite(scratch.0.clone()),
+        &crate::store::Db::Postgres(url.clone()),
+        crate::db::OpenOptions::default(),
+    )?;
+    if !copied.problems.is_empty() {
+        return Err(crate::Error::CopyFailed {
+            target: copied.target,
+            detail: copied.problems.join("; "),
+        });
+    }
+    let store = Store::open_postgres(&url, crate::db::OpenOptions::default())?;
     Ok((store, load))
+}
+
+/// A SQLite file of this process's own in the temporary directory,
+/// removed (with its sidecars) when dropped.
+struct ScratchFile(std::path::PathBuf);
+
+impl ScratchFile {
+    fn new() -> ScratchFile {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path =
+            std::env::temp_dir().join(format!("labstock-demo-{}-{nanos}.db", std::process::id()));
+        let scratch = ScratchFile(path);
+        scratch.remove();
+        scratch
+    }
+
+    fn remove(&self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+impl Drop for ScratchFile {
+    fn drop(&mut self) {
+        self.remove();
+    }
 }

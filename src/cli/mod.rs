@@ -1031,12 +1031,19 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | report::ReportCommand::Reorder(_)
             | report::ReportCommand::Expiry(_)
             | report::ReportCommand::Usage(_)
-            | report::ReportCommand::Acceptance(_),
+            | report::ReportCommand::Acceptance(_)
+            | report::ReportCommand::Registers(
+                report_waste::ReportCommand::Waste(_)
+                | report_waste::ReportCommand::Consignments(_),
+            ),
         )
+        | Command::Waste(_)
         | Command::Location(_)
         | Command::History(_)
         | Command::Order(_)
         | Command::Stocktake(_)
+        | Command::Serve(_)
+        | Command::Demo
         | Command::Lot(
             lot::LotCommand::Find { .. }
             | lot::LotCommand::Quarantine { .. }

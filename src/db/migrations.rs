@@ -77,6 +77,13 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "excursion_lots: the lots held during each ended excursion, kept",
         run: excursion_lots,
     },
+    Migration {
+        name: "nocase: NOCASE indexes rebuilt for case folding of every Unicode letter",
+        // Indexes built under SQLite's ASCII-only NOCASE may order
+        // non-ASCII codes differently from labstock's NOCASE (every
+        // connection's since this version): rebuilt once.
+        run: |tx| sql(tx, "REINDEX NOCASE;"),
+    },
 ];
 
 /// The lots held during each ended excursion, kept (maintained state, see

@@ -343,8 +343,10 @@ impl Store {
     /// Bound this connection's page cache to `kib` KiB (SQLite's
     /// `cache_size`; a long-running server keeps several connections).
     pub fn limit_page_cache(&self, kib: i64) -> Result<()> {
-        self.sqlite()?
-            .pragma_update(None, "cache_size", -kib.abs())?;
+        // PostgreSQL's buffers are the server's, not this process's.
+        if let Engine::Sqlite(conn) = &self.engine {
+            conn.pragma_update(None, "cache_size", -kib.abs())?;
+        }
         Ok(())
     }
 
@@ -386,7 +388,25 @@ impl Store {
                 tx.commit()?;
                 Ok(out)
             }
-            Engine::Postgres(pg) => pg.get_mut().transact(&mut work),
+            Engine::Postgres(pg) => pg
+                .get_mut()
+                .transact(&mut work)
+                .map_err(|e| self.lock_timeout_as_locked(e)),
+        }
+    }
+
+    /// A PostgreSQL lock not granted within the busy timeout is the same
+    /// error as SQLite's busy database: exit 75, HTTP 503, same words.
+    fn lock_timeout_as_locked(&self, e: Error) -> Error {
+        match e {
+            Error::Postgres {
+                problem: crate::error::PgProblem::LockTimeout,
+                ..
+            } => Error::Locked {
+                path: Some(self.path.clone()),
+                waited: Some(self.busy_timeout),
+            },
+            other => other,
         }
     }
 
@@ -422,7 +442,8 @@ impl Store {
 
     /// Open a labstock database on PostgreSQL (SPEC §12).
     pub fn open_postgres(url: &crate::store::postgres::Url, options: OpenOptions) -> Result<Store> {
-        let pg = crate::store::postgres::PgStore::open(url)?;
+        let pg =
+            crate::store::postgres::PgStore::open(&url.with_lock_timeout(options.busy_timeout))?;
         Ok(Store {
             engine: Engine::Postgres(std::cell::RefCell::new(pg)),
             path: PathBuf::from(url.to_string()),
@@ -501,6 +522,7 @@ impl Store {
     /// per cent on a full scan).
     fn configure(&mut self) -> Result<()> {
         let conn = self.sqlite()?;
+        crate::store::sqlite::register_nocase(conn)?;
         conn.busy_timeout(self.busy_timeout)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "cell_size_check", true)?;

@@ -36,7 +36,9 @@
 //! sites, the bin card, lot statuses and `lot list`, `item find` and
 //! `lot find`; orders, the reorder list and per-location levels, reagent
 //! acceptance and stocktakes; accounts, labels, safety data sheets, the
-//! exports and `backup`. Every other command refuses a PostgreSQL database with
+//! exports and `backup`; the hazardous-waste register (streams, records
+//! and corrections, containers, consignments, its reports, and the record
+//! `dispose` writes). Every other command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL

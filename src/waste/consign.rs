@@ -12,15 +12,16 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::containers::{not_future, require_container};
-use super::{Quantity, WasteUnit, bad_note, note_format};
+use super::{Quantity, WasteUnit, bad_note, lock_register, note_format, sql};
+use crate::args;
 use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::model::stamp;
+use crate::store::Conn;
 
 /// A collection to record.
 #[derive(Debug, Clone, Default)]
@@ -67,19 +68,10 @@ struct LooseRecord {
     container: Option<(i64, String, bool)>,
 }
 
-fn loose_record(conn: &Connection, id: i64) -> Result<LooseRecord> {
-    conn.prepare_cached(
-        "SELECT r.stream, s.hazardous, r.date, r.quantity_milli, r.consignment_note, \
-         (SELECT x.id FROM waste_records x WHERE x.corrects = r.id), k.note, \
-         c.id, c.code, EXISTS (SELECT 1 FROM waste_consignment_containers cc WHERE cc.container_id = c.id) \
-         FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
-         LEFT JOIN waste_consignment_records l ON l.record_id = r.id \
-         LEFT JOIN waste_consignments k ON k.id = l.consignment_id \
-         LEFT JOIN waste_containers c ON c.id = r.container_id WHERE r.id = ?1",
-    )?
-    .query_row([id], |r| {
-        let container = match (r.get::<_, Option<i64>>(7)?, r.get::<_, Option<String>>(8)?) {
-            (Some(cid), Some(code)) => Some((cid, code, r.get::<_, bool>(9)?)),
+fn loose_record(conn: Conn<'_>, id: i64) -> Result<LooseRecord> {
+    conn.query_opt(&sql::LOOSE_RECORD, args![id], |r| {
+        let container = match (r.get::<Option<i64>>(7)?, r.get::<Option<String>>(8)?) {
+            (Some(cid), Some(code)) => Some((cid, code, r.get::<bool>(9)?)),
             _ => None,
         };
         Ok(LooseRecord {
@@ -92,8 +84,7 @@ fn loose_record(conn: &Connection, id: i64) -> Result<LooseRecord> {
             consigned_on: r.get(6)?,
             container,
         })
-    })
-    .optional()?
+    })?
     .ok_or_else(|| Error::NotFound {
         entity: "waste record",
         key: id.to_string(),
@@ -102,7 +93,7 @@ fn loose_record(conn: &Connection, id: i64) -> Result<LooseRecord> {
     })
 }
 
-fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Result<Consigned> {
+fn consign(conn: Conn<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Result<Consigned> {
     let note = req.note.trim();
     if note.is_empty() {
         return Err(Error::missing(
@@ -126,13 +117,11 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
     not_future(
         "collection date",
         req.collected_on,
-        crate::clock::lab_date(now, crate::settings::lab_zone(tx)?),
+        crate::clock::lab_date(now, crate::settings::lab_zone(conn)?),
     )?;
     let collected = req.collected_on.to_string();
-    let existing: Option<String> = tx
-        .prepare_cached("SELECT note FROM waste_consignments WHERE note = ?1")?
-        .query_row([note], |r| r.get(0))
-        .optional()?;
+    let existing: Option<String> =
+        conn.query_opt(&sql::CONSIGNMENT_NOTE, args![note], |r| r.get(0))?;
     if let Some(existing) = existing {
         return Err(Error::AlreadyExists {
             entity: "consignment note",
@@ -145,7 +134,7 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
     let mut streams: Vec<(String, bool)> = Vec::new();
     let mut container_ids: Vec<(i64, String)> = Vec::new();
     for code in &req.containers {
-        let c = require_container(tx, code)?;
+        let c = require_container(conn, code)?;
         if container_ids.iter().any(|(id, _)| *id == c.id) {
             return Err(Error::invalid(
                 "container",
@@ -183,7 +172,7 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
                 "named twice in one consignment",
             ));
         }
-        let r = loose_record(tx, id)?;
+        let r = loose_record(conn, id)?;
         if let Some(by) = r.corrected_by {
             return Err(Error::Refused(Refusal::ConsignCorrectedRecord { id, by }));
         }
@@ -233,37 +222,29 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
     // Records already in the consigned containers go with them; one whose
     // own note differs from this consignment's is a contradiction.
     let mut in_containers: Vec<i64> = Vec::new();
-    {
-        let mut stmt = tx.prepare_cached(
-            "SELECT r.id, r.consignment_note FROM waste_records r WHERE r.container_id = ?1 \
-             AND NOT EXISTS (SELECT 1 FROM waste_consignment_records l WHERE l.record_id = r.id) ORDER BY r.id",
-        )?;
-        for (cid, code) in &container_ids {
-            let rows = stmt
-                .query_map([cid], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            for (rid, own) in rows {
-                if let Some(own) = own
-                    && !own.eq_ignore_ascii_case(note)
-                {
-                    return Err(Error::Refused(Refusal::ContainerRecordNote {
-                        id: rid,
-                        container: code.clone(),
-                        own: own.clone(),
-                        note: note.to_owned(),
-                    }));
-                }
-                in_containers.push(rid);
+    for (cid, code) in &container_ids {
+        let rows = conn.query_all(&sql::UNCONSIGNED_IN_CONTAINER, args![cid], |r| {
+            Ok((r.get::<i64>(0)?, r.get::<Option<String>>(1)?))
+        })?;
+        for (rid, own) in rows {
+            if let Some(own) = own
+                && !own.eq_ignore_ascii_case(note)
+            {
+                return Err(Error::Refused(Refusal::ContainerRecordNote {
+                    id: rid,
+                    container: code.clone(),
+                    own: own.clone(),
+                    note: note.to_owned(),
+                }));
             }
+            in_containers.push(rid);
         }
     }
 
-    let id = chain::append(
-        tx,
+    let id = chain::append_cells(
+        conn,
         &chain::WASTE_CONSIGNMENTS,
-        params![
+        args![
             note,
             carrier,
             req.carrier_registration
@@ -280,10 +261,10 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
         ],
     )?;
     for (cid, _) in &container_ids {
-        chain::append(tx, &chain::WASTE_CONSIGNMENT_CONTAINERS, params![cid, id])?;
+        chain::append_cells(conn, &chain::WASTE_CONSIGNMENT_CONTAINERS, args![cid, id])?;
     }
     for rid in record_ids.iter().chain(&in_containers) {
-        chain::append(tx, &chain::WASTE_CONSIGNMENT_RECORDS, params![rid, id])?;
+        chain::append_cells(conn, &chain::WASTE_CONSIGNMENT_RECORDS, args![rid, id])?;
     }
     let mut all: Vec<i64> = record_ids.into_iter().chain(in_containers).collect();
     all.sort_unstable();
@@ -292,32 +273,22 @@ fn consign(tx: &Transaction<'_>, req: &ConsignRequest, now: DateTime<Utc>) -> Re
         note: note.to_owned(),
         collected_on: collected,
         containers: container_ids.into_iter().map(|(_, code)| code).collect(),
-        streams: consigned_streams(tx, id)?,
+        streams: consigned_streams(conn, id)?,
         records: all,
     })
 }
 
 /// Totals by stream and unit of the live records of one consignment.
-fn consigned_streams(conn: &Connection, id: i64) -> Result<Vec<ConsignedStream>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT r.stream, r.unit, r.quantity_milli FROM waste_consignment_records l \
-         JOIN waste_records r ON r.id = l.record_id WHERE l.consignment_id = ?1 AND r.quantity_milli > 0 \
-         AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)",
-    )?;
+fn consigned_streams(conn: Conn<'_>, id: i64) -> Result<Vec<ConsignedStream>> {
     let mut totals: BTreeMap<(String, WasteUnit), (i64, i64)> = BTreeMap::new();
-    let rows = stmt.query_map([id], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            WasteUnit::from_db(&r.get::<_, String>(1)?),
-            r.get::<_, i64>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (stream, unit, milli) = row?;
-        let t = totals.entry((stream, unit)).or_default();
-        t.0 += milli;
+    conn.for_each(&sql::CONSIGNED_RECORDS, args![id], |r| {
+        let t = totals
+            .entry((r.get(0)?, WasteUnit::from_db(&r.get::<String>(1)?)))
+            .or_default();
+        t.0 += r.get::<i64>(2)?;
         t.1 += 1;
-    }
+        Ok(())
+    })?;
     Ok(totals
         .into_iter()
         .map(|((stream, unit), (milli, records))| ConsignedStream {
@@ -332,9 +303,9 @@ fn consigned_streams(conn: &Connection, id: i64) -> Result<Vec<ConsignedStream>>
 impl Store {
     /// Record a collection (`waste consign`) as one transaction.
     pub fn consign_waste(&mut self, req: &ConsignRequest, now: DateTime<Utc>) -> Result<Consigned> {
-        let tx = self.write()?;
-        let done = consign(&tx, req, now)?;
-        tx.commit()?;
-        Ok(done)
+        self.transact(|conn| {
+            lock_register(conn)?;
+            consign(conn, req, now)
+        })
     }
 }

@@ -11,17 +11,18 @@
 //! container that leaves the lab.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::register::{Insert, RecordOrigin, insert_record};
-use super::{Quantity, WasteStream, WasteUnit, find_stream};
+use super::{Quantity, WasteStream, WasteUnit, find_stream, lock_register, sql};
+use crate::args;
 use crate::catalogue::find_location;
 use crate::chain;
 use crate::db::{Store, closest};
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::DEFAULT_LOCATION;
 use crate::model::stamp;
+use crate::store::{Conn, Row};
 
 /// A request to open a container.
 #[derive(Debug, Clone)]
@@ -62,16 +63,8 @@ impl ContainerState {
     }
 }
 
-const CONTAINER_SELECT: &str = "SELECT c.id, c.code, c.stream, s.hazardous, c.type, l.code, c.opened_on, \
-     z.sealed_on, z.weight_milli, k.id, k.note \
-     FROM waste_containers c JOIN waste_streams s ON s.code = c.stream \
-     JOIN locations l ON l.id = c.location_id \
-     LEFT JOIN waste_container_seals z ON z.container_id = c.id \
-     LEFT JOIN waste_consignment_containers cc ON cc.container_id = c.id \
-     LEFT JOIN waste_consignments k ON k.id = cc.consignment_id";
-
-fn container_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContainerState> {
-    let consignment = match (r.get::<_, Option<i64>>(9)?, r.get::<_, Option<String>>(10)?) {
+fn container_of(r: &Row<'_>) -> Result<ContainerState> {
+    let consignment = match (r.get::<Option<i64>>(9)?, r.get::<Option<String>>(10)?) {
         (Some(id), Some(note)) => Some((id, note)),
         _ => None,
     };
@@ -84,28 +77,22 @@ fn container_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContainerState>
         location: r.get(5)?,
         opened_on: r.get(6)?,
         sealed_on: r.get(7)?,
-        weight: r.get::<_, Option<i64>>(8)?.map(Quantity),
+        weight: r.get::<Option<i64>>(8)?.map(Quantity),
         consignment,
     })
 }
 
 /// The registered container with this id (case-insensitive), if any.
-pub(crate) fn find_container(conn: &Connection, code: &str) -> Result<Option<ContainerState>> {
-    Ok(conn
-        .prepare_cached(&format!("{CONTAINER_SELECT} WHERE c.code = ?1"))?
-        .query_row([code.trim()], container_from_row)
-        .optional()?)
+pub(crate) fn find_container(conn: Conn<'_>, code: &str) -> Result<Option<ContainerState>> {
+    conn.query_opt(&sql::CONTAINER_BY_CODE, args![code.trim()], container_of)
 }
 
 /// The registered container with this id; unknown ids suggest the closest.
-pub(crate) fn require_container(conn: &Connection, code: &str) -> Result<ContainerState> {
+pub(crate) fn require_container(conn: Conn<'_>, code: &str) -> Result<ContainerState> {
     if let Some(c) = find_container(conn, code)? {
         return Ok(c);
     }
-    let mut stmt = conn.prepare_cached("SELECT code FROM waste_containers")?;
-    let known = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let known = conn.query_all(&sql::CONTAINER_CODES, args![], |r| r.get::<String>(0))?;
     Err(Error::NotFound {
         entity: "waste container",
         key: code.to_owned(),
@@ -116,13 +103,8 @@ pub(crate) fn require_container(conn: &Connection, code: &str) -> Result<Contain
 
 /// Number of records in a container that still count (not corrected, not
 /// withdrawn).
-pub(crate) fn live_records_in(conn: &Connection, container_id: i64) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT count(*) FROM waste_records r WHERE r.container_id = ?1 AND r.quantity_milli > 0 \
-             AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)",
-        )?
-        .query_row([container_id], |r| r.get(0))?)
+pub(crate) fn live_records_in(conn: Conn<'_>, container_id: i64) -> Result<i64> {
+    conn.query_one(&sql::LIVE_RECORDS_IN, args![container_id], |r| r.get(0))
 }
 
 /// A date a user gave must not be after today (UTC).
@@ -137,7 +119,7 @@ pub(crate) fn not_future(what: &str, date: NaiveDate, today: NaiveDate) -> Resul
     Ok(())
 }
 
-fn open(tx: &Transaction<'_>, req: &OpenContainer, now: DateTime<Utc>) -> Result<ContainerState> {
+fn open(conn: Conn<'_>, req: &OpenContainer, now: DateTime<Utc>) -> Result<ContainerState> {
     let code = req.code.trim();
     if code.is_empty() {
         return Err(Error::missing(
@@ -148,26 +130,26 @@ fn open(tx: &Transaction<'_>, req: &OpenContainer, now: DateTime<Utc>) -> Result
     not_future(
         "date",
         req.date,
-        crate::clock::lab_date(now, crate::settings::lab_zone(tx)?),
+        crate::clock::lab_date(now, crate::settings::lab_zone(conn)?),
     )?;
-    if let Some(existing) = find_container(tx, code)? {
+    if let Some(existing) = find_container(conn, code)? {
         return Err(Error::AlreadyExists {
             entity: "waste container",
             key: existing.code,
             within: None,
         });
     }
-    let stream: WasteStream = find_stream(tx, &req.stream)?;
-    let location = find_location(tx, req.location.as_deref().unwrap_or(DEFAULT_LOCATION))?;
+    let stream: WasteStream = find_stream(conn, &req.stream)?;
+    let location = find_location(conn, req.location.as_deref().unwrap_or(DEFAULT_LOCATION))?;
     let container_type = req
         .container_type
         .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty());
-    chain::append(
-        tx,
+    chain::append_cells(
+        conn,
         &chain::WASTE_CONTAINERS,
-        params![
+        args![
             code,
             stream.code,
             container_type,
@@ -177,7 +159,7 @@ fn open(tx: &Transaction<'_>, req: &OpenContainer, now: DateTime<Utc>) -> Result
             stamp(now)
         ],
     )?;
-    require_container(tx, code)
+    require_container(conn, code)
 }
 
 /// What sealing a container did.
@@ -193,14 +175,14 @@ pub struct Sealed {
 }
 
 fn seal(
-    tx: &Transaction<'_>,
+    conn: Conn<'_>,
     code: &str,
     date: NaiveDate,
     weight: Option<Quantity>,
     user: &str,
     now: DateTime<Utc>,
 ) -> Result<Sealed> {
-    let c = require_container(tx, code)?;
+    let c = require_container(conn, code)?;
     if let Some(on) = &c.sealed_on {
         return Err(Error::Refused(Refusal::ContainerAlreadySealed {
             container: c.code.clone(),
@@ -210,7 +192,7 @@ fn seal(
     not_future(
         "seal date",
         date,
-        crate::clock::lab_date(now, crate::settings::lab_zone(tx)?),
+        crate::clock::lab_date(now, crate::settings::lab_zone(conn)?),
     )?;
     if date.to_string() < c.opened_on {
         return Err(Error::invalid(
@@ -220,10 +202,10 @@ fn seal(
         ));
     }
     let recorded_at = stamp(now);
-    chain::append(
-        tx,
+    chain::append_cells(
+        conn,
         &chain::WASTE_CONTAINER_SEALS,
-        params![
+        args![
             c.id,
             date.to_string(),
             weight.map(Quantity::milli),
@@ -231,7 +213,7 @@ fn seal(
             recorded_at
         ],
     )?;
-    let records = live_records_in(tx, c.id)?;
+    let records = live_records_in(conn, c.id)?;
     let record = if records == 0 {
         let (quantity, unit) = match weight {
             Some(w) => (w, WasteUnit::Kg),
@@ -244,7 +226,7 @@ fn seal(
             .unwrap_or_default();
         let notes = format!("container {}{what} sealed", c.code);
         Some(insert_record(
-            tx,
+            conn,
             &Insert {
                 date: &date.to_string(),
                 stream: &c.stream,
@@ -328,11 +310,8 @@ impl ContainerStateFilter {
     }
 }
 
-fn list(conn: &Connection, state: Option<ContainerStateFilter>) -> Result<Vec<ContainerRow>> {
-    let mut stmt = conn.prepare(&format!("{CONTAINER_SELECT} ORDER BY c.opened_on, c.code"))?;
-    let all = stmt
-        .query_map([], container_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+fn list(conn: Conn<'_>, state: Option<ContainerStateFilter>) -> Result<Vec<ContainerRow>> {
+    let all = conn.query_all(&sql::CONTAINERS, args![], container_of)?;
     let mut rows = Vec::new();
     for c in all {
         if state.is_some_and(|s| s.word() != c.state()) {
@@ -362,10 +341,10 @@ impl Store {
         req: &OpenContainer,
         now: DateTime<Utc>,
     ) -> Result<ContainerState> {
-        let tx = self.write()?;
-        let c = open(&tx, req, now)?;
-        tx.commit()?;
-        Ok(c)
+        self.transact(|conn| {
+            lock_register(conn)?;
+            open(conn, req, now)
+        })
     }
 
     /// Seal a container (`waste container seal`), with its weight in kg
@@ -378,10 +357,10 @@ impl Store {
         user: &str,
         now: DateTime<Utc>,
     ) -> Result<Sealed> {
-        let tx = self.write()?;
-        let sealed = seal(&tx, code, date, weight, user, now)?;
-        tx.commit()?;
-        Ok(sealed)
+        self.transact(|conn| {
+            lock_register(conn)?;
+            seal(conn, code, date, weight, user, now)
+        })
     }
 
     /// Containers, oldest first, optionally only those in one state.
@@ -389,6 +368,6 @@ impl Store {
         &self,
         state: Option<ContainerStateFilter>,
     ) -> Result<Vec<ContainerRow>> {
-        list(self.sqlite()?, state)
+        self.read(|conn| list(conn, state))
     }
 }

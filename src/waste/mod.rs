@@ -22,13 +22,15 @@ pub mod report;
 
 use std::fmt;
 
-use rusqlite::{Connection, Transaction, params};
-
-use crate::store::{Conn, Sql};
 use serde::{Serialize, Serializer};
 
+use crate::args;
+use crate::chain;
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
+use crate::store::{Conn, Row};
+
+pub use crate::store::sql::waste as sql;
 
 pub use consign::{ConsignRequest, Consigned, ConsignedStream};
 pub use containers::{
@@ -82,7 +84,7 @@ fn asterisk_twin(code: &str) -> String {
     }
 }
 
-fn stream_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<WasteStream> {
+fn stream_of(r: &Row<'_>) -> Result<WasteStream> {
     Ok(WasteStream {
         code: r.get(0)?,
         name: r.get(1)?,
@@ -92,22 +94,22 @@ fn stream_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<WasteStream> {
     })
 }
 
-fn stream_by_code<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Option<WasteStream>> {
-    conn.into().query_opt(
-        &Sql::both(
-            "SELECT code, name, hazardous, container, route FROM waste_streams WHERE code = ?1",
-        ),
-        crate::args![code],
-        |r| {
-            Ok(WasteStream {
-                code: r.get(0)?,
-                name: r.get(1)?,
-                hazardous: r.get(2)?,
-                container: r.get(3)?,
-                route: r.get(4)?,
-            })
-        },
-    )
+fn stream_by_code(conn: Conn<'_>, code: &str) -> Result<Option<WasteStream>> {
+    conn.query_opt(&sql::STREAM_BY_CODE, args![code], stream_of)
+}
+
+/// The register's writers take turns (on PostgreSQL; SQLite's one writer
+/// already does): each reads the state of records, containers and
+/// consignments and writes according to it (a record into an open
+/// container, a seal of a container with no live records, a consignment of
+/// records not yet consigned or corrected), so a second writer must not
+/// change that state between the read and the commit. The lock is the
+/// register's chain lock, which every record's append takes anyway; taken
+/// first, before anything is read. (`dispose` takes it last, after the
+/// ledger's locks: no writer of the register takes a ledger lock, so the
+/// order cannot deadlock.)
+pub(crate) fn lock_register(conn: Conn<'_>) -> Result<()> {
+    conn.lock_chain(&chain::WASTE_RECORDS)
 }
 
 /// Find a stream by code in any spacing. A code that exists only with
@@ -135,11 +137,7 @@ pub(crate) fn find_stream<'c>(conn: impl Into<Conn<'c>>, text: &str) -> Result<W
         };
         return Err(Error::invalid("waste stream", text, expected));
     }
-    let known = conn.query_all(
-        &Sql::both("SELECT code FROM waste_streams"),
-        crate::args![],
-        |r| r.get::<String>(0),
-    )?;
+    let known = conn.query_all(&sql::STREAM_CODES, args![], |r| r.get::<String>(0))?;
     Err(Error::NotFound {
         entity: "waste stream",
         key: text.to_owned(),
@@ -149,14 +147,8 @@ pub(crate) fn find_stream<'c>(conn: impl Into<Conn<'c>>, text: &str) -> Result<W
 }
 
 /// Every stream, by code.
-pub(crate) fn list_streams(conn: &Connection) -> Result<Vec<WasteStream>> {
-    let mut stmt = conn.prepare(
-        "SELECT code, name, hazardous, container, route FROM waste_streams ORDER BY code",
-    )?;
-    let rows = stmt
-        .query_map([], stream_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+pub(crate) fn list_streams(conn: Conn<'_>) -> Result<Vec<WasteStream>> {
+    conn.query_all(&sql::STREAMS, args![], stream_of)
 }
 
 /// HTM 07-01 container colours a stream's default container can have.
@@ -238,7 +230,7 @@ fn optional_setting(
     }
 }
 
-fn add_stream(tx: &Transaction<'_>, new: &NewStream) -> Result<WasteStream> {
+fn add_stream(conn: Conn<'_>, new: &NewStream) -> Result<WasteStream> {
     let code = canonical_code(&new.code)?;
     let hazardous = code.ends_with('*');
     match new.hazardous {
@@ -265,7 +257,7 @@ fn add_stream(tx: &Transaction<'_>, new: &NewStream) -> Result<WasteStream> {
             "give the official List of Waste description with --name",
         ));
     }
-    if stream_by_code(tx, &code)?.is_some() {
+    if stream_by_code(conn, &code)?.is_some() {
         return Err(Error::AlreadyExists {
             entity: "waste stream",
             key: code,
@@ -273,7 +265,7 @@ fn add_stream(tx: &Transaction<'_>, new: &NewStream) -> Result<WasteStream> {
         });
     }
     let twin = asterisk_twin(&code);
-    if let Some(t) = stream_by_code(tx, &twin)? {
+    if let Some(t) = stream_by_code(conn, &twin)? {
         return Err(Error::invalid(
             "waste stream code",
             &new.code,
@@ -290,9 +282,9 @@ fn add_stream(tx: &Transaction<'_>, new: &NewStream) -> Result<WasteStream> {
         container: optional_setting(new.container.as_deref(), parse_colour)?,
         route: optional_setting(new.route.as_deref(), parse_route)?,
     };
-    tx.execute(
-        "INSERT INTO waste_streams (code, name, hazardous, container, route) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+    conn.execute(
+        &sql::INSERT_STREAM,
+        args![
             stream.code,
             stream.name,
             stream.hazardous,
@@ -303,8 +295,8 @@ fn add_stream(tx: &Transaction<'_>, new: &NewStream) -> Result<WasteStream> {
     Ok(stream)
 }
 
-fn edit_stream(tx: &Transaction<'_>, code: &str, edit: &StreamEdit) -> Result<WasteStream> {
-    let mut stream = find_stream(tx, code)?;
+fn edit_stream(conn: Conn<'_>, code: &str, edit: &StreamEdit) -> Result<WasteStream> {
+    let mut stream = find_stream(conn, code)?;
     if let Some(name) = &edit.name {
         let name = name.trim();
         if name.is_empty() {
@@ -322,9 +314,9 @@ fn edit_stream(tx: &Transaction<'_>, code: &str, edit: &StreamEdit) -> Result<Wa
     if let Some(r) = &edit.route {
         stream.route = optional_setting(Some(r), parse_route)?;
     }
-    tx.execute(
-        "UPDATE waste_streams SET name = ?2, container = ?3, route = ?4 WHERE code = ?1",
-        params![stream.code, stream.name, stream.container, stream.route],
+    conn.execute(
+        &sql::UPDATE_STREAM,
+        args![stream.code, stream.name, stream.container, stream.route],
     )?;
     Ok(stream)
 }
@@ -332,28 +324,22 @@ fn edit_stream(tx: &Transaction<'_>, code: &str, edit: &StreamEdit) -> Result<Wa
 impl Store {
     /// The waste streams, by code.
     pub fn waste_streams(&self) -> Result<Vec<WasteStream>> {
-        list_streams(self.sqlite()?)
+        self.read(list_streams)
     }
 
     /// One stream, by code in any spacing.
     pub fn waste_stream(&self, code: &str) -> Result<WasteStream> {
-        find_stream(self.sqlite()?, code)
+        self.read(|conn| find_stream(conn, code))
     }
 
     /// Add a stream (`waste stream add`).
     pub fn add_waste_stream(&mut self, new: &NewStream) -> Result<WasteStream> {
-        let tx = self.write()?;
-        let stream = add_stream(&tx, new)?;
-        tx.commit()?;
-        Ok(stream)
+        self.transact(|conn| add_stream(conn, new))
     }
 
     /// Edit a stream's description, container colour or route.
     pub fn edit_waste_stream(&mut self, code: &str, edit: &StreamEdit) -> Result<WasteStream> {
-        let tx = self.write()?;
-        let stream = edit_stream(&tx, code, edit)?;
-        tx.commit()?;
-        Ok(stream)
+        self.transact(|conn| edit_stream(conn, code, edit))
     }
 }
 

@@ -26,19 +26,20 @@
 use std::io::Read;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::containers::{ContainerState, find_container, not_future};
 use super::{
-    Quantity, WasteStream, WasteUnit, bad_note, find_stream, note_format, parse_hp_codes,
-    parse_physical_form,
+    Quantity, WasteStream, WasteUnit, bad_note, find_stream, lock_register, note_format,
+    parse_hp_codes, parse_physical_form, sql,
 };
+use crate::args;
 use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
 use crate::model::{parse_date, stamp};
+use crate::store::Conn;
 
 /// Where a record came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,11 +163,11 @@ pub(crate) struct Insert<'a> {
     pub recorded_at: &'a str,
 }
 
-pub(crate) fn insert_record(conn: &Connection, r: &Insert<'_>) -> Result<i64> {
-    chain::append(
+pub(crate) fn insert_record(conn: Conn<'_>, r: &Insert<'_>) -> Result<i64> {
+    chain::append_cells(
         conn,
         &chain::WASTE_RECORDS,
-        params![
+        args![
             r.date,
             r.stream,
             r.quantity.milli(),
@@ -200,7 +201,7 @@ pub(crate) struct DisposalRecord<'a> {
     pub recorded_at: &'a str,
 }
 
-pub(crate) fn record_disposal(conn: &Connection, r: &DisposalRecord<'_>) -> Result<i64> {
+pub(crate) fn record_disposal(conn: Conn<'_>, r: &DisposalRecord<'_>) -> Result<i64> {
     insert_record(
         conn,
         &Insert {
@@ -241,7 +242,7 @@ pub(crate) fn check_note(stream: &WasteStream, note: Option<&str>) -> Result<()>
 /// open (unless `keep` says it is the container the corrected record was
 /// already in).
 fn resolve_container(
-    conn: &Connection,
+    conn: Conn<'_>,
     text: Option<&str>,
     stream: &WasteStream,
     date: NaiveDate,
@@ -283,7 +284,7 @@ fn resolve_container(
 /// Validate and write one record; `corrects` and `keep_container` are for
 /// corrections.
 fn write(
-    conn: &Connection,
+    conn: Conn<'_>,
     rec: &NewRecord,
     origin: RecordOrigin,
     correction: Option<(&Original, &str)>,
@@ -349,10 +350,10 @@ fn write(
         && let Some((consignment_id, _)) = &orig.consignment
     {
         // The corrected record left with a consignment: so does its correction.
-        chain::append(
+        chain::append_cells(
             conn,
             &chain::WASTE_CONSIGNMENT_RECORDS,
-            params![id, consignment_id],
+            args![id, consignment_id],
         )?;
     }
     Ok(Recorded {
@@ -387,16 +388,9 @@ struct Original {
     consignment: Option<(i64, String)>,
 }
 
-fn original(conn: &Connection, id: i64) -> Result<Original> {
-    conn.prepare_cached(
-        "SELECT r.id, r.date, r.stream, r.quantity_milli, r.unit, r.physical_form, r.hp_codes, r.container, \
-         r.container_id, r.consignment_note, r.carrier, r.notes, \
-         (SELECT x.id FROM waste_records x WHERE x.corrects = r.id), k.id, k.note \
-         FROM waste_records r LEFT JOIN waste_consignment_records l ON l.record_id = r.id \
-         LEFT JOIN waste_consignments k ON k.id = l.consignment_id WHERE r.id = ?1",
-    )?
-    .query_row([id], |r| {
-        let consignment = match (r.get::<_, Option<i64>>(13)?, r.get::<_, Option<String>>(14)?) {
+fn original(conn: Conn<'_>, id: i64) -> Result<Original> {
+    conn.query_opt(&sql::ORIGINAL, args![id], |r| {
+        let consignment = match (r.get::<Option<i64>>(13)?, r.get::<Option<String>>(14)?) {
             (Some(k), Some(note)) => Some((k, note)),
             _ => None,
         };
@@ -405,7 +399,7 @@ fn original(conn: &Connection, id: i64) -> Result<Original> {
             date: r.get(1)?,
             stream: r.get(2)?,
             quantity: Quantity(r.get(3)?),
-            unit: WasteUnit::from_db(&r.get::<_, String>(4)?),
+            unit: WasteUnit::from_db(&r.get::<String>(4)?),
             physical_form: r.get(5)?,
             hp_codes: r.get(6)?,
             container: r.get(7)?,
@@ -416,8 +410,7 @@ fn original(conn: &Connection, id: i64) -> Result<Original> {
             corrected_by: r.get(12)?,
             consignment,
         })
-    })
-    .optional()?
+    })?
     .ok_or_else(|| Error::NotFound {
         entity: "waste record",
         key: id.to_string(),
@@ -426,7 +419,7 @@ fn original(conn: &Connection, id: i64) -> Result<Original> {
     })
 }
 
-fn correct(conn: &Connection, id: i64, c: &Correction, now: DateTime<Utc>) -> Result<Recorded> {
+fn correct(conn: Conn<'_>, id: i64, c: &Correction, now: DateTime<Utc>) -> Result<Recorded> {
     let orig = original(conn, id)?;
     if let Some(by) = orig.corrected_by {
         return Err(Error::Refused(Refusal::RecordAlreadyCorrected { id, by }));
@@ -494,10 +487,10 @@ fn correct(conn: &Connection, id: i64, c: &Correction, now: DateTime<Utc>) -> Re
 impl Store {
     /// Record a disposal (`waste record`) as its own transaction.
     pub fn record_waste(&mut self, rec: &NewRecord, now: DateTime<Utc>) -> Result<Recorded> {
-        let tx = self.write()?;
-        let recorded = write(&tx, rec, RecordOrigin::Record, None, now)?;
-        tx.commit()?;
-        Ok(recorded)
+        self.transact(|conn| {
+            lock_register(conn)?;
+            write(conn, rec, RecordOrigin::Record, None, now)
+        })
     }
 
     /// Correct (or withdraw) record `id` with a new record naming it.
@@ -507,10 +500,10 @@ impl Store {
         correction: &Correction,
         now: DateTime<Utc>,
     ) -> Result<Recorded> {
-        let tx: Transaction<'_> = self.write()?;
-        let recorded = correct(&tx, id, correction, now)?;
-        tx.commit()?;
-        Ok(recorded)
+        self.transact(|conn| {
+            lock_register(conn)?;
+            correct(conn, id, correction, now)
+        })
     }
 }
 
@@ -596,7 +589,7 @@ pub fn import_waste(
 ) -> Result<ImportSummary> {
     import::run(store, &WASTE, source, &ctx, |conn, row, summary| {
         let rec = record_from_row(row, &ctx)?;
-        write(conn, &rec, RecordOrigin::Import, None, ctx.now).map_err(|e| {
+        write(conn.into(), &rec, RecordOrigin::Import, None, ctx.now).map_err(|e| {
             let column = record_error_column(&e);
             e.at_row(row.line, column)
         })?;

@@ -13,12 +13,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::{Quantity, WasteUnit, find_stream};
+use super::{Quantity, WasteUnit, find_stream, sql};
+use crate::args;
 use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::store::{Cell, Conn, Row};
 
 /// Which records a report or listing covers.
 #[derive(Debug, Clone, Default)]
@@ -101,13 +102,6 @@ pub const LIST_COLUMNS: &[&str] = &[
     "notes",
 ];
 
-/// Records that stand: not corrected by a later record. A withdrawal
-/// (quantity 0) stands too.
-const NOT_CORRECTED: &str = "NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)";
-
-const LIVE: &str =
-    "r.quantity_milli > 0 AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id)";
-
 fn source_text(origin: &str, movement: Option<i64>, corrects: Option<i64>) -> String {
     match (origin, movement, corrects) {
         ("dispose", Some(m), _) => format!("dispose movement {m}"),
@@ -132,7 +126,7 @@ fn date_bounds(filter: &WasteFilter) -> (String, String) {
     )
 }
 
-fn stream_code(conn: &Connection, filter: &WasteFilter) -> Result<Option<String>> {
+fn stream_code(conn: Conn<'_>, filter: &WasteFilter) -> Result<Option<String>> {
     filter
         .stream
         .as_deref()
@@ -140,55 +134,42 @@ fn stream_code(conn: &Connection, filter: &WasteFilter) -> Result<Option<String>
         .transpose()
 }
 
-fn rows(conn: &Connection, filter: &WasteFilter, live_only: bool) -> Result<Vec<WasteRow>> {
+fn waste_row(r: &Row<'_>) -> Result<WasteRow> {
+    let origin: String = r.get(13)?;
+    let movement: Option<i64> = r.get(14)?;
+    let corrects: Option<i64> = r.get(15)?;
+    Ok(WasteRow {
+        id: r.get(0)?,
+        date: r.get(1)?,
+        stream: r.get(2)?,
+        name: r.get(3)?,
+        hazardous: r.get(4)?,
+        quantity: Quantity(r.get(5)?),
+        unit: WasteUnit::from_db(&r.get::<String>(6)?),
+        container: r.get(7)?,
+        consignment_note: r.get(8)?,
+        carrier: r.get(9)?,
+        recorded_by: r.get(10)?,
+        physical_form: r.get(11)?,
+        hp_codes: r.get(12)?,
+        source: source_text(&origin, movement, corrects),
+        movement,
+        corrects,
+        corrected_by: r.get(16)?,
+        reason: r.get(17)?,
+        notes: r.get(18)?,
+    })
+}
+
+fn rows(conn: Conn<'_>, filter: &WasteFilter, live_only: bool) -> Result<Vec<WasteRow>> {
     let stream = stream_code(conn, filter)?;
-    let sql = format!(
-        "SELECT r.id, r.date, r.stream, s.name, s.hazardous, r.quantity_milli, r.unit, r.container, \
-         COALESCE(r.consignment_note, k.note), COALESCE(r.carrier, k.carrier), r.recorded_by, \
-         r.physical_form, r.hp_codes, r.origin, r.movement_id, r.corrects, \
-         (SELECT x.id FROM waste_records x WHERE x.corrects = r.id), r.reason, r.notes \
-         FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
-         LEFT JOIN waste_consignment_records l ON l.record_id = r.id \
-         LEFT JOIN waste_consignments k ON k.id = l.consignment_id \
-         WHERE r.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR r.stream = ?3) {} \
-         ORDER BY r.date, r.id",
-        if live_only {
-            format!("AND {LIVE}")
-        } else {
-            String::new()
-        }
-    );
     let (from, to) = date_bounds(filter);
-    let mut stmt = conn.prepare(&sql)?;
-    let found = stmt
-        .query_map(params![from, to, stream], |r| {
-            let origin: String = r.get(13)?;
-            let movement: Option<i64> = r.get(14)?;
-            let corrects: Option<i64> = r.get(15)?;
-            Ok(WasteRow {
-                id: r.get(0)?,
-                date: r.get(1)?,
-                stream: r.get(2)?,
-                name: r.get(3)?,
-                hazardous: r.get(4)?,
-                quantity: Quantity(r.get(5)?),
-                unit: WasteUnit::from_db(&r.get::<_, String>(6)?),
-                container: r.get(7)?,
-                consignment_note: r.get(8)?,
-                carrier: r.get(9)?,
-                recorded_by: r.get(10)?,
-                physical_form: r.get(11)?,
-                hp_codes: r.get(12)?,
-                source: source_text(&origin, movement, corrects),
-                movement,
-                corrects,
-                corrected_by: r.get(16)?,
-                reason: r.get(17)?,
-                notes: r.get(18)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(found)
+    let statement = if live_only {
+        &sql::LIVE_RECORDS
+    } else {
+        &sql::RECORDS
+    };
+    conn.query_all(statement, args![from, to, stream], waste_row)
 }
 
 /// Totals of one stream in one month in one unit.
@@ -215,61 +196,56 @@ pub const TOTAL_COLUMNS: &[&str] = &[
     "records",
 ];
 
-/// The hot SQL of `report waste --totals`: the records in a date range,
-/// read from the covering index `waste_records_totals` alone (no table
-/// row, no per-record subquery, no sort); grouped in one pass in Rust.
-pub const TOTALS_RECORDS: &str = "SELECT r.id, r.date, r.stream, r.unit, r.quantity_milli \
-     FROM waste_records r \
-     WHERE r.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR r.stream = ?3) AND r.quantity_milli > 0";
-
-/// The records that a later record corrects (so no longer count), from
-/// the unique index on `corrects`, which skips the NULLs.
-pub const CORRECTED_RECORDS: &str = "SELECT corrects FROM waste_records WHERE corrects IS NOT NULL";
-
-/// A text column without copying it.
-fn text<'a>(row: &'a rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
-    Ok(row.get_ref(i)?.as_str()?)
+/// A text column without copying it (where the engine lends it).
+fn text<'a>(row: &'a Row<'_>, i: usize) -> Result<std::borrow::Cow<'a, str>> {
+    match row.cell(i)? {
+        Cell::Text(t) => Ok(t),
+        other => Err(Error::Sqlite {
+            detail: format!("column {i}: expected text, found {}", other.kind()),
+        }),
+    }
 }
 
-fn totals(conn: &Connection, filter: &WasteFilter) -> Result<Vec<TotalRow>> {
+fn totals(conn: Conn<'_>, filter: &WasteFilter) -> Result<Vec<TotalRow>> {
     let stream = stream_code(conn, filter)?;
-    let corrected = conn
-        .prepare(CORRECTED_RECORDS)?
-        .query_map([], |r| r.get::<_, i64>(0))?
-        .collect::<rusqlite::Result<std::collections::HashSet<i64>>>()?;
+    let corrected: std::collections::HashSet<i64> = conn
+        .query_all(&sql::CORRECTED_RECORDS, args![], |r| r.get::<i64>(0))?
+        .into_iter()
+        .collect();
     // A handful of streams: a short list beats hashing every record's code.
     let mut streams: Vec<String> = Vec::new();
     let mut groups: std::collections::HashMap<(usize, [u8; 7], WasteUnit), (i64, i64)> =
         std::collections::HashMap::new();
     let (from, to) = date_bounds(filter);
-    let mut stmt = conn.prepare(TOTALS_RECORDS)?;
-    let mut q = stmt.query(params![from, to, stream])?;
-    while let Some(r) = q.next()? {
-        if corrected.contains(&r.get::<_, i64>(0)?) {
-            continue;
+    conn.for_each(&sql::TOTALS_RECORDS, args![from, to, stream], |r| {
+        if corrected.contains(&r.get::<i64>(0)?) {
+            return Ok(());
         }
-        let date = text(r, 1)?.as_bytes();
+        let date = text(r, 1)?;
+        let date = date.as_bytes();
         let mut month = [0u8; 7];
         let n = date.len().min(7);
         month[..n].copy_from_slice(&date[..n]);
         let code = text(r, 2)?;
-        let s = match streams.iter().position(|c| c == code) {
+        let s = match streams.iter().position(|c| *c == *code) {
             Some(i) => i,
             None => {
-                streams.push(code.to_owned());
+                streams.push(code.into_owned());
                 streams.len() - 1
             }
         };
-        let unit = WasteUnit::from_db(text(r, 3)?);
+        let unit = WasteUnit::from_db(&text(r, 3)?);
         let g = groups.entry((s, month, unit)).or_insert((0, 0));
-        g.0 += r.get::<_, i64>(4)?;
+        g.0 += r.get::<i64>(4)?;
         g.1 += 1;
-    }
-    let mut names = conn.prepare("SELECT name, hazardous FROM waste_streams WHERE code = ?1")?;
+        Ok(())
+    })?;
     let mut described = Vec::with_capacity(streams.len());
     for code in &streams {
         let (name, hazardous): (String, bool) =
-            names.query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            conn.query_one(&sql::STREAM_DESCRIPTION, args![code], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         described.push((name, hazardous));
     }
     let mut found = Vec::with_capacity(groups.len());
@@ -334,17 +310,8 @@ pub const CONSIGNMENT_COLUMNS: &[&str] = &[
     "withdrawn",
 ];
 
-fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<ConsignmentRow>> {
+fn consignments(conn: Conn<'_>, filter: &WasteFilter) -> Result<Vec<ConsignmentRow>> {
     let stream = stream_code(conn, filter)?;
-    let sql = format!(
-        "SELECT COALESCE(r.consignment_note, k.note), k.collected_on, r.date, COALESCE(k.carrier, r.carrier), \
-         k.carrier_registration, k.destination, r.stream, s.name, s.hazardous, r.unit, r.quantity_milli, r.container \
-         FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
-         LEFT JOIN waste_consignment_records l ON l.record_id = r.id \
-         LEFT JOIN waste_consignments k ON k.id = l.consignment_id \
-         WHERE COALESCE(r.consignment_note, k.note) IS NOT NULL AND (?1 IS NULL OR r.stream = ?1) \
-         AND (?2 IS NULL OR r.date <= ?2) AND {NOT_CORRECTED} ORDER BY r.date, r.id"
-    );
     struct Group {
         collected_on: Option<String>,
         latest: String,
@@ -359,12 +326,11 @@ fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<Consignme
         containers: Vec<String>,
     }
     let mut groups: BTreeMap<(String, String, WasteUnit), Group> = BTreeMap::new();
-    let mut stmt = conn.prepare(&sql)?;
-    let mut q = stmt.query(params![stream, filter.as_of.map(|d| d.to_string())])?;
-    while let Some(r) = q.next()? {
+    let as_of = filter.as_of.map(|d| d.to_string());
+    conn.for_each(&sql::CONSIGNMENT_LINES, args![stream, as_of], |r| {
         let note: String = r.get(0)?;
         let date: String = r.get(2)?;
-        let unit = WasteUnit::from_db(&r.get::<_, String>(9)?);
+        let unit = WasteUnit::from_db(&r.get::<String>(9)?);
         let g = groups
             .entry((note, r.get(6)?, unit))
             .or_insert_with(|| Group {
@@ -401,12 +367,13 @@ fn consignments(conn: &Connection, filter: &WasteFilter) -> Result<Vec<Consignme
         if milli == 0 {
             g.withdrawn += 1;
         }
-        if let Some(c) = r.get::<_, Option<String>>(11)?
+        if let Some(c) = r.get::<Option<String>>(11)?
             && !g.containers.iter().any(|k| k.eq_ignore_ascii_case(&c))
         {
             g.containers.push(c);
         }
-    }
+        Ok(())
+    })?;
     let from = filter.from.map(|d| d.to_string());
     let to = filter.to.map(|d| d.to_string());
     let mut out: Vec<ConsignmentRow> = groups
@@ -469,41 +436,27 @@ impl std::fmt::Display for Unconsigned {
     }
 }
 
-/// Hazardous live records dated before ?1 with no consignment note: read
-/// through the partial index `waste_records_unconsigned`, which holds only
-/// the records without a note (every `report waste` runs it for its
-/// warnings).
-pub const UNCONSIGNED: &str = "SELECT r.id, r.date, r.stream, r.quantity_milli, r.unit, r.container \
-     FROM waste_records r JOIN waste_streams s ON s.code = r.stream \
-     WHERE s.hazardous = 1 AND r.date < ?1 AND r.consignment_note IS NULL \
-     AND NOT EXISTS (SELECT 1 FROM waste_consignment_records l WHERE l.record_id = r.id) \
-     AND r.quantity_milli > 0 AND NOT EXISTS (SELECT 1 FROM waste_records x WHERE x.corrects = r.id) \
-     ORDER BY r.date, r.id";
-
 /// How long hazardous waste may wait for its consignment note before the
 /// reports warn.
 pub const CONSIGNMENT_DAYS: i64 = 30;
 
-fn unconsigned(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Unconsigned>> {
+fn unconsigned(conn: Conn<'_>, as_of: NaiveDate) -> Result<Vec<Unconsigned>> {
     let cutoff = as_of - Duration::days(CONSIGNMENT_DAYS);
-    let mut stmt = conn.prepare(UNCONSIGNED)?;
-    let found = stmt
-        .query_map([cutoff.to_string()], |r| {
-            let date: String = r.get(1)?;
-            Ok((
-                date,
-                Unconsigned {
-                    id: r.get(0)?,
-                    date: String::new(),
-                    stream: r.get(2)?,
-                    quantity: Quantity(r.get(3)?),
-                    unit: WasteUnit::from_db(&r.get::<_, String>(4)?),
-                    container: r.get(5)?,
-                    days: 0,
-                },
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let found = conn.query_all(&sql::UNCONSIGNED, args![cutoff.to_string()], |r| {
+        let date: String = r.get(1)?;
+        Ok((
+            date,
+            Unconsigned {
+                id: r.get(0)?,
+                date: String::new(),
+                stream: r.get(2)?,
+                quantity: Quantity(r.get(3)?),
+                unit: WasteUnit::from_db(&r.get::<String>(4)?),
+                container: r.get(5)?,
+                days: 0,
+            },
+        ))
+    })?;
     let mut out = Vec::with_capacity(found.len());
     for (date, mut u) in found {
         let d = crate::model::parse_date("date", &date)?;
@@ -517,28 +470,28 @@ fn unconsigned(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Unconsigned>> 
 impl Store {
     /// The register: live records, by date (`report waste`).
     pub fn waste_report(&self, filter: &WasteFilter) -> Result<Vec<WasteRow>> {
-        rows(self.sqlite()?, filter, true)
+        self.read(|conn| rows(conn, filter, true))
     }
 
     /// Every record, corrected ones and withdrawals included (`waste list`).
     pub fn waste_records(&self, filter: &WasteFilter) -> Result<Vec<WasteRow>> {
-        rows(self.sqlite()?, filter, false)
+        self.read(|conn| rows(conn, filter, false))
     }
 
     /// Totals by stream, month and unit (`report waste --totals`).
     pub fn waste_totals(&self, filter: &WasteFilter) -> Result<Vec<TotalRow>> {
-        totals(self.sqlite()?, filter)
+        self.read(|conn| totals(conn, filter))
     }
 
     /// The consignment register (`report consignments`); `from`/`to`
     /// select by collection date.
     pub fn consignment_register(&self, filter: &WasteFilter) -> Result<Vec<ConsignmentRow>> {
-        consignments(self.sqlite()?, filter)
+        self.read(|conn| consignments(conn, filter))
     }
 
     /// Hazardous live records older than 30 days on `as_of` with no
     /// consignment note.
     pub fn unconsigned_hazardous(&self, as_of: NaiveDate) -> Result<Vec<Unconsigned>> {
-        unconsigned(self.sqlite()?, as_of)
+        self.read(|conn| unconsigned(conn, as_of))
     }
 }

@@ -99,7 +99,7 @@ pub(super) struct Freshness {
 impl ServerState {
     /// Open the database; refuse to serve it without an active manager.
     pub(crate) fn open(options: &ServeOptions) -> Result<ServerState> {
-        let writer = Store::open_with(&options.db, options.open_options)?;
+        let writer = Store::open_any(&options.db, options.open_options)?;
         if !crate::app::accounts::has_active_manager(&writer)? {
             return Err(Error::NoManager);
         }

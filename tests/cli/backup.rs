@@ -147,6 +147,7 @@ fn a_backup_does_not_replace_an_existing_file_unless_forced() {
 
 #[test]
 fn a_backup_onto_the_database_itself_or_a_directory_is_refused() {
+    crate::common::sqlite_file_test("a backup onto the SQLite file itself");
     let lab = Lab::new();
     let before = lab.db_bytes();
     let err = lab.fails(&["backup", lab.db.to_str().unwrap(), "--force"], 65);
@@ -161,6 +162,7 @@ fn a_backup_onto_the_database_itself_or_a_directory_is_refused() {
 
 #[test]
 fn a_copy_that_fails_verification_is_removed_and_exits_3() {
+    crate::common::sqlite_file_test("it damages the SQLite file");
     let lab = Lab::new();
     lab.ok(&["item", "add", "GLV", "--name", "Gloves"]);
     lab.ok(&["receive", "GLV", "4"]);

@@ -36,7 +36,7 @@ fn movement_count(db: &Path) -> i64 {
 }
 
 fn stocked_lab() -> Lab {
-    let lab = Lab::new();
+    let lab = Lab::new_sqlite();
     lab.ok(&["location", "add", "FRIDGE-1"]);
     lab.ok(&["item", "add", "GLV", "--name", "Nitrile gloves"]);
     lab.ok(&["item", "add", "SWB", "--name", "Swabs"]);

@@ -101,7 +101,7 @@ fn integrity(db: &Path) -> String {
 
 #[test]
 fn an_import_killed_at_any_moment_is_wholly_present_or_wholly_absent() {
-    let lab = Lab::new();
+    let lab = Lab::new_sqlite();
     lab.ok(&["location", "add", "FRIDGE-1"]);
     lab.ok(&["item", "add", "GLV", "--name", "Gloves"]);
     lab.ok(&["item", "add", "SWB", "--name", "Swabs"]);

@@ -60,7 +60,7 @@ fn refused_everywhere(lab: &Lab, code: i32, says: &str) {
 
 /// A lab with some stock, its database closed (WAL checkpointed away).
 fn stocked_lab() -> Lab {
-    let lab = Lab::new();
+    let lab = Lab::new_sqlite();
     lab.ok(&["item", "add", "GLV", "--name", "Gloves"]);
     for _ in 0..30 {
         lab.ok(&["receive", "GLV", "5", "--note", &"x".repeat(400)]);
@@ -87,7 +87,7 @@ fn sidecars(db: &Path) -> Vec<String> {
 
 #[test]
 fn a_missing_database_exits_66_and_is_not_created() {
-    let lab = Lab::empty();
+    let lab = Lab::empty_sqlite();
     for args in COMMANDS {
         let err = lab.fails(args, 66);
         assert!(err.contains("no labstock database at"), "{err}");
@@ -98,7 +98,7 @@ fn a_missing_database_exits_66_and_is_not_created() {
 
 #[test]
 fn a_file_that_is_not_sqlite_is_refused_unchanged() {
-    let lab = Lab::empty();
+    let lab = Lab::empty_sqlite();
     std::fs::write(&lab.db, "item,name\nGLV,Gloves\n").unwrap();
     refused_everywhere(
         &lab,
@@ -109,7 +109,7 @@ fn a_file_that_is_not_sqlite_is_refused_unchanged() {
 
 #[test]
 fn an_empty_file_is_refused_with_a_hint_to_init() {
-    let lab = Lab::empty();
+    let lab = Lab::empty_sqlite();
     std::fs::write(&lab.db, "").unwrap();
     refused_everywhere(&lab, 1, "the file is empty");
     assert!(lab.fails(&["stock"], 1).contains("init"));
@@ -118,7 +118,7 @@ fn an_empty_file_is_refused_with_a_hint_to_init() {
 
 #[test]
 fn a_directory_is_refused() {
-    let lab = Lab::empty();
+    let lab = Lab::empty_sqlite();
     std::fs::create_dir(&lab.db).unwrap();
     refused_everywhere(&lab, 1, "it is a directory");
 }
@@ -128,7 +128,7 @@ fn a_directory_is_refused() {
 #[test]
 fn another_applications_database_is_refused_byte_for_byte_unchanged() {
     for wal in [false, true] {
-        let lab = Lab::empty();
+        let lab = Lab::empty_sqlite();
         {
             let conn = Connection::open(&lab.db).unwrap();
             if wal {
@@ -154,7 +154,7 @@ fn another_applications_database_is_refused_byte_for_byte_unchanged() {
 
 #[test]
 fn a_plain_sqlite_database_without_labstocks_identity_is_refused() {
-    let lab = Lab::empty();
+    let lab = Lab::empty_sqlite();
     Connection::open(&lab.db)
         .unwrap()
         .execute_batch("CREATE TABLE items (code TEXT); INSERT INTO items VALUES ('GLV');")
@@ -216,7 +216,7 @@ fn a_truncated_database_is_refused_as_damaged_and_left_alone() {
     let whole = stocked_lab().db_bytes();
     assert!(whole.len() > 8192, "{}", whole.len());
     for keep in [100, 4096, whole.len() / 2, whole.len() - 4096] {
-        let lab = Lab::empty();
+        let lab = Lab::empty_sqlite();
         std::fs::write(&lab.db, &whole[..keep]).unwrap();
         refused_everywhere(&lab, 1, "is damaged: the file is truncated");
         let err = lab.fails(&["stock"], 1);
@@ -227,7 +227,7 @@ fn a_truncated_database_is_refused_as_damaged_and_left_alone() {
         assert!(err.contains("labstock backup"), "suggests a backup: {err}");
     }
     // Cut inside the header itself: not even an SQLite header any more.
-    let lab = Lab::empty();
+    let lab = Lab::empty_sqlite();
     std::fs::write(&lab.db, &whole[..50]).unwrap();
     refused_everywhere(&lab, 1, "not an SQLite database file");
 }

@@ -423,6 +423,7 @@ fn sds_refusals_name_the_problem_and_write_nothing() {
 
 #[test]
 fn check_proves_every_sds_document_against_its_hash() {
+    crate::common::sqlite_file_test("it alters a stored document through a raw SQLite connection");
     let lab = Lab::new();
     acetone(&lab);
     let sheet = pdf(&lab, "sheet.pdf", "the real sheet");

@@ -485,6 +485,7 @@ fn reverse_negates_once_and_the_original_stays() {
 
 #[test]
 fn the_database_refuses_update_and_delete_on_the_ledger() {
+    crate::common::sqlite_file_test("SQLite's append-only triggers (PostgreSQL's: postgres::)");
     let lab = stocked_lab();
     lab.ok(&["receive", "GLV-NIT-M", "10"]);
     let raw = lab.raw();
@@ -559,6 +560,7 @@ fn commands_on_a_database_never_initialised_exit_66_with_a_hint() {
 
 #[test]
 fn a_file_that_is_not_a_labstock_database_is_refused() {
+    crate::common::sqlite_file_test("a file at the database path");
     let lab = Lab::empty();
     std::fs::write(&lab.db, "this is a spreadsheet, not a database").unwrap();
     let err = lab.fails(&["stock"], 1);
@@ -575,6 +577,9 @@ fn a_file_that_is_not_a_labstock_database_is_refused() {
 
 #[test]
 fn a_database_newer_than_the_binary_is_refused() {
+    crate::common::sqlite_file_test(
+        "it writes a newer schema version into the SQLite file (PostgreSQL: postgres::)",
+    );
     let lab = Lab::new();
     rusqlite::Connection::open(&lab.db)
         .unwrap()
@@ -595,6 +600,7 @@ fn init_twice_is_refused_and_changes_nothing() {
 
 #[test]
 fn the_store_sets_durable_pragmas() {
+    crate::common::sqlite_file_test("SQLite's pragmas");
     let lab = Lab::new();
     let d = lab.store().durability().unwrap();
     assert_eq!(
@@ -781,14 +787,19 @@ fn usage_errors_exit_2_and_help_lists_exit_codes() {
 #[test]
 fn a_write_blocked_by_another_process_past_the_busy_timeout_exits_75() {
     let lab = stocked_lab();
-    let holder = rusqlite::Connection::open(&lab.db).unwrap();
-    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let before = lab.db_bytes();
+    let holder = lab.hold_write_lock();
     // A short timeout: the default (60 s) waits out a long import.
     let err = lab.fails(&["receive", "GLV-NIT-M", "1", "--busy-timeout", "1s"], 75);
-    assert!(err.contains("locked"), "{err}");
-    // Readers are not blocked by a writer (WAL).
+    assert!(
+        err.contains("is busy: it is locked by another process"),
+        "{err}"
+    );
+    assert!(err.contains("within 1 s"), "{err}");
+    // Readers are not blocked by a writer (SQLite: WAL).
     lab.ok(&["stock"]);
-    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+    assert_eq!(lab.db_bytes(), before);
     lab.ok(&["receive", "GLV-NIT-M", "1"]);
 }
 
@@ -806,6 +817,7 @@ fn an_item_holding_stock_without_a_lot_cannot_become_lot_tracked() {
 
 #[test]
 fn item_edits_are_recorded_with_old_and_new_values_and_cannot_be_erased() {
+    crate::common::sqlite_file_test("it tries to erase records through a raw SQLite connection");
     let lab = stocked_lab();
     let out = lab.run(&[
         "item",

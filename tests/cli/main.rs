@@ -25,6 +25,7 @@ mod orders;
 mod pg_catalogue;
 mod pg_orders;
 mod pg_plans;
+mod pg_waste;
 mod plans;
 mod postgres;
 mod prepare;

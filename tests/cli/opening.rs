@@ -492,6 +492,7 @@ fn stock_as_of_a_date_before_an_opening_shows_the_units_sealed() {
 
 #[test]
 fn check_names_a_portion_that_disagrees_with_the_ledger_and_an_altered_opening() {
+    crate::common::sqlite_file_test("it tampers through a raw SQLite connection");
     let lab = reagent_lab();
     lab.ok(&["lot", "open", "RGT", "A", "2", "--date", "2026-11-15"]);
     {
@@ -528,6 +529,7 @@ const LOT_WIDE_DB: &[u8] = include_bytes!("../data/db/v11-lots-opened-lot-wide.d
 
 #[test]
 fn a_database_from_the_lot_wide_rule_keeps_its_meaning_as_opened_portions() {
+    crate::common::sqlite_file_test("a SQLite file written by an older labstock");
     let mut lab = Lab::empty();
     std::fs::write(&lab.db, LOT_WIDE_DB).unwrap();
     lab.now = "2026-10-25T09:00:00Z".into();

@@ -11,7 +11,7 @@ use labstock::sites::sql as sites;
 use labstock::store::sql::catalogue;
 use labstock::store::sql::ledger;
 use labstock::temperature;
-use labstock::waste::report as waste;
+use labstock::waste::sql as waste;
 use rusqlite::Connection;
 
 use crate::common::Lab;
@@ -60,7 +60,7 @@ fn assert_searches(conn: &Connection, sql: &str, index: &str) {
 /// A lab with a few items, lots, locations and movements, so the schema
 /// is the one `init` makes and the tables are not empty.
 fn lab() -> Lab {
-    let lab = Lab::new();
+    let lab = Lab::new_sqlite();
     lab.ok(&["location", "add", "FRIDGE-1"]);
     lab.ok(&["item", "add", "GLOVES-M", "--name", "Nitrile gloves M"]);
     lab.ok(&[
@@ -329,7 +329,7 @@ fn waste_totals_read_only_the_covering_date_index() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    let lines = plan(conn, waste::TOTALS_RECORDS);
+    let lines = plan(conn, waste::TOTALS_RECORDS.sqlite());
     assert!(
         lines
             .iter()
@@ -342,7 +342,7 @@ fn waste_totals_read_only_the_covering_date_index() {
     );
     assert_searches(
         conn,
-        waste::CORRECTED_RECORDS,
+        waste::CORRECTED_RECORDS.sqlite(),
         "sqlite_autoindex_waste_records",
     );
 }
@@ -393,7 +393,11 @@ fn unconsigned_waste_warning_reads_only_records_without_a_note() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, waste::UNCONSIGNED, "waste_records_unconsigned");
+    assert_searches(
+        conn,
+        waste::UNCONSIGNED.sqlite(),
+        "waste_records_unconsigned",
+    );
 }
 
 /// The plan of `sql` never scans the ledger (`movements`) or the

@@ -12,12 +12,7 @@
 //! how to run it; with `LABSTOCK_TEST_PG_REQUIRED=1` (as `.ci/run` sets) a
 //! missing server fails them instead.
 
-use std::io::Write;
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use crate::common::Lab;
-
-const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
 
 /// The export kinds (SPEC §7), each compared across a round trip.
 const KINDS: [&str; 8] = [
@@ -31,89 +26,8 @@ const KINDS: [&str; 8] = [
     "temperatures",
 ];
 
-fn server() -> String {
-    std::env::var("LABSTOCK_TEST_PG")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| DEFAULT_SERVER.to_owned())
-        .trim_end_matches('/')
-        .to_owned()
-}
-
-/// A fresh database of its own for one test, dropped at the end.
-pub(crate) struct PgDb {
-    name: String,
-    pub(crate) url: String,
-}
-
-impl PgDb {
-    /// A new empty database, or `None` (having said so on stderr) when no
-    /// server answers.
-    pub(crate) fn new(test: &str) -> Option<PgDb> {
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let server = server();
-        let mut admin = match postgres::Client::connect(
-            &format!("{server}/postgres"),
-            postgres::NoTls,
-        ) {
-            Ok(c) => c,
-            Err(e) => {
-                assert!(
-                    std::env::var_os("LABSTOCK_TEST_PG_REQUIRED").is_none(),
-                    "LABSTOCK_TEST_PG_REQUIRED is set but no PostgreSQL server answers at {server}: {e}"
-                );
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "PostgreSQL test {test} NOT RUN: no server at {server} ({e}); start one that lets \
-                     this role create databases (e.g. Debian's `postgresql` with trust auth on 127.0.0.1, \
-                     as .ci/run does) or set LABSTOCK_TEST_PG=postgres://USER@HOST:PORT, then run \
-                     `cargo test --test cli postgres`"
-                );
-                return None;
-            }
-        };
-        let name = format!(
-            "labstock_test_{}_{}_{}",
-            test.chars().take(30).collect::<String>(),
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::Relaxed)
-        );
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-            .expect("drop a leftover test database");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create test database");
-        Some(PgDb {
-            url: format!("{server}/{name}"),
-            name,
-        })
-    }
-
-    pub(crate) fn client(&self) -> postgres::Client {
-        postgres::Client::connect(&self.url, postgres::NoTls).expect("connect to test database")
-    }
-
-    pub(crate) fn count(&self, table: &str) -> i64 {
-        self.client()
-            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
-            .expect("count")
-            .get(0)
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        if let Ok(mut admin) =
-            postgres::Client::connect(&format!("{}/postgres", server()), postgres::NoTls)
-        {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-        }
-    }
-}
+pub(crate) use crate::common::PgDb;
+use crate::common::pg_server as server;
 
 pub(crate) fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -328,7 +242,7 @@ fn postgres_init_creates_the_schema_and_seeds_what_sqlite_init_seeds() {
     // A second init is refused, nothing changed.
     let again = lab.fails(&["--db", &db.url, "init"], 1);
     assert!(
-        again.contains("already holds a labstock database"),
+        again.contains("a labstock database already exists in it"),
         "{again}"
     );
     assert_eq!(db.count("settings"), 1);
@@ -512,8 +426,9 @@ fn postgres_bad_connections_name_host_and_database_never_the_password() {
     let err = lab.fails(&["--db", &missing, "init"], 66);
     assert!(err.contains("createdb"), "{err}");
 
-    // An empty database: not labstock's yet; `init` is the way.
-    let err = lab.fails(&["--db", &db.url, "stock"], 1);
+    // An empty database: no labstock database yet (exit 66, as a missing
+    // SQLite file); `init` is the way.
+    let err = lab.fails(&["--db", &db.url, "stock"], 66);
     assert!(err.contains("it is empty"), "{err}");
 
     // Another application's database: refused by init, by every command
@@ -569,12 +484,12 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let out = lab
         .cmd()
         .env("LABSTOCK_DB", &db.url)
-        .args(["waste", "list"])
+        .args(["check"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("`labstock waste list` does not yet run on PostgreSQL"),
+        stderr(&out).contains("`labstock check` does not yet run on PostgreSQL"),
         "{}",
         stderr(&out)
     );
@@ -780,7 +695,7 @@ fn postgres_refusals_as_a_user_sees_them() {
         ));
     };
     show("--db MISSING stock", &["--db", &missing, "stock"], 66);
-    show("--db EMPTY stock", &["--db", &db.url, "stock"], 1);
+    show("--db EMPTY stock", &["--db", &db.url, "stock"], 66);
     lab.ok(&["--db", &db.url, "init", "--timezone", "UTC"]);
     show(
         "--db LAB report excursions",

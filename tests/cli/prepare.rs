@@ -1073,6 +1073,7 @@ fn the_demo_has_two_prepared_items_with_recipes_and_a_recall_that_cascaded() {
 
 #[test]
 fn the_migration_upgrades_an_older_database_with_no_shelf_life_and_no_batches() {
+    crate::common::sqlite_file_test("a SQLite migration");
     let lab = Lab::new();
     lab.ok(&["item", "add", "PBS", "--name", "PBS", "--lot-tracked"]);
     lab.ok(&["item", "add", "WATER", "--name", "Water"]);

@@ -535,6 +535,7 @@ fn check_fails(lab: &Lab) -> String {
 
 #[test]
 fn check_proves_pending_against_the_acceptance_records() {
+    crate::common::sqlite_file_test("it tampers through a raw SQLite connection");
     let lab = lab();
     receive(&lab, "RGT", "2", "L1", "2027-03-31");
     receive(&lab, "RGT", "2", "L2", "2027-03-31");
@@ -578,6 +579,7 @@ fn check_proves_pending_against_the_acceptance_records() {
 
 #[test]
 fn check_names_a_lot_made_pending_without_a_record() {
+    crate::common::sqlite_file_test("it tampers through a raw SQLite connection");
     let lab = lab();
     receive(&lab, "PLAIN", "2", "P1", "2027-03-31");
     tamper(&lab, "UPDATE lots SET pending = 1 WHERE lot = 'P1'");
@@ -626,6 +628,7 @@ fn bad_acceptances_exit_65_or_2_and_write_nothing() {
 
 #[test]
 fn the_migration_upgrades_a_version_1_database_with_no_lot_pending() {
+    crate::common::sqlite_file_test("a SQLite migration");
     let lab = Lab::new();
     lab.ok(&["item", "add", "RGT", "--name", "Reagent", "--lot-tracked"]);
     receive(&lab, "RGT", "3", "OLD", "2027-03-31");

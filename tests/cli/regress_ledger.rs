@@ -150,6 +150,7 @@ fn defect_02_a_backdated_count_records_the_difference_from_the_book_at_its_time(
 
 #[test]
 fn defect_02_check_names_a_balance_that_stood_below_zero_in_time() {
+    crate::common::sqlite_file_test("it tampers through a raw SQLite connection");
     // Such a ledger can only come from before this rule (or from SQL):
     // build it beneath the rules, as an older binary would have.
     let lab = lab_with_gloves();

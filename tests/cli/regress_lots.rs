@@ -152,6 +152,7 @@ fn defect_06_check_catches_a_tampered_opening_and_lot_number() {
 
 #[test]
 fn defect_06_a_lot_without_creation_record_and_an_edited_record_are_found() {
+    crate::common::sqlite_file_test("it tampers through a raw SQLite connection");
     let lab = reagent_lab();
     // A lot slipped in with SQL, and the creation record of L-1 edited to
     // match an edited lot row: the hash chain names the record.
@@ -373,6 +374,7 @@ fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
 /// `lot_events_lot`: never a scan of the table.
 #[test]
 fn status_as_of_reads_lot_events_through_indexes() {
+    crate::common::sqlite_file_test("SQLite's query plans (PostgreSQL's: pg_plans::)");
     let lab = reagent_lab();
     let raw = lab.raw();
     let conn = &raw;
@@ -399,6 +401,7 @@ fn status_as_of_reads_lot_events_through_indexes() {
 /// record, the chains verify, and `check` proves the lots.
 #[test]
 fn migration_gives_every_existing_lot_a_creation_record() {
+    crate::common::sqlite_file_test("a SQLite migration");
     let mut lab = reagent_lab();
     lab.now = "2026-11-15T10:00:00Z".into();
     lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC"]);

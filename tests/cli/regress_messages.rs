@@ -48,9 +48,7 @@ fn user_and_reason(lab: &Lab, item: &str, id: &str) -> (String, String) {
 }
 
 fn movement_count(lab: &Lab) -> i64 {
-    lab.raw()
-        .query_row("SELECT count(*) FROM movements", [], |r| r.get(0))
-        .expect("count movements")
+    lab.count("movements")
 }
 
 // ---- defect 15: messages ---------------------------------------------------

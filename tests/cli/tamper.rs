@@ -10,7 +10,7 @@ use crate::common::{Lab, parse_csv};
 /// The demo lab plus one record of every other evidence kind, so every
 /// chained table has rows.
 fn full_lab() -> Lab {
-    let lab = Lab::empty();
+    let lab = Lab::empty_sqlite();
     lab.ok(&["demo"]);
     lab.ok(&["item", "edit", "RGT-GLU", "--reorder-level", "5"]);
     // A safety data sheet and its confirmation (SPEC §16).
@@ -393,7 +393,7 @@ fn deleting_the_newest_movement_shows_in_the_balances_and_the_head() {
 #[test]
 fn the_audit_trail_says_who_did_what_and_when() {
     let lab = full_lab();
-    let mut later = Lab::empty();
+    let mut later = Lab::empty_sqlite();
     later.now = "2026-11-23T14:30:00Z".into();
     let db = lab.path().join("lab.db");
     let run = |args: &[&str], user: &str| {

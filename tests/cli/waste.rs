@@ -42,8 +42,12 @@ const SEEDED: &[(&str, &str)] = &[
     ("20 03 01", "mixed municipal waste"),
 ];
 
+/// One integer a query gives, on the lab's engine.
 fn count(lab: &Lab, sql: &str) -> i64 {
-    lab.raw().query_row(sql, [], |r| r.get(0)).unwrap()
+    match &lab.pg {
+        Some(pg) => pg.client().query_one(sql, &[]).unwrap().get(0),
+        None => lab.raw().query_row(sql, [], |r| r.get(0)).unwrap(),
+    }
 }
 
 fn records(lab: &Lab) -> i64 {
@@ -959,6 +963,7 @@ fn a_refused_dispose_writes_no_waste_record() {
 
 #[test]
 fn dispose_and_its_waste_record_are_one_transaction() {
+    crate::common::sqlite_file_test("it sabotages the waste table through a raw SQLite connection");
     let lab = stocked_lab();
     // Make the waste record's insert fail after the movement is posted: the
     // movement must go with it.
@@ -1125,6 +1130,10 @@ fn report_waste_filters_and_warns_of_unconsigned_hazardous_waste() {
 
 #[test]
 fn the_waste_register_is_append_only_in_the_database() {
+    crate::common::sqlite_file_test(
+        "it rewrites the register through a raw SQLite connection (PostgreSQL's append-only \
+         triggers: postgres::postgres_triggers_refuse_update_delete_and_truncate_on_every_chained_table)",
+    );
     let lab = Lab::new();
     record(&lab, "18 01 03*", "1", "kg", &[]);
     lab.ok(&[

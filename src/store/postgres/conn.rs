@@ -1,7 +1,8 @@
 //! The PostgreSQL engine of the storage seam: [`Engine`] over one
 //! transaction. Statements are written with SQLite's `?N` placeholders
-//! (src/store/conn.rs); they become `$N` once and stay prepared for the
-//! transaction's connection.
+//! (src/store/conn.rs); they become `$N` once and stay prepared on the
+//! connection ([`Prepared`], kept by the store across its transactions: a
+//! server's connection prepares each statement once, not per request).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -22,19 +23,25 @@ type BoxError = Box<dyn StdError + Sync + Send>;
 /// Rows fetched from a portal at a time.
 const BATCH: i32 = 1000;
 
+/// The statements prepared on one connection, by their text. A named
+/// prepared statement belongs to the session, not to the transaction it
+/// was prepared in (a rollback keeps it), so the store keeps these for as
+/// long as its connection.
+pub(crate) type Prepared = RefCell<HashMap<&'static str, Statement>>;
+
 /// A transaction on PostgreSQL, as the seam's [`Engine`].
 pub(crate) struct PgConn<'t> {
     tx: RefCell<Transaction<'t>>,
     url: Url,
-    prepared: RefCell<HashMap<&'static str, Statement>>,
+    prepared: &'t Prepared,
 }
 
 impl<'t> PgConn<'t> {
-    pub(crate) fn new(tx: Transaction<'t>, url: &Url) -> PgConn<'t> {
+    pub(crate) fn new(tx: Transaction<'t>, url: &Url, prepared: &'t Prepared) -> PgConn<'t> {
         PgConn {
             tx: RefCell::new(tx),
             url: url.clone(),
-            prepared: RefCell::new(HashMap::new()),
+            prepared,
         }
     }
 

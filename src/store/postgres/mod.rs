@@ -148,6 +148,21 @@ impl Url {
         self.error(classify(e, self.config.get_user()))
     }
 
+    /// This URL with every statement waiting at most `wait` for a lock
+    /// (`lock_timeout`, sent with the connection: no extra round trip):
+    /// the busy timeout, as SQLite's. Zero waits not at all (PostgreSQL's
+    /// 0 would wait for ever, so 1 ms).
+    pub(crate) fn with_lock_timeout(&self, wait: Duration) -> Url {
+        let mut url = self.clone();
+        let ms = wait.as_millis().clamp(1, i32::MAX as u128);
+        let options = match url.config.get_options() {
+            Some(given) => format!("{given} -c lock_timeout={ms}"),
+            None => format!("-c lock_timeout={ms}"),
+        };
+        url.config.options(&options);
+        url
+    }
+
     /// Connect, classifying every failure (unreachable, refused, missing).
     pub(crate) fn connect(&self) -> Result<Client> {
         self.config.connect(NoTls).map_err(|e| self.driver(&e))
@@ -204,9 +219,12 @@ fn classify(e: &postgres::Error, user: Option<&str>) -> PgProblem {
             detail: "another writer created the same balance or lot at the same moment".into(),
         };
     }
+    if code == Some(&SqlState::LOCK_NOT_AVAILABLE) {
+        // Waited the whole busy timeout (`lock_timeout`): not retried.
+        return PgProblem::LockTimeout;
+    }
     if code == Some(&SqlState::T_R_SERIALIZATION_FAILURE)
         || code == Some(&SqlState::T_R_DEADLOCK_DETECTED)
-        || code == Some(&SqlState::LOCK_NOT_AVAILABLE)
     {
         return PgProblem::Busy {
             detail: e
@@ -294,6 +312,8 @@ pub(crate) fn identify(client: &mut impl postgres::GenericClient, url: &Url) -> 
 pub struct PgStore {
     pub(crate) client: Client,
     pub(crate) url: Url,
+    /// Statements prepared on `client`, kept across transactions.
+    prepared: conn::Prepared,
 }
 
 impl PgStore {
@@ -315,6 +335,7 @@ impl PgStore {
                 let mut store = PgStore {
                     client,
                     url: url.clone(),
+                    prepared: conn::Prepared::default(),
                 };
                 if version < SCHEMA_VERSION {
                     store.migrate(version)?;
@@ -347,6 +368,7 @@ impl PgStore {
         Ok(PgStore {
             client,
             url: url.clone(),
+            prepared: conn::Prepared::default(),
         })
     }
 
@@ -372,9 +394,10 @@ impl PgStore {
     ) -> Result<T> {
         let url = self.url.clone();
         let client = &mut self.client;
+        let prepared = &self.prepared;
         retrying(|| {
             let tx = client.transaction().map_err(|e| url.driver(&e))?;
-            let conn = conn::PgConn::new(tx, &url);
+            let conn = conn::PgConn::new(tx, &url, prepared);
             let t = work(crate::store::Conn::new(&conn))?;
             conn.commit()?;
             Ok(t)
@@ -387,8 +410,14 @@ impl PgStore {
         work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
     ) -> Result<T> {
         let url = self.url.clone();
-        let tx = self.snapshot()?;
-        let conn = conn::PgConn::new(tx, &url);
+        let tx = self
+            .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(|e| url.driver(&e))?;
+        let conn = conn::PgConn::new(tx, &url, &self.prepared);
         let out = work(crate::store::Conn::new(&conn))?;
         conn.commit()?;
         Ok(out)

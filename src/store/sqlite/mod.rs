@@ -149,3 +149,56 @@ impl<'c> From<&'c rusqlite::Transaction<'_>> for crate::store::Conn<'c> {
 pub(crate) fn conn(c: &Connection) -> crate::store::Conn<'_> {
     crate::store::Conn::new(c)
 }
+
+/// Case-insensitive comparison for every Unicode letter (SPEC §12: codes
+/// match ignoring case the same way on both engines). SQLite's built-in
+/// NOCASE folds only ASCII; [`register_nocase`] puts this in its place on
+/// every connection, so `COLLATE NOCASE` columns, indexes and comparisons
+/// fold `É`/`é` as PostgreSQL's `labstock_nocase` does. Each character is
+/// compared by its lowercase mapping, then the text as stored breaks no
+/// tie (equal ignoring case is equal). ASCII text, nearly every code, is
+/// compared byte by byte without allocating.
+pub(crate) fn nocase(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a
+            .bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
+    }
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
+}
+
+/// Replace SQLite's ASCII-only NOCASE with [`nocase`] on this connection.
+/// Must run before the first statement that compares under NOCASE.
+pub(crate) fn register_nocase(conn: &Connection) -> Result<()> {
+    conn.create_collation("NOCASE", nocase)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod nocase_tests {
+    use std::cmp::Ordering;
+
+    use super::nocase;
+
+    #[test]
+    fn nocase_folds_every_unicode_letter_and_orders_like_ascii_nocase() {
+        assert_eq!(nocase("RGT-Abc", "rgt-aBC"), Ordering::Equal);
+        assert_eq!(nocase("CAFÉ-1", "café-1"), Ordering::Equal);
+        assert_eq!(nocase("ΣΤΟΚ", "στοκ"), Ordering::Equal);
+        assert_eq!(nocase("ÅNGSTRÖM", "ångström"), Ordering::Equal);
+        assert_ne!(
+            nocase("CAFE", "CAFÉ"),
+            Ordering::Equal,
+            "accents still count"
+        );
+        assert_eq!(nocase("abc", "ABD"), Ordering::Less);
+        assert_eq!(nocase("B", "a"), Ordering::Greater);
+        assert_eq!(nocase("a", "a_"), Ordering::Less);
+        // ASCII and non-ASCII compare consistently.
+        assert_eq!(nocase("Z", "é"), Ordering::Less);
+        assert_eq!(nocase("Zé", "zÉ"), Ordering::Equal);
+    }
+}
