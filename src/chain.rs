@@ -24,7 +24,7 @@
 use crate::store::sql::marks::MARKS;
 use crate::store::{Cell, Conn, Sql, ToCell};
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, OptionalExtension, ToSql};
+use rusqlite::{Connection, ToSql};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -106,7 +106,8 @@ macro_rules! chained {
                 "INSERT INTO ", $table, " (id", $(", ", $col,)+ $(", ", $add,)* ", hash) VALUES (?",
                 $(placeholder!($col),)+ $(placeholder!($add),)* ", ?)"
             ),
-            rows: concat!("SELECT id", $(", ", $col,)+ $(", ", $add,)* ", hash FROM ", $table, " ORDER BY id"),
+            // Every column quoted: PostgreSQL reserves `user`.
+            rows: concat!("SELECT id", $(", \"", $col, "\"",)+ $(", \"", $add, "\"",)* ", hash FROM ", $table, " ORDER BY id"),
         };
     };
 }
@@ -610,15 +611,15 @@ pub struct Verified {
 }
 
 /// The last row of every chain, read without verifying (one index probe
-/// each). Ids are consecutive, so the last id is the row count of an
-/// intact chain.
-pub fn heads(conn: &Connection) -> Result<Vec<Head>> {
+/// each), on either engine. Ids are consecutive, so the last id is the
+/// row count of an intact chain.
+pub fn heads<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<Head>> {
+    let conn = conn.into();
     let mut out = Vec::with_capacity(TABLES.len());
     for table in TABLES {
-        let last = conn
-            .prepare_cached(table.last)?
-            .query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
-            .optional()?;
+        let last = conn.query_opt(&Sql::both(table.last), crate::args![], |r| {
+            Ok((r.get::<i64>(0)?, r.get::<Vec<u8>>(1)?))
+        })?;
         out.push(Head {
             table: table.table.to_owned(),
             rows: last.as_ref().map_or(0, |(id, _)| *id),
@@ -648,8 +649,10 @@ pub fn change_marks(conn: Conn<'_>) -> Result<Vec<i64>> {
     Ok(out)
 }
 
-/// Recompute every chain from the rows as they now stand.
-pub fn verify(conn: &Connection) -> Result<Verified> {
+/// Recompute every chain from the rows as they now stand, on either
+/// engine (`check`, and `copy` proving its PostgreSQL target).
+pub fn verify<'c>(conn: impl Into<Conn<'c>>) -> Result<Verified> {
+    let conn = conn.into();
     let mut out = Verified::default();
     for table in TABLES {
         verify_table(conn, table, &mut out)?;
@@ -660,25 +663,25 @@ pub fn verify(conn: &Connection) -> Result<Verified> {
 /// Walk one table in id order. Each row is hashed against the stored hash
 /// of the row before it, so one edited row shows as exactly one bad row
 /// rather than breaking everything after it.
-fn verify_table(conn: &Connection, table: &Chained, out: &mut Verified) -> Result<()> {
+fn verify_table(conn: Conn<'_>, table: &Chained, out: &mut Verified) -> Result<()> {
     let all = table.columns.len();
-    let mut stmt = conn.prepare(table.rows)?;
-    let mut rows = stmt.query([])?;
     let mut walk = Walk::new(table);
-    while let Some(r) = rows.next()? {
+    conn.for_each(&Sql::both(table.rows), crate::args![], |r| {
         let id: i64 = r.get(0)?;
         // Hashed straight from the row: no copy of its values.
-        let n = table.hashed(|i| matches!(r.get_ref(i + 1), Ok(ValueRef::Null)));
+        let n = table.hashed(|i| matches!(r.cell(i + 1), Ok(Cell::Null)));
         let mut h = begin(table.table, id, walk.prev_hash(), n);
         for i in 1..=n {
-            put_value(&mut h, r.get_ref(i)?);
+            put_cell(&mut h, &r.cell(i)?);
         }
-        let stored = match r.get_ref(all + 1)? {
-            ValueRef::Blob(b) => Some(b),
+        let stored = r.cell(all + 1)?;
+        let stored = match &stored {
+            Cell::Blob(b) => Some(&b[..]),
             _ => None,
         };
         walk.row(id, h.finalize().into(), stored);
-    }
+        Ok(())
+    })?;
     walk.finish(out);
     Ok(())
 }

@@ -6,14 +6,22 @@
 //! (`lots::lots_disagreeing`), and recomputes the hash chain of every
 //! evidence table (`chain`), so an edit made beneath the triggers is named
 //! too.
+//!
+//! The same proofs run on either engine through the storage seam, with
+//! the same wording; then each engine's own checks: SQLite's
+//! `integrity_check` and `foreign_key_check` (`store/sqlite/check.rs`),
+//! PostgreSQL's amcheck, its triggers and its foreign keys proven row by
+//! row (`store/postgres/check.rs`).
 
-use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+use crate::args;
 use crate::chain::{self, Head};
 use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Refusal, Result};
-use crate::ledger::{FastMap, FastSet, Portion, legs, portion_at};
+use crate::ledger::{FastMap, FastSet, Portion, legs, portion_in};
+use crate::store::sql::check as sql;
+use crate::store::{Cell, Conn, EngineKind};
 
 /// A balance that disagrees with its ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,6 +72,10 @@ pub struct CheckReport {
     pub sealed: i64,
     /// The last row of each hash chain, to write down outside the database.
     pub heads: Vec<Head>,
+    /// What could not be checked on this database, and why (e.g.
+    /// PostgreSQL without amcheck); said, but not a failure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl CheckReport {
@@ -116,19 +128,15 @@ impl LedgerPass {
     /// Read every movement once, in storage order. Summing in a hash map
     /// here replaces SQL that read the ledger twice and sorted it to group
     /// it, which was most of `check`'s time on a large ledger.
-    fn read(conn: &Connection) -> Result<LedgerPass> {
+    fn read(conn: Conn<'_>) -> Result<LedgerPass> {
         let mut pass = LedgerPass::default();
-        let mut stmt = conn.prepare(
-            "SELECT item_id, lot_id, location_id, to_location_id, quantity, order_id, reverses, at, recorded_at, id, opened_on, to_opened_on FROM movements",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
+        conn.for_each(&sql::LEDGER, args![], |r| {
             let (item, lot, at): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
             let (to, quantity): (Option<i64>, i64) = (r.get(3)?, r.get(4)?);
             let (order, reverses): (Option<i64>, Option<i64>) = (r.get(5)?, r.get(6)?);
             let id: i64 = r.get(9)?;
-            let when = r.get_ref(7)?.as_bytes().unwrap_or_default();
-            let recorded = r.get_ref(8)?.as_bytes().unwrap_or_default();
+            let (when, recorded) = (r.cell(7)?, r.cell(8)?);
+            let (when, recorded) = (text_bytes(&when), text_bytes(&recorded));
             if when > recorded {
                 pass.future.push((
                     id,
@@ -147,8 +155,8 @@ impl LedgerPass {
                 }
             }
             pass.movements += 1;
-            let opened = portion_at(r, 10)?;
-            let to_opened = portion_at(r, 11)?;
+            let opened = portion_in(r, 10)?;
+            let to_opened = portion_in(r, 11)?;
             for (place, portion, change) in legs(at, to, opened, to_opened, quantity)
                 .into_iter()
                 .flatten()
@@ -171,31 +179,25 @@ impl LedgerPass {
             if let Some(id) = reverses {
                 *pass.reversed.entry(id).or_default() += 1;
             }
-        }
+            Ok(())
+        })?;
         Ok(pass)
     }
 
     /// Ledger rows whose item, lot, location, order or reversed movement
-    /// does not exist: what `PRAGMA foreign_key_check` counts for the
-    /// ledger, found from the distinct ids instead of row by row.
-    fn dangling(&self, conn: &Connection) -> Result<i64> {
+    /// does not exist: what a foreign-key check counts for the ledger,
+    /// found from the distinct ids instead of row by row.
+    fn dangling(&self, conn: Conn<'_>) -> Result<i64> {
         let mut broken = 0;
-        for (table, refs) in [
-            ("items", &self.items),
-            ("lots", &self.lots),
-            ("locations", &self.locations),
-            ("orders", &self.orders),
-            ("movements", &self.reversed),
+        for (exists, refs) in [
+            (&sql::ITEM_EXISTS, &self.items),
+            (&sql::LOT_EXISTS, &self.lots),
+            (&sql::LOCATION_EXISTS, &self.locations),
+            (&sql::ORDER_EXISTS, &self.orders),
+            (&sql::MOVEMENT_EXISTS, &self.reversed),
         ] {
-            let mut exists = conn.prepare(match table {
-                "items" => "SELECT 1 FROM items WHERE id = ?1",
-                "lots" => "SELECT 1 FROM lots WHERE id = ?1",
-                "locations" => "SELECT 1 FROM locations WHERE id = ?1",
-                "orders" => "SELECT 1 FROM orders WHERE id = ?1",
-                _ => "SELECT 1 FROM movements WHERE id = ?1",
-            })?;
             for (id, rows) in refs {
-                if !exists.exists([id])? {
+                if conn.query_opt(exists, args![id], |_| Ok(()))?.is_none() {
                     broken += rows;
                 }
             }
@@ -204,25 +206,89 @@ impl LedgerPass {
     }
 }
 
+/// The bytes of a stored text (empty for anything else).
+fn text_bytes<'a>(cell: &'a Cell<'_>) -> &'a [u8] {
+    match cell {
+        Cell::Text(t) => t.as_bytes(),
+        _ => &[],
+    }
+}
+
+/// What an engine's foreign-key check found: the rows of every table but
+/// the ledger that refer to a row that does not exist (the ledger's are
+/// counted by `check`'s pass over it), and each named.
+#[derive(Debug, Default)]
+pub(crate) struct ForeignKeys {
+    pub(crate) rows: i64,
+    pub(crate) problems: Vec<String>,
+}
+
+/// Foreign-key violations named one by one per table; the rest are counted.
+pub(crate) const NAMED_VIOLATIONS: usize = 20;
+
+/// A foreign-key violation as `check` names it on either engine: the
+/// table, the row's id and its key columns' values (or only the columns,
+/// for a row without an id), and the parent table.
+pub(crate) fn foreign_key_problem(
+    table: &str,
+    row: Option<(i64, &[(String, String)])>,
+    columns: &[String],
+    parent: &str,
+) -> String {
+    let described = match row {
+        Some((id, values)) => format!(
+            "{table} row {id} ({})",
+            values
+                .iter()
+                .map(|(c, v)| format!("{c} = {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        // A table without row ids (SQLite's WITHOUT ROWID) has no row
+        // number to name.
+        None => format!("{table}: a row's {}", columns.join(", ")),
+    };
+    format!("foreign key: {described} refers to a row of {parent} that does not exist")
+}
+
+/// The violations of a table beyond those named.
+pub(crate) fn more_foreign_key_rows(table: &str, more: usize) -> String {
+    format!("foreign key: {more} more rows of {table} refer to rows that do not exist")
+}
+
+/// A stored value in a message.
+pub(crate) fn shown_value(v: &Cell<'_>) -> String {
+    match v {
+        Cell::Null => "NULL".to_owned(),
+        Cell::Integer(i) => i.to_string(),
+        Cell::Real(f) => f.to_string(),
+        Cell::Text(t) => format!("{t:?}"),
+        Cell::Blob(b) => format!("<{} bytes>", b.len()),
+    }
+}
+
 impl Store {
     /// Recompute every balance from the ledger and compare, prove every
-    /// hash chain, and run SQLite's full `integrity_check`.
+    /// hash chain, and run the engine's own full checks (SQLite's
+    /// `integrity_check`; PostgreSQL's amcheck with `heapallindexed`).
     pub fn check(&self) -> Result<CheckReport> {
         self.check_with(false)
     }
 
-    /// [`Store::check`], with SQLite's `quick_check` instead of the full
-    /// `integrity_check` when `quick`.
+    /// [`Store::check`], with the engine's quick checks when `quick`
+    /// (SQLite's `quick_check`; amcheck without `heapallindexed`).
     pub fn check_with(&self, quick: bool) -> Result<CheckReport> {
-        let conn = self.sqlite()?;
-        let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        conn.pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
-        let report = self.check_all(quick);
-        conn.pragma_update(None, "cache_size", before)?;
-        report
+        match self.engine_kind() {
+            EngineKind::Sqlite => crate::store::sqlite::check::with_page_cache(
+                self.sqlite()?,
+                CHECK_CACHE_KIB,
+                || self.check_sqlite(quick),
+            ),
+            EngineKind::Postgres => self.check_postgres(quick),
+        }
     }
 
-    fn check_all(&self, quick: bool) -> Result<CheckReport> {
+    fn check_sqlite(&self, quick: bool) -> Result<CheckReport> {
         // The hash chains and SQLite's integrity check run on connections
         // of their own, in threads of their own, while this one sums the
         // ledger: each is self-contained, so the passes need not share a
@@ -231,16 +297,64 @@ impl Store {
         std::thread::scope(|scope| {
             let (path, timeout) = (self.path(), self.busy_timeout());
             let chains = scope.spawn(move || verify_chains_apart(path, timeout));
-            let integrity = scope.spawn(move || integrity_problems(path, timeout, quick));
-            let mut report = self.check_balances()?;
+            let integrity = scope.spawn(move || {
+                let store = Store::open_with(
+                    path,
+                    OpenOptions {
+                        busy_timeout: timeout,
+                    },
+                )?;
+                crate::store::sqlite::check::integrity_problems(store.sqlite()?, quick)
+            });
+            let (mut report, dangling) = self.read(ledger_proofs)?;
+            let keys = crate::store::sqlite::check::foreign_keys(self.sqlite()?, dangling > 0)?;
+            report.foreign_keys(dangling, keys);
+            report.problems.extend(self.verify_equipment_state()?);
             let stopped = |_| Error::Refused(Refusal::CheckStopped);
             report.problems.extend(integrity.join().map_err(stopped)??);
-            let chains = chains.join().map_err(stopped)??;
-            report.sealed = chains.rows;
-            report.heads = chains.heads;
-            report.problems.extend(chains.problems);
+            report.chains(chains.join().map_err(stopped)??);
             Ok(report)
         })
+    }
+
+    /// The same proofs on PostgreSQL, the ledger and the chains on one
+    /// snapshot; then PostgreSQL's own checks.
+    fn check_postgres(&self, quick: bool) -> Result<CheckReport> {
+        let (mut report, dangling, chains) = self.read(|conn| {
+            let (report, dangling) = ledger_proofs(conn)?;
+            Ok((report, dangling, chain::verify(conn)?))
+        })?;
+        let (keys, found) = match self.postgres_engine() {
+            Some(mut pg) => pg.engine_checks(quick, dangling > 0)?,
+            None => return Err(Error::Refused(Refusal::CheckStopped)),
+        };
+        report.foreign_keys(dangling, keys);
+        report
+            .problems
+            .extend(self.read(|conn| crate::calibration::equipment_state_disagreeing(conn))?);
+        report.problems.extend(found.problems);
+        report.notes.extend(found.notes);
+        report.chains(chains);
+        Ok(report)
+    }
+}
+
+impl CheckReport {
+    /// Every row that refers to a record that does not exist: counted,
+    /// then named.
+    fn foreign_keys(&mut self, dangling_ledger_rows: i64, keys: ForeignKeys) {
+        let broken = dangling_ledger_rows + keys.rows;
+        if broken > 0 {
+            self.problems
+                .push(format!("{broken} rows refer to records that do not exist"));
+        }
+        self.problems.extend(keys.problems);
+    }
+
+    fn chains(&mut self, chains: chain::Verified) {
+        self.sealed = chains.rows;
+        self.heads = chains.heads;
+        self.problems.extend(chains.problems);
     }
 }
 
@@ -252,10 +366,79 @@ fn verify_chains_apart(
     // Opened as any Store is (a read-only file stays untouched, with no
     // side files), then only read.
     let store = Store::open_with(path, OpenOptions { busy_timeout })?;
-    store
-        .connection()?
-        .pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
-    chain::verify(store.connection()?)
+    store.limit_page_cache(CHECK_CACHE_KIB)?;
+    store.read(|conn| chain::verify(conn))
+}
+
+/// The proofs every engine runs alike, on one snapshot: every balance
+/// against the ledger, balances below zero now or at any point in time,
+/// movements dated in the future, and every cache against its records
+/// (order receipts and ends, lots, excursions, batches, safety data
+/// sheets). Returns the report so far and how many ledger rows refer to
+/// records that do not exist.
+fn ledger_proofs(conn: Conn<'_>) -> Result<(CheckReport, i64)> {
+    let mut pass = LedgerPass::read(conn)?;
+    let mut report = CheckReport {
+        movements: pass.movements,
+        ..CheckReport::default()
+    };
+    // Every balance row against its ledger sum; what is left of the
+    // sums has no balance row (balance 0).
+    let (balances, differ) = compare_balances(conn, &mut pass)?;
+    report.balances = balances;
+    report.discrepancies = name_discrepancies(conn, &differ)?;
+    report.problems.extend(negative_in_time(conn, &pass)?);
+    for (id, at, recorded) in pass.future.iter().take(20) {
+        report.problems.push(format!(
+            "movement #{id} is dated {at}, after it was recorded ({recorded}): the ledger may not hold movements dated in the future; correct it with `labstock reverse {id} --reason …`"
+        ));
+    }
+    if pass.future.len() > 20 {
+        report.problems.push(format!(
+            "{} more movements are dated after they were recorded",
+            pass.future.len() - 20
+        ));
+    }
+    let dangling = pass.dangling(conn)?;
+    side_tables(conn, &mut report)?;
+    Ok((report, dangling))
+}
+
+/// A difference between a balance and its ledger: lot, location,
+/// portion, ledger sum, balance.
+type Differ = (i64, i64, Portion, i64, i64);
+
+/// Every balance row against the ledger's sums (taken from `pass`): how
+/// many balance rows there are, and each (lot, location, portion) whose
+/// sum and balance differ (no balance row counts as 0).
+fn compare_balances(conn: Conn<'_>, pass: &mut LedgerPass) -> Result<(i64, Vec<Differ>)> {
+    let mut differ: Vec<Differ> = Vec::new();
+    let mut balances = 0;
+    conn.for_each(&sql::BALANCES, args![], |r| {
+        let (lot, at, balance): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(3)?);
+        let portion = portion_in(r, 2)?;
+        balances += 1;
+        let ledger = pass.sums.remove(&(lot, at, portion)).unwrap_or(0);
+        if ledger != balance {
+            differ.push((lot, at, portion, ledger, balance));
+        }
+        Ok(())
+    })?;
+    differ.extend(
+        pass.sums
+            .drain()
+            .filter(|(_, q)| *q != 0)
+            .map(|((lot, at, portion), q)| (lot, at, portion, q, 0)),
+    );
+    Ok((balances, differ))
+}
+
+/// Every balance proven against the ledger, on either engine: what
+/// `check` does first, and what `copy` proves its PostgreSQL target with.
+pub(crate) fn balance_discrepancies(conn: Conn<'_>) -> Result<Vec<Discrepancy>> {
+    let mut pass = LedgerPass::read(conn)?;
+    let (_, differ) = compare_balances(conn, &mut pass)?;
+    name_discrepancies(conn, &differ)
 }
 
 /// Balances that stood below zero at some point in time (SPEC §10
@@ -263,25 +446,21 @@ fn verify_chains_apart(
 /// never backdated were followed in storage order by the ledger pass;
 /// backdated lots are replayed here in time order through
 /// `movements_lot_at`.
-fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>> {
+fn negative_in_time(conn: Conn<'_>, pass: &LedgerPass) -> Result<Vec<String>> {
     let mut first: Vec<((i64, i64, Portion), i64)> = pass
         .dipped
         .iter()
         .filter(|((lot, _, _), _)| !pass.backdated.contains(lot))
         .map(|(k, id)| (*k, *id))
         .collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, location_id, to_location_id, quantity, opened_on, to_opened_on FROM movements WHERE lot_id = ?1 ORDER BY at, id",
-    )?;
     for lot in &pass.backdated {
         let mut running: FastMap<(i64, Portion), i64> = FastMap::default();
         let mut seen: FastSet<(i64, Portion)> = FastSet::default();
-        let mut rows = stmt.query([lot])?;
-        while let Some(r) = rows.next()? {
+        conn.for_each(&sql::LOT_IN_TIME, args![lot], |r| {
             let (id, loc, to, q): (i64, i64, Option<i64>, i64) =
                 (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-            let opened = portion_at(r, 4)?;
-            let to_opened = portion_at(r, 5)?;
+            let opened = portion_in(r, 4)?;
+            let to_opened = portion_in(r, 5)?;
             for (place, portion, change) in
                 legs(loc, to, opened, to_opened, q).into_iter().flatten()
             {
@@ -291,20 +470,29 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
                     first.push(((*lot, place, portion), id));
                 }
             }
-        }
+            Ok(())
+        })?;
     }
     first.sort_by_key(|(_, id)| *id);
     let mut problems = Vec::new();
     for ((lot, location, portion), id) in first {
         // A row pointing at a lot or location that is gone is reported by
         // the dangling-reference check; here it is named by its ids.
-        let (item, lot_name, loc): (String, String, String) = conn
-            .prepare_cached(
-                "SELECT i.code, l.lot, loc.code FROM lots l JOIN items i ON i.id = l.item_id, locations loc WHERE l.id = ?1 AND loc.id = ?2",
-            )?
-            .query_row([lot, location], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?
-            .unwrap_or_else(|| (format!("item of lot id {lot}"), String::new(), format!("location id {location}")));
+        let (item, lot_name, loc) = conn
+            .query_opt(&sql::LOT_AND_LOCATION, args![lot, location], |r| {
+                Ok((
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<String>(2)?,
+                ))
+            })?
+            .unwrap_or_else(|| {
+                (
+                    format!("item of lot id {lot}"),
+                    String::new(),
+                    format!("location id {location}"),
+                )
+            });
         let (mut what, flag) = if lot_name.is_empty() {
             (format!("{item} (no lot)"), String::new())
         } else {
@@ -323,281 +511,54 @@ fn negative_in_time(conn: &Connection, pass: &LedgerPass) -> Result<Vec<String>>
     Ok(problems)
 }
 
-impl Store {
-    fn check_balances(&self) -> Result<CheckReport> {
-        let conn = self.sqlite()?;
-        let mut pass = LedgerPass::read(conn)?;
-        let mut report = CheckReport {
-            movements: pass.movements,
-            ..CheckReport::default()
-        };
-        // Every balance row against its ledger sum; what is left of the
-        // sums has no balance row (balance 0).
-        let mut differ: Vec<(i64, i64, Portion, i64, i64)> = Vec::new();
-        let mut stmt =
-            conn.prepare("SELECT lot_id, location_id, opened_on, quantity FROM balances")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let (lot, at, balance): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(3)?);
-            let portion = portion_at(r, 2)?;
-            report.balances += 1;
-            let ledger = pass.sums.remove(&(lot, at, portion)).unwrap_or(0);
-            if ledger != balance {
-                differ.push((lot, at, portion, ledger, balance));
-            }
-        }
-        differ.extend(
-            pass.sums
-                .drain()
-                .filter(|(_, q)| *q != 0)
-                .map(|((lot, at, portion), q)| (lot, at, portion, q, 0)),
-        );
-        report.discrepancies = name_discrepancies(conn, &differ)?;
-        report.problems.extend(negative_in_time(conn, &pass)?);
-        for (id, at, recorded) in pass.future.iter().take(20) {
-            report.problems.push(format!(
-                "movement #{id} is dated {at}, after it was recorded ({recorded}): the ledger may not hold movements dated in the future; correct it with `labstock reverse {id} --reason …`"
-            ));
-        }
-        if pass.future.len() > 20 {
-            report.problems.push(format!(
-                "{} more movements are dated after they were recorded",
-                pass.future.len() - 20
-            ));
-        }
-        let dangling = pass.dangling(conn)?;
-        self.check_side_tables(&mut report, dangling)?;
-        report
-            .problems
-            .extend(self.database_file_problems(dangling > 0)?);
-        report.problems.extend(self.verify_equipment_state()?);
-        Ok(report)
-    }
-
-    fn check_side_tables(&self, report: &mut CheckReport, dangling_ledger_rows: i64) -> Result<()> {
-        let conn = self.sqlite()?;
-        let mut negative = conn.prepare(
-            "SELECT i.code, l.lot, loc.code, b.quantity FROM balances b JOIN lots l ON l.id = b.lot_id \
-             JOIN items i ON i.id = l.item_id JOIN locations loc ON loc.id = b.location_id WHERE b.quantity < 0",
-        )?;
-        for row in negative.query_map([], |r| {
-            Ok(format!(
-                "negative balance: {} lot {:?} at {} is {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?
-            ))
-        })? {
-            report.problems.push(row?);
-        }
-        let mut wrong_item = conn.prepare(
-            "SELECT count(*) FROM balances b JOIN lots l ON l.id = b.lot_id WHERE b.item_id <> l.item_id",
-        )?;
-        let n: i64 = wrong_item.query_row([], |r| r.get(0))?;
-        if n > 0 {
-            report.problems.push(format!(
-                "{n} balance rows name a different item from their lot"
-            ));
-        }
-        // `orders.received` is a cache of the one definition of what was
-        // received on a line (src/orders.rs): proven against it here.
-        for (reference, item, stored, ledger) in crate::orders::received_disagreeing(conn)? {
-            report.problems.push(format!(
-                "order {reference} line {item}: receipts in the ledger sum to {ledger}, the order says {stored} received (difference {:+}); run `labstock order list --all --item {item}`",
-                i128::from(ledger) - i128::from(stored)
-            ));
-        }
-        report.problems.extend(order_ends_disagreeing(conn)?);
-        report.problems.extend(crate::lots::lots_disagreeing(conn)?);
-        report
-            .problems
-            .extend(crate::temperature::excursions_disagreeing(conn)?);
-        report
-            .problems
-            .extend(crate::temperature::excursion_lots_disagreeing(conn)?);
-        report
-            .problems
-            .extend(crate::prepare::batches_disagreeing(conn)?);
-        report
-            .problems
-            .extend(crate::sds::documents_disagreeing(conn)?);
-        // The ledger's references were proven from its distinct ids above;
-        // every other table is checked by SQLite itself.
-        let mut broken = dangling_ledger_rows;
-        let mut tables = conn.prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'movements' AND name NOT LIKE 'sqlite_%'",
-        )?;
-        let names = tables
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut fk = conn.prepare("SELECT count(*) FROM pragma_foreign_key_check(?1)")?;
-        for name in names {
-            broken += fk.query_row([name], |r| r.get::<_, i64>(0))?;
-        }
-        if broken > 0 {
-            report
-                .problems
-                .push(format!("{broken} rows refer to records that do not exist"));
-        }
+/// Every other cache proven against its records.
+fn side_tables(conn: Conn<'_>, report: &mut CheckReport) -> Result<()> {
+    conn.for_each(&sql::NEGATIVE_BALANCES, args![], |r| {
+        report.problems.push(format!(
+            "negative balance: {} lot {:?} at {} is {}",
+            r.get::<String>(0)?,
+            r.get::<String>(1)?,
+            r.get::<String>(2)?,
+            r.get::<i64>(3)?
+        ));
         Ok(())
+    })?;
+    let n: i64 = conn.query_one(&sql::BALANCES_OF_ANOTHER_ITEM, args![], |r| r.get(0))?;
+    if n > 0 {
+        report.problems.push(format!(
+            "{n} balance rows name a different item from their lot"
+        ));
     }
-}
-
-// ---- The database file itself (issue 8: reliability) ----------------------
-
-/// What `PRAGMA integrity_check` (page structure, indexes against their
-/// tables, NOT NULL and CHECK constraints) finds, on a connection of its
-/// own so it runs beside the ledger pass; `quick` runs `quick_check`,
-/// which skips comparing every index with its table (several times
-/// faster on a large ledger).
-fn integrity_problems(
-    path: &std::path::Path,
-    busy_timeout: std::time::Duration,
-    quick: bool,
-) -> Result<Vec<String>> {
-    let store = Store::open_with(path, OpenOptions { busy_timeout })?;
-    let conn = store.connection()?;
-    let mut problems = Vec::new();
-    // integrity_check does its own, fuller checking of every cell; with
-    // cell_size_check on it would stop at the first damaged cell.
-    conn.pragma_update(None, "cell_size_check", false)?;
-    let mut found = Vec::new();
-    let run = conn
-        .prepare(if quick {
-            "PRAGMA quick_check"
-        } else {
-            "PRAGMA integrity_check"
-        })
-        .and_then(|mut integrity| {
-            let mut rows = integrity.query([])?;
-            while let Some(r) = rows.next()? {
-                found.push(r.get::<_, String>(0)?);
-            }
-            Ok(())
-        });
-    conn.pragma_update(None, "cell_size_check", true)?;
-    if let Err(e) = run {
-        found.push(format!("stopped: {e}"));
+    // `orders.received` is a cache of the one definition of what was
+    // received on a line (src/orders.rs): proven against it here.
+    for (reference, item, stored, ledger) in crate::orders::received_disagreeing(conn)? {
+        report.problems.push(format!(
+            "order {reference} line {item}: receipts in the ledger sum to {ledger}, the order says {stored} received (difference {:+}); run `labstock order list --all --item {item}`",
+            i128::from(ledger) - i128::from(stored)
+        ));
     }
-    if found.iter().any(|m| m != "ok") {
-        problems.push(format!(
-                "SQLite integrity_check found {} problem(s): the file is damaged; keep it for investigation and restore the latest copy made by `labstock backup FILE`",
-                found.len()
-            ));
-        problems.extend(found.into_iter().map(|m| format!("integrity_check: {m}")));
-    }
-    Ok(problems)
+    report.problems.extend(order_ends_disagreeing(conn)?);
+    report.problems.extend(crate::lots::lots_disagreeing(conn)?);
+    report
+        .problems
+        .extend(crate::temperature::excursions_disagreeing(conn)?);
+    report
+        .problems
+        .extend(crate::temperature::excursion_lots_disagreeing(conn)?);
+    report
+        .problems
+        .extend(crate::prepare::batches_disagreeing(conn)?);
+    report
+        .problems
+        .extend(crate::sds::documents_disagreeing(conn)?);
+    Ok(())
 }
-
-/// Foreign-key violations named one by one per table; the rest are counted.
-const NAMED_VIOLATIONS: usize = 20;
-
-impl Store {
-    /// What `PRAGMA foreign_key_check` finds, each violation named by
-    /// table, row, column and the missing parent ([`integrity_problems`]
-    /// runs SQLite's page-level check on a thread of its own). The
-    /// ledger's references are already counted from its distinct ids by
-    /// the pass over it; its rows are named only when that found some,
-    /// because checking millions of movements row by row would double the
-    /// time `check` takes.
-    fn database_file_problems(&self, ledger_has_dangling: bool) -> Result<Vec<String>> {
-        let conn = self.sqlite()?;
-        let mut problems = Vec::new();
-        let mut tables = conn.prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        )?;
-        let names = tables
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut violations =
-            conn.prepare("SELECT rowid, parent, fkid FROM pragma_foreign_key_check(?1)")?;
-        let mut columns = conn.prepare(
-            "SELECT \"from\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq",
-        )?;
-        for table in names {
-            if table == "movements" && !ledger_has_dangling {
-                continue;
-            }
-            let rows = violations
-                .query_map([&table], |r| {
-                    Ok((
-                        r.get::<_, Option<i64>>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                    ))
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            for (rowid, parent, fkid) in rows.iter().take(NAMED_VIOLATIONS) {
-                let cols = columns
-                    .query_map(rusqlite::params![table, fkid], |r| r.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                let described = match rowid {
-                    Some(id) => format!(
-                        "{table} row {id} ({})",
-                        cols.iter()
-                            .map(|c| {
-                                let sql = format!(
-                                    "SELECT {} FROM {} WHERE rowid = ?1",
-                                    quote_ident(c),
-                                    quote_ident(&table)
-                                );
-                                let v: rusqlite::types::Value =
-                                    conn.query_row(&sql, [id], |r| r.get(0))?;
-                                Ok(format!("{c} = {}", sql_value(&v)))
-                            })
-                            .collect::<Result<Vec<_>>>()?
-                            .join(", ")
-                    ),
-                    // A WITHOUT ROWID table has no row number to name.
-                    None => format!("{table}: a row's {}", cols.join(", ")),
-                };
-                problems.push(format!(
-                    "foreign key: {described} refers to a row of {parent} that does not exist"
-                ));
-            }
-            if rows.len() > NAMED_VIOLATIONS {
-                problems.push(format!(
-                    "foreign key: {} more rows of {table} refer to rows that do not exist",
-                    rows.len() - NAMED_VIOLATIONS
-                ));
-            }
-        }
-        Ok(problems)
-    }
-}
-
-/// An SQL identifier from the schema, quoted (it cannot be a parameter).
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-fn sql_value(v: &rusqlite::types::Value) -> String {
-    use rusqlite::types::Value;
-    match v {
-        Value::Null => "NULL".to_owned(),
-        Value::Integer(i) => i.to_string(),
-        Value::Real(f) => f.to_string(),
-        Value::Text(t) => format!("{t:?}"),
-        Value::Blob(b) => format!("<{} bytes>", b.len()),
-    }
-}
-
-// ---- end of the database file checks ---------------------------------------
 
 /// Order lines whose maintained status disagrees with their recorded end
 /// (`order_events`): an open line with an end recorded, an ended line with
 /// none, or an end that says otherwise (who, when, why, how).
-fn order_ends_disagreeing(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT o.reference, i.code, o.status, coalesce(o.closed_on, ''), coalesce(o.closed_by, ''), \
-                e.status, coalesce(e.on_date, ''), coalesce(e.user, '') \
-         FROM orders o JOIN items i ON i.id = o.item_id LEFT JOIN order_events e ON e.order_id = o.id \
-         WHERE (o.status = 'open') = (e.id IS NOT NULL) \
-            OR (e.id IS NOT NULL AND (e.status <> o.status OR e.on_date IS NOT o.closed_on \
-                OR e.user IS NOT o.closed_by OR e.reason IS NOT o.close_reason))",
-    )?;
-    let rows = stmt.query_map([], |r| {
+fn order_ends_disagreeing(conn: Conn<'_>) -> Result<Vec<String>> {
+    conn.query_all(&sql::ORDER_ENDS_DISAGREEING, args![], |r| {
         let (reference, item, status): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let (on, by): (String, String) = (r.get(3)?, r.get(4)?);
         let recorded: Option<String> = r.get(5)?;
@@ -614,32 +575,20 @@ fn order_ends_disagreeing(conn: &Connection) -> Result<Vec<String>> {
         Ok(format!(
             "order {reference} line {item}: the order says {says}, its recorded end says {events}; run `labstock audit --entity order:{reference}`"
         ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    })
 }
 
 /// Name each (lot, location) that differs, sorted as the user reads them:
 /// item code, lot, location (codes without regard to ASCII case, as SQLite
 /// compares them). A lot or location that no longer exists cannot be
 /// named; the foreign-key check reports those rows.
-fn name_discrepancies(
-    conn: &Connection,
-    differ: &[(i64, i64, Portion, i64, i64)],
-) -> Result<Vec<Discrepancy>> {
-    let mut lot = conn.prepare_cached(
-        "SELECT i.code, lo.lot FROM lots lo JOIN items i ON i.id = lo.item_id WHERE lo.id = ?1",
-    )?;
-    let mut location = conn.prepare_cached("SELECT code FROM locations WHERE id = ?1")?;
+fn name_discrepancies(conn: Conn<'_>, differ: &[Differ]) -> Result<Vec<Discrepancy>> {
     let mut found = Vec::with_capacity(differ.len());
     for &(lot_id, at, portion, ledger, balance) in differ {
-        let named = lot
-            .query_row([lot_id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })
-            .optional()?;
-        let place = location
-            .query_row([at], |r| r.get::<_, String>(0))
-            .optional()?;
+        let named = conn.query_opt(&sql::LOT_NAME, args![lot_id], |r| {
+            Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+        })?;
+        let place = conn.query_opt(&sql::LOCATION_CODE, args![at], |r| r.get::<String>(0))?;
         if let (Some((item, lot)), Some(location)) = (named, place) {
             found.push(Discrepancy {
                 item,
@@ -662,6 +611,7 @@ fn name_discrepancies(
                     .to_ascii_lowercase()
                     .cmp(&b.location.to_ascii_lowercase())
             })
+            .then_with(|| a.opened_on.cmp(&b.opened_on))
     });
     Ok(found)
 }

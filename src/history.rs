@@ -152,9 +152,8 @@ impl Store {
     }
 }
 
-/// [`Store::trace`] in the caller's transaction. The batch links of a
-/// prepared lot are read through SQLite only (`prepare`, not yet on the
-/// seam): on PostgreSQL the trace refuses with `NotOnPostgres`.
+/// [`Store::trace`] in the caller's transaction, with the batch links of
+/// the lot (the batches made from it, or the lots it was made from).
 fn trace_lot(conn: Conn<'_>, item: &str, lot: &str) -> Result<(Vec<TraceRow>, TraceSummary)> {
     {
         let item = find_item(conn, item)?;
@@ -217,8 +216,8 @@ fn trace_lot(conn: Conn<'_>, item: &str, lot: &str) -> Result<(Vec<TraceRow>, Tr
         on_hand.retain(|(_, q)| *q != 0);
         on_hand.sort();
         summary.on_hand = on_hand;
-        summary.made_from = crate::prepare::made_from(conn.sqlite()?, lot.id)?;
-        summary.made_into = crate::prepare::made_into(conn.sqlite()?, lot.id)?;
+        summary.made_from = crate::prepare::made_from(conn, lot.id)?;
+        summary.made_into = crate::prepare::made_into(conn, lot.id)?;
         Ok((rows, summary))
     }
 }

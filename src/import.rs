@@ -602,18 +602,7 @@ pub fn import_locations(
         let code = row.need("code")?;
         let monitoring = crate::temperature::monitoring_of_row(row)?;
         if insert_location(conn, code, row.get("name"), row.get("site"), &now, ctx.user)? {
-            // Monitoring (src/temperature.rs) is not on the storage seam
-            // yet: a row with a range reaches SQLite, and on PostgreSQL is
-            // refused (issue 15).
-            if monitoring.range.is_some() {
-                crate::temperature::monitor_new_location(
-                    conn.sqlite()?,
-                    code,
-                    monitoring,
-                    &now,
-                    ctx.user,
-                )?;
-            }
+            crate::temperature::monitor_new_location(conn, code, monitoring, &now, ctx.user)?;
             summary.written += 1;
         } else {
             summary.skipped += 1;

@@ -502,11 +502,6 @@ pub(crate) fn portion_of(text: Option<&str>) -> Portion {
     text.filter(|t| !t.is_empty()).and_then(parse_stored_date)
 }
 
-/// The portion stored in column `i` of a row ('' or NULL for sealed).
-pub(crate) fn portion_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Portion> {
-    Ok(portion_of(r.get_ref(i)?.as_str_or_null()?))
-}
-
 /// The portion stored in column `i` of a seam row ('' or NULL for sealed).
 pub(crate) fn portion_in(r: &crate::store::Row<'_>, i: usize) -> Result<Portion> {
     Ok(portion_of(r.get::<Option<String>>(i)?.as_deref()))

@@ -18,7 +18,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::acceptance;
@@ -458,42 +457,31 @@ fn date_or(text: Option<&str>, none: &str) -> String {
 /// record says, a status or opening other than its events replay to.
 /// Each message says what the records say, what the row says, and the
 /// command that shows the records.
-pub(crate) fn lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
+pub(crate) fn lots_disagreeing(conn: Conn<'_>) -> Result<Vec<String>> {
     // The events of every lot, replayed in recording order.
     let mut derived: HashMap<i64, LotAsOf> = HashMap::new();
-    let mut stmt =
-        conn.prepare("SELECT lot_id, action, on_date FROM lot_events ORDER BY lot_id, id")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+    conn.for_each(&sql::ALL_LOT_EVENTS, args![], |r| {
         let (action, on_date): (String, Option<String>) = (r.get(1)?, r.get(2)?);
         derived
             .entry(r.get(0)?)
             .or_default()
             .apply(&action, on_date.as_deref().and_then(parse_stored_date));
-    }
+        Ok(())
+    })?;
     // Every creation record, with its item's code.
     type Created = (i64, i64, Option<String>, String, Option<String>);
     let mut created: HashMap<i64, Created> = HashMap::new();
-    let mut stmt = conn.prepare(
-        "SELECT c.lot_id, c.id, c.item_id, i.code, c.lot, c.expiry \
-         FROM lot_creations c LEFT JOIN items i ON i.id = c.item_id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+    conn.for_each(&sql::ALL_LOT_CREATIONS, args![], |r| {
         created.insert(
             r.get(0)?,
             (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?),
         );
-    }
+        Ok(())
+    })?;
     // Every lot's acceptance records, replayed to now.
     let accepted = acceptance::records_by_lot(conn, None)?;
     let mut problems = Vec::new();
-    let mut stmt = conn.prepare(
-        "SELECT l.id, l.item_id, coalesce(i.code, '#' || l.item_id), l.lot, l.expiry, l.status, l.opened_on, l.pending \
-         FROM lots l LEFT JOIN items i ON i.id = l.item_id ORDER BY i.code COLLATE NOCASE, l.lot, l.id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+    conn.for_each(&sql::ALL_LOTS_TO_PROVE, args![], |r| {
         let (id, item_id, code): (i64, i64, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
         let (lot, expiry): (String, Option<String>) = (r.get(3)?, r.get(4)?);
         let (status, opened): (String, Option<String>) = (r.get(5)?, r.get(6)?);
@@ -558,7 +546,8 @@ pub(crate) fn lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
                 opened.map_or_else(|| "not opened".to_owned(), |d| format!("opened on {d}")),
             ));
         }
-    }
+        Ok(())
+    })?;
     Ok(problems)
 }
 

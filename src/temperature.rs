@@ -11,6 +11,16 @@
 //! the ones just written (between the in-range readings that bound them,
 //! each one index seek), never recomputed from all readings for a report;
 //! `check` recomputes every location's runs and compares.
+//!
+//! Storage is reached through the seam (`Conn`, the statements in
+//! src/store/sql/temperature.rs), on SQLite or PostgreSQL alike. On
+//! PostgreSQL, where writers do not queue for one database lock, a writer
+//! of readings takes the readings chain's lock before it looks for the
+//! reading at its time and holds it to commit, so excursions are refreshed
+//! by one writer at a time from committed readings; a decision takes the
+//! same lock first; keeping an excursion's lots takes the movements
+//! chain's lock before it reads the ledger, so a movement is either in the
+//! sweep or drops the rows kept after it (`unkeep_lots`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -18,9 +28,9 @@ use std::fmt::Write as _;
 use std::io::Read;
 
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::catalogue::find_location;
 use crate::chain;
 use crate::clock::{lab_date, start_of_day};
@@ -28,40 +38,13 @@ use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::import::{self, Format, ImportContext, ImportSummary};
 use crate::model::{parse_date, parse_stamp, stamp};
+use crate::store::{Conn, Row};
 use crate::values::{LocationId, Timestamp};
+
+pub use crate::store::sql::temperature as sql;
 
 /// The lowest and highest temperature labstock records, in hundredths.
 const LIMIT: i64 = 20_000;
-
-/// SQL true when a reading (columns of `temperature_readings`) is in its
-/// range: value, min and max all within (the partial index's condition).
-macro_rules! in_range {
-    () => {
-        "value BETWEEN range_min AND range_max \
-         AND coalesce(min, value) BETWEEN range_min AND range_max \
-         AND coalesce(max, value) BETWEEN range_min AND range_max"
-    };
-}
-
-/// The last in-range reading of a location before a time.
-pub const IN_RANGE_BEFORE: &str = concat!(
-    "SELECT at FROM temperature_readings WHERE location_id = ?1 AND at < ?2 AND ",
-    in_range!(),
-    " ORDER BY at DESC LIMIT 1"
-);
-/// The first in-range reading of a location after a time.
-pub const IN_RANGE_AFTER: &str = concat!(
-    "SELECT at FROM temperature_readings WHERE location_id = ?1 AND at > ?2 AND ",
-    in_range!(),
-    " ORDER BY at LIMIT 1"
-);
-/// A location's readings from a time (inclusive) to another (inclusive, or
-/// to the end), oldest first.
-pub const READINGS_BETWEEN: &str = "SELECT id, at, value, min, max, range_min, range_max, tolerance \
-     FROM temperature_readings WHERE location_id = ?1 AND at >= ?2 AND (?3 IS NULL OR at <= ?3) ORDER BY at";
-/// The reading of a location at a timestamp.
-pub const READING_AT: &str =
-    "SELECT value, min, max FROM temperature_readings WHERE location_id = ?1 AND at = ?2";
 
 /// Parse a temperature as typed (`4`, `-18.5`, `+2.25`) into hundredths.
 pub fn parse_celsius(what: &str, text: &str) -> Result<i64> {
@@ -138,13 +121,13 @@ struct Monitored {
     tolerance: i64,
 }
 
-fn monitored(conn: &Connection, code: &str) -> Result<Monitored> {
+fn monitored<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Monitored> {
+    let conn = conn.into();
     let loc = find_location(conn, code)?;
-    let (min, max, tolerance): (Option<i64>, Option<i64>, i64) = conn
-        .prepare_cached(
-            "SELECT min_temp, max_temp, tolerance_minutes FROM locations WHERE id = ?1",
-        )?
-        .query_row([loc.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (min, max, tolerance): (Option<i64>, Option<i64>, i64) =
+        conn.query_one(&sql::MONITORING, args![loc.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
     match (min, max) {
         (Some(min), Some(max)) => Ok(Monitored {
             id: loc.id,
@@ -228,13 +211,14 @@ impl Judged {
 /// Write one reading in the caller's transaction: `Ok(false)` when an
 /// identical reading is already on record (skipped); a different value at
 /// the same time is refused.
-fn insert_reading(
-    conn: &Connection,
+fn insert_reading<'c>(
+    conn: impl Into<Conn<'c>>,
     loc: &Monitored,
     req: &ReadingRequest,
     now: Timestamp,
     user: &str,
 ) -> Result<bool> {
+    let conn = conn.into();
     if req.at > now {
         return Err(Error::invalid(
             "timestamp",
@@ -251,13 +235,16 @@ fn insert_reading(
             ));
         }
     }
+    // Writers of readings take turns from here to commit (PostgreSQL: the
+    // chain's lock; SQLite's one writer already does): the reading at this
+    // time, and the excursions refreshed after it, are then the last
+    // committed ones.
+    conn.lock_chain(&chain::TEMPERATURE_READINGS)?;
     let at = req.at.stamp();
-    let existing: Option<(i64, Option<i64>, Option<i64>)> = conn
-        .prepare_cached(READING_AT)?
-        .query_row(params![loc.id, at], |r| {
+    let existing: Option<(i64, Option<i64>, Option<i64>)> =
+        conn.query_opt(&sql::READING_AT, args![loc.id, at], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
+        })?;
     if let Some((value, min, max)) = existing {
         if (value, min, max) == (req.value, req.min, req.max) {
             return Ok(false);
@@ -269,10 +256,10 @@ fn insert_reading(
             given: show(req.value),
         }));
     }
-    chain::append(
+    chain::append_cells(
         conn,
         &chain::TEMPERATURE_READINGS,
-        params![
+        args![
             loc.id,
             at,
             req.value,
@@ -351,57 +338,45 @@ fn runs(rows: &[(i64, String, Judged, i64)], mut before: Option<String>) -> Vec<
 }
 
 fn read_rows(
-    conn: &Connection,
+    conn: Conn<'_>,
     location: LocationId,
     from: &str,
     to: Option<&str>,
 ) -> Result<Vec<(i64, String, Judged, i64)>> {
-    let mut stmt = conn.prepare_cached(READINGS_BETWEEN)?;
-    let rows = stmt
-        .query_map(params![location, from, to], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                Judged {
-                    value: r.get(2)?,
-                    min: r.get(3)?,
-                    max: r.get(4)?,
-                    range_min: r.get(5)?,
-                    range_max: r.get(6)?,
-                },
-                r.get(7)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    conn.query_all(&sql::READINGS_BETWEEN, args![location, from, to], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            Judged {
+                value: r.get(2)?,
+                min: r.get(3)?,
+                max: r.get(4)?,
+                range_min: r.get(5)?,
+                range_max: r.get(6)?,
+            },
+            r.get(7)?,
+        ))
+    })
 }
 
 /// Bring `excursions` up to date after readings of `loc` dated `lo..=hi`
 /// were written: recompute the runs between the in-range readings that
 /// bound them and replace the excursions there. A decided excursion must
 /// keep its start, and its end once it had one.
-fn refresh(conn: &Connection, loc: &Monitored, lo: &str, hi: &str) -> Result<()> {
-    let anchor_lo: Option<String> = conn
-        .prepare_cached(IN_RANGE_BEFORE)?
-        .query_row(params![loc.id, lo], |r| r.get(0))
-        .optional()?;
-    let anchor_hi: Option<String> = conn
-        .prepare_cached(IN_RANGE_AFTER)?
-        .query_row(params![loc.id, hi], |r| r.get(0))
-        .optional()?;
+fn refresh<'c>(conn: impl Into<Conn<'c>>, loc: &Monitored, lo: &str, hi: &str) -> Result<()> {
+    let conn = conn.into();
+    let anchor_lo: Option<String> =
+        conn.query_opt(&sql::IN_RANGE_BEFORE, args![loc.id, lo], |r| r.get(0))?;
+    let anchor_hi: Option<String> =
+        conn.query_opt(&sql::IN_RANGE_AFTER, args![loc.id, hi], |r| r.get(0))?;
     let start = anchor_lo.clone().unwrap_or_default();
     let rows = read_rows(conn, loc.id, &start, anchor_hi.as_deref())?;
     let fresh = runs(&rows, None);
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.id, e.from_at, e.to_at, d.decision FROM excursions e \
-         LEFT JOIN excursion_decisions d ON d.excursion_id = e.id \
-         WHERE e.location_id = ?1 AND e.first_at > ?2 AND (?3 IS NULL OR e.first_at < ?3)",
+    let old: Vec<(i64, String, Option<String>, Option<String>)> = conn.query_all(
+        &sql::EXCURSIONS_WITHIN,
+        args![loc.id, start, anchor_hi],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )?;
-    let old: Vec<(i64, String, Option<String>, Option<String>)> = stmt
-        .query_map(params![loc.id, start, anchor_hi], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
     for (id, from_at, to_at, decision) in &old {
         let Some(decision) = decision else { continue };
         let kept = fresh.iter().any(|r| {
@@ -423,42 +398,26 @@ fn refresh(conn: &Connection, loc: &Monitored, lo: &str, hi: &str) -> Result<()>
         }
     }
     for (id, ..) in &old {
-        conn.prepare_cached("DELETE FROM excursions WHERE id = ?1")?
-            .execute([id])?;
+        conn.execute(&sql::DELETE_EXCURSION, args![id])?;
     }
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO excursions (id, location_id, first_at, from_at, to_at, last_at, readings, peak, tolerance) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?;
     for r in &fresh {
-        insert.execute(params![
-            r.id,
-            loc.id,
-            r.first_at,
-            r.from_at,
-            r.to_at,
-            r.last_at,
-            r.readings,
-            r.peak,
-            r.tolerance
-        ])?;
+        conn.execute(
+            &sql::INSERT_EXCURSION,
+            args![
+                r.id,
+                loc.id,
+                r.first_at,
+                r.from_at,
+                r.to_at,
+                r.last_at,
+                r.readings,
+                r.peak,
+                r.tolerance
+            ],
+        )?;
     }
     keep_lots(conn, loc.id)
 }
-
-/// The ended excursions of a location whose held lots are not kept (just
-/// ended, moved by a reading, or dropped by a backdated movement), in time
-/// order.
-pub const UNKEPT: &str = "SELECT e.from_at, e.to_at, e.id FROM excursions e \
-     WHERE e.location_id = ?1 AND e.to_at IS NOT NULL \
-       AND NOT EXISTS (SELECT 1 FROM excursion_lots k WHERE k.excursion_id = e.id) \
-     ORDER BY e.from_at, e.first_at";
-
-/// How many ended excursions of a location have no kept lots.
-pub const UNKEPT_COUNT: &str = "SELECT (SELECT count(*) FROM excursions WHERE location_id = ?1 AND to_at IS NOT NULL) \
-     - (SELECT count(*) FROM excursion_lots WHERE location_id = ?1)";
-
-pub use crate::store::sql::temperature::UNKEEP;
 
 /// A movement dated `at` was posted at `location` (and into `to`): what
 /// those locations held during the excursions that ended at or after `at`
@@ -468,13 +427,13 @@ pub use crate::store::sql::temperature::UNKEEP;
 /// ledger calls this for every movement it posts except an `open` and its
 /// reversal, which move units between portions of one balance.
 pub(crate) fn unkeep_lots(
-    conn: crate::store::Conn<'_>,
+    conn: Conn<'_>,
     location: LocationId,
     to: Option<LocationId>,
     at: &str,
 ) -> Result<()> {
     for place in std::iter::once(location).chain(to) {
-        conn.execute(&UNKEEP, crate::args![place, at])?;
+        conn.execute(&sql::UNKEEP, args![place, at])?;
     }
     Ok(())
 }
@@ -484,19 +443,22 @@ pub(crate) fn unkeep_lots(
 /// all of them, in the caller's transaction. Called whenever readings of
 /// the location were written, so a row that a backdated movement dropped
 /// is kept again by the next reading there.
-fn keep_lots(conn: &Connection, loc: LocationId) -> Result<()> {
+fn keep_lots(conn: Conn<'_>, loc: LocationId) -> Result<()> {
     // Every kept row is of an ended excursion of its location (it goes
     // with its excursion), so equal counts mean nothing is missing.
-    let missing: i64 = conn
-        .prepare_cached(UNKEPT_COUNT)?
-        .query_row([loc], |r| r.get(0))?;
+    let missing: i64 = conn.query_one(&sql::UNKEPT_COUNT, args![loc], |r| r.get(0))?;
     if missing == 0 {
         return Ok(());
     }
-    let unkept: Vec<(String, String, i64)> = conn
-        .prepare_cached(UNKEPT)?
-        .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    // What the ledger held is read once no movement is being posted
+    // (PostgreSQL: the movements chain's lock, to commit): a movement
+    // committed before is in the sweep, one committed after drops the
+    // rows kept here (`unkeep_lots`, run under the same lock). SQLite's
+    // one writer already has it so.
+    conn.lock_chain(&chain::MOVEMENTS)?;
+    let unkept: Vec<(String, String, i64)> = conn.query_all(&sql::UNKEPT, args![loc], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
     if unkept.is_empty() {
         return Ok(());
     }
@@ -504,40 +466,29 @@ fn keep_lots(conn: &Connection, loc: LocationId) -> Result<()> {
         .iter()
         .map(|(from, to, _)| (from.clone(), Some(to.clone())))
         .collect();
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO excursion_lots (excursion_id, location_id, from_at, to_at, lots) \
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
     for ((from, to, id), held) in unkept.iter().zip(held_during(conn, loc, &periods)?) {
-        insert.execute(params![id, loc, from, to, lots_text(&held)])?;
+        conn.execute(
+            &sql::INSERT_KEPT,
+            args![id, loc, from, to, lots_text(&held)],
+        )?;
     }
     Ok(())
 }
 
 /// Keep the lots of every ended excursion of every location (the
 /// migration that introduced `excursion_lots`).
-pub(crate) fn keep_all_lots(conn: &Connection) -> Result<()> {
-    let locations: Vec<LocationId> = conn
-        .prepare("SELECT DISTINCT location_id FROM excursions WHERE to_at IS NOT NULL")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+pub(crate) fn keep_all_lots<'c>(conn: impl Into<Conn<'c>>) -> Result<()> {
+    let conn = conn.into();
+    let locations: Vec<LocationId> =
+        conn.query_all(&sql::ENDED_LOCATIONS, args![], |r| r.get(0))?;
     for loc in locations {
         keep_lots(conn, loc)?;
     }
     Ok(())
 }
 
-/// The kept lots of an excursion, if kept for its window as it stands.
-pub const KEPT: &str =
-    "SELECT lots FROM excursion_lots WHERE excursion_id = ?1 AND from_at = ?2 AND to_at = ?3";
-
-fn excursion_of(conn: &Connection, loc: LocationId, at: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id FROM excursions WHERE location_id = ?1 AND first_at <= ?2 AND last_at >= ?2",
-        )?
-        .query_row(params![loc, at], |r| r.get(0))
-        .optional()?)
+fn excursion_of(conn: Conn<'_>, loc: LocationId, at: &str) -> Result<Option<i64>> {
+    conn.query_opt(&sql::EXCURSION_AT, args![loc, at], |r| r.get(0))
 }
 
 /// The logger file format of `temp import`: `timestamp,temperature`.
@@ -830,7 +781,7 @@ struct Held {
 /// first period (`movements_lot_at`), so a report of a year of excursions
 /// reads each lot's history once, not once per excursion.
 fn held_during(
-    conn: &Connection,
+    conn: Conn<'_>,
     loc: LocationId,
     periods: &[(String, Option<String>)],
 ) -> Result<Vec<Vec<Held>>> {
@@ -838,33 +789,24 @@ fn held_during(
     let Some(earliest) = periods.first().map(|p| p.0.clone()) else {
         return Ok(out);
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT b.lot_id, sum(b.quantity), i.code, l.lot FROM balances b JOIN lots l ON l.id = b.lot_id \
-         JOIN items i ON i.id = b.item_id WHERE b.location_id = ?1 GROUP BY b.lot_id",
-    )?;
-    let lots: Vec<(i64, i64, String, String)> = stmt
-        .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut later = conn.prepare_cached(
-        "SELECT at, location_id, to_location_id, quantity FROM movements \
-         WHERE lot_id = ?1 AND at > ?2 AND to_opened_on IS NULL ORDER BY at, id",
-    )?;
+    let lots: Vec<(i64, i64, String, String)> = conn.query_all(&sql::LOTS_AT, args![loc], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
     for (lot_id, now_held, item, lot) in lots {
         // This lot's changes at the location since the first period.
         let mut events: Vec<(String, i64)> = Vec::new();
-        let mut rows = later.query(params![lot_id, earliest])?;
-        while let Some(r) = rows.next()? {
-            let (at, at_loc, to, q): (String, i64, Option<i64>, i64) =
-                (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        conn.for_each(&sql::LOT_MOVEMENTS_AFTER, args![lot_id, earliest], |r| {
+            let (at_loc, to, q): (i64, Option<i64>, i64) = (r.get(1)?, r.get(2)?, r.get(3)?);
             let delta = if at_loc == loc.get() {
                 q
             } else if to == Some(loc.get()) {
                 -q
             } else {
-                continue;
+                return Ok(());
             };
-            events.push((at, delta));
-        }
+            events.push((r.get(0)?, delta));
+            Ok(())
+        })?;
         // Held at the start of the first period: now, less what came since.
         let mut balance = now_held - events.iter().map(|e| e.1).sum::<i64>();
         let mut next = 0;
@@ -946,11 +888,7 @@ impl Stored {
     }
 }
 
-const STORED: &str = "SELECT e.id, e.location_id, loc.code, e.from_at, e.to_at, e.last_at, e.readings, e.peak, \
-     e.tolerance, d.decision, d.user, d.reason, d.at, d.lots FROM excursions e JOIN locations loc ON loc.id = e.location_id \
-     LEFT JOIN excursion_decisions d ON d.excursion_id = e.id";
-
-fn stored_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
+fn stored_from(r: &Row<'_>) -> Result<Stored> {
     let decision: Option<String> = r.get(9)?;
     Ok(Stored {
         id: r.get(0)?,
@@ -968,6 +906,12 @@ fn stored_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Stored> {
         },
         decided_lots: r.get(13)?,
     })
+}
+
+/// The excursions as stored, of every location or one, by location and
+/// time.
+fn stored_excursions(conn: Conn<'_>, location: Option<LocationId>) -> Result<Vec<Stored>> {
+    conn.query_all(&sql::STORED, args![location], stored_from)
 }
 
 /// How a location is monitored: `--range MIN..MAX`, `--tolerance MINUTES`.
@@ -1019,8 +963,8 @@ pub(crate) fn monitoring_of_row(row: &import::CsvRow<'_>) -> Result<Monitoring> 
 }
 
 /// Monitor a location an import just added (no-op without a range).
-pub(crate) fn monitor_new_location(
-    conn: &Connection,
+pub(crate) fn monitor_new_location<'c>(
+    conn: impl Into<Conn<'c>>,
     code: &str,
     m: Monitoring,
     now: &str,
@@ -1029,6 +973,7 @@ pub(crate) fn monitor_new_location(
     if m.range.is_none() {
         return Ok(());
     }
+    let conn = conn.into();
     let loc = find_location(conn, code)?;
     set_monitoring_in(conn, &loc, m, now, user)?;
     Ok(())
@@ -1064,8 +1009,6 @@ pub fn import_temperatures(
         source,
         &ctx,
         |conn, row, summary| {
-            // Not on the storage seam yet (issue 15): SQLite only.
-            let conn = conn.sqlite()?;
             let code = row.need("location")?;
             let loc = match seen.borrow().get(code) {
                 Some((l, ..)) => l.clone(),
@@ -1105,7 +1048,6 @@ pub fn import_temperatures(
             Ok(())
         },
         |conn, _| {
-            let conn = conn.sqlite()?;
             for (loc, lo, hi) in seen.borrow().values() {
                 refresh(conn, loc, lo, hi)?;
             }
@@ -1117,63 +1059,57 @@ pub fn import_temperatures(
 /// Set a location's range and tolerance in the caller's transaction, each
 /// change a chained location record; whether anything changed.
 fn set_monitoring_in(
-    tx: &Connection,
+    conn: Conn<'_>,
     loc: &crate::catalogue::Location,
     m: Monitoring,
     now: &str,
     user: &str,
 ) -> Result<bool> {
     let (range, tolerance) = (m.range, m.tolerance);
-    {
-        let (min, max, old_tolerance): (Option<i64>, Option<i64>, i64) = tx.query_row(
-            "SELECT min_temp, max_temp, tolerance_minutes FROM locations WHERE id = ?1",
-            [loc.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-        if tolerance.is_some() && range.is_none() && min.is_none() {
-            return Err(Error::Refused(Refusal::NotMonitored {
-                location: loc.code.clone(),
-            }));
-        }
-        let mut changed = false;
-        if let Some((lo, hi)) = range
-            && (Some(lo), Some(hi)) != (min, max)
-        {
-            tx.execute(
-                "UPDATE locations SET min_temp = ?2, max_temp = ?3 WHERE id = ?1",
-                params![loc.id, lo, hi],
-            )?;
-            let old = min.zip(max).map(|(a, b)| show_range(a, b));
-            chain::append(
-                tx,
-                &chain::LOCATION_CHANGES,
-                params![loc.id, "range", old, show_range(lo, hi), now, user],
-            )?;
-            changed = true;
-        }
-        if let Some(t) = tolerance
-            && t != old_tolerance
-        {
-            tx.execute(
-                "UPDATE locations SET tolerance_minutes = ?2 WHERE id = ?1",
-                params![loc.id, t],
-            )?;
-            chain::append(
-                tx,
-                &chain::LOCATION_CHANGES,
-                params![
-                    loc.id,
-                    "tolerance_minutes",
-                    old_tolerance.to_string(),
-                    t.to_string(),
-                    now,
-                    user
-                ],
-            )?;
-            changed = true;
-        }
-        Ok(changed)
+    // Editors of locations take turns (PostgreSQL: the chain's lock), so
+    // the old range recorded with a change is the one it replaced.
+    conn.lock_chain(&chain::LOCATION_CHANGES)?;
+    let (min, max, old_tolerance): (Option<i64>, Option<i64>, i64) =
+        conn.query_one(&sql::MONITORING, args![loc.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+    if tolerance.is_some() && range.is_none() && min.is_none() {
+        return Err(Error::Refused(Refusal::NotMonitored {
+            location: loc.code.clone(),
+        }));
     }
+    let mut changed = false;
+    if let Some((lo, hi)) = range
+        && (Some(lo), Some(hi)) != (min, max)
+    {
+        conn.execute(&sql::SET_RANGE, args![loc.id, lo, hi])?;
+        let old = min.zip(max).map(|(a, b)| show_range(a, b));
+        chain::append_cells(
+            conn,
+            &chain::LOCATION_CHANGES,
+            args![loc.id, "range", old, show_range(lo, hi), now, user],
+        )?;
+        changed = true;
+    }
+    if let Some(t) = tolerance
+        && t != old_tolerance
+    {
+        conn.execute(&sql::SET_TOLERANCE, args![loc.id, t])?;
+        chain::append_cells(
+            conn,
+            &chain::LOCATION_CHANGES,
+            args![
+                loc.id,
+                "tolerance_minutes",
+                old_tolerance.to_string(),
+                t.to_string(),
+                now,
+                user
+            ],
+        )?;
+        changed = true;
+    }
+    Ok(changed)
 }
 
 impl Store {
@@ -1187,11 +1123,11 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<crate::catalogue::Location> {
-        let tx = self.write()?;
-        let loc = crate::catalogue::add_location_in(&tx, code, name, site, now, user)?;
-        set_monitoring_in(&tx, &loc, m, now, user)?;
-        tx.commit()?;
-        Ok(loc)
+        self.transact(|conn| {
+            let loc = crate::catalogue::add_location_in(conn, code, name, site, now, user)?;
+            set_monitoring_in(conn, &loc, m, now, user)?;
+            Ok(loc)
+        })
     }
 
     /// `location edit CODE [--name] [--range] [--tolerance]`, one
@@ -1205,19 +1141,19 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<bool> {
-        let tx = self.write()?;
-        let loc = find_location(&tx, code)?;
-        let renamed = match name {
-            Some(_) => crate::catalogue::rename_location_in(&tx, &loc, name, now, user)?,
-            None => false,
-        };
-        let moved = match site {
-            Some(site) => crate::sites::set_site_in(&tx, &loc, site, now, user)?,
-            None => false,
-        };
-        let monitored = set_monitoring_in(&tx, &loc, m, now, user)?;
-        tx.commit()?;
-        Ok(renamed || moved || monitored)
+        self.transact(|conn| {
+            let loc = find_location(conn, code)?;
+            let renamed = match name {
+                Some(_) => crate::catalogue::rename_location_in(conn, &loc, name, now, user)?,
+                None => false,
+            };
+            let moved = match site {
+                Some(site) => crate::sites::set_site_in(conn, &loc, site, now, user)?,
+                None => false,
+            };
+            let monitored = set_monitoring_in(conn, &loc, m, now, user)?;
+            Ok(renamed || moved || monitored)
+        })
     }
 
     /// `temp record`: one reading, in one transaction with its excursion.
@@ -1227,29 +1163,29 @@ impl Store {
         now: Timestamp,
         user: &str,
     ) -> Result<Recorded> {
-        let tx = self.write()?;
-        let loc = monitored(&tx, &req.location)?;
-        let written = insert_reading(&tx, &loc, req, now, user)?;
-        let at = req.at.stamp();
-        if written {
-            refresh(&tx, &loc, &at, &at)?;
-        }
-        let judged = Judged {
-            value: req.value,
-            min: req.min,
-            max: req.max,
-            range_min: loc.min,
-            range_max: loc.max,
-        };
-        let excursion = excursion_of(&tx, loc.id, &at)?;
-        tx.commit()?;
-        Ok(Recorded {
-            location: loc.code,
-            at,
-            value: show(req.value),
-            out_of_range: judged.out_of_range(),
-            already_recorded: !written,
-            excursion,
+        self.transact(|conn| {
+            let loc = monitored(conn, &req.location)?;
+            let written = insert_reading(conn, &loc, req, now, user)?;
+            let at = req.at.stamp();
+            if written {
+                refresh(conn, &loc, &at, &at)?;
+            }
+            let judged = Judged {
+                value: req.value,
+                min: req.min,
+                max: req.max,
+                range_min: loc.min,
+                range_max: loc.max,
+            };
+            let excursion = excursion_of(conn, loc.id, &at)?;
+            Ok(Recorded {
+                location: loc.code,
+                at,
+                value: show(req.value),
+                out_of_range: judged.out_of_range(),
+                already_recorded: !written,
+                excursion,
+            })
         })
     }
 
@@ -1273,8 +1209,6 @@ impl Store {
             source,
             &ctx,
             |conn, row, summary| {
-                // Not on the storage seam yet (issue 15): SQLite only.
-                let conn = conn.sqlite()?;
                 if loc.borrow().is_none() {
                     *loc.borrow_mut() = Some(monitored(conn, location)?);
                 }
@@ -1314,7 +1248,7 @@ impl Store {
                 Ok(())
             },
             |conn, _summary| match (&*loc.borrow(), &*span.borrow()) {
-                (Some(l), Some((lo, hi))) => refresh(conn.sqlite()?, l, lo, hi),
+                (Some(l), Some((lo, hi))) => refresh(conn, l, lo, hi),
                 _ => Ok(()),
             },
         )
@@ -1327,20 +1261,12 @@ impl Store {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<Vec<ReadingRow>> {
-        let zone = crate::settings::lab_zone(self.sqlite()?)?;
-        let loc = location
-            .map(|l| find_location(self.sqlite()?, l))
-            .transpose()?;
-        let lo = from.map(|d| stamp(start_of_day(d, zone)));
-        let hi = to.map(|d| crate::clock::end_of_day(d, zone));
-        let mut stmt = self.sqlite()?.prepare_cached(
-            "SELECT loc.code, r.at, r.value, r.min, r.max, r.range_min, r.range_max, r.user, r.note \
-             FROM temperature_readings r JOIN locations loc ON loc.id = r.location_id \
-             WHERE (?1 IS NULL OR r.location_id = ?1) AND (?2 IS NULL OR r.at >= ?2) AND (?3 IS NULL OR r.at < ?3) \
-             ORDER BY loc.code, r.at",
-        )?;
-        let rows = stmt
-            .query_map(params![loc.map(|l| l.id), lo, hi], |r| {
+        self.read(|conn| {
+            let zone = crate::settings::lab_zone(conn)?;
+            let loc = location.map(|l| find_location(conn, l)).transpose()?;
+            let lo = from.map(|d| stamp(start_of_day(d, zone)));
+            let hi = to.map(|d| crate::clock::end_of_day(d, zone));
+            conn.query_all(&sql::READINGS, args![loc.map(|l| l.id), lo, hi], |r| {
                 let j = Judged {
                     value: r.get(2)?,
                     min: r.get(3)?,
@@ -1359,106 +1285,28 @@ impl Store {
                     recorded_by: r.get(7)?,
                     note: r.get(8)?,
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
-    fn stored_excursions(&self, location: Option<LocationId>) -> Result<Vec<Stored>> {
-        let sql = format!(
-            "{STORED} WHERE (?1 IS NULL OR e.location_id = ?1) ORDER BY loc.code, e.first_at"
-        );
-        let mut stmt = self.sqlite()?.prepare_cached(&sql)?;
-        let rows = stmt
-            .query_map([location], stored_from)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+        })
     }
 
     /// `report excursions`: every excursion (or only the undecided ones
     /// that need a decision), with the lots held during it.
     pub fn excursions(&self, location: Option<&str>, only_open: bool) -> Result<Vec<ExcursionRow>> {
-        let conn = self.sqlite()?;
         // One reading: the excursions, their kept lots and the ledger as
         // they stand together (a movement committed meanwhile would drop a
-        // kept row after it was read). It also saves each of the thousands
-        // of look-ups below its own lock and WAL check.
-        let _snapshot = if conn.is_autocommit() {
-            Some(conn.unchecked_transaction()?)
-        } else {
-            None
-        };
-        let loc = location.map(|l| find_location(conn, l)).transpose()?;
-        let listed: Vec<Stored> = self
-            .stored_excursions(loc.map(|l| l.id))?
-            .into_iter()
-            .filter(|e| !only_open || e.status() == "open")
-            .collect();
-        // A decided excursion lists the lots its decision recorded; an
-        // ended one the lots kept for it (`excursion_lots`); the running
-        // ones, and any whose kept row a backdated movement dropped, from
-        // the ledger, one sweep per location.
-        let mut live: HashMap<i64, String> = HashMap::new();
-        let mut by_location: HashMap<LocationId, Vec<&Stored>> = HashMap::new();
-        let mut kept = conn.prepare_cached(KEPT)?;
-        for e in listed.iter().filter(|e| e.decided_lots.is_none()) {
-            if let Some(to) = &e.to_at
-                && let Some(lots) = kept
-                    .query_row(params![e.id, e.from_at, to], |r| r.get(0))
-                    .optional()?
-            {
-                live.insert(e.id, lots);
-                continue;
-            }
-            by_location.entry(e.location_id).or_default().push(e);
-        }
-        for (location_id, mut es) in by_location {
-            es.sort_by(|a, b| a.from_at.cmp(&b.from_at));
-            let periods: Vec<(String, Option<String>)> = es
-                .iter()
-                .map(|e| (e.from_at.clone(), e.to_at.clone()))
-                .collect();
-            for (e, held) in es
-                .iter()
-                .zip(held_during(self.sqlite()?, location_id, &periods)?)
-            {
-                live.insert(e.id, lots_text(&held));
-            }
-        }
-        let mut out = Vec::with_capacity(listed.len());
-        for e in &listed {
-            let lots = match &e.decided_lots {
-                Some(lots) => lots.clone(),
-                None => live.remove(&e.id).unwrap_or_default(),
-            };
-            let (decided_by, reason) = match &e.decision {
-                Some((_, by, reason, _)) => (Some(by.clone()), Some(reason.clone())),
-                None => (None, None),
-            };
-            out.push(ExcursionRow {
-                id: e.id,
-                location: e.location.clone(),
-                from: e.from_at.clone(),
-                to: e.to_at.clone(),
-                readings: e.readings,
-                peak: show(e.peak),
-                minutes: e.minutes(),
-                lots,
-                status: e.status().to_owned(),
-                decided_by,
-                reason,
-            });
-        }
-        Ok(out)
+        // kept row after it was read). On SQLite it also saves each of the
+        // thousands of look-ups below its own lock and WAL check.
+        self.read(|conn| excursions_in(conn, location, only_open))
     }
 
     /// Whether any excursion waits for a decision.
     pub fn open_excursions(&self) -> Result<usize> {
-        Ok(self
-            .stored_excursions(None)?
-            .iter()
-            .filter(|e| e.status() == "open")
-            .count())
+        self.read(|conn| {
+            Ok(stored_excursions(conn, None)?
+                .iter()
+                .filter(|e| e.status() == "open")
+                .count())
+        })
     }
 
     /// `temp decide ID --release|--quarantine --reason`: a supervisor's
@@ -1479,73 +1327,7 @@ impl Store {
                 "a decision about an excursion records why",
             ));
         }
-        let tx = self.write()?;
-        let sql = format!("{STORED} WHERE e.id = ?1");
-        let e = tx
-            .prepare_cached(&sql)?
-            .query_row([id], stored_from)
-            .optional()?
-            .ok_or_else(|| Error::NotFound {
-                entity: "excursion",
-                key: id.to_string(),
-                within: None,
-                suggestions: Vec::new(),
-            })?;
-        if let Some((decision, by, _, at)) = &e.decision {
-            return Err(Error::Refused(Refusal::ExcursionAlreadyDecided {
-                id,
-                decision: decision.clone(),
-                by: by.clone(),
-                at: at.clone(),
-            }));
-        }
-        if e.status() == "transient" {
-            return Err(Error::Refused(Refusal::ExcursionTransient {
-                id,
-                minutes: e.minutes(),
-                tolerance: e.tolerance,
-            }));
-        }
-        if !quarantine && e.to_at.is_none() {
-            return Err(Error::Refused(Refusal::ExcursionRunning {
-                id,
-                location: e.location.clone(),
-            }));
-        }
-        let held = held_during(&tx, e.location_id, &[(e.from_at.clone(), e.to_at.clone())])?
-            .pop()
-            .unwrap_or_default();
-        let lots = lots_text(&held);
-        let mut quarantined = Vec::new();
-        if quarantine {
-            let why = format!("excursion {id} at {}: {reason}", e.location);
-            for h in &held {
-                if crate::lots::quarantine_available(&tx, h.lot_id, &why, now, user)? {
-                    quarantined.push(if h.lot.is_empty() {
-                        h.item.clone()
-                    } else {
-                        format!("{}:{}", h.item, h.lot)
-                    });
-                }
-            }
-        }
-        let decision = if quarantine {
-            "quarantined"
-        } else {
-            "released"
-        };
-        chain::append(
-            &tx,
-            &chain::EXCURSION_DECISIONS,
-            params![id, decision, reason, lots, now, user],
-        )?;
-        tx.commit()?;
-        Ok(Decided {
-            id,
-            decision: decision.to_owned(),
-            lots,
-            quarantined,
-        })
+        self.transact(|conn| decide_in(conn, id, quarantine, reason, now, user))
     }
 
     /// A monitored location's readings over `from..=to` (lab days) with
@@ -1556,33 +1338,35 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<ChartData> {
-        let zone = crate::settings::lab_zone(self.sqlite()?)?;
-        let loc = monitored(self.sqlite()?, location)?;
-        let start = start_of_day(from, zone);
-        let end = to
-            .succ_opt()
-            .map_or_else(|| start_of_day(to, zone), |d| start_of_day(d, zone));
-        let rows = read_rows(self.sqlite()?, loc.id, &stamp(start), None)?;
-        let end_stamp = stamp(end);
-        let points = rows
-            .into_iter()
-            .filter(|r| r.1 < end_stamp)
-            .filter_map(|(_, at, j, _)| {
-                Some(ChartPoint {
-                    at: parse_stamp(&at).ok()?,
-                    value: j.value,
-                    min: j.min,
-                    max: j.max,
-                    out_of_range: j.out_of_range(),
+        self.read(|conn| {
+            let zone = crate::settings::lab_zone(conn)?;
+            let loc = monitored(conn, location)?;
+            let start = start_of_day(from, zone);
+            let end = to
+                .succ_opt()
+                .map_or_else(|| start_of_day(to, zone), |d| start_of_day(d, zone));
+            let rows = read_rows(conn, loc.id, &stamp(start), None)?;
+            let end_stamp = stamp(end);
+            let points = rows
+                .into_iter()
+                .filter(|r| r.1 < end_stamp)
+                .filter_map(|(_, at, j, _)| {
+                    Some(ChartPoint {
+                        at: parse_stamp(&at).ok()?,
+                        value: j.value,
+                        min: j.min,
+                        max: j.max,
+                        out_of_range: j.out_of_range(),
+                    })
                 })
+                .collect();
+            Ok(ChartData {
+                location: loc.code,
+                range: (loc.min, loc.max),
+                start,
+                end,
+                points,
             })
-            .collect();
-        Ok(ChartData {
-            location: loc.code,
-            range: (loc.min, loc.max),
-            start,
-            end,
-            points,
         })
     }
 
@@ -1594,65 +1378,217 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DayRow>> {
-        let zone = crate::settings::lab_zone(self.sqlite()?)?;
-        let only = location.map(|l| monitored(self.sqlite()?, l)).transpose()?;
-        let mut stmt = self.sqlite()?.prepare_cached(
-            "SELECT id, code FROM locations WHERE min_temp IS NOT NULL AND (?1 IS NULL OR id = ?1) ORDER BY code",
-        )?;
-        let locations: Vec<(LocationId, String)> = stmt
-            .query_map([only.map(|l| l.id)], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let (lo, hi) = (
-            stamp(start_of_day(from, zone)),
-            crate::clock::end_of_day(to, zone),
-        );
-        let mut out = Vec::new();
-        for (id, code) in locations {
-            let rows = read_rows(self.sqlite()?, id, &lo, Some(&hi))?;
-            let mut days: Vec<DayRow> = Vec::new();
-            let mut date = from;
-            while date <= to {
-                days.push(DayRow {
-                    location: code.clone(),
-                    date: date.to_string(),
-                    readings: 0,
-                    min: None,
-                    max: None,
-                    out_of_range: 0,
-                    missing: true,
-                });
-                match date.succ_opt() {
-                    Some(d) => date = d,
-                    None => break,
-                }
-            }
-            let mut lows: Vec<Option<i64>> = vec![None; days.len()];
-            let mut highs: Vec<Option<i64>> = vec![None; days.len()];
-            for (_, at, j, _) in rows.iter().filter(|r| r.1 < hi) {
-                let Ok(t) = parse_stamp(at) else { continue };
-                let day = lab_date(t, zone);
-                let Ok(i) = usize::try_from((day - from).num_days()) else {
-                    continue;
-                };
-                let Some(row) = days.get_mut(i) else { continue };
-                row.readings += 1;
-                row.missing = false;
-                if j.out_of_range() {
-                    row.out_of_range += 1;
-                }
-                for v in [Some(j.value), j.min, j.max].into_iter().flatten() {
-                    lows[i] = Some(lows[i].map_or(v, |l| l.min(v)));
-                    highs[i] = Some(highs[i].map_or(v, |h| h.max(v)));
-                }
-            }
-            for (i, row) in days.iter_mut().enumerate() {
-                row.min = lows[i].map(show);
-                row.max = highs[i].map(show);
-            }
-            out.extend(days);
-        }
-        Ok(out)
+        self.read(|conn| days_in(conn, location, from, to))
     }
+}
+
+/// `report temperatures` in the caller's snapshot.
+fn days_in(
+    conn: Conn<'_>,
+    location: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<DayRow>> {
+    let zone = crate::settings::lab_zone(conn)?;
+    let only = location.map(|l| monitored(conn, l)).transpose()?;
+    let locations: Vec<(LocationId, String)> =
+        conn.query_all(&sql::MONITORED, args![only.map(|l| l.id)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let (lo, hi) = (
+        stamp(start_of_day(from, zone)),
+        crate::clock::end_of_day(to, zone),
+    );
+    let mut out = Vec::new();
+    for (id, code) in locations {
+        let rows = read_rows(conn, id, &lo, Some(&hi))?;
+        let mut days: Vec<DayRow> = Vec::new();
+        let mut date = from;
+        while date <= to {
+            days.push(DayRow {
+                location: code.clone(),
+                date: date.to_string(),
+                readings: 0,
+                min: None,
+                max: None,
+                out_of_range: 0,
+                missing: true,
+            });
+            match date.succ_opt() {
+                Some(d) => date = d,
+                None => break,
+            }
+        }
+        let mut lows: Vec<Option<i64>> = vec![None; days.len()];
+        let mut highs: Vec<Option<i64>> = vec![None; days.len()];
+        for (_, at, j, _) in rows.iter().filter(|r| r.1 < hi) {
+            let Ok(t) = parse_stamp(at) else { continue };
+            let day = lab_date(t, zone);
+            let Ok(i) = usize::try_from((day - from).num_days()) else {
+                continue;
+            };
+            let Some(row) = days.get_mut(i) else { continue };
+            row.readings += 1;
+            row.missing = false;
+            if j.out_of_range() {
+                row.out_of_range += 1;
+            }
+            for v in [Some(j.value), j.min, j.max].into_iter().flatten() {
+                lows[i] = Some(lows[i].map_or(v, |l| l.min(v)));
+                highs[i] = Some(highs[i].map_or(v, |h| h.max(v)));
+            }
+        }
+        for (i, row) in days.iter_mut().enumerate() {
+            row.min = lows[i].map(show);
+            row.max = highs[i].map(show);
+        }
+        out.extend(days);
+    }
+    Ok(out)
+}
+
+/// `report excursions` in the caller's snapshot.
+fn excursions_in(
+    conn: Conn<'_>,
+    location: Option<&str>,
+    only_open: bool,
+) -> Result<Vec<ExcursionRow>> {
+    let loc = location.map(|l| find_location(conn, l)).transpose()?;
+    let listed: Vec<Stored> = stored_excursions(conn, loc.map(|l| l.id))?
+        .into_iter()
+        .filter(|e| !only_open || e.status() == "open")
+        .collect();
+    // A decided excursion lists the lots its decision recorded; an
+    // ended one the lots kept for it (`excursion_lots`); the running
+    // ones, and any whose kept row a backdated movement dropped, from
+    // the ledger, one sweep per location.
+    let mut live: HashMap<i64, String> = HashMap::new();
+    let mut by_location: HashMap<LocationId, Vec<&Stored>> = HashMap::new();
+    for e in listed.iter().filter(|e| e.decided_lots.is_none()) {
+        if let Some(to) = &e.to_at
+            && let Some(lots) =
+                conn.query_opt(&sql::KEPT, args![e.id, e.from_at, to], |r| r.get(0))?
+        {
+            live.insert(e.id, lots);
+            continue;
+        }
+        by_location.entry(e.location_id).or_default().push(e);
+    }
+    for (location_id, mut es) in by_location {
+        es.sort_by(|a, b| a.from_at.cmp(&b.from_at));
+        let periods: Vec<(String, Option<String>)> = es
+            .iter()
+            .map(|e| (e.from_at.clone(), e.to_at.clone()))
+            .collect();
+        for (e, held) in es.iter().zip(held_during(conn, location_id, &periods)?) {
+            live.insert(e.id, lots_text(&held));
+        }
+    }
+    let mut out = Vec::with_capacity(listed.len());
+    for e in &listed {
+        let lots = match &e.decided_lots {
+            Some(lots) => lots.clone(),
+            None => live.remove(&e.id).unwrap_or_default(),
+        };
+        let (decided_by, reason) = match &e.decision {
+            Some((_, by, reason, _)) => (Some(by.clone()), Some(reason.clone())),
+            None => (None, None),
+        };
+        out.push(ExcursionRow {
+            id: e.id,
+            location: e.location.clone(),
+            from: e.from_at.clone(),
+            to: e.to_at.clone(),
+            readings: e.readings,
+            peak: show(e.peak),
+            minutes: e.minutes(),
+            lots,
+            status: e.status().to_owned(),
+            decided_by,
+            reason,
+        });
+    }
+    Ok(out)
+}
+
+/// `temp decide` in the caller's transaction (the reason given, trimmed).
+fn decide_in(
+    conn: Conn<'_>,
+    id: i64,
+    quarantine: bool,
+    reason: &str,
+    now: &str,
+    user: &str,
+) -> Result<Decided> {
+    // Deciders take turns with the writers of readings, whose refresh
+    // refuses to move a decided excursion (PostgreSQL: the chains' locks,
+    // readings first, as a reading takes them; SQLite's one writer already
+    // does): the excursion read here stays as it is until commit, and a
+    // second decision finds this one.
+    conn.lock_chain(&chain::TEMPERATURE_READINGS)?;
+    conn.lock_chain(&chain::EXCURSION_DECISIONS)?;
+    let e = conn
+        .query_opt(&sql::STORED_BY_ID, args![id], stored_from)?
+        .ok_or_else(|| Error::NotFound {
+            entity: "excursion",
+            key: id.to_string(),
+            within: None,
+            suggestions: Vec::new(),
+        })?;
+    if let Some((decision, by, _, at)) = &e.decision {
+        return Err(Error::Refused(Refusal::ExcursionAlreadyDecided {
+            id,
+            decision: decision.clone(),
+            by: by.clone(),
+            at: at.clone(),
+        }));
+    }
+    if e.status() == "transient" {
+        return Err(Error::Refused(Refusal::ExcursionTransient {
+            id,
+            minutes: e.minutes(),
+            tolerance: e.tolerance,
+        }));
+    }
+    if !quarantine && e.to_at.is_none() {
+        return Err(Error::Refused(Refusal::ExcursionRunning {
+            id,
+            location: e.location.clone(),
+        }));
+    }
+    let held = held_during(conn, e.location_id, &[(e.from_at.clone(), e.to_at.clone())])?
+        .pop()
+        .unwrap_or_default();
+    let lots = lots_text(&held);
+    let mut quarantined = Vec::new();
+    if quarantine {
+        let why = format!("excursion {id} at {}: {reason}", e.location);
+        for h in &held {
+            if crate::lots::quarantine_available(conn, h.lot_id, &why, now, user)? {
+                quarantined.push(if h.lot.is_empty() {
+                    h.item.clone()
+                } else {
+                    format!("{}:{}", h.item, h.lot)
+                });
+            }
+        }
+    }
+    let decision = if quarantine {
+        "quarantined"
+    } else {
+        "released"
+    };
+    chain::append_cells(
+        conn,
+        &chain::EXCURSION_DECISIONS,
+        args![id, decision, reason, lots, now, user],
+    )?;
+    Ok(Decided {
+        id,
+        decision: decision.to_owned(),
+        lots,
+        quarantined,
+    })
 }
 
 /// Parse `--from`/`--to` of the temperature commands.
@@ -1666,37 +1602,28 @@ type RunRow = (i64, String, String, Option<String>, String, i64, i64, i64);
 
 /// Every location whose stored excursions differ from its readings' runs
 /// (`check`): the maintained table is proven like the balances.
-pub(crate) fn excursions_disagreeing(conn: &Connection) -> Result<Vec<String>> {
+pub(crate) fn excursions_disagreeing<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<String>> {
+    let conn = conn.into();
     let mut problems = Vec::new();
-    let mut stmt = conn.prepare(
-        "SELECT DISTINCT r.location_id, loc.code FROM temperature_readings r \
-         JOIN locations loc ON loc.id = r.location_id \
-         UNION SELECT e.location_id, loc.code FROM excursions e JOIN locations loc ON loc.id = e.location_id",
-    )?;
-    let locations: Vec<(LocationId, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stored = conn.prepare(
-        "SELECT id, first_at, from_at, to_at, last_at, readings, peak, tolerance FROM excursions \
-         WHERE location_id = ?1 ORDER BY first_at",
-    )?;
+    let locations: Vec<(LocationId, String)> =
+        conn.query_all(&sql::CHECKED_LOCATIONS, args![], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     for (id, code) in locations {
         let rows = read_rows(conn, id, "", None)?;
         let expected: Vec<Run> = runs(&rows, None);
-        let have: Vec<RunRow> = stored
-            .query_map([id], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let have: Vec<RunRow> = conn.query_all(&sql::STORED_RUNS, args![id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })?;
         let expected: Vec<_> = expected
             .into_iter()
             .map(|r| {
@@ -1732,51 +1659,35 @@ type KeptRow = (i64, String, String, String);
 /// (`check`): the kept lots are proven like the balances. Per location,
 /// the first disagreeing excursion is named with its first differing lot
 /// (kept and ledger), and the others counted.
-pub(crate) fn excursion_lots_disagreeing(conn: &Connection) -> Result<Vec<String>> {
+pub(crate) fn excursion_lots_disagreeing<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<String>> {
+    let conn = conn.into();
     let mut problems = Vec::new();
     // A kept row for a window its excursion no longer has is never read
     // by the report, but it is not what labstock writes.
-    let mut stale = conn.prepare(
-        "SELECT k.excursion_id, loc.code, k.from_at, k.to_at, e.from_at, e.to_at FROM excursion_lots k \
-         JOIN excursions e ON e.id = k.excursion_id JOIN locations loc ON loc.id = e.location_id \
-         WHERE k.from_at <> e.from_at OR e.to_at IS NULL OR k.to_at <> e.to_at OR k.location_id <> e.location_id \
-         ORDER BY k.excursion_id",
-    )?;
-    let rows = stale.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, code, kept_from, kept_to, from, to) = row?;
+    conn.for_each(&sql::STALE_KEPT, args![], |r| {
+        let (id, code, kept_from, kept_to, from, to): (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+        ) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
         problems.push(format!(
             "excursion {id} at {code}: its lots are kept for {kept_from} … {kept_to}, but the excursion runs {from} … {}; \
              the readings are the evidence: run `labstock report excursions --location {code}`",
             to.as_deref().unwrap_or("(still running)")
         ));
-    }
-    let locations: Vec<(LocationId, String)> = conn
-        .prepare(
-            "SELECT DISTINCT k.location_id, loc.code FROM excursion_lots k \
-             JOIN locations loc ON loc.id = k.location_id ORDER BY loc.code",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut kept_rows = conn.prepare(
-        "SELECT k.excursion_id, k.from_at, k.to_at, k.lots FROM excursion_lots k \
-         JOIN excursions e ON e.id = k.excursion_id \
-         WHERE k.location_id = ?1 AND e.location_id = k.location_id AND e.from_at = k.from_at AND e.to_at = k.to_at \
-         ORDER BY k.from_at, e.first_at",
-    )?;
+        Ok(())
+    })?;
+    let locations: Vec<(LocationId, String)> =
+        conn.query_all(&sql::KEPT_LOCATIONS, args![], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
     for (loc, code) in locations {
-        let kept: Vec<KeptRow> = kept_rows
-            .query_map([loc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let kept: Vec<KeptRow> = conn.query_all(&sql::KEPT_ROWS, args![loc], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
         let periods: Vec<(String, Option<String>)> = kept
             .iter()
             .map(|(_, from, to, _)| (from.clone(), Some(to.clone())))

@@ -11,14 +11,16 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
-use rusqlite::params;
 use serde::Serialize;
 
 use super::records::{history, load_events, load_events_bulk};
+use super::sql;
 use super::state::{self, CalResult, DueState, EventKind, Status};
-use super::{Interval, find_equipment, opt_date_at};
+use super::{Interval, date_at, find_equipment, opt_date_at, status_at};
+use crate::args;
 use crate::db::Store;
 use crate::error::Result;
+use crate::store::Conn;
 
 /// Columns of the calibration-due report, in SPEC order.
 pub const CALIBRATION_DUE_HEADERS: [&str; 9] = [
@@ -87,19 +89,6 @@ impl Fitness {
     }
 }
 
-/// The assets that may be listed, from the maintained state on
-/// `equipment` alone (?1 the as-of date, ?2 the end of the window); the
-/// calibration history is replayed only for assets changed after ?1
-/// (including an interval set or cleared after ?1: the interval as of ?1
-/// decides whether the asset needs calibration then).
-pub const DUE_CANDIDATES: &str = "SELECT id, asset_tag, description, location, status, registered_status, \
-             calibration_interval, last_calibrated, last_result, next_due, extension_id, \
-             coalesce(last_event_on > ?1, 0) \
-             FROM equipment \
-             WHERE (calibration_interval IS NOT NULL OR last_event_on > ?1) \
-               AND (last_event_on > ?1 \
-                    OR (status <> 'condemned' AND (next_due IS NULL OR next_due <= ?2)))";
-
 /// Above this many assets to replay, a report in the past reads each
 /// record table once instead of probing per asset.
 const BULK_REPLAY: usize = 64;
@@ -119,21 +108,15 @@ struct Candidate {
     replay: bool,
 }
 
-fn extension_note(conn: &rusqlite::Connection, id: i64) -> Result<Option<ExtensionNote>> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .prepare_cached(
-            "SELECT previous_due, extended_to, approved_by, reason FROM calibration_extensions WHERE id = ?1",
-        )?
-        .query_row([id], |r| {
-            Ok(ExtensionNote {
-                previous_due: super::date_at(r, 0)?,
-                extended_to: super::date_at(r, 1)?,
-                approved_by: r.get(2)?,
-                reason: r.get(3)?,
-            })
+fn extension_note(conn: Conn<'_>, id: i64) -> Result<Option<ExtensionNote>> {
+    conn.query_opt(&sql::EXTENSION_NOTE, args![id], |r| {
+        Ok(ExtensionNote {
+            previous_due: date_at(r, 0)?,
+            extended_to: date_at(r, 1)?,
+            approved_by: r.get(2)?,
+            reason: r.get(3)?,
         })
-        .optional()?)
+    })
 }
 
 impl Store {
@@ -142,103 +125,16 @@ impl Store {
     /// day), in state `never`, `overdue` or `due`; `never` first by asset
     /// tag, then by next due date, ties by asset tag.
     pub fn calibration_due(&self, as_of: NaiveDate, within: u32) -> Result<Vec<CalibrationDueRow>> {
-        let limit = as_of
-            .checked_add_days(Days::new(u64::from(within)))
-            .unwrap_or(NaiveDate::MAX);
-        let as_of_text = as_of.to_string();
-        let limit_text = limit.to_string();
-        // Rows whose maintained state is as of a day on or before `as_of`
-        // are filtered here; later ones are replayed below.
-        let mut stmt = self.sqlite()?.prepare_cached(DUE_CANDIDATES)?;
-        let candidates = stmt
-            .query_map(params![as_of_text, limit_text], |r| {
-                let interval: Option<String> = r.get(6)?;
-                Ok(Candidate {
-                    id: r.get(0)?,
-                    asset_tag: r.get(1)?,
-                    description: r.get(2)?,
-                    location: r.get(3)?,
-                    status: Status::from_db(&r.get::<_, String>(4)?),
-                    registered: Status::from_db(&r.get::<_, String>(5)?),
-                    interval: interval.and_then(|i| Interval::parse(&i).ok()),
-                    last_calibrated: opt_date_at(r, 7)?,
-                    last_result: r
-                        .get::<_, Option<String>>(8)?
-                        .map(|s| CalResult::from_db(&s)),
-                    next_due: opt_date_at(r, 9)?,
-                    extension_id: r.get(10)?,
-                    replay: r.get(11)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        // Assets with records after `as_of` are replayed from their records:
-        // a few through the per-asset indexes, many in one pass per table.
-        let to_replay: HashSet<i64> = candidates
-            .iter()
-            .filter(|c| c.replay)
-            .map(|c| c.id)
-            .collect();
-        let mut bulk = if to_replay.len() > BULK_REPLAY {
-            load_events_bulk(self.sqlite()?, as_of, &to_replay)?
-        } else {
-            HashMap::new()
-        };
-        let mut rows = Vec::new();
-        for mut c in candidates {
-            if c.replay {
-                let mut events = if to_replay.len() > BULK_REPLAY {
-                    bulk.remove(&c.id).unwrap_or_default()
-                } else {
-                    load_events(self.sqlite()?, c.id, Some(as_of))?
-                };
-                let s = state::replay(c.registered, &mut events, Some(as_of));
-                c.interval = s.interval;
-                c.status = s.status;
-                c.last_calibrated = s.last.map(|l| l.on);
-                c.last_result = s.last.map(|l| l.result);
-                c.next_due = s.next_due;
-                c.extension_id = s.extension;
-            }
-            if c.status == Status::Condemned || c.interval.is_none() {
-                continue;
-            }
-            let due =
-                state::due_state(true, c.last_calibrated.is_some(), c.next_due, as_of, within);
-            if !matches!(due, DueState::Never | DueState::Overdue | DueState::Due) {
-                continue;
-            }
-            let extension = match c.extension_id {
-                Some(id) => extension_note(self.sqlite()?, id)?,
-                None => None,
-            };
-            rows.push(CalibrationDueRow {
-                asset_tag: c.asset_tag,
-                description: c.description,
-                location: c.location,
-                status: c.status,
-                last_calibrated: c.last_calibrated,
-                last_result: c.last_result,
-                next_due: c.next_due,
-                days_until_due: c.next_due.map(|d| (d - as_of).num_days()),
-                state: due,
-                extension,
-            });
-        }
-        rows.sort_by(|a, b| {
-            (a.state != DueState::Never, a.next_due, &a.asset_tag).cmp(&(
-                b.state != DueState::Never,
-                b.next_due,
-                &b.asset_tag,
-            ))
-        });
-        Ok(rows)
+        self.read(|conn| calibration_due_in(conn, as_of, within))
     }
 
     /// The pre-use check (duty D2): is the asset in service and in
     /// calibration on `today`? Every reason it is not is given.
     pub fn equipment_check(&self, tag: &str, today: NaiveDate) -> Result<Fitness> {
-        let eq = find_equipment(self.sqlite()?, tag)?;
-        let h = history(self.sqlite()?, eq, Some(today))?;
+        let h = self.read(|conn| {
+            let eq = find_equipment(conn, tag)?;
+            history(conn, eq, Some(today))
+        })?;
         let s = &h.state;
         let tag = h.equipment.asset_tag.clone();
         let mut reasons = Vec::new();
@@ -329,4 +225,98 @@ impl Store {
             summary,
         })
     }
+}
+
+/// The calibration-due report inside one read.
+fn calibration_due_in(
+    conn: Conn<'_>,
+    as_of: NaiveDate,
+    within: u32,
+) -> Result<Vec<CalibrationDueRow>> {
+    let limit = as_of
+        .checked_add_days(Days::new(u64::from(within)))
+        .unwrap_or(NaiveDate::MAX);
+    // Rows whose maintained state is as of a day on or before `as_of`
+    // are filtered here; later ones are replayed below.
+    let candidates = conn.query_all(
+        &sql::DUE_CANDIDATES,
+        args![as_of.to_string(), limit.to_string()],
+        |r| {
+            let interval: Option<String> = r.get(6)?;
+            Ok(Candidate {
+                id: r.get(0)?,
+                asset_tag: r.get(1)?,
+                description: r.get(2)?,
+                location: r.get(3)?,
+                status: status_at(r, 4)?,
+                registered: status_at(r, 5)?,
+                interval: interval.and_then(|i| Interval::parse(&i).ok()),
+                last_calibrated: opt_date_at(r, 7)?,
+                last_result: r.get::<Option<String>>(8)?.map(|s| CalResult::from_db(&s)),
+                next_due: opt_date_at(r, 9)?,
+                extension_id: r.get(10)?,
+                replay: r.get(11)?,
+            })
+        },
+    )?;
+    // Assets with records after `as_of` are replayed from their records:
+    // a few through the per-asset indexes, many in one pass per table.
+    let to_replay: HashSet<i64> = candidates
+        .iter()
+        .filter(|c| c.replay)
+        .map(|c| c.id)
+        .collect();
+    let mut bulk = if to_replay.len() > BULK_REPLAY {
+        load_events_bulk(conn, as_of, &to_replay)?
+    } else {
+        HashMap::new()
+    };
+    let mut rows = Vec::new();
+    for mut c in candidates {
+        if c.replay {
+            let mut events = if to_replay.len() > BULK_REPLAY {
+                bulk.remove(&c.id).unwrap_or_default()
+            } else {
+                load_events(conn, c.id, Some(as_of))?
+            };
+            let s = state::replay(c.registered, &mut events, Some(as_of));
+            c.interval = s.interval;
+            c.status = s.status;
+            c.last_calibrated = s.last.map(|l| l.on);
+            c.last_result = s.last.map(|l| l.result);
+            c.next_due = s.next_due;
+            c.extension_id = s.extension;
+        }
+        if c.status == Status::Condemned || c.interval.is_none() {
+            continue;
+        }
+        let due = state::due_state(true, c.last_calibrated.is_some(), c.next_due, as_of, within);
+        if !matches!(due, DueState::Never | DueState::Overdue | DueState::Due) {
+            continue;
+        }
+        let extension = match c.extension_id {
+            Some(id) => extension_note(conn, id)?,
+            None => None,
+        };
+        rows.push(CalibrationDueRow {
+            asset_tag: c.asset_tag,
+            description: c.description,
+            location: c.location,
+            status: c.status,
+            last_calibrated: c.last_calibrated,
+            last_result: c.last_result,
+            next_due: c.next_due,
+            days_until_due: c.next_due.map(|d| (d - as_of).num_days()),
+            state: due,
+            extension,
+        });
+    }
+    rows.sort_by(|a, b| {
+        (a.state != DueState::Never, a.next_due, &a.asset_tag).cmp(&(
+            b.state != DueState::Never,
+            b.next_due,
+            &b.asset_tag,
+        ))
+    });
+    Ok(rows)
 }

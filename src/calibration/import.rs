@@ -71,8 +71,6 @@ pub fn import_equipment(
 ) -> Result<ImportSummary> {
     let now = stamp(ctx.now);
     import::run(store, &EQUIPMENT, source, &ctx, |conn, row, summary| {
-        // Not on the storage seam yet (issue 15): SQLite only.
-        let conn = conn.sqlite()?;
         let mut eq = equipment_from_row(row)?;
         insert_equipment(conn, &mut eq, &now, ctx.user)
             .map_err(|e| e.at_row(row.line, Some("asset_tag")))?;
@@ -91,8 +89,6 @@ pub fn import_calibrations(
     let now = stamp(ctx.now);
     let today = crate::clock::lab_date(ctx.now, ctx.zone);
     import::run(store, &CALIBRATIONS, source, &ctx, |conn, row, summary| {
-        // Not on the storage seam yet (issue 15): SQLite only.
-        let conn = conn.sqlite()?;
         let tag = row.need("asset_tag")?;
         let eq = find_equipment(conn, tag).map_err(|e| e.at_row(row.line, Some("asset_tag")))?;
         let performed_on = parse_date("performed_on", row.need("performed_on")?)

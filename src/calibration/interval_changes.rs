@@ -10,14 +10,16 @@
 //! ([`super::state`]): it never moves a due date later.
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::records::{next_seq, refresh};
-use super::{Equipment, Interval, find_equipment, interval_at, opt_date_at};
+use super::sql;
+use super::{Equipment, Interval, find_equipment_to_change, interval_at, opt_date_at};
+use crate::args;
 use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::store::Conn;
 
 /// Where an interval record came from.
 const REGISTERED: &str = "registered";
@@ -56,7 +58,7 @@ pub struct IntervalChangeRecord {
 /// start of its history). Nothing is recorded for an asset that needs no
 /// calibration: no record means no interval.
 pub(crate) fn record_registered(
-    conn: &Connection,
+    conn: Conn<'_>,
     eq: &Equipment,
     now: &str,
     user: &str,
@@ -80,7 +82,7 @@ pub(crate) fn record_registered(
 /// Append one record, giving it the asset's next place in recording order.
 #[allow(clippy::too_many_arguments)]
 fn append(
-    conn: &Connection,
+    conn: Conn<'_>,
     equipment_id: i64,
     origin: &str,
     effective_on: Option<NaiveDate>,
@@ -91,14 +93,14 @@ fn append(
     user: &str,
 ) -> Result<(i64, i64)> {
     let seq = next_seq(conn, equipment_id)?;
-    let id = chain::append(
+    let id = chain::append_cells(
         conn,
         &chain::CALIBRATION_INTERVAL_CHANGES,
-        params![
+        args![
             equipment_id,
             seq,
             origin,
-            effective_on.map(|d| d.to_string()),
+            effective_on,
             old.map(|i| i.to_string()),
             new.map(|i| i.to_string()),
             reason,
@@ -113,7 +115,7 @@ fn append(
 /// bring the maintained columns up to date. `None` when the interval is
 /// already the one asked for (nothing is recorded).
 pub(crate) fn record_change(
-    conn: &Connection,
+    conn: Conn<'_>,
     eq: &Equipment,
     input: &IntervalChangeInput,
     today: NaiveDate,
@@ -129,11 +131,7 @@ pub(crate) fn record_change(
         ));
     }
     let previous: Option<String> = conn
-        .prepare_cached(
-            "SELECT max(effective_on) FROM calibration_interval_changes WHERE equipment_id = ?1",
-        )?
-        .query_row([eq.id], |r| r.get(0))
-        .optional()?
+        .query_opt(&sql::LAST_INTERVAL_EFFECTIVE, args![eq.id], |r| r.get(0))?
         .flatten();
     if let Some(previous) = previous
         && effective_on.to_string() < previous
@@ -166,8 +164,10 @@ pub(crate) fn record_change(
         now,
         user,
     )?;
-    conn.prepare_cached("UPDATE equipment SET calibration_interval = ?2 WHERE id = ?1")?
-        .execute(params![eq.id, input.interval.map(|i| i.to_string())])?;
+    conn.execute(
+        &sql::SET_INTERVAL,
+        args![eq.id, input.interval.map(|i| i.to_string())],
+    )?;
     refresh(conn, eq.id)?;
     Ok(Some(IntervalChangeRecord {
         id,
@@ -184,30 +184,22 @@ pub(crate) fn record_change(
 
 /// Every interval record of one asset, in the order they apply.
 pub(crate) fn interval_changes(
-    conn: &Connection,
+    conn: Conn<'_>,
     equipment_id: i64,
 ) -> Result<Vec<IntervalChangeRecord>> {
-    let list = conn
-        .prepare_cached(
-            "SELECT id, seq, origin, effective_on, old_interval, new_interval, reason, \
-             recorded_at, recorded_by FROM calibration_interval_changes \
-             WHERE equipment_id = ?1 ORDER BY effective_on, seq",
-        )?
-        .query_map([equipment_id], |r| {
-            Ok(IntervalChangeRecord {
-                id: r.get(0)?,
-                seq: r.get(1)?,
-                origin: r.get(2)?,
-                effective_on: opt_date_at(r, 3)?,
-                old_interval: interval_at(r, 4)?,
-                new_interval: interval_at(r, 5)?,
-                reason: r.get(6)?,
-                recorded_at: r.get(7)?,
-                recorded_by: r.get(8)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(list)
+    conn.query_all(&sql::INTERVAL_CHANGES_OF, args![equipment_id], |r| {
+        Ok(IntervalChangeRecord {
+            id: r.get(0)?,
+            seq: r.get(1)?,
+            origin: r.get(2)?,
+            effective_on: opt_date_at(r, 3)?,
+            old_interval: interval_at(r, 4)?,
+            new_interval: interval_at(r, 5)?,
+            reason: r.get(6)?,
+            recorded_at: r.get(7)?,
+            recorded_by: r.get(8)?,
+        })
+    })
 }
 
 /// The migration's backfill: a database made before interval records
@@ -217,21 +209,16 @@ pub(crate) fn interval_changes(
 /// the asset's registration, whose interval it restates, and marked
 /// `migration`. The maintained due dates were computed with this interval,
 /// so they stay proven.
-pub(crate) fn backfill(conn: &Connection) -> Result<()> {
-    let assets = conn
-        .prepare(
-            "SELECT id, calibration_interval, created_at, created_by FROM equipment \
-             WHERE calibration_interval IS NOT NULL ORDER BY id",
-        )?
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                interval_at(r, 1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+pub(crate) fn backfill<'c>(conn: impl Into<Conn<'c>>) -> Result<()> {
+    let conn = conn.into();
+    let assets = conn.query_all(&sql::ASSETS_WITH_INTERVAL, args![], |r| {
+        Ok((
+            r.get::<i64>(0)?,
+            interval_at(r, 1)?,
+            r.get::<String>(2)?,
+            r.get::<String>(3)?,
+        ))
+    })?;
     for (id, interval, created_at, created_by) in assets {
         append(
             conn,
@@ -250,24 +237,15 @@ pub(crate) fn backfill(conn: &Connection) -> Result<()> {
 
 /// Prove each asset's maintained interval against its latest interval
 /// record (no record: no interval). One sentence per disagreement.
-pub(crate) fn verify_intervals(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare(
-        "SELECT e.asset_tag, e.calibration_interval, \
-                (SELECT c.new_interval FROM calibration_interval_changes c \
-                  WHERE c.equipment_id = e.id ORDER BY c.seq DESC LIMIT 1), \
-                (SELECT count(*) FROM calibration_interval_changes c WHERE c.equipment_id = e.id) \
-         FROM equipment e ORDER BY e.asset_tag COLLATE BINARY",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+pub(crate) fn verify_intervals(conn: Conn<'_>) -> Result<Vec<String>> {
+    let rows = conn.query_all(&sql::INTERVALS_AGAINST_RECORDS, args![], |r| {
+        Ok((
+            r.get::<String>(0)?,
+            r.get::<Option<String>>(1)?,
+            r.get::<Option<String>>(2)?,
+            r.get::<i64>(3)?,
+        ))
+    })?;
     let mut problems = Vec::new();
     for (tag, register, recorded, count) in rows {
         if register != recorded {
@@ -299,10 +277,9 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<Option<IntervalChangeRecord>> {
-        let tx = self.write()?;
-        let eq = find_equipment(&tx, tag)?;
-        let record = record_change(&tx, &eq, input, today, now, user)?;
-        tx.commit()?;
-        Ok(record)
+        self.transact(|conn| {
+            let eq = find_equipment_to_change(conn, tag)?;
+            record_change(conn, &eq, input, today, now, user)
+        })
     }
 }

@@ -20,21 +20,26 @@ mod records;
 pub mod state;
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
+use crate::args;
 use crate::db::{Store, closest};
 use crate::error::{Error, Result};
+use crate::store::{Conn, Row};
 
-pub use due::{CALIBRATION_DUE_HEADERS, CalibrationDueRow, DUE_CANDIDATES, ExtensionNote, Fitness};
+pub use crate::store::sql::calibration as sql;
+
+pub use due::{CALIBRATION_DUE_HEADERS, CalibrationDueRow, ExtensionNote, Fitness};
 pub use import::{CALIBRATIONS, EQUIPMENT, import_calibrations, import_equipment};
 pub use interval::{Interval, IntervalUnit};
 pub(crate) use interval_changes::backfill as backfill_interval_records;
 pub use interval_changes::{IntervalChangeInput, IntervalChangeRecord};
+pub(crate) use records::equipment_state_disagreeing;
 pub use records::{
     AssetHistory, CalibrationInput, CalibrationOutcome, CalibrationRecord, ExtensionInput,
     ExtensionRecord, ServiceInput, ServiceKind, ServiceRecord, StatusChangeRecord, TimelineEntry,
 };
+pub use sql::DUE_CANDIDATES;
 pub use state::{CalResult, DueState, State, Status};
 
 /// One asset of the register, with its maintained calibration summary.
@@ -133,7 +138,7 @@ impl Equipment {
 /// Parse a date stored by this crate (`YYYY-MM-DD`). Reports read tens of
 /// thousands of these, so the fixed layout is read directly rather than
 /// through a format string.
-pub(crate) fn stored_date(text: &str) -> rusqlite::Result<NaiveDate> {
+pub(crate) fn stored_date(text: &str) -> Result<NaiveDate> {
     let b = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| -> Option<u32> {
         b.get(range)?.iter().try_fold(0u32, |acc, &c| {
@@ -148,46 +153,41 @@ pub(crate) fn stored_date(text: &str) -> rusqlite::Result<NaiveDate> {
     } else {
         None
     };
-    parsed.ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            Box::new(std::io::Error::other(format!(
-                "stored date {text:?} is not YYYY-MM-DD"
-            ))),
-        )
+    parsed.ok_or_else(|| Error::Sqlite {
+        detail: format!("stored date {text:?} is not YYYY-MM-DD"),
     })
 }
 
-pub(crate) fn date_at(r: &Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
-    stored_date(&r.get::<_, String>(i)?)
+pub(crate) fn date_at(r: &Row<'_>, i: usize) -> Result<NaiveDate> {
+    stored_date(&r.get::<String>(i)?)
 }
 
-pub(crate) fn opt_date_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    r.get::<_, Option<String>>(i)?
+pub(crate) fn opt_date_at(r: &Row<'_>, i: usize) -> Result<Option<NaiveDate>> {
+    r.get::<Option<String>>(i)?
         .map(|s| stored_date(&s))
         .transpose()
 }
 
-pub(crate) fn interval_at(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Interval>> {
-    r.get::<_, Option<String>>(i)?
+pub(crate) fn interval_at(r: &Row<'_>, i: usize) -> Result<Option<Interval>> {
+    r.get::<Option<String>>(i)?
         .map(|s| {
-            Interval::parse(&s).map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    i,
-                    rusqlite::types::Type::Text,
-                    Box::new(std::io::Error::other(e.to_string())),
-                )
+            Interval::parse(&s).map_err(|e| Error::Sqlite {
+                detail: format!("column {i}: {e}"),
             })
         })
         .transpose()
 }
 
-const EQUIPMENT_COLUMNS: &str = "id, asset_tag, description, manufacturer, model, serial, location, \
-     category, calibration_interval, status, in_service_date, registered_status, last_calibrated, \
-     last_result, next_due, created_at, created_by, last_event_on";
+pub(crate) fn status_at(r: &Row<'_>, i: usize) -> Result<Status> {
+    Ok(Status::from_db(&r.get::<String>(i)?))
+}
 
-fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
+pub(crate) fn result_at(r: &Row<'_>, i: usize) -> Result<CalResult> {
+    Ok(CalResult::from_db(&r.get::<String>(i)?))
+}
+
+/// An asset from the columns of `sql::EQUIPMENT_BY_TAG` and its kin.
+pub(crate) fn equipment_of(r: &Row<'_>) -> Result<Equipment> {
     Ok(Equipment {
         id: r.get(0)?,
         asset_tag: r.get(1)?,
@@ -198,13 +198,11 @@ fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
         location: r.get(6)?,
         category: r.get(7)?,
         calibration_interval: interval_at(r, 8)?,
-        status: Status::from_db(&r.get::<_, String>(9)?),
+        status: status_at(r, 9)?,
         in_service_date: opt_date_at(r, 10)?,
-        registered_status: Status::from_db(&r.get::<_, String>(11)?),
+        registered_status: status_at(r, 11)?,
         last_calibrated: opt_date_at(r, 12)?,
-        last_result: r
-            .get::<_, Option<String>>(13)?
-            .map(|s| CalResult::from_db(&s)),
+        last_result: r.get::<Option<String>>(13)?.map(|s| CalResult::from_db(&s)),
         next_due: opt_date_at(r, 14)?,
         created_at: r.get(15)?,
         created_by: r.get(16)?,
@@ -214,20 +212,22 @@ fn equipment_from_row(r: &Row<'_>) -> rusqlite::Result<Equipment> {
 
 /// Find an asset by tag, case-insensitively; an unknown tag gets the
 /// closest known tags as suggestions.
-pub(crate) fn find_equipment(conn: &Connection, tag: &str) -> Result<Equipment> {
-    let found = conn
-        .prepare_cached(&format!(
-            "SELECT {EQUIPMENT_COLUMNS} FROM equipment WHERE asset_tag = ?1"
-        ))?
-        .query_row([tag.trim()], equipment_from_row)
-        .optional()?;
-    match found {
+pub(crate) fn find_equipment<'c>(conn: impl Into<Conn<'c>>, tag: &str) -> Result<Equipment> {
+    find_by(conn.into(), &sql::EQUIPMENT_BY_TAG, tag)
+}
+
+/// [`find_equipment`] in a write that changes the asset: on PostgreSQL
+/// its row stays locked until commit, so writers of one asset take turns
+/// (each sees the state the one before committed).
+pub(crate) fn find_equipment_to_change(conn: Conn<'_>, tag: &str) -> Result<Equipment> {
+    find_by(conn, &sql::EQUIPMENT_BY_TAG_FOR_UPDATE, tag)
+}
+
+fn find_by(conn: Conn<'_>, statement: &crate::store::Sql, tag: &str) -> Result<Equipment> {
+    match conn.query_opt(statement, args![tag.trim()], equipment_of)? {
         Some(e) => Ok(e),
         None => {
-            let mut stmt = conn.prepare("SELECT asset_tag FROM equipment")?;
-            let known = stmt
-                .query_map([], |r| r.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let known = conn.query_all(&sql::ASSET_TAGS, args![], |r| r.get::<String>(0))?;
             Err(Error::NotFound {
                 entity: "asset",
                 key: tag.to_owned(),
@@ -240,17 +240,16 @@ pub(crate) fn find_equipment(conn: &Connection, tag: &str) -> Result<Equipment> 
 
 /// Insert a new asset inside an open transaction (shared by `equipment
 /// add` and `import equipment`). A tag that exists, in any case, is refused.
-pub(crate) fn insert_equipment(
-    conn: &Connection,
+pub(crate) fn insert_equipment<'c>(
+    conn: impl Into<Conn<'c>>,
     eq: &mut Equipment,
     now: &str,
     user: &str,
 ) -> Result<i64> {
+    let conn = conn.into();
     eq.validate()?;
-    let exists: Option<String> = conn
-        .prepare_cached("SELECT asset_tag FROM equipment WHERE asset_tag = ?1")?
-        .query_row([&eq.asset_tag], |r| r.get(0))
-        .optional()?;
+    let exists: Option<String> =
+        conn.query_opt(&sql::ASSET_TAG, args![eq.asset_tag], |r| r.get(0))?;
     if let Some(existing) = exists {
         return Err(Error::AlreadyExists {
             entity: "asset",
@@ -259,26 +258,23 @@ pub(crate) fn insert_equipment(
         });
     }
     eq.status = eq.registered_status;
-    conn.prepare_cached(
-        "INSERT INTO equipment (asset_tag, description, manufacturer, model, serial, location, \
-         category, calibration_interval, status, registered_status, in_service_date, created_at, created_by) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        eq.asset_tag,
-        eq.description,
-        eq.manufacturer,
-        eq.model,
-        eq.serial,
-        eq.location,
-        eq.category,
-        eq.calibration_interval.map(|i| i.to_string()),
-        eq.registered_status.as_str(),
-        eq.in_service_date.map(|d| d.to_string()),
-        now,
-        user,
-    ])?;
-    eq.id = conn.last_insert_rowid();
+    eq.id = conn.insert(
+        &sql::INSERT_EQUIPMENT,
+        args![
+            eq.asset_tag,
+            eq.description,
+            eq.manufacturer,
+            eq.model,
+            eq.serial,
+            eq.location,
+            eq.category,
+            eq.calibration_interval.map(|i| i.to_string()),
+            eq.registered_status.as_str(),
+            eq.in_service_date,
+            now,
+            user,
+        ],
+    )?;
     eq.created_at = now.to_owned();
     eq.created_by = user.to_owned();
     interval_changes::record_registered(conn, eq, now, user)?;
@@ -287,16 +283,17 @@ pub(crate) fn insert_equipment(
 
 impl Store {
     /// Register an asset.
-    pub fn add_equipment(&mut self, mut eq: Equipment, now: &str, user: &str) -> Result<Equipment> {
-        let tx = self.write()?;
-        insert_equipment(&tx, &mut eq, now, user)?;
-        tx.commit()?;
-        Ok(eq)
+    pub fn add_equipment(&mut self, eq: Equipment, now: &str, user: &str) -> Result<Equipment> {
+        self.transact(|conn| {
+            let mut eq = eq.clone();
+            insert_equipment(conn, &mut eq, now, user)?;
+            Ok(eq)
+        })
     }
 
     /// Look an asset up by tag.
     pub fn equipment(&self, tag: &str) -> Result<Equipment> {
-        find_equipment(self.sqlite()?, tag)
+        self.read(|conn| find_equipment(conn, tag))
     }
 
     /// The register, by asset tag; optionally only one status or category.
@@ -305,18 +302,13 @@ impl Store {
         status: Option<Status>,
         category: Option<&str>,
     ) -> Result<Vec<Equipment>> {
-        let mut stmt = self.sqlite()?.prepare(&format!(
-            "SELECT {EQUIPMENT_COLUMNS} FROM equipment \
-             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR category = ?2 COLLATE NOCASE) \
-             ORDER BY asset_tag COLLATE BINARY"
-        ))?;
-        let list = stmt
-            .query_map(
-                params![status.map(Status::as_str), category.map(str::trim)],
-                equipment_from_row,
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(list)
+        self.read(|conn| {
+            conn.query_all(
+                &sql::EQUIPMENT_LIST,
+                args![status.map(Status::as_str), category.map(str::trim)],
+                equipment_of,
+            )
+        })
     }
 
     /// Replace an asset's descriptive settings with those of `edited`
@@ -335,32 +327,31 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<(Equipment, Option<IntervalChangeRecord>)> {
-        let tx = self.write()?;
-        edited.validate()?;
-        let current = find_equipment(&tx, &edited.asset_tag)?;
-        let record = match interval {
-            Some(change) => {
-                interval_changes::record_change(&tx, &current, change, today, now, user)?
-            }
-            None => None,
-        };
-        tx.execute(
-            "UPDATE equipment SET description = ?2, manufacturer = ?3, model = ?4, serial = ?5, \
-             location = ?6, category = ?7, in_service_date = ?8 WHERE id = ?1",
-            params![
-                current.id,
-                edited.description,
-                edited.manufacturer,
-                edited.model,
-                edited.serial,
-                edited.location,
-                edited.category,
-                edited.in_service_date.map(|d| d.to_string()),
-            ],
-        )?;
-        let fresh = find_equipment(&tx, &edited.asset_tag)?;
-        tx.commit()?;
-        Ok((fresh, record))
+        self.transact(|conn| {
+            edited.validate()?;
+            let current = find_equipment_to_change(conn, &edited.asset_tag)?;
+            let record = match interval {
+                Some(change) => {
+                    interval_changes::record_change(conn, &current, change, today, now, user)?
+                }
+                None => None,
+            };
+            conn.execute(
+                &sql::UPDATE_EQUIPMENT,
+                args![
+                    current.id,
+                    edited.description,
+                    edited.manufacturer,
+                    edited.model,
+                    edited.serial,
+                    edited.location,
+                    edited.category,
+                    edited.in_service_date,
+                ],
+            )?;
+            let fresh = find_equipment(conn, &edited.asset_tag)?;
+            Ok((fresh, record))
+        })
     }
 }
 

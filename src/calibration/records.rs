@@ -9,15 +9,20 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::interval_changes::{IntervalChangeRecord, interval_changes};
+use super::sql;
 use super::state::{self, CalResult, Event, EventKind, State, Status};
-use super::{Equipment, date_at, find_equipment, interval_at, opt_date_at};
+use super::{
+    Equipment, date_at, find_equipment, find_equipment_to_change, interval_at, opt_date_at,
+    result_at, status_at,
+};
+use crate::args;
 use crate::chain;
 use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
+use crate::store::{Conn, Row};
 
 /// A calibration to record (`calibrate` and `import calibrations`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,77 +282,73 @@ type Summary = (
 );
 
 /// Give the asset's next record its place in recording order.
-pub(crate) fn next_seq(conn: &Connection, equipment_id: i64) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "UPDATE equipment SET event_seq = event_seq + 1 WHERE id = ?1 RETURNING event_seq",
-        )?
-        .query_row([equipment_id], |r| r.get(0))?)
+pub(crate) fn next_seq(conn: Conn<'_>, equipment_id: i64) -> Result<i64> {
+    conn.query_one(&sql::NEXT_SEQ, args![equipment_id], |r| r.get(0))
+}
+
+/// A calibration as a replay event (columns from `first`: id,
+/// performed_on, seq, result, next_due).
+fn calibration_event(r: &Row<'_>, first: usize) -> Result<Event> {
+    Ok(Event {
+        on: date_at(r, first + 1)?,
+        seq: r.get(first + 2)?,
+        kind: EventKind::Calibration {
+            id: r.get(first)?,
+            result: result_at(r, first + 3)?,
+            next_due: opt_date_at(r, first + 4)?,
+        },
+    })
+}
+
+/// An extension as a replay event (columns from `first`: id, granted_on,
+/// seq, calibration_id, extended_to).
+fn extension_event(r: &Row<'_>, first: usize) -> Result<Event> {
+    Ok(Event {
+        on: date_at(r, first + 1)?,
+        seq: r.get(first + 2)?,
+        kind: EventKind::Extension {
+            id: r.get(first)?,
+            calibration_id: r.get(first + 3)?,
+            extended_to: date_at(r, first + 4)?,
+        },
+    })
+}
+
+/// A status change as a replay event (columns from `first`: id, on_date,
+/// seq, status).
+fn status_event(r: &Row<'_>, first: usize) -> Result<Event> {
+    Ok(Event {
+        on: date_at(r, first + 1)?,
+        seq: r.get(first + 2)?,
+        kind: EventKind::StatusChange {
+            id: r.get(first)?,
+            to: status_at(r, first + 3)?,
+        },
+    })
 }
 
 /// The dated events of one asset (those on or before `upto`, when given),
 /// read through the per-asset indexes.
 pub(crate) fn load_events(
-    conn: &Connection,
+    conn: Conn<'_>,
     equipment_id: i64,
     upto: Option<NaiveDate>,
 ) -> Result<Vec<Event>> {
     let upto = upto.map(|d| d.to_string());
     let mut events = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, performed_on, seq, result, next_due FROM calibrations \
-         WHERE equipment_id = ?1 AND (?2 IS NULL OR performed_on <= ?2)",
-    )?;
-    let mut rows = stmt.query(params![equipment_id, upto])?;
-    while let Some(r) = rows.next()? {
-        events.push(Event {
-            on: date_at(r, 1)?,
-            seq: r.get(2)?,
-            kind: EventKind::Calibration {
-                id: r.get(0)?,
-                result: CalResult::from_db(&r.get::<_, String>(3)?),
-                next_due: opt_date_at(r, 4)?,
-            },
-        });
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, granted_on, seq, calibration_id, extended_to FROM calibration_extensions \
-         WHERE equipment_id = ?1 AND (?2 IS NULL OR granted_on <= ?2)",
-    )?;
-    let mut rows = stmt.query(params![equipment_id, upto])?;
-    while let Some(r) = rows.next()? {
-        events.push(Event {
-            on: date_at(r, 1)?,
-            seq: r.get(2)?,
-            kind: EventKind::Extension {
-                id: r.get(0)?,
-                calibration_id: r.get(3)?,
-                extended_to: date_at(r, 4)?,
-            },
-        });
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, on_date, seq, status FROM equipment_status_changes \
-         WHERE equipment_id = ?1 AND (?2 IS NULL OR on_date <= ?2)",
-    )?;
-    let mut rows = stmt.query(params![equipment_id, upto])?;
-    while let Some(r) = rows.next()? {
-        events.push(Event {
-            on: date_at(r, 1)?,
-            seq: r.get(2)?,
-            kind: EventKind::StatusChange {
-                id: r.get(0)?,
-                to: Status::from_db(&r.get::<_, String>(3)?),
-            },
-        });
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, effective_on, seq, new_interval FROM calibration_interval_changes \
-         WHERE equipment_id = ?1 AND (?2 IS NULL OR effective_on IS NULL OR effective_on <= ?2)",
-    )?;
-    let mut rows = stmt.query(params![equipment_id, upto])?;
-    while let Some(r) = rows.next()? {
-        events.push(interval_event(r, 0)?);
+    for (statement, event) in [
+        (
+            &sql::EVENT_CALIBRATIONS,
+            calibration_event as fn(&Row<'_>, usize) -> Result<Event>,
+        ),
+        (&sql::EVENT_EXTENSIONS, extension_event),
+        (&sql::EVENT_STATUS_CHANGES, status_event),
+        (&sql::EVENT_INTERVALS, interval_event),
+    ] {
+        conn.for_each(statement, args![equipment_id, upto], |r| {
+            events.push(event(r, 0)?);
+            Ok(())
+        })?;
     }
     Ok(events)
 }
@@ -355,7 +356,7 @@ pub(crate) fn load_events(
 /// An interval record as a replay event (columns from `first`: id,
 /// effective_on, seq, new_interval); one applying from the start is dated
 /// the first day there is, so it replays first.
-fn interval_event(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Event> {
+fn interval_event(r: &Row<'_>, first: usize) -> Result<Event> {
     let effective_on = opt_date_at(r, first + 1)?;
     Ok(Event {
         on: effective_on.unwrap_or(NaiveDate::MIN),
@@ -372,117 +373,59 @@ fn interval_event(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<Event
 /// pass over each record table: cheaper than a probe per asset when a
 /// report in the past has to replay most of the register.
 pub(crate) fn load_events_bulk(
-    conn: &Connection,
+    conn: Conn<'_>,
     upto: NaiveDate,
     ids: &HashSet<i64>,
 ) -> Result<HashMap<i64, Vec<Event>>> {
     let upto = upto.to_string();
     let mut by_asset: HashMap<i64, Vec<Event>> = HashMap::with_capacity(ids.len());
-    let mut stmt = conn.prepare_cached(
-        "SELECT equipment_id, id, performed_on, seq, result, next_due FROM calibrations \
-         WHERE performed_on <= ?1",
-    )?;
-    let mut rows = stmt.query([&upto])?;
-    while let Some(r) = rows.next()? {
-        let asset: i64 = r.get(0)?;
-        if !ids.contains(&asset) {
-            continue;
-        }
-        by_asset.entry(asset).or_default().push(Event {
-            on: date_at(r, 2)?,
-            seq: r.get(3)?,
-            kind: EventKind::Calibration {
-                id: r.get(1)?,
-                result: CalResult::from_db(&r.get::<_, String>(4)?),
-                next_due: opt_date_at(r, 5)?,
-            },
-        });
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT equipment_id, id, granted_on, seq, calibration_id, extended_to \
-         FROM calibration_extensions WHERE granted_on <= ?1",
-    )?;
-    let mut rows = stmt.query([&upto])?;
-    while let Some(r) = rows.next()? {
-        let asset: i64 = r.get(0)?;
-        if !ids.contains(&asset) {
-            continue;
-        }
-        by_asset.entry(asset).or_default().push(Event {
-            on: date_at(r, 2)?,
-            seq: r.get(3)?,
-            kind: EventKind::Extension {
-                id: r.get(1)?,
-                calibration_id: r.get(4)?,
-                extended_to: date_at(r, 5)?,
-            },
-        });
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT equipment_id, id, on_date, seq, status FROM equipment_status_changes \
-         WHERE on_date <= ?1",
-    )?;
-    let mut rows = stmt.query([&upto])?;
-    while let Some(r) = rows.next()? {
-        let asset: i64 = r.get(0)?;
-        if !ids.contains(&asset) {
-            continue;
-        }
-        by_asset.entry(asset).or_default().push(Event {
-            on: date_at(r, 2)?,
-            seq: r.get(3)?,
-            kind: EventKind::StatusChange {
-                id: r.get(1)?,
-                to: Status::from_db(&r.get::<_, String>(4)?),
-            },
-        });
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT equipment_id, id, effective_on, seq, new_interval \
-         FROM calibration_interval_changes WHERE effective_on IS NULL OR effective_on <= ?1",
-    )?;
-    let mut rows = stmt.query([&upto])?;
-    while let Some(r) = rows.next()? {
-        let asset: i64 = r.get(0)?;
-        if !ids.contains(&asset) {
-            continue;
-        }
-        by_asset
-            .entry(asset)
-            .or_default()
-            .push(interval_event(r, 1)?);
+    for (statement, event) in [
+        (
+            &sql::BULK_CALIBRATIONS,
+            calibration_event as fn(&Row<'_>, usize) -> Result<Event>,
+        ),
+        (&sql::BULK_EXTENSIONS, extension_event),
+        (&sql::BULK_STATUS_CHANGES, status_event),
+        (&sql::BULK_INTERVALS, interval_event),
+    ] {
+        conn.for_each(statement, args![upto], |r| {
+            let asset: i64 = r.get(0)?;
+            if ids.contains(&asset) {
+                by_asset.entry(asset).or_default().push(event(r, 1)?);
+            }
+            Ok(())
+        })?;
     }
     Ok(by_asset)
 }
 
 /// Replay an asset's whole history and store the result in its maintained
 /// columns. Runs in the transaction of every record and every edit.
-pub(crate) fn refresh(conn: &Connection, equipment_id: i64) -> Result<State> {
-    let registered: String = conn
-        .prepare_cached("SELECT registered_status FROM equipment WHERE id = ?1")?
-        .query_row([equipment_id], |r| r.get(0))?;
+pub(crate) fn refresh(conn: Conn<'_>, equipment_id: i64) -> Result<State> {
+    let registered = conn.query_one(&sql::REGISTERED_STATUS, args![equipment_id], |r| {
+        status_at(r, 0)
+    })?;
     let mut events = load_events(conn, equipment_id, None)?;
-    let state = state::replay(Status::from_db(&registered), &mut events, None);
+    let state = state::replay(registered, &mut events, None);
     store_state(conn, equipment_id, &state)?;
     Ok(state)
 }
 
 /// Write a replayed state into the maintained columns.
-fn store_state(conn: &Connection, equipment_id: i64, state: &State) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE equipment SET status = ?2, last_calibration_id = ?3, last_calibrated = ?4, \
-         last_result = ?5, next_due = ?6, extension_id = ?7, last_event_on = ?8 WHERE id = ?1",
-    )?
-    .execute(params![
-        equipment_id,
-        state.status.as_str(),
-        state.last.map(|l| l.id),
-        state.last.map(|l| l.on.to_string()),
-        state.last.map(|l| l.result.as_str()),
-        state.next_due.map(|d| d.to_string()),
-        state.extension,
-        state.last_event_on.map(|d| d.to_string()),
-    ])?;
+fn store_state(conn: Conn<'_>, equipment_id: i64, state: &State) -> Result<()> {
+    conn.execute(
+        &sql::STORE_STATE,
+        args![
+            equipment_id,
+            state.status.as_str(),
+            state.last.map(|l| l.id),
+            state.last.map(|l| l.on),
+            state.last.map(|l| l.result.as_str()),
+            state.next_due,
+            state.extension,
+            state.last_event_on,
+        ],
+    )?;
     Ok(())
 }
 
@@ -518,28 +461,29 @@ pub(crate) fn validate_calibration(input: &CalibrationInput, today: NaiveDate) -
 }
 
 /// Record a calibration of `eq` inside an open transaction.
-pub(crate) fn insert_calibration(
-    conn: &Connection,
+pub(crate) fn insert_calibration<'c>(
+    conn: impl Into<Conn<'c>>,
     eq: &Equipment,
     input: &CalibrationInput,
     today: NaiveDate,
     now: &str,
     user: &str,
 ) -> Result<CalibrationOutcome> {
+    let conn = conn.into();
     validate_calibration(input, today)?;
     let late = eq.last_calibrated.is_some_and(|l| input.performed_on < l);
     let seq = next_seq(conn, eq.id)?;
-    let id = chain::append(
+    let id = chain::append_cells(
         conn,
         &chain::CALIBRATIONS,
-        params![
+        args![
             eq.id,
             seq,
-            input.performed_on.to_string(),
+            input.performed_on,
             input.result.as_str(),
             trimmed(input.performed_by.as_deref()),
             trimmed(input.certificate.as_deref()),
-            input.next_due.map(|d| d.to_string()),
+            input.next_due,
             trimmed(input.notes.as_deref()),
             now,
             user,
@@ -586,90 +530,64 @@ pub(crate) fn insert_calibration(
 
 /// Replay one asset as of a day (or its whole history).
 pub(crate) fn history(
-    conn: &Connection,
+    conn: Conn<'_>,
     eq: Equipment,
     as_of: Option<NaiveDate>,
 ) -> Result<AssetHistory> {
     let mut events = load_events(conn, eq.id, None)?;
     let state = state::replay(eq.registered_status, &mut events, as_of);
     let interval_changes = interval_changes(conn, eq.id)?;
-    let calibrations = conn
-        .prepare_cached(
-            "SELECT id, seq, performed_on, result, performed_by, certificate, next_due, notes, \
-             recorded_at, recorded_by FROM calibrations WHERE equipment_id = ?1 \
-             ORDER BY performed_on, seq",
-        )?
-        .query_map([eq.id], |r| {
-            Ok(CalibrationRecord {
-                id: r.get(0)?,
-                seq: r.get(1)?,
-                performed_on: date_at(r, 2)?,
-                result: CalResult::from_db(&r.get::<_, String>(3)?),
-                performed_by: r.get(4)?,
-                certificate: r.get(5)?,
-                next_due: opt_date_at(r, 6)?,
-                notes: r.get(7)?,
-                recorded_at: r.get(8)?,
-                recorded_by: r.get(9)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let extensions = conn
-        .prepare_cached(
-            "SELECT id, seq, calibration_id, granted_on, previous_due, extended_to, reason, \
-             approved_by, recorded_at, recorded_by FROM calibration_extensions \
-             WHERE equipment_id = ?1 ORDER BY granted_on, seq",
-        )?
-        .query_map([eq.id], |r| {
-            Ok(ExtensionRecord {
-                id: r.get(0)?,
-                seq: r.get(1)?,
-                calibration_id: r.get(2)?,
-                granted_on: date_at(r, 3)?,
-                previous_due: date_at(r, 4)?,
-                extended_to: date_at(r, 5)?,
-                reason: r.get(6)?,
-                approved_by: r.get(7)?,
-                recorded_at: r.get(8)?,
-                recorded_by: r.get(9)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let status_changes = conn
-        .prepare_cached(
-            "SELECT id, seq, on_date, status, reason, recorded_at, recorded_by \
-             FROM equipment_status_changes WHERE equipment_id = ?1 ORDER BY on_date, seq",
-        )?
-        .query_map([eq.id], |r| {
-            Ok(StatusChangeRecord {
-                id: r.get(0)?,
-                seq: r.get(1)?,
-                on_date: date_at(r, 2)?,
-                status: Status::from_db(&r.get::<_, String>(3)?),
-                reason: r.get(4)?,
-                recorded_at: r.get(5)?,
-                recorded_by: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let service = conn
-        .prepare_cached(
-            "SELECT id, performed_on, kind, performed_by, notes, recorded_at, recorded_by \
-             FROM service_records WHERE equipment_id = ?1 ORDER BY performed_on, id",
-        )?
-        .query_map([eq.id], |r| {
-            let kind: String = r.get(2)?;
-            Ok(ServiceRecord {
-                id: r.get(0)?,
-                performed_on: date_at(r, 1)?,
-                kind: kind.parse().unwrap_or(ServiceKind::Repair),
-                performed_by: r.get(3)?,
-                notes: r.get(4)?,
-                recorded_at: r.get(5)?,
-                recorded_by: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let calibrations = conn.query_all(&sql::CALIBRATIONS_OF, args![eq.id], |r| {
+        Ok(CalibrationRecord {
+            id: r.get(0)?,
+            seq: r.get(1)?,
+            performed_on: date_at(r, 2)?,
+            result: result_at(r, 3)?,
+            performed_by: r.get(4)?,
+            certificate: r.get(5)?,
+            next_due: opt_date_at(r, 6)?,
+            notes: r.get(7)?,
+            recorded_at: r.get(8)?,
+            recorded_by: r.get(9)?,
+        })
+    })?;
+    let extensions = conn.query_all(&sql::EXTENSIONS_OF, args![eq.id], |r| {
+        Ok(ExtensionRecord {
+            id: r.get(0)?,
+            seq: r.get(1)?,
+            calibration_id: r.get(2)?,
+            granted_on: date_at(r, 3)?,
+            previous_due: date_at(r, 4)?,
+            extended_to: date_at(r, 5)?,
+            reason: r.get(6)?,
+            approved_by: r.get(7)?,
+            recorded_at: r.get(8)?,
+            recorded_by: r.get(9)?,
+        })
+    })?;
+    let status_changes = conn.query_all(&sql::STATUS_CHANGES_OF, args![eq.id], |r| {
+        Ok(StatusChangeRecord {
+            id: r.get(0)?,
+            seq: r.get(1)?,
+            on_date: date_at(r, 2)?,
+            status: status_at(r, 3)?,
+            reason: r.get(4)?,
+            recorded_at: r.get(5)?,
+            recorded_by: r.get(6)?,
+        })
+    })?;
+    let service = conn.query_all(&sql::SERVICE_OF, args![eq.id], |r| {
+        let kind: String = r.get(2)?;
+        Ok(ServiceRecord {
+            id: r.get(0)?,
+            performed_on: date_at(r, 1)?,
+            kind: kind.parse().unwrap_or(ServiceKind::Repair),
+            performed_by: r.get(3)?,
+            notes: r.get(4)?,
+            recorded_at: r.get(5)?,
+            recorded_by: r.get(6)?,
+        })
+    })?;
     Ok(AssetHistory {
         equipment: eq,
         calibrations,
@@ -695,11 +613,10 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<CalibrationOutcome> {
-        let tx = self.write()?;
-        let eq = find_equipment(&tx, tag)?;
-        let outcome = insert_calibration(&tx, &eq, input, today, now, user)?;
-        tx.commit()?;
-        Ok(outcome)
+        self.transact(|conn| {
+            let eq = find_equipment_to_change(conn, tag)?;
+            insert_calibration(conn, &eq, input, today, now, user)
+        })
     }
 
     /// Record a documented extension of an asset's current due date. There
@@ -713,90 +630,7 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<ExtensionRecord> {
-        let tx = self.write()?;
-        let eq = find_equipment(&tx, tag)?;
-        let reason = input.reason.trim();
-        let approved_by = input.approved_by.trim();
-        if reason.is_empty() {
-            return Err(Error::missing(
-                "--reason",
-                "an extension records why the due date moves",
-            ));
-        }
-        if approved_by.is_empty() {
-            return Err(Error::missing(
-                "--approved-by",
-                "an extension records who approved it",
-            ));
-        }
-        if eq.status == Status::Condemned {
-            return Err(Error::Refused(Refusal::CondemnedNotExtended {
-                asset: eq.asset_tag.clone(),
-            }));
-        }
-        let granted_on = input.granted_on.unwrap_or(today);
-        if granted_on > today {
-            return Err(Error::invalid(
-                "extension date",
-                granted_on.to_string(),
-                format!("an extension cannot be dated in the future (today is {today})"),
-            ));
-        }
-        let mut events = load_events(&tx, eq.id, None)?;
-        let current = state::replay(eq.registered_status, &mut events, None);
-        let (Some(last), Some(due)) = (current.last, current.next_due) else {
-            return Err(Error::Refused(Refusal::NothingToExtend {
-                asset: eq.asset_tag.clone(),
-            }));
-        };
-        if granted_on < last.on {
-            return Err(Error::invalid(
-                "extension date",
-                granted_on.to_string(),
-                format!(
-                    "it is before the calibration it extends ({}, {})",
-                    last.on, last.result
-                ),
-            ));
-        }
-        if input.extend_to <= due {
-            return Err(Error::invalid(
-                "--extend-to date",
-                input.extend_to.to_string(),
-                format!("an extension must move the due date later than the current {due}"),
-            ));
-        }
-        let seq = next_seq(&tx, eq.id)?;
-        let id = chain::append(
-            &tx,
-            &chain::CALIBRATION_EXTENSIONS,
-            params![
-                eq.id,
-                last.id,
-                seq,
-                granted_on.to_string(),
-                due.to_string(),
-                input.extend_to.to_string(),
-                reason,
-                approved_by,
-                now,
-                user,
-            ],
-        )?;
-        refresh(&tx, eq.id)?;
-        tx.commit()?;
-        Ok(ExtensionRecord {
-            id,
-            seq,
-            calibration_id: last.id,
-            granted_on,
-            previous_due: due,
-            extended_to: input.extend_to,
-            reason: reason.to_owned(),
-            approved_by: approved_by.to_owned(),
-            recorded_at: now.to_owned(),
-            recorded_by: user.to_owned(),
-        })
+        self.transact(|conn| extend_in(conn, tag, input, today, now, user))
     }
 
     /// Change an asset's status by hand (taken out of service, quarantined
@@ -812,56 +646,7 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<(Status, Equipment)> {
-        let tx = self.write()?;
-        let eq = find_equipment(&tx, tag)?;
-        let reason = reason.trim();
-        if reason.is_empty() {
-            return Err(Error::missing(
-                "--reason",
-                "every status change records why",
-            ));
-        }
-        if eq.status == Status::Condemned {
-            return Err(Error::Refused(Refusal::Condemned {
-                asset: eq.asset_tag.clone(),
-            }));
-        }
-        if eq.status == to {
-            return Err(Error::Refused(Refusal::AssetAlreadyInStatus {
-                asset: eq.asset_tag.clone(),
-                status: to.as_str(),
-            }));
-        }
-        // Whatever happened since (out of service, back), an asset whose
-        // latest calibration failed goes back into use only through a
-        // passing calibration.
-        if to == Status::InService && eq.last_result == Some(CalResult::Fail) {
-            return Err(Error::Refused(Refusal::FailedCalibration {
-                asset: eq.asset_tag.clone(),
-                on: eq
-                    .last_calibrated
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-            }));
-        }
-        let seq = next_seq(&tx, eq.id)?;
-        chain::append(
-            &tx,
-            &chain::EQUIPMENT_STATUS_CHANGES,
-            params![
-                eq.id,
-                seq,
-                today.to_string(),
-                to.as_str(),
-                reason,
-                now,
-                user
-            ],
-        )?;
-        refresh(&tx, eq.id)?;
-        let fresh = find_equipment(&tx, tag)?;
-        tx.commit()?;
-        Ok((eq.status, fresh))
+        self.transact(|conn| set_status_in(conn, tag, to, reason, today, now, user))
     }
 
     /// Add an entry to an asset's maintenance log.
@@ -873,95 +658,244 @@ impl Store {
         now: &str,
         user: &str,
     ) -> Result<Equipment> {
-        let tx = self.write()?;
-        let eq = find_equipment(&tx, tag)?;
-        if input.performed_on > today {
-            return Err(Error::invalid(
-                "service date",
-                input.performed_on.to_string(),
-                format!("maintenance cannot be dated in the future (today is {today})"),
-            ));
-        }
-        let by = input.performed_by.trim();
-        if by.is_empty() {
-            return Err(Error::missing("--by", "the log records who did the work"));
-        }
-        chain::append(
-            &tx,
-            &chain::SERVICE_RECORDS,
-            params![
-                eq.id,
-                input.performed_on.to_string(),
-                input.kind.as_str(),
-                by,
-                trimmed(input.notes.as_deref()),
-                now,
-                user
-            ],
-        )?;
-        tx.commit()?;
-        Ok(eq)
+        self.transact(|conn| {
+            let eq = find_equipment_to_change(conn, tag)?;
+            if input.performed_on > today {
+                return Err(Error::invalid(
+                    "service date",
+                    input.performed_on.to_string(),
+                    format!("maintenance cannot be dated in the future (today is {today})"),
+                ));
+            }
+            let by = input.performed_by.trim();
+            if by.is_empty() {
+                return Err(Error::missing("--by", "the log records who did the work"));
+            }
+            chain::append_cells(
+                conn,
+                &chain::SERVICE_RECORDS,
+                args![
+                    eq.id,
+                    input.performed_on,
+                    input.kind.as_str(),
+                    by,
+                    trimmed(input.notes.as_deref()),
+                    now,
+                    user
+                ],
+            )?;
+            Ok(eq)
+        })
     }
 
     /// Everything recorded about an asset, replayed as of `as_of` (or to
     /// the end of its history).
     pub fn equipment_history(&self, tag: &str, as_of: Option<NaiveDate>) -> Result<AssetHistory> {
-        let eq = find_equipment(self.sqlite()?, tag)?;
-        history(self.sqlite()?, eq, as_of)
+        self.read(|conn| {
+            let eq = find_equipment(conn, tag)?;
+            history(conn, eq, as_of)
+        })
     }
 
     /// Prove the maintained calibration columns against a replay of every
     /// asset's records (they are a cache, like stock balances). Returns one
     /// sentence per disagreement; empty when all agree.
     pub fn verify_equipment_state(&self) -> Result<Vec<String>> {
-        let mut problems = Vec::new();
-        let mut stmt = self.sqlite()?.prepare(&format!(
-            "SELECT {} FROM equipment ORDER BY asset_tag COLLATE BINARY",
-            super::EQUIPMENT_COLUMNS
-        ))?;
-        let list = stmt
-            .query_map([], super::equipment_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for eq in list {
-            let mut events = load_events(self.sqlite()?, eq.id, None)?;
-            let s = state::replay(eq.registered_status, &mut events, None);
-            let stored = (
-                eq.status,
-                eq.last_calibrated,
-                eq.last_result,
-                eq.next_due,
-                eq.last_event_on,
-            );
-            let replayed = (
-                s.status,
-                s.last.map(|l| l.on),
-                s.last.map(|l| l.result),
-                s.next_due,
-                s.last_event_on,
-            );
-            if stored != replayed {
-                let show = |t: &Summary| {
-                    let date =
-                        |d: Option<NaiveDate>| d.map_or_else(|| "-".into(), |d| d.to_string());
-                    format!(
-                        "status {}, last calibrated {}, result {}, next due {}, last record {}",
-                        t.0,
-                        date(t.1),
-                        t.2.map_or("-", CalResult::as_str),
-                        date(t.3),
-                        date(t.4),
-                    )
-                };
-                problems.push(format!(
-                    "asset {}: its records replay to {}, the register says {}; run `labstock equipment show {}`",
-                    eq.asset_tag,
-                    show(&replayed),
-                    show(&stored),
-                    eq.asset_tag
-                ));
-            }
-        }
-        problems.extend(super::interval_changes::verify_intervals(self.sqlite()?)?);
-        Ok(problems)
+        self.read(|conn| equipment_state_disagreeing(conn))
     }
+}
+
+/// `calibrate --extend-to` inside the write's transaction.
+fn extend_in(
+    conn: Conn<'_>,
+    tag: &str,
+    input: &ExtensionInput,
+    today: NaiveDate,
+    now: &str,
+    user: &str,
+) -> Result<ExtensionRecord> {
+    let eq = find_equipment_to_change(conn, tag)?;
+    let reason = input.reason.trim();
+    let approved_by = input.approved_by.trim();
+    if reason.is_empty() {
+        return Err(Error::missing(
+            "--reason",
+            "an extension records why the due date moves",
+        ));
+    }
+    if approved_by.is_empty() {
+        return Err(Error::missing(
+            "--approved-by",
+            "an extension records who approved it",
+        ));
+    }
+    if eq.status == Status::Condemned {
+        return Err(Error::Refused(Refusal::CondemnedNotExtended {
+            asset: eq.asset_tag.clone(),
+        }));
+    }
+    let granted_on = input.granted_on.unwrap_or(today);
+    if granted_on > today {
+        return Err(Error::invalid(
+            "extension date",
+            granted_on.to_string(),
+            format!("an extension cannot be dated in the future (today is {today})"),
+        ));
+    }
+    let mut events = load_events(conn, eq.id, None)?;
+    let current = state::replay(eq.registered_status, &mut events, None);
+    let (Some(last), Some(due)) = (current.last, current.next_due) else {
+        return Err(Error::Refused(Refusal::NothingToExtend {
+            asset: eq.asset_tag.clone(),
+        }));
+    };
+    if granted_on < last.on {
+        return Err(Error::invalid(
+            "extension date",
+            granted_on.to_string(),
+            format!(
+                "it is before the calibration it extends ({}, {})",
+                last.on, last.result
+            ),
+        ));
+    }
+    if input.extend_to <= due {
+        return Err(Error::invalid(
+            "--extend-to date",
+            input.extend_to.to_string(),
+            format!("an extension must move the due date later than the current {due}"),
+        ));
+    }
+    let seq = next_seq(conn, eq.id)?;
+    let id = chain::append_cells(
+        conn,
+        &chain::CALIBRATION_EXTENSIONS,
+        args![
+            eq.id,
+            last.id,
+            seq,
+            granted_on,
+            due,
+            input.extend_to,
+            reason,
+            approved_by,
+            now,
+            user,
+        ],
+    )?;
+    refresh(conn, eq.id)?;
+    Ok(ExtensionRecord {
+        id,
+        seq,
+        calibration_id: last.id,
+        granted_on,
+        previous_due: due,
+        extended_to: input.extend_to,
+        reason: reason.to_owned(),
+        approved_by: approved_by.to_owned(),
+        recorded_at: now.to_owned(),
+        recorded_by: user.to_owned(),
+    })
+}
+
+/// `equipment status` inside the write's transaction: the status before,
+/// and the asset after.
+fn set_status_in(
+    conn: Conn<'_>,
+    tag: &str,
+    to: Status,
+    reason: &str,
+    today: NaiveDate,
+    now: &str,
+    user: &str,
+) -> Result<(Status, Equipment)> {
+    let eq = find_equipment_to_change(conn, tag)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::missing(
+            "--reason",
+            "every status change records why",
+        ));
+    }
+    if eq.status == Status::Condemned {
+        return Err(Error::Refused(Refusal::Condemned {
+            asset: eq.asset_tag.clone(),
+        }));
+    }
+    if eq.status == to {
+        return Err(Error::Refused(Refusal::AssetAlreadyInStatus {
+            asset: eq.asset_tag.clone(),
+            status: to.as_str(),
+        }));
+    }
+    // Whatever happened since (out of service, back), an asset whose
+    // latest calibration failed goes back into use only through a
+    // passing calibration.
+    if to == Status::InService && eq.last_result == Some(CalResult::Fail) {
+        return Err(Error::Refused(Refusal::FailedCalibration {
+            asset: eq.asset_tag.clone(),
+            on: eq
+                .last_calibrated
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+        }));
+    }
+    let seq = next_seq(conn, eq.id)?;
+    chain::append_cells(
+        conn,
+        &chain::EQUIPMENT_STATUS_CHANGES,
+        args![eq.id, seq, today, to.as_str(), reason, now, user],
+    )?;
+    refresh(conn, eq.id)?;
+    let fresh = find_equipment(conn, tag)?;
+    Ok((eq.status, fresh))
+}
+
+/// Prove the maintained calibration columns against a replay of every
+/// asset's records, and each asset's interval against its interval
+/// records (`check`). One sentence per disagreement.
+pub(crate) fn equipment_state_disagreeing<'c>(conn: impl Into<Conn<'c>>) -> Result<Vec<String>> {
+    let conn = conn.into();
+    let mut problems = Vec::new();
+    let list = conn.query_all(&sql::ALL_EQUIPMENT, args![], super::equipment_of)?;
+    for eq in list {
+        let mut events = load_events(conn, eq.id, None)?;
+        let s = state::replay(eq.registered_status, &mut events, None);
+        let stored = (
+            eq.status,
+            eq.last_calibrated,
+            eq.last_result,
+            eq.next_due,
+            eq.last_event_on,
+        );
+        let replayed = (
+            s.status,
+            s.last.map(|l| l.on),
+            s.last.map(|l| l.result),
+            s.next_due,
+            s.last_event_on,
+        );
+        if stored != replayed {
+            let show = |t: &Summary| {
+                let date = |d: Option<NaiveDate>| d.map_or_else(|| "-".into(), |d| d.to_string());
+                format!(
+                    "status {}, last calibrated {}, result {}, next due {}, last record {}",
+                    t.0,
+                    date(t.1),
+                    t.2.map_or("-", CalResult::as_str),
+                    date(t.3),
+                    date(t.4),
+                )
+            };
+            problems.push(format!(
+                "asset {}: its records replay to {}, the register says {}; run `labstock equipment show {}`",
+                eq.asset_tag,
+                show(&replayed),
+                show(&stored),
+                eq.asset_tag
+            ));
+        }
+    }
+    problems.extend(super::interval_changes::verify_intervals(conn)?);
+    Ok(problems)
 }

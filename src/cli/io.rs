@@ -38,22 +38,6 @@ pub(crate) struct ImportArgs {
     again: bool,
 }
 
-impl ImportArgs {
-    /// Whether this kind of import runs on PostgreSQL yet (issue 15):
-    /// the kinds whose rules are on the storage seam. The others are
-    /// refused there before anything is read or written.
-    pub(crate) fn on_postgres(&self) -> bool {
-        matches!(
-            self.kind,
-            ImportKind::Locations
-                | ImportKind::Items
-                | ImportKind::Movements
-                | ImportKind::Orders
-                | ImportKind::Waste
-        )
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub(crate) enum ExportCommand {
     /// Locations (code,name), in the format `import locations` reads

@@ -1019,8 +1019,11 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         | Command::Dispose(_)
         | Command::Reverse(_)
         | Command::Stock(_)
+        | Command::Check(_)
+        | Command::Audit(_)
         | Command::Config(_)
         | Command::Export(_)
+        | Command::Import(_)
         | Command::Backup(_)
         | Command::User(_)
         | Command::Label(_)
@@ -1032,16 +1035,28 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | report::ReportCommand::Expiry(_)
             | report::ReportCommand::Usage(_)
             | report::ReportCommand::Acceptance(_)
+            | report::ReportCommand::Temperatures(_)
+            | report::ReportCommand::Excursions(_)
             | report::ReportCommand::Registers(
                 report_waste::ReportCommand::Waste(_)
-                | report_waste::ReportCommand::Consignments(_),
+                | report_waste::ReportCommand::Consignments(_)
+                | report_waste::ReportCommand::Calibration(_),
             ),
         )
         | Command::Waste(_)
+        | Command::Equipment(_)
+        | Command::Calibrate(_)
         | Command::Location(_)
         | Command::History(_)
+        | Command::Trace(_)
+        | Command::Prepare(_)
         | Command::Order(_)
         | Command::Stocktake(_)
+        | Command::Temp(
+            temp::TempCommand::Record(_)
+            | temp::TempCommand::List { .. }
+            | temp::TempCommand::Decide(_),
+        )
         | Command::Serve(_)
         | Command::Demo
         | Command::Lot(
@@ -1050,6 +1065,7 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | lot::LotCommand::Release { .. }
             | lot::LotCommand::Open { .. }
             | lot::LotCommand::List { .. }
+            | lot::LotCommand::Recall { .. }
             | lot::LotCommand::Accept { .. },
         )
         | Command::Item(
@@ -1059,9 +1075,9 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | catalogue::ItemCommand::Show { .. }
             | catalogue::ItemCommand::Edit(_)
             | catalogue::ItemCommand::Retire { .. }
-            | catalogue::ItemCommand::Level(_),
+            | catalogue::ItemCommand::Level(_)
+            | catalogue::ItemCommand::Recipe { .. },
         )) => run_command(ctx, command),
-        Command::Import(a) if a.on_postgres() => run_command(ctx, Command::Import(a)),
         _ => {
             crate::app::engine::open_postgres(url)?;
             Err(Error::NotOnPostgres {

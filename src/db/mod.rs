@@ -312,6 +312,17 @@ impl Store {
         }
     }
 
+    /// The PostgreSQL engine underneath, for its own consistency checks
+    /// (`check`); `None` on SQLite.
+    pub(crate) fn postgres_engine(
+        &self,
+    ) -> Option<std::cell::RefMut<'_, crate::store::postgres::PgStore>> {
+        match &self.engine {
+            Engine::Sqlite(_) => None,
+            Engine::Postgres(pg) => Some(pg.borrow_mut()),
+        }
+    }
+
     /// Which engine the database is on.
     pub fn engine_kind(&self) -> crate::store::EngineKind {
         match self.engine {

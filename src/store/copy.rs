@@ -249,8 +249,8 @@ impl Reader<'_> {
 
     fn heads(&mut self) -> Result<Vec<Head>> {
         match self {
-            Reader::Sqlite(tx) => chain::heads(tx),
-            Reader::Postgres(tx, url) => pg::heads(tx, url),
+            Reader::Sqlite(tx) => chain::heads(&**tx),
+            Reader::Postgres(tx, url) => on_seam(tx, url, |conn| chain::heads(conn)),
         }
     }
 }
@@ -332,8 +332,8 @@ impl Writer<'_> {
 
     fn heads(&mut self) -> Result<Vec<Head>> {
         match self {
-            Writer::Sqlite(tx) => chain::heads(tx),
-            Writer::Postgres(tx, url) => pg::heads(tx, url),
+            Writer::Sqlite(tx) => chain::heads(&**tx),
+            Writer::Postgres(tx, url) => on_seam(tx, url, |conn| chain::heads(conn)),
         }
     }
 
@@ -343,16 +343,31 @@ impl Writer<'_> {
     fn verify(&mut self) -> Result<Vec<String>> {
         match self {
             Writer::Sqlite(_) => Ok(Vec::new()),
-            Writer::Postgres(tx, url) => {
-                let mut problems: Vec<String> = pg::balance_discrepancies(tx, url)?
+            // The proofs `check` runs on either engine, through the seam.
+            Writer::Postgres(tx, url) => on_seam(tx, url, |conn| {
+                let mut problems: Vec<String> = crate::check::balance_discrepancies(conn)?
                     .iter()
                     .map(crate::check::Discrepancy::describe)
                     .collect();
-                problems.extend(pg::verify(tx, url)?.problems);
+                problems.extend(chain::verify(conn)?.problems);
                 Ok(problems)
-            }
+            }),
         }
     }
+}
+
+/// Run `work` through the storage seam on a savepoint of `tx`, rolled
+/// back afterwards (it only reads): the seam's proofs on a transaction
+/// `copy` holds.
+fn on_seam<T>(
+    tx: &mut postgres::Transaction<'_>,
+    url: &Url,
+    work: impl FnOnce(crate::store::Conn<'_>) -> Result<T>,
+) -> Result<T> {
+    let savepoint = tx.transaction().map_err(|e| url.driver(&e))?;
+    let prepared = pg::conn::Prepared::default();
+    let conn = pg::conn::PgConn::new(savepoint, url, &prepared);
+    work(crate::store::Conn::new(&conn))
 }
 
 /// Copy the whole database `source` to the empty `target`.

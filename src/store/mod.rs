@@ -38,7 +38,13 @@
 //! acceptance and stocktakes; accounts, labels, safety data sheets, the
 //! exports and `backup`; the hazardous-waste register (streams, records
 //! and corrections, containers, consignments, its reports, and the record
-//! `dispose` writes). Every other command refuses a PostgreSQL database with
+//! `dispose` writes); made-up solutions (`prepare`, recipes), recalls and
+//! `trace`; storage temperatures (readings, excursions and their kept
+//! lots, decisions, monitoring ranges, both reports); the equipment
+//! register and its calibration (`equipment …`, `calibrate`, `report
+//! calibration-due`); `check` (the same proofs on both engines, then each
+//! engine's own checks: `sqlite/check.rs`, `postgres/check.rs`) and
+//! `audit`. Every other command refuses a PostgreSQL database with
 //! [`crate::Error::NotOnPostgres`] before it reads or writes anything.
 //!
 //! # Concurrency on PostgreSQL

@@ -1047,6 +1047,10 @@ fn imports_are_all_or_nothing_with_line_and_column() {
 
 #[test]
 fn calibration_records_are_append_only_in_the_database() {
+    crate::common::sqlite_file_test(
+        "it writes beneath labstock through a raw SQLite connection to prove SQLite's append-only \
+         triggers (PostgreSQL's are proven in postgres.rs)",
+    );
     let lab = Lab::new();
     add(&lab, "BAL-9", "1y");
     cal(&lab, "BAL-9", "2026-01-10", "pass");

@@ -504,6 +504,9 @@ fn the_database_refuses_update_and_delete_on_the_ledger() {
 
 #[test]
 fn check_finds_and_names_every_balance_corrupted_by_raw_sql() {
+    crate::common::sqlite_file_test(
+        "it tampers through a raw SQLite connection (on PostgreSQL: pg_check::)",
+    );
     let lab = stocked_lab();
     lab.ok(&[
         "receive",

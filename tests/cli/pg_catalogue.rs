@@ -230,19 +230,25 @@ fn pg_catalogue_locations_and_sites_as_on_sqlite() {
             &["locations", "location_changes", "movements"],
         );
     }
-    // Temperature monitoring is not yet on PostgreSQL: a location added or
-    // edited with a range is refused there, with nothing written.
-    let before = db.count("locations");
-    for args in [
-        &["location", "add", "FRIDGE-9", "--range", "2..8"][..],
-        &["location", "edit", "FRIDGE-1", "--range", "2..8"],
-    ] {
-        let mut on_pg = vec!["--db", db.url.as_str()];
-        on_pg.extend(args.iter().copied());
-        let err = lab.fails(&on_pg, 1);
-        assert!(err.contains("does not yet run on PostgreSQL"), "{err}");
-    }
-    assert_eq!(db.count("locations"), before);
+    // Temperature monitoring (tests/cli/pg_temperature.rs): a location
+    // added or edited with a range, as on SQLite.
+    script(
+        &lab,
+        &db,
+        &[
+            &["location", "add", "FRIDGE-9", "--range", "2..8"],
+            &["location", "edit", "FRIDGE-1", "--range", "2..8"],
+            &[
+                "location",
+                "edit",
+                "FRIDGE-9",
+                "--range",
+                "3..7",
+                "--tolerance",
+                "20",
+            ],
+        ],
+    );
     let back = Lab::empty();
     let out = back.run(&["--db", &db.url, "copy", "--to", back.db.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -2,9 +2,8 @@
 //! runs there gives the same summary, warnings, refusals and exit codes as
 //! on SQLite, and leaves the same records (compared through `export`):
 //! the identical-content refusal and `--again`, per-row validation errors
-//! with nothing written, and a whole lab built from the fixtures. The
-//! kinds whose rules are not on the storage seam yet are refused before
-//! anything is written.
+//! with nothing written, and a whole lab built from the fixtures (every
+//! kind).
 
 use crate::common::{Lab, fixture};
 use crate::postgres::{PgDb, same_on_both, stderr, stdout};
@@ -22,7 +21,7 @@ fn both_initialised(name: &str) -> Option<(Lab, PgDb)> {
 }
 
 /// Every table an import may write, counted on PostgreSQL.
-const TABLES: [&str; 9] = [
+const TABLES: [&str; 12] = [
     "locations",
     "items",
     "item_changes",
@@ -32,6 +31,9 @@ const TABLES: [&str; 9] = [
     "orders",
     "imports",
     "waste_records",
+    "equipment",
+    "calibrations",
+    "temperature_readings",
 ];
 
 fn counts(db: &PgDb) -> Vec<(&'static str, i64)> {
@@ -57,42 +59,39 @@ fn same_exports(lab: &Lab, db: &PgDb, kinds: &[&str]) {
     same_on_both(lab, db, &["stock", "--format", "csv"]);
 }
 
-/// The locations fixture without its temperature ranges (monitoring is
-/// not on the storage seam yet).
-fn unmonitored_locations(lab: &Lab) -> String {
-    let text = std::fs::read_to_string(fixture("locations.csv")).expect("fixture");
-    let plain: String = text
-        .lines()
-        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(",") + "\n")
-        .collect();
-    lab.file("locations-plain.csv", &plain)
-        .to_string_lossy()
-        .into_owned()
-}
+/// Every import kind, each compared through its export.
+const KINDS: [&str; 8] = [
+    "locations",
+    "items",
+    "movements",
+    "orders",
+    "waste",
+    "equipment",
+    "calibrations",
+    "temperatures",
+];
 
 #[test]
 fn pg_import_builds_the_same_lab_from_the_fixtures() {
     let Some((lab, db)) = both_initialised("import_fixtures") else {
         return;
     };
-    let locations = unmonitored_locations(&lab);
     let files = [
-        ("locations", locations),
+        ("locations", fixture("locations.csv")),
         ("items", fixture("items.csv")),
         ("movements", fixture("movements.csv")),
         ("orders", fixture("orders.csv")),
         ("waste", fixture("waste.csv")),
+        ("equipment", fixture("equipment.csv")),
+        ("calibrations", fixture("calibrations.csv")),
+        ("temperatures", fixture("temperatures.csv")),
     ];
     for (kind, file) in &files {
         same_on_both(&lab, &db, &["import", kind, file]);
         let out = lab.run(&["--db", &db.url, "export", kind]);
         assert!(out.status.success(), "{}", stderr(&out));
     }
-    same_exports(
-        &lab,
-        &db,
-        &["locations", "items", "movements", "orders", "waste"],
-    );
+    same_exports(&lab, &db, &KINDS);
     // Every file again: identical content is refused, naming the first
     // import; nothing is written.
     for (kind, file) in &files {
@@ -104,18 +103,14 @@ fn pg_import_builds_the_same_lab_from_the_fixtures() {
     same_on_both(&lab, &db, &["import", "locations", &files[0].1, "--again"]);
     refused_on_both(&lab, &db, &["import", "items", &files[1].1, "--again"]);
     refused_on_both(&lab, &db, &["import", "orders", &files[3].1, "--again"]);
-    same_exports(
-        &lab,
-        &db,
-        &["locations", "items", "movements", "orders", "waste"],
-    );
+    same_exports(&lab, &db, &KINDS);
     // The import log: one row per import that wrote, on both.
     let sqlite: i64 = lab
         .raw()
         .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
         .expect("imports");
     assert_eq!(db.count("imports"), sqlite);
-    assert_eq!(sqlite, 6);
+    assert_eq!(sqlite, 9);
     // The same log rows (kind, content, size, rows, --again) on both.
     let log_sql = "SELECT kind, sha256, bytes, rows, again FROM imports ORDER BY id";
     let sqlite_log: Vec<(String, Vec<u8>, i64, i64, i64)> = lab
@@ -271,38 +266,6 @@ fn pg_import_refuses_bad_rows_as_sqlite_does_and_writes_nothing() {
         &["import", "movements", &empty.to_string_lossy()],
     );
     assert_eq!(db.count("imports"), 1);
-}
-
-#[test]
-fn pg_import_kinds_not_on_the_seam_yet_are_refused_before_writing() {
-    let Some((lab, db)) = both_initialised("import_not_yet") else {
-        return;
-    };
-    for kind in ["equipment", "calibrations", "temperatures"] {
-        let file = fixture(&format!("{kind}.csv"));
-        let before = counts(&db);
-        let out = lab.run(&["--db", &db.url, "import", kind, &file]);
-        assert_eq!(out.status.code(), Some(1), "{kind}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("does not yet run on PostgreSQL"),
-            "{kind}: {}",
-            stderr(&out)
-        );
-        assert_eq!(counts(&db), before, "{kind}");
-    }
-    // A location with a temperature range (monitoring): refused, the
-    // whole file with it.
-    let before = counts(&db);
-    let out = lab.run(&[
-        "--db",
-        &db.url,
-        "import",
-        "locations",
-        &fixture("locations.csv"),
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("does not yet run on PostgreSQL"));
-    assert_eq!(counts(&db), before);
 }
 
 /// The statements an import runs per row on PostgreSQL, beyond those of

@@ -439,7 +439,7 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
         &["movements_order", "movements_unlinked_order_refs"],
     );
     // Calibration due: the maintained state on `equipment` only.
-    let lines = plan(conn, labstock::calibration::DUE_CANDIDATES);
+    let lines = plan(conn, labstock::calibration::DUE_CANDIDATES.sqlite());
     assert!(
         lines.iter().all(|l| l.contains("equipment")),
         "calibration-due candidates read more than equipment: {lines:#?}"
@@ -662,22 +662,22 @@ fn a_readings_excursion_refresh_seeks_its_bounds_by_index() {
     // in the partial index of in-range readings, however long the run.
     assert_searches(
         conn,
-        temperature::IN_RANGE_BEFORE,
+        temperature::sql::IN_RANGE_BEFORE.sqlite(),
         "temperature_readings_in_range",
     );
     assert_searches(
         conn,
-        temperature::IN_RANGE_AFTER,
+        temperature::sql::IN_RANGE_AFTER.sqlite(),
         "temperature_readings_in_range",
     );
     assert_searches(
         conn,
-        temperature::READINGS_BETWEEN,
+        temperature::sql::READINGS_BETWEEN.sqlite(),
         "sqlite_autoindex_temperature_readings_1",
     );
     assert_searches(
         conn,
-        temperature::READING_AT,
+        temperature::sql::READING_AT.sqlite(),
         "sqlite_autoindex_temperature_readings_1",
     );
 }
@@ -731,9 +731,13 @@ fn kept_excursion_lots_are_dropped_counted_and_read_by_index() {
     let lab = lab();
     let raw = lab.raw();
     let conn = &raw;
-    assert_searches(conn, temperature::UNKEEP.sqlite(), "excursion_lots_end");
-    assert_searches(conn, temperature::KEPT, "PRIMARY KEY");
-    let lines = plan(conn, temperature::UNKEPT_COUNT);
+    assert_searches(
+        conn,
+        temperature::sql::UNKEEP.sqlite(),
+        "excursion_lots_end",
+    );
+    assert_searches(conn, temperature::sql::KEPT.sqlite(), "PRIMARY KEY");
+    let lines = plan(conn, temperature::sql::UNKEPT_COUNT.sqlite());
     assert!(
         lines.iter().any(|l| l.contains("excursions_ended"))
             && lines
@@ -747,5 +751,5 @@ fn kept_excursion_lots_are_dropped_counted_and_read_by_index() {
             .any(|l| l.starts_with("SCAN ") && l != "SCAN CONSTANT ROW"),
         "{lines:#?}"
     );
-    assert_searches(conn, temperature::UNKEPT, "excursions_ended");
+    assert_searches(conn, temperature::sql::UNKEPT.sqlite(), "excursions_ended");
 }

@@ -464,10 +464,8 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let lab = Lab::empty();
     lab.ok(&["--db", &db.url, "init"]);
     for (args, command) in [
-        (vec!["trace", "X", "L"], "trace"),
-        (vec!["item", "recipe", "X"], "item recipe"),
-        (vec!["report", "temperatures"], "report temperatures"),
-        (vec!["check"], "check"),
+        (vec!["digest"], "digest"),
+        (vec!["temp", "import", "MAIN", "logger.csv"], "temp import"),
     ] {
         let mut full = vec!["--db", db.url.as_str()];
         full.extend(args.iter().copied());
@@ -484,12 +482,12 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let out = lab
         .cmd()
         .env("LABSTOCK_DB", &db.url)
-        .args(["check"])
+        .args(["trace", "X", "L"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("`labstock check` does not yet run on PostgreSQL"),
+        stderr(&out).contains("`labstock trace` does not yet run on PostgreSQL"),
         "{}",
         stderr(&out)
     );
@@ -698,8 +696,8 @@ fn postgres_refusals_as_a_user_sees_them() {
     show("--db EMPTY stock", &["--db", &db.url, "stock"], 66);
     lab.ok(&["--db", &db.url, "init", "--timezone", "UTC"]);
     show(
-        "--db LAB report excursions",
-        &["--db", &db.url, "report", "excursions"],
+        "--db LAB trace X L",
+        &["--db", &db.url, "trace", "X", "L"],
         1,
     );
     show("--db LAB init", &["--db", &db.url, "init"], 1);

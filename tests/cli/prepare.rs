@@ -504,6 +504,7 @@ fn bad_input_is_refused_and_writes_nothing() {
 
 #[test]
 fn the_batch_composition_is_chained_evidence_in_audit_and_proven_by_check() {
+    crate::common::sqlite_file_test("it tampers through a raw SQLite connection");
     let lab = lab();
     lab.ok(&[
         "prepare",

@@ -225,6 +225,10 @@ fn equipment_check_stays_failing_after_an_edit() {
 
 #[test]
 fn tampering_with_interval_records_is_found_by_check() {
+    crate::common::sqlite_file_test(
+        "it tampers beneath labstock through a raw SQLite connection (the register's proofs on \
+         PostgreSQL are tested in pg_calibration.rs)",
+    );
     let lab = Lab::new();
     add(&lab, "BAL-3", "6m");
     cal(&lab, "BAL-3", "2026-03-01");
@@ -324,6 +328,7 @@ fn bad_interval_changes_exit_65_and_write_nothing() {
 
 #[test]
 fn a_version_1_database_is_upgraded_with_a_baseline_per_asset() {
+    crate::common::sqlite_file_test("it migrates a version-1 SQLite file");
     let lab = Lab::new();
     add(&lab, "OLD-1", "6m");
     cal(&lab, "OLD-1", "2026-03-01");

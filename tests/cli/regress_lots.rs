@@ -83,6 +83,9 @@ fn lots(lab: &Lab, item: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn defect_06_check_catches_tampered_lot() {
+    crate::common::sqlite_file_test(
+        "it tampers through a raw SQLite connection (on PostgreSQL: pg_check::)",
+    );
     let lab = reagent_lab();
     lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC failure"]);
     lab.ok(&["check"]);
@@ -107,6 +110,9 @@ fn defect_06_check_catches_tampered_lot() {
 
 #[test]
 fn defect_06_check_catches_a_tampered_opening_and_lot_number() {
+    crate::common::sqlite_file_test(
+        "it tampers through a raw SQLite connection (on PostgreSQL: pg_check::)",
+    );
     let lab = reagent_lab();
     lab.ok(&["lot", "open", "RGT", "L-1", "2", "--date", "2026-11-10"]);
     lab.ok(&["check"]);

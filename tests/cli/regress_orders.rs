@@ -103,6 +103,9 @@ fn defect_05_received_has_one_definition() {
 
 #[test]
 fn defect_05_check_proves_received_against_the_ledger() {
+    crate::common::sqlite_file_test(
+        "it tampers through a raw SQLite connection (on PostgreSQL: pg_check::)",
+    );
     let lab = lab_with_item();
     lab.ok(&["order", "add", "PO-2", "--item", "P", "--quantity", "10"]);
     lab.ok(&["receive", "P", "3", "--order", "PO-2"]);

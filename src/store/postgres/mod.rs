@@ -14,6 +14,7 @@
 
 mod bulk;
 mod cell;
+pub(crate) mod check;
 pub(crate) mod conn;
 
 use std::fmt;
@@ -21,13 +22,11 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use postgres::error::SqlState;
-use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Transaction};
 use rusqlite::types::{Value, ValueRef};
-use sha2::Digest;
 
-use crate::chain::{self, Chained, Head, Verified, Walk};
+use crate::chain::{self, Chained};
 use crate::error::{Error, PgProblem, Result};
 
 pub(crate) use cell::{Cell, Kind};
@@ -438,6 +437,24 @@ impl PgStore {
         Ok(out)
     }
 
+    /// PostgreSQL's own consistency checks for `check`
+    /// ([`check`]): every foreign key row by row and every trigger of the
+    /// schema in place (on one snapshot), then every index by amcheck.
+    pub(crate) fn engine_checks(
+        &mut self,
+        quick: bool,
+        ledger_has_dangling: bool,
+    ) -> Result<(crate::check::ForeignKeys, check::EngineFindings)> {
+        let url = self.url.clone();
+        let mut tx = self.snapshot()?;
+        let keys = check::foreign_keys(&mut tx, &url, ledger_has_dangling)?;
+        let triggers = check::trigger_problems(&mut tx, &url)?;
+        tx.commit().map_err(|e| url.driver(&e))?;
+        let mut found = check::amcheck(&mut self.client, &url, quick)?;
+        found.problems.splice(0..0, triggers);
+        Ok((keys, found))
+    }
+
     /// The URL, as people are shown it.
     pub fn url(&self) -> &Url {
         &self.url
@@ -464,16 +481,6 @@ impl PgStore {
         )
         .map_err(|e| url.driver(&e))?;
         tx.commit().map_err(|e| url.driver(&e))
-    }
-
-    /// Recompute every chain from the rows as they now stand (what
-    /// `check` does on SQLite), in one snapshot.
-    pub fn verify_chains(&mut self) -> Result<Verified> {
-        let url = self.url.clone();
-        let mut tx = self.snapshot()?;
-        let out = verify(&mut tx, &url)?;
-        tx.commit().map_err(|e| url.driver(&e))?;
-        Ok(out)
     }
 }
 
@@ -701,126 +708,6 @@ fn last_row(
     Ok(row.map(|r| (r.get(0), r.get(1))))
 }
 
-/// The `SELECT` of every column of a chained table, quoted, in hash order.
-fn rows_sql(table: &Chained) -> String {
-    let columns: Vec<String> = table.columns().iter().map(|c| quote(c)).collect();
-    format!(
-        "SELECT id, {}, hash FROM {} ORDER BY id",
-        columns.join(", "),
-        quote(table.table())
-    )
-}
-
-/// Recompute every chain (as `chain::verify` does on SQLite), in the
-/// caller's transaction.
-pub(crate) fn verify(tx: &mut Transaction<'_>, url: &Url) -> Result<Verified> {
-    let err = |e: postgres::Error| url.driver(&e);
-    let mut out = Verified::default();
-    for table in chain::TABLES {
-        let all = table.columns().len();
-        let mut walk = Walk::new(table);
-        let mut rows = tx
-            .query_raw(&rows_sql(table), std::iter::empty::<i64>())
-            .map_err(err)?;
-        while let Some(row) = rows.next().map_err(err)? {
-            let id: i64 = row.try_get(0).map_err(err)?;
-            let mut cells = Vec::with_capacity(all);
-            for i in 1..=all {
-                let Cell(v) = row.try_get(i).map_err(err)?;
-                cells.push(v);
-            }
-            // Columns added by a later migration are hashed only when one
-            // of them holds a value (`Chained`), as on SQLite.
-            let n = table.hashed(|i| matches!(cells[i], rusqlite::types::Value::Null));
-            let mut h = chain::begin(table.table(), id, walk.prev_hash(), n);
-            for v in &cells[..n] {
-                chain::put_value(&mut h, ValueRef::from(v));
-            }
-            let stored: Option<Vec<u8>> = row.try_get(all + 1).map_err(err)?;
-            walk.row(id, h.finalize().into(), stored.as_deref());
-        }
-        walk.finish(&mut out);
-    }
-    Ok(out)
-}
-
-/// Every balance proven against the ledger, as `check` does first on
-/// SQLite: a balance is the sum of the movements at its location plus the
-/// negated transfers to it. One discrepancy per balance that differs (or
-/// that the ledger implies and the table lacks), in item, lot, location
-/// order.
-pub(crate) fn balance_discrepancies(
-    tx: &mut Transaction<'_>,
-    url: &Url,
-) -> Result<Vec<crate::check::Discrepancy>> {
-    let rows = tx
-        .query(
-            "WITH ledger AS ( \
-                 SELECT lot_id, location_id, opened_on, sum(quantity)::bigint AS quantity FROM ( \
-                     SELECT lot_id, location_id, coalesce(opened_on, '') AS opened_on, quantity FROM movements \
-                     UNION ALL \
-                     SELECT lot_id, to_location_id, coalesce(opened_on, ''), -quantity FROM movements \
-                      WHERE to_location_id IS NOT NULL \
-                     UNION ALL \
-                     SELECT lot_id, location_id, to_opened_on, -quantity FROM movements \
-                      WHERE to_opened_on IS NOT NULL \
-                 ) m GROUP BY lot_id, location_id, opened_on \
-             ), compared AS ( \
-                 SELECT coalesce(l.lot_id, b.lot_id) AS lot_id, \
-                        coalesce(l.location_id, b.location_id) AS location_id, \
-                        coalesce(l.opened_on, b.opened_on) AS opened_on, \
-                        coalesce(l.quantity, 0) AS ledger, coalesce(b.quantity, 0) AS balance \
-                   FROM ledger l FULL JOIN balances b \
-                     ON b.lot_id = l.lot_id AND b.location_id = l.location_id AND b.opened_on = l.opened_on \
-             ) \
-             SELECT coalesce(i.code, '?'), coalesce(lo.lot, '?'), coalesce(loc.code, '?'), c.ledger, c.balance, \
-                    c.opened_on \
-               FROM compared c \
-               LEFT JOIN lots lo ON lo.id = c.lot_id \
-               LEFT JOIN items i ON i.id = lo.item_id \
-               LEFT JOIN locations loc ON loc.id = c.location_id \
-              WHERE c.ledger <> c.balance \
-              ORDER BY 1, 2, 3, 6",
-            &[],
-        )
-        .map_err(|e| url.driver(&e))?;
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let (ledger, balance): (i64, i64) = (r.get(3), r.get(4));
-            let opened: String = r.get(5);
-            crate::check::Discrepancy {
-                item: r.get(0),
-                lot: r.get(1),
-                location: r.get(2),
-                opened_on: crate::ledger::portion_of(Some(&opened)),
-                ledger,
-                balance,
-                difference: ledger.saturating_sub(balance),
-            }
-        })
-        .collect())
-}
-
-/// The last row of every chain, read without verifying (as `chain::heads`
-/// does on SQLite).
-pub(crate) fn heads(tx: &mut Transaction<'_>, url: &Url) -> Result<Vec<Head>> {
-    let mut out = Vec::with_capacity(chain::TABLES.len());
-    for table in chain::TABLES {
-        let (id, hash) = match last_row(tx, url, table)? {
-            Some((id, hash)) => (id, chain::hex(&hash)),
-            None => (0, String::new()),
-        };
-        out.push(Head {
-            table: table.table().to_owned(),
-            rows: id,
-            last_id: id,
-            hash,
-        });
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -921,7 +808,7 @@ mod tests {
             .unwrap()
             .get(0);
         assert_eq!(quantity, sessions * each);
-        let verified = store.verify_chains().unwrap();
+        let verified = store.read(|conn| chain::verify(conn)).unwrap();
         assert!(verified.problems.is_empty(), "{:?}", verified.problems);
         let settings = verified
             .heads

@@ -22,3 +22,24 @@ pub const QUARANTINE_AVAILABLE: Sql = Sql::both(
 /// A lot's events in recording order (`lot_events_lot`).
 pub const LOT_EVENTS: Sql =
     Sql::both("SELECT action, on_date, at FROM lot_events WHERE lot_id = ?1 ORDER BY id");
+
+// ---- `check`: every lot proven against its records (`lots_disagreeing`) ----
+
+/// Every lot event, replayed per lot in recording order.
+pub const ALL_LOT_EVENTS: Sql =
+    Sql::both("SELECT lot_id, action, on_date FROM lot_events ORDER BY lot_id, id");
+/// Every lot's creation record, with its item's code.
+pub const ALL_LOT_CREATIONS: Sql = Sql::both(
+    "SELECT c.lot_id, c.id, c.item_id, i.code, c.lot, c.expiry \
+     FROM lot_creations c LEFT JOIN items i ON i.id = c.item_id",
+);
+/// Every lot as its row says, by item code (without regard to case:
+/// each character by its lowercase mapping, as NOCASE compares on
+/// SQLite), lot and id.
+pub const ALL_LOTS_TO_PROVE: Sql = Sql::each(
+    "SELECT l.id, l.item_id, coalesce(i.code, '#' || l.item_id), l.lot, l.expiry, l.status, l.opened_on, l.pending \
+     FROM lots l LEFT JOIN items i ON i.id = l.item_id ORDER BY i.code COLLATE NOCASE, l.lot, l.id",
+    "SELECT l.id, l.item_id, coalesce(i.code COLLATE \"C\", '#' || l.item_id), l.lot, l.expiry, l.status, l.opened_on, l.pending \
+     FROM lots l LEFT JOIN items i ON i.id = l.item_id \
+     ORDER BY lower(i.code COLLATE labstock_nocase) COLLATE \"C\", l.lot COLLATE \"C\", l.id",
+);

@@ -7,7 +7,10 @@
 
 pub mod acceptance;
 pub mod accounts;
+pub mod audit;
+pub mod calibration;
 pub mod catalogue;
+pub mod check;
 pub mod export;
 pub mod find;
 pub mod history;
@@ -17,6 +20,7 @@ pub mod ledger;
 pub mod lots;
 pub mod marks;
 pub mod orders;
+pub mod prepare;
 pub mod reorder;
 pub mod reports;
 pub mod sds;

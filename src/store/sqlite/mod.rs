@@ -6,6 +6,8 @@
 //! modules' own statements) still lives in `crate::db` and the domain
 //! modules; it moves here as each area is ported to the seam (issue 15).
 
+pub(crate) mod check;
+
 use std::borrow::Cow;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
