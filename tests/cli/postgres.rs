@@ -482,12 +482,12 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let out = lab
         .cmd()
         .env("LABSTOCK_DB", &db.url)
-        .args(["trace", "X", "L"])
+        .args(["digest"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("`labstock trace` does not yet run on PostgreSQL"),
+        stderr(&out).contains("`labstock digest` does not yet run on PostgreSQL"),
         "{}",
         stderr(&out)
     );
