@@ -1058,6 +1058,7 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
             | temp::TempCommand::Decide(_),
         )
         | Command::Serve(_)
+        | Command::Digest(_)
         | Command::Demo
         | Command::Lot(
             lot::LotCommand::Find { .. }

@@ -1214,3 +1214,36 @@ fn postgres_an_older_schema_is_migrated_on_open() {
     assert_eq!(version, labstock::store::postgres::SCHEMA_VERSION);
     assert_eq!(db.count("excursion_lots"), 0);
 }
+
+/// `demo` and `digest` on PostgreSQL say what they say on SQLite.
+#[test]
+fn postgres_demo_and_digest_say_what_sqlite_says() {
+    crate::common::sqlite_file_test("it compares a SQLite lab with PostgreSQL");
+    let Some((lab, db)) = demo_on_postgres("digest") else {
+        return;
+    };
+    for args in [
+        &["digest"][..],
+        &["digest", "--format", "json"],
+        &["digest", "--format", "html"],
+        &["digest", "--within", "60"],
+    ] {
+        same_on_both(&lab, &db, args);
+    }
+    // `demo` itself into an empty PostgreSQL database: the same report.
+    let Some(empty) = PgDb::new("demo") else {
+        return;
+    };
+    let sqlite_db = lab.path().join("again.db");
+    let on_sqlite = lab.run(&["--db", sqlite_db.to_str().unwrap(), "demo"]);
+    let on_pg = lab.run(&["--db", &empty.url, "demo"]);
+    assert_eq!(on_pg.status.code(), Some(0), "{}", stderr(&on_pg));
+    assert_eq!(
+        stdout(&on_pg).replace(&empty.url, "DB"),
+        stdout(&on_sqlite).replace(sqlite_db.to_str().unwrap(), "DB")
+    );
+    // It refuses a database that holds a lab already, writing nothing.
+    let again = lab.run(&["--db", &empty.url, "demo"]);
+    assert_ne!(again.status.code(), Some(0));
+    assert!(stderr(&again).starts_with("error: "), "{}", stderr(&again));
+}
