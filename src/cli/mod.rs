@@ -987,11 +987,10 @@ fn run_command(ctx: Ctx, command: Command) -> Result<i32> {
     }
 }
 
-/// A command on a PostgreSQL database (issue 15): `init` and `copy` run,
-/// and the commands ported to the storage seam (the stock movements and
-/// `stock`); the commands that need no database run as ever; every other
-/// one connects (so a wrong URL, a missing or foreign database is named as
-/// such) and then refuses with [`Error::NotOnPostgres`] (exit 1).
+/// A command on a PostgreSQL database (issue 15, SPEC §12): `init`
+/// creates the schema, `copy` reads it, the commands that need no database
+/// run as ever, and every other command runs through the storage seam as
+/// on SQLite.
 fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl) -> Result<i32> {
     match command {
         Command::Init(a) => {
@@ -1010,82 +1009,9 @@ fn on_postgres(ctx: Ctx, command: Command, url: &crate::app::engine::PostgresUrl
         command @ (Command::Completions { .. } | Command::Man | Command::Gs1(_)) => {
             run_command(ctx_without_db(ctx), command)
         }
-        command @ (Command::Receive(_)
-        | Command::Issue(_)
-        | Command::Open(_)
-        | Command::Transfer(_)
-        | Command::Adjust(_)
-        | Command::Count(_)
-        | Command::Dispose(_)
-        | Command::Reverse(_)
-        | Command::Stock(_)
-        | Command::Check(_)
-        | Command::Audit(_)
-        | Command::Config(_)
-        | Command::Export(_)
-        | Command::Import(_)
-        | Command::Backup(_)
-        | Command::User(_)
-        | Command::Label(_)
-        | Command::Sds(_)
-        | Command::Report(
-            report::ReportCommand::Sds(_)
-            | report::ReportCommand::Coshh(_)
-            | report::ReportCommand::Reorder(_)
-            | report::ReportCommand::Expiry(_)
-            | report::ReportCommand::Usage(_)
-            | report::ReportCommand::Acceptance(_)
-            | report::ReportCommand::Temperatures(_)
-            | report::ReportCommand::Excursions(_)
-            | report::ReportCommand::Registers(
-                report_waste::ReportCommand::Waste(_)
-                | report_waste::ReportCommand::Consignments(_)
-                | report_waste::ReportCommand::Calibration(_),
-            ),
-        )
-        | Command::Waste(_)
-        | Command::Equipment(_)
-        | Command::Calibrate(_)
-        | Command::Location(_)
-        | Command::History(_)
-        | Command::Trace(_)
-        | Command::Prepare(_)
-        | Command::Order(_)
-        | Command::Stocktake(_)
-        | Command::Temp(
-            temp::TempCommand::Record(_)
-            | temp::TempCommand::List { .. }
-            | temp::TempCommand::Decide(_),
-        )
-        | Command::Serve(_)
-        | Command::Digest(_)
-        | Command::Demo
-        | Command::Lot(
-            lot::LotCommand::Find { .. }
-            | lot::LotCommand::Quarantine { .. }
-            | lot::LotCommand::Release { .. }
-            | lot::LotCommand::Open { .. }
-            | lot::LotCommand::List { .. }
-            | lot::LotCommand::Recall { .. }
-            | lot::LotCommand::Accept { .. },
-        )
-        | Command::Item(
-            catalogue::ItemCommand::Add(_)
-            | catalogue::ItemCommand::List { .. }
-            | catalogue::ItemCommand::Find { .. }
-            | catalogue::ItemCommand::Show { .. }
-            | catalogue::ItemCommand::Edit(_)
-            | catalogue::ItemCommand::Retire { .. }
-            | catalogue::ItemCommand::Level(_)
-            | catalogue::ItemCommand::Recipe { .. },
-        )) => run_command(ctx, command),
-        _ => {
-            crate::app::engine::open_postgres(url)?;
-            Err(Error::NotOnPostgres {
-                command: ctx.command_path.clone(),
-                database: url.to_string(),
-            })
-        }
+        // Every other command runs on either engine through the storage
+        // seam (src/store/).
+        command => run_command(ctx, command),
     }
 }
 

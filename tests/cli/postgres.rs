@@ -457,35 +457,40 @@ fn postgres_bad_connections_name_host_and_database_never_the_password() {
 }
 
 #[test]
-fn postgres_other_commands_refuse_plainly_until_they_run_there() {
-    let Some(db) = PgDb::new("notyet") else {
+fn postgres_is_chosen_by_db_or_labstock_db_and_every_command_runs_there() {
+    crate::common::sqlite_file_test("it makes its own PostgreSQL database");
+    let Some(db) = PgDb::new("everycommand") else {
         return;
     };
     let lab = Lab::empty();
     lab.ok(&["--db", &db.url, "init"]);
-    // `temp import` is the one command left (issue 15).
-    let err = lab.fails(
-        &["--db", &db.url, "temp", "import", "MAIN", "logger.csv"],
-        1,
+    // A logger file, the last command to reach PostgreSQL (issue 15).
+    lab.ok(&[
+        "--db", &db.url, "location", "add", "FRIDGE-1", "--range", "2..8",
+    ]);
+    let file = lab.file(
+        "logger.csv",
+        "timestamp,temperature\n2026-11-20T08:00:00Z,4.5\n2026-11-20T09:00:00Z,9.5\n2026-11-20T10:00:00Z,5.0\n",
     );
-    assert!(
-        err.contains("`labstock temp import` does not yet run on PostgreSQL"),
-        "{err}"
-    );
-    assert!(err.contains("copy --to"), "{err}");
+    let out = lab.run(&[
+        "--db",
+        &db.url,
+        "temp",
+        "import",
+        "FRIDGE-1",
+        file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(db.count("temperature_readings"), 3);
     // LABSTOCK_DB selects PostgreSQL as --db does.
     let out = lab
         .cmd()
         .env("LABSTOCK_DB", &db.url)
-        .args(["temp", "import", "MAIN", "logger.csv"])
+        .args(["temp", "list", "--location", "FRIDGE-1", "--format", "csv"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("`labstock temp import` does not yet run on PostgreSQL"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 4, "{}", stdout(&out));
     // The stock movements run: an unknown item is named as on SQLite.
     let err = lab.fails(&["--db", &db.url, "receive", "X", "1"], 65);
     assert!(err.contains("unknown item \"X\""), "{err}");
@@ -493,6 +498,7 @@ fn postgres_other_commands_refuse_plainly_until_they_run_there() {
     let out = lab.run(&["--db", &db.url, "gs1", "decode", "(01)09506000134352(10)A1"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(db.count("movements"), 0);
+    lab.ok(&["--db", &db.url, "check"]);
 }
 
 #[test]
@@ -693,7 +699,7 @@ fn postgres_refusals_as_a_user_sees_them() {
     show(
         "--db LAB trace X L",
         &["--db", &db.url, "trace", "X", "L"],
-        1,
+        65,
     );
     show("--db LAB init", &["--db", &db.url, "init"], 1);
     insta::assert_snapshot!(seen);
