@@ -5,7 +5,7 @@
 //! written.
 
 use crate::common::Lab;
-use crate::postgres::{PgDb, demo, same_on_both, stderr, stdout};
+use crate::postgres::{PgDb, demo, same_on_both, same_on_both_script, stderr, stdout};
 
 /// The demo lab and a PostgreSQL copy of it.
 fn lab_and_copy(name: &str) -> Option<(Lab, PgDb)> {
@@ -16,37 +16,11 @@ fn lab_and_copy(name: &str) -> Option<(Lab, PgDb)> {
     Some((lab, db))
 }
 
-/// Run `args` on the SQLite lab and on `db`; both must say the same.
-/// Whether it succeeded.
-fn both(lab: &Lab, db: &PgDb, args: &[&str]) -> bool {
-    let sqlite = lab.run(args);
-    let mut on_pg = vec!["--db", db.url.as_str()];
-    on_pg.extend(args.iter().copied());
-    let pg = lab.run(&on_pg);
-    assert_eq!(
-        pg.status.code(),
-        sqlite.status.code(),
-        "{args:?}: {}",
-        stderr(&pg)
-    );
-    assert_eq!(stdout(&pg), stdout(&sqlite), "{args:?}");
-    assert_eq!(stderr(&pg), stderr(&sqlite), "{args:?}");
-    sqlite.status.success()
-}
-
-/// Each of `script` on both engines, in order: each succeeds, saying the
-/// same on both.
-fn script(lab: &Lab, db: &PgDb, script: &[&[&str]]) {
-    for args in script {
-        assert!(both(lab, db, args), "{args:?} failed on SQLite");
-    }
-}
-
 /// Run `args` on both engines; it must fail the same way and leave
 /// `tables` as they were on PostgreSQL.
 fn refused_on_both(lab: &Lab, db: &PgDb, args: &[&str], tables: &[&str]) {
     let before: Vec<i64> = tables.iter().map(|t| db.count(t)).collect();
-    assert!(!both(lab, db, args), "{args:?} succeeded on SQLite");
+    assert!(!same_on_both(lab, db, args), "{args:?} succeeded on SQLite");
     let after: Vec<i64> = tables.iter().map(|t| db.count(t)).collect();
     assert_eq!(after, before, "{args:?} wrote on PostgreSQL");
 }
@@ -56,7 +30,7 @@ fn pg_catalogue_items_add_edit_retire_list_and_show_as_on_sqlite() {
     let Some((lab, db)) = lab_and_copy("pgitems") else {
         return;
     };
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[
@@ -177,7 +151,7 @@ fn pg_catalogue_locations_and_sites_as_on_sqlite() {
     let Some((lab, db)) = lab_and_copy("pglocs") else {
         return;
     };
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[
@@ -232,7 +206,7 @@ fn pg_catalogue_locations_and_sites_as_on_sqlite() {
     }
     // Temperature monitoring (tests/cli/pg_temperature.rs): a location
     // added or edited with a range, as on SQLite.
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[
@@ -296,9 +270,9 @@ fn pg_catalogue_history_bin_cards_as_on_sqlite() {
         &["history", "CHM-PBS-TAB", "--format", "csv"],
         &["history", "PPE-VISOR"],
     ];
-    script(&lab, &db, cards);
+    same_on_both_script(&lab, &db, cards);
     // Movements recorded on each engine then show on each card alike.
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[
@@ -315,7 +289,7 @@ fn pg_catalogue_history_bin_cards_as_on_sqlite() {
             &["reverse", "--last", "--reason", "opened in error"],
         ],
     );
-    script(&lab, &db, cards);
+    same_on_both_script(&lab, &db, cards);
     for args in [
         &["history", "NOPE"][..],
         &["history", "Glucose"],
@@ -331,7 +305,7 @@ fn pg_catalogue_lots_list_status_and_open_as_on_sqlite() {
     let Some((lab, db)) = lab_and_copy("pglots") else {
         return;
     };
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[
@@ -405,7 +379,7 @@ fn pg_catalogue_item_find_and_lot_find_as_on_sqlite() {
     let Some((lab, db)) = lab_and_copy("pgfind") else {
         return;
     };
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[

@@ -8,7 +8,7 @@
 //! does.
 
 use crate::common::Lab;
-use crate::postgres::{PgDb, demo_on_postgres, stderr, stdout};
+use crate::postgres::{PgDb, demo_on_postgres, same_on_both, same_on_both_script, stderr, stdout};
 
 /// The register's tables (and `waste_streams`, its reference data).
 const TABLES: [&str; 7] = [
@@ -21,32 +21,6 @@ const TABLES: [&str; 7] = [
     "waste_consignment_records",
 ];
 
-/// Run `args` on the SQLite lab and on `db`; both must say the same.
-/// Whether it succeeded.
-fn both(lab: &Lab, db: &PgDb, args: &[&str]) -> bool {
-    let sqlite = lab.run(args);
-    let mut on_pg = vec!["--db", db.url.as_str()];
-    on_pg.extend(args.iter().copied());
-    let pg = lab.run(&on_pg);
-    assert_eq!(
-        pg.status.code(),
-        sqlite.status.code(),
-        "{args:?}: {}",
-        stderr(&pg)
-    );
-    assert_eq!(stdout(&pg), stdout(&sqlite), "{args:?}");
-    assert_eq!(stderr(&pg), stderr(&sqlite), "{args:?}");
-    sqlite.status.success()
-}
-
-/// Each of `script` on both engines, in order: each succeeds, saying the
-/// same on both.
-fn script(lab: &Lab, db: &PgDb, script: &[&[&str]]) {
-    for args in script {
-        assert!(both(lab, db, args), "{args:?} failed on SQLite");
-    }
-}
-
 /// Row counts of the register's tables on PostgreSQL.
 fn counts(db: &PgDb) -> Vec<i64> {
     TABLES.iter().map(|t| db.count(t)).collect()
@@ -56,7 +30,7 @@ fn counts(db: &PgDb) -> Vec<i64> {
 /// register as it was on PostgreSQL.
 fn refused_on_both(lab: &Lab, db: &PgDb, args: &[&str]) {
     let before = counts(db);
-    assert!(!both(lab, db, args), "{args:?} succeeded on SQLite");
+    assert!(!same_on_both(lab, db, args), "{args:?} succeeded on SQLite");
     assert_eq!(counts(db), before, "{args:?} wrote on PostgreSQL");
 }
 
@@ -108,7 +82,7 @@ fn reads(lab: &Lab, db: &PgDb) {
         &["report", "consignments", "--stream", "180103*"],
         &["export", "waste"],
     ] {
-        assert!(both(lab, db, args), "{args:?} failed on SQLite");
+        assert!(same_on_both(lab, db, args), "{args:?} failed on SQLite");
     }
 }
 
@@ -160,7 +134,7 @@ fn pg_waste_streams_containers_records_consignments_and_dispose_as_on_sqlite() {
     };
     // Streams: added and edited; a code's asterisk twin and a code that
     // exists are refused.
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[
@@ -208,7 +182,7 @@ fn pg_waste_streams_containers_records_consignments_and_dispose_as_on_sqlite() {
     // Containers opened (ids in any case), records into them, a
     // correction, seals (one of an empty container, which writes its
     // record).
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[
@@ -435,7 +409,7 @@ fn pg_waste_streams_containers_records_consignments_and_dispose_as_on_sqlite() {
     // Consignments: containers with their records and a loose record; the
     // note's format, a note used twice (in any case), a record consigned
     // twice, an open container, a corrected record are refused.
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[
@@ -552,7 +526,7 @@ fn pg_waste_streams_containers_records_consignments_and_dispose_as_on_sqlite() {
     ] {
         refused_on_both(&lab, &db, args);
     }
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[&[
@@ -573,7 +547,7 @@ fn pg_waste_streams_containers_records_consignments_and_dispose_as_on_sqlite() {
 
     // `dispose` with the item's stream and with another; a stream written
     // without its asterisk is refused with no movement and no record.
-    script(
+    same_on_both_script(
         &lab,
         &db,
         &[

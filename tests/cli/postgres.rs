@@ -58,7 +58,7 @@ pub(crate) fn demo() -> Lab {
 /// copy of it) and assert that both say the same: exit code, standard
 /// output and standard error. For the tests of each area ported to the
 /// storage seam.
-pub(crate) fn same_on_both(lab: &Lab, db: &PgDb, args: &[&str]) {
+pub(crate) fn same_on_both(lab: &Lab, db: &PgDb, args: &[&str]) -> bool {
     let sqlite = lab.run(args);
     let mut on_pg = vec!["--db", db.url.as_str()];
     on_pg.extend(args.iter().copied());
@@ -71,6 +71,15 @@ pub(crate) fn same_on_both(lab: &Lab, db: &PgDb, args: &[&str]) {
     );
     assert_eq!(stdout(&pg), stdout(&sqlite), "{args:?}");
     assert_eq!(stderr(&pg), stderr(&sqlite), "{args:?}");
+    sqlite.status.success()
+}
+
+/// Each of `script` on both engines, in order: each succeeds, saying the
+/// same on both.
+pub(crate) fn same_on_both_script(lab: &Lab, db: &PgDb, script: &[&[&str]]) {
+    for args in script {
+        assert!(same_on_both(lab, db, args), "{args:?} failed on SQLite");
+    }
 }
 
 /// The chained tables of a PostgreSQL database: those with an

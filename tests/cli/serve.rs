@@ -1032,18 +1032,15 @@ fn request_raw(addr: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-#[test]
-fn concurrent_writes_through_the_server_never_overdraw_and_never_fail_as_busy() {
-    let lab = demo_lab();
-    lab.ok(&["receive", "CON-MARKER", "20"]);
-    let server = Server::start(&lab);
-    let session = cookie(&server.sign_in("assistant", PASSWORD));
-    let addr = server.addr.clone();
-    let threads: Vec<_> = (0..6)
-        .map(|_| {
-            let (addr, session) = (addr.clone(), session.clone());
+/// `threads` clients at once, spread over `targets` (address, session
+/// cookie), each issuing one CON-MARKER `each` times through the API: the
+/// statuses.
+fn issue_one_at_a_time(targets: &[(String, String)], threads: usize, each: usize) -> Vec<u16> {
+    let handles: Vec<_> = (0..threads)
+        .map(|i| {
+            let (addr, session) = targets[i % targets.len()].clone();
             std::thread::spawn(move || {
-                (0..6)
+                (0..each)
                     .map(|_| {
                         request(
                             &addr,
@@ -1058,10 +1055,19 @@ fn concurrent_writes_through_the_server_never_overdraw_and_never_fail_as_busy() 
             })
         })
         .collect();
-    let statuses: Vec<u16> = threads
+    handles
         .into_iter()
         .flat_map(|t| t.join().expect("thread"))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn concurrent_writes_through_the_server_never_overdraw_and_never_fail_as_busy() {
+    let lab = demo_lab();
+    lab.ok(&["receive", "CON-MARKER", "20"]);
+    let server = Server::start(&lab);
+    let session = cookie(&server.sign_in("assistant", PASSWORD));
+    let statuses = issue_one_at_a_time(&[(server.addr.clone(), session)], 6, 6);
     let issued = statuses.iter().filter(|s| **s == 201).count();
     let refused = statuses.iter().filter(|s| **s == 422).count();
     assert_eq!(issued + refused, 36, "{statuses:?}");
@@ -1088,30 +1094,12 @@ fn two_servers_on_one_database_never_overdraw_and_lose_nothing() {
         .map(|s| cookie(&s.sign_in("assistant", PASSWORD)))
         .collect();
     let before = movements(&lab);
-    let threads: Vec<_> = (0..8)
-        .map(|i| {
-            let addr = servers[i % 2].addr.clone();
-            let session = sessions[i % 2].clone();
-            std::thread::spawn(move || {
-                (0..5)
-                    .map(|_| {
-                        request(
-                            &addr,
-                            "POST",
-                            "/api/v1/movements",
-                            &[("Cookie", &session)],
-                            Some(r#"{"kind":"issue","item":"CON-MARKER","quantity":1}"#),
-                        )
-                        .status
-                    })
-                    .collect::<Vec<u16>>()
-            })
-        })
+    let targets: Vec<(String, String)> = servers
+        .iter()
+        .zip(sessions)
+        .map(|(server, session)| (server.addr.clone(), session))
         .collect();
-    let statuses: Vec<u16> = threads
-        .into_iter()
-        .flat_map(|t| t.join().expect("thread"))
-        .collect();
+    let statuses = issue_one_at_a_time(&targets, 8, 5);
     let issued = statuses.iter().filter(|s| **s == 201).count();
     let refused = statuses.iter().filter(|s| **s == 422).count();
     assert_eq!(issued + refused, 40, "{statuses:?}");
