@@ -959,7 +959,7 @@ fn post(
         conn.execute(&sql::ORDER_RECEIVED, args![order_id, row.quantity])?;
     }
     // The lots kept for ended excursions this movement reaches back into
-    // (maintained state, src/db/migrations/excursion_lots.sql).
+    // (maintained state, src/store/sqlite/migrations/excursion_lots.sql).
     if row.to_opened.is_none() {
         crate::temperature::unkeep_lots(conn, from.id, to.map(|l| l.id), &at)?;
     }

@@ -11,8 +11,8 @@
 //! with [`Error::ReadOnly`]. Each domain area adds its own `impl Store`
 //! block in its own module.
 
-mod migrations;
-pub mod seed;
+use crate::store::sqlite::migrations;
+pub use crate::store::sqlite::seed;
 mod trace;
 mod values;
 

@@ -5,7 +5,7 @@
 //! written.
 
 use crate::common::Lab;
-use crate::postgres::{PgDb, demo, same_on_both, same_on_both_script, stderr, stdout};
+use crate::postgres::{PgDb, demo, same_on_both, same_on_both_script, stderr};
 
 /// The demo lab and a PostgreSQL copy of it.
 fn lab_and_copy(name: &str) -> Option<(Lab, PgDb)> {

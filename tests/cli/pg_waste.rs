@@ -8,7 +8,7 @@
 //! does.
 
 use crate::common::Lab;
-use crate::postgres::{PgDb, demo_on_postgres, same_on_both, same_on_both_script, stderr, stdout};
+use crate::postgres::{PgDb, demo_on_postgres, same_on_both, same_on_both_script, stderr};
 
 /// The register's tables (and `waste_streams`, its reference data).
 const TABLES: [&str; 7] = [

@@ -499,7 +499,7 @@ pub(crate) fn create_schema(tx: &mut Transaction<'_>, url: &Url) -> Result<()> {
     Ok(())
 }
 
-/// What SQLite's `init` writes (src/db/seed.rs), from the same data.
+/// What SQLite's `init` writes (src/store/sqlite/seed.rs), from the same data.
 fn seed(
     tx: &mut Transaction<'_>,
     url: &Url,

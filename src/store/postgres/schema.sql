@@ -5,7 +5,7 @@
 -- order, and records the version in `labstock_schema`; later changes are
 -- appended there, never made by editing this file once released. Its
 -- version 1 holds what the SQLite schema holds at SQLite version 14
--- (schema.sql plus every migration of src/db/migrations.rs): the same
+-- (schema.sql plus every migration of src/store/sqlite/migrations.rs): the same
 -- tables, columns, CHECK constraints, foreign keys, indexes and
 -- append-only triggers, so `labstock copy` moves a lab between the two
 -- engines row for row. A unit test proves both have the same tables and

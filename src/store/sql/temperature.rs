@@ -1,6 +1,6 @@
 //! The SQL of storage temperatures (src/temperature.rs): readings, the
 //! excursions maintained from them, the lots kept for ended excursions
-//! (src/db/migrations/excursion_lots.sql), decisions, and what `check`
+//! (src/store/sqlite/migrations/excursion_lots.sql), decisions, and what `check`
 //! proves of them.
 //!
 //! Location codes are ordered by their column's collation on both engines

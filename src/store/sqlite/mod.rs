@@ -7,6 +7,8 @@
 //! modules; it moves here as each area is ported to the seam (issue 15).
 
 pub(crate) mod check;
+pub(crate) mod migrations;
+pub mod seed;
 
 use std::borrow::Cow;
 

@@ -1,6 +1,6 @@
 -- Version 2 (SQLite migration `excursion_lots`, SQLite version 15).
 -- The lots held during each ended excursion, kept (maintained state, see
--- src/db/migrations/excursion_lots.sql): a movement dated at or before an
+-- src/store/sqlite/migrations/excursion_lots.sql): a movement dated at or before an
 -- ended excursion's end at its location or destination drops that row
 -- (the ledger's posting code does it, not a trigger).
 CREATE TABLE excursion_lots (

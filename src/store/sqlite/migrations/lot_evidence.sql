@@ -6,7 +6,7 @@
 -- `create` action in `lot_events`: widening that table's CHECK would mean
 -- rebuilding an evidence table, and a table of its own also seals the
 -- lot's item and number (what a recall is traced by), one record per lot
--- (UNIQUE). The Rust half of the migration (src/db/migrations.rs) writes
+-- (UNIQUE). The Rust half of the migration (src/store/sqlite/migrations.rs) writes
 -- the creation record of every lot that already exists.
 
 CREATE TABLE lot_creations (

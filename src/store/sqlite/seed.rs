@@ -99,7 +99,7 @@ pub const WASTE_STREAMS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-pub(super) fn seed(tx: &Transaction<'_>, now: &str, user: &str) -> Result<()> {
+pub(crate) fn seed(tx: &Transaction<'_>, now: &str, user: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO locations (code, name, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
         params![MAIN_LOCATION.0, MAIN_LOCATION.1, now, user],
