@@ -751,7 +751,7 @@ impl std::fmt::Display for PgProblem {
                 "the server refused role {user:?}: wrong password, or the role may not connect"
             ),
             PgProblem::Missing => f.write_str("no such database on the server"),
-            PgProblem::Empty => f.write_str("it is empty: no labstock schema"),
+            PgProblem::Empty => f.write_str("no labstock database in it yet: it is empty"),
             PgProblem::Foreign { tables } => write!(
                 f,
                 "it is not a labstock database: it holds {tables} table(s) of another application and no labstock schema"

@@ -67,7 +67,10 @@ impl
 /// address through `ready` (the face prints it), and serve until Ctrl-C
 /// or SIGTERM.
 pub fn serve(options: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
-    let state = ServerState::open(options)?;
+    // Held here as well as by the router, so that the database connections
+    // close after the runtime, outside any async context: PostgreSQL's
+    // blocking client may not be dropped on an async thread.
+    let state = Arc::new(ServerState::open(options)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .max_blocking_threads(state::BLOCKING_THREADS)
         .enable_all()
@@ -76,7 +79,8 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(
             path: "<tokio runtime>".into(),
             source,
         })?;
-    runtime.block_on(async move {
+    let shared = Arc::clone(&state);
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(&options.listen)
             .await
             .map_err(|source| Error::Listen {
@@ -87,7 +91,7 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(
             addr: options.listen.clone(),
             source,
         })?;
-        let app = router(Arc::new(state));
+        let app = router(shared);
         let io = |source| Error::Io {
             path: "<server>".into(),
             source,
@@ -117,7 +121,10 @@ pub fn serve(options: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<(
                     .map_err(io)
             }
         }
-    })
+    });
+    drop(runtime);
+    drop(state);
+    served
 }
 
 /// Ctrl-C, or SIGTERM (systemd's stop).

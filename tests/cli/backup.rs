@@ -54,7 +54,7 @@ fn a_backup_taken_while_another_process_writes_is_a_consistent_verified_snapshot
     let lab = busy_lab(20_000);
     let stop = AtomicBool::new(false);
     let written = AtomicU64::new(0);
-    let before = movement_count(&lab.db);
+    let before = lab.count("movements");
     let (out, during, elapsed) = std::thread::scope(|s| {
         let writer = s.spawn(|| {
             let mut i = 0u64;
@@ -87,7 +87,7 @@ fn a_backup_taken_while_another_process_writes_is_a_consistent_verified_snapshot
     });
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let after = movement_count(&lab.db);
+    let after = lab.count("movements");
     let copy = lab.path().join("copy.db");
     let in_copy = movement_count(&copy);
     assert!(

@@ -190,6 +190,9 @@ fn defect_06_a_lot_without_creation_record_and_an_edited_record_are_found() {
 
 #[test]
 fn defect_06_every_lot_has_a_chained_creation_record_in_the_audit_trail() {
+    crate::common::sqlite_file_test(
+        "it counts rows through a raw SQLite connection (on PostgreSQL: pg_check::)",
+    );
     let lab = Lab::empty();
     lab.ok(&["demo"]);
     lab.ok(&["check"]);
@@ -327,6 +330,7 @@ fn defect_08_bad_input_exits_65_and_writes_nothing() {
 
 #[test]
 fn status_as_of_replays_lot_events_for_one_lot_and_for_all() {
+    crate::common::sqlite_file_test("it calls the library on a raw SQLite connection");
     let mut lab = reagent_lab();
     lab.now = "2026-11-10T10:00:00Z".into();
     lab.ok(&["lot", "quarantine", "RGT", "L-1", "--reason", "QC"]);

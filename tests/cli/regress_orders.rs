@@ -240,6 +240,7 @@ fn defect_12_identical_import_refused_before_its_rows_fail() {
 
 #[test]
 fn defect_12_import_log_is_append_only_and_chained() {
+    crate::common::sqlite_file_test("SQLite's append-only triggers (PostgreSQL's: postgres::)");
     let lab = lab_with_item();
     let file = lab.file("d.csv", "kind,item,quantity\nreceive,P,1\n");
     lab.ok(&["import", "movements", file.to_str().unwrap()]);
@@ -363,6 +364,7 @@ fn bad_input_around_orders_and_imports_writes_nothing() {
 
 #[test]
 fn defect_05_migration_recomputes_received_on_an_old_database() {
+    crate::common::sqlite_file_test("a SQLite migration");
     // A version-1 database (before migration `orders_imports`) whose line
     // counted only linked receipts: opening it migrates it, recomputing
     // `orders.received` from the one definition.

@@ -90,10 +90,19 @@ pub const SEALED_LOCATIONS_OF_LOT: Sql = Sql::each(
 );
 /// A movement as a reversal needs it: what it changed, its order line
 /// (linked, or a receipt's by reference), and its reversal if any.
-pub const MOVEMENT_TO_REVERSE: Sql = Sql::both(
+/// The line's reference matches ignoring case (NOCASE, the collation of
+/// `orders.reference`; PostgreSQL needs it named, the two columns'
+/// collations differing).
+pub const MOVEMENT_TO_REVERSE: Sql = Sql::each(
     "SELECT m.kind, m.item_id, m.lot_id, m.location_id, m.to_location_id, m.quantity, \
      coalesce(m.order_id, CASE WHEN m.kind = 'receive' OR m.kind = 'adjust' THEN \
        (SELECT o.id FROM orders o WHERE o.reference = m.reference AND o.item_id = m.item_id) END), \
+     (SELECT r.id FROM movements r WHERE r.reverses = m.id), m.opened_on, m.to_opened_on \
+     FROM movements m WHERE m.id = ?1",
+    "SELECT m.kind, m.item_id, m.lot_id, m.location_id, m.to_location_id, m.quantity, \
+     coalesce(m.order_id, CASE WHEN m.kind = 'receive' OR m.kind = 'adjust' THEN \
+       (SELECT o.id FROM orders o WHERE o.reference = m.reference COLLATE labstock_nocase \
+          AND o.item_id = m.item_id) END), \
      (SELECT r.id FROM movements r WHERE r.reverses = m.id), m.opened_on, m.to_opened_on \
      FROM movements m WHERE m.id = ?1",
 );
