@@ -540,6 +540,9 @@ fn the_daily_report_flags_missing_days_and_open_excursions_for_a_morning_cron() 
 
 #[test]
 fn check_names_an_altered_reading_and_a_tampered_excursion() {
+    crate::common::sqlite_file_test(
+        "it reads or alters the kept excursion lots through a raw SQLite connection (on PostgreSQL: pg_temperature::)",
+    );
     let lab = fridge_lab();
     record(&lab, "5", "2026-11-20T08:00:00Z");
     record(&lab, "9", "2026-11-20T10:00:00Z");
@@ -868,6 +871,9 @@ fn import_moves(lab: &Lab, csv: &str) {
 
 #[test]
 fn kept_lots_of_ended_excursions_equal_the_lots_computed_from_the_ledger() {
+    crate::common::sqlite_file_test(
+        "it reads or alters the kept excursion lots through a raw SQLite connection (on PostgreSQL: pg_temperature::)",
+    );
     let lab = fridge_lab();
     import_moves(
         &lab,
@@ -902,6 +908,9 @@ fn kept_lots_of_ended_excursions_equal_the_lots_computed_from_the_ledger() {
 
 #[test]
 fn a_backdated_movement_into_an_ended_excursions_window_changes_its_lots() {
+    crate::common::sqlite_file_test(
+        "it reads or alters the kept excursion lots through a raw SQLite connection (on PostgreSQL: pg_temperature::)",
+    );
     let lab = fridge_lab();
     record(&lab, "5", "2026-11-20T08:00:00Z");
     record(&lab, "9", "2026-11-20T10:00:00Z");
@@ -937,6 +946,9 @@ fn a_backdated_movement_into_an_ended_excursions_window_changes_its_lots() {
 
 #[test]
 fn a_transfer_in_or_out_of_the_location_during_an_ended_excursion_changes_its_lots() {
+    crate::common::sqlite_file_test(
+        "it reads or alters the kept excursion lots through a raw SQLite connection (on PostgreSQL: pg_temperature::)",
+    );
     let lab = fridge_lab();
     record(&lab, "5", "2026-11-20T08:00:00Z");
     record(&lab, "9", "2026-11-20T10:00:00Z");
@@ -969,6 +981,9 @@ fn a_transfer_in_or_out_of_the_location_during_an_ended_excursion_changes_its_lo
 
 #[test]
 fn a_reversal_at_an_excursions_end_drops_its_kept_lots_and_the_report_follows_the_ledger() {
+    crate::common::sqlite_file_test(
+        "it reads or alters the kept excursion lots through a raw SQLite connection (on PostgreSQL: pg_temperature::)",
+    );
     let lab = fridge_lab();
     import_moves(
         &lab,
@@ -1000,6 +1015,9 @@ fn common_now() -> &'static str {
 
 #[test]
 fn opening_units_during_an_ended_excursion_keeps_its_lots() {
+    crate::common::sqlite_file_test(
+        "it reads or alters the kept excursion lots through a raw SQLite connection (on PostgreSQL: pg_temperature::)",
+    );
     let lab = fridge_lab();
     record(&lab, "5", "2026-11-20T08:00:00Z");
     record(&lab, "9", "2026-11-20T10:00:00Z");
@@ -1025,6 +1043,9 @@ fn opening_units_during_an_ended_excursion_keeps_its_lots() {
 
 #[test]
 fn check_names_the_excursion_whose_kept_lots_were_tampered_with() {
+    crate::common::sqlite_file_test(
+        "it reads or alters the kept excursion lots through a raw SQLite connection (on PostgreSQL: pg_temperature::)",
+    );
     let lab = fridge_lab();
     record(&lab, "5", "2026-11-20T08:00:00Z");
     record(&lab, "9", "2026-11-20T10:00:00Z");
