@@ -83,6 +83,8 @@ pub(crate) struct Pending {
     unkeep: HashMap<i64, String>,
     /// Rows sent so far.
     loaded: u64,
+    /// Rows sent when the statistics were last refreshed.
+    analyzed: u64,
 }
 
 impl Pending {
@@ -254,6 +256,15 @@ impl Pending {
                 &[&loc, &at],
             )
             .map_err(err)?;
+        }
+        // During the load too: a ledger that grew from a few rows to tens
+        // of thousands inside this transaction would otherwise be planned
+        // as the few rows the statistics last saw (a sequential scan per
+        // backdated row). Refreshed each time the rows loaded double, so
+        // a load of N rows analyses about log2(N / 10,000) times.
+        if self.loaded >= ANALYZE_FROM && self.loaded >= self.analyzed.saturating_mul(2) {
+            analyze(tx, url)?;
+            self.analyzed = self.loaded;
         }
         Ok(())
     }
