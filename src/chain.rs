@@ -84,14 +84,8 @@ impl Chained {
     }
 }
 
-/// `", ?"`, once per column, for [`chained!`]'s INSERT.
-macro_rules! placeholder {
-    ($col:literal) => {
-        ", ?"
-    };
-}
-
-/// Declare a chained table; the SQL is written once, at compile time.
+/// Declare a chained table; its statements are written once
+/// (`crate::store::sql::chain`), at compile time.
 macro_rules! chained {
     ($name:ident, $table:literal, [$($col:literal),+ $(,)?]) => {
         chained!($name, $table, [$($col),+], added []);
@@ -101,13 +95,9 @@ macro_rules! chained {
             table: $table,
             columns: &[$($col,)+ $($add),*],
             base: [$($col),+].len(),
-            last: concat!("SELECT id, hash FROM ", $table, " ORDER BY id DESC LIMIT 1"),
-            insert: concat!(
-                "INSERT INTO ", $table, " (id", $(", ", $col,)+ $(", ", $add,)* ", hash) VALUES (?",
-                $(placeholder!($col),)+ $(placeholder!($add),)* ", ?)"
-            ),
-            // Every column quoted: PostgreSQL reserves `user`.
-            rows: concat!("SELECT id", $(", \"", $col, "\"",)+ $(", \"", $add, "\"",)* ", hash FROM ", $table, " ORDER BY id"),
+            last: crate::store::sql::chain::chain_last!($table),
+            insert: crate::store::sql::chain::chain_insert!($table, [$($col),+], [$($add),*]),
+            rows: crate::store::sql::chain::chain_rows!($table, [$($col),+], [$($add),*]),
         };
     };
 }
@@ -811,71 +801,6 @@ pub(crate) fn record_name(table: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Store;
-
-    fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::init(
-            &dir.path().join("lab.db"),
-            "2026-11-21T09:00:00Z",
-            "a.tester",
-        )
-        .unwrap();
-        (dir, store)
-    }
-
-    /// The hashed column lists are every column of the table but id and
-    /// hash, so a column added to the schema cannot escape the hash.
-    #[test]
-    fn column_lists_match_the_schema() {
-        let (_dir, store) = store();
-        let conn = store.connection().expect("a SQLite store");
-        for table in TABLES {
-            let mut stmt = conn
-                .prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")
-                .unwrap();
-            let cols: Vec<String> = stmt
-                .query_map([table.table], |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
-            let mut expected = vec!["id".to_owned()];
-            expected.extend(table.columns.iter().map(|c| (*c).to_owned()));
-            expected.push("hash".to_owned());
-            let mut got = cols.clone();
-            got.sort();
-            expected.sort();
-            assert_eq!(got, expected, "{}", table.table);
-        }
-    }
-
-    /// Every append-only table of the schema is chained.
-    #[test]
-    fn every_append_only_table_is_chained() {
-        let (_dir, store) = store();
-        let conn = store.connection().expect("a SQLite store");
-        let mut stmt = conn
-            .prepare("SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_update'")
-            .unwrap();
-        let tables: Vec<String> = stmt
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        // Content-addressed: each row is named by its SHA-256 from a
-        // chained row (`sds_revisions.sha256`), and `check` recomputes the
-        // hash of every document (`sds::documents_disagreeing`).
-        let content_addressed = ["sds_documents"];
-        for t in tables {
-            if content_addressed.contains(&t.as_str()) {
-                continue;
-            }
-            assert!(
-                TABLES.iter().any(|c| c.table == t),
-                "{t} is append-only but not chained"
-            );
-        }
-    }
 
     #[test]
     fn encoding_distinguishes_types_and_boundaries() {

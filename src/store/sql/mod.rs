@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod calibration;
 pub mod catalogue;
+pub mod chain;
 pub mod check;
 pub mod export;
 pub mod find;
