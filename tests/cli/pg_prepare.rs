@@ -226,43 +226,8 @@ fn pg_prepare_recipe_recall_and_trace_on_the_demo_as_on_sqlite() {
 /// in use; lots S1 and S2, 5 each at MAIN) and WATER (no lots, 10 at
 /// MAIN); prepared items PBS (28 days' shelf life) and STAIN.
 fn small_lab() -> Lab {
-    let mut lab = Lab::new();
-    lab.now = "2026-10-01T09:00:00Z".to_owned();
-    lab.ok(&[
-        "item",
-        "add",
-        "NACL",
-        "--name",
-        "Sodium chloride",
-        "--lot-tracked",
-        "--in-use-days",
-        "30",
-    ]);
-    lab.ok(&["item", "add", "WATER", "--name", "Purified water"]);
-    lab.ok(&[
-        "item",
-        "add",
-        "PBS",
-        "--name",
-        "Phosphate buffered saline",
-        "--lot-tracked",
-        "--shelf-life-days",
-        "28",
-    ]);
-    lab.ok(&[
-        "item",
-        "add",
-        "STAIN",
-        "--name",
-        "Working stain",
-        "--lot-tracked",
-    ]);
-    for (lot, expiry) in [("S1", "2027-06-30"), ("S2", "2027-03-31")] {
-        lab.ok(&["receive", "NACL", "5", "--lot", lot, "--expiry", expiry]);
-    }
-    lab.ok(&["receive", "WATER", "10"]);
+    let lab = crate::prepare::lab();
     lab.ok(&["location", "add", "FRIDGE-1"]);
-    lab.now = crate::common::NOW.to_owned();
     lab
 }
 

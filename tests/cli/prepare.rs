@@ -77,7 +77,7 @@ fn shelf_life_days_is_a_recorded_item_setting_that_round_trips() {
 /// lots S1 to 2027-06-30 and S2 to 2027-03-31, 5 each at MAIN), WATER (no
 /// lots, 10 at MAIN), and prepared items PBS (28 days' shelf life) and
 /// STAIN (no shelf life). The stock was received on 1 October.
-fn lab() -> Lab {
+pub(crate) fn lab() -> Lab {
     let mut lab = Lab::new();
     lab.now = "2026-10-01T09:00:00Z".to_owned();
     lab.ok(&[
