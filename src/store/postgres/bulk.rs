@@ -270,6 +270,30 @@ impl Pending {
     }
 }
 
+/// The tables whose rows the held writes are (`movements`, `balances`,
+/// `excursion_lots`) or that refer to a ledger row by a foreign key
+/// checked as a row is written (`waste_records`, `batches`,
+/// `batch_components`). No trigger of the schema reads any of them.
+const HELD_OR_REFERRING: [&str; 6] = [
+    "movements",
+    "balances",
+    "excursion_lots",
+    "waste_records",
+    "batches",
+    "batch_components",
+];
+
+/// Whether a statement could see the writes held back, so that they must
+/// be sent before it runs: whether its text names one of the tables they
+/// write or that refer to them (a name inside another word counts too,
+/// which can only send them sooner than needed). A statement that names
+/// none of them, such as creating a lot or reading an order line, neither
+/// reads those tables nor makes the server check a reference to them, so
+/// it runs at once and the held rows keep growing into one large COPY.
+pub(crate) fn sees_held(sql: &str) -> bool {
+    HELD_OR_REFERRING.iter().any(|t| sql.contains(t))
+}
+
 /// Refresh the statistics of the tables a bulk load grew, in its
 /// transaction (ANALYZE counts the transaction's own new rows).
 pub(crate) fn analyze(tx: &mut Transaction<'_>, url: &Url) -> Result<()> {

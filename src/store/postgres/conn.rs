@@ -132,8 +132,17 @@ impl<'t> PgConn<'t> {
         self.tx.into_inner().commit().map_err(|e| url.driver(&e))
     }
 
-    /// Send the writes held back, if any, before a statement that could
-    /// see them.
+    /// Send the writes held back, if any, before `sql` when it could see
+    /// them ([`super::bulk::sees_held`]).
+    fn flush_for(&self, sql: &str) -> Result<()> {
+        if super::bulk::sees_held(sql) {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Send the writes held back, if any.
     fn flush(&self) -> Result<()> {
         let mut bulk = self.bulk.borrow_mut();
         match bulk.as_mut() {
@@ -196,6 +205,86 @@ impl<'t> PgConn<'t> {
             }
         }
         .map_err(|e| self.url.driver(&e))
+    }
+
+    /// Every row of `sql` through a portal (held writes already sent if
+    /// need be).
+    fn query_portal(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        // Rows are fetched a batch at a time through a portal: memory stays
+        // bounded on a long export, and `each` may run statements of its own
+        // on this transaction between batches.
+        let portal = self
+            .tx
+            .borrow_mut()
+            .bind(&stmt, &refs)
+            .map_err(|e| self.url.driver(&e))?;
+        loop {
+            let rows = self
+                .tx
+                .borrow_mut()
+                .query_portal(&portal, BATCH)
+                .map_err(|e| self.url.driver(&e))?;
+            for r in &rows {
+                let source = PgRow(r);
+                if !each(&Row::new(&source))? {
+                    return Ok(());
+                }
+            }
+            if rows.len() < BATCH as usize {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The first row of `sql` (held writes already sent if need be):
+    /// one round trip.
+    fn query_one_round_trip(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let plan = self.plan(sql.postgres(), || numbered_dollars(sql.postgres()))?;
+        let cells: Vec<Cell<'_>> = params.iter().map(|p| p.to_cell()).collect();
+        let row = {
+            let mut tx = self.tx.borrow_mut();
+            let mut rows = match plan {
+                Plan::Prepared(stmt) => {
+                    let bound: Vec<Param<'_>> = cells.into_iter().map(Param).collect();
+                    tx.query_raw(&stmt, bound.iter().map(|b| b as &(dyn ToSql + Sync)))
+                }
+                Plan::Unnamed(text) => {
+                    let bound: Vec<TextParam<'_>> = cells.into_iter().map(TextParam).collect();
+                    tx.query_typed_raw(
+                        &text,
+                        bound
+                            .iter()
+                            .map(|b| (b as &(dyn ToSql + Sync), unspecified())),
+                    )
+                }
+            }
+            .map_err(|e| self.url.driver(&e))?;
+            let row = rows.next().map_err(|e| self.url.driver(&e))?;
+            // The rest of the rows, if any, are read and dropped here (an
+            // iterator that has ended must not be asked again).
+            if row.is_some() {
+                while rows.next().map_err(|e| self.url.driver(&e))?.is_some() {}
+            }
+            row
+        };
+        match row {
+            Some(r) => first(&Row::new(&PgRow(&r))),
+            None => Ok(()),
+        }
     }
 }
 
@@ -360,35 +449,21 @@ impl Engine for PgConn<'_> {
         params: &[&dyn ToCell],
         each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<()> {
-        self.flush()?;
-        let stmt = self.statement(sql)?;
-        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        // Rows are fetched a batch at a time through a portal: memory stays
-        // bounded on a long export, and `each` may run statements of its own
-        // on this transaction between batches.
-        let portal = self
-            .tx
-            .borrow_mut()
-            .bind(&stmt, &refs)
-            .map_err(|e| self.url.driver(&e))?;
-        loop {
-            let rows = self
-                .tx
-                .borrow_mut()
-                .query_portal(&portal, BATCH)
-                .map_err(|e| self.url.driver(&e))?;
-            for r in &rows {
-                let source = PgRow(r);
-                if !each(&Row::new(&source))? {
-                    return Ok(());
-                }
-            }
-            if rows.len() < BATCH as usize {
-                return Ok(());
-            }
-        }
+        self.flush_for(sql.postgres())?;
+        self.query_portal(sql, params, each)
+    }
+
+    fn query_before_held(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.query_portal(sql, params, each)
+    }
+
+    fn send_held(&self) -> Result<()> {
+        self.flush()
     }
 
     fn query_first(
@@ -397,39 +472,8 @@ impl Engine for PgConn<'_> {
         params: &[&dyn ToCell],
         first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
-        self.flush()?;
-        let plan = self.plan(sql.postgres(), || numbered_dollars(sql.postgres()))?;
-        let cells: Vec<Cell<'_>> = params.iter().map(|p| p.to_cell()).collect();
-        let row = {
-            let mut tx = self.tx.borrow_mut();
-            let mut rows = match plan {
-                Plan::Prepared(stmt) => {
-                    let bound: Vec<Param<'_>> = cells.into_iter().map(Param).collect();
-                    tx.query_raw(&stmt, bound.iter().map(|b| b as &(dyn ToSql + Sync)))
-                }
-                Plan::Unnamed(text) => {
-                    let bound: Vec<TextParam<'_>> = cells.into_iter().map(TextParam).collect();
-                    tx.query_typed_raw(
-                        &text,
-                        bound
-                            .iter()
-                            .map(|b| (b as &(dyn ToSql + Sync), unspecified())),
-                    )
-                }
-            }
-            .map_err(|e| self.url.driver(&e))?;
-            let row = rows.next().map_err(|e| self.url.driver(&e))?;
-            // The rest of the rows, if any, are read and dropped here (an
-            // iterator that has ended must not be asked again).
-            if row.is_some() {
-                while rows.next().map_err(|e| self.url.driver(&e))?.is_some() {}
-            }
-            row
-        };
-        match row {
-            Some(r) => first(&Row::new(&PgRow(&r))),
-            None => Ok(()),
-        }
+        self.flush_for(sql.postgres())?;
+        self.query_one_round_trip(sql, params, first)
     }
 
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {
@@ -438,7 +482,7 @@ impl Engine for PgConn<'_> {
         {
             return Ok(n);
         }
-        self.flush()?;
+        self.flush_for(sql.postgres())?;
         let plan = self.plan(sql.postgres(), || numbered_dollars(sql.postgres()))?;
         let n = self.run(plan, params.iter().map(|p| p.to_cell()).collect())?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
@@ -459,7 +503,7 @@ impl Engine for PgConn<'_> {
         if self.locked.borrow().contains_key(table.table()) {
             return Ok(());
         }
-        self.flush()?;
+        // An advisory lock reads nothing: held writes can wait.
         super::lock_chain(&mut self.tx.borrow_mut(), &self.url, table)?;
         self.locked.borrow_mut().insert(table.table(), None);
         Ok(())
@@ -510,7 +554,7 @@ impl Engine for PgConn<'_> {
             Some(false) => return Ok(()),
             None => {}
         }
-        self.flush()?;
+        self.flush_for(table.insert_sql())?;
         let plan = self.plan(table.insert_sql(), || super::insert_chained_sql(table))?;
         let mut cells: Vec<Cell<'_>> = Vec::with_capacity(values.len() + 2);
         cells.push(Cell::Integer(id));
