@@ -36,6 +36,10 @@ pub use crate::store::sql::ledger as sql;
 /// an import's memory stays bounded whatever the size of its file.
 const LOOKUPS_LIMIT: usize = 50_000;
 
+/// Lots an import holding the ledger to itself reads at once (about 100
+/// bytes each): more, and it asks for each lot by name as it meets it.
+const PRELOAD_LOTS: i64 = 1_000_000;
+
 /// What one transaction has already read: items and locations by the code
 /// as written, lots by (item, number), balances by (lot, location). An
 /// import records millions of movements against a few thousand items;
@@ -87,6 +91,10 @@ pub(crate) struct Lookups {
     /// none): a receipt's reference is looked up among the order lines
     /// only for those.
     order_items: FastSet<ItemId>,
+    /// With `latest`: every lot of the database is in `lots` (read at
+    /// once when there are not too many), so a lot not there does not
+    /// exist: none is looked up by name.
+    lots_complete: bool,
 }
 
 /// A balance as this transaction knows it: its quantity, and whether its
@@ -160,18 +168,43 @@ impl Lookups {
     pub(crate) fn exclusive(conn: Conn<'_>) -> Result<Lookups> {
         conn.lock_chain(&chain::MOVEMENTS)?;
         let latest: Option<String> = conn.query_one(&sql::LATEST_AT, args![], |r| r.get(0))?;
-        let empty = conn.query_opt(&sql::ANY_BALANCE, args![], |_| Ok(()))?.is_none();
+        let empty = conn
+            .query_opt(&sql::ANY_BALANCE, args![], |_| Ok(()))?
+            .is_none();
         let order_items = conn
             .query_all(&sql::ORDER_ITEMS, args![], |r| r.get(0))?
             .into_iter()
             .map(ItemId::new)
             .collect();
-        Ok(Lookups {
+        let mut lk = Lookups {
             latest: Some(latest.unwrap_or_default()),
             empty,
             order_items,
             ..Lookups::default()
-        })
+        };
+        // Every lot at once, unless there are very many: an import then
+        // asks for no lot by name (a round trip each on PostgreSQL).
+        let mut all = Vec::new();
+        let mut complete = true;
+        conn.for_each(&sql::ALL_LOTS, args![PRELOAD_LOTS + 1], |r| {
+            if all.len() >= PRELOAD_LOTS as usize {
+                complete = false;
+            } else {
+                all.push((ItemId::new(r.get(4)?), lot_row(r)?));
+            }
+            Ok(())
+        })?;
+        if complete {
+            for (item, lot) in &all {
+                lk.lots
+                    .entry(*item)
+                    .or_default()
+                    .insert(lot.lot.clone(), lot.clone());
+            }
+            lk.lot_count = all.len();
+            lk.lots_complete = true;
+        }
+        Ok(lk)
     }
 
     /// Whether the database can hold no balance row of `lot_id` but those
@@ -396,7 +429,7 @@ impl Lookups {
     }
 
     fn remember_lot(&mut self, item_id: ItemId, lot: &Lot) {
-        if self.lot_count >= LOOKUPS_LIMIT {
+        if self.lot_count >= LOOKUPS_LIMIT && !self.lots_complete {
             self.lots.clear();
             self.lot_count = 0;
         }
@@ -410,6 +443,10 @@ impl Lookups {
     fn lot(&mut self, conn: Conn<'_>, item_id: ItemId, name: &str) -> Result<Option<Lot>> {
         if let Some(lot) = self.lots.get(&item_id).and_then(|l| l.get(name)) {
             return Ok(Some(lot.clone()));
+        }
+        if self.lots_complete {
+            // Every lot is here: the database's, and those created since.
+            return Ok(None);
         }
         let found = find_lot(conn, item_id, name)?;
         if let Some(lot) = &found {
@@ -680,13 +717,16 @@ pub(crate) fn find_lot<'c>(
     lot: &str,
 ) -> Result<Option<Lot>> {
     let conn = conn.into();
-    conn.query_opt(&sql::LOT_BY_NAME, args![item_id, lot], |r| {
-        Ok(Lot {
-            id: r.get(0)?,
-            lot: r.get(1)?,
-            expiry: parse_opt_date(r.get(2)?),
-            status: LotStatus::from_db(&r.get::<String>(3)?),
-        })
+    conn.query_opt(&sql::LOT_BY_NAME, args![item_id, lot], lot_row)
+}
+
+/// A lot from a row of `LOT_BY_NAME` (or `ALL_LOTS`).
+fn lot_row(r: &crate::store::Row<'_>) -> Result<Lot> {
+    Ok(Lot {
+        id: r.get(0)?,
+        lot: r.get(1)?,
+        expiry: parse_opt_date(r.get(2)?),
+        status: LotStatus::from_db(&r.get::<String>(3)?),
     })
 }
 

@@ -489,6 +489,11 @@ impl Engine for PgConn<'_> {
     }
 
     fn insert(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<i64> {
+        if sql.postgres() == crate::store::sql::ledger::INSERT_LOT.postgres()
+            && let Some(pending) = self.bulk.borrow_mut().as_mut()
+        {
+            return pending.hold_lot(&mut self.tx.borrow_mut(), &self.url, params);
+        }
         let mut id = None;
         self.query_first(sql, params, &mut |r| {
             id = Some(r.get::<i64>(0)?);

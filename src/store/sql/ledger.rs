@@ -17,6 +17,12 @@ pub const LOT_BY_NAME: Sql = Sql::both(concat!(
     crate::lot_status_sql!("l"),
     " FROM lots l WHERE l.item_id = ?1 AND l.lot = ?2"
 ));
+/// Every lot, as `LOT_BY_NAME` gives one, and its item; at most ?1.
+pub const ALL_LOTS: Sql = Sql::both(concat!(
+    "SELECT l.id, l.lot, l.expiry, ",
+    crate::lot_status_sql!("l"),
+    ", l.item_id FROM lots l LIMIT ?1"
+));
 /// The named lots of an item, for the suggestions of an unknown lot.
 pub const LOT_NAMES: Sql = Sql::each(
     "SELECT lot FROM lots WHERE item_id = ?1 AND lot <> '' ORDER BY lot",
