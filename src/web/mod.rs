@@ -6,7 +6,8 @@
 //! type lives here.
 //!
 //! Every database call runs off the async threads (`spawn_blocking`):
-//! writes through the one writer connection, one at a time; reads on
+//! writes through SQLite's one writer connection, one at a time, or on
+//! PostgreSQL through a few writer connections at once; reads on
 //! connections of their own, in parallel (SQLite in WAL mode).
 
 mod api;

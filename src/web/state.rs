@@ -38,11 +38,19 @@ const READERS: usize = 4;
 /// server's resident size.
 pub(super) const CACHE_KIB: i64 = 2048;
 
+/// Writes at once on PostgreSQL, each on a writer connection of its own.
+/// SQLite has one writer, so one write runs at a time there. PostgreSQL's
+/// writers are correct together (advisory lock per chain, balance rows
+/// locked, src/store/mod.rs), and take turns only from a chain's lock to
+/// their commit: the rest of a write (the session, the lookups, the
+/// statements before the ledger row, each a round trip) runs in parallel.
+const PG_WRITERS: usize = 4;
+
 /// Threads for database work off the async threads: the reads and the
-/// one write that may run at once (each waits for its turn on a semaphore
+/// writes that may run at once (each waits for its turn on a semaphore
 /// before it takes a thread), with room to spare. Few, because each thread
 /// may keep an allocator arena.
-pub(super) const BLOCKING_THREADS: usize = READERS + 4;
+pub(super) const BLOCKING_THREADS: usize = READERS + PG_WRITERS + 4;
 
 pub(crate) struct ServerState {
     db: PathBuf,
@@ -52,8 +60,10 @@ pub(crate) struct ServerState {
     opener: Mutex<Store>,
     open_options: OpenOptions,
     pub(super) tls: bool,
-    writer: Mutex<Store>,
-    /// A write's turn: taken before its thread, so writes waiting for the
+    /// Writer connections not in use (one on SQLite; up to
+    /// [`PG_WRITERS`] on PostgreSQL, opened as needed).
+    writers: Mutex<Vec<Store>>,
+    /// A write's turn: taken before its thread, so writes waiting for a
     /// writer wait without holding a thread.
     writes: Arc<tokio::sync::Semaphore>,
     readers: Mutex<Vec<Store>>,
@@ -113,8 +123,13 @@ impl ServerState {
             open_options: options.open_options,
             opener: Mutex::new(opener),
             tls: options.tls.is_some(),
-            writer: Mutex::new(writer),
-            writes: Arc::new(tokio::sync::Semaphore::new(1)),
+            writes: Arc::new(tokio::sync::Semaphore::new(
+                match writer.engine_kind() {
+                    crate::store::EngineKind::Sqlite => 1,
+                    crate::store::EngineKind::Postgres => PG_WRITERS,
+                },
+            )),
+            writers: Mutex::new(vec![writer]),
             readers: Mutex::new(Vec::new()),
             reads: Arc::new(tokio::sync::Semaphore::new(READERS)),
             dashboard: Mutex::new(None),
@@ -224,6 +239,28 @@ impl ServerState {
         }
     }
 
+    /// A writer connection: one not in use, or a new one (PostgreSQL,
+    /// while fewer than [`PG_WRITERS`] writes run).
+    fn writer(&self) -> Result<Store> {
+        let pooled = self
+            .writers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        match pooled {
+            Some(store) => Ok(store),
+            None => {
+                let store = self
+                    .opener
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .open_again()?;
+                store.limit_page_cache(CACHE_KIB)?;
+                Ok(store)
+            }
+        }
+    }
+
     fn give_back(&self, store: Store) {
         let mut readers = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
         if readers.len() < READERS {
@@ -256,8 +293,8 @@ impl ServerState {
         }
     }
 
-    /// Run a write through the one writer connection, off the async
-    /// threads, recorded as `who` (the signed-in account; empty for the
+    /// Run a write on a writer connection (SQLite's one; one of
+    /// PostgreSQL's), off the async threads, recorded as `who` (the signed-in account; empty for the
     /// server's own bookkeeping, such as a sign-in).
     pub(super) async fn write<T, F>(
         self: &Arc<Self>,
@@ -276,14 +313,21 @@ impl ServerState {
         let user = who.map(|p| p.name.clone()).unwrap_or_default();
         let ran = tokio::task::spawn_blocking(move || {
             let _turn = turn;
-            let mut store = me.writer.lock().unwrap_or_else(PoisonError::into_inner);
-            let clock = Self::clock(&store)?;
-            let actor = Actor {
-                user: &user,
-                now: clock.timestamp(),
-                today: clock.today(),
-            };
-            f(&mut store, actor).map_err(|e| e.in_database(&me.db, me.open_options.busy_timeout))
+            let mut store = me.writer()?;
+            let result = Self::clock(&store).and_then(|clock| {
+                let actor = Actor {
+                    user: &user,
+                    now: clock.timestamp(),
+                    today: clock.today(),
+                };
+                f(&mut store, actor)
+            });
+            // The turn (one per writer connection) bounds the pool.
+            me.writers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(store);
+            result.map_err(|e| e.in_database(&me.db, me.open_options.busy_timeout))
         })
         .await;
         match ran {
