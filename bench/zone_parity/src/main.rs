@@ -47,6 +47,22 @@ fn main() {
             .filter(|n| !names.contains(n))
             .collect::<Vec<_>>()
     );
+    let accepted: Vec<&str> = bundled
+        .iter()
+        .copied()
+        .filter(|n| Zone::named(n).is_some())
+        .collect();
+    println!(
+        "names labstock accepts and chrono-tz does not: {:?}; the reverse: {:?}",
+        accepted
+            .iter()
+            .filter(|n| !names.contains(n))
+            .collect::<Vec<_>>(),
+        names
+            .iter()
+            .filter(|n| Zone::named(n).is_none())
+            .collect::<Vec<_>>()
+    );
     let mut offsets: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     let mut locals: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     let (mut n_offsets, mut n_locals) = (0u64, 0u64);
