@@ -4,6 +4,9 @@
 #   bench/serve.sh                 size l (20,000 items, 2,000,000 movements)
 #   bench/serve.sh --size m        another size of bench/run.sh
 #   bench/serve.sh --clients 16 --seconds 10
+#   bench/serve.sh --postgres      the same lab copied to a fresh PostgreSQL
+#                                  database ($LABSTOCK_BENCH_PG, default
+#                                  postgres://postgres@127.0.0.1:5432), dropped after
 #
 # Uses the database bench/run.sh generates and imports (run it first, e.g.
 # `bench/run.sh --sizes l --only receive`), on a copy. Adds two accounts
@@ -22,12 +25,16 @@ DATA=${LABSTOCK_BENCH_DATA:-$TARGET/bench-data}
 SIZE=l
 CLIENTS=16
 SECONDS_EACH=10
+ENGINE=sqlite
+PG_SERVER=${LABSTOCK_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
+PG_NAME=labstock_serve_$$
 while [ $# -gt 0 ]; do
     case "$1" in
         --size) SIZE=$2; shift 2 ;;
         --clients) CLIENTS=$2; shift 2 ;;
         --seconds) SECONDS_EACH=$2; shift 2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --postgres) ENGINE=postgres; shift ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "bench/serve.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -46,6 +53,9 @@ SERVER=""
 cleanup() {
     [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null
     rm -rf "$WORK"
+    if [ "$ENGINE" = postgres ]; then
+        psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS $PG_NAME WITH (FORCE)" >/dev/null 2>&1 || true
+    fi
 }
 trap cleanup EXIT
 cp "$SRC" "$WORK/lab.db"
@@ -61,6 +71,11 @@ ITEM=$("$BIN" export items | awk -F, 'NR > 1 && $15 == "true" { print $1; exit }
 GTIN=05099999000011
 "$BIN" item edit "$ITEM" --gtin "$GTIN" >/dev/null
 BUSY=$("$BIN" report usage --format csv | awk -F, 'NR > 1 { print $1; exit }')
+if [ "$ENGINE" = postgres ]; then
+    psql "$PG_SERVER/postgres" -qc "CREATE DATABASE $PG_NAME" >/dev/null
+    "$BIN" copy --to "$PG_SERVER/$PG_NAME" >/dev/null
+    export LABSTOCK_DB=$PG_SERVER/$PG_NAME
+fi
 
 # As the README's systemd unit runs it: no allocator tuning (the server's
 # memory is bounded by its own design: BENCHMARKS.md).
@@ -72,7 +87,7 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 
-echo "size $SIZE, $CLIENTS clients, ${SECONDS_EACH}s each; scan item $ITEM ($GTIN), read item $BUSY"
+echo "$ENGINE, size $SIZE, $CLIENTS clients, ${SECONDS_EACH}s each; scan item $ITEM ($GTIN), read item $BUSY"
 for scenario in scan stock item dashboard; do
     "$LOADGEN" --addr "127.0.0.1:$PORT" --user bench --password-file "$WORK/pw" \
         --clients "$CLIENTS" --seconds "$SECONDS_EACH" --scenario "$scenario" \

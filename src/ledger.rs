@@ -36,6 +36,10 @@ pub use crate::store::sql::ledger as sql;
 /// an import's memory stays bounded whatever the size of its file.
 const LOOKUPS_LIMIT: usize = 50_000;
 
+/// Lots an import holding the ledger to itself reads at once (about 100
+/// bytes each): more, and it asks for each lot by name as it meets it.
+const PRELOAD_LOTS: i64 = 1_000_000;
+
 /// What one transaction has already read: items and locations by the code
 /// as written, lots by (item, number), balances by (lot, location). An
 /// import records millions of movements against a few thousand items;
@@ -67,6 +71,30 @@ pub(crate) struct Lookups {
     /// With `latest`: locations found open (not retired) once; the
     /// import's view of them, as SQLite's one writer has it.
     open_locations: FastSet<LocationId>,
+    /// With `latest`: the balance rows this transaction created and the
+    /// engine may still hold back (PostgreSQL's bulk load), by (lot,
+    /// location) and by (item, location). The lookups read the ledger's
+    /// tables without making the engine send its held writes first
+    /// ([`Conn::query_all_before_held`]) and add these; every balance this
+    /// transaction wrote is in `balances` (evicted only after the held
+    /// writes are sent). Emptied each time the held writes are sent.
+    created_portions: FastMap<(LotId, LocationId), Vec<Portion>>,
+    created_rows: FastMap<(ItemId, LocationId), Vec<(Lot, Portion)>>,
+    /// With `latest`: lots this transaction created (no balance row of
+    /// theirs is in the database but those in `created_*`), and whether
+    /// the ledger held no balance at all when it began (then none is
+    /// but those): balance reads answered without a round trip. Cleared
+    /// with `created_*`, and `empty` then false.
+    fresh_lots: FastSet<LotId>,
+    empty: bool,
+    /// With `latest`: the items that have order lines (an import creates
+    /// none): a receipt's reference is looked up among the order lines
+    /// only for those.
+    order_items: FastSet<ItemId>,
+    /// With `latest`: every lot of the database is in `lots` (read at
+    /// once when there are not too many), so a lot not there does not
+    /// exist: none is looked up by name.
+    lots_complete: bool,
 }
 
 /// A balance as this transaction knows it: its quantity, and whether its
@@ -140,10 +168,54 @@ impl Lookups {
     pub(crate) fn exclusive(conn: Conn<'_>) -> Result<Lookups> {
         conn.lock_chain(&chain::MOVEMENTS)?;
         let latest: Option<String> = conn.query_one(&sql::LATEST_AT, args![], |r| r.get(0))?;
-        Ok(Lookups {
+        let empty = conn
+            .query_opt(&sql::ANY_BALANCE, args![], |_| Ok(()))?
+            .is_none();
+        let order_items = conn
+            .query_all(&sql::ORDER_ITEMS, args![], |r| r.get(0))?
+            .into_iter()
+            .map(ItemId::new)
+            .collect();
+        let mut lk = Lookups {
             latest: Some(latest.unwrap_or_default()),
+            empty,
+            order_items,
             ..Lookups::default()
-        })
+        };
+        // Every lot at once, unless there are very many: an import then
+        // asks for no lot by name (a round trip each on PostgreSQL).
+        let mut all = Vec::new();
+        let mut complete = true;
+        conn.for_each(&sql::ALL_LOTS, args![PRELOAD_LOTS + 1], |r| {
+            if all.len() >= PRELOAD_LOTS as usize {
+                complete = false;
+            } else {
+                all.push((ItemId::new(r.get(4)?), lot_row(r)?));
+            }
+            Ok(())
+        })?;
+        if complete {
+            for (item, lot) in &all {
+                lk.lots
+                    .entry(*item)
+                    .or_default()
+                    .insert(lot.lot.clone(), lot.clone());
+            }
+            lk.lot_count = all.len();
+            lk.lots_complete = true;
+        }
+        Ok(lk)
+    }
+
+    /// Whether the database can hold no balance row of `lot_id` but those
+    /// this transaction created (known only when exclusive).
+    fn only_created(&self, lot_id: LotId) -> bool {
+        self.latest.is_some() && (self.empty || self.fresh_lots.contains(&lot_id))
+    }
+
+    /// Whether `item` may have order lines (always, unless exclusive).
+    fn may_have_order_lines(&self, item: ItemId) -> bool {
+        self.latest.is_none() || self.order_items.contains(&item)
     }
 
     /// Whether no movement in the ledger is dated after `at` (known only
@@ -171,10 +243,29 @@ impl Lookups {
         if let Some(p) = self.portions.get(&(lot_id, location_id)) {
             return Ok(p.clone());
         }
-        let found = conn.query_all(&sql::PORTIONS, args![lot_id, location_id], |r| {
-            portion_in(r, 0)
-        })?;
-        if self.latest.is_some() {
+        if self.latest.is_none() {
+            return conn.query_all(&sql::PORTIONS, args![lot_id, location_id], |r| {
+                portion_in(r, 0)
+            });
+        }
+        let mut found = if self.only_created(lot_id) {
+            Vec::new()
+        } else {
+            conn.query_all_before_held(&sql::PORTIONS, args![lot_id, location_id], |r| {
+                portion_in(r, 0)
+            })?
+        };
+        for p in self
+            .created_portions
+            .get(&(lot_id, location_id))
+            .into_iter()
+            .flatten()
+        {
+            if !found.contains(p) {
+                found.push(*p);
+            }
+        }
+        {
             if self.portions.len() >= LOOKUPS_LIMIT {
                 self.portions.clear();
             }
@@ -204,11 +295,24 @@ impl Lookups {
         let rows = match self.held.get(&(item.id, location_id)) {
             Some(rows) => rows.clone(),
             None => {
-                let rows: Vec<(Lot, Portion)> =
-                    lots_at(conn, item, location_id, &sql::LOTS_AT_LOCATION)?
+                let mut rows: Vec<(Lot, Portion)> = if self.empty {
+                    Vec::new()
+                } else {
+                    lots_at_before_held(conn, item, location_id, &sql::LOTS_AT_LOCATION)?
                         .into_iter()
                         .map(|(lot, portion, _)| (lot, portion))
-                        .collect();
+                        .collect()
+                };
+                for (lot, portion) in self
+                    .created_rows
+                    .get(&(item.id, location_id))
+                    .into_iter()
+                    .flatten()
+                {
+                    if !rows.iter().any(|(l, p)| l.id == lot.id && p == portion) {
+                        rows.push((lot.clone(), *portion));
+                    }
+                }
                 if self.held.len() >= LOOKUPS_LIMIT {
                     self.held.clear();
                 }
@@ -243,14 +347,26 @@ impl Lookups {
     /// gain it.
     fn new_balance_row(
         &mut self,
+        conn: Conn<'_>,
         item: &Item,
         lot: &Lot,
         location_id: LocationId,
         portion: Portion,
-    ) {
+    ) -> Result<()> {
         if self.latest.is_none() {
-            return;
+            return Ok(());
         }
+        if self.created_portions.len() >= LOOKUPS_LIMIT {
+            self.forget_created(conn)?;
+        }
+        self.created_portions
+            .entry((lot.id, location_id))
+            .or_default()
+            .push(portion);
+        self.created_rows
+            .entry((item.id, location_id))
+            .or_default()
+            .push((lot.clone(), portion));
         if let Some(p) = self.portions.get_mut(&(lot.id, location_id))
             && !p.contains(&portion)
         {
@@ -261,6 +377,18 @@ impl Lookups {
         {
             rows.push((lot.clone(), portion));
         }
+        Ok(())
+    }
+
+    /// Send the held writes, then forget the rows created: the database
+    /// tells them from now on.
+    fn forget_created(&mut self, conn: Conn<'_>) -> Result<()> {
+        conn.send_held()?;
+        self.created_portions.clear();
+        self.created_rows.clear();
+        self.fresh_lots.clear();
+        self.empty = false;
+        Ok(())
     }
 
     /// The date of `at` in the lab's time zone (SPEC §10 "Time").
@@ -301,7 +429,7 @@ impl Lookups {
     }
 
     fn remember_lot(&mut self, item_id: ItemId, lot: &Lot) {
-        if self.lot_count >= LOOKUPS_LIMIT {
+        if self.lot_count >= LOOKUPS_LIMIT && !self.lots_complete {
             self.lots.clear();
             self.lot_count = 0;
         }
@@ -315,6 +443,10 @@ impl Lookups {
     fn lot(&mut self, conn: Conn<'_>, item_id: ItemId, name: &str) -> Result<Option<Lot>> {
         if let Some(lot) = self.lots.get(&item_id).and_then(|l| l.get(name)) {
             return Ok(Some(lot.clone()));
+        }
+        if self.lots_complete {
+            // Every lot is here: the database's, and those created since.
+            return Ok(None);
         }
         let found = find_lot(conn, item_id, name)?;
         if let Some(lot) = &found {
@@ -342,6 +474,9 @@ impl Lookups {
     ) -> Result<Lot> {
         let lot = create_lot(conn, item, name, expiry, now, user)?;
         self.remember_lot(item.id, &lot);
+        if self.latest.is_some() {
+            self.fresh_lots.insert(lot.id);
+        }
         Ok(lot)
     }
 
@@ -369,31 +504,44 @@ impl Lookups {
         if let Some(b) = self.balances.get(&(lot_id, location_id, portion)) {
             return Ok(*b);
         }
-        let found: Option<i64> = conn.query_opt(
-            &sql::BALANCE,
-            args![lot_id, location_id, portion_key(portion)],
-            |r| r.get(0),
-        )?;
+        let params = args![lot_id, location_id, portion_key(portion)];
+        // Exclusive: a balance this transaction wrote is in `balances`
+        // unless evicted, and evicted only once sent (`set_balance`).
+        let found: Option<i64> = if self.only_created(lot_id) {
+            // Not created (it would be in `balances`, kept until sent).
+            None
+        } else if self.latest.is_some() {
+            conn.query_opt_before_held(&sql::BALANCE, params, |r| r.get(0))?
+        } else {
+            conn.query_opt(&sql::BALANCE, params, |r| r.get(0))?
+        };
         let b = Balance {
             quantity: found.unwrap_or(0),
             stored: found.is_some(),
         };
-        self.set_balance(lot_id, location_id, portion, b);
+        self.set_balance(conn, lot_id, location_id, portion, b)?;
         Ok(b)
     }
 
     fn set_balance(
         &mut self,
+        conn: Conn<'_>,
         lot_id: LotId,
         location_id: LocationId,
         portion: Portion,
         balance: Balance,
-    ) {
+    ) -> Result<()> {
         if self.balances.len() >= LOOKUPS_LIMIT {
+            if self.latest.is_some() {
+                // The balances written here must reach the database before
+                // they are forgotten: it answers for them from now on.
+                self.forget_created(conn)?;
+            }
             self.balances.clear();
         }
         self.balances
             .insert((lot_id, location_id, portion), balance);
+        Ok(())
     }
 }
 
@@ -569,13 +717,16 @@ pub(crate) fn find_lot<'c>(
     lot: &str,
 ) -> Result<Option<Lot>> {
     let conn = conn.into();
-    conn.query_opt(&sql::LOT_BY_NAME, args![item_id, lot], |r| {
-        Ok(Lot {
-            id: r.get(0)?,
-            lot: r.get(1)?,
-            expiry: parse_opt_date(r.get(2)?),
-            status: LotStatus::from_db(&r.get::<String>(3)?),
-        })
+    conn.query_opt(&sql::LOT_BY_NAME, args![item_id, lot], lot_row)
+}
+
+/// A lot from a row of `LOT_BY_NAME` (or `ALL_LOTS`).
+fn lot_row(r: &crate::store::Row<'_>) -> Result<Lot> {
+    Ok(Lot {
+        id: r.get(0)?,
+        lot: r.get(1)?,
+        expiry: parse_opt_date(r.get(2)?),
+        status: LotStatus::from_db(&r.get::<String>(3)?),
     })
 }
 
@@ -731,9 +882,10 @@ fn apply(
             &sql::INSERT_BALANCE,
             args![lot.id, location.id, key, item.id, new],
         )?;
-        lk.new_balance_row(item, lot, location.id, portion);
+        lk.new_balance_row(conn, item, lot, location.id, portion)?;
     }
     lk.set_balance(
+        conn,
         lot.id,
         location.id,
         portion,
@@ -741,7 +893,7 @@ fn apply(
             quantity: new,
             stored: true,
         },
-    );
+    )?;
     Ok(new)
 }
 
@@ -924,7 +1076,7 @@ fn post(
     // received on it (an exported reversal of a receipt comes back so).
     let order_id = match (row.order_id, row.kind, row.reference) {
         (Some(id), _, _) => Some(id),
-        (None, MovementKind::Adjust, Some(reference)) => {
+        (None, MovementKind::Adjust, Some(reference)) if lk.may_have_order_lines(item.id) => {
             conn.query_opt(&sql::ORDER_LINE, args![reference, item.id], |r| {
                 r.get::<i64>(0)
             })?
@@ -1142,7 +1294,7 @@ fn receive(
         }
     };
     let mut warnings = Vec::new();
-    let order = order_line(conn, item, req)?;
+    let order = order_line(conn, lk, item, req)?;
     // A receipt against an order line is delivered where the line says
     // (a 2-8 C reagent ordered to a fridge), unless a location is named.
     // (Imports link by reference and keep SPEC §10's empty location = MAIN.)
@@ -1240,10 +1392,14 @@ fn receive(
 /// for this item; a `reference` that names one links quietly.
 fn order_line(
     conn: Conn<'_>,
+    lk: &Lookups,
     item: &Item,
     req: &MovementRequest,
 ) -> Result<Option<(i64, String, i64, i64)>> {
     let lookup = |reference: &str| -> Result<Option<(i64, String, i64, i64)>> {
+        if !lk.may_have_order_lines(item.id) {
+            return Ok(None);
+        }
         conn.query_opt(&sql::ORDER_LINE, args![reference, item.id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
@@ -1282,18 +1438,32 @@ pub(crate) fn lots_with_stock<'c>(
 }
 
 fn lots_at(conn: Conn<'_>, item: &Item, location_id: LocationId, query: &Sql) -> Result<Vec<Held>> {
-    conn.query_all(query, args![item.id, location_id], |r| {
-        Ok((
-            Lot {
-                id: r.get(0)?,
-                lot: r.get(1)?,
-                expiry: parse_opt_date(r.get(2)?),
-                status: LotStatus::from_db(&r.get::<String>(3)?),
-            },
-            portion_in(r, 4)?,
-            r.get(5)?,
-        ))
-    })
+    conn.query_all(query, args![item.id, location_id], held_row)
+}
+
+/// [`lots_at`] as the database holds them without the writes held back
+/// ([`Conn::query_all_before_held`]).
+fn lots_at_before_held(
+    conn: Conn<'_>,
+    item: &Item,
+    location_id: LocationId,
+    query: &Sql,
+) -> Result<Vec<Held>> {
+    conn.query_all_before_held(query, args![item.id, location_id], held_row)
+}
+
+/// A row of `LOTS_AT_LOCATION` / `LOTS_WITH_STOCK`.
+fn held_row(r: &crate::store::Row<'_>) -> Result<Held> {
+    Ok((
+        Lot {
+            id: r.get(0)?,
+            lot: r.get(1)?,
+            expiry: parse_opt_date(r.get(2)?),
+            status: LotStatus::from_db(&r.get::<String>(3)?),
+        },
+        portion_in(r, 4)?,
+        r.get(5)?,
+    ))
 }
 
 /// FEFO's order of two portions (SPEC §15): the earlier effective expiry

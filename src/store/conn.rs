@@ -403,6 +403,23 @@ pub(crate) trait Engine {
         Ok(())
     }
 
+    /// [`Engine::query`] without first sending the writes held back by
+    /// [`Engine::bulk_load`]: for a reader that knows those writes itself
+    /// and adds them to what it reads (the ledger's exclusive lookups).
+    fn query_before_held(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.query(sql, params, each)
+    }
+
+    /// Send the writes held back by [`Engine::bulk_load`] now.
+    fn send_held(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// The database, as people are shown it (never a password).
     // Read only by `Conn::sqlite` (see there).
     #[allow(dead_code)]
@@ -532,6 +549,47 @@ impl<'c> Conn<'c> {
     /// that holds the ledger to itself.
     pub(crate) fn bulk_load(&self) -> Result<()> {
         self.engine.bulk_load()
+    }
+
+    /// Every row, mapped, as the database holds them without the writes
+    /// held back by [`Conn::bulk_load`] ([`Engine::query_before_held`]):
+    /// the caller adds those itself.
+    pub(crate) fn query_all_before_held<T>(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        mut f: impl FnMut(&Row<'_>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        self.engine.query_before_held(sql, params, &mut |row| {
+            out.push(f(row)?);
+            Ok(true)
+        })?;
+        Ok(out)
+    }
+
+    /// The first row as the database holds it without the writes held
+    /// back ([`Conn::query_all_before_held`]).
+    pub(crate) fn query_opt_before_held<T>(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        f: impl FnOnce(&Row<'_>) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.engine.query_before_held(sql, params, &mut |row| {
+            if let Some(f) = f.take() {
+                out = Some(f(row)?);
+            }
+            Ok(false)
+        })?;
+        Ok(out)
+    }
+
+    /// Send the writes held back by [`Conn::bulk_load`] now.
+    pub(crate) fn send_held(&self) -> Result<()> {
+        self.engine.send_held()
     }
 
     /// The SQLite connection underneath, for code not yet ported to the

@@ -76,21 +76,6 @@ pub(crate) fn sqlite_file_test(why: &str) {
     SQLITE_FILE_TEST.with(|flag| flag.set(true));
 }
 
-/// A test not yet run on PostgreSQL, for the reason given (an open
-/// limitation, named in the issue it belongs to): on the PostgreSQL pass
-/// it says so on stderr — NOT RUN, never a silent pass — and returns
-/// `true`, so the test returns at once. On SQLite it runs.
-pub(crate) fn not_yet_on_postgres(why: &str) -> bool {
-    if on_postgres() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "NOT RUN on PostgreSQL (issue 15 open): {why}"
-        );
-        return true;
-    }
-    false
-}
-
 const DEFAULT_PG_SERVER: &str = "postgres://postgres@127.0.0.1:5432";
 
 /// The PostgreSQL server the tests use: `$LABSTOCK_TEST_PG`, else the

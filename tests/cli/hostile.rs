@@ -363,12 +363,6 @@ fn a_10_mb_cell_is_refused_at_the_cell_limit() {
 
 #[test]
 fn a_bad_row_after_100000_good_ones_writes_nothing() {
-    if crate::common::not_yet_on_postgres(
-        "100,000 rows whose dates wrap back every 40,320 rows: each backdated row reads the \
-         later movements of its balance, which takes many minutes on PostgreSQL",
-    ) {
-        return;
-    }
     let lab = excel_lab();
     let path = lab.path().join("ledger.csv");
     let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());

@@ -81,6 +81,14 @@ pub(crate) struct Pending {
     balances: HashMap<(i64, i64, String), Change>,
     /// Per location, the earliest time a movement there reached back to.
     unkeep: HashMap<i64, String>,
+    /// New lots (their ids taken from the identity's sequence, a block at
+    /// a time) and their creation records, in COPY's text format: sent
+    /// before the ledger rows that name them.
+    lots: Vec<u8>,
+    lot_rows: usize,
+    lot_ids: Vec<i64>,
+    creations: Vec<u8>,
+    creation_rows: usize,
     /// Rows sent so far.
     loaded: u64,
     /// Rows sent when the statistics were last refreshed.
@@ -89,7 +97,42 @@ pub(crate) struct Pending {
 
 impl Pending {
     pub(crate) fn is_empty(&self) -> bool {
-        self.rows == 0 && self.balances.is_empty() && self.unkeep.is_empty()
+        self.rows == 0
+            && self.balances.is_empty()
+            && self.unkeep.is_empty()
+            && self.lot_rows == 0
+            && self.creation_rows == 0
+    }
+
+    /// Hold back a new lot (`INSERT_LOT`'s parameters: item, lot,
+    /// expiry, created at, pending) and return the id it will have.
+    pub(crate) fn hold_lot(
+        &mut self,
+        tx: &mut Transaction<'_>,
+        url: &Url,
+        params: &[&dyn ToCell],
+    ) -> Result<i64> {
+        if self.lot_ids.is_empty() {
+            let rows = tx
+                .query(imports::BULK_LOT_IDS, &[&LOT_IDS_AT_ONCE])
+                .map_err(|e| url.driver(&e))?;
+            // Handed out lowest first.
+            self.lot_ids = rows.iter().map(|r| r.get::<_, i64>(0)).rev().collect();
+        }
+        let id = self.lot_ids.pop().ok_or_else(|| {
+            url.error(crate::error::PgProblem::Failed {
+                detail: "no lot id reserved".to_owned(),
+            })
+        })?;
+        let out = &mut self.lots;
+        let _ = write!(Text(out), "{id}");
+        for v in params {
+            out.push(b'\t');
+            put(out, &v.to_cell());
+        }
+        out.push(b'\n');
+        self.lot_rows += 1;
+        Ok(id)
     }
 
     /// Whether so many rows were loaded that the statistics are stale.
@@ -166,10 +209,15 @@ impl Pending {
         values: &[&dyn ToCell],
         hash: &[u8],
     ) -> bool {
-        if table.table() != chain::MOVEMENTS.table() {
+        let out = if table.table() == chain::MOVEMENTS.table() {
+            self.rows += 1;
+            &mut self.movements
+        } else if table.table() == chain::LOT_CREATIONS.table() {
+            self.creation_rows += 1;
+            &mut self.creations
+        } else {
             return false;
-        }
-        let out = &mut self.movements;
+        };
         let _ = write!(Text(out), "{id}");
         for v in values {
             out.push(b'\t');
@@ -178,18 +226,37 @@ impl Pending {
         out.push(b'\t');
         put(out, &Cell::Blob(hash.into()));
         out.push(b'\n');
-        self.rows += 1;
         true
     }
 
     /// Whether so much is held that it should go now.
     pub(crate) fn full(&self) -> bool {
-        self.rows >= MAX_HELD || self.balances.len() >= MAX_HELD
+        self.rows >= MAX_HELD || self.balances.len() >= MAX_HELD || self.lot_rows >= MAX_HELD
     }
 
     /// Send everything held, in the caller's transaction.
     pub(crate) fn flush(&mut self, tx: &mut Transaction<'_>, url: &Url) -> Result<()> {
         let err = |e: postgres::Error| url.driver(&e);
+        if self.lot_rows > 0 {
+            copy_in(tx, url, imports::BULK_LOTS, &self.lots)?;
+            self.lot_rows = 0;
+            self.lots.clear();
+        }
+        if self.creation_rows > 0 {
+            let columns: Vec<String> = chain::LOT_CREATIONS
+                .columns()
+                .iter()
+                .map(|c| quote(c))
+                .collect();
+            let sql = format!(
+                "COPY {} (id, {}, hash) FROM STDIN",
+                quote(chain::LOT_CREATIONS.table()),
+                columns.join(", ")
+            );
+            copy_in(tx, url, &sql, &self.creations)?;
+            self.creation_rows = 0;
+            self.creations.clear();
+        }
         if self.rows > 0 {
             let columns: Vec<String> = chain::MOVEMENTS
                 .columns()
@@ -268,6 +335,54 @@ impl Pending {
         }
         Ok(())
     }
+}
+
+/// Lot ids taken from the sequence at once.
+const LOT_IDS_AT_ONCE: i64 = 1000;
+
+/// Send `data` (COPY's text format) with `sql` (`COPY … FROM STDIN`).
+fn copy_in(tx: &mut Transaction<'_>, url: &Url, sql: &str, data: &[u8]) -> Result<()> {
+    let mut sink = tx.copy_in(sql).map_err(|e| url.driver(&e))?;
+    sink.write_all(data).map_err(|e| {
+        url.error(crate::error::PgProblem::Failed {
+            detail: format!("sending held rows: {e}"),
+        })
+    })?;
+    sink.finish().map_err(|e| url.driver(&e))?;
+    Ok(())
+}
+
+/// The tables whose rows the held writes are (`movements`, `balances`,
+/// `excursion_lots`, `lots`, `lot_creations`) or that refer to one of
+/// them by a foreign key checked as a row is written (`waste_records`,
+/// `batches`, `batch_components`, `lot_events`, `lot_acceptances`,
+/// `stocktake_lines`, `stocktake_counts`). No trigger of the schema reads
+/// any of them but its own table.
+const HELD_OR_REFERRING: [&str; 11] = [
+    "movements",
+    "balances",
+    "excursion_lots",
+    "waste_records",
+    "batches",
+    "batch_components",
+    // `lots` (also in `excursion_lots`) and `lot_creations` are held;
+    // these refer to lots.
+    "lots",
+    "lot_creations",
+    "lot_events",
+    "lot_acceptances",
+    "stocktake_",
+];
+
+/// Whether a statement could see the writes held back, so that they must
+/// be sent before it runs: whether its text names one of the tables they
+/// write or that refer to them (a name inside another word counts too,
+/// which can only send them sooner than needed). A statement that names
+/// none of them, such as creating a lot or reading an order line, neither
+/// reads those tables nor makes the server check a reference to them, so
+/// it runs at once and the held rows keep growing into one large COPY.
+pub(crate) fn sees_held(sql: &str) -> bool {
+    HELD_OR_REFERRING.iter().any(|t| sql.contains(t))
 }
 
 /// Refresh the statistics of the tables a bulk load grew, in its

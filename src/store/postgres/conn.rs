@@ -1,8 +1,14 @@
 //! The PostgreSQL engine of the storage seam: [`Engine`] over one
 //! transaction. Statements are written with SQLite's `?N` placeholders
-//! (src/store/conn.rs); they become `$N` once and stay prepared on the
-//! connection ([`Prepared`], kept by the store across its transactions: a
-//! server's connection prepares each statement once, not per request).
+//! (src/store/conn.rs) and become `$N`. A statement's first use on a
+//! connection goes to the server unnamed, parsed, bound and run in one
+//! round trip (its parameters as text, their types inferred by the server
+//! as a prepared statement's would be); its second use prepares it, and
+//! from then on it stays prepared on the connection ([`Prepared`], kept by
+//! the store across its transactions: a server's connection prepares each
+//! statement it repeats once, not per request, while a command-line
+//! process, which runs most statements once, pays no round trip to
+//! prepare them).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -26,11 +32,65 @@ const BATCH: i32 = 1000;
 /// A chain's last row (id and hash), `None` while the chain is empty.
 type Head = Option<(i64, Vec<u8>)>;
 
-/// The statements prepared on one connection, by their text. A named
-/// prepared statement belongs to the session, not to the transaction it
-/// was prepared in (a rollback keeps it), so the store keeps these for as
-/// long as its connection.
-pub(crate) type Prepared = RefCell<HashMap<&'static str, Statement>>;
+/// The statements used on one connection, by their text: `None` once run
+/// unnamed (its first use), then prepared. A named prepared statement
+/// belongs to the session, not to the transaction it was prepared in (a
+/// rollback keeps it), so the store keeps these for as long as its
+/// connection.
+pub(crate) type Prepared = RefCell<HashMap<&'static str, Option<Statement>>>;
+
+/// How a statement runs this time: prepared, or unnamed in one round trip
+/// (its `$N` text).
+enum Plan {
+    Prepared(Statement),
+    Unnamed(String),
+}
+
+/// A parameter of an unnamed statement: sent as text, with no type, so
+/// that the server infers its type from the statement exactly as it does
+/// when preparing one, and parses the text as that type.
+#[derive(Debug)]
+struct TextParam<'a>(Cell<'a>);
+
+impl ToSql for TextParam<'_> {
+    fn to_sql(&self, _: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
+        use std::fmt::Write as _;
+        match &self.0 {
+            Cell::Null => return Ok(IsNull::Yes),
+            Cell::Integer(i) => write!(out, "{i}")?,
+            // Debug is the shortest text that reads back as the same f64.
+            Cell::Real(r) => write!(out, "{r:?}")?,
+            Cell::Text(t) => out.extend_from_slice(t.as_bytes()),
+            Cell::Blob(b) => {
+                out.extend_from_slice(b"\\x");
+                for byte in b.iter() {
+                    write!(out, "{byte:02x}")?;
+                }
+            }
+        }
+        Ok(IsNull::No)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _: &Type) -> postgres::types::Format {
+        postgres::types::Format::Text
+    }
+
+    to_sql_checked!();
+}
+
+/// The type of a parameter left for the server to infer (OID 0).
+fn unspecified() -> Type {
+    Type::new(
+        "unspecified".to_owned(),
+        0,
+        postgres::types::Kind::Pseudo,
+        "pg_catalog".to_owned(),
+    )
+}
 
 /// A transaction on PostgreSQL, as the seam's [`Engine`].
 pub(crate) struct PgConn<'t> {
@@ -72,8 +132,17 @@ impl<'t> PgConn<'t> {
         self.tx.into_inner().commit().map_err(|e| url.driver(&e))
     }
 
-    /// Send the writes held back, if any, before a statement that could
-    /// see them.
+    /// Send the writes held back, if any, before `sql` when it could see
+    /// them ([`super::bulk::sees_held`]).
+    fn flush_for(&self, sql: &str) -> Result<()> {
+        if super::bulk::sees_held(sql) {
+            self.flush()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Send the writes held back, if any.
     fn flush(&self) -> Result<()> {
         let mut bulk = self.bulk.borrow_mut();
         match bulk.as_mut() {
@@ -84,20 +153,138 @@ impl<'t> PgConn<'t> {
         }
     }
 
+    /// The statement, prepared on this connection (now, if it was not).
     fn statement(&self, sql: &Sql) -> Result<Statement> {
-        if let Some(s) = self.prepared.borrow().get(sql.postgres()) {
+        if let Some(Some(s)) = self.prepared.borrow().get(sql.postgres()) {
             return Ok(s.clone());
         }
-        let text = numbered_dollars(sql.postgres());
+        self.prepare(sql.postgres(), &numbered_dollars(sql.postgres()))
+    }
+
+    fn prepare(&self, key: &'static str, text: &str) -> Result<Statement> {
         let stmt = self
             .tx
             .borrow_mut()
-            .prepare(&text)
+            .prepare(text)
             .map_err(|e| self.url.driver(&e))?;
-        self.prepared
-            .borrow_mut()
-            .insert(sql.postgres(), stmt.clone());
+        self.prepared.borrow_mut().insert(key, Some(stmt.clone()));
         Ok(stmt)
+    }
+
+    /// Unnamed on its first use on this connection, prepared from its
+    /// second (see the module's header).
+    fn plan(&self, key: &'static str, text: impl FnOnce() -> String) -> Result<Plan> {
+        let seen = self.prepared.borrow().get(key).cloned();
+        match seen {
+            Some(Some(stmt)) => Ok(Plan::Prepared(stmt)),
+            Some(None) => self.prepare(key, &text()).map(Plan::Prepared),
+            None => {
+                self.prepared.borrow_mut().insert(key, None);
+                Ok(Plan::Unnamed(text()))
+            }
+        }
+    }
+
+    /// Run a statement that changes rows; the number changed.
+    fn run(&self, plan: Plan, params: Vec<Cell<'_>>) -> Result<u64> {
+        let mut tx = self.tx.borrow_mut();
+        match plan {
+            Plan::Prepared(stmt) => {
+                let bound: Vec<Param<'_>> = params.into_iter().map(Param).collect();
+                let refs: Vec<&(dyn ToSql + Sync)> =
+                    bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+                tx.execute(&stmt, &refs)
+            }
+            Plan::Unnamed(text) => {
+                let bound: Vec<TextParam<'_>> = params.into_iter().map(TextParam).collect();
+                let typed: Vec<(&(dyn ToSql + Sync), Type)> = bound
+                    .iter()
+                    .map(|b| (b as &(dyn ToSql + Sync), unspecified()))
+                    .collect();
+                tx.execute_typed(&text, &typed)
+            }
+        }
+        .map_err(|e| self.url.driver(&e))
+    }
+
+    /// Every row of `sql` through a portal (held writes already sent if
+    /// need be).
+    fn query_portal(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        let stmt = self.statement(sql)?;
+        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        // Rows are fetched a batch at a time through a portal: memory stays
+        // bounded on a long export, and `each` may run statements of its own
+        // on this transaction between batches.
+        let portal = self
+            .tx
+            .borrow_mut()
+            .bind(&stmt, &refs)
+            .map_err(|e| self.url.driver(&e))?;
+        loop {
+            let rows = self
+                .tx
+                .borrow_mut()
+                .query_portal(&portal, BATCH)
+                .map_err(|e| self.url.driver(&e))?;
+            for r in &rows {
+                let source = PgRow(r);
+                if !each(&Row::new(&source))? {
+                    return Ok(());
+                }
+            }
+            if rows.len() < BATCH as usize {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The first row of `sql` (held writes already sent if need be):
+    /// one round trip.
+    fn query_one_round_trip(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        let plan = self.plan(sql.postgres(), || numbered_dollars(sql.postgres()))?;
+        let cells: Vec<Cell<'_>> = params.iter().map(|p| p.to_cell()).collect();
+        let row = {
+            let mut tx = self.tx.borrow_mut();
+            let mut rows = match plan {
+                Plan::Prepared(stmt) => {
+                    let bound: Vec<Param<'_>> = cells.into_iter().map(Param).collect();
+                    tx.query_raw(&stmt, bound.iter().map(|b| b as &(dyn ToSql + Sync)))
+                }
+                Plan::Unnamed(text) => {
+                    let bound: Vec<TextParam<'_>> = cells.into_iter().map(TextParam).collect();
+                    tx.query_typed_raw(
+                        &text,
+                        bound
+                            .iter()
+                            .map(|b| (b as &(dyn ToSql + Sync), unspecified())),
+                    )
+                }
+            }
+            .map_err(|e| self.url.driver(&e))?;
+            let row = rows.next().map_err(|e| self.url.driver(&e))?;
+            // The rest of the rows, if any, are read and dropped here (an
+            // iterator that has ended must not be asked again).
+            if row.is_some() {
+                while rows.next().map_err(|e| self.url.driver(&e))?.is_some() {}
+            }
+            row
+        };
+        match row {
+            Some(r) => first(&Row::new(&PgRow(&r))),
+            None => Ok(()),
+        }
     }
 }
 
@@ -262,35 +449,21 @@ impl Engine for PgConn<'_> {
         params: &[&dyn ToCell],
         each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<()> {
-        self.flush()?;
-        let stmt = self.statement(sql)?;
-        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        // Rows are fetched a batch at a time through a portal: memory stays
-        // bounded on a long export, and `each` may run statements of its own
-        // on this transaction between batches.
-        let portal = self
-            .tx
-            .borrow_mut()
-            .bind(&stmt, &refs)
-            .map_err(|e| self.url.driver(&e))?;
-        loop {
-            let rows = self
-                .tx
-                .borrow_mut()
-                .query_portal(&portal, BATCH)
-                .map_err(|e| self.url.driver(&e))?;
-            for r in &rows {
-                let source = PgRow(r);
-                if !each(&Row::new(&source))? {
-                    return Ok(());
-                }
-            }
-            if rows.len() < BATCH as usize {
-                return Ok(());
-            }
-        }
+        self.flush_for(sql.postgres())?;
+        self.query_portal(sql, params, each)
+    }
+
+    fn query_before_held(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.query_portal(sql, params, each)
+    }
+
+    fn send_held(&self) -> Result<()> {
+        self.flush()
     }
 
     fn query_first(
@@ -299,26 +472,8 @@ impl Engine for PgConn<'_> {
         params: &[&dyn ToCell],
         first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
-        self.flush()?;
-        let stmt = self.statement(sql)?;
-        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
-        let row = {
-            let mut tx = self.tx.borrow_mut();
-            let mut rows = tx
-                .query_raw(&stmt, bound.iter().map(|b| b as &(dyn ToSql + Sync)))
-                .map_err(|e| self.url.driver(&e))?;
-            let row = rows.next().map_err(|e| self.url.driver(&e))?;
-            // The rest of the rows, if any, are read and dropped here (an
-            // iterator that has ended must not be asked again).
-            if row.is_some() {
-                while rows.next().map_err(|e| self.url.driver(&e))?.is_some() {}
-            }
-            row
-        };
-        match row {
-            Some(r) => first(&Row::new(&PgRow(&r))),
-            None => Ok(()),
-        }
+        self.flush_for(sql.postgres())?;
+        self.query_one_round_trip(sql, params, first)
     }
 
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {
@@ -327,24 +482,22 @@ impl Engine for PgConn<'_> {
         {
             return Ok(n);
         }
-        self.flush()?;
-        let stmt = self.statement(sql)?;
-        let bound: Vec<Param<'_>> = params.iter().map(|p| Param(p.to_cell())).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        let n = self
-            .tx
-            .borrow_mut()
-            .execute(&stmt, &refs)
-            .map_err(|e| self.url.driver(&e))?;
+        self.flush_for(sql.postgres())?;
+        let plan = self.plan(sql.postgres(), || numbered_dollars(sql.postgres()))?;
+        let n = self.run(plan, params.iter().map(|p| p.to_cell()).collect())?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
 
     fn insert(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<i64> {
+        if sql.postgres() == crate::store::sql::ledger::INSERT_LOT.postgres()
+            && let Some(pending) = self.bulk.borrow_mut().as_mut()
+        {
+            return pending.hold_lot(&mut self.tx.borrow_mut(), &self.url, params);
+        }
         let mut id = None;
-        self.query(sql, params, &mut |r| {
+        self.query_first(sql, params, &mut |r| {
             id = Some(r.get::<i64>(0)?);
-            Ok(false)
+            Ok(())
         })?;
         id.ok_or_else(|| Error::Sqlite {
             detail: format!("no id returned by {}", sql.postgres()),
@@ -355,7 +508,7 @@ impl Engine for PgConn<'_> {
         if self.locked.borrow().contains_key(table.table()) {
             return Ok(());
         }
-        self.flush()?;
+        // An advisory lock reads nothing: held writes can wait.
         super::lock_chain(&mut self.tx.borrow_mut(), &self.url, table)?;
         self.locked.borrow_mut().insert(table.table(), None);
         Ok(())
@@ -406,31 +559,13 @@ impl Engine for PgConn<'_> {
             Some(false) => return Ok(()),
             None => {}
         }
-        self.flush()?;
-        let key = table.insert_sql();
-        let cached = self.prepared.borrow().get(key).cloned();
-        let stmt = match cached {
-            Some(s) => s,
-            None => {
-                let s = self
-                    .tx
-                    .borrow_mut()
-                    .prepare(&super::insert_chained_sql(table))
-                    .map_err(|e| self.url.driver(&e))?;
-                self.prepared.borrow_mut().insert(key, s.clone());
-                s
-            }
-        };
-        let mut bound: Vec<Param<'_>> = Vec::with_capacity(values.len() + 2);
-        bound.push(Param(Cell::Integer(id)));
-        bound.extend(values.iter().map(|v| Param(v.to_cell())));
-        bound.push(Param(Cell::Blob(Cow::Borrowed(hash))));
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        self.tx
-            .borrow_mut()
-            .execute(&stmt, &refs)
-            .map_err(|e| self.url.driver(&e))?;
+        self.flush_for(table.insert_sql())?;
+        let plan = self.plan(table.insert_sql(), || super::insert_chained_sql(table))?;
+        let mut cells: Vec<Cell<'_>> = Vec::with_capacity(values.len() + 2);
+        cells.push(Cell::Integer(id));
+        cells.extend(values.iter().map(|v| v.to_cell()));
+        cells.push(Cell::Blob(Cow::Borrowed(hash)));
+        self.run(plan, cells)?;
         Ok(())
     }
 

@@ -37,7 +37,10 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 /// Later schema changes, in order, each one SQL text applied in the
 /// transaction that opens or creates the database. Append only; the
 /// version is 1 + the number applied.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/excursion_lots.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/excursion_lots.sql"),
+    include_str!("migrations/nocase_secondary.sql"),
+];
 
 /// The schema version this binary writes and understands.
 #[allow(clippy::cast_possible_wrap)]
@@ -260,27 +263,27 @@ pub enum Found {
 }
 
 /// Identify the database `client` is connected to.
-pub(crate) fn identify(client: &mut impl postgres::GenericClient, url: &Url) -> Result<Found> {
+pub(crate) fn identify(client: &mut postgres::Client, url: &Url) -> Result<Found> {
     let err = |e: postgres::Error| url.driver(&e);
-    // The usual case first, in one statement and no catalogue scan: a
-    // labstock database names its version (every command connects).
-    let ours: bool = client
-        .query_one("SELECT to_regclass('labstock_schema') IS NOT NULL", &[])
-        .map_err(err)?
-        .get(0);
-    if ours {
-        let row = client
-            .query_opt(
-                "SELECT version FROM labstock_schema WHERE application = 'labstock'",
-                &[],
-            )
-            .map_err(err)?;
-        if let Some(row) = row {
-            return Ok(Found::Labstock {
-                version: row.get(0),
-            });
-        }
-    }
+    // The usual case first, in one round trip and no catalogue scan: a
+    // labstock database names its version (every command connects). Run
+    // outside a transaction, so a missing table leaves nothing to roll
+    // back.
+    let ours = match client.query_typed(
+        "SELECT version FROM labstock_schema WHERE application = 'labstock'",
+        &[],
+    ) {
+        Ok(rows) => match rows.first() {
+            Some(row) => {
+                return Ok(Found::Labstock {
+                    version: row.try_get(0).map_err(err)?,
+                });
+            }
+            None => true,
+        },
+        Err(e) if e.code() == Some(&postgres::error::SqlState::UNDEFINED_TABLE) => false,
+        Err(e) => return Err(err(e)),
+    };
     let relations: i64 = client
         .query_one(
             "SELECT count(*) FROM pg_catalog.pg_class c \
@@ -552,9 +555,14 @@ fn chain_key(table: &Chained) -> i32 {
 
 /// Take a chain's advisory lock, held to the end of the transaction.
 pub(crate) fn lock_chain(tx: &mut Transaction<'_>, url: &Url, table: &Chained) -> Result<()> {
-    tx.execute(
+    // Typed, so parsed, bound and run in one round trip.
+    let key = chain_key(table);
+    tx.execute_typed(
         "SELECT pg_advisory_xact_lock($1, $2)",
-        &[&LOCK_CLASS, &chain_key(table)],
+        &[
+            (&LOCK_CLASS, postgres::types::Type::INT4),
+            (&key, postgres::types::Type::INT4),
+        ],
     )
     .map_err(|e| url.driver(&e))?;
     Ok(())

@@ -13,6 +13,15 @@ pub const EARLIER_IMPORT: Sql = Sql::both(
 pub const BULK_NEW_BALANCES: &str = "INSERT INTO balances (lot_id, location_id, opened_on, item_id, quantity) \
      SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[])";
 
+/// PostgreSQL's bulk load: ids for new lots, a block at a time, from the
+/// identity's own sequence (so nothing else can be given them).
+pub const BULK_LOT_IDS: &str =
+    "SELECT nextval(pg_get_serial_sequence('lots', 'id')) FROM generate_series(1, $1::bigint)";
+
+/// PostgreSQL's bulk load: new lots (`INSERT_LOT`'s columns, their ids
+/// given), in COPY's text format.
+pub const BULK_LOTS: &str = "COPY lots (id, item_id, lot, expiry, created_at, pending) FROM STDIN";
+
 /// PostgreSQL's bulk load: the latest quantity of balances that have a
 /// row, from arrays (lot, location, portion, quantity), each found by
 /// `balances_pkey`.

@@ -17,6 +17,12 @@ pub const LOT_BY_NAME: Sql = Sql::both(concat!(
     crate::lot_status_sql!("l"),
     " FROM lots l WHERE l.item_id = ?1 AND l.lot = ?2"
 ));
+/// Every lot, as `LOT_BY_NAME` gives one, and its item; at most ?1.
+pub const ALL_LOTS: Sql = Sql::both(concat!(
+    "SELECT l.id, l.lot, l.expiry, ",
+    crate::lot_status_sql!("l"),
+    ", l.item_id FROM lots l LIMIT ?1"
+));
 /// The named lots of an item, for the suggestions of an unknown lot.
 pub const LOT_NAMES: Sql = Sql::each(
     "SELECT lot FROM lots WHERE item_id = ?1 AND lot <> '' ORDER BY lot",
@@ -46,6 +52,12 @@ pub const INSERT_BALANCE: Sql = Sql::both(
 /// The portions of one lot at one location (`balances` primary key).
 pub const PORTIONS: Sql =
     Sql::both("SELECT opened_on, quantity FROM balances WHERE lot_id = ?1 AND location_id = ?2");
+/// Whether any balance row exists (an import that holds the ledger to
+/// itself reads none while the ledger was empty).
+pub const ANY_BALANCE: Sql = Sql::both("SELECT 1 FROM balances LIMIT 1");
+/// The items that have order lines (`orders` UNIQUE (reference, item_id)
+/// read whole: a network's open and past orders, a few per item).
+pub const ORDER_ITEMS: Sql = Sql::both("SELECT DISTINCT item_id FROM orders");
 /// The order line a receipt counts against (`orders` UNIQUE (reference, item_id)).
 pub const ORDER_LINE: Sql = Sql::both(
     "SELECT id, reference, quantity, received FROM orders WHERE reference = ?1 AND item_id = ?2",
