@@ -3,13 +3,17 @@
 # on the same size-l lab (20,000 items, 2,000,000 movements), in one run:
 #
 #   * `copy` of the lab from SQLite to PostgreSQL (COPY, then ANALYZE);
-#   * one `receive` / `issue` / `stock --item` as a whole process, median
-#     of RUNS on each engine;
+#   * one `receive` / `issue` / `stock --item`, `report reorder` and
+#     `report expiry` as a whole process, median of RUNS on each engine;
 #   * WRITERS processes at once, each recording EACH receipts and issues
 #     of the same balance: movements per second in total, and that none
 #     was lost (the balance and the row count at the end).
 #
-#   bench/pg.sh [--runs N] [--writers N] [--each N]
+#   * with --import: `import movements` of the size's 2,000,000 movements
+#     into its catalogue (20,000 items, no movements yet), on each engine:
+#     rows per second;
+#
+#   bench/pg.sh [--runs N] [--writers N] [--each N] [--import]
 #
 # Needs bench/run.sh --sizes l first (the cached database,
 # $LABSTOCK_BENCH_DATA or target/bench-data) and a PostgreSQL server that
@@ -24,11 +28,13 @@ SERVER=${LABSTOCK_BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 RUNS=15
 WRITERS=16
 EACH=300
+IMPORT=no
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
         --writers) WRITERS=$2; shift 2 ;;
         --each) EACH=$2; shift 2 ;;
+        --import) IMPORT=yes; shift ;;
         -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "bench/pg.sh: unknown argument $1" >&2; exit 2 ;;
     esac
@@ -43,6 +49,7 @@ NAME=labstock_bench_$$
 PG=$SERVER/$NAME
 cleanup() {
     psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS $NAME WITH (FORCE)" >/dev/null 2>&1 || true
+    psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS ${NAME}_import WITH (FORCE)" >/dev/null 2>&1 || true
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -76,10 +83,27 @@ PY
 
 echo "| command (size l) | SQLite | PostgreSQL |"
 echo "|---|---:|---:|"
-for cmd in "receive $PLAIN 1" "issue $PLAIN 1" "stock --item $PLAIN"; do
+for cmd in "receive $PLAIN 1" "issue $PLAIN 1" "stock --item $PLAIN" "report reorder" "report expiry"; do
     # shellcheck disable=SC2086
     echo "| \`$cmd\` | $(median "$TMP/lab.db" $cmd) | $(median "$PG" $cmd) |"
 done
+
+# The size's movements imported into its catalogue, on each engine.
+if [ "$IMPORT" = yes ]; then
+    ROWS=$(($(wc -l < "$DATA/l/movements.csv") - 1))
+    cp "$DATA/l/catalogue.db" "$TMP/import.db"
+    psql "$SERVER/postgres" -qc "CREATE DATABASE ${NAME}_import" >/dev/null
+    "$BIN" --db "$TMP/import.db" copy --to "$PG"_import >/dev/null 2>"$TMP/copy.err" || { cat "$TMP/copy.err" >&2; exit 1; }
+    timed_import() {
+        local start end
+        start=$(date +%s.%N)
+        "$BIN" --db "$1" import movements "$DATA/l/movements.csv" >/dev/null 2>"$TMP/import.err" || { cat "$TMP/import.err" >&2; exit 1; }
+        end=$(date +%s.%N)
+        python3 -c "s=$end-$start; print(f'{s:.1f} s, {$ROWS/s:,.0f} rows/s')"
+    }
+    echo "| import movements ($ROWS rows) | $(timed_import "$TMP/import.db") | $(timed_import "$PG"_import) |"
+    psql "$SERVER/postgres" -qc "DROP DATABASE IF EXISTS ${NAME}_import WITH (FORCE)" >/dev/null 2>&1 || true
+fi
 
 # WRITERS processes at once, EACH movements each (a receipt of 2, then
 # two issues of 1, …) on one balance.
