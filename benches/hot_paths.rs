@@ -90,7 +90,7 @@ fn medium_store() -> PathBuf {
     let _ = std::fs::remove_file(&partial);
     let mut store = Store::init(&partial, NOW, "bench").expect("init store");
     let ctx = ImportContext {
-        zone: chrono_tz::Tz::UTC,
+        zone: labstock::clock::Zone::UTC,
         now: now(),
         user: "bench",
         allow_expired: false,

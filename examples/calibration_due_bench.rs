@@ -122,7 +122,7 @@ fn main() -> ExitCode {
         calibrations.extend(lines);
     }
     let ctx = ImportContext {
-        zone: chrono_tz::Tz::UTC,
+        zone: labstock::clock::Zone::UTC,
         now,
         user: "bench",
         allow_expired: false,

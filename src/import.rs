@@ -44,7 +44,7 @@ pub struct ImportSummary {
 pub struct ImportContext<'a> {
     pub now: DateTime<Utc>,
     /// The lab's time zone: a bare date means 12:00 there (SPEC §10).
-    pub zone: chrono_tz::Tz,
+    pub zone: crate::clock::Zone,
     pub user: &'a str,
     pub allow_expired: bool,
     /// Import a file identical to one imported before (SPEC §10).

@@ -57,7 +57,7 @@ pub(crate) struct Lookups {
     lot_count: usize,
     balances: FastMap<(LotId, LocationId, Portion), Balance>,
     /// The lab's time zone, read once per transaction.
-    zone: Option<chrono_tz::Tz>,
+    zone: Option<crate::clock::Zone>,
     /// Set by [`Lookups::exclusive`] (an import holding the ledger to
     /// itself): the time of the latest movement in the ledger, kept as
     /// rows are posted. A movement dated at or after it has no later

@@ -113,7 +113,7 @@ impl LotAsOf {
     pub fn replay<'a>(
         events: impl IntoIterator<Item = (&'a str, Option<NaiveDate>, &'a str)>,
         as_of: Option<NaiveDate>,
-        zone: chrono_tz::Tz,
+        zone: crate::clock::Zone,
     ) -> LotAsOf {
         let end = as_of.map(|d| end_of_day(d, zone));
         let mut state = LotAsOf::default();
@@ -568,8 +568,13 @@ mod tests {
             ("open", Some(d("2026-02-25")), "2026-03-20T09:00:00Z"),
             ("recall", None, "2026-04-01T09:00:00Z"),
         ];
-        let at =
-            |day: &str| LotAsOf::replay(events.iter().copied(), Some(d(day)), chrono_tz::Tz::UTC);
+        let at = |day: &str| {
+            LotAsOf::replay(
+                events.iter().copied(),
+                Some(d(day)),
+                crate::clock::Zone::UTC,
+            )
+        };
         assert_eq!(at("2026-02-24").status, LotStatus::Available);
         assert_eq!(at("2026-02-24").opened_on, None);
         // The corrected opening counts from its date, though recorded later.
@@ -577,7 +582,7 @@ mod tests {
         assert_eq!(at("2026-03-10").status, LotStatus::Quarantined);
         assert_eq!(at("2026-03-12").status, LotStatus::Available);
         assert_eq!(at("2026-04-01").status, LotStatus::Recalled);
-        let now = LotAsOf::replay(events.iter().copied(), None, chrono_tz::Tz::UTC);
+        let now = LotAsOf::replay(events.iter().copied(), None, crate::clock::Zone::UTC);
         assert_eq!(
             now,
             LotAsOf {

@@ -190,7 +190,7 @@ pub fn parse_timestamp(text: &str) -> Result<DateTime<Utc>> {
 /// date meaning 12:00 that day in the lab's zone (today before noon: now).
 pub fn parse_lab_timestamp(
     text: &str,
-    zone: chrono_tz::Tz,
+    zone: crate::clock::Zone,
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>> {
     let t = text.trim();

@@ -193,7 +193,7 @@ pub(crate) fn received_disagreeing<'c>(
 ) -> Result<Vec<(String, String, i64, i64)>> {
     conn.into().query_all(
         &sql::RECEIVED_DISAGREEING,
-        args![end_of_day(everything(), chrono_tz::Tz::UTC)],
+        args![end_of_day(everything(), crate::clock::Zone::UTC)],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
     )
 }

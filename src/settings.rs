@@ -4,11 +4,10 @@
 //! what and when, and nothing is ever overwritten.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::chain;
-use crate::clock::parse_zone;
+use crate::clock::{Zone, parse_zone};
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::stamp;
@@ -114,15 +113,15 @@ pub(crate) fn set<'c>(
 }
 
 /// The lab's time zone (UTC for a database that names none).
-pub(crate) fn lab_zone<'c>(conn: impl Into<crate::store::Conn<'c>>) -> Result<Tz> {
+pub(crate) fn lab_zone<'c>(conn: impl Into<crate::store::Conn<'c>>) -> Result<Zone> {
     Ok(get(conn, TIMEZONE)?
-        .and_then(|z| z.parse::<Tz>().ok())
-        .unwrap_or(Tz::UTC))
+        .and_then(|z| Zone::named(&z))
+        .unwrap_or(Zone::UTC))
 }
 
 impl Store {
     /// The lab's time zone.
-    pub fn lab_zone(&self) -> Result<Tz> {
+    pub fn lab_zone(&self) -> Result<Zone> {
         self.read_one(|conn| lab_zone(conn))
     }
 

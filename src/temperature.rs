@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Read;
 
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::args;
@@ -620,7 +620,7 @@ const EASYLOG_TIMES: [&str; 4] = [
 /// A logger's timestamp: RFC 3339 with an offset, or a local date-time in
 /// the lab's zone (`2026-11-20 09:00[:00]`, `T` or space); a local time a
 /// clock change makes ambiguous or impossible is refused.
-pub fn parse_logger_time(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+pub fn parse_logger_time(text: &str, zone: crate::clock::Zone) -> Result<DateTime<Utc>> {
     let t = text.trim();
     if let Ok(parsed) = DateTime::parse_from_rfc3339(t) {
         return Ok(parsed.with_timezone(&Utc));
@@ -642,8 +642,8 @@ pub fn parse_logger_time(text: &str, zone: chrono_tz::Tz) -> Result<DateTime<Utc
             "a date and time such as 2026-11-20 09:00:00 (the lab's time) or RFC 3339 with an offset",
         )
     })?;
-    match zone.from_local_datetime(&local) {
-        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+    match zone.from_local(local) {
+        LocalResult::Single(t) => Ok(t),
         LocalResult::Ambiguous(..) => Err(Error::invalid(
             "timestamp",
             text,

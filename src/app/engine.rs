@@ -17,7 +17,12 @@ pub fn database(arg: &Path) -> Result<Db> {
 }
 
 /// Create the labstock schema on an empty PostgreSQL database (`init`).
-pub fn init_postgres(url: &PostgresUrl, now: &str, user: &str, zone: chrono_tz::Tz) -> Result<()> {
+pub fn init_postgres(
+    url: &PostgresUrl,
+    now: &str,
+    user: &str,
+    zone: crate::clock::Zone,
+) -> Result<()> {
     crate::store::PgStore::init(url, now, user, zone)?;
     Ok(())
 }

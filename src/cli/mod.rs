@@ -412,7 +412,7 @@ pub(crate) struct Ctx {
     /// The wall clock (or `LABSTOCK_NOW`), in UTC.
     base_clock: Clock,
     /// The lab's zone, read from the database the first time it is needed.
-    zone: std::cell::OnceCell<chrono_tz::Tz>,
+    zone: std::cell::OnceCell<crate::clock::Zone>,
     /// The connection [`Ctx::clock`] opened to read the zone, kept for the
     /// command's own [`Ctx::open`]: opening twice parsed the schema twice,
     /// about a third of a `receive`'s instructions (BENCHMARKS.md).
@@ -486,17 +486,17 @@ impl Ctx {
                 )
             {
                 let Ok(store) = Store::open_any(&self.db, self.open_options) else {
-                    return chrono_tz::Tz::UTC;
+                    return crate::clock::Zone::UTC;
                 };
                 match store.lab_zone() {
                     Ok(zone) => {
                         *self.opened.borrow_mut() = Some(store);
                         zone
                     }
-                    Err(_) => chrono_tz::Tz::UTC,
+                    Err(_) => crate::clock::Zone::UTC,
                 }
             } else {
-                chrono_tz::Tz::UTC
+                crate::clock::Zone::UTC
             }
         });
         self.base_clock.in_zone(zone)

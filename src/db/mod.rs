@@ -196,7 +196,13 @@ impl Store {
     /// Create a new database at `path` with the schema and seed data
     /// (location MAIN, the List of Waste streams), in one transaction.
     pub fn init(path: &Path, now: &str, user: &str) -> Result<Store> {
-        Store::init_with(path, now, user, OpenOptions::default(), chrono_tz::Tz::UTC)
+        Store::init_with(
+            path,
+            now,
+            user,
+            OpenOptions::default(),
+            crate::clock::Zone::UTC,
+        )
     }
 
     /// [`Store::init`] with open options (the busy timeout) and the lab's
@@ -206,7 +212,7 @@ impl Store {
         now: &str,
         user: &str,
         options: OpenOptions,
-        zone: chrono_tz::Tz,
+        zone: crate::clock::Zone,
     ) -> Result<Store> {
         Store::build(path, options, |tx| {
             seed::seed(tx, now, user)?;

@@ -9,14 +9,13 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::NaiveDate;
-use chrono_tz::Tz;
 
 use super::ServeOptions;
 use super::error::ApiError;
 use crate::accounts::Principal;
 use crate::app::Actor;
 use crate::app::dashboard::Dashboard;
-use crate::clock::Clock;
+use crate::clock::{Clock, Zone};
 use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Result};
 
@@ -215,7 +214,7 @@ impl ServerState {
     /// The clock of this request (`LABSTOCK_NOW` pins it, as for the CLI),
     /// with dates in the lab's zone as the database says it now.
     fn clock(store: &Store) -> Result<Clock> {
-        let zone: Tz = store.lab_zone()?;
+        let zone: Zone = store.lab_zone()?;
         Ok(Clock::from_env()?.in_zone(zone))
     }
 

@@ -187,7 +187,7 @@ fn import_cleanly(
     let mut store = store.borrow_mut();
     let before = fingerprint(&store);
     let ctx = ImportContext {
-        zone: chrono_tz::Tz::UTC,
+        zone: labstock::clock::Zone::UTC,
         now: now(),
         user: "prop",
         allow_expired: false,
@@ -330,7 +330,7 @@ fn round_trip(
     let mut got = Vec::new();
     // Random files may repeat: this property is about reading them.
     let ctx = ImportContext {
-        zone: chrono_tz::Tz::UTC,
+        zone: labstock::clock::Zone::UTC,
         now: now(),
         user: "prop",
         allow_expired: false,

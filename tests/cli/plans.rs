@@ -510,7 +510,7 @@ fn defect_18_every_statement_of_every_import_searches_by_index() {
     let mut store = lab.store();
     store.trace_statements(Some(trace_statement));
     let ctx = ImportContext {
-        zone: chrono_tz::Tz::UTC,
+        zone: labstock::clock::Zone::UTC,
         now: chrono::DateTime::parse_from_rfc3339(crate::common::NOW)
             .unwrap()
             .to_utc(),

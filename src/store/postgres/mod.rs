@@ -351,7 +351,7 @@ impl PgStore {
     /// `init`: the schema and `init`'s rows (location MAIN, the waste
     /// streams, the lab's time zone) in an empty database, in one
     /// transaction. A database holding anything is refused unchanged.
-    pub fn init(url: &Url, now: &str, user: &str, zone: chrono_tz::Tz) -> Result<PgStore> {
+    pub fn init(url: &Url, now: &str, user: &str, zone: crate::clock::Zone) -> Result<PgStore> {
         let mut client = url.connect()?;
         match identify(&mut client, url)? {
             Found::Empty => {}
@@ -508,7 +508,7 @@ fn seed(
     url: &Url,
     now: &str,
     user: &str,
-    zone: chrono_tz::Tz,
+    zone: crate::clock::Zone,
 ) -> Result<()> {
     let err = |e: postgres::Error| url.driver(&e);
     let (code, name) = crate::db::seed::MAIN_LOCATION;
@@ -770,7 +770,7 @@ mod tests {
             .unwrap();
         let url = Url::parse(&format!("{server}/{name}")).unwrap();
         let mut store =
-            PgStore::init(&url, "2026-11-21T09:00:00Z", "t", chrono_tz::Tz::UTC).unwrap();
+            PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap();
         store
             .client
             .batch_execute(
