@@ -87,6 +87,10 @@ pub(crate) struct Lookups {
     /// with `created_*`, and `empty` then false.
     fresh_lots: FastSet<LotId>,
     empty: bool,
+    /// With `latest`: whether the engine holds writes back, so that the
+    /// rows created are tracked here (on SQLite, which writes through,
+    /// the database tells them and nothing is tracked).
+    track_created: bool,
     /// With `latest`: the items that have order lines (an import creates
     /// none): a receipt's reference is looked up among the order lines
     /// only for those.
@@ -178,31 +182,36 @@ impl Lookups {
             .collect();
         let mut lk = Lookups {
             latest: Some(latest.unwrap_or_default()),
+            track_created: conn.holds_writes(),
             empty,
             order_items,
             ..Lookups::default()
         };
-        // Every lot at once, unless there are very many: an import then
-        // asks for no lot by name (a round trip each on PostgreSQL).
-        let mut all = Vec::new();
-        let mut complete = true;
-        conn.for_each(&sql::ALL_LOTS, args![PRELOAD_LOTS + 1], |r| {
-            if all.len() >= PRELOAD_LOTS as usize {
-                complete = false;
-            } else {
-                all.push((ItemId::new(r.get(4)?), lot_row(r)?));
+        // Every lot at once, unless there are very many, when the engine
+        // holds writes back: an import then asks for no lot by name (a
+        // round trip each on PostgreSQL; SQLite's are cheap, and its
+        // lookups stay bounded).
+        if lk.track_created {
+            let mut all = Vec::new();
+            let mut complete = true;
+            conn.for_each(&sql::ALL_LOTS, args![PRELOAD_LOTS + 1], |r| {
+                if all.len() >= PRELOAD_LOTS as usize {
+                    complete = false;
+                } else {
+                    all.push((ItemId::new(r.get(4)?), lot_row(r)?));
+                }
+                Ok(())
+            })?;
+            if complete {
+                for (item, lot) in &all {
+                    lk.lots
+                        .entry(*item)
+                        .or_default()
+                        .insert(lot.lot.clone(), lot.clone());
+                }
+                lk.lot_count = all.len();
+                lk.lots_complete = true;
             }
-            Ok(())
-        })?;
-        if complete {
-            for (item, lot) in &all {
-                lk.lots
-                    .entry(*item)
-                    .or_default()
-                    .insert(lot.lot.clone(), lot.clone());
-            }
-            lk.lot_count = all.len();
-            lk.lots_complete = true;
         }
         Ok(lk)
     }
@@ -210,7 +219,7 @@ impl Lookups {
     /// Whether the database can hold no balance row of `lot_id` but those
     /// this transaction created (known only when exclusive).
     fn only_created(&self, lot_id: LotId) -> bool {
-        self.latest.is_some() && (self.empty || self.fresh_lots.contains(&lot_id))
+        self.track_created && (self.empty || self.fresh_lots.contains(&lot_id))
     }
 
     /// Whether `item` may have order lines (always, unless exclusive).
@@ -295,7 +304,7 @@ impl Lookups {
         let rows = match self.held.get(&(item.id, location_id)) {
             Some(rows) => rows.clone(),
             None => {
-                let mut rows: Vec<(Lot, Portion)> = if self.empty {
+                let mut rows: Vec<(Lot, Portion)> = if self.track_created && self.empty {
                     Vec::new()
                 } else {
                     lots_at_before_held(conn, item, location_id, &sql::LOTS_AT_LOCATION)?
@@ -359,14 +368,16 @@ impl Lookups {
         if self.created_portions.len() >= LOOKUPS_LIMIT {
             self.forget_created(conn)?;
         }
-        self.created_portions
-            .entry((lot.id, location_id))
-            .or_default()
-            .push(portion);
-        self.created_rows
-            .entry((item.id, location_id))
-            .or_default()
-            .push((lot.clone(), portion));
+        if self.track_created {
+            self.created_portions
+                .entry((lot.id, location_id))
+                .or_default()
+                .push(portion);
+            self.created_rows
+                .entry((item.id, location_id))
+                .or_default()
+                .push((lot.clone(), portion));
+        }
         if let Some(p) = self.portions.get_mut(&(lot.id, location_id))
             && !p.contains(&portion)
         {
@@ -474,7 +485,7 @@ impl Lookups {
     ) -> Result<Lot> {
         let lot = create_lot(conn, item, name, expiry, now, user)?;
         self.remember_lot(item.id, &lot);
-        if self.latest.is_some() {
+        if self.track_created {
             self.fresh_lots.insert(lot.id);
         }
         Ok(lot)

@@ -420,6 +420,12 @@ pub(crate) trait Engine {
         Ok(())
     }
 
+    /// Whether this engine holds writes back ([`Engine::bulk_load`] on
+    /// PostgreSQL); SQLite writes through.
+    fn holds_writes(&self) -> bool {
+        false
+    }
+
     /// The database, as people are shown it (never a password).
     // Read only by `Conn::sqlite` (see there).
     #[allow(dead_code)]
@@ -590,6 +596,11 @@ impl<'c> Conn<'c> {
     /// Send the writes held back by [`Conn::bulk_load`] now.
     pub(crate) fn send_held(&self) -> Result<()> {
         self.engine.send_held()
+    }
+
+    /// Whether the engine holds writes back ([`Conn::bulk_load`]).
+    pub(crate) fn holds_writes(&self) -> bool {
+        self.engine.holds_writes()
     }
 
     /// The SQLite connection underneath, for code not yet ported to the

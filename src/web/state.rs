@@ -122,12 +122,10 @@ impl ServerState {
             open_options: options.open_options,
             opener: Mutex::new(opener),
             tls: options.tls.is_some(),
-            writes: Arc::new(tokio::sync::Semaphore::new(
-                match writer.engine_kind() {
-                    crate::store::EngineKind::Sqlite => 1,
-                    crate::store::EngineKind::Postgres => PG_WRITERS,
-                },
-            )),
+            writes: Arc::new(tokio::sync::Semaphore::new(match writer.engine_kind() {
+                crate::store::EngineKind::Sqlite => 1,
+                crate::store::EngineKind::Postgres => PG_WRITERS,
+            })),
             writers: Mutex::new(vec![writer]),
             readers: Mutex::new(Vec::new()),
             reads: Arc::new(tokio::sync::Semaphore::new(READERS)),

@@ -466,6 +466,10 @@ impl Engine for PgConn<'_> {
         self.flush()
     }
 
+    fn holds_writes(&self) -> bool {
+        self.bulk.borrow().is_some()
+    }
+
     fn query_first(
         &self,
         sql: &Sql,
