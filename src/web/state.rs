@@ -217,12 +217,13 @@ impl ServerState {
     }
 
     fn reader(&self) -> Result<Store> {
-        let pooled = self
-            .readers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        match pooled {
+        self.pooled(&self.readers)
+    }
+
+    /// A connection from `pool`, or a new one when none is free.
+    fn pooled(&self, pool: &Mutex<Vec<Store>>) -> Result<Store> {
+        let free = pool.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        match free {
             Some(store) => Ok(store),
             None => {
                 let store = self
@@ -239,23 +240,7 @@ impl ServerState {
     /// A writer connection: one not in use, or a new one (PostgreSQL,
     /// while fewer than [`PG_WRITERS`] writes run).
     fn writer(&self) -> Result<Store> {
-        let pooled = self
-            .writers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        match pooled {
-            Some(store) => Ok(store),
-            None => {
-                let store = self
-                    .opener
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .open_again()?;
-                store.limit_page_cache(CACHE_KIB)?;
-                Ok(store)
-            }
-        }
+        self.pooled(&self.writers)
     }
 
     fn give_back(&self, store: Store) {
