@@ -449,4 +449,35 @@ mod tests {
         put(&mut out, &Cell::Null);
         assert_eq!(out, b"\\N");
     }
+
+    #[test]
+    fn held_rows_are_sent_before_what_could_see_them_and_only_then() {
+        use crate::store::sql::ledger;
+        // Reads and writes of the held tables, and writes that a foreign
+        // key to them checks: the held rows go first.
+        for sql in [
+            ledger::LATER_OF_LOT.postgres(),
+            ledger::BALANCE.postgres(),
+            ledger::LOTS_AT_LOCATION.postgres(),
+            ledger::LOT_BY_NAME.postgres(),
+            chain::MOVEMENTS.insert_sql(),
+            chain::LOT_CREATIONS.insert_sql(),
+            "INSERT INTO waste_records (id) VALUES (1)",
+            "INSERT INTO lot_events (id) VALUES (1)",
+            "INSERT INTO lot_acceptances (id) VALUES (1)",
+            "INSERT INTO stocktake_counts (id) VALUES (1)",
+            "DELETE FROM excursion_lots WHERE location_id = 1",
+        ] {
+            assert!(sees_held(sql), "{sql}");
+        }
+        // What touches none of them runs at once.
+        for sql in [
+            ledger::ORDER_LINE.postgres(),
+            ledger::ORDER_RECEIVED.postgres(),
+            "SELECT value FROM settings WHERE key = $1 ORDER BY id DESC LIMIT 1",
+            "SELECT pg_advisory_xact_lock($1, $2)",
+        ] {
+            assert!(!sees_held(sql), "{sql}");
+        }
+    }
 }

@@ -841,6 +841,115 @@ mod tests {
     }
 
     #[test]
+    fn every_connection_turns_jit_off_and_keeps_the_options_given() {
+        let url = Url::parse("postgres://lab@host/db?options=-c%20search_path%3Dlab").unwrap();
+        let options = url.config.get_options().unwrap_or_default();
+        assert!(options.contains("-c search_path=lab"), "{options}");
+        assert!(options.contains("-c jit=off"), "{options}");
+        let waiting = url.with_lock_timeout(std::time::Duration::from_millis(250));
+        let options = waiting.config.get_options().unwrap_or_default();
+        assert!(options.contains("-c jit=off"), "{options}");
+        assert!(options.contains("-c lock_timeout=250"), "{options}");
+    }
+
+    /// A fresh database on the test server, or `None` (said on stderr)
+    /// when no server answers and none is required.
+    fn fresh_database(purpose: &str) -> Option<(Client, String, Url)> {
+        let server = std::env::var("LABSTOCK_TEST_PG")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432".to_owned());
+        let Ok(mut admin) = Client::connect(&format!("{server}/postgres"), NoTls) else {
+            assert!(
+                std::env::var_os("LABSTOCK_TEST_PG_REQUIRED").is_none(),
+                "LABSTOCK_TEST_PG_REQUIRED is set but no PostgreSQL server answers at {server}"
+            );
+            eprintln!(
+                "PostgreSQL test {purpose} NOT RUN: no server at {server}; set LABSTOCK_TEST_PG=postgres://USER@HOST:PORT and run `cargo test --lib store::postgres`"
+            );
+            return None;
+        };
+        let name = format!("labstock_unit_{purpose}_{}", std::process::id());
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let url = Url::parse(&format!("{server}/{name}")).unwrap();
+        Some((admin, name, url))
+    }
+
+    #[test]
+    fn a_statement_binds_alike_unnamed_on_first_use_and_prepared_after() {
+        use crate::store::conn::{Cell, Sql};
+        let Some((mut admin, name, url)) = fresh_database("binding") else {
+            return;
+        };
+        let mut store =
+            PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap();
+        let jit: String = store.client.query_one("SHOW jit", &[]).unwrap().get(0);
+        assert_eq!(jit, "off");
+        store
+            .client
+            .batch_execute("CREATE TABLE bound (n bigint, i bigint, t text COLLATE \"C\", b bytea)")
+            .unwrap();
+        const INSERT: Sql = Sql::both("INSERT INTO bound (n, i, t, b) VALUES (?1, ?2, ?3, ?4)");
+        const READ: Sql = Sql::both("SELECT n, i, t, b FROM bound WHERE n = ?1");
+        let text = "tab\there, back\\slash \\x41, quote ' and É";
+        let blob: &[u8] = &[0, 0x5c, 0x78, 0xff, b'\n'];
+        let mut read_back = Vec::new();
+        // Three uses on one connection: unnamed, then prepared, then reused.
+        for n in 1..=3i64 {
+            store
+                .transact(&mut |conn| {
+                    conn.execute(
+                        &INSERT,
+                        crate::args![n, -9_007_199_254_740_993i64, text, blob.to_vec()],
+                    )?;
+                    conn.query_one(&READ, crate::args![n], |r| {
+                        Ok((
+                            r.get::<i64>(1)?,
+                            r.get::<String>(2)?,
+                            r.get::<Vec<u8>>(3)?,
+                            r.cell(0).map(|c| matches!(c, Cell::Integer(_)))?,
+                        ))
+                    })
+                })
+                .map(|row| read_back.push(row))
+                .unwrap();
+        }
+        let expected = (
+            -9_007_199_254_740_993i64,
+            text.to_owned(),
+            blob.to_vec(),
+            true,
+        );
+        assert!(read_back.iter().all(|r| *r == expected), "{read_back:?}");
+        // NULL, on first and second use.
+        const NULLS: Sql = Sql::both("INSERT INTO bound (n, i, t) VALUES (?1, ?2, ?3)");
+        for n in 4..=5i64 {
+            store
+                .transact(&mut |conn| {
+                    conn.execute(&NULLS, crate::args![n, None::<i64>, None::<String>])?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        let nulls: i64 = store
+            .client
+            .query_one(
+                "SELECT count(*) FROM bound WHERE n >= 4 AND i IS NULL AND t IS NULL",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(nulls, 2);
+        drop(store);
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+
+    #[test]
     fn a_malformed_url_is_refused_without_its_password() {
         let e = Url::parse("postgres://lab:s3cret@host:notaport/db").unwrap_err();
         assert!(!e.to_string().contains("s3cret"), "{e}");
