@@ -892,10 +892,13 @@ mod tests {
         assert_eq!(jit, "off");
         store
             .client
-            .batch_execute("CREATE TABLE bound (n bigint, i bigint, t text COLLATE \"C\", b bytea)")
+            .batch_execute(
+                "CREATE TABLE bound (n bigint, i bigint, t text COLLATE \"C\", b bytea, r float8)",
+            )
             .unwrap();
-        const INSERT: Sql = Sql::both("INSERT INTO bound (n, i, t, b) VALUES (?1, ?2, ?3, ?4)");
-        const READ: Sql = Sql::both("SELECT n, i, t, b FROM bound WHERE n = ?1");
+        const INSERT: Sql =
+            Sql::both("INSERT INTO bound (n, i, t, b, r) VALUES (?1, ?2, ?3, ?4, ?5)");
+        const READ: Sql = Sql::both("SELECT n, i, t, b, r FROM bound WHERE n = ?1");
         let text = "tab\there, back\\slash \\x41, quote ' and É";
         let blob: &[u8] = &[0, 0x5c, 0x78, 0xff, b'\n'];
         let mut read_back = Vec::new();
@@ -905,13 +908,20 @@ mod tests {
                 .transact(&mut |conn| {
                     conn.execute(
                         &INSERT,
-                        crate::args![n, -9_007_199_254_740_993i64, text, blob.to_vec()],
+                        crate::args![
+                            n,
+                            -9_007_199_254_740_993i64,
+                            text,
+                            blob.to_vec(),
+                            Cell::Real(if n == 2 { 1e300 } else { 0.1 })
+                        ],
                     )?;
                     conn.query_one(&READ, crate::args![n], |r| {
                         Ok((
                             r.get::<i64>(1)?,
                             r.get::<String>(2)?,
                             r.get::<Vec<u8>>(3)?,
+                            r.get::<f64>(4)?,
                             r.cell(0).map(|c| matches!(c, Cell::Integer(_)))?,
                         ))
                     })
@@ -925,7 +935,15 @@ mod tests {
             blob.to_vec(),
             true,
         );
-        assert!(read_back.iter().all(|r| *r == expected), "{read_back:?}");
+        let reals: Vec<f64> = read_back.iter().map(|r| r.3).collect();
+        assert_eq!(reals, [0.1, 1e300, 0.1]);
+        assert!(
+            read_back
+                .iter()
+                .all(|r| (&r.0, &r.1, &r.2, r.4)
+                    == (&expected.0, &expected.1, &expected.2, expected.3)),
+            "{read_back:?}"
+        );
         // NULL, on first and second use.
         const NULLS: Sql = Sql::both("INSERT INTO bound (n, i, t) VALUES (?1, ?2, ?3)");
         for n in 4..=5i64 {
