@@ -12,16 +12,22 @@
 //! * balance changes keep only each balance's latest quantity, and are
 //!   sent as one set-based INSERT and one set-based UPDATE;
 //! * the kept excursion lots a movement reaches back into are dropped
-//!   once per location, from the earliest time any movement reached.
+//!   once per location, from the earliest time any movement reached;
+//! * new lots (ids taken from the identity's sequence a block at a time)
+//!   and their creation records go by COPY before the rows that name them.
 //!
-//! They are sent before any other statement of the transaction runs
-//! (`PgConn` flushes first), so every read, a rule's or the server's
-//! (constraints, triggers), sees every write before it, exactly as if
-//! each had been sent at once; and before the commit. An import that
-//! holds the ledger to itself ([`crate::ledger`] `Lookups::exclusive`)
-//! reads almost nothing while it posts, so most of a file is sent in a
-//! few large batches. A refused row rolls the whole transaction back,
-//! held writes included.
+//! They are sent before any statement that could see them runs
+//! ([`sees_held`]: one that names a held table or a table whose foreign
+//! key refers to one; `PgConn` sends them first), so every read, a rule's
+//! or the server's (constraints, triggers), sees every write before it,
+//! exactly as if each had been sent at once; and before the commit.
+//! Statements that name none of those tables (an order line, a setting,
+//! a chain's lock) run at once. The ledger's exclusive lookups
+//! ([`crate::ledger`] `Lookups::exclusive`) read balances without sending
+//! them ([`crate::store::Conn::query_all_before_held`]) and add the rows
+//! they created themselves, so most of a file is sent in a few large
+//! batches. A refused row rolls the whole transaction back, held writes
+//! included.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
