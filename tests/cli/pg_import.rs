@@ -340,3 +340,152 @@ fn pg_import_per_row_queries_search_by_index() {
     );
     assert!(!insert.contains("Seq Scan"), "{insert}");
 }
+
+/// Row of [`initial_load`] that receives a new lot: recording its
+/// creation reads the head of the lot-creation chain, so the rows held
+/// before it are sent then (more than 10,000: the ledger's indexes and
+/// keys are dropped), and the rows after it go in without them.
+const NEW_LOT_AT: usize = 10_500;
+
+/// An initial load (src/store/postgres/bulk.rs, `Unindexed`): `rows`
+/// receipts and issues of two plain items into an empty ledger, one a
+/// minute from 1 January, a new lot at [`NEW_LOT_AT`], an unknown item at
+/// row `bad_at` if given, and a backdated issue at the end (its check
+/// reads the later movements of its balance, so the ledger's indexes are
+/// made again before it).
+fn initial_load(rows: usize, bad_at: Option<usize>) -> String {
+    let mut csv = String::from("timestamp,kind,item,quantity,lot,expiry\n");
+    for i in 0..rows {
+        let (day, hour, minute) = (1 + i / 1440, (i % 1440) / 60, i % 60);
+        let item = match (Some(i) == bad_at, i % 2) {
+            (true, _) => "NO-SUCH-ITEM",
+            (false, 0) => "CON-MARKER",
+            (false, _) => "CON-BLUEROLL",
+        };
+        let (kind, quantity) = if i % 3 == 2 {
+            ("issue", 1)
+        } else {
+            ("receive", 2)
+        };
+        let at = format!("2026-01-{day:02}T{hour:02}:{minute:02}:00Z");
+        if i == NEW_LOT_AT {
+            csv.push_str(&format!("{at},receive,RGT-GLU,2,G-INITIAL,2027-06-30\n"));
+        } else {
+            csv.push_str(&format!("{at},{kind},{item},{quantity},,\n"));
+        }
+    }
+    csv.push_str("2026-01-01T00:30:00Z,issue,CON-MARKER,3,,\n");
+    csv
+}
+
+/// The ledger's indexes and foreign keys as PostgreSQL prints them, and
+/// their object ids (new ones when they were dropped and made again).
+fn ledger_schema(db: &PgDb) -> (Vec<String>, Vec<u32>) {
+    let rows = db
+        .client()
+        .query(
+            "SELECT pg_get_indexdef(indexrelid), indexrelid FROM pg_index \
+              WHERE indrelid = 'movements'::regclass \
+             UNION ALL \
+             SELECT conname || ' ' || pg_get_constraintdef(oid), oid FROM pg_constraint \
+              WHERE conrelid = 'movements'::regclass AND contype = 'f' \
+             ORDER BY 1",
+            &[],
+        )
+        .expect("the ledger's indexes and keys");
+    (
+        rows.iter().map(|r| r.get(0)).collect(),
+        rows.iter().map(|r| r.get(1)).collect(),
+    )
+}
+
+/// Both labs with the fixture catalogue, and the initial load's file.
+fn catalogue_and_load(
+    name: &str,
+    rows: usize,
+    bad_at: Option<usize>,
+) -> Option<(Lab, PgDb, String)> {
+    let (lab, db) = both_initialised(name)?;
+    same_on_both(
+        &lab,
+        &db,
+        &["import", "locations", &fixture("locations.csv")],
+    );
+    same_on_both(&lab, &db, &["import", "items", &fixture("items.csv")]);
+    let file = lab.file("initial.csv", &initial_load(rows, bad_at));
+    Some((lab, db, file.to_string_lossy().into_owned()))
+}
+
+#[test]
+fn pg_an_initial_load_makes_the_ledgers_indexes_and_keys_again_as_they_were() {
+    let Some((lab, db, file)) = catalogue_and_load("initial_load", 12_000, None) else {
+        return;
+    };
+    let (schema, ids) = ledger_schema(&db);
+    assert!(
+        schema.len() >= 10,
+        "the primary key, six indexes and the keys: {schema:#?}"
+    );
+    same_on_both(&lab, &db, &["import", "movements", &file]);
+    let (after, new_ids) = ledger_schema(&db);
+    assert_eq!(after, schema, "made again exactly as they were");
+    // Dropped and made again: every index but the primary key, and every
+    // key, is a new object.
+    let kept: Vec<_> = ids.iter().filter(|id| new_ids.contains(id)).collect();
+    assert_eq!(
+        kept.len(),
+        1,
+        "only the primary key is kept: {ids:?} → {new_ids:?}"
+    );
+    same_exports(&lab, &db, &["movements"]);
+    assert_copy_checks(&lab, &db);
+    let check = lab.run(&["--db", &db.url, "check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn pg_a_refused_row_in_an_initial_load_leaves_the_ledgers_indexes_and_keys_in_place() {
+    // The unknown item comes after the new lot, so the indexes and keys
+    // are dropped (as the test above shows of the same rows) before it is
+    // read.
+    let Some((lab, db, file)) = catalogue_and_load("initial_refused", 12_000, Some(11_500)) else {
+        return;
+    };
+    let before = ledger_schema(&db);
+    let message = refused_on_both(&lab, &db, &["import", "movements", &file]);
+    assert!(message.contains("NO-SUCH-ITEM"), "{message}");
+    assert_eq!(db.count("movements"), 0);
+    assert_eq!(
+        ledger_schema(&db),
+        before,
+        "the drop is rolled back with the rows"
+    );
+}
+
+#[test]
+fn pg_an_initial_load_goes_on_indexed_when_the_tables_are_busy_and_a_small_one_always_does() {
+    let Some((lab, db, file)) = catalogue_and_load("initial_busy", 12_000, None) else {
+        return;
+    };
+    let before = ledger_schema(&db);
+    // Another session reading the catalogue: the load waits a moment for
+    // the tables, then goes on with the indexes in place.
+    let mut other = db.client();
+    let mut reading = other.transaction().expect("begin");
+    reading
+        .batch_execute("LOCK TABLE items IN ACCESS SHARE MODE")
+        .expect("read the catalogue");
+    let out = lab.run(&["--db", &db.url, "import", "movements", &file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    reading.commit().expect("end the reader");
+    assert_eq!(ledger_schema(&db), before, "nothing dropped while busy");
+    let check = lab.run(&["--db", &db.url, "check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    // A small file into an empty ledger keeps them too.
+    let Some((lab, db, file)) = catalogue_and_load("initial_small", 500, None) else {
+        return;
+    };
+    let before = ledger_schema(&db);
+    same_on_both(&lab, &db, &["import", "movements", &file]);
+    assert_eq!(ledger_schema(&db), before);
+}

@@ -45,6 +45,11 @@ use crate::store::sql::{imports, ledger, temperature};
 /// the memory of a long file (a few hundred bytes a row).
 const MAX_HELD: usize = 200_000;
 
+/// Ledger rows held at the first send from which an import into an
+/// empty ledger loads it without its secondary indexes and foreign keys
+/// ([`Unindexed`]).
+const UNINDEXED_FROM: usize = 10_000;
+
 /// Rows loaded in one transaction from which the planner's statistics
 /// are refreshed before the commit (`ANALYZE`; autovacuum may be off or
 /// far behind a bulk load).
@@ -78,6 +83,59 @@ impl Columns {
     }
 }
 
+/// Why held writes are sent.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Then {
+    /// They go now (so much is held, or a statement that does not read
+    /// the ledger could see them); more rows may follow.
+    More,
+    /// A statement that reads the ledger runs next, or the commit.
+    Read,
+}
+
+/// Why held writes are sent before `sql` (one that [`sees_held`]): a
+/// statement that names the ledger may read it, and is then run with its
+/// indexes in place ([`Unindexed`]).
+pub(crate) fn then_for(sql: &str) -> Then {
+    if sql.contains("movements") {
+        Then::Read
+    } else {
+        Then::More
+    }
+}
+
+/// An initial load's secondary indexes and foreign keys of the ledger.
+///
+/// Loading an empty ledger, the server would otherwise check each row's
+/// foreign keys (three to five lookups a row, over half of the load's
+/// time at 2M rows) and insert it into six indexes one at a time. As
+/// `pg_restore` does, they are dropped before the first rows are sent
+/// and made again in bulk (each index by one sort; each key proven by one
+/// join over the whole table) before anything reads the ledger and before
+/// the commit, in the same transaction: a refused row, a failed proof or
+/// an interruption rolls the drop back with the rows. Only for an empty
+/// ledger and a large file (at least [`UNINDEXED_FROM`] rows held at the
+/// first send), because dropping them takes the ledger and the tables its
+/// keys name (`items`, `lots`, `locations`, `orders`) for this
+/// transaction alone until it commits: other sessions' reads of them wait
+/// (up to their busy timeout). If those tables cannot be taken within
+/// [`UNINDEX_WAIT`] (another session is using them) or the role may not
+/// alter them, the load goes on with the indexes in place.
+#[derive(Default)]
+enum Unindexed {
+    /// Not tried yet.
+    #[default]
+    Untried,
+    /// Dropped: the statements that make them again.
+    Dropped(Vec<String>),
+    /// Not done, or done and made again: rows go in indexed.
+    No,
+}
+
+/// How long an initial load waits to take the ledger's tables before it
+/// goes on with the indexes in place.
+const UNINDEX_WAIT: &str = "1s";
+
 /// The writes held back.
 #[derive(Default)]
 pub(crate) struct Pending {
@@ -99,6 +157,8 @@ pub(crate) struct Pending {
     loaded: u64,
     /// Rows sent when the statistics were last refreshed.
     analyzed: u64,
+    /// The ledger's indexes and keys during an initial load.
+    unindexed: Unindexed,
 }
 
 impl Pending {
@@ -139,6 +199,12 @@ impl Pending {
         out.push(b'\n');
         self.lot_rows += 1;
         Ok(id)
+    }
+
+    /// Whether the ledger's indexes and keys are dropped and must be made
+    /// again before anything reads it.
+    pub(crate) fn unindexed(&self) -> bool {
+        matches!(self.unindexed, Unindexed::Dropped(_))
     }
 
     /// Whether so many rows were loaded that the statistics are stale.
@@ -240,9 +306,17 @@ impl Pending {
         self.rows >= MAX_HELD || self.balances.len() >= MAX_HELD || self.lot_rows >= MAX_HELD
     }
 
-    /// Send everything held, in the caller's transaction.
-    pub(crate) fn flush(&mut self, tx: &mut Transaction<'_>, url: &Url) -> Result<()> {
+    /// Send everything held, in the caller's transaction; before a
+    /// statement that reads them or the commit ([`Then::Read`]), the
+    /// ledger's indexes and keys are in place when this returns.
+    pub(crate) fn flush(&mut self, tx: &mut Transaction<'_>, url: &Url, then: Then) -> Result<()> {
         let err = |e: postgres::Error| url.driver(&e);
+        if matches!(self.unindexed, Unindexed::Untried)
+            && self.loaded == 0
+            && self.rows >= UNINDEXED_FROM
+        {
+            self.unindexed = unindex(tx, url)?;
+        }
         if self.lot_rows > 0 {
             copy_in(tx, url, imports::BULK_LOTS, &self.lots)?;
             self.lot_rows = 0;
@@ -330,6 +404,18 @@ impl Pending {
             )
             .map_err(err)?;
         }
+        if then == Then::Read
+            && self.unindexed()
+            && let Unindexed::Dropped(statements) =
+                std::mem::replace(&mut self.unindexed, Unindexed::No)
+        {
+            // Sorting a large ledger for an index fits in memory with a
+            // little more than the default 64 MB (this transaction only).
+            tx.batch_execute(imports::BULK_INDEX_MEMORY).map_err(err)?;
+            for statement in statements {
+                tx.batch_execute(&statement).map_err(err)?;
+            }
+        }
         // During the load too: a ledger that grew from a few rows to tens
         // of thousands inside this transaction would otherwise be planned
         // as the few rows the statistics last saw (a sequential scan per
@@ -341,6 +427,65 @@ impl Pending {
         }
         Ok(())
     }
+}
+
+/// Drop the ledger's secondary indexes and foreign keys for an initial
+/// load ([`Unindexed`]), if the ledger is empty and its tables can be
+/// taken at once; what makes them again, or [`Unindexed::No`].
+fn unindex(tx: &mut Transaction<'_>, url: &Url) -> Result<Unindexed> {
+    let err = |e: postgres::Error| url.driver(&e);
+    let has_rows: bool = tx
+        .query_one(imports::BULK_LEDGER_HAS_ROWS, &[])
+        .map_err(err)?
+        .get(0);
+    if has_rows {
+        return Ok(Unindexed::No);
+    }
+    let mut drop = Vec::new();
+    let mut restore = Vec::new();
+    for row in tx.query(imports::BULK_LEDGER_INDEXES, &[]).map_err(err)? {
+        let (name, definition): (String, String) = (row.get(0), row.get(1));
+        drop.push(format!("DROP INDEX {}", quote(&name)));
+        restore.push(definition);
+    }
+    let keys = tx
+        .query(imports::BULK_LEDGER_FOREIGN_KEYS, &[])
+        .map_err(err)?;
+    if !keys.is_empty() {
+        let (mut drops, mut adds) = (Vec::new(), Vec::new());
+        for row in keys {
+            let (name, definition): (String, String) = (row.get(0), row.get(1));
+            drops.push(format!("DROP CONSTRAINT {}", quote(&name)));
+            adds.push(format!("ADD CONSTRAINT {} {definition}", quote(&name)));
+        }
+        drop.push(format!("ALTER TABLE movements {}", drops.join(", ")));
+        // One statement: each key is proven by a join of its own.
+        restore.push(format!("ALTER TABLE movements {}", adds.join(", ")));
+    }
+    let waited: String = tx
+        .query_one(imports::BULK_LOCK_TIMEOUT, &[])
+        .map_err(err)?
+        .get(0);
+    let mut savepoint = tx.savepoint("labstock_unindex").map_err(err)?;
+    let taken = savepoint.batch_execute(&format!(
+        "SET LOCAL lock_timeout = '{UNINDEX_WAIT}'; {};",
+        drop.join("; ")
+    ));
+    let outcome = match taken {
+        Ok(()) => {
+            savepoint.commit().map_err(err)?;
+            Unindexed::Dropped(restore)
+        }
+        // Busy tables or a role that may not alter them: load with the
+        // indexes in place, as for a small file.
+        Err(_) => {
+            savepoint.rollback().map_err(err)?;
+            Unindexed::No
+        }
+    };
+    tx.execute(imports::BULK_SET_LOCK_TIMEOUT, &[&waited])
+        .map_err(err)?;
+    Ok(outcome)
 }
 
 /// Lot ids taken from the sequence at once.

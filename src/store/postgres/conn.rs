@@ -21,6 +21,7 @@ use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Statement, Transaction};
 
 use super::Url;
+use super::bulk::Then;
 use crate::error::{Error, Result};
 use crate::store::conn::{Cell, Engine, EngineKind, Row, RowSource, Sql, ToCell, numbered_dollars};
 
@@ -117,7 +118,7 @@ impl<'t> PgConn<'t> {
 
     /// Commit the transaction (sending any writes held back first).
     pub(crate) fn commit(self) -> Result<()> {
-        self.flush()?;
+        self.flush(Then::Read)?;
         if self
             .bulk
             .borrow()
@@ -136,18 +137,19 @@ impl<'t> PgConn<'t> {
     /// them ([`super::bulk::sees_held`]).
     fn flush_for(&self, sql: &str) -> Result<()> {
         if super::bulk::sees_held(sql) {
-            self.flush()
+            self.flush(super::bulk::then_for(sql))
         } else {
             Ok(())
         }
     }
 
-    /// Send the writes held back, if any.
-    fn flush(&self) -> Result<()> {
+    /// Send the writes held back, if any (and before a read or the
+    /// commit, make again the ledger's indexes an initial load dropped).
+    fn flush(&self, then: Then) -> Result<()> {
         let mut bulk = self.bulk.borrow_mut();
         match bulk.as_mut() {
-            Some(pending) if !pending.is_empty() => {
-                pending.flush(&mut self.tx.borrow_mut(), &self.url)
+            Some(pending) if !pending.is_empty() || (then == Then::Read && pending.unindexed()) => {
+                pending.flush(&mut self.tx.borrow_mut(), &self.url, then)
             }
             _ => Ok(()),
         }
@@ -463,7 +465,8 @@ impl Engine for PgConn<'_> {
     }
 
     fn send_held(&self) -> Result<()> {
-        self.flush()
+        // The ledger's own lookups, which read balances from now on.
+        self.flush(Then::More)
     }
 
     fn holds_writes(&self) -> bool {
@@ -559,7 +562,7 @@ impl Engine for PgConn<'_> {
             None => None,
         };
         match held {
-            Some(true) => return self.flush(),
+            Some(true) => return self.flush(Then::More),
             Some(false) => return Ok(()),
             None => {}
         }

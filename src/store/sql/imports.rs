@@ -30,3 +30,33 @@ pub const BULK_BALANCES: &str = "UPDATE balances b SET quantity = u.quantity \
             AS u (lot_id, location_id, opened_on, quantity) \
       WHERE b.lot_id = u.lot_id AND b.location_id = u.location_id \
         AND b.opened_on = u.opened_on COLLATE \"C\"";
+
+/// PostgreSQL's initial load into an empty ledger: whether the ledger
+/// has a row.
+pub const BULK_LEDGER_HAS_ROWS: &str = "SELECT EXISTS (SELECT 1 FROM movements)";
+
+/// PostgreSQL's initial load: the ledger's secondary indexes (every index
+/// but its primary key), each with the statement that makes it again.
+pub const BULK_LEDGER_INDEXES: &str = "SELECT i.relname::text, pg_get_indexdef(i.oid) \
+       FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
+      WHERE x.indrelid = 'movements'::regclass AND NOT x.indisprimary \
+      ORDER BY i.relname";
+
+/// PostgreSQL's initial load: the ledger's foreign keys, each with its
+/// definition (`FOREIGN KEY (…) REFERENCES …`).
+pub const BULK_LEDGER_FOREIGN_KEYS: &str = "SELECT conname::text, pg_get_constraintdef(oid) \
+       FROM pg_constraint \
+      WHERE conrelid = 'movements'::regclass AND contype = 'f' \
+      ORDER BY conname";
+
+/// PostgreSQL's initial load: the lock timeout the connection was given
+/// (the busy timeout), put back after the tables are taken.
+pub const BULK_LOCK_TIMEOUT: &str = "SELECT current_setting('lock_timeout')";
+
+/// PostgreSQL's initial load: put the lock timeout back (this
+/// transaction).
+pub const BULK_SET_LOCK_TIMEOUT: &str = "SELECT set_config('lock_timeout', $1, true)";
+
+/// PostgreSQL's initial load: memory for sorting the ledger to make its
+/// indexes again (this transaction).
+pub const BULK_INDEX_MEMORY: &str = "SET LOCAL maintenance_work_mem = '256MB'";
