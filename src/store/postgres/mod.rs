@@ -24,7 +24,7 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Transaction};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::Value;
 
 use crate::chain::{self, Chained};
 use crate::error::{Error, PgProblem, Result};
@@ -618,7 +618,7 @@ pub(crate) fn chain_append(
             detail: format!("{} has run out of ids", table.table()),
         })
     })?;
-    let refs: Vec<ValueRef<'_>> = values.iter().map(ValueRef::from).collect();
+    let refs: Vec<crate::store::Cell<'_>> = values.iter().map(cell::seam_cell).collect();
     let hash = chain::digest(table.table(), id, &last_hash, &refs);
     let columns: Vec<String> = table.columns().iter().map(|c| quote(c)).collect();
     let placeholders: Vec<String> = (2..=values.len() + 1).map(|i| format!("${i}")).collect();
