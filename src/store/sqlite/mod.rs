@@ -11,6 +11,7 @@
 //! [`Store`]: crate::store::Store
 
 pub(crate) mod check;
+mod error;
 pub(crate) mod migrations;
 pub(crate) mod open;
 pub mod seed;
