@@ -10,6 +10,7 @@
 //!
 //! [`Store`]: crate::store::Store
 
+pub(crate) mod backup;
 pub(crate) mod check;
 mod error;
 pub(crate) mod migrations;
