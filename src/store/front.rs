@@ -141,7 +141,7 @@ impl Store {
 
     /// The PostgreSQL engine underneath, for its own consistency checks
     /// (`check`); `None` on SQLite.
-    pub(crate) fn postgres_engine(&self) -> Option<RefMut<'_, PgStore>> {
+    pub(in crate::store) fn postgres_engine(&self) -> Option<RefMut<'_, PgStore>> {
         match &self.engine {
             Engine::Sqlite(_) => None,
             Engine::Postgres(pg) => Some(pg.borrow_mut()),

@@ -5,8 +5,10 @@
 //! The rest of SQLite's side lives beside it: the file looked at before
 //! SQLite opens it (`open.rs`), the SQLite side of [`Store`] (`store.rs`:
 //! opening, creating, configuring, migrating, the write transaction),
-//! the migrations, the seed rows, SQLite's own checks (`check.rs`), the
-//! statement trace and the domain values' bindings (`values.rs`).
+//! the migrations, the seed rows, the online backup (`backup.rs`),
+//! SQLite's own checks (`check.rs`), the classification of its errors
+//! (`error.rs`), the statement trace and the domain values' bindings
+//! (`values.rs`). No code outside `store/` names rusqlite.
 //!
 //! [`Store`]: crate::store::Store
 

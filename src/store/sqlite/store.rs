@@ -169,7 +169,7 @@ impl Store {
     /// The SQLite connection, or [`Error::NotOnPostgres`] on PostgreSQL:
     /// what the store's SQLite-only work (and code not yet ported to the
     /// seam, issue 15) reaches storage through.
-    pub(crate) fn sqlite(&self) -> Result<&Connection> {
+    pub(in crate::store) fn sqlite(&self) -> Result<&Connection> {
         match &self.engine {
             Engine::Sqlite(conn) => Ok(conn),
             Engine::Postgres(pg) => Err(Error::NotOnPostgres {
