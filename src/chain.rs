@@ -52,7 +52,7 @@ impl Chained {
         self.table
     }
 
-    /// The INSERT [`append_cells`] runs: `id`, the columns, `hash` (for the
+    /// The INSERT `append_cells` runs: `id`, the columns, `hash` (for the
     /// query-plan tests and the insert-floor benchmark).
     pub fn insert_sql(&self) -> &'static str {
         self.insert
@@ -74,7 +74,7 @@ impl Chained {
         self.columns
     }
 
-    /// The query [`append_cells`] reads the chain's last row with (for the
+    /// The query `append_cells` reads the chain's last row with (for the
     /// query-plan tests: a backwards step of the rowid, which EXPLAIN QUERY
     /// PLAN shows as a SCAN that stops at its first row).
     pub fn last_sql(&self) -> &'static str {

@@ -1,8 +1,8 @@
 //! [`Store`]: an open labstock database on either engine, the front of the
 //! storage seam. It holds the engine's connection (a SQLite file's, or a
 //! PostgreSQL server's) and runs the rules' work through it:
-//! [`Store::transact`] a write, [`Store::read`] a consistent snapshot, each
-//! handing the work a [`Conn`](crate::store::Conn).
+//! `Store::transact` a write, `Store::read` a consistent snapshot, each
+//! handing the work a [`Conn`].
 //!
 //! Nothing here calls an engine's driver. What opening, creating,
 //! configuring and migrating a SQLite file means is in `store/sqlite/`
