@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::check::CheckReport;
-use crate::db::{OpenOptions, Store, sidecar};
 use crate::error::{Error, Result};
+use crate::store::{OpenOptions, Store, sidecar};
 
 /// What a backup wrote and proved.
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ impl Store {
                 crate::store::copy::copy(
                     &crate::store::Db::Postgres(url),
                     &crate::store::Db::Sqlite(temp.path.clone()),
-                    crate::db::OpenOptions {
+                    crate::store::OpenOptions {
                         busy_timeout: self.busy_timeout(),
                     },
                 )?;

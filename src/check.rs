@@ -17,11 +17,11 @@ use serde::Serialize;
 
 use crate::args;
 use crate::chain::{self, Head};
-use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::{FastMap, FastSet, Portion, legs, portion_in};
 use crate::store::sql::check as sql;
 use crate::store::{Cell, Conn, EngineKind};
+use crate::store::{OpenOptions, Store};
 
 /// A balance that disagrees with its ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -799,7 +799,7 @@ impl std::fmt::Display for Foreign {
             Foreign::OtherApplication { application_id } => write!(
                 f,
                 "it is the SQLite database of another application (application_id {application_id:#010x}, labstock's is {:#010x})",
-                crate::db::APPLICATION_ID
+                crate::store::APPLICATION_ID
             ),
             Foreign::PlainSqlite => {
                 f.write_str("it is an SQLite database without labstock's identity and schema")

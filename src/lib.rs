@@ -34,7 +34,6 @@ pub mod chain;
 pub mod check;
 pub mod cli;
 pub mod clock;
-pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -63,5 +62,5 @@ pub mod values;
 pub mod waste;
 pub mod web;
 
-pub use db::Store;
 pub use error::{Error, Result};
+pub use store::Store;

@@ -521,7 +521,7 @@ fn seed(
     zone: crate::clock::Zone,
 ) -> Result<()> {
     let err = |e: postgres::Error| url.driver(&e);
-    let (code, name) = crate::db::seed::MAIN_LOCATION;
+    let (code, name) = crate::store::seed::MAIN_LOCATION;
     tx.execute(
         "INSERT INTO locations (code, name, created_at, created_by) VALUES ($1, $2, $3, $4)",
         &[&code, &name, &now, &user],
@@ -533,7 +533,7 @@ fn seed(
              VALUES ($1, $2, $3, $4, $5)",
         )
         .map_err(err)?;
-    for (code, name, container, route) in crate::db::seed::WASTE_STREAMS {
+    for (code, name, container, route) in crate::store::seed::WASTE_STREAMS {
         let hazardous = i64::from(code.ends_with('*'));
         tx.execute(&insert, &[code, name, &hazardous, container, route])
             .map_err(err)?;

@@ -224,7 +224,7 @@ mod nocase_tests {
 /// The chained tables (`crate::chain`) against SQLite's schema.
 #[cfg(test)]
 mod chain_schema_tests {
-    use crate::db::Store;
+    use crate::store::Store;
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
