@@ -26,13 +26,13 @@ use crate::args;
 use crate::catalogue::{find_item, find_location};
 use crate::chain;
 use crate::clock::lab_date;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::existing_lot;
 use crate::lots::LotState;
 use crate::model::LotStatus;
 use crate::reorder::stock::for_each_balance;
 use crate::store::Conn;
+use crate::store::Store;
 use crate::store::sql::acceptance as sql;
 use crate::values::{ItemId, LocationId, LotId};
 

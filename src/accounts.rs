@@ -24,9 +24,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::stamp;
+use crate::store::Store;
 
 /// The shortest password accepted (SPEC §11).
 pub const MIN_PASSWORD_CHARS: usize = 12;

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use crate::args;
 use crate::chain::{self, Head};
-use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::store::sql::audit as sql;
 
 /// One line of the audit trail.

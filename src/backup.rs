@@ -4,7 +4,8 @@
 //!
 //! The copy is made in one backup step, which reads one snapshot of the
 //! database (a WAL read transaction: writers carry on, the copy sees none
-//! of their later commits). It is written to a temporary file beside FILE,
+//! of their later commits; the step itself is in
+//! `store/sqlite/backup.rs`). It is written to a temporary file beside FILE,
 //! opened as a labstock database and proven with the same `check` the
 //! command line runs (SQLite's `integrity_check` and `foreign_key_check`,
 //! every balance against the ledger, equipment state), synced to disk, and
@@ -12,14 +13,11 @@
 //! unverified copy. A failed verification removes the temporary file.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-use rusqlite::Connection;
-use rusqlite::backup::{Backup, StepResult};
+use std::time::Duration;
 
 use crate::check::CheckReport;
-use crate::db::{OpenOptions, Store, sidecar};
 use crate::error::{Error, Result};
+use crate::store::{OpenOptions, Store, sidecar};
 
 /// What a backup wrote and proved.
 #[derive(Debug, Clone)]
@@ -31,10 +29,6 @@ pub struct BackupReport {
     /// What `check` found in the copy (clean, or the backup is refused).
     pub check: CheckReport,
 }
-
-/// How long to sleep between attempts when the source is momentarily busy
-/// (WAL recovery by another process).
-const RETRY_PAUSE: Duration = Duration::from_millis(20);
 
 /// The stage a backup has reached, for a front end to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,12 +65,12 @@ impl Store {
                 crate::store::copy::copy(
                     &crate::store::Db::Postgres(url),
                     &crate::store::Db::Sqlite(temp.path.clone()),
-                    crate::db::OpenOptions {
+                    crate::store::OpenOptions {
                         busy_timeout: self.busy_timeout(),
                     },
                 )?;
             }
-            None => self.copy_into(&temp.path)?,
+            None => self.sqlite_backup_into(&temp.path)?,
         }
         stage(BackupStage::Verifying);
         let check = verify(&temp.path, self.busy_timeout())?;
@@ -100,34 +94,6 @@ impl Store {
             bytes,
             check,
         })
-    }
-
-    /// The online backup: every page in one step, so the copy is one
-    /// snapshot. Retries while the source is busy, up to the busy timeout.
-    fn copy_into(&self, temp: &Path) -> Result<()> {
-        let io = |e: rusqlite::Error| Error::from(e).in_database(temp, self.busy_timeout());
-        let mut dst = Connection::open(temp).map_err(io)?;
-        {
-            let backup = Backup::new(self.sqlite()?, &mut dst)?;
-            let started = Instant::now();
-            loop {
-                match backup.step(-1)? {
-                    StepResult::Done => break,
-                    StepResult::More => {}
-                    // Busy or Locked (the enum is non-exhaustive).
-                    _ => {
-                        if started.elapsed() >= self.busy_timeout() {
-                            return Err(Error::Locked {
-                                path: Some(self.path().to_owned()),
-                                waited: Some(self.busy_timeout()),
-                            });
-                        }
-                        std::thread::sleep(RETRY_PAUSE);
-                    }
-                }
-            }
-        }
-        dst.close().map_err(|(_, e)| io(e))
     }
 }
 

@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use crate::args;
 use crate::chain;
-use crate::db::{Store, closest};
 use crate::error::{Error, Refusal, Result};
 use crate::model::{ItemId, LocationId, Money};
 use crate::store::{Conn, Sql};
+use crate::store::{Store, closest};
 use crate::waste;
 
 /// One stock line as the catalogue holds it.

@@ -23,12 +23,10 @@
 
 use crate::store::sql::marks::MARKS;
 use crate::store::{Cell, Conn, Sql, ToCell};
-use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, ToSql};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Refusal, Result};
+use crate::error::Result;
 
 /// One chained table: its name and every column but `id` and `hash`, in
 /// the order they are hashed. A unit test proves the list against the
@@ -54,7 +52,7 @@ impl Chained {
         self.table
     }
 
-    /// The INSERT [`append`] runs: `id`, the columns, `hash` (for the
+    /// The INSERT `append_cells` runs: `id`, the columns, `hash` (for the
     /// query-plan tests and the insert-floor benchmark).
     pub fn insert_sql(&self) -> &'static str {
         self.insert
@@ -76,7 +74,7 @@ impl Chained {
         self.columns
     }
 
-    /// The query [`append`] reads the chain's last row with (for the
+    /// The query `append_cells` reads the chain's last row with (for the
     /// query-plan tests: a backwards step of the rowid, which EXPLAIN QUERY
     /// PLAN shows as a SCAN that stops at its first row).
     pub fn last_sql(&self) -> &'static str {
@@ -461,23 +459,6 @@ pub const TABLES: &[&Chained] = &[
 /// The hash before a table's first row.
 pub(crate) const GENESIS: [u8; 32] = [0; 32];
 
-/// Append one row to a chained table in the caller's transaction and
-/// return its id. `values` are the table's columns in [`Chained`] order.
-/// (The form for code not yet ported to the storage seam: rusqlite
-/// parameters, converted and passed to [`append_cells`].)
-pub(crate) fn append(conn: &Connection, table: &Chained, values: &[&dyn ToSql]) -> Result<i64> {
-    let mut bound = Vec::with_capacity(values.len());
-    for v in values {
-        bound.push(v.to_sql()?);
-    }
-    let cells = bound
-        .iter()
-        .map(|b| value_of(b).and_then(crate::store::sqlite::cell_of))
-        .collect::<Result<Vec<_>>>()?;
-    let refs: Vec<&dyn ToCell> = cells.iter().map(|c| c as &dyn ToCell).collect();
-    append_cells(conn.into(), table, &refs)
-}
-
 /// Append one row to a chained table in the caller's transaction, on
 /// either engine, and return its id. The id is the last row's + 1, so the
 /// chain has no gaps: on SQLite the IMMEDIATE transaction holds the write
@@ -499,21 +480,12 @@ pub(crate) fn append_cells(conn: Conn<'_>, table: &Chained, values: &[&dyn ToCel
     Ok(id)
 }
 
-/// The value a bound parameter stores.
-fn value_of<'a>(out: &'a ToSqlOutput<'a>) -> Result<ValueRef<'a>> {
-    match out {
-        ToSqlOutput::Borrowed(v) => Ok(*v),
-        ToSqlOutput::Owned(v) => Ok(ValueRef::from(v)),
-        _ => Err(Error::Refused(Refusal::Unhashable)),
-    }
-}
-
 /// SHA-256 over the canonical encoding of one row (any engine: the
 /// PostgreSQL engine hashes the same typed values).
-pub(crate) fn digest(table: &str, id: i64, prev: &[u8], values: &[ValueRef<'_>]) -> [u8; 32] {
+pub(crate) fn digest(table: &str, id: i64, prev: &[u8], values: &[Cell<'_>]) -> [u8; 32] {
     let mut h = begin(table, id, prev, values.len());
     for v in values {
-        put_value(&mut h, *v);
+        put_cell(&mut h, v);
     }
     h.finalize().into()
 }
@@ -529,38 +501,29 @@ pub(crate) fn begin(table: &str, id: i64, prev: &[u8], columns: usize) -> Sha256
     h
 }
 
-/// One column: its type, then its value.
-pub(crate) fn put_value(h: &mut Sha256, v: ValueRef<'_>) {
-    match v {
-        ValueRef::Null => h.update([0]),
-        ValueRef::Integer(i) => {
+/// One column: its type (NULL 0, integer 1, real 2, text 3, blob 4),
+/// then its value (an integer as 8 big-endian bytes, a real as the 8
+/// big-endian bytes of its IEEE 754 bits, text as its UTF-8 bytes and a
+/// blob as its bytes, each of those two length-prefixed).
+pub(crate) fn put_cell(h: &mut Sha256, c: &Cell<'_>) {
+    match c {
+        Cell::Null => h.update([0]),
+        Cell::Integer(i) => {
             h.update([1]);
             h.update(i.to_be_bytes());
         }
-        ValueRef::Real(f) => {
+        Cell::Real(f) => {
             h.update([2]);
             h.update(f.to_bits().to_be_bytes());
         }
-        ValueRef::Text(t) => {
+        Cell::Text(t) => {
             h.update([3]);
-            put_bytes(h, t);
+            put_bytes(h, t.as_bytes());
         }
-        ValueRef::Blob(b) => {
+        Cell::Blob(b) => {
             h.update([4]);
             put_bytes(h, b);
         }
-    }
-}
-
-/// One column as the seam carries it, encoded exactly as [`put_value`]
-/// encodes the same stored value.
-pub(crate) fn put_cell(h: &mut Sha256, c: &Cell<'_>) {
-    match c {
-        Cell::Null => put_value(h, ValueRef::Null),
-        Cell::Integer(i) => put_value(h, ValueRef::Integer(*i)),
-        Cell::Real(f) => put_value(h, ValueRef::Real(*f)),
-        Cell::Text(t) => put_value(h, ValueRef::Text(t.as_bytes())),
-        Cell::Blob(b) => put_value(h, ValueRef::Blob(b)),
     }
 }
 
@@ -809,26 +772,50 @@ mod tests {
                 "t",
                 1,
                 &GENESIS,
-                &[ValueRef::Text(b"ab"), ValueRef::Text(b"c")],
+                &[Cell::Text("ab".into()), Cell::Text("c".into())],
             ),
             digest(
                 "t",
                 1,
                 &GENESIS,
-                &[ValueRef::Text(b"a"), ValueRef::Text(b"bc")],
+                &[Cell::Text("a".into()), Cell::Text("bc".into())],
             ),
-            digest("t", 1, &GENESIS, &[ValueRef::Integer(1)]),
-            digest("t", 1, &GENESIS, &[ValueRef::Text(b"1")]),
-            digest("t", 2, &GENESIS, &[ValueRef::Integer(1)]),
-            digest("u", 1, &GENESIS, &[ValueRef::Integer(1)]),
-            digest("t", 1, &GENESIS, &[ValueRef::Null]),
-            digest("t", 1, &[1; 32], &[ValueRef::Null]),
+            digest("t", 1, &GENESIS, &[Cell::Integer(1)]),
+            digest("t", 1, &GENESIS, &[Cell::Text("1".into())]),
+            digest("t", 2, &GENESIS, &[Cell::Integer(1)]),
+            digest("u", 1, &GENESIS, &[Cell::Integer(1)]),
+            digest("t", 1, &GENESIS, &[Cell::Null]),
+            digest("t", 1, &[1; 32], &[Cell::Null]),
         ];
         for (i, x) in all.iter().enumerate() {
             for y in &all[i + 1..] {
                 assert_ne!(x, y);
             }
         }
+    }
+
+    /// The encoding itself, pinned: a row of every type hashes to the
+    /// bytes the first sealed databases were written with (computed
+    /// independently of this code), so existing chains keep verifying.
+    #[test]
+    fn encoding_is_pinned() {
+        let prev: Vec<u8> = (0..32).collect();
+        let got = digest(
+            "movements",
+            7,
+            &prev,
+            &[
+                Cell::Null,
+                Cell::Integer(-42),
+                Cell::Real(2.5),
+                Cell::Text("Ethanol é".into()),
+                Cell::Blob(vec![0, 255].into()),
+            ],
+        );
+        assert_eq!(
+            hex(&got),
+            "87330393693e3d65ccf8fc5aeb80698718febab52fc077e9c67a468ac3d0b5bb"
+        );
     }
 
     #[test]

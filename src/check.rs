@@ -17,11 +17,11 @@ use serde::Serialize;
 
 use crate::args;
 use crate::chain::{self, Head};
-use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::{FastMap, FastSet, Portion, legs, portion_in};
 use crate::store::sql::check as sql;
 use crate::store::{Cell, Conn, EngineKind};
+use crate::store::{OpenOptions, Store};
 
 /// A balance that disagrees with its ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -279,11 +279,9 @@ impl Store {
     /// (SQLite's `quick_check`; amcheck without `heapallindexed`).
     pub fn check_with(&self, quick: bool) -> Result<CheckReport> {
         match self.engine_kind() {
-            EngineKind::Sqlite => crate::store::sqlite::check::with_page_cache(
-                self.sqlite()?,
-                CHECK_CACHE_KIB,
-                || self.check_sqlite(quick),
-            ),
+            EngineKind::Sqlite => {
+                self.with_sqlite_page_cache(CHECK_CACHE_KIB, || self.check_sqlite(quick))
+            }
             EngineKind::Postgres => self.check_postgres(quick),
         }
     }
@@ -304,10 +302,10 @@ impl Store {
                         busy_timeout: timeout,
                     },
                 )?;
-                crate::store::sqlite::check::integrity_problems(store.sqlite()?, quick)
+                store.sqlite_integrity_problems(quick)
             });
             let (mut report, dangling) = self.read(ledger_proofs)?;
-            let keys = crate::store::sqlite::check::foreign_keys(self.sqlite()?, dangling > 0)?;
+            let keys = self.sqlite_foreign_keys(dangling > 0)?;
             report.foreign_keys(dangling, keys);
             report.problems.extend(self.verify_equipment_state()?);
             let stopped = |_| Error::Refused(Refusal::CheckStopped);
@@ -324,10 +322,7 @@ impl Store {
             let (report, dangling) = ledger_proofs(conn)?;
             Ok((report, dangling, chain::verify(conn)?))
         })?;
-        let (keys, found) = match self.postgres_engine() {
-            Some(mut pg) => pg.engine_checks(quick, dangling > 0)?,
-            None => return Err(Error::Refused(Refusal::CheckStopped)),
-        };
+        let (keys, found) = self.postgres_engine_checks(quick, dangling > 0)?;
         report.foreign_keys(dangling, keys);
         report
             .problems

@@ -4,9 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::acceptance::AcceptanceResult;
-use crate::db::Store;
 use crate::error::Result;
 use crate::import::{self, ImportContext, ImportSummary};
+use crate::store::Store;
 
 /// The date the demo lab's data is written for: its reports are read as
 /// of this moment unless `LABSTOCK_NOW` says otherwise.

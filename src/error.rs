@@ -1,8 +1,8 @@
 //! The one error type of labstock and its mapping to the exit codes of
 //! SPEC §8. Variants carry data, not preformatted sentences, so the CLI can
 //! word them and tests can match on them; raw SQLite errors are classified
-//! here, at the database boundary, never shown to a user as
-//! "UNIQUE constraint failed".
+//! at the database boundary (src/store/sqlite/error.rs) into these
+//! variants, never shown to a user as "UNIQUE constraint failed".
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -325,9 +325,9 @@ pub enum Error {
     },
 
     /// Any other database failure (a bug or a damaged file, not bad
-    /// input), classified at the store boundary (`From<rusqlite::Error>`):
-    /// only its description crosses it, so no driver type is part of the
-    /// public error.
+    /// input), classified at the store boundary (the SQLite driver's
+    /// errors in src/store/sqlite/error.rs): only its description crosses
+    /// it, so no driver type is part of the public error.
     #[error("database error: {detail}")]
     Sqlite { detail: String },
 }
@@ -799,7 +799,7 @@ impl std::fmt::Display for Foreign {
             Foreign::OtherApplication { application_id } => write!(
                 f,
                 "it is the SQLite database of another application (application_id {application_id:#010x}, labstock's is {:#010x})",
-                crate::db::APPLICATION_ID
+                crate::store::APPLICATION_ID
             ),
             Foreign::PlainSqlite => {
                 f.write_str("it is an SQLite database without labstock's identity and schema")
@@ -853,41 +853,6 @@ pub fn format_wait(d: Duration) -> String {
     } else {
         let text = format!("{:.3}", d.as_secs_f64());
         format!("{} s", text.trim_end_matches('0').trim_end_matches('.'))
-    }
-}
-
-impl From<rusqlite::Error> for Error {
-    fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode;
-        match e.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Locked {
-                path: None,
-                waited: None,
-            },
-            Some(ErrorCode::ReadOnly) => Error::ReadOnly { path: None },
-            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Error::Corrupt {
-                path: None,
-                damage: Damage::Malformed {
-                    detail: e.to_string(),
-                },
-            },
-            Some(ErrorCode::ConstraintViolation) => {
-                // Constraint failures that reach here were not foreseen by a
-                // validation step; the trigger message (append-only) is the
-                // useful part, so keep it.
-                let text = e.to_string();
-                if text.contains("append-only") {
-                    Error::Refused(Refusal::AppendOnly(text))
-                } else {
-                    Error::Sqlite {
-                        detail: e.to_string(),
-                    }
-                }
-            }
-            _ => Error::Sqlite {
-                detail: e.to_string(),
-            },
-        }
     }
 }
 
@@ -1180,7 +1145,9 @@ mod tests {
             waited: None,
         };
         assert_eq!((busy.exit_code(), busy.http_status()), (75, 503));
-        let db = Error::from(rusqlite::Error::InvalidQuery);
+        let db = Error::Sqlite {
+            detail: "bad parameter or other API misuse".into(),
+        };
         assert_eq!((db.exit_code(), db.http_status()), (1, 500));
     }
 }

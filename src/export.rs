@@ -14,10 +14,10 @@
 
 use std::io::Write;
 
-use crate::db::Store;
 use crate::error::Result;
 use crate::model::Money;
 use crate::report::csv_escape;
+use crate::store::Store;
 use crate::store::sql::export as sql;
 use crate::store::{Cell, Sql};
 

@@ -7,10 +7,10 @@
 use serde::Serialize;
 
 use crate::args;
-use crate::db::Store;
 use crate::error::Result;
 use crate::model::parse_stored_date;
 use crate::store::Conn;
+use crate::store::Store;
 use crate::store::sql::find as sql;
 
 /// One item found, with why it matched.

@@ -4,11 +4,11 @@
 use serde::Serialize;
 
 use crate::catalogue::{find_item, find_location};
-use crate::db::Store;
 use crate::error::Result;
 use crate::ledger::existing_lot;
 use crate::model::MovementId;
 use crate::store::Conn;
+use crate::store::Store;
 use crate::values::{ItemId, LocationId, LotId};
 use crate::{args, store::Row};
 

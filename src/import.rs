@@ -16,11 +16,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::catalogue::{Item, insert_item, insert_location};
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::{Lookups, MovementRequest, record_with};
 use crate::report::csv_escape;
 use crate::store::Conn;
+use crate::store::Store;
 use scan::{MAX_FIELDS, Scan, ScanProblem};
 
 pub use scan::MAX_CELL_BYTES;

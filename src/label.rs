@@ -15,11 +15,11 @@ use serde::Serialize;
 
 use crate::args;
 use crate::catalogue::find_item;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::existing_lot;
 use crate::model::parse_stored_date;
 use crate::store::Conn;
+use crate::store::Store;
 use crate::store::sql::label as sql;
 
 /// What one label says.

@@ -18,12 +18,12 @@ use serde::Serialize;
 use crate::catalogue::{Item, Location, find_item, find_location};
 use crate::chain;
 use crate::clock::{end_of_day, lab_date};
-use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::model::{
     LotId, LotStatus, MAX_QUANTITY, MovementId, MovementKind, Quantity, Timestamp, Usability,
     effective_expiry, is_expired, parse_stored_date,
 };
+use crate::store::Store;
 use crate::values::{ItemId, LocationId};
 use crate::waste;
 
@@ -748,7 +748,7 @@ pub(crate) fn existing_lot<'c>(conn: impl Into<Conn<'c>>, item: &Item, lot: &str
         return Ok(found);
     }
     let known = conn.query_all(&sql::LOT_NAMES, args![item.id], |r| r.get::<String>(0))?;
-    let mut suggestions = crate::db::closest(lot, known.clone());
+    let mut suggestions = crate::store::closest(lot, known.clone());
     if suggestions.is_empty() && known.len() <= 6 {
         suggestions = known;
     }

@@ -9,8 +9,12 @@
 //!   balances (`ledger`), the catalogue (`catalogue`), lot status (`lots`),
 //!   orders, reorder, calibration, waste, GS1, imports (`import`), the
 //!   consistency proof (`check`) and the reports (`report`).
-//! - [`Store`] (`db`): the storage seam; all SQL and every rusqlite type
-//!   stay below it. Its raw connection is not public.
+//! - `store`: the storage seam. [`Store`] (`store/front.rs`) is an open
+//!   database on either engine and runs each piece of work in one
+//!   transaction through a `store::Conn`; the statements are in
+//!   `store/sql/`, each engine's own code in `store/sqlite/` and
+//!   `store/postgres/`. Outside `store` no code names either driver or
+//!   holds SQL, and no engine connection is reachable.
 //! - `app`: the application services, one function per action or query,
 //!   typed request in, typed outcome or rows out, each in its own
 //!   transaction; warnings come back as data. The only API a face calls.
@@ -30,7 +34,6 @@ pub mod chain;
 pub mod check;
 pub mod cli;
 pub mod clock;
-pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
@@ -59,5 +62,5 @@ pub mod values;
 pub mod waste;
 pub mod web;
 
-pub use db::Store;
 pub use error::{Error, Result};
+pub use store::Store;

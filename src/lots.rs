@@ -25,11 +25,11 @@ use crate::args;
 use crate::catalogue::find_item;
 use crate::chain;
 use crate::clock::end_of_day;
-use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::existing_lot;
 use crate::model::{LotStatus, parse_stored_date};
 use crate::store::Conn;
+use crate::store::Store;
 use crate::store::sql::lots as sql;
 use crate::values::{ItemId, LotId};
 

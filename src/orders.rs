@@ -23,12 +23,12 @@ use crate::args;
 use crate::catalogue::{Item, find_item, find_location};
 use crate::chain;
 use crate::clock::end_of_day;
-use crate::db::{Store, closest};
 use crate::error::{Error, Refusal, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
 use crate::ledger::DEFAULT_LOCATION;
 use crate::model::{parse_date, positive_quantity, stamp};
 use crate::store::{Conn, Row};
+use crate::store::{Store, closest};
 use crate::values::{ItemId, LocationId};
 
 /// The `orders` import format (SPEC §7).

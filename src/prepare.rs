@@ -21,11 +21,11 @@ use serde::Serialize;
 use crate::args;
 use crate::catalogue::{Item, find_item, find_location, require_open_location};
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Refusal, Result, Within};
 use crate::ledger::{self, Lookups, MovementRequest, Posted};
 use crate::model::{LotStatus, MovementKind, Quantity, Usability};
 use crate::store::Conn;
+use crate::store::Store;
 use crate::store::sql::prepare as sql;
 use crate::values::{ItemId, LocationId, LotId, Timestamp};
 

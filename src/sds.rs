@@ -16,8 +16,8 @@ use sha2::{Digest, Sha256};
 
 use crate::catalogue::find_item;
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::store::Store;
 
 /// The largest document stored (SPEC §16): 20 MB.
 pub const MAX_BYTES: usize = 20 * 1000 * 1000;

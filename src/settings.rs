@@ -8,9 +8,9 @@ use serde::Serialize;
 
 use crate::chain;
 use crate::clock::{Zone, parse_zone};
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::stamp;
+use crate::store::Store;
 
 /// The lab's IANA time zone.
 pub const TIMEZONE: &str = "timezone";

@@ -16,9 +16,9 @@ use serde::Serialize;
 use crate::args;
 use crate::catalogue::{Location, find_location};
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::store::Conn;
+use crate::store::Store;
 use crate::values::LocationId;
 
 /// The site of a location nobody placed: a single lab's one site.

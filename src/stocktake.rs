@@ -16,7 +16,6 @@ use serde::Serialize;
 use crate::args;
 use crate::catalogue::{Item, Location, find_item, find_item_by_gtin, find_location};
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Result, Within};
 use crate::ledger::Portion;
 use crate::ledger::{self, MovementRequest};
@@ -24,6 +23,7 @@ use crate::model::{
     Money, MovementKind, Quantity, Timestamp, check_quantity, parse_stored_date, stamp,
 };
 use crate::store::Conn;
+use crate::store::Store;
 use crate::store::sql::stocktake as sql;
 use crate::values::{LocationId, LotId};
 

@@ -34,10 +34,10 @@ use crate::args;
 use crate::catalogue::find_location;
 use crate::chain;
 use crate::clock::{lab_date, start_of_day};
-use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::import::{self, Format, ImportContext, ImportSummary};
 use crate::model::{parse_date, parse_stamp, stamp};
+use crate::store::Store;
 use crate::store::{Conn, Row};
 use crate::values::{LocationId, Timestamp};
 

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 
 use super::Actor;
 use crate::accounts::{Account, IssuedToken, Password, Principal, Role, SignIn, SignInCheck};
-use crate::db::Store;
 use crate::error::Result;
+use crate::store::Store;
 
 /// `user add NAME --role ROLE [--full-name TEXT]`.
 #[derive(Debug)]

@@ -6,8 +6,8 @@ use crate::audit::{AuditFilter, AuditRow};
 use crate::backup::BackupReport;
 use crate::chain::Head;
 use crate::check::CheckReport;
-use crate::db::Store;
 use crate::error::Result;
+use crate::store::Store;
 
 /// `check [--quick]`: every discrepancy, not only the first. Findings are
 /// data (the face decides the exit status), not errors.

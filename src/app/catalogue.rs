@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use super::Actor;
 use super::stock::{StockRow, rows};
 use crate::catalogue::{Item, ItemChange, Location};
-use crate::db::Store;
 use crate::error::Result;
 use crate::ledger::StockFilter;
+use crate::store::Store;
 
 /// `location add CODE [--name NAME] [--site SITE]`.
 #[derive(Debug, Clone)]

@@ -10,10 +10,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calibration::DueState;
-use crate::db::Store;
 use crate::error::Result;
 use crate::reorder::ReorderQuery;
 use crate::report::expiry::{DEFAULT_WITHIN_DAYS, ExpiryState};
+use crate::store::Store;
 
 /// `digest --within` when not given: lots expiring and equipment due
 /// within two weeks.

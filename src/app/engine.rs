@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use crate::db::OpenOptions;
 use crate::error::Result;
 pub use crate::store::Db;
+use crate::store::OpenOptions;
 /// A PostgreSQL database named by its URL (the password never shown).
 pub use crate::store::PostgresUrl;
 pub use crate::store::copy::Copied;

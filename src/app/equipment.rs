@@ -8,8 +8,8 @@ use crate::calibration::{
     AssetHistory, CalibrationInput, CalibrationOutcome, Equipment, ExtensionInput, ExtensionRecord,
     Fitness, IntervalChangeInput, IntervalChangeRecord, ServiceInput, Status,
 };
-use crate::db::Store;
 use crate::error::Result;
+use crate::store::Store;
 
 pub fn add(store: &mut Store, eq: Equipment, actor: Actor<'_>) -> Result<Equipment> {
     store.add_equipment(eq, &actor.stamp(), actor.user)

@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::Result;
 use crate::sds::{CoshhRow, NewSds, Revision, SdsReportRow};
+use crate::store::Store;
 
 /// `sds add`: a new revision of an item's SDS.
 pub fn add_sds(store: &mut Store, new: &NewSds<'_>, actor: Actor<'_>) -> Result<Revision> {

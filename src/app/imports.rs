@@ -5,11 +5,11 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use crate::db::Store;
 use crate::demo::DemoLoad;
 use crate::error::Result;
 use crate::import::{self, ImportContext, ImportSummary};
 use crate::model::stamp;
+use crate::store::Store;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +90,7 @@ pub fn build_demo(path: &Path, now: DateTime<Utc>, user: &str) -> Result<(Store,
     let copied = crate::store::copy::copy(
         &crate::store::Db::Sqlite(scratch.0.clone()),
         &crate::store::Db::Postgres(url.clone()),
-        crate::db::OpenOptions::default(),
+        crate::store::OpenOptions::default(),
     )?;
     if !copied.problems.is_empty() {
         return Err(crate::Error::CopyFailed {
@@ -98,7 +98,7 @@ pub fn build_demo(path: &Path, now: DateTime<Utc>, user: &str) -> Result<(Store,
             detail: copied.problems.join("; "),
         });
     }
-    let store = Store::open_postgres(&url, crate::db::OpenOptions::default())?;
+    let store = Store::open_postgres(&url, crate::store::OpenOptions::default())?;
     Ok((store, load))
 }
 

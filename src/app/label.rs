@@ -1,9 +1,9 @@
 //! `label ITEM LOT`: a label for a lot or batch (SPEC §14).
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::label::{self, Label};
+use crate::store::Store;
 
 /// What the label is drawn as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Lot status and opening: `lot quarantine|release|recall|open|list`.
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::Result;
 use crate::lots::{LotAction, LotListRow, LotState};
+use crate::store::Store;
 
 /// One action on one lot.
 #[derive(Debug, Clone)]

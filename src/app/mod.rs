@@ -1,7 +1,7 @@
 //! The application services: one function per action or query a face
 //! offers, the only API that `cli` (and later `web`) calls.
 //!
-//! Each function takes the [`Store`](crate::db::Store), a typed request (or
+//! Each function takes the [`Store`](crate::store::Store), a typed request (or
 //! query) and, for a write, the [`Actor`] (who acts, and when), and returns
 //! a typed outcome or report rows. Each opens its own transaction through
 //! the store; none prints, reads the wall clock or knows clap, HTTP or

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::ledger::{MovementRequest, Outcome};
 use crate::model::{MovementId, MovementKind, Quantity};
+use crate::store::Store;
 
 /// Record one movement (any kind but a reversal) as one transaction.
 pub fn record(store: &mut Store, req: &MovementRequest, actor: Actor<'_>) -> Result<Outcome> {

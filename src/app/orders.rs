@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::Result;
 use crate::orders::{NewOrder, Order, OrderEnd, OrderLine};
 use crate::reorder::LocationLevels;
+use crate::store::Store;
 
 /// An order line as added, with the item's unit for saying so.
 #[derive(Debug)]

@@ -2,9 +2,9 @@
 //! `item recipe` to store an item's usual components.
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::Result;
 use crate::prepare::{ComponentSpec, PrepareRequest, Prepared, Recalled};
+use crate::store::Store;
 
 /// `prepare ITEM QTY --batch B --component …`: one transaction.
 pub fn prepare(store: &mut Store, req: &PrepareRequest, actor: Actor<'_>) -> Result<Prepared> {

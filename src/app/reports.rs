@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 
 use crate::calibration::CalibrationDueRow;
-use crate::db::Store;
 use crate::error::Result;
 use crate::reorder::{ReorderQuery, ReorderReport};
 use crate::report::expiry::ExpiryRow;
 use crate::report::usage::UsageReport;
+use crate::store::Store;
 use crate::waste::{ConsignmentRow, TotalRow, Unconsigned, WasteFilter, WasteRow};
 
 pub fn reorder(store: &Store, q: &ReorderQuery) -> Result<ReorderReport> {

@@ -9,11 +9,11 @@
 
 use super::Actor;
 use super::movements::{ScanReceipt, ScannedItem, receive_scan, scanned_item};
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::gs1::{self, DecodeOptions};
 use crate::ledger::{MovementRequest, Outcome};
 use crate::model::{MovementKind, Quantity};
+use crate::store::Store;
 
 /// One scan: the movement kind chosen at the station, the code as the
 /// scanner typed it, and what the person changed.

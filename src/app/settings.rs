@@ -1,9 +1,9 @@
 //! Lab settings: `config set|get|list`.
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::Result;
 use crate::settings::Setting;
+use crate::store::Store;
 
 /// What `config set` did: the value now stored, or that it was already so.
 #[derive(Debug, Clone)]

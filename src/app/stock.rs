@@ -3,11 +3,11 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::db::Store;
 use crate::error::Result;
 use crate::history::{HistoryRow, TraceRow, TraceSummary};
 use crate::ledger::StockLine;
 use crate::model::Usability;
+use crate::store::Store;
 
 /// `stock`: non-zero balances as they stood at the end of `as_of`.
 #[derive(Debug, Clone)]

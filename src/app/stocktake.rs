@@ -3,9 +3,9 @@
 use std::io::Read;
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::Result;
 use crate::stocktake::{Applied, CountRequest, Counted, Review, SheetLine, Summary, read_counts};
+use crate::store::Store;
 
 /// What to count: a location, blind or not, one category or all.
 #[derive(Debug, Clone)]

@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 
 use super::Actor;
 use crate::catalogue::Location;
-use crate::db::Store;
 use crate::error::Result;
 use crate::import::{ImportContext, ImportSummary};
+use crate::store::Store;
 pub use crate::temperature::{
     DayRow, Decided, ExcursionRow, Monitoring, ReadingRequest, ReadingRow, Recorded,
 };

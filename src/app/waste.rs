@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 
 use super::Actor;
-use crate::db::Store;
 use crate::error::Result;
+use crate::store::Store;
 use crate::waste::{
     ConsignRequest, Consigned, ContainerRow, ContainerState, ContainerStateFilter, Correction,
     NewRecord, NewStream, OpenContainer, Quantity, Recorded, Sealed, StreamEdit, WasteFilter,

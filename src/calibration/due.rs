@@ -18,9 +18,9 @@ use super::sql;
 use super::state::{self, CalResult, DueState, EventKind, Status};
 use super::{Interval, date_at, find_equipment, opt_date_at, status_at};
 use crate::args;
-use crate::db::Store;
 use crate::error::Result;
 use crate::store::Conn;
+use crate::store::Store;
 
 /// Columns of the calibration-due report, in SPEC order.
 pub const CALIBRATION_DUE_HEADERS: [&str; 9] = [

@@ -5,10 +5,10 @@
 
 use std::io::Read;
 
-use crate::db::Store;
 use crate::error::Result;
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
 use crate::model::{parse_date, stamp};
+use crate::store::Store;
 
 use super::records::{CalibrationInput, insert_calibration, validate_calibration};
 use super::{CalResult, Equipment, Interval, find_equipment, insert_equipment};

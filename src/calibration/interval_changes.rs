@@ -17,9 +17,9 @@ use super::sql;
 use super::{Equipment, Interval, find_equipment_to_change, interval_at, opt_date_at};
 use crate::args;
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::store::Conn;
+use crate::store::Store;
 
 /// Where an interval record came from.
 const REGISTERED: &str = "registered";

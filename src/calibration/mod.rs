@@ -23,9 +23,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::args;
-use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::store::{Conn, Row};
+use crate::store::{Store, closest};
 
 pub use crate::store::sql::calibration as sql;
 

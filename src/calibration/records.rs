@@ -20,8 +20,8 @@ use super::{
 };
 use crate::args;
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
+use crate::store::Store;
 use crate::store::{Conn, Row};
 
 /// A calibration to record (`calibrate` and `import calibrations`).

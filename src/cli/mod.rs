@@ -40,12 +40,12 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 use crate::clock::{Clock, parse_zone, system_zone};
-use crate::db::{OpenOptions, Store, parse_busy_timeout};
 use crate::error::{Error, Result};
 use crate::model::stamp;
 use crate::report::{
     OutputFormat, Rendered, TableOptions, render, render_to_with, select_columns, write_csv,
 };
+use crate::store::{OpenOptions, Store, parse_busy_timeout};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -459,7 +459,7 @@ impl Ctx {
             open_options: OpenOptions {
                 busy_timeout: global
                     .busy_timeout
-                    .unwrap_or(crate::db::DEFAULT_BUSY_TIMEOUT),
+                    .unwrap_or(crate::store::DEFAULT_BUSY_TIMEOUT),
             },
         })
     }

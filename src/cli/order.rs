@@ -5,10 +5,10 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::app;
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{parse_count, parse_date, positive_quantity};
 use crate::orders::{EndAs, NewOrder, ORDER_LIST_HEADERS, OrderEnd};
+use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum OrderCommand {

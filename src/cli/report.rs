@@ -8,13 +8,13 @@ use serde_json::Value;
 
 use super::Ctx;
 use crate::app;
-use crate::db::Store;
 use crate::error::Result;
 use crate::model::{Money, parse_count};
 use crate::reorder::{REORDER_HEADERS, ReorderQuery, ReorderRow};
 use crate::report::expiry::{DEFAULT_WITHIN_DAYS, EXPIRY_HEADERS};
 use crate::report::usage::DEFAULT_WEEKS;
 use crate::report::{OutputFormat, Rendered, render, write_csv};
+use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReportCommand {

@@ -531,7 +531,11 @@ fn consign(ctx: &Ctx, a: ConsignArgs) -> Result<i32> {
     Ok(0)
 }
 
-fn warn_unconsigned(ctx: &Ctx, store: &crate::db::Store, as_of: chrono::NaiveDate) -> Result<()> {
+fn warn_unconsigned(
+    ctx: &Ctx,
+    store: &crate::store::Store,
+    as_of: chrono::NaiveDate,
+) -> Result<()> {
     for u in app::reports::unconsigned_hazardous(store, as_of)? {
         ctx.say(&format!("warning: {u}"));
     }

@@ -37,12 +37,12 @@ use serde::Serialize;
 
 use crate::args;
 use crate::catalogue::{find_item, find_location};
-use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::model::Money;
 use crate::model::Usability;
 use crate::orders;
 use crate::store::{Conn, Row};
+use crate::store::{Store, closest};
 use crate::values::{ItemId, LocationId};
 use rule::{Evidence, ExpiringBeforeDelivery, Levels, NotUsable, OnOrderPart};
 use stock::for_each_balance;

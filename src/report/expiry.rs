@@ -11,11 +11,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::catalogue::find_location;
-use crate::db::Store;
 use crate::error::Result;
 use crate::model::LotStatus;
 use crate::reorder::add_days;
 use crate::reorder::stock::for_each_balance;
+use crate::store::Store;
 use crate::store::sql::reports as sql;
 use crate::values::{ItemId, LocationId};
 

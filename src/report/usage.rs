@@ -20,12 +20,12 @@ use serde_json::{Map, Value};
 
 use crate::catalogue::find_location;
 use crate::clock::{end_of_day, lab_date, start_of_day};
-use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::Usability;
 use crate::model::stamp;
 use crate::reorder::add_days;
 use crate::reorder::stock::for_each_balance;
+use crate::store::Store;
 use crate::store::sql::reports as sql;
 use crate::values::ItemId;
 

@@ -37,10 +37,10 @@ use postgres::types::{ToSql, Type};
 use rusqlite::types::Value;
 
 use crate::chain::{self, Head};
-use crate::db::{OpenOptions, Store};
 use crate::error::{Error, PgProblem, Result};
 use crate::store::Db;
 use crate::store::postgres::{self as pg, Cell, Found, Kind, PgStore, Url, quote};
+use crate::store::{OpenOptions, Store};
 
 /// One table as both engines hold it.
 #[derive(Debug, Clone)]
@@ -136,7 +136,7 @@ fn only_init_rows(counts: &[(String, i64)]) -> bool {
     counts.iter().all(|(table, n)| match table.as_str() {
         "locations" | "settings" => *n <= 1,
         "waste_streams" => {
-            usize::try_from(*n).is_ok_and(|n| n <= crate::db::seed::WASTE_STREAMS.len())
+            usize::try_from(*n).is_ok_and(|n| n <= crate::store::seed::WASTE_STREAMS.len())
         }
         _ => *n == 0,
     })
@@ -547,7 +547,7 @@ fn sqlite_target_state(path: &Path, tables: &[Table], options: OpenOptions) -> R
             found: not_empty(&counts),
         });
     }
-    if crate::db::sidecar(path, "-wal").exists() {
+    if crate::store::sidecar(path, "-wal").exists() {
         return Err(Error::CopyTargetNotEmpty {
             target: shown,
             found: "it is open in another labstock process".into(),
@@ -575,7 +575,7 @@ fn partial_path(path: &Path) -> PathBuf {
 
 fn remove_sqlite_files(path: &Path) -> Result<()> {
     for suffix in ["", "-wal", "-shm", "-journal"] {
-        let p = crate::db::sidecar(path, suffix);
+        let p = crate::store::sidecar(path, suffix);
         match std::fs::remove_file(&p) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -12,9 +12,11 @@
 //! * [`sqlite`] and [`postgres`] implement the engine underneath
 //!   (`conn::Engine`): statements prepared once per connection, a chain's
 //!   append lock, its INSERT.
-//! * `crate::db::Store` holds either engine. `Store::transact` runs a
+//! * [`Store`] ([`front`]) holds either engine. `Store::transact` runs a
 //!   write (SQLite: IMMEDIATE; PostgreSQL: READ COMMITTED with the locks
-//!   below, retried); `Store::read` a consistent snapshot.
+//!   below, retried); `Store::read` a consistent snapshot. Opening,
+//!   creating and migrating a SQLite file is SQLite's side of it
+//!   (`sqlite/open.rs`, `sqlite/store.rs`).
 //!
 //! **Porting an area** (the domain modules still holding rusqlite code):
 //! move its statements into `sql/<area>.rs` as `Sql` constants (quote
@@ -86,13 +88,20 @@
 
 pub mod conn;
 pub mod copy;
+pub mod front;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
 
 pub use conn::{Cell, Conn, EngineKind, FromCell, Row, Sql, ToCell};
+pub(crate) use front::closest;
+pub use front::{DEFAULT_BUSY_TIMEOUT, MAX_BUSY_TIMEOUT, OpenOptions, Store, parse_busy_timeout};
 /// The PostgreSQL engine's database, by URL, and its open store.
 pub use postgres::{PgStore, Url as PostgresUrl};
+pub(crate) use sqlite::open::sidecar;
+pub use sqlite::open::{APPLICATION_ID, SCHEMA, SCHEMA_VERSION};
+pub use sqlite::seed;
+pub use sqlite::store::Durability;
 
 use std::path::{Path, PathBuf};
 

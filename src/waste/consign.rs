@@ -18,10 +18,10 @@ use super::containers::{not_future, require_container};
 use super::{Quantity, WasteUnit, bad_note, lock_register, note_format, sql};
 use crate::args;
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::model::stamp;
 use crate::store::Conn;
+use crate::store::Store;
 
 /// A collection to record.
 #[derive(Debug, Clone, Default)]

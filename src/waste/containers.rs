@@ -18,11 +18,11 @@ use super::{Quantity, WasteStream, WasteUnit, find_stream, lock_register, sql};
 use crate::args;
 use crate::catalogue::find_location;
 use crate::chain;
-use crate::db::{Store, closest};
 use crate::error::{Error, Refusal, Result};
 use crate::ledger::DEFAULT_LOCATION;
 use crate::model::stamp;
 use crate::store::{Conn, Row};
+use crate::store::{Store, closest};
 
 /// A request to open a container.
 #[derive(Debug, Clone)]

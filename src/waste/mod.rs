@@ -26,9 +26,9 @@ use serde::{Serialize, Serializer};
 
 use crate::args;
 use crate::chain;
-use crate::db::{Store, closest};
 use crate::error::{Error, Result};
 use crate::store::{Conn, Row};
+use crate::store::{Store, closest};
 
 pub use crate::store::sql::waste as sql;
 

@@ -35,11 +35,11 @@ use super::{
 };
 use crate::args;
 use crate::chain;
-use crate::db::Store;
 use crate::error::{Error, Refusal, Result};
 use crate::import::{self, CsvRow, Format, ImportContext, ImportSummary};
 use crate::model::{parse_date, stamp};
 use crate::store::Conn;
+use crate::store::Store;
 
 /// Where a record came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,8 +17,8 @@ use serde::Serialize;
 
 use super::{Quantity, WasteUnit, find_stream, sql};
 use crate::args;
-use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::store::{Cell, Conn, Row};
 
 /// Which records a report or listing covers.

@@ -29,8 +29,8 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::db::OpenOptions;
 use crate::error::{Error, Result};
+use crate::store::OpenOptions;
 use state::ServerState;
 
 /// The largest request body accepted (413 beyond it).

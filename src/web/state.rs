@@ -16,8 +16,8 @@ use crate::accounts::Principal;
 use crate::app::Actor;
 use crate::app::dashboard::Dashboard;
 use crate::clock::{Clock, Zone};
-use crate::db::{OpenOptions, Store};
 use crate::error::{Error, Result};
+use crate::store::{OpenOptions, Store};
 
 /// Password checks run at once (see `ServerState::password_checks`): as
 /// many as argon2 workspaces are kept ([`crate::accounts::WORKSPACES_KEPT`]).

@@ -411,7 +411,7 @@ impl Lab {
     }
 
     pub(crate) fn store(&self) -> labstock::Store {
-        labstock::Store::open_any(&self.db, labstock::db::OpenOptions::default())
+        labstock::Store::open_any(&self.db, labstock::store::OpenOptions::default())
             .expect("open store")
     }
 
@@ -454,7 +454,7 @@ pub(crate) fn downgrade_to_version_1(conn: &rusqlite::Connection) {
         .unwrap()
     };
     let base = rusqlite::Connection::open_in_memory().unwrap();
-    base.execute_batch(labstock::db::SCHEMA).unwrap();
+    base.execute_batch(labstock::store::SCHEMA).unwrap();
     let base_objects = objects(&base);
     conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
     // Triggers, then indexes, then tables (`type DESC`).

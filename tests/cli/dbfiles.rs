@@ -165,7 +165,7 @@ fn a_plain_sqlite_database_without_labstocks_identity_is_refused() {
 #[test]
 fn a_database_from_a_newer_labstock_is_refused_unchanged() {
     let lab = stocked_lab();
-    let ours = labstock::db::SCHEMA_VERSION;
+    let ours = labstock::store::SCHEMA_VERSION;
     Connection::open(&lab.db)
         .unwrap()
         .pragma_update(None, "user_version", ours + 1)
@@ -203,7 +203,7 @@ fn a_pre_release_database_is_refused_by_name_and_left_unchanged() {
 fn a_newer_version_waiting_in_the_wal_is_refused_too() {
     let lab = stocked_lab();
     let conn = Connection::open(&lab.db).unwrap();
-    conn.pragma_update(None, "user_version", labstock::db::SCHEMA_VERSION + 1)
+    conn.pragma_update(None, "user_version", labstock::store::SCHEMA_VERSION + 1)
         .unwrap();
     // Keep the connection open so the change stays in the WAL.
     let err = lab.fails(&["stock"], 1);

@@ -69,7 +69,7 @@ fn refused_on_both(lab: &Lab, db: &PgDb, args: &[&str]) {
 /// `check`'s proofs of the register (maintained state against a replay
 /// of the records, intervals against their records), on either engine.
 fn register_problems(db: &str) -> Vec<String> {
-    let store = labstock::Store::open_any(Path::new(db), labstock::db::OpenOptions::default())
+    let store = labstock::Store::open_any(Path::new(db), labstock::store::OpenOptions::default())
         .expect("open store");
     store.verify_equipment_state().expect("verify the register")
 }

@@ -1085,7 +1085,7 @@ fn the_migration_upgrades_an_older_database_with_no_shelf_life_and_no_batches() 
         .raw()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+    assert_eq!(version, labstock::store::SCHEMA_VERSION);
     assert_eq!(item_setting(&lab, "PBS", "shelf_life_days"), "");
     lab.ok(&["item", "edit", "PBS", "--shelf-life-days", "10"]);
     lab.ok(&[

@@ -660,7 +660,7 @@ fn the_migration_upgrades_a_version_1_database_with_no_lot_pending() {
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, labstock::db::SCHEMA_VERSION);
+        assert_eq!(version, labstock::store::SCHEMA_VERSION);
         let records: i64 = conn
             .query_row("SELECT count(*) FROM lot_acceptances", [], |r| r.get(0))
             .unwrap();

@@ -345,7 +345,7 @@ fn a_version_1_database_is_upgraded_with_a_baseline_per_asset() {
         .raw()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+    assert_eq!(version, labstock::store::SCHEMA_VERSION);
     let rows = lab.csv(&["audit", "--entity", "interval_change"]);
     let details: Vec<(&str, &str)> = rows[1..]
         .iter()

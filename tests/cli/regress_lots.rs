@@ -433,7 +433,7 @@ fn migration_gives_every_existing_lot_a_creation_record() {
             .unwrap()
         };
         let base = rusqlite::Connection::open_in_memory().unwrap();
-        base.execute_batch(labstock::db::SCHEMA).unwrap();
+        base.execute_batch(labstock::store::SCHEMA).unwrap();
         assert_eq!(objects(conn), objects(&base));
     }
     // The new binary upgrades it on open and proves it.
@@ -443,7 +443,7 @@ fn migration_gives_every_existing_lot_a_creation_record() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+    assert_eq!(version, labstock::store::SCHEMA_VERSION);
     let records: Vec<(i64, String, Option<String>, String, String)> = conn
         .prepare("SELECT lot_id, lot, expiry, at, user FROM lot_creations ORDER BY id")
         .unwrap()

@@ -388,5 +388,5 @@ fn defect_05_migration_recomputes_received_on_an_old_database() {
         .raw()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+    assert_eq!(version, labstock::store::SCHEMA_VERSION);
 }

@@ -1110,7 +1110,7 @@ fn an_upgraded_database_keeps_the_lots_of_the_excursions_it_already_has() {
     let raw = lab.raw();
     raw.execute_batch("DROP TABLE excursion_lots; DROP INDEX excursions_ended;")
         .unwrap();
-    raw.pragma_update(None, "user_version", labstock::db::SCHEMA_VERSION - 2)
+    raw.pragma_update(None, "user_version", labstock::store::SCHEMA_VERSION - 2)
         .unwrap();
     drop(raw);
     // The first command upgrades it: the ended excursion's lots are kept
@@ -1121,7 +1121,7 @@ fn an_upgraded_database_keeps_the_lots_of_the_excursions_it_already_has() {
         .raw()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, labstock::db::SCHEMA_VERSION);
+    assert_eq!(version, labstock::store::SCHEMA_VERSION);
     lab.ok(&["check"]);
     // And a backdated movement drops the row.
     import_moves(&lab, "2026-11-20T12:00:00Z,issue,RGT,1,C3,,FRIDGE-1,\n");

@@ -49,6 +49,20 @@ impl Kind {
     }
 }
 
+/// A value as the seam carries it (and `chain` hashes it).
+pub(crate) fn seam_cell(v: &Value) -> crate::store::Cell<'_> {
+    use std::borrow::Cow;
+
+    use crate::store::Cell as SeamCell;
+    match v {
+        Value::Null => SeamCell::Null,
+        Value::Integer(i) => SeamCell::Integer(*i),
+        Value::Real(r) => SeamCell::Real(*r),
+        Value::Text(t) => SeamCell::Text(Cow::Borrowed(t)),
+        Value::Blob(b) => SeamCell::Blob(Cow::Borrowed(b)),
+    }
+}
+
 /// A value bound to, or read from, a PostgreSQL column of any of the
 /// three types.
 #[derive(Debug, Clone, PartialEq)]

@@ -19,7 +19,8 @@ use postgres::{Client, Transaction};
 
 use super::{Cell, MIGRATIONS, SCHEMA, Url, quote};
 use crate::check::{ForeignKeys, NAMED_VIOLATIONS, foreign_key_problem, more_foreign_key_rows};
-use crate::error::Result;
+use crate::error::{Error, Refusal, Result};
+use crate::store::Store;
 
 /// What the engine's own checks found.
 #[derive(Debug, Default)]
@@ -27,6 +28,23 @@ pub(crate) struct EngineFindings {
     pub(crate) problems: Vec<String>,
     /// What could not be checked, said on the way out (exit 0 stays 0).
     pub(crate) notes: Vec<String>,
+}
+
+/// PostgreSQL's checks as `check` asks for them.
+impl Store {
+    /// The engine's own checks ([`super::PgStore::engine_checks`]): every
+    /// foreign key row by row, every trigger in place, every index by
+    /// amcheck. On SQLite, [`Refusal::CheckStopped`].
+    pub(crate) fn postgres_engine_checks(
+        &self,
+        quick: bool,
+        ledger_has_dangling: bool,
+    ) -> Result<(ForeignKeys, EngineFindings)> {
+        match self.postgres_engine() {
+            Some(mut pg) => pg.engine_checks(quick, ledger_has_dangling),
+            None => Err(Error::Refused(Refusal::CheckStopped)),
+        }
+    }
 }
 
 /// The triggers labstock's schema and migrations create: (table, name).

@@ -24,7 +24,7 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Transaction};
-use rusqlite::types::{Value, ValueRef};
+use rusqlite::types::Value;
 
 use crate::chain::{self, Chained};
 use crate::error::{Error, PgProblem, Result};
@@ -521,7 +521,7 @@ fn seed(
     zone: crate::clock::Zone,
 ) -> Result<()> {
     let err = |e: postgres::Error| url.driver(&e);
-    let (code, name) = crate::db::seed::MAIN_LOCATION;
+    let (code, name) = crate::store::seed::MAIN_LOCATION;
     tx.execute(
         "INSERT INTO locations (code, name, created_at, created_by) VALUES ($1, $2, $3, $4)",
         &[&code, &name, &now, &user],
@@ -533,7 +533,7 @@ fn seed(
              VALUES ($1, $2, $3, $4, $5)",
         )
         .map_err(err)?;
-    for (code, name, container, route) in crate::db::seed::WASTE_STREAMS {
+    for (code, name, container, route) in crate::store::seed::WASTE_STREAMS {
         let hazardous = i64::from(code.ends_with('*'));
         tx.execute(&insert, &[code, name, &hazardous, container, route])
             .map_err(err)?;
@@ -618,7 +618,7 @@ pub(crate) fn chain_append(
             detail: format!("{} has run out of ids", table.table()),
         })
     })?;
-    let refs: Vec<ValueRef<'_>> = values.iter().map(ValueRef::from).collect();
+    let refs: Vec<crate::store::Cell<'_>> = values.iter().map(cell::seam_cell).collect();
     let hash = chain::digest(table.table(), id, &last_hash, &refs);
     let columns: Vec<String> = table.columns().iter().map(|c| quote(c)).collect();
     let placeholders: Vec<String> = (2..=values.len() + 1).map(|i| format!("${i}")).collect();

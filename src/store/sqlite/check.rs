@@ -7,16 +7,36 @@ use rusqlite::Connection;
 
 use crate::check::{ForeignKeys, NAMED_VIOLATIONS, foreign_key_problem, more_foreign_key_rows};
 use crate::error::Result;
+use crate::store::Store;
+
+/// SQLite's checks as `check` asks for them, on this store's connection;
+/// on PostgreSQL each is [`crate::Error::NotOnPostgres`].
+impl Store {
+    /// [`with_page_cache`] on this store's connection.
+    pub(crate) fn with_sqlite_page_cache<T>(
+        &self,
+        kib: i64,
+        work: impl FnOnce() -> Result<T>,
+    ) -> Result<T> {
+        with_page_cache(self.sqlite()?, kib, work)
+    }
+
+    /// [`integrity_problems`] of this store's database.
+    pub(crate) fn sqlite_integrity_problems(&self, quick: bool) -> Result<Vec<String>> {
+        integrity_problems(self.sqlite()?, quick)
+    }
+
+    /// [`foreign_keys`] of this store's database.
+    pub(crate) fn sqlite_foreign_keys(&self, ledger_has_dangling: bool) -> Result<ForeignKeys> {
+        foreign_keys(self.sqlite()?, ledger_has_dangling)
+    }
+}
 
 /// Run `work` with this connection's page cache at `kib` KiB, then put
 /// it back: the point lookups of every lot, item and location the ledger
 /// names stay in memory instead of being read from the file again and
 /// again.
-pub(crate) fn with_page_cache<T>(
-    conn: &Connection,
-    kib: i64,
-    work: impl FnOnce() -> Result<T>,
-) -> Result<T> {
+fn with_page_cache<T>(conn: &Connection, kib: i64, work: impl FnOnce() -> Result<T>) -> Result<T> {
     let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
     conn.pragma_update(None, "cache_size", -kib.abs())?;
     let out = work();
@@ -28,7 +48,7 @@ pub(crate) fn with_page_cache<T>(
 /// tables, NOT NULL and CHECK constraints) finds; `quick` runs
 /// `quick_check`, which skips comparing every index with its table
 /// (several times faster on a large ledger).
-pub(crate) fn integrity_problems(conn: &Connection, quick: bool) -> Result<Vec<String>> {
+fn integrity_problems(conn: &Connection, quick: bool) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     // integrity_check does its own, fuller checking of every cell; with
     // cell_size_check on it would stop at the first damaged cell.
@@ -68,7 +88,7 @@ pub(crate) fn integrity_problems(conn: &Connection, quick: bool) -> Result<Vec<S
 /// it; its rows are named only when that found some
 /// (`ledger_has_dangling`), because checking millions of movements row
 /// by row would double the time `check` takes.
-pub(crate) fn foreign_keys(conn: &Connection, ledger_has_dangling: bool) -> Result<ForeignKeys> {
+fn foreign_keys(conn: &Connection, ledger_has_dangling: bool) -> Result<ForeignKeys> {
     let mut out = ForeignKeys::default();
     let mut tables = conn.prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",

@@ -142,10 +142,10 @@ fn lot_evidence(tx: &Transaction<'_>) -> Result<()> {
             .query_row(params![item_id, lot_id], |r| r.get(0))
             .optional()?
             .unwrap_or_else(|| "unknown".to_owned());
-        chain::append(
-            tx,
+        chain::append_cells(
+            crate::store::sqlite::conn(tx),
             &chain::LOT_CREATIONS,
-            params![lot_id, item_id, lot, expiry, created_at, user],
+            crate::args![lot_id, item_id, lot, expiry, created_at, user],
         )?;
     }
     Ok(())
@@ -204,10 +204,10 @@ fn opening(tx: &Transaction<'_>) -> Result<()> {
         let start = crate::model::stamp(crate::clock::start_of_day(date, zone));
         // Ties in time are ordered by id: this row comes after `last`.
         let at = last.filter(|l| *l > start).unwrap_or(start);
-        chain::append(
-            tx,
+        chain::append_cells(
+            crate::store::sqlite::conn(tx),
             &chain::MOVEMENTS,
-            params![
+            crate::args![
                 at,
                 "open",
                 item,

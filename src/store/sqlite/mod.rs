@@ -2,18 +2,32 @@
 //! connection (or a transaction on it, which derefs to one). Statements are
 //! prepared once per connection (`prepare_cached`).
 //!
-//! The rest of today's SQLite code (opening, migrations, the domain
-//! modules' own statements) still lives in `crate::db` and the domain
-//! modules; it moves here as each area is ported to the seam (issue 15).
+//! The rest of SQLite's side lives beside it: the file looked at before
+//! SQLite opens it (`open.rs`), the SQLite side of [`Store`] (`store.rs`:
+//! opening, creating, configuring, migrating, the write transaction),
+//! the migrations, the seed rows, the online backup (`backup.rs`),
+//! SQLite's own checks (`check.rs`), the classification of its errors
+//! (`error.rs`), the statement trace and the domain values' bindings
+//! (`values.rs`). No code outside `store/` names rusqlite.
+//!
+//! [`Store`]: crate::store::Store
 
+pub(crate) mod backup;
 pub(crate) mod check;
+mod error;
 pub(crate) mod migrations;
+pub(crate) mod open;
 pub mod seed;
+pub(crate) mod store;
+mod trace;
+mod values;
 
 use std::borrow::Cow;
 
+/// The connection [`crate::store::Store`] holds on this engine.
+pub(in crate::store) use rusqlite::Connection;
+use rusqlite::ToSql;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, ToSql};
 
 use crate::error::Result;
 use crate::store::conn::{Cell, Engine, EngineKind, Row, RowSource, Sql, ToCell};
@@ -210,7 +224,7 @@ mod nocase_tests {
 /// The chained tables (`crate::chain`) against SQLite's schema.
 #[cfg(test)]
 mod chain_schema_tests {
-    use crate::db::Store;
+    use crate::store::Store;
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();

@@ -1,4 +1,4 @@
-//! The statement trace behind [`Store::trace_statements`](super::Store::trace_statements).
+//! The statement trace behind [`Store::trace_statements`](crate::store::Store::trace_statements).
 //!
 //! SQLite calls back a plain function, so the sink a caller gives is kept
 //! in a process-wide slot and one trampoline forwards each statement to it.
