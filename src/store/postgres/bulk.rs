@@ -86,18 +86,26 @@ impl Columns {
 /// Why held writes are sent.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Then {
-    /// They go now (so much is held, or a statement that does not read
-    /// the ledger could see them); more rows may follow.
+    /// So many ledger rows or lots are held that they go now; nothing
+    /// reads them next. Balances stay held (each balance's latest
+    /// quantity, one row each, however often it changes) unless they too
+    /// are many.
+    Size,
+    /// They go now (a statement that does not read the ledger could see
+    /// them, or the lookups read balances from the database from now on);
+    /// more rows may follow.
     More,
     /// A statement that reads the ledger runs next, or the commit.
     Read,
 }
 
 /// Why held writes are sent before `sql` (one that [`sees_held`]): a
-/// statement that names the ledger may read it, and is then run with its
-/// indexes in place ([`Unindexed`]).
+/// statement that names the ledger or its balances may read them, and is
+/// then run with their indexes in place ([`Unindexed`]).
 pub(crate) fn then_for(sql: &str) -> Then {
-    if sql.contains("movements") {
+    // A chain's head is read by the primary key, which stays.
+    let head = chain::TABLES.iter().any(|t| t.last_sql() == sql);
+    if !head && UNINDEXED_TABLES.iter().any(|t| sql.contains(t)) {
         Then::Read
     } else {
         Then::More
@@ -108,19 +116,21 @@ pub(crate) fn then_for(sql: &str) -> Then {
 ///
 /// Loading an empty ledger, the server would otherwise check each row's
 /// foreign keys (three to five lookups a row, over half of the load's
-/// time at 2M rows) and insert it into six indexes one at a time. As
-/// `pg_restore` does, they are dropped before the first rows are sent
-/// and made again in bulk (each index by one sort; each key proven by one
-/// join over the whole table) before anything reads the ledger and before
-/// the commit, in the same transaction: a refused row, a failed proof or
-/// an interruption rolls the drop back with the rows. Only for an empty
-/// ledger and a large file (at least [`UNINDEXED_FROM`] rows held at the
-/// first send), because dropping them takes the ledger and the tables its
-/// keys name (`items`, `lots`, `locations`, `orders`) for this
-/// transaction alone until it commits: other sessions' reads of them wait
-/// (up to their busy timeout). If those tables cannot be taken within
-/// [`UNINDEX_WAIT`] (another session is using them) or the role may not
-/// alter them, the load goes on with the indexes in place.
+/// time at 2M rows) and insert it into six indexes one at a time, and
+/// likewise for each balance. As `pg_restore` does, the secondary
+/// indexes and foreign keys of [`UNINDEXED_TABLES`] are dropped before
+/// the first rows are sent and made again in bulk (each index by one
+/// sort; each key proven by one join over the whole table) before
+/// anything reads those tables and before the commit, in the same
+/// transaction: a refused row, a failed proof or an interruption rolls
+/// the drop back with the rows. Only for an empty ledger and a large file
+/// (at least [`UNINDEXED_FROM`] rows held at the first send), because
+/// dropping them takes those tables and the tables their keys name
+/// (`items`, `lots`, `locations`, `orders`) for this transaction alone
+/// until it commits: other sessions' reads of them wait (up to their busy
+/// timeout). If those tables cannot be taken within [`UNINDEX_WAIT`]
+/// (another session is using them) or the role may not alter them, the
+/// load goes on with the indexes in place.
 #[derive(Default)]
 enum Unindexed {
     /// Not tried yet.
@@ -131,6 +141,12 @@ enum Unindexed {
     /// Not done, or done and made again: rows go in indexed.
     No,
 }
+
+/// The tables an initial load fills without their secondary indexes and
+/// foreign keys: the ledger, its balances, and the lots it creates with
+/// their creation records (their primary keys and unique constraints
+/// stay: a balance is updated by its key, a chain's head is read by it).
+const UNINDEXED_TABLES: [&str; 4] = ["movements", "balances", "lots", "lot_creations"];
 
 /// How long an initial load waits to take the ledger's tables before it
 /// goes on with the indexes in place.
@@ -191,7 +207,7 @@ impl Pending {
             })
         })?;
         let out = &mut self.lots;
-        let _ = write!(Text(out), "{id}");
+        put_integer(out, id);
         for v in params {
             out.push(b'\t');
             put(out, &v.to_cell());
@@ -207,9 +223,10 @@ impl Pending {
         matches!(self.unindexed, Unindexed::Dropped(_))
     }
 
-    /// Whether so many rows were loaded that the statistics are stale.
+    /// Whether so many rows were loaded that the statistics are stale:
+    /// some since they were last refreshed, and many in all.
     pub(crate) fn loaded(&self) -> bool {
-        self.loaded >= ANALYZE_FROM
+        self.loaded >= ANALYZE_FROM && self.loaded > self.analyzed
     }
 
     /// Hold `sql` back if it is one of the ledger's blind writes (its
@@ -290,7 +307,7 @@ impl Pending {
         } else {
             return false;
         };
-        let _ = write!(Text(out), "{id}");
+        put_integer(out, id);
         for v in values {
             out.push(b'\t');
             put(out, &v.to_cell());
@@ -359,7 +376,7 @@ impl Pending {
             self.rows = 0;
             self.movements.clear();
         }
-        if !self.balances.is_empty() {
+        if !self.balances.is_empty() && (then != Then::Size || self.balances.len() >= MAX_HELD) {
             let mut new = Columns::default();
             let mut changed = Columns::default();
             for ((lot, loc, key), change) in self.balances.drain() {
@@ -421,7 +438,10 @@ impl Pending {
         // as the few rows the statistics last saw (a sequential scan per
         // backdated row). Refreshed each time the rows loaded double, so
         // a load of N rows analyses about log2(N / 10,000) times.
-        if self.loaded >= ANALYZE_FROM && self.loaded >= self.analyzed.saturating_mul(2) {
+        if self.loaded >= ANALYZE_FROM
+            && self.loaded >= self.analyzed.saturating_mul(2)
+            && !self.unindexed()
+        {
             analyze(tx, url)?;
             self.analyzed = self.loaded;
         }
@@ -443,24 +463,29 @@ fn unindex(tx: &mut Transaction<'_>, url: &Url) -> Result<Unindexed> {
     }
     let mut drop = Vec::new();
     let mut restore = Vec::new();
-    for row in tx.query(imports::BULK_LEDGER_INDEXES, &[]).map_err(err)? {
-        let (name, definition): (String, String) = (row.get(0), row.get(1));
-        drop.push(format!("DROP INDEX {}", quote(&name)));
-        restore.push(definition);
-    }
-    let keys = tx
-        .query(imports::BULK_LEDGER_FOREIGN_KEYS, &[])
-        .map_err(err)?;
-    if !keys.is_empty() {
-        let (mut drops, mut adds) = (Vec::new(), Vec::new());
-        for row in keys {
+    for table in UNINDEXED_TABLES {
+        for row in tx
+            .query(imports::BULK_LEDGER_INDEXES, &[&table])
+            .map_err(err)?
+        {
             let (name, definition): (String, String) = (row.get(0), row.get(1));
-            drops.push(format!("DROP CONSTRAINT {}", quote(&name)));
-            adds.push(format!("ADD CONSTRAINT {} {definition}", quote(&name)));
+            drop.push(format!("DROP INDEX {}", quote(&name)));
+            restore.push(definition);
         }
-        drop.push(format!("ALTER TABLE movements {}", drops.join(", ")));
-        // One statement: each key is proven by a join of its own.
-        restore.push(format!("ALTER TABLE movements {}", adds.join(", ")));
+        let keys = tx
+            .query(imports::BULK_LEDGER_FOREIGN_KEYS, &[&table])
+            .map_err(err)?;
+        if !keys.is_empty() {
+            let (mut drops, mut adds) = (Vec::new(), Vec::new());
+            for row in keys {
+                let (name, definition): (String, String) = (row.get(0), row.get(1));
+                drops.push(format!("DROP CONSTRAINT {}", quote(&name)));
+                adds.push(format!("ADD CONSTRAINT {} {definition}", quote(&name)));
+            }
+            drop.push(format!("ALTER TABLE {} {}", quote(table), drops.join(", ")));
+            // One statement: each key is proven by a join of its own.
+            restore.push(format!("ALTER TABLE {} {}", quote(table), adds.join(", ")));
+        }
     }
     let waited: String = tx
         .query_one(imports::BULK_LOCK_TIMEOUT, &[])
@@ -548,9 +573,7 @@ pub(crate) fn analyze(tx: &mut Transaction<'_>, url: &Url) -> Result<()> {
 fn put(out: &mut Vec<u8>, cell: &Cell<'_>) {
     match cell {
         Cell::Null => out.extend_from_slice(b"\\N"),
-        Cell::Integer(i) => {
-            let _ = write!(Text(out), "{i}");
-        }
+        Cell::Integer(i) => put_integer(out, *i),
         Cell::Real(r) => {
             let _ = write!(Text(out), "{r:?}");
         }
@@ -568,10 +591,33 @@ fn put(out: &mut Vec<u8>, cell: &Cell<'_>) {
         Cell::Blob(b) => {
             out.extend_from_slice(b"\\\\x");
             for byte in b.iter() {
-                let _ = write!(Text(out), "{byte:02x}");
+                out.push(HEX[usize::from(byte >> 4)]);
+                out.push(HEX[usize::from(byte & 0xf)]);
             }
         }
     }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// An integer in decimal (what `write!` makes, without its formatting
+/// machinery: a ledger row has a dozen of them and a 32-byte hash).
+fn put_integer(out: &mut Vec<u8>, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// `fmt::Write` into a byte buffer.
@@ -599,6 +645,18 @@ mod tests {
         out.clear();
         put(&mut out, &Cell::Null);
         assert_eq!(out, b"\\N");
+        for n in [0, 7, -7, 10, 1_000_000, i64::MAX, i64::MIN] {
+            out.clear();
+            put(&mut out, &Cell::Integer(n));
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+        out.clear();
+        put(
+            &mut out,
+            &Cell::Blob((0..=255u8).collect::<Vec<_>>().into()),
+        );
+        let hex: String = (0..=255u8).map(|b| format!("{b:02x}")).collect();
+        assert_eq!(out, format!("\\\\x{hex}").as_bytes());
     }
 
     #[test]

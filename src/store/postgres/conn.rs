@@ -562,7 +562,7 @@ impl Engine for PgConn<'_> {
             None => None,
         };
         match held {
-            Some(true) => return self.flush(Then::More),
+            Some(true) => return self.flush(Then::Size),
             Some(false) => return Ok(()),
             None => {}
         }

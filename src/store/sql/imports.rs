@@ -32,21 +32,26 @@ pub const BULK_BALANCES: &str = "UPDATE balances b SET quantity = u.quantity \
         AND b.opened_on = u.opened_on COLLATE \"C\"";
 
 /// PostgreSQL's initial load into an empty ledger: whether the ledger
-/// has a row.
+/// has a row. (Its balances may: the import's own, sent before any of
+/// its ledger rows.)
 pub const BULK_LEDGER_HAS_ROWS: &str = "SELECT EXISTS (SELECT 1 FROM movements)";
 
-/// PostgreSQL's initial load: the ledger's secondary indexes (every index
-/// but its primary key), each with the statement that makes it again.
+/// PostgreSQL's initial load: a table's secondary indexes (every index
+/// but those of its primary key and unique constraints), each with the
+/// statement that makes it again.
 pub const BULK_LEDGER_INDEXES: &str = "SELECT i.relname::text, pg_get_indexdef(i.oid) \
        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
-      WHERE x.indrelid = 'movements'::regclass AND NOT x.indisprimary \
+      WHERE x.indrelid = $1::text::regclass AND NOT x.indisprimary \
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c \
+                         WHERE c.conindid = i.oid AND c.conrelid = x.indrelid \
+                           AND c.contype IN ('p', 'u', 'x')) \
       ORDER BY i.relname";
 
-/// PostgreSQL's initial load: the ledger's foreign keys, each with its
+/// PostgreSQL's initial load: a table's foreign keys, each with its
 /// definition (`FOREIGN KEY (…) REFERENCES …`).
 pub const BULK_LEDGER_FOREIGN_KEYS: &str = "SELECT conname::text, pg_get_constraintdef(oid) \
        FROM pg_constraint \
-      WHERE conrelid = 'movements'::regclass AND contype = 'f' \
+      WHERE conrelid = $1::text::regclass AND contype = 'f' \
       ORDER BY conname";
 
 /// PostgreSQL's initial load: the lock timeout the connection was given
