@@ -655,7 +655,10 @@ mod tests {
             &mut out,
             &Cell::Blob((0..=255u8).collect::<Vec<_>>().into()),
         );
-        let hex: String = (0..=255u8).map(|b| format!("{b:02x}")).collect();
+        let hex = (0..=255u8).fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
         assert_eq!(out, format!("\\\\x{hex}").as_bytes());
     }
 
