@@ -26,8 +26,9 @@
 //! balance proven against the ledger and every chain recomputed. A row that no longer matches its hash was so in the
 //! source, and the copy keeps that evidence as it found it and reports it
 //! (`labstock copy` then exits 3, like `check`). After
-//! loading PostgreSQL, identity sequences are set past the highest id and
-//! ANALYZE gives the planner its statistics.
+//! loading PostgreSQL, identity sequences are set past the highest id and,
+//! after the commit, `VACUUM ANALYZE` gives the planner its statistics
+//! and sets the new rows' visibility once.
 
 use std::path::{Path, PathBuf};
 
@@ -588,9 +589,12 @@ fn remove_sqlite_files(path: &Path) -> Result<()> {
 fn to_postgres(reader: &mut Reader<'_>, tables: &[Table], url: &Url) -> Result<Copied> {
     let mut client = url.connect()?;
     let copied = load_postgres(&mut client, reader, tables, url)?;
-    // The planner's statistics for the tables just filled.
+    // The planner's statistics for the tables just filled, and their
+    // visibility maps and hint bits set once here (as after `pg_restore`)
+    // rather than by the first commands that read them: an `issue` on a
+    // freshly copied 2M-movement lab took 17.6 ms, 13.1 ms once vacuumed.
     client
-        .batch_execute("ANALYZE")
+        .batch_execute("VACUUM ANALYZE")
         .map_err(|e| url.driver(&e))?;
     Ok(copied)
 }

@@ -10,11 +10,15 @@
 //!   movements chain's advisory lock, held to the end of the transaction)
 //!   are streamed with one `COPY movements … FROM STDIN`;
 //! * balance changes keep only each balance's latest quantity, and are
-//!   sent as one set-based INSERT and one set-based UPDATE;
+//!   sent as one set-based INSERT and one set-based UPDATE (not when only
+//!   the number of ledger rows held sends them: [`Then::Size`]);
 //! * the kept excursion lots a movement reaches back into are dropped
 //!   once per location, from the earliest time any movement reached;
 //! * new lots (ids taken from the identity's sequence a block at a time)
-//!   and their creation records go by COPY before the rows that name them.
+//!   and their creation records go by COPY before the rows that name them;
+//! * into an empty ledger, a large file is loaded without the secondary
+//!   indexes and foreign keys of the tables it fills, made again in bulk
+//!   before anything reads those tables ([`Unindexed`]).
 //!
 //! They are sent before any statement that could see them runs
 //! ([`sees_held`]: one that names a held table or a table whose foreign
