@@ -35,12 +35,11 @@ use std::path::{Path, PathBuf};
 use postgres::binary_copy::{BinaryCopyInWriter, BinaryCopyOutIter};
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
-use rusqlite::types::Value;
 
 use crate::chain::{self, Head};
 use crate::error::{Error, PgProblem, Result};
 use crate::store::Db;
-use crate::store::postgres::{self as pg, Cell, Found, Kind, PgStore, Url, quote};
+use crate::store::postgres::{self as pg, Cell, Found, Kind, PgStore, Url, Value, quote};
 use crate::store::{OpenOptions, Store};
 
 /// One table as both engines hold it.
@@ -214,7 +213,7 @@ impl Reader<'_> {
                 while let Some(r) = rows.next()? {
                     values.clear();
                     for i in 0..n {
-                        values.push(r.get::<_, Value>(i)?);
+                        values.push(crate::store::sqlite::owned_cell(r, i)?);
                     }
                     row(&values)?;
                     count += 1;
@@ -295,7 +294,10 @@ impl Writer<'_> {
                     table.column_list()
                 ))?;
                 reader.each_row(table, &mut |row| {
-                    insert.execute(rusqlite::params_from_iter(row.iter()))?;
+                    insert
+                        .execute(rusqlite::params_from_iter(row.iter().map(|c| {
+                            crate::store::sqlite::Bound(crate::store::ToCell::to_cell(c))
+                        })))?;
                     Ok(())
                 })
             }

@@ -18,7 +18,8 @@
 //!   creating and migrating a SQLite file is SQLite's side of it
 //!   (`sqlite/open.rs`, `sqlite/store.rs`).
 //!
-//! **Porting an area** (the domain modules still holding rusqlite code):
+//! **Porting an area** (how every area was moved onto the seam; no module
+//! outside `src/store/` names rusqlite now, nor does `postgres/`):
 //! move its statements into `sql/<area>.rs` as `Sql` constants (quote
 //! identifiers PostgreSQL reserves, e.g. `"user"`; `COALESCE`, not
 //! `IFNULL`; `CAST(?N AS BIGINT) IS NULL` where a parameter is only tested

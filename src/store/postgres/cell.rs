@@ -1,14 +1,16 @@
 //! One column value crossing between the engines. The schema maps SQLite's
 //! STRICT types one to one (INTEGER bigint, TEXT text, BLOB bytea), so a
 //! value read from either engine is the same typed value, hashed alike by
-//! `chain`. The value type is rusqlite's `Value` because the chain's
-//! encoding is written over it; the seam will give it a type of its own.
+//! `chain`. The value is the seam's own [`Cell`](crate::store::Cell),
+//! owned.
 
 use std::error::Error as StdError;
 
 use bytes::BytesMut;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
-use rusqlite::types::Value;
+
+/// A value owned, as read from either engine.
+pub(crate) type Value = crate::store::Cell<'static>;
 
 /// The storage class of a column, as both engines declare it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +60,8 @@ pub(crate) fn seam_cell(v: &Value) -> crate::store::Cell<'_> {
         Value::Null => SeamCell::Null,
         Value::Integer(i) => SeamCell::Integer(*i),
         Value::Real(r) => SeamCell::Real(*r),
-        Value::Text(t) => SeamCell::Text(Cow::Borrowed(t)),
-        Value::Blob(b) => SeamCell::Blob(Cow::Borrowed(b)),
+        Value::Text(t) => SeamCell::Text(Cow::Borrowed(t.as_ref())),
+        Value::Blob(b) => SeamCell::Blob(Cow::Borrowed(b.as_ref())),
     }
 }
 
@@ -75,8 +77,8 @@ impl ToSql for Cell {
         match (&self.0, ty) {
             (Value::Null, _) => Ok(IsNull::Yes),
             (Value::Integer(i), &Type::INT8) => i.to_sql(ty, out),
-            (Value::Text(t), &Type::TEXT) => t.to_sql(ty, out),
-            (Value::Blob(b), &Type::BYTEA) => b.to_sql(ty, out),
+            (Value::Text(t), &Type::TEXT) => t.as_ref().to_sql(ty, out),
+            (Value::Blob(b), &Type::BYTEA) => b.as_ref().to_sql(ty, out),
             (v, ty) => Err(format!("a {v:?} cannot be stored in a column of type {ty}").into()),
         }
     }
@@ -92,8 +94,8 @@ impl<'a> FromSql<'a> for Cell {
     fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
         Ok(Cell(match *ty {
             Type::INT8 => Value::Integer(i64::from_sql(ty, raw)?),
-            Type::TEXT => Value::Text(String::from_sql(ty, raw)?),
-            Type::BYTEA => Value::Blob(Vec::<u8>::from_sql(ty, raw)?),
+            Type::TEXT => Value::Text(String::from_sql(ty, raw)?.into()),
+            Type::BYTEA => Value::Blob(Vec::<u8>::from_sql(ty, raw)?.into()),
             _ => return Err(format!("labstock has no column of type {ty}").into()),
         }))
     }

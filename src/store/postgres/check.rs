@@ -228,16 +228,8 @@ pub(crate) fn foreign_keys(
 }
 
 /// A stored value as `check` names it, on either engine.
-fn shown(v: &rusqlite::types::Value) -> String {
-    use rusqlite::types::Value;
-    let cell = match v {
-        Value::Null => crate::store::Cell::Null,
-        Value::Integer(i) => crate::store::Cell::Integer(*i),
-        Value::Real(r) => crate::store::Cell::Real(*r),
-        Value::Text(t) => crate::store::Cell::Text(t.as_str().into()),
-        Value::Blob(b) => crate::store::Cell::Blob(b.as_slice().into()),
-    };
-    crate::check::shown_value(&cell)
+fn shown(v: &crate::store::Cell<'_>) -> String {
+    crate::check::shown_value(v)
 }
 
 /// Every B-tree index of the schema verified by amcheck's

@@ -24,12 +24,11 @@ use std::time::Duration;
 use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls, Transaction};
-use rusqlite::types::Value;
 
 use crate::chain::{self, Chained};
 use crate::error::{Error, PgProblem, Result};
 
-pub(crate) use cell::{Cell, Kind};
+pub(crate) use cell::{Cell, Kind, Value};
 
 /// The schema, version 1 (see its header).
 pub const SCHEMA: &str = include_str!("schema.sql");
@@ -539,10 +538,10 @@ fn seed(
             .map_err(err)?;
     }
     let values = [
-        Value::Text(crate::settings::TIMEZONE.to_owned()),
-        Value::Text(zone.name().to_owned()),
-        Value::Text(now.to_owned()),
-        Value::Text(user.to_owned()),
+        Value::Text(crate::settings::TIMEZONE.to_owned().into()),
+        Value::Text(zone.name().to_owned().into()),
+        Value::Text(now.to_owned().into()),
+        Value::Text(user.to_owned().into()),
     ];
     chain_append(tx, url, &chain::SETTINGS, &values)?;
     Ok(())
@@ -801,8 +800,8 @@ mod tests {
                                 &url,
                                 &chain::SETTINGS,
                                 &[
-                                    Value::Text(format!("k{n}")),
-                                    Value::Text(format!("{i}")),
+                                    Value::Text(format!("k{n}").into()),
+                                    Value::Text(format!("{i}").into()),
                                     Value::Text("2026-11-21T09:00:00Z".into()),
                                     Value::Text("t".into()),
                                 ],

@@ -33,7 +33,7 @@ use crate::error::Result;
 use crate::store::conn::{Cell, Engine, EngineKind, Row, RowSource, Sql, ToCell};
 
 /// A bound parameter as rusqlite takes it.
-struct Bound<'a>(Cell<'a>);
+pub(in crate::store) struct Bound<'a>(pub(in crate::store) Cell<'a>);
 
 impl ToSql for Bound<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -45,6 +45,17 @@ impl ToSql for Bound<'_> {
             Cell::Blob(b) => ValueRef::Blob(b),
         }))
     }
+}
+
+/// Column `i` of a row, owned (what `copy` carries between engines).
+pub(in crate::store) fn owned_cell(row: &rusqlite::Row<'_>, i: usize) -> Result<Cell<'static>> {
+    Ok(match cell_of(row.get_ref(i)?)? {
+        Cell::Text(t) => Cell::Text(Cow::Owned(t.into_owned())),
+        Cell::Blob(b) => Cell::Blob(Cow::Owned(b.into_owned())),
+        Cell::Null => Cell::Null,
+        Cell::Integer(i) => Cell::Integer(i),
+        Cell::Real(r) => Cell::Real(r),
+    })
 }
 
 /// The value of a column as the seam carries it.
