@@ -122,6 +122,7 @@ impl PgDb {
                 return None;
             }
         };
+        drop_leftovers(&mut admin);
         let name = format!(
             "labstock_test_{}_{}_{}",
             test.chars()
@@ -186,6 +187,40 @@ impl PgDb {
         }
         out
     }
+}
+
+/// Once per test process: drop the test databases of test processes that
+/// are no longer running (`labstock_test_<test>_<pid>_<n>`). A lab kept in
+/// a `static` (the demo lab of `tables::`) is never dropped, so each run
+/// left one behind; the next run removes it.
+fn drop_leftovers(admin: &mut postgres::Client) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // Whether a process runs is read from /proc: elsewhere, drop nothing.
+        if !std::path::Path::new("/proc/self").exists() {
+            return;
+        }
+        let Ok(rows) = admin.query(
+            "SELECT datname::text FROM pg_database WHERE datname LIKE 'labstock\\_test\\_%'",
+            &[],
+        ) else {
+            return;
+        };
+        for row in rows {
+            let name: String = row.get(0);
+            let pid = name
+                .split('_')
+                .rev()
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok());
+            let Some(pid) = pid else { continue };
+            if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+            {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    });
 }
 
 impl Drop for PgDb {
