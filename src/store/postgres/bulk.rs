@@ -227,6 +227,29 @@ impl Pending {
         matches!(self.unindexed, Unindexed::Dropped(_))
     }
 
+    /// Make again the indexes and keys an initial load dropped, if it
+    /// did ([`Unindexed`]), without sending what is held: for a reader of
+    /// those tables that adds the held rows itself
+    /// ([`Conn::query_all_before_held`](crate::store::Conn::query_all_before_held)),
+    /// and, after sending them, for any other reader and the commit.
+    pub(crate) fn restore(&mut self, tx: &mut Transaction<'_>, url: &Url) -> Result<()> {
+        if !self.unindexed() {
+            return Ok(());
+        }
+        let Unindexed::Dropped(statements) = std::mem::replace(&mut self.unindexed, Unindexed::No)
+        else {
+            return Ok(());
+        };
+        let err = |e: postgres::Error| url.driver(&e);
+        // Sorting a large ledger for an index fits in memory with a
+        // little more than the default 64 MB (this transaction only).
+        tx.batch_execute(imports::BULK_INDEX_MEMORY).map_err(err)?;
+        for statement in statements {
+            tx.batch_execute(&statement).map_err(err)?;
+        }
+        Ok(())
+    }
+
     /// Whether so many rows were loaded that the statistics are stale:
     /// some since they were last refreshed, and many in all.
     pub(crate) fn loaded(&self) -> bool {
@@ -425,17 +448,8 @@ impl Pending {
             )
             .map_err(err)?;
         }
-        if then == Then::Read
-            && self.unindexed()
-            && let Unindexed::Dropped(statements) =
-                std::mem::replace(&mut self.unindexed, Unindexed::No)
-        {
-            // Sorting a large ledger for an index fits in memory with a
-            // little more than the default 64 MB (this transaction only).
-            tx.batch_execute(imports::BULK_INDEX_MEMORY).map_err(err)?;
-            for statement in statements {
-                tx.batch_execute(&statement).map_err(err)?;
-            }
+        if then == Then::Read {
+            self.restore(tx, url)?;
         }
         // During the load too: a ledger that grew from a few rows to tens
         // of thousands inside this transaction would otherwise be planned
@@ -664,6 +678,30 @@ mod tests {
             hex
         });
         assert_eq!(out, format!("\\\\x{hex}").as_bytes());
+    }
+
+    #[test]
+    fn what_reads_an_initially_loaded_table_has_its_indexes_made_again_first() {
+        use crate::store::sql::ledger;
+        // Readers of the tables loaded without indexes: made again first
+        // (sending the held rows, or not: `query_before_held`).
+        for sql in [
+            ledger::LATER_OF_LOT.postgres(),
+            ledger::LOTS_AT_LOCATION.postgres(),
+            ledger::PORTIONS.postgres(),
+            ledger::BALANCE.postgres(),
+        ] {
+            assert_eq!(then_for(sql), Then::Read, "{sql}");
+        }
+        // A chain's head is read by its primary key, which stays; what
+        // names none of those tables reads none of them.
+        for sql in [
+            chain::MOVEMENTS.last_sql(),
+            chain::LOT_CREATIONS.last_sql(),
+            ledger::ORDER_LINE.postgres(),
+        ] {
+            assert_eq!(then_for(sql), Then::More, "{sql}");
+        }
     }
 
     #[test]

@@ -461,6 +461,13 @@ impl Engine for PgConn<'_> {
         params: &[&dyn ToCell],
         each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<()> {
+        // Its plan needs the indexes an initial load dropped (a lot's
+        // balances at a location by `balances_item`), not the held rows.
+        if super::bulk::then_for(sql.postgres()) == Then::Read
+            && let Some(pending) = self.bulk.borrow_mut().as_mut()
+        {
+            pending.restore(&mut self.tx.borrow_mut(), &self.url)?;
+        }
         self.query_portal(sql, params, each)
     }
 
