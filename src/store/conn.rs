@@ -425,18 +425,6 @@ pub(crate) trait Engine {
     fn holds_writes(&self) -> bool {
         false
     }
-
-    /// The database, as people are shown it (never a password).
-    // Read only by `Conn::sqlite` (see there).
-    #[allow(dead_code)]
-    fn database(&self) -> String;
-
-    /// The SQLite connection underneath, for code not yet ported to the
-    /// seam (issue 15); `None` on PostgreSQL. Goes when the port is done.
-    #[allow(dead_code)]
-    fn sqlite(&self) -> Option<&rusqlite::Connection> {
-        None
-    }
 }
 
 /// A connection inside a transaction, on either engine: what the rules
@@ -601,18 +589,6 @@ impl<'c> Conn<'c> {
     /// Whether the engine holds writes back ([`Conn::bulk_load`]).
     pub(crate) fn holds_writes(&self) -> bool {
         self.engine.holds_writes()
-    }
-
-    /// The SQLite connection underneath, for code not yet ported to the
-    /// seam (issue 15): on PostgreSQL, [`Error::NotOnPostgres`]. No caller
-    /// is left on this branch; kept for the areas other branches are still
-    /// porting through it (issue 15), to go when the port is done.
-    #[allow(dead_code)]
-    pub(crate) fn sqlite(&self) -> Result<&'c rusqlite::Connection> {
-        self.engine.sqlite().ok_or_else(|| Error::NotOnPostgres {
-            command: String::new(),
-            database: self.engine.database(),
-        })
     }
 }
 

@@ -582,8 +582,4 @@ impl Engine for PgConn<'_> {
         self.run(plan, cells)?;
         Ok(())
     }
-
-    fn database(&self) -> String {
-        self.url.to_string()
-    }
 }

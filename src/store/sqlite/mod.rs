@@ -152,14 +152,6 @@ impl Engine for Connection {
         stmt.execute(&*refs)?;
         Ok(())
     }
-
-    fn database(&self) -> String {
-        self.path().unwrap_or("").to_owned()
-    }
-
-    fn sqlite(&self) -> Option<&Connection> {
-        Some(self)
-    }
 }
 
 impl<'c> From<&'c Connection> for crate::store::Conn<'c> {
