@@ -756,28 +756,9 @@ mod tests {
     /// chained to one) and increments would be lost.
     #[test]
     fn concurrent_appends_and_balance_updates_neither_fork_nor_lose() {
-        let server = std::env::var("LABSTOCK_TEST_PG")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432".to_owned());
-        let Ok(mut admin) = Client::connect(&format!("{server}/postgres"), NoTls) else {
-            assert!(
-                std::env::var_os("LABSTOCK_TEST_PG_REQUIRED").is_none(),
-                "LABSTOCK_TEST_PG_REQUIRED is set but no PostgreSQL server answers at {server}"
-            );
-            eprintln!(
-                "PostgreSQL concurrency test NOT RUN: no server at {server}; set LABSTOCK_TEST_PG=postgres://USER@HOST:PORT and run `cargo test --lib store::postgres`"
-            );
+        let Some((mut admin, name, url)) = fresh_database("concurrency") else {
             return;
         };
-        let name = format!("labstock_unit_concurrency_{}", std::process::id());
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
-            .unwrap();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .unwrap();
-        let url = Url::parse(&format!("{server}/{name}")).unwrap();
         let mut store =
             PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap();
         store
