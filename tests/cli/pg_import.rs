@@ -499,3 +499,44 @@ fn pg_an_initial_load_goes_on_indexed_when_the_tables_are_busy_and_a_small_one_a
     same_on_both(&lab, &db, &["import", "movements", &file]);
     assert_eq!(ledger_schema(&db), before);
 }
+
+#[test]
+fn pg_an_initial_load_by_a_role_that_may_not_alter_the_tables_goes_on_indexed() {
+    let Some((lab, db, file)) = catalogue_and_load("initial_role", 12_000, None) else {
+        return;
+    };
+    // A role that may read and write every table but owns none: dropping
+    // an index or a key is refused to it.
+    let Some(at) = db.url.find("://").map(|i| i + 3) else {
+        return;
+    };
+    let Some(user_end) = db.url[at..].find('@').map(|i| at + i) else {
+        eprintln!("pg_an_initial_load_by_a_role_… NOT RUN: the test URL names no user");
+        return;
+    };
+    let role = format!("labstock_writer_{}", std::process::id());
+    let mut admin = db.client();
+    admin
+        .batch_execute(&format!(
+            "DROP ROLE IF EXISTS {role}; CREATE ROLE {role} LOGIN; \
+             GRANT pg_read_all_data, pg_write_all_data TO {role};"
+        ))
+        .expect("a role that writes but owns nothing");
+    let url = format!("{}{role}{}", &db.url[..at], &db.url[user_end..]);
+    let before = ledger_schema(&db);
+    let on_pg = lab.run(&["--db", &url, "import", "movements", &file]);
+    let on_sqlite = lab.run(&["import", "movements", &file]);
+    admin
+        .batch_execute(&format!("DROP ROLE {role}"))
+        .expect("drop the role");
+    assert!(on_pg.status.success(), "{}", stderr(&on_pg));
+    assert_eq!(stdout(&on_pg), stdout(&on_sqlite));
+    assert_eq!(
+        ledger_schema(&db),
+        before,
+        "nothing dropped by a role that may not"
+    );
+    same_exports(&lab, &db, &["movements"]);
+    let check = lab.run(&["--db", &db.url, "check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+}
