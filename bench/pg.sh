@@ -88,6 +88,22 @@ for cmd in "receive $PLAIN 1" "issue $PLAIN 1" "stock --item $PLAIN" "report reo
     echo "| \`$cmd\` | $(median "$TMP/lab.db" $cmd) | $(median "$PG" $cmd) |"
 done
 
+# The same movements through the server's Unix socket, as a labstock on
+# the database's own machine would connect (no TCP): when the socket is
+# there ($LABSTOCK_BENCH_PG_SOCKET, default /var/run/postgresql).
+SOCKET=${LABSTOCK_BENCH_PG_SOCKET:-/var/run/postgresql}
+PORT=$(python3 -c 'import sys, urllib.parse as u; print(u.urlparse(sys.argv[1]).port or 5432)' "$SERVER")
+if [ -S "$SOCKET/.s.PGSQL.$PORT" ]; then
+    PGSOCK=$(python3 -c 'import sys, urllib.parse as u
+user = u.urlparse(sys.argv[1]).username or "postgres"
+print("postgres://%s@%s:%s/%s" % (user, u.quote(sys.argv[2], safe=""), sys.argv[3], sys.argv[4]))' \
+        "$SERVER" "$SOCKET" "$PORT" "$NAME")
+    for cmd in "receive $PLAIN 1" "issue $PLAIN 1"; do
+        # shellcheck disable=SC2086
+        echo "| \`$cmd\`, PostgreSQL through its Unix socket | | $(median "$PGSOCK" $cmd) |"
+    done
+fi
+
 # The size's movements imported into its catalogue, on each engine.
 if [ "$IMPORT" = yes ]; then
     ROWS=$(($(wc -l < "$DATA/l/movements.csv") - 1))

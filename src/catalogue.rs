@@ -235,6 +235,10 @@ pub struct Location {
     pub id: LocationId,
     pub code: String,
     pub name: Option<String>,
+    /// The day it was retired, if it was (read with the location: a
+    /// movement's checks need no second query).
+    #[serde(skip)]
+    pub retired_on: Option<String>,
 }
 
 pub use crate::store::sql::catalogue as sql;
@@ -308,25 +312,12 @@ pub fn find_item_by_gtin<'c>(conn: impl Into<Conn<'c>>, gtin: &str) -> Result<It
         })
 }
 
-/// When a location was retired, if it was.
-pub(crate) fn retired_on<'c>(
-    conn: impl Into<Conn<'c>>,
-    location_id: LocationId,
-) -> Result<Option<String>> {
-    Ok(conn
-        .into()
-        .query_opt(&sql::LOCATION_RETIRED_ON, args![location_id], |r| {
-            r.get::<Option<String>>(0)
-        })?
-        .flatten())
-}
-
 /// Refuse new stock into a retired location.
-pub(crate) fn require_open_location<'c>(conn: impl Into<Conn<'c>>, loc: &Location) -> Result<()> {
-    match retired_on(conn, loc.id)? {
+pub(crate) fn require_open_location(loc: &Location) -> Result<()> {
+    match &loc.retired_on {
         Some(on) => Err(Error::Refused(Refusal::LocationRetired {
             location: loc.code.clone(),
-            on,
+            on: on.clone(),
         })),
         None => Ok(()),
     }
@@ -547,6 +538,7 @@ fn location_of(r: &crate::store::Row<'_>) -> Result<Location> {
         id: r.get(0)?,
         code: r.get(1)?,
         name: r.get(2)?,
+        retired_on: r.get(3)?,
     })
 }
 
@@ -708,12 +700,7 @@ impl Store {
     ) -> Result<()> {
         self.transact(|conn| {
             let loc = find_location(conn, code)?;
-            if let Some(on) = retired_on(conn, loc.id)? {
-                return Err(Error::Refused(Refusal::LocationRetired {
-                    location: loc.code,
-                    on,
-                }));
-            }
+            require_open_location(&loc)?;
             let stock = holdings(conn, loc.id)?;
             if !stock.is_empty() {
                 return Err(Error::Refused(Refusal::LocationHoldsStock {

@@ -75,9 +75,6 @@ pub(crate) struct Lookups {
     /// as read once and then kept as new balance rows are written.
     portions: FastMap<(LotId, LocationId), Vec<Portion>>,
     held: FastMap<(ItemId, LocationId), Vec<(Lot, Portion)>>,
-    /// With `latest`: locations found open (not retired) once; the
-    /// import's view of them, as SQLite's one writer has it.
-    open_locations: FastSet<LocationId>,
     /// With `latest`: the balance rows this transaction created and the
     /// engine may still hold back (PostgreSQL's bulk load), by (lot,
     /// location) and by (item, location). The lookups read the ledger's
@@ -344,19 +341,6 @@ impl Lookups {
             }
         }
         Ok(out)
-    }
-
-    /// [`crate::catalogue::require_open_location`], once per location when
-    /// exclusive.
-    fn require_open_location(&mut self, conn: Conn<'_>, location: &Location) -> Result<()> {
-        if self.open_locations.contains(&location.id) {
-            return Ok(());
-        }
-        crate::catalogue::require_open_location(conn, location)?;
-        if self.latest.is_some() {
-            self.open_locations.insert(location.id);
-        }
-        Ok(())
     }
 
     /// A balance row was written for the first time: the lists above
@@ -975,7 +959,7 @@ fn never_negative_later(
     // (movement, its kind, its time, the balance just after it), latest first.
     let mut points: Vec<(i64, String, String, i64)> = Vec::new();
     let mut running = current;
-    conn.for_each(&sql::LATER_OF_LOT, args![lot.id, at], |r| {
+    conn.for_each_read_first(&sql::LATER_OF_LOT, args![lot.id, at], |r| {
         let change = later_change(r, location.id, portion)?;
         if change != 0 {
             points.push((r.get(0)?, r.get(1)?, r.get(2)?, running));
@@ -1036,7 +1020,7 @@ fn balance_at(
     if lk.nothing_after(at) {
         return Ok(balance);
     }
-    conn.for_each(&sql::LATER_OF_LOT, args![lot.id, at], |r| {
+    conn.for_each_read_first(&sql::LATER_OF_LOT, args![lot.id, at], |r| {
         balance -= later_change(r, location.id, portion)?;
         Ok(())
     })?;
@@ -1335,7 +1319,7 @@ fn receive(
         (None, Some(to)) => Rc::new(location_by_id(conn, to)?),
         (named, _) => lk.location(conn, named.unwrap_or(DEFAULT_LOCATION))?,
     };
-    lk.require_open_location(conn, &location)?;
+    crate::catalogue::require_open_location(&location)?;
     if let (Some(to), Some((_, reference, ..))) = (ordered_to, &order)
         && to != location.id
     {
@@ -1381,10 +1365,9 @@ fn receive(
             lot.status.as_str()
         ));
     }
-    if is_expired(
-        lot.effective_expiry(item, None),
-        lk.lab_date(conn, req.at.get())?,
-    ) {
+    // The lab's date is read only for stock that has an expiry.
+    let expiry = lot.effective_expiry(item, None);
+    if expiry.is_some() && is_expired(expiry, lk.lab_date(conn, req.at.get())?) {
         warnings.push(format!(
             "{} of {} is already past its expiry",
             lot.label(),
@@ -1881,7 +1864,7 @@ fn transfer(
         )
     })?;
     let to = lk.location(conn, to_code)?;
-    lk.require_open_location(conn, &to)?;
+    crate::catalogue::require_open_location(&to)?;
     if to.id == from.id {
         return Err(Error::invalid(
             "destination location",
@@ -2412,6 +2395,7 @@ fn location_by_id(conn: Conn<'_>, id: LocationId) -> Result<Location> {
             id: r.get(0)?,
             code: r.get(1)?,
             name: r.get(2)?,
+            retired_on: r.get(3)?,
         })
     })
 }

@@ -254,7 +254,7 @@ fn prepare_in(tx: Conn<'_>, req: &PrepareRequest, now: Timestamp, user: &str) ->
         tx,
         req.location.as_deref().unwrap_or(ledger::DEFAULT_LOCATION),
     )?;
-    require_open_location(tx, &location)?;
+    require_open_location(&location)?;
     let date = req.date.unwrap_or(today);
     if date > today {
         return Err(Error::invalid(

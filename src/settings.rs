@@ -114,15 +114,31 @@ pub(crate) fn set<'c>(
 
 /// The lab's time zone (UTC for a database that names none).
 pub(crate) fn lab_zone<'c>(conn: impl Into<crate::store::Conn<'c>>) -> Result<Zone> {
-    Ok(get(conn, TIMEZONE)?
-        .and_then(|z| Zone::named(&z))
-        .unwrap_or(Zone::UTC))
+    Ok(zone_of(get(conn, TIMEZONE)?))
+}
+
+/// The zone a stored `timezone` value names (UTC for none).
+fn zone_of(value: Option<String>) -> Zone {
+    value.and_then(|z| Zone::named(&z)).unwrap_or(Zone::UTC)
 }
 
 impl Store {
     /// The lab's time zone.
     pub fn lab_zone(&self) -> Result<Zone> {
         self.read_one(|conn| lab_zone(conn))
+    }
+
+    /// The lab's time zone for a command that has just opened the store:
+    /// on PostgreSQL the value read with the schema version when opening
+    /// (one round trip and one transaction fewer), once; otherwise, and
+    /// on every later call, read now as [`Store::lab_zone`]. A
+    /// long-lived store (the server's) reads it with `lab_zone` for each
+    /// request instead.
+    pub fn lab_zone_at_open(&self) -> Result<Zone> {
+        match self.take_opening_zone() {
+            Some(read) => Ok(zone_of(read.0)),
+            None => self.lab_zone(),
+        }
     }
 
     /// The value in force for `key`.

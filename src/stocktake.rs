@@ -173,6 +173,7 @@ fn header(conn: Conn<'_>, id: i64) -> Result<Header> {
             id: r.get(0)?,
             code: r.get(1)?,
             name: r.get(2)?,
+            retired_on: r.get(3)?,
         })
     })?;
     let status = match action.as_deref() {

@@ -470,7 +470,7 @@ impl Ctx {
         }
         let store = Store::open_any(&self.db, self.open_options)?;
         if self.zone.get().is_none() {
-            let _ = self.zone.set(store.lab_zone()?);
+            let _ = self.zone.set(store.lab_zone_at_open()?);
         }
         Ok(store)
     }
@@ -488,7 +488,7 @@ impl Ctx {
                 let Ok(store) = Store::open_any(&self.db, self.open_options) else {
                     return crate::clock::Zone::UTC;
                 };
-                match store.lab_zone() {
+                match store.lab_zone_at_open() {
                     Ok(zone) => {
                         *self.opened.borrow_mut() = Some(store);
                         zone

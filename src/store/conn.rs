@@ -362,6 +362,18 @@ pub(crate) trait Engine {
         })
     }
 
+    /// [`Engine::query`] for a caller that keeps every row anyway
+    /// ([`Conn::query_all`]): in one round trip where the engine has
+    /// them, the rows read in full before `each` sees the first.
+    fn query_collected(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.query(sql, params, each)
+    }
+
     /// Run a statement that returns no rows; the number of rows changed.
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize>;
 
@@ -484,7 +496,7 @@ impl<'c> Conn<'c> {
         mut f: impl FnMut(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        self.engine.query(sql, params, &mut |row| {
+        self.engine.query_collected(sql, params, &mut |row| {
             out.push(f(row)?);
             Ok(true)
         })?;
@@ -499,6 +511,21 @@ impl<'c> Conn<'c> {
         mut f: impl FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
         self.engine.query(sql, params, &mut |row| {
+            f(row)?;
+            Ok(true)
+        })
+    }
+
+    /// [`Conn::for_each`] for a result bounded by what it asks (a lot's
+    /// later movements), not a whole table's rows: read in full first,
+    /// so in one round trip on PostgreSQL instead of a portal's three.
+    pub fn for_each_read_first(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        mut f: impl FnMut(&Row<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.engine.query_collected(sql, params, &mut |row| {
             f(row)?;
             Ok(true)
         })

@@ -220,6 +220,15 @@ impl Store {
         }
     }
 
+    /// The lab's time zone as read when a PostgreSQL store was opened
+    /// (once; `None` on SQLite, after the first call, or when not read).
+    pub(crate) fn take_opening_zone(&self) -> Option<crate::store::postgres::OpeningZone> {
+        match &self.engine {
+            Engine::Sqlite(_) => None,
+            Engine::Postgres(pg) => pg.borrow_mut().take_opening_zone(),
+        }
+    }
+
     /// [`Store::read`] for a single statement, which sees one snapshot by
     /// itself: on SQLite it runs without BEGIN and COMMIT (two statements
     /// fewer to prepare in every process that reads the lab's zone).

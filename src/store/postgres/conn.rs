@@ -16,7 +16,6 @@ use std::collections::HashMap;
 use std::error::Error as StdError;
 
 use bytes::BytesMut;
-use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Statement, Transaction};
 
@@ -247,46 +246,31 @@ impl<'t> PgConn<'t> {
         }
     }
 
-    /// The first row of `sql` (held writes already sent if need be):
-    /// one round trip.
-    fn query_one_round_trip(
-        &self,
-        sql: &Sql,
-        params: &[&dyn ToCell],
-        first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
-    ) -> Result<()> {
+    /// Every row of `sql` in one round trip (held writes already sent if
+    /// need be; on its second use the statement is prepared first), read
+    /// in full before any is handed on, so the caller may run statements
+    /// of its own while going through them.
+    fn rows_round_trip(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<Vec<postgres::Row>> {
         let plan = self.plan(sql.postgres(), || numbered_dollars(sql.postgres()))?;
         let cells: Vec<Cell<'_>> = params.iter().map(|p| p.to_cell()).collect();
-        let row = {
-            let mut tx = self.tx.borrow_mut();
-            let mut rows = match plan {
-                Plan::Prepared(stmt) => {
-                    let bound: Vec<Param<'_>> = cells.into_iter().map(Param).collect();
-                    tx.query_raw(&stmt, bound.iter().map(|b| b as &(dyn ToSql + Sync)))
-                }
-                Plan::Unnamed(text) => {
-                    let bound: Vec<TextParam<'_>> = cells.into_iter().map(TextParam).collect();
-                    tx.query_typed_raw(
-                        &text,
-                        bound
-                            .iter()
-                            .map(|b| (b as &(dyn ToSql + Sync), unspecified())),
-                    )
-                }
+        let mut tx = self.tx.borrow_mut();
+        match plan {
+            Plan::Prepared(stmt) => {
+                let bound: Vec<Param<'_>> = cells.into_iter().map(Param).collect();
+                let refs: Vec<&(dyn ToSql + Sync)> =
+                    bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+                tx.query(&stmt, &refs)
             }
-            .map_err(|e| self.url.driver(&e))?;
-            let row = rows.next().map_err(|e| self.url.driver(&e))?;
-            // The rest of the rows, if any, are read and dropped here (an
-            // iterator that has ended must not be asked again).
-            if row.is_some() {
-                while rows.next().map_err(|e| self.url.driver(&e))?.is_some() {}
+            Plan::Unnamed(text) => {
+                let bound: Vec<TextParam<'_>> = cells.into_iter().map(TextParam).collect();
+                let typed: Vec<(&(dyn ToSql + Sync), Type)> = bound
+                    .iter()
+                    .map(|b| (b as &(dyn ToSql + Sync), unspecified()))
+                    .collect();
+                tx.query_typed(&text, &typed)
             }
-            row
-        };
-        match row {
-            Some(r) => first(&Row::new(&PgRow(&r))),
-            None => Ok(()),
         }
+        .map_err(|e| self.url.driver(&e))
     }
 }
 
@@ -487,7 +471,25 @@ impl Engine for PgConn<'_> {
         first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
         self.flush_for(sql.postgres())?;
-        self.query_one_round_trip(sql, params, first)
+        match self.rows_round_trip(sql, params)?.first() {
+            Some(r) => first(&Row::new(&PgRow(r))),
+            None => Ok(()),
+        }
+    }
+
+    fn query_collected(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+        each: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.flush_for(sql.postgres())?;
+        for r in &self.rows_round_trip(sql, params)? {
+            if !each(&Row::new(&PgRow(r)))? {
+                break;
+            }
+        }
+        Ok(())
     }
 
     fn execute(&self, sql: &Sql, params: &[&dyn ToCell]) -> Result<usize> {

@@ -320,12 +320,56 @@ pub(crate) fn identify(client: &mut postgres::Client, url: &Url) -> Result<Found
     Ok(Found::Foreign { tables })
 }
 
+/// What opening reads in its one round trip: the schema version and the
+/// lab's time zone as [`crate::settings::TIMEZONE`] holds it.
+const OPENING: &str = "SELECT version, \
+    (SELECT value FROM settings WHERE key = $1 ORDER BY id DESC LIMIT 1) \
+    FROM labstock_schema WHERE application = 'labstock'";
+
+/// The lab's `timezone` setting as read when opening (`None`: the lab
+/// names none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct OpeningZone(pub(crate) Option<String>);
+
+/// [`identify`] when opening, with the lab's time zone: the first thing
+/// every command reads, so a labstock database of this schema answers
+/// both in one round trip, in no transaction of its own. The zone is
+/// `Some` when read; a database
+/// lacking either table (not labstock's, or an older schema) is
+/// identified by [`identify`] alone.
+fn identify_opening(client: &mut Client, url: &Url) -> Result<(Found, Option<OpeningZone>)> {
+    match client.query_typed(
+        OPENING,
+        &[(&crate::settings::TIMEZONE, postgres::types::Type::TEXT)],
+    ) {
+        Ok(rows) => match rows.first() {
+            Some(row) => Ok((
+                Found::Labstock {
+                    version: row.try_get(0).map_err(|e| url.driver(&e))?,
+                },
+                Some(OpeningZone(row.try_get(1).map_err(|e| url.driver(&e))?)),
+            )),
+            None => Ok((identify(client, url)?, None)),
+        },
+        Err(e)
+            if e.code() == Some(&SqlState::UNDEFINED_TABLE)
+                || e.code() == Some(&SqlState::UNDEFINED_COLUMN) =>
+        {
+            Ok((identify(client, url)?, None))
+        }
+        Err(e) => Err(url.driver(&e)),
+    }
+}
+
 /// An open labstock database on PostgreSQL.
 pub struct PgStore {
     pub(crate) client: Client,
     pub(crate) url: Url,
     /// Statements prepared on `client`, kept across transactions.
     prepared: conn::Prepared,
+    /// The lab's time zone as read when opening, until taken
+    /// ([`PgStore::take_opening_zone`]).
+    opening_zone: Option<OpeningZone>,
 }
 
 impl PgStore {
@@ -334,7 +378,8 @@ impl PgStore {
     /// one up to date (in one transaction).
     pub fn open(url: &Url) -> Result<PgStore> {
         let mut client = url.connect()?;
-        match identify(&mut client, url)? {
+        let (found, zone) = identify_opening(&mut client, url)?;
+        match found {
             Found::Empty => Err(url.error(PgProblem::Empty)),
             Found::Foreign { tables } => Err(url.error(PgProblem::Foreign { tables })),
             Found::Labstock { version } if version > SCHEMA_VERSION => {
@@ -348,8 +393,10 @@ impl PgStore {
                     client,
                     url: url.clone(),
                     prepared: conn::Prepared::default(),
+                    opening_zone: zone,
                 };
                 if version < SCHEMA_VERSION {
+                    store.opening_zone = None;
                     store.migrate(version)?;
                 }
                 Ok(store)
@@ -381,7 +428,14 @@ impl PgStore {
             client,
             url: url.clone(),
             prepared: conn::Prepared::default(),
+            opening_zone: None,
         })
+    }
+
+    /// The lab's time zone as read when this store was opened, once
+    /// (`None` after the first call, or when it was not read then).
+    pub(crate) fn take_opening_zone(&mut self) -> Option<OpeningZone> {
+        self.opening_zone.take()
     }
 
     /// A read-only transaction that sees one snapshot throughout
@@ -943,6 +997,104 @@ mod tests {
             .unwrap()
             .get(0);
         assert_eq!(nulls, 2);
+        drop(store);
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+
+    #[test]
+    fn opening_reads_the_lab_zone_with_the_schema_version_once() {
+        let Some((mut admin, name, url)) = fresh_database("opening_zone") else {
+            return;
+        };
+        let london = crate::clock::Zone::named("Europe/London").unwrap();
+        drop(PgStore::init(&url, "2026-11-21T09:00:00Z", "t", london).unwrap());
+        let mut store = PgStore::open(&url).unwrap();
+        assert_eq!(
+            store.take_opening_zone(),
+            Some(OpeningZone(Some("Europe/London".into())))
+        );
+        // Taken once: a long-lived store reads it again for each request.
+        assert_eq!(store.take_opening_zone(), None);
+        // The zone changed after opening is what a later read sees.
+        store
+            .client
+            .batch_execute(
+                "INSERT INTO settings (id, key, value, at, \"user\", hash) \
+                 SELECT max(id) + 1, 'timezone', 'Asia/Tokyo', '2026-11-21T10:00:00Z', 't', \
+                        decode(repeat('00', 32), 'hex') FROM settings",
+            )
+            .unwrap();
+        let mut store = PgStore::open(&url).unwrap();
+        assert_eq!(
+            store.take_opening_zone(),
+            Some(OpeningZone(Some("Asia/Tokyo".into())))
+        );
+        // A labstock schema without a settings table (an older one) is
+        // still identified by its version, with no zone read.
+        store
+            .client
+            .batch_execute("ALTER TABLE settings RENAME TO settings_gone")
+            .unwrap();
+        let (found, zone) = identify_opening(&mut store.client, &url).unwrap();
+        assert_eq!(
+            found,
+            Found::Labstock {
+                version: SCHEMA_VERSION
+            }
+        );
+        assert_eq!(zone, None);
+        // And a database of another application stays foreign.
+        store
+            .client
+            .batch_execute("DROP TABLE labstock_schema CASCADE")
+            .unwrap();
+        let (found, zone) = identify_opening(&mut store.client, &url).unwrap();
+        assert!(matches!(found, Found::Foreign { .. }), "{found:?}");
+        assert_eq!(zone, None);
+        drop(store);
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+
+    #[test]
+    fn every_row_comes_back_alike_unnamed_prepared_and_reused_and_the_caller_may_query_between() {
+        use crate::store::conn::Sql;
+        let Some((mut admin, name, url)) = fresh_database("collected") else {
+            return;
+        };
+        let mut store =
+            PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap();
+        store
+            .client
+            .batch_execute(
+                "CREATE TABLE many (n bigint, t text COLLATE \"C\"); \
+                 INSERT INTO many SELECT g, 'row ' || g FROM generate_series(1, 2500) g",
+            )
+            .unwrap();
+        const ALL: Sql = Sql::both("SELECT n, t FROM many WHERE n >= ?1 ORDER BY n");
+        const ONE: Sql = Sql::both("SELECT t FROM many WHERE n = ?1");
+        // Three uses on one connection: unnamed, then prepared, then
+        // reused; more rows than a portal's batch; and a statement of the
+        // caller's own run while going through the rows.
+        for from in [1i64, 2, 3] {
+            let rows = store
+                .transact(&mut |conn| {
+                    conn.query_all(&ALL, crate::args![from], |r| {
+                        let n: i64 = r.get(0)?;
+                        let again: String = conn.query_one(&ONE, crate::args![n], |r| r.get(0))?;
+                        Ok((n, r.get::<String>(1)?, again))
+                    })
+                })
+                .unwrap();
+            assert_eq!(rows.len(), (2501 - from) as usize);
+            assert!(
+                rows.iter()
+                    .zip(from..)
+                    .all(|((n, t, again), want)| *n == want
+                        && *t == format!("row {want}")
+                        && again == t),
+                "from {from}"
+            );
+        }
         drop(store);
         let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }

@@ -48,15 +48,14 @@ pub const ITEM_CODES: Sql = Sql::each(
     "SELECT code FROM items ORDER BY lower(code COLLATE \"C\") COLLATE \"C\", code COLLATE \"C\"",
 );
 /// A location by code (`locations` UNIQUE code, NOCASE).
-pub const LOCATION_BY_CODE: Sql = Sql::both("SELECT id, code, name FROM locations WHERE code = ?1");
+pub const LOCATION_BY_CODE: Sql =
+    Sql::both("SELECT id, code, name, retired_on FROM locations WHERE code = ?1");
 /// Every location code, for suggestions (a short list names them all),
 /// in NOCASE order as `ITEM_CODES`.
 pub const LOCATION_CODES: Sql = Sql::each(
     "SELECT code FROM locations ORDER BY code",
     "SELECT code FROM locations ORDER BY lower(code COLLATE \"C\") COLLATE \"C\", code COLLATE \"C\"",
 );
-/// When a location was retired.
-pub const LOCATION_RETIRED_ON: Sql = Sql::both("SELECT retired_on FROM locations WHERE id = ?1");
 
 /// The code of another item holding a GTIN.
 pub const ITEM_WITH_GTIN_OTHER_THAN: Sql =
@@ -118,6 +117,6 @@ pub const LOCATION_HOLDINGS: Sql = Sql::each(
 );
 /// Every location, by code (byte order).
 pub const LOCATIONS: Sql = Sql::each(
-    "SELECT id, code, name FROM locations ORDER BY code COLLATE BINARY",
-    "SELECT id, code, name FROM locations ORDER BY code COLLATE \"C\"",
+    "SELECT id, code, name, retired_on FROM locations ORDER BY code COLLATE BINARY",
+    "SELECT id, code, name, retired_on FROM locations ORDER BY code COLLATE \"C\"",
 );

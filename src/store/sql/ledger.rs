@@ -132,7 +132,8 @@ pub const ITEM_CODE: Sql = Sql::both("SELECT code FROM items WHERE id = ?1");
 /// A lot's number by id.
 pub const LOT_NAME: Sql = Sql::both("SELECT lot FROM lots WHERE id = ?1");
 /// A location by id.
-pub const LOCATION_BY_ID: Sql = Sql::both("SELECT id, code, name FROM locations WHERE id = ?1");
+pub const LOCATION_BY_ID: Sql =
+    Sql::both("SELECT id, code, name, retired_on FROM locations WHERE id = ?1");
 
 /// The maintained balances `stock_as_of` starts from, by the most
 /// selective filter given (?1 item, ?2 location, ?3 lot): a condition
