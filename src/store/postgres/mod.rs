@@ -70,6 +70,8 @@ pub fn is_url(text: &str) -> bool {
 pub struct Url {
     config: Config,
     shown: String,
+    /// The busy timeout, set as `lock_timeout` ([`Url::with_lock_timeout`]).
+    lock_timeout_ms: Option<u64>,
 }
 
 impl PartialEq for Url {
@@ -116,16 +118,6 @@ impl Url {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
         config.application_name("labstock");
-        // No JIT compilation: labstock's statements are index probes and
-        // reports over a few hundred thousand rows, and each process would
-        // compile its report afresh (`report expiry` at 2M movements:
-        // 130 ms with JIT, 38 ms without; BENCHMARKS.md). Sent with the
-        // connection: no extra round trip.
-        let options = match config.get_options() {
-            Some(given) => format!("{given} -c jit=off"),
-            None => "-c jit=off".to_owned(),
-        };
-        config.options(&options);
         let host = match config.get_hosts().first() {
             Some(postgres::config::Host::Tcp(h)) => h.clone(),
             #[cfg(unix)]
@@ -143,7 +135,11 @@ impl Url {
             Some(u) => format!("postgres://{u}@{host}:{port}/{database}"),
             None => format!("postgres://{host}:{port}/{database}"),
         };
-        Ok(Url { config, shown })
+        Ok(Url {
+            config,
+            shown,
+            lock_timeout_ms: None,
+        })
     }
 
     /// The error for `problem` with this database.
@@ -161,25 +157,54 @@ impl Url {
     }
 
     /// This URL with every statement waiting at most `wait` for a lock
-    /// (`lock_timeout`, sent with the connection: no extra round trip):
-    /// the busy timeout, as SQLite's. Zero waits not at all (PostgreSQL's
-    /// 0 would wait for ever, so 1 ms).
+    /// (`lock_timeout`): the busy timeout, as SQLite's. Zero waits not at
+    /// all (PostgreSQL's 0 would wait for ever, so 1 ms).
     pub(crate) fn with_lock_timeout(&self, wait: Duration) -> Url {
         let mut url = self.clone();
-        let ms = wait.as_millis().clamp(1, i32::MAX as u128);
-        let options = match url.config.get_options() {
-            Some(given) => format!("{given} -c lock_timeout={ms}"),
-            None => format!("-c lock_timeout={ms}"),
-        };
-        url.config.options(&options);
+        url.lock_timeout_ms = Some(wait.as_millis().clamp(1, i32::MAX as u128) as u64);
         url
     }
 
-    /// Connect, classifying every failure (unreachable, refused, missing).
+    /// The `lock_timeout` to set, as text (`None`: the server's).
+    fn lock_timeout_text(&self) -> Option<String> {
+        self.lock_timeout_ms.map(|ms| ms.to_string())
+    }
+
+    /// Connect and set the session ([`SESSION`]), classifying every
+    /// failure (unreachable, refused, missing).
     pub(crate) fn connect(&self) -> Result<Client> {
+        let mut client = self.connect_unset()?;
+        self.set_session(&mut client)?;
+        Ok(client)
+    }
+
+    /// Connect, the session not yet set (opening sets it in its own first
+    /// statement).
+    fn connect_unset(&self) -> Result<Client> {
         self.config.connect(NoTls).map_err(|e| self.driver(&e))
     }
+
+    /// Set the session as [`SESSION`] says.
+    fn set_session(&self, client: &mut Client) -> Result<()> {
+        client
+            .query_typed(
+                SESSION,
+                &[(&self.lock_timeout_text(), postgres::types::Type::TEXT)],
+            )
+            .map(drop)
+            .map_err(|e| self.driver(&e))
+    }
 }
+
+/// What every connection sets for its session, by a statement rather
+/// than the startup packet's `options` (which a connection pooler such
+/// as PgBouncer refuses): no JIT compilation (labstock's statements are
+/// index probes and reports over a few hundred thousand rows, and each
+/// process would compile its report afresh: `report expiry` at 2M
+/// movements took 130 ms with JIT, 38 ms without; BENCHMARKS.md), and the
+/// busy timeout as `lock_timeout` ($1; NULL keeps the server's).
+const SESSION: &str = "SELECT set_config('jit', 'off', false), \
+    set_config('lock_timeout', coalesce($1, current_setting('lock_timeout')), false)";
 
 /// `text` with any password between `://user:` and `@` replaced.
 fn redact(text: &str) -> String {
@@ -322,8 +347,11 @@ pub(crate) fn identify(client: &mut postgres::Client, url: &Url) -> Result<Found
 
 /// What opening reads in its one round trip: the schema version and the
 /// lab's time zone as [`crate::settings::TIMEZONE`] holds it.
+/// It sets the session as [`SESSION`] does, in the same statement.
 const OPENING: &str = "SELECT version, \
-    (SELECT value FROM settings WHERE key = $1 ORDER BY id DESC LIMIT 1) \
+    (SELECT value FROM settings WHERE key = $1 ORDER BY id DESC LIMIT 1), \
+    set_config('jit', 'off', false), \
+    set_config('lock_timeout', coalesce($2, current_setting('lock_timeout')), false) \
     FROM labstock_schema WHERE application = 'labstock'";
 
 /// The lab's `timezone` setting as read when opening (`None`: the lab
@@ -333,14 +361,19 @@ pub(crate) struct OpeningZone(pub(crate) Option<String>);
 
 /// [`identify`] when opening, with the lab's time zone: the first thing
 /// every command reads, so a labstock database of this schema answers
-/// both in one round trip, in no transaction of its own. The zone is
-/// `Some` when read; a database
+/// both in one round trip, in no transaction of its own, and the session
+/// is set by the same statement. The zone is `Some` when read (and the
+/// session set); a database
 /// lacking either table (not labstock's, or an older schema) is
 /// identified by [`identify`] alone.
 fn identify_opening(client: &mut Client, url: &Url) -> Result<(Found, Option<OpeningZone>)> {
+    let timeout = url.lock_timeout_text();
     match client.query_typed(
         OPENING,
-        &[(&crate::settings::TIMEZONE, postgres::types::Type::TEXT)],
+        &[
+            (&crate::settings::TIMEZONE, postgres::types::Type::TEXT),
+            (&timeout, postgres::types::Type::TEXT),
+        ],
     ) {
         Ok(rows) => match rows.first() {
             Some(row) => Ok((
@@ -377,8 +410,11 @@ impl PgStore {
     /// foreign one and one newer than this binary, and bringing an older
     /// one up to date (in one transaction).
     pub fn open(url: &Url) -> Result<PgStore> {
-        let mut client = url.connect()?;
+        let mut client = url.connect_unset()?;
         let (found, zone) = identify_opening(&mut client, url)?;
+        if zone.is_none() {
+            url.set_session(&mut client)?;
+        }
         match found {
             Found::Empty => Err(url.error(PgProblem::Empty)),
             Found::Foreign { tables } => Err(url.error(PgProblem::Foreign { tables })),
@@ -875,15 +911,62 @@ mod tests {
     }
 
     #[test]
-    fn every_connection_turns_jit_off_and_keeps_the_options_given() {
+    fn the_options_given_are_sent_as_given_and_nothing_is_added_to_them() {
+        // A pooler such as PgBouncer refuses a startup packet's `options`:
+        // labstock adds none of its own (it sets its session by a
+        // statement, tested below), and keeps the user's.
         let url = Url::parse("postgres://lab@host/db?options=-c%20search_path%3Dlab").unwrap();
-        let options = url.config.get_options().unwrap_or_default();
-        assert!(options.contains("-c search_path=lab"), "{options}");
-        assert!(options.contains("-c jit=off"), "{options}");
+        assert_eq!(url.config.get_options(), Some("-c search_path=lab"));
         let waiting = url.with_lock_timeout(std::time::Duration::from_millis(250));
-        let options = waiting.config.get_options().unwrap_or_default();
-        assert!(options.contains("-c jit=off"), "{options}");
-        assert!(options.contains("-c lock_timeout=250"), "{options}");
+        assert_eq!(waiting.config.get_options(), Some("-c search_path=lab"));
+        let plain = Url::parse("postgres://lab@host/db").unwrap();
+        assert_eq!(
+            plain.with_lock_timeout(Duration::ZERO).config.get_options(),
+            None
+        );
+    }
+
+    #[test]
+    fn every_connection_turns_jit_off_and_waits_the_busy_timeout_for_a_lock() {
+        let Some((mut admin, name, url)) = fresh_database("session") else {
+            return;
+        };
+        drop(PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap());
+        let waiting = url.with_lock_timeout(std::time::Duration::from_millis(250));
+        let session = |client: &mut Client| -> (String, String) {
+            let row = client
+                .query_one(
+                    "SELECT current_setting('jit'), current_setting('lock_timeout')",
+                    &[],
+                )
+                .unwrap();
+            (row.get(0), row.get(1))
+        };
+        let server_default: String = admin
+            .query_one("SELECT current_setting('lock_timeout')", &[])
+            .unwrap()
+            .get(0);
+        let want = ("off".to_owned(), "250ms".to_owned());
+        // Opening (the setting made by its first statement)…
+        let mut store = PgStore::open(&waiting).unwrap();
+        assert_eq!(session(&mut store.client), want);
+        // …any other connection…
+        assert_eq!(session(&mut waiting.connect().unwrap()), want);
+        // …one with no busy timeout given keeps the server's…
+        assert_eq!(
+            session(&mut url.connect().unwrap()),
+            ("off".to_owned(), server_default)
+        );
+        // …and opening a database the first statement cannot read (here,
+        // an older schema's without a settings table) sets it after.
+        store
+            .client
+            .batch_execute("ALTER TABLE settings RENAME TO settings_gone")
+            .unwrap();
+        let mut store = PgStore::open(&waiting).unwrap();
+        assert_eq!(session(&mut store.client), want);
+        drop(store);
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 
     /// A fresh database on the test server, or `None` (said on stderr)
