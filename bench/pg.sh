@@ -9,6 +9,8 @@
 #     of the same balance: movements per second in total, and that none
 #     was lost (the balance and the row count at the end).
 #
+#   * the same receive / issue through the server's Unix socket, and
+#     through PgBouncer when $LABSTOCK_BENCH_PGBOUNCER names one;
 #   * with --import: `import movements` of the size's 2,000,000 movements
 #     into its catalogue (20,000 items, no movements yet), on each engine:
 #     rows per second;
@@ -35,7 +37,7 @@ while [ $# -gt 0 ]; do
         --writers) WRITERS=$2; shift 2 ;;
         --each) EACH=$2; shift 2 ;;
         --import) IMPORT=yes; shift ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         *) echo "bench/pg.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -104,6 +106,17 @@ print("postgres://%s@%s:%s/%s" % (user, u.quote(sys.argv[2], safe=""), sys.argv[
     done
 fi
 
+# And through a connection pooler (PgBouncer in session mode) in front of
+# the same server, when one is named: $LABSTOCK_BENCH_PGBOUNCER, e.g.
+# postgres://postgres@127.0.0.1:6432 (its databases section must reach
+# the benchmark's database, e.g. `* = host=127.0.0.1 port=5432`).
+if [ -n "${LABSTOCK_BENCH_PGBOUNCER:-}" ]; then
+    for cmd in "receive $PLAIN 1" "issue $PLAIN 1"; do
+        # shellcheck disable=SC2086
+        echo "| \`$cmd\`, PostgreSQL through PgBouncer (session pooling) | | $(median "$LABSTOCK_BENCH_PGBOUNCER/$NAME" $cmd) |"
+    done
+fi
+
 # The size's movements imported into its catalogue, on each engine.
 if [ "$IMPORT" = yes ]; then
     ROWS=$(($(wc -l < "$DATA/l/movements.csv") - 1))
@@ -145,5 +158,8 @@ print(f"{writers * each / elapsed:.0f} movements/s ({writers} x {each}, {failed}
 PY
 }
 echo "| $WRITERS writers at once | $(concurrent "$TMP/lab.db") | $(concurrent "$PG") |"
+if [ -n "${LABSTOCK_BENCH_PGBOUNCER:-}" ]; then
+    echo "| $WRITERS writers at once, PostgreSQL through PgBouncer | | $(concurrent "$LABSTOCK_BENCH_PGBOUNCER/$NAME") |"
+fi
 "$BIN" --db "$TMP/lab.db" stock --item "$PLAIN" --format csv | tail -n +2 | cut -d, -f6 | sed 's/^/SQLite balance: /' >&2
 "$BIN" --db "$PG" stock --item "$PLAIN" --format csv | tail -n +2 | cut -d, -f6 | sed 's/^/PostgreSQL balance: /' >&2
