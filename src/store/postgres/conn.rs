@@ -189,22 +189,10 @@ impl<'t> PgConn<'t> {
     /// Run a statement that changes rows; the number changed.
     fn run(&self, plan: Plan, params: Vec<Cell<'_>>) -> Result<u64> {
         let mut tx = self.tx.borrow_mut();
-        match plan {
-            Plan::Prepared(stmt) => {
-                let bound: Vec<Param<'_>> = params.into_iter().map(Param).collect();
-                let refs: Vec<&(dyn ToSql + Sync)> =
-                    bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-                tx.execute(&stmt, &refs)
-            }
-            Plan::Unnamed(text) => {
-                let bound: Vec<TextParam<'_>> = params.into_iter().map(TextParam).collect();
-                let typed: Vec<(&(dyn ToSql + Sync), Type)> = bound
-                    .iter()
-                    .map(|b| (b as &(dyn ToSql + Sync), unspecified()))
-                    .collect();
-                tx.execute_typed(&text, &typed)
-            }
-        }
+        bind(plan, params, |bound| match bound {
+            Bound::Prepared(stmt, params) => tx.execute(stmt, params),
+            Bound::Unnamed(text, params) => tx.execute_typed(text, params),
+        })
         .map_err(|e| self.url.driver(&e))
     }
 
@@ -254,23 +242,39 @@ impl<'t> PgConn<'t> {
         let plan = self.plan(sql.postgres(), || numbered_dollars(sql.postgres()))?;
         let cells: Vec<Cell<'_>> = params.iter().map(|p| p.to_cell()).collect();
         let mut tx = self.tx.borrow_mut();
-        match plan {
-            Plan::Prepared(stmt) => {
-                let bound: Vec<Param<'_>> = cells.into_iter().map(Param).collect();
-                let refs: Vec<&(dyn ToSql + Sync)> =
-                    bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-                tx.query(&stmt, &refs)
-            }
-            Plan::Unnamed(text) => {
-                let bound: Vec<TextParam<'_>> = cells.into_iter().map(TextParam).collect();
-                let typed: Vec<(&(dyn ToSql + Sync), Type)> = bound
-                    .iter()
-                    .map(|b| (b as &(dyn ToSql + Sync), unspecified()))
-                    .collect();
-                tx.query_typed(&text, &typed)
-            }
-        }
+        bind(plan, cells, |bound| match bound {
+            Bound::Prepared(stmt, params) => tx.query(stmt, params),
+            Bound::Unnamed(text, params) => tx.query_typed(text, params),
+        })
         .map_err(|e| self.url.driver(&e))
+    }
+}
+
+/// A statement with its parameters bound as the driver takes them.
+enum Bound<'a> {
+    /// Prepared: each parameter as the type the server inferred.
+    Prepared(&'a Statement, &'a [&'a (dyn ToSql + Sync)]),
+    /// Unnamed: each parameter as text of no type ([`TextParam`]).
+    Unnamed(&'a str, &'a [(&'a (dyn ToSql + Sync), Type)]),
+}
+
+/// Bind `cells` for `plan` and hand the statement to `run`.
+fn bind<T>(plan: Plan, cells: Vec<Cell<'_>>, run: impl FnOnce(Bound<'_>) -> T) -> T {
+    match plan {
+        Plan::Prepared(stmt) => {
+            let bound: Vec<Param<'_>> = cells.into_iter().map(Param).collect();
+            let refs: Vec<&(dyn ToSql + Sync)> =
+                bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+            run(Bound::Prepared(&stmt, &refs))
+        }
+        Plan::Unnamed(text) => {
+            let bound: Vec<TextParam<'_>> = cells.into_iter().map(TextParam).collect();
+            let typed: Vec<(&(dyn ToSql + Sync), Type)> = bound
+                .iter()
+                .map(|b| (b as &(dyn ToSql + Sync), unspecified()))
+                .collect();
+            run(Bound::Unnamed(&text, &typed))
+        }
     }
 }
 
