@@ -121,7 +121,8 @@ impl Url {
         let host = match config.get_hosts().first() {
             Some(postgres::config::Host::Tcp(h)) => h.clone(),
             #[cfg(unix)]
-            Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+            // A socket's directory, as the URL spells it (`%2Fvar%2Frun%2F…`).
+            Some(postgres::config::Host::Unix(p)) => p.display().to_string().replace('/', "%2F"),
             None => "localhost".to_owned(),
         };
         let port = config.get_ports().first().copied().unwrap_or(5432);
@@ -837,6 +838,11 @@ mod tests {
         assert_eq!(
             redact("postgres://lab:s3cret@db.example/stock"),
             "postgres://lab:***@db.example/stock"
+        );
+        let socket = Url::parse("postgres://lab:s3cret@%2Fvar%2Frun%2Fpostgresql/stock").unwrap();
+        assert_eq!(
+            socket.to_string(),
+            "postgres://lab@%2Fvar%2Frun%2Fpostgresql:5432/stock"
         );
     }
 
