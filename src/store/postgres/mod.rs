@@ -852,9 +852,10 @@ mod tests {
     /// chained to one) and increments would be lost.
     #[test]
     fn concurrent_appends_and_balance_updates_neither_fork_nor_lose() {
-        let Some((mut admin, name, url)) = fresh_database("concurrency") else {
+        let Some(db) = fresh_database("concurrency") else {
             return;
         };
+        let url = db.url.clone();
         let mut store =
             PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap();
         store
@@ -910,10 +911,6 @@ mod tests {
             .find(|h| h.table == "settings")
             .unwrap();
         assert_eq!(settings.rows, 1 + sessions * each);
-        drop(store);
-        admin
-            .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
-            .unwrap();
     }
 
     #[test]
@@ -934,9 +931,10 @@ mod tests {
 
     #[test]
     fn every_connection_turns_jit_off_and_waits_the_busy_timeout_for_a_lock() {
-        let Some((mut admin, name, url)) = fresh_database("session") else {
+        let Some(mut db) = fresh_database("session") else {
             return;
         };
+        let url = db.url.clone();
         drop(PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap());
         let waiting = url.with_lock_timeout(std::time::Duration::from_millis(250));
         let session = |client: &mut Client| -> (String, String) {
@@ -948,7 +946,8 @@ mod tests {
                 .unwrap();
             (row.get(0), row.get(1))
         };
-        let server_default: String = admin
+        let server_default: String = db
+            .admin
             .query_one("SELECT current_setting('lock_timeout')", &[])
             .unwrap()
             .get(0);
@@ -971,13 +970,29 @@ mod tests {
             .unwrap();
         let mut store = PgStore::open(&waiting).unwrap();
         assert_eq!(session(&mut store.client), want);
-        drop(store);
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+
+    /// A fresh database on the test server, dropped with this value (also
+    /// when an assertion fails first), and a connection to the server's
+    /// `postgres` database.
+    struct TestDb {
+        admin: Client,
+        name: String,
+        url: Url,
+    }
+
+    impl Drop for TestDb {
+        fn drop(&mut self) {
+            let _ = self.admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
     }
 
     /// A fresh database on the test server, or `None` (said on stderr)
     /// when no server answers and none is required.
-    fn fresh_database(purpose: &str) -> Option<(Client, String, Url)> {
+    fn fresh_database(purpose: &str) -> Option<TestDb> {
         let server = std::env::var("LABSTOCK_TEST_PG")
             .ok()
             .filter(|s| !s.is_empty())
@@ -1000,15 +1015,16 @@ mod tests {
             .batch_execute(&format!("CREATE DATABASE {name}"))
             .unwrap();
         let url = Url::parse(&format!("{server}/{name}")).unwrap();
-        Some((admin, name, url))
+        Some(TestDb { admin, name, url })
     }
 
     #[test]
     fn a_statement_binds_alike_unnamed_on_first_use_and_prepared_after() {
         use crate::store::conn::{Cell, Sql};
-        let Some((mut admin, name, url)) = fresh_database("binding") else {
+        let Some(db) = fresh_database("binding") else {
             return;
         };
+        let url = db.url.clone();
         let mut store =
             PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap();
         let jit: String = store.client.query_one("SHOW jit", &[]).unwrap().get(0);
@@ -1086,15 +1102,14 @@ mod tests {
             .unwrap()
             .get(0);
         assert_eq!(nulls, 2);
-        drop(store);
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 
     #[test]
     fn opening_reads_the_lab_zone_with_the_schema_version_once() {
-        let Some((mut admin, name, url)) = fresh_database("opening_zone") else {
+        let Some(db) = fresh_database("opening_zone") else {
             return;
         };
+        let url = db.url.clone();
         let london = crate::clock::Zone::named("Europe/London").unwrap();
         drop(PgStore::init(&url, "2026-11-21T09:00:00Z", "t", london).unwrap());
         let mut store = PgStore::open(&url).unwrap();
@@ -1140,16 +1155,15 @@ mod tests {
         let (found, zone) = identify_opening(&mut store.client, &url).unwrap();
         assert!(matches!(found, Found::Foreign { .. }), "{found:?}");
         assert_eq!(zone, None);
-        drop(store);
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 
     #[test]
     fn every_row_comes_back_alike_unnamed_prepared_and_reused_and_the_caller_may_query_between() {
         use crate::store::conn::Sql;
-        let Some((mut admin, name, url)) = fresh_database("collected") else {
+        let Some(db) = fresh_database("collected") else {
             return;
         };
+        let url = db.url.clone();
         let mut store =
             PgStore::init(&url, "2026-11-21T09:00:00Z", "t", crate::clock::Zone::UTC).unwrap();
         store
@@ -1184,8 +1198,6 @@ mod tests {
                 "from {from}"
             );
         }
-        drop(store);
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 
     #[test]
