@@ -234,6 +234,33 @@ impl<'t> PgConn<'t> {
         }
     }
 
+    /// The first row of `sql` in one round trip, as [`Self::rows_round_trip`]
+    /// but keeping only that row: the rest, if any, are read and dropped as
+    /// they come.
+    fn first_row_round_trip(
+        &self,
+        sql: &Sql,
+        params: &[&dyn ToCell],
+    ) -> Result<Option<postgres::Row>> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let plan = self.plan(sql.postgres(), || numbered_dollars(sql.postgres()))?;
+        let cells: Vec<Cell<'_>> = params.iter().map(|p| p.to_cell()).collect();
+        let mut tx = self.tx.borrow_mut();
+        bind(plan, cells, |bound| {
+            let mut rows = match bound {
+                Bound::Prepared(stmt, params) => tx.query_raw(stmt, params.iter().copied())?,
+                Bound::Unnamed(text, params) => tx.query_typed_raw(text, params.iter().cloned())?,
+            };
+            let row = rows.next()?;
+            // An iterator that has ended must not be asked again.
+            if row.is_some() {
+                while rows.next()?.is_some() {}
+            }
+            Ok(row)
+        })
+        .map_err(|e: postgres::Error| self.url.driver(&e))
+    }
+
     /// Every row of `sql` in one round trip (held writes already sent if
     /// need be; on its second use the statement is prepared first), read
     /// in full before any is handed on, so the caller may run statements
@@ -475,8 +502,8 @@ impl Engine for PgConn<'_> {
         first: &mut dyn FnMut(&Row<'_>) -> Result<()>,
     ) -> Result<()> {
         self.flush_for(sql.postgres())?;
-        match self.rows_round_trip(sql, params)?.first() {
-            Some(r) => first(&Row::new(&PgRow(r))),
+        match self.first_row_round_trip(sql, params)? {
+            Some(r) => first(&Row::new(&PgRow(&r))),
             None => Ok(()),
         }
     }
