@@ -1,6 +1,6 @@
-//! Which storage engine a database is on, and what runs on PostgreSQL so
-//! far (SPEC §12, issue 15): `init` and `copy`. The faces reach the
-//! engines only through here.
+//! Which storage engine a database is on (SPEC §12), and what only
+//! PostgreSQL has: `init` on a server's empty database, and `copy`
+//! between the engines. The faces reach the engines only through here.
 
 use std::path::Path;
 

@@ -91,9 +91,8 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// Database file, or postgres://USER[:PASSWORD]@HOST[:PORT]/DB [default: $LABSTOCK_DB, else the platform data directory]
     ///
-    /// A `postgres://` or `postgresql://` URL selects PostgreSQL; for now
-    /// `init`, `copy`, the stock movements and `stock` run on it (README:
-    /// PostgreSQL).
+    /// A `postgres://` or `postgresql://` URL selects PostgreSQL, which
+    /// runs every command as SQLite does (README: PostgreSQL).
     #[arg(
         long,
         global = true,
