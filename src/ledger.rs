@@ -63,7 +63,8 @@ pub(crate) struct Lookups {
     lots: FastMap<ItemId, FastMap<String, Lot>>,
     lot_count: usize,
     balances: FastMap<(LotId, LocationId, Portion), Balance>,
-    /// The lab's time zone, read once per transaction.
+    /// The lab's time zone: the one the command read ([`Lookups::in_zone`]),
+    /// else read once per transaction.
     zone: Option<crate::clock::Zone>,
     /// Set by [`Lookups::exclusive`] (an import holding the ledger to
     /// itself): the time of the latest movement in the ledger, kept as
@@ -400,6 +401,17 @@ impl Lookups {
         self.fresh_lots.clear();
         self.empty = false;
         Ok(())
+    }
+
+    /// Lookups whose dates are judged in `zone`, the lab's time zone as the
+    /// command or request read it (`app::Actor::zone`), so a movement
+    /// judges expiry in the zone its own "today" came from, without
+    /// reading the setting again.
+    pub(crate) fn in_zone(zone: crate::clock::Zone) -> Lookups {
+        Lookups {
+            zone: Some(zone),
+            ..Lookups::default()
+        }
     }
 
     /// The date of `at` in the lab's time zone (SPEC §10 "Time").
@@ -2531,6 +2543,18 @@ impl Store {
     pub fn record(&mut self, req: &MovementRequest, now: Timestamp) -> Result<Outcome> {
         let stamp = now.stamp();
         self.transact(|conn| record(conn, req, &stamp))
+    }
+
+    /// [`Store::record`], its dates judged in `zone`: the lab's time zone
+    /// as the command or request already read it (`app::Actor::zone`).
+    pub fn record_in_zone(
+        &mut self,
+        req: &MovementRequest,
+        now: Timestamp,
+        zone: crate::clock::Zone,
+    ) -> Result<Outcome> {
+        let stamp = now.stamp();
+        self.transact(|conn| record_with(conn, &mut Lookups::in_zone(zone), req, &stamp))
     }
 
     /// Reverse movement `id` as its own transaction.

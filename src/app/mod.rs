@@ -50,9 +50,22 @@ pub struct Actor<'a> {
     pub now: Timestamp,
     /// Today in the lab's time zone.
     pub today: NaiveDate,
+    /// The lab's time zone as this command or request read it: the dates
+    /// of its movements are judged in it (SPEC §10 "Time"), as `today` is.
+    pub zone: crate::clock::Zone,
 }
 
-impl Actor<'_> {
+impl<'a> Actor<'a> {
+    /// `user`, acting at the clock's instant, in the clock's zone.
+    pub fn new(user: &'a str, clock: &crate::clock::Clock) -> Self {
+        Actor {
+            user,
+            now: clock.timestamp(),
+            today: clock.today(),
+            zone: clock.zone(),
+        }
+    }
+
     /// `now` as stored (RFC 3339, UTC).
     pub fn stamp(&self) -> String {
         self.now.stamp()

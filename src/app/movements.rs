@@ -11,7 +11,7 @@ use crate::store::Store;
 
 /// Record one movement (any kind but a reversal) as one transaction.
 pub fn record(store: &mut Store, req: &MovementRequest, actor: Actor<'_>) -> Result<Outcome> {
-    store.record(req, actor.now)
+    store.record_in_zone(req, actor.now, actor.zone)
 }
 
 /// What `open` and `lot open` ask (SPEC §15).
@@ -55,7 +55,7 @@ pub fn open(store: &mut Store, req: &OpenRequest, actor: Actor<'_>) -> Result<Ou
     m.lot = req.lot.clone();
     m.location = req.location.clone();
     m.note = req.note.clone();
-    store.record(&m, actor.now)
+    store.record_in_zone(&m, actor.now, actor.zone)
 }
 
 /// How a scanned code names its item (SPEC §6, §14).
@@ -167,7 +167,7 @@ pub fn receive_scan(store: &mut Store, scan: &ScanReceipt, actor: Actor<'_>) -> 
     req.order.clone_from(&scan.order);
     req.reference.clone_from(&scan.reference);
     req.note.clone_from(&scan.note);
-    store.record(&req, actor.now)
+    store.record_in_zone(&req, actor.now, actor.zone)
 }
 
 /// A value from the barcode, or from the request when the code lacks it;

@@ -77,7 +77,7 @@ pub fn record(store: &mut Store, scan: &Scan, actor: Actor<'_>) -> Result<Outcom
                 MovementRequest::new(scan.kind, &item.code, quantity, actor.now, actor.user);
             req.lot = decoded.lot().map(str::to_owned);
             req.location.clone_from(&scan.location);
-            let mut outcome = store.record(&req, actor.now)?;
+            let mut outcome = store.record_in_zone(&req, actor.now, actor.zone)?;
             outcome
                 .warnings
                 .extend(decoded.warnings.iter().map(ToString::to_string));

@@ -505,11 +505,7 @@ impl Ctx {
     /// (call after [`Ctx::open`], so the lab's zone is known).
     pub(crate) fn actor(&self) -> crate::app::Actor<'_> {
         let clock = self.clock();
-        crate::app::Actor {
-            user: &self.user,
-            now: clock.timestamp(),
-            today: clock.today(),
-        }
+        crate::app::Actor::new(&self.user, &clock)
     }
 
     pub(crate) fn db_path(&self) -> &Path {

@@ -76,11 +76,7 @@ fn build_demo(ctx: &Ctx) -> Result<std::path::PathBuf> {
     };
     let path = super::demo::scratch_path(ctx, "labstock-serve-demo.db")?;
     let (mut store, _) = app::imports::build_demo(&path, clock.now(), &ctx.user)?;
-    let actor = app::Actor {
-        user: &ctx.user,
-        now: clock.timestamp(),
-        today: clock.today(),
-    };
+    let actor = app::Actor::new(&ctx.user, &clock);
     let mut lines = Vec::new();
     for role in Role::ALL {
         let password = random_password();

@@ -212,11 +212,7 @@ pub(super) async fn start_session(
         .map_err(|_| ApiError::internal("the server is stopping"))?;
     let checked = state
         .read(move |store, clock| {
-            let actor = app::Actor {
-                user: "",
-                now: clock.timestamp(),
-                today: clock.today(),
-            };
+            let actor = app::Actor::new("", &clock);
             app::accounts::check_sign_in(store, &name, &password, actor)
         })
         .await?;

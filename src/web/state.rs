@@ -297,11 +297,7 @@ impl ServerState {
             let _turn = turn;
             let mut store = me.writer()?;
             let result = Self::clock(&store).and_then(|clock| {
-                let actor = Actor {
-                    user: &user,
-                    now: clock.timestamp(),
-                    today: clock.today(),
-                };
+                let actor = Actor::new(&user, &clock);
                 f(&mut store, actor)
             });
             // The turn (one per writer connection) bounds the pool.
