@@ -299,6 +299,23 @@ pub(crate) fn find_item<'c>(conn: impl Into<Conn<'c>>, code: &str) -> Result<Ite
     }
 }
 
+/// The item and the location a movement names, read together, when both
+/// exist (`None` otherwise: [`find_item`] and [`find_location`] then say
+/// which is unknown, with their suggestions).
+pub(crate) fn find_item_and_location<'c>(
+    conn: impl Into<Conn<'c>>,
+    item: &str,
+    location: &str,
+) -> Result<Option<(Item, Location)>> {
+    /// The columns of `items` that [`item_of`] reads.
+    const ITEM_COLUMNS: usize = 26;
+    conn.into().query_opt(
+        &sql::ITEM_AND_LOCATION_BY_CODE,
+        args![item.trim(), location.trim()],
+        |r| Ok((item_of(r)?, location_from(r, ITEM_COLUMNS)?)),
+    )
+}
+
 /// Find the item a scanned GTIN names.
 pub fn find_item_by_gtin<'c>(conn: impl Into<Conn<'c>>, gtin: &str) -> Result<Item> {
     let normal = crate::gs1::normalize_gtin(gtin)
@@ -534,11 +551,16 @@ fn holdings(conn: Conn<'_>, loc: LocationId) -> Result<Vec<String>> {
 }
 
 fn location_of(r: &crate::store::Row<'_>) -> Result<Location> {
+    location_from(r, 0)
+}
+
+/// The location in the four columns of `r` from `first`.
+fn location_from(r: &crate::store::Row<'_>, first: usize) -> Result<Location> {
     Ok(Location {
-        id: r.get(0)?,
-        code: r.get(1)?,
-        name: r.get(2)?,
-        retired_on: r.get(3)?,
+        id: r.get(first)?,
+        code: r.get(first + 1)?,
+        name: r.get(first + 2)?,
+        retired_on: r.get(first + 3)?,
     })
 }
 

@@ -439,6 +439,27 @@ impl Lookups {
         Ok(item)
     }
 
+    /// Read the item and the location a movement names in one statement,
+    /// when neither is known yet (the first movement of a command): the
+    /// lookups that follow find them here. Either unknown: nothing is
+    /// kept, and each lookup then says which (with its suggestions).
+    fn item_and_location(&mut self, conn: Conn<'_>, item: &str, location: &str) -> Result<()> {
+        if self.items.contains_key(item) || self.locations.contains_key(location) {
+            return Ok(());
+        }
+        if let Some((i, l)) = crate::catalogue::find_item_and_location(conn, item, location)? {
+            if self.items.len() >= LOOKUPS_LIMIT {
+                self.items.clear();
+            }
+            if self.locations.len() >= LOOKUPS_LIMIT {
+                self.locations.clear();
+            }
+            self.items.insert(item.to_owned(), Rc::new(i));
+            self.locations.insert(location.to_owned(), Rc::new(l));
+        }
+        Ok(())
+    }
+
     fn location(&mut self, conn: Conn<'_>, code: &str) -> Result<Rc<Location>> {
         if let Some(loc) = self.locations.get(code) {
             return Ok(Rc::clone(loc));
@@ -1208,6 +1229,8 @@ pub(crate) fn record_with<'c>(
             ),
         ));
     }
+    let location = non_empty(req.location.as_ref()).unwrap_or(DEFAULT_LOCATION);
+    lk.item_and_location(conn, &req.item, location)?;
     let item = lk.item(conn, &req.item)?;
     let item = &*item;
     match req.kind {

@@ -68,6 +68,14 @@ fn postgres_hot_statements_search_by_index() {
         &[&"MAIN"],
         &["locations_code_key"],
     );
+    for index in ["items_code_key", "locations_code_key"] {
+        assert_uses(
+            &mut client,
+            &catalogue::ITEM_AND_LOCATION_BY_CODE,
+            &[&code, &"MAIN"],
+            &[index],
+        );
+    }
     assert_uses(
         &mut client,
         &ledger::LOT_BY_NAME,

@@ -107,6 +107,10 @@ fn catalogue_lookups_use_their_unique_indexes() {
         catalogue::LOCATION_BY_CODE.sqlite(),
         "sqlite_autoindex_locations",
     );
+    // A movement's item and location, read at once: both by their index.
+    for index in ["sqlite_autoindex_items", "sqlite_autoindex_locations"] {
+        assert_searches(conn, catalogue::ITEM_AND_LOCATION_BY_CODE.sqlite(), index);
+    }
 }
 
 /// `--site` (SPEC §12) finds a site's locations through `locations_site`,

@@ -47,6 +47,15 @@ pub const ITEM_CODES: Sql = Sql::each(
     "SELECT code FROM items ORDER BY code",
     "SELECT code FROM items ORDER BY lower(code COLLATE \"C\") COLLATE \"C\", code COLLATE \"C\"",
 );
+/// An item and a location by code at once (a movement names both, so one
+/// round trip reads them): the item's columns, then the location's. No
+/// row when either code is unknown.
+pub const ITEM_AND_LOCATION_BY_CODE: Sql = Sql::both(concat!(
+    "SELECT i.*, l.* FROM (SELECT ",
+    item_columns!(),
+    " FROM items WHERE code = ?1) i, \
+     (SELECT id, code, name, retired_on FROM locations WHERE code = ?2) l"
+));
 /// A location by code (`locations` UNIQUE code, NOCASE).
 pub const LOCATION_BY_CODE: Sql =
     Sql::both("SELECT id, code, name, retired_on FROM locations WHERE code = ?1");
