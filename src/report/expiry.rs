@@ -5,18 +5,17 @@
 //! to be dealt with.
 
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::catalogue::find_location;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::LotStatus;
 use crate::reorder::add_days;
 use crate::reorder::stock::for_each_balance;
-use crate::store::Store;
 use crate::store::sql::reports as sql;
+use crate::store::{Conn, Store};
 use crate::values::{ItemId, LocationId};
 
 /// Days ahead `report expiry` looks by default.
@@ -84,6 +83,26 @@ pub struct ExpiryRow {
     pub opened_on: Option<NaiveDate>,
 }
 
+/// The code and name of each of `ids` (repeats allowed), read in one
+/// statement.
+fn item_names(conn: Conn<'_>, ids: &[ItemId]) -> Result<HashMap<ItemId, (String, String)>> {
+    let mut distinct: Vec<i64> = ids.iter().map(|id| id.get()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = serde_json::to_string(&distinct).map_err(|e| Error::Sqlite {
+        detail: format!("item ids as JSON: {e}"),
+    })?;
+    let mut names = HashMap::with_capacity(distinct.len());
+    conn.for_each(&sql::ITEM_NAMES, crate::args![list], |r| {
+        names.insert(r.get::<ItemId>(0)?, (r.get(1)?, r.get(2)?));
+        Ok(())
+    })?;
+    Ok(names)
+}
+
 impl Store {
     /// Lots expired or expiring within `within` days of `as_of`, with the
     /// stock of the end of `as_of`, sorted by expiry, then item, lot and
@@ -118,7 +137,8 @@ impl Store {
                 .map(|l| find_location(conn, l))
                 .transpose()?
                 .map(|l| l.id);
-            let mut items: HashMap<ItemId, (String, String)> = HashMap::new();
+            // Each row's item, named after the scan in one statement.
+            let mut item_of_row: Vec<ItemId> = Vec::new();
             for_each_balance(conn, location_id, as_of, |b| {
                 if site.as_ref().is_some_and(|s| !s.holds(b.location_id)) {
                     return Ok(());
@@ -129,17 +149,10 @@ impl Store {
                 else {
                     return Ok(());
                 };
-                if let Entry::Vacant(slot) = items.entry(b.item_id) {
-                    slot.insert(
-                        conn.query_one(&sql::ITEM_NAME, crate::args![b.item_id], |r| {
-                            Ok((r.get(0)?, r.get(1)?))
-                        })?,
-                    );
-                }
-                let (item, name) = items.get(&b.item_id).cloned().unwrap_or_default();
+                item_of_row.push(b.item_id);
                 rows.push(ExpiryRow {
-                    item,
-                    name,
+                    item: String::new(),
+                    name: String::new(),
                     lot: b.lot.to_owned(),
                     location: locations.get(&b.location_id).cloned().unwrap_or_default(),
                     quantity: b.quantity,
@@ -151,7 +164,15 @@ impl Store {
                     opened_on: b.opened_on,
                 });
                 Ok(())
-            })
+            })?;
+            let items = item_names(conn, &item_of_row)?;
+            for (row, id) in rows.iter_mut().zip(&item_of_row) {
+                if let Some((item, name)) = items.get(id) {
+                    row.item.clone_from(item);
+                    row.name.clone_from(name);
+                }
+            }
+            Ok(())
         })?;
         rows.sort_by(|a, b| {
             a.expiry

@@ -921,3 +921,47 @@ fn a_page_of_the_bin_card_newest_first_has_the_running_balances_of_the_whole_car
         }
     }
 }
+
+/// A movement names its item and its location in any case, for every
+/// letter (SPEC §10, §12). On PostgreSQL it first reads both by the codes
+/// as stored, byte for byte, in one statement (no ICU collation); a code
+/// typed in another case is then found by the case-insensitive lookup of
+/// each, and an unknown one is still named, with its suggestion.
+#[test]
+fn a_movement_finds_its_item_and_location_typed_in_another_case() {
+    let lab = Lab::new();
+    lab.ok(&["location", "add", "ÉTUVE-1"]);
+    lab.ok(&["item", "add", "ÄTHANOL-70", "--name", "Ethanol 70%"]);
+    lab.ok(&["receive", "ÄTHANOL-70", "5", "--location", "ÉTUVE-1"]);
+    lab.ok(&["receive", "äthanol-70", "2", "--location", "ÉTUVE-1"]);
+    lab.ok(&["issue", "ÄTHANOL-70", "1", "--location", "étuve-1"]);
+    lab.ok(&["issue", "äthanol-70", "1", "--location", "étuve-1"]);
+    let rows = lab.csv(&["stock", "--item", "äthanol-70"]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(
+        (
+            rows[1][0].as_str(),
+            rows[1][4].as_str(),
+            rows[1][5].as_str()
+        ),
+        ("ÄTHANOL-70", "ÉTUVE-1", "5"),
+        "{rows:?}"
+    );
+    let before = lab.db_bytes();
+    for (args, said) in [
+        (
+            ["issue", "ÄTHANOL-71", "1", "--location", "étuve-1"],
+            "unknown item \"ÄTHANOL-71\" (did you mean ÄTHANOL-70?)",
+        ),
+        (
+            ["issue", "äthanol-70", "1", "--location", "ÉTUVE-2"],
+            "unknown location \"ÉTUVE-2\" (did you mean ÉTUVE-1?)",
+        ),
+    ] {
+        let out = lab.run(&args);
+        assert_eq!(out.status.code(), Some(65), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    assert_eq!(lab.db_bytes(), before, "nothing written");
+}

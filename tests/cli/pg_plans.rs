@@ -68,7 +68,13 @@ fn postgres_hot_statements_search_by_index() {
         &[&"MAIN"],
         &["locations_code_key"],
     );
-    for index in ["items_code_key", "locations_code_key"] {
+    assert_uses(
+        &mut client,
+        &labstock::store::sql::reports::ITEM_NAMES,
+        &[&"[1, 2, 3]"],
+        &["items_pkey"],
+    );
+    for index in ["items_code_exact", "locations_code_exact"] {
         assert_uses(
             &mut client,
             &catalogue::ITEM_AND_LOCATION_BY_CODE,

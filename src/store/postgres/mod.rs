@@ -39,6 +39,7 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/excursion_lots.sql"),
     include_str!("migrations/nocase_secondary.sql"),
+    include_str!("migrations/exact_codes.sql"),
 ];
 
 /// The schema version this binary writes and understands.
@@ -277,13 +278,21 @@ fn classify(e: &postgres::Error, user: Option<&str>) -> PgProblem {
                 None => db.message().to_owned(),
             },
         },
-        None if e.is_closed() || std::error::Error::source(e).is_some() => PgProblem::Unreachable {
-            detail: std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string),
+        // The connection failed or was lost: the network's or the
+        // server's doing. (A value the driver could not convert also has a
+        // source, but is no sign of an unreachable server.)
+        None if e.is_closed() || io_source(e).is_some() => PgProblem::Unreachable {
+            detail: io_source(e).map_or_else(|| e.to_string(), ToString::to_string),
         },
         None => PgProblem::Failed {
             detail: e.to_string(),
         },
     }
+}
+
+/// The input/output error beneath a driver error, if that is what it is.
+fn io_source(e: &postgres::Error) -> Option<&std::io::Error> {
+    std::error::Error::source(e).and_then(|s| s.downcast_ref::<std::io::Error>())
 }
 
 /// What a database holds, read without changing it.
@@ -1198,6 +1207,32 @@ mod tests {
                 "from {from}"
             );
         }
+    }
+
+    /// A value the driver cannot send is a failed statement, not an
+    /// unreachable server (it was once reported as "cannot reach the
+    /// server"); a port nobody listens on is unreachable.
+    #[test]
+    fn a_value_the_driver_cannot_convert_is_no_unreachable_server() {
+        let Some(db) = fresh_database("classify") else {
+            return;
+        };
+        let mut client = db.url.connect().unwrap();
+        let e = client
+            .query("SELECT $1::json", &[&"[1, 2]"])
+            .expect_err("text bound where json is expected");
+        assert!(
+            matches!(classify(&e, None), PgProblem::Failed { .. }),
+            "{e:?}"
+        );
+        let nobody = Url::parse("postgres://postgres@127.0.0.1:1/x").unwrap();
+        let Err(e) = nobody.config.connect(NoTls) else {
+            panic!("something listens on port 1");
+        };
+        assert!(
+            matches!(classify(&e, None), PgProblem::Unreachable { .. }),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -49,13 +49,26 @@ pub const ITEM_CODES: Sql = Sql::each(
 );
 /// An item and a location by code at once (a movement names both, so one
 /// round trip reads them): the item's columns, then the location's. No
-/// row when either code is unknown.
-pub const ITEM_AND_LOCATION_BY_CODE: Sql = Sql::both(concat!(
-    "SELECT i.*, l.* FROM (SELECT ",
-    item_columns!(),
-    " FROM items WHERE code = ?1) i, \
-     (SELECT id, code, name, retired_on FROM locations WHERE code = ?2) l"
-));
+/// row when either code is unknown (the movement then looks each up
+/// alone). On PostgreSQL the codes as stored, byte for byte
+/// (`items_code_exact`, `locations_code_exact`): a server process that
+/// compares by the ICU collation first opens it, a third of a
+/// millisecond in every command; a code typed in another case is found
+/// by the lookup of each alone (`ITEM_BY_CODE`, `LOCATION_BY_CODE`).
+pub const ITEM_AND_LOCATION_BY_CODE: Sql = Sql::each(
+    concat!(
+        "SELECT i.*, l.* FROM (SELECT ",
+        item_columns!(),
+        " FROM items WHERE code = ?1) i, \
+         (SELECT id, code, name, retired_on FROM locations WHERE code = ?2) l"
+    ),
+    concat!(
+        "SELECT i.*, l.* FROM (SELECT ",
+        item_columns!(),
+        " FROM items WHERE code = ?1 COLLATE \"C\") i, \
+         (SELECT id, code, name, retired_on FROM locations WHERE code = ?2 COLLATE \"C\") l"
+    ),
+);
 /// A location by code (`locations` UNIQUE code, NOCASE).
 pub const LOCATION_BY_CODE: Sql =
     Sql::both("SELECT id, code, name, retired_on FROM locations WHERE code = ?1");

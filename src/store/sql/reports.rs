@@ -3,8 +3,15 @@
 
 use crate::store::Sql;
 
-/// An item's code and name by id.
-pub const ITEM_NAME: Sql = Sql::both("SELECT code, name FROM items WHERE id = ?1");
+/// The id, code and name of each item whose id is in ?1, a JSON array of
+/// ids (`[3,17,40]`): a report's names in one statement, not one per item
+/// (on PostgreSQL a round trip each: 1,273 of them in `report expiry` at
+/// 2M movements).
+pub const ITEM_NAMES: Sql = Sql::each(
+    "SELECT id, code, name FROM items WHERE id IN (SELECT value FROM json_each(?1))",
+    "SELECT id, code, name FROM items \
+     WHERE id IN (SELECT value::bigint FROM json_array_elements_text(?1::text::json))",
+);
 /// Issues in a time range (?3 a location, or NULL for all), less those
 /// reversed by the end of the as-of date (`movements_at`).
 pub const ISSUES_BETWEEN: Sql = Sql::each(
