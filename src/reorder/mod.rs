@@ -183,21 +183,14 @@ fn item_texts(conn: Conn<'_>, ids: &[i64]) -> Result<IdMap<ItemText>> {
         })
     };
     let mut texts = IdMap::with_capacity_and_hasher(ids.len(), BuildHasherDefault::default());
-    if ids.len() > 500 {
-        let wanted: std::collections::HashSet<i64, BuildHasherDefault<IdHasher>> =
-            ids.iter().copied().collect();
-        conn.for_each(&sql::ITEM_TEXTS, args![], |r| {
-            let id: i64 = r.get(0)?;
-            if wanted.contains(&id) {
-                texts.insert(id, text(r)?);
-            }
-            Ok(())
-        })?;
-    } else {
-        for id in ids {
-            texts.insert(*id, conn.query_one(&sql::ITEM_TEXT, args![id], text)?);
-        }
+    if ids.is_empty() {
+        return Ok(texts);
     }
+    let list = crate::store::id_list(ids.iter().copied());
+    conn.for_each(&sql::ITEM_TEXTS, args![list], |r| {
+        texts.insert(r.get(0)?, text(r)?);
+        Ok(())
+    })?;
     Ok(texts)
 }
 

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::catalogue::find_location;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::LotStatus;
 use crate::reorder::add_days;
 use crate::reorder::stock::for_each_balance;
@@ -92,9 +92,7 @@ fn item_names(conn: Conn<'_>, ids: &[ItemId]) -> Result<HashMap<ItemId, (String,
     if distinct.is_empty() {
         return Ok(HashMap::new());
     }
-    let list = serde_json::to_string(&distinct).map_err(|e| Error::Sqlite {
-        detail: format!("item ids as JSON: {e}"),
-    })?;
+    let list = crate::store::id_list(distinct.iter().copied());
     let mut names = HashMap::with_capacity(distinct.len());
     conn.for_each(&sql::ITEM_NAMES, crate::args![list], |r| {
         names.insert(r.get::<ItemId>(0)?, (r.get(1)?, r.get(2)?));

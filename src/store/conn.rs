@@ -305,6 +305,22 @@ pub(crate) trait RowSource {
     fn column_names(&self) -> Vec<String>;
 }
 
+/// Ids as the JSON array (`[3,17,40]`) that a statement taking a list of
+/// ids reads as one parameter (`json_each(?1)` on SQLite,
+/// `json_array_elements_text(?1::text::json)` on PostgreSQL): a list in
+/// one statement, not a statement per id.
+pub(crate) fn id_list(ids: impl IntoIterator<Item = i64>) -> String {
+    let mut list = String::from("[");
+    for (i, id) in ids.into_iter().enumerate() {
+        if i > 0 {
+            list.push(',');
+        }
+        list.push_str(&id.to_string());
+    }
+    list.push(']');
+    list
+}
+
 /// One result row.
 pub struct Row<'r> {
     source: &'r dyn RowSource,

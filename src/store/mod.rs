@@ -94,6 +94,7 @@ pub mod postgres;
 pub mod sql;
 pub mod sqlite;
 
+pub(crate) use conn::id_list;
 pub use conn::{Cell, Conn, EngineKind, FromCell, Row, Sql, ToCell};
 pub(crate) use front::closest;
 pub use front::{DEFAULT_BUSY_TIMEOUT, MAX_BUSY_TIMEOUT, OpenOptions, Store, parse_busy_timeout};

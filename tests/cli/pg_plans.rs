@@ -68,12 +68,12 @@ fn postgres_hot_statements_search_by_index() {
         &[&"MAIN"],
         &["locations_code_key"],
     );
-    assert_uses(
-        &mut client,
+    for sql in [
         &labstock::store::sql::reports::ITEM_NAMES,
-        &[&"[1, 2, 3]"],
-        &["items_pkey"],
-    );
+        &labstock::reorder::sql::ITEM_TEXTS,
+    ] {
+        assert_uses(&mut client, sql, &[&"[1, 2, 3]"], &["items_pkey"]);
+    }
     for index in ["items_code_exact", "locations_code_exact"] {
         assert_uses(
             &mut client,

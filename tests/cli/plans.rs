@@ -436,18 +436,23 @@ fn report_queries_read_maintained_state_and_search_the_ledger_by_index() {
     );
     assert_searches(conn, reorder::BALANCE_OF_LOT.sqlite(), "PRIMARY KEY");
     assert_searches(conn, reorder::LATER_MOVEMENTS.sqlite(), "movements_at");
-    // Expiry: the names of the items in it, at once, each by its key (the
-    // only scan is of the list of ids given).
-    let lines = plan(conn, labstock::store::sql::reports::ITEM_NAMES.sqlite());
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.starts_with("SEARCH items USING INTEGER PRIMARY KEY"))
-            && lines
+    // The words of the items listed (reorder) and their names (expiry), at
+    // once, each by its key: the only scan is of the list of ids given.
+    for sql in [
+        reorder::ITEM_TEXTS.sqlite(),
+        labstock::store::sql::reports::ITEM_NAMES.sqlite(),
+    ] {
+        let lines = plan(conn, sql);
+        assert!(
+            lines
                 .iter()
-                .all(|l| !l.starts_with("SCAN ") || l.contains("json_each")),
-        "{lines:#?}"
-    );
+                .any(|l| l.starts_with("SEARCH items USING INTEGER PRIMARY KEY"))
+                && lines
+                    .iter()
+                    .all(|l| !l.starts_with("SCAN ") || l.contains("json_each")),
+            "{sql}: {lines:#?}"
+        );
+    }
     // On order: receipts against each line by index, never the ledger.
     assert_no_history_scan(
         conn,
