@@ -307,13 +307,26 @@ pub(crate) fn find_item_and_location<'c>(
     item: &str,
     location: &str,
 ) -> Result<Option<(Item, Location)>> {
-    /// The columns of `items` that [`item_of`] reads.
-    const ITEM_COLUMNS: usize = 26;
+    /// The columns of `items` that [`item_of`] reads: those the SQL names.
+    const ITEM_COLUMNS: usize = column_count(crate::item_columns!());
     conn.into().query_opt(
         &sql::ITEM_AND_LOCATION_BY_CODE,
         args![item.trim(), location.trim()],
         |r| Ok((item_of(r)?, location_from(r, ITEM_COLUMNS)?)),
     )
+}
+
+/// How many columns a comma-separated list of columns names.
+const fn column_count(list: &str) -> usize {
+    let bytes = list.as_bytes();
+    let (mut i, mut n) = (0, 1);
+    while i < bytes.len() {
+        if bytes[i] == b',' {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
 }
 
 /// Find the item a scanned GTIN names.

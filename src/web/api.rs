@@ -212,7 +212,7 @@ pub(super) async fn start_session(
         .map_err(|_| ApiError::internal("the server is stopping"))?;
     let checked = state
         .read(move |store, clock| {
-            let actor = app::Actor::new("", &clock);
+            let actor = app::Actor::new("", clock);
             app::accounts::check_sign_in(store, &name, &password, actor)
         })
         .await?;

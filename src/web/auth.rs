@@ -135,7 +135,7 @@ pub(super) async fn identify(
     if let Some(token) = bearer(&parts.headers) {
         let found = state
             .read(move |store, clock| {
-                let actor = Actor::new("", &clock);
+                let actor = Actor::new("", clock);
                 crate::app::accounts::token(store, &token, actor)
             })
             .await?;
@@ -153,7 +153,7 @@ pub(super) async fn identify(
     let id = session.clone();
     let found = state
         .read(move |store, clock| {
-            let actor = Actor::new("", &clock);
+            let actor = Actor::new("", clock);
             crate::app::accounts::session(store, &id, actor)
         })
         .await?;

@@ -1519,7 +1519,7 @@ async fn lot_label(
     let name = who.who.name.clone();
     let read = state
         .read(move |store, clock| {
-            let actor = app::Actor::new(&name, &clock);
+            let actor = app::Actor::new(&name, clock);
             let req = app::label::LabelRequest {
                 item,
                 lot,
