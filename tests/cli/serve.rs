@@ -1061,6 +1061,14 @@ fn issue_one_at_a_time(targets: &[(String, String)], threads: usize, each: usize
         .collect()
 }
 
+/// The CON-MARKER units the lab holds, at every location.
+fn markers_held(lab: &Lab) -> i64 {
+    lab.csv(&["stock", "--item", "CON-MARKER"])[1..]
+        .iter()
+        .map(|r| r[5].parse::<i64>().expect("quantity"))
+        .sum()
+}
+
 #[test]
 fn concurrent_writes_through_the_server_never_overdraw_and_never_fail_as_busy() {
     let lab = demo_lab();
@@ -1071,10 +1079,7 @@ fn concurrent_writes_through_the_server_never_overdraw_and_never_fail_as_busy() 
     let issued = statuses.iter().filter(|s| **s == 201).count();
     let refused = statuses.iter().filter(|s| **s == 422).count();
     assert_eq!(issued + refused, 36, "{statuses:?}");
-    let held: i64 = lab.csv(&["stock", "--item", "CON-MARKER"])[1..]
-        .iter()
-        .map(|r| r[5].parse::<i64>().expect("quantity"))
-        .sum();
+    let held = markers_held(&lab);
     let before: i64 = 20 + 3; // received above, and the demo's 3 at MAIN
     assert_eq!(held, before - issued as i64, "{statuses:?}");
     assert!(held >= 0);
@@ -1103,10 +1108,7 @@ fn two_servers_on_one_database_never_overdraw_and_lose_nothing() {
     let issued = statuses.iter().filter(|s| **s == 201).count();
     let refused = statuses.iter().filter(|s| **s == 422).count();
     assert_eq!(issued + refused, 40, "{statuses:?}");
-    let held: i64 = lab.csv(&["stock", "--item", "CON-MARKER"])[1..]
-        .iter()
-        .map(|r| r[5].parse::<i64>().expect("quantity"))
-        .sum();
+    let held = markers_held(&lab);
     let stocked: i64 = 20 + 3; // received above, and the demo's 3 at MAIN
     assert_eq!(held, stocked - issued as i64, "{statuses:?}");
     assert_eq!(issued, 23, "all the stock was issued, no more");
@@ -1126,13 +1128,7 @@ fn sixteen_clients_times_300_receipts_and_issues_through_two_servers_lose_and_do
     const EACH: usize = 300;
     let lab = demo_lab();
     lab.ok(&["receive", "CON-MARKER", "20"]);
-    let held = |lab: &Lab| -> i64 {
-        lab.csv(&["stock", "--item", "CON-MARKER"])[1..]
-            .iter()
-            .map(|r| r[5].parse::<i64>().expect("quantity"))
-            .sum()
-    };
-    let start = held(&lab);
+    let start = markers_held(&lab);
     let servers = [Server::start(&lab), Server::start(&lab)];
     let targets: Vec<(String, String)> = servers
         .iter()
@@ -1178,7 +1174,7 @@ fn sixteen_clients_times_300_receipts_and_issues_through_two_servers_lose_and_do
         before + CLIENTS * EACH,
         "one movement per request"
     );
-    assert_eq!(held(&lab), start, "as many issued as received");
+    assert_eq!(markers_held(&lab), start, "as many issued as received");
     let balances = lab.csv(&["stock"]);
     assert!(
         balances[1..].iter().all(|r| !r[5].starts_with('-')),
